@@ -1,0 +1,43 @@
+# The two commands of the README: `make run` and `make test`. Both install what is missing
+# first (scripts/install-deps), then build with CMake + Ninja.
+#   make          release build (hardened) -> build/aicos
+#   make debug    ASan + UBSan build -> build/debug/aicos
+#   make run      build, then serve the console on SQLite (Ctrl-C stops it)
+#   make test     ASan + UBSan build, then every test (unit, integration on SQLite and
+#                 PostgreSQL, style)
+#   make format   rewrite sources with clang-format
+
+SHELL := /bin/bash
+JOBS ?= $(shell nproc 2>/dev/null || echo 2)
+CMAKE_FLAGS ?=
+
+.PHONY: all deps release debug run test format check-format clean
+
+all: release
+
+deps:
+	@scripts/install-deps
+
+release: deps
+	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build/release -j $(JOBS)
+	@ln -sf release/aicos build/aicos
+
+debug: deps
+	@cmake -S . -B build/debug -G Ninja -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build/debug -j $(JOBS)
+
+run: release
+	@scripts/run-dev
+
+test: debug
+	@cd build/debug && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
+
+format:
+	@git ls-files '*.c' '*.h' | xargs clang-format -i
+
+check-format:
+	@tests/style/check-style
+
+clean:
+	@rm -rf build

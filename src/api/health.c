@@ -1,0 +1,58 @@
+/* Liveness (/healthz), readiness (/readyz) and metrics (/metrics). */
+#include "api/api.h"
+
+#include "base/clock.h"
+#include "base/log.h"
+#include "store/migrate.h"
+#include "version.h"
+
+enum err api_healthz(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    (void)req;
+    (void)eb;
+    return http_resp_json(resp, 200, json_pack("{s:s}", "status", "ok"));
+}
+
+enum err api_readyz(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    (void)eb;
+    struct app *app = req->app;
+    struct errbuf why = {0};
+    const char *failed = NULL;
+    struct db_conn *c = db_acquire(app->db);
+    enum err e = db_ping(c, &why);
+    db_release(c);
+    if (e != ERR_OK) {
+        log_kv(LOG_WARN, "readyz.database_unreachable", "rid", req->rid, "detail", why.msg, NULL);
+        failed = "database_unreachable";
+        err_set(&why, e, NULL, "The database is not reachable.");
+    } else {
+        e = migrate_check_current(app->db, &why);
+        if (e != ERR_OK)
+            failed = errbuf_code(&why, e);
+    }
+    int current = 0;
+    if (failed == NULL || e == ERR_SCHEMA)
+        migrate_current(app->db, &current, NULL);
+    json_t *doc = json_pack("{s:s, s:{s:s, s:b, s:i, s:i}}", "status", failed ? "unavailable" : "ready",
+                            "database", "driver", db_driver_name(app->db), "reachable",
+                            failed == NULL || e == ERR_SCHEMA, "schema_version", current,
+                            "schema_expected", migrate_latest());
+    if (doc != NULL && failed != NULL)
+        json_object_set_new(doc, "error",
+                            json_pack("{s:s, s:s}", "code", failed, "message",
+                                      errbuf_message(&why, e)));
+    return http_resp_json(resp, failed ? 503 : 200, doc);
+}
+
+enum err api_metrics(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    (void)eb;
+    struct app *app = req->app;
+    uint64_t up = (clock_mono_ns() - app->started_ns) / 1000000000u;
+    buf_reset(&resp->body);
+    enum err e = metrics_render(app->metrics, &resp->body, AICOS_VERSION, AICOS_COMMIT, up);
+    resp->content_type = "text/plain; version=0.0.4; charset=utf-8";
+    resp->status = 200;
+    return e;
+}

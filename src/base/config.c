@@ -1,0 +1,297 @@
+#include "base/config.h"
+
+#include <ctype.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/parse.h"
+
+enum config_kind {
+    CONFIG_KIND_ENV,       /* development | production */
+    CONFIG_KIND_LISTEN,    /* host:port */
+    CONFIG_KIND_DB_URL,    /* sqlite:<path> | postgres://... */
+    CONFIG_KIND_LOG_LEVEL, /* debug | info | warn | error */
+    CONFIG_KIND_ORIGIN,    /* http(s)://host[:port] */
+    CONFIG_KIND_INT,       /* long within [min, max] */
+};
+
+enum config_secret { CONFIG_PUBLIC = 0, CONFIG_SECRET_URL_PASSWORD };
+
+struct config_row {
+    const char *var;
+    const char *default_value;
+    enum config_kind kind;
+    size_t offset;
+    size_t size; /* of the destination field, for strings */
+    long min, max;
+    enum config_secret secret;
+    const char *description;
+};
+
+#define FIELD(f) offsetof(struct config, f), sizeof(((struct config *)0)->f)
+
+static const struct config_row config_rows[] = {
+    {"AICOS_ENV", "development", CONFIG_KIND_ENV, FIELD(env), 0, 0, CONFIG_PUBLIC,
+     "development or production; production enforces the security gates"},
+    {"AICOS_LISTEN", "127.0.0.1:8080", CONFIG_KIND_LISTEN, FIELD(listen_host), 0, 0,
+     CONFIG_PUBLIC, "address and port the HTTP server listens on"},
+    {"AICOS_DATABASE_URL", "sqlite:var/aicos.db", CONFIG_KIND_DB_URL, FIELD(database_url), 0, 0,
+     CONFIG_SECRET_URL_PASSWORD, "sqlite:<path> or postgres://user:password@host:port/db"},
+    {"AICOS_LOG_LEVEL", "info", CONFIG_KIND_LOG_LEVEL, FIELD(log_level), 0, 0, CONFIG_PUBLIC,
+     "debug, info, warn or error"},
+    {"AICOS_API_ORIGIN", "http://127.0.0.1:8080", CONFIG_KIND_ORIGIN, FIELD(api_origin), 0, 0,
+     CONFIG_PUBLIC, "public origin of the API (scheme://host[:port])"},
+    {"AICOS_WEB_ORIGIN", "http://127.0.0.1:8080", CONFIG_KIND_ORIGIN, FIELD(web_origin), 0, 0,
+     CONFIG_PUBLIC, "public origin of the web console (scheme://host[:port])"},
+    {"AICOS_HTTP_THREADS", "4", CONFIG_KIND_INT, FIELD(http_threads), 1, 64, CONFIG_PUBLIC,
+     "HTTP worker threads (epoll thread pool size)"},
+    {"AICOS_HTTP_BODY_MAX_BYTES", "1048576", CONFIG_KIND_INT, FIELD(http_body_max), 1024,
+     64 * 1024 * 1024, CONFIG_PUBLIC, "largest accepted request body in bytes"},
+};
+
+#define CONFIG_ROWS (sizeof config_rows / sizeof config_rows[0])
+
+_Static_assert(CONFIG_ROWS <= 16, "struct config.source is too small for the table");
+
+unsigned config_count(void)
+{
+    return (unsigned)CONFIG_ROWS;
+}
+
+const char *config_var_name(unsigned i)
+{
+    return i < CONFIG_ROWS ? config_rows[i].var : NULL;
+}
+
+bool config_is_known(const char *name)
+{
+    for (size_t i = 0; i < CONFIG_ROWS; i++) {
+        if (strcmp(config_rows[i].var, name) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool config_has_ctl(const char *s)
+{
+    for (; *s; s++) {
+        if ((unsigned char)*s < 0x20 || *s == 0x7f)
+            return true;
+    }
+    return false;
+}
+
+/* Validates scheme://host[:port] and writes it without a trailing slash. */
+static enum err config_parse_origin(const char *v, char *dst, size_t dstlen, const char **why)
+{
+    const char *rest;
+    if (strncmp(v, "https://", 8) == 0)
+        rest = v + 8;
+    else if (strncmp(v, "http://", 7) == 0)
+        rest = v + 7;
+    else {
+        *why = "must start with http:// or https://";
+        return ERR_CONFIG;
+    }
+    size_t len = strlen(v);
+    if (len > 0 && v[len - 1] == '/')
+        len--;
+    size_t rest_len = len - (size_t)(rest - v);
+    if (rest_len == 0) {
+        *why = "has no host";
+        return ERR_CONFIG;
+    }
+    const char *port = NULL;
+    for (size_t i = 0; i < rest_len; i++) {
+        unsigned char c = (unsigned char)rest[i];
+        if (c == ':' && rest[0] != '[') {
+            port = rest + i + 1;
+            break;
+        }
+        if (c == ']' && i + 1 < rest_len && rest[i + 1] == ':') {
+            port = rest + i + 2;
+            break;
+        }
+        if (!(isalnum(c) || c == '.' || c == '-' || c == '[' || c == ']' || c == ':')) {
+            *why = "must be scheme://host[:port] with no path, query or user info";
+            return ERR_CONFIG;
+        }
+    }
+    if (port != NULL) {
+        char pbuf[8];
+        size_t plen = len - (size_t)(port - v);
+        int64_t p;
+        if (plen == 0 || plen >= sizeof pbuf) {
+            *why = "has an invalid port";
+            return ERR_CONFIG;
+        }
+        memcpy(pbuf, port, plen);
+        pbuf[plen] = '\0';
+        if (parse_int64(pbuf, 1, 65535, &p) != ERR_OK) {
+            *why = "has an invalid port";
+            return ERR_CONFIG;
+        }
+    }
+    if (len >= dstlen) {
+        *why = "is too long";
+        return ERR_CONFIG;
+    }
+    memcpy(dst, v, len);
+    dst[len] = '\0';
+    return ERR_OK;
+}
+
+static enum err config_parse_row(struct config *c, const struct config_row *r, const char *v,
+                                 struct errbuf *eb)
+{
+    char *field = (char *)c + r->offset;
+    const char *why = NULL;
+    if (strlen(v) > LIMIT_STRING_BYTES || config_has_ctl(v))
+        return err_set(eb, ERR_CONFIG, "bad_configuration",
+                       "%s: value is too long or contains control characters", r->var);
+    switch (r->kind) {
+    case CONFIG_KIND_ENV:
+        if (strcmp(v, "development") == 0)
+            c->env = CONFIG_ENV_DEVELOPMENT;
+        else if (strcmp(v, "production") == 0)
+            c->env = CONFIG_ENV_PRODUCTION;
+        else
+            why = "must be development or production";
+        break;
+    case CONFIG_KIND_LISTEN:
+        if (parse_host_port(v, c->listen_host, sizeof c->listen_host, &c->listen_port, 1) !=
+            ERR_OK)
+            why = "must be host:port with a port from 0 to 65535 (IPv6 as [addr]:port)";
+        break;
+    case CONFIG_KIND_DB_URL:
+        if (strlen(v) >= r->size)
+            why = "is too long";
+        else if (strncmp(v, "sqlite:", 7) == 0 && v[7] != '\0')
+            memcpy(field, v, strlen(v) + 1);
+        else if ((strncmp(v, "postgres://", 11) == 0 || strncmp(v, "postgresql://", 13) == 0) &&
+                 strlen(v) > 13)
+            memcpy(field, v, strlen(v) + 1);
+        else
+            why = "must be sqlite:<path> or postgres://user:password@host:port/database";
+        break;
+    case CONFIG_KIND_LOG_LEVEL:
+        if (!log_level_parse(v, &c->log_level))
+            why = "must be debug, info, warn or error";
+        break;
+    case CONFIG_KIND_ORIGIN:
+        config_parse_origin(v, field, r->size, &why);
+        break;
+    case CONFIG_KIND_INT: {
+        int64_t n;
+        if (parse_int64(v, r->min, r->max, &n) != ERR_OK)
+            return err_set(eb, ERR_CONFIG, "bad_configuration",
+                           "%s: must be an integer from %ld to %ld, got \"%.64s\"", r->var,
+                           r->min, r->max, v);
+        *(long *)(void *)field = (long)n;
+        break;
+    }
+    }
+    if (why != NULL) {
+        if (r->secret != CONFIG_PUBLIC)
+            return err_set(eb, ERR_CONFIG, "bad_configuration", "%s: %s", r->var, why);
+        return err_set(eb, ERR_CONFIG, "bad_configuration", "%s: %s, got \"%.64s\"", r->var, why,
+                       v);
+    }
+    return ERR_OK;
+}
+
+enum err config_load(struct config *out, config_lookup_fn lookup, void *ctx, struct errbuf *eb)
+{
+    memset(out, 0, sizeof *out);
+    for (size_t i = 0; i < CONFIG_ROWS; i++) {
+        const struct config_row *r = &config_rows[i];
+        const char *v = lookup(r->var, ctx);
+        out->source[i] = v != NULL ? CONFIG_SOURCE_ENV : CONFIG_SOURCE_DEFAULT;
+        if (v == NULL)
+            v = r->default_value;
+        enum err e = config_parse_row(out, r, v, eb);
+        if (e != ERR_OK)
+            return e;
+    }
+    return ERR_OK;
+}
+
+static const char *config_getenv(const char *name, void *ctx)
+{
+    (void)ctx;
+    return getenv(name);
+}
+
+enum err config_from_env(struct config *out, struct errbuf *eb)
+{
+    return config_load(out, config_getenv, NULL, eb);
+}
+
+void config_mask_url(const char *url, char *dst, size_t dstlen)
+{
+    const char *scheme_end = strstr(url, "://");
+    const char *at = scheme_end ? strchr(scheme_end + 3, '@') : NULL;
+    const char *colon = NULL;
+    if (at != NULL) {
+        for (const char *p = scheme_end + 3; p < at; p++) {
+            if (*p == ':') {
+                colon = p;
+                break;
+            }
+        }
+    }
+    if (colon == NULL) {
+        snprintf(dst, dstlen, "%s", url);
+        return;
+    }
+    snprintf(dst, dstlen, "%.*s:****%s", (int)(colon - url), url, at);
+}
+
+bool config_origin_is_https(const char *origin)
+{
+    return strncmp(origin, "https://", 8) == 0;
+}
+
+static void config_format_value(const struct config *c, const struct config_row *r, char *dst,
+                                size_t dstlen)
+{
+    const char *field = (const char *)c + r->offset;
+    switch (r->kind) {
+    case CONFIG_KIND_ENV:
+        snprintf(dst, dstlen, "%s",
+                 c->env == CONFIG_ENV_PRODUCTION ? "production" : "development");
+        break;
+    case CONFIG_KIND_LISTEN:
+        if (strchr(c->listen_host, ':') != NULL)
+            snprintf(dst, dstlen, "[%s]:%u", c->listen_host, c->listen_port);
+        else
+            snprintf(dst, dstlen, "%s:%u", c->listen_host, c->listen_port);
+        break;
+    case CONFIG_KIND_DB_URL:
+        config_mask_url(field, dst, dstlen);
+        break;
+    case CONFIG_KIND_LOG_LEVEL:
+        snprintf(dst, dstlen, "%s", log_level_name(c->log_level));
+        break;
+    case CONFIG_KIND_ORIGIN:
+        snprintf(dst, dstlen, "%s", field);
+        break;
+    case CONFIG_KIND_INT:
+        snprintf(dst, dstlen, "%ld", *(const long *)(const void *)field);
+        break;
+    }
+}
+
+void config_print(const struct config *c, FILE *out)
+{
+    for (size_t i = 0; i < CONFIG_ROWS; i++) {
+        const struct config_row *r = &config_rows[i];
+        char value[LIMIT_DB_URL_BYTES + 16];
+        config_format_value(c, r, value, sizeof value);
+        fprintf(out, "%s=%s  # %s; %s\n", r->var, value,
+                c->source[i] == CONFIG_SOURCE_ENV ? "from environment" : "default",
+                r->description);
+    }
+}

@@ -1,0 +1,67 @@
+/*
+ * The program's configuration: one declarative table (config.c) of settings read from
+ * AICOS_* environment variables, each with a default, bounds and a secret flag, filling an
+ * immutable struct config. Errors name the variable.
+ */
+#ifndef AICOS_BASE_CONFIG_H
+#define AICOS_BASE_CONFIG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "base/err.h"
+#include "base/limits.h"
+#include "base/log.h"
+
+#define CONFIG_HOST_MAX   256
+#define CONFIG_ORIGIN_MAX 512
+
+enum config_env { CONFIG_ENV_DEVELOPMENT = 0, CONFIG_ENV_PRODUCTION };
+
+enum config_source { CONFIG_SOURCE_DEFAULT = 0, CONFIG_SOURCE_ENV };
+
+struct config {
+    enum config_env env;
+    char listen_host[CONFIG_HOST_MAX];
+    unsigned listen_port; /* 0 asks the kernel for a free port */
+    char database_url[LIMIT_DB_URL_BYTES];
+    enum log_level log_level;
+    char api_origin[CONFIG_ORIGIN_MAX]; /* scheme://host[:port], no trailing slash */
+    char web_origin[CONFIG_ORIGIN_MAX];
+    long http_threads;
+    long http_body_max;
+    enum config_source source[16]; /* per table row, in table order */
+};
+
+/* Looks a variable up; returns NULL when it is not set. */
+typedef const char *(*config_lookup_fn)(const char *name, void *ctx);
+
+/*
+ * Fills out from the table, taking each value from lookup (or its default). On the first
+ * bad value returns ERR_CONFIG with a message naming the variable; out is then undefined.
+ */
+enum err config_load(struct config *out, config_lookup_fn lookup, void *ctx, struct errbuf *eb);
+
+/* config_load() with the process environment. */
+enum err config_from_env(struct config *out, struct errbuf *eb);
+
+/* Number of rows in the table, and the variable name of row i (NULL past the end). */
+unsigned config_count(void);
+const char *config_var_name(unsigned i);
+
+/* True when name is one of the table's variables. */
+bool config_is_known(const char *name);
+
+/*
+ * Writes the effective configuration, one `NAME=value  # source, description` line per
+ * row; secrets are masked (passwords in URLs become ****).
+ */
+void config_print(const struct config *c, FILE *out);
+
+/* Masks the password of a URL like scheme://user:pass@host/... into dst. */
+void config_mask_url(const char *url, char *dst, size_t dstlen);
+
+/* True if origin uses https. */
+bool config_origin_is_https(const char *origin);
+
+#endif

@@ -1,0 +1,31 @@
+/*
+ * JSON helpers on jansson: strict parsing of untrusted input (depth limit, duplicate keys
+ * and invalid UTF-8 rejected) and serialization into a struct buf.
+ */
+#ifndef AICOS_BASE_JSON_H
+#define AICOS_BASE_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "base/buf.h"
+#include "base/err.h"
+
+/*
+ * Parses len bytes of untrusted JSON. Nesting deeper than max_depth, duplicate object keys,
+ * invalid UTF-8, trailing data and syntax errors are ERR_PARSE with a message that says
+ * where. On success *out is a new reference the caller must json_decref().
+ */
+enum err json_parse_strict(const char *data, size_t len, int max_depth, json_t **out,
+                           struct errbuf *eb);
+
+/* Appends the compact serialization of v to b. */
+enum err json_dump_to_buf(const json_t *v, struct buf *b);
+
+/* Appends the error document {"error":{"code":...,"message":...}} to b. */
+enum err json_error_body(struct buf *b, const char *code, const char *message);
+
+/* Returns the string member key of obj, or NULL if absent or not a string. */
+const char *json_get_string(const json_t *obj, const char *key);
+
+#endif

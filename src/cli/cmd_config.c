@@ -1,0 +1,27 @@
+/* aicos config: prints the effective configuration, secrets masked. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const char config_usage[] =
+    "usage: aicos config [--help]\n"
+    "\n"
+    "Prints the effective configuration: every AICOS_* setting with its value, where it\n"
+    "came from (environment or default) and what it means. Passwords inside URLs are\n"
+    "masked. Exits 2 naming the variable when a value is invalid.\n";
+
+int cmd_config(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv)) {
+        fputs(config_usage, stdout);
+        return CLI_OK;
+    }
+    if (argc > 1)
+        return cli_bad_option("config", argv[1]);
+    struct config cfg;
+    if (!cli_load_config(&cfg))
+        return CLI_USAGE;
+    config_print(&cfg, stdout);
+    return CLI_OK;
+}

@@ -1,0 +1,465 @@
+#include "http/server.h"
+
+#include <arpa/inet.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/clock.h"
+#include "base/json.h"
+#include "base/log.h"
+#include "base/parse.h"
+
+#define SERVER_NO_ROUTE SIZE_MAX
+#define SERVER_RID_MAX  64
+
+struct http_server {
+    struct MHD_Daemon *daemon;
+    struct http_server_opts opts;
+    unsigned port;
+    _Atomic long in_flight;
+};
+
+/* One request's state, from the URI callback to the completion callback. */
+struct http_ctx {
+    struct http_server *srv;
+    struct http_req req;
+    struct http_resp resp;
+    struct buf body;
+    size_t uri_len; /* of the raw request target, for the length check */
+    size_t route;
+    uint64_t start_ns;
+    bool started;
+    bool too_big;
+    bool queued;
+};
+
+static void server_mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    (void)cls;
+    char msg[512];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    size_t len = strlen(msg);
+    while (len > 0 && msg[len - 1] == '\n')
+        msg[--len] = '\0';
+    log_kv(LOG_WARN, "http.mhd", "message", msg, NULL);
+}
+
+static void *server_on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    (void)conn;
+    struct http_server *srv = cls;
+    struct http_ctx *ctx = calloc(1, sizeof *ctx);
+    if (ctx == NULL)
+        return NULL;
+    ctx->req.arena = arena_new(LIMIT_HTTP_ARENA_BYTES);
+    if (ctx->req.arena == NULL) {
+        free(ctx);
+        return NULL;
+    }
+    ctx->srv = srv;
+    ctx->route = SERVER_NO_ROUTE;
+    ctx->start_ns = clock_mono_ns();
+    ctx->uri_len = strlen(uri);
+    ctx->body.max = srv->opts.body_max;
+    atomic_fetch_add(&srv->in_flight, 1);
+    return ctx;
+}
+
+static void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                                enum MHD_RequestTerminationCode toe)
+{
+    (void)conn;
+    (void)toe;
+    struct http_server *srv = cls;
+    struct http_ctx *ctx = *con_cls;
+    if (ctx == NULL)
+        return;
+    json_decref(ctx->req.json);
+    buf_free(&ctx->body);
+    buf_free(&ctx->resp.body);
+    arena_free(ctx->req.arena);
+    free(ctx);
+    *con_cls = NULL;
+    atomic_fetch_sub(&srv->in_flight, 1);
+}
+
+static bool server_rid_valid(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > SERVER_RID_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+              c == '-' || c == '_' || c == '.'))
+            return false;
+    }
+    return true;
+}
+
+static const char *server_make_rid(struct http_ctx *ctx, struct MHD_Connection *conn)
+{
+    const char *given = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Request-Id");
+    if (given != NULL && server_rid_valid(given))
+        return arena_strdup(ctx->req.arena, given);
+    unsigned char raw[8];
+    if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
+        memset(raw, 0, sizeof raw);
+    return arena_printf(ctx->req.arena, "%02x%02x%02x%02x%02x%02x%02x%02x", raw[0], raw[1],
+                        raw[2], raw[3], raw[4], raw[5], raw[6], raw[7]);
+}
+
+static const char *server_client_ip(struct http_ctx *ctx, struct MHD_Connection *conn)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    char ip[INET6_ADDRSTRLEN] = "unknown";
+    if (ci != NULL && ci->client_addr != NULL) {
+        const struct sockaddr *sa = ci->client_addr;
+        if (sa->sa_family == AF_INET)
+            inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, ip,
+                      sizeof ip);
+        else if (sa->sa_family == AF_INET6)
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip,
+                      sizeof ip);
+    }
+    return arena_strdup(ctx->req.arena, ip);
+}
+
+struct server_header_stats {
+    unsigned content_length;
+    unsigned transfer_encoding;
+    size_t bytes;
+    const char *content_length_value;
+};
+
+static enum MHD_Result server_count_header(void *cls, enum MHD_ValueKind kind, const char *key,
+                                           const char *value)
+{
+    (void)kind;
+    struct server_header_stats *st = cls;
+    st->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+    if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+        st->content_length++;
+        st->content_length_value = value;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+        st->transfer_encoding++;
+    }
+    return MHD_YES;
+}
+
+/* True when the Content-Type is JSON (parameters such as charset=utf-8 allowed). */
+static bool server_is_json_type(const char *ct)
+{
+    if (ct == NULL)
+        return false;
+    size_t n = strlen("application/json");
+    if (strncasecmp(ct, "application/json", n) != 0)
+        return false;
+    return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
+}
+
+static void server_add_standard_headers(struct MHD_Response *r, const struct http_ctx *ctx)
+{
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+                            ctx->resp.content_type ? ctx->resp.content_type : "application/json");
+    if (ctx->req.rid != NULL)
+        MHD_add_response_header(r, "X-Request-Id", ctx->req.rid);
+    MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(r, "X-Frame-Options", "DENY");
+    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(r, "Content-Security-Policy",
+                            "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
+                            "form-action 'self'");
+    MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    for (unsigned i = 0; i < ctx->resp.nheaders; i++)
+        MHD_add_response_header(r, ctx->resp.headers[i].name, ctx->resp.headers[i].value);
+}
+
+static enum MHD_Result server_queue(struct http_ctx *ctx, struct MHD_Connection *conn)
+{
+    if (ctx->resp.status == 0)
+        ctx->resp.status = 200;
+    struct MHD_Response *r = MHD_create_response_from_buffer(
+        ctx->resp.body.len, ctx->resp.body.data ? ctx->resp.body.data : (char *)"",
+        MHD_RESPMEM_MUST_COPY);
+    if (r == NULL)
+        return MHD_NO;
+    server_add_standard_headers(r, ctx);
+    enum MHD_Result ok = MHD_queue_response(conn, (unsigned)ctx->resp.status, r);
+    MHD_destroy_response(r);
+    ctx->queued = true;
+
+    uint64_t dur = clock_mono_ns() - ctx->start_ns;
+    metrics_observe(ctx->srv->opts.metrics, ctx->route, ctx->resp.status, dur);
+    enum log_level lvl = ctx->resp.status >= 500 ? LOG_ERROR : LOG_INFO;
+    if (log_enabled(lvl)) {
+        char status[8], ms[32], bytes[24];
+        snprintf(status, sizeof status, "%d", ctx->resp.status);
+        snprintf(ms, sizeof ms, "%.3f", (double)dur / 1e6);
+        snprintf(bytes, sizeof bytes, "%zu", ctx->resp.body.len);
+        const char *route = ctx->route == SERVER_NO_ROUTE
+                                ? "unmatched"
+                                : ctx->srv->opts.routes[ctx->route].pattern;
+        log_kv(lvl, "http.request", "rid", ctx->req.rid, "ip", ctx->req.client_ip, "method",
+               ctx->req.method, "path", ctx->req.path, "route", route, "status", status,
+               "ms", ms, "bytes", bytes, NULL);
+    }
+    return ok;
+}
+
+static enum MHD_Result server_fail(struct http_ctx *ctx, struct MHD_Connection *conn, enum err e,
+                                   const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static enum MHD_Result server_fail(struct http_ctx *ctx, struct MHD_Connection *conn, enum err e,
+                                   const char *code, const char *fmt, ...)
+{
+    struct errbuf eb;
+    snprintf(eb.code, sizeof eb.code, "%s", code);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(eb.msg, sizeof eb.msg, fmt, ap);
+    va_end(ap);
+    http_resp_error(&ctx->resp, e, &eb);
+    return server_queue(ctx, conn);
+}
+
+/* Same as server_fail, with an explicit status that enum err does not express (414, 431). */
+static enum MHD_Result server_fail_status(struct http_ctx *ctx, struct MHD_Connection *conn,
+                                          int status, const char *code, const char *message)
+{
+    buf_reset(&ctx->resp.body);
+    json_error_body(&ctx->resp.body, code, message);
+    ctx->resp.status = status;
+    ctx->resp.content_type = "application/json";
+    return server_queue(ctx, conn);
+}
+
+/*
+ * First call for a request: headers are in, the body is not. Everything that can be refused
+ * without reading the body is refused here, so an oversized upload is never read.
+ */
+static enum MHD_Result server_begin(struct http_ctx *ctx, struct MHD_Connection *conn,
+                                    const char *url, const char *method)
+{
+    struct http_server *srv = ctx->srv;
+    ctx->req.conn = conn;
+    ctx->req.app = srv->opts.app;
+    ctx->req.rid = server_make_rid(ctx, conn);
+    ctx->req.client_ip = server_client_ip(ctx, conn);
+    ctx->req.method = arena_strdup(ctx->req.arena, strcmp(method, "HEAD") == 0 ? "GET" : method);
+    ctx->req.path = arena_strndup(ctx->req.arena, url, strnlen(url, LIMIT_HTTP_URL_BYTES));
+    if (ctx->req.rid == NULL || ctx->req.client_ip == NULL || ctx->req.method == NULL ||
+        ctx->req.path == NULL)
+        return MHD_NO;
+
+    if (ctx->uri_len > LIMIT_HTTP_URL_BYTES)
+        return server_fail_status(ctx, conn, 414, "uri_too_long",
+                                  "The request URL is longer than the limit of 2048 bytes.");
+
+    struct server_header_stats st = {0};
+    MHD_get_connection_values(conn, MHD_HEADER_KIND, server_count_header, &st);
+    if (st.bytes > LIMIT_HTTP_HEADER_BYTES)
+        return server_fail_status(ctx, conn, 431, "headers_too_large",
+                                  "The request headers are larger than the limit of 16384 bytes.");
+    if (st.content_length > 1)
+        return server_fail(ctx, conn, ERR_BADREQ, "duplicate_content_length",
+                           "The request has more than one Content-Length header.");
+    if (st.content_length > 0 && st.transfer_encoding > 0)
+        return server_fail(ctx, conn, ERR_BADREQ, "content_length_with_transfer_encoding",
+                           "The request has both Content-Length and Transfer-Encoding.");
+    if (st.content_length == 1) {
+        int64_t cl;
+        if (parse_int64(st.content_length_value, 0, INT64_MAX, &cl) != ERR_OK)
+            return server_fail(ctx, conn, ERR_BADREQ, "bad_content_length",
+                               "The Content-Length header is not a non-negative integer.");
+        if ((uint64_t)cl > srv->opts.body_max)
+            return server_fail(ctx, conn, ERR_TOOBIG, "body_too_large",
+                               "The request body is larger than the limit of %zu bytes.",
+                               srv->opts.body_max);
+    }
+
+    char allow[128];
+    size_t idx;
+    enum router_result rr = router_match(srv->opts.routes, srv->opts.nroutes, ctx->req.method,
+                                         ctx->req.path, &ctx->req, &idx, allow, sizeof allow);
+    if (rr == ROUTER_NO_PATH)
+        return server_fail(ctx, conn, ERR_NOTFOUND, "unknown_route",
+                           "No route matches %.200s %.200s.", ctx->req.method, ctx->req.path);
+    if (rr == ROUTER_NO_METHOD) {
+        http_resp_header(&ctx->resp, "Allow", arena_strdup(ctx->req.arena, allow));
+        return server_fail(ctx, conn, ERR_METHOD, "method_not_allowed",
+                           "%.16s is not allowed on %.200s; allowed: %s.", ctx->req.method,
+                           ctx->req.path, allow);
+    }
+    ctx->route = idx;
+    if (srv->opts.routes[idx].flags & ROUTE_JSON_BODY) {
+        const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+                                                     MHD_HTTP_HEADER_CONTENT_TYPE);
+        if (!server_is_json_type(ct))
+            return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
+                               "This route takes a JSON body: send Content-Type: "
+                               "application/json.");
+    }
+    return MHD_YES;
+}
+
+/* Last call: the whole body is in. Parse it if the route wants JSON, then run the handler. */
+static enum MHD_Result server_dispatch(struct http_ctx *ctx, struct MHD_Connection *conn)
+{
+    const struct route *route = &ctx->srv->opts.routes[ctx->route];
+    if (ctx->too_big)
+        return server_fail(ctx, conn, ERR_TOOBIG, "body_too_large",
+                           "The request body is larger than the limit of %zu bytes.",
+                           ctx->srv->opts.body_max);
+    ctx->req.body = ctx->body.data;
+    ctx->req.body_len = ctx->body.len;
+    struct errbuf eb = {0};
+    enum err e = ERR_OK;
+    if (route->flags & ROUTE_JSON_BODY)
+        e = json_parse_strict(ctx->body.data ? ctx->body.data : "", ctx->body.len,
+                              LIMIT_JSON_DEPTH, &ctx->req.json, &eb);
+    if (e == ERR_OK) {
+        ctx->resp.status = 200;
+        e = route->handler(&ctx->req, &ctx->resp, &eb);
+    }
+    if (e != ERR_OK) {
+        if (http_status_for_err(e) >= 500)
+            log_kv(LOG_ERROR, "http.handler_failed", "rid", ctx->req.rid, "error", err_code(e),
+                   "detail", eb.msg, NULL);
+        ctx->resp.nheaders = 0;
+        http_resp_error(&ctx->resp, e, &eb);
+    }
+    return server_queue(ctx, conn);
+}
+
+static enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn, const char *url,
+                                         const char *method, const char *version,
+                                         const char *upload_data, size_t *upload_data_size,
+                                         void **con_cls)
+{
+    (void)cls;
+    (void)version;
+    struct http_ctx *ctx = *con_cls;
+    if (ctx == NULL)
+        return MHD_NO; /* out of memory in the URI callback */
+    if (!ctx->started) {
+        ctx->started = true;
+        return server_begin(ctx, conn, url, method);
+    }
+    if (ctx->queued) {
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    if (*upload_data_size > 0) {
+        if (!ctx->too_big && buf_append(&ctx->body, upload_data, *upload_data_size) != ERR_OK)
+            ctx->too_big = true; /* keep draining; answer 413 at the end */
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return server_dispatch(ctx, conn);
+}
+
+static enum err server_resolve(const char *host, unsigned port, struct sockaddr_storage *ss,
+                               struct errbuf *eb)
+{
+    struct addrinfo hints = {0}, *res = NULL;
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    hints.ai_flags = AI_PASSIVE;
+    int rc = getaddrinfo(host, NULL, &hints, &res);
+    if (rc != 0 || res == NULL)
+        return err_set(eb, ERR_CONFIG, "bad_listen_address", "Cannot resolve listen host %s: %s.",
+                       host, gai_strerror(rc));
+    memset(ss, 0, sizeof *ss);
+    memcpy(ss, res->ai_addr, res->ai_addrlen);
+    if (ss->ss_family == AF_INET)
+        ((struct sockaddr_in *)(void *)ss)->sin_port = htons((uint16_t)port);
+    else
+        ((struct sockaddr_in6 *)(void *)ss)->sin6_port = htons((uint16_t)port);
+    freeaddrinfo(res);
+    return ERR_OK;
+}
+
+enum err http_server_start(const struct http_server_opts *opts, struct http_server **out,
+                           struct errbuf *eb)
+{
+    *out = NULL;
+    for (size_t i = 0; i < opts->nroutes; i++) {
+        if (!router_pattern_valid(opts->routes[i].pattern))
+            return err_set(eb, ERR_INTERNAL, "bad_route", "Route pattern %s is malformed.",
+                           opts->routes[i].pattern);
+    }
+    struct http_server *s = calloc(1, sizeof *s);
+    if (s == NULL)
+        return ERR_NOMEM;
+    s->opts = *opts;
+    struct sockaddr_storage ss;
+    enum err e = server_resolve(opts->host, opts->port, &ss, eb);
+    if (e != ERR_OK) {
+        free(s);
+        return e;
+    }
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG;
+    if (ss.ss_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)opts->port, NULL, NULL, server_on_request, s,
+        MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads,
+        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIMIT_HTTP_CONN_TIMEOUT_S,
+        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)LIMIT_HTTP_PER_IP_CONNS,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_HTTP_MAX_CONNS,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HTTP_CONN_MEMORY,
+        MHD_OPTION_URI_LOG_CALLBACK, server_on_uri, s, MHD_OPTION_NOTIFY_COMPLETED,
+        server_on_completed, s, MHD_OPTION_END);
+    if (s->daemon == NULL) {
+        free(s);
+        return err_set(eb, ERR_IO, "listen_failed",
+                       "Cannot listen on %s:%u (address in use, or not allowed).", opts->host,
+                       opts->port);
+    }
+    const union MHD_DaemonInfo *di = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->port = di != NULL ? di->port : opts->port;
+    *out = s;
+    return ERR_OK;
+}
+
+unsigned http_server_port(const struct http_server *s)
+{
+    return s->port;
+}
+
+void http_server_stop(struct http_server *s)
+{
+    if (s == NULL)
+        return;
+    MHD_socket fd = MHD_quiesce_daemon(s->daemon);
+    if (fd != MHD_INVALID_SOCKET)
+        close(fd);
+    uint64_t deadline = clock_mono_ns() + (uint64_t)LIMIT_HTTP_SHUTDOWN_WAIT_S * 1000000000u;
+    while (atomic_load(&s->in_flight) > 0 && clock_mono_ns() < deadline) {
+        struct timespec ts = {0, 10 * 1000 * 1000};
+        nanosleep(&ts, NULL);
+    }
+    long left = atomic_load(&s->in_flight);
+    if (left > 0) {
+        char n[24];
+        snprintf(n, sizeof n, "%ld", left);
+        log_kv(LOG_WARN, "http.shutdown_timeout", "in_flight", n, NULL);
+    }
+    MHD_stop_daemon(s->daemon);
+    free(s);
+}

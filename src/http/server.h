@@ -1,0 +1,40 @@
+/*
+ * The HTTP server: libmicrohttpd with an internal epoll thread pool, request limits,
+ * routing, JSON body handling, the error format, access logs and metrics.
+ */
+#ifndef AICOS_HTTP_SERVER_H
+#define AICOS_HTTP_SERVER_H
+
+#include <stddef.h>
+
+#include "base/err.h"
+#include "http/metrics.h"
+#include "http/router.h"
+
+struct http_server;
+
+struct http_server_opts {
+    const char *host;   /* numeric address or name to bind */
+    unsigned port;      /* 0 picks a free port; see http_server_port() */
+    unsigned threads;   /* worker threads in the pool */
+    size_t body_max;    /* largest accepted body */
+    const struct route *routes; /* borrowed; must outlive the server */
+    size_t nroutes;
+    void *app;                 /* handed to handlers as req->app */
+    struct metrics *metrics;   /* optional; borrowed */
+};
+
+/* Binds and starts serving. *out is owned by the caller: http_server_stop() it. */
+enum err http_server_start(const struct http_server_opts *opts, struct http_server **out,
+                           struct errbuf *eb);
+
+/* The bound port (useful after asking for port 0). */
+unsigned http_server_port(const struct http_server *s);
+
+/*
+ * Graceful stop: stops accepting, lets in-flight requests finish (up to
+ * LIMIT_HTTP_SHUTDOWN_WAIT_S), then stops the threads and frees the server. NULL is a no-op.
+ */
+void http_server_stop(struct http_server *s);
+
+#endif

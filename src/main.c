@@ -1,0 +1,51 @@
+/* aicos: the subcommand table and dispatch. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "version.h"
+
+static const struct cli_command commands[] = {
+    {"serve", "serve the API, console, callbacks, health and metrics", cmd_serve},
+    {"migrate", "apply missing database migrations (idempotent)", cmd_migrate},
+    {"config", "print the effective configuration, secrets masked", cmd_config},
+};
+
+#define COMMAND_COUNT (sizeof commands / sizeof commands[0])
+
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: aicos <command> [options]\n"
+                 "       aicos --help | --version\n"
+                 "\n"
+                 "AI Commerce OS, the self-hosted operations back end for Temu sellers.\n"
+                 "\n"
+                 "commands:\n");
+    for (size_t i = 0; i < COMMAND_COUNT; i++)
+        fprintf(out, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\nRun `aicos <command> --help` for a command's options. Configuration comes\n"
+                 "from AICOS_* environment variables; `aicos config` lists them.\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return CLI_USAGE;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return CLI_OK;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        printf("aicos %s (%s)\n", AICOS_VERSION, AICOS_COMMIT);
+        return CLI_OK;
+    }
+    for (size_t i = 0; i < COMMAND_COUNT; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0)
+            return commands[i].run(argc - 1, argv + 1);
+    }
+    fprintf(stderr, "aicos: unknown command %s; see `aicos --help`.\n", argv[1]);
+    return CLI_USAGE;
+}

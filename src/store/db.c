@@ -1,0 +1,248 @@
+#include "store/db.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/limits.h"
+#include "base/parse.h"
+#include "store/db_driver.h"
+
+struct db_conn {
+    struct db *db;
+    void *handle;
+    bool in_tx;
+    bool busy;
+};
+
+struct db {
+    const struct db_driver *drv;
+    pthread_mutex_t lock;
+    pthread_cond_t freed;
+    unsigned size;
+    struct db_conn conns[];
+};
+
+static const struct db_driver *db_driver_for(const char *url)
+{
+    if (strncmp(url, "sqlite:", 7) == 0)
+        return &db_driver_sqlite;
+    if (strncmp(url, "postgres://", 11) == 0 || strncmp(url, "postgresql://", 13) == 0)
+        return &db_driver_postgres;
+    return NULL;
+}
+
+enum err db_open(const char *url, unsigned pool_size, struct db **out, struct errbuf *eb)
+{
+    *out = NULL;
+    if (url == NULL || strlen(url) >= LIMIT_DB_URL_BYTES)
+        return err_set(eb, ERR_CONFIG, "bad_database_url", "The database URL is missing or too long.");
+    const struct db_driver *drv = db_driver_for(url);
+    if (drv == NULL)
+        return err_set(eb, ERR_CONFIG, "bad_database_url",
+                       "The database URL must start with sqlite: or postgres://.");
+    if (pool_size == 0 || pool_size > LIMIT_DB_POOL_MAX)
+        return err_set(eb, ERR_CONFIG, "bad_pool_size", "The pool size must be 1 to %d.",
+                       LIMIT_DB_POOL_MAX);
+    struct db *db = calloc(1, sizeof *db + pool_size * sizeof(struct db_conn));
+    if (db == NULL)
+        return ERR_NOMEM;
+    db->drv = drv;
+    db->size = 0;
+    pthread_mutex_init(&db->lock, NULL);
+    pthread_cond_init(&db->freed, NULL);
+    for (unsigned i = 0; i < pool_size; i++) {
+        enum err e = drv->connect(url, &db->conns[i].handle, eb);
+        if (e != ERR_OK) {
+            db_close(db);
+            return e;
+        }
+        db->conns[i].db = db;
+        db->size++;
+    }
+    *out = db;
+    return ERR_OK;
+}
+
+void db_close(struct db *db)
+{
+    if (db == NULL)
+        return;
+    for (unsigned i = 0; i < db->size; i++)
+        db->drv->disconnect(db->conns[i].handle);
+    pthread_cond_destroy(&db->freed);
+    pthread_mutex_destroy(&db->lock);
+    free(db);
+}
+
+enum db_kind db_kind(const struct db *db)
+{
+    return db->drv->kind;
+}
+
+const char *db_driver_name(const struct db *db)
+{
+    return db->drv->name;
+}
+
+struct db_conn *db_acquire(struct db *db)
+{
+    pthread_mutex_lock(&db->lock);
+    for (;;) {
+        for (unsigned i = 0; i < db->size; i++) {
+            if (!db->conns[i].busy) {
+                db->conns[i].busy = true;
+                pthread_mutex_unlock(&db->lock);
+                return &db->conns[i];
+            }
+        }
+        pthread_cond_wait(&db->freed, &db->lock);
+    }
+}
+
+void db_release(struct db_conn *c)
+{
+    if (c == NULL)
+        return;
+    if (c->in_tx)
+        db_rollback(c);
+    struct db *db = c->db;
+    pthread_mutex_lock(&db->lock);
+    c->busy = false;
+    pthread_cond_signal(&db->freed);
+    pthread_mutex_unlock(&db->lock);
+}
+
+enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *params,
+                 size_t nparams, int64_t *changed, struct errbuf *eb)
+{
+    int64_t dummy;
+    return c->db->drv->exec(c->handle, sql, params, nparams, changed ? changed : &dummy, eb);
+}
+
+enum err db_query(struct db_conn *c, const char *sql, const struct db_param *params,
+                  size_t nparams, struct db_rows **out, struct errbuf *eb)
+{
+    *out = NULL;
+    return c->db->drv->query(c->handle, sql, params, nparams, out, eb);
+}
+
+enum err db_exec_script(struct db_conn *c, const char *sql, struct errbuf *eb)
+{
+    return c->db->drv->exec_script(c->handle, sql, eb);
+}
+
+enum err db_begin(struct db_conn *c, struct errbuf *eb)
+{
+    if (c->in_tx)
+        return err_set(eb, ERR_INTERNAL, "nested_transaction", "A transaction is already open.");
+    enum err e = db_exec_script(c, c->db->drv->begin_sql, eb);
+    if (e == ERR_OK)
+        c->in_tx = true;
+    return e;
+}
+
+enum err db_commit(struct db_conn *c, struct errbuf *eb)
+{
+    enum err e = db_exec_script(c, "COMMIT", eb);
+    if (e != ERR_OK)
+        db_rollback(c);
+    c->in_tx = false;
+    return e;
+}
+
+enum err db_rollback(struct db_conn *c)
+{
+    c->in_tx = false;
+    return db_exec_script(c, "ROLLBACK", NULL);
+}
+
+enum err db_ping(struct db_conn *c, struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    enum err e = db_query(c, "SELECT 1", NULL, 0, &r, eb);
+    db_rows_free(r);
+    return e;
+}
+
+enum err db_table_exists(struct db_conn *c, const char *table, bool *exists, struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    struct db_param p = DB_P_TEXT(table);
+    enum err e = db_query(c, c->db->drv->table_exists_sql, &p, 1, &r, eb);
+    if (e == ERR_OK)
+        *exists = db_rows_count(r) > 0;
+    db_rows_free(r);
+    return e;
+}
+
+struct db_rows *db_rows_new(size_t nrows, size_t ncols)
+{
+    struct db_rows *r = calloc(1, sizeof *r);
+    if (r == NULL)
+        return NULL;
+    r->ncols = ncols;
+    if (db_rows_grow(r, nrows) != ERR_OK) {
+        free(r);
+        return NULL;
+    }
+    return r;
+}
+
+enum err db_rows_grow(struct db_rows *r, size_t nrows)
+{
+    if (nrows <= r->nrows)
+        return ERR_OK;
+    if (nrows > LIMIT_DB_ROWS)
+        return ERR_TOOBIG;
+    size_t cells = nrows * (r->ncols ? r->ncols : 1);
+    char **p = realloc(r->cells, cells * sizeof *p);
+    if (p == NULL)
+        return ERR_NOMEM;
+    size_t old = r->nrows * (r->ncols ? r->ncols : 1);
+    memset(p + old, 0, (cells - old) * sizeof *p);
+    r->cells = p;
+    r->nrows = nrows;
+    return ERR_OK;
+}
+
+size_t db_rows_count(const struct db_rows *r)
+{
+    return r == NULL ? 0 : r->nrows;
+}
+
+size_t db_rows_columns(const struct db_rows *r)
+{
+    return r == NULL ? 0 : r->ncols;
+}
+
+const char *db_rows_get(const struct db_rows *r, size_t row, size_t col)
+{
+    if (r == NULL || row >= r->nrows || col >= r->ncols)
+        return NULL;
+    return r->cells[row * r->ncols + col];
+}
+
+bool db_rows_is_null(const struct db_rows *r, size_t row, size_t col)
+{
+    return db_rows_get(r, row, col) == NULL;
+}
+
+enum err db_rows_int(const struct db_rows *r, size_t row, size_t col, int64_t *out)
+{
+    const char *v = db_rows_get(r, row, col);
+    if (v == NULL)
+        return ERR_INVAL;
+    return parse_int64(v, INT64_MIN, INT64_MAX, out);
+}
+
+void db_rows_free(struct db_rows *r)
+{
+    if (r == NULL)
+        return;
+    size_t cells = r->nrows * r->ncols;
+    for (size_t i = 0; i < cells; i++)
+        free(r->cells[i]);
+    free(r->cells);
+    free(r);
+}

@@ -1,0 +1,91 @@
+/*
+ * The database layer: one interface, two drivers (SQLite and PostgreSQL) chosen by URL.
+ *
+ * A struct db is a small pool of connections. Take one with db_acquire(), give it back with
+ * db_release(). Statements are always parameterized: placeholders are written $1, $2, ...
+ * in both dialects. Query results are materialized as text (NULL-aware) in struct db_rows.
+ */
+#ifndef AICOS_STORE_DB_H
+#define AICOS_STORE_DB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+
+struct db;
+struct db_conn;
+struct db_rows;
+
+enum db_param_type { DB_NULL = 0, DB_TEXT, DB_INT };
+
+struct db_param {
+    enum db_param_type type;
+    const char *text; /* DB_TEXT: NUL-terminated, borrowed for the call */
+    int64_t i;        /* DB_INT */
+};
+
+#define DB_P_TEXT(s) ((struct db_param){.type = DB_TEXT, .text = (s)})
+#define DB_P_INT(n)  ((struct db_param){.type = DB_INT, .i = (n)})
+#define DB_P_NULL    ((struct db_param){.type = DB_NULL})
+
+enum db_kind { DB_KIND_SQLITE, DB_KIND_POSTGRES };
+
+/*
+ * Opens a pool of pool_size connections (1..LIMIT_DB_POOL_MAX) to url, "sqlite:<path>" or
+ * "postgres://...". For SQLite, the parent folder is created and WAL, foreign keys and the
+ * busy timeout are set on every connection. *out is owned by the caller: db_close() it.
+ */
+enum err db_open(const char *url, unsigned pool_size, struct db **out, struct errbuf *eb);
+
+/* Closes every connection; waits for none (all must have been released). NULL is a no-op. */
+void db_close(struct db *db);
+
+/* Which driver this pool uses. */
+enum db_kind db_kind(const struct db *db);
+
+/* Driver name, "sqlite" or "postgres". */
+const char *db_driver_name(const struct db *db);
+
+/* Blocks until a connection is free and returns it; never NULL. */
+struct db_conn *db_acquire(struct db *db);
+
+/* Returns a connection to its pool. A connection left inside a transaction is rolled back. */
+void db_release(struct db_conn *c);
+
+/* Runs one parameterized statement that returns no rows; *changed gets affected rows. */
+enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *params,
+                 size_t nparams, int64_t *changed, struct errbuf *eb);
+
+/* Runs a parameterized query; *out owns the rows: db_rows_free() it. */
+enum err db_query(struct db_conn *c, const char *sql, const struct db_param *params,
+                  size_t nparams, struct db_rows **out, struct errbuf *eb);
+
+/* Runs several unparameterized statements (migration scripts only). */
+enum err db_exec_script(struct db_conn *c, const char *sql, struct errbuf *eb);
+
+/*
+ * Transactions. db_begin() takes the write lock up front on SQLite (BEGIN IMMEDIATE) so
+ * two writers never deadlock on upgrade.
+ */
+enum err db_begin(struct db_conn *c, struct errbuf *eb);
+enum err db_commit(struct db_conn *c, struct errbuf *eb);
+enum err db_rollback(struct db_conn *c);
+
+/* Cheap liveness probe (SELECT 1). */
+enum err db_ping(struct db_conn *c, struct errbuf *eb);
+
+/* True when the table exists. */
+enum err db_table_exists(struct db_conn *c, const char *table, bool *exists, struct errbuf *eb);
+
+/* Result access. Row and column indexes are 0-based; out-of-range gives NULL. */
+size_t db_rows_count(const struct db_rows *r);
+size_t db_rows_columns(const struct db_rows *r);
+const char *db_rows_get(const struct db_rows *r, size_t row, size_t col);
+bool db_rows_is_null(const struct db_rows *r, size_t row, size_t col);
+/* Parses a cell as an integer; ERR_INVAL if NULL or not an integer. */
+enum err db_rows_int(const struct db_rows *r, size_t row, size_t col, int64_t *out);
+void db_rows_free(struct db_rows *r);
+
+#endif

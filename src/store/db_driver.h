@@ -1,0 +1,39 @@
+/*
+ * The driver table behind db.h. Private to src/store: each driver fills one
+ * struct db_driver and works on its own connection handle (void *).
+ */
+#ifndef AICOS_STORE_DB_DRIVER_H
+#define AICOS_STORE_DB_DRIVER_H
+
+#include "store/db.h"
+
+struct db_rows {
+    size_t nrows, ncols;
+    char **cells; /* nrows * ncols, NULL for SQL NULL; each cell malloc'd */
+};
+
+struct db_driver {
+    const char *name;
+    enum db_kind kind;
+    /* Opens one connection for the part of the URL after the scheme prefix check. */
+    enum err (*connect)(const char *url, void **handle, struct errbuf *eb);
+    void (*disconnect)(void *handle);
+    enum err (*exec)(void *handle, const char *sql, const struct db_param *params, size_t n,
+                     int64_t *changed, struct errbuf *eb);
+    enum err (*query)(void *handle, const char *sql, const struct db_param *params, size_t n,
+                      struct db_rows **out, struct errbuf *eb);
+    enum err (*exec_script)(void *handle, const char *sql, struct errbuf *eb);
+    const char *begin_sql;
+    const char *table_exists_sql; /* one parameter: the table name */
+};
+
+extern const struct db_driver db_driver_sqlite;
+extern const struct db_driver db_driver_postgres;
+
+/* Builds a rows object with room for nrows x ncols cells; NULL on allocation failure. */
+struct db_rows *db_rows_new(size_t nrows, size_t ncols);
+
+/* Grows a rows object to nrows rows (for drivers that learn the count as they step). */
+enum err db_rows_grow(struct db_rows *r, size_t nrows);
+
+#endif

@@ -1,0 +1,225 @@
+/* The SQLite driver: WAL, foreign keys on, busy timeout, synchronous=FULL. */
+#include <errno.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/limits.h"
+#include "store/db_driver.h"
+
+/* Creates every missing folder above path (mode 0700). */
+static enum err sqlite_make_parent(const char *path, struct errbuf *eb)
+{
+    char dir[LIMIT_DB_URL_BYTES];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (slash == NULL || slash == dir)
+        return ERR_OK;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+            return err_set(eb, ERR_IO, "database_path", "Cannot create folder %s: %s.", dir,
+                           strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(dir, 0700) != 0 && errno != EEXIST)
+        return err_set(eb, ERR_IO, "database_path", "Cannot create folder %s: %s.", dir,
+                       strerror(errno));
+    return ERR_OK;
+}
+
+static enum err sqlite_fail(sqlite3 *h, struct errbuf *eb, const char *what)
+{
+    int code = sqlite3_extended_errcode(h);
+    const char *mcode = "database_error";
+    enum err e = ERR_DB;
+    if ((code & 0xff) == SQLITE_CONSTRAINT) {
+        e = ERR_CONFLICT;
+        mcode = "constraint_violation";
+    } else if ((code & 0xff) == SQLITE_BUSY || (code & 0xff) == SQLITE_LOCKED) {
+        e = ERR_UNAVAILABLE;
+        mcode = "database_busy";
+    }
+    return err_set(eb, e, mcode, "SQLite %s failed: %s.", what, sqlite3_errmsg(h));
+}
+
+static enum err sqlite_connect(const char *url, void **handle, struct errbuf *eb)
+{
+    const char *path = url + strlen("sqlite:");
+    *handle = NULL;
+    enum err e = sqlite_make_parent(path, eb);
+    if (e != ERR_OK)
+        return e;
+    sqlite3 *h = NULL;
+    int rc = sqlite3_open_v2(path, &h,
+                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                             NULL);
+    if (rc != SQLITE_OK) {
+        e = err_set(eb, ERR_DB, "database_open", "Cannot open SQLite database %s: %s.", path,
+                    h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+        sqlite3_close(h);
+        return e;
+    }
+    sqlite3_busy_timeout(h, LIMIT_DB_BUSY_TIMEOUT_MS);
+    sqlite3_extended_result_codes(h, 1);
+    rc = sqlite3_exec(h,
+                      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
+                      "PRAGMA synchronous=FULL;",
+                      NULL, NULL, NULL);
+    if (rc != SQLITE_OK) {
+        e = sqlite_fail(h, eb, "set-up");
+        sqlite3_close(h);
+        return e;
+    }
+    *handle = h;
+    return ERR_OK;
+}
+
+static void sqlite_disconnect(void *handle)
+{
+    sqlite3_close(handle);
+}
+
+static enum err sqlite_prepare(sqlite3 *h, const char *sql, const struct db_param *params,
+                               size_t n, sqlite3_stmt **out, struct errbuf *eb)
+{
+    sqlite3_stmt *st = NULL;
+    const char *tail = NULL;
+    *out = NULL;
+    if (sqlite3_prepare_v2(h, sql, -1, &st, &tail) != SQLITE_OK)
+        return sqlite_fail(h, eb, "prepare");
+    while (tail != NULL && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
+        tail++;
+    if (tail != NULL && *tail != '\0') {
+        sqlite3_finalize(st);
+        return err_set(eb, ERR_INTERNAL, "multiple_statements",
+                       "A parameterized call must hold exactly one statement.");
+    }
+    if ((size_t)sqlite3_bind_parameter_count(st) != n) {
+        sqlite3_finalize(st);
+        return err_set(eb, ERR_INTERNAL, "parameter_count",
+                       "The statement expects %d parameters, %zu given.",
+                       sqlite3_bind_parameter_count(st), n);
+    }
+    for (size_t i = 0; i < n; i++) {
+        char name[24];
+        snprintf(name, sizeof name, "$%zu", i + 1);
+        int idx = sqlite3_bind_parameter_index(st, name);
+        int rc = SQLITE_OK;
+        if (idx == 0) {
+            sqlite3_finalize(st);
+            return err_set(eb, ERR_INTERNAL, "parameter_missing",
+                           "The statement does not use parameter %s.", name);
+        }
+        switch (params[i].type) {
+        case DB_NULL:
+            rc = sqlite3_bind_null(st, idx);
+            break;
+        case DB_TEXT:
+            rc = sqlite3_bind_text(st, idx, params[i].text, -1, SQLITE_TRANSIENT);
+            break;
+        case DB_INT:
+            rc = sqlite3_bind_int64(st, idx, params[i].i);
+            break;
+        }
+        if (rc != SQLITE_OK) {
+            sqlite3_finalize(st);
+            return sqlite_fail(h, eb, "bind");
+        }
+    }
+    *out = st;
+    return ERR_OK;
+}
+
+static enum err sqlite_exec(void *handle, const char *sql, const struct db_param *params, size_t n,
+                            int64_t *changed, struct errbuf *eb)
+{
+    sqlite3 *h = handle;
+    sqlite3_stmt *st;
+    enum err e = sqlite_prepare(h, sql, params, n, &st, eb);
+    if (e != ERR_OK)
+        return e;
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+        ;
+    if (rc != SQLITE_DONE)
+        e = sqlite_fail(h, eb, "statement");
+    else
+        *changed = sqlite3_changes64(h);
+    sqlite3_finalize(st);
+    return e;
+}
+
+static enum err sqlite_query(void *handle, const char *sql, const struct db_param *params, size_t n,
+                             struct db_rows **out, struct errbuf *eb)
+{
+    sqlite3 *h = handle;
+    sqlite3_stmt *st;
+    enum err e = sqlite_prepare(h, sql, params, n, &st, eb);
+    if (e != ERR_OK)
+        return e;
+    size_t ncols = (size_t)sqlite3_column_count(st);
+    struct db_rows *rows = db_rows_new(0, ncols);
+    if (rows == NULL) {
+        sqlite3_finalize(st);
+        return ERR_NOMEM;
+    }
+    int rc;
+    size_t nrows = 0;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        e = db_rows_grow(rows, nrows + 1);
+        if (e != ERR_OK)
+            goto out;
+        for (size_t c = 0; c < ncols; c++) {
+            if (sqlite3_column_type(st, (int)c) == SQLITE_NULL)
+                continue;
+            const unsigned char *t = sqlite3_column_text(st, (int)c);
+            if (t == NULL) {
+                e = ERR_NOMEM;
+                goto out;
+            }
+            char *copy = strdup((const char *)t);
+            if (copy == NULL) {
+                e = ERR_NOMEM;
+                goto out;
+            }
+            rows->cells[nrows * ncols + c] = copy;
+        }
+        nrows++;
+    }
+    if (rc != SQLITE_DONE)
+        e = sqlite_fail(h, eb, "query");
+out:
+    sqlite3_finalize(st);
+    if (e != ERR_OK) {
+        db_rows_free(rows);
+        return e;
+    }
+    *out = rows;
+    return ERR_OK;
+}
+
+static enum err sqlite_exec_script(void *handle, const char *sql, struct errbuf *eb)
+{
+    sqlite3 *h = handle;
+    if (sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return sqlite_fail(h, eb, "script");
+    return ERR_OK;
+}
+
+const struct db_driver db_driver_sqlite = {
+    .name = "sqlite",
+    .kind = DB_KIND_SQLITE,
+    .connect = sqlite_connect,
+    .disconnect = sqlite_disconnect,
+    .exec = sqlite_exec,
+    .query = sqlite_query,
+    .exec_script = sqlite_exec_script,
+    .begin_sql = "BEGIN IMMEDIATE",
+    .table_exists_sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1",
+};
