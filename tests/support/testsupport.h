@@ -1,0 +1,107 @@
+/*
+ * Test support shared by unit and integration tests: temporary folders, free loopback
+ * ports, fresh databases on the driver under test (AICOS_TEST_DB=sqlite|postgres), child
+ * processes, and a raw HTTP/1.1 client that can send malformed requests on purpose.
+ */
+#ifndef AICOS_TESTSUPPORT_H
+#define AICOS_TESTSUPPORT_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include <cmocka.h>
+
+#define TS_PATH_MAX 1024
+
+/* A new empty folder under $AICOS_TEST_TMP (or /tmp); the path is malloc'd, never NULL. */
+char *ts_tmpdir(const char *prefix);
+
+/* A loopback TCP port that was free a moment ago. */
+unsigned ts_free_port(void);
+
+/* True when AICOS_TEST_DB=postgres. */
+bool ts_is_pg(void);
+
+/*
+ * Writes into url a fresh, empty database for this test: a new SQLite file, or a new
+ * PostgreSQL database (dropped first if it existed) on the harness server. Fails the test
+ * when the PostgreSQL harness is not running.
+ */
+void ts_fresh_db_url(const char *name, char *url, size_t len);
+
+/* Runs one SQL statement on url with libpq or sqlite3 directly (for test set-up). */
+void ts_db_exec(const char *url, const char *sql);
+
+struct ts_proc {
+    pid_t pid;
+    char out_path[TS_PATH_MAX]; /* stdout of the child */
+    char err_path[TS_PATH_MAX]; /* stderr of the child */
+};
+
+/*
+ * Starts argv[0] with the current environment plus env (NULL-terminated "K=V" strings;
+ * a "K=" entry with nothing after '=' unsets K). Output goes to files in dir.
+ */
+void ts_spawn(const char *dir, char *const argv[], char *const env[], struct ts_proc *p);
+
+/* Waits up to timeout_ms for the child; returns its exit status, or -1 on timeout. */
+int ts_wait(struct ts_proc *p, int timeout_ms);
+
+/* Sends sig and waits up to timeout_ms; returns the exit status or -1. */
+int ts_stop(struct ts_proc *p, int sig, int timeout_ms);
+
+/* Reads a whole file into a malloc'd NUL-terminated string ("" if missing). */
+char *ts_read_file(const char *path);
+
+/*
+ * Runs `$AICOS_BIN args...` to completion (30 s cap) with env added; returns the exit status
+ * and (if not NULL) malloc'd stdout and stderr.
+ */
+int ts_aicos_run(char *const args[], char *const env[], char **out, char **err);
+
+struct ts_http_resp {
+    int status;
+    char *headers; /* raw header block, malloc'd */
+    char *body;    /* malloc'd, NUL-terminated */
+    size_t body_len;
+};
+
+/*
+ * Sends raw bytes to 127.0.0.1:port and reads the answer until the server closes the
+ * connection (send "Connection: close"). Returns false if nothing could be read.
+ */
+bool ts_http_raw(unsigned port, const char *raw, size_t len, struct ts_http_resp *r);
+
+/* Convenience: a well-formed request with an optional body and content type. */
+bool ts_http(unsigned port, const char *method, const char *path, const char *content_type,
+             const char *body, struct ts_http_resp *r);
+
+/* Value of a response header (case-insensitive) copied into out; false if absent. */
+bool ts_http_header(const struct ts_http_resp *r, const char *name, char *out, size_t len);
+
+void ts_http_free(struct ts_http_resp *r);
+
+/* A running `aicos serve`. */
+struct ts_server {
+    struct ts_proc proc;
+    unsigned port;
+    char *dir;
+};
+
+/*
+ * Starts `$AICOS_BIN serve` on a free port with the database url and extra env, and waits
+ * until /healthz answers (fails the test after 20 s).
+ */
+void ts_server_start(struct ts_server *s, const char *db_url, char *const env[]);
+
+/* Stops it with SIGTERM and returns its exit status. */
+int ts_server_stop(struct ts_server *s);
+
+/* True when haystack contains needle. */
+bool ts_contains(const char *haystack, const char *needle);
+
+#endif

@@ -1,0 +1,11 @@
+# Unit tests of the base modules and the HTTP router and metrics; included from CMakeLists.txt.
+aicos_unit_test(test_err test_err.c)
+aicos_unit_test(test_arena test_arena.c)
+aicos_unit_test(test_buf test_buf.c)
+aicos_unit_test(test_parse test_parse.c)
+aicos_unit_test(test_config test_config.c)
+aicos_unit_test(test_json test_json.c)
+aicos_unit_test(test_log test_log.c)
+aicos_unit_test(test_clock test_clock.c)
+aicos_unit_test(test_router test_router.c)
+aicos_unit_test(test_metrics test_metrics.c)
