@@ -45,8 +45,8 @@ enum err migrate_current(struct db *db, int *current, struct errbuf *eb)
 static enum err migrate_newer(int current, struct errbuf *eb)
 {
     return err_set(eb, ERR_SCHEMA, "schema_newer",
-                   "The database schema is at version %d but this program knows only up to %d; "
-                   "run a newer aicos or restore a matching backup.",
+                   "The database schema (version %d) is newer than this program, which knows "
+                   "versions up to %d; run a newer aicos or restore a matching backup.",
                    current, migrate_latest());
 }
 
