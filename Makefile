@@ -4,7 +4,7 @@
 #   make debug    ASan + UBSan build -> build/debug/aicos
 #   make run      build, then serve the console on SQLite (Ctrl-C stops it)
 #   make test     ASan + UBSan build, then every test (unit, integration on SQLite and
-#                 PostgreSQL, style)
+#                 PostgreSQL, style); also builds the hardened release to keep it warning-free
 #   make format   rewrite sources with clang-format
 
 SHELL := /bin/bash
@@ -19,7 +19,7 @@ deps:
 	@scripts/install-deps
 
 release: deps
-	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS) >/dev/null
+	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DAICOS_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build/release -j $(JOBS)
 	@ln -sf release/aicos build/aicos
 
@@ -30,7 +30,7 @@ debug: deps
 run: release
 	@scripts/run-dev
 
-test: debug
+test: debug release
 	@cd build/debug && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
 
 format:

@@ -24,8 +24,7 @@ enum err api_config_validate(struct http_req *req, struct http_resp *resp, struc
     json_object_foreach(settings, name, value)
     {
         if (!config_is_known(name))
-            return err_set(eb, ERR_INVAL, "unknown_setting", "%.64s is not a known setting.",
-                           name);
+            return err_set(eb, ERR_INVAL, "unknown_setting", "%.64s is not a known setting.", name);
         if (!json_is_string(value))
             return err_set(eb, ERR_INVAL, "setting_not_string",
                            "%.64s: every value must be a string, as in an env file.", name);
@@ -35,7 +34,7 @@ enum err api_config_validate(struct http_req *req, struct http_resp *resp, struc
     enum err e = config_load(&cfg, config_api_get, &l, eb);
     if (e != ERR_OK)
         return e;
-    return http_resp_json(resp, 200,
-                          json_pack("{s:b, s:I}", "valid", 1, "checked",
-                                    (json_int_t)json_object_size(settings)));
+    return http_resp_json(
+        resp, 200,
+        json_pack("{s:b, s:I}", "valid", 1, "checked", (json_int_t)json_object_size(settings)));
 }

@@ -34,14 +34,14 @@ enum err api_readyz(struct http_req *req, struct http_resp *resp, struct errbuf 
     int current = 0;
     if (failed == NULL || e == ERR_SCHEMA)
         migrate_current(app->db, &current, NULL);
-    json_t *doc = json_pack("{s:s, s:{s:s, s:b, s:i, s:i}}", "status", failed ? "unavailable" : "ready",
-                            "database", "driver", db_driver_name(app->db), "reachable",
-                            failed == NULL || e == ERR_SCHEMA, "schema_version", current,
-                            "schema_expected", migrate_latest());
+    json_t *doc = json_pack("{s:s, s:{s:s, s:b, s:i, s:i}}", "status",
+                            failed ? "unavailable" : "ready", "database", "driver",
+                            db_driver_name(app->db), "reachable", failed == NULL || e == ERR_SCHEMA,
+                            "schema_version", current, "schema_expected", migrate_latest());
     if (doc != NULL && failed != NULL)
-        json_object_set_new(doc, "error",
-                            json_pack("{s:s, s:s}", "code", failed, "message",
-                                      errbuf_message(&why, e)));
+        json_object_set_new(
+            doc, "error",
+            json_pack("{s:s, s:s}", "code", failed, "message", errbuf_message(&why, e)));
     return http_resp_json(resp, failed ? 503 : 200, doc);
 }
 

@@ -32,10 +32,9 @@ static json_t *openapi_path_parameters(const char *pattern)
         const char *end = strchr(p, '}');
         if (end == NULL)
             break;
-        json_array_append_new(params,
-                              json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", p + 1,
-                                        (size_t)(end - p - 1), "in", "path", "required", 1,
-                                        "schema", "type", "string"));
+        json_array_append_new(params, json_pack("{s:s%, s:s, s:b, s:{s:s}}", "name", p + 1,
+                                                (size_t)(end - p - 1), "in", "path", "required", 1,
+                                                "schema", "type", "string"));
     }
     return params;
 }
@@ -44,12 +43,12 @@ static json_t *openapi_operation(const struct route *r)
 {
     const char *type = r->response_type ? r->response_type : "application/json";
     json_t *op = json_pack(
-        "{s:o, s:s, s:[s], s:o, s:{s:{s:s, s:{s:{}}}, s:{s:s, s:{s:{s:{s:s}}}}}}",
-        "operationId", openapi_operation_id(r), "summary", r->summary ? r->summary : "", "tags",
-        r->tag ? r->tag : "general", "parameters", openapi_path_parameters(r->pattern),
-        "responses", "200", "description", "Success.", "content", type, "default",
-        "description", "An error; see the Error schema.", "content", "application/json",
-        "schema", "$ref", "#/components/schemas/Error");
+        "{s:o, s:s, s:[s], s:o, s:{s:{s:s, s:{s:{}}}, s:{s:s, s:{s:{s:{s:s}}}}}}", "operationId",
+        openapi_operation_id(r), "summary", r->summary ? r->summary : "", "tags",
+        r->tag ? r->tag : "general", "parameters", openapi_path_parameters(r->pattern), "responses",
+        "200", "description", "Success.", "content", type, "default", "description",
+        "An error; see the Error schema.", "content", "application/json", "schema", "$ref",
+        "#/components/schemas/Error");
     if (op == NULL)
         return NULL;
     if (r->flags & ROUTE_JSON_BODY)
@@ -82,15 +81,14 @@ json_t *api_openapi_document(const struct route *routes, size_t n)
         method[m] = '\0';
         json_object_set_new(item, method, openapi_operation(r));
     }
-    json_t *error_schema = json_pack(
-        "{s:s, s:[s], s:{s:{s:s, s:[s,s], s:{s:{s:s}, s:{s:s}}}}}", "type", "object", "required",
-        "error", "properties", "error", "type", "object", "required", "code", "message",
-        "properties", "code", "type", "string", "message", "type", "string");
-    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:o}, s:{s:{s:s, s:s, s:s}}}}",
-                     "openapi", "3.1.0", "info", "title", "AI Commerce OS API", "version",
-                     AICOS_VERSION, "description",
-                     "Self-hosted operations back end for Temu sellers.", "paths", paths,
-                     "components", "schemas", "Error", error_schema, "securitySchemes",
+    json_t *error_schema =
+        json_pack("{s:s, s:[s], s:{s:{s:s, s:[s,s], s:{s:{s:s}, s:{s:s}}}}}", "type", "object",
+                  "required", "error", "properties", "error", "type", "object", "required", "code",
+                  "message", "properties", "code", "type", "string", "message", "type", "string");
+    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:o}, s:{s:{s:s, s:s, s:s}}}}", "openapi",
+                     "3.1.0", "info", "title", "AI Commerce OS API", "version", AICOS_VERSION,
+                     "description", "Self-hosted operations back end for Temu sellers.", "paths",
+                     paths, "components", "schemas", "Error", error_schema, "securitySchemes",
                      "session", "type", "apiKey", "in", "cookie", "name", "aicos_session");
 }
 

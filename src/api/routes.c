@@ -5,12 +5,10 @@
 #include "api/api.h"
 
 const struct route api_routes[] = {
-    {"GET", "/healthz", api_healthz, ROUTE_PUBLIC, "Liveness: the process is up.", "health",
-     NULL},
+    {"GET", "/healthz", api_healthz, ROUTE_PUBLIC, "Liveness: the process is up.", "health", NULL},
     {"GET", "/readyz", api_readyz, ROUTE_PUBLIC,
      "Readiness: database reachable and schema current, else 503 saying which.", "health", NULL},
-    {"GET", "/metrics", api_metrics, ROUTE_PUBLIC, "Prometheus metrics.", "health",
-     "text/plain"},
+    {"GET", "/metrics", api_metrics, ROUTE_PUBLIC, "Prometheus metrics.", "health", "text/plain"},
     {"GET", "/api/v1/openapi.json", api_openapi, ROUTE_PUBLIC, "This OpenAPI document.", "meta",
      NULL},
     {"POST", "/api/v1/config/validate", api_config_validate, ROUTE_JSON_BODY,

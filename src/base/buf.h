@@ -10,10 +10,10 @@
 #include "base/err.h"
 
 struct buf {
-    char *data;   /* NUL-terminated; NULL until the first append */
-    size_t len;   /* bytes used, not counting the NUL */
-    size_t cap;   /* bytes allocated */
-    size_t max;   /* refuse to grow len beyond this; 0 means the default of 16 MiB */
+    char *data; /* NUL-terminated; NULL until the first append */
+    size_t len; /* bytes used, not counting the NUL */
+    size_t cap; /* bytes allocated */
+    size_t max; /* refuse to grow len beyond this; 0 means the default of 16 MiB */
 };
 
 /* Appends n bytes; ERR_TOOBIG past the maximum (buffer unchanged), ERR_NOMEM. */

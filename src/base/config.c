@@ -35,8 +35,8 @@ struct config_row {
 static const struct config_row config_rows[] = {
     {"AICOS_ENV", "development", CONFIG_KIND_ENV, FIELD(env), 0, 0, CONFIG_PUBLIC,
      "development or production; production enforces the security gates"},
-    {"AICOS_LISTEN", "127.0.0.1:8080", CONFIG_KIND_LISTEN, FIELD(listen_host), 0, 0,
-     CONFIG_PUBLIC, "address and port the HTTP server listens on"},
+    {"AICOS_LISTEN", "127.0.0.1:8080", CONFIG_KIND_LISTEN, FIELD(listen_host), 0, 0, CONFIG_PUBLIC,
+     "address and port the HTTP server listens on"},
     {"AICOS_DATABASE_URL", "sqlite:var/aicos.db", CONFIG_KIND_DB_URL, FIELD(database_url), 0, 0,
      CONFIG_SECRET_URL_PASSWORD, "sqlite:<path> or postgres://user:password@host:port/db"},
     {"AICOS_LOG_LEVEL", "info", CONFIG_KIND_LOG_LEVEL, FIELD(log_level), 0, 0, CONFIG_PUBLIC,
@@ -161,8 +161,7 @@ static enum err config_parse_row(struct config *c, const struct config_row *r, c
             why = "must be development or production";
         break;
     case CONFIG_KIND_LISTEN:
-        if (parse_host_port(v, c->listen_host, sizeof c->listen_host, &c->listen_port, 1) !=
-            ERR_OK)
+        if (parse_host_port(v, c->listen_host, sizeof c->listen_host, &c->listen_port, 1) != ERR_OK)
             why = "must be host:port with a port from 0 to 65535 (IPv6 as [addr]:port)";
         break;
     case CONFIG_KIND_DB_URL:
@@ -187,8 +186,8 @@ static enum err config_parse_row(struct config *c, const struct config_row *r, c
         int64_t n;
         if (parse_int64(v, r->min, r->max, &n) != ERR_OK)
             return err_set(eb, ERR_CONFIG, "bad_configuration",
-                           "%s: must be an integer from %ld to %ld, got \"%.64s\"", r->var,
-                           r->min, r->max, v);
+                           "%s: must be an integer from %ld to %ld, got \"%.64s\"", r->var, r->min,
+                           r->max, v);
         *(long *)(void *)field = (long)n;
         break;
     }
@@ -260,8 +259,7 @@ static void config_format_value(const struct config *c, const struct config_row 
     const char *field = (const char *)c + r->offset;
     switch (r->kind) {
     case CONFIG_KIND_ENV:
-        snprintf(dst, dstlen, "%s",
-                 c->env == CONFIG_ENV_PRODUCTION ? "production" : "development");
+        snprintf(dst, dstlen, "%s", c->env == CONFIG_ENV_PRODUCTION ? "production" : "development");
         break;
     case CONFIG_KIND_LISTEN:
         if (strchr(c->listen_host, ':') != NULL)
@@ -291,7 +289,6 @@ void config_print(const struct config *c, FILE *out)
         char value[LIMIT_DB_URL_BYTES + 16];
         config_format_value(c, r, value, sizeof value);
         fprintf(out, "%s=%s  # %s; %s\n", r->var, value,
-                c->source[i] == CONFIG_SOURCE_ENV ? "from environment" : "default",
-                r->description);
+                c->source[i] == CONFIG_SOURCE_ENV ? "from environment" : "default", r->description);
     }
 }

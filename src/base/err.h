@@ -12,25 +12,25 @@
 
 enum err {
     ERR_OK = 0,
-    ERR_NOMEM,        /* allocation failed */
-    ERR_INVAL,        /* well-formed input that fails validation (HTTP 422) */
-    ERR_PARSE,        /* malformed input: bad JSON, bad syntax (HTTP 400) */
-    ERR_BADREQ,       /* a request the protocol forbids (HTTP 400) */
-    ERR_TOOBIG,       /* input larger than its limit (HTTP 413) */
-    ERR_MEDIA,        /* unsupported content type (HTTP 415) */
-    ERR_NOTFOUND,     /* no such thing (HTTP 404) */
-    ERR_METHOD,       /* the path exists, the method does not (HTTP 405) */
-    ERR_CONFLICT,     /* state conflict, duplicate (HTTP 409) */
-    ERR_AUTH,         /* not authenticated (HTTP 401) */
-    ERR_FORBIDDEN,    /* authenticated but not allowed (HTTP 403) */
-    ERR_LIMIT,        /* rate limit or quota reached (HTTP 429) */
-    ERR_DB,           /* database failure (HTTP 500) */
-    ERR_SCHEMA,       /* database schema missing, behind or newer than the program */
-    ERR_IO,           /* file or socket failure (HTTP 500) */
-    ERR_UPSTREAM,     /* an external system failed (HTTP 502) */
-    ERR_UNAVAILABLE,  /* temporarily cannot serve (HTTP 503) */
-    ERR_CONFIG,       /* bad configuration value */
-    ERR_INTERNAL,     /* a bug or an impossible state (HTTP 500) */
+    ERR_NOMEM,       /* allocation failed */
+    ERR_INVAL,       /* well-formed input that fails validation (HTTP 422) */
+    ERR_PARSE,       /* malformed input: bad JSON, bad syntax (HTTP 400) */
+    ERR_BADREQ,      /* a request the protocol forbids (HTTP 400) */
+    ERR_TOOBIG,      /* input larger than its limit (HTTP 413) */
+    ERR_MEDIA,       /* unsupported content type (HTTP 415) */
+    ERR_NOTFOUND,    /* no such thing (HTTP 404) */
+    ERR_METHOD,      /* the path exists, the method does not (HTTP 405) */
+    ERR_CONFLICT,    /* state conflict, duplicate (HTTP 409) */
+    ERR_AUTH,        /* not authenticated (HTTP 401) */
+    ERR_FORBIDDEN,   /* authenticated but not allowed (HTTP 403) */
+    ERR_LIMIT,       /* rate limit or quota reached (HTTP 429) */
+    ERR_DB,          /* database failure (HTTP 500) */
+    ERR_SCHEMA,      /* database schema missing, behind or newer than the program */
+    ERR_IO,          /* file or socket failure (HTTP 500) */
+    ERR_UPSTREAM,    /* an external system failed (HTTP 502) */
+    ERR_UNAVAILABLE, /* temporarily cannot serve (HTTP 503) */
+    ERR_CONFIG,      /* bad configuration value */
+    ERR_INTERNAL,    /* a bug or an impossible state (HTTP 500) */
     ERR__COUNT
 };
 

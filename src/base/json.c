@@ -36,7 +36,8 @@ enum err json_parse_strict(const char *data, size_t len, int max_depth, json_t *
 {
     *out = NULL;
     if (len == 0)
-        return err_set(eb, ERR_PARSE, "malformed_json", "The request body is empty; expected JSON.");
+        return err_set(eb, ERR_PARSE, "malformed_json",
+                       "The request body is empty; expected JSON.");
     if (json_scan_depth(data, len, max_depth) > max_depth)
         return err_set(eb, ERR_PARSE, "json_too_deep",
                        "The JSON nests deeper than the limit of %d levels.", max_depth);

@@ -18,16 +18,16 @@
 #define LIMIT_HTTP_ARENA_BYTES      (4 * 1024 * 1024) /* per-request arena ceiling */
 
 /* JSON. */
-#define LIMIT_JSON_DEPTH            32            /* nesting of arrays and objects */
-#define LIMIT_STRING_BYTES          4096          /* one configuration or form value */
+#define LIMIT_JSON_DEPTH   32   /* nesting of arrays and objects */
+#define LIMIT_STRING_BYTES 4096 /* one configuration or form value */
 
 /* Database. */
-#define LIMIT_DB_URL_BYTES          1024
-#define LIMIT_DB_POOL_MAX           64
-#define LIMIT_DB_BUSY_TIMEOUT_MS    5000
-#define LIMIT_DB_ROWS               100000        /* rows one query may materialize */
+#define LIMIT_DB_URL_BYTES       1024
+#define LIMIT_DB_POOL_MAX        64
+#define LIMIT_DB_BUSY_TIMEOUT_MS 5000
+#define LIMIT_DB_ROWS            100000 /* rows one query may materialize */
 
 /* Pages and lists. */
-#define LIMIT_PAGE_SIZE_MAX         500
+#define LIMIT_PAGE_SIZE_MAX 500
 
 #endif

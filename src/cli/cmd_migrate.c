@@ -45,7 +45,7 @@ int cmd_migrate(int argc, char **argv)
         e = migrate_current(db, &current, &eb);
         if (e == ERR_OK) {
             printf("schema version %d, program expects %d (%s)\n", current, migrate_latest(),
-                   current == migrate_latest() ? "current"
+                   current == migrate_latest()  ? "current"
                    : current < migrate_latest() ? "behind: run aicos migrate"
                                                 : "newer than this program");
             rc = current == migrate_latest() ? CLI_OK : CLI_FAIL;
@@ -54,8 +54,8 @@ int cmd_migrate(int argc, char **argv)
         int applied = 0;
         e = migrate_apply(db, &applied, &eb);
         if (e == ERR_OK) {
-            printf("applied %d migration(s); schema version %d (%s)\n", applied,
-                   migrate_latest(), db_driver_name(db));
+            printf("applied %d migration(s); schema version %d (%s)\n", applied, migrate_latest(),
+                   db_driver_name(db));
             rc = CLI_OK;
         }
     }

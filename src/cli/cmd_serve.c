@@ -76,8 +76,8 @@ static int serve_run(const struct config *cfg, bool migrate)
     char port[8], threads[8];
     snprintf(port, sizeof port, "%u", http_server_port(srv));
     snprintf(threads, sizeof threads, "%ld", cfg->http_threads);
-    log_kv(LOG_INFO, "serve.listening", "host", cfg->listen_host, "port", port, "threads",
-           threads, "database", db_driver_name(db), "version", AICOS_VERSION, NULL);
+    log_kv(LOG_INFO, "serve.listening", "host", cfg->listen_host, "port", port, "threads", threads,
+           "database", db_driver_name(db), "version", AICOS_VERSION, NULL);
     bool v6 = strchr(cfg->listen_host, ':') != NULL;
     printf("aicos %s serving on http://%s%s%s:%s (database: %s)\n", AICOS_VERSION, v6 ? "[" : "",
            cfg->listen_host, v6 ? "]" : "", port, db_driver_name(db));

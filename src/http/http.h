@@ -14,23 +14,23 @@
 #include "base/limits.h"
 
 struct http_req {
-    struct arena *arena;   /* owns every string below; freed when the request completes */
-    const char *method;    /* "GET", ...; HEAD is reported as GET */
-    const char *path;      /* decoded path without the query string */
-    const char *rid;       /* request id, also sent as X-Request-Id */
+    struct arena *arena; /* owns every string below; freed when the request completes */
+    const char *method;  /* "GET", ...; HEAD is reported as GET */
+    const char *path;    /* decoded path without the query string */
+    const char *rid;     /* request id, also sent as X-Request-Id */
     const char *client_ip;
-    const char *body;      /* NUL-terminated; NULL when there was none */
+    const char *body; /* NUL-terminated; NULL when there was none */
     size_t body_len;
-    json_t *json;          /* parsed body on JSON routes; borrowed, freed by the server */
+    json_t *json; /* parsed body on JSON routes; borrowed, freed by the server */
     const char *param_names[LIMIT_HTTP_PATH_PARAMS];
     const char *param_values[LIMIT_HTTP_PATH_PARAMS];
     unsigned nparams;
-    void *app;             /* the application context given to the server */
-    void *conn;            /* private to the server */
+    void *app;  /* the application context given to the server */
+    void *conn; /* private to the server */
 };
 
 struct http_header {
-    const char *name;  /* arena or static strings */
+    const char *name; /* arena or static strings */
     const char *value;
 };
 

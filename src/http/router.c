@@ -47,8 +47,8 @@ static int router_path_matches(const char *pattern, const char *path, struct htt
 }
 
 enum router_result router_match(const struct route *routes, size_t n, const char *method,
-                                const char *path, struct http_req *req, size_t *index,
-                                char *allow, size_t allow_len)
+                                const char *path, struct http_req *req, size_t *index, char *allow,
+                                size_t allow_len)
 {
     int path_seen = 0;
     size_t allow_used = 0;

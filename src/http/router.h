@@ -17,16 +17,15 @@ enum route_flag {
 };
 
 /* A handler fills resp and returns ERR_OK, or returns an error (detail in eb). */
-typedef enum err (*route_handler)(struct http_req *req, struct http_resp *resp,
-                                  struct errbuf *eb);
+typedef enum err (*route_handler)(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 struct route {
     const char *method;  /* GET, POST, PUT, PATCH, DELETE */
     const char *pattern; /* /literal/{param}/... */
     route_handler handler;
     unsigned flags;
-    const char *summary;     /* one line for the OpenAPI document */
-    const char *tag;         /* OpenAPI tag */
+    const char *summary;       /* one line for the OpenAPI document */
+    const char *tag;           /* OpenAPI tag */
     const char *response_type; /* media type of the success answer */
 };
 
@@ -38,8 +37,8 @@ enum router_result { ROUTER_FOUND = 0, ROUTER_NO_PATH, ROUTER_NO_METHOD };
  * the comma-separated methods the path does accept.
  */
 enum router_result router_match(const struct route *routes, size_t n, const char *method,
-                                const char *path, struct http_req *req, size_t *index,
-                                char *allow, size_t allow_len);
+                                const char *path, struct http_req *req, size_t *index, char *allow,
+                                size_t allow_len);
 
 /* True if the pattern is well formed (leading '/', non-empty {names}, within limits). */
 int router_pattern_valid(const char *pattern);

@@ -115,8 +115,8 @@ static const char *server_make_rid(struct http_ctx *ctx, struct MHD_Connection *
     unsigned char raw[8];
     if (getrandom(raw, sizeof raw, 0) != (ssize_t)sizeof raw)
         memset(raw, 0, sizeof raw);
-    return arena_printf(ctx->req.arena, "%02x%02x%02x%02x%02x%02x%02x%02x", raw[0], raw[1],
-                        raw[2], raw[3], raw[4], raw[5], raw[6], raw[7]);
+    return arena_printf(ctx->req.arena, "%02x%02x%02x%02x%02x%02x%02x%02x", raw[0], raw[1], raw[2],
+                        raw[3], raw[4], raw[5], raw[6], raw[7]);
 }
 
 static const char *server_client_ip(struct http_ctx *ctx, struct MHD_Connection *conn)
@@ -208,12 +208,11 @@ static enum MHD_Result server_queue(struct http_ctx *ctx, struct MHD_Connection 
         snprintf(status, sizeof status, "%d", ctx->resp.status);
         snprintf(ms, sizeof ms, "%.3f", (double)dur / 1e6);
         snprintf(bytes, sizeof bytes, "%zu", ctx->resp.body.len);
-        const char *route = ctx->route == SERVER_NO_ROUTE
-                                ? "unmatched"
-                                : ctx->srv->opts.routes[ctx->route].pattern;
+        const char *route =
+            ctx->route == SERVER_NO_ROUTE ? "unmatched" : ctx->srv->opts.routes[ctx->route].pattern;
         log_kv(lvl, "http.request", "rid", ctx->req.rid, "ip", ctx->req.client_ip, "method",
-               ctx->req.method, "path", ctx->req.path, "route", route, "status", status,
-               "ms", ms, "bytes", bytes, NULL);
+               ctx->req.method, "path", ctx->req.path, "route", route, "status", status, "ms", ms,
+               "bytes", bytes, NULL);
     }
     return ok;
 }
@@ -305,8 +304,8 @@ static enum MHD_Result server_begin(struct http_ctx *ctx, struct MHD_Connection 
     }
     ctx->route = idx;
     if (srv->opts.routes[idx].flags & ROUTE_JSON_BODY) {
-        const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
-                                                     MHD_HTTP_HEADER_CONTENT_TYPE);
+        const char *ct =
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
         if (!server_is_json_type(ct))
             return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
                                "This route takes a JSON body: send Content-Type: "
@@ -328,8 +327,8 @@ static enum MHD_Result server_dispatch(struct http_ctx *ctx, struct MHD_Connecti
     struct errbuf eb = {0};
     enum err e = ERR_OK;
     if (route->flags & ROUTE_JSON_BODY)
-        e = json_parse_strict(ctx->body.data ? ctx->body.data : "", ctx->body.len,
-                              LIMIT_JSON_DEPTH, &ctx->req.json, &eb);
+        e = json_parse_strict(ctx->body.data ? ctx->body.data : "", ctx->body.len, LIMIT_JSON_DEPTH,
+                              &ctx->req.json, &eb);
     if (e == ERR_OK) {
         ctx->resp.status = 200;
         e = route->handler(&ctx->req, &ctx->resp, &eb);
@@ -411,20 +410,19 @@ enum err http_server_start(const struct http_server_opts *opts, struct http_serv
         free(s);
         return e;
     }
-    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
-                     MHD_USE_ERROR_LOG;
+    unsigned flags =
+        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
         flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(
-        flags, (uint16_t)opts->port, NULL, NULL, server_on_request, s,
-        MHD_OPTION_EXTERNAL_LOGGER, server_mhd_log, s, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads,
-        MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)LIMIT_HTTP_CONN_TIMEOUT_S,
-        MHD_OPTION_PER_IP_CONNECTION_LIMIT, (unsigned)LIMIT_HTTP_PER_IP_CONNS,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_HTTP_MAX_CONNS,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HTTP_CONN_MEMORY,
-        MHD_OPTION_URI_LOG_CALLBACK, server_on_uri, s, MHD_OPTION_NOTIFY_COMPLETED,
-        server_on_completed, s, MHD_OPTION_END);
+        flags, (uint16_t)opts->port, NULL, NULL, server_on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
+        server_mhd_log, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
+        MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)LIMIT_HTTP_CONN_TIMEOUT_S, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+        (unsigned)LIMIT_HTTP_PER_IP_CONNS, MHD_OPTION_CONNECTION_LIMIT,
+        (unsigned)LIMIT_HTTP_MAX_CONNS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+        (size_t)LIMIT_HTTP_CONN_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, server_on_uri, s,
+        MHD_OPTION_NOTIFY_COMPLETED, server_on_completed, s, MHD_OPTION_END);
     if (s->daemon == NULL) {
         free(s);
         return err_set(eb, ERR_IO, "listen_failed",

@@ -14,14 +14,14 @@
 struct http_server;
 
 struct http_server_opts {
-    const char *host;   /* numeric address or name to bind */
-    unsigned port;      /* 0 picks a free port; see http_server_port() */
-    unsigned threads;   /* worker threads in the pool */
-    size_t body_max;    /* largest accepted body */
+    const char *host;           /* numeric address or name to bind */
+    unsigned port;              /* 0 picks a free port; see http_server_port() */
+    unsigned threads;           /* worker threads in the pool */
+    size_t body_max;            /* largest accepted body */
     const struct route *routes; /* borrowed; must outlive the server */
     size_t nroutes;
-    void *app;                 /* handed to handlers as req->app */
-    struct metrics *metrics;   /* optional; borrowed */
+    void *app;               /* handed to handlers as req->app */
+    struct metrics *metrics; /* optional; borrowed */
 };
 
 /* Binds and starts serving. *out is owned by the caller: http_server_stop() it. */

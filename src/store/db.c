@@ -36,7 +36,8 @@ enum err db_open(const char *url, unsigned pool_size, struct db **out, struct er
 {
     *out = NULL;
     if (url == NULL || strlen(url) >= LIMIT_DB_URL_BYTES)
-        return err_set(eb, ERR_CONFIG, "bad_database_url", "The database URL is missing or too long.");
+        return err_set(eb, ERR_CONFIG, "bad_database_url",
+                       "The database URL is missing or too long.");
     const struct db_driver *drv = db_driver_for(url);
     if (drv == NULL)
         return err_set(eb, ERR_CONFIG, "bad_database_url",
@@ -113,15 +114,15 @@ void db_release(struct db_conn *c)
     pthread_mutex_unlock(&db->lock);
 }
 
-enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *params,
-                 size_t nparams, int64_t *changed, struct errbuf *eb)
+enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *params, size_t nparams,
+                 int64_t *changed, struct errbuf *eb)
 {
     int64_t dummy;
     return c->db->drv->exec(c->handle, sql, params, nparams, changed ? changed : &dummy, eb);
 }
 
-enum err db_query(struct db_conn *c, const char *sql, const struct db_param *params,
-                  size_t nparams, struct db_rows **out, struct errbuf *eb)
+enum err db_query(struct db_conn *c, const char *sql, const struct db_param *params, size_t nparams,
+                  struct db_rows **out, struct errbuf *eb)
 {
     *out = NULL;
     return c->db->drv->query(c->handle, sql, params, nparams, out, eb);

@@ -55,12 +55,12 @@ struct db_conn *db_acquire(struct db *db);
 void db_release(struct db_conn *c);
 
 /* Runs one parameterized statement that returns no rows; *changed gets affected rows. */
-enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *params,
-                 size_t nparams, int64_t *changed, struct errbuf *eb);
+enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *params, size_t nparams,
+                 int64_t *changed, struct errbuf *eb);
 
 /* Runs a parameterized query; *out owns the rows: db_rows_free() it. */
-enum err db_query(struct db_conn *c, const char *sql, const struct db_param *params,
-                  size_t nparams, struct db_rows **out, struct errbuf *eb);
+enum err db_query(struct db_conn *c, const char *sql, const struct db_param *params, size_t nparams,
+                  struct db_rows **out, struct errbuf *eb);
 
 /* Runs several unparameterized statements (migration scripts only). */
 enum err db_exec_script(struct db_conn *c, const char *sql, struct errbuf *eb);

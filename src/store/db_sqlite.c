@@ -56,9 +56,8 @@ static enum err sqlite_connect(const char *url, void **handle, struct errbuf *eb
     if (e != ERR_OK)
         return e;
     sqlite3 *h = NULL;
-    int rc = sqlite3_open_v2(path, &h,
-                             SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-                             NULL);
+    int rc = sqlite3_open_v2(
+        path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (rc != SQLITE_OK) {
         e = err_set(eb, ERR_DB, "database_open", "Cannot open SQLite database %s: %s.", path,
                     h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
@@ -85,8 +84,8 @@ static void sqlite_disconnect(void *handle)
     sqlite3_close(handle);
 }
 
-static enum err sqlite_prepare(sqlite3 *h, const char *sql, const struct db_param *params,
-                               size_t n, sqlite3_stmt **out, struct errbuf *eb)
+static enum err sqlite_prepare(sqlite3 *h, const char *sql, const struct db_param *params, size_t n,
+                               sqlite3_stmt **out, struct errbuf *eb)
 {
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;

@@ -123,8 +123,10 @@ enum err migrate_apply(struct db *db, int *applied, struct errbuf *eb)
             char now[CLOCK_ISO_LEN];
             clock_now_iso(now);
             struct db_param p[] = {DB_P_INT(m->version), DB_P_TEXT(m->name), DB_P_TEXT(now)};
-            e = db_exec(c, "INSERT INTO schema_migrations (version, name, applied_at) "
-                           "VALUES ($1, $2, $3)", p, 3, NULL, eb);
+            e = db_exec(c,
+                        "INSERT INTO schema_migrations (version, name, applied_at) "
+                        "VALUES ($1, $2, $3)",
+                        p, 3, NULL, eb);
         }
         if (e == ERR_OK)
             e = db_commit(c, eb);

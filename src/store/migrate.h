@@ -11,10 +11,10 @@
 #include "store/db.h"
 
 struct migration {
-    int version;              /* 1, 2, 3, ... without gaps */
-    const char *name;         /* short_snake_case */
-    const char *sql;          /* portable script, or NULL when both dialects are given */
-    const char *sql_sqlite;   /* dialect-specific script (used when sql is NULL) */
+    int version;            /* 1, 2, 3, ... without gaps */
+    const char *name;       /* short_snake_case */
+    const char *sql;        /* portable script, or NULL when both dialects are given */
+    const char *sql_sqlite; /* dialect-specific script (used when sql is NULL) */
     const char *sql_postgres;
 };
 

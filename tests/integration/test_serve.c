@@ -142,9 +142,10 @@ static void test_bad_input(void **state)
     assert_true(ts_http_raw(port, dup, strlen(dup), &r));
     check_error(&r, 400, "duplicate_content_length");
     ts_http_free(&r);
-    const char *clte = "POST /api/v1/config/validate HTTP/1.1\r\nHost: x\r\n"
-                       "Content-Type: application/json\r\nContent-Length: 2\r\n"
-                       "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
+    const char *clte =
+        "POST /api/v1/config/validate HTTP/1.1\r\nHost: x\r\n"
+        "Content-Type: application/json\r\nContent-Length: 2\r\n"
+        "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n2\r\n{}\r\n0\r\n\r\n";
     assert_true(ts_http_raw(port, clte, strlen(clte), &r));
     check_error(&r, 400, "content_length_with_transfer_encoding");
     ts_http_free(&r);

@@ -47,8 +47,7 @@ static void test_params_and_types(void **state)
     assert_string_equal(db_driver_name(db), ts_is_pg() ? "postgres" : "sqlite");
     struct db_conn *c = db_acquire(db);
     const char *evil = "x'); DROP TABLE items; --";
-    struct db_param p[] = {DB_P_INT(1), DB_P_TEXT(evil), DB_P_INT(-9007199254740993LL),
-                           DB_P_NULL};
+    struct db_param p[] = {DB_P_INT(1), DB_P_TEXT(evil), DB_P_INT(-9007199254740993LL), DB_P_NULL};
     int64_t changed = 0;
     assert_int_equal(db_exec(c, "INSERT INTO items (id, name, qty, note) VALUES ($1, $2, $3, $4)",
                              p, 4, &changed, NULL),
@@ -56,13 +55,13 @@ static void test_params_and_types(void **state)
     assert_int_equal(changed, 1);
     struct db_param p2[] = {DB_P_INT(2), DB_P_TEXT("店铺 ünïcode")};
     /* Placeholders used out of order and twice. */
-    assert_int_equal(db_exec(c, "INSERT INTO items (name, id, note) VALUES ($2, $1, $2)", p2, 2,
-                             NULL, NULL),
-                     ERR_OK);
+    assert_int_equal(
+        db_exec(c, "INSERT INTO items (name, id, note) VALUES ($2, $1, $2)", p2, 2, NULL, NULL),
+        ERR_OK);
     struct db_rows *r = NULL;
-    assert_int_equal(db_query(c, "SELECT id, name, qty, note FROM items ORDER BY id", NULL, 0, &r,
-                              NULL),
-                     ERR_OK);
+    assert_int_equal(
+        db_query(c, "SELECT id, name, qty, note FROM items ORDER BY id", NULL, 0, &r, NULL),
+        ERR_OK);
     assert_int_equal(db_rows_count(r), 2);
     assert_int_equal(db_rows_columns(r), 4);
     assert_string_equal(db_rows_get(r, 0, 1), evil);
@@ -102,9 +101,8 @@ static void test_errors(void **state)
     assert_int_equal(db_exec(c, "INSERT INTO nowhere VALUES ($1)", p, 1, NULL, &eb), ERR_DB);
     assert_true(strlen(eb.msg) > 0);
     /* A wrong number of parameters is refused before anything runs. */
-    assert_int_not_equal(db_exec(c, "INSERT INTO items (id, name) VALUES ($1, $2)", p, 1, NULL,
-                                 &eb),
-                         ERR_OK);
+    assert_int_not_equal(
+        db_exec(c, "INSERT INTO items (id, name) VALUES ($1, $2)", p, 1, NULL, &eb), ERR_OK);
     db_release(c);
     assert_int_equal(count_items(db), 1);
     db_close(db);
@@ -148,8 +146,8 @@ static void test_transactions(void **state)
     c = db_acquire(db);
     assert_int_equal(db_begin(c, NULL), ERR_OK);
     struct db_param p2[] = {DB_P_INT(2), DB_P_TEXT("b")};
-    assert_int_equal(
-        db_exec(c, "INSERT INTO items (id, name) VALUES ($1, $2)", p2, 2, NULL, NULL), ERR_OK);
+    assert_int_equal(db_exec(c, "INSERT INTO items (id, name) VALUES ($1, $2)", p2, 2, NULL, NULL),
+                     ERR_OK);
     db_release(c);
     assert_int_equal(count_items(db), 1);
     db_close(db);

@@ -40,9 +40,9 @@ static void test_apply_idempotent(void **state)
     /* Each migration is recorded once. */
     struct db_conn *c = db_acquire(db);
     struct db_rows *r = NULL;
-    assert_int_equal(db_query(c, "SELECT COUNT(*), MIN(version) FROM schema_migrations", NULL, 0,
-                              &r, NULL),
-                     ERR_OK);
+    assert_int_equal(
+        db_query(c, "SELECT COUNT(*), MIN(version) FROM schema_migrations", NULL, 0, &r, NULL),
+        ERR_OK);
     int64_t n = 0, min = 0;
     assert_int_equal(db_rows_int(r, 0, 0, &n), ERR_OK);
     assert_int_equal(db_rows_int(r, 0, 1, &min), ERR_OK);
