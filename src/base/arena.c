@@ -47,8 +47,8 @@ void arena_free(struct arena *a)
 
 void *arena_alloc(struct arena *a, size_t n)
 {
-    if (a == NULL || n > a->max_bytes)
-        return NULL;
+    if (a == NULL || n > a->max_bytes || n > SIZE_MAX / 2)
+        return NULL; /* the second bound keeps the rounding and block sizes from wrapping */
     size_t need = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
     if (need == 0)
         need = ARENA_ALIGN;
@@ -57,9 +57,9 @@ void *arena_alloc(struct arena *a, size_t n)
         size_t size = need > ARENA_BLOCK_MIN ? need : ARENA_BLOCK_MIN;
         if (b != NULL && b->size * 2 > size)
             size = b->size * 2;
-        if (a->total + size > a->max_bytes) {
+        if (size > a->max_bytes - a->total) {
             size = need;
-            if (a->total + size > a->max_bytes)
+            if (size > a->max_bytes - a->total)
                 return NULL;
         }
         b = malloc(sizeof *b + size);

@@ -84,8 +84,11 @@ void buf_free(struct buf *b)
 
 char *buf_steal(struct buf *b)
 {
-    if (b->data == NULL && buf_reserve(b, 0) != ERR_OK)
-        return NULL;
+    if (b->data == NULL) {
+        if (buf_reserve(b, 0) != ERR_OK)
+            return NULL;
+        b->data[0] = '\0'; /* fresh memory: the empty string still needs its NUL */
+    }
     char *p = b->data;
     b->data = NULL;
     b->len = 0;

@@ -83,14 +83,15 @@ static bool config_has_ctl(const char *s)
     return false;
 }
 
-/* Validates scheme://host[:port] and writes it without a trailing slash. */
+/* Validates scheme://host[:port] (host a name, IPv4, or [IPv6]) and copies it without a trailing
+ * slash. */
 static enum err config_parse_origin(const char *v, char *dst, size_t dstlen, const char **why)
 {
-    const char *rest;
+    const char *host;
     if (strncmp(v, "https://", 8) == 0)
-        rest = v + 8;
+        host = v + 8;
     else if (strncmp(v, "http://", 7) == 0)
-        rest = v + 7;
+        host = v + 7;
     else {
         *why = "must start with http:// or https://";
         return ERR_CONFIG;
@@ -98,41 +99,44 @@ static enum err config_parse_origin(const char *v, char *dst, size_t dstlen, con
     size_t len = strlen(v);
     if (len > 0 && v[len - 1] == '/')
         len--;
-    size_t rest_len = len - (size_t)(rest - v);
-    if (rest_len == 0) {
-        *why = "has no host";
+    const char *end = v + len;
+    const char *p = host;
+    if (*p == '[') {
+        p++;
+        while (p < end && (isxdigit((unsigned char)*p) || *p == ':' || *p == '.'))
+            p++;
+        if (p >= end || *p != ']' || p == host + 1) {
+            *why = "has a malformed [IPv6] host";
+            return ERR_CONFIG;
+        }
+        p++;
+    } else {
+        while (p < end && (isalnum((unsigned char)*p) || *p == '.' || *p == '-'))
+            p++;
+        if (p == host) {
+            *why = "has no host";
+            return ERR_CONFIG;
+        }
+    }
+    if (p < end && *p == ':') {
+        char port[8];
+        size_t plen = (size_t)(end - p - 1);
+        int64_t n;
+        if (plen == 0 || plen >= sizeof port) {
+            *why = "has an invalid port";
+            return ERR_CONFIG;
+        }
+        memcpy(port, p + 1, plen);
+        port[plen] = '\0';
+        if (parse_int64(port, 1, 65535, &n) != ERR_OK) {
+            *why = "has an invalid port";
+            return ERR_CONFIG;
+        }
+        p = end;
+    }
+    if (p != end) {
+        *why = "must be scheme://host[:port] with no path, query or user info";
         return ERR_CONFIG;
-    }
-    const char *port = NULL;
-    for (size_t i = 0; i < rest_len; i++) {
-        unsigned char c = (unsigned char)rest[i];
-        if (c == ':' && rest[0] != '[') {
-            port = rest + i + 1;
-            break;
-        }
-        if (c == ']' && i + 1 < rest_len && rest[i + 1] == ':') {
-            port = rest + i + 2;
-            break;
-        }
-        if (!(isalnum(c) || c == '.' || c == '-' || c == '[' || c == ']' || c == ':')) {
-            *why = "must be scheme://host[:port] with no path, query or user info";
-            return ERR_CONFIG;
-        }
-    }
-    if (port != NULL) {
-        char pbuf[8];
-        size_t plen = len - (size_t)(port - v);
-        int64_t p;
-        if (plen == 0 || plen >= sizeof pbuf) {
-            *why = "has an invalid port";
-            return ERR_CONFIG;
-        }
-        memcpy(pbuf, port, plen);
-        pbuf[plen] = '\0';
-        if (parse_int64(pbuf, 1, 65535, &p) != ERR_OK) {
-            *why = "has an invalid port";
-            return ERR_CONFIG;
-        }
     }
     if (len >= dstlen) {
         *why = "is too long";
@@ -169,8 +173,8 @@ static enum err config_parse_row(struct config *c, const struct config_row *r, c
             why = "is too long";
         else if (strncmp(v, "sqlite:", 7) == 0 && v[7] != '\0')
             memcpy(field, v, strlen(v) + 1);
-        else if ((strncmp(v, "postgres://", 11) == 0 || strncmp(v, "postgresql://", 13) == 0) &&
-                 strlen(v) > 13)
+        else if ((strncmp(v, "postgres://", 11) == 0 && v[11] != '\0') ||
+                 (strncmp(v, "postgresql://", 13) == 0 && v[13] != '\0'))
             memcpy(field, v, strlen(v) + 1);
         else
             why = "must be sqlite:<path> or postgres://user:password@host:port/database";
@@ -230,8 +234,16 @@ enum err config_from_env(struct config *out, struct errbuf *eb)
 
 void config_mask_url(const char *url, char *dst, size_t dstlen)
 {
+    /* libpq also takes password= and sslpassword= query parameters; hide such a query. */
+    const char *query = strchr(url, '?');
+    if (query != NULL && strstr(query, "password=") == NULL)
+        query = NULL;
+    const char *end = query != NULL ? query : url + strlen(url);
+    const char *tail = query != NULL ? "?****" : "";
     const char *scheme_end = strstr(url, "://");
     const char *at = scheme_end ? strchr(scheme_end + 3, '@') : NULL;
+    if (at != NULL && at > end)
+        at = NULL;
     const char *colon = NULL;
     if (at != NULL) {
         for (const char *p = scheme_end + 3; p < at; p++) {
@@ -242,10 +254,10 @@ void config_mask_url(const char *url, char *dst, size_t dstlen)
         }
     }
     if (colon == NULL) {
-        snprintf(dst, dstlen, "%s", url);
+        snprintf(dst, dstlen, "%.*s%s", (int)(end - url), url, tail);
         return;
     }
-    snprintf(dst, dstlen, "%.*s:****%s", (int)(colon - url), url, at);
+    snprintf(dst, dstlen, "%.*s:****%.*s%s", (int)(colon - url), url, (int)(end - at), at, tail);
 }
 
 bool config_origin_is_https(const char *origin)

@@ -11,6 +11,8 @@ enum err parse_int64(const char *s, int64_t min, int64_t max, int64_t *out)
         return ERR_INVAL;
     if (!(isdigit((unsigned char)s[0]) || (s[0] == '-' && isdigit((unsigned char)s[1]))))
         return ERR_INVAL;
+    if (s[0] == '-' && min >= 0)
+        return ERR_INVAL; /* "-0" would otherwise pass on an unsigned range */
     errno = 0;
     char *end = NULL;
     long long v = strtoll(s, &end, 10);

@@ -69,6 +69,8 @@ enum router_result router_match(const struct route *routes, size_t n, const char
                              allow_used ? ", " : "", routes[i].method);
             if (w > 0 && (size_t)w < allow_len - allow_used)
                 allow_used += (size_t)w;
+            else
+                allow[allow_used] = '\0'; /* drop the truncated name */
         }
     }
     return path_seen ? ROUTER_NO_METHOD : ROUTER_NO_PATH;

@@ -66,8 +66,7 @@ static void test_err_set_fills_buffer(void **state)
     (void)state;
     struct errbuf eb;
     memset(&eb, 'x', sizeof eb);
-    assert_int_equal(err_set(&eb, ERR_INVAL, "bad_sku", "SKU %s is %d chars", "A-1", 3),
-                     ERR_INVAL);
+    assert_int_equal(err_set(&eb, ERR_INVAL, "bad_sku", "SKU %s is %d chars", "A-1", 3), ERR_INVAL);
     assert_string_equal(eb.code, "bad_sku");
     assert_string_equal(eb.msg, "SKU A-1 is 3 chars");
     assert_string_equal(errbuf_code(&eb, ERR_INVAL), "bad_sku");
