@@ -33,7 +33,7 @@
 #define LOAD_CONNS_MAX     1024
 #define LOAD_THREADS_MAX   64
 #define LOAD_DURATION_MAX  600
-#define LOAD_WARMUP_MAX    60
+#define LOAD_WARMUP_MAX_MS 60000
 #define LOAD_PATH_MAX      1024
 #define LOAD_REQ_MAX       (LOAD_PATH_MAX + 256)
 #define LOAD_HEAD_MAX      (16 * 1024) /* response status line and headers */
@@ -63,7 +63,7 @@ struct load_opts {
     unsigned connections;
     unsigned threads;
     unsigned duration_s;
-    unsigned warmup_s;
+    unsigned warmup_ms;
     unsigned expect_status;
 };
 
@@ -82,6 +82,7 @@ struct load_conn {
 
 struct load_stats {
     struct hist hist;
+    uint64_t completed;  /* every response, the warm-up's included */
     uint64_t ok;         /* responses with the expected status */
     uint64_t other;      /* responses with any other status */
     uint64_t errors;     /* connect, send, receive or parse failures */
@@ -358,6 +359,7 @@ static void load_restart(struct load_thread *t, struct load_conn *c, int epfd)
 
 static void load_complete(struct load_thread *t, struct load_conn *c, uint64_t now)
 {
+    t->stats.completed++;
     if (now < t->record_from_ns)
         return;
     if (c->status == t->opts->expect_status) {
@@ -436,11 +438,12 @@ static void *load_thread_main(void *arg)
 static void load_usage(FILE *f)
 {
     fputs("usage: http_load --port PORT [--path /healthz] [--connections 32] [--threads 2]\n"
-          "                 [--duration 5] [--warmup 1] [--expect-status 200]\n"
+          "                 [--duration 5] [--warmup-ms 1000] [--expect-status 200]\n"
           "\n"
           "Closed-loop HTTP/1.1 keep-alive GET load against 127.0.0.1:PORT (loopback only).\n"
           "Prints one key=value line: requests per second and latency percentiles in\n"
-          "microseconds over the measured period (after the warm-up).\n",
+          "microseconds over the measured period (after the warm-up); completed= counts\n"
+          "every response, the warm-up's included, to divide the server's CPU time by.\n",
           f);
 }
 
@@ -475,7 +478,7 @@ static bool load_parse_args(int argc, char **argv, struct load_opts *o)
                             .connections = 32,
                             .threads = 2,
                             .duration_s = 5,
-                            .warmup_s = 1,
+                            .warmup_ms = 1000,
                             .expect_status = 200};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -493,8 +496,8 @@ static bool load_parse_args(int argc, char **argv, struct load_opts *o)
             ok = load_parse_uint(v, 1, LOAD_THREADS_MAX, &o->threads);
         else if (strcmp(a, "--duration") == 0)
             ok = load_parse_uint(v, 1, LOAD_DURATION_MAX, &o->duration_s);
-        else if (strcmp(a, "--warmup") == 0)
-            ok = load_parse_uint(v, 0, LOAD_WARMUP_MAX, &o->warmup_s);
+        else if (strcmp(a, "--warmup-ms") == 0)
+            ok = load_parse_uint(v, 0, LOAD_WARMUP_MAX_MS, &o->warmup_ms);
         else if (strcmp(a, "--expect-status") == 0)
             ok = load_parse_uint(v, 100, 599, &o->expect_status);
         else {
@@ -524,11 +527,12 @@ static void load_report(const struct load_opts *o, const struct load_stats *s, d
         s->ok + s->other > 0 ? (double)s->resp_bytes / (double)(s->ok + s->other) : 0.0;
     printf("path=%s connections=%u threads=%u duration_s=%.3f requests=%llu rps=%.1f "
            "p50_us=%.1f p90_us=%.1f p99_us=%.1f p999_us=%.1f max_us=%.1f unexpected_status=%llu "
-           "errors=%llu reconnects=%llu resp_bytes=%.0f\n",
+           "errors=%llu reconnects=%llu resp_bytes=%.0f completed=%llu\n",
            o->path, o->connections, o->threads, secs, (unsigned long long)s->ok, rps,
            hist_quantile(h, 0.50) / 1e3, hist_quantile(h, 0.90) / 1e3, hist_quantile(h, 0.99) / 1e3,
            hist_quantile(h, 0.999) / 1e3, (double)h->max / 1e3, (unsigned long long)s->other,
-           (unsigned long long)s->errors, (unsigned long long)s->reconnects, avg_bytes);
+           (unsigned long long)s->errors, (unsigned long long)s->reconnects, avg_bytes,
+           (unsigned long long)s->completed);
 }
 
 int main(int argc, char **argv)
@@ -560,7 +564,7 @@ int main(int argc, char **argv)
         return 1;
     }
     uint64_t start = load_now_ns();
-    uint64_t record_from = start + (uint64_t)o.warmup_s * 1000000000u;
+    uint64_t record_from = start + (uint64_t)o.warmup_ms * 1000000u;
     uint64_t stop = record_from + (uint64_t)o.duration_s * 1000000000u;
     unsigned next = 0, started = 0;
     for (unsigned i = 0; i < o.threads; i++) {
@@ -585,6 +589,7 @@ int main(int argc, char **argv)
         if (total == NULL)
             continue;
         hist_merge(&total->hist, &threads[i].stats.hist);
+        total->completed += threads[i].stats.completed;
         total->ok += threads[i].stats.ok;
         total->other += threads[i].stats.other;
         total->errors += threads[i].stats.errors;

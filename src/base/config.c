@@ -53,7 +53,7 @@ static const struct config_row config_rows[] = {
 
 #define CONFIG_ROWS (sizeof config_rows / sizeof config_rows[0])
 
-_Static_assert(CONFIG_ROWS <= 16, "struct config.source is too small for the table");
+_Static_assert(CONFIG_ROWS <= CONFIG_ROWS_MAX, "struct config.source is too small for the table");
 
 unsigned config_count(void)
 {

@@ -15,6 +15,7 @@
 
 #define CONFIG_HOST_MAX   256
 #define CONFIG_ORIGIN_MAX 512
+#define CONFIG_ROWS_MAX   48
 
 enum config_env { CONFIG_ENV_DEVELOPMENT = 0, CONFIG_ENV_PRODUCTION };
 
@@ -30,7 +31,7 @@ struct config {
     char web_origin[CONFIG_ORIGIN_MAX];
     long http_threads;
     long http_body_max;
-    enum config_source source[16]; /* per table row, in table order */
+    enum config_source source[CONFIG_ROWS_MAX]; /* per table row, in table order */
 };
 
 /* Looks a variable up; returns NULL when it is not set. */
