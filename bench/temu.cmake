@@ -1,0 +1,11 @@
+# The Temu signature benchmark (included from src/temu/module.cmake):
+#   build/<dir>/bench/temu_sign_bench [seconds]
+# prints the cost of one signature of a realistic order-list request and of a shipment
+# confirm body (worked example 1), with raw OpenSSL MD5 over the same canonical string as
+# the in-run reference.
+if(DEFINED AICOS_BUILD_BENCH AND NOT AICOS_BUILD_BENCH)
+  return()
+endif()
+add_executable(temu_sign_bench ${CMAKE_SOURCE_DIR}/bench/temu_sign_bench.c)
+target_link_libraries(temu_sign_bench PRIVATE aicos_core)
+set_target_properties(temu_sign_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)

@@ -1,0 +1,375 @@
+#include "temu/api.h"
+
+#include <sodium.h>
+#include <string.h>
+
+#include "base/parse.h"
+
+/* Fails a call before sending: ERR_INVAL with a local, permanent temu_error. */
+static enum err api_refuse(struct temu_error *terr, const char *msg)
+{
+    if (terr != NULL) {
+        temu_error_clear(terr);
+        temu_error_set(terr, TEMU_ERROR_PERMANENT, TEMU_SOURCE_LOCAL, 0, msg,
+                       "The call was refused before sending.");
+    }
+    return ERR_INVAL;
+}
+
+static int api_set_int(json_t *p, const char *key, int64_t v)
+{
+    return v == 0 ? 0 : json_object_set_new(p, key, json_integer((json_int_t)v));
+}
+
+static int api_set_str(json_t *p, const char *key, const char *v)
+{
+    return v == NULL || v[0] == '\0' ? 0 : json_object_set_new(p, key, json_string(v));
+}
+
+/* Adds an array of strings; n == 0 adds nothing. */
+static int api_set_list(json_t *p, const char *key, const char *const *v, size_t n)
+{
+    if (n == 0)
+        return 0;
+    json_t *a = json_array();
+    if (a == NULL)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (json_array_append_new(a, json_string(v[i])) != 0) {
+            json_decref(a);
+            return -1;
+        }
+    }
+    return json_object_set_new(p, key, a);
+}
+
+static bool api_list_ok(const char *const *v, size_t n)
+{
+    if (n > LIMIT_TEMU_SN_LIST || (n > 0 && v == NULL))
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (v[i] == NULL || v[i][0] == '\0')
+            return false;
+    }
+    return true;
+}
+
+static bool api_sn_ok(const char *sn)
+{
+    return sn != NULL && sn[0] != '\0' && strlen(sn) <= 64;
+}
+
+/* An integer member given as a number or a digit string; 0 when absent. */
+static int64_t api_int(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    int64_t n = 0;
+    if (json_is_integer(v))
+        return (int64_t)json_integer_value(v);
+    if (json_is_string(v) && parse_int64(json_string_value(v), INT64_MIN, INT64_MAX, &n) == ERR_OK)
+        return n;
+    return 0;
+}
+
+/* Calls type with params (reference stolen; NULL means allocation failed). */
+static enum err api_call(struct temu_client *c, const char *type, json_t *params,
+                         const struct temu_call_options *opts, struct temu_result *res,
+                         struct temu_error *terr)
+{
+    memset(res, 0, sizeof *res);
+    if (params == NULL)
+        return ERR_NOMEM;
+    enum err e = temu_client_call_ex(c, type, params, opts, res, terr);
+    json_decref(params);
+    if (e != ERR_OK)
+        temu_result_clear(res);
+    return e;
+}
+
+/* ---- tokens ---- */
+
+static void api_fill_token(struct temu_token_info *out, json_t *result)
+{
+    out->result = result;
+    const char *tok =
+        json_is_object(result) ? json_string_value(json_object_get(result, "accessToken")) : NULL;
+    if (tok != NULL && strlen(tok) < sizeof out->access_token)
+        memcpy(out->access_token, tok, strlen(tok) + 1);
+    out->expired_time = api_int(result, "expiredTime");
+    out->mall_id = api_int(result, "mallId");
+    out->region_id = api_int(result, "regionId");
+    out->mall_type = api_int(result, "mallType");
+    const json_t *scopes = json_object_get(result, "apiScopeList");
+    out->api_scope_list = json_is_array(scopes) ? scopes : NULL;
+}
+
+enum err temu_api_accesstoken_create(struct temu_client *c, const char *code,
+                                     struct temu_token_info *out, struct temu_error *terr)
+{
+    struct temu_result res;
+    memset(out, 0, sizeof *out);
+    if (code == NULL || code[0] == '\0' || strlen(code) > LIMIT_TEMU_SECRET_BYTES)
+        return api_refuse(terr, "The authorization code is missing or too long.");
+    /* §3.2: on the first call the code is also the access_token. */
+    struct temu_call_options opts = {.access_token = code, .idempotent = 0};
+    json_t *p = json_object();
+    if (p != NULL && api_set_str(p, "code", code) != 0) {
+        json_decref(p);
+        p = NULL;
+    }
+    enum err e = api_call(c, "bg.open.accesstoken.create", p, &opts, &res, terr);
+    if (e == ERR_OK) {
+        api_fill_token(out, res.result);
+        res.result = NULL;
+    }
+    return e;
+}
+
+enum err temu_api_accesstoken_info(struct temu_client *c, struct temu_token_info *out,
+                                   struct temu_error *terr)
+{
+    struct temu_result res;
+    memset(out, 0, sizeof *out);
+    enum err e = api_call(c, "bg.open.accesstoken.info.get", json_object(), NULL, &res, terr);
+    if (e == ERR_OK) {
+        api_fill_token(out, res.result);
+        res.result = NULL;
+    }
+    return e;
+}
+
+void temu_token_info_clear(struct temu_token_info *out)
+{
+    if (out == NULL)
+        return;
+    json_t *at = json_object_get(out->result, "accessToken");
+    if (json_is_string(at) && at->refcount == 1 && out->result->refcount == 1)
+        sodium_memzero((char *)json_string_value(at), json_string_length(at));
+    json_decref(out->result);
+    sodium_memzero(out, sizeof *out);
+}
+
+/* ---- pages ---- */
+
+void temu_page_clear(struct temu_page *p)
+{
+    if (p == NULL)
+        return;
+    json_decref(p->result);
+    memset(p, 0, sizeof *p);
+}
+
+static void api_fill_page(struct temu_page *out, json_t *result, const char *const *item_keys,
+                          const char *const *total_keys)
+{
+    out->result = result;
+    out->total = -1;
+    if (json_is_array(result)) {
+        out->items = result;
+    } else {
+        for (size_t i = 0; item_keys[i] != NULL && out->items == NULL; i++) {
+            const json_t *v = json_object_get(result, item_keys[i]);
+            if (json_is_array(v))
+                out->items = v;
+        }
+        for (size_t i = 0; total_keys[i] != NULL; i++) {
+            if (json_object_get(result, total_keys[i]) != NULL) {
+                out->total = api_int(result, total_keys[i]);
+                break;
+            }
+        }
+    }
+    out->count = out->items != NULL ? json_array_size(out->items) : 0;
+    if (json_is_array(result))
+        out->total = (int64_t)out->count;
+}
+
+static enum err api_page_call(struct temu_client *c, const char *type, json_t *params,
+                              const char *const *item_keys, const char *const *total_keys,
+                              struct temu_page *out, struct temu_error *terr)
+{
+    struct temu_result res;
+    enum err e = api_call(c, type, params, NULL, &res, terr);
+    if (e == ERR_OK)
+        api_fill_page(out, res.result, item_keys, total_keys);
+    return e;
+}
+
+static bool api_window_ok(int64_t from, int64_t to)
+{
+    return (from == 0) == (to == 0) && from >= 0 && to >= from;
+}
+
+enum err temu_api_order_list(struct temu_client *c, const struct temu_order_list_req *req,
+                             struct temu_page *out, struct temu_error *terr)
+{
+    static const char *const items[] = {"pageItems", NULL};
+    static const char *const totals[] = {"totalItemNum", NULL};
+    memset(out, 0, sizeof *out);
+    if (req->page_number < 0 || req->page_size < 0 || req->page_size > LIMIT_TEMU_ORDER_PAGE_MAX)
+        return api_refuse(terr, "pageNumber must be >= 1 and pageSize from 1 to 100.");
+    if (!api_list_ok(req->parent_order_sns, req->parent_order_sn_count))
+        return api_refuse(terr, "parentOrderSnList takes 1 to 20 non-empty order numbers.");
+    if (!api_window_ok(req->create_after, req->create_before) ||
+        !api_window_ok(req->update_at_start, req->update_at_end))
+        return api_refuse(terr, "Time windows need both ends, in order.");
+    if (req->sortby != NULL && strcmp(req->sortby, "createTime") != 0 &&
+        strcmp(req->sortby, "updateTime") != 0)
+        return api_refuse(terr, "sortby must be createTime or updateTime.");
+    json_t *p = json_object();
+    if (p != NULL && (api_set_int(p, "pageNumber", req->page_number) != 0 ||
+                      api_set_int(p, "pageSize", req->page_size) != 0 ||
+                      api_set_int(p, "parentOrderStatus", req->parent_order_status) != 0 ||
+                      api_set_list(p, "parentOrderSnList", req->parent_order_sns,
+                                   req->parent_order_sn_count) != 0 ||
+                      api_set_int(p, "createAfter", req->create_after) != 0 ||
+                      api_set_int(p, "createBefore", req->create_before) != 0 ||
+                      api_set_int(p, "updateAtStart", req->update_at_start) != 0 ||
+                      api_set_int(p, "updateAtEnd", req->update_at_end) != 0 ||
+                      api_set_int(p, "regionId", req->region_id) != 0 ||
+                      api_set_str(p, "sortby", req->sortby) != 0)) {
+        json_decref(p);
+        p = NULL;
+    }
+    return api_page_call(c, "bg.order.list.v2.get", p, items, totals, out, terr);
+}
+
+enum err temu_api_goods_list(struct temu_client *c, const struct temu_goods_list_req *req,
+                             struct temu_page *out, struct temu_error *terr)
+{
+    static const char *const items[] = {"goodsList", NULL};
+    static const char *const totals[] = {"total", "totalItemNum", NULL};
+    memset(out, 0, sizeof *out);
+    if (req->page_no < 1 || req->page_size < 1 || req->page_size > LIMIT_TEMU_GOODS_PAGE_MAX)
+        return api_refuse(terr, "pageNo must be >= 1 and pageSize from 1 to 100.");
+    if (req->goods_search_type < 1)
+        return api_refuse(terr, "goodsSearchType is required (1, 4, 5 or 6).");
+    if (!api_window_ok(req->crt_from_ms, req->crt_to_ms) ||
+        !api_window_ok(req->status_change_from_ms, req->status_change_to_ms))
+        return api_refuse(terr, "Time windows need both ends, in order.");
+    json_t *p = json_object();
+    if (p != NULL &&
+        (api_set_int(p, "pageNo", req->page_no) != 0 ||
+         api_set_int(p, "pageSize", req->page_size) != 0 ||
+         api_set_int(p, "goodsSearchType", req->goods_search_type) != 0 ||
+         api_set_str(p, "orderField", req->order_field) != 0 ||
+         api_set_int(p, "orderType", req->order_type) != 0 ||
+         api_set_str(p, "searchText", req->search_text) != 0 ||
+         api_set_int(p, "crtFrom", req->crt_from_ms) != 0 ||
+         api_set_int(p, "crtTo", req->crt_to_ms) != 0 ||
+         api_set_int(p, "goodsStatusChangeTimeFrom", req->status_change_from_ms) != 0 ||
+         api_set_int(p, "goodsStatusChangeTimeTo", req->status_change_to_ms) != 0)) {
+        json_decref(p);
+        p = NULL;
+    }
+    return api_page_call(c, "bg.local.goods.list.query", p, items, totals, out, terr);
+}
+
+enum err temu_api_aftersales_list(struct temu_client *c, const struct temu_aftersales_list_req *req,
+                                  struct temu_page *out, struct temu_error *terr)
+{
+    static const char *const items[] = {"parentAfterSalesList", "list", "pageItems", "data", NULL};
+    static const char *const totals[] = {"total", "totalItemNum", "totalCount", NULL};
+    memset(out, 0, sizeof *out);
+    if (req->page_no < 0 || req->page_size < 0 || req->page_size > LIMIT_TEMU_AFTERSALES_PAGE_MAX)
+        return api_refuse(terr, "pageNo must be >= 1 and pageSize from 1 to 200.");
+    if (!api_list_ok(req->parent_order_sns, req->parent_order_sn_count) ||
+        !api_list_ok(req->parent_after_sales_sns, req->parent_after_sales_sn_count))
+        return api_refuse(terr, "Order and after-sales lists take 1 to 20 non-empty numbers.");
+    if (!api_window_ok(req->create_at_start, req->create_at_end) ||
+        !api_window_ok(req->update_at_start, req->update_at_end))
+        return api_refuse(terr, "Time windows need both ends, in order.");
+    json_t *p = json_object();
+    if (p != NULL &&
+        (api_set_int(p, "pageNo", req->page_no) != 0 ||
+         api_set_int(p, "pageSize", req->page_size) != 0 ||
+         api_set_list(p, "parentOrderSnList", req->parent_order_sns, req->parent_order_sn_count) !=
+             0 ||
+         api_set_list(p, "parentAfterSalesSnList", req->parent_after_sales_sns,
+                      req->parent_after_sales_sn_count) != 0 ||
+         api_set_int(p, "createAtStart", req->create_at_start) != 0 ||
+         api_set_int(p, "createAtEnd", req->create_at_end) != 0 ||
+         api_set_int(p, "updateAtStart", req->update_at_start) != 0 ||
+         api_set_int(p, "updateAtEnd", req->update_at_end) != 0 ||
+         api_set_int(p, "afterSalesStatusGroup", req->after_sales_status_group) != 0)) {
+        json_decref(p);
+        p = NULL;
+    }
+    return api_page_call(c, "bg.aftersales.parentaftersales.list.get", p, items, totals, out, terr);
+}
+
+enum err temu_api_logistics_companies(struct temu_client *c, int64_t region_id,
+                                      struct temu_page *out, struct temu_error *terr)
+{
+    static const char *const items[] = {"logisticsServiceProviderList", "list", NULL};
+    static const char *const totals[] = {"total", NULL};
+    memset(out, 0, sizeof *out);
+    if (region_id < 0)
+        return api_refuse(terr, "regionId must be positive.");
+    json_t *p = json_object();
+    if (p != NULL && api_set_int(p, "regionId", region_id) != 0) {
+        json_decref(p);
+        p = NULL;
+    }
+    return api_page_call(c, "bg.logistics.companies.get", p, items, totals, out, terr);
+}
+
+/* ---- single orders ---- */
+
+void temu_order_clear(struct temu_order *o)
+{
+    if (o == NULL)
+        return;
+    json_decref(o->result);
+    memset(o, 0, sizeof *o);
+}
+
+static enum err api_order_call(struct temu_client *c, const char *type, const char *parent_sn,
+                               const char *order_sn, struct temu_order *out,
+                               struct temu_error *terr)
+{
+    struct temu_result res;
+    memset(out, 0, sizeof *out);
+    if (!api_sn_ok(parent_sn) || (order_sn != NULL && order_sn[0] != '\0' && !api_sn_ok(order_sn)))
+        return api_refuse(terr, "parentOrderSn is required (one order number, singular).");
+    json_t *p = json_object();
+    if (p != NULL && (api_set_str(p, "parentOrderSn", parent_sn) != 0 ||
+                      api_set_str(p, "orderSn", order_sn) != 0)) {
+        json_decref(p);
+        p = NULL;
+    }
+    enum err e = api_call(c, type, p, NULL, &res, terr);
+    if (e != ERR_OK)
+        return e;
+    out->result = res.result;
+    const json_t *parent = json_object_get(res.result, "parentOrderMap");
+    const json_t *list = json_object_get(res.result, "orderList");
+    out->parent_order = json_is_object(parent) ? parent : NULL;
+    out->order_list = json_is_array(list) ? list : NULL;
+    return ERR_OK;
+}
+
+enum err temu_api_order_detail(struct temu_client *c, const char *parent_order_sn,
+                               struct temu_order *out, struct temu_error *terr)
+{
+    return api_order_call(c, "bg.order.detail.v2.get", parent_order_sn, NULL, out, terr);
+}
+
+enum err temu_api_order_shippinginfo(struct temu_client *c, const char *parent_order_sn,
+                                     struct temu_order *out, struct temu_error *terr)
+{
+    return api_order_call(c, "bg.order.shippinginfo.v2.get", parent_order_sn, NULL, out, terr);
+}
+
+enum err temu_api_order_amount(struct temu_client *c, const char *parent_order_sn,
+                               struct temu_order *out, struct temu_error *terr)
+{
+    return api_order_call(c, "bg.order.amount.query", parent_order_sn, NULL, out, terr);
+}
+
+enum err temu_api_shipment_get(struct temu_client *c, const char *parent_order_sn,
+                               const char *order_sn, struct temu_order *out,
+                               struct temu_error *terr)
+{
+    return api_order_call(c, "bg.logistics.shipment.v2.get", parent_order_sn, order_sn, out, terr);
+}

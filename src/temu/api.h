@@ -1,0 +1,158 @@
+/*
+ * Typed wrappers over temu_client_call() for the APIs the sync engine uses
+ * (temu-open-platform.md §3, §5-§8). Each takes a request struct (zero / NULL fields are
+ * left out of the call), validates the documented bounds before sending (ERR_INVAL, terr
+ * source local), and returns the parsed `result` plus the key typed fields.
+ *
+ * Ownership: every result struct owns `result` (a jansson reference); the other json_t
+ * pointers in it are borrowed from `result` and die with it. Release with the matching
+ * *_clear() (safe on a zeroed struct). On failure the struct is left zeroed and terr says why
+ * (see temu/client.h).
+ *
+ * Pagination names differ per API, as the platform does (§5.1): pageNumber for orders,
+ * pageNo for goods and after-sales.
+ */
+#ifndef AICOS_TEMU_API_H
+#define AICOS_TEMU_API_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/limits.h"
+#include "temu/client.h"
+#include "temu/errors.h"
+
+/* ---- tokens (§3.2, §3.3) ---- */
+
+struct temu_token_info {
+    json_t *result;
+    char access_token[LIMIT_TEMU_SECRET_BYTES + 1]; /* only from create; wiped on clear */
+    int64_t expired_time;                           /* unix seconds; 0 when absent */
+    int64_t mall_id;
+    int64_t region_id;
+    int64_t mall_type;
+    const json_t *api_scope_list; /* array of API type strings, or NULL */
+};
+
+/*
+ * bg.open.accesstoken.create: exchanges a seller authorization code (single use, 10 minutes)
+ * for an access token. The code is sent as both access_token and code (§3.2). Never retried
+ * after the request may have arrived, because the code is single-use.
+ */
+enum err temu_api_accesstoken_create(struct temu_client *c, const char *code,
+                                     struct temu_token_info *out, struct temu_error *terr);
+
+/* bg.open.accesstoken.info.get: validates the client's token; fills all but access_token. */
+enum err temu_api_accesstoken_info(struct temu_client *c, struct temu_token_info *out,
+                                   struct temu_error *terr);
+
+/* Wipes out->access_token, releases result and zeroes the struct. */
+void temu_token_info_clear(struct temu_token_info *out);
+
+/* ---- pages of items ---- */
+
+struct temu_page {
+    json_t *result;
+    const json_t *items; /* the page's array (pageItems, goodsList, ...), or NULL */
+    size_t count;        /* json_array_size(items) */
+    int64_t total;       /* total items over all pages; -1 when the answer has no total */
+};
+
+void temu_page_clear(struct temu_page *p);
+
+/* bg.order.list.v2.get (§5.1); items = result.pageItems, total = result.totalItemNum. */
+struct temu_order_list_req {
+    int64_t page_number;         /* 1-based; 0 = platform default (1) */
+    int64_t page_size;           /* 1..LIMIT_TEMU_ORDER_PAGE_MAX; 0 = platform default (10) */
+    int64_t parent_order_status; /* 0 all, 1 pending, 2 unshipped, 3 canceled, 4 shipped, ... */
+    const char *const *parent_order_sns; /* up to LIMIT_TEMU_SN_LIST */
+    size_t parent_order_sn_count;
+    int64_t create_after, create_before;    /* unix seconds, both or neither */
+    int64_t update_at_start, update_at_end; /* unix seconds, both or neither (incremental) */
+    int64_t region_id;
+    const char *sortby; /* NULL, "createTime" or "updateTime" */
+};
+enum err temu_api_order_list(struct temu_client *c, const struct temu_order_list_req *req,
+                             struct temu_page *out, struct temu_error *terr);
+
+/* ---- one order ---- */
+
+struct temu_order {
+    json_t *result;
+    const json_t *parent_order; /* result.parentOrderMap, or NULL */
+    const json_t *order_list;   /* result.orderList (array), or NULL */
+};
+
+void temu_order_clear(struct temu_order *o);
+
+/* bg.order.detail.v2.get (§5.3). */
+enum err temu_api_order_detail(struct temu_client *c, const char *parent_order_sn,
+                               struct temu_order *out, struct temu_error *terr);
+
+/*
+ * bg.order.shippinginfo.v2.get (§5.4): the buyer's address. PII: never log the result.
+ * parent_order is NULL; the fields (receiptName, addressLine1, ...) are in result.
+ */
+enum err temu_api_order_shippinginfo(struct temu_client *c, const char *parent_order_sn,
+                                     struct temu_order *out, struct temu_error *terr);
+
+/*
+ * bg.order.amount.query (§5.5), a sensitive API (3000032 until Temu grants it). MoneyAmount
+ * objects are {"amount": minor units, "currency": "EUR"}.
+ */
+enum err temu_api_order_amount(struct temu_client *c, const char *parent_order_sn,
+                               struct temu_order *out, struct temu_error *terr);
+
+/* ---- products (§6.1); items = result.goodsList, total = result.total ---- */
+
+struct temu_goods_list_req {
+    int64_t page_no;           /* required, >= 1 */
+    int64_t page_size;         /* required, 1..LIMIT_TEMU_GOODS_PAGE_MAX */
+    int64_t goods_search_type; /* required native integer: 1 on/off sale, 4 incomplete, 5 draft,
+                                  6 deleted */
+    const char *order_field;   /* NULL or goodsId, createTime, goodsName, ... */
+    int64_t order_type;        /* 0 desc (default, omitted), 1 asc */
+    const char *search_text;
+    int64_t crt_from_ms, crt_to_ms;                     /* creation window, milliseconds */
+    int64_t status_change_from_ms, status_change_to_ms; /* goodsStatusChangeTimeFrom/To */
+};
+enum err temu_api_goods_list(struct temu_client *c, const struct temu_goods_list_req *req,
+                             struct temu_page *out, struct temu_error *terr);
+
+/*
+ * ---- after-sales (§8) ----
+ * The response fields are undocumented: items is the first array among
+ * parentAfterSalesList, list, pageItems, data; total is total, totalItemNum or totalCount.
+ */
+struct temu_aftersales_list_req {
+    int64_t page_no;                     /* 0 = default (1) */
+    int64_t page_size;                   /* 0 = default (10), max LIMIT_TEMU_AFTERSALES_PAGE_MAX */
+    const char *const *parent_order_sns; /* up to LIMIT_TEMU_SN_LIST */
+    size_t parent_order_sn_count;
+    const char *const *parent_after_sales_sns; /* up to LIMIT_TEMU_SN_LIST */
+    size_t parent_after_sales_sn_count;
+    int64_t create_at_start, create_at_end; /* seconds */
+    int64_t update_at_start, update_at_end; /* seconds */
+    int64_t after_sales_status_group;       /* 0 = omitted */
+};
+enum err temu_api_aftersales_list(struct temu_client *c, const struct temu_aftersales_list_req *req,
+                                  struct temu_page *out, struct temu_error *terr);
+
+/* ---- logistics (§7) ---- */
+
+/*
+ * bg.logistics.companies.get: result is an array of {logisticsServiceProviderId,
+ * logisticsServiceProviderName, logisticsBrandName}; items = result, total = count.
+ * region_id 0 omits it (the platform needs it in practice).
+ */
+enum err temu_api_logistics_companies(struct temu_client *c, int64_t region_id,
+                                      struct temu_page *out, struct temu_error *terr);
+
+/* bg.logistics.shipment.v2.get: shipped info of a self-fulfilled order (order_sn optional). */
+enum err temu_api_shipment_get(struct temu_client *c, const char *parent_order_sn,
+                               const char *order_sn, struct temu_order *out,
+                               struct temu_error *terr);
+
+#endif
