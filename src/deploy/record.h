@@ -1,0 +1,28 @@
+/*
+ * Stores the result of a deployment check (preflight, smoke, dns) in the deploy_checks
+ * table, so the progress engine reads facts instead of guessing.
+ */
+#ifndef AICOS_DEPLOY_RECORD_H
+#define AICOS_DEPLOY_RECORD_H
+
+#include "base/err.h"
+#include "deploy/findings.h"
+#include "store/db.h"
+
+/*
+ * Inserts one row: a random id, kind ("preflight", "smoke" or "dns"), the time, the counts
+ * and the findings as JSON. ERR_SCHEMA when the table does not exist yet (the database needs
+ * `aicos migrate`), ERR_INVAL for an unknown kind, ERR_DB on failure.
+ */
+enum err deploy_record(struct db *db, const char *kind, const struct deploy_findings *f,
+                       struct errbuf *eb);
+
+/*
+ * The command-line helper: when AICOS_DATABASE_URL is set in the environment, opens that
+ * database, records the result and says so on stderr; when the database is unreachable or
+ * behind, says why on stderr and carries on. Does nothing when the variable is unset, so a
+ * check never creates a database by accident.
+ */
+void deploy_record_from_env(const char *kind, const struct deploy_findings *f);
+
+#endif
