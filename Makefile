@@ -22,6 +22,7 @@ release: deps
 	@cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release -DAICOS_BUILD_TESTS=OFF $(CMAKE_FLAGS) >/dev/null
 	@cmake --build build/release -j $(JOBS)
 	@ln -sf release/aicos build/aicos
+	@ln -sf release/temu-sandbox build/temu-sandbox
 
 debug: deps
 	@cmake -S . -B build/debug -G Ninja -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
@@ -41,3 +42,9 @@ check-format:
 
 clean:
 	@rm -rf build
+
+# make bench    release build, then the HTTP benchmark (bench/run-http-bench), which prints its
+#               tables and writes them into docs/benchmarks.md; about 45 s
+.PHONY: bench
+bench: deps
+	@bench/run-http-bench

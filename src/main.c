@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/secure.h"
 #include "cli/cli.h"
 #include "version.h"
 
@@ -9,6 +10,12 @@ static const struct cli_command commands[] = {
     {"serve", "serve the API, console, callbacks, health and metrics", cmd_serve},
     {"migrate", "apply missing database migrations (idempotent)", cmd_migrate},
     {"config", "print the effective configuration, secrets masked", cmd_config},
+    {"user", "operator accounts: add, list, set-role, reset-password, disable", cmd_user},
+    {"token", "API tokens for automation: create, list, revoke", cmd_token},
+    {"vault", "encrypted secrets: status, check, rotate", cmd_vault},
+    {"audit", "export the audit log as CSV or JSON lines", cmd_audit},
+    {"temu", "Temu Open Platform tools: sign a body, make one signed call", cmd_temu},
+    {"deploy", "production deployment: init-env, preflight, smoke, dns, suggest-host", cmd_deploy},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])
@@ -29,6 +36,10 @@ static void usage(FILE *out)
 
 int main(int argc, char **argv)
 {
+    if (secure_init() != ERR_OK) {
+        fprintf(stderr, "aicos: libsodium cannot initialize (no entropy source?)\n");
+        return CLI_FAIL;
+    }
     if (argc < 2) {
         usage(stderr);
         return CLI_USAGE;

@@ -1,5 +1,6 @@
 /* The OpenAPI 3.1 document, generated from the route table so the two cannot drift. */
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 
 #include "api/api.h"
@@ -92,9 +93,24 @@ json_t *api_openapi_document(const struct route *routes, size_t n)
                      "session", "type", "apiKey", "in", "cookie", "name", "aicos_session");
 }
 
+/* The document cannot change while the process runs: it is built and serialized once. */
+static char *openapi_text;
+static pthread_once_t openapi_once = PTHREAD_ONCE_INIT;
+
+static void openapi_build(void)
+{
+    json_t *doc = api_openapi_document(api_routes, api_routes_count);
+    if (doc != NULL)
+        openapi_text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+}
+
 enum err api_openapi(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     (void)req;
     (void)eb;
-    return http_resp_json(resp, 200, api_openapi_document(api_routes, api_routes_count));
+    pthread_once(&openapi_once, openapi_build);
+    if (openapi_text == NULL)
+        return ERR_NOMEM;
+    return http_resp_text(resp, 200, "application/json", openapi_text, strlen(openapi_text));
 }

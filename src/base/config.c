@@ -7,17 +7,21 @@
 #include <string.h>
 
 #include "base/parse.h"
+#include "temu/regions.h"
 
 enum config_kind {
-    CONFIG_KIND_ENV,       /* development | production */
-    CONFIG_KIND_LISTEN,    /* host:port */
-    CONFIG_KIND_DB_URL,    /* sqlite:<path> | postgres://... */
-    CONFIG_KIND_LOG_LEVEL, /* debug | info | warn | error */
-    CONFIG_KIND_ORIGIN,    /* http(s)://host[:port] */
-    CONFIG_KIND_INT,       /* long within [min, max] */
+    CONFIG_KIND_ENV,         /* development | production */
+    CONFIG_KIND_LISTEN,      /* host:port */
+    CONFIG_KIND_DB_URL,      /* sqlite:<path> | postgres://... */
+    CONFIG_KIND_LOG_LEVEL,   /* debug | info | warn | error */
+    CONFIG_KIND_ORIGIN,      /* http(s)://host[:port] */
+    CONFIG_KIND_INT,         /* long within [min, max] */
+    CONFIG_KIND_STRING,      /* free text up to the field size (may be empty) */
+    CONFIG_KIND_TEMU_REGION, /* us | eu | global | partner | cn (temu/regions.h) */
+    CONFIG_KIND_URL,         /* empty, or http(s)://... without spaces */
 };
 
-enum config_secret { CONFIG_PUBLIC = 0, CONFIG_SECRET_URL_PASSWORD };
+enum config_secret { CONFIG_PUBLIC = 0, CONFIG_SECRET_URL_PASSWORD, CONFIG_SECRET_ALL };
 
 struct config_row {
     const char *var;
@@ -49,6 +53,28 @@ static const struct config_row config_rows[] = {
      "HTTP worker threads (epoll thread pool size)"},
     {"AICOS_HTTP_BODY_MAX_BYTES", "1048576", CONFIG_KIND_INT, FIELD(http_body_max), 1024,
      64 * 1024 * 1024, CONFIG_PUBLIC, "largest accepted request body in bytes"},
+    {"AICOS_MASTER_KEY", "", CONFIG_KIND_STRING, FIELD(master_key), 0, 0, CONFIG_SECRET_ALL,
+     "vault master key: base64 of 32 bytes (or use AICOS_MASTER_KEY_FILE)"},
+    {"AICOS_MASTER_KEY_FILE", "", CONFIG_KIND_STRING, FIELD(master_key_file), 0, 0, CONFIG_PUBLIC,
+     "file holding the vault master key (mode 0600)"},
+    {"AICOS_TEMU_REGION", "us", CONFIG_KIND_TEMU_REGION, FIELD(temu_region), 0, 0, CONFIG_PUBLIC,
+     "Temu gateway region: us, eu, global, partner or cn"},
+    {"AICOS_TEMU_GATEWAY_URL", "", CONFIG_KIND_URL, FIELD(temu_gateway_url), 0, 0,
+     CONFIG_SECRET_URL_PASSWORD, "Temu router URL overriding the region's (e.g. the sandbox)"},
+    {"AICOS_TEMU_RATE_LIMIT", "20", CONFIG_KIND_INT, FIELD(temu_rate_limit), 1, LIMIT_TEMU_RATE_MAX,
+     CONFIG_PUBLIC, "Temu requests per second per app key"},
+    {"AICOS_TEMU_CONNECT_TIMEOUT_MS", "5000", CONFIG_KIND_INT, FIELD(temu_connect_timeout_ms), 100,
+     LIMIT_TEMU_TIMEOUT_MS_MAX, CONFIG_PUBLIC, "Temu connect timeout in milliseconds"},
+    {"AICOS_TEMU_TIMEOUT_MS", "30000", CONFIG_KIND_INT, FIELD(temu_timeout_ms), 100,
+     LIMIT_TEMU_TIMEOUT_MS_MAX, CONFIG_PUBLIC, "Temu whole-request timeout in milliseconds"},
+    {"AICOS_TEMU_MAX_RETRIES", "3", CONFIG_KIND_INT, FIELD(temu_max_retries), 0,
+     LIMIT_TEMU_RETRIES_MAX, CONFIG_PUBLIC, "retries of a retryable Temu failure"},
+    {"AICOS_TEMU_APP_KEY", "", CONFIG_KIND_STRING, FIELD(temu_app_key), 0, 0, CONFIG_PUBLIC,
+     "Temu app key (aicos temu call)"},
+    {"AICOS_TEMU_APP_SECRET_FILE", "", CONFIG_KIND_STRING, FIELD(temu_app_secret_file), 0, 0,
+     CONFIG_PUBLIC, "file holding the Temu app secret (aicos temu call; mode 0600)"},
+    {"AICOS_TEMU_ACCESS_TOKEN_FILE", "", CONFIG_KIND_STRING, FIELD(temu_access_token_file), 0, 0,
+     CONFIG_PUBLIC, "file holding a seller access token (aicos temu call; mode 0600)"},
 };
 
 #define CONFIG_ROWS (sizeof config_rows / sizeof config_rows[0])
@@ -186,6 +212,30 @@ static enum err config_parse_row(struct config *c, const struct config_row *r, c
     case CONFIG_KIND_ORIGIN:
         config_parse_origin(v, field, r->size, &why);
         break;
+    case CONFIG_KIND_STRING:
+        if (strlen(v) >= r->size)
+            why = "is too long";
+        else
+            memcpy(field, v, strlen(v) + 1);
+        break;
+    case CONFIG_KIND_TEMU_REGION: {
+        enum temu_region region;
+        if (!temu_region_parse(v, &region))
+            why = "must be us, eu, global, partner or cn";
+        else
+            snprintf(field, r->size, "%s", temu_region_name(region));
+        break;
+    }
+    case CONFIG_KIND_URL:
+        if (strlen(v) >= r->size)
+            why = "is too long";
+        else if (v[0] != '\0' &&
+                 ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
+                  strchr(v, ' ') != NULL))
+            why = "must be empty or an http:// or https:// URL without spaces";
+        else
+            memcpy(field, v, strlen(v) + 1);
+        break;
     case CONFIG_KIND_INT: {
         int64_t n;
         if (parse_int64(v, r->min, r->max, &n) != ERR_OK)
@@ -290,6 +340,16 @@ static void config_format_value(const struct config *c, const struct config_row 
         break;
     case CONFIG_KIND_INT:
         snprintf(dst, dstlen, "%ld", *(const long *)(const void *)field);
+        break;
+    case CONFIG_KIND_STRING:
+        snprintf(dst, dstlen, "%s",
+                 r->secret == CONFIG_SECRET_ALL ? (field[0] ? "****" : "") : field);
+        break;
+    case CONFIG_KIND_TEMU_REGION:
+        snprintf(dst, dstlen, "%s", field);
+        break;
+    case CONFIG_KIND_URL:
+        config_mask_url(field, dst, dstlen);
         break;
     }
 }

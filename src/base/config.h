@@ -31,6 +31,17 @@ struct config {
     char web_origin[CONFIG_ORIGIN_MAX];
     long http_threads;
     long http_body_max;
+    char master_key[128]; /* secret: never print */
+    char master_key_file[LIMIT_PATH_BYTES];
+    char temu_region[16]; /* canonical region name, "us" ... (temu/regions.h) */
+    char temu_gateway_url[LIMIT_TEMU_URL_BYTES]; /* "" means the region's router */
+    long temu_rate_limit;
+    long temu_connect_timeout_ms;
+    long temu_timeout_ms;
+    long temu_max_retries;
+    char temu_app_key[LIMIT_TEMU_SECRET_BYTES + 1];
+    char temu_app_secret_file[LIMIT_PATH_BYTES];
+    char temu_access_token_file[LIMIT_PATH_BYTES];
     enum config_source source[CONFIG_ROWS_MAX]; /* per table row, in table order */
 };
 

@@ -16,6 +16,7 @@
 #define LIMIT_HTTP_RESPONSE_HEADERS 16            /* extra headers a handler may add */
 #define LIMIT_HTTP_SHUTDOWN_WAIT_S  10            /* how long shutdown waits for in-flight work */
 #define LIMIT_HTTP_ARENA_BYTES      (4 * 1024 * 1024) /* per-request arena ceiling */
+#define LIMIT_FORM_FIELDS           32                /* fields in one urlencoded form */
 
 /* JSON. */
 #define LIMIT_JSON_DEPTH   32   /* nesting of arrays and objects */
@@ -27,7 +28,44 @@
 #define LIMIT_DB_BUSY_TIMEOUT_MS 5000
 #define LIMIT_DB_ROWS            100000 /* rows one query may materialize */
 
+/* Files. */
+#define LIMIT_PATH_BYTES 1024
+
 /* Pages and lists. */
 #define LIMIT_PAGE_SIZE_MAX 500
+
+/* Temu Open Platform client (src/temu). */
+#define LIMIT_TEMU_REQUEST_BYTES       (1024 * 1024)     /* one signed request body */
+#define LIMIT_TEMU_RESPONSE_BYTES      (8 * 1024 * 1024) /* one gateway answer, after decoding */
+#define LIMIT_TEMU_SECRET_BYTES        256    /* app secret, access token, auth code, app key */
+#define LIMIT_TEMU_PARAMS              64     /* top-level parameters of one call */
+#define LIMIT_TEMU_URL_BYTES           512    /* gateway router URL */
+#define LIMIT_TEMU_RETRIES_MAX         10     /* retries after the first attempt */
+#define LIMIT_TEMU_RATE_MAX            1000   /* requests per second per app key */
+#define LIMIT_TEMU_TIMEOUT_MS_MAX      120000 /* connect or total timeout of one attempt */
+#define LIMIT_TEMU_BACKOFF_MAX_MS      60000  /* longest pause between two attempts */
+#define LIMIT_TEMU_CURL_POOL           8      /* idle libcurl handles kept per client */
+#define LIMIT_TEMU_WEBHOOK_BYTES       (256 * 1024) /* one webhook body (base64 eventData) */
+#define LIMIT_TEMU_SN_LIST             20  /* order numbers in one list request (platform rule) */
+#define LIMIT_TEMU_ORDER_PAGE_MAX      100 /* bg.order.list.v2.get pageSize (platform rule) */
+#define LIMIT_TEMU_GOODS_PAGE_MAX      100 /* bg.local.goods.list.query pageSize (platform rule) */
+#define LIMIT_TEMU_AFTERSALES_PAGE_MAX 200 /* after-sales list pageSize (platform rule) */
+
+/* Deployment planner (src/deploy). */
+#define LIMIT_DEPLOY_FILE_BYTES        (256 * 1024) /* one generated or checked deployment file */
+#define LIMIT_DEPLOY_FINDINGS          256          /* findings one check may report */
+#define LIMIT_DEPLOY_ENV_VARS          128          /* variables in one env file */
+#define LIMIT_DEPLOY_PASSWORD_MIN      16           /* PostgreSQL password length */
+#define LIMIT_DEPLOY_PASSWORD_MAX      128
+#define LIMIT_DEPLOY_EMAIL_BYTES       254           /* RFC 5321 path limit */
+#define LIMIT_DEPLOY_TOOL_WAIT_S       60            /* an external validator (caddy validate) */
+#define LIMIT_DEPLOY_TOOL_OUTPUT_BYTES (8 * 1024)    /* its output kept for the message */
+#define LIMIT_DEPLOY_SMOKE_BODY_BYTES  (1024 * 1024) /* one smoke-test response body */
+#define LIMIT_DEPLOY_SMOKE_TIMEOUT_S   20            /* one smoke-test request */
+#define LIMIT_DEPLOY_SMOKE_CONNECT_S   10
+#define LIMIT_DEPLOY_CLOCK_SKEW_S      300 /* Temu rejects requests further off than this */
+#define LIMIT_DEPLOY_CERT_WARN_DAYS    14  /* warn when the certificate expires sooner */
+#define LIMIT_DEPLOY_DNS_ADDRS         16  /* addresses reported per host */
+#define LIMIT_DEPLOY_RESOLVE_ENTRIES   8   /* --resolve options of the smoke test */
 
 #endif

@@ -1,7 +1,17 @@
 #include "cli/cli.h"
 
 #include <stdio.h>
+#include <pwd.h>
 #include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "auth/audit.h"
+#include "auth/password.h"
+#include "base/secure.h"
+#include "store/db.h"
+#include "store/migrate.h"
+#include "vault/vault.h"
 
 bool cli_wants_help(int argc, char **argv)
 {
@@ -27,4 +37,123 @@ int cli_bad_option(const char *cmd, const char *opt)
 {
     fprintf(stderr, "aicos %s: unknown option %s; see `aicos %s --help`.\n", cmd, opt, cmd);
     return CLI_USAGE;
+}
+
+bool cli_open_db(const char *cmd, const struct config *cfg, struct db **db)
+{
+    struct errbuf eb = {0};
+    enum err e = db_open(cfg->database_url, 1, db, &eb);
+    if (e == ERR_OK)
+        e = migrate_apply(*db, NULL, &eb);
+    if (e != ERR_OK) {
+        fprintf(stderr, "aicos %s: %s\n", cmd, errbuf_message(&eb, e));
+        db_close(*db);
+        *db = NULL;
+        return false;
+    }
+    return true;
+}
+
+bool cli_open_vault(const char *cmd, const struct config *cfg, struct db *db, struct vault **vault)
+{
+    unsigned char key[32];
+    struct errbuf eb = {0};
+    enum err e = vault_master_key_load(cfg, key, &eb);
+    if (e == ERR_OK)
+        e = vault_open(db, key, vault, &eb);
+    secure_wipe(key, sizeof key);
+    if (e != ERR_OK) {
+        fprintf(stderr, "aicos %s: %s\n", cmd, errbuf_message(&eb, e));
+        return false;
+    }
+    return true;
+}
+
+void cli_audit(struct db *db, const char *action, const char *target, const char *outcome,
+               const char *detail)
+{
+    char actor[80];
+    const struct passwd *pw = getpwuid(geteuid());
+    snprintf(actor, sizeof actor, "cli:%s", pw != NULL ? pw->pw_name : "unknown");
+    struct audit_entry a = {actor, "system", action, target, outcome, "local", "", detail};
+    struct errbuf eb = {0};
+    if (audit_write(db, &a, &eb) != ERR_OK)
+        fprintf(stderr, "aicos: warning: the audit entry was not written: %s\n", eb.msg);
+}
+
+/* Reads one line from fd 0 into out without the newline; false on EOF or overflow. */
+static bool cli_read_line(char *out, size_t len)
+{
+    if (fgets(out, (int)len, stdin) == NULL)
+        return false;
+    size_t n = strlen(out);
+    if (n > 0 && out[n - 1] == '\n')
+        out[--n] = '\0';
+    else if (!feof(stdin))
+        return false;
+    if (n > 0 && out[n - 1] == '\r')
+        out[--n] = '\0';
+    return true;
+}
+
+static bool cli_prompt(const char *prompt, char *out, size_t len)
+{
+    struct termios old, quiet;
+    fputs(prompt, stderr);
+    fflush(stderr);
+    bool tty = tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    bool ok = cli_read_line(out, len);
+    if (tty)
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+    fputc('\n', stderr);
+    return ok;
+}
+
+bool cli_new_password(const char *cmd, int mode, char *out, size_t len)
+{
+    struct errbuf eb = {0};
+    if (mode == CLI_PW_GENERATE) {
+        char pw[AUTH_GENERATED_LEN + 1];
+        auth_password_generate(pw);
+        snprintf(out, len, "%s", pw);
+        secure_wipe(pw, sizeof pw);
+        return true;
+    }
+    if (mode == CLI_PW_STDIN) {
+        if (!cli_read_line(out, len)) {
+            fprintf(stderr, "aicos %s: no password line on standard input.\n", cmd);
+            return false;
+        }
+    } else {
+        if (!isatty(STDIN_FILENO)) {
+            fprintf(stderr,
+                    "aicos %s: standard input is not a terminal; use --generate or "
+                    "--password-stdin.\n",
+                    cmd);
+            return false;
+        }
+        char again[AUTH_PASSWORD_MAX + 2];
+        if (!cli_prompt("New password: ", out, len) ||
+            !cli_prompt("Repeat password: ", again, sizeof again)) {
+            fprintf(stderr, "aicos %s: no password entered.\n", cmd);
+            return false;
+        }
+        bool same = secure_equal(out, again);
+        secure_wipe(again, sizeof again);
+        if (!same) {
+            fprintf(stderr, "aicos %s: the two passwords differ.\n", cmd);
+            return false;
+        }
+    }
+    if (auth_password_check(out, &eb) != ERR_OK) {
+        fprintf(stderr, "aicos %s: %s\n", cmd, eb.msg);
+        secure_wipe(out, len);
+        return false;
+    }
+    return true;
 }

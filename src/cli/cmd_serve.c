@@ -10,6 +10,8 @@
 #include "http/server.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "vault/vault.h"
+#include "base/secure.h"
 #include "version.h"
 
 static const char serve_usage[] =
@@ -23,12 +25,37 @@ static const char serve_usage[] =
     "                  0 when valid, 2 naming the bad variable otherwise\n"
     "  --no-migrate    do not apply migrations; /readyz answers 503 while the schema is behind\n";
 
+/*
+ * Opens the vault with the configured master key. Without one, production refuses to start
+ * and development runs with the vault off (secrets cannot be stored) and says so.
+ */
+static enum err serve_open_vault(const struct config *cfg, struct db *db, struct vault **out,
+                                 struct errbuf *eb)
+{
+    unsigned char key[32];
+    enum err e = vault_master_key_load(cfg, key, eb);
+    if (e == ERR_NOTFOUND && cfg->env != CONFIG_ENV_PRODUCTION) {
+        log_kv(LOG_WARN, "vault.disabled", "reason",
+               "no AICOS_MASTER_KEY or AICOS_MASTER_KEY_FILE; secrets cannot be stored", NULL);
+        return ERR_OK;
+    }
+    if (e == ERR_NOTFOUND)
+        return err_set(eb, ERR_CONFIG, "no_master_key",
+                       "AICOS_ENV=production requires a vault master key: set "
+                       "AICOS_MASTER_KEY_FILE (or AICOS_MASTER_KEY).");
+    if (e == ERR_OK)
+        e = vault_open(db, key, out, eb);
+    secure_wipe(key, sizeof key);
+    return e;
+}
+
 static int serve_run(const struct config *cfg, bool migrate)
 {
     struct errbuf eb = {0};
     struct db *db = NULL;
     struct metrics *metrics = NULL;
     struct http_server *srv = NULL;
+    struct vault *vault = NULL;
     int rc = CLI_FAIL;
     enum err e = db_open(cfg->database_url, (unsigned)cfg->http_threads + 1, &db, &eb);
     if (e != ERR_OK) {
@@ -47,10 +74,16 @@ static int serve_run(const struct config *cfg, bool migrate)
         fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
         goto out;
     }
+    e = serve_open_vault(cfg, db, &vault, &eb);
+    if (e != ERR_OK) {
+        fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
+        goto out;
+    }
     metrics = metrics_new(api_routes, api_routes_count);
     if (metrics == NULL)
         goto out;
-    struct app app = {.cfg = cfg, .db = db, .metrics = metrics, .started_ns = clock_mono_ns()};
+    struct app app = {
+        .cfg = cfg, .db = db, .metrics = metrics, .started_ns = clock_mono_ns(), .vault = vault};
     struct http_server_opts opts = {
         .host = cfg->listen_host,
         .port = cfg->listen_port,
@@ -60,6 +93,7 @@ static int serve_run(const struct config *cfg, bool migrate)
         .nroutes = api_routes_count,
         .app = &app,
         .metrics = metrics,
+        .auth = api_authorize,
     };
     /* Block the stop signals before any thread starts, so only sigwait() below sees them. */
     sigset_t stop;
@@ -91,6 +125,7 @@ static int serve_run(const struct config *cfg, bool migrate)
 out:
     http_server_stop(srv);
     metrics_free(metrics);
+    vault_free(vault);
     db_close(db);
     if (rc == CLI_OK)
         log_kv(LOG_INFO, "serve.stopped", NULL);

@@ -28,6 +28,99 @@ const char *http_req_header(const struct http_req *req, const char *name)
     return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
 }
 
+const char *http_req_cookie(const struct http_req *req, const char *name)
+{
+    if (req->conn == NULL)
+        return NULL;
+    return MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, name);
+}
+
+const char *http_req_form(const struct http_req *req, const char *name)
+{
+    for (unsigned i = 0; i < req->nform; i++) {
+        if (strcmp(req->form_names[i], name) == 0)
+            return req->form_values[i];
+    }
+    return NULL;
+}
+
+static int http_hex(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* Decodes one form component ('+' is a space) into arena memory; NULL on a bad escape. */
+static char *http_form_decode(struct arena *a, const char *s, size_t n)
+{
+    char *out = arena_alloc(a, n + 1);
+    if (out == NULL)
+        return NULL;
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '+') {
+            out[o++] = ' ';
+        } else if (s[i] == '%') {
+            int hi = i + 2 < n ? http_hex(s[i + 1]) : -1;
+            int lo = i + 2 < n ? http_hex(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
+                return NULL; /* truncated, not hex, or an embedded NUL */
+            out[o++] = (char)(hi * 16 + lo);
+            i += 2;
+        } else {
+            out[o++] = s[i];
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
+enum err http_req_parse_form(struct http_req *req, const char *body, size_t len, struct errbuf *eb)
+{
+    req->nform = 0;
+    req->form_names = arena_alloc(req->arena, LIMIT_FORM_FIELDS * sizeof(char *));
+    req->form_values = arena_alloc(req->arena, LIMIT_FORM_FIELDS * sizeof(char *));
+    if (req->form_names == NULL || req->form_values == NULL)
+        return ERR_NOMEM;
+    size_t i = 0;
+    while (i < len) {
+        size_t end = i;
+        while (end < len && body[end] != '&')
+            end++;
+        if (end > i) {
+            if (req->nform >= LIMIT_FORM_FIELDS)
+                return err_set(eb, ERR_TOOBIG, "too_many_fields",
+                               "The form has more than %d fields.", LIMIT_FORM_FIELDS);
+            const char *eq = memchr(body + i, '=', end - i);
+            size_t klen = eq ? (size_t)(eq - (body + i)) : end - i;
+            char *k = http_form_decode(req->arena, body + i, klen);
+            char *v = eq ? http_form_decode(req->arena, eq + 1, (size_t)(body + end - eq - 1))
+                         : arena_strdup(req->arena, "");
+            if (k == NULL || v == NULL)
+                return err_set(eb, ERR_PARSE, "malformed_form",
+                               "The form body has a malformed %%-escape.");
+            req->form_names[req->nform] = k;
+            req->form_values[req->nform] = v;
+            req->nform++;
+        }
+        i = end + 1;
+    }
+    return ERR_OK;
+}
+
+enum err http_resp_redirect(struct http_resp *resp, const char *location)
+{
+    buf_reset(&resp->body);
+    resp->status = 303;
+    resp->content_type = "text/plain; charset=utf-8";
+    return http_resp_header(resp, "Location", location);
+}
+
 enum err http_resp_json(struct http_resp *resp, int status, json_t *v)
 {
     if (v == NULL)

@@ -25,7 +25,11 @@ struct http_req {
     const char *param_names[LIMIT_HTTP_PATH_PARAMS];
     const char *param_values[LIMIT_HTTP_PATH_PARAMS];
     unsigned nparams;
-    void *app;  /* the application context given to the server */
+    void *app;               /* the application context given to the server */
+    void *auth;              /* who is calling, set by the server's auth hook (arena-owned) */
+    const char **form_names; /* parsed form fields on ROUTE_FORM_BODY routes */
+    const char **form_values;
+    unsigned nform;
     void *conn; /* private to the server */
 };
 
@@ -51,6 +55,18 @@ const char *http_req_query(const struct http_req *req, const char *name);
 /* Value of request header name (case-insensitive), or NULL. */
 const char *http_req_header(const struct http_req *req, const char *name);
 
+/* Value of cookie name, or NULL. */
+const char *http_req_cookie(const struct http_req *req, const char *name);
+
+/* Value of form field name on a ROUTE_FORM_BODY route, or NULL. */
+const char *http_req_form(const struct http_req *req, const char *name);
+
+/*
+ * Parses an application/x-www-form-urlencoded body into req's form fields (arena memory).
+ * ERR_PARSE on bad percent-escapes, ERR_TOOBIG past LIMIT_FORM_FIELDS fields.
+ */
+enum err http_req_parse_form(struct http_req *req, const char *body, size_t len, struct errbuf *eb);
+
 /* Serializes v (reference stolen, may be NULL for ERR_NOMEM) as the JSON body. */
 enum err http_resp_json(struct http_resp *resp, int status, json_t *v);
 
@@ -60,6 +76,9 @@ enum err http_resp_text(struct http_resp *resp, int status, const char *content_
 
 /* Adds a response header; name and value must outlive the request (arena or static). */
 enum err http_resp_header(struct http_resp *resp, const char *name, const char *value);
+
+/* Sends a 303 redirect to location (arena or static string). */
+enum err http_resp_redirect(struct http_resp *resp, const char *location);
 
 /* The one mapping from internal errors to HTTP statuses. */
 int http_status_for_err(enum err e);

@@ -14,6 +14,8 @@ enum route_flag {
     ROUTE_JSON_BODY = 1u << 0, /* body must be application/json; parsed into req->json */
     ROUTE_PUBLIC = 1u << 1,    /* no sign-in required */
     ROUTE_INTERNAL = 1u << 2,  /* not listed in the OpenAPI document */
+    ROUTE_FORM_BODY = 1u << 3, /* body must be application/x-www-form-urlencoded */
+    ROUTE_PAGE = 1u << 4,      /* an HTML page: unauthenticated callers are sent to /login */
 };
 
 /* A handler fills resp and returns ERR_OK, or returns an error (detail in eb). */
@@ -27,6 +29,7 @@ struct route {
     const char *summary;       /* one line for the OpenAPI document */
     const char *tag;           /* OpenAPI tag */
     const char *response_type; /* media type of the success answer */
+    unsigned min_role; /* least role allowed (auth/roles.h); ignored on ROUTE_PUBLIC routes */
 };
 
 enum router_result { ROUTER_FOUND = 0, ROUTER_NO_PATH, ROUTER_NO_METHOD };

@@ -158,13 +158,13 @@ static enum MHD_Result server_count_header(void *cls, enum MHD_ValueKind kind, c
     return MHD_YES;
 }
 
-/* True when the Content-Type is JSON (parameters such as charset=utf-8 allowed). */
-static bool server_is_json_type(const char *ct)
+/* True when the Content-Type is type (parameters such as charset=utf-8 allowed). */
+static bool server_is_type(const char *ct, const char *type)
 {
     if (ct == NULL)
         return false;
-    size_t n = strlen("application/json");
-    if (strncasecmp(ct, "application/json", n) != 0)
+    size_t n = strlen(type);
+    if (strncasecmp(ct, type, n) != 0)
         return false;
     return ct[n] == '\0' || ct[n] == ';' || ct[n] == ' ';
 }
@@ -245,6 +245,19 @@ static enum MHD_Result server_fail_status(struct http_ctx *ctx, struct MHD_Conne
     return server_queue(ctx, conn);
 }
 
+/* Answers a refusal from the auth hook: pages send anonymous callers to the sign-in page. */
+static enum MHD_Result server_refuse(struct http_ctx *ctx, struct MHD_Connection *conn,
+                                     const struct route *route, enum err e, const struct errbuf *eb)
+{
+    if (e == ERR_AUTH && (route->flags & ROUTE_PAGE)) {
+        ctx->resp.nheaders = 0;
+        http_resp_redirect(&ctx->resp, "/login");
+        return server_queue(ctx, conn);
+    }
+    http_resp_error(&ctx->resp, e, eb);
+    return server_queue(ctx, conn);
+}
+
 /*
  * First call for a request: headers are in, the body is not. Everything that can be refused
  * without reading the body is refused here, so an oversized upload is never read.
@@ -303,14 +316,24 @@ static enum MHD_Result server_begin(struct http_ctx *ctx, struct MHD_Connection 
                            ctx->req.path, allow);
     }
     ctx->route = idx;
-    if (srv->opts.routes[idx].flags & ROUTE_JSON_BODY) {
-        const char *ct =
-            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
-        if (!server_is_json_type(ct))
-            return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
-                               "This route takes a JSON body: send Content-Type: "
-                               "application/json.");
+    const struct route *route = &srv->opts.routes[idx];
+    if (srv->opts.auth != NULL) {
+        struct errbuf eb = {0};
+        enum err e = srv->opts.auth(&ctx->req, route, HTTP_AUTH_HEADERS, &eb);
+        if (e != ERR_OK)
+            return server_refuse(ctx, conn, route, e, &eb);
     }
+    const char *ct =
+        MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+    if ((route->flags & ROUTE_JSON_BODY) && !server_is_type(ct, "application/json"))
+        return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
+                           "This route takes a JSON body: send Content-Type: "
+                           "application/json.");
+    if ((route->flags & ROUTE_FORM_BODY) &&
+        !server_is_type(ct, "application/x-www-form-urlencoded"))
+        return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
+                           "This route takes a form: send Content-Type: "
+                           "application/x-www-form-urlencoded.");
     return MHD_YES;
 }
 
@@ -329,6 +352,14 @@ static enum MHD_Result server_dispatch(struct http_ctx *ctx, struct MHD_Connecti
     if (route->flags & ROUTE_JSON_BODY)
         e = json_parse_strict(ctx->body.data ? ctx->body.data : "", ctx->body.len, LIMIT_JSON_DEPTH,
                               &ctx->req.json, &eb);
+    else if (route->flags & ROUTE_FORM_BODY)
+        e = http_req_parse_form(&ctx->req, ctx->body.data ? ctx->body.data : "", ctx->body.len,
+                                &eb);
+    if (e == ERR_OK && ctx->srv->opts.auth != NULL) {
+        e = ctx->srv->opts.auth(&ctx->req, route, HTTP_AUTH_BODY, &eb);
+        if (e != ERR_OK)
+            return server_refuse(ctx, conn, route, e, &eb);
+    }
     if (e == ERR_OK) {
         ctx->resp.status = 200;
         e = route->handler(&ctx->req, &ctx->resp, &eb);

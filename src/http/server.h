@@ -13,6 +13,19 @@
 
 struct http_server;
 
+enum http_auth_phase {
+    HTTP_AUTH_HEADERS, /* after routing, before the body is read: identity and role */
+    HTTP_AUTH_BODY,    /* after the body is parsed: checks that need it (CSRF form fields) */
+};
+
+/*
+ * The authorization hook, called twice for every routed request. It may set req->auth.
+ * Returning an error refuses the request with the mapped status; on ROUTE_PAGE routes an
+ * ERR_AUTH becomes a redirect to /login.
+ */
+typedef enum err (*http_auth_fn)(struct http_req *req, const struct route *route,
+                                 enum http_auth_phase phase, struct errbuf *eb);
+
 struct http_server_opts {
     const char *host;           /* numeric address or name to bind */
     unsigned port;              /* 0 picks a free port; see http_server_port() */
@@ -22,6 +35,7 @@ struct http_server_opts {
     size_t nroutes;
     void *app;               /* handed to handlers as req->app */
     struct metrics *metrics; /* optional; borrowed */
+    http_auth_fn auth;       /* optional; NULL lets every request through */
 };
 
 /* Binds and starts serving. *out is owned by the caller: http_server_stop() it. */

@@ -14,6 +14,7 @@
 
 static char db_url[TS_PATH_MAX];
 static struct ts_server server;
+static char auth_header[160]; /* "Authorization: Bearer <ops token>\r\n" */
 
 static int setup(void **state)
 {
@@ -21,6 +22,9 @@ static int setup(void **state)
     ts_fresh_db_url("serve", db_url, sizeof db_url);
     char *env[] = {(char *)"AICOS_LOG_LEVEL=info", NULL};
     ts_server_start(&server, db_url, env);
+    char token[96];
+    ts_make_token(db_url, "ops", token, sizeof token);
+    snprintf(auth_header, sizeof auth_header, "Authorization: Bearer %s\r\n", token);
     return 0;
 }
 
@@ -90,6 +94,9 @@ static void test_bad_input(void **state)
     (void)state;
     const char *path = "/api/v1/config/validate";
     struct ts_http_resp r;
+    assert_true(ts_http(server.port, "POST", path, "application/json", "{}", &r));
+    check_error(&r, 401, "unauthenticated");
+    ts_http_free(&r);
     unsigned port = server.port;
     assert_true(ts_http(port, "GET", "/no/such/route", NULL, NULL, &r));
     check_error(&r, 404, "unknown_route");
@@ -100,28 +107,30 @@ static void test_bad_input(void **state)
     assert_true(ts_http_header(&r, "Allow", allow, sizeof allow));
     assert_string_equal(allow, "GET");
     ts_http_free(&r);
-    assert_true(ts_http(port, "POST", path, "application/json", "{\"settings\":", &r));
+    assert_true(
+        ts_http_ex(port, "POST", path, auth_header, "application/json", "{\"settings\":", &r));
     check_error(&r, 400, "malformed_json");
     ts_http_free(&r);
-    assert_true(ts_http(port, "POST", path, "application/json", "{\"settings\":\"\xff\xfe\"}", &r));
+    assert_true(ts_http_ex(port, "POST", path, auth_header, "application/json",
+                           "{\"settings\":\"\xff\xfe\"}", &r));
     check_error(&r, 400, "invalid_utf8");
     ts_http_free(&r);
-    assert_true(ts_http(port, "POST", path, "text/plain", "{}", &r));
+    assert_true(ts_http_ex(port, "POST", path, auth_header, "text/plain", "{}", &r));
     check_error(&r, 415, "unsupported_media_type");
     ts_http_free(&r);
-    assert_true(ts_http(port, "POST", path, "application/json",
-                        "{\"settings\":{\"AICOS_LISTEN\":\"nowhere\"}}", &r));
+    assert_true(ts_http_ex(port, "POST", path, auth_header, "application/json",
+                           "{\"settings\":{\"AICOS_LISTEN\":\"nowhere\"}}", &r));
     check_error(&r, 422, "bad_configuration");
     assert_true(ts_contains(r.body, "AICOS_LISTEN"));
     ts_http_free(&r);
-    assert_true(ts_http(port, "POST", path, "application/json",
-                        "{\"settings\":{\"AICOS_NOPE\":\"1\"}}", &r));
+    assert_true(ts_http_ex(port, "POST", path, auth_header, "application/json",
+                           "{\"settings\":{\"AICOS_NOPE\":\"1\"}}", &r));
     check_error(&r, 422, "unknown_setting");
     ts_http_free(&r);
-    assert_true(ts_http(port, "POST", path, "application/json",
-                        "{\"settings\":{\"AICOS_HTTP_THREADS\":\"8\","
-                        "\"AICOS_API_ORIGIN\":\"https://api.example.com\"}}",
-                        &r));
+    assert_true(ts_http_ex(port, "POST", path, auth_header, "application/json",
+                           "{\"settings\":{\"AICOS_HTTP_THREADS\":\"8\","
+                           "\"AICOS_API_ORIGIN\":\"https://api.example.com\"}}",
+                           &r));
     assert_int_equal(r.status, 200);
     assert_true(ts_contains(r.body, "\"valid\":true"));
     ts_http_free(&r);
@@ -131,12 +140,12 @@ static void test_bad_input(void **state)
     char *big = malloc(big_len + 1);
     memset(big, ' ', big_len);
     big[big_len] = '\0';
-    assert_true(ts_http(port, "POST", path, "application/json", big, &r));
+    assert_true(ts_http_ex(port, "POST", path, auth_header, "application/json", big, &r));
     check_error(&r, 413, "body_too_large");
     ts_http_free(&r);
     free(big);
 
-    const char *dup = "POST /api/v1/config/validate HTTP/1.1\r\nHost: x\r\n"
+    const char *dup = "POST /healthz HTTP/1.1\r\nHost: x\r\n"
                       "Content-Type: application/json\r\nContent-Length: 2\r\n"
                       "Content-Length: 2\r\nConnection: close\r\n\r\n{}";
     assert_true(ts_http_raw(port, dup, strlen(dup), &r));

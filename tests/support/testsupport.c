@@ -289,12 +289,42 @@ bool ts_http_raw(unsigned port, const char *raw, size_t len, struct ts_http_resp
 bool ts_http(unsigned port, const char *method, const char *path, const char *content_type,
              const char *body, struct ts_http_resp *r)
 {
+    return ts_http_ex(port, method, path, NULL, content_type, body, r);
+}
+
+void ts_make_token(const char *db_url, const char *role, char *token, size_t len)
+{
+    char env_db[TS_PATH_MAX + 32];
+    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
+    char *env[] = {env_db, NULL};
+    char *args[] = {(char *)"token",
+                    (char *)"create",
+                    (char *)"--role",
+                    (char *)role,
+                    (char *)"--name",
+                    (char *)"test",
+                    NULL};
+    char *out = NULL, *err = NULL;
+    if (ts_aicos_run(args, env, &out, &err) != 0)
+        fail_msg("aicos token create failed: %s", err);
+    const char *t = strstr(out, "aicos_");
+    assert_non_null(t);
+    snprintf(token, len, "%.*s", (int)strcspn(t, "\r\n "), t);
+    free(out);
+    free(err);
+}
+
+bool ts_http_ex(unsigned port, const char *method, const char *path, const char *headers,
+                const char *content_type, const char *body, struct ts_http_resp *r)
+{
     size_t blen = body ? strlen(body) : 0;
-    size_t cap = blen + strlen(path) + 512;
+    size_t cap = blen + strlen(path) + (headers ? strlen(headers) : 0) + 512;
     char *req = malloc(cap);
     assert_non_null(req);
     int n = snprintf(req, cap, "%s %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nConnection: close\r\n",
                      method, path, port);
+    if (headers != NULL)
+        n += snprintf(req + n, cap - (size_t)n, "%s", headers);
     if (content_type != NULL)
         n += snprintf(req + n, cap - (size_t)n, "Content-Type: %s\r\n", content_type);
     if (body != NULL)

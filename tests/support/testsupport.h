@@ -80,6 +80,16 @@ bool ts_http_raw(unsigned port, const char *raw, size_t len, struct ts_http_resp
 bool ts_http(unsigned port, const char *method, const char *path, const char *content_type,
              const char *body, struct ts_http_resp *r);
 
+/* Like ts_http, with extra header lines (each ending in \r\n) such as an Authorization. */
+bool ts_http_ex(unsigned port, const char *method, const char *path, const char *headers,
+                const char *content_type, const char *body, struct ts_http_resp *r);
+
+/*
+ * Creates an API token with `aicos token create` on the database at db_url and writes it
+ * into token (at least 64 bytes).
+ */
+void ts_make_token(const char *db_url, const char *role, char *token, size_t len);
+
 /* Value of a response header (case-insensitive) copied into out; false if absent. */
 bool ts_http_header(const struct ts_http_resp *r, const char *name, char *out, size_t len);
 

@@ -61,13 +61,13 @@ static enum err h_slow(struct http_req *req, struct http_resp *resp, struct errb
 }
 
 static const struct route routes[] = {
-    {"GET", "/ok", h_ok, ROUTE_PUBLIC, "ok", "t", NULL},
-    {"POST", "/echo", h_echo, ROUTE_JSON_BODY, "echo", "t", NULL},
-    {"PUT", "/echo", h_echo, ROUTE_JSON_BODY, "echo", "t", NULL},
-    {"GET", "/shops/{shop}/items/{id}", h_item, 0, "item", "t", NULL},
-    {"GET", "/fail-db", h_fail_db, 0, "fail", "t", NULL},
-    {"GET", "/invalid", h_invalid, 0, "invalid", "t", NULL},
-    {"GET", "/slow", h_slow, 0, "slow", "t", NULL},
+    {"GET", "/ok", h_ok, ROUTE_PUBLIC, "ok", "t", NULL, 0},
+    {"POST", "/echo", h_echo, ROUTE_JSON_BODY, "echo", "t", NULL, 0},
+    {"PUT", "/echo", h_echo, ROUTE_JSON_BODY, "echo", "t", NULL, 0},
+    {"GET", "/shops/{shop}/items/{id}", h_item, 0, "item", "t", NULL, 0},
+    {"GET", "/fail-db", h_fail_db, 0, "fail", "t", NULL, 0},
+    {"GET", "/invalid", h_invalid, 0, "invalid", "t", NULL, 0},
+    {"GET", "/slow", h_slow, 0, "slow", "t", NULL, 0},
 };
 
 static struct http_server *srv;

@@ -20,9 +20,9 @@ static enum err h_dummy(struct http_req *req, struct http_resp *resp, struct err
 }
 
 static const struct route routes[] = {
-    {"GET", "/healthz", h_dummy, ROUTE_PUBLIC, "health", "meta", NULL},
-    {"POST", "/api/v1/things/{id}", h_dummy, 0, "create", "things", NULL},
-    {"GET", "/never", h_dummy, 0, "never requested", "meta", NULL},
+    {"GET", "/healthz", h_dummy, ROUTE_PUBLIC, "health", "meta", NULL, 0},
+    {"POST", "/api/v1/things/{id}", h_dummy, 0, "create", "things", NULL, 0},
+    {"GET", "/never", h_dummy, 0, "never requested", "meta", NULL, 0},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

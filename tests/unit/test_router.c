@@ -19,16 +19,16 @@ static enum err h_dummy(struct http_req *req, struct http_resp *resp, struct err
 }
 
 static const struct route routes[] = {
-    {"GET", "/", h_dummy, ROUTE_PUBLIC, "root", "meta", "text/html"},
-    {"GET", "/healthz", h_dummy, ROUTE_PUBLIC, "health", "meta", "application/json"},
-    {"GET", "/api/v1/things", h_dummy, 0, "list", "things", "application/json"},
-    {"POST", "/api/v1/things", h_dummy, ROUTE_JSON_BODY, "create", "things", "application/json"},
-    {"GET", "/api/v1/things/{id}", h_dummy, 0, "get", "things", "application/json"},
-    {"DELETE", "/api/v1/things/{id}", h_dummy, 0, "delete", "things", "application/json"},
-    {"PATCH", "/api/v1/things/{id}", h_dummy, ROUTE_JSON_BODY, "patch", "things", NULL},
-    {"GET", "/api/v1/things/{id}/parts/{part}", h_dummy, 0, "part", "things", NULL},
-    {"GET", "/api/v1/things/export", h_dummy, 0, "export (shadowed by {id})", "things", NULL},
-    {"PUT", "/api/v1/shops/{shop}/orders/{order}/lines/{line}", h_dummy, 0, "line", "o", NULL},
+    {"GET", "/", h_dummy, ROUTE_PUBLIC, "root", "meta", "text/html", 0},
+    {"GET", "/healthz", h_dummy, ROUTE_PUBLIC, "health", "meta", "application/json", 0},
+    {"GET", "/api/v1/things", h_dummy, 0, "list", "things", "application/json", 0},
+    {"POST", "/api/v1/things", h_dummy, ROUTE_JSON_BODY, "create", "things", "application/json", 0},
+    {"GET", "/api/v1/things/{id}", h_dummy, 0, "get", "things", "application/json", 0},
+    {"DELETE", "/api/v1/things/{id}", h_dummy, 0, "delete", "things", "application/json", 0},
+    {"PATCH", "/api/v1/things/{id}", h_dummy, ROUTE_JSON_BODY, "patch", "things", NULL, 0},
+    {"GET", "/api/v1/things/{id}/parts/{part}", h_dummy, 0, "part", "things", NULL, 0},
+    {"GET", "/api/v1/things/export", h_dummy, 0, "export (shadowed by {id})", "things", NULL, 0},
+    {"PUT", "/api/v1/shops/{shop}/orders/{order}/lines/{line}", h_dummy, 0, "line", "o", NULL, 0},
 };
 #define NROUTES (sizeof routes / sizeof routes[0])
 

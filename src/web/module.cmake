@@ -1,0 +1,1 @@
+list(APPEND AICOS_CORE_SOURCES src/web/html.c)

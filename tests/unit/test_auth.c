@@ -1,0 +1,310 @@
+/*
+ * The security core's accounts, passwords, login throttle, sessions, API tokens and audit
+ * log, on SQLite and (as test_auth_pg) on PostgreSQL.
+ */
+#include "testsupport.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "auth/audit.h"
+#include "auth/password.h"
+#include "auth/sessions.h"
+#include "auth/tokens.h"
+#include "auth/users.h"
+#include "base/secure.h"
+#include "store/migrate.h"
+
+static struct db *db;
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_int_equal(secure_init(), ERR_OK);
+    char url[TS_PATH_MAX];
+    ts_fresh_db_url("auth", url, sizeof url);
+    struct errbuf eb = {0};
+    if (db_open(url, 2, &db, &eb) != ERR_OK || migrate_apply(db, NULL, &eb) != ERR_OK)
+        fail_msg("database: %s", eb.msg);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    db_close(db);
+    return 0;
+}
+
+static void test_passwords(void **state)
+{
+    (void)state;
+    char hash[AUTH_HASH_MAX];
+    assert_int_equal(auth_password_hash("correct horse battery", hash), ERR_OK);
+    assert_true(strncmp(hash, "$argon2id$", 10) == 0);
+    assert_true(auth_password_verify(hash, "correct horse battery"));
+    assert_false(auth_password_verify(hash, "correct horse batterY"));
+    assert_false(auth_password_verify(hash, ""));
+    char again[AUTH_HASH_MAX];
+    assert_int_equal(auth_password_hash("correct horse battery", again), ERR_OK);
+    assert_string_not_equal(hash, again); /* salted */
+    struct errbuf eb = {0};
+    assert_int_equal(auth_password_check("short", &eb), ERR_INVAL);
+    assert_string_equal(eb.code, "password_too_short");
+    assert_int_equal(auth_password_check("aaaaaaaaaaaaaaaa", &eb), ERR_INVAL);
+    assert_string_equal(eb.code, "password_too_simple");
+    assert_int_equal(auth_password_check("a fine passphrase", &eb), ERR_OK);
+    char gen[AUTH_GENERATED_LEN + 1], gen2[AUTH_GENERATED_LEN + 1];
+    auth_password_generate(gen);
+    auth_password_generate(gen2);
+    assert_int_equal(strlen(gen), AUTH_GENERATED_LEN);
+    assert_string_not_equal(gen, gen2);
+    assert_int_equal(auth_password_check(gen, &eb), ERR_OK);
+}
+
+static void test_users(void **state)
+{
+    (void)state;
+    struct errbuf eb = {0};
+    assert_int_equal(auth_user_add(db, "alice", ROLE_SELLER_ADMIN, "alice password 1", &eb),
+                     ERR_OK);
+    assert_int_equal(auth_user_add(db, "alice", ROLE_VIEWER, "another password", &eb),
+                     ERR_CONFLICT);
+    assert_string_equal(eb.code, "user_exists");
+    assert_int_equal(auth_user_add(db, "bad name", ROLE_VIEWER, "another password", &eb),
+                     ERR_INVAL);
+    assert_int_equal(auth_user_add(db, "-dash", ROLE_VIEWER, "another password", &eb), ERR_INVAL);
+    assert_int_equal(auth_user_add(db, "bob", ROLE_OPERATOR, "bob password 12", &eb), ERR_OK);
+    struct auth_user u;
+    assert_int_equal(auth_user_get(db, "bob", &u, &eb), ERR_OK);
+    assert_int_equal(u.role, ROLE_OPERATOR);
+    assert_int_equal(auth_user_set_role(db, "bob", ROLE_OPS, &eb), ERR_OK);
+    assert_int_equal(auth_user_get(db, "bob", &u, &eb), ERR_OK);
+    assert_int_equal(u.role, ROLE_OPS);
+    assert_int_equal(auth_user_set_role(db, "nobody", ROLE_OPS, &eb), ERR_NOTFOUND);
+    json_t *list = NULL;
+    assert_int_equal(auth_user_list(db, &list, &eb), ERR_OK);
+    assert_int_equal(json_array_size(list), 2);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "name")),
+                        "alice");
+    /* The list never carries password hashes. */
+    char *text = json_dumps(list, 0);
+    assert_false(ts_contains(text, "argon2"));
+    free(text);
+    json_decref(list);
+}
+
+static void test_login_throttle_and_lock(void **state)
+{
+    (void)state;
+    struct errbuf eb = {0};
+    struct auth_user u;
+    int64_t retry = 0, now = 1800000000;
+    assert_int_equal(auth_user_add(db, "carol", ROLE_VIEWER, "carol password 1", &eb), ERR_OK);
+    assert_int_equal(auth_login(db, "carol", "carol password 1", now, &u, &retry, &eb), ERR_OK);
+    assert_string_equal(u.name, "carol");
+    /* Unknown user and wrong password look the same. */
+    assert_int_equal(auth_login(db, "nobody", "whatever pass", now, &u, &retry, &eb), ERR_AUTH);
+    char unknown[ERRBUF_MSG_MAX];
+    snprintf(unknown, sizeof unknown, "%s", eb.msg);
+    assert_int_equal(auth_login(db, "carol", "wrong", now, &u, &retry, &eb), ERR_AUTH);
+    assert_string_equal(eb.msg, unknown);
+    assert_int_equal(auth_login(db, "carol", "wrong", now, &u, &retry, &eb), ERR_AUTH);
+    assert_int_equal(auth_login(db, "carol", "wrong", now, &u, &retry, &eb), ERR_AUTH);
+    /* Third failure: the next attempt must wait, even with the right password. */
+    assert_int_equal(auth_login(db, "carol", "carol password 1", now, &u, &retry, &eb), ERR_LIMIT);
+    assert_string_equal(eb.code, "login_throttled");
+    assert_true(retry >= 1);
+    /* Keep failing after each wait: delays grow, then the account locks. */
+    for (int i = 4; i <= AUTH_LOGIN_LOCK_AFTER; i++) {
+        now += AUTH_LOGIN_DELAY_MAX_S;
+        assert_int_equal(auth_login(db, "carol", "wrong", now, &u, &retry, &eb), ERR_AUTH);
+    }
+    assert_string_equal(eb.code, "account_locked_now");
+    now += AUTH_LOGIN_DELAY_MAX_S;
+    assert_int_equal(auth_login(db, "carol", "carol password 1", now, &u, &retry, &eb), ERR_LIMIT);
+    assert_string_equal(eb.code, "account_locked");
+    assert_true(retry > AUTH_LOGIN_DELAY_MAX_S);
+    /* After the lock, the right password works and clears the counters. */
+    now += AUTH_LOCK_S;
+    assert_int_equal(auth_login(db, "carol", "carol password 1", now, &u, &retry, &eb), ERR_OK);
+    assert_int_equal(auth_login(db, "carol", "wrong", now, &u, &retry, &eb), ERR_AUTH);
+    assert_int_equal(auth_login(db, "carol", "carol password 1", now, &u, &retry, &eb), ERR_OK);
+    /* A reset password also clears a lock; a disabled account cannot sign in. */
+    assert_int_equal(auth_user_set_disabled(db, "carol", true, &eb), ERR_OK);
+    assert_int_equal(auth_login(db, "carol", "carol password 1", now, &u, &retry, &eb), ERR_AUTH);
+    assert_string_equal(eb.code, "account_disabled");
+}
+
+static void test_sessions(void **state)
+{
+    (void)state;
+    struct errbuf eb = {0};
+    struct auth_user u;
+    int64_t retry = 0, now = 1800000000;
+    assert_int_equal(auth_user_add(db, "dave", ROLE_OPS, "dave password 12", &eb), ERR_OK);
+    assert_int_equal(auth_login(db, "dave", "dave password 12", now, &u, &retry, &eb), ERR_OK);
+    char token[SECURE_TOKEN_LEN + 1], csrf[SECURE_TOKEN_LEN + 1];
+    assert_int_equal(auth_session_create(db, &u, "127.0.0.1", now, token, csrf, &eb), ERR_OK);
+    assert_int_equal(strlen(token), SECURE_TOKEN_LEN);
+    struct auth_principal p;
+    assert_int_equal(auth_session_lookup(db, token, now + 10, &p, &eb), ERR_OK);
+    assert_int_equal(p.via, AUTH_VIA_SESSION);
+    assert_int_equal(p.role, ROLE_OPS);
+    assert_string_equal(p.name, "dave");
+    assert_string_equal(p.csrf, csrf);
+    /* The table stores only a hash of the token. */
+    struct db_conn *c = db_acquire(db);
+    struct db_rows *r = NULL;
+    struct db_param prm[] = {DB_P_TEXT(token)};
+    assert_int_equal(
+        db_query(c, "SELECT COUNT(*) FROM sessions WHERE id_hash = $1", prm, 1, &r, NULL), ERR_OK);
+    assert_string_equal(db_rows_get(r, 0, 0), "0");
+    db_rows_free(r);
+    db_release(c);
+    /* Used within the idle window it stays alive, up to the absolute limit. */
+    int64_t t = now;
+    while (t + AUTH_SESSION_IDLE_S / 2 < now + AUTH_SESSION_MAX_S) {
+        t += AUTH_SESSION_IDLE_S / 2;
+        assert_int_equal(auth_session_lookup(db, token, t, &p, &eb), ERR_OK);
+    }
+    assert_int_equal(auth_session_lookup(db, token, now + AUTH_SESSION_MAX_S, &p, &eb), ERR_AUTH);
+    assert_string_equal(eb.code, "session_expired");
+    /* Idle expiry. */
+    assert_int_equal(auth_session_create(db, &u, "127.0.0.1", now, token, csrf, &eb), ERR_OK);
+    assert_int_equal(auth_session_lookup(db, token, now + AUTH_SESSION_IDLE_S, &p, &eb), ERR_AUTH);
+    /* Deleted, garbage, and a disabled user's sessions. */
+    assert_int_equal(auth_session_create(db, &u, "127.0.0.1", now, token, csrf, &eb), ERR_OK);
+    assert_int_equal(auth_session_delete(db, token, &eb), ERR_OK);
+    assert_int_equal(auth_session_lookup(db, token, now, &p, &eb), ERR_AUTH);
+    assert_int_equal(auth_session_lookup(db, "garbage", now, &p, &eb), ERR_AUTH);
+    assert_int_equal(auth_session_create(db, &u, "127.0.0.1", now, token, csrf, &eb), ERR_OK);
+    assert_int_equal(auth_user_set_disabled(db, "dave", true, &eb), ERR_OK);
+    assert_int_equal(auth_session_lookup(db, token, now, &p, &eb), ERR_AUTH);
+}
+
+static void test_tokens(void **state)
+{
+    (void)state;
+    struct errbuf eb = {0};
+    char token[AUTH_TOKEN_LEN + 1];
+    int64_t id = 0;
+    assert_int_equal(auth_token_create(db, "ci", ROLE_OPERATOR, "test", token, &id, &eb), ERR_OK);
+    assert_int_equal(strlen(token), AUTH_TOKEN_LEN);
+    assert_int_equal(strncmp(token, "aicos_", 6), 0);
+    struct auth_principal p;
+    assert_int_equal(auth_token_lookup(db, token, &p, &eb), ERR_OK);
+    assert_int_equal(p.via, AUTH_VIA_TOKEN);
+    assert_int_equal(p.role, ROLE_OPERATOR);
+    assert_string_equal(p.name, "token:ci");
+    json_t *list = NULL;
+    assert_int_equal(auth_token_list(db, &list, &eb), ERR_OK);
+    char *text = json_dumps(list, JSON_COMPACT);
+    assert_false(ts_contains(text, token));
+    assert_true(ts_contains(text, "\"prefix\":\"aicos_"));
+    free(text);
+    json_decref(list);
+    token[10] ^= 1;
+    assert_int_equal(auth_token_lookup(db, token, &p, &eb), ERR_AUTH);
+    token[10] ^= 1;
+    assert_int_equal(auth_token_revoke(db, id, &eb), ERR_OK);
+    assert_int_equal(auth_token_lookup(db, token, &p, &eb), ERR_AUTH);
+    assert_int_equal(auth_token_revoke(db, id, &eb), ERR_NOTFOUND);
+    assert_int_equal(auth_token_create(db, "", ROLE_OPERATOR, "test", token, &id, &eb), ERR_INVAL);
+}
+
+static void test_audit(void **state)
+{
+    (void)state;
+    struct errbuf eb = {0};
+    for (int i = 0; i < 7; i++) {
+        char target[16];
+        snprintf(target, sizeof target, "t%d", i);
+        struct audit_entry e = {i % 2 ? "alice" : "bob",
+                                "ops",
+                                i < 4 ? "user.add" : "login",
+                                target,
+                                i == 6 ? "failure" : "success",
+                                "127.0.0.1",
+                                "rid",
+                                "=cmd|' /C calc'!A0"};
+        assert_int_equal(audit_write(db, &e, &eb), ERR_OK);
+    }
+    json_t *list = NULL;
+    struct audit_filter f = {.limit = 3};
+    assert_int_equal(audit_list(db, &f, &list, &eb), ERR_OK);
+    assert_int_equal(json_array_size(list), 3);
+    json_int_t newest = json_integer_value(json_object_get(json_array_get(list, 0), "id"));
+    json_int_t last = json_integer_value(json_object_get(json_array_get(list, 2), "id"));
+    assert_true(newest > last);
+    json_decref(list);
+    f.before_id = last;
+    assert_int_equal(audit_list(db, &f, &list, &eb), ERR_OK);
+    assert_true(json_integer_value(json_object_get(json_array_get(list, 0), "id")) < last);
+    json_decref(list);
+    struct audit_filter g = {.action = "user.", .actor = "alice", .limit = 100};
+    if (audit_list(db, &g, &list, &eb) != ERR_OK)
+        fail_msg("audit_list: %s", eb.msg);
+    assert_int_equal(json_array_size(list), 2); /* i = 1, 3 */
+    json_decref(list);
+    struct audit_filter h = {.outcome = "failure", .limit = 100};
+    assert_int_equal(audit_list(db, &h, &list, &eb), ERR_OK);
+    assert_int_equal(json_array_size(list), 1);
+    json_decref(list);
+    struct audit_filter bad = {.limit = 0};
+    assert_int_equal(audit_list(db, &bad, &list, &eb), ERR_INVAL);
+
+    /* Exports: CSV neutralizes formulas; JSON lines parse. */
+    char *text = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&text, &len);
+    struct audit_filter all = {.action = "login"};
+    assert_int_equal(audit_export(db, &all, AUDIT_CSV, out, &eb), ERR_OK);
+    fclose(out);
+    assert_true(
+        strncmp(text, "id,at,actor,role,action,target,outcome,ip,request_id,detail\r\n", 60) == 0);
+    assert_true(ts_contains(text, "\"'=cmd|' /C calc'!A0\""));
+    free(text);
+    out = open_memstream(&text, &len);
+    assert_int_equal(audit_export(db, &all, AUDIT_JSONL, out, &eb), ERR_OK);
+    fclose(out);
+    int lines = 0;
+    for (char *line = text; *line;) {
+        char *eol = strchr(line, '\n');
+        assert_non_null(eol);
+        json_t *o = json_loadb(line, (size_t)(eol - line), 0, NULL);
+        assert_non_null(o);
+        assert_string_equal(json_string_value(json_object_get(o, "action")), "login");
+        json_decref(o);
+        lines++;
+        line = eol + 1;
+    }
+    assert_int_equal(lines, 3);
+    free(text);
+
+    /* Append-only: the database itself refuses changes and deletions. */
+    struct db_conn *c = db_acquire(db);
+    assert_int_not_equal(db_exec_script(c, "UPDATE audit_log SET outcome = 'success'", &eb),
+                         ERR_OK);
+    assert_true(ts_contains(eb.msg, "append-only"));
+    assert_int_not_equal(db_exec_script(c, "DELETE FROM audit_log", &eb), ERR_OK);
+    db_release(c);
+    struct audit_filter count = {.limit = 100};
+    assert_int_equal(audit_list(db, &count, &list, &eb), ERR_OK);
+    assert_int_equal(json_array_size(list), 7);
+    json_decref(list);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_passwords),
+        cmocka_unit_test(test_users),
+        cmocka_unit_test(test_login_throttle_and_lock),
+        cmocka_unit_test(test_sessions),
+        cmocka_unit_test(test_tokens),
+        cmocka_unit_test(test_audit),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
