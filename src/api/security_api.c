@@ -11,6 +11,7 @@
 #include "auth/tokens.h"
 #include "base/limits.h"
 #include "base/parse.h"
+#include "temu/credentials.h"
 #include "vault/vault.h"
 
 enum err api_users_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -133,26 +134,6 @@ enum err api_refuse_password_fields(const json_t *body, struct errbuf *eb)
     return ERR_OK;
 }
 
-static const char *const api_temu_regions[] = {"US", "EU", "GLOBAL", "PARTNER", "CN"};
-
-/* Checks an App Key or App Secret: letters and digits only, within length bounds. */
-static enum err api_check_credential(const char *field, const char *v, size_t min, size_t max,
-                                     struct errbuf *eb)
-{
-    if (v == NULL)
-        return err_set(eb, ERR_INVAL, "field_required", "%s is required.", field);
-    size_t len = strlen(v);
-    bool ok = len >= min && len <= max;
-    for (size_t i = 0; ok && i < len; i++)
-        ok = isalnum((unsigned char)v[i]) != 0;
-    if (!ok)
-        return err_set(eb, ERR_INVAL, "bad_credential",
-                       "%s must be %zu to %zu letters and digits, as shown in the Temu partner "
-                       "portal.",
-                       field, min, max);
-    return ERR_OK;
-}
-
 enum err api_temu_credentials_put(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     struct app *app = req->app;
@@ -161,46 +142,27 @@ enum err api_temu_credentials_put(struct http_req *req, struct http_resp *resp, 
         api_audit(req, "temu.credentials.write", "", "denied", "password-like field refused");
         return e;
     }
-    const char *region = json_get_string(req->json, "region");
-    const char *app_key = json_get_string(req->json, "app_key");
-    const char *app_secret = json_get_string(req->json, "app_secret");
-    size_t r = 0;
-    for (; region != NULL && r < sizeof api_temu_regions / sizeof api_temu_regions[0]; r++) {
-        if (strcasecmp(region, api_temu_regions[r]) == 0)
-            break;
-    }
-    if (region == NULL || r == sizeof api_temu_regions / sizeof api_temu_regions[0])
+    enum temu_region region;
+    if (!temu_region_parse(json_get_string(req->json, "region"), &region))
         return err_set(eb, ERR_INVAL, "bad_region",
                        "region must be one of US, EU, GLOBAL, PARTNER or CN.");
-    e = api_check_credential("app_key", app_key, 16, 64, eb);
-    if (e == ERR_OK)
-        e = api_check_credential("app_secret", app_secret, 16, 128, eb);
-    if (e != ERR_OK)
-        return e;
     if (app->vault == NULL)
         return err_set(eb, ERR_UNAVAILABLE, "vault_unavailable",
                        "No master key is configured, so the App Secret cannot be stored "
                        "encrypted; configure AICOS_MASTER_KEY_FILE first.");
-    char lower[16], key_name[64], secret_name[64];
-    size_t i = 0;
-    for (; api_temu_regions[r][i]; i++)
-        lower[i] = (char)tolower((unsigned char)api_temu_regions[r][i]);
-    lower[i] = '\0';
-    snprintf(key_name, sizeof key_name, "temu/%s/app_key", lower);
-    snprintf(secret_name, sizeof secret_name, "temu/%s/app_secret", lower);
     const struct auth_principal *p = req->auth;
-    e = vault_put(app->vault, key_name, app_key, strlen(app_key), p->name, eb);
-    if (e == ERR_OK)
-        e = vault_put(app->vault, secret_name, app_secret, strlen(app_secret), p->name, eb);
+    char mk[VAULT_MASKED_MAX], ms[VAULT_MASKED_MAX], key_name[48], secret_name[48];
+    temu_credentials_names(region, key_name, secret_name, sizeof key_name);
+    e = temu_credentials_store(app->vault, region, json_get_string(req->json, "app_key"),
+                               json_get_string(req->json, "app_secret"), p->name, mk, ms, eb);
+    if (e == ERR_INVAL)
+        return e;
     api_audit(req, "secret.write", secret_name, e == ERR_OK ? "success" : "failure",
               "Temu App Key and App Secret stored");
     if (e != ERR_OK)
         return e;
-    char mk[VAULT_MASKED_MAX], ms[VAULT_MASKED_MAX];
-    vault_mask(app_key, strlen(app_key), mk);
-    vault_mask(app_secret, strlen(app_secret), ms);
     return http_resp_json(resp, 200,
                           json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s}}", "region",
-                                    api_temu_regions[r], "app_key", "name", key_name, "masked", mk,
-                                    "app_secret", "name", secret_name, "masked", ms));
+                                    temu_region_name(region), "app_key", "name", key_name, "masked",
+                                    mk, "app_secret", "name", secret_name, "masked", ms));
 }

@@ -24,6 +24,7 @@ int cmd_migrate(int argc, char **argv);
 int cmd_config(int argc, char **argv);
 
 int cmd_user(int argc, char **argv);
+int cmd_temu_credentials(int argc, char **argv); /* aicos temu credentials ... */
 int cmd_token(int argc, char **argv);
 int cmd_vault(int argc, char **argv);
 int cmd_audit(int argc, char **argv);

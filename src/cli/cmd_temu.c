@@ -20,13 +20,14 @@
 #include "temu/sign.h"
 
 static const char temu_usage[] =
-    "usage: aicos temu <sign|call> [options]\n"
+    "usage: aicos temu <sign|call|credentials> [options]\n"
     "\n"
-    "Debugging tools for the Temu Open Platform client.\n"
-    "  sign   print the canonical string (secret masked) and the MD5 signature of a body\n"
-    "  call   make one signed call and print the answer\n"
+    "Tools for the Temu Open Platform client.\n"
+    "  sign         print the canonical string (secret masked) and the MD5 signature of a body\n"
+    "  call         make one signed call and print the answer\n"
+    "  credentials  store the App Key and App Secret of a region in the vault\n"
     "\n"
-    "Run `aicos temu sign --help` or `aicos temu call --help` for their options.\n";
+    "Run `aicos temu <subcommand> --help` for its options.\n";
 
 static const char temu_sign_usage[] =
     "usage: aicos temu sign --secret-file FILE [--body-file FILE]\n"
@@ -319,6 +320,8 @@ int cmd_temu(int argc, char **argv)
         return temu_cmd_sign(argc - 1, argv + 1);
     if (strcmp(argv[1], "call") == 0)
         return temu_cmd_call(argc - 1, argv + 1);
+    if (strcmp(argv[1], "credentials") == 0)
+        return cmd_temu_credentials(argc - 1, argv + 1);
     fprintf(stderr, "aicos temu: unknown subcommand %s; see `aicos temu --help`.\n", argv[1]);
     return CLI_USAGE;
 }

@@ -368,7 +368,7 @@ static enum MHD_Result server_dispatch(struct http_ctx *ctx, struct MHD_Connecti
         if (http_status_for_err(e) >= 500)
             log_kv(LOG_ERROR, "http.handler_failed", "rid", ctx->req.rid, "error", err_code(e),
                    "detail", eb.msg, NULL);
-        ctx->resp.nheaders = 0;
+        /* Headers the handler set stay (Retry-After, Allow); the body becomes the error. */
         http_resp_error(&ctx->resp, e, &eb);
     }
     return server_queue(ctx, conn);

@@ -7,3 +7,5 @@ list(APPEND AICOS_CORE_SOURCES
 list(APPEND AICOS_CORE_LIBS PkgConfig::CURL PkgConfig::OPENSSL PkgConfig::SODIUM)
 # The signature benchmark (bench/temu.cmake), built with the other benchmarks.
 include(${CMAKE_SOURCE_DIR}/bench/temu.cmake OPTIONAL)
+# App credentials in the vault (the security core's part of the Temu integration).
+list(APPEND AICOS_CORE_SOURCES src/temu/credentials.c src/cli/cmd_temu_credentials.c)

@@ -1,0 +1,1 @@
+aicos_integration_test(test_security test_security.c)
