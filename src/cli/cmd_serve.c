@@ -68,7 +68,7 @@ static int serve_run(const struct config *cfg, bool migrate)
         int current = 0;
         e = migrate_current(db, &current, &eb);
         if (e == ERR_OK && current > migrate_latest())
-            e = migrate_check_current(db, &eb);
+            e = migrate_check_current(db, NULL, &eb);
     }
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));

@@ -50,10 +50,12 @@ static enum err migrate_newer(int current, struct errbuf *eb)
                    current, migrate_latest());
 }
 
-enum err migrate_check_current(struct db *db, struct errbuf *eb)
+enum err migrate_check_current(struct db *db, int *current_out, struct errbuf *eb)
 {
     int current = 0;
     enum err e = migrate_current(db, &current, eb);
+    if (current_out != NULL)
+        *current_out = current;
     if (e != ERR_OK)
         return e;
     if (current > migrate_latest())

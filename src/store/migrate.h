@@ -38,7 +38,10 @@ enum err migrate_current(struct db *db, int *current, struct errbuf *eb);
  */
 enum err migrate_apply(struct db *db, int *applied, struct errbuf *eb);
 
-/* ERR_OK when the database is exactly at migrate_latest(); ERR_SCHEMA saying why if not. */
-enum err migrate_check_current(struct db *db, struct errbuf *eb);
+/*
+ * ERR_OK when the database is exactly at migrate_latest(); ERR_SCHEMA saying why if not;
+ * a database error when it cannot be read. *current (optional) gets the version read.
+ */
+enum err migrate_check_current(struct db *db, int *current, struct errbuf *eb);
 
 #endif
