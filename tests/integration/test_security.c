@@ -287,6 +287,41 @@ static void concrete_path(const char *pattern, char *out, size_t len)
     out[o] = '\0';
 }
 
+static void test_token_revoked_over_http(void **state)
+{
+    (void)state;
+    char token[96], hdr[160];
+    ts_make_token(db_url, "viewer", token, sizeof token);
+    snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", token);
+    struct ts_http_resp r;
+    call(server.port, "GET", "/api/v1/session", hdr, NULL, NULL, &r);
+    expect_status(&r, 200, NULL);
+    assert_true(ts_contains(r.body, "\"via\":\"token\""));
+    ts_http_free(&r);
+    /* The newest token is the one just made: revoke it by its id from `aicos token list`. */
+    char *env[] = {env_db, NULL};
+    char *list[] = {(char *)"token", (char *)"list", NULL};
+    char *out = NULL, *err = NULL;
+    assert_int_equal(ts_aicos_run(list, env, &out, &err), 0);
+    char *last = strrchr(out, '\n');
+    *last = '\0';
+    last = strrchr(out, '\n');
+    char id[16];
+    snprintf(id, sizeof id, "%.*s", (int)strcspn(last + 1, " "), last + 1);
+    free(out);
+    free(err);
+    char *revoke[] = {(char *)"token", (char *)"revoke", id, NULL};
+    assert_int_equal(ts_aicos_run(revoke, env, &out, &err), 0);
+    free(out);
+    free(err);
+    call(server.port, "GET", "/api/v1/session", hdr, NULL, NULL, &r);
+    expect_status(&r, 401, "token_invalid");
+    ts_http_free(&r);
+    char *again[] = {(char *)"token", (char *)"revoke", id, NULL};
+    assert_int_equal(ts_aicos_run(again, env, NULL, &err), 2);
+    free(err);
+}
+
 static void test_route_table_walk(void **state)
 {
     (void)state;
@@ -538,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_login_json_csrf_origin),
         cmocka_unit_test(test_login_form_and_pages),
         cmocka_unit_test(test_login_throttle),
+        cmocka_unit_test(test_token_revoked_over_http),
         cmocka_unit_test(test_route_table_walk),
         cmocka_unit_test(test_secrets_and_password_refusal),
         cmocka_unit_test(test_vault_commands),
