@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "base/config.h"
+#include "connect/connect.h"
 #include "http/metrics.h"
 #include "http/router.h"
 #include "http/server.h"
@@ -58,7 +59,6 @@ enum err page_login(struct http_req *req, struct http_resp *resp, struct errbuf 
 enum err page_login_submit(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 enum err page_logout(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 enum err page_home(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_stylesheet(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 /* Operators, tokens, audit log and secrets. */
 enum err api_users_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
@@ -72,6 +72,28 @@ enum err api_temu_credentials_put(struct http_req *req, struct http_resp *resp, 
  * login password is never needed. ERR_INVAL naming the field and what to send instead.
  */
 enum err api_refuse_password_fields(const json_t *body, struct errbuf *eb);
+
+/*
+ * The deployment planner (issue 6, src/api/deploy_api.c): GET /api/v1/deploy/plan, the
+ * mainland China sign-off and its revocation (audited), server-side re-runs of preflight,
+ * DNS and smoke (recorded and audited), the Seller Center deployment packet, and the
+ * /deploy page with its form actions (each redirects back to /deploy, or shows the error).
+ */
+enum err api_deploy_plan(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_deploy_mainland_sign_off(struct http_req *req, struct http_resp *resp,
+                                      struct errbuf *eb);
+enum err api_deploy_mainland_revoke(struct http_req *req, struct http_resp *resp,
+                                    struct errbuf *eb);
+enum err api_deploy_preflight_run(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_deploy_dns_run(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_deploy_smoke_run(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_temu_deployment_packet(struct http_req *req, struct http_resp *resp,
+                                    struct errbuf *eb);
+enum err page_deploy(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_deploy_preflight(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_deploy_dns(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_deploy_sign_off(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_deploy_revoke(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 /* GET /healthz: the process is alive. */
 enum err api_healthz(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
@@ -87,5 +109,64 @@ enum err api_openapi(struct http_req *req, struct http_resp *resp, struct errbuf
 
 /* POST /api/v1/config/validate: checks proposed AICOS_* settings without applying them. */
 enum err api_config_validate(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+
+/*
+ * The Temu authorization workbench, connection progress and integration registry
+ * (integrations_api.c). The *_run helpers do the work and the audit for both the JSON
+ * handlers and the console's forms (src/web/integrations_page.c).
+ */
+enum err api_temu_sessions_create(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_temu_sessions_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_temu_sessions_cancel(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_temu_callback(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_temu_callback_diagnostics(struct http_req *req, struct http_resp *resp,
+                                       struct errbuf *eb);
+enum err api_temu_launch_packet(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_temu_dev_authorization(struct http_req *req, struct http_resp *resp,
+                                    struct errbuf *eb);
+enum err api_temu_connections_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_temu_manual(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_temu_connection_check(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_temu_inspect(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_temu_progress(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_integrations_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+
+/* The connect module's environment for this request (configuration, database, vault). */
+void api_connect_env(struct http_req *req, struct connect_env *env);
+
+/* The caller's name for audit and ownership ("anonymous" when not signed in). */
+const char *api_actor_name(const struct http_req *req);
+
+/* Creates an authorization session (production or dev) from body fields; audited. */
+enum err api_temu_session_start(struct http_req *req, const json_t *body,
+                                enum connect_purpose purpose, struct connect_session_out *out,
+                                struct errbuf *eb);
+
+/* Runs the callback with the request's code, state and error arguments; audited. */
+enum err api_temu_callback_run(struct http_req *req, struct connect_result *out, struct errbuf *eb);
+
+/* The launch packet for body: *out is {ready, blockers[, session]}; audited. */
+enum err api_temu_launch_run(struct http_req *req, const json_t *body, json_t **out,
+                             struct errbuf *eb);
+
+/* Manual mode: verifies and stores a pasted token; audited. */
+enum err api_temu_manual_run(struct http_req *req, const char *region, const char *token,
+                             const char *connection_id, struct connect_result *out,
+                             struct errbuf *eb);
+
+/* Verifies a connection's token now (info.get); *out as connect_connection_check; audited. */
+enum err api_temu_check_run(struct http_req *req, const char *id, json_t **out, struct errbuf *eb);
+
+/* Console pages of the Integrations workbench (src/web/integrations_page.c). */
+enum err page_integrations(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_temu_callback_bridge(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_temu_dev_submit(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_temu_launch_submit(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_temu_manual_submit(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_temu_session_cancel(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_temu_connection_check(struct http_req *req, struct http_resp *resp,
+                                    struct errbuf *eb);
+enum err page_temu_reauthorize(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_console_stylesheet(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 #endif

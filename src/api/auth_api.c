@@ -13,6 +13,7 @@
 #include "auth/sessions.h"
 #include "auth/tokens.h"
 #include "base/log.h"
+#include "web/console.h"
 #include "web/html.h"
 
 static struct auth_principal *api_principal(const struct http_req *req)
@@ -241,13 +242,14 @@ static enum err page_login_render(struct http_resp *resp, int status, const char
 {
     struct buf *b = &resp->body;
     buf_reset(b);
-    enum err e = html_page_begin(b, "Sign in / 登录");
+    enum err e = web_layout_begin(b, "登录 / Sign in", NULL, NULL);
     e = e ? e
-          : buf_puts(b, "<main><h1>AI Commerce OS</h1>"
-                        "<form class=\"card\" method=\"post\" action=\"/login\">"
-                        "<h2>登录 / Sign in</h2>");
+          : buf_puts(b,
+                     "<div class=\"page-head\"><h1>登录 / Sign in</h1><p>AI Commerce OS "
+                     "operator console</p></div><form class=\"card stack signin\" method=\"post\" "
+                     "action=\"/login\">");
     if (e == ERR_OK && error != NULL) {
-        e = buf_puts(b, "<p class=\"error\" role=\"alert\">");
+        e = buf_puts(b, "<p class=\"notice error\" role=\"alert\">");
         e = e ? e : html_escape(b, error);
         e = e ? e : buf_puts(b, "</p>");
     }
@@ -261,10 +263,10 @@ static enum err page_login_render(struct http_resp *resp, int status, const char
                         "<input id=\"password\" name=\"password\" type=\"password\" "
                         "autocomplete=\"current-password\" required>"
                         "<p><button type=\"submit\">登录 / Sign in</button></p>"
-                        "<p class=\"muted\">Operator accounts are created with "
+                        "<p class=\"sub\">Operator accounts are created with "
                         "<code>aicos user add</code>. The Temu shop login password is never "
-                        "needed here.</p></form></main>");
-    e = e ? e : html_page_end(b);
+                        "needed here.</p></form>");
+    e = e ? e : web_layout_end(b);
     resp->status = status;
     resp->content_type = "text/html; charset=utf-8";
     return e;
@@ -304,36 +306,7 @@ enum err page_logout(struct http_req *req, struct http_resp *resp, struct errbuf
 
 enum err page_home(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
-    (void)eb;
-    const struct auth_principal *p = api_principal(req);
-    struct buf *b = &resp->body;
-    buf_reset(b);
-    enum err e = html_page_begin(b, "AI Commerce OS");
-    e = e ? e : buf_puts(b, "<header><strong>AI Commerce OS</strong><span>");
-    e = e ? e : html_escape(b, p->name);
-    e = e ? e : buf_printf(b, " (%s) ", auth_role_name(p->role));
-    if (p->via == AUTH_VIA_SESSION) {
-        e = e ? e
-              : buf_puts(b, "<form class=\"inline\" method=\"post\" action=\"/logout\">"
-                            "<input type=\"hidden\" name=\"csrf_token\" value=\"");
-        e = e ? e : html_escape(b, p->csrf);
-        e = e ? e : buf_puts(b, "\"><button type=\"submit\">退出 / Sign out</button></form>");
-    }
-    e = e ? e
-          : buf_puts(b, "</span></header><main><section class=\"card\"><h1>控制台 / Console"
-                        "</h1><p>You are signed in. API: <a href=\"/api/v1/openapi.json\">"
-                        "OpenAPI</a> · <a href=\"/readyz\">readiness</a> · "
-                        "<a href=\"/metrics\">metrics</a></p></section></main>");
-    e = e ? e : html_page_end(b);
-    resp->status = 200;
-    resp->content_type = "text/html; charset=utf-8";
-    return e;
-}
-
-enum err page_stylesheet(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
-{
     (void)req;
     (void)eb;
-    return http_resp_text(resp, 200, "text/css; charset=utf-8", html_stylesheet,
-                          strlen(html_stylesheet));
+    return http_resp_redirect(resp, "/integrations"); /* the console's main page */
 }

@@ -19,6 +19,7 @@ enum config_kind {
     CONFIG_KIND_STRING,      /* free text up to the field size (may be empty) */
     CONFIG_KIND_TEMU_REGION, /* us | eu | global | partner | cn (temu/regions.h) */
     CONFIG_KIND_URL,         /* empty, or http(s)://... without spaces */
+    CONFIG_KIND_CALLBACK,    /* api | web-bridge (the Temu authorization callback mode) */
 };
 
 enum config_secret { CONFIG_PUBLIC = 0, CONFIG_SECRET_URL_PASSWORD, CONFIG_SECRET_ALL };
@@ -75,6 +76,12 @@ static const struct config_row config_rows[] = {
      CONFIG_PUBLIC, "file holding the Temu app secret (aicos temu call; mode 0600)"},
     {"AICOS_TEMU_ACCESS_TOKEN_FILE", "", CONFIG_KIND_STRING, FIELD(temu_access_token_file), 0, 0,
      CONFIG_PUBLIC, "file holding a seller access token (aicos temu call; mode 0600)"},
+    {"AICOS_DEPLOY_DIR", "infra", CONFIG_KIND_STRING, FIELD(deploy_dir), 0, 0, CONFIG_PUBLIC,
+     "folder of the production files that the console's deployment preflight checks"},
+    {"AICOS_TEMU_AUTH_URL", "", CONFIG_KIND_URL, FIELD(temu_auth_url), 0, 0, CONFIG_PUBLIC,
+     "Seller Center authorization page overriding the region's (e.g. the sandbox's)"},
+    {"AICOS_TEMU_CALLBACK_MODE", "api", CONFIG_KIND_CALLBACK, FIELD(temu_callback_mode), 0, 0,
+     CONFIG_PUBLIC, "Temu authorization callback: api (API host) or web-bridge (console page)"},
 };
 
 #define CONFIG_ROWS (sizeof config_rows / sizeof config_rows[0])
@@ -236,6 +243,12 @@ static enum err config_parse_row(struct config *c, const struct config_row *r, c
         else
             memcpy(field, v, strlen(v) + 1);
         break;
+    case CONFIG_KIND_CALLBACK:
+        if (strcmp(v, "api") == 0 || strcmp(v, "web-bridge") == 0)
+            snprintf(field, r->size, "%s", v);
+        else
+            why = "must be api or web-bridge";
+        break;
     case CONFIG_KIND_INT: {
         int64_t n;
         if (parse_int64(v, r->min, r->max, &n) != ERR_OK)
@@ -346,6 +359,7 @@ static void config_format_value(const struct config *c, const struct config_row 
                  r->secret == CONFIG_SECRET_ALL ? (field[0] ? "****" : "") : field);
         break;
     case CONFIG_KIND_TEMU_REGION:
+    case CONFIG_KIND_CALLBACK:
         snprintf(dst, dstlen, "%s", field);
         break;
     case CONFIG_KIND_URL:

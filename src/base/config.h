@@ -42,6 +42,10 @@ struct config {
     char temu_app_key[LIMIT_TEMU_SECRET_BYTES + 1];
     char temu_app_secret_file[LIMIT_PATH_BYTES];
     char temu_access_token_file[LIMIT_PATH_BYTES];
+    char temu_auth_url[LIMIT_TEMU_URL_BYTES]; /* Seller Center authorization page; "" derives */
+    char temu_callback_mode[16];              /* "api" or "web-bridge" */
+    /* AICOS_DEPLOY_DIR: the production files the console's preflight checks. */
+    char deploy_dir[LIMIT_PATH_BYTES];
     enum config_source source[CONFIG_ROWS_MAX]; /* per table row, in table order */
 };
 

@@ -80,3 +80,57 @@ void deploy_record_from_env(const char *kind, const struct deploy_findings *f)
                 errbuf_message(&eb, e));
     db_close(db);
 }
+
+enum err deploy_record_latest(struct db *db, const char *kind, struct deploy_record_row *out,
+                              struct errbuf *eb)
+{
+    struct db_conn *c = NULL;
+    struct db_rows *rows = NULL;
+    json_t *doc = NULL;
+    bool exists = false;
+    enum err e;
+    memset(out, 0, sizeof *out);
+    if (strcmp(kind, "preflight") != 0 && strcmp(kind, "smoke") != 0 && strcmp(kind, "dns") != 0)
+        return err_set(eb, ERR_INVAL, "bad_kind", "unknown deployment check kind %.40s.", kind);
+    c = db_acquire(db);
+    e = db_table_exists(c, "deploy_checks", &exists, eb);
+    if (e != ERR_OK || !exists)
+        goto out;
+    struct db_param p[] = {DB_P_TEXT(kind)};
+    e = db_query(c,
+                 "SELECT ran_at, blockers, warnings, findings_json FROM deploy_checks "
+                 "WHERE kind = $1 ORDER BY ran_at DESC, id DESC LIMIT 1",
+                 p, 1, &rows, eb);
+    if (e != ERR_OK || db_rows_count(rows) == 0)
+        goto out;
+    int64_t blockers = 0, warnings = 0;
+    db_rows_int(rows, 0, 1, &blockers);
+    db_rows_int(rows, 0, 2, &warnings);
+    out->found = true;
+    snprintf(out->ran_at, sizeof out->ran_at, "%s", db_rows_get(rows, 0, 0));
+    out->blockers = (unsigned)blockers;
+    out->warnings = (unsigned)warnings;
+    const char *fj = db_rows_get(rows, 0, 3);
+    doc = fj != NULL ? json_loads(fj, 0, NULL) : NULL;
+    size_t i;
+    json_t *item;
+    json_array_foreach(json_object_get(doc, "findings"), i, item)
+    {
+        const char *sev = json_string_value(json_object_get(item, "severity"));
+        const char *id = json_string_value(json_object_get(item, "id"));
+        const char *msg = json_string_value(json_object_get(item, "message"));
+        if (sev == NULL || strcmp(sev, "blocker") != 0)
+            continue;
+        if (id != NULL && strncmp(id, "env.", 4) == 0)
+            out->env_blocker = true;
+        if (out->first_blocker[0] == '\0') {
+            snprintf(out->first_blocker, sizeof out->first_blocker, "%s", msg ? msg : "");
+            snprintf(out->first_blocker_id, sizeof out->first_blocker_id, "%s", id ? id : "");
+        }
+    }
+out:
+    json_decref(doc);
+    db_rows_free(rows);
+    db_release(c);
+    return e;
+}

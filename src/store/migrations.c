@@ -134,6 +134,79 @@ const struct migration migrations[] = {
      "  findings_json TEXT NOT NULL);"
      "CREATE INDEX deploy_checks_kind_ran_at ON deploy_checks(kind, ran_at);",
      NULL, NULL},
+    /* Versions 5 and 6: Temu authorization (src/connect). A session keeps only the hash of its
+     * single-use state; a connection is one shop in one region, its token lives in the vault
+     * (token_secret names it) and every authorization of it is kept as history. */
+    {5, "temu_auth_sessions",
+     "CREATE TABLE temu_auth_sessions ("
+     "  id TEXT PRIMARY KEY,"
+     "  state_hash TEXT NOT NULL UNIQUE,"
+     "  region TEXT NOT NULL,"
+     "  seller_type TEXT NOT NULL CHECK (seller_type IN ('local','cross_border')),"
+     "  purpose TEXT NOT NULL CHECK (purpose IN ('production','dev')),"
+     "  connection_id TEXT,"
+     "  redirect_uri TEXT NOT NULL,"
+     "  created_by TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  expires_at BIGINT NOT NULL,"
+     "  used_at BIGINT,"
+     "  cancelled_at BIGINT,"
+     "  outcome TEXT NOT NULL DEFAULT '',"
+     "  result_connection_id TEXT);"
+     "CREATE INDEX temu_auth_sessions_open ON temu_auth_sessions(expires_at);",
+     NULL, NULL},
+    {6, "temu_connections",
+     "CREATE TABLE temu_connections ("
+     "  id TEXT PRIMARY KEY,"
+     "  region TEXT NOT NULL,"
+     "  mall_id BIGINT NOT NULL,"
+     "  seller_type TEXT NOT NULL,"
+     "  mall_type BIGINT NOT NULL DEFAULT 0,"
+     "  scopes_json TEXT NOT NULL,"
+     "  status TEXT NOT NULL CHECK (status IN ('active','failed')),"
+     "  status_reason TEXT NOT NULL DEFAULT '',"
+     "  auth_mode TEXT NOT NULL CHECK (auth_mode IN ('callback','manual','dev')),"
+     "  token_secret TEXT NOT NULL,"
+     "  authorized_by TEXT NOT NULL,"
+     "  authorized_at BIGINT NOT NULL,"
+     "  expires_at BIGINT NOT NULL,"
+     "  last_success_at BIGINT,"
+     "  auth_errors INTEGER NOT NULL DEFAULT 0,"
+     "  sync_errors INTEGER NOT NULL DEFAULT 0,"
+     "  created_at BIGINT NOT NULL,"
+     "  updated_at BIGINT NOT NULL,"
+     "  UNIQUE (region, mall_id));"
+     "CREATE TABLE temu_authorizations ("
+     "  id TEXT PRIMARY KEY,"
+     "  connection_id TEXT NOT NULL REFERENCES temu_connections(id),"
+     "  at BIGINT NOT NULL,"
+     "  actor TEXT NOT NULL,"
+     "  auth_mode TEXT NOT NULL,"
+     "  session_id TEXT,"
+     "  mall_id BIGINT NOT NULL,"
+     "  scopes_json TEXT NOT NULL,"
+     "  expires_at BIGINT NOT NULL,"
+     "  token_masked TEXT NOT NULL);"
+     "CREATE INDEX temu_authorizations_conn ON temu_authorizations(connection_id, at);",
+     NULL, NULL},
+    /* Version 7 (5 and 6 are reserved for a concurrent module): the compliance sign-off that
+     * lets the mainland China hosting strategy leave review_required. Revoked sign-offs stay
+     * as history; at most one per strategy is in force (the partial unique index). */
+    {7, "deploy_signoffs",
+     "CREATE TABLE deploy_signoffs ("
+     "  id TEXT PRIMARY KEY,"
+     "  strategy TEXT NOT NULL CHECK (strategy IN ('mainland')),"
+     "  cleared_by TEXT NOT NULL,"
+     "  cleared_items TEXT NOT NULL,"
+     "  note TEXT NOT NULL,"
+     "  recorded_by TEXT NOT NULL,"
+     "  recorded_at TEXT NOT NULL,"
+     "  revoked_by TEXT,"
+     "  revoked_at TEXT,"
+     "  revoke_reason TEXT);"
+     "CREATE UNIQUE INDEX deploy_signoffs_in_force ON deploy_signoffs(strategy)"
+     "  WHERE revoked_at IS NULL;",
+     NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

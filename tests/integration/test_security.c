@@ -230,6 +230,11 @@ static void test_login_form_and_pages(void **state)
     ts_http_free(&r);
     snprintf(hdr, sizeof hdr, "Cookie: %s\r\n", cookie);
     call(server.port, "GET", "/", hdr, NULL, NULL, &r);
+    expect_status(&r, 303, NULL); /* the console's main page is /integrations */
+    assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
+    assert_string_equal(loc, "/integrations");
+    ts_http_free(&r);
+    call(server.port, "GET", "/integrations", hdr, NULL, NULL, &r);
     expect_status(&r, 200, NULL);
     assert_true(ts_contains(r.body, "viewuser"));
     const char *field = strstr(r.body, "name=\"csrf_token\" value=\"");
@@ -247,8 +252,10 @@ static void test_login_form_and_pages(void **state)
     assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
     assert_string_equal(loc, "/login");
     ts_http_free(&r);
-    call(server.port, "GET", "/", hdr, NULL, NULL, &r);
+    call(server.port, "GET", "/integrations", hdr, NULL, NULL, &r);
     expect_status(&r, 303, NULL);
+    assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
+    assert_string_equal(loc, "/login");
     ts_http_free(&r);
 }
 

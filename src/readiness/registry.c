@@ -1,0 +1,172 @@
+/*
+ * The integration registry: a table of integrations, each with a function that computes its
+ * row from real state. Adding an integration is adding a row here.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "readiness/readiness.h"
+
+#define REGISTRY_TEXT_MAX 400
+
+struct registry_row {
+    const char *status;
+    char risk[REGISTRY_TEXT_MAX];
+    char next[REGISTRY_TEXT_MAX];
+    int64_t last_success_at; /* 0: never */
+    int64_t auth_errors, sync_errors;
+    const char *token_warning; /* NULL when none */
+    int64_t token_days_left;   /* valid with token_warning or an active connection */
+};
+
+typedef enum err (*registry_compute_fn)(const struct connect_env *env, int64_t now,
+                                        struct registry_row *row, struct errbuf *eb);
+
+struct registry_entry {
+    const char *key;
+    const char *item;
+    const char *owner;
+    registry_compute_fn compute;
+};
+
+static bool registry_any_credentials(const struct connect_env *env)
+{
+    for (int r = 0; r < TEMU_REGION__COUNT; r++) {
+        if (connect_credentials_present(env, (enum temu_region)r))
+            return true;
+    }
+    return false;
+}
+
+static enum err registry_temu(const struct connect_env *env, int64_t now, struct registry_row *row,
+                              struct errbuf *eb)
+{
+    struct connect_summary s;
+    enum err e = connect_summary_get(env, now, &s, eb);
+    if (e != ERR_OK)
+        return e;
+    row->last_success_at = s.last_success_at;
+    row->auth_errors = s.auth_errors;
+    row->sync_errors = s.sync_errors;
+    if (s.active > 0) {
+        int64_t days = connect_days_left(s.soonest_expiry, now);
+        row->token_days_left = days;
+        row->token_warning = connect_expiry_warning(days);
+        if (days <= CONNECT_WARN_DAYS_7) {
+            row->status = "degraded";
+            snprintf(row->risk, sizeof row->risk,
+                     "The Temu token expires in %lld day(s); sync stops when it does.",
+                     (long long)days);
+            snprintf(row->next, sizeof row->next,
+                     "seller_admin: re-authorize the connection in /integrations.");
+        } else if (s.failed > 0) {
+            row->status = "degraded";
+            snprintf(row->risk, sizeof row->risk, "One Temu connection failed: %s.",
+                     s.failed_reason);
+            snprintf(row->next, sizeof row->next,
+                     "seller_admin: re-authorize the failed connection in /integrations.");
+        } else {
+            row->status = "connected";
+            snprintf(row->risk, sizeof row->risk,
+                     "%lld shop(s) authorized and verified; token expires in %lld day(s). "
+                     "Automatic sync starts with the sync engine (issue 7).",
+                     (long long)s.active, (long long)days);
+            snprintf(row->next, sizeof row->next, "Nothing to do.");
+        }
+    } else if (s.failed > 0) {
+        row->status = "failed";
+        snprintf(row->risk, sizeof row->risk, "Temu authorization is broken: %s.", s.failed_reason);
+        snprintf(row->next, sizeof row->next,
+                 "seller_admin: re-authorize the connection in /integrations.");
+    } else if (s.open_sessions > 0) {
+        row->status = "authorization_pending";
+        snprintf(row->risk, sizeof row->risk,
+                 "Temu authorization session created. Complete the Seller Center callback to "
+                 "enable automatic sync.");
+        snprintf(row->next, sizeof row->next,
+                 "seller_admin: approve the authorization URL in Temu Seller Center.");
+    } else if (registry_any_credentials(env)) {
+        row->status = "configured";
+        snprintf(row->risk, sizeof row->risk,
+                 "App Key/App Secret stored; no shop has authorized the app yet.");
+        snprintf(row->next, sizeof row->next,
+                 "seller_admin: generate the authorization URL in /integrations.");
+    } else {
+        row->status = "not_configured";
+        snprintf(row->risk, sizeof row->risk,
+                 "No Temu App Key/App Secret is stored, so nothing can be synced.");
+        snprintf(row->next, sizeof row->next,
+                 "Store them: aicos temu credentials set --region us --app-key KEY "
+                 "--app-secret-file FILE.");
+    }
+    return ERR_OK;
+}
+
+static enum err registry_tracking(const struct connect_env *env, int64_t now,
+                                  struct registry_row *row, struct errbuf *eb)
+{
+    (void)env;
+    (void)now;
+    (void)eb;
+    row->status = "not_configured";
+    snprintf(row->risk, sizeof row->risk,
+             "Carrier tracking is not built yet: no provider is configured and no parcel is "
+             "followed.");
+    snprintf(row->next, sizeof row->next,
+             "Nothing to do until the carrier tracking module "
+             "lands.");
+    return ERR_OK;
+}
+
+static enum err registry_settlement(const struct connect_env *env, int64_t now,
+                                    struct registry_row *row, struct errbuf *eb)
+{
+    (void)env;
+    (void)now;
+    (void)eb;
+    row->status = "not_configured";
+    snprintf(row->risk, sizeof row->risk,
+             "Settlement import is not built yet: no statement has been imported or reconciled.");
+    snprintf(row->next, sizeof row->next, "Nothing to do until the settlement module lands.");
+    return ERR_OK;
+}
+
+static const struct registry_entry registry_entries[] = {
+    {"temu", "Temu Open Platform", "temu", registry_temu},
+    {"carrier_tracking", "Carrier Tracking", "logistics", registry_tracking},
+    {"payment_settlement", "Payment Settlement", "payments", registry_settlement},
+};
+
+enum err readiness_registry(const struct connect_env *env, int64_t now, json_t **out,
+                            struct errbuf *eb)
+{
+    json_t *list = json_array();
+    if (list == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    for (size_t i = 0; i < sizeof registry_entries / sizeof registry_entries[0]; i++) {
+        const struct registry_entry *en = &registry_entries[i];
+        struct registry_row row;
+        memset(&row, 0, sizeof row);
+        enum err e = en->compute(env, now, &row, eb);
+        if (e != ERR_OK) {
+            json_decref(list);
+            return e;
+        }
+        json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:{s:I, s:I}, s:s}", "key", en->key,
+                              "item", en->item, "owner", en->owner, "status", row.status, "risk",
+                              row.risk, "last_success_at",
+                              row.last_success_at ? json_integer(row.last_success_at) : json_null(),
+                              "errors", "auth", (json_int_t)row.auth_errors, "sync",
+                              (json_int_t)row.sync_errors, "next_action", row.next);
+        if (j != NULL && row.token_warning != NULL)
+            json_object_set_new(j, "token_warning",
+                                json_pack("{s:s, s:I}", "level", row.token_warning, "days_left",
+                                          (json_int_t)row.token_days_left));
+        if (j == NULL || json_array_append_new(list, j) != 0) {
+            json_decref(list);
+            return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+        }
+    }
+    *out = json_pack("{s:o}", "integrations", list);
+    return *out ? ERR_OK : err_set(eb, ERR_NOMEM, NULL, "out of memory");
+}
