@@ -9,3 +9,11 @@ endif()
 add_executable(temu_sign_bench ${CMAKE_SOURCE_DIR}/bench/temu_sign_bench.c)
 target_link_libraries(temu_sign_bench PRIVATE aicos_core)
 set_target_properties(temu_sign_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
+
+# The Temu call benchmark: signed calls per second through the client against a local
+# temu-sandbox (started by the bench on a free loopback port), with plain libcurl POSTs of the
+# same pre-signed body as the in-run reference:
+#   build/<dir>/bench/temu_call_bench [seconds]
+add_executable(temu_call_bench ${CMAKE_SOURCE_DIR}/bench/temu_call_bench.c)
+target_link_libraries(temu_call_bench PRIVATE aicos_core PkgConfig::CURL)
+set_target_properties(temu_call_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)

@@ -26,6 +26,7 @@
 #define LIMIT_DB_URL_BYTES       1024
 #define LIMIT_DB_POOL_MAX        64
 #define LIMIT_DB_BUSY_TIMEOUT_MS 5000
+#define LIMIT_DB_ACQUIRE_WARN_S  5      /* log when a connection takes longer than this */
 #define LIMIT_DB_ROWS            100000 /* rows one query may materialize */
 
 /* Files. */
@@ -67,5 +68,10 @@
 #define LIMIT_DEPLOY_CERT_WARN_DAYS    14  /* warn when the certificate expires sooner */
 #define LIMIT_DEPLOY_DNS_ADDRS         16  /* addresses reported per host */
 #define LIMIT_DEPLOY_RESOLVE_ENTRIES   8   /* --resolve options of the smoke test */
+
+/* Deployment plan and console (src/deploy/plan.h, src/api/deploy_api.c). */
+#define LIMIT_DEPLOY_SIGNOFF_NAME_BYTES 128  /* who cleared the mainland China path */
+#define LIMIT_DEPLOY_SIGNOFF_TEXT_BYTES 1000 /* sign-off note or revocation reason */
+#define LIMIT_DEPLOY_SMOKE_TOKEN_BYTES  256  /* an API token for the console's smoke re-run */
 
 #endif

@@ -5,3 +5,5 @@ list(APPEND AICOS_CORE_SOURCES
   src/deploy/initenv.c src/deploy/preflight.c src/deploy/smoke.c src/deploy/record.c
   src/cli/cmd_deploy.c)
 list(APPEND AICOS_CORE_LIBS PkgConfig::CURL PkgConfig::SODIUM PkgConfig::YAML)
+# The plan, sign-off, re-runs and deployment packet over HTTP, and the console section.
+list(APPEND AICOS_CORE_SOURCES src/deploy/plan.c src/api/deploy_api.c src/web/deploy_section.c)

@@ -85,14 +85,14 @@ static const char *deploy_env_lookup(const char *name, void *ctx)
 
 /* The variables production needs; the first ones are the program's own configuration. */
 static const char *const deploy_required_vars[] = {
-    "AICOS_ENV",        "AICOS_LISTEN",       "AICOS_DATABASE_URL",      "AICOS_API_ORIGIN",
-    "AICOS_WEB_ORIGIN", "AICOS_CORS_ORIGINS", "AICOS_CALLBACK_MODE",     "AICOS_CALLBACK_URL",
+    "AICOS_ENV",        "AICOS_LISTEN",       "AICOS_DATABASE_URL",       "AICOS_API_ORIGIN",
+    "AICOS_WEB_ORIGIN", "AICOS_CORS_ORIGINS", "AICOS_TEMU_CALLBACK_MODE", "AICOS_CALLBACK_URL",
     "AICOS_MASTER_KEY", "AICOS_ACME_EMAIL",   "AICOS_POSTGRES_PASSWORD",
 };
 
 /* Variables the stack reads besides the configuration table (config.h). */
 static const char *const deploy_stack_vars[] = {
-    "AICOS_CORS_ORIGINS",      "AICOS_CALLBACK_MODE",
+    "AICOS_CORS_ORIGINS",      "AICOS_TEMU_CALLBACK_MODE",
     "AICOS_CALLBACK_URL",      "AICOS_MASTER_KEY",
     "AICOS_MASTER_KEY_FILE",   "AICOS_ACME_EMAIL",
     "AICOS_POSTGRES_PASSWORD", "AICOS_POSTGRES_USER",
@@ -396,13 +396,13 @@ static void deploy_check_env(const char *dir, struct deploy_env *env, char **dat
 
     enum deploy_callback_mode mode = DEPLOY_CALLBACK_API;
     bool mode_ok = false;
-    v = deploy_env_get(env, "AICOS_CALLBACK_MODE");
+    v = deploy_env_get(env, "AICOS_TEMU_CALLBACK_MODE");
     if (v != NULL && *v != '\0') {
         mode_ok = deploy_callback_mode_parse(v, &mode);
         if (!mode_ok)
             deploy_findings_add(f, "callback.mode", DEPLOY_BLOCKER,
-                                "Set AICOS_CALLBACK_MODE=api or web-bridge.",
-                                "AICOS_CALLBACK_MODE is \"%.40s\", not api or web-bridge.", v);
+                                "Set AICOS_TEMU_CALLBACK_MODE=api or web-bridge.",
+                                "AICOS_TEMU_CALLBACK_MODE is \"%.40s\", not api or web-bridge.", v);
     }
     v = deploy_env_get(env, "AICOS_CALLBACK_URL");
     if (mode_ok && *has_api && *has_web && v != NULL && *v != '\0') {

@@ -316,12 +316,13 @@ static void smoke_check_api(const struct deploy_smoke_opts *o, const struct depl
         char want[DEPLOY_URL_MAX];
         deploy_callback_url(o->mode, api, web, want, sizeof want);
         if (have != NULL && strcmp(have, want) != 0)
-            deploy_findings_add(f, "smoke.callback_mode", DEPLOY_BLOCKER,
-                                "Set AICOS_CALLBACK_MODE and AICOS_CALLBACK_URL to what Seller "
-                                "Center has registered, or pass the matching --callback-mode.",
-                                "The server's callback URL is %.200s, but %s mode with these "
-                                "origins expects %.200s.",
-                                have, deploy_callback_mode_name(o->mode), want);
+            deploy_findings_add(
+                f, "smoke.callback_mode", DEPLOY_BLOCKER,
+                "Set AICOS_TEMU_CALLBACK_MODE and AICOS_CALLBACK_URL to what Seller "
+                "Center has registered, or pass the matching --callback-mode.",
+                "The server's callback URL is %.200s, but %s mode with these "
+                "origins expects %.200s.",
+                have, deploy_callback_mode_name(o->mode), want);
     }
     json_decref(j);
     smoke_resp_free(&r);

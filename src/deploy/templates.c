@@ -50,7 +50,7 @@ enum err deploy_render_env(const struct deploy_params *p, struct buf *out)
         "AICOS_API_ORIGIN=%s\n"
         "AICOS_WEB_ORIGIN=%s\n"
         "AICOS_CORS_ORIGINS=%s\n"
-        "AICOS_CALLBACK_MODE=%s\n"
+        "AICOS_TEMU_CALLBACK_MODE=%s\n"
         "AICOS_CALLBACK_URL=%s\n"
         "AICOS_ACME_EMAIL=%s\n"
         "AICOS_IMAGE=%s\n"

@@ -1,10 +1,13 @@
 #include "store/db.h"
 
 #include <pthread.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/limits.h"
+#include "base/log.h"
 #include "base/parse.h"
 #include "store/db_driver.h"
 
@@ -89,6 +92,7 @@ const char *db_driver_name(const struct db *db)
 struct db_conn *db_acquire(struct db *db)
 {
     pthread_mutex_lock(&db->lock);
+    bool warned = false;
     for (;;) {
         for (unsigned i = 0; i < db->size; i++) {
             if (!db->conns[i].busy) {
@@ -97,7 +101,20 @@ struct db_conn *db_acquire(struct db *db)
                 return &db->conns[i];
             }
         }
-        pthread_cond_wait(&db->freed, &db->lock);
+        /*
+         * Waiting long means the pool is too small for the load, or a caller holds one
+         * connection while asking for another: say so once, then keep waiting.
+         */
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += LIMIT_DB_ACQUIRE_WARN_S;
+        if (pthread_cond_timedwait(&db->freed, &db->lock, &until) != 0 && !warned) {
+            warned = true;
+            char n[16], secs[16];
+            snprintf(n, sizeof n, "%u", db->size);
+            snprintf(secs, sizeof secs, "%d", LIMIT_DB_ACQUIRE_WARN_S);
+            log_kv(LOG_WARN, "db.pool_exhausted", "connections", n, "waited_s", secs, NULL);
+        }
     }
 }
 

@@ -76,7 +76,8 @@ static void caddy_start(struct caddy *c, unsigned app_port, const char *tls_line
     if (!find_caddy(bin, sizeof bin))
         fail_msg("caddy is not installed; scripts/install-deps installs it");
     c->dir = ts_tmpdir("smoke-caddy");
-    c->port = ts_free_port();
+    if (c->port == 0)
+        c->port = ts_free_port();
     unsigned http_port = ts_free_port();
     char conf[TS_PATH_MAX];
     snprintf(conf, sizeof conf, "%s/Caddyfile", c->dir);
@@ -237,9 +238,15 @@ static void test_smoke_end_to_end(void **state)
     ts_fresh_db_url("deploy_smoke", url, sizeof url);
     snprintf(dbenv, sizeof dbenv, "AICOS_DATABASE_URL=%s", url);
     static struct ts_server srv;
-    ts_server_start(&srv, url, NULL);
-    running_server = &srv;
     static struct caddy c;
+    /* The app knows its public origins (Caddy's port), so its callback URL matches. */
+    c.port = ts_free_port();
+    char api_env[96], web_env[96];
+    snprintf(api_env, sizeof api_env, "AICOS_API_ORIGIN=https://api.aicos.test:%u", c.port);
+    snprintf(web_env, sizeof web_env, "AICOS_WEB_ORIGIN=https://web.aicos.test:%u", c.port);
+    char *srv_env[] = {api_env, web_env, NULL};
+    ts_server_start(&srv, url, srv_env);
+    running_server = &srv;
     caddy_start(&c, srv.port, "tls internal");
 
     json_t *doc = NULL;
@@ -247,11 +254,13 @@ static void test_smoke_end_to_end(void **state)
     json_decref(doc);
     char *env[] = {dbenv, NULL};
     int rc = smoke(&c, "api", true, NULL, env, true, &doc);
-    /* Health, OpenAPI, TLS, clock pass; the callback routes are not in this server yet. */
+    /* Health, OpenAPI, TLS, clock and the callback mode pass; without a token the deployment
+     * packet (ops only) is refused, and the callback route answers its documented error. */
     assert_null(finding(doc, "smoke.health", NULL));
     assert_null(finding(doc, "smoke.web_health", NULL));
     assert_null(finding(doc, "smoke.openapi", NULL));
     assert_null(finding(doc, "smoke.clock_skew", NULL));
+    assert_null(finding(doc, "smoke.callback_mode", NULL));
     assert_null(finding(doc, "smoke.cert_expired", NULL));
     assert_non_null(finding(doc, "smoke.cert_custom_ca", "warning"));
     assert_only_route_blockers(doc);
@@ -278,9 +287,16 @@ static void test_smoke_end_to_end(void **state)
     db_release(conn);
     db_close(db);
 
-    /* Web-bridge mode checks the Web callback route instead. */
-    smoke(&c, "web-bridge", true, NULL, NULL, false, &doc);
-    assert_only_route_blockers(doc);
+    /* The wrong callback mode (the server runs in api mode): a precise blocker naming both
+     * URLs, and the Web callback route is the one checked. */
+    rc = smoke(&c, "web-bridge", true, NULL, NULL, false, &doc);
+    assert_int_equal(rc, 1);
+    const char *mode = finding(doc, "smoke.callback_mode", "blocker");
+    if (mode == NULL)
+        dump(doc);
+    assert_non_null(mode);
+    assert_true(ts_contains(mode, "/integrations/temu/callback"));
+    assert_true(ts_contains(mode, "/api/v1/integrations/temu/authorization/callback"));
     route = finding(doc, "smoke.callback_route", "blocker");
     if (route != NULL)
         assert_true(ts_contains(route, "/integrations/temu/callback"));

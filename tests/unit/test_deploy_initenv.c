@@ -213,7 +213,7 @@ static void generate_and_check(const char *mode, const char *api, const char *we
     assert_string_equal(v, "production");
     assert_true(env_value(env, "AICOS_CALLBACK_URL", v, sizeof v));
     assert_string_equal(v, want_callback);
-    assert_true(env_value(env, "AICOS_CALLBACK_MODE", v, sizeof v));
+    assert_true(env_value(env, "AICOS_TEMU_CALLBACK_MODE", v, sizeof v));
     assert_string_equal(v, mode != NULL ? mode : "api");
     assert_true(env_value(env, "AICOS_CORS_ORIGINS", v, sizeof v));
     assert_true(ts_contains(v, web));
