@@ -194,7 +194,7 @@ enum err deploy_render_caddyfile(const struct deploy_params *p, struct buf *out)
                    "\t\tStrict-Transport-Security \"max-age=31536000; includeSubDomains\"\n"
                    "\t\tX-Content-Type-Options \"nosniff\"\n"
                    "\t\tX-Frame-Options \"DENY\"\n"
-                   "\t\tReferrer-Policy \"no-referrer\"\n"
+                   "\t\tReferrer-Policy \"same-origin\"\n"
                    "\t\t-Server\n"
                    "\t}\n"
                    "\treverse_proxy %s:%d {\n"

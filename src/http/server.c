@@ -177,7 +177,9 @@ static void server_add_standard_headers(struct MHD_Response *r, const struct htt
         MHD_add_response_header(r, "X-Request-Id", ctx->req.rid);
     MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(r, "X-Frame-Options", "DENY");
-    MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+    /* same-origin, not no-referrer: under no-referrer browsers send "Origin: null" on the
+     * console's own form posts, and the Origin check (api_check_origin) refuses them. */
+    MHD_add_response_header(r, "Referrer-Policy", "same-origin");
     MHD_add_response_header(r, "Content-Security-Policy",
                             "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; "
                             "form-action 'self'");
