@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
     {"audit", "export the audit log as CSV or JSON lines", cmd_audit},
     {"temu", "Temu Open Platform tools: sign a body, make one signed call", cmd_temu},
     {"deploy", "production deployment: init-env, preflight, smoke, dns, suggest-host", cmd_deploy},
+    {"sync", "sync a Temu stream now, list sync runs, resume a paused stream", cmd_sync},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

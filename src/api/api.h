@@ -169,4 +169,13 @@ enum err page_temu_connection_check(struct http_req *req, struct http_resp *resp
 enum err page_temu_reauthorize(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 enum err page_console_stylesheet(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
+/*
+ * The sync engine (issue 7, src/api/sync_api.c): GET /api/v1/sync/runs lists the run history
+ * (filters connection_id, stream, limit); POST /api/v1/sync/runs {connection_id, stream,
+ * since?} runs a stream now and answers 201 with the run, 502 with the run when Temu failed,
+ * 409 when another process runs it or it is paused (audited).
+ */
+enum err api_sync_runs_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_sync_runs_create(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+
 #endif

@@ -84,6 +84,13 @@ const struct route api_routes[] = {
     {"POST", "/deploy/mainland/revoke", page_deploy_revoke,
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Revoke the mainland sign-off (form).", "pages",
      "text/html", ROLE_OPS},
+    /* Sync engine (issue 7): run history and the manual trigger. */
+    {"GET", "/api/v1/sync/runs", api_sync_runs_list, 0,
+     "Sync run history, newest first; filters connection_id, stream, limit.", "sync", NULL,
+     ROLE_OPERATOR},
+    {"POST", "/api/v1/sync/runs", api_sync_runs_create, ROUTE_JSON_BODY,
+     "Run a stream now {connection_id, stream, since?}: the run with its counts (audited).", "sync",
+     NULL, ROLE_OPERATOR},
     /* Temu authorization workbench, connection progress and integration registry (issue 5). */
     {"GET", "/api/v1/integrations", api_integrations_list, 0,
      "Integration registry: one row per integration with a computed status.", "integrations", NULL,

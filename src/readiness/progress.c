@@ -7,6 +7,7 @@
 #include "deploy/inputs.h"
 #include "deploy/record.h"
 #include "readiness/readiness.h"
+#include "sync/sync.h"
 
 #define PROGRESS_TEXT_MAX 1400
 
@@ -208,11 +209,34 @@ static enum err progress_compute(const struct connect_env *env, int64_t now,
                      "Seller Center.");
     }
 
-    /* 8. First sync: there is no sync engine yet, and the engine says so. */
-    progress_set(&steps[7], PROGRESS_PENDING, false,
-                 "No sync engine exists yet (issue 7), so no signed sync has run.",
-                 "The first sync runs automatically once the sync engine lands; nothing to do "
-                 "now.");
+    /* 8. First sync: the sync engine's recorded runs. */
+    struct sync_summary ss;
+    e = sync_summary_get(env->db, &ss, eb);
+    if (e != ERR_OK)
+        return e;
+    if (ss.success_runs > 0 && ss.paused == 0 && ss.failing == 0) {
+        snprintf(reason, sizeof reason, "%lld successful sync run(s); the latest finished at %lld.",
+                 (long long)ss.success_runs, (long long)ss.last_success_at);
+        progress_set(&steps[7], PROGRESS_PASS, false, reason, "Nothing to do.");
+    } else if (ss.success_runs > 0) {
+        snprintf(reason, sizeof reason,
+                 "Sync has succeeded before, but %lld stream(s) are failing and %lld paused: "
+                 "%.400s",
+                 (long long)ss.failing, (long long)ss.paused, ss.last_error);
+        progress_set(&steps[7], PROGRESS_WARNING, true, reason,
+                     "operator: read GET /api/v1/sync/runs, fix the cause, then aicos sync resume "
+                     "--connection ID --stream orders.");
+    } else if (ss.last_error[0] != '\0') {
+        snprintf(reason, sizeof reason, "No sync has succeeded yet; the latest failed: %.600s",
+                 ss.last_error);
+        progress_set(&steps[7], PROGRESS_BLOCKED, true, reason,
+                     "operator: fix the cause, then aicos sync run --connection ID --stream "
+                     "orders.");
+    } else {
+        progress_set(&steps[7], PROGRESS_PENDING, true, "No sync has run yet.",
+                     "operator: aicos sync run --connection ID --stream orders (or POST "
+                     "/api/v1/sync/runs).");
+    }
     return ERR_OK;
 }
 

@@ -20,8 +20,9 @@
  * "done", "total", "fraction" ("k/8"), "stage" {code, label}, "action_required" {now, role},
  * "blocker" (the current step, or null), "next_steps" [{step, owner, action}], and "safety"
  * (the shop login password is never needed). Steps 3 to 6 read the recorded deployment
- * checks and stay pending, with the command to run, until one exists. Step 8 (first_sync) is
- * pending while no sync engine exists.
+ * checks and stay pending, with the command to run, until one exists. Step 8 (first_sync)
+ * reads the sync run history: pending before any run, blocked when runs failed and none
+ * succeeded, warning when streams fail or are paused, pass otherwise.
  */
 enum err readiness_progress(const struct connect_env *env, int64_t now, json_t **out,
                             struct errbuf *eb);
@@ -29,7 +30,8 @@ enum err readiness_progress(const struct connect_env *env, int64_t now, json_t *
 /*
  * The registry at time now (a new object {"integrations": [...]}): one row per integration
  * with key, item, owner, status (not_configured, configured, authorization_pending,
- * connected, degraded, failed, paused), risk, last_success_at, errors {auth, sync},
+ * authorized (no recent successful sync), connected (a successful sync within 24 h),
+ * degraded, failed, paused), risk, last_success_at, errors {auth, sync},
  * next_action, and for Temu the token expiry warning.
  */
 enum err readiness_registry(const struct connect_env *env, int64_t now, json_t **out,

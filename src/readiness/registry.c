@@ -6,8 +6,10 @@
 #include <string.h>
 
 #include "readiness/readiness.h"
+#include "sync/sync.h"
 
-#define REGISTRY_TEXT_MAX 400
+#define REGISTRY_TEXT_MAX      400
+#define REGISTRY_SYNC_RECENT_S (24 * 3600) /* "connected" needs a successful sync this recent */
 
 struct registry_row {
     const char *status;
@@ -66,12 +68,33 @@ static enum err registry_temu(const struct connect_env *env, int64_t now, struct
             snprintf(row->next, sizeof row->next,
                      "seller_admin: re-authorize the failed connection in /integrations.");
         } else {
-            row->status = "connected";
-            snprintf(row->risk, sizeof row->risk,
-                     "%lld shop(s) authorized and verified; token expires in %lld day(s). "
-                     "Automatic sync starts with the sync engine (issue 7).",
-                     (long long)s.active, (long long)days);
-            snprintf(row->next, sizeof row->next, "Nothing to do.");
+            struct sync_summary ss;
+            e = sync_summary_get(env->db, &ss, eb);
+            if (e != ERR_OK)
+                return e;
+            if (ss.last_success_at > 0 && ss.paused == 0 && ss.failing == 0 &&
+                now - ss.last_success_at <= REGISTRY_SYNC_RECENT_S) {
+                row->status = "connected";
+                snprintf(row->risk, sizeof row->risk,
+                         "%lld shop(s) authorized and verified; token expires in %lld day(s); "
+                         "the latest sync succeeded.",
+                         (long long)s.active, (long long)days);
+                snprintf(row->next, sizeof row->next, "Nothing to do.");
+            } else if (ss.paused > 0 || ss.failing > 0) {
+                row->status = ss.paused > 0 ? "paused" : "degraded";
+                snprintf(row->risk, sizeof row->risk, "Sync is %s: %.300s",
+                         ss.paused > 0 ? "paused" : "failing", ss.last_error);
+                snprintf(row->next, sizeof row->next,
+                         "operator: read /api/v1/sync/runs, fix the cause, aicos sync resume.");
+            } else {
+                row->status = "authorized";
+                snprintf(row->risk, sizeof row->risk,
+                         "%lld shop(s) connected (authorized and verified); token expires in "
+                         "%lld day(s); no recent successful sync.",
+                         (long long)s.active, (long long)days);
+                snprintf(row->next, sizeof row->next,
+                         "operator: aicos sync run --connection ID --stream orders.");
+            }
         }
     } else if (s.failed > 0) {
         row->status = "failed";

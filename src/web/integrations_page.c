@@ -59,6 +59,7 @@ static const char *page_status_label(const char *s)
         {"configured", "已配置 / configured"},
         {"authorization_pending", "等待授权 / authorization_pending"},
         {"connected", "已连接 / connected"},
+        {"authorized", "已授权 / authorized"},
         {"degraded", "降级 / degraded"},
         {"failed", "失败 / failed"},
         {"paused", "暂停 / paused"},

@@ -438,7 +438,7 @@ static void test_dev_authorization_end_to_end(void **state)
     assert_true(json_integer_value(json_object_get(c, "days_left")) >= 360);
     assert_true(ts_contains(json_string_value(json_object_get(c, "token")), "****"));
     json_decref(d);
-    assert_string_equal(temu_status(), "connected");
+    assert_string_equal(temu_status(), "authorized"); /* no sync yet (issue 7) */
     json_t *p = api("GET", "/api/v1/integrations/temu/progress", NULL, 200);
     assert_string_equal(
         json_string_value(json_object_get(progress_step(p, "seller_authorization"), "status")),
@@ -516,7 +516,7 @@ static void test_token_replaced_3000034(void **state)
     assert_string_equal(json_string_value(json_object_get(c, "status")), "active");
     assert_int_equal(json_array_size(json_object_get(c, "history")), 3);
     json_decref(d);
-    assert_string_equal(temu_status(), "connected");
+    assert_string_equal(temu_status(), "authorized"); /* no sync yet (issue 7) */
     assert_true(audit_count("temu.authorization.manual", "success") >= 1);
 }
 

@@ -1,0 +1,162 @@
+/* aicos sync: run a stream now, list the run history, resume a paused stream. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/parse.h"
+#include "cli/cli.h"
+#include "store/db.h"
+#include "sync/sync.h"
+#include "vault/vault.h"
+
+static const char sync_usage[] =
+    "usage: aicos sync run --connection ID --stream orders [--since T]\n"
+    "       aicos sync runs [--connection ID] [--stream orders] [--limit N]\n"
+    "       aicos sync resume --connection ID --stream orders\n"
+    "\n"
+    "run     syncs one stream of one Temu connection now, until it has caught up: on the\n"
+    "        first run a backfill by creation time from now back to T (Unix seconds or\n"
+    "        YYYY-MM-DD, default 90 days ago), then every update since the last run. Safe to\n"
+    "        kill at any moment: the next run continues from the last stored page. A progress\n"
+    "        line is shown when standard error is a terminal. Exit 0 success, 1 failure\n"
+    "        (Temu error, another process running the stream, paused), 2 bad usage.\n"
+    "runs    prints the run history, newest first, as JSON.\n"
+    "resume  clears a stream's pause after repeated failures.\n";
+
+/* Unix seconds or YYYY-MM-DD (UTC). */
+static bool sync_parse_time(const char *s, int64_t *out)
+{
+    int y = 0, m = 0, d = 0;
+    char tail = '\0';
+    if (parse_int64(s, 1, INT64_C(253402300799), out) == ERR_OK)
+        return true;
+    if (sscanf(s, "%4d-%2d-%2d%c", &y, &m, &d, &tail) != 3 || y < 1970 || m < 1 || m > 12 ||
+        d < 1 || d > 31)
+        return false;
+    struct tm tm = {.tm_year = y - 1900, .tm_mon = m - 1, .tm_mday = d};
+    *out = (int64_t)timegm(&tm);
+    return true;
+}
+
+static void sync_cli_progress(void *ctx, const char *phase, int64_t lo, int64_t hi,
+                              const struct sync_counts *n)
+{
+    (void)ctx;
+    char a[32], b[32];
+    time_t tl = (time_t)lo, th = (time_t)hi;
+    struct tm ml, mh;
+    gmtime_r(&tl, &ml);
+    gmtime_r(&th, &mh);
+    strftime(a, sizeof a, "%Y-%m-%d %H:%M", &ml);
+    strftime(b, sizeof b, "%Y-%m-%d %H:%M", &mh);
+    fprintf(stderr,
+            "\r%-11s %s .. %s  pages %lld  added %lld  updated %lld  unchanged %lld  failed "
+            "%lld   ",
+            phase, a, b, (long long)n->pages, (long long)n->added, (long long)n->updated,
+            (long long)n->unchanged, (long long)n->failed);
+    fflush(stderr);
+}
+
+int cmd_sync(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv) || argc < 2) {
+        bool help = cli_wants_help(argc, argv);
+        fputs(sync_usage, help ? stdout : stderr);
+        return help ? CLI_OK : CLI_USAGE;
+    }
+    const char *verb = argv[1], *conn = NULL, *stream_name = "orders";
+    int64_t since = 0, limit = 50;
+    if (strcmp(verb, "run") != 0 && strcmp(verb, "runs") != 0 && strcmp(verb, "resume") != 0)
+        return cli_bad_option("sync", verb);
+    for (int i = 2; i < argc; i++) {
+        if (i + 1 >= argc)
+            return cli_bad_option("sync", argv[i]);
+        if (strcmp(argv[i], "--connection") == 0) {
+            conn = argv[++i];
+        } else if (strcmp(argv[i], "--stream") == 0) {
+            stream_name = argv[++i];
+        } else if (strcmp(argv[i], "--since") == 0 && strcmp(verb, "run") == 0) {
+            if (!sync_parse_time(argv[++i], &since)) {
+                fprintf(stderr, "aicos sync run: --since takes Unix seconds or YYYY-MM-DD.\n");
+                return CLI_USAGE;
+            }
+        } else if (strcmp(argv[i], "--limit") == 0 && strcmp(verb, "runs") == 0) {
+            if (parse_int64(argv[++i], 1, SYNC_RUNS_LIST_MAX, &limit) != ERR_OK) {
+                fprintf(stderr, "aicos sync runs: --limit takes 1..%d.\n", SYNC_RUNS_LIST_MAX);
+                return CLI_USAGE;
+            }
+        } else {
+            return cli_bad_option("sync", argv[i]);
+        }
+    }
+    enum sync_stream stream;
+    if (!sync_stream_parse(stream_name, &stream)) {
+        fprintf(stderr, "aicos sync: --stream must be orders.\n");
+        return CLI_USAGE;
+    }
+    if (strcmp(verb, "runs") != 0 && (conn == NULL || *conn == '\0')) {
+        fprintf(stderr, "aicos sync %s: --connection ID is required.\n", verb);
+        return CLI_USAGE;
+    }
+    struct config cfg;
+    struct db *db = NULL;
+    struct vault *vault = NULL;
+    struct errbuf eb = {0};
+    int rc = CLI_FAIL;
+    if (!cli_load_config(&cfg)) {
+        rc = CLI_USAGE;
+        goto out;
+    }
+    if (!cli_open_db("sync", &cfg, &db))
+        goto out;
+    if (strcmp(verb, "runs") == 0) {
+        json_t *list = NULL;
+        enum err e = sync_runs_list(db, conn, sync_stream_name(stream), limit, &list, &eb);
+        if (e != ERR_OK) {
+            fprintf(stderr, "aicos sync runs: %s\n", errbuf_message(&eb, e));
+            goto out;
+        }
+        char *text = json_dumps(list, JSON_INDENT(2));
+        json_decref(list);
+        if (text != NULL)
+            printf("%s\n", text);
+        free(text);
+        rc = text != NULL ? CLI_OK : CLI_FAIL;
+        goto out;
+    }
+    if (strcmp(verb, "resume") == 0) {
+        enum err e = sync_resume(db, conn, stream, &eb);
+        if (e != ERR_OK)
+            fprintf(stderr, "aicos sync resume: %s\n", errbuf_message(&eb, e));
+        else
+            printf("resumed %s %s\n", conn, stream_name);
+        rc = e == ERR_OK ? CLI_OK : CLI_FAIL;
+        goto out;
+    }
+    if (!cli_open_vault("sync", &cfg, db, &vault))
+        goto out;
+    struct connect_env env = {.cfg = &cfg, .db = db, .vault = vault};
+    struct sync_run_opts o = {.connection_id = conn,
+                              .stream = stream,
+                              .since = since,
+                              .trigger = "cli",
+                              .progress = isatty(STDERR_FILENO) ? sync_cli_progress : NULL};
+    struct sync_run_result r;
+    enum err e = sync_run_stream(&env, &o, &r, &eb);
+    if (o.progress != NULL)
+        fputc('\n', stderr);
+    if (r.run_id[0] != '\0')
+        printf("run %s %s: pages=%lld added=%lld updated=%lld unchanged=%lld failed=%lld\n",
+               r.run_id, r.outcome, (long long)r.counts.pages, (long long)r.counts.added,
+               (long long)r.counts.updated, (long long)r.counts.unchanged,
+               (long long)r.counts.failed);
+    if (e != ERR_OK)
+        fprintf(stderr, "aicos sync run: %s (%s)\n", errbuf_message(&eb, e), errbuf_code(&eb, e));
+    rc = e == ERR_OK ? CLI_OK : CLI_FAIL;
+out:
+    vault_free(vault);
+    db_close(db);
+    return rc;
+}

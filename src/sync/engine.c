@@ -1,0 +1,651 @@
+/*
+ * The sync engine: state, lease, run history and the page loop (see sync.h for the design).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/secure.h"
+#include "sync/sync.h"
+#include "temu/api.h"
+#include "temu/client.h"
+#include "vault/vault.h"
+
+static const char *const sync_stream_names[SYNC_STREAM__COUNT] = {"orders"};
+
+bool sync_stream_parse(const char *name, enum sync_stream *out)
+{
+    for (int i = 0; name != NULL && i < SYNC_STREAM__COUNT; i++) {
+        if (strcmp(name, sync_stream_names[i]) == 0) {
+            *out = (enum sync_stream)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *sync_stream_name(enum sync_stream s)
+{
+    return (unsigned)s < SYNC_STREAM__COUNT ? sync_stream_names[s] : "unknown";
+}
+
+/* ---- lease ------------------------------------------------------------------------------ */
+
+void sync_holder_id(char *out, size_t len)
+{
+    char host[64] = "";
+    if (gethostname(host, sizeof host - 1) != 0)
+        snprintf(host, sizeof host, "unknown");
+    host[sizeof host - 1] = '\0';
+    host[strcspn(host, ":")] = '\0';
+    snprintf(out, len, "%s:%ld:%08x", host, (long)getpid(), secure_uniform(0x7fffffffu));
+}
+
+/* True when holder names a process of this host that no longer exists. */
+static bool sync_holder_dead(const char *holder)
+{
+    char host[64] = "", mine[64] = "";
+    const char *colon = strchr(holder, ':');
+    if (colon == NULL || (size_t)(colon - holder) >= sizeof host)
+        return false;
+    memcpy(host, holder, (size_t)(colon - holder));
+    if (gethostname(mine, sizeof mine - 1) != 0)
+        return false;
+    mine[sizeof mine - 1] = '\0';
+    mine[strcspn(mine, ":")] = '\0';
+    if (strcmp(host, mine) != 0)
+        return false;
+    char *end = NULL;
+    errno = 0;
+    long pid = strtol(colon + 1, &end, 10);
+    if (errno != 0 || end == colon + 1 || *end != ':' || pid <= 0)
+        return false;
+    if (pid == (long)getpid())
+        return false;
+    return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
+}
+
+enum err sync_lease_claim(struct db_conn *c, const char *connection_id, const char *stream,
+                          const char *holder, int64_t now, int64_t ttl, bool *got,
+                          struct errbuf *eb)
+{
+    struct db_rows *rows = NULL;
+    int64_t changed = 0;
+    *got = false;
+    struct db_param p[] = {DB_P_TEXT(connection_id), DB_P_TEXT(stream), DB_P_TEXT(holder),
+                           DB_P_INT(now + ttl)};
+    enum err e = db_exec(c,
+                         "INSERT INTO sync_leases (connection_id, stream, holder, expires_at) "
+                         "VALUES ($1, $2, $3, $4) ON CONFLICT (connection_id, stream) DO NOTHING",
+                         p, 4, &changed, eb);
+    if (e != ERR_OK || changed == 1) {
+        *got = e == ERR_OK;
+        return e;
+    }
+    e = db_query(c,
+                 "SELECT holder, expires_at FROM sync_leases WHERE connection_id = $1 AND "
+                 "stream = $2",
+                 p, 2, &rows, eb);
+    if (e != ERR_OK || db_rows_count(rows) != 1)
+        goto out;
+    const char *old = db_rows_get(rows, 0, 0);
+    int64_t expires = 0;
+    db_rows_int(rows, 0, 1, &expires);
+    if (strcmp(old, holder) != 0 && expires >= now && !sync_holder_dead(old))
+        goto out;
+    /* Compare-and-set on the holder we saw: of two claimers, one wins. */
+    struct db_param u[] = {DB_P_TEXT(connection_id), DB_P_TEXT(stream), DB_P_TEXT(holder),
+                           DB_P_INT(now + ttl), DB_P_TEXT(old)};
+    e = db_exec(c,
+                "UPDATE sync_leases SET holder = $3, expires_at = $4 WHERE connection_id = $1 "
+                "AND stream = $2 AND holder = $5",
+                u, 5, &changed, eb);
+    *got = e == ERR_OK && changed == 1;
+out:
+    db_rows_free(rows);
+    return e;
+}
+
+/* Extends the lease inside the page's transaction; ERR_CONFLICT lease_lost when gone. */
+static enum err sync_lease_renew(struct db_conn *c, const char *connection_id, const char *stream,
+                                 const char *holder, int64_t now, struct errbuf *eb)
+{
+    int64_t changed = 0;
+    struct db_param p[] = {DB_P_TEXT(connection_id), DB_P_TEXT(stream), DB_P_TEXT(holder),
+                           DB_P_INT(now + SYNC_LEASE_TTL_S)};
+    enum err e = db_exec(c,
+                         "UPDATE sync_leases SET expires_at = $4 WHERE connection_id = $1 AND "
+                         "stream = $2 AND holder = $3",
+                         p, 4, &changed, eb);
+    if (e == ERR_OK && changed != 1)
+        e = err_set(eb, ERR_CONFLICT, "lease_lost",
+                    "Another process took over this stream's lease; this run stops.");
+    return e;
+}
+
+enum err sync_lease_release(struct db_conn *c, const char *connection_id, const char *stream,
+                            const char *holder, struct errbuf *eb)
+{
+    struct db_param p[] = {DB_P_TEXT(connection_id), DB_P_TEXT(stream), DB_P_TEXT(holder)};
+    return db_exec(c,
+                   "DELETE FROM sync_leases WHERE connection_id = $1 AND stream = $2 AND "
+                   "holder = $3",
+                   p, 3, NULL, eb);
+}
+
+/* ---- state ------------------------------------------------------------------------------ */
+
+struct sync_state {
+    int64_t watermark, backfill_since, backfill_next, backfill_done;
+    char cur_kind[16];
+    int64_t cur_lo, cur_hi, cur_page;
+    int64_t failures, paused;
+};
+
+static enum err sync_state_load(struct db_conn *c, const char *connection_id, const char *stream,
+                                struct sync_state *st, struct errbuf *eb)
+{
+    struct db_rows *rows = NULL;
+    struct db_param p[] = {DB_P_TEXT(connection_id), DB_P_TEXT(stream)};
+    memset(st, 0, sizeof *st);
+    enum err e = db_exec(c,
+                         "INSERT INTO sync_state (connection_id, stream) VALUES ($1, $2) "
+                         "ON CONFLICT (connection_id, stream) DO NOTHING",
+                         p, 2, NULL, eb);
+    if (e == ERR_OK)
+        e = db_query(c,
+                     "SELECT watermark, backfill_since, backfill_next, backfill_done, cur_kind, "
+                     "cur_lo, cur_hi, cur_page, consecutive_failures, paused FROM sync_state "
+                     "WHERE connection_id = $1 AND stream = $2",
+                     p, 2, &rows, eb);
+    if (e != ERR_OK)
+        goto out;
+    if (db_rows_count(rows) != 1) {
+        e = err_set(eb, ERR_DB, NULL, "sync state row missing");
+        goto out;
+    }
+    int64_t *ints[] = {&st->watermark, &st->backfill_since, &st->backfill_next, &st->backfill_done,
+                       NULL,           &st->cur_lo,         &st->cur_hi,        &st->cur_page,
+                       &st->failures,  &st->paused};
+    for (size_t i = 0; i < sizeof ints / sizeof ints[0]; i++) {
+        if (ints[i] != NULL && db_rows_int(rows, 0, i, ints[i]) != ERR_OK) {
+            e = err_set(eb, ERR_DB, NULL, "sync state column %zu is not an integer", i);
+            goto out;
+        }
+    }
+    snprintf(st->cur_kind, sizeof st->cur_kind, "%s", db_rows_get(rows, 0, 4));
+out:
+    db_rows_free(rows);
+    return e;
+}
+
+static enum err sync_state_save(struct db_conn *c, const char *connection_id, const char *stream,
+                                const struct sync_state *st, struct errbuf *eb)
+{
+    struct db_param p[] = {DB_P_TEXT(connection_id),    DB_P_TEXT(stream),
+                           DB_P_INT(st->watermark),     DB_P_INT(st->backfill_since),
+                           DB_P_INT(st->backfill_next), DB_P_INT(st->backfill_done),
+                           DB_P_TEXT(st->cur_kind),     DB_P_INT(st->cur_lo),
+                           DB_P_INT(st->cur_hi),        DB_P_INT(st->cur_page)};
+    return db_exec(c,
+                   "UPDATE sync_state SET watermark = $3, backfill_since = $4, backfill_next = $5, "
+                   "backfill_done = $6, cur_kind = $7, cur_lo = $8, cur_hi = $9, cur_page = $10 "
+                   "WHERE connection_id = $1 AND stream = $2",
+                   p, 10, NULL, eb);
+}
+
+/* ---- runs ------------------------------------------------------------------------------- */
+
+static enum err sync_run_counts_save(struct db_conn *c, const char *run_id,
+                                     const struct sync_counts *n, struct errbuf *eb)
+{
+    struct db_param p[] = {DB_P_TEXT(run_id),    DB_P_INT(n->pages),     DB_P_INT(n->added),
+                           DB_P_INT(n->updated), DB_P_INT(n->unchanged), DB_P_INT(n->failed)};
+    return db_exec(c,
+                   "UPDATE sync_runs SET pages = $2, added = $3, updated = $4, unchanged = $5, "
+                   "failed = $6 WHERE id = $1",
+                   p, 6, NULL, eb);
+}
+
+/* ---- the page loop ---------------------------------------------------------------------- */
+
+struct sync_job {
+    const struct connect_env *env;
+    const struct sync_run_opts *o;
+    const char *stream;
+    char holder[SYNC_HOLDER_MAX];
+    struct sync_state st;
+    struct sync_run_result *res;
+    struct temu_client *client;
+    struct temu_error te;
+};
+
+/* Fetches one page of the current window. */
+static enum err sync_fetch(struct sync_job *j, int64_t page, struct temu_page *pg)
+{
+    struct temu_order_list_req rq;
+    memset(&rq, 0, sizeof rq);
+    rq.page_number = page;
+    rq.page_size = SYNC_ORDER_PAGE_SIZE;
+    if (strcmp(j->st.cur_kind, "backfill") == 0) {
+        rq.create_after = j->st.cur_lo;
+        rq.create_before = j->st.cur_hi;
+        rq.sortby = "createTime";
+    } else {
+        rq.update_at_start = j->st.cur_lo;
+        rq.update_at_end = j->st.cur_hi;
+        rq.sortby = "updateTime";
+    }
+    return temu_api_order_list(j->client, &rq, pg, &j->te);
+}
+
+/* Picks the next window into j->st; false when the stream has caught up. */
+static bool sync_next_window(struct sync_job *j)
+{
+    struct sync_state *st = &j->st;
+    if (!st->backfill_done) {
+        if (st->backfill_next < st->backfill_since) {
+            st->backfill_done = 1;
+        } else {
+            int64_t lo = st->backfill_next - SYNC_BACKFILL_SLICE_S + 1;
+            snprintf(st->cur_kind, sizeof st->cur_kind, "backfill");
+            st->cur_lo = lo < st->backfill_since ? st->backfill_since : lo;
+            st->cur_hi = st->backfill_next;
+            st->cur_page = 0;
+            return true;
+        }
+    }
+    int64_t end = (int64_t)time(NULL) - 1;
+    if (st->watermark >= end)
+        return false;
+    int64_t lo = st->watermark - SYNC_OVERLAP_S;
+    lo = lo < 0 ? 0 : lo;
+    int64_t hi = lo + SYNC_UPDATE_SLICE_S;
+    snprintf(st->cur_kind, sizeof st->cur_kind, "update");
+    st->cur_lo = lo;
+    st->cur_hi = hi < end ? hi : end;
+    st->cur_page = 0;
+    return true;
+}
+
+/*
+ * Stores one fetched page and the cursor after it in one transaction, only while the lease is
+ * ours. page is the page that was read; total the answer's total.
+ */
+static enum err sync_commit_page(struct sync_job *j, int64_t page, const struct temu_page *pg,
+                                 struct errbuf *eb)
+{
+    struct sync_state next = j->st;
+    struct sync_counts counts = j->res->counts;
+    int64_t now = (int64_t)time(NULL);
+    if (next.cur_page == 0) {
+        int64_t last = (pg->total + SYNC_ORDER_PAGE_SIZE - 1) / SYNC_ORDER_PAGE_SIZE;
+        next.cur_page = last > 1 ? last : 0;
+    } else {
+        next.cur_page = page - 1;
+    }
+    if (next.cur_page == 0) {
+        /* The window is complete: advance the checkpoint past it. */
+        if (strcmp(next.cur_kind, "backfill") == 0)
+            next.backfill_next = next.cur_lo - 1;
+        else
+            next.watermark = next.cur_hi;
+        next.cur_kind[0] = '\0';
+        next.cur_lo = next.cur_hi = 0;
+    }
+    counts.pages++;
+    struct db_conn *c = db_acquire(j->env->db);
+    enum err e = db_begin(c, eb);
+    if (e == ERR_OK)
+        e = sync_lease_renew(c, j->o->connection_id, j->stream, j->holder, now, eb);
+    if (e == ERR_OK)
+        e = sync_orders_store_page(c, j->o->connection_id, pg->items, now, &counts, eb);
+    if (e == ERR_OK)
+        e = sync_state_save(c, j->o->connection_id, j->stream, &next, eb);
+    if (e == ERR_OK)
+        e = sync_run_counts_save(c, j->res->run_id, &counts, eb);
+    if (e == ERR_OK)
+        e = db_commit(c, eb);
+    else
+        db_rollback(c);
+    db_release(c);
+    if (e == ERR_OK) {
+        const char *phase = strcmp(j->st.cur_kind, "backfill") == 0 ? "backfill" : "incremental";
+        int64_t lo = j->st.cur_lo, hi = j->st.cur_hi;
+        j->st = next;
+        j->res->counts = counts;
+        if (j->o->progress != NULL)
+            j->o->progress(j->o->progress_ctx, phase, lo, hi, &counts);
+    }
+    return e;
+}
+
+/* Walks windows until caught up or a failure. */
+static enum err sync_loop(struct sync_job *j, struct errbuf *eb)
+{
+    enum err e = ERR_OK;
+    for (int64_t n = 0; n < SYNC_RUN_PAGES_MAX; n++) {
+        if (j->st.cur_kind[0] == '\0' && !sync_next_window(j))
+            return ERR_OK;
+        int64_t page = j->st.cur_page == 0 ? 1 : j->st.cur_page;
+        struct temu_page pg;
+        memset(&pg, 0, sizeof pg);
+        e = sync_fetch(j, page, &pg);
+        if (e == ERR_OK && (pg.items == NULL || pg.total < 0)) {
+            temu_error_set(&j->te, TEMU_ERROR_PERMANENT, TEMU_SOURCE_ENVELOPE, 0,
+                           "order list answer without pageItems or totalItemNum", NULL);
+            e = ERR_UPSTREAM;
+        }
+        if (e == ERR_OK)
+            e = sync_commit_page(j, page, &pg, eb);
+        else if (e == ERR_UPSTREAM)
+            err_set(eb, e, "temu_failed", "Temu refused the order list (%s %lld): %.200s",
+                    temu_error_class_name(j->te.cls), (long long)j->te.code, j->te.message);
+        temu_page_clear(&pg);
+        if (e != ERR_OK)
+            return e;
+    }
+    return err_set(eb, ERR_LIMIT, "run_too_long", "the run read %d pages; it continues next time",
+                   SYNC_RUN_PAGES_MAX);
+}
+
+/* Looks up the connection's status; ERR_NOTFOUND when unknown. */
+static enum err sync_connection_status(struct db *db, const char *id, char *status, size_t len,
+                                       struct errbuf *eb)
+{
+    struct db_rows *rows = NULL;
+    struct db_param p[] = {DB_P_TEXT(id)};
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_query(c, "SELECT status FROM temu_connections WHERE id = $1", p, 1, &rows, eb);
+    db_release(c);
+    if (e == ERR_OK && db_rows_count(rows) != 1)
+        e = err_set(eb, ERR_NOTFOUND, "connection_unknown", "No Temu connection has id %.40s.", id);
+    if (e == ERR_OK)
+        snprintf(status, len, "%s", db_rows_get(rows, 0, 0));
+    db_rows_free(rows);
+    return e;
+}
+
+/* Records the end of a run: the run row, the state's failure count and pause, the lease. */
+static void sync_finish(struct sync_job *j, enum err result, struct errbuf *eb)
+{
+    struct sync_run_result *r = j->res;
+    int64_t now = (int64_t)time(NULL);
+    struct errbuf ignore = {0};
+    bool ok = result == ERR_OK;
+    if (ok) {
+        r->outcome = "success";
+    } else {
+        r->cls = j->te.cls;
+        r->code = j->te.code;
+        r->outcome = j->te.cls == TEMU_ERROR_AUTH ? "auth" : "failed";
+        snprintf(r->message, sizeof r->message, "%s", errbuf_message(eb, result));
+    }
+    int64_t failures = ok ? 0 : j->st.failures + 1;
+    bool pause = failures >= SYNC_PAUSE_AFTER;
+    char warning[SYNC_ERROR_MSG_MAX] = "";
+    if (failures >= SYNC_WARN_AFTER && !pause)
+        snprintf(warning, sizeof warning, "%lld consecutive failures; the stream pauses after %d.",
+                 (long long)failures, SYNC_PAUSE_AFTER);
+    else if (pause)
+        snprintf(warning, sizeof warning,
+                 "Paused after %lld consecutive failures: %.150s. Resume it once fixed.",
+                 (long long)failures, r->message);
+    if (pause)
+        log_kv(LOG_WARN, "sync.paused", "connection", j->o->connection_id, "stream", j->stream,
+               "reason", r->message, NULL);
+    else if (failures >= SYNC_WARN_AFTER)
+        log_kv(LOG_WARN, "sync.failing", "connection", j->o->connection_id, "stream", j->stream,
+               "reason", r->message, NULL);
+    struct db_conn *c = db_acquire(j->env->db);
+    struct db_param rp[] = {
+        DB_P_TEXT(r->run_id),  DB_P_INT(now),
+        DB_P_TEXT(r->outcome), DB_P_TEXT(ok ? "" : temu_error_class_name(r->cls)),
+        DB_P_INT(r->code),     DB_P_TEXT(r->message)};
+    db_exec(c,
+            "UPDATE sync_runs SET finished_at = $2, outcome = $3, error_class = $4, "
+            "error_code = $5, error_message = $6 WHERE id = $1",
+            rp, 6, NULL, &ignore);
+    struct db_param sp[] = {
+        DB_P_TEXT(j->o->connection_id), DB_P_TEXT(j->stream), DB_P_INT(failures),
+        DB_P_INT(pause ? 1 : 0),        DB_P_TEXT(warning),   DB_P_INT(now)};
+    if (ok)
+        db_exec(c,
+                "UPDATE sync_state SET consecutive_failures = $3, paused = $4, warning = $5, "
+                "last_success_at = $6, last_run_at = $6 WHERE connection_id = $1 AND stream = $2",
+                sp, 6, NULL, &ignore);
+    else
+        db_exec(c,
+                "UPDATE sync_state SET consecutive_failures = $3, paused = $4, warning = $5, "
+                "last_run_at = $6 WHERE connection_id = $1 AND stream = $2",
+                sp, 6, NULL, &ignore);
+    sync_lease_release(c, j->o->connection_id, j->stream, j->holder, &ignore);
+    db_release(c);
+    /* The connection learns of the outcome: success, or auth errors that mark it failed. */
+    if (ok || j->te.cls != TEMU_ERROR_NONE)
+        connect_note_call(j->env, j->o->connection_id, ok ? NULL : &j->te, now, &ignore);
+}
+
+/* Claims the lease, loads the state, and records the start of the run. */
+static enum err sync_start(struct sync_job *j, struct errbuf *eb)
+{
+    const struct sync_run_opts *o = j->o;
+    int64_t now = (int64_t)time(NULL);
+    bool got = false;
+    char rid[SECURE_TOKEN_LEN + 1];
+    struct db_conn *c = db_acquire(j->env->db);
+    enum err e = sync_lease_claim(c, o->connection_id, j->stream, j->holder, now, SYNC_LEASE_TTL_S,
+                                  &got, eb);
+    if (e == ERR_OK && !got)
+        e = err_set(eb, ERR_CONFLICT, "lease_held",
+                    "Another process is running the %s stream of this connection.", j->stream);
+    if (e != ERR_OK) {
+        db_release(c);
+        return e;
+    }
+    e = sync_state_load(c, o->connection_id, j->stream, &j->st, eb);
+    if (e == ERR_OK && j->st.paused)
+        e = err_set(eb, ERR_CONFLICT, "stream_paused",
+                    "The %s stream of this connection is paused after repeated failures; resume "
+                    "it once the cause is fixed.",
+                    j->stream);
+    if (e == ERR_OK && j->st.backfill_next == 0 && !j->st.backfill_done &&
+        j->st.cur_kind[0] == '\0') {
+        /* The first run: backfill by creation from now back to since, then follow updates
+         * from now on. An order read by the backfill and updated later has updateTime >= now,
+         * so the incremental windows see it. */
+        j->st.backfill_since = o->since > 0 ? o->since : now - SYNC_BACKFILL_DEFAULT_S;
+        j->st.backfill_next = now;
+        j->st.watermark = now;
+        e = sync_state_save(c, o->connection_id, j->stream, &j->st, eb);
+    }
+    /* Runs left "running" by a killed process are over: we hold the lease now. */
+    struct db_param ap[] = {DB_P_TEXT(o->connection_id), DB_P_TEXT(j->stream), DB_P_INT(now)};
+    if (e == ERR_OK)
+        e = db_exec(c,
+                    "UPDATE sync_runs SET outcome = 'abandoned', finished_at = $3 WHERE "
+                    "connection_id = $1 AND stream = $2 AND outcome = 'running'",
+                    ap, 3, NULL, eb);
+    secure_token(rid);
+    snprintf(j->res->run_id, sizeof j->res->run_id, "%.*s", SYNC_RUN_ID_LEN, rid);
+    for (char *p = j->res->run_id; *p; p++) {
+        if (*p == '-' || *p == '_')
+            *p = 'x';
+    }
+    struct db_param rp[] = {DB_P_TEXT(j->res->run_id), DB_P_TEXT(o->connection_id),
+                            DB_P_TEXT(j->stream),      DB_P_TEXT(o->trigger ? o->trigger : "cli"),
+                            DB_P_TEXT(j->holder),      DB_P_INT(now)};
+    if (e == ERR_OK)
+        e = db_exec(c,
+                    "INSERT INTO sync_runs (id, connection_id, stream, trigger_kind, holder, "
+                    "started_at, outcome) VALUES ($1, $2, $3, $4, $5, $6, 'running')",
+                    rp, 6, NULL, eb);
+    if (e != ERR_OK) {
+        struct errbuf ignore = {0};
+        j->res->run_id[0] = '\0';
+        sync_lease_release(c, o->connection_id, j->stream, j->holder, &ignore);
+    }
+    db_release(c);
+    return e;
+}
+
+enum err sync_run_stream(const struct connect_env *env, const struct sync_run_opts *o,
+                         struct sync_run_result *out, struct errbuf *eb)
+{
+    struct sync_job j;
+    char status[16] = "";
+    char *token = NULL;
+    size_t token_len = 0;
+    enum temu_region region = TEMU_REGION_US;
+    memset(out, 0, sizeof *out);
+    memset(&j, 0, sizeof j);
+    out->outcome = "failed";
+    j.env = env;
+    j.o = o;
+    j.res = out;
+    j.stream = sync_stream_name(o->stream);
+    temu_error_clear(&j.te);
+    sync_holder_id(j.holder, sizeof j.holder);
+    enum err e = sync_connection_status(env->db, o->connection_id, status, sizeof status, eb);
+    if (e == ERR_OK && strcmp(status, "active") != 0)
+        /* A failed connection (revoked or replaced token) is not called again until it is
+         * re-authorized: no retry storm against a token Temu already refused. */
+        e = err_set(eb, ERR_CONFLICT, "connection_failed",
+                    "The connection is marked failed; re-authorize it before syncing.");
+    if (e != ERR_OK) {
+        snprintf(out->message, sizeof out->message, "%s", errbuf_message(eb, e));
+        return e;
+    }
+    e = sync_start(&j, eb);
+    if (e != ERR_OK) {
+        if (e == ERR_CONFLICT && j.st.paused)
+            out->outcome = "paused";
+        snprintf(out->message, sizeof out->message, "%s", errbuf_message(eb, e));
+        return e;
+    }
+    e = connect_token_get(env, o->connection_id, &region, &token, &token_len, eb);
+    if (e == ERR_OK)
+        e = connect_client_new(env, region, token, &j.client, eb);
+    if (token != NULL)
+        vault_secret_free(token, token_len);
+    if (e == ERR_OK)
+        e = sync_loop(&j, eb);
+    sync_finish(&j, e, eb);
+    temu_client_free(j.client);
+    log_kv(e == ERR_OK ? LOG_INFO : LOG_WARN, "sync.run", "connection", o->connection_id, "stream",
+           j.stream, "run", out->run_id, "outcome", out->outcome, NULL);
+    return e;
+}
+
+/* ---- history and summary ---------------------------------------------------------------- */
+
+enum err sync_runs_list(struct db *db, const char *connection_id, const char *stream, int64_t limit,
+                        json_t **out, struct errbuf *eb)
+{
+    struct db_rows *rows = NULL;
+    if (limit < 1 || limit > SYNC_RUNS_LIST_MAX)
+        return err_set(eb, ERR_INVAL, "bad_limit", "limit must be 1..%d", SYNC_RUNS_LIST_MAX);
+    struct db_param p[] = {connection_id ? DB_P_TEXT(connection_id) : DB_P_NULL,
+                           stream ? DB_P_TEXT(stream) : DB_P_NULL, DB_P_INT(limit)};
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_query(
+        c,
+        "SELECT id, connection_id, stream, trigger_kind, started_at, finished_at, outcome, pages, "
+        "added, updated, unchanged, failed, error_class, error_code, error_message FROM sync_runs "
+        "WHERE (CAST($1 AS TEXT) IS NULL OR connection_id = CAST($1 AS TEXT)) AND "
+        "(CAST($2 AS TEXT) IS NULL OR stream = CAST($2 AS TEXT)) "
+        "ORDER BY started_at DESC, id DESC LIMIT $3",
+        p, 3, &rows, eb);
+    db_release(c);
+    if (e != ERR_OK)
+        return e;
+    json_t *list = json_array();
+    for (size_t i = 0; list != NULL && i < db_rows_count(rows); i++) {
+        int64_t v[9] = {0};
+        const size_t cols[9] = {4, 5, 7, 8, 9, 10, 11, 13, 0};
+        for (size_t k = 0; k < 8; k++)
+            db_rows_int(rows, i, cols[k], &v[k]);
+        json_t *error = json_null();
+        if (*db_rows_get(rows, i, 12) != '\0' || *db_rows_get(rows, i, 14) != '\0')
+            error = json_pack("{s:s, s:I, s:s}", "class", db_rows_get(rows, i, 12), "code",
+                              (json_int_t)v[7], "message", db_rows_get(rows, i, 14));
+        json_t *row =
+            json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:I, s:{s:I, s:I, s:I, s:I}, s:o}", "id",
+                      db_rows_get(rows, i, 0), "connection_id", db_rows_get(rows, i, 1), "stream",
+                      db_rows_get(rows, i, 2), "trigger", db_rows_get(rows, i, 3), "started_at",
+                      (json_int_t)v[0], "finished_at",
+                      db_rows_is_null(rows, i, 5) ? json_null() : json_integer(v[1]), "outcome",
+                      db_rows_get(rows, i, 6), "pages", (json_int_t)v[2], "counts", "added",
+                      (json_int_t)v[3], "updated", (json_int_t)v[4], "unchanged", (json_int_t)v[5],
+                      "failed", (json_int_t)v[6], "error", error ? error : json_null());
+        if (row == NULL || json_array_append_new(list, row) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    db_rows_free(rows);
+    if (list == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    *out = list;
+    return ERR_OK;
+}
+
+enum err sync_resume(struct db *db, const char *connection_id, enum sync_stream stream,
+                     struct errbuf *eb)
+{
+    int64_t changed = 0;
+    struct db_param p[] = {DB_P_TEXT(connection_id), DB_P_TEXT(sync_stream_name(stream))};
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_exec(c,
+                         "UPDATE sync_state SET paused = 0, consecutive_failures = 0, warning = '' "
+                         "WHERE connection_id = $1 AND stream = $2",
+                         p, 2, &changed, eb);
+    db_release(c);
+    if (e == ERR_OK && changed == 0)
+        e = err_set(eb, ERR_NOTFOUND, "stream_unknown", "That stream has never run.");
+    return e;
+}
+
+enum err sync_summary_get(struct db *db, struct sync_summary *out, struct errbuf *eb)
+{
+    struct db_rows *rows = NULL;
+    memset(out, 0, sizeof *out);
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_query(c,
+                          "SELECT COALESCE(MAX(finished_at), 0), COUNT(*) FROM sync_runs WHERE "
+                          "outcome = 'success'",
+                          NULL, 0, &rows, eb);
+    if (e == ERR_OK && db_rows_count(rows) == 1) {
+        db_rows_int(rows, 0, 0, &out->last_success_at);
+        db_rows_int(rows, 0, 1, &out->success_runs);
+    }
+    db_rows_free(rows);
+    rows = NULL;
+    if (e == ERR_OK)
+        e = db_query(c,
+                     "SELECT COALESCE(SUM(paused), 0), COALESCE(SUM(CASE WHEN "
+                     "consecutive_failures > 0 THEN 1 ELSE 0 END), 0) FROM sync_state",
+                     NULL, 0, &rows, eb);
+    if (e == ERR_OK && db_rows_count(rows) == 1) {
+        db_rows_int(rows, 0, 0, &out->paused);
+        db_rows_int(rows, 0, 1, &out->failing);
+    }
+    db_rows_free(rows);
+    rows = NULL;
+    if (e == ERR_OK)
+        e = db_query(c,
+                     "SELECT error_message FROM sync_runs WHERE outcome IN ('failed', 'auth') "
+                     "ORDER BY started_at DESC LIMIT 1",
+                     NULL, 0, &rows, eb);
+    if (e == ERR_OK && db_rows_count(rows) == 1)
+        snprintf(out->last_error, sizeof out->last_error, "%s", db_rows_get(rows, 0, 0));
+    db_rows_free(rows);
+    db_release(c);
+    return e;
+}

@@ -1,0 +1,478 @@
+/*
+ * Integration: the sync engine against the real aicos and temu-sandbox, on SQLite and
+ * PostgreSQL. The crash test: a sandbox shop with thousands of orders and live activity;
+ * `aicos sync run` is killed with SIGKILL at random moments several times and restarted; at
+ * the end the database equals the sandbox's ground truth (no order missing, none duplicated,
+ * status, update time and sub-orders equal), and re-running changes nothing. Also the run
+ * history API, the manual trigger, progress step 8 and the registry row.
+ */
+#include "testsupport.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/db.h"
+
+#define APP_KEY    "syncappkey0000000000000000000001"
+#define APP_SECRET "syncappsecret000000000000000000000000000001"
+#define ORDERS     "2500" /* per shop */
+#define KILLS      6
+#define DAY_S      86400
+
+static char db_url[TS_PATH_MAX], env_db[TS_PATH_MAX + 32], env_key[TS_PATH_MAX + 32];
+static char env_gw[128];
+static char *tmp;
+static struct ts_server server;
+static struct ts_proc sandbox;
+static unsigned sbx_port;
+static char admin_hdr[160];
+static char conn_id[64];
+static char shop_token[256];
+static char since_arg[32]; /* the backfill start of every run */
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* A request to aicos as the seller admin; returns the parsed body. */
+static json_t *api(const char *method, const char *path, const char *body, int want)
+{
+    struct ts_http_resp r;
+    if (!ts_http_ex(server.port, method, path, admin_hdr, body ? "application/json" : NULL, body,
+                    &r))
+        fail_msg("%s %s: no answer", method, path);
+    if (want != 0 && r.status != want)
+        fail_msg("%s %s: status %d, want %d: %s", method, path, r.status, want, r.body);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    ts_http_free(&r);
+    return doc;
+}
+
+/* A request to the sandbox's admin API; returns the parsed body. */
+static json_t *sbx(const char *method, const char *path, const char *body)
+{
+    struct ts_http_resp r;
+    if (!ts_http(sbx_port, method, path, body ? "application/json" : NULL, body, &r))
+        fail_msg("sandbox %s %s: no answer", method, path);
+    if (r.status != 200)
+        fail_msg("sandbox %s %s: status %d: %s", method, path, r.status, r.body);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    ts_http_free(&r);
+    return doc;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_true(sodium_init() >= 0);
+    tmp = ts_tmpdir("sync");
+    char path[TS_PATH_MAX], listen[64], b64[64];
+    snprintf(path, sizeof path, "%s/apps.json", tmp);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+          "\",\"name\":\"Sync\",\"scopes\":[\"bg.order.list.v2.get\",\"bg.order.detail.v2.get\","
+          "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
+          f);
+    fclose(f);
+    sbx_port = ts_free_port();
+    snprintf(listen, sizeof listen, "127.0.0.1:%u", sbx_port);
+    char *argv[] = {getenv("SANDBOX_BIN"),
+                    (char *)"--listen",
+                    listen,
+                    (char *)"--apps",
+                    path,
+                    (char *)"--shops",
+                    (char *)"1",
+                    (char *)"--orders",
+                    (char *)ORDERS,
+                    (char *)"--seed",
+                    (char *)"77",
+                    (char *)"--rate-limit",
+                    (char *)"0",
+                    NULL};
+    assert_non_null(argv[0]);
+    ts_spawn(tmp, argv, NULL, &sandbox);
+    for (int waited = 0;; waited += 20) {
+        char *out = ts_read_file(sandbox.out_path);
+        bool up = ts_contains(out, "listening on http://");
+        free(out);
+        if (up)
+            break;
+        if (waited > 20000)
+            fail_msg("temu-sandbox did not start");
+        sleep_ms(20);
+    }
+    snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=http://127.0.0.1:%u/openapi/router",
+             sbx_port);
+    unsigned char key[32];
+    randombytes_buf(key, sizeof key);
+    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(path, sizeof path, "%s/master.key", tmp);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0 && write(fd, b64, strlen(b64)) > 0);
+    close(fd);
+    snprintf(env_key, sizeof env_key, "AICOS_MASTER_KEY_FILE=%s", path);
+    ts_fresh_db_url("sync", db_url, sizeof db_url);
+    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
+    char *env[] = {env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    ts_server_start(&server, db_url, env);
+    char token[128];
+    ts_make_token(db_url, "seller_admin", token, sizeof token);
+    snprintf(admin_hdr, sizeof admin_hdr, "Authorization: Bearer %s\r\n", token);
+    /* App credentials, then a shop token from the sandbox pasted in manual mode. */
+    json_decref(api(
+        "PUT", "/api/v1/integrations/temu/credentials",
+        "{\"region\":\"us\",\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET "\"}", 200));
+    json_t *tok = sbx("POST", "/_sandbox/tokens", "{\"app_key\":\"" APP_KEY "\"}");
+    const char *t = json_string_value(json_object_get(tok, "accessToken"));
+    assert_non_null(t);
+    snprintf(shop_token, sizeof shop_token, "%s", t);
+    char body[512];
+    snprintf(body, sizeof body, "{\"region\":\"us\",\"access_token\":\"%s\"}", t);
+    json_decref(tok);
+    json_t *d = api("POST", "/api/v1/integrations/temu/connections/manual", body, 201);
+    snprintf(conn_id, sizeof conn_id, "%s", json_string_value(json_object_get(d, "connection_id")));
+    json_decref(d);
+    assert_true(strlen(conn_id) > 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (server.proc.pid > 0)
+        ts_server_stop(&server);
+    if (sandbox.pid > 0)
+        ts_stop(&sandbox, SIGTERM, 15000);
+    free(tmp);
+    return 0;
+}
+
+static const char *temu_registry_status(void)
+{
+    static char status[64];
+    json_t *d = api("GET", "/api/v1/integrations", NULL, 200);
+    snprintf(status, sizeof status, "%s",
+             json_string_value(
+                 json_object_get(json_array_get(json_object_get(d, "integrations"), 0), "status")));
+    json_decref(d);
+    return status;
+}
+
+static const char *first_sync_status(void)
+{
+    static char status[32];
+    json_t *p = api("GET", "/api/v1/integrations/temu/progress", NULL, 200);
+    size_t i;
+    json_t *s;
+    status[0] = '\0';
+    json_array_foreach(json_object_get(p, "steps"), i, s)
+    {
+        if (strcmp(json_string_value(json_object_get(s, "key")), "first_sync") == 0)
+            snprintf(status, sizeof status, "%s", json_string_value(json_object_get(s, "status")));
+    }
+    json_decref(p);
+    return status;
+}
+
+/* argv for `aicos sync run` on our connection from the given backfill start. */
+static void sync_argv(char **argv, char *since)
+{
+    argv[0] = getenv("AICOS_BIN");
+    argv[1] = (char *)"sync";
+    argv[2] = (char *)"run";
+    argv[3] = (char *)"--connection";
+    argv[4] = conn_id;
+    argv[5] = (char *)"--stream";
+    argv[6] = (char *)"orders";
+    argv[7] = (char *)"--since";
+    argv[8] = since;
+    argv[9] = NULL;
+}
+
+/* Runs `aicos sync run` to completion; returns its exit status and stdout (malloc'd). */
+static int sync_once(char *since, char **out)
+{
+    char *argv[10];
+    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    sync_argv(argv, since);
+    return ts_aicos_run(argv + 1, env, out, NULL);
+}
+
+/* Counts in "run ID success: pages=.. added=A updated=U ..." */
+static void run_counts(const char *out, long long *added, long long *updated)
+{
+    const char *a = strstr(out, "added="), *u = strstr(out, "updated=");
+    assert_non_null(a);
+    assert_non_null(u);
+    *added = strtoll(a + 6, NULL, 10);
+    *updated = strtoll(u + 8, NULL, 10);
+}
+
+static void test_before_sync(void **state)
+{
+    (void)state;
+    assert_string_equal(first_sync_status(), "pending");
+    assert_string_equal(temu_registry_status(), "authorized");
+    json_t *d = api("GET", "/api/v1/sync/runs", NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(d, "runs")), 0);
+    json_decref(d);
+    /* Bad input is refused before anything runs. */
+    json_decref(api("POST", "/api/v1/sync/runs", "{\"stream\":\"orders\"}", 422));
+    json_decref(api("POST", "/api/v1/sync/runs",
+                    "{\"connection_id\":\"nosuchconnection\",\"stream\":\"orders\"}", 404));
+    json_decref(api("GET", "/api/v1/sync/runs?limit=0", NULL, 422));
+}
+
+/* The database's orders as "sn status updateTime" lines, sorted, and the item count. */
+static char *db_orders(size_t *n, long long *items)
+{
+    struct db *db = NULL;
+    struct db_rows *rows = NULL;
+    struct errbuf eb = {0};
+    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    struct db_conn *c = db_acquire(db);
+    struct db_param p[] = {DB_P_TEXT(conn_id)};
+    assert_int_equal(db_query(c,
+                              "SELECT parent_order_sn, status, update_time FROM temu_orders "
+                              "WHERE connection_id = $1 ORDER BY parent_order_sn",
+                              p, 1, &rows, &eb),
+                     ERR_OK);
+    *n = db_rows_count(rows);
+    size_t cap = *n * 64 + 1, len = 0;
+    char *text = calloc(1, cap);
+    assert_non_null(text);
+    for (size_t i = 0; i < *n; i++)
+        len += (size_t)snprintf(text + len, cap - len, "%s %s %s\n", db_rows_get(rows, i, 0),
+                                db_rows_get(rows, i, 1), db_rows_get(rows, i, 2));
+    db_rows_free(rows);
+    int64_t k = 0;
+    assert_int_equal(db_query(c, "SELECT COUNT(*) FROM temu_order_items WHERE connection_id = $1",
+                              p, 1, &rows, &eb),
+                     ERR_OK);
+    assert_int_equal(db_rows_int(rows, 0, 0, &k), ERR_OK);
+    *items = (long long)k;
+    db_rows_free(rows);
+    db_release(c);
+    db_close(db);
+    return text;
+}
+
+static int sn_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The truth's orders in the same format. */
+static char *truth_orders(size_t *n, long long *sub_orders)
+{
+    json_t *t = sbx("GET", "/_sandbox/truth?orders=1", NULL);
+    json_t *list = json_object_get(t, "orders");
+    *n = json_array_size(list);
+    *sub_orders =
+        (long long)json_integer_value(json_object_get(json_object_get(t, "counts"), "subOrders"));
+    char **lines = calloc(*n + 1, sizeof *lines);
+    size_t cap = *n * 64 + 1, len = 0;
+    char *text = calloc(1, cap);
+    assert_true(lines != NULL && text != NULL);
+    for (size_t i = 0; i < *n; i++) {
+        json_t *o = json_array_get(list, i);
+        char line[128];
+        snprintf(line, sizeof line, "%s %lld %lld\n",
+                 json_string_value(json_object_get(o, "parentOrderSn")),
+                 (long long)json_integer_value(json_object_get(o, "parentOrderStatus")),
+                 (long long)json_integer_value(json_object_get(o, "updateTime")));
+        lines[i] = strdup(line);
+    }
+    qsort(lines, *n, sizeof *lines, sn_cmp);
+    for (size_t i = 0; i < *n; i++) {
+        len += (size_t)snprintf(text + len, cap - len, "%s", lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    json_decref(t);
+    return text;
+}
+
+/* Zero missing, zero duplicated (primary keys), status, update time and sub-orders equal. */
+static void assert_db_equals_truth(void)
+{
+    size_t nd = 0, nt = 0;
+    long long items = 0, sub = 0;
+    char *have = db_orders(&nd, &items), *want = truth_orders(&nt, &sub);
+    assert_true(nt >= 2500);
+    assert_int_equal(nd, nt);
+    assert_string_equal(have, want);
+    assert_int_equal(items, sub);
+    free(have);
+    free(want);
+}
+
+static void test_crash_and_converge(void **state)
+{
+    (void)state;
+    json_t *t = sbx("GET", "/_sandbox/truth", NULL);
+    long long epoch = (long long)json_integer_value(json_object_get(t, "epoch"));
+    json_decref(t);
+    char *since = since_arg;
+    snprintf(since_arg, sizeof since_arg, "%lld", epoch - 92LL * DAY_S);
+    /* Live activity while we sync and crash. */
+    json_decref(sbx("POST", "/_sandbox/activity", "{\"rate\":40}"));
+    char *argv[10];
+    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    sync_argv(argv, since);
+    int killed = 0;
+    for (int i = 0; i < KILLS; i++) {
+        struct ts_proc p;
+        ts_spawn(tmp, argv, env, &p);
+        sleep_ms(150 + (int)randombytes_uniform(700));
+        if (kill(p.pid, 0) == 0) {
+            kill(p.pid, SIGKILL);
+            killed++;
+        }
+        int rc = ts_wait(&p, 30000);
+        assert_true(rc != -1);
+    }
+    /* With 2500 orders and 150..850 ms per life, at least one kill lands mid-run. */
+    assert_true(killed >= 1);
+    /* Finish under activity, then quiesce and catch up. */
+    char *out = NULL;
+    assert_int_equal(sync_once(since, &out), 0);
+    free(out);
+    json_decref(sbx("POST", "/_sandbox/activity", "{\"rate\":0}"));
+    sleep_ms(1100); /* let the last event's second pass, so the window covers it */
+    assert_int_equal(sync_once(since, &out), 0);
+    free(out);
+
+    assert_db_equals_truth();
+
+    /* Re-running changes nothing. */
+    long long added = -1, updated = -1;
+    assert_int_equal(sync_once(since, &out), 0);
+    run_counts(out, &added, &updated);
+    assert_int_equal(added, 0);
+    assert_int_equal(updated, 0);
+    free(out);
+}
+
+static void test_history_progress_registry(void **state)
+{
+    (void)state;
+    json_t *d = api("GET", "/api/v1/sync/runs?limit=500", NULL, 200);
+    json_t *runs = json_object_get(d, "runs");
+    size_t i, success = 0, running = 0;
+    json_t *r;
+    json_array_foreach(runs, i, r)
+    {
+        const char *o = json_string_value(json_object_get(r, "outcome"));
+        success += strcmp(o, "success") == 0;
+        running += strcmp(o, "running") == 0;
+    }
+    /* Killed runs were closed as abandoned by the run that took the lease over. */
+    assert_int_equal(running, 0);
+    assert_true(success >= 3);
+    json_decref(d);
+    /* The manual trigger: a caught-up stream changes nothing. */
+    char body[160];
+    snprintf(body, sizeof body, "{\"connection_id\":\"%s\",\"stream\":\"orders\"}", conn_id);
+    d = api("POST", "/api/v1/sync/runs", body, 201);
+    assert_string_equal(json_string_value(json_object_get(d, "outcome")), "success");
+    json_t *c = json_object_get(d, "counts");
+    assert_int_equal(json_integer_value(json_object_get(c, "added")), 0);
+    assert_int_equal(json_integer_value(json_object_get(c, "updated")), 0);
+    json_decref(d);
+    assert_string_equal(first_sync_status(), "pass");
+    assert_string_equal(temu_registry_status(), "connected");
+}
+
+/* Forgets the stream's checkpoints, so that the next run walks everything again. */
+static void forget_sync_state(void)
+{
+    struct db *db = NULL;
+    struct errbuf eb = {0};
+    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    struct db_conn *c = db_acquire(db);
+    struct db_param p[] = {DB_P_TEXT(conn_id)};
+    assert_int_equal(db_exec(c, "DELETE FROM sync_state WHERE connection_id = $1", p, 1, NULL, &eb),
+                     ERR_OK);
+    db_release(c);
+    db_close(db);
+}
+
+static void test_faults_converge(void **state)
+{
+    (void)state;
+    /* Changes to find, then a full re-walk through transport resets, 4000000, malformed
+     * bodies and 4000004 (the sandbox limit below the client's rate). */
+    json_decref(sbx("POST", "/_sandbox/activity/step", "{\"events\":300}"));
+    forget_sync_state();
+    json_decref(
+        sbx("POST", "/_sandbox/faults", "{\"kind\":\"system\",\"probability\":0.06,\"seed\":9}"));
+    json_decref(sbx("POST", "/_sandbox/faults", "{\"kind\":\"reset\",\"probability\":0.04}"));
+    json_decref(sbx("POST", "/_sandbox/faults", "{\"kind\":\"malformed\",\"probability\":0.04}"));
+    json_decref(sbx("POST", "/_sandbox/ratelimit", "{\"limit\":15}"));
+    char *argv[10];
+    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=20", NULL};
+    sync_argv(argv, since_arg);
+    int rc = -1;
+    /* Each run continues where the previous stopped; fewer tries than the pause threshold. */
+    for (int i = 0; i < 4 && rc != 0; i++) {
+        char *out = NULL;
+        rc = ts_aicos_run(argv + 1, env, &out, NULL);
+        free(out);
+    }
+    assert_int_equal(rc, 0);
+    json_decref(sbx("DELETE", "/_sandbox/faults", NULL));
+    json_decref(sbx("POST", "/_sandbox/ratelimit", "{\"limit\":0}"));
+    char *log = ts_read_file(sandbox.err_path);
+    assert_true(ts_contains(log, "fault request="));
+    free(log);
+    assert_db_equals_truth();
+}
+
+static void test_revoked_token_stops_as_auth(void **state)
+{
+    (void)state;
+    char body[400];
+    snprintf(body, sizeof body, "{\"access_token\":\"%s\"}", shop_token);
+    json_decref(sbx("POST", "/_sandbox/tokens/revoke", body));
+    char *out = NULL;
+    char since[] = "1";
+    sleep_ms(1100); /* a new second: the run has a window to read */
+    assert_int_equal(sync_once(since, &out), 1);
+    assert_true(ts_contains(out, " auth: "));
+    free(out);
+    /* The connection is failed now: the next run does not call Temu at all. */
+    assert_int_equal(sync_once(since, &out), 1);
+    assert_false(ts_contains(out, "run "));
+    free(out);
+    json_t *d = api("GET", "/api/v1/sync/runs?limit=1", NULL, 200);
+    json_t *r = json_array_get(json_object_get(d, "runs"), 0);
+    assert_string_equal(json_string_value(json_object_get(r, "outcome")), "auth");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(r, "error"), "class")),
+                        "auth");
+    json_decref(d);
+    assert_string_equal(temu_registry_status(), "failed");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_before_sync),
+        cmocka_unit_test(test_crash_and_converge),
+        cmocka_unit_test(test_history_progress_registry),
+        cmocka_unit_test(test_faults_converge),
+        cmocka_unit_test(test_revoked_token_stops_as_auth),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

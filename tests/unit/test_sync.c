@@ -1,0 +1,161 @@
+/*
+ * The sync engine's building blocks on SQLite and (as test_sync_pg) PostgreSQL: the lease
+ * (claim, refusal while held, expiry, takeover from a dead local process, release) and the
+ * orders upsert with change detection (added, updated, unchanged, failed; no duplicates).
+ */
+#include "testsupport.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "store/db.h"
+#include "store/migrate.h"
+#include "sync/sync.h"
+
+static struct db *open_fresh(const char *name)
+{
+    char url[TS_PATH_MAX];
+    struct db *db = NULL;
+    struct errbuf eb = {0};
+    ts_fresh_db_url(name, url, sizeof url);
+    if (db_open(url, 1, &db, &eb) != ERR_OK || migrate_apply(db, NULL, &eb) != ERR_OK)
+        fail_msg("open: %s", eb.msg);
+    return db;
+}
+
+static void test_lease(void **state)
+{
+    (void)state;
+    struct db *db = open_fresh("sync_lease");
+    struct db_conn *c = db_acquire(db);
+    struct errbuf eb = {0};
+    char mine[SYNC_HOLDER_MAX], dead[SYNC_HOLDER_MAX];
+    bool got = false;
+    sync_holder_id(mine, sizeof mine);
+    assert_int_equal(sync_lease_claim(c, "c1", "orders", "other:1:x", 1000, 60, &got, &eb), ERR_OK);
+    assert_true(got);
+    /* Held by someone else (another host), unexpired: refused. */
+    assert_int_equal(sync_lease_claim(c, "c1", "orders", mine, 1030, 60, &got, &eb), ERR_OK);
+    assert_false(got);
+    /* Another stream is independent. */
+    assert_int_equal(sync_lease_claim(c, "c1", "products", mine, 1030, 60, &got, &eb), ERR_OK);
+    assert_true(got);
+    /* Expired: taken over. */
+    assert_int_equal(sync_lease_claim(c, "c1", "orders", mine, 1061, 60, &got, &eb), ERR_OK);
+    assert_true(got);
+    /* The holder may claim again (renew). */
+    assert_int_equal(sync_lease_claim(c, "c1", "orders", mine, 1062, 60, &got, &eb), ERR_OK);
+    assert_true(got);
+    assert_int_equal(sync_lease_release(c, "c1", "orders", mine, &eb), ERR_OK);
+    /* A holder of this host whose process is gone is taken over before expiry. */
+    pid_t pid = fork();
+    if (pid == 0)
+        _exit(0);
+    assert_true(pid > 0);
+    waitpid(pid, NULL, 0);
+    char host[64] = "";
+    gethostname(host, sizeof host - 1);
+    snprintf(dead, sizeof dead, "%s:%ld:0000abcd", host, (long)pid);
+    assert_int_equal(sync_lease_claim(c, "c2", "orders", dead, 2000, 60, &got, &eb), ERR_OK);
+    assert_true(got);
+    assert_int_equal(sync_lease_claim(c, "c2", "orders", mine, 2001, 60, &got, &eb), ERR_OK);
+    assert_true(got);
+    db_release(c);
+    db_close(db);
+}
+
+static json_t *order(const char *sn, int status, int64_t updated, int children)
+{
+    json_t *list = json_array();
+    for (int k = 0; k < children; k++) {
+        char osn[64];
+        snprintf(osn, sizeof osn, "%s-%d", sn + 3, k);
+        json_array_append_new(list, json_pack("{s:s, s:i, s:I, s:I, s:i}", "orderSn", osn,
+                                              "orderStatus", status, "goodsId", (json_int_t)7,
+                                              "skuId", (json_int_t)8, "quantity", 1));
+    }
+    return json_pack("{s:{s:s, s:i, s:I, s:I, s:I, s:[{s:s, s:b}], s:i}, s:o}", "parentOrderMap",
+                     "parentOrderSn", sn, "parentOrderStatus", status, "parentOrderTime",
+                     (json_int_t)100, "updateTime", (json_int_t)updated, "expectShipLatestTime",
+                     (json_int_t)500, "parentOrderLabel", "name", "past_due", "value", 1,
+                     "regionId", 211, "orderList", list);
+}
+
+static int64_t count(struct db_conn *c, const char *sql)
+{
+    struct db_rows *rows = NULL;
+    struct errbuf eb = {0};
+    int64_t n = -1;
+    assert_int_equal(db_query(c, sql, NULL, 0, &rows, &eb), ERR_OK);
+    assert_int_equal(db_rows_int(rows, 0, 0, &n), ERR_OK);
+    db_rows_free(rows);
+    return n;
+}
+
+static void store(struct db_conn *c, json_t *items, struct sync_counts *n)
+{
+    struct errbuf eb = {0};
+    memset(n, 0, sizeof *n);
+    assert_int_equal(db_begin(c, &eb), ERR_OK);
+    assert_int_equal(sync_orders_store_page(c, "conn", items, 42, n, &eb), ERR_OK);
+    assert_int_equal(db_commit(c, &eb), ERR_OK);
+    json_decref(items);
+}
+
+static void test_orders_change_detection(void **state)
+{
+    (void)state;
+    struct db *db = open_fresh("sync_orders");
+    struct db_conn *c = db_acquire(db);
+    struct sync_counts n;
+    store(c, json_pack("[o, o, {}]", order("PO-211-1", 1, 100, 2), order("PO-211-2", 2, 100, 1)),
+          &n);
+    assert_int_equal(n.added, 2);
+    assert_int_equal(n.failed, 1);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_orders"), 2);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_items"), 3);
+    /* The same page again: nothing changes. */
+    store(c, json_pack("[o, o]", order("PO-211-1", 1, 100, 2), order("PO-211-2", 2, 100, 1)), &n);
+    assert_int_equal(n.added, 0);
+    assert_int_equal(n.updated, 0);
+    assert_int_equal(n.unchanged, 2);
+    /* A status change updates the parent and its children, without duplicates. */
+    store(c, json_pack("[o]", order("PO-211-1", 4, 200, 2)), &n);
+    assert_int_equal(n.updated, 1);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_orders"), 2);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_items"), 3);
+    assert_int_equal(count(c, "SELECT status FROM temu_orders WHERE parent_order_sn = 'PO-211-1'"),
+                     4);
+    assert_int_equal(count(c, "SELECT MIN(status) FROM temu_order_items WHERE parent_order_sn = "
+                              "'PO-211-1'"),
+                     4);
+    assert_int_equal(count(c, "SELECT ship_by FROM temu_orders WHERE parent_order_sn = 'PO-211-1'"),
+                     500);
+    db_release(c);
+    db_close(db);
+}
+
+static void test_stream_names(void **state)
+{
+    (void)state;
+    enum sync_stream s;
+    assert_true(sync_stream_parse("orders", &s));
+    assert_int_equal(s, SYNC_STREAM_ORDERS);
+    assert_false(sync_stream_parse("chats", &s));
+    assert_false(sync_stream_parse(NULL, &s));
+    assert_string_equal(sync_stream_name(SYNC_STREAM_ORDERS), "orders");
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_lease),
+        cmocka_unit_test(test_orders_change_detection),
+        cmocka_unit_test(test_stream_names),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
