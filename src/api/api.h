@@ -177,5 +177,36 @@ enum err page_console_stylesheet(struct http_req *req, struct http_resp *resp, s
  */
 enum err api_sync_runs_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 enum err api_sync_runs_create(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+/* POST /api/v1/sync/runs/{id}/cancel: 202 {run_id, cancel_requested: true}; 404, 409. */
+enum err api_sync_runs_cancel(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+
+/*
+ * POST /api/v1/integrations/temu/webhook (src/api/webhook_api.c, public): a Temu event push,
+ * verified by its signature, stored, a targeted refresh scheduled (sync_webhook_receive);
+ * 200 {"result":{}} also for a duplicate; 401 bad signature or unknown app, 400 malformed
+ * (including eventData that does not decrypt under our secret).
+ */
+enum err api_temu_webhook(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+
+/*
+ * The console data pages (issue 7, "Console"; src/api/orders_api.c, src/web/data_pages.c):
+ * GET /api/v1/orders (filters connection_id, status, label, ship_before, ship_after, q; paging
+ * page, limit; 422 on bad values) and GET /api/v1/orders/{sn} (404 when unknown); the pages
+ * /orders, /orders/{sn}, /sync (runs and stream state), /products and /cases; the /sync forms
+ * POST /sync/retry (operator; runs the stream now, audited) and POST /sync/resume (ops;
+ * audited), each redirecting back to /sync with a fixed notice or showing the error.
+ */
+struct query_orders_args;
+/* Fills a with the request's list arguments (query string; strings live with the request). */
+void api_orders_args(const struct http_req *req, struct query_orders_args *a);
+enum err api_orders_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err api_orders_get(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_sync(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_sync_retry(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_sync_resume(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_products(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+enum err page_cases(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 #endif

@@ -23,7 +23,8 @@ enum err api_sync_runs_list(struct http_req *req, struct http_resp *resp, struct
         return err_set(eb, ERR_INVAL, "bad_limit", "limit must be an integer from 1 to %d.",
                        SYNC_RUNS_LIST_MAX);
     if (stream != NULL && !sync_stream_parse(stream, &s))
-        return err_set(eb, ERR_INVAL, "bad_stream", "stream must be orders.");
+        return err_set(eb, ERR_INVAL, "bad_stream",
+                       "stream must be orders, products or buyer_cases.");
     enum err e =
         sync_runs_list(app->db, http_req_query(req, "connection_id"), stream, limit, &list, eb);
     if (e != ERR_OK)
@@ -43,7 +44,8 @@ enum err api_sync_runs_create(struct http_req *req, struct http_resp *resp, stru
     if (conn == NULL || *conn == '\0' || strlen(conn) > CONNECT_ID_LEN)
         return err_set(eb, ERR_INVAL, "bad_connection", "connection_id is required.");
     if (!sync_stream_parse(stream ? stream : "orders", &o.stream))
-        return err_set(eb, ERR_INVAL, "bad_stream", "stream must be orders.");
+        return err_set(eb, ERR_INVAL, "bad_stream",
+                       "stream must be orders, products or buyer_cases.");
     if (since != NULL && (!json_is_integer(since) || json_integer_value(since) < 0))
         return err_set(eb, ERR_INVAL, "bad_since", "since must be Unix seconds.");
     o.connection_id = conn;
@@ -64,4 +66,18 @@ enum err api_sync_runs_create(struct http_req *req, struct http_resp *resp, stru
                   "failed", (json_int_t)r.counts.failed, "error_class",
                   temu_error_class_name(r.cls), "message", r.message);
     return http_resp_json(resp, e == ERR_OK ? 201 : 502, doc);
+}
+
+enum err api_sync_runs_cancel(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    const char *id = http_req_param(req, "id");
+    if (id == NULL || *id == '\0' || strlen(id) > SYNC_RUN_ID_LEN)
+        return err_set(eb, ERR_NOTFOUND, "run_unknown", "No sync run has that id.");
+    enum err e = sync_run_cancel(app->db, id, eb);
+    api_audit(req, "sync.cancel", id, e == ERR_OK ? "success" : "failure",
+              e == ERR_OK ? "" : errbuf_code(eb, e));
+    if (e != ERR_OK)
+        return e;
+    return http_resp_json(resp, 202, json_pack("{s:s, s:b}", "run_id", id, "cancel_requested", 1));
 }

@@ -82,6 +82,13 @@ static const struct config_row config_rows[] = {
      "Seller Center authorization page overriding the region's (e.g. the sandbox's)"},
     {"AICOS_TEMU_CALLBACK_MODE", "api", CONFIG_KIND_CALLBACK, FIELD(temu_callback_mode), 0, 0,
      CONFIG_PUBLIC, "Temu authorization callback: api (API host) or web-bridge (console page)"},
+    {"AICOS_SYNC_WORKER", "1", CONFIG_KIND_INT, FIELD(sync_worker), 0, 1, CONFIG_PUBLIC,
+     "1: aicos serve also runs the sync scheduler; 0: API only (like serve --no-worker)"},
+    {"AICOS_SYNC_ORDERS_INTERVAL_S", "600", CONFIG_KIND_INT, FIELD(sync_orders_interval_s),
+     LIMIT_SYNC_INTERVAL_MIN_S, LIMIT_SYNC_INTERVAL_MAX_S, CONFIG_PUBLIC,
+     "seconds between scheduled syncs of a connection's orders"},
+    {"AICOS_SYNC_JITTER_S", "30", CONFIG_KIND_INT, FIELD(sync_jitter_s), 0, LIMIT_SYNC_JITTER_MAX_S,
+     CONFIG_PUBLIC, "random delay of 0..N seconds added to every scheduled sync"},
 };
 
 #define CONFIG_ROWS (sizeof config_rows / sizeof config_rows[0])

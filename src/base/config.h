@@ -46,6 +46,10 @@ struct config {
     char temu_callback_mode[16];              /* "api" or "web-bridge" */
     /* AICOS_DEPLOY_DIR: the production files the console's preflight checks. */
     char deploy_dir[LIMIT_PATH_BYTES];
+    /* Sync scheduler (src/sync/scheduler.c). */
+    long sync_worker;            /* 1: aicos serve runs the scheduler (0 like --no-worker) */
+    long sync_orders_interval_s; /* orders stream interval */
+    long sync_jitter_s;          /* random 0..jitter seconds added to each interval */
     enum config_source source[CONFIG_ROWS_MAX]; /* per table row, in table order */
 };
 

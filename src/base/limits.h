@@ -74,4 +74,20 @@
 #define LIMIT_DEPLOY_SIGNOFF_TEXT_BYTES 1000 /* sign-off note or revocation reason */
 #define LIMIT_DEPLOY_SMOKE_TOKEN_BYTES  256  /* an API token for the console's smoke re-run */
 
+/* Console data pages and their JSON lists (src/sync/query.h, src/web/data_pages.c). */
+#define LIMIT_QUERY_PAGE_SIZE_MAX 100   /* rows one list page may return */
+#define LIMIT_QUERY_PAGE_MAX      10000 /* highest page number a list accepts */
+#define LIMIT_QUERY_SEARCH_BYTES  64    /* an order-number search string */
+#define LIMIT_QUERY_LABEL_BYTES   64    /* an order label filter */
+#define LIMIT_QUERY_ITEMS_MAX     500   /* sub-orders shown for one order */
+#define LIMIT_QUERY_STATES_MAX    500   /* per-stream states one listing returns */
+
+/* Sync scheduler and shared request budget (src/sync/scheduler.c, src/sync/budget.c). */
+#define LIMIT_SYNC_INTERVAL_MIN_S      1     /* shortest per-stream interval (tests use it) */
+#define LIMIT_SYNC_INTERVAL_MAX_S      86400 /* longest per-stream interval */
+#define LIMIT_SYNC_JITTER_MAX_S        3600  /* largest random delay added to an interval */
+#define LIMIT_SYNC_SCHED_SLOTS         256   /* (connection, stream) pairs one scheduler tracks */
+#define LIMIT_SYNC_BUDGET_WAIT_MAX_MS  60000 /* longest wait for the shared budget */
+#define LIMIT_SYNC_BUDGET_HEADROOM_PCT 2     /* the budget runs this much under the rate */
+
 #endif

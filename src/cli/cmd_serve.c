@@ -10,12 +10,13 @@
 #include "http/server.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "sync/sync.h"
 #include "vault/vault.h"
 #include "base/secure.h"
 #include "version.h"
 
 static const char serve_usage[] =
-    "usage: aicos serve [--check-config] [--no-migrate] [--help]\n"
+    "usage: aicos serve [--check-config] [--no-migrate] [--no-worker] [--help]\n"
     "\n"
     "Serves the JSON API, health, readiness, metrics and OpenAPI on AICOS_LISTEN, using the\n"
     "database at AICOS_DATABASE_URL. Applies missing migrations first. SIGINT or SIGTERM\n"
@@ -23,7 +24,9 @@ static const char serve_usage[] =
     "\n"
     "  --check-config  validate the configuration (see `aicos config`) and exit:\n"
     "                  0 when valid, 2 naming the bad variable otherwise\n"
-    "  --no-migrate    do not apply migrations; /readyz answers 503 while the schema is behind\n";
+    "  --no-migrate    do not apply migrations; /readyz answers 503 while the schema is behind\n"
+    "  --no-worker     do not run the sync scheduler in this process (API-only replica; also\n"
+    "                  AICOS_SYNC_WORKER=0); `aicos worker` runs the scheduler alone\n";
 
 /*
  * Opens the vault with the configured master key. Without one, production refuses to start
@@ -49,15 +52,18 @@ static enum err serve_open_vault(const struct config *cfg, struct db *db, struct
     return e;
 }
 
-static int serve_run(const struct config *cfg, bool migrate)
+static int serve_run(const struct config *cfg, bool migrate, bool worker)
 {
+    struct sync_scheduler *sched = NULL;
     struct errbuf eb = {0};
     struct db *db = NULL;
     struct metrics *metrics = NULL;
     struct http_server *srv = NULL;
     struct vault *vault = NULL;
     int rc = CLI_FAIL;
-    enum err e = db_open(cfg->database_url, (unsigned)cfg->http_threads + 1, &db, &eb);
+    /* One more connection for the scheduler's run and its budget look-ups. */
+    enum err e =
+        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 3 : 1), &db, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
         goto out;
@@ -107,6 +113,16 @@ static int serve_run(const struct config *cfg, bool migrate)
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
         goto out;
     }
+    struct connect_env sched_env = {.cfg = cfg, .db = db, .vault = vault};
+    if (worker && vault != NULL)
+        e = sync_scheduler_start(&sched_env, &sched, &eb);
+    else if (worker)
+        log_kv(LOG_WARN, "sync.scheduler_off", "reason",
+               "the vault is off, so no token can be read", NULL);
+    if (e != ERR_OK) {
+        fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
+        goto out;
+    }
     char port[8], threads[8];
     snprintf(port, sizeof port, "%u", http_server_port(srv));
     snprintf(threads, sizeof threads, "%ld", cfg->http_threads);
@@ -119,10 +135,13 @@ static int serve_run(const struct config *cfg, bool migrate)
     int sig = 0;
     sigwait(&stop, &sig);
     log_kv(LOG_INFO, "serve.stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+    sync_scheduler_stop(sched);
+    sched = NULL;
     http_server_stop(srv);
     srv = NULL;
     rc = CLI_OK;
 out:
+    sync_scheduler_stop(sched);
     http_server_stop(srv);
     metrics_free(metrics);
     vault_free(vault);
@@ -134,7 +153,7 @@ out:
 
 int cmd_serve(int argc, char **argv)
 {
-    bool check_only = false, migrate = true;
+    bool check_only = false, migrate = true, worker = true;
     if (cli_wants_help(argc, argv)) {
         fputs(serve_usage, stdout);
         return CLI_OK;
@@ -144,6 +163,8 @@ int cmd_serve(int argc, char **argv)
             check_only = true;
         else if (strcmp(argv[i], "--no-migrate") == 0)
             migrate = false;
+        else if (strcmp(argv[i], "--no-worker") == 0)
+            worker = false;
         else
             return cli_bad_option("serve", argv[i]);
     }
@@ -154,5 +175,5 @@ int cmd_serve(int argc, char **argv)
         printf("configuration is valid\n");
         return CLI_OK;
     }
-    return serve_run(&cfg, migrate);
+    return serve_run(&cfg, migrate, worker && cfg.sync_worker != 0);
 }

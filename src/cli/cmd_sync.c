@@ -12,7 +12,7 @@
 #include "vault/vault.h"
 
 static const char sync_usage[] =
-    "usage: aicos sync run --connection ID --stream orders [--since T]\n"
+    "usage: aicos sync run --connection ID --stream orders|products|buyer_cases [--since T]\n"
     "       aicos sync runs [--connection ID] [--stream orders] [--limit N]\n"
     "       aicos sync resume --connection ID --stream orders\n"
     "\n"
@@ -93,7 +93,7 @@ int cmd_sync(int argc, char **argv)
     }
     enum sync_stream stream;
     if (!sync_stream_parse(stream_name, &stream)) {
-        fprintf(stderr, "aicos sync: --stream must be orders.\n");
+        fprintf(stderr, "aicos sync: --stream must be orders, products or buyer_cases.\n");
         return CLI_USAGE;
     }
     if (strcmp(verb, "runs") != 0 && (conn == NULL || *conn == '\0')) {

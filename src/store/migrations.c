@@ -281,6 +281,78 @@ const struct migration migrations[] = {
      "  PRIMARY KEY (connection_id, order_sn));"
      "CREATE INDEX temu_order_items_parent ON temu_order_items(connection_id, parent_order_sn);",
      NULL, NULL},
+    /* Version 9: the products and buyer_cases streams (src/sync/products.c, cases.c) and the
+     * webhook intake (src/api/webhook_api.c). Products carry their goods status bucket, SKUs
+     * are keyed by skuId; after-sales requests by parentAfterSalesSn; pushed events by a hash
+     * of their content, so a redelivery is stored once. sync_state.refresh_from is where a
+     * pushed event asks the stream's next run to re-read from (0 = nothing asked). */
+    {9, "sync_products_cases_webhooks",
+     "CREATE TABLE temu_products ("
+     "  connection_id TEXT NOT NULL,"
+     "  goods_id BIGINT NOT NULL,"
+     "  bucket INTEGER NOT NULL,"
+     "  goods_name TEXT NOT NULL,"
+     "  out_goods_sn TEXT NOT NULL,"
+     "  cat_id BIGINT NOT NULL,"
+     "  price TEXT NOT NULL,"
+     "  currency TEXT NOT NULL,"
+     "  quantity BIGINT NOT NULL,"
+     "  content_hash TEXT NOT NULL,"
+     "  data TEXT NOT NULL,"
+     "  first_synced_at BIGINT NOT NULL,"
+     "  synced_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (connection_id, goods_id));"
+     "CREATE INDEX temu_products_bucket ON temu_products(connection_id, bucket);"
+     "CREATE TABLE temu_product_skus ("
+     "  connection_id TEXT NOT NULL,"
+     "  sku_id BIGINT NOT NULL,"
+     "  goods_id BIGINT NOT NULL,"
+     "  out_sku_sn TEXT NOT NULL,"
+     "  spec_name TEXT NOT NULL,"
+     "  price TEXT NOT NULL,"
+     "  quantity BIGINT NOT NULL,"
+     "  data TEXT NOT NULL,"
+     "  PRIMARY KEY (connection_id, sku_id));"
+     "CREATE INDEX temu_product_skus_goods ON temu_product_skus(connection_id, goods_id);"
+     "CREATE TABLE temu_aftersales ("
+     "  connection_id TEXT NOT NULL,"
+     "  parent_after_sales_sn TEXT NOT NULL,"
+     "  parent_order_sn TEXT NOT NULL,"
+     "  status_group INTEGER NOT NULL,"
+     "  status INTEGER NOT NULL,"
+     "  case_type INTEGER NOT NULL,"
+     "  create_at BIGINT NOT NULL,"
+     "  update_at BIGINT NOT NULL,"
+     "  content_hash TEXT NOT NULL,"
+     "  data TEXT NOT NULL,"
+     "  first_synced_at BIGINT NOT NULL,"
+     "  synced_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (connection_id, parent_after_sales_sn));"
+     "CREATE INDEX temu_aftersales_update ON temu_aftersales(connection_id, update_at);"
+     "CREATE INDEX temu_aftersales_order ON temu_aftersales(connection_id, parent_order_sn);"
+     "CREATE TABLE temu_webhook_events ("
+     "  id TEXT PRIMARY KEY,"
+     "  app_key TEXT NOT NULL,"
+     "  event_code TEXT NOT NULL,"
+     "  sent_at_ms BIGINT NOT NULL,"
+     "  received_at BIGINT NOT NULL,"
+     "  mall_id BIGINT NOT NULL,"
+     "  parent_order_sn TEXT NOT NULL,"
+     "  payload TEXT NOT NULL,"
+     "  deliveries BIGINT NOT NULL DEFAULT 1,"
+     "  processed_at BIGINT);"
+     "CREATE INDEX temu_webhook_events_received ON temu_webhook_events(received_at);"
+     "ALTER TABLE sync_state ADD COLUMN refresh_from BIGINT NOT NULL DEFAULT 0;",
+     NULL, NULL},
+    /* Version 10: the request budget per app key shared by all processes (src/sync/budget.c:
+     * one GCRA row, the theoretical arrival time of the next request in microseconds), and a
+     * cancel flag on running syncs that the page loop checks between pages. */
+    {10, "sync_budget_cancel",
+     "CREATE TABLE temu_budget ("
+     "  app_key TEXT PRIMARY KEY,"
+     "  tat_us BIGINT NOT NULL);"
+     "ALTER TABLE sync_runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;",
+     NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

@@ -17,7 +17,8 @@
 #include "temu/client.h"
 #include "vault/vault.h"
 
-static const char *const sync_stream_names[SYNC_STREAM__COUNT] = {"orders"};
+static const char *const sync_stream_names[SYNC_STREAM__COUNT] = {"orders", "products",
+                                                                  "buyer_cases"};
 
 bool sync_stream_parse(const char *name, enum sync_stream *out)
 {
@@ -224,11 +225,60 @@ struct sync_job {
     struct sync_run_result *res;
     struct temu_client *client;
     struct temu_error te;
+    struct sync_budget budget; /* the app's shared request budget (budget.c) */
+    bool cancelled;            /* stopped on request between pages */
+    int64_t walks;             /* products: full bucket walks completed by this run */
 };
+
+/* The page size of the job's stream. */
+static int64_t sync_page_size(const struct sync_job *j)
+{
+    if (j->o->stream == SYNC_STREAM_PRODUCTS)
+        return SYNC_GOODS_PAGE_SIZE;
+    if (j->o->stream == SYNC_STREAM_BUYER_CASES)
+        return SYNC_CASES_PAGE_SIZE;
+    return SYNC_ORDER_PAGE_SIZE;
+}
+
+/* Stores one page of the job's stream inside the caller's transaction. */
+static enum err sync_store_page(const struct sync_job *j, struct db_conn *c, const json_t *items,
+                                int64_t now, struct sync_counts *counts, struct errbuf *eb)
+{
+    if (j->o->stream == SYNC_STREAM_PRODUCTS)
+        return sync_products_store_page(c, j->o->connection_id, j->st.cur_lo, items, now, counts,
+                                        eb);
+    if (j->o->stream == SYNC_STREAM_BUYER_CASES)
+        return sync_cases_store_page(c, j->o->connection_id, items, now, counts, eb);
+    return sync_orders_store_page(c, j->o->connection_id, items, now, counts, eb);
+}
+
+/* True when the run was asked to stop: the process stops, or someone cancelled it. */
+static bool sync_cancel_wanted(struct sync_job *j)
+{
+    struct db_rows *rows = NULL;
+    struct errbuf ignore = {0};
+    int64_t flag = 0;
+    if (j->o->should_stop != NULL && j->o->should_stop(j->o->stop_ctx))
+        return true;
+    struct db_param p[] = {DB_P_TEXT(j->res->run_id)};
+    struct db_conn *c = db_acquire(j->env->db);
+    enum err e =
+        db_query(c, "SELECT cancel_requested FROM sync_runs WHERE id = $1", p, 1, &rows, &ignore);
+    if (e == ERR_OK && db_rows_count(rows) == 1)
+        db_rows_int(rows, 0, 0, &flag);
+    db_rows_free(rows);
+    db_release(c);
+    return flag != 0;
+}
 
 /* Fetches one page of the current window. */
 static enum err sync_fetch(struct sync_job *j, int64_t page, struct temu_page *pg)
 {
+    if (j->o->stream == SYNC_STREAM_PRODUCTS)
+        return sync_products_fetch(j->client, j->st.cur_lo, page, pg, &j->te);
+    if (j->o->stream == SYNC_STREAM_BUYER_CASES)
+        return sync_cases_fetch(j->client, j->st.cur_kind, j->st.cur_lo, j->st.cur_hi, page, pg,
+                                &j->te);
     struct temu_order_list_req rq;
     memset(&rq, 0, sizeof rq);
     rq.page_number = page;
@@ -249,6 +299,17 @@ static enum err sync_fetch(struct sync_job *j, int64_t page, struct temu_page *p
 static bool sync_next_window(struct sync_job *j)
 {
     struct sync_state *st = &j->st;
+    if (j->o->stream == SYNC_STREAM_PRODUCTS) {
+        /* Products have no usable update window (a price or stock change does not move
+         * goodsStatusChangeTime), so each run walks every bucket once; the "window" is the
+         * bucket (cur_lo = cur_hi = goodsSearchType). A run resumed mid-walk finishes it. */
+        if (j->walks > 0)
+            return false;
+        snprintf(st->cur_kind, sizeof st->cur_kind, "bucket");
+        st->cur_lo = st->cur_hi = sync_products_next_bucket(0);
+        st->cur_page = 0;
+        return true;
+    }
     if (!st->backfill_done) {
         if (st->backfill_next < st->backfill_since) {
             st->backfill_done = 1;
@@ -285,12 +346,19 @@ static enum err sync_commit_page(struct sync_job *j, int64_t page, const struct 
     struct sync_counts counts = j->res->counts;
     int64_t now = (int64_t)time(NULL);
     if (next.cur_page == 0) {
-        int64_t last = (pg->total + SYNC_ORDER_PAGE_SIZE - 1) / SYNC_ORDER_PAGE_SIZE;
+        int64_t last = (pg->total + sync_page_size(j) - 1) / sync_page_size(j);
         next.cur_page = last > 1 ? last : 0;
     } else {
         next.cur_page = page - 1;
     }
-    if (next.cur_page == 0) {
+    if (next.cur_page == 0 && strcmp(next.cur_kind, "bucket") == 0) {
+        /* A products bucket is complete: the next one, or the walk is done. */
+        next.cur_lo = next.cur_hi = sync_products_next_bucket(next.cur_lo);
+        if (next.cur_lo == 0) {
+            next.watermark = now;
+            next.cur_kind[0] = '\0';
+        }
+    } else if (next.cur_page == 0) {
         /* The window is complete: advance the checkpoint past it. */
         if (strcmp(next.cur_kind, "backfill") == 0)
             next.backfill_next = next.cur_lo - 1;
@@ -305,7 +373,7 @@ static enum err sync_commit_page(struct sync_job *j, int64_t page, const struct 
     if (e == ERR_OK)
         e = sync_lease_renew(c, j->o->connection_id, j->stream, j->holder, now, eb);
     if (e == ERR_OK)
-        e = sync_orders_store_page(c, j->o->connection_id, pg->items, now, &counts, eb);
+        e = sync_store_page(j, c, pg->items, now, &counts, eb);
     if (e == ERR_OK)
         e = sync_state_save(c, j->o->connection_id, j->stream, &next, eb);
     if (e == ERR_OK)
@@ -318,6 +386,8 @@ static enum err sync_commit_page(struct sync_job *j, int64_t page, const struct 
     if (e == ERR_OK) {
         const char *phase = strcmp(j->st.cur_kind, "backfill") == 0 ? "backfill" : "incremental";
         int64_t lo = j->st.cur_lo, hi = j->st.cur_hi;
+        if (strcmp(j->st.cur_kind, "bucket") == 0 && next.cur_kind[0] == '\0')
+            j->walks++;
         j->st = next;
         j->res->counts = counts;
         if (j->o->progress != NULL)
@@ -339,17 +409,23 @@ static enum err sync_loop(struct sync_job *j, struct errbuf *eb)
         e = sync_fetch(j, page, &pg);
         if (e == ERR_OK && (pg.items == NULL || pg.total < 0)) {
             temu_error_set(&j->te, TEMU_ERROR_PERMANENT, TEMU_SOURCE_ENVELOPE, 0,
-                           "order list answer without pageItems or totalItemNum", NULL);
+                           "list answer without its items or total", NULL);
             e = ERR_UPSTREAM;
         }
         if (e == ERR_OK)
             e = sync_commit_page(j, page, &pg, eb);
         else if (e == ERR_UPSTREAM)
-            err_set(eb, e, "temu_failed", "Temu refused the order list (%s %lld): %.200s",
+            err_set(eb, e, "temu_failed", "Temu refused the %s list (%s %lld): %.200s", j->stream,
                     temu_error_class_name(j->te.cls), (long long)j->te.code, j->te.message);
         temu_page_clear(&pg);
         if (e != ERR_OK)
             return e;
+        if (sync_cancel_wanted(j)) {
+            j->cancelled = true;
+            return err_set(eb, ERR_CONFLICT, "cancelled",
+                           "The run was cancelled after %lld pages; the next run continues.",
+                           (long long)j->res->counts.pages);
+        }
     }
     return err_set(eb, ERR_LIMIT, "run_too_long", "the run read %d pages; it continues next time",
                    SYNC_RUN_PAGES_MAX);
@@ -381,13 +457,17 @@ static void sync_finish(struct sync_job *j, enum err result, struct errbuf *eb)
     bool ok = result == ERR_OK;
     if (ok) {
         r->outcome = "success";
+    } else if (j->cancelled) {
+        r->outcome = "cancelled";
+        snprintf(r->message, sizeof r->message, "%s", errbuf_message(eb, result));
     } else {
         r->cls = j->te.cls;
         r->code = j->te.code;
         r->outcome = j->te.cls == TEMU_ERROR_AUTH ? "auth" : "failed";
         snprintf(r->message, sizeof r->message, "%s", errbuf_message(eb, result));
     }
-    int64_t failures = ok ? 0 : j->st.failures + 1;
+    /* A cancelled run is neither a success nor a failure of the stream. */
+    int64_t failures = ok ? 0 : j->cancelled ? j->st.failures : j->st.failures + 1;
     bool pause = failures >= SYNC_PAUSE_AFTER;
     char warning[SYNC_ERROR_MSG_MAX] = "";
     if (failures >= SYNC_WARN_AFTER && !pause)
@@ -406,7 +486,7 @@ static void sync_finish(struct sync_job *j, enum err result, struct errbuf *eb)
     struct db_conn *c = db_acquire(j->env->db);
     struct db_param rp[] = {
         DB_P_TEXT(r->run_id),  DB_P_INT(now),
-        DB_P_TEXT(r->outcome), DB_P_TEXT(ok ? "" : temu_error_class_name(r->cls)),
+        DB_P_TEXT(r->outcome), DB_P_TEXT(ok || j->cancelled ? "" : temu_error_class_name(r->cls)),
         DB_P_INT(r->code),     DB_P_TEXT(r->message)};
     db_exec(c,
             "UPDATE sync_runs SET finished_at = $2, outcome = $3, error_class = $4, "
@@ -428,7 +508,7 @@ static void sync_finish(struct sync_job *j, enum err result, struct errbuf *eb)
     sync_lease_release(c, j->o->connection_id, j->stream, j->holder, &ignore);
     db_release(c);
     /* The connection learns of the outcome: success, or auth errors that mark it failed. */
-    if (ok || j->te.cls != TEMU_ERROR_NONE)
+    if ((ok || j->te.cls != TEMU_ERROR_NONE) && !j->cancelled)
         connect_note_call(j->env, j->o->connection_id, ok ? NULL : &j->te, now, &ignore);
 }
 
@@ -449,7 +529,16 @@ static enum err sync_start(struct sync_job *j, struct errbuf *eb)
         db_release(c);
         return e;
     }
-    e = sync_state_load(c, o->connection_id, j->stream, &j->st, eb);
+    /* A pushed event asked for a targeted refresh (sync_webhook_receive): move the watermark
+     * back to it, so this run re-reads that window. We hold the lease, so no run races us. */
+    struct db_param fp[] = {DB_P_TEXT(o->connection_id), DB_P_TEXT(j->stream)};
+    e = db_exec(c,
+                "UPDATE sync_state SET watermark = CASE WHEN refresh_from > 0 AND refresh_from < "
+                "watermark THEN refresh_from ELSE watermark END, refresh_from = 0 WHERE "
+                "connection_id = $1 AND stream = $2 AND refresh_from > 0",
+                fp, 2, NULL, eb);
+    if (e == ERR_OK)
+        e = sync_state_load(c, o->connection_id, j->stream, &j->st, eb);
     if (e == ERR_OK && j->st.paused)
         e = err_set(eb, ERR_CONFLICT, "stream_paused",
                     "The %s stream of this connection is paused after repeated failures; resume "
@@ -534,8 +623,14 @@ enum err sync_run_stream(const struct connect_env *env, const struct sync_run_op
         e = connect_client_new(env, region, token, &j.client, eb);
     if (token != NULL)
         vault_secret_free(token, token_len);
-    if (e == ERR_OK)
+    if (e == ERR_OK) {
+        /* Every request of the run also draws on the app's budget shared by all processes. */
+        j.budget.db = env->db;
+        j.budget.app_key = temu_client_app_key(j.client);
+        j.budget.rate = (uint32_t)env->cfg->temu_rate_limit;
+        temu_client_set_acquire(j.client, sync_budget_acquire, &j.budget);
         e = sync_loop(&j, eb);
+    }
     sync_finish(&j, e, eb);
     temu_client_free(j.client);
     log_kv(e == ERR_OK ? LOG_INFO : LOG_WARN, "sync.run", "connection", o->connection_id, "stream",
@@ -594,6 +689,28 @@ enum err sync_runs_list(struct db *db, const char *connection_id, const char *st
         return err_set(eb, ERR_NOMEM, NULL, "out of memory");
     *out = list;
     return ERR_OK;
+}
+
+enum err sync_run_cancel(struct db *db, const char *run_id, struct errbuf *eb)
+{
+    struct db_rows *rows = NULL;
+    int64_t changed = 0;
+    struct db_param p[] = {DB_P_TEXT(run_id)};
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_exec(c,
+                         "UPDATE sync_runs SET cancel_requested = 1 WHERE id = $1 AND "
+                         "outcome = 'running'",
+                         p, 1, &changed, eb);
+    if (e == ERR_OK && changed == 0)
+        e = db_query(c, "SELECT outcome FROM sync_runs WHERE id = $1", p, 1, &rows, eb);
+    if (e == ERR_OK && changed == 0)
+        e = db_rows_count(rows) == 0
+                ? err_set(eb, ERR_NOTFOUND, "run_unknown", "No sync run has that id.")
+                : err_set(eb, ERR_CONFLICT, "not_running", "That run has already finished (%s).",
+                          db_rows_get(rows, 0, 0));
+    db_rows_free(rows);
+    db_release(c);
+    return e;
 }
 
 enum err sync_resume(struct db *db, const char *connection_id, enum sync_stream stream,

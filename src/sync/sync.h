@@ -48,10 +48,21 @@
 #define SYNC_RUNS_LIST_MAX      500 /* runs one listing may return */
 #define SYNC_SN_MAX             64  /* longest platform id we store */
 #define SYNC_ERROR_MSG_MAX      256
+#define SYNC_GOODS_PAGE_SIZE    100 /* bg.local.goods.list.query pageSize (the platform's max) */
+#define SYNC_CASES_PAGE_SIZE    100 /* bg.aftersales.parentaftersales.list.get pageSize */
+#define SYNC_CASES_LIST_MAX     500 /* buyer cases one sync_cases_list call may return */
 
-enum sync_stream { SYNC_STREAM_ORDERS = 0, SYNC_STREAM__COUNT };
+/* Streams: orders (§5), products (§6.1, the goods status buckets), buyer_cases (§8 after-sales
+ * requests; together with the buyer labels of orders they are what the console calls buyer
+ * cases, see sync_cases_list). */
+enum sync_stream {
+    SYNC_STREAM_ORDERS = 0,
+    SYNC_STREAM_PRODUCTS,
+    SYNC_STREAM_BUYER_CASES,
+    SYNC_STREAM__COUNT
+};
 
-/* Parses a stream name ("orders"); false when unknown. */
+/* Parses a stream name ("orders", "products", "buyer_cases"); false when unknown. */
 bool sync_stream_parse(const char *name, enum sync_stream *out);
 
 /* The stream's name. */
@@ -66,6 +77,9 @@ struct sync_counts {
 typedef void (*sync_progress_fn)(void *ctx, const char *phase, int64_t lo, int64_t hi,
                                  const struct sync_counts *counts);
 
+/* Asked between pages; true stops the run as "cancelled" (e.g. the process is stopping). */
+typedef bool (*sync_stop_fn)(void *ctx);
+
 struct sync_run_opts {
     const char *connection_id; /* required */
     enum sync_stream stream;
@@ -73,11 +87,13 @@ struct sync_run_opts {
     const char *trigger; /* "cli", "api" or "scheduler" */
     sync_progress_fn progress;
     void *progress_ctx;
+    sync_stop_fn should_stop; /* optional */
+    void *stop_ctx;
 };
 
 struct sync_run_result {
     char run_id[SYNC_RUN_ID_LEN + 1]; /* "" when no run was recorded */
-    const char *outcome;              /* "success", "failed", "auth", "paused" (static) */
+    const char *outcome; /* "success", "failed", "auth", "paused", "cancelled" (static) */
     struct sync_counts counts;
     enum temu_error_class cls; /* of the failure; TEMU_ERROR_NONE on success */
     int64_t code;              /* Temu errorCode of the failure, 0 when none */
@@ -144,5 +160,151 @@ void sync_holder_id(char *out, size_t len);
  */
 enum err sync_orders_store_page(struct db_conn *c, const char *connection_id, const json_t *items,
                                 int64_t now, struct sync_counts *counts, struct errbuf *eb);
+
+/* ---- products (products.c) ---- */
+
+struct temu_client;
+struct temu_page;
+struct temu_error;
+
+/*
+ * The goods status buckets the products stream walks, in order (goodsSearchType, §6.1):
+ * 1 on/off sale, 4 not published, 5 draft, 6 deleted. They are disjoint, so every product is
+ * in exactly one; walking all four (not only 1 and 4) lets a product that was deleted or went
+ * back to draft change its bucket here instead of staying stale as "on sale".
+ * sync_products_next_bucket(0) is the first bucket; 0 after the last.
+ */
+int64_t sync_products_next_bucket(int64_t bucket);
+
+/* Fetches page (1-based) of bucket, createTime descending, SYNC_GOODS_PAGE_SIZE per page. */
+enum err sync_products_fetch(struct temu_client *client, int64_t bucket, int64_t page,
+                             struct temu_page *pg, struct temu_error *te);
+
+/*
+ * Upserts one page of goodsList items of bucket inside the caller's transaction: products
+ * keyed by goodsId (temu_products), SKUs by skuId (temu_product_skus, replaced with the
+ * product), compared by a content hash over the item and its bucket. Adds to counts; items
+ * without a usable goodsId count as failed and are skipped.
+ */
+enum err sync_products_store_page(struct db_conn *c, const char *connection_id, int64_t bucket,
+                                  const json_t *items, int64_t now, struct sync_counts *counts,
+                                  struct errbuf *eb);
+
+/* ---- buyer cases (cases.c) ---- */
+
+/*
+ * Fetches page (1-based) of the after-sales list for one window: kind "backfill" is a
+ * creation window (createAtStart/End), anything else an update window (updateAtStart/End),
+ * both closed, unix seconds, SYNC_CASES_PAGE_SIZE per page.
+ */
+enum err sync_cases_fetch(struct temu_client *client, const char *kind, int64_t lo, int64_t hi,
+                          int64_t page, struct temu_page *pg, struct temu_error *te);
+
+/*
+ * Upserts one page of parent after-sales items inside the caller's transaction, keyed by
+ * parentAfterSalesSn (temu_aftersales), compared by a content hash. Adds to counts; items
+ * without a usable parentAfterSalesSn count as failed and are skipped.
+ */
+enum err sync_cases_store_page(struct db_conn *c, const char *connection_id, const json_t *items,
+                               int64_t now, struct sync_counts *counts, struct errbuf *eb);
+
+/* Filters of sync_cases_list; NULL / 0 fields do not filter. */
+struct sync_cases_filter {
+    const char *connection_id;
+    const char *kind; /* "after_sales" or "order_label" */
+    const char *parent_order_sn;
+    int64_t limit; /* 1..SYNC_CASES_LIST_MAX; 0 = SYNC_CASES_LIST_MAX */
+};
+
+/*
+ * Buyer cases for the console, newest update first, as a new JSON object (caller decrefs)
+ * {"cases": [...], "note": "..."}. Temu has no buyer-chat API (temu-open-platform.md §8), so
+ * a buyer case is either
+ *   {kind:"after_sales", connection_id, id (parentAfterSalesSn), parent_order_sn,
+ *    status_group, status, type, created_at, updated_at, data (the stored item)}, or
+ *   {kind:"order_label", connection_id, id ("<parentOrderSn>:<label>"), parent_order_sn,
+ *    label, order_status, updated_at}
+ * for each buyer-initiated label (pending_buyer_cancellation, pending_buyer_address_change)
+ * an order synced by the orders stream carries. ERR_INVAL for a bad kind or limit; ERR_DB.
+ */
+enum err sync_cases_list(struct db *db, const struct sync_cases_filter *f, json_t **out,
+                         struct errbuf *eb);
+
+/* ---- webhook intake (intake.c) ---- */
+
+struct vault;
+struct temu_webhook_headers;
+
+/*
+ * Receives one pushed Temu event (temu-open-platform.md §9): finds the region whose stored
+ * App Key is h->app_key, verifies the signature and decrypts eventData with that region's App
+ * Secret from the vault (temu_webhook_open), and stores the event in temu_webhook_events under
+ * a content id (a hash of app key, event code and plaintext, without the timestamp, so a
+ * redelivery, which is signed afresh, is the same event): *duplicate says it was there
+ * already (its delivery count grows). Never calls Temu. Then schedules a targeted refresh:
+ * order events (bg_order_status_change_event, bg_cancel_order_status_change,
+ * bg_trade_logistics_address_changed) lower sync_state.refresh_from of the orders stream of
+ * every connection of the event's mallId to the event's updateTime, after-sales events
+ * (bg_aftersales_status_change) that of the buyer_cases stream; the next run of that stream
+ * moves its watermark back there first (sync_run_stream), so it re-reads that window.
+ * ERR_AUTH for an unknown app key or a bad signature, ERR_BADREQ for a malformed delivery
+ * (nothing is stored in either case), ERR_UNAVAILABLE without a vault, ERR_DB.
+ */
+enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_webhook_headers *h,
+                              const char *body, size_t body_len, int64_t now, bool *duplicate,
+                              struct errbuf *eb);
+
+/* ---- cancel, shared request budget, scheduler (src/sync/budget.c, scheduler.c) ---------- */
+
+/*
+ * Asks a running run to stop: the page loop sees the flag after its current page and ends the
+ * run as "cancelled" (what was stored stays stored). ERR_NOTFOUND for an unknown run,
+ * ERR_CONFLICT "not_running" when it has already finished.
+ */
+enum err sync_run_cancel(struct db *db, const char *run_id, struct errbuf *eb);
+
+/*
+ * Reserves the next request slot of app_key's budget of `rate` requests per second (less
+ * LIMIT_SYNC_BUDGET_HEADROOM_PCT), shared by every process on the database: one atomic
+ * UPDATE moves the row's theoretical arrival time (GCRA with a burst of one). now_us is wall
+ * time in microseconds; *wait_us says how long the caller must wait before sending (0..). The
+ * row is created on first use.
+ */
+enum err sync_budget_reserve(struct db_conn *c, const char *app_key, uint32_t rate, int64_t now_us,
+                             int64_t *wait_us, struct errbuf *eb);
+
+/* The acquire hook context for temu_client_set_acquire(): budget of one app key. */
+struct sync_budget {
+    struct db *db;
+    const char *app_key; /* borrowed */
+    uint32_t rate;
+};
+
+/*
+ * A temu_acquire_fn: reserves a slot of ctx's (struct sync_budget) budget and sleeps until it
+ * (at most LIMIT_SYNC_BUDGET_WAIT_MAX_MS). On a database error it logs and returns at once.
+ */
+void sync_budget_acquire(void *ctx);
+
+struct sync_scheduler;
+
+/*
+ * Starts the scheduler thread: every second it looks at each active connection's streams and
+ * runs those due (last run + the stream's interval + 0..AICOS_SYNC_JITTER_S random seconds),
+ * one at a time, with trigger "scheduler"; the database lease keeps other processes off a
+ * stream this one runs. env (and what it points to) must outlive the scheduler. The caller
+ * stops it with sync_scheduler_stop(). ERR_NOMEM, ERR_INTERNAL (thread).
+ */
+enum err sync_scheduler_start(const struct connect_env *env, struct sync_scheduler **out,
+                              struct errbuf *eb);
+
+/*
+ * Stops the scheduler: a running sync stops after its current page ("cancelled"), then the
+ * thread is joined and everything freed. NULL is a no-op.
+ */
+void sync_scheduler_stop(struct sync_scheduler *s);
+
+/* The interval of stream s in seconds from the configuration. */
+int64_t sync_stream_interval(const struct config *cfg, enum sync_stream s);
 
 #endif

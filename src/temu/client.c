@@ -42,6 +42,8 @@ struct temu_client {
     CURL *idle[LIMIT_TEMU_CURL_POOL];
     size_t nidle;
     struct curl_slist *headers;
+    temu_acquire_fn acquire; /* optional shared budget (temu_client_set_acquire) */
+    void *acquire_ctx;
 };
 
 static pthread_once_t client_global_once = PTHREAD_ONCE_INIT;
@@ -371,6 +373,17 @@ const char *temu_client_url(const struct temu_client *c)
     return c->url;
 }
 
+void temu_client_set_acquire(struct temu_client *c, temu_acquire_fn fn, void *ctx)
+{
+    c->acquire = fn;
+    c->acquire_ctx = ctx;
+}
+
+const char *temu_client_app_key(const struct temu_client *c)
+{
+    return c->app_key;
+}
+
 /* ---- envelope ------------------------------------------------------------------------------ */
 
 void temu_result_clear(struct temu_result *res)
@@ -550,6 +563,8 @@ static enum err client_attempt(struct temu_client *c, json_t *all, bool idempote
     uint64_t wait = temu_ratelimit_reserve(c->limiter, c->mono_clock(c->clock_ctx));
     if (wait > 0)
         c->sleep(c->clock_ctx, (wait + 999999) / 1000000);
+    if (c->acquire != NULL)
+        c->acquire(c->acquire_ctx);
     e = json_object_set_new(all, "timestamp", json_integer(c->wall_clock(c->clock_ctx))) ? ERR_NOMEM
                                                                                          : ERR_OK;
     if (e == ERR_OK)

@@ -164,6 +164,23 @@ enum err temu_client_call_ex(struct temu_client *c, const char *type, const json
                              const struct temu_call_options *opts, struct temu_result *res,
                              struct temu_error *terr);
 
+/*
+ * An optional second rate limiter shared beyond this process (the sync engine's request budget
+ * per app key in the database, src/sync/budget.c): called before every attempt, after the
+ * client's own limiter, and returns once the request may leave. It must not fail; on its own
+ * trouble it returns at once (the client's limiter still applies).
+ */
+typedef void (*temu_acquire_fn)(void *ctx);
+
+/*
+ * Installs (or with fn NULL removes) the acquire hook; ctx is borrowed and must outlive the
+ * calls. Not thread-safe against calls in progress: install it before the first call.
+ */
+void temu_client_set_acquire(struct temu_client *c, temu_acquire_fn fn, void *ctx);
+
+/* The app key the client signs with (owned by the client). */
+const char *temu_client_app_key(const struct temu_client *c);
+
 /* Releases res->result and empties res; safe on an empty or zeroed result. */
 void temu_result_clear(struct temu_result *res);
 

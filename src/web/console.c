@@ -33,6 +33,10 @@ static enum err web_nav(struct buf *b, const char *active)
     } items[] = {
         {"integrations", "/integrations", "平台集成 / Integrations"},
         {"deploy", "/deploy", "公网回调部署 / Deployment"},
+        {"orders", "/orders", "订单 / Orders"},
+        {"products", "/products", "商品 / Products"},
+        {"cases", "/cases", "买家请求 / Buyer cases"},
+        {"sync", "/sync", "同步 / Sync"},
         {"api", "/api/v1/openapi.json", "API"},
     };
     enum err e = ERR_OK;

@@ -14,8 +14,8 @@
 
 /*
  * Appends the layout up to the content: title (escaped), the navigation with active
- * ("integrations", "deploy" or NULL) highlighted, and who is signed in (p may be NULL: a sign-in
- * link).
+ * ("integrations", "deploy", "orders", "products", "cases", "sync" or NULL) highlighted, and
+ * who is signed in (p may be NULL: a sign-in link).
  */
 enum err web_layout_begin(struct buf *b, const char *title, const char *active,
                           const struct auth_principal *p);

@@ -1,0 +1,10 @@
+# The sync benchmark (included from src/sync/module.cmake): ingest throughput against an
+# unthrottled local temu-sandbox with a bulk insert of the same rows as the in-run reference,
+# and the shared request budget against the sandbox at 20 requests/s:
+#   build/<dir>/bench/sync_bench [--orders N] [--calls N]   (AICOS_BENCH_PG_URL adds PostgreSQL)
+if(DEFINED AICOS_BUILD_BENCH AND NOT AICOS_BUILD_BENCH)
+  return()
+endif()
+add_executable(sync_bench ${CMAKE_SOURCE_DIR}/bench/sync_bench.c)
+target_link_libraries(sync_bench PRIVATE aicos_core PkgConfig::CURL Threads::Threads)
+set_target_properties(sync_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)

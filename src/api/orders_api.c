@@ -1,0 +1,41 @@
+/*
+ * The synced orders as JSON (issue 7, "Console"): GET /api/v1/orders with the console's
+ * filters and paging, GET /api/v1/orders/{sn} with the sub-orders. The queries live in
+ * src/sync/query.c.
+ */
+#include "api/api.h"
+#include "sync/query.h"
+
+void api_orders_args(const struct http_req *req, struct query_orders_args *a)
+{
+    a->connection_id = http_req_query(req, "connection_id");
+    a->status = http_req_query(req, "status");
+    a->label = http_req_query(req, "label");
+    a->ship_before = http_req_query(req, "ship_before");
+    a->ship_after = http_req_query(req, "ship_after");
+    a->q = http_req_query(req, "q");
+    a->page = http_req_query(req, "page");
+    a->limit = http_req_query(req, "limit");
+}
+
+enum err api_orders_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    struct query_orders_args a;
+    struct query_orders_filter f;
+    json_t *doc = NULL;
+    api_orders_args(req, &a);
+    enum err e = query_orders_filter_parse(&a, &f, eb);
+    e = e ? e : query_orders_list(app->db, &f, &doc, eb);
+    return e ? e : http_resp_json(resp, 200, doc);
+}
+
+enum err api_orders_get(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    json_t *doc = NULL;
+    const char *conn = http_req_query(req, "connection_id");
+    enum err e = query_order_get(app->db, conn != NULL && *conn != '\0' ? conn : NULL,
+                                 http_req_param(req, "sn"), &doc, eb);
+    return e ? e : http_resp_json(resp, 200, doc);
+}

@@ -1,0 +1,156 @@
+/*
+ * The webhook intake (temu-open-platform.md §9): verify, decrypt, store durably, schedule a
+ * targeted refresh. It runs inside the HTTP request, which must be answered within 500 ms
+ * (§9.6), so it only reads the vault and writes the database; it never calls Temu.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/secure.h"
+#include "sync/sync.h"
+#include "temu/credentials.h"
+#include "temu/webhook.h"
+#include "vault/vault.h"
+
+/* Which stream an event code refreshes; NULL when none (the portal's test event). */
+static const char *intake_stream_of(const char *code)
+{
+    if (strcmp(code, "bg_order_status_change_event") == 0 ||
+        strcmp(code, "bg_cancel_order_status_change") == 0 ||
+        strcmp(code, "bg_trade_logistics_address_changed") == 0)
+        return "orders";
+    if (strcmp(code, "bg_aftersales_status_change") == 0)
+        return "buyer_cases";
+    return NULL;
+}
+
+/* An integer field that may come as a number or a digit string; 0 when absent or bad. */
+static int64_t intake_int(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    if (json_is_integer(v))
+        return (int64_t)json_integer_value(v);
+    if (json_is_string(v)) {
+        const char *s = json_string_value(v);
+        char *end = NULL;
+        long long x = strtoll(s, &end, 10);
+        if (*s != '\0' && end != NULL && *end == '\0')
+            return (int64_t)x;
+    }
+    return 0;
+}
+
+/* The App Secret of the region whose App Key is app_key; ERR_AUTH when none is. */
+static enum err intake_secret(struct vault *v, const char *app_key, char **secret,
+                              size_t *secret_len, struct errbuf *eb)
+{
+    for (int r = 0; r < TEMU_REGION__COUNT; r++) {
+        char key_name[48], secret_name[48];
+        char *key = NULL;
+        size_t key_len = 0;
+        temu_credentials_names((enum temu_region)r, key_name, secret_name, sizeof key_name);
+        if (vault_get(v, key_name, &key, &key_len, NULL) != ERR_OK)
+            continue;
+        bool match = key_len == strlen(app_key) && memcmp(key, app_key, key_len) == 0;
+        vault_secret_free(key, key_len);
+        if (match)
+            return vault_get(v, secret_name, secret, secret_len, eb);
+    }
+    return err_set(eb, ERR_AUTH, "webhook_unknown_app", "No stored Temu app has that App Key.");
+}
+
+/* Lowers refresh_from of stream for every connection of mall_id to at (in c's transaction). */
+static enum err intake_schedule(struct db_conn *c, int64_t mall_id, const char *stream, int64_t at,
+                                struct errbuf *eb)
+{
+    struct db_param p[] = {DB_P_INT(mall_id), DB_P_TEXT(stream), DB_P_INT(at)};
+    return db_exec(c,
+                   "UPDATE sync_state SET refresh_from = CASE WHEN refresh_from = 0 OR "
+                   "refresh_from > $3 THEN $3 ELSE refresh_from END WHERE stream = $2 AND "
+                   "connection_id IN (SELECT id FROM temu_connections WHERE mall_id = $1)",
+                   p, 3, NULL, eb);
+}
+
+enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_webhook_headers *h,
+                              const char *body, size_t body_len, int64_t now, bool *duplicate,
+                              struct errbuf *eb)
+{
+    char *secret = NULL, *text = NULL, *idsrc = NULL;
+    size_t secret_len = 0;
+    json_t *event = NULL;
+    struct db_conn *c = NULL;
+    char id[SECURE_HASH_HEX];
+    enum err e;
+    *duplicate = false;
+    if (v == NULL)
+        return err_set(eb, ERR_UNAVAILABLE, "vault_unavailable",
+                       "No vault master key is configured, so the App Secret cannot be read.");
+    if (h->app_key == NULL || h->event_code == NULL || h->timestamp == NULL ||
+        h->signature == NULL || strlen(h->event_code) > SYNC_SN_MAX ||
+        strlen(h->app_key) > TEMU_APP_KEY_MAX)
+        return err_set(eb, ERR_BADREQ, "webhook_headers",
+                       "A Temu event needs x-tm-app-key, x-tm-event-code, x-tm-timestamp and "
+                       "x-tm-signature.");
+    e = intake_secret(v, h->app_key, &secret, &secret_len, eb);
+    if (e == ERR_OK)
+        e = temu_webhook_open(secret, secret_len, h->app_key, h, body, body_len, &event, eb);
+    if (e == ERR_INVAL || e == ERR_PARSE)
+        e = err_set(eb, ERR_BADREQ, "webhook_malformed", "%s", errbuf_message(eb, e));
+    if (e != ERR_OK)
+        goto out;
+    text = json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS);
+    size_t n = (text != NULL ? strlen(text) : 0) + strlen(h->app_key) + strlen(h->event_code) + 3;
+    idsrc = text != NULL ? malloc(n) : NULL;
+    if (idsrc == NULL) {
+        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
+        goto out;
+    }
+    snprintf(idsrc, n, "%s|%s|%s", h->app_key, h->event_code, text);
+    secure_hash_hex(idsrc, id);
+    char *end = NULL;
+    long long sent_ms = strtoll(h->timestamp, &end, 10);
+    const char *order_sn = json_string_value(json_object_get(event, "parentOrderSn"));
+    int64_t mall_id = intake_int(event, "mallId");
+    int64_t changed = 0;
+    struct db_param p[] = {
+        DB_P_TEXT(id),
+        DB_P_TEXT(h->app_key),
+        DB_P_TEXT(h->event_code),
+        DB_P_INT(end != NULL && *end == '\0' ? (int64_t)sent_ms : 0),
+        DB_P_INT(now),
+        DB_P_INT(mall_id),
+        DB_P_TEXT(order_sn != NULL && strlen(order_sn) <= SYNC_SN_MAX ? order_sn : ""),
+        DB_P_TEXT(text)};
+    c = db_acquire(db);
+    e = db_begin(c, eb);
+    if (e == ERR_OK)
+        e = db_exec(c,
+                    "INSERT INTO temu_webhook_events (id, app_key, event_code, sent_at_ms, "
+                    "received_at, mall_id, parent_order_sn, payload, processed_at) VALUES ($1, "
+                    "$2, $3, $4, $5, $6, $7, $8, $5) ON CONFLICT (id) DO NOTHING",
+                    p, 8, &changed, eb);
+    if (e == ERR_OK && changed == 0) {
+        *duplicate = true;
+        e = db_exec(c, "UPDATE temu_webhook_events SET deliveries = deliveries + 1 WHERE id = $1",
+                    p, 1, NULL, eb);
+    }
+    const char *stream = intake_stream_of(h->event_code);
+    if (e == ERR_OK && !*duplicate && stream != NULL && mall_id > 0) {
+        int64_t at = intake_int(event, "updateTime");
+        at = at > 0 ? at : intake_int(event, "updateAt");
+        e = intake_schedule(c, mall_id, stream, at > 0 && at <= now ? at : now, eb);
+    }
+    if (e == ERR_OK)
+        e = db_commit(c, eb);
+    else
+        db_rollback(c);
+out:
+    if (c != NULL)
+        db_release(c);
+    vault_secret_free(secret, secret_len);
+    json_decref(event);
+    free(text);
+    free(idsrc);
+    return e;
+}

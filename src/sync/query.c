@@ -1,0 +1,358 @@
+/*
+ * Read-only queries for the console data pages and the JSON lists (see sync/query.h).
+ */
+#include "sync/query.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/parse.h"
+#include "connect/connect.h"
+
+#define QUERY_STATUS_MAX 99
+#define QUERY_TIME_MAX   4102444800LL /* 2100-01-01: a bound on deadlines people type */
+#define QUERY_LIKE_BYTES (2 * LIMIT_QUERY_SEARCH_BYTES + 8)
+
+/* The filter of the orders list: $1 connection, $2 status, $3 label pattern, $4 before,
+ * $5 after, $6 search pattern. LIKE patterns are built escaped by query_like(). */
+#define QUERY_ORDERS_WHERE                                                                         \
+    " WHERE (CAST($1 AS TEXT) IS NULL OR o.connection_id = CAST($1 AS TEXT))"                      \
+    " AND (CAST($2 AS BIGINT) < 0 OR o.status = CAST($2 AS BIGINT))"                               \
+    " AND (CAST($3 AS TEXT) IS NULL OR o.labels LIKE CAST($3 AS TEXT) ESCAPE '\\')"                \
+    " AND (CAST($4 AS BIGINT) = 0 OR (o.ship_by > 0 AND o.ship_by < CAST($4 AS BIGINT)))"          \
+    " AND (CAST($5 AS BIGINT) = 0 OR o.ship_by >= CAST($5 AS BIGINT))"                             \
+    " AND (CAST($6 AS TEXT) IS NULL OR lower(o.parent_order_sn) LIKE CAST($6 AS TEXT) ESCAPE '\\'" \
+    " OR EXISTS (SELECT 1 FROM temu_order_items i WHERE i.connection_id = o.connection_id"         \
+    " AND i.parent_order_sn = o.parent_order_sn"                                                   \
+    " AND lower(i.order_sn) LIKE CAST($6 AS TEXT) ESCAPE '\\'))"
+
+const char *query_order_status_name(int64_t status)
+{
+    switch (status) {
+    case 1:
+        return "pending";
+    case 2:
+        return "un_shipping";
+    case 3:
+        return "canceled";
+    case 4:
+        return "shipped";
+    case 5:
+        return "receipted";
+    case 41:
+        return "partially_shipped";
+    case 51:
+        return "partially_received";
+    default:
+        return "unknown";
+    }
+}
+
+static bool query_present(const char *s)
+{
+    return s != NULL && *s != '\0';
+}
+
+/* Unix seconds, or YYYY-MM-DD as midnight UTC; false when neither. */
+static bool query_parse_time(const char *s, int64_t *out)
+{
+    if (parse_int64(s, 1, QUERY_TIME_MAX, out) == ERR_OK)
+        return true;
+    if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    char part[5];
+    int64_t y, m, d;
+    memcpy(part, s, 4);
+    part[4] = '\0';
+    if (parse_int64(part, 1970, 2099, &y) != ERR_OK)
+        return false;
+    memcpy(part, s + 5, 2);
+    part[2] = '\0';
+    if (parse_int64(part, 1, 12, &m) != ERR_OK)
+        return false;
+    memcpy(part, s + 8, 2);
+    if (parse_int64(part, 1, 31, &d) != ERR_OK)
+        return false;
+    struct tm tm = {0};
+    tm.tm_year = (int)y - 1900;
+    tm.tm_mon = (int)m - 1;
+    tm.tm_mday = (int)d;
+    time_t t = timegm(&tm);
+    if (t <= 0 || tm.tm_mday != (int)d) /* timegm normalizes 2026-02-31; refuse it */
+        return false;
+    *out = (int64_t)t;
+    return true;
+}
+
+/* "%<s escaped>%" (or "%\"<s>\"%" when quoted) into out, lower-cased; LIKE escape is '\'. */
+static void query_like(const char *s, bool quoted, char *out, size_t len)
+{
+    size_t n = 0;
+    out[n++] = '%';
+    if (quoted)
+        out[n++] = '"';
+    for (; *s != '\0' && n + 5 < len; s++) {
+        char ch = *s;
+        if (ch == '%' || ch == '_' || ch == '\\')
+            out[n++] = '\\';
+        out[n++] = (ch >= 'A' && ch <= 'Z') ? (char)(ch - 'A' + 'a') : ch;
+    }
+    if (quoted)
+        out[n++] = '"';
+    out[n++] = '%';
+    out[n] = '\0';
+}
+
+enum err query_orders_filter_parse(const struct query_orders_args *a, struct query_orders_filter *f,
+                                   struct errbuf *eb)
+{
+    memset(f, 0, sizeof *f);
+    f->status = -1;
+    f->page = 1;
+    f->limit = QUERY_PAGE_SIZE_DEFAULT;
+    if (query_present(a->connection_id)) {
+        if (strlen(a->connection_id) > CONNECT_ID_LEN)
+            return err_set(eb, ERR_INVAL, "bad_connection", "connection_id is too long.");
+        f->connection_id = a->connection_id;
+    }
+    if (query_present(a->status) &&
+        parse_int64(a->status, 0, QUERY_STATUS_MAX, &f->status) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_status", "status must be an integer from 0 to %d.",
+                       QUERY_STATUS_MAX);
+    if (f->status == 0)
+        f->status = -1; /* 0 is the platform's "all" */
+    if (query_present(a->label)) {
+        size_t n = strlen(a->label);
+        if (n > LIMIT_QUERY_LABEL_BYTES ||
+            strspn(a->label, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+            return err_set(eb, ERR_INVAL, "bad_label",
+                           "label must be a label name such as past_due (a-z, 0-9, _).");
+        f->label = a->label;
+    }
+    if (query_present(a->ship_before) && !query_parse_time(a->ship_before, &f->ship_before))
+        return err_set(eb, ERR_INVAL, "bad_ship_before",
+                       "ship_before must be a date YYYY-MM-DD or Unix seconds.");
+    if (query_present(a->ship_after) && !query_parse_time(a->ship_after, &f->ship_after))
+        return err_set(eb, ERR_INVAL, "bad_ship_after",
+                       "ship_after must be a date YYYY-MM-DD or Unix seconds.");
+    if (query_present(a->q)) {
+        if (strlen(a->q) > LIMIT_QUERY_SEARCH_BYTES)
+            return err_set(eb, ERR_INVAL, "bad_search", "q must be at most %d bytes.",
+                           LIMIT_QUERY_SEARCH_BYTES);
+        f->q = a->q;
+    }
+    if (query_present(a->page) && parse_int64(a->page, 1, LIMIT_QUERY_PAGE_MAX, &f->page) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_page", "page must be an integer from 1 to %d.",
+                       LIMIT_QUERY_PAGE_MAX);
+    if (query_present(a->limit) &&
+        parse_int64(a->limit, 1, LIMIT_QUERY_PAGE_SIZE_MAX, &f->limit) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_limit", "limit must be an integer from 1 to %d.",
+                       LIMIT_QUERY_PAGE_SIZE_MAX);
+    return ERR_OK;
+}
+
+static int64_t query_int(const struct db_rows *r, size_t row, size_t col)
+{
+    int64_t v = 0;
+    db_rows_int(r, row, col, &v);
+    return v;
+}
+
+/* The labels column (compact JSON array text) as a new array; [] when unreadable. */
+static json_t *query_labels(const char *text)
+{
+    json_t *a = text ? json_loads(text, 0, NULL) : NULL;
+    if (!json_is_array(a)) {
+        json_decref(a);
+        a = json_array();
+    }
+    return a;
+}
+
+/* An order row (columns as in the list query) as a new object. */
+static json_t *query_order_json(const struct db_rows *r, size_t i)
+{
+    int64_t status = query_int(r, i, 2);
+    return json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:o, s:I, s:I}", "connection_id",
+                     db_rows_get(r, i, 0), "parent_order_sn", db_rows_get(r, i, 1), "status",
+                     (json_int_t)status, "status_name", query_order_status_name(status),
+                     "order_time", (json_int_t)query_int(r, i, 3), "update_time",
+                     (json_int_t)query_int(r, i, 4), "ship_by", (json_int_t)query_int(r, i, 5),
+                     "labels", query_labels(db_rows_get(r, i, 6)), "region_id",
+                     (json_int_t)query_int(r, i, 7), "items", (json_int_t)query_int(r, i, 8));
+}
+
+enum err query_orders_list(struct db *db, const struct query_orders_filter *f, json_t **out,
+                           struct errbuf *eb)
+{
+    struct db_rows *rows = NULL, *count = NULL;
+    json_t *list = NULL;
+    char label[QUERY_LIKE_BYTES], q[QUERY_LIKE_BYTES];
+    *out = NULL;
+    if (f->page < 1 || f->page > LIMIT_QUERY_PAGE_MAX || f->limit < 1 ||
+        f->limit > LIMIT_QUERY_PAGE_SIZE_MAX)
+        return err_set(eb, ERR_INVAL, "bad_page", "page or limit out of range.");
+    if (f->label)
+        query_like(f->label, true, label, sizeof label);
+    if (f->q)
+        query_like(f->q, false, q, sizeof q);
+    struct db_param p[] = {f->connection_id ? DB_P_TEXT(f->connection_id) : DB_P_NULL,
+                           DB_P_INT(f->status),
+                           f->label ? DB_P_TEXT(label) : DB_P_NULL,
+                           DB_P_INT(f->ship_before),
+                           DB_P_INT(f->ship_after),
+                           f->q ? DB_P_TEXT(q) : DB_P_NULL,
+                           DB_P_INT(f->limit),
+                           DB_P_INT((f->page - 1) * f->limit)};
+    struct db_conn *c = db_acquire(db);
+    enum err e =
+        db_query(c, "SELECT COUNT(*) FROM temu_orders o" QUERY_ORDERS_WHERE, p, 6, &count, eb);
+    e = e ? e
+          : db_query(c,
+                     "SELECT o.connection_id, o.parent_order_sn, o.status, o.order_time, "
+                     "o.update_time, o.ship_by, o.labels, o.region_id, (SELECT COUNT(*) FROM "
+                     "temu_order_items i WHERE i.connection_id = o.connection_id AND "
+                     "i.parent_order_sn = o.parent_order_sn) FROM temu_orders o" QUERY_ORDERS_WHERE
+                     " ORDER BY o.update_time DESC, o.parent_order_sn DESC LIMIT CAST($7 AS "
+                     "BIGINT) OFFSET CAST($8 AS BIGINT)",
+                     p, 8, &rows, eb);
+    db_release(c);
+    if (e != ERR_OK)
+        goto out;
+    list = json_array();
+    for (size_t i = 0; list != NULL && i < db_rows_count(rows); i++) {
+        if (json_array_append_new(list, query_order_json(rows, i)) != 0) {
+            e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
+            goto out;
+        }
+    }
+    int64_t total = query_int(count, 0, 0);
+    *out = json_pack("{s:O, s:I, s:I, s:I, s:I}", "orders", list, "total", (json_int_t)total,
+                     "page", (json_int_t)f->page, "limit", (json_int_t)f->limit, "pages",
+                     (json_int_t)((total + f->limit - 1) / f->limit));
+    if (*out == NULL)
+        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
+out:
+    json_decref(list);
+    db_rows_free(rows);
+    db_rows_free(count);
+    return e;
+}
+
+/* A sub-order row {order_sn, status, goods_id, sku_id, quantity, data} as a new object. */
+static json_t *query_item_json(const struct db_rows *r, size_t i)
+{
+    json_t *data = json_loads(db_rows_get(r, i, 5), 0, NULL);
+    int64_t status = query_int(r, i, 1);
+    json_t *o = json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:s, s:s}", "order_sn",
+                          db_rows_get(r, i, 0), "status", (json_int_t)status, "status_name",
+                          query_order_status_name(status), "goods_id",
+                          (json_int_t)query_int(r, i, 2), "sku_id", (json_int_t)query_int(r, i, 3),
+                          "quantity", (json_int_t)query_int(r, i, 4), "goods_name",
+                          json_string_value(json_object_get(data, "goodsName"))
+                              ? json_string_value(json_object_get(data, "goodsName"))
+                              : "",
+                          "spec",
+                          json_string_value(json_object_get(data, "spec"))
+                              ? json_string_value(json_object_get(data, "spec"))
+                              : "");
+    json_decref(data);
+    return o;
+}
+
+enum err query_order_get(struct db *db, const char *connection_id, const char *sn, json_t **out,
+                         struct errbuf *eb)
+{
+    struct db_rows *rows = NULL, *items = NULL;
+    json_t *order = NULL, *list = NULL;
+    *out = NULL;
+    if (sn == NULL || *sn == '\0' || strlen(sn) > LIMIT_QUERY_SEARCH_BYTES)
+        return err_set(eb, ERR_NOTFOUND, "order_not_found", "No such order.");
+    struct db_param p[] = {connection_id ? DB_P_TEXT(connection_id) : DB_P_NULL, DB_P_TEXT(sn)};
+    struct db_conn *c = db_acquire(db);
+    enum err e =
+        db_query(c,
+                 "SELECT o.connection_id, o.parent_order_sn, o.status, o.order_time, "
+                 "o.update_time, o.ship_by, o.labels, o.region_id, (SELECT COUNT(*) FROM "
+                 "temu_order_items i WHERE i.connection_id = o.connection_id AND "
+                 "i.parent_order_sn = o.parent_order_sn), o.first_synced_at, o.synced_at "
+                 "FROM temu_orders o WHERE (CAST($1 AS TEXT) IS NULL OR o.connection_id = "
+                 "CAST($1 AS TEXT)) AND o.parent_order_sn = $2 ORDER BY o.connection_id LIMIT 1",
+                 p, 2, &rows, eb);
+    if (e == ERR_OK && db_rows_count(rows) == 0)
+        e = err_set(eb, ERR_NOTFOUND, "order_not_found", "No such order.");
+    if (e == ERR_OK) {
+        struct db_param k[] = {DB_P_TEXT(db_rows_get(rows, 0, 0)), DB_P_TEXT(sn),
+                               DB_P_INT(LIMIT_QUERY_ITEMS_MAX)};
+        e = db_query(c,
+                     "SELECT order_sn, status, goods_id, sku_id, quantity, data FROM "
+                     "temu_order_items WHERE connection_id = $1 AND parent_order_sn = $2 "
+                     "ORDER BY order_sn LIMIT CAST($3 AS BIGINT)",
+                     k, 3, &items, eb);
+    }
+    db_release(c);
+    if (e != ERR_OK)
+        goto out;
+    order = query_order_json(rows, 0);
+    list = json_array();
+    for (size_t i = 0; list != NULL && i < db_rows_count(items); i++)
+        json_array_append_new(list, query_item_json(items, i));
+    if (order == NULL || list == NULL ||
+        json_object_set_new(order, "first_synced_at", json_integer(query_int(rows, 0, 9))) != 0 ||
+        json_object_set_new(order, "synced_at", json_integer(query_int(rows, 0, 10))) != 0 ||
+        json_object_set(order, "items", list) != 0 ||
+        json_object_set_new(order, "status_history", json_null()) != 0) {
+        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
+        goto out;
+    }
+    *out = order;
+    order = NULL;
+out:
+    json_decref(order);
+    json_decref(list);
+    db_rows_free(rows);
+    db_rows_free(items);
+    return e;
+}
+
+enum err query_stream_states(struct db *db, const char *stream, json_t **out, struct errbuf *eb)
+{
+    struct db_rows *rows = NULL;
+    *out = NULL;
+    struct db_param p[] = {stream ? DB_P_TEXT(stream) : DB_P_NULL,
+                           DB_P_INT(LIMIT_QUERY_STATES_MAX)};
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_query(c,
+                          "SELECT connection_id, stream, watermark, backfill_done, "
+                          "last_success_at, last_run_at, consecutive_failures, paused, warning "
+                          "FROM sync_state WHERE (CAST($1 AS TEXT) IS NULL OR stream = "
+                          "CAST($1 AS TEXT)) ORDER BY connection_id, stream LIMIT CAST($2 AS "
+                          "BIGINT)",
+                          p, 2, &rows, eb);
+    db_release(c);
+    if (e != ERR_OK)
+        goto out;
+    json_t *list = json_array();
+    for (size_t i = 0; list != NULL && i < db_rows_count(rows); i++) {
+        json_t *row = json_pack(
+            "{s:s, s:s, s:I, s:b, s:I, s:I, s:I, s:b, s:s}", "connection_id",
+            db_rows_get(rows, i, 0), "stream", db_rows_get(rows, i, 1), "watermark",
+            (json_int_t)query_int(rows, i, 2), "backfill_done", query_int(rows, i, 3) != 0,
+            "last_success_at", (json_int_t)query_int(rows, i, 4), "last_run_at",
+            (json_int_t)query_int(rows, i, 5), "consecutive_failures",
+            (json_int_t)query_int(rows, i, 6), "paused", query_int(rows, i, 7) != 0, "warning",
+            db_rows_get(rows, i, 8) ? db_rows_get(rows, i, 8) : "");
+        if (json_array_append_new(list, row) != 0) {
+            json_decref(list);
+            list = NULL;
+        }
+    }
+    if (list == NULL)
+        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    *out = list;
+out:
+    db_rows_free(rows);
+    return e;
+}

@@ -1,0 +1,80 @@
+/*
+ * Read-only queries over the synced data for the console pages and the JSON lists (issue 7,
+ * "Console"): orders with filters and paging, one order with its sub-orders, and the
+ * per-stream sync state. Handlers never write SQL; they parse their arguments with
+ * query_orders_filter_parse() and call these. Every statement is parameterized and every
+ * result is bounded (LIMIT_QUERY_* in base/limits.h).
+ *
+ * The schema (migration 8) keeps no order status history: each order holds its current
+ * status and the platform's updateTime only. The detail says so instead of inventing one.
+ */
+#ifndef AICOS_SYNC_QUERY_H
+#define AICOS_SYNC_QUERY_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "base/err.h"
+#include "base/limits.h"
+#include "store/db.h"
+
+#define QUERY_PAGE_SIZE_DEFAULT 50
+
+/* Raw list arguments as they arrive (query string or form); NULL or "" means absent. */
+struct query_orders_args {
+    const char *connection_id;
+    const char *status;      /* parentOrderStatus, an integer 1..99 */
+    const char *label;       /* one label name, [a-z0-9_] */
+    const char *ship_before; /* ship-by deadline before: unix seconds or YYYY-MM-DD (UTC) */
+    const char *ship_after;  /* ship-by deadline at or after: same forms */
+    const char *q;           /* part of a parent or sub-order number */
+    const char *page;        /* 1..LIMIT_QUERY_PAGE_MAX, default 1 */
+    const char *limit;       /* 1..LIMIT_QUERY_PAGE_SIZE_MAX, default QUERY_PAGE_SIZE_DEFAULT */
+};
+
+/* Checked filter; strings are borrowed from the args. */
+struct query_orders_filter {
+    const char *connection_id; /* NULL: all connections */
+    int64_t status;            /* -1: any */
+    const char *label;         /* NULL: any */
+    int64_t ship_before;       /* 0: no bound */
+    int64_t ship_after;        /* 0: no bound */
+    const char *q;             /* NULL: no search */
+    int64_t page, limit;
+};
+
+/*
+ * Checks a and fills f. ERR_INVAL with code bad_status, bad_label, bad_ship_before,
+ * bad_ship_after, bad_search, bad_page, bad_limit or bad_connection and a sentence.
+ */
+enum err query_orders_filter_parse(const struct query_orders_args *a, struct query_orders_filter *f,
+                                   struct errbuf *eb);
+
+/*
+ * One page of orders, newest update first, as a new JSON object {orders: [{connection_id,
+ * parent_order_sn, status, status_name, order_time, update_time, ship_by, labels: [...],
+ * region_id, items}], total, page, limit, pages}. The caller owns *out.
+ */
+enum err query_orders_list(struct db *db, const struct query_orders_filter *f, json_t **out,
+                           struct errbuf *eb);
+
+/*
+ * One parent order (connection_id may be NULL: the first connection holding sn) as a new JSON
+ * object: the list fields plus first_synced_at, synced_at, items [{order_sn, status,
+ * status_name, goods_id, sku_id, quantity, goods_name, spec}] (at most LIMIT_QUERY_ITEMS_MAX)
+ * and status_history: null (the schema keeps none). ERR_NOTFOUND "order_not_found".
+ */
+enum err query_order_get(struct db *db, const char *connection_id, const char *sn, json_t **out,
+                         struct errbuf *eb);
+
+/*
+ * The per-(connection, stream) sync state as a new JSON array of {connection_id, stream,
+ * watermark, backfill_done, last_success_at, last_run_at, consecutive_failures, paused,
+ * warning}; stream may be NULL (all). At most LIMIT_QUERY_STATES_MAX rows.
+ */
+enum err query_stream_states(struct db *db, const char *stream, json_t **out, struct errbuf *eb);
+
+/* The English name of a parentOrderStatus value ("unknown" for others); static. */
+const char *query_order_status_name(int64_t status);
+
+#endif

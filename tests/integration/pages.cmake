@@ -1,0 +1,10 @@
+# The console data pages (issue 7, "Console"): orders, sync runs, products and buyer cases, and
+# the orders JSON lists, against the real temu-sandbox, on SQLite and PostgreSQL.
+if(TARGET temu-sandbox)
+  aicos_integration_test(test_pages test_pages.c)
+  add_dependencies(test_pages temu-sandbox)
+  foreach(db sqlite pg)
+    set_property(TEST test_pages_${db} APPEND PROPERTY ENVIRONMENT
+                 "SANDBOX_BIN=$<TARGET_FILE:temu-sandbox>")
+  endforeach()
+endif()

@@ -1,0 +1,508 @@
+/*
+ * Integration: the console data pages of issue 7 against the real aicos and temu-sandbox, on
+ * SQLite and PostgreSQL. A sandbox shop is synced with `aicos sync run`; then the orders list
+ * (JSON and HTML) with its filters and paging bounds, the order detail and its 404, HTML
+ * escaping of a hostile search, the /sync page with the retry form (CSRF, roles) and the
+ * resume form, and the honest /products and /cases pages.
+ */
+#include "testsupport.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define APP_KEY    "pagesappkey000000000000000000001"
+#define APP_SECRET "pagesappsecret00000000000000000000000000001"
+#define ORDERS     "300"
+#define DAY_S      86400
+
+static char db_url[TS_PATH_MAX], env_db[TS_PATH_MAX + 32], env_key[TS_PATH_MAX + 32];
+static char env_gw[128];
+static char *tmp;
+static struct ts_server server;
+static struct ts_proc sandbox;
+static unsigned sbx_port;
+/* Authorization headers per role: viewer, operator, ops, seller_admin. */
+static char hdr_viewer[160], hdr_operator[160], hdr_ops[160], hdr_admin[160];
+static char conn_id[64];
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* A request to aicos with headers; fails unless the status is want (0: any). */
+static void req(const char *method, const char *path, const char *hdr, const char *ctype,
+                const char *body, int want, struct ts_http_resp *r)
+{
+    if (!ts_http_ex(server.port, method, path, hdr, ctype, body, r))
+        fail_msg("%s %s: no answer", method, path);
+    if (want != 0 && r->status != want)
+        fail_msg("%s %s: status %d, want %d: %.400s", method, path, r->status, want, r->body);
+}
+
+/* A JSON GET/PUT/POST as hdr; returns the parsed body. */
+static json_t *api(const char *method, const char *path, const char *hdr, const char *body,
+                   int want)
+{
+    struct ts_http_resp r;
+    req(method, path, hdr, body ? "application/json" : NULL, body, want, &r);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    ts_http_free(&r);
+    return doc;
+}
+
+/* A page as hdr; returns the body (malloc'd). */
+static char *page(const char *path, const char *hdr, int want)
+{
+    struct ts_http_resp r;
+    req("GET", path, hdr, NULL, NULL, want, &r);
+    char *body = strdup(r.body);
+    ts_http_free(&r);
+    return body;
+}
+
+static void expect_error(const char *path, const char *code)
+{
+    json_t *d = api("GET", path, hdr_viewer, NULL, 422);
+    const char *got = json_string_value(json_object_get(json_object_get(d, "error"), "code"));
+    if (got == NULL || strcmp(got, code) != 0)
+        fail_msg("%s: error %s, want %s", path, got ? got : "(none)", code);
+    json_decref(d);
+}
+
+static json_t *sbx(const char *method, const char *path, const char *body)
+{
+    struct ts_http_resp r;
+    if (!ts_http(sbx_port, method, path, body ? "application/json" : NULL, body, &r))
+        fail_msg("sandbox %s %s: no answer", method, path);
+    if (r.status != 200)
+        fail_msg("sandbox %s %s: status %d: %s", method, path, r.status, r.body);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    ts_http_free(&r);
+    return doc;
+}
+
+static void make_hdr(const char *role, char *hdr, size_t len)
+{
+    char token[128];
+    ts_make_token(db_url, role, token, sizeof token);
+    snprintf(hdr, len, "Authorization: Bearer %s\r\n", token);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_true(sodium_init() >= 0);
+    tmp = ts_tmpdir("pages");
+    char path[TS_PATH_MAX], listen[64], b64[64];
+    snprintf(path, sizeof path, "%s/apps.json", tmp);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+          "\",\"name\":\"Pages\",\"scopes\":[\"bg.order.list.v2.get\",\"bg.order.detail.v2.get\","
+          "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
+          f);
+    fclose(f);
+    sbx_port = ts_free_port();
+    snprintf(listen, sizeof listen, "127.0.0.1:%u", sbx_port);
+    char *argv[] = {getenv("SANDBOX_BIN"),
+                    (char *)"--listen",
+                    listen,
+                    (char *)"--apps",
+                    path,
+                    (char *)"--shops",
+                    (char *)"1",
+                    (char *)"--orders",
+                    (char *)ORDERS,
+                    (char *)"--seed",
+                    (char *)"31",
+                    (char *)"--rate-limit",
+                    (char *)"0",
+                    NULL};
+    assert_non_null(argv[0]);
+    ts_spawn(tmp, argv, NULL, &sandbox);
+    for (int waited = 0;; waited += 20) {
+        char *out = ts_read_file(sandbox.out_path);
+        bool up = ts_contains(out, "listening on http://");
+        free(out);
+        if (up)
+            break;
+        if (waited > 20000)
+            fail_msg("temu-sandbox did not start");
+        sleep_ms(20);
+    }
+    snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=http://127.0.0.1:%u/openapi/router",
+             sbx_port);
+    unsigned char key[32];
+    randombytes_buf(key, sizeof key);
+    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(path, sizeof path, "%s/master.key", tmp);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0 && write(fd, b64, strlen(b64)) > 0);
+    close(fd);
+    snprintf(env_key, sizeof env_key, "AICOS_MASTER_KEY_FILE=%s", path);
+    ts_fresh_db_url("pages", db_url, sizeof db_url);
+    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
+    char *env[] = {env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    ts_server_start(&server, db_url, env);
+    make_hdr("viewer", hdr_viewer, sizeof hdr_viewer);
+    make_hdr("operator", hdr_operator, sizeof hdr_operator);
+    make_hdr("ops", hdr_ops, sizeof hdr_ops);
+    make_hdr("seller_admin", hdr_admin, sizeof hdr_admin);
+    json_decref(api(
+        "PUT", "/api/v1/integrations/temu/credentials", hdr_admin,
+        "{\"region\":\"us\",\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET "\"}", 200));
+    json_t *tok = sbx("POST", "/_sandbox/tokens", "{\"app_key\":\"" APP_KEY "\"}");
+    const char *t = json_string_value(json_object_get(tok, "accessToken"));
+    assert_non_null(t);
+    char body[512];
+    snprintf(body, sizeof body, "{\"region\":\"us\",\"access_token\":\"%s\"}", t);
+    json_decref(tok);
+    json_t *d = api("POST", "/api/v1/integrations/temu/connections/manual", hdr_admin, body, 201);
+    snprintf(conn_id, sizeof conn_id, "%s", json_string_value(json_object_get(d, "connection_id")));
+    json_decref(d);
+    assert_true(strlen(conn_id) > 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (server.proc.pid > 0)
+        ts_server_stop(&server);
+    if (sandbox.pid > 0)
+        ts_stop(&sandbox, SIGTERM, 15000);
+    free(tmp);
+    return 0;
+}
+
+static void test_empty_pages(void **state)
+{
+    (void)state;
+    json_t *d = api("GET", "/api/v1/orders", hdr_viewer, NULL, 200);
+    assert_int_equal(json_integer_value(json_object_get(d, "total")), 0);
+    json_decref(d);
+    char *b = page("/orders", hdr_viewer, 200);
+    assert_true(ts_contains(b, "id=\"orders-empty\""));
+    assert_true(ts_contains(b, "No orders have been synced yet"));
+    assert_true(ts_contains(b, "href=\"/orders\" class=\"active\""));
+    assert_false(ts_contains(b, "style=") || ts_contains(b, "<script"));
+    free(b);
+    b = page("/products", hdr_viewer, 200);
+    assert_true(ts_contains(b, "The products stream is not synced yet"));
+    free(b);
+    b = page("/cases", hdr_viewer, 200);
+    assert_true(ts_contains(b, "Temu offers no buyer-chat API"));
+    assert_true(ts_contains(b, "after-sales requests (returns / refunds), cancellation requests "
+                               "and address-change requests"));
+    assert_true(ts_contains(b, "id=\"cases-empty\""));
+    free(b);
+    b = page("/sync", hdr_viewer, 200);
+    assert_true(ts_contains(b, "No sync has run yet"));
+    free(b);
+}
+
+static void test_sync_then_lists(void **state)
+{
+    (void)state;
+    /* Sync the shop: a backfill over the sandbox's whole history. */
+    json_t *t = sbx("GET", "/_sandbox/truth", NULL);
+    long long epoch = (long long)json_integer_value(json_object_get(t, "epoch"));
+    json_decref(t);
+    char since[32];
+    snprintf(since, sizeof since, "%lld", epoch - 92LL * DAY_S);
+    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *args[] = {(char *)"sync",
+                    (char *)"run",
+                    (char *)"--connection",
+                    conn_id,
+                    (char *)"--stream",
+                    (char *)"orders",
+                    (char *)"--since",
+                    since,
+                    NULL};
+    char *out = NULL, *err = NULL;
+    if (ts_aicos_run(args, env, &out, &err) != 0)
+        fail_msg("sync run: %s %s", out, err);
+    free(out);
+    free(err);
+
+    json_t *all = api("GET", "/api/v1/orders?limit=100", hdr_viewer, NULL, 200);
+    long long total = (long long)json_integer_value(json_object_get(all, "total"));
+    assert_true(total >= 100);
+    assert_int_equal(json_array_size(json_object_get(all, "orders")), 100);
+
+    /* Paging: 7 per page, the last page partial, a page past the end empty. */
+    json_t *d = api("GET", "/api/v1/orders?limit=7&page=2", hdr_viewer, NULL, 200);
+    assert_int_equal(json_integer_value(json_object_get(d, "total")), total);
+    assert_int_equal(json_integer_value(json_object_get(d, "pages")), (total + 6) / 7);
+    assert_int_equal(json_array_size(json_object_get(d, "orders")), 7);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(d, "orders"), 0), "parent_order_sn")),
+                        json_string_value(json_object_get(
+                            json_array_get(json_object_get(all, "orders"), 7), "parent_order_sn")));
+    json_decref(d);
+    d = api("GET", "/api/v1/orders?limit=7&page=9999", hdr_viewer, NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(d, "orders")), 0);
+    json_decref(d);
+    /* Bounds and bad filters: 422 with a named code. */
+    expect_error("/api/v1/orders?page=0", "bad_page");
+    expect_error("/api/v1/orders?page=10001", "bad_page");
+    expect_error("/api/v1/orders?page=abc", "bad_page");
+    expect_error("/api/v1/orders?limit=0", "bad_limit");
+    expect_error("/api/v1/orders?limit=101", "bad_limit");
+    expect_error("/api/v1/orders?status=x", "bad_status");
+    expect_error("/api/v1/orders?label=Bad%21", "bad_label");
+    expect_error("/api/v1/orders?ship_before=2026-13-01", "bad_ship_before");
+    expect_error("/api/v1/orders?ship_after=2026-02-31", "bad_ship_after");
+
+    /* Filters, each checked against the full list. */
+    const json_t *first = json_array_get(json_object_get(all, "orders"), 0);
+    long long status = (long long)json_integer_value(json_object_get(first, "status"));
+    long long ship_by = 0;
+    const char *label = NULL;
+    size_t i;
+    const json_t *o;
+    json_array_foreach(json_object_get(all, "orders"), i, o)
+    {
+        if (ship_by == 0)
+            ship_by = (long long)json_integer_value(json_object_get(o, "ship_by"));
+        if (label == NULL && json_array_size(json_object_get(o, "labels")) > 0)
+            label = json_string_value(json_array_get(json_object_get(o, "labels"), 0));
+    }
+    char path[256];
+    snprintf(path, sizeof path, "/api/v1/orders?limit=100&status=%lld", status);
+    d = api("GET", path, hdr_viewer, NULL, 200);
+    assert_true(json_integer_value(json_object_get(d, "total")) >= 1);
+    json_array_foreach(json_object_get(d, "orders"), i, o)
+        assert_int_equal(json_integer_value(json_object_get(o, "status")), status);
+    json_decref(d);
+    if (ship_by > 0) {
+        snprintf(path, sizeof path, "/api/v1/orders?limit=100&ship_after=%lld", ship_by);
+        d = api("GET", path, hdr_viewer, NULL, 200);
+        long long after = (long long)json_integer_value(json_object_get(d, "total"));
+        assert_true(after >= 1);
+        json_array_foreach(json_object_get(d, "orders"), i, o)
+            assert_true(json_integer_value(json_object_get(o, "ship_by")) >= ship_by);
+        json_decref(d);
+        snprintf(path, sizeof path, "/api/v1/orders?limit=100&ship_before=%lld", ship_by);
+        d = api("GET", path, hdr_viewer, NULL, 200);
+        json_array_foreach(json_object_get(d, "orders"), i, o)
+        {
+            long long s = (long long)json_integer_value(json_object_get(o, "ship_by"));
+            assert_true(s > 0 && s < ship_by);
+        }
+        assert_true(json_integer_value(json_object_get(d, "total")) + after <= total);
+        json_decref(d);
+    }
+    /* The sandbox sets no labels: give three orders some (the next sync leaves them, its
+     * content hash is unchanged). "pastXdue" proves "_" is no LIKE wildcard. */
+    char sql[512];
+    const char *const set[3] = {"[\"past_due\",\"soon_to_be_overdue\"]", "[\"pastXdue\"]",
+                                "[\"pending_buyer_cancellation\"]"};
+    for (size_t k = 0; k < 3; k++) {
+        const json_t *row = json_array_get(json_object_get(all, "orders"), 10 + k);
+        snprintf(sql, sizeof sql,
+                 "UPDATE temu_orders SET labels = '%s' WHERE parent_order_sn = '%s'", set[k],
+                 json_string_value(json_object_get(row, "parent_order_sn")));
+        ts_db_exec(db_url, sql);
+    }
+    if (label == NULL)
+        label = "past_due";
+    {
+        snprintf(path, sizeof path, "/api/v1/orders?limit=100&label=%s", label);
+        d = api("GET", path, hdr_viewer, NULL, 200);
+        assert_true(json_integer_value(json_object_get(d, "total")) >= 1);
+        json_array_foreach(json_object_get(d, "orders"), i, o)
+        {
+            bool has = false;
+            size_t k;
+            const json_t *l;
+            json_array_foreach(json_object_get(o, "labels"), k, l)
+            {
+                if (strcmp(json_string_value(l), label) == 0)
+                    has = true;
+            }
+            assert_true(has);
+        }
+        assert_int_equal(json_integer_value(json_object_get(d, "total")), 1);
+        json_decref(d);
+        char *cases = page("/cases", hdr_viewer, 200);
+        assert_true(ts_contains(cases, "pending_buyer_cancellation</span>"));
+        assert_true(ts_contains(cases, "Order label"));
+        free(cases);
+    }
+    /* Search by part of an order number (case-insensitively). */
+    char sn[80], part[80];
+    snprintf(sn, sizeof sn, "%s", json_string_value(json_object_get(first, "parent_order_sn")));
+    snprintf(part, sizeof part, "%s", sn + strlen(sn) / 3);
+    for (char *p = part; *p; p++)
+        *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
+    snprintf(path, sizeof path, "/api/v1/orders?q=%s", part);
+    d = api("GET", path, hdr_viewer, NULL, 200);
+    assert_true(json_integer_value(json_object_get(d, "total")) >= 1);
+    assert_true(json_integer_value(json_object_get(d, "total")) < total);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(d, "orders"), 0), "parent_order_sn")),
+                        sn);
+    json_decref(d);
+    d = api("GET", "/api/v1/orders?q=100%25", hdr_viewer, NULL, 200); /* % is not a wildcard */
+    assert_int_equal(json_integer_value(json_object_get(d, "total")), 0);
+    json_decref(d);
+
+    /* Detail, JSON and HTML, and the 404s. */
+    snprintf(path, sizeof path, "/api/v1/orders/%s", sn);
+    d = api("GET", path, hdr_viewer, NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(d, "items")),
+                     json_integer_value(json_object_get(first, "items")));
+    assert_true(json_array_size(json_object_get(d, "items")) >= 1);
+    assert_true(json_is_null(json_object_get(d, "status_history")));
+    json_decref(d);
+    json_decref(api("GET", "/api/v1/orders/PO-NO-SUCH-ORDER", hdr_viewer, NULL, 404));
+    snprintf(path, sizeof path, "/orders/%s?connection_id=%s", sn, conn_id);
+    char *b = page(path, hdr_viewer, 200);
+    assert_true(ts_contains(b, sn));
+    assert_true(ts_contains(b, "id=\"items\""));
+    assert_true(ts_contains(b, "No status history is recorded yet"));
+    free(b);
+    b = page("/orders/PO-NO-SUCH-ORDER", hdr_viewer, 404);
+    assert_true(ts_contains(b, "No such order"));
+    free(b);
+
+    /* The HTML list: rows, filters kept in the pager, bounds as a 422 page. */
+    b = page("/orders?limit=5&status=", hdr_viewer, 200);
+    assert_true(ts_contains(b, sn));
+    assert_true(ts_contains(b, "rel=\"next\" href=\"/orders?limit=5&amp;page=2\""));
+    free(b);
+    b = page("/orders?page=0", hdr_viewer, 422);
+    assert_true(ts_contains(b, "page must be an integer"));
+    free(b);
+    /* A hostile search is escaped wherever it is shown. */
+    b = page("/orders?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27", hdr_viewer, 200);
+    assert_false(ts_contains(b, "<script>alert(1)"));
+    assert_true(ts_contains(b, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;") ||
+                ts_contains(b, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;"));
+    assert_true(ts_contains(b, "q=%3Cscript%3Ealert%281%29") || !ts_contains(b, "rel=\"next\""));
+    free(b);
+    json_decref(all);
+}
+
+/* Signs in as a new operator account; cookie "aicos_session=..." and its CSRF token. */
+static void operator_session(char *cookie, size_t clen, char *csrf, size_t slen)
+{
+    char *env[] = {env_db, NULL};
+    char *args[] = {(char *)"user",
+                    (char *)"add",
+                    (char *)"pageoper",
+                    (char *)"--role",
+                    (char *)"operator",
+                    (char *)"--generate",
+                    NULL};
+    char *out = NULL, *err = NULL;
+    if (ts_aicos_run(args, env, &out, &err) != 0)
+        fail_msg("user add: %s", err);
+    const char *p = strstr(out, "(shown once): ");
+    assert_non_null(p);
+    p += strlen("(shown once): ");
+    char body[256], v[512];
+    snprintf(body, sizeof body, "{\"username\":\"pageoper\",\"password\":\"%.*s\"}",
+             (int)strcspn(p, "\n"), p);
+    free(out);
+    free(err);
+    struct ts_http_resp r;
+    req("POST", "/api/v1/session", NULL, "application/json", body, 201, &r);
+    assert_true(ts_http_header(&r, "Set-Cookie", v, sizeof v));
+    snprintf(cookie, clen, "%.*s", (int)strcspn(v, ";"), v);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    snprintf(csrf, slen, "%s", json_string_value(json_object_get(doc, "csrf_token")));
+    json_decref(doc);
+    ts_http_free(&r);
+}
+
+static void test_sync_page_retry_resume(void **state)
+{
+    (void)state;
+    char *b = page("/sync", hdr_viewer, 200);
+    assert_true(ts_contains(b, "id=\"runs\""));
+    assert_true(ts_contains(b, conn_id));
+    assert_true(ts_contains(b, "orders"));
+    assert_false(ts_contains(b, "action=\"/sync/retry\"")); /* a viewer gets no buttons */
+    free(b);
+    b = page("/sync", hdr_operator, 200);
+    assert_true(ts_contains(b, "action=\"/sync/retry\""));
+    assert_false(ts_contains(b, "action=\"/sync/resume\""));
+    free(b);
+
+    char cookie[160], csrf[96], hdr[320], body[256];
+    operator_session(cookie, sizeof cookie, csrf, sizeof csrf);
+    snprintf(hdr, sizeof hdr, "Cookie: %s\r\n", cookie);
+    b = page("/sync", hdr, 200);
+    assert_true(ts_contains(b, csrf)); /* the forms carry the session's token */
+    free(b);
+    struct ts_http_resp r;
+    const char *form = "application/x-www-form-urlencoded";
+    /* Without the CSRF token, or with a wrong one: refused before anything runs. */
+    snprintf(body, sizeof body, "connection_id=%s&stream=orders", conn_id);
+    req("POST", "/sync/retry", hdr, form, body, 403, &r);
+    ts_http_free(&r);
+    snprintf(body, sizeof body, "connection_id=%s&stream=orders&csrf_token=x%s", conn_id, csrf);
+    req("POST", "/sync/retry", hdr, form, body, 403, &r);
+    ts_http_free(&r);
+    json_t *runs = api("GET", "/api/v1/sync/runs", hdr_admin, NULL, 200);
+    size_t before = json_array_size(json_object_get(runs, "runs"));
+    json_decref(runs);
+    snprintf(body, sizeof body, "connection_id=%s&stream=orders&csrf_token=%s", conn_id, csrf);
+    req("POST", "/sync/retry", hdr, form, body, 303, &r);
+    char loc[128];
+    assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
+    assert_string_equal(loc, "/sync?notice=run_ok");
+    ts_http_free(&r);
+    runs = api("GET", "/api/v1/sync/runs", hdr_admin, NULL, 200);
+    assert_true(json_array_size(json_object_get(runs, "runs")) >= before + 1);
+    json_decref(runs);
+    /* Roles: a viewer may not retry; an operator may not resume. Bad input is a 422 page. */
+    req("POST", "/sync/retry", hdr_viewer, form, body, 403, &r);
+    ts_http_free(&r);
+    req("POST", "/sync/resume", hdr_operator, form, body, 403, &r);
+    ts_http_free(&r);
+    req("POST", "/sync/retry", hdr_operator, form, "stream=orders", 422, &r);
+    assert_true(ts_contains(r.body, "connection_id is required"));
+    ts_http_free(&r);
+
+    /* A paused stream shows Resume to ops; resuming clears it. */
+    ts_db_exec(db_url, "UPDATE sync_state SET paused = 1, consecutive_failures = 5");
+    b = page("/sync", hdr_ops, 200);
+    assert_true(ts_contains(b, "action=\"/sync/resume\""));
+    assert_true(ts_contains(b, "class=\"pill paused\""));
+    free(b);
+    snprintf(body, sizeof body, "connection_id=%s&stream=orders", conn_id);
+    req("POST", "/sync/resume", hdr_ops, form, body, 303, &r);
+    assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
+    assert_string_equal(loc, "/sync?notice=resumed");
+    ts_http_free(&r);
+    b = page("/sync?notice=resumed", hdr_ops, 200);
+    assert_false(ts_contains(b, "class=\"pill paused\""));
+    assert_true(ts_contains(b, "The stream was resumed"));
+    free(b);
+    req("POST", "/sync/resume", hdr_ops, form, "connection_id=nosuchconnection&stream=orders", 404,
+        &r);
+    ts_http_free(&r);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_empty_pages),
+        cmocka_unit_test(test_sync_then_lists),
+        cmocka_unit_test(test_sync_page_retry_resume),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}

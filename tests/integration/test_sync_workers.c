@@ -1,0 +1,378 @@
+/*
+ * Integration: two scheduler processes (`aicos worker`, and `aicos serve` with its scheduler
+ * thread) against one database (SQLite or PostgreSQL) and
+ * the real temu-sandbox with its rate limit at 20 requests/s per app. Two shops of one app
+ * are connected, so both workers sync at the same time and draw on the same app budget. The
+ * run history must never show two overlapping runs of one (connection, stream); with the
+ * client's retries off, a single rate-limit answer (4000004) from the sandbox would fail a run,
+ * so zero failed runs means the sandbox never saw the app above its limit. Also the cancel API
+ * and a graceful SIGTERM of both workers.
+ */
+#include "testsupport.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/db.h"
+
+#define APP_KEY    "workappkey00000000000000000000001"
+#define APP_SECRET "workappsecret00000000000000000000000000001"
+#define ORDERS     "1500" /* per shop */
+#define SHOPS      2
+#define WAIT_MS    30000 /* for both connections' runs */
+
+static char db_url[TS_PATH_MAX], env_db[TS_PATH_MAX + 32], env_key[TS_PATH_MAX + 32];
+static char env_gw[128];
+static char *tmp;
+static struct ts_server server;
+static struct ts_proc sandbox;
+static unsigned sbx_port;
+static char admin_hdr[160];
+static char conn_ids[SHOPS][64];
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* A request to aicos as the seller admin; returns the parsed body. */
+static json_t *api(const char *method, const char *path, const char *body, int want)
+{
+    struct ts_http_resp r;
+    if (!ts_http_ex(server.port, method, path, admin_hdr, body ? "application/json" : NULL, body,
+                    &r))
+        fail_msg("%s %s: no answer", method, path);
+    if (want != 0 && r.status != want)
+        fail_msg("%s %s: status %d, want %d: %s", method, path, r.status, want, r.body);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    ts_http_free(&r);
+    return doc;
+}
+
+/* A request to the sandbox's admin API; returns the parsed body. */
+static json_t *sbx(const char *method, const char *path, const char *body)
+{
+    struct ts_http_resp r;
+    if (!ts_http(sbx_port, method, path, body ? "application/json" : NULL, body, &r))
+        fail_msg("sandbox %s %s: no answer", method, path);
+    if (r.status != 200)
+        fail_msg("sandbox %s %s: status %d: %s", method, path, r.status, r.body);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    ts_http_free(&r);
+    return doc;
+}
+
+static void start_sandbox(void)
+{
+    char path[TS_PATH_MAX], listen[64];
+    snprintf(path, sizeof path, "%s/apps.json", tmp);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+          "\",\"name\":\"Workers\",\"scopes\":[\"bg.order.list.v2.get\",\"bg.order.detail.v2.get\","
+          "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
+          f);
+    fclose(f);
+    sbx_port = ts_free_port();
+    snprintf(listen, sizeof listen, "127.0.0.1:%u", sbx_port);
+    char *argv[] = {getenv("SANDBOX_BIN"),
+                    (char *)"--listen",
+                    listen,
+                    (char *)"--apps",
+                    path,
+                    (char *)"--shops",
+                    (char *)"2",
+                    (char *)"--orders",
+                    (char *)ORDERS,
+                    (char *)"--seed",
+                    (char *)"78",
+                    (char *)"--rate-limit",
+                    (char *)"20",
+                    NULL};
+    assert_non_null(argv[0]);
+    ts_spawn(tmp, argv, NULL, &sandbox);
+    for (int waited = 0;; waited += 20) {
+        char *out = ts_read_file(sandbox.out_path);
+        bool up = ts_contains(out, "listening on http://");
+        free(out);
+        if (up)
+            break;
+        if (waited > 20000)
+            fail_msg("temu-sandbox did not start");
+        sleep_ms(20);
+    }
+    snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=http://127.0.0.1:%u/openapi/router",
+             sbx_port);
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    char path[TS_PATH_MAX], b64[64];
+    assert_true(sodium_init() >= 0);
+    tmp = ts_tmpdir("syncworkers");
+    start_sandbox();
+    unsigned char key[32];
+    randombytes_buf(key, sizeof key);
+    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(path, sizeof path, "%s/master.key", tmp);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0 && write(fd, b64, strlen(b64)) > 0);
+    close(fd);
+    snprintf(env_key, sizeof env_key, "AICOS_MASTER_KEY_FILE=%s", path);
+    ts_fresh_db_url("syncworkers", db_url, sizeof db_url);
+    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
+    /* The server only answers the API here: the scheduler runs in the two workers. */
+    char *env[] = {env_key, env_gw, (char *)"AICOS_SYNC_WORKER=0", NULL};
+    ts_server_start(&server, db_url, env);
+    char token[128];
+    ts_make_token(db_url, "seller_admin", token, sizeof token);
+    snprintf(admin_hdr, sizeof admin_hdr, "Authorization: Bearer %s\r\n", token);
+    json_decref(api(
+        "PUT", "/api/v1/integrations/temu/credentials",
+        "{\"region\":\"us\",\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET "\"}", 200));
+    /* One connection per sandbox shop, both with the same app. */
+    json_t *truth = sbx("GET", "/_sandbox/truth", NULL);
+    json_t *shops = json_object_get(truth, "shops");
+    assert_int_equal(json_array_size(shops), SHOPS);
+    for (size_t i = 0; i < SHOPS; i++) {
+        char body[512];
+        json_int_t mall = json_integer_value(json_object_get(json_array_get(shops, i), "mallId"));
+        snprintf(body, sizeof body, "{\"app_key\":\"" APP_KEY "\",\"mallId\":%lld}",
+                 (long long)mall);
+        json_t *tok = sbx("POST", "/_sandbox/tokens", body);
+        const char *t = json_string_value(json_object_get(tok, "accessToken"));
+        assert_non_null(t);
+        snprintf(body, sizeof body, "{\"region\":\"us\",\"access_token\":\"%s\"}", t);
+        json_decref(tok);
+        json_t *d = api("POST", "/api/v1/integrations/temu/connections/manual", body, 201);
+        snprintf(conn_ids[i], sizeof conn_ids[i], "%s",
+                 json_string_value(json_object_get(d, "connection_id")));
+        json_decref(d);
+        assert_true(strlen(conn_ids[i]) > 0);
+    }
+    assert_string_not_equal(conn_ids[0], conn_ids[1]);
+    json_decref(truth);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (server.proc.pid > 0)
+        ts_server_stop(&server);
+    if (sandbox.pid > 0)
+        ts_stop(&sandbox, SIGTERM, 15000);
+    free(tmp);
+    return 0;
+}
+
+static void test_cancel_api(void **state)
+{
+    (void)state;
+    json_decref(api("POST", "/api/v1/sync/runs/nosuchrun/cancel", NULL, 404));
+}
+
+/* Runs of (connection, outcome) in the history, counted from the API. */
+static int runs_count(const char *conn, const char *outcome)
+{
+    char path[160];
+    int n = 0;
+    snprintf(path, sizeof path, "/api/v1/sync/runs?limit=500&connection_id=%s", conn);
+    json_t *d = api("GET", path, NULL, 200);
+    size_t i;
+    json_t *r;
+    json_array_foreach(json_object_get(d, "runs"), i, r)
+    {
+        n += strcmp(json_string_value(json_object_get(r, "outcome")), outcome) == 0;
+    }
+    json_decref(d);
+    return n;
+}
+
+/* Retries off: a rate-limit answer from the sandbox would fail the run visibly. */
+#define SCHED_ENV                                                                                  \
+    (char *)"AICOS_SYNC_ORDERS_INTERVAL_S=2", (char *)"AICOS_SYNC_JITTER_S=1",                     \
+        (char *)"AICOS_TEMU_RATE_LIMIT=20", (char *)"AICOS_TEMU_MAX_RETRIES=0"
+
+static void start_worker(struct ts_proc *p)
+{
+    char *argv[] = {getenv("AICOS_BIN"), (char *)"worker", NULL};
+    char *env[] = {env_db, env_key, env_gw, SCHED_ENV, NULL};
+    ts_spawn(tmp, argv, env, p);
+}
+
+static void test_cli_usage(void **state)
+{
+    (void)state;
+    char *out = NULL;
+    char *help[] = {(char *)"worker", (char *)"--help", NULL};
+    assert_int_equal(ts_aicos_run(help, NULL, &out, NULL), 0);
+    assert_true(ts_contains(out, "SIGTERM"));
+    free(out);
+    char *bad[] = {(char *)"worker", (char *)"--bogus", NULL};
+    assert_int_equal(ts_aicos_run(bad, NULL, NULL, NULL), 2);
+    char *serve_help[] = {(char *)"serve", (char *)"--help", NULL};
+    assert_int_equal(ts_aicos_run(serve_help, NULL, &out, NULL), 0);
+    assert_true(ts_contains(out, "--no-worker"));
+    free(out);
+}
+
+/* Checks the whole run history in the database: overlaps, failures, both workers. */
+static void check_history(void)
+{
+    struct db *db = NULL;
+    struct db_rows *rows = NULL;
+    struct errbuf eb = {0};
+    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    struct db_conn *c = db_acquire(db);
+    assert_int_equal(db_query(c,
+                              "SELECT connection_id, stream, started_at, finished_at, outcome, "
+                              "holder, error_code, error_message FROM sync_runs ORDER BY "
+                              "connection_id, stream, started_at, finished_at",
+                              NULL, 0, &rows, &eb),
+                     ERR_OK);
+    size_t n = db_rows_count(rows);
+    int successes = 0;
+    char first_holder[128] = "";
+    bool two_holders = false;
+    for (size_t i = 0; i < n; i++) {
+        const char *outcome = db_rows_get(rows, i, 4);
+        int64_t code = 0;
+        db_rows_int(rows, i, 6, &code);
+        if (code == 4000004 || strcmp(outcome, "failed") == 0 || strcmp(outcome, "auth") == 0 ||
+            strcmp(outcome, "running") == 0 || strcmp(outcome, "abandoned") == 0)
+            fail_msg("run %zu of %s: outcome %s code %lld: %s", i, db_rows_get(rows, i, 0), outcome,
+                     (long long)code, db_rows_get(rows, i, 7));
+        successes += strcmp(outcome, "success") == 0;
+        /* The holder is "host:pid:random" (random per run): compare the processes. */
+        char proc[128];
+        const char *h = db_rows_get(rows, i, 5), *colon = strchr(h, ':');
+        size_t plen = colon != NULL && strchr(colon + 1, ':') != NULL
+                          ? (size_t)(strchr(colon + 1, ':') - h)
+                          : strlen(h);
+        snprintf(proc, sizeof proc, "%.*s", (int)plen, h);
+        if (first_holder[0] == '\0')
+            snprintf(first_holder, sizeof first_holder, "%s", proc);
+        else if (strcmp(first_holder, proc) != 0)
+            two_holders = true;
+        if (i > 0 && strcmp(db_rows_get(rows, i, 0), db_rows_get(rows, i - 1, 0)) == 0 &&
+            strcmp(db_rows_get(rows, i, 1), db_rows_get(rows, i - 1, 1)) == 0) {
+            int64_t start = 0, prev_end = 0;
+            db_rows_int(rows, i, 2, &start);
+            db_rows_int(rows, i - 1, 3, &prev_end);
+            if (start < prev_end)
+                fail_msg("runs of %s overlap: one started at %lld before the previous ended at "
+                         "%lld",
+                         db_rows_get(rows, i, 0), (long long)start, (long long)prev_end);
+        }
+    }
+    assert_true(successes >= 2 * SHOPS);
+    assert_true(two_holders);
+    db_rows_free(rows);
+    db_release(c);
+    db_close(db);
+}
+
+/* The outcome of run id from the history ("" when absent). */
+static void run_outcome(const char *id, char *out, size_t len)
+{
+    json_t *d = api("GET", "/api/v1/sync/runs?limit=500", NULL, 200);
+    size_t i;
+    json_t *r;
+    out[0] = '\0';
+    json_array_foreach(json_object_get(d, "runs"), i, r)
+    {
+        if (strcmp(json_string_value(json_object_get(r, "id")), id) == 0)
+            snprintf(out, len, "%s", json_string_value(json_object_get(r, "outcome")));
+    }
+    json_decref(d);
+}
+
+/*
+ * Waits for a running run that has stored pages (live progress in the history), then cancels
+ * it through the API; the id goes to id ("" when it finished before the cancel arrived).
+ */
+static void cancel_a_running_run(char *id, size_t len)
+{
+    id[0] = '\0';
+    for (int waited = 0; waited < 15000; waited += 100) {
+        json_t *d = api("GET", "/api/v1/sync/runs?limit=20", NULL, 200);
+        size_t i;
+        json_t *r;
+        json_array_foreach(json_object_get(d, "runs"), i, r)
+        {
+            if (id[0] == '\0' &&
+                strcmp(json_string_value(json_object_get(r, "outcome")), "running") == 0 &&
+                json_integer_value(json_object_get(r, "pages")) > 0)
+                snprintf(id, len, "%s", json_string_value(json_object_get(r, "id")));
+        }
+        json_decref(d);
+        if (id[0] != '\0')
+            break;
+        sleep_ms(100);
+    }
+    if (id[0] == '\0')
+        fail_msg("no running run with stored pages was seen");
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/sync/runs/%s/cancel", id);
+    struct ts_http_resp r;
+    assert_true(ts_http_ex(server.port, "POST", path, admin_hdr, NULL, NULL, &r));
+    if (r.status == 409)
+        id[0] = '\0';
+    else
+        assert_int_equal(r.status, 202);
+    ts_http_free(&r);
+}
+
+static void test_two_workers(void **state)
+{
+    (void)state;
+    struct ts_proc w[1];
+    struct ts_server sched_server;
+    char *env[] = {env_key, env_gw, (char *)"AICOS_SYNC_WORKER=1", SCHED_ENV, NULL};
+    memset(&sched_server, 0, sizeof sched_server);
+    char cancelled[64], outcome[32];
+    start_worker(&w[0]);
+    ts_server_start(&sched_server, db_url, env);
+    cancel_a_running_run(cancelled, sizeof cancelled);
+    bool done = false;
+    for (int waited = 0; waited < WAIT_MS && !done; waited += 250) {
+        sleep_ms(250);
+        done = true;
+        for (size_t i = 0; i < SHOPS; i++)
+            done = done && runs_count(conn_ids[i], "success") >= 3;
+    }
+    int rc = ts_stop(&w[0], SIGTERM, 15000);
+    if (rc != 0) {
+        char *err = ts_read_file(w[0].err_path);
+        fail_msg("the worker exited %d: %s", rc, err);
+    }
+    assert_int_equal(ts_server_stop(&sched_server), 0);
+    assert_true(done);
+    if (cancelled[0] != '\0') {
+        /* It stops after its current page, unless that page was its last. */
+        run_outcome(cancelled, outcome, sizeof outcome);
+        if (strcmp(outcome, "cancelled") != 0 && strcmp(outcome, "success") != 0)
+            fail_msg("the cancelled run ended %s", outcome);
+    }
+    check_history();
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_cli_usage),
+        cmocka_unit_test(test_cancel_api),
+        cmocka_unit_test(test_two_workers),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
