@@ -209,4 +209,22 @@ enum err page_sync_resume(struct http_req *req, struct http_resp *resp, struct e
 enum err page_products(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 enum err page_cases(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
+/*
+ * GET /api/v1/products (viewer; src/api/orders_api.c): synced products with their SKUs,
+ * filters connection_id, bucket (1, 4, 5, 6), q (name, goods number or goods id); paging page,
+ * limit; 422 on bad values (query_products_list).
+ */
+struct query_products_args;
+/* Fills a with the request's products list arguments (strings live with the request). */
+void api_products_args(const struct http_req *req, struct query_products_args *a);
+enum err api_products_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+
+/*
+ * GET /api/v1/orders/{sn}/shipping (operator; src/api/shipping_api.c): the buyer's shipping
+ * info of one order (connection_id optional), from its encrypted copy when fresh or fetched
+ * now with bg.order.shippinginfo.v2.get and sealed in the vault (shipping_get). Audited on
+ * every access. 404 unknown order, 503 no vault key, 502 when Temu refused.
+ */
+enum err api_order_shipping(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+
 #endif

@@ -1,7 +1,7 @@
 /*
- * The synced orders as JSON (issue 7, "Console"): GET /api/v1/orders with the console's
- * filters and paging, GET /api/v1/orders/{sn} with the sub-orders. The queries live in
- * src/sync/query.c.
+ * The synced orders and products as JSON (issue 7, "Console"): GET /api/v1/orders with the
+ * console's filters and paging, GET /api/v1/orders/{sn} with the sub-orders and the status
+ * history, GET /api/v1/products with their SKUs. The queries live in src/sync/query.c.
  */
 #include "api/api.h"
 #include "sync/query.h"
@@ -37,5 +37,26 @@ enum err api_orders_get(struct http_req *req, struct http_resp *resp, struct err
     const char *conn = http_req_query(req, "connection_id");
     enum err e = query_order_get(app->db, conn != NULL && *conn != '\0' ? conn : NULL,
                                  http_req_param(req, "sn"), &doc, eb);
+    return e ? e : http_resp_json(resp, 200, doc);
+}
+
+void api_products_args(const struct http_req *req, struct query_products_args *a)
+{
+    a->connection_id = http_req_query(req, "connection_id");
+    a->bucket = http_req_query(req, "bucket");
+    a->q = http_req_query(req, "q");
+    a->page = http_req_query(req, "page");
+    a->limit = http_req_query(req, "limit");
+}
+
+enum err api_products_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    struct query_products_args a;
+    struct query_products_filter f;
+    json_t *doc = NULL;
+    api_products_args(req, &a);
+    enum err e = query_products_filter_parse(&a, &f, eb);
+    e = e ? e : query_products_list(app->db, &f, &doc, eb);
     return e ? e : http_resp_json(resp, 200, doc);
 }

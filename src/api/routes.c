@@ -100,8 +100,13 @@ const struct route api_routes[] = {
      "ship_after (YYYY-MM-DD or Unix seconds), q (order number); paging page, limit.",
      "orders", NULL, ROLE_VIEWER},
     {"GET", "/api/v1/orders/{sn}", api_orders_get, 0,
-     "One synced parent order with its sub-orders (connection_id optional).", "orders", NULL,
-     ROLE_VIEWER},
+     "One synced parent order with its sub-orders and status history (connection_id "
+     "optional).",
+     "orders", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/orders/{sn}/shipping", api_order_shipping, 0,
+     "The buyer's shipping info (PII) of one order: from its encrypted copy when fresh, else "
+     "fetched from Temu and stored encrypted; audited (connection_id optional).",
+     "orders", NULL, ROLE_OPERATOR},
     {"GET", "/orders", page_orders, ROUTE_PAGE | ROUTE_INTERNAL, "Orders page.", "pages",
      "text/html", ROLE_VIEWER},
     {"GET", "/orders/{sn}", page_order_detail, ROUTE_PAGE | ROUTE_INTERNAL, "Order detail page.",
@@ -112,6 +117,11 @@ const struct route api_routes[] = {
      "Run a stream now (form).", "pages", "text/html", ROLE_OPERATOR},
     {"POST", "/sync/resume", page_sync_resume, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
      "Resume a paused stream (form).", "pages", "text/html", ROLE_OPS},
+    {"GET", "/api/v1/products", api_products_list, 0,
+     "Synced products with their SKUs, highest goods id first; filters connection_id, bucket "
+     "(1 on/off sale, 4 not published, 5 draft, 6 deleted), q (name, goods number or id); paging "
+     "page, limit.",
+     "products", NULL, ROLE_VIEWER},
     {"GET", "/products", page_products, ROUTE_PAGE | ROUTE_INTERNAL, "Products page.", "pages",
      "text/html", ROLE_VIEWER},
     {"GET", "/cases", page_cases, ROUTE_PAGE | ROUTE_INTERNAL, "Buyer cases page.", "pages",

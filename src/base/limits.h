@@ -81,6 +81,8 @@
 #define LIMIT_QUERY_LABEL_BYTES   64    /* an order label filter */
 #define LIMIT_QUERY_ITEMS_MAX     500   /* sub-orders shown for one order */
 #define LIMIT_QUERY_STATES_MAX    500   /* per-stream states one listing returns */
+#define LIMIT_QUERY_HISTORY_MAX   200   /* status history entries shown for one order */
+#define LIMIT_QUERY_SKUS_MAX      5000  /* SKUs one products page may return */
 
 /* Sync scheduler and shared request budget (src/sync/scheduler.c, src/sync/budget.c). */
 #define LIMIT_SYNC_INTERVAL_MIN_S      1     /* shortest per-stream interval (tests use it) */

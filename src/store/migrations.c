@@ -353,6 +353,22 @@ const struct migration migrations[] = {
      "  tat_us BIGINT NOT NULL);"
      "ALTER TABLE sync_runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;",
      NULL, NULL},
+    /* Version 11: the status history of orders (src/sync/orders.c). The orders upsert adds a
+     * row, in the transaction of its page, when an order is first stored or its parent status
+     * changes. Orders stored before this version get one row with their current status as
+     * last seen, so every order has a history from here on. */
+    {11, "order_status_history",
+     "CREATE TABLE temu_order_status_history ("
+     "  connection_id TEXT NOT NULL,"
+     "  parent_order_sn TEXT NOT NULL,"
+     "  status INTEGER NOT NULL,"
+     "  seen_at BIGINT NOT NULL,"
+     "  update_time BIGINT NOT NULL,"
+     "  PRIMARY KEY (connection_id, parent_order_sn, update_time, status));"
+     "INSERT INTO temu_order_status_history (connection_id, parent_order_sn, status, seen_at, "
+     "update_time) SELECT connection_id, parent_order_sn, status, synced_at, update_time "
+     "FROM temu_orders;",
+     NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

@@ -1,6 +1,9 @@
 /*
  * The orders stream's storage: one page of bg.order.list.v2.get pageItems upserted by
- * platform id with change detection (temu-open-platform.md §5.2).
+ * platform id with change detection (temu-open-platform.md §5.2), and the status history
+ * (temu_order_status_history): a row when an order is first stored or its parent status
+ * changes, written on the caller's connection, so in the transaction of the page and its
+ * checkpoint; a page read again after a kill adds nothing twice.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -98,6 +101,20 @@ static enum err orders_store_children(struct db_conn *c, const char *connection_
     return e;
 }
 
+/* Records that sn was seen in status at the platform's update_time (once per pair). */
+static enum err orders_note_status(struct db_conn *c, const char *connection_id, const char *sn,
+                                   int64_t status, int64_t update_time, int64_t now,
+                                   struct errbuf *eb)
+{
+    struct db_param p[] = {DB_P_TEXT(connection_id), DB_P_TEXT(sn), DB_P_INT(status), DB_P_INT(now),
+                           DB_P_INT(update_time)};
+    return db_exec(c,
+                   "INSERT INTO temu_order_status_history (connection_id, parent_order_sn, "
+                   "status, seen_at, update_time) VALUES ($1, $2, $3, $4, $5) ON CONFLICT "
+                   "(connection_id, parent_order_sn, update_time, status) DO NOTHING",
+                   p, 5, NULL, eb);
+}
+
 /* Stores one parent order; *kind gets 0 added, 1 updated, 2 unchanged. */
 static enum err orders_store_one(struct db_conn *c, const char *connection_id, const json_t *item,
                                  const char *sn, int64_t now, int *kind, struct errbuf *eb)
@@ -117,7 +134,7 @@ static enum err orders_store_one(struct db_conn *c, const char *connection_id, c
     secure_hash_hex(data, hash);
     struct db_param k[] = {DB_P_TEXT(connection_id), DB_P_TEXT(sn)};
     e = db_query(c,
-                 "SELECT content_hash FROM temu_orders WHERE connection_id = $1 AND "
+                 "SELECT content_hash, status FROM temu_orders WHERE connection_id = $1 AND "
                  "parent_order_sn = $2",
                  k, 2, &rows, eb);
     if (e != ERR_OK)
@@ -127,9 +144,13 @@ static enum err orders_store_one(struct db_conn *c, const char *connection_id, c
         *kind = 2;
         goto out;
     }
+    int64_t status = orders_int(map, "parentOrderStatus");
+    int64_t old_status = 0;
+    if (exists)
+        db_rows_int(rows, 0, 1, &old_status);
     struct db_param p[] = {DB_P_TEXT(connection_id),
                            DB_P_TEXT(sn),
-                           DB_P_INT(orders_int(map, "parentOrderStatus")),
+                           DB_P_INT(status),
                            DB_P_INT(orders_int(map, "parentOrderTime")),
                            DB_P_INT(orders_int(map, "updateTime")),
                            DB_P_INT(orders_int(map, "expectShipLatestTime")),
@@ -153,6 +174,9 @@ static enum err orders_store_one(struct db_conn *c, const char *connection_id, c
                     p, 11, NULL, eb);
     if (e == ERR_OK)
         e = orders_store_children(c, connection_id, sn, list, exists, eb);
+    if (e == ERR_OK && (!exists || old_status != status))
+        e = orders_note_status(c, connection_id, sn, status, orders_int(map, "updateTime"), now,
+                               eb);
     *kind = exists ? 1 : 0;
 out:
     db_rows_free(rows);

@@ -265,8 +265,8 @@ static json_t *query_item_json(const struct db_rows *r, size_t i)
 enum err query_order_get(struct db *db, const char *connection_id, const char *sn, json_t **out,
                          struct errbuf *eb)
 {
-    struct db_rows *rows = NULL, *items = NULL;
-    json_t *order = NULL, *list = NULL;
+    struct db_rows *rows = NULL, *items = NULL, *hist = NULL;
+    json_t *order = NULL, *list = NULL, *history = NULL;
     *out = NULL;
     if (sn == NULL || *sn == '\0' || strlen(sn) > LIMIT_QUERY_SEARCH_BYTES)
         return err_set(eb, ERR_NOTFOUND, "order_not_found", "No such order.");
@@ -292,18 +292,37 @@ enum err query_order_get(struct db *db, const char *connection_id, const char *s
                      "ORDER BY order_sn LIMIT CAST($3 AS BIGINT)",
                      k, 3, &items, eb);
     }
+    if (e == ERR_OK) {
+        /* The newest LIMIT_QUERY_HISTORY_MAX entries, read newest first, shown oldest first. */
+        struct db_param k[] = {DB_P_TEXT(db_rows_get(rows, 0, 0)), DB_P_TEXT(sn),
+                               DB_P_INT(LIMIT_QUERY_HISTORY_MAX)};
+        e = db_query(c,
+                     "SELECT status, update_time, seen_at FROM temu_order_status_history "
+                     "WHERE connection_id = $1 AND parent_order_sn = $2 ORDER BY update_time "
+                     "DESC, seen_at DESC, status DESC LIMIT CAST($3 AS BIGINT)",
+                     k, 3, &hist, eb);
+    }
     db_release(c);
     if (e != ERR_OK)
         goto out;
     order = query_order_json(rows, 0);
     list = json_array();
+    history = json_array();
     for (size_t i = 0; list != NULL && i < db_rows_count(items); i++)
         json_array_append_new(list, query_item_json(items, i));
-    if (order == NULL || list == NULL ||
+    for (size_t i = db_rows_count(hist); history != NULL && i > 0; i--) {
+        int64_t status = query_int(hist, i - 1, 0);
+        json_array_append_new(history,
+                              json_pack("{s:I, s:s, s:I, s:I}", "status", (json_int_t)status,
+                                        "status_name", query_order_status_name(status),
+                                        "update_time", (json_int_t)query_int(hist, i - 1, 1),
+                                        "seen_at", (json_int_t)query_int(hist, i - 1, 2)));
+    }
+    if (order == NULL || list == NULL || history == NULL ||
         json_object_set_new(order, "first_synced_at", json_integer(query_int(rows, 0, 9))) != 0 ||
         json_object_set_new(order, "synced_at", json_integer(query_int(rows, 0, 10))) != 0 ||
         json_object_set(order, "items", list) != 0 ||
-        json_object_set_new(order, "status_history", json_null()) != 0) {
+        json_object_set(order, "status_history", history) != 0) {
         e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
         goto out;
     }
@@ -312,8 +331,10 @@ enum err query_order_get(struct db *db, const char *connection_id, const char *s
 out:
     json_decref(order);
     json_decref(list);
+    json_decref(history);
     db_rows_free(rows);
     db_rows_free(items);
+    db_rows_free(hist);
     return e;
 }
 
@@ -354,5 +375,186 @@ enum err query_stream_states(struct db *db, const char *stream, json_t **out, st
     *out = list;
 out:
     db_rows_free(rows);
+    return e;
+}
+
+/* ---- products ---------------------------------------------------------------------------- */
+
+/* The filter of the products list: $1 connection, $2 bucket, $3 search pattern (lower-cased,
+ * escaped by query_like()) over the name, the seller's goods number and the goods id. */
+#define QUERY_PRODUCTS_WHERE                                                                       \
+    " WHERE (CAST($1 AS TEXT) IS NULL OR p.connection_id = CAST($1 AS TEXT))"                      \
+    " AND (CAST($2 AS BIGINT) = 0 OR p.bucket = CAST($2 AS BIGINT))"                               \
+    " AND (CAST($3 AS TEXT) IS NULL OR lower(p.goods_name) LIKE CAST($3 AS TEXT) ESCAPE '\\'"      \
+    " OR lower(p.out_goods_sn) LIKE CAST($3 AS TEXT) ESCAPE '\\'"                                  \
+    " OR CAST(p.goods_id AS TEXT) LIKE CAST($3 AS TEXT) ESCAPE '\\')"
+
+/* One page of the filtered products: $4 limit, $5 offset. */
+#define QUERY_PRODUCTS_PAGE                                                                        \
+    " FROM temu_products p" QUERY_PRODUCTS_WHERE " ORDER BY p.goods_id DESC, p.connection_id"      \
+    " LIMIT CAST($4 AS BIGINT) OFFSET CAST($5 AS BIGINT)"
+
+const char *query_product_bucket_name(int64_t bucket)
+{
+    switch (bucket) {
+    case 1:
+        return "on_off_sale";
+    case 4:
+        return "not_published";
+    case 5:
+        return "draft";
+    case 6:
+        return "deleted";
+    default:
+        return "unknown";
+    }
+}
+
+enum err query_products_filter_parse(const struct query_products_args *a,
+                                     struct query_products_filter *f, struct errbuf *eb)
+{
+    memset(f, 0, sizeof *f);
+    f->page = 1;
+    f->limit = QUERY_PAGE_SIZE_DEFAULT;
+    if (query_present(a->connection_id)) {
+        if (strlen(a->connection_id) > CONNECT_ID_LEN)
+            return err_set(eb, ERR_INVAL, "bad_connection", "connection_id is too long.");
+        f->connection_id = a->connection_id;
+    }
+    if (query_present(a->bucket) && (parse_int64(a->bucket, 1, 6, &f->bucket) != ERR_OK ||
+                                     strcmp(query_product_bucket_name(f->bucket), "unknown") == 0))
+        return err_set(eb, ERR_INVAL, "bad_bucket",
+                       "bucket must be 1 (on or off sale), 4 (not published), 5 (draft) or 6 "
+                       "(deleted).");
+    if (query_present(a->q)) {
+        if (strlen(a->q) > LIMIT_QUERY_SEARCH_BYTES)
+            return err_set(eb, ERR_INVAL, "bad_search", "q must be at most %d bytes.",
+                           LIMIT_QUERY_SEARCH_BYTES);
+        f->q = a->q;
+    }
+    if (query_present(a->page) && parse_int64(a->page, 1, LIMIT_QUERY_PAGE_MAX, &f->page) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_page", "page must be an integer from 1 to %d.",
+                       LIMIT_QUERY_PAGE_MAX);
+    if (query_present(a->limit) &&
+        parse_int64(a->limit, 1, LIMIT_QUERY_PAGE_SIZE_MAX, &f->limit) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_limit", "limit must be an integer from 1 to %d.",
+                       LIMIT_QUERY_PAGE_SIZE_MAX);
+    return ERR_OK;
+}
+
+/* A text column, "" when NULL. */
+static const char *query_text(const struct db_rows *r, size_t row, size_t col)
+{
+    const char *s = db_rows_get(r, row, col);
+    return s ? s : "";
+}
+
+/* A product row (columns as in the list query) as a new object with an empty skus array. */
+static json_t *query_product_json(const struct db_rows *r, size_t i)
+{
+    int64_t bucket = query_int(r, i, 2);
+    return json_pack(
+        "{s:s, s:I, s:I, s:s, s:s, s:s, s:I, s:s, s:s, s:I, s:I, s:I, s:[]}", "connection_id",
+        query_text(r, i, 0), "goods_id", (json_int_t)query_int(r, i, 1), "bucket",
+        (json_int_t)bucket, "bucket_name", query_product_bucket_name(bucket), "goods_name",
+        query_text(r, i, 3), "out_goods_sn", query_text(r, i, 4), "cat_id",
+        (json_int_t)query_int(r, i, 5), "price", query_text(r, i, 6), "currency",
+        query_text(r, i, 7), "quantity", (json_int_t)query_int(r, i, 8), "first_synced_at",
+        (json_int_t)query_int(r, i, 9), "synced_at", (json_int_t)query_int(r, i, 10), "skus");
+}
+
+/* Appends the first max SKU rows {connection_id, goods_id, sku_id, out_sku_sn, spec_name,
+ * price, quantity} to the skus of their products in list. Both come in page order, so the
+ * search starts at the previous row's product; a row whose product is not in list (the page
+ * moved between the two reads, which take no lock) is left out. */
+static enum err query_attach_skus(json_t *list, const struct db_rows *skus, size_t max,
+                                  struct errbuf *eb)
+{
+    size_t k = 0, n = json_array_size(list);
+    for (size_t i = 0; i < db_rows_count(skus) && i < max && n > 0; i++) {
+        const char *conn = query_text(skus, i, 0);
+        int64_t goods = query_int(skus, i, 1);
+        size_t tries = 0;
+        for (; tries < n; tries++, k = (k + 1) % n) {
+            const json_t *p = json_array_get(list, k);
+            if (json_integer_value(json_object_get(p, "goods_id")) == goods &&
+                strcmp(json_string_value(json_object_get(p, "connection_id")), conn) == 0)
+                break;
+        }
+        if (tries == n)
+            continue;
+        json_t *sku = json_pack(
+            "{s:I, s:s, s:s, s:s, s:I}", "sku_id", (json_int_t)query_int(skus, i, 2), "out_sku_sn",
+            query_text(skus, i, 3), "spec_name", query_text(skus, i, 4), "price",
+            query_text(skus, i, 5), "quantity", (json_int_t)query_int(skus, i, 6));
+        if (json_array_append_new(json_object_get(json_array_get(list, k), "skus"), sku) != 0)
+            return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    }
+    return ERR_OK;
+}
+
+enum err query_products_list(struct db *db, const struct query_products_filter *f, json_t **out,
+                             struct errbuf *eb)
+{
+    struct db_rows *rows = NULL, *count = NULL, *skus = NULL;
+    json_t *list = NULL;
+    char q[QUERY_LIKE_BYTES];
+    *out = NULL;
+    if (f->page < 1 || f->page > LIMIT_QUERY_PAGE_MAX || f->limit < 1 ||
+        f->limit > LIMIT_QUERY_PAGE_SIZE_MAX)
+        return err_set(eb, ERR_INVAL, "bad_page", "page or limit out of range.");
+    if (f->q)
+        query_like(f->q, false, q, sizeof q);
+    struct db_param p[] = {f->connection_id ? DB_P_TEXT(f->connection_id) : DB_P_NULL,
+                           DB_P_INT(f->bucket),
+                           f->q ? DB_P_TEXT(q) : DB_P_NULL,
+                           DB_P_INT(f->limit),
+                           DB_P_INT((f->page - 1) * f->limit),
+                           DB_P_INT(LIMIT_QUERY_SKUS_MAX + 1)};
+    struct db_conn *c = db_acquire(db);
+    enum err e =
+        db_query(c, "SELECT COUNT(*) FROM temu_products p" QUERY_PRODUCTS_WHERE, p, 3, &count, eb);
+    e = e ? e
+          : db_query(c,
+                     "SELECT p.connection_id, p.goods_id, p.bucket, p.goods_name, "
+                     "p.out_goods_sn, p.cat_id, p.price, p.currency, p.quantity, "
+                     "p.first_synced_at, p.synced_at" QUERY_PRODUCTS_PAGE,
+                     p, 5, &rows, eb);
+    e = e ? e
+          : db_query(c,
+                     "SELECT s.connection_id, s.goods_id, s.sku_id, s.out_sku_sn, s.spec_name, "
+                     "s.price, s.quantity FROM temu_product_skus s JOIN (SELECT p.connection_id, "
+                     "p.goods_id" QUERY_PRODUCTS_PAGE ") g ON g.connection_id = s.connection_id "
+                     "AND g.goods_id = s.goods_id ORDER BY s.goods_id DESC, s.connection_id, "
+                     "s.sku_id LIMIT CAST($6 AS BIGINT)",
+                     p, 6, &skus, eb);
+    db_release(c);
+    if (e != ERR_OK)
+        goto out;
+    bool truncated = db_rows_count(skus) > LIMIT_QUERY_SKUS_MAX;
+    list = json_array();
+    for (size_t i = 0; list != NULL && i < db_rows_count(rows); i++) {
+        if (json_array_append_new(list, query_product_json(rows, i)) != 0)
+            break;
+    }
+    if (list == NULL || json_array_size(list) != db_rows_count(rows)) {
+        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
+        goto out;
+    }
+    /* The extra row only tells that SKUs were left out; it is not shown. */
+    e = query_attach_skus(list, skus, LIMIT_QUERY_SKUS_MAX, eb);
+    if (e != ERR_OK)
+        goto out;
+    int64_t total = query_int(count, 0, 0);
+    *out = json_pack("{s:O, s:I, s:I, s:I, s:I, s:b}", "products", list, "total", (json_int_t)total,
+                     "page", (json_int_t)f->page, "limit", (json_int_t)f->limit, "pages",
+                     (json_int_t)((total + f->limit - 1) / f->limit), "skus_truncated", truncated);
+    if (*out == NULL)
+        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
+out:
+    json_decref(list);
+    db_rows_free(rows);
+    db_rows_free(count);
+    db_rows_free(skus);
     return e;
 }

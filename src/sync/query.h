@@ -1,12 +1,13 @@
 /*
  * Read-only queries over the synced data for the console pages and the JSON lists (issue 7,
  * "Console"): orders with filters and paging, one order with its sub-orders, and the
- * per-stream sync state. Handlers never write SQL; they parse their arguments with
- * query_orders_filter_parse() and call these. Every statement is parameterized and every
- * result is bounded (LIMIT_QUERY_* in base/limits.h).
+ * per-stream sync state, products with their SKUs. Handlers never write SQL; they parse their
+ * arguments with query_orders_filter_parse() / query_products_filter_parse() and call these.
+ * Every statement is parameterized and every result is bounded (LIMIT_QUERY_* in
+ * base/limits.h).
  *
- * The schema (migration 8) keeps no order status history: each order holds its current
- * status and the platform's updateTime only. The detail says so instead of inventing one.
+ * The order status history (migration 11) holds a row per status the sync saw an order in:
+ * when it was first stored and whenever its parent status changed (src/sync/orders.c).
  */
 #ifndef AICOS_SYNC_QUERY_H
 #define AICOS_SYNC_QUERY_H
@@ -62,7 +63,8 @@ enum err query_orders_list(struct db *db, const struct query_orders_filter *f, j
  * One parent order (connection_id may be NULL: the first connection holding sn) as a new JSON
  * object: the list fields plus first_synced_at, synced_at, items [{order_sn, status,
  * status_name, goods_id, sku_id, quantity, goods_name, spec}] (at most LIMIT_QUERY_ITEMS_MAX)
- * and status_history: null (the schema keeps none). ERR_NOTFOUND "order_not_found".
+ * and status_history [{status, status_name, update_time, seen_at}] oldest first (at most
+ * LIMIT_QUERY_HISTORY_MAX, the newest kept). ERR_NOTFOUND "order_not_found".
  */
 enum err query_order_get(struct db *db, const char *connection_id, const char *sn, json_t **out,
                          struct errbuf *eb);
@@ -76,5 +78,46 @@ enum err query_stream_states(struct db *db, const char *stream, json_t **out, st
 
 /* The English name of a parentOrderStatus value ("unknown" for others); static. */
 const char *query_order_status_name(int64_t status);
+
+/* ---- products ---- */
+
+/* Raw products list arguments as they arrive (query string); NULL or "" means absent. */
+struct query_products_args {
+    const char *connection_id;
+    const char
+        *bucket;       /* goods status bucket: 1 on/off sale, 4 not published, 5 draft, 6 deleted */
+    const char *q;     /* part of the goods name, the seller's goods number or the goods id */
+    const char *page;  /* 1..LIMIT_QUERY_PAGE_MAX, default 1 */
+    const char *limit; /* 1..LIMIT_QUERY_PAGE_SIZE_MAX, default QUERY_PAGE_SIZE_DEFAULT */
+};
+
+/* Checked filter; strings are borrowed from the args. */
+struct query_products_filter {
+    const char *connection_id; /* NULL: all connections */
+    int64_t bucket;            /* 0: any */
+    const char *q;             /* NULL: no search */
+    int64_t page, limit;
+};
+
+/*
+ * Checks a and fills f. ERR_INVAL with code bad_bucket, bad_search, bad_page, bad_limit or
+ * bad_connection and a sentence.
+ */
+enum err query_products_filter_parse(const struct query_products_args *a,
+                                     struct query_products_filter *f, struct errbuf *eb);
+
+/*
+ * One page of products, highest goods id first, as a new JSON object {products:
+ * [{connection_id, goods_id, bucket, bucket_name, goods_name, out_goods_sn, cat_id, price,
+ * currency, quantity, first_synced_at, synced_at, skus: [{sku_id, out_sku_sn, spec_name, price,
+ * quantity}]}], total, page, limit, pages, skus_truncated}. At most LIMIT_QUERY_SKUS_MAX SKUs
+ * in all (skus_truncated says some were left out). The caller owns *out.
+ */
+enum err query_products_list(struct db *db, const struct query_products_filter *f, json_t **out,
+                             struct errbuf *eb);
+
+/* The name of a goods status bucket ("on_off_sale", "not_published", "draft", "deleted",
+ * "unknown" for others); static. */
+const char *query_product_bucket_name(int64_t bucket);
 
 #endif

@@ -156,7 +156,9 @@ void sync_holder_id(char *out, size_t len);
  * Upserts one page of bg.order.list.v2.get pageItems for connection_id inside the caller's
  * transaction: parent orders keyed by parentOrderSn, children by orderSn, compared by a
  * content hash. Adds to counts (added, updated, unchanged; items without a usable
- * parentOrderSn count as failed and are skipped).
+ * parentOrderSn count as failed and are skipped). An order added, or updated with another
+ * parentOrderStatus than stored, also gets a temu_order_status_history row (status, now,
+ * updateTime) in the same transaction; an unchanged order or a status kept gets none.
  */
 enum err sync_orders_store_page(struct db_conn *c, const char *connection_id, const json_t *items,
                                 int64_t now, struct sync_counts *counts, struct errbuf *eb);

@@ -3,7 +3,9 @@
  * with its sub-orders, the sync runs and per-stream state with retry and resume forms, and
  * the products and buyer-cases pages. Server-rendered, bilingual labels, no script or inline
  * style (CSP default-src 'self'), every value escaped; every action is a plain form carrying
- * the CSRF token. Data comes from src/sync/query.h and src/sync/sync.h; no SQL here.
+ * the CSRF token. Data comes from src/sync/query.h and src/sync/sync.h; no SQL here. The order
+ * detail shows the status history the sync recorded; the products page lists products with
+ * their SKUs once the products stream has succeeded.
  */
 #include <stdio.h>
 #include <string.h>
@@ -349,6 +351,38 @@ static enum err dp_order_items(struct buf *b, const json_t *items)
     return e ? e : buf_puts(b, "</tbody></table></section>");
 }
 
+/* The statuses the sync saw the order in, oldest first (query_order_get's status_history). */
+static enum err dp_order_history(struct buf *b, const json_t *history)
+{
+    enum err e = buf_puts(b, "<section class=\"card\" id=\"status-history\"><h2>状态历史 / "
+                             "Status history</h2>");
+    if (json_array_size(history) == 0)
+        return e ? e
+                 : buf_puts(b, "<div class=\"empty\" id=\"history-empty\">尚无状态记录 / No "
+                               "status has been recorded for this order yet.</div></section>");
+    e = e ? e
+          : buf_puts(b, "<p class=\"muted\">同步首次保存订单及每次状态变化时各记一条。/ One "
+                        "entry when the sync first stored the order and one for each status "
+                        "change it saw.</p><table><thead><tr><th>状态 / Status</th><th>平台更新 / "
+                        "Updated (updateTime)</th><th>同步发现 / Seen by sync</th></tr></thead>"
+                        "<tbody>");
+    size_t i;
+    const json_t *h;
+    json_array_foreach(history, i, h)
+    {
+        e = e ? e : buf_puts(b, "<tr class=\"history-entry\"><td>");
+        e = e ? e : dp_pill(b, dp_str(h, "status_name"), dp_status_label(dp_str(h, "status_name")));
+        e = e ? e
+              : buf_printf(b, " <span class=\"muted\">(%lld)</span></td><td>",
+                           (long long)dp_int(h, "status"));
+        e = e ? e : web_time(b, dp_int(h, "update_time"));
+        e = e ? e : buf_puts(b, "</td><td>");
+        e = e ? e : web_time(b, dp_int(h, "seen_at"));
+        e = e ? e : buf_puts(b, "</td></tr>");
+    }
+    return e ? e : buf_puts(b, "</tbody></table></section>");
+}
+
 enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
@@ -388,12 +422,7 @@ enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct 
     e = e ? e : dp_kv_time(b, "最近同步 / Last synced", dp_int(o, "synced_at"));
     e = e ? e : buf_puts(b, "</dl></section>");
     e = e ? e : dp_order_items(b, json_object_get(o, "items"));
-    e = e ? e
-          : buf_puts(b, "<section class=\"card\" id=\"status-history\"><h2>状态历史 / Status "
-                        "history</h2><p class=\"muted\">尚未记录状态历史:同步只保存每个订单的当前"
-                        "状态和平台的最后更新时间(updateTime,见上)。/ No status history is "
-                        "recorded yet: the sync keeps each order's current status and the "
-                        "platform's last update time (updateTime, above) only.</p></section>");
+    e = e ? e : dp_order_history(b, json_object_get(o, "status_history"));
     e = e ? e : dp_end(b, resp, 200);
 out:
     json_decref(o);
@@ -628,7 +657,7 @@ enum err page_sync_resume(struct http_req *req, struct http_resp *resp, struct e
 
 /* ---- products and buyer cases ------------------------------------------------------------ */
 
-/* What the stream's state says, for a page whose data is not wired in yet. */
+/* What the stream's state says: per connection, its last success. */
 static enum err dp_stream_status(struct buf *b, const json_t *states, const char *stream)
 {
     enum err e = ERR_OK;
@@ -663,33 +692,191 @@ static bool dp_stream_synced(const json_t *states)
     return false;
 }
 
+/* The bilingual label of a goods status bucket name. */
+static const char *dp_bucket_label(const char *name)
+{
+    static const struct {
+        const char *code, *label;
+    } labels[] = {
+        {"on_off_sale", "在售或已下架 / on or off sale"},
+        {"not_published", "未发布 / not published"},
+        {"draft", "草稿 / draft"},
+        {"deleted", "已删除 / deleted"},
+    };
+    for (size_t i = 0; i < sizeof labels / sizeof labels[0]; i++) {
+        if (strcmp(labels[i].code, name) == 0)
+            return labels[i].label;
+    }
+    return "未知 / unknown";
+}
+
+/* The /products link for page with the current filters. */
+static enum err dp_products_href(struct buf *b, const struct query_products_args *a, int64_t page)
+{
+    enum err e = buf_puts(b, "/products?");
+    e = e ? e : dp_href_arg(b, "connection_id", a->connection_id);
+    e = e ? e : dp_href_arg(b, "bucket", a->bucket);
+    e = e ? e : dp_href_arg(b, "q", a->q);
+    e = e ? e : dp_href_arg(b, "limit", a->limit);
+    return e ? e : buf_printf(b, "page=%lld", (long long)page);
+}
+
+static enum err dp_products_filters(struct buf *b, const struct query_products_args *a)
+{
+    static const struct {
+        const char *value, *name;
+    } buckets[] = {{"1", "on_off_sale"}, {"4", "not_published"}, {"5", "draft"}, {"6", "deleted"}};
+    enum err e = buf_puts(b, "<form class=\"filters card\" method=\"get\" action=\"/products\" "
+                             "id=\"product-filters\"><label>状态 / Status<select name=\"bucket\" "
+                             "id=\"f-bucket\"><option value=\"\">全部 / all</option>");
+    for (size_t i = 0; e == ERR_OK && i < sizeof buckets / sizeof buckets[0]; i++)
+        e = buf_printf(b, "<option value=\"%s\"%s>%s</option>", buckets[i].value,
+                       a->bucket != NULL && strcmp(a->bucket, buckets[i].value) == 0 ? " selected"
+                                                                                     : "",
+                       dp_bucket_label(buckets[i].name));
+    e = e ? e : buf_puts(b, "</select></label>");
+    e = e ? e : dp_input(b, "名称或编号 / Name or number", "search", "q", a->q, "goods id, SKU-…");
+    if (e == ERR_OK && a->limit != NULL && *a->limit != '\0') {
+        e = buf_puts(b, "<input type=\"hidden\" name=\"limit\" value=\"");
+        e = e ? e : html_escape(b, a->limit);
+        e = e ? e : buf_puts(b, "\">");
+    }
+    return e ? e
+             : buf_puts(b, "<div class=\"actions\"><button type=\"submit\">筛选 / Filter</button> "
+                           "<a class=\"button secondary\" href=\"/products\">清除 / Clear</a></div>"
+                           "</form>");
+}
+
+/* The SKUs of one product as a nested list in its row. */
+static enum err dp_product_skus(struct buf *b, const json_t *skus)
+{
+    if (json_array_size(skus) == 0)
+        return buf_puts(b, "<span class=\"muted\">—</span>");
+    enum err e = buf_puts(b, "<table class=\"skus\"><thead><tr><th>SKU ID</th><th>货号 / SKU "
+                             "number</th><th>规格 / Spec</th><th>价格 / Price</th><th>库存 / "
+                             "Stock</th></tr></thead><tbody>");
+    size_t i;
+    const json_t *k;
+    json_array_foreach(skus, i, k)
+    {
+        e = e ? e
+              : buf_printf(b, "<tr class=\"sku\"><td class=\"mono\">%lld</td><td class=\"mono\">",
+                           (long long)dp_int(k, "sku_id"));
+        e = e ? e : html_escape(b, dp_str(k, "out_sku_sn"));
+        e = e ? e : buf_puts(b, "</td><td>");
+        e = e ? e : html_escape(b, dp_str(k, "spec_name"));
+        e = e ? e : buf_puts(b, "</td><td>");
+        e = e ? e : html_escape(b, dp_str(k, "price"));
+        e = e ? e : buf_printf(b, "</td><td>%lld</td></tr>", (long long)dp_int(k, "quantity"));
+    }
+    return e ? e : buf_puts(b, "</tbody></table>");
+}
+
+static enum err dp_products_table(struct buf *b, const struct query_products_args *a,
+                                  const json_t *doc, bool filtered)
+{
+    const json_t *products = json_object_get(doc, "products");
+    int64_t total = dp_int(doc, "total"), page = dp_int(doc, "page"), pages = dp_int(doc, "pages");
+    enum err e = ERR_OK;
+    if (json_array_size(products) == 0) {
+        e = buf_puts(b, filtered || page > 1
+                            ? "<div class=\"empty\" id=\"products-empty\">没有符合条件的商品 / "
+                              "No products match these filters.</div>"
+                            : "<div class=\"empty\" id=\"products-empty\">商品流已同步,店铺没有"
+                              "商品 / The products stream has synced: the shop has no products."
+                              "</div>");
+    } else {
+        e = buf_puts(b, "<table id=\"product-list\"><thead><tr><th>商品 ID / Goods ID</th><th>"
+                        "名称 / Name</th><th>商品编号 / Goods number</th><th>状态 / Status</th>"
+                        "<th>价格 / Price</th><th>库存 / Stock</th><th>SKU</th><th>同步 / "
+                        "Synced</th></tr></thead><tbody>");
+        size_t i;
+        const json_t *p;
+        json_array_foreach(products, i, p)
+        {
+            e = e ? e
+                  : buf_printf(b, "<tr class=\"product\"><td class=\"mono\">%lld</td><td>",
+                               (long long)dp_int(p, "goods_id"));
+            e = e ? e : html_escape(b, dp_str(p, "goods_name"));
+            e = e ? e : buf_puts(b, "</td><td class=\"mono\">");
+            e = e ? e : html_escape(b, dp_str(p, "out_goods_sn"));
+            e = e ? e : buf_puts(b, "</td><td>");
+            e = e ? e
+                  : dp_pill(b, dp_str(p, "bucket_name"), dp_bucket_label(dp_str(p, "bucket_name")));
+            e = e ? e : buf_puts(b, "</td><td>");
+            e = e ? e : html_escape(b, dp_str(p, "price"));
+            e = e ? e : buf_puts(b, " ");
+            e = e ? e : html_escape(b, dp_str(p, "currency"));
+            e = e ? e : buf_printf(b, "</td><td>%lld</td><td>", (long long)dp_int(p, "quantity"));
+            e = e ? e : dp_product_skus(b, json_object_get(p, "skus"));
+            e = e ? e : buf_puts(b, "</td><td>");
+            e = e ? e : web_time(b, dp_int(p, "synced_at"));
+            e = e ? e : buf_puts(b, "</td></tr>");
+        }
+        e = e ? e : buf_puts(b, "</tbody></table>");
+        if (e == ERR_OK && json_is_true(json_object_get(doc, "skus_truncated")))
+            e = buf_puts(b, "<p class=\"muted\" id=\"skus-truncated\">本页 SKU 过多,部分未显示;"
+                            "请缩小每页数量。/ This page has too many SKUs to show them all; "
+                            "choose a smaller page size.</p>");
+    }
+    e = e ? e
+          : buf_printf(b,
+                       "<nav class=\"pager\" aria-label=\"分页 / Pages\"><span id=\"pager-info\">"
+                       "第 %lld / %lld 页 · 共 %lld 个 / Page %lld of %lld · %lld products</span>",
+                       (long long)page, (long long)(pages > 0 ? pages : 1), (long long)total,
+                       (long long)page, (long long)(pages > 0 ? pages : 1), (long long)total);
+    if (e == ERR_OK && page > 1) {
+        e = buf_puts(b, " <a rel=\"prev\" href=\"");
+        e = e ? e : dp_products_href(b, a, page - 1);
+        e = e ? e : buf_puts(b, "\">← 上一页 / Previous</a>");
+    }
+    if (e == ERR_OK && page < pages && page < LIMIT_QUERY_PAGE_MAX) {
+        e = buf_puts(b, " <a rel=\"next\" href=\"");
+        e = e ? e : dp_products_href(b, a, page + 1);
+        e = e ? e : buf_puts(b, "\">下一页 / Next →</a>");
+    }
+    return e ? e : buf_puts(b, "</nav>");
+}
+
 enum err page_products(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
-    json_t *states = NULL;
+    struct query_products_args a;
+    struct query_products_filter f;
+    struct errbuf why = {0};
+    json_t *states = NULL, *doc = NULL;
     struct buf *b = &resp->body;
+    api_products_args(req, &a);
+    enum err bad = query_products_filter_parse(&a, &f, &why);
     enum err e = query_stream_states(app->db, "products", &states, eb);
     if (e != ERR_OK)
         goto out;
+    /* Until the stream has succeeded once the stored rows are a partial walk at best: the page
+     * says so and lists nothing rather than show a shop's catalogue half-read. */
+    bool synced = dp_stream_synced(states);
+    if (bad == ERR_OK && synced && (e = query_products_list(app->db, &f, &doc, eb)) != ERR_OK)
+        goto out;
+    struct dp_notice n = {bad ? "error" : NULL, bad ? errbuf_message(&why, bad) : NULL};
     e = dp_begin(req, b, "商品 / Products", "products",
                  "店铺商品及其 SKU(bg.local.goods.list.query)。/ The shop's products with their "
                  "SKUs (bg.local.goods.list.query).",
-                 NULL);
+                 &n);
+    e = e ? e : dp_products_filters(b, &a);
     e = e ? e : buf_puts(b, "<section class=\"card\" id=\"products\">");
-    e = e ? e
-          : buf_puts(b, dp_stream_synced(states)
-                            ? "<div class=\"empty\" id=\"products-empty\">商品流已同步,但本页"
-                              "尚未列出商品。/ The products stream has synced, but this page "
-                              "does not list products yet; it shows none rather than guess.</div>"
-                            : "<div class=\"empty\" id=\"products-empty\">商品流尚未同步,这里"
-                              "没有商品数据。/ The products stream is not synced yet: no product "
-                              "data is shown here, and this page shows none rather than guess."
-                              "</div>");
+    if (!synced)
+        e = e ? e
+              : buf_puts(b, "<div class=\"empty\" id=\"products-empty\">商品流尚未同步,这里"
+                            "没有商品数据。/ The products stream is not synced yet: no product "
+                            "data is shown here, and this page shows none rather than guess."
+                            "</div>");
+    else if (bad == ERR_OK)
+        e = e ? e : dp_products_table(b, &a, doc, f.bucket != 0 || f.q || f.connection_id);
     e = e ? e : dp_stream_status(b, states, "products");
     e = e ? e : buf_puts(b, "<p><a href=\"/sync\">同步状态 / Sync state →</a></p></section>");
-    e = e ? e : dp_end(b, resp, 200);
+    e = e ? e : dp_end(b, resp, bad ? http_status_for_err(bad) : 200);
 out:
     json_decref(states);
+    json_decref(doc);
     return e;
 }
 

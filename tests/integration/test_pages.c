@@ -3,7 +3,9 @@
  * SQLite and PostgreSQL. A sandbox shop is synced with `aicos sync run`; then the orders list
  * (JSON and HTML) with its filters and paging bounds, the order detail and its 404, HTML
  * escaping of a hostile search, the /sync page with the retry form (CSRF, roles) and the
- * resume form, and the honest /products and /cases pages.
+ * resume form, the honest /cases page, the order status history (a changed order shows two
+ * entries, a run without changes adds none), and the products list (JSON and HTML) with its
+ * SKUs, filters, paging bounds and escaping, empty until the products stream has synced.
  */
 #include "testsupport.h"
 
@@ -16,6 +18,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+
+#include "store/db.h"
 
 #define APP_KEY    "pagesappkey000000000000000000001"
 #define APP_SECRET "pagesappsecret00000000000000000000000000001"
@@ -31,6 +35,33 @@ static unsigned sbx_port;
 /* Authorization headers per role: viewer, operator, ops, seller_admin. */
 static char hdr_viewer[160], hdr_operator[160], hdr_ops[160], hdr_admin[160];
 static char conn_id[64];
+
+/* How often needle occurs in hay. */
+static int count_of(const char *hay, const char *needle)
+{
+    int n = 0;
+    for (const char *p = strstr(hay, needle); p != NULL; p = strstr(p + 1, needle))
+        n++;
+    return n;
+}
+
+/* The integer in the first cell of sql's answer (sql has no parameters). */
+static long long db_int(const char *sql)
+{
+    struct db *db = NULL;
+    struct db_rows *rows = NULL;
+    struct errbuf eb = {0};
+    int64_t v = -1;
+    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    struct db_conn *c = db_acquire(db);
+    if (db_query(c, sql, NULL, 0, &rows, &eb) != ERR_OK)
+        fail_msg("%s: %s", sql, errbuf_message(&eb, ERR_DB));
+    db_release(c);
+    db_close(db);
+    assert_int_equal(db_rows_int(rows, 0, 0, &v), ERR_OK);
+    db_rows_free(rows);
+    return (long long)v;
+}
 
 static void sleep_ms(int ms)
 {
@@ -198,7 +229,12 @@ static void test_empty_pages(void **state)
     free(b);
     b = page("/products", hdr_viewer, 200);
     assert_true(ts_contains(b, "The products stream is not synced yet"));
+    assert_false(ts_contains(b, "id=\"product-list\""));
     free(b);
+    d = api("GET", "/api/v1/products", hdr_viewer, NULL, 200);
+    assert_int_equal(json_integer_value(json_object_get(d, "total")), 0);
+    assert_int_equal(json_array_size(json_object_get(d, "products")), 0);
+    json_decref(d);
     b = page("/cases", hdr_viewer, 200);
     assert_true(ts_contains(b, "Temu offers no buyer-chat API"));
     assert_true(ts_contains(b, "after-sales requests (returns / refunds), cancellation requests "
@@ -364,14 +400,19 @@ static void test_sync_then_lists(void **state)
     assert_int_equal(json_array_size(json_object_get(d, "items")),
                      json_integer_value(json_object_get(first, "items")));
     assert_true(json_array_size(json_object_get(d, "items")) >= 1);
-    assert_true(json_is_null(json_object_get(d, "status_history")));
+    /* First stored: one history entry, the current status. */
+    assert_int_equal(json_array_size(json_object_get(d, "status_history")), 1);
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_array_get(json_object_get(d, "status_history"), 0), "status")),
+                     json_integer_value(json_object_get(first, "status")));
     json_decref(d);
     json_decref(api("GET", "/api/v1/orders/PO-NO-SUCH-ORDER", hdr_viewer, NULL, 404));
     snprintf(path, sizeof path, "/orders/%s?connection_id=%s", sn, conn_id);
     char *b = page(path, hdr_viewer, 200);
     assert_true(ts_contains(b, sn));
     assert_true(ts_contains(b, "id=\"items\""));
-    assert_true(ts_contains(b, "No status history is recorded yet"));
+    assert_true(ts_contains(b, "id=\"status-history\""));
+    assert_int_equal(count_of(b, "class=\"history-entry\""), 1);
     free(b);
     b = page("/orders/PO-NO-SUCH-ORDER", hdr_viewer, 404);
     assert_true(ts_contains(b, "No such order"));
@@ -497,12 +538,278 @@ static void test_sync_page_retry_resume(void **state)
     ts_http_free(&r);
 }
 
+/* Runs `aicos sync run` for stream (orders incrementally); returns its stdout (malloc'd). */
+static char *sync_stream(const char *stream)
+{
+    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *args[] = {
+        (char *)"sync", (char *)"run", (char *)"--connection", conn_id, (char *)"--stream",
+        (char *)stream, NULL};
+    char *out = NULL, *err = NULL;
+    if (ts_aicos_run(args, env, &out, &err) != 0)
+        fail_msg("sync run %s: %s %s", stream, out, err);
+    free(err);
+    return out;
+}
+
+static long long run_count(const char *out, const char *key)
+{
+    const char *p = strstr(out, key);
+    assert_non_null(p);
+    return strtoll(p + strlen(key), NULL, 10);
+}
+
+#define HISTORY_ROWS "SELECT COUNT(*) FROM temu_order_status_history"
+#define ORDER_ROWS   "SELECT COUNT(*) FROM temu_orders"
+
+static void test_status_history(void **state)
+{
+    (void)state;
+    /* After the backfill every order has exactly one entry: its status when first stored. */
+    long long orders0 = db_int(ORDER_ROWS), hist0 = db_int(HISTORY_ROWS);
+    assert_true(orders0 >= 100);
+    assert_int_equal(hist0, orders0);
+    assert_int_equal(db_int("SELECT COUNT(*) FROM temu_orders o WHERE (SELECT COUNT(*) FROM "
+                            "temu_order_status_history h WHERE h.connection_id = o.connection_id "
+                            "AND h.parent_order_sn = o.parent_order_sn) <> 1"),
+                     0);
+    /* The statuses before the sandbox moves on. */
+    struct db *db = NULL;
+    struct db_rows *before = NULL;
+    struct errbuf eb = {0};
+    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    struct db_conn *c = db_acquire(db);
+    assert_int_equal(db_query(c,
+                              "SELECT parent_order_sn, status FROM temu_orders ORDER BY "
+                              "parent_order_sn",
+                              NULL, 0, &before, &eb),
+                     ERR_OK);
+    db_release(c);
+
+    /* Live activity: new orders and status changes; then an incremental run. */
+    json_decref(sbx("POST", "/_sandbox/activity/step", "{\"events\":60}"));
+    sleep_ms(2100); /* a run reads updates up to the second before it starts */
+    char *out = sync_stream("orders");
+    long long updated = run_count(out, "updated=");
+    free(out);
+    long long orders1 = db_int(ORDER_ROWS), hist1 = db_int(HISTORY_ROWS);
+    assert_true(orders1 > orders0);
+
+    /* Which orders changed status, and one of them to look at. */
+    long long changed = 0;
+    char sn[80] = "", path[256], sql[256];
+    long long old_status = 0, new_status = 0;
+    c = db_acquire(db);
+    for (size_t i = 0; i < db_rows_count(before); i++) {
+        struct db_rows *now = NULL;
+        struct db_param p[] = {DB_P_TEXT(db_rows_get(before, i, 0))};
+        assert_int_equal(db_query(c, "SELECT status FROM temu_orders WHERE parent_order_sn = $1", p,
+                                  1, &now, &eb),
+                         ERR_OK);
+        long long was = strtoll(db_rows_get(before, i, 1), NULL, 10);
+        long long is = strtoll(db_rows_get(now, 0, 0), NULL, 10);
+        if (was != is) {
+            changed++;
+            if (sn[0] == '\0') {
+                snprintf(sn, sizeof sn, "%s", db_rows_get(before, i, 0));
+                old_status = was;
+                new_status = is;
+            }
+        }
+        db_rows_free(now);
+    }
+    db_release(c);
+    db_rows_free(before);
+    db_close(db);
+    assert_true(changed >= 1);
+    assert_true(updated >= changed);
+    /* One entry per new order and one per status change, nothing else. */
+    assert_int_equal(hist1, hist0 + (orders1 - orders0) + changed);
+
+    /* The changed order: two entries, oldest first, in the JSON and on the page. */
+    snprintf(path, sizeof path, "/api/v1/orders/%s", sn);
+    json_t *d = api("GET", path, hdr_viewer, NULL, 200);
+    const json_t *h = json_object_get(d, "status_history");
+    assert_int_equal(json_array_size(h), 2);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(h, 0), "status")),
+                     old_status);
+    assert_int_equal(json_integer_value(json_object_get(json_array_get(h, 1), "status")),
+                     new_status);
+    assert_int_equal(json_integer_value(json_object_get(d, "status")), new_status);
+    assert_true(json_integer_value(json_object_get(json_array_get(h, 1), "update_time")) >=
+                json_integer_value(json_object_get(json_array_get(h, 0), "update_time")));
+    assert_true(json_integer_value(json_object_get(json_array_get(h, 1), "seen_at")) > 0);
+    json_decref(d);
+    snprintf(path, sizeof path, "/orders/%s?connection_id=%s", sn, conn_id);
+    char *b = page(path, hdr_viewer, 200);
+    assert_int_equal(count_of(b, "class=\"history-entry\""), 2);
+    assert_false(ts_contains(b, "No status history"));
+    free(b);
+
+    /* Again without changes: no entry added. */
+    out = sync_stream("orders");
+    assert_int_equal(run_count(out, "added="), 0);
+    assert_int_equal(run_count(out, "updated="), 0);
+    free(out);
+    assert_int_equal(db_int(HISTORY_ROWS), hist1);
+    snprintf(sql, sizeof sql,
+             "SELECT COUNT(*) FROM temu_order_status_history WHERE parent_order_sn = '%s'", sn);
+    assert_int_equal(db_int(sql), 2);
+}
+
+static void expect_products_error(const char *path, const char *code)
+{
+    expect_error(path, code);
+}
+
+static void test_products(void **state)
+{
+    (void)state;
+    char *out = sync_stream("products");
+    long long added = run_count(out, "added=");
+    free(out);
+    json_t *t = sbx("GET", "/_sandbox/truth", NULL);
+    long long want =
+        (long long)json_integer_value(json_object_get(json_object_get(t, "counts"), "products"));
+    json_decref(t);
+    long long rows = db_int("SELECT COUNT(*) FROM temu_products");
+    long long sku_rows = db_int("SELECT COUNT(*) FROM temu_product_skus");
+    assert_true(want >= 10);
+    assert_int_equal(rows, want);
+    assert_int_equal(added, want);
+
+    /* Every page of 7: the counts match the stored rows, no product twice, SKUs complete. */
+    long long seen = 0, skus = 0, pages = 0, prev_goods = -1;
+    for (long long pg = 1; pages == 0 || pg <= pages; pg++) {
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/products?limit=7&page=%lld", pg);
+        json_t *d = api("GET", path, hdr_viewer, NULL, 200);
+        assert_int_equal(json_integer_value(json_object_get(d, "total")), rows);
+        pages = (long long)json_integer_value(json_object_get(d, "pages"));
+        assert_int_equal(pages, (rows + 6) / 7);
+        assert_false(json_is_true(json_object_get(d, "skus_truncated")));
+        size_t i;
+        const json_t *p;
+        json_array_foreach(json_object_get(d, "products"), i, p)
+        {
+            long long g = (long long)json_integer_value(json_object_get(p, "goods_id"));
+            assert_true(prev_goods < 0 || g < prev_goods); /* highest goods id first, no repeat */
+            prev_goods = g;
+            assert_string_equal(json_string_value(json_object_get(p, "connection_id")), conn_id);
+            assert_true(json_array_size(json_object_get(p, "skus")) >= 1);
+            skus += (long long)json_array_size(json_object_get(p, "skus"));
+            seen++;
+        }
+        json_decref(d);
+    }
+    assert_int_equal(seen, rows);
+    assert_int_equal(skus, sku_rows);
+    json_t *d = api("GET", "/api/v1/products?limit=7&page=9999", hdr_viewer, NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(d, "products")), 0);
+    json_decref(d);
+
+    /* The buckets split the products; each filter returns only its bucket. */
+    const char *const buckets[] = {"1", "4", "5", "6"};
+    long long sum = 0;
+    for (size_t k = 0; k < 4; k++) {
+        char path[128];
+        snprintf(path, sizeof path, "/api/v1/products?limit=100&bucket=%s", buckets[k]);
+        d = api("GET", path, hdr_viewer, NULL, 200);
+        sum += (long long)json_integer_value(json_object_get(d, "total"));
+        size_t i;
+        const json_t *p;
+        json_array_foreach(json_object_get(d, "products"), i, p) assert_int_equal(
+            json_integer_value(json_object_get(p, "bucket")), strtoll(buckets[k], NULL, 10));
+        json_decref(d);
+    }
+    assert_int_equal(sum, rows);
+
+    /* Bounds and bad filters: 422 with a named code. */
+    expect_products_error("/api/v1/products?page=0", "bad_page");
+    expect_products_error("/api/v1/products?page=10001", "bad_page");
+    expect_products_error("/api/v1/products?limit=0", "bad_limit");
+    expect_products_error("/api/v1/products?limit=101", "bad_limit");
+    expect_products_error("/api/v1/products?bucket=2", "bad_bucket");
+    expect_products_error("/api/v1/products?bucket=x", "bad_bucket");
+    expect_products_error("/api/v1/products?q="
+                          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+                          "bad_search");
+
+    /* Search by goods id (exactly one) and by part of the name, case-insensitively. */
+    d = api("GET", "/api/v1/products?limit=1", hdr_viewer, NULL, 200);
+    const json_t *top = json_array_get(json_object_get(d, "products"), 0);
+    long long goods = (long long)json_integer_value(json_object_get(top, "goods_id"));
+    char name[128], path[256];
+    snprintf(name, sizeof name, "%s", json_string_value(json_object_get(top, "goods_name")));
+    size_t top_skus = json_array_size(json_object_get(top, "skus"));
+    json_decref(d);
+    snprintf(path, sizeof path, "/api/v1/products?q=%lld", goods);
+    d = api("GET", path, hdr_viewer, NULL, 200);
+    assert_int_equal(json_integer_value(json_object_get(d, "total")), 1);
+    json_decref(d);
+    for (char *p = name; *p; p++)
+        *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p == ' ' ? '\0' : *p);
+    snprintf(path, sizeof path, "/api/v1/products?limit=100&q=%s", name);
+    d = api("GET", path, hdr_viewer, NULL, 200);
+    assert_true(json_integer_value(json_object_get(d, "total")) >= 1);
+    json_decref(d);
+    d = api("GET", "/api/v1/products?q=100%25", hdr_viewer, NULL, 200); /* % is no wildcard */
+    assert_int_equal(json_integer_value(json_object_get(d, "total")), 0);
+    json_decref(d);
+
+    /* The page: every product and SKU of the first 100, no inline script or style. */
+    char *b = page("/products?limit=100", hdr_viewer, 200);
+    assert_int_equal(count_of(b, "<tr class=\"product\">"), rows < 100 ? rows : 100);
+    if (rows <= 100)
+        assert_int_equal(count_of(b, "<tr class=\"sku\">"), sku_rows);
+    assert_true(ts_contains(b, "href=\"/products\" class=\"active\""));
+    assert_false(ts_contains(b, "style=") || ts_contains(b, "<script"));
+    assert_false(ts_contains(b, "not synced yet"));
+    free(b);
+    b = page("/products?limit=3", hdr_viewer, 200);
+    assert_true(ts_contains(b, "rel=\"next\" href=\"/products?limit=3&amp;page=2\""));
+    free(b);
+    b = page("/products?bucket=2", hdr_viewer, 422);
+    assert_true(ts_contains(b, "bucket must be"));
+    free(b);
+
+    /* Hostile names and specs, and a hostile search, are escaped wherever they are shown. */
+    snprintf(path, sizeof path,
+             "UPDATE temu_products SET goods_name = '<script>alert(1)</script>\"''x' WHERE "
+             "goods_id = %lld",
+             goods);
+    ts_db_exec(db_url, path);
+    snprintf(path, sizeof path,
+             "UPDATE temu_product_skus SET spec_name = '<img src=x onerror=alert(2)>' WHERE "
+             "goods_id = %lld",
+             goods);
+    ts_db_exec(db_url, path);
+    snprintf(path, sizeof path, "/products?q=%lld", goods);
+    b = page(path, hdr_viewer, 200);
+    assert_false(ts_contains(b, "<script>alert(1)"));
+    assert_false(ts_contains(b, "<img src=x"));
+    assert_true(ts_contains(b, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;x") ||
+                ts_contains(b, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;x"));
+    assert_int_equal(count_of(b, "&lt;img src=x onerror=alert(2)&gt;"), (int)top_skus);
+    free(b);
+    snprintf(path, sizeof path, "/api/v1/products?q=%lld", goods);
+    d = api("GET", path, hdr_viewer, NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(d, "products"), 0), "goods_name")),
+                        "<script>alert(1)</script>\"'x");
+    json_decref(d);
+    b = page("/products?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27", hdr_viewer, 200);
+    assert_true(ts_contains(b, "value=\"&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;\"") ||
+                ts_contains(b, "value=\"&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;\""));
+    free(b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_empty_pages),
-        cmocka_unit_test(test_sync_then_lists),
-        cmocka_unit_test(test_sync_page_retry_resume),
+        cmocka_unit_test(test_empty_pages),    cmocka_unit_test(test_sync_then_lists),
+        cmocka_unit_test(test_status_history), cmocka_unit_test(test_sync_page_retry_resume),
+        cmocka_unit_test(test_products),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,32 @@
+/*
+ * GET /api/v1/orders/{sn}/shipping (operator+): the buyer's shipping info of one order, from
+ * the encrypted copy or fetched now (src/sync/shipping.c). Every access is audited with who
+ * asked, which order and where the answer came from; the address itself is never logged or
+ * audited.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "api/api.h"
+#include "sync/shipping.h"
+
+enum err api_order_shipping(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    struct connect_env env;
+    struct shipping_result res;
+    json_t *doc = NULL;
+    char detail[160];
+    const char *sn = http_req_param(req, "sn");
+    const char *conn = http_req_query(req, "connection_id");
+    api_connect_env(req, &env);
+    enum err e = shipping_get(&env, conn != NULL && *conn != '\0' ? conn : NULL, sn,
+                              api_actor_name(req), (int64_t)time(NULL), &doc, &res, NULL, eb);
+    if (e == ERR_OK)
+        snprintf(detail, sizeof detail, "buyer shipping info read (connection %s, from %s)",
+                 res.connection_id, res.source);
+    else
+        snprintf(detail, sizeof detail, "%s", errbuf_code(eb, e));
+    api_audit(req, "order.shipping.read", sn != NULL ? sn : "", e == ERR_OK ? "success" : "failure",
+              detail);
+    return e ? e : http_resp_json(resp, 200, doc);
+}

@@ -1,0 +1,418 @@
+/*
+ * Integration: on-demand buyer shipping info (issue 7, orders stream) against the real aicos
+ * and temu-sandbox, on SQLite and PostgreSQL. A sandbox shop is synced with `aicos sync run`;
+ * then GET /api/v1/orders/{sn}/shipping returns the sandbox's address (read independently with
+ * our own client), no table of the database holds it in plain text, a second call is served
+ * from the encrypted copy (the sandbox's request count does not grow), viewers get 403,
+ * unknown orders 404, a server without a vault key 503, every access is audited, the copy
+ * survives `aicos vault rotate`, and a revoked token is reported as a clean 502.
+ */
+#include "testsupport.h"
+
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "store/db.h"
+#include "temu/api.h"
+#include "temu/client.h"
+
+#define APP_KEY    "shipappkey0000000000000000000001"
+#define APP_SECRET "shipappsecret000000000000000000000000000001"
+#define ORDERS     "40"
+#define DAY_S      86400
+
+static char db_url[TS_PATH_MAX], env_db[TS_PATH_MAX + 32], env_key[TS_PATH_MAX + 32];
+static char env_gw[128], gw_url[96];
+static char *tmp;
+static struct ts_server server;
+static struct ts_proc sandbox;
+static unsigned sbx_port;
+static char hdr_viewer[160], hdr_operator[160], hdr_ops[160], hdr_admin[160];
+static char conn_id[64], access_token[256];
+
+static void sleep_ms(int ms)
+{
+    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static json_t *api_at(unsigned port, const char *method, const char *path, const char *hdr,
+                      const char *body, int want)
+{
+    struct ts_http_resp r;
+    if (!ts_http_ex(port, method, path, hdr, body ? "application/json" : NULL, body, &r))
+        fail_msg("%s %s: no answer", method, path);
+    if (want != 0 && r.status != want)
+        fail_msg("%s %s: status %d, want %d: %.400s", method, path, r.status, want, r.body);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    ts_http_free(&r);
+    return doc;
+}
+
+static json_t *api(const char *method, const char *path, const char *hdr, const char *body,
+                   int want)
+{
+    return api_at(server.port, method, path, hdr, body, want);
+}
+
+static json_t *sbx(const char *method, const char *path, const char *body)
+{
+    struct ts_http_resp r;
+    if (!ts_http(sbx_port, method, path, body ? "application/json" : NULL, body, &r))
+        fail_msg("sandbox %s %s: no answer", method, path);
+    if (r.status != 200)
+        fail_msg("sandbox %s %s: status %d: %s", method, path, r.status, r.body);
+    json_t *doc = json_loads(r.body, 0, NULL);
+    ts_http_free(&r);
+    return doc;
+}
+
+/* Requests the sandbox's router has answered so far. */
+static long long sbx_requests(void)
+{
+    json_t *d = sbx("GET", "/_sandbox/faults", NULL);
+    long long n = (long long)json_integer_value(json_object_get(d, "requests"));
+    json_decref(d);
+    return n;
+}
+
+static void make_hdr(const char *role, char *hdr, size_t len)
+{
+    char token[128];
+    ts_make_token(db_url, role, token, sizeof token);
+    snprintf(hdr, len, "Authorization: Bearer %s\r\n", token);
+}
+
+static const char *error_code(const json_t *d)
+{
+    const char *c = json_string_value(json_object_get(json_object_get(d, "error"), "code"));
+    return c ? c : "(none)";
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_true(sodium_init() >= 0);
+    tmp = ts_tmpdir("shipping");
+    char path[TS_PATH_MAX], listen[64], b64[64];
+    snprintf(path, sizeof path, "%s/apps.json", tmp);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs("[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+          "\",\"name\":\"Shipping\",\"scopes\":[\"bg.order.list.v2.get\","
+          "\"bg.order.detail.v2.get\",\"bg.order.shippinginfo.v2.get\"]}]",
+          f);
+    fclose(f);
+    sbx_port = ts_free_port();
+    snprintf(listen, sizeof listen, "127.0.0.1:%u", sbx_port);
+    char *argv[] = {getenv("SANDBOX_BIN"),
+                    (char *)"--listen",
+                    listen,
+                    (char *)"--apps",
+                    path,
+                    (char *)"--shops",
+                    (char *)"1",
+                    (char *)"--orders",
+                    (char *)ORDERS,
+                    (char *)"--seed",
+                    (char *)"47",
+                    (char *)"--rate-limit",
+                    (char *)"0",
+                    NULL};
+    assert_non_null(argv[0]);
+    ts_spawn(tmp, argv, NULL, &sandbox);
+    for (int waited = 0;; waited += 20) {
+        char *out = ts_read_file(sandbox.out_path);
+        bool up = ts_contains(out, "listening on http://");
+        free(out);
+        if (up)
+            break;
+        if (waited > 20000)
+            fail_msg("temu-sandbox did not start");
+        sleep_ms(20);
+    }
+    snprintf(gw_url, sizeof gw_url, "http://127.0.0.1:%u/openapi/router", sbx_port);
+    snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=%s", gw_url);
+    unsigned char key[32];
+    randombytes_buf(key, sizeof key);
+    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(path, sizeof path, "%s/master.key", tmp);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0 && write(fd, b64, strlen(b64)) > 0);
+    close(fd);
+    snprintf(env_key, sizeof env_key, "AICOS_MASTER_KEY_FILE=%s", path);
+    ts_fresh_db_url("shipping", db_url, sizeof db_url);
+    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
+    char *env[] = {env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    ts_server_start(&server, db_url, env);
+    make_hdr("viewer", hdr_viewer, sizeof hdr_viewer);
+    make_hdr("operator", hdr_operator, sizeof hdr_operator);
+    make_hdr("ops", hdr_ops, sizeof hdr_ops);
+    make_hdr("seller_admin", hdr_admin, sizeof hdr_admin);
+    json_decref(api(
+        "PUT", "/api/v1/integrations/temu/credentials", hdr_admin,
+        "{\"region\":\"us\",\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET "\"}", 200));
+    json_t *tok = sbx("POST", "/_sandbox/tokens", "{\"app_key\":\"" APP_KEY "\"}");
+    const char *t = json_string_value(json_object_get(tok, "accessToken"));
+    assert_non_null(t);
+    snprintf(access_token, sizeof access_token, "%s", t);
+    json_decref(tok);
+    char body[512];
+    snprintf(body, sizeof body, "{\"region\":\"us\",\"access_token\":\"%s\"}", access_token);
+    json_t *d = api("POST", "/api/v1/integrations/temu/connections/manual", hdr_admin, body, 201);
+    snprintf(conn_id, sizeof conn_id, "%s", json_string_value(json_object_get(d, "connection_id")));
+    json_decref(d);
+    assert_true(strlen(conn_id) > 0);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (server.proc.pid > 0)
+        ts_server_stop(&server);
+    if (sandbox.pid > 0)
+        ts_stop(&sandbox, SIGTERM, 15000);
+    free(tmp);
+    return 0;
+}
+
+/* The sandbox's address of sn, read with our own client (not through aicos). */
+static json_t *sandbox_address(const char *sn)
+{
+    struct temu_client_options o;
+    temu_client_options_init(&o);
+    o.gateway_url = gw_url;
+    o.allow_http = true;
+    o.app_key = APP_KEY;
+    o.app_secret = APP_SECRET;
+    o.access_token = access_token;
+    o.rate = 1000;
+    o.timeout_ms = 10000;
+    struct temu_client *c = NULL;
+    struct errbuf eb = {0};
+    struct temu_error te;
+    struct temu_order od;
+    assert_int_equal(temu_client_new(&o, &c, &eb), ERR_OK);
+    assert_int_equal(temu_api_order_shippinginfo(c, sn, &od, &te), ERR_OK);
+    json_t *r = json_incref(od.result);
+    temu_order_clear(&od);
+    temu_client_free(c);
+    return r;
+}
+
+/* Fails when any text of any table of the database contains one of needles. */
+static void db_has_no(const char *const *needles, size_t n)
+{
+    struct db *db = NULL;
+    struct db_rows *tables = NULL, *rows = NULL;
+    struct errbuf eb = {0};
+    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    struct db_conn *c = db_acquire(db);
+    const char *list = ts_is_pg() ? "SELECT table_name FROM information_schema.tables WHERE "
+                                    "table_schema = current_schema() AND table_type = 'BASE TABLE'"
+                                  : "SELECT name FROM sqlite_master WHERE type = 'table'";
+    assert_int_equal(db_query(c, list, NULL, 0, &tables, &eb), ERR_OK);
+    size_t cells = 0;
+    assert_true(db_rows_count(tables) > 5);
+    for (size_t t = 0; t < db_rows_count(tables); t++) {
+        char sql[256];
+        snprintf(sql, sizeof sql, "SELECT * FROM \"%s\"", db_rows_get(tables, t, 0));
+        assert_int_equal(db_query(c, sql, NULL, 0, &rows, &eb), ERR_OK);
+        for (size_t i = 0; i < db_rows_count(rows); i++)
+            for (size_t k = 0; k < db_rows_columns(rows); k++) {
+                const char *v = db_rows_get(rows, i, k);
+                cells++;
+                for (size_t x = 0; v != NULL && x < n; x++)
+                    if (strstr(v, needles[x]) != NULL)
+                        fail_msg("table %s holds \"%s\" in plain text", db_rows_get(tables, t, 0),
+                                 needles[x]);
+            }
+        db_rows_free(rows);
+    }
+    assert_true(cells > 100);
+    db_rows_free(tables);
+    db_release(c);
+    db_close(db);
+}
+
+static void shipping_path(const char *sn, char *path, size_t len)
+{
+    snprintf(path, len, "/api/v1/orders/%s/shipping", sn);
+}
+
+static void test_shipping(void **state)
+{
+    (void)state;
+    json_t *t = sbx("GET", "/_sandbox/truth", NULL);
+    long long epoch = (long long)json_integer_value(json_object_get(t, "epoch"));
+    json_decref(t);
+    char since[32];
+    snprintf(since, sizeof since, "%lld", epoch - 92LL * DAY_S);
+    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *args[] = {(char *)"sync",
+                    (char *)"run",
+                    (char *)"--connection",
+                    conn_id,
+                    (char *)"--stream",
+                    (char *)"orders",
+                    (char *)"--since",
+                    since,
+                    NULL};
+    char *out = NULL, *err = NULL;
+    if (ts_aicos_run(args, env, &out, &err) != 0)
+        fail_msg("sync run: %s %s", out, err);
+    free(out);
+    free(err);
+
+    json_t *list = api("GET", "/api/v1/orders?limit=5", hdr_viewer, NULL, 200);
+    assert_true(json_array_size(json_object_get(list, "orders")) >= 3);
+    char sn[3][80];
+    for (size_t i = 0; i < 3; i++)
+        snprintf(sn[i], sizeof sn[i], "%s",
+                 json_string_value(json_object_get(
+                     json_array_get(json_object_get(list, "orders"), i), "parent_order_sn")));
+    json_decref(list);
+
+    /* The sync never fetched an address: the database holds none of the sandbox's. */
+    json_t *truth = sandbox_address(sn[0]);
+    const char *name = json_string_value(json_object_get(truth, "receiptName"));
+    const char *line1 = json_string_value(json_object_get(truth, "addressLine1"));
+    const char *mail = json_string_value(json_object_get(truth, "mail"));
+    const char *mobile = json_string_value(json_object_get(truth, "mobile"));
+    const char *all = json_string_value(json_object_get(truth, "addressLineAll"));
+    assert_true(name && line1 && mail && mobile && all && strlen(name) > 3);
+    const char *const needles[] = {name, line1, mail, mobile, all};
+    db_has_no(needles, 5);
+
+    /* Roles and unknown orders. */
+    char path[256];
+    shipping_path(sn[0], path, sizeof path);
+    json_decref(api("GET", path, hdr_viewer, NULL, 403));
+    json_t *d = api("GET", "/api/v1/orders/PO-000-0000000000/shipping", hdr_operator, NULL, 404);
+    assert_string_equal(error_code(d), "order_not_found");
+    json_decref(d);
+
+    /* First read: fetched from Temu, equal to the sandbox's, stored encrypted only. */
+    long long before = sbx_requests();
+    d = api("GET", path, hdr_operator, NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(d, "source")), "temu");
+    assert_string_equal(json_string_value(json_object_get(d, "parent_order_sn")), sn[0]);
+    assert_string_equal(json_string_value(json_object_get(d, "connection_id")), conn_id);
+    const json_t *ship = json_object_get(d, "shipping");
+    const char *fields[] = {"receiptName", "addressLine1", "addressLineAll", "mail",
+                            "mobile",      "postCode",     "regionName2",    "regionName3"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        assert_string_equal(json_string_value(json_object_get(ship, fields[i])),
+                            json_string_value(json_object_get(truth, fields[i])));
+    json_decref(d);
+    long long after_first = sbx_requests();
+    assert_int_equal(after_first, before + 1);
+    db_has_no(needles, 5);
+
+    /* The order detail and the lists never carry it. */
+    char dpath[256];
+    snprintf(dpath, sizeof dpath, "/api/v1/orders/%s", sn[0]);
+    d = api("GET", dpath, hdr_operator, NULL, 200);
+    char *text = json_dumps(d, 0);
+    assert_false(ts_contains(text, line1) || ts_contains(text, name));
+    free(text);
+    json_decref(d);
+
+    /* Second read: from the encrypted copy, no request to Temu. */
+    d = api("GET", path, hdr_admin, NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(d, "source")), "vault");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(d, "shipping"), "addressLine1")), line1);
+    json_decref(d);
+    assert_int_equal(sbx_requests(), after_first);
+
+    /* Every access is audited: who, which order, where from; never the address. */
+    d = api("GET", "/api/v1/audit?action=order.shipping.read&limit=50", hdr_ops, NULL, 200);
+    const json_t *entries = json_object_get(d, "entries");
+    size_t ok = 0, failed = 0, i;
+    const json_t *e;
+    json_array_foreach(entries, i, e)
+    {
+        const char *outcome = json_string_value(json_object_get(e, "outcome"));
+        const char *detail = json_string_value(json_object_get(e, "detail"));
+        assert_false(ts_contains(detail, line1) || ts_contains(detail, name));
+        if (strcmp(outcome, "success") == 0) {
+            assert_string_equal(json_string_value(json_object_get(e, "target")), sn[0]);
+            ok++;
+        } else {
+            failed++;
+        }
+    }
+    assert_int_equal(ok, 2);
+    assert_true(failed >= 1); /* the unknown order */
+    json_decref(d);
+
+    /* Rotation re-seals the copy; it is still served without Temu. */
+    char *rot[] = {(char *)"vault", (char *)"rotate", NULL};
+    if (ts_aicos_run(rot, env, &out, &err) != 0)
+        fail_msg("vault rotate: %s %s", out, err);
+    free(out);
+    free(err);
+    d = api("GET", path, hdr_operator, NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(d, "source")), "vault");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(d, "shipping"), "receiptName")), name);
+    json_decref(d);
+    assert_int_equal(sbx_requests(), after_first);
+    /* A new fetch after rotation is sealed under the new key and read back. */
+    shipping_path(sn[1], path, sizeof path);
+    d = api("GET", path, hdr_operator, NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(d, "source")), "temu");
+    json_decref(d);
+    d = api("GET", path, hdr_operator, NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(d, "source")), "vault");
+    json_decref(d);
+    db_has_no(needles, 5);
+
+    /* Never logged: the server's output holds none of it. */
+    char *logs[2] = {ts_read_file(server.proc.out_path), ts_read_file(server.proc.err_path)};
+    assert_true(strlen(logs[0]) + strlen(logs[1]) > 0);
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t x = 0; x < 5; x++)
+            if (logs[k] != NULL && ts_contains(logs[k], needles[x]))
+                fail_msg("the server logged \"%s\"", needles[x]);
+        free(logs[k]);
+    }
+
+    /* Without a vault key there is nowhere safe to keep it: 503. */
+    struct ts_server nokey;
+    char *env2[] = {env_gw, NULL};
+    ts_server_start(&nokey, db_url, env2);
+    char hdr[160];
+    snprintf(hdr, sizeof hdr, "%s", hdr_operator);
+    d = api_at(nokey.port, "GET", path, hdr, NULL, 503);
+    assert_string_equal(error_code(d), "vault_unavailable");
+    json_decref(d);
+    ts_server_stop(&nokey);
+
+    /* A revoked token is a clean upstream error naming Temu's refusal. */
+    char body[400];
+    snprintf(body, sizeof body, "{\"access_token\":\"%s\"}", access_token);
+    json_decref(sbx("POST", "/_sandbox/tokens/revoke", body));
+    shipping_path(sn[2], path, sizeof path);
+    d = api("GET", path, hdr_operator, NULL, 502);
+    assert_string_equal(error_code(d), "temu_token_rejected");
+    json_decref(d);
+    json_decref(truth);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shipping),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
