@@ -37,12 +37,6 @@ static unsigned sbx_port;
 static char hdr_viewer[160], hdr_operator[160], hdr_ops[160], hdr_admin[160];
 static char conn_id[64], access_token[256];
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static json_t *api_at(unsigned port, const char *method, const char *path, const char *hdr,
                       const char *body, int want)
 {
@@ -101,53 +95,17 @@ static int setup(void **state)
     (void)state;
     assert_true(sodium_init() >= 0);
     tmp = ts_tmpdir("shipping");
-    char path[TS_PATH_MAX], listen[64], b64[64];
-    snprintf(path, sizeof path, "%s/apps.json", tmp);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
-          "\",\"name\":\"Shipping\",\"scopes\":[\"bg.order.list.v2.get\","
-          "\"bg.order.detail.v2.get\",\"bg.order.shippinginfo.v2.get\"]}]",
-          f);
-    fclose(f);
-    sbx_port = ts_free_port();
-    snprintf(listen, sizeof listen, "127.0.0.1:%u", sbx_port);
-    char *argv[] = {getenv("SANDBOX_BIN"),
-                    (char *)"--listen",
-                    listen,
-                    (char *)"--apps",
-                    path,
-                    (char *)"--shops",
-                    (char *)"1",
-                    (char *)"--orders",
-                    (char *)ORDERS,
-                    (char *)"--seed",
-                    (char *)"47",
-                    (char *)"--rate-limit",
-                    (char *)"0",
-                    NULL};
-    assert_non_null(argv[0]);
-    ts_spawn(tmp, argv, NULL, &sandbox);
-    for (int waited = 0;; waited += 20) {
-        char *out = ts_read_file(sandbox.out_path);
-        bool up = ts_contains(out, "listening on http://");
-        free(out);
-        if (up)
-            break;
-        if (waited > 20000)
-            fail_msg("temu-sandbox did not start");
-        sleep_ms(20);
-    }
+    char *sandbox_args[] = {(char *)"--shops",      (char *)"1",      (char *)"--orders",
+                            (char *)ORDERS,         (char *)"--seed", (char *)"47",
+                            (char *)"--rate-limit", (char *)"0",      NULL};
+    sbx_port = ts_sandbox_start(tmp,
+                                "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+                                "\",\"name\":\"Shipping\",\"scopes\":[\"bg.order.list.v2.get\","
+                                "\"bg.order.detail.v2.get\",\"bg.order.shippinginfo.v2.get\"]}]",
+                                sandbox_args, &sandbox);
     snprintf(gw_url, sizeof gw_url, "http://127.0.0.1:%u/openapi/router", sbx_port);
     snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=%s", gw_url);
-    unsigned char key[32];
-    randombytes_buf(key, sizeof key);
-    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
-    snprintf(path, sizeof path, "%s/master.key", tmp);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(fd >= 0 && write(fd, b64, strlen(b64)) > 0);
-    close(fd);
-    snprintf(env_key, sizeof env_key, "AICOS_MASTER_KEY_FILE=%s", path);
+    ts_master_key_file(tmp, env_key, sizeof env_key);
     ts_fresh_db_url("shipping", db_url, sizeof db_url);
     snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
     char *env[] = {env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};

@@ -37,12 +37,6 @@ static char conn_id[64];
 static char shop_token[256];
 static char since_arg[32]; /* the backfill start of every run */
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* A request to aicos as the seller admin; returns the parsed body. */
 static json_t *api(const char *method, const char *path, const char *body, int want)
 {
@@ -75,53 +69,18 @@ static int setup(void **state)
     (void)state;
     assert_true(sodium_init() >= 0);
     tmp = ts_tmpdir("sync");
-    char path[TS_PATH_MAX], listen[64], b64[64];
-    snprintf(path, sizeof path, "%s/apps.json", tmp);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
-          "\",\"name\":\"Sync\",\"scopes\":[\"bg.order.list.v2.get\",\"bg.order.detail.v2.get\","
-          "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
-          f);
-    fclose(f);
-    sbx_port = ts_free_port();
-    snprintf(listen, sizeof listen, "127.0.0.1:%u", sbx_port);
-    char *argv[] = {getenv("SANDBOX_BIN"),
-                    (char *)"--listen",
-                    listen,
-                    (char *)"--apps",
-                    path,
-                    (char *)"--shops",
-                    (char *)"1",
-                    (char *)"--orders",
-                    (char *)ORDERS,
-                    (char *)"--seed",
-                    (char *)"77",
-                    (char *)"--rate-limit",
-                    (char *)"0",
-                    NULL};
-    assert_non_null(argv[0]);
-    ts_spawn(tmp, argv, NULL, &sandbox);
-    for (int waited = 0;; waited += 20) {
-        char *out = ts_read_file(sandbox.out_path);
-        bool up = ts_contains(out, "listening on http://");
-        free(out);
-        if (up)
-            break;
-        if (waited > 20000)
-            fail_msg("temu-sandbox did not start");
-        sleep_ms(20);
-    }
+    char *sandbox_args[] = {(char *)"--shops",      (char *)"1",      (char *)"--orders",
+                            (char *)ORDERS,         (char *)"--seed", (char *)"77",
+                            (char *)"--rate-limit", (char *)"0",      NULL};
+    sbx_port = ts_sandbox_start(
+        tmp,
+        "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+        "\",\"name\":\"Sync\",\"scopes\":[\"bg.order.list.v2.get\",\"bg.order.detail.v2.get\","
+        "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
+        sandbox_args, &sandbox);
     snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=http://127.0.0.1:%u/openapi/router",
              sbx_port);
-    unsigned char key[32];
-    randombytes_buf(key, sizeof key);
-    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
-    snprintf(path, sizeof path, "%s/master.key", tmp);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(fd >= 0 && write(fd, b64, strlen(b64)) > 0);
-    close(fd);
-    snprintf(env_key, sizeof env_key, "AICOS_MASTER_KEY_FILE=%s", path);
+    ts_master_key_file(tmp, env_key, sizeof env_key);
     ts_fresh_db_url("sync", db_url, sizeof db_url);
     snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
     char *env[] = {env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
@@ -335,7 +294,7 @@ static void test_crash_and_converge(void **state)
     for (int i = 0; i < KILLS; i++) {
         struct ts_proc p;
         ts_spawn(tmp, argv, env, &p);
-        sleep_ms(150 + (int)randombytes_uniform(700));
+        ts_sleep_ms(150 + (int)randombytes_uniform(700));
         if (kill(p.pid, 0) == 0) {
             kill(p.pid, SIGKILL);
             killed++;
@@ -350,7 +309,7 @@ static void test_crash_and_converge(void **state)
     assert_int_equal(sync_once(since, &out), 0);
     free(out);
     json_decref(sbx("POST", "/_sandbox/activity", "{\"rate\":0}"));
-    sleep_ms(1100); /* let the last event's second pass, so the window covers it */
+    ts_sleep_ms(1100); /* let the last event's second pass, so the window covers it */
     assert_int_equal(sync_once(since, &out), 0);
     free(out);
 
@@ -448,7 +407,7 @@ static void test_revoked_token_stops_as_auth(void **state)
     json_decref(sbx("POST", "/_sandbox/tokens/revoke", body));
     char *out = NULL;
     char since[] = "1";
-    sleep_ms(1100); /* a new second: the run has a window to read */
+    ts_sleep_ms(1100); /* a new second: the run has a window to read */
     assert_int_equal(sync_once(since, &out), 1);
     assert_true(ts_contains(out, " auth: "));
     free(out);

@@ -40,12 +40,6 @@ static char admin_hdr[160];
 static char conn_id[64];
 static char since_arg[32];
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static json_t *api(const char *method, const char *path, const char *body, int want)
 {
     struct ts_http_resp r;
@@ -76,57 +70,28 @@ static int setup(void **state)
     (void)state;
     assert_true(sodium_init() >= 0);
     tmp = ts_tmpdir("streams");
-    char path[TS_PATH_MAX], listen[64], b64[64];
-    snprintf(path, sizeof path, "%s/apps.json", tmp);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
-          "\",\"name\":\"Streams\",\"scopes\":[\"bg.order.list.v2.get\","
-          "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
-          f);
-    fclose(f);
-    sbx_port = ts_free_port();
-    snprintf(listen, sizeof listen, "127.0.0.1:%u", sbx_port);
-    char *argv[] = {getenv("SANDBOX_BIN"),
-                    (char *)"--listen",
-                    listen,
-                    (char *)"--apps",
-                    path,
-                    (char *)"--shops",
-                    (char *)"1",
-                    (char *)"--orders",
-                    (char *)"400",
-                    (char *)"--products",
-                    (char *)PRODUCTS,
-                    (char *)"--aftersales",
-                    (char *)AFTERSALES,
-                    (char *)"--seed",
-                    (char *)"31",
-                    (char *)"--rate-limit",
-                    (char *)"0",
-                    NULL};
-    assert_non_null(argv[0]);
-    ts_spawn(tmp, argv, NULL, &sandbox);
-    for (int waited = 0;; waited += 20) {
-        char *out = ts_read_file(sandbox.out_path);
-        bool up = ts_contains(out, "listening on http://");
-        free(out);
-        if (up)
-            break;
-        if (waited > 20000)
-            fail_msg("temu-sandbox did not start");
-        sleep_ms(20);
-    }
+    char *sandbox_args[] = {(char *)"--shops",
+                            (char *)"1",
+                            (char *)"--orders",
+                            (char *)"400",
+                            (char *)"--products",
+                            (char *)PRODUCTS,
+                            (char *)"--aftersales",
+                            (char *)AFTERSALES,
+                            (char *)"--seed",
+                            (char *)"31",
+                            (char *)"--rate-limit",
+                            (char *)"0",
+                            NULL};
+    sbx_port = ts_sandbox_start(
+        tmp,
+        "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+        "\",\"name\":\"Streams\",\"scopes\":[\"bg.order.list.v2.get\","
+        "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
+        sandbox_args, &sandbox);
     snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=http://127.0.0.1:%u/openapi/router",
              sbx_port);
-    unsigned char key[32];
-    randombytes_buf(key, sizeof key);
-    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
-    snprintf(path, sizeof path, "%s/master.key", tmp);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(fd >= 0 && write(fd, b64, strlen(b64)) > 0);
-    close(fd);
-    snprintf(env_key, sizeof env_key, "AICOS_MASTER_KEY_FILE=%s", path);
+    ts_master_key_file(tmp, env_key, sizeof env_key);
     ts_fresh_db_url("streams", db_url, sizeof db_url);
     snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
     char *env[] = {env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
@@ -337,7 +302,7 @@ static void crash_and_converge(const char *stream, int min_ms, int spread_ms, lo
     for (int i = 0; i < KILLS; i++) {
         struct ts_proc p;
         ts_spawn(tmp, argv, env, &p);
-        sleep_ms(min_ms + (int)randombytes_uniform((uint32_t)spread_ms));
+        ts_sleep_ms(min_ms + (int)randombytes_uniform((uint32_t)spread_ms));
         if (kill(p.pid, 0) == 0)
             kill(p.pid, SIGKILL);
         assert_true(ts_wait(&p, 30000) != -1);
@@ -541,7 +506,7 @@ static void test_webhook_intake(void **state)
         failed = (long long)json_integer_value(json_object_get(w, "failedAttempts"));
         json_decref(w);
         if (queued > 0 || delivered < 12)
-            sleep_ms(50);
+            ts_sleep_ms(50);
     }
     /* Every push was answered 200 and each event is stored once. An attempt the sandbox timed
      * out (a loaded machine) is retried and deduplicated, so its count is only reported. */

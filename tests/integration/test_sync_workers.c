@@ -37,12 +37,6 @@ static unsigned sbx_port;
 static char admin_hdr[160];
 static char conn_ids[SHOPS][64];
 
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 /* A request to aicos as the seller admin; returns the parsed body. */
 static json_t *api(const char *method, const char *path, const char *body, int want)
 {
@@ -72,43 +66,15 @@ static json_t *sbx(const char *method, const char *path, const char *body)
 
 static void start_sandbox(void)
 {
-    char path[TS_PATH_MAX], listen[64];
-    snprintf(path, sizeof path, "%s/apps.json", tmp);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
-          "\",\"name\":\"Workers\",\"scopes\":[\"bg.order.list.v2.get\",\"bg.order.detail.v2.get\","
-          "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
-          f);
-    fclose(f);
-    sbx_port = ts_free_port();
-    snprintf(listen, sizeof listen, "127.0.0.1:%u", sbx_port);
-    char *argv[] = {getenv("SANDBOX_BIN"),
-                    (char *)"--listen",
-                    listen,
-                    (char *)"--apps",
-                    path,
-                    (char *)"--shops",
-                    (char *)"2",
-                    (char *)"--orders",
-                    (char *)ORDERS,
-                    (char *)"--seed",
-                    (char *)"78",
-                    (char *)"--rate-limit",
-                    (char *)"20",
-                    NULL};
-    assert_non_null(argv[0]);
-    ts_spawn(tmp, argv, NULL, &sandbox);
-    for (int waited = 0;; waited += 20) {
-        char *out = ts_read_file(sandbox.out_path);
-        bool up = ts_contains(out, "listening on http://");
-        free(out);
-        if (up)
-            break;
-        if (waited > 20000)
-            fail_msg("temu-sandbox did not start");
-        sleep_ms(20);
-    }
+    char *sandbox_args[] = {(char *)"--shops",      (char *)"2",      (char *)"--orders",
+                            (char *)ORDERS,         (char *)"--seed", (char *)"78",
+                            (char *)"--rate-limit", (char *)"20",     NULL};
+    sbx_port = ts_sandbox_start(
+        tmp,
+        "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+        "\",\"name\":\"Workers\",\"scopes\":[\"bg.order.list.v2.get\",\"bg.order.detail.v2.get\","
+        "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
+        sandbox_args, &sandbox);
     snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=http://127.0.0.1:%u/openapi/router",
              sbx_port);
 }
@@ -116,18 +82,10 @@ static void start_sandbox(void)
 static int setup(void **state)
 {
     (void)state;
-    char path[TS_PATH_MAX], b64[64];
     assert_true(sodium_init() >= 0);
     tmp = ts_tmpdir("syncworkers");
     start_sandbox();
-    unsigned char key[32];
-    randombytes_buf(key, sizeof key);
-    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
-    snprintf(path, sizeof path, "%s/master.key", tmp);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(fd >= 0 && write(fd, b64, strlen(b64)) > 0);
-    close(fd);
-    snprintf(env_key, sizeof env_key, "AICOS_MASTER_KEY_FILE=%s", path);
+    ts_master_key_file(tmp, env_key, sizeof env_key);
     ts_fresh_db_url("syncworkers", db_url, sizeof db_url);
     snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
     /* The server only answers the API here: the scheduler runs in the two workers. */
@@ -318,7 +276,7 @@ static void cancel_a_running_run(char *id, size_t len)
         json_decref(d);
         if (id[0] != '\0')
             break;
-        sleep_ms(100);
+        ts_sleep_ms(100);
     }
     if (id[0] == '\0')
         fail_msg("no running run with stored pages was seen");
@@ -346,7 +304,7 @@ static void test_two_workers(void **state)
     cancel_a_running_run(cancelled, sizeof cancelled);
     bool done = false;
     for (int waited = 0; waited < WAIT_MS && !done; waited += 250) {
-        sleep_ms(250);
+        ts_sleep_ms(250);
         done = true;
         for (size_t i = 0; i < SHOPS; i++)
             done = done && runs_count(conn_ids[i], "success") >= 3;

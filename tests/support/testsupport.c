@@ -6,6 +6,7 @@
 #include <libpq-fe.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <sodium.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,7 +20,7 @@
 
 extern char **environ;
 
-static void ts_sleep_ms(int ms)
+void ts_sleep_ms(int ms)
 {
     struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
     nanosleep(&ts, NULL);
@@ -412,4 +413,54 @@ int ts_server_stop(struct ts_server *s)
 bool ts_contains(const char *haystack, const char *needle)
 {
     return haystack != NULL && strstr(haystack, needle) != NULL;
+}
+
+unsigned ts_sandbox_start(const char *dir, const char *apps_json, char *const args[],
+                          struct ts_proc *p)
+{
+    char path[TS_PATH_MAX], listen[64];
+    snprintf(path, sizeof path, "%s/apps.json", dir);
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(apps_json, f);
+    fclose(f);
+    unsigned port = ts_free_port();
+    snprintf(listen, sizeof listen, "127.0.0.1:%u", port);
+    char *argv[40];
+    size_t n = 0;
+    argv[n++] = getenv("SANDBOX_BIN");
+    if (argv[0] == NULL)
+        fail_msg("SANDBOX_BIN is not set: run this test through ctest");
+    argv[n++] = (char *)"--listen";
+    argv[n++] = listen;
+    argv[n++] = (char *)"--apps";
+    argv[n++] = path;
+    for (size_t i = 0; args != NULL && args[i] != NULL && n < 39; i++)
+        argv[n++] = args[i];
+    argv[n] = NULL;
+    ts_spawn(dir, argv, NULL, p);
+    for (int waited = 0;; waited += 20) {
+        char *out = ts_read_file(p->out_path);
+        bool up = ts_contains(out, "listening on http://");
+        free(out);
+        if (up)
+            return port;
+        if (waited > 20000)
+            fail_msg("temu-sandbox did not start");
+        ts_sleep_ms(20);
+    }
+}
+
+void ts_master_key_file(const char *dir, char *env, size_t len)
+{
+    unsigned char key[32];
+    char b64[64], path[TS_PATH_MAX];
+    assert_true(sodium_init() >= 0);
+    randombytes_buf(key, sizeof key);
+    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
+    snprintf(path, sizeof path, "%s/master.key", dir);
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    assert_true(fd >= 0 && write(fd, b64, strlen(b64)) > 0);
+    close(fd);
+    snprintf(env, len, "AICOS_MASTER_KEY_FILE=%s", path);
 }

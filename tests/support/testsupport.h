@@ -111,6 +111,23 @@ void ts_server_start(struct ts_server *s, const char *db_url, char *const env[])
 /* Stops it with SIGTERM and returns its exit status. */
 int ts_server_stop(struct ts_server *s);
 
+/* Sleeps ms milliseconds. */
+void ts_sleep_ms(int ms);
+
+/*
+ * Starts $SANDBOX_BIN (the Temu sandbox) on a free loopback port with apps_json written to
+ * dir/apps.json as its --apps file and the extra NULL-terminated args, and waits until it
+ * listens (fails the test after 20 s). Returns the port.
+ */
+unsigned ts_sandbox_start(const char *dir, const char *apps_json, char *const args[],
+                          struct ts_proc *p);
+
+/*
+ * Writes a fresh random vault master key to dir/master.key (mode 0600) and puts
+ * "AICOS_MASTER_KEY_FILE=<path>" into env.
+ */
+void ts_master_key_file(const char *dir, char *env, size_t len);
+
 /* True when haystack contains needle. */
 bool ts_contains(const char *haystack, const char *needle);
 
