@@ -197,6 +197,53 @@ static const char *auth_dummy_hash(void)
     return auth_dummy;
 }
 
+/*
+ * Counts one failed sign-in of user id. The increment is one atomic UPDATE … RETURNING, so
+ * that parallel wrong guesses are all counted; the delay or lock that the new count calls
+ * for is then written. Returns ERR_AUTH with the message the caller shows, or ERR_DB.
+ */
+static enum err auth_login_failed(struct db_conn *c, int64_t id, int64_t now, struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    struct db_param p[] = {DB_P_INT(id)};
+    enum err e = db_query(c,
+                          "UPDATE users SET failed_logins = failed_logins + 1 WHERE id = $1 "
+                          "RETURNING failed_logins",
+                          p, 1, &r, eb);
+    int64_t failed = 0;
+    if (e == ERR_OK && (db_rows_count(r) != 1 || db_rows_int(r, 0, 0, &failed) != ERR_OK))
+        e = err_set(eb, ERR_DB, "db_error", "The failed sign-in could not be counted.");
+    db_rows_free(r);
+    if (e != ERR_OK)
+        return e;
+    int64_t next = 0, lock = 0;
+    if (failed >= AUTH_LOGIN_LOCK_AFTER) {
+        lock = now + AUTH_LOCK_S;
+    } else if (failed >= AUTH_LOGIN_SLOW_AFTER) {
+        int64_t delay = (int64_t)1 << (failed - AUTH_LOGIN_SLOW_AFTER);
+        next = now + (delay > AUTH_LOGIN_DELAY_MAX_S ? AUTH_LOGIN_DELAY_MAX_S : delay);
+    }
+    if (next > 0 || lock > 0) {
+        /* A lock starts the count again; a delay only ever grows. */
+        struct db_param u[] = {DB_P_INT(next), DB_P_INT(lock), DB_P_INT(id)};
+        e = db_exec(c,
+                    "UPDATE users SET next_login_at = CASE WHEN next_login_at > CAST($1 AS BIGINT) "
+                    "THEN next_login_at ELSE CAST($1 AS BIGINT) END, locked_until = CASE WHEN "
+                    "CAST($2 AS BIGINT) > 0 THEN CAST($2 AS BIGINT) ELSE locked_until END, "
+                    "failed_logins = CASE WHEN CAST($2 AS BIGINT) > 0 THEN 0 ELSE failed_logins "
+                    "END WHERE id = CAST($3 AS BIGINT)",
+                    u, 3, NULL, eb);
+        if (e != ERR_OK)
+            return e;
+    }
+    if (lock > 0)
+        return err_set(eb, ERR_AUTH, "account_locked_now",
+                       "Invalid user name or password; the account is now locked for %d "
+                       "minutes.",
+                       AUTH_LOCK_S / 60);
+    return err_set(eb, ERR_AUTH, "invalid_credentials", "Invalid user name or password.");
+}
+
 enum err auth_login(struct db *db, const char *name, const char *password, int64_t now,
                     struct auth_user *user, int64_t *retry_after, struct errbuf *eb)
 {
@@ -215,10 +262,9 @@ enum err auth_login(struct db *db, const char *name, const char *password, int64
         e = err_set(eb, ERR_AUTH, "invalid_credentials", "Invalid user name or password.");
         goto out;
     }
-    int64_t id = 0, disabled = 0, failed = 0, next_at = 0, locked_until = 0;
+    int64_t id = 0, disabled = 0, next_at = 0, locked_until = 0;
     db_rows_int(r, 0, 0, &id);
     db_rows_int(r, 0, 2, &disabled);
-    db_rows_int(r, 0, 4, &failed);
     db_rows_int(r, 0, 5, &next_at);
     db_rows_int(r, 0, 6, &locked_until);
     if (locked_until > now) {
@@ -241,27 +287,7 @@ enum err auth_login(struct db *db, const char *name, const char *password, int64
         goto out;
     }
     if (!ok) {
-        failed++;
-        int64_t next = 0, lock = 0;
-        if (failed >= AUTH_LOGIN_LOCK_AFTER) {
-            lock = now + AUTH_LOCK_S;
-            failed = 0;
-        } else if (failed >= AUTH_LOGIN_SLOW_AFTER) {
-            int64_t delay = (int64_t)1 << (failed - AUTH_LOGIN_SLOW_AFTER);
-            next = now + (delay > AUTH_LOGIN_DELAY_MAX_S ? AUTH_LOGIN_DELAY_MAX_S : delay);
-        }
-        struct db_param u[] = {DB_P_INT(failed), DB_P_INT(next), DB_P_INT(lock), DB_P_INT(id)};
-        db_exec(c,
-                "UPDATE users SET failed_logins = $1, next_login_at = $2, locked_until = $3 "
-                "WHERE id = $4",
-                u, 4, NULL, NULL);
-        if (lock > 0)
-            e = err_set(eb, ERR_AUTH, "account_locked_now",
-                        "Invalid user name or password; the account is now locked for %d "
-                        "minutes.",
-                        AUTH_LOCK_S / 60);
-        else
-            e = err_set(eb, ERR_AUTH, "invalid_credentials", "Invalid user name or password.");
+        e = auth_login_failed(c, id, now, eb);
         goto out;
     }
     struct db_param u[] = {DB_P_INT(id)};

@@ -4,6 +4,7 @@
  */
 #include "testsupport.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -135,6 +136,64 @@ static void test_login_throttle_and_lock(void **state)
     assert_int_equal(auth_user_set_disabled(db, "carol", true, &eb), ERR_OK);
     assert_int_equal(auth_login(db, "carol", "carol password 1", now, &u, &retry, &eb), ERR_AUTH);
     assert_string_equal(eb.code, "account_disabled");
+}
+
+/* Wrong guesses made at the same moment are each counted (the counter is one atomic UPDATE). */
+struct guess {
+    int64_t now;
+    enum err result;
+};
+
+static void *guess_wrong(void *arg)
+{
+    struct guess *g = arg;
+    struct errbuf eb = {0};
+    struct auth_user u;
+    int64_t retry = 0;
+    g->result = auth_login(db, "erin", "wrong guess", g->now, &u, &retry, &eb);
+    return NULL;
+}
+
+static int64_t failed_logins(const char *name)
+{
+    struct errbuf eb = {0};
+    struct db_rows *r = NULL;
+    struct db_param p[] = {DB_P_TEXT(name)};
+    struct db_conn *c = db_acquire(db);
+    int64_t n = -1;
+    assert_int_equal(db_query(c, "SELECT failed_logins FROM users WHERE name = $1", p, 1, &r, &eb),
+                     ERR_OK);
+    assert_int_equal(db_rows_int(r, 0, 0, &n), ERR_OK);
+    db_rows_free(r);
+    db_release(c);
+    return n;
+}
+
+static void test_login_parallel_guesses(void **state)
+{
+    (void)state;
+    struct errbuf eb = {0};
+    struct auth_user u;
+    int64_t retry = 0, now = 1800000000;
+    assert_int_equal(auth_user_add(db, "erin", ROLE_VIEWER, "erin password 12", &eb), ERR_OK);
+    enum { GUESSERS = 2, ROUNDS = 4 };
+    _Static_assert(GUESSERS < AUTH_LOGIN_SLOW_AFTER, "no guess may be throttled");
+    for (int round = 0; round < ROUNDS; round++) {
+        struct guess g[GUESSERS];
+        pthread_t t[GUESSERS];
+        for (int i = 0; i < GUESSERS; i++) {
+            g[i] = (struct guess){.now = now};
+            assert_int_equal(pthread_create(&t[i], NULL, guess_wrong, &g[i]), 0);
+        }
+        for (int i = 0; i < GUESSERS; i++) {
+            assert_int_equal(pthread_join(t[i], NULL), 0);
+            assert_int_equal(g[i].result, ERR_AUTH);
+        }
+        assert_int_equal(failed_logins("erin"), GUESSERS);
+        /* The right password clears the count for the next round. */
+        assert_int_equal(auth_login(db, "erin", "erin password 12", now, &u, &retry, &eb), ERR_OK);
+        assert_int_equal(failed_logins("erin"), 0);
+    }
 }
 
 static void test_sessions(void **state)
@@ -302,6 +361,7 @@ int main(void)
         cmocka_unit_test(test_passwords),
         cmocka_unit_test(test_users),
         cmocka_unit_test(test_login_throttle_and_lock),
+        cmocka_unit_test(test_login_parallel_guesses),
         cmocka_unit_test(test_sessions),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_audit),
