@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "api/api.h"
+#include "temu/regions.h"
 
 struct config_api_lookup {
     const json_t *settings;
@@ -31,7 +32,7 @@ enum err api_config_validate(struct http_req *req, struct http_resp *resp, struc
     }
     struct config_api_lookup l = {settings};
     struct config cfg;
-    enum err e = config_load(&cfg, config_api_get, &l, eb);
+    enum err e = config_load_checked(&cfg, config_api_get, &l, temu_config_checks, eb);
     if (e != ERR_OK)
         return e;
     return http_resp_json(

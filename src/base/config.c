@@ -7,19 +7,18 @@
 #include <string.h>
 
 #include "base/parse.h"
-#include "temu/regions.h"
 
 enum config_kind {
-    CONFIG_KIND_ENV,         /* development | production */
-    CONFIG_KIND_LISTEN,      /* host:port */
-    CONFIG_KIND_DB_URL,      /* sqlite:<path> | postgres://... */
-    CONFIG_KIND_LOG_LEVEL,   /* debug | info | warn | error */
-    CONFIG_KIND_ORIGIN,      /* http(s)://host[:port] */
-    CONFIG_KIND_INT,         /* long within [min, max] */
-    CONFIG_KIND_STRING,      /* free text up to the field size (may be empty) */
-    CONFIG_KIND_TEMU_REGION, /* us | eu | global | partner | cn (temu/regions.h) */
-    CONFIG_KIND_URL,         /* empty, or http(s)://... without spaces */
-    CONFIG_KIND_CALLBACK,    /* api | web-bridge (the Temu authorization callback mode) */
+    CONFIG_KIND_ENV,       /* development | production */
+    CONFIG_KIND_LISTEN,    /* host:port */
+    CONFIG_KIND_DB_URL,    /* sqlite:<path> | postgres://... */
+    CONFIG_KIND_LOG_LEVEL, /* debug | info | warn | error */
+    CONFIG_KIND_ORIGIN,    /* http(s)://host[:port] */
+    CONFIG_KIND_INT,       /* long within [min, max] */
+    CONFIG_KIND_STRING,    /* free text up to the field size (may be empty) */
+    CONFIG_KIND_CHECKED,   /* checked by a domain (struct config_check), else text */
+    CONFIG_KIND_URL,       /* empty, or http(s)://... without spaces */
+    CONFIG_KIND_CALLBACK,  /* api | web-bridge (the Temu authorization callback mode) */
 };
 
 enum config_secret { CONFIG_PUBLIC = 0, CONFIG_SECRET_URL_PASSWORD, CONFIG_SECRET_ALL };
@@ -58,7 +57,7 @@ static const struct config_row config_rows[] = {
      "vault master key: base64 of 32 bytes (or use AICOS_MASTER_KEY_FILE)"},
     {"AICOS_MASTER_KEY_FILE", "", CONFIG_KIND_STRING, FIELD(master_key_file), 0, 0, CONFIG_PUBLIC,
      "file holding the vault master key (mode 0600)"},
-    {"AICOS_TEMU_REGION", "us", CONFIG_KIND_TEMU_REGION, FIELD(temu_region), 0, 0, CONFIG_PUBLIC,
+    {"AICOS_TEMU_REGION", "us", CONFIG_KIND_CHECKED, FIELD(temu_region), 0, 0, CONFIG_PUBLIC,
      "Temu gateway region: us, eu, global, partner or cn"},
     {"AICOS_TEMU_GATEWAY_URL", "", CONFIG_KIND_URL, FIELD(temu_gateway_url), 0, 0,
      CONFIG_SECRET_URL_PASSWORD, "Temu router URL overriding the region's (e.g. the sandbox)"},
@@ -188,7 +187,7 @@ static enum err config_parse_origin(const char *v, char *dst, size_t dstlen, con
 }
 
 static enum err config_parse_row(struct config *c, const struct config_row *r, const char *v,
-                                 struct errbuf *eb)
+                                 const struct config_check *checks, struct errbuf *eb)
 {
     char *field = (char *)c + r->offset;
     const char *why = NULL;
@@ -232,12 +231,18 @@ static enum err config_parse_row(struct config *c, const struct config_row *r, c
         else
             memcpy(field, v, strlen(v) + 1);
         break;
-    case CONFIG_KIND_TEMU_REGION: {
-        enum temu_region region;
-        if (!temu_region_parse(v, &region))
-            why = "must be us, eu, global, partner or cn";
-        else
-            snprintf(field, r->size, "%s", temu_region_name(region));
+    case CONFIG_KIND_CHECKED: {
+        const struct config_check *k = checks;
+        while (k != NULL && k->var != NULL && strcmp(k->var, r->var) != 0)
+            k++;
+        if (k != NULL && k->var != NULL) {
+            if (!k->canon(v, field, r->size))
+                why = k->why;
+        } else if (strlen(v) >= r->size) {
+            why = "is too long";
+        } else {
+            memcpy(field, v, strlen(v) + 1);
+        }
         break;
     }
     case CONFIG_KIND_URL:
@@ -277,6 +282,12 @@ static enum err config_parse_row(struct config *c, const struct config_row *r, c
 
 enum err config_load(struct config *out, config_lookup_fn lookup, void *ctx, struct errbuf *eb)
 {
+    return config_load_checked(out, lookup, ctx, NULL, eb);
+}
+
+enum err config_load_checked(struct config *out, config_lookup_fn lookup, void *ctx,
+                             const struct config_check *checks, struct errbuf *eb)
+{
     memset(out, 0, sizeof *out);
     for (size_t i = 0; i < CONFIG_ROWS; i++) {
         const struct config_row *r = &config_rows[i];
@@ -284,7 +295,7 @@ enum err config_load(struct config *out, config_lookup_fn lookup, void *ctx, str
         out->source[i] = v != NULL ? CONFIG_SOURCE_ENV : CONFIG_SOURCE_DEFAULT;
         if (v == NULL)
             v = r->default_value;
-        enum err e = config_parse_row(out, r, v, eb);
+        enum err e = config_parse_row(out, r, v, checks, eb);
         if (e != ERR_OK)
             return e;
     }
@@ -300,6 +311,12 @@ static const char *config_getenv(const char *name, void *ctx)
 enum err config_from_env(struct config *out, struct errbuf *eb)
 {
     return config_load(out, config_getenv, NULL, eb);
+}
+
+enum err config_from_env_checked(struct config *out, const struct config_check *checks,
+                                 struct errbuf *eb)
+{
+    return config_load_checked(out, config_getenv, NULL, checks, eb);
 }
 
 void config_mask_url(const char *url, char *dst, size_t dstlen)
@@ -365,7 +382,7 @@ static void config_format_value(const struct config *c, const struct config_row 
         snprintf(dst, dstlen, "%s",
                  r->secret == CONFIG_SECRET_ALL ? (field[0] ? "****" : "") : field);
         break;
-    case CONFIG_KIND_TEMU_REGION:
+    case CONFIG_KIND_CHECKED:
     case CONFIG_KIND_CALLBACK:
         snprintf(dst, dstlen, "%s", field);
         break;

@@ -57,13 +57,33 @@ struct config {
 typedef const char *(*config_lookup_fn)(const char *name, void *ctx);
 
 /*
- * Fills out from the table, taking each value from lookup (or its default). On the first
- * bad value returns ERR_CONFIG with a message naming the variable; out is then undefined.
+ * A domain's check of one variable whose values base does not know (AICOS_TEMU_REGION: the
+ * temu module's temu_config_checks). canon writes the canonical value into out (n bytes) and
+ * returns true, or returns false; why is the sentence printed after the variable's name.
+ * Arrays of checks end with a row whose var is NULL.
  */
+struct config_check {
+    const char *var;
+    bool (*canon)(const char *value, char *out, size_t n);
+    const char *why;
+};
+
+/*
+ * Fills out from the table, taking each value from lookup (or its default), checking the
+ * domain-defined variables with checks (NULL: they are kept as bounded text). On the first
+ * bad value returns ERR_CONFIG with a message naming the variable; out is then undefined.
+ * Programs pass every domain's checks, so a bad value stops them where it always did.
+ */
+enum err config_load_checked(struct config *out, config_lookup_fn lookup, void *ctx,
+                             const struct config_check *checks, struct errbuf *eb);
+
+/* config_load_checked() without domain checks. */
 enum err config_load(struct config *out, config_lookup_fn lookup, void *ctx, struct errbuf *eb);
 
-/* config_load() with the process environment. */
+/* config_load() and config_load_checked() with the process environment. */
 enum err config_from_env(struct config *out, struct errbuf *eb);
+enum err config_from_env_checked(struct config *out, const struct config_check *checks,
+                                 struct errbuf *eb);
 
 /* Number of rows in the table, and the variable name of row i (NULL past the end). */
 unsigned config_count(void);

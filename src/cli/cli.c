@@ -11,6 +11,7 @@
 #include "base/secure.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "temu/regions.h"
 #include "vault/vault.h"
 
 bool cli_wants_help(int argc, char **argv)
@@ -25,7 +26,7 @@ bool cli_wants_help(int argc, char **argv)
 bool cli_load_config(struct config *cfg)
 {
     struct errbuf eb = {0};
-    if (config_from_env(cfg, &eb) != ERR_OK) {
+    if (config_from_env_checked(cfg, temu_config_checks, &eb) != ERR_OK) {
         fprintf(stderr, "aicos: %s\n", eb.msg);
         return false;
     }

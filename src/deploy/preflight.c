@@ -22,6 +22,7 @@
 #include "deploy/dns.h"
 #include "deploy/inputs.h"
 #include "deploy/templates.h"
+#include "temu/regions.h"
 #include "version.h"
 
 extern char **environ;
@@ -359,7 +360,7 @@ static void deploy_check_env(const char *dir, struct deploy_env *env, char **dat
                             v);
     struct config cfg;
     struct errbuf eb = {0};
-    if (config_load(&cfg, deploy_env_lookup, env, &eb) != ERR_OK) {
+    if (config_load_checked(&cfg, deploy_env_lookup, env, temu_config_checks, &eb) != ERR_OK) {
         deploy_findings_add(f, "env.config", DEPLOY_BLOCKER,
                             "Correct the value; `aicos config` describes every setting.", "%s",
                             eb.msg);
@@ -1046,7 +1047,8 @@ static void deploy_check_caddyfile(const char *dir, const struct deploy_env *env
     char want[64];
     struct config cfg;
     unsigned port = DEPLOY_APP_PORT;
-    if (config_load(&cfg, deploy_env_lookup, (void *)env, NULL) == ERR_OK &&
+    if (config_load_checked(&cfg, deploy_env_lookup, (void *)env, temu_config_checks, NULL) ==
+            ERR_OK &&
         deploy_env_get(env, "AICOS_LISTEN") != NULL)
         port = cfg.listen_port;
     snprintf(want, sizeof want, "%s:%u", DEPLOY_APP_SERVICE, port);

@@ -1,6 +1,7 @@
 #include "temu/regions.h"
 
 #include <stddef.h>
+#include <stdio.h>
 #include <strings.h>
 
 struct region_row {
@@ -49,3 +50,18 @@ const char *temu_gateway_url(enum temu_region r, const char *override)
         return override;
     return temu_region_url(r);
 }
+
+/* AICOS_TEMU_REGION: any name temu_region_parse() accepts, stored as its canonical name. */
+static bool temu_region_canon(const char *value, char *out, size_t n)
+{
+    enum temu_region region;
+    if (!temu_region_parse(value, &region))
+        return false;
+    snprintf(out, n, "%s", temu_region_name(region));
+    return true;
+}
+
+const struct config_check temu_config_checks[] = {
+    {"AICOS_TEMU_REGION", temu_region_canon, "must be us, eu, global, partner or cn"},
+    {NULL, NULL, NULL},
+};

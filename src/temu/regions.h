@@ -8,6 +8,8 @@
 
 #include <stdbool.h>
 
+#include "base/config.h"
+
 enum temu_region {
     TEMU_REGION_US = 0,  /* openapi-b-us.temu.com */
     TEMU_REGION_EU,      /* openapi-b-eu.temu.com */
@@ -34,5 +36,11 @@ const char *temu_region_url(enum temu_region r);
  * The returned string is static or override itself.
  */
 const char *temu_gateway_url(enum temu_region r, const char *override);
+
+/*
+ * The checks of the configuration variables whose values this module defines
+ * (AICOS_TEMU_REGION: a region name, stored canonical); pass them to config_load_checked().
+ */
+extern const struct config_check temu_config_checks[];
 
 #endif
