@@ -1,7 +1,10 @@
 /* POST /api/v1/config/validate: lets the deployment tools check settings before using them. */
+#include "api/config_api.h"
+
 #include <string.h>
 
 #include "api/api.h"
+#include "base/json.h"
 #include "temu/regions.h"
 
 struct config_api_lookup {

@@ -1,24 +1,18 @@
 /*
- * The deployment planner over HTTP (issue 6): the plan, the mainland China sign-off, the
- * console's re-runs of preflight / DNS / smoke, the Seller Center deployment packet, and the
- * standalone /deploy page with its forms. The logic is in src/deploy/plan.h; these handlers
- * parse, audit and answer.
+ * The deployment planner over JSON (issue 6): the plan, the mainland China sign-off, the
+ * re-runs of preflight / DNS / smoke, the Seller Center deployment packet. The logic is in
+ * src/deploy/plan.h and the audited use-cases in src/app/deploy.h; these handlers parse and
+ * answer. The /deploy page is src/web/deploy_page.c.
  */
+#include "api/deploy_api.h"
+
 #include <string.h>
 
 #include "api/api.h"
-#include "auth/principal.h"
+#include "app/deploy.h"
 #include "base/json.h"
+#include "base/limits.h"
 #include "deploy/plan.h"
-#include "web/console.h"
-#include "web/deploy_section.h"
-#include "web/html.h"
-
-static const char *api_deploy_actor(const struct http_req *req)
-{
-    const struct auth_principal *p = req->auth;
-    return p != NULL ? p->name : "anonymous";
-}
 
 enum err api_deploy_plan(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
@@ -30,42 +24,12 @@ enum err api_deploy_plan(struct http_req *req, struct http_resp *resp, struct er
     return http_resp_json(resp, 200, plan);
 }
 
-/* Records the sign-off and audits the attempt; *out gets the stored sign-off. */
-static enum err api_deploy_sign_off(struct http_req *req, const json_t *body, json_t **out,
-                                    struct errbuf *eb)
-{
-    struct app *app = req->app;
-    enum err e = deploy_signoff_record(app->db, api_deploy_actor(req), body, out, eb);
-    if (e == ERR_OK) {
-        const char *detail = arena_printf(req->arena, "compliance sign-off recorded; cleared by %s",
-                                          json_get_string(*out, "cleared_by"));
-        api_audit(req, "deploy.mainland.sign_off", DEPLOY_STRATEGY_MAINLAND, "success", detail);
-    } else if (e == ERR_CONFLICT) {
-        api_audit(req, "deploy.mainland.sign_off", DEPLOY_STRATEGY_MAINLAND, "failure",
-                  errbuf_code(eb, e));
-    }
-    return e;
-}
-
-/* Revokes the sign-off and audits it; *out gets the revoked sign-off. */
-static enum err api_deploy_revoke(struct http_req *req, const json_t *body, json_t **out,
-                                  struct errbuf *eb)
-{
-    struct app *app = req->app;
-    enum err e = deploy_signoff_revoke(app->db, api_deploy_actor(req), body, out, eb);
-    if (e == ERR_OK) {
-        const char *detail = arena_printf(req->arena, "compliance sign-off revoked: %s",
-                                          json_get_string(*out, "revoke_reason"));
-        api_audit(req, "deploy.mainland.revoke", DEPLOY_STRATEGY_MAINLAND, "success", detail);
-    }
-    return e;
-}
-
 enum err api_deploy_mainland_sign_off(struct http_req *req, struct http_resp *resp,
                                       struct errbuf *eb)
 {
     json_t *so = NULL;
-    enum err e = api_deploy_sign_off(req, req->json, &so, eb);
+    struct app_actor who = api_actor(req);
+    enum err e = app_deploy_sign_off(req->app, &who, req->json, &so, eb);
     if (e != ERR_OK)
         return e;
     return http_resp_json(resp, 201, json_pack("{s:s, s:o}", "status", "approved", "sign_off", so));
@@ -74,35 +38,20 @@ enum err api_deploy_mainland_sign_off(struct http_req *req, struct http_resp *re
 enum err api_deploy_mainland_revoke(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     json_t *so = NULL;
-    enum err e = api_deploy_revoke(req, req->json, &so, eb);
+    struct app_actor who = api_actor(req);
+    enum err e = app_deploy_revoke(req->app, &who, req->json, &so, eb);
     if (e != ERR_OK)
         return e;
     return http_resp_json(resp, 200,
                           json_pack("{s:s, s:o}", "status", "review_required", "revoked", so));
 }
 
-/* Runs and records one check from the server, audited; *out gets the recorded result. */
-static enum err api_deploy_run(struct http_req *req, const char *kind, const char *token,
-                               json_t **out, struct errbuf *eb)
-{
-    struct app *app = req->app;
-    enum err e = deploy_check_rerun(app->cfg, app->db, kind, token, out, eb);
-    const char *action = arena_printf(req->arena, "deploy.%s.run", kind);
-    if (e == ERR_OK)
-        api_audit(req, action, kind, "success",
-                  arena_printf(req->arena, "%lld blocker(s), %lld warning(s)",
-                               (long long)json_integer_value(json_object_get(*out, "blockers")),
-                               (long long)json_integer_value(json_object_get(*out, "warnings"))));
-    else
-        api_audit(req, action, kind, "failure", errbuf_code(eb, e));
-    return e;
-}
-
 static enum err api_deploy_rerun_answer(struct http_req *req, struct http_resp *resp,
                                         const char *kind, const char *token, struct errbuf *eb)
 {
     json_t *result = NULL;
-    enum err e = api_deploy_run(req, kind, token, &result, eb);
+    struct app_actor who = api_actor(req);
+    enum err e = app_deploy_check_run(req->app, &who, kind, token, &result, eb);
     if (e != ERR_OK)
         return e;
     return http_resp_json(resp, 200, result);
@@ -146,172 +95,4 @@ enum err api_temu_deployment_packet(struct http_req *req, struct http_resp *resp
     if (e != ERR_OK)
         return e;
     return http_resp_json(resp, 200, packet);
-}
-
-/* A hidden csrf_token field for the caller's session (nothing for API tokens). */
-static void page_deploy_csrf(struct http_req *req, struct buf *b, enum err *e)
-{
-    const struct auth_principal *p = req->auth;
-    if (*e != ERR_OK || p == NULL || p->via != AUTH_VIA_SESSION)
-        return;
-    *e = buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
-    *e = *e ? *e : html_escape(b, p->csrf);
-    *e = *e ? *e : buf_puts(b, "\">");
-}
-
-/* The forms that re-run checks and record or revoke the sign-off. */
-static enum err page_deploy_actions(struct http_req *req, struct buf *b)
-{
-    enum err e = buf_puts(b, "<section class=\"card deploy-actions\"><h2>操作 / Actions</h2>"
-                             "<form method=\"post\" action=\"/deploy/preflight\">");
-    page_deploy_csrf(req, b, &e);
-    e = e ? e
-          : buf_puts(b, "<button type=\"submit\">重新预检 / Re-run preflight</button></form>"
-                        "<form method=\"post\" action=\"/deploy/dns\">");
-    page_deploy_csrf(req, b, &e);
-    e = e ? e
-          : buf_puts(b, "<button type=\"submit\">重新检查 DNS / Re-check DNS</button></form>"
-                        "<form method=\"post\" action=\"/deploy/mainland/sign-off\">"
-                        "<h3>大陆托管合规签核 / Mainland China sign-off</h3>");
-    page_deploy_csrf(req, b, &e);
-    e = e ? e
-          : buf_puts(b, "<label for=\"cleared_by\">签核人 / Cleared by (person or team)</label>"
-                        "<input id=\"cleared_by\" name=\"cleared_by\" required maxlength=\"128\">"
-                        "<label><input type=\"checkbox\" name=\"cleared_domain\" value=\"on\"> "
-                        "域名 / domain</label>"
-                        "<label><input type=\"checkbox\" name=\"cleared_hosting\" value=\"on\"> "
-                        "托管 / hosting</label>"
-                        "<label><input type=\"checkbox\" name=\"cleared_data\" value=\"on\"> "
-                        "数据 / data</label>"
-                        "<label><input type=\"checkbox\" name=\"cleared_compliance\" value=\"on\"> "
-                        "合规 / compliance</label>"
-                        "<label for=\"note\">备注 / Note</label>"
-                        "<input id=\"note\" name=\"note\" maxlength=\"1000\">"
-                        "<p><button type=\"submit\">记录签核 / Record sign-off</button></p></form>"
-                        "<form method=\"post\" action=\"/deploy/mainland/revoke\">");
-    page_deploy_csrf(req, b, &e);
-    e = e ? e
-          : buf_puts(b, "<label for=\"reason\">撤销原因 / Revocation reason</label>"
-                        "<input id=\"reason\" name=\"reason\" required maxlength=\"1000\">"
-                        "<p><button type=\"submit\">撤销签核 / Revoke sign-off</button></p>"
-                        "</form></section>");
-    return e;
-}
-
-/* Renders /deploy with an optional error sentence at the top. */
-static enum err page_deploy_render(struct http_req *req, struct http_resp *resp, int status,
-                                   const char *error)
-{
-    struct app *app = req->app;
-    struct buf *b = &resp->body;
-    buf_reset(b);
-    enum err e =
-        web_layout_begin(b, "公网回调部署 / Public Callback Deployment", "deploy", req->auth);
-    if (e == ERR_OK && error != NULL) {
-        e = buf_puts(b, "<p class=\"notice error\" role=\"alert\">");
-        e = e ? e : html_escape(b, error);
-        e = e ? e : buf_puts(b, "</p>");
-    }
-    e = e ? e : web_deploy_section(b, app->cfg, app->db);
-    e = e ? e : page_deploy_actions(req, b);
-    e = e ? e : web_layout_end(b);
-    resp->status = status;
-    resp->content_type = "text/html; charset=utf-8";
-    return e;
-}
-
-enum err page_deploy(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
-{
-    (void)eb;
-    return page_deploy_render(req, resp, 200, NULL);
-}
-
-/* After a form action: back to the page on success, the page with the error otherwise. */
-static enum err page_deploy_after(struct http_req *req, struct http_resp *resp, enum err e,
-                                  struct errbuf *why, struct errbuf *eb)
-{
-    if (e == ERR_OK)
-        return http_resp_redirect(resp, "/deploy");
-    if (http_status_for_err(e) >= 500) {
-        *eb = *why;
-        return e;
-    }
-    return page_deploy_render(req, resp, http_status_for_err(e), errbuf_message(why, e));
-}
-
-enum err page_deploy_preflight(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
-{
-    struct errbuf why = {0};
-    json_t *result = NULL;
-    enum err e = api_deploy_run(req, "preflight", NULL, &result, &why);
-    json_decref(result);
-    return page_deploy_after(req, resp, e, &why, eb);
-}
-
-enum err page_deploy_dns(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
-{
-    struct errbuf why = {0};
-    json_t *result = NULL;
-    enum err e = api_deploy_run(req, "dns", NULL, &result, &why);
-    json_decref(result);
-    return page_deploy_after(req, resp, e, &why, eb);
-}
-
-/* A form field as a JSON string ("" when absent); ERR_INVAL when it is not UTF-8. */
-static enum err page_deploy_field(struct http_req *req, const char *name, json_t **out,
-                                  struct errbuf *eb)
-{
-    const char *v = http_req_form(req, name);
-    *out = json_string(v != NULL ? v : "");
-    if (*out == NULL)
-        return err_set(eb, ERR_INVAL, "bad_field", "%s must be UTF-8 text.", name);
-    return ERR_OK;
-}
-
-enum err page_deploy_sign_off(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
-{
-    static const char *const items[] = {"domain", "hosting", "data", "compliance"};
-    struct errbuf why = {0};
-    json_t *so = NULL, *by = NULL, *note = NULL, *cleared = json_array();
-    json_t *body = json_object();
-    enum err e = body != NULL && cleared != NULL ? ERR_OK : ERR_NOMEM;
-    for (size_t i = 0; e == ERR_OK && i < sizeof items / sizeof items[0]; i++) {
-        const char *name = arena_printf(req->arena, "cleared_%s", items[i]);
-        if (name == NULL)
-            e = ERR_NOMEM;
-        else if (http_req_form(req, name) != NULL &&
-                 json_array_append_new(cleared, json_string(items[i])) != 0)
-            e = ERR_NOMEM;
-    }
-    if (e == ERR_OK)
-        e = page_deploy_field(req, "cleared_by", &by, &why);
-    if (e == ERR_OK)
-        e = page_deploy_field(req, "note", &note, &why);
-    if (e == ERR_OK && (json_object_set(body, "cleared_by", by) != 0 ||
-                        json_object_set(body, "cleared", cleared) != 0 ||
-                        json_object_set(body, "note", note) != 0))
-        e = ERR_NOMEM;
-    if (e == ERR_OK)
-        e = api_deploy_sign_off(req, body, &so, &why);
-    json_decref(so);
-    json_decref(by);
-    json_decref(note);
-    json_decref(cleared);
-    json_decref(body);
-    return page_deploy_after(req, resp, e, &why, eb);
-}
-
-enum err page_deploy_revoke(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
-{
-    struct errbuf why = {0};
-    json_t *so = NULL, *reason = NULL, *body = json_object();
-    enum err e = body != NULL ? page_deploy_field(req, "reason", &reason, &why) : ERR_NOMEM;
-    if (e == ERR_OK && json_object_set(body, "reason", reason) != 0)
-        e = ERR_NOMEM;
-    if (e == ERR_OK)
-        e = api_deploy_revoke(req, body, &so, &why);
-    json_decref(so);
-    json_decref(reason);
-    json_decref(body);
-    return page_deploy_after(req, resp, e, &why, eb);
 }

@@ -1,5 +1,8 @@
 /* Liveness (/healthz), readiness (/readyz) and metrics (/metrics). */
+#include "api/health.h"
+
 #include "api/api.h"
+#include "http/metrics.h"
 
 #include "base/clock.h"
 #include "base/log.h"

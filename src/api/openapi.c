@@ -3,6 +3,8 @@
 #include <pthread.h>
 #include <string.h>
 
+#include "api/openapi.h"
+
 #include "api/api.h"
 #include "version.h"
 
@@ -96,10 +98,12 @@ json_t *api_openapi_document(const struct route *routes, size_t n)
 /* The document cannot change while the process runs: it is built and serialized once. */
 static char *openapi_text;
 static pthread_once_t openapi_once = PTHREAD_ONCE_INIT;
+/* The app of the thread that builds the document (the once routine runs in that thread). */
+static _Thread_local const struct app *openapi_app;
 
 static void openapi_build(void)
 {
-    json_t *doc = api_openapi_document(api_routes, api_routes_count);
+    json_t *doc = api_openapi_document(openapi_app->routes, openapi_app->nroutes);
     if (doc != NULL)
         openapi_text = json_dumps(doc, JSON_COMPACT);
     json_decref(doc);
@@ -107,8 +111,8 @@ static void openapi_build(void)
 
 enum err api_openapi(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
-    (void)req;
     (void)eb;
+    openapi_app = req->app;
     pthread_once(&openapi_once, openapi_build);
     if (openapi_text == NULL)
         return ERR_NOMEM;

@@ -3,20 +3,10 @@
  * console's filters and paging, GET /api/v1/orders/{sn} with the sub-orders and the status
  * history, GET /api/v1/products with their SKUs. The queries live in src/sync/query.c.
  */
+#include "api/orders_api.h"
+
 #include "api/api.h"
 #include "sync/query.h"
-
-void api_orders_args(const struct http_req *req, struct query_orders_args *a)
-{
-    a->connection_id = http_req_query(req, "connection_id");
-    a->status = http_req_query(req, "status");
-    a->label = http_req_query(req, "label");
-    a->ship_before = http_req_query(req, "ship_before");
-    a->ship_after = http_req_query(req, "ship_after");
-    a->q = http_req_query(req, "q");
-    a->page = http_req_query(req, "page");
-    a->limit = http_req_query(req, "limit");
-}
 
 enum err api_orders_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
@@ -24,7 +14,7 @@ enum err api_orders_list(struct http_req *req, struct http_resp *resp, struct er
     struct query_orders_args a;
     struct query_orders_filter f;
     json_t *doc = NULL;
-    api_orders_args(req, &a);
+    query_orders_args_read(http_req_query_arg, req, &a);
     enum err e = query_orders_filter_parse(&a, &f, eb);
     e = e ? e : query_orders_list(app->db, &f, &doc, eb);
     return e ? e : http_resp_json(resp, 200, doc);
@@ -40,22 +30,13 @@ enum err api_orders_get(struct http_req *req, struct http_resp *resp, struct err
     return e ? e : http_resp_json(resp, 200, doc);
 }
 
-void api_products_args(const struct http_req *req, struct query_products_args *a)
-{
-    a->connection_id = http_req_query(req, "connection_id");
-    a->bucket = http_req_query(req, "bucket");
-    a->q = http_req_query(req, "q");
-    a->page = http_req_query(req, "page");
-    a->limit = http_req_query(req, "limit");
-}
-
 enum err api_products_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
     struct query_products_args a;
     struct query_products_filter f;
     json_t *doc = NULL;
-    api_products_args(req, &a);
+    query_products_args_read(http_req_query_arg, req, &a);
     enum err e = query_products_filter_parse(&a, &f, eb);
     e = e ? e : query_products_list(app->db, &f, &doc, eb);
     return e ? e : http_resp_json(resp, 200, doc);

@@ -1,17 +1,17 @@
 /* Operators, API tokens, the audit log, secrets and the Temu app credentials. */
-#include <ctype.h>
-#include <stdio.h>
+#include "api/security_api.h"
+
 #include <string.h>
-#include <strings.h>
 
 #include "api/api.h"
-#include "base/json.h"
+#include "app/temu.h"
 #include "auth/audit.h"
-#include "auth/principal.h"
 #include "auth/tokens.h"
+#include "auth/users.h"
+#include "base/json.h"
 #include "base/limits.h"
 #include "base/parse.h"
-#include "temu/credentials.h"
+#include "temu/regions.h"
 #include "vault/vault.h"
 
 enum err api_users_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -96,73 +96,16 @@ enum err api_secrets_list(struct http_req *req, struct http_resp *resp, struct e
     return http_resp_json(resp, 200, json_pack("{s:o, s:o}", "secrets", list, "vault", status));
 }
 
-/* True when a field name looks like a password field. */
-static bool api_is_password_name(const char *name)
-{
-    static const char *const words[] = {"password", "passwd",   "passwort",
-                                        "pwd",      "passcode", "密码"};
-    char lower[64];
-    size_t i = 0;
-    for (; name[i] && i < sizeof lower - 1; i++)
-        lower[i] = (char)tolower((unsigned char)name[i]);
-    lower[i] = '\0';
-    for (size_t w = 0; w < sizeof words / sizeof words[0]; w++) {
-        if (strstr(lower, words[w]) != NULL)
-            return true;
-    }
-    return false;
-}
-
-enum err api_refuse_password_fields(const json_t *body, struct errbuf *eb)
-{
-    const char *key;
-    json_t *value;
-    json_object_foreach((json_t *)body, key, value)
-    {
-        if (api_is_password_name(key))
-            return err_set(eb, ERR_INVAL, "shop_password_not_needed",
-                           "Field \"%.40s\" looks like a password. The Temu shop login password "
-                           "is never needed: provide the App Key and App Secret from Temu "
-                           "Seller Center / the partner portal, and authorize the app there.",
-                           key);
-        if (json_is_object(value)) {
-            enum err e = api_refuse_password_fields(value, eb);
-            if (e != ERR_OK)
-                return e;
-        }
-    }
-    return ERR_OK;
-}
-
 enum err api_temu_credentials_put(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
-    struct app *app = req->app;
-    enum err e = api_refuse_password_fields(req->json, eb);
-    if (e != ERR_OK) {
-        api_audit(req, "temu.credentials.write", "", "denied", "password-like field refused");
-        return e;
-    }
-    enum temu_region region;
-    if (!temu_region_parse(json_get_string(req->json, "region"), &region))
-        return err_set(eb, ERR_INVAL, "bad_region",
-                       "region must be one of US, EU, GLOBAL, PARTNER or CN.");
-    if (app->vault == NULL)
-        return err_set(eb, ERR_UNAVAILABLE, "vault_unavailable",
-                       "No master key is configured, so the App Secret cannot be stored "
-                       "encrypted; configure AICOS_MASTER_KEY_FILE first.");
-    const struct auth_principal *p = req->auth;
-    char mk[VAULT_MASKED_MAX], ms[VAULT_MASKED_MAX], key_name[48], secret_name[48];
-    temu_credentials_names(region, key_name, secret_name, sizeof key_name);
-    e = temu_credentials_store(app->vault, region, json_get_string(req->json, "app_key"),
-                               json_get_string(req->json, "app_secret"), p->name, mk, ms, eb);
-    if (e == ERR_INVAL)
-        return e;
-    api_audit(req, "secret.write", secret_name, e == ERR_OK ? "success" : "failure",
-              "Temu App Key and App Secret stored");
+    struct app_actor who = api_actor(req);
+    struct app_temu_credentials c;
+    enum err e = app_temu_credentials_put(req->app, &who, req->json, &c, eb);
     if (e != ERR_OK)
         return e;
     return http_resp_json(resp, 200,
                           json_pack("{s:s, s:{s:s, s:s}, s:{s:s, s:s}}", "region",
-                                    temu_region_name(region), "app_key", "name", key_name, "masked",
-                                    mk, "app_secret", "name", secret_name, "masked", ms));
+                                    temu_region_name(c.region), "app_key", "name", c.key_name,
+                                    "masked", c.key_masked, "app_secret", "name", c.secret_name,
+                                    "masked", c.secret_masked));
 }

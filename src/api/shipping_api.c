@@ -4,6 +4,8 @@
  * asked, which order and where the answer came from; the address itself is never logged or
  * audited.
  */
+#include "api/shipping_api.h"
+
 #include <stdio.h>
 #include <time.h>
 
@@ -18,15 +20,16 @@ enum err api_order_shipping(struct http_req *req, struct http_resp *resp, struct
     char detail[160];
     const char *sn = http_req_param(req, "sn");
     const char *conn = http_req_query(req, "connection_id");
-    api_connect_env(req, &env);
-    enum err e = shipping_get(&env, conn != NULL && *conn != '\0' ? conn : NULL, sn,
-                              api_actor_name(req), (int64_t)time(NULL), &doc, &res, NULL, eb);
+    struct app_actor who = api_actor(req);
+    app_connect_env(req->app, &env);
+    enum err e = shipping_get(&env, conn != NULL && *conn != '\0' ? conn : NULL, sn, who.name,
+                              (int64_t)time(NULL), &doc, &res, NULL, eb);
     if (e == ERR_OK)
         snprintf(detail, sizeof detail, "buyer shipping info read (connection %s, from %s)",
                  res.connection_id, res.source);
     else
         snprintf(detail, sizeof detail, "%s", errbuf_code(eb, e));
-    api_audit(req, "order.shipping.read", sn != NULL ? sn : "", e == ERR_OK ? "success" : "failure",
-              detail);
+    app_audit(req->app, &who, "order.shipping.read", sn != NULL ? sn : "",
+              e == ERR_OK ? "success" : "failure", detail);
     return e ? e : http_resp_json(resp, 200, doc);
 }

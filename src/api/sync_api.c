@@ -1,10 +1,12 @@
 /*
  * The sync run history and the manual trigger (issue 7): GET and POST /api/v1/sync/runs.
  */
-#include <stdio.h>
+#include "api/sync_api.h"
+
 #include <string.h>
 
 #include "api/api.h"
+#include "app/sync.h"
 #include "base/json.h"
 #include "base/parse.h"
 #include "sync/sync.h"
@@ -34,7 +36,6 @@ enum err api_sync_runs_list(struct http_req *req, struct http_resp *resp, struct
 
 enum err api_sync_runs_create(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
-    struct connect_env env;
     struct sync_run_opts o;
     struct sync_run_result r;
     const char *conn = json_get_string(req->json, "connection_id");
@@ -51,11 +52,9 @@ enum err api_sync_runs_create(struct http_req *req, struct http_resp *resp, stru
     o.connection_id = conn;
     o.since = since ? (int64_t)json_integer_value(since) : 0;
     o.trigger = "api";
-    api_connect_env(req, &env);
+    struct app_actor who = api_actor(req);
     /* The run happens now, in this request: a caught-up stream takes a page or two. */
-    enum err e = sync_run_stream(&env, &o, &r, eb);
-    api_audit(req, "sync.run", conn, e == ERR_OK ? "success" : "failure",
-              e == ERR_OK ? sync_stream_name(o.stream) : errbuf_code(eb, e));
+    enum err e = app_sync_run(req->app, &who, &o, &r, eb);
     if (e != ERR_OK && r.run_id[0] == '\0')
         return e;
     json_t *doc =
@@ -74,9 +73,8 @@ enum err api_sync_runs_cancel(struct http_req *req, struct http_resp *resp, stru
     const char *id = http_req_param(req, "id");
     if (id == NULL || *id == '\0' || strlen(id) > SYNC_RUN_ID_LEN)
         return err_set(eb, ERR_NOTFOUND, "run_unknown", "No sync run has that id.");
-    enum err e = sync_run_cancel(app->db, id, eb);
-    api_audit(req, "sync.cancel", id, e == ERR_OK ? "success" : "failure",
-              e == ERR_OK ? "" : errbuf_code(eb, e));
+    struct app_actor who = api_actor(req);
+    enum err e = app_sync_cancel(app, &who, id, eb);
     if (e != ERR_OK)
         return e;
     return http_resp_json(resp, 202, json_pack("{s:s, s:b}", "run_id", id, "cancel_requested", 1));

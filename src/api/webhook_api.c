@@ -4,6 +4,8 @@
  * session. The event is stored before we answer, and nothing here calls Temu, so the answer
  * comes well within the platform's 500 ms.
  */
+#include "api/webhook_api.h"
+
 #include <time.h>
 
 #include "api/api.h"

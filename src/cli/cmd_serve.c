@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "api/api.h"
+#include "api/auth_api.h"
+#include "app/app.h"
+#include "routes/routes.h"
 #include "base/clock.h"
 #include "base/log.h"
 #include "cli/cli.h"
@@ -89,7 +91,14 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
     if (metrics == NULL)
         goto out;
     struct app app = {
-        .cfg = cfg, .db = db, .metrics = metrics, .started_ns = clock_mono_ns(), .vault = vault};
+        .cfg = cfg,
+        .db = db,
+        .metrics = metrics,
+        .started_ns = clock_mono_ns(),
+        .vault = vault,
+        .routes = api_routes,
+        .nroutes = api_routes_count,
+    };
     struct http_server_opts opts = {
         .host = cfg->listen_host,
         .port = cfg->listen_port,

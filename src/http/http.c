@@ -219,3 +219,8 @@ void http_resp_error(struct http_resp *resp, enum err e, const struct errbuf *eb
     resp->status = status;
     resp->content_type = "application/json";
 }
+
+const char *http_req_query_arg(const void *ctx, const char *name)
+{
+    return http_req_query(ctx, name);
+}

@@ -52,6 +52,9 @@ const char *http_req_param(const struct http_req *req, const char *name);
 /* Value of query argument name, or NULL. The string lives as long as the request. */
 const char *http_req_query(const struct http_req *req, const char *name);
 
+/* http_req_query() as a lookup callback: ctx is the request. */
+const char *http_req_query_arg(const void *ctx, const char *name);
+
 /* Value of request header name (case-insensitive), or NULL. */
 const char *http_req_header(const struct http_req *req, const char *name);
 

@@ -1,1 +1,4 @@
-list(APPEND AICOS_CORE_SOURCES src/readiness/progress.c src/readiness/registry.c)
+# Connection progress and the integration registry.
+aicos_module(readiness
+  SOURCES progress.c registry.c
+  DEPS aicos_sync aicos_connect aicos_deploy)

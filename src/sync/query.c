@@ -558,3 +558,24 @@ out:
     db_rows_free(skus);
     return e;
 }
+
+void query_orders_args_read(query_arg_fn get, const void *ctx, struct query_orders_args *a)
+{
+    a->connection_id = get(ctx, "connection_id");
+    a->status = get(ctx, "status");
+    a->label = get(ctx, "label");
+    a->ship_before = get(ctx, "ship_before");
+    a->ship_after = get(ctx, "ship_after");
+    a->q = get(ctx, "q");
+    a->page = get(ctx, "page");
+    a->limit = get(ctx, "limit");
+}
+
+void query_products_args_read(query_arg_fn get, const void *ctx, struct query_products_args *a)
+{
+    a->connection_id = get(ctx, "connection_id");
+    a->bucket = get(ctx, "bucket");
+    a->q = get(ctx, "q");
+    a->page = get(ctx, "page");
+    a->limit = get(ctx, "limit");
+}

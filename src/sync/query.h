@@ -33,6 +33,12 @@ struct query_orders_args {
     const char *limit;       /* 1..LIMIT_QUERY_PAGE_SIZE_MAX, default QUERY_PAGE_SIZE_DEFAULT */
 };
 
+/* Looks up one named argument (a query-string parameter); NULL when it is absent. */
+typedef const char *(*query_arg_fn)(const void *ctx, const char *name);
+
+/* Fills a from get's arguments of the same names (connection_id, status, ..., limit). */
+void query_orders_args_read(query_arg_fn get, const void *ctx, struct query_orders_args *a);
+
 /* Checked filter; strings are borrowed from the args. */
 struct query_orders_filter {
     const char *connection_id; /* NULL: all connections */
@@ -90,6 +96,9 @@ struct query_products_args {
     const char *page;  /* 1..LIMIT_QUERY_PAGE_MAX, default 1 */
     const char *limit; /* 1..LIMIT_QUERY_PAGE_SIZE_MAX, default QUERY_PAGE_SIZE_DEFAULT */
 };
+
+/* Fills a from get's arguments of the same names (connection_id, bucket, q, page, limit). */
+void query_products_args_read(query_arg_fn get, const void *ctx, struct query_products_args *a);
 
 /* Checked filter; strings are borrowed from the args. */
 struct query_products_filter {

@@ -1,3 +1,4 @@
 # The vault: secrets encrypted at rest under a key ring wrapped by the master key.
-list(APPEND AICOS_CORE_SOURCES src/vault/vault.c)
-list(APPEND AICOS_CORE_LIBS PkgConfig::SODIUM)
+aicos_module(vault
+  SOURCES vault.c
+  DEPS aicos_store PkgConfig::SODIUM)

@@ -4,7 +4,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "api/api.h"
 #include "web/assets.h"
 #include "web/deploy_section.h"
 #include "web/html.h"

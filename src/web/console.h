@@ -11,6 +11,7 @@
 #include "auth/principal.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "http/http.h"
 
 /*
  * Appends the layout up to the content: title (escaped), the navigation with active
@@ -25,6 +26,10 @@ enum err web_layout_end(struct buf *b);
 
 /* Appends a unix time as "YYYY-MM-DD HH:MM UTC" ("—" for 0). */
 enum err web_time(struct buf *b, int64_t t);
+
+/* GET /static/console.css: the stylesheet (embedded at build time) with the deploy section's rules.
+ */
+enum err page_console_stylesheet(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 /* Appends a hidden csrf_token field for p's session ("" for token callers). */
 enum err web_csrf_field(struct buf *b, const struct auth_principal *p);

@@ -7,16 +7,19 @@
  * detail shows the status history the sync recorded; the products page lists products with
  * their SKUs once the products stream has succeeded.
  */
+#include "web/data_pages.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "api/api.h"
+#include "app/sync.h"
 #include "auth/principal.h"
 #include "auth/roles.h"
 #include "sync/query.h"
 #include "sync/sync.h"
 #include "web/console.h"
 #include "web/html.h"
+#include "web/page.h"
 
 #define DP_RUNS_SHOWN  50  /* runs on the /sync page */
 #define DP_CASES_SHOWN 100 /* buyer cases on the /cases page */
@@ -291,7 +294,7 @@ enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf
     struct errbuf why = {0};
     json_t *doc = NULL;
     struct buf *b = &resp->body;
-    api_orders_args(req, &a);
+    query_orders_args_read(http_req_query_arg, req, &a);
     enum err bad = query_orders_filter_parse(&a, &f, &why);
     enum err e = ERR_OK;
     if (bad == ERR_OK && (e = query_orders_list(app->db, &f, &doc, eb)) != ERR_OK)
@@ -618,7 +621,6 @@ static enum err dp_stream_fields(struct http_req *req, const char **conn, enum s
 
 enum err page_sync_retry(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
-    struct connect_env env;
     struct sync_run_opts o;
     struct sync_run_result r;
     struct errbuf why = {0};
@@ -627,10 +629,8 @@ enum err page_sync_retry(struct http_req *req, struct http_resp *resp, struct er
     if (e != ERR_OK)
         return dp_sync_error(req, resp, e, errbuf_message(&why, e), &why, eb);
     o.trigger = "api";
-    api_connect_env(req, &env);
-    e = sync_run_stream(&env, &o, &r, &why);
-    api_audit(req, "sync.run", o.connection_id, e == ERR_OK ? "success" : "failure",
-              e == ERR_OK ? sync_stream_name(o.stream) : errbuf_code(&why, e));
+    struct app_actor who = web_actor(req);
+    e = app_sync_run(req->app, &who, &o, &r, &why);
     if (e == ERR_OK)
         return http_resp_redirect(resp, "/sync?notice=run_ok");
     char msg[SYNC_ERROR_MSG_MAX + 64];
@@ -645,11 +645,12 @@ enum err page_sync_resume(struct http_req *req, struct http_resp *resp, struct e
     const char *conn = NULL;
     enum sync_stream s;
     struct errbuf why = {0};
+    struct app_actor who = web_actor(req);
     enum err e = dp_stream_fields(req, &conn, &s, &why);
-    e = e ? e : sync_resume(app->db, conn, s, &why);
-    if (conn != NULL && *conn != '\0')
-        api_audit(req, "sync.resume", conn, e == ERR_OK ? "success" : "failure",
-                  e == ERR_OK ? sync_stream_name(s) : errbuf_code(&why, e));
+    if (e == ERR_OK)
+        e = app_sync_resume(app, &who, conn, s, &why);
+    else if (conn != NULL && *conn != '\0') /* a bad stream is audited as the try it was */
+        app_audit(app, &who, "sync.resume", conn, "failure", errbuf_code(&why, e));
     if (e == ERR_OK)
         return http_resp_redirect(resp, "/sync?notice=resumed");
     return dp_sync_error(req, resp, e, errbuf_message(&why, e), &why, eb);
@@ -846,7 +847,7 @@ enum err page_products(struct http_req *req, struct http_resp *resp, struct errb
     struct errbuf why = {0};
     json_t *states = NULL, *doc = NULL;
     struct buf *b = &resp->body;
-    api_products_args(req, &a);
+    query_products_args_read(http_req_query_arg, req, &a);
     enum err bad = query_products_filter_parse(&a, &f, &why);
     enum err e = query_stream_states(app->db, "products", &states, eb);
     if (e != ERR_OK)

@@ -4,11 +4,13 @@
  * sessions, connections with expiry, manual token form), plus the Web callback bridge. Every
  * action is a plain form with the CSRF token; no JavaScript is needed.
  */
+#include "web/integrations_page.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
-#include "api/api.h"
+#include "app/temu.h"
 #include "auth/principal.h"
 #include "base/json.h"
 #include "connect/connect.h"
@@ -16,6 +18,7 @@
 #include "web/console.h"
 #include "web/deploy_section.h"
 #include "web/html.h"
+#include "web/page.h"
 
 /* What a form post adds to the page it renders. */
 struct page_extra {
@@ -29,6 +32,13 @@ struct page_extra {
 static const struct auth_principal *page_who(const struct http_req *req)
 {
     return req->auth;
+}
+
+/* The caller's name for ownership ("anonymous" when not signed in). */
+static const char *page_actor_name(const struct http_req *req)
+{
+    const struct auth_principal *p = page_who(req);
+    return p != NULL ? p->name : "anonymous";
 }
 
 static bool page_can(const struct http_req *req, enum auth_role need)
@@ -557,13 +567,13 @@ static enum err page_render(struct http_req *req, struct http_resp *resp, int st
     json_t *reg = NULL, *pr = NULL, *sessions = NULL, *conns = NULL;
     int64_t now = (int64_t)time(NULL);
     struct buf *b = &resp->body;
-    api_connect_env(req, &env);
+    app_connect_env(app, &env);
     enum err e = readiness_registry(&env, now, &reg, eb);
     e = e ? e : readiness_progress(&env, now, &pr, eb);
     e = e ? e
           : connect_session_list(&env,
-                                 page_can(req, ROLE_SELLER_ADMIN) ? NULL : api_actor_name(req), now,
-                                 &sessions, eb);
+                                 page_can(req, ROLE_SELLER_ADMIN) ? NULL : page_actor_name(req),
+                                 now, &sessions, eb);
     e = e ? e : connect_connection_list(&env, now, &conns, eb);
     if (e != ERR_OK)
         goto out;
@@ -657,7 +667,8 @@ static enum err page_start(struct http_req *req, struct http_resp *resp, json_t 
 {
     struct connect_session_out s;
     struct errbuf why = {0};
-    enum err e = body ? api_temu_session_start(req, body, purpose, &s, &why) : ERR_NOMEM;
+    struct app_actor who = web_actor(req);
+    enum err e = body ? app_temu_session_start(req->app, &who, body, purpose, &s, &why) : ERR_NOMEM;
     json_decref(body);
     if (e != ERR_OK)
         return page_form_error(req, resp, e, &why, eb);
@@ -684,7 +695,8 @@ enum err page_temu_launch_submit(struct http_req *req, struct http_resp *resp, s
 {
     json_t *body = page_form_json(req), *doc = NULL;
     struct errbuf why = {0};
-    enum err e = body ? api_temu_launch_run(req, body, &doc, &why) : ERR_NOMEM;
+    struct app_actor who = web_actor(req);
+    enum err e = body ? app_temu_launch_run(req->app, &who, body, &doc, &why) : ERR_NOMEM;
     json_decref(body);
     if (e != ERR_OK)
         return page_form_error(req, resp, e, &why, eb);
@@ -708,9 +720,10 @@ enum err page_temu_manual_submit(struct http_req *req, struct http_resp *resp, s
 {
     struct connect_result r;
     struct errbuf why = {0};
-    enum err e =
-        api_temu_manual_run(req, http_req_form(req, "region"), http_req_form(req, "access_token"),
-                            http_req_form(req, "connection_id"), &r, &why);
+    struct app_actor who = web_actor(req);
+    enum err e = app_temu_manual_run(req->app, &who, http_req_form(req, "region"),
+                                     http_req_form(req, "access_token"),
+                                     http_req_form(req, "connection_id"), &r, &why);
     if (e != ERR_OK)
         return page_form_error(req, resp, e, &why, eb);
     return http_resp_redirect(resp, "/integrations?notice=manual_connected");
@@ -718,17 +731,9 @@ enum err page_temu_manual_submit(struct http_req *req, struct http_resp *resp, s
 
 enum err page_temu_session_cancel(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
-    struct connect_env env;
     struct errbuf why = {0};
-    const char *id = http_req_param(req, "id");
-    const struct auth_principal *p = page_who(req);
-    api_connect_env(req, &env);
-    enum err e = connect_session_cancel(&env, id, api_actor_name(req),
-                                        p != NULL && p->role >= ROLE_SELLER_ADMIN,
-                                        (int64_t)time(NULL), &why);
-    api_audit(req, "temu.authorization.session.cancel", id ? id : "",
-              e == ERR_OK ? "success" : "failure",
-              e == ERR_OK ? "cancelled" : errbuf_code(&why, e));
+    struct app_actor who = web_actor(req);
+    enum err e = app_temu_session_cancel(req->app, &who, http_req_param(req, "id"), &why);
     if (e != ERR_OK)
         return page_form_error(req, resp, e, &why, eb);
     return http_resp_redirect(resp, "/integrations?notice=cancelled");
@@ -738,7 +743,8 @@ enum err page_temu_connection_check(struct http_req *req, struct http_resp *resp
 {
     json_t *doc = NULL;
     struct errbuf why = {0};
-    enum err e = api_temu_check_run(req, http_req_param(req, "id"), &doc, &why);
+    struct app_actor who = web_actor(req);
+    enum err e = app_temu_check_run(req->app, &who, http_req_param(req, "id"), &doc, &why);
     json_decref(doc);
     if (e != ERR_OK)
         return page_form_error(req, resp, e, &why, eb);
@@ -752,7 +758,10 @@ enum err page_temu_callback_bridge(struct http_req *req, struct http_resp *resp,
     struct connect_result r;
     struct errbuf why = {0};
     (void)eb;
-    enum err e = api_temu_callback_run(req, &r, &why);
+    struct app_actor who = web_actor(req);
+    enum err e =
+        app_temu_callback_run(req->app, &who, http_req_query(req, "code"),
+                              http_req_query(req, "state"), http_req_query(req, "error"), &r, &why);
     struct buf *b = &resp->body;
     buf_reset(b);
     enum err w =

@@ -1,2 +1,18 @@
-list(APPEND AICOS_CORE_SOURCES src/web/html.c)
-list(APPEND AICOS_CORE_SOURCES src/web/data_pages.c) # console data pages (issue 7)
+# The console's pages (one family per file with its header beside it), the frame and the
+# stylesheet and layout template, embedded into the binary at build time.
+set(AICOS_WEB_ASSET_FILES ${CMAKE_SOURCE_DIR}/src/web/static/console.css
+    ${CMAKE_SOURCE_DIR}/src/web/templates/layout.html)
+add_custom_command(
+  OUTPUT ${CMAKE_BINARY_DIR}/generated/web_assets.c
+  COMMAND ${CMAKE_COMMAND} -DOUT=${CMAKE_BINARY_DIR}/generated/web_assets.c
+          -DNAMES=web_asset_console_css,web_asset_layout_html
+          -DINPUTS=${CMAKE_SOURCE_DIR}/src/web/static/console.css,${CMAKE_SOURCE_DIR}/src/web/templates/layout.html
+          -P ${CMAKE_SOURCE_DIR}/src/web/embed.cmake
+  DEPENDS ${AICOS_WEB_ASSET_FILES} ${CMAKE_SOURCE_DIR}/src/web/embed.cmake
+  COMMENT "Embedding console assets"
+  VERBATIM)
+aicos_module(web
+  SOURCES page.c html.c console.c signin_page.c deploy_section.c deploy_page.c
+          integrations_page.c data_pages.c
+  DEPS aicos_app aicos_http aicos_readiness aicos_sync aicos_deploy aicos_auth)
+target_sources(aicos_web PRIVATE ${CMAKE_BINARY_DIR}/generated/web_assets.c)

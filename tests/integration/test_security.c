@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "api/api.h"
+#include "routes/routes.h"
 #include "auth/roles.h"
 
 #define APP_KEY    "f00df00df00df00df00df00df00df00d"

@@ -9,7 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api/api.h"
+#include "api/openapi.h"
+#include "routes/routes.h"
 #include "store/migrate.h"
 
 static char db_url[TS_PATH_MAX];

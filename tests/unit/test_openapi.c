@@ -4,7 +4,8 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "api/api.h"
+#include "api/openapi.h"
+#include "routes/routes.h"
 
 static void lower(const char *in, char *out, size_t len)
 {

@@ -3,8 +3,25 @@
  * The OpenAPI document and the metrics labels are generated from this table. Every route is
  * either ROUTE_PUBLIC or names its least role; test_routes_auth walks the table to prove it.
  */
-#include "api/api.h"
+#include "routes/routes.h"
+
+#include "api/auth_api.h"
+#include "api/config_api.h"
+#include "api/deploy_api.h"
+#include "api/health.h"
+#include "api/integrations_api.h"
+#include "api/openapi.h"
+#include "api/orders_api.h"
+#include "api/security_api.h"
+#include "api/shipping_api.h"
+#include "api/sync_api.h"
+#include "api/webhook_api.h"
 #include "auth/roles.h"
+#include "web/console.h"
+#include "web/data_pages.h"
+#include "web/deploy_page.h"
+#include "web/integrations_page.h"
+#include "web/signin_page.h"
 
 #define PUBLIC ROUTE_PUBLIC
 

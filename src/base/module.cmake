@@ -1,0 +1,5 @@
+# Errors, limits, arena, buffers, the integer parser, configuration, logs, JSON, clock and
+# the libsodium helpers: no other folder of src/.
+aicos_module(base
+  SOURCES err.c arena.c buf.c parse.c log.c config.c json.c clock.c secure.c
+  DEPS PkgConfig::JANSSON PkgConfig::SODIUM)

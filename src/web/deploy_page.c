@@ -1,0 +1,186 @@
+/*
+ * The standalone /deploy page (issue 6) with its forms: re-run preflight and DNS, record or
+ * revoke the mainland China sign-off. Each form redirects back to /deploy, or shows the
+ * page with the error. The audited use-cases are src/app/deploy.h, shared with the JSON API.
+ */
+#include "web/deploy_page.h"
+
+#include "app/deploy.h"
+#include "auth/principal.h"
+#include "base/json.h"
+#include "web/console.h"
+#include "web/deploy_section.h"
+#include "web/html.h"
+#include "web/page.h"
+
+/* A hidden csrf_token field for the caller's session (nothing for API tokens). */
+static void page_deploy_csrf(struct http_req *req, struct buf *b, enum err *e)
+{
+    const struct auth_principal *p = req->auth;
+    if (*e != ERR_OK || p == NULL || p->via != AUTH_VIA_SESSION)
+        return;
+    *e = buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
+    *e = *e ? *e : html_escape(b, p->csrf);
+    *e = *e ? *e : buf_puts(b, "\">");
+}
+
+/* The forms that re-run checks and record or revoke the sign-off. */
+static enum err page_deploy_actions(struct http_req *req, struct buf *b)
+{
+    enum err e = buf_puts(b, "<section class=\"card deploy-actions\"><h2>操作 / Actions</h2>"
+                             "<form method=\"post\" action=\"/deploy/preflight\">");
+    page_deploy_csrf(req, b, &e);
+    e = e ? e
+          : buf_puts(b, "<button type=\"submit\">重新预检 / Re-run preflight</button></form>"
+                        "<form method=\"post\" action=\"/deploy/dns\">");
+    page_deploy_csrf(req, b, &e);
+    e = e ? e
+          : buf_puts(b, "<button type=\"submit\">重新检查 DNS / Re-check DNS</button></form>"
+                        "<form method=\"post\" action=\"/deploy/mainland/sign-off\">"
+                        "<h3>大陆托管合规签核 / Mainland China sign-off</h3>");
+    page_deploy_csrf(req, b, &e);
+    e = e ? e
+          : buf_puts(b, "<label for=\"cleared_by\">签核人 / Cleared by (person or team)</label>"
+                        "<input id=\"cleared_by\" name=\"cleared_by\" required maxlength=\"128\">"
+                        "<label><input type=\"checkbox\" name=\"cleared_domain\" value=\"on\"> "
+                        "域名 / domain</label>"
+                        "<label><input type=\"checkbox\" name=\"cleared_hosting\" value=\"on\"> "
+                        "托管 / hosting</label>"
+                        "<label><input type=\"checkbox\" name=\"cleared_data\" value=\"on\"> "
+                        "数据 / data</label>"
+                        "<label><input type=\"checkbox\" name=\"cleared_compliance\" value=\"on\"> "
+                        "合规 / compliance</label>"
+                        "<label for=\"note\">备注 / Note</label>"
+                        "<input id=\"note\" name=\"note\" maxlength=\"1000\">"
+                        "<p><button type=\"submit\">记录签核 / Record sign-off</button></p></form>"
+                        "<form method=\"post\" action=\"/deploy/mainland/revoke\">");
+    page_deploy_csrf(req, b, &e);
+    e = e ? e
+          : buf_puts(b, "<label for=\"reason\">撤销原因 / Revocation reason</label>"
+                        "<input id=\"reason\" name=\"reason\" required maxlength=\"1000\">"
+                        "<p><button type=\"submit\">撤销签核 / Revoke sign-off</button></p>"
+                        "</form></section>");
+    return e;
+}
+
+/* Renders /deploy with an optional error sentence at the top. */
+static enum err page_deploy_render(struct http_req *req, struct http_resp *resp, int status,
+                                   const char *error)
+{
+    struct app *app = req->app;
+    struct buf *b = &resp->body;
+    buf_reset(b);
+    enum err e =
+        web_layout_begin(b, "公网回调部署 / Public Callback Deployment", "deploy", req->auth);
+    if (e == ERR_OK && error != NULL) {
+        e = buf_puts(b, "<p class=\"notice error\" role=\"alert\">");
+        e = e ? e : html_escape(b, error);
+        e = e ? e : buf_puts(b, "</p>");
+    }
+    e = e ? e : web_deploy_section(b, app->cfg, app->db);
+    e = e ? e : page_deploy_actions(req, b);
+    e = e ? e : web_layout_end(b);
+    resp->status = status;
+    resp->content_type = "text/html; charset=utf-8";
+    return e;
+}
+
+enum err page_deploy(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    (void)eb;
+    return page_deploy_render(req, resp, 200, NULL);
+}
+
+/* After a form action: back to the page on success, the page with the error otherwise. */
+static enum err page_deploy_after(struct http_req *req, struct http_resp *resp, enum err e,
+                                  struct errbuf *why, struct errbuf *eb)
+{
+    if (e == ERR_OK)
+        return http_resp_redirect(resp, "/deploy");
+    if (http_status_for_err(e) >= 500) {
+        *eb = *why;
+        return e;
+    }
+    return page_deploy_render(req, resp, http_status_for_err(e), errbuf_message(why, e));
+}
+
+enum err page_deploy_preflight(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    struct errbuf why = {0};
+    json_t *result = NULL;
+    struct app_actor who = web_actor(req);
+    enum err e = app_deploy_check_run(req->app, &who, "preflight", NULL, &result, &why);
+    json_decref(result);
+    return page_deploy_after(req, resp, e, &why, eb);
+}
+
+enum err page_deploy_dns(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    struct errbuf why = {0};
+    json_t *result = NULL;
+    struct app_actor who = web_actor(req);
+    enum err e = app_deploy_check_run(req->app, &who, "dns", NULL, &result, &why);
+    json_decref(result);
+    return page_deploy_after(req, resp, e, &why, eb);
+}
+
+/* A form field as a JSON string ("" when absent); ERR_INVAL when it is not UTF-8. */
+static enum err page_deploy_field(struct http_req *req, const char *name, json_t **out,
+                                  struct errbuf *eb)
+{
+    const char *v = http_req_form(req, name);
+    *out = json_string(v != NULL ? v : "");
+    if (*out == NULL)
+        return err_set(eb, ERR_INVAL, "bad_field", "%s must be UTF-8 text.", name);
+    return ERR_OK;
+}
+
+enum err page_deploy_sign_off(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    static const char *const items[] = {"domain", "hosting", "data", "compliance"};
+    struct errbuf why = {0};
+    json_t *so = NULL, *by = NULL, *note = NULL, *cleared = json_array();
+    json_t *body = json_object();
+    enum err e = body != NULL && cleared != NULL ? ERR_OK : ERR_NOMEM;
+    for (size_t i = 0; e == ERR_OK && i < sizeof items / sizeof items[0]; i++) {
+        const char *name = arena_printf(req->arena, "cleared_%s", items[i]);
+        if (name == NULL)
+            e = ERR_NOMEM;
+        else if (http_req_form(req, name) != NULL &&
+                 json_array_append_new(cleared, json_string(items[i])) != 0)
+            e = ERR_NOMEM;
+    }
+    if (e == ERR_OK)
+        e = page_deploy_field(req, "cleared_by", &by, &why);
+    if (e == ERR_OK)
+        e = page_deploy_field(req, "note", &note, &why);
+    if (e == ERR_OK && (json_object_set(body, "cleared_by", by) != 0 ||
+                        json_object_set(body, "cleared", cleared) != 0 ||
+                        json_object_set(body, "note", note) != 0))
+        e = ERR_NOMEM;
+    struct app_actor who = web_actor(req);
+    if (e == ERR_OK)
+        e = app_deploy_sign_off(req->app, &who, body, &so, &why);
+    json_decref(so);
+    json_decref(by);
+    json_decref(note);
+    json_decref(cleared);
+    json_decref(body);
+    return page_deploy_after(req, resp, e, &why, eb);
+}
+
+enum err page_deploy_revoke(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    struct errbuf why = {0};
+    json_t *so = NULL, *reason = NULL, *body = json_object();
+    enum err e = body != NULL ? page_deploy_field(req, "reason", &reason, &why) : ERR_NOMEM;
+    if (e == ERR_OK && json_object_set(body, "reason", reason) != 0)
+        e = ERR_NOMEM;
+    struct app_actor who = web_actor(req);
+    if (e == ERR_OK)
+        e = app_deploy_revoke(req->app, &who, body, &so, &why);
+    json_decref(so);
+    json_decref(reason);
+    json_decref(body);
+    return page_deploy_after(req, resp, e, &why, eb);
+}

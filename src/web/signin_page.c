@@ -1,0 +1,96 @@
+/*
+ * The sign-in page and sign-out. The sign-in use-case (throttle, session, audit) is
+ * src/app/signin.h, shared with POST /api/v1/session.
+ */
+#include "web/signin_page.h"
+
+#include "app/signin.h"
+#include "auth/sessions.h"
+#include "web/console.h"
+#include "web/html.h"
+#include "web/page.h"
+
+static enum err page_login_render(struct http_resp *resp, int status, const char *error,
+                                  const char *name)
+{
+    struct buf *b = &resp->body;
+    buf_reset(b);
+    enum err e = web_layout_begin(b, "登录 / Sign in", NULL, NULL);
+    e = e ? e
+          : buf_puts(b,
+                     "<div class=\"page-head\"><h1>登录 / Sign in</h1><p>AI Commerce OS "
+                     "operator console</p></div><form class=\"card stack signin\" method=\"post\" "
+                     "action=\"/login\">");
+    if (e == ERR_OK && error != NULL) {
+        e = buf_puts(b, "<p class=\"notice error\" role=\"alert\">");
+        e = e ? e : html_escape(b, error);
+        e = e ? e : buf_puts(b, "</p>");
+    }
+    e = e ? e
+          : buf_puts(b, "<label for=\"username\">用户名 / User name</label>"
+                        "<input id=\"username\" name=\"username\" autocomplete=\"username\" "
+                        "required value=\"");
+    e = e ? e : html_escape(b, name ? name : "");
+    e = e ? e
+          : buf_puts(b, "\"><label for=\"password\">密码 / Password</label>"
+                        "<input id=\"password\" name=\"password\" type=\"password\" "
+                        "autocomplete=\"current-password\" required>"
+                        "<p><button type=\"submit\">登录 / Sign in</button></p>"
+                        "<p class=\"sub\">Operator accounts are created with "
+                        "<code>aicos user add</code>. The Temu shop login password is never "
+                        "needed here.</p></form>");
+    e = e ? e : web_layout_end(b);
+    resp->status = status;
+    resp->content_type = "text/html; charset=utf-8";
+    return e;
+}
+
+enum err page_login(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    (void)eb;
+    const struct auth_principal *p = req->auth;
+    if (p != NULL && p->via == AUTH_VIA_SESSION)
+        return http_resp_redirect(resp, "/");
+    return page_login_render(resp, 200, NULL, NULL);
+}
+
+enum err page_login_submit(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    struct app_actor who = web_actor(req);
+    struct app_signin in;
+    const char *name = http_req_form(req, "username");
+    struct errbuf why = {0};
+    enum err e = app_signin(app, &who, name, http_req_form(req, "password"), &in, &why);
+    if (e == ERR_LIMIT)
+        http_resp_header(resp, "Retry-After",
+                         arena_printf(req->arena, "%lld", (long long)in.retry_after));
+    if (e == ERR_OK)
+        http_resp_header(resp, "Set-Cookie",
+                         app_session_cookie(req->arena, app->cfg, in.token, AUTH_SESSION_MAX_S));
+    secure_wipe(in.token, sizeof in.token);
+    if (e == ERR_OK)
+        return http_resp_redirect(resp, "/");
+    if (http_status_for_err(e) >= 500) {
+        *eb = why;
+        return e;
+    }
+    return page_login_render(resp, http_status_for_err(e), errbuf_message(&why, e), name);
+}
+
+enum err page_logout(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    (void)eb;
+    const struct app *app = req->app;
+    struct app_actor who = web_actor(req);
+    app_signout(app, &who, http_req_cookie(req, AUTH_SESSION_COOKIE));
+    http_resp_header(resp, "Set-Cookie", app_session_cookie(req->arena, app->cfg, "", 0));
+    return http_resp_redirect(resp, "/login");
+}
+
+enum err page_home(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    (void)req;
+    (void)eb;
+    return http_resp_redirect(resp, "/integrations"); /* the console's main page */
+}
