@@ -34,13 +34,6 @@ static const struct auth_principal *page_who(const struct http_req *req)
     return req->auth;
 }
 
-/* The caller's name for ownership ("anonymous" when not signed in). */
-static const char *page_actor_name(const struct http_req *req)
-{
-    const struct auth_principal *p = page_who(req);
-    return p != NULL ? p->name : "anonymous";
-}
-
 static bool page_can(const struct http_req *req, enum auth_role need)
 {
     const struct auth_principal *p = page_who(req);
@@ -567,13 +560,13 @@ static enum err page_render(struct http_req *req, struct http_resp *resp, int st
     json_t *reg = NULL, *pr = NULL, *sessions = NULL, *conns = NULL;
     int64_t now = (int64_t)time(NULL);
     struct buf *b = &resp->body;
+    struct app_actor who = web_actor(req);
     app_connect_env(app, &env);
     enum err e = readiness_registry(&env, now, &reg, eb);
     e = e ? e : readiness_progress(&env, now, &pr, eb);
     e = e ? e
-          : connect_session_list(&env,
-                                 page_can(req, ROLE_SELLER_ADMIN) ? NULL : page_actor_name(req),
-                                 now, &sessions, eb);
+          : connect_session_list(&env, app_actor_is_admin(&who) ? NULL : who.name, now, &sessions,
+                                 eb);
     e = e ? e : connect_connection_list(&env, now, &conns, eb);
     if (e != ERR_OK)
         goto out;
