@@ -74,7 +74,7 @@
 #define LIMIT_DEPLOY_SIGNOFF_TEXT_BYTES 1000 /* sign-off note or revocation reason */
 #define LIMIT_DEPLOY_SMOKE_TOKEN_BYTES  256  /* an API token for the console's smoke re-run */
 
-/* Console data pages and their JSON lists (src/sync/query.h, src/web/data_pages.c). */
+/* Console data pages and their JSON lists (src/sync/query.h, the page files of src/web). */
 #define LIMIT_QUERY_PAGE_SIZE_MAX 100   /* rows one list page may return */
 #define LIMIT_QUERY_PAGE_MAX      10000 /* highest page number a list accepts */
 #define LIMIT_QUERY_SEARCH_BYTES  64    /* an order-number search string */

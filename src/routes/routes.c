@@ -18,10 +18,14 @@
 #include "api/webhook_api.h"
 #include "auth/roles.h"
 #include "web/console.h"
-#include "web/data_pages.h"
+#include "web/cases_page.h"
 #include "web/deploy_page.h"
 #include "web/integrations_page.h"
+#include "web/order_page.h"
+#include "web/orders_page.h"
+#include "web/products_page.h"
 #include "web/signin_page.h"
+#include "web/sync_page.h"
 
 #define PUBLIC ROUTE_PUBLIC
 

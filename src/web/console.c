@@ -2,30 +2,20 @@
 #include "web/console.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "web/assets.h"
-#include "web/deploy_section.h"
-#include "web/html.h"
+#include "web/widget.h"
 
 /* Appends template text from start up to the next "{{", returning where it stopped. */
-static const char *web_template_copy(struct buf *b, const char *start, enum err *e)
+static const char *web_template_copy(struct html *h, const char *start)
 {
     const char *mark = strstr(start, "{{");
     size_t n = mark ? (size_t)(mark - start) : strlen(start);
-    if (*e == ERR_OK)
-        *e = buf_append(b, start, n);
+    html_rawn(h, start, n); /* the embedded template is trusted markup */
     return mark;
 }
 
-enum err web_csrf_field(struct buf *b, const struct auth_principal *p)
-{
-    enum err e = buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
-    e = e ? e : html_escape(b, p != NULL && p->via == AUTH_VIA_SESSION ? p->csrf : "");
-    return e ? e : buf_puts(b, "\">");
-}
-
-static enum err web_nav(struct buf *b, const char *active)
+static void web_nav(struct html *h, const char *active)
 {
     static const struct {
         const char *key, *href, *label;
@@ -38,83 +28,110 @@ static enum err web_nav(struct buf *b, const char *active)
         {"sync", "/sync", "同步 / Sync"},
         {"api", "/api/v1/openapi.json", "API"},
     };
-    enum err e = ERR_OK;
-    for (size_t i = 0; e == ERR_OK && i < sizeof items / sizeof items[0]; i++)
-        e = buf_printf(b, "<a href=\"%s\"%s>%s</a>", items[i].href,
-                       active != NULL && strcmp(items[i].key, active) == 0 ? " class=\"active\""
-                                                                           : "",
-                       items[i].label);
-    return e;
-}
-
-static enum err web_user(struct buf *b, const struct auth_principal *p)
-{
-    if (p == NULL)
-        return buf_puts(b, "<a class=\"button secondary\" href=\"/login\">登录 / Sign in</a>");
-    enum err e = buf_puts(b, "<span>");
-    e = e ? e : html_escape(b, p->name);
-    e = e ? e : buf_printf(b, " · %s</span>", auth_role_name(p->role));
-    if (e == ERR_OK && p->via == AUTH_VIA_SESSION) {
-        e = buf_puts(b, "<form method=\"post\" action=\"/logout\">");
-        e = e ? e : web_csrf_field(b, p);
-        e = e ? e : buf_puts(b, "<button type=\"submit\">退出 / Sign out</button></form>");
+    for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
+        html_raw(h, "<a href=\"");
+        html_attr(h, items[i].href);
+        html_raw(h, active != NULL && strcmp(items[i].key, active) == 0 ? "\" class=\"active\">"
+                                                                        : "\">");
+        html_txt(h, items[i].label);
+        html_raw(h, "</a>");
     }
-    return e;
 }
 
-enum err web_layout_begin(struct buf *b, const char *title, const char *active,
-                          const struct auth_principal *p)
+static void web_user(struct html *h, const struct auth_principal *p)
 {
-    enum err e = ERR_OK;
+    if (p == NULL) {
+        html_raw(h, "<a class=\"button secondary\" href=\"/login\">登录 / Sign in</a>");
+        return;
+    }
+    html_raw(h, "<span>");
+    html_txt(h, p->name);
+    html_raw(h, " · ");
+    html_txt(h, auth_role_name(p->role));
+    html_raw(h, "</span>");
+    if (p->via == AUTH_VIA_SESSION) {
+        html_raw(h, "<form method=\"post\" action=\"/logout\">");
+        widget_csrf(h, p);
+        html_raw(h, "<button type=\"submit\">退出 / Sign out</button></form>");
+    }
+}
+
+void web_layout_begin(struct html *h, const char *title, const char *active,
+                      const struct auth_principal *p)
+{
     const char *t = (const char *)web_asset_layout_html;
-    while (e == ERR_OK && (t = web_template_copy(b, t, &e)) != NULL) {
+    while (h->e == ERR_OK && (t = web_template_copy(h, t)) != NULL) {
         if (strncmp(t, "{{title}}", 9) == 0) {
-            e = html_escape(b, title);
+            html_txt(h, title);
             t += 9;
         } else if (strncmp(t, "{{nav}}", 7) == 0) {
-            e = web_nav(b, active);
+            web_nav(h, active);
             t += 7;
         } else if (strncmp(t, "{{user}}", 8) == 0) {
-            e = web_user(b, p);
+            web_user(h, p);
             t += 8;
         } else if (strncmp(t, "{{content}}", 11) == 0) {
-            return ERR_OK; /* the page writes its content now */
+            return; /* the page writes its content now */
         } else {
-            e = buf_append(b, t, 2);
+            html_raw(h, "{{");
             t += 2;
         }
     }
-    return e;
 }
 
-enum err web_layout_end(struct buf *b)
+void web_layout_end(struct html *h)
 {
     const char *t = strstr((const char *)web_asset_layout_html, "{{content}}");
-    return t != NULL ? buf_puts(b, t + 11) : ERR_INTERNAL;
+    if (t == NULL && h->e == ERR_OK)
+        h->e = ERR_INTERNAL;
+    else if (t != NULL)
+        html_raw(h, t + 11);
 }
 
-enum err web_time(struct buf *b, int64_t t)
+bool web_can(const struct http_req *req, enum auth_role need)
 {
-    if (t <= 0)
-        return buf_puts(b, "—");
-    time_t tt = (time_t)t;
-    struct tm tm;
-    char s[40];
-    if (gmtime_r(&tt, &tm) == NULL || strftime(s, sizeof s, "%Y-%m-%d %H:%M UTC", &tm) == 0)
-        return buf_puts(b, "—");
-    return buf_puts(b, s);
+    const struct auth_principal *p = req->auth;
+    return p != NULL && p->role >= need;
+}
+
+bool web_form_failure_shown(enum err e)
+{
+    return http_status_for_err(e) < 500 || e == ERR_UPSTREAM || e == ERR_UNAVAILABLE;
+}
+
+const struct web_notice *web_notice_from_query(const struct http_req *req,
+                                               const struct web_notice *table, size_t n)
+{
+    const char *q = http_req_query(req, "notice");
+    for (size_t i = 0; q != NULL && i < n; i++) {
+        if (strcmp(q, table[i].code) == 0)
+            return &table[i];
+    }
+    return NULL;
+}
+
+void web_page_begin(struct html *h, struct http_resp *resp, const char *title, const char *active,
+                    const struct auth_principal *p)
+{
+    buf_reset(&resp->body);
+    html_init(h, &resp->body);
+    web_layout_begin(h, title, active, p);
+}
+
+enum err web_page_end(struct html *h, struct http_resp *resp, int status)
+{
+    web_layout_end(h);
+    resp->status = status;
+    resp->content_type = "text/html; charset=utf-8";
+    return html_err(h);
 }
 
 enum err page_console_stylesheet(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     (void)req;
     (void)eb;
-    struct buf *b = &resp->body;
-    buf_reset(b);
-    enum err e = buf_append(b, web_asset_console_css, web_asset_console_css_len);
-    e = e ? e : buf_puts(b, "\n/* The deployment planner section. */\n");
-    e = e ? e : buf_puts(b, web_deploy_section_css);
+    buf_reset(&resp->body);
     resp->status = 200;
     resp->content_type = "text/css; charset=utf-8";
-    return e;
+    return buf_append(&resp->body, web_asset_console_css, web_asset_console_css_len);
 }

@@ -10,57 +10,41 @@
 #include "base/json.h"
 #include "web/console.h"
 #include "web/deploy_section.h"
-#include "web/html.h"
+#include "web/widget.h"
 #include "web/page.h"
 
-/* A hidden csrf_token field for the caller's session (nothing for API tokens). */
-static void page_deploy_csrf(struct http_req *req, struct buf *b, enum err *e)
-{
-    const struct auth_principal *p = req->auth;
-    if (*e != ERR_OK || p == NULL || p->via != AUTH_VIA_SESSION)
-        return;
-    *e = buf_puts(b, "<input type=\"hidden\" name=\"csrf_token\" value=\"");
-    *e = *e ? *e : html_escape(b, p->csrf);
-    *e = *e ? *e : buf_puts(b, "\">");
-}
-
 /* The forms that re-run checks and record or revoke the sign-off. */
-static enum err page_deploy_actions(struct http_req *req, struct buf *b)
+static void page_deploy_actions(struct http_req *req, struct html *h)
 {
-    enum err e = buf_puts(b, "<section class=\"card deploy-actions\"><h2>操作 / Actions</h2>"
-                             "<form method=\"post\" action=\"/deploy/preflight\">");
-    page_deploy_csrf(req, b, &e);
-    e = e ? e
-          : buf_puts(b, "<button type=\"submit\">重新预检 / Re-run preflight</button></form>"
-                        "<form method=\"post\" action=\"/deploy/dns\">");
-    page_deploy_csrf(req, b, &e);
-    e = e ? e
-          : buf_puts(b, "<button type=\"submit\">重新检查 DNS / Re-check DNS</button></form>"
-                        "<form method=\"post\" action=\"/deploy/mainland/sign-off\">"
-                        "<h3>大陆托管合规签核 / Mainland China sign-off</h3>");
-    page_deploy_csrf(req, b, &e);
-    e = e ? e
-          : buf_puts(b, "<label for=\"cleared_by\">签核人 / Cleared by (person or team)</label>"
-                        "<input id=\"cleared_by\" name=\"cleared_by\" required maxlength=\"128\">"
-                        "<label><input type=\"checkbox\" name=\"cleared_domain\" value=\"on\"> "
-                        "域名 / domain</label>"
-                        "<label><input type=\"checkbox\" name=\"cleared_hosting\" value=\"on\"> "
-                        "托管 / hosting</label>"
-                        "<label><input type=\"checkbox\" name=\"cleared_data\" value=\"on\"> "
-                        "数据 / data</label>"
-                        "<label><input type=\"checkbox\" name=\"cleared_compliance\" value=\"on\"> "
-                        "合规 / compliance</label>"
-                        "<label for=\"note\">备注 / Note</label>"
-                        "<input id=\"note\" name=\"note\" maxlength=\"1000\">"
-                        "<p><button type=\"submit\">记录签核 / Record sign-off</button></p></form>"
-                        "<form method=\"post\" action=\"/deploy/mainland/revoke\">");
-    page_deploy_csrf(req, b, &e);
-    e = e ? e
-          : buf_puts(b, "<label for=\"reason\">撤销原因 / Revocation reason</label>"
-                        "<input id=\"reason\" name=\"reason\" required maxlength=\"1000\">"
-                        "<p><button type=\"submit\">撤销签核 / Revoke sign-off</button></p>"
-                        "</form></section>");
-    return e;
+    html_raw(h, "<section class=\"card deploy-actions\"><h2>操作 / Actions</h2><form "
+                "method=\"post\" action=\"/deploy/preflight\">");
+    widget_csrf(h, req->auth);
+    html_raw(h, "<button type=\"submit\">重新预检 / Re-run preflight</button></form><form "
+                "method=\"post\" action=\"/deploy/dns\">");
+    widget_csrf(h, req->auth);
+    html_raw(h, "<button type=\"submit\">重新检查 DNS / Re-check DNS</button></form><form "
+                "method=\"post\" action=\"/deploy/mainland/sign-off\"><h3>大陆托管合规签核 / "
+                "Mainland China sign-off</h3>");
+    widget_csrf(h, req->auth);
+    html_raw(h, "<label for=\"cleared_by\">签核人 / Cleared by (person or team)</label>"
+                "<input id=\"cleared_by\" name=\"cleared_by\" required maxlength=\"128\">"
+                "<label><input type=\"checkbox\" name=\"cleared_domain\" value=\"on\"> "
+                "域名 / domain</label>"
+                "<label><input type=\"checkbox\" name=\"cleared_hosting\" value=\"on\"> "
+                "托管 / hosting</label>"
+                "<label><input type=\"checkbox\" name=\"cleared_data\" value=\"on\"> "
+                "数据 / data</label>"
+                "<label><input type=\"checkbox\" name=\"cleared_compliance\" value=\"on\"> "
+                "合规 / compliance</label>"
+                "<label for=\"note\">备注 / Note</label>"
+                "<input id=\"note\" name=\"note\" maxlength=\"1000\">"
+                "<p><button type=\"submit\">记录签核 / Record sign-off</button></p></form>"
+                "<form method=\"post\" action=\"/deploy/mainland/revoke\">");
+    widget_csrf(h, req->auth);
+    html_raw(h, "<label for=\"reason\">撤销原因 / Revocation reason</label>"
+                "<input id=\"reason\" name=\"reason\" required maxlength=\"1000\">"
+                "<p><button type=\"submit\">撤销签核 / Revoke sign-off</button></p>"
+                "</form></section>");
 }
 
 /* Renders /deploy with an optional error sentence at the top. */
@@ -68,21 +52,14 @@ static enum err page_deploy_render(struct http_req *req, struct http_resp *resp,
                                    const char *error)
 {
     struct app *app = req->app;
-    struct buf *b = &resp->body;
-    buf_reset(b);
-    enum err e =
-        web_layout_begin(b, "公网回调部署 / Public Callback Deployment", "deploy", req->auth);
-    if (e == ERR_OK && error != NULL) {
-        e = buf_puts(b, "<p class=\"notice error\" role=\"alert\">");
-        e = e ? e : html_escape(b, error);
-        e = e ? e : buf_puts(b, "</p>");
-    }
-    e = e ? e : web_deploy_section(b, app->cfg, app->db);
-    e = e ? e : page_deploy_actions(req, b);
-    e = e ? e : web_layout_end(b);
-    resp->status = status;
-    resp->content_type = "text/html; charset=utf-8";
-    return e;
+    struct html h;
+    web_page_begin(&h, resp, "公网回调部署 / Public Callback Deployment", "deploy", req->auth);
+    if (error != NULL)
+        widget_alert(&h, error);
+    if (html_err(&h) == ERR_OK)
+        h.e = web_deploy_section(h.b, app->cfg, app->db);
+    page_deploy_actions(req, &h);
+    return web_page_end(&h, resp, status);
 }
 
 enum err page_deploy(struct http_req *req, struct http_resp *resp, struct errbuf *eb)

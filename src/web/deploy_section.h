@@ -4,8 +4,7 @@
  * statuses, the DNS / callback inputs, the production inputs with owner and status, the
  * latest preflight and smoke results and the command list. It renders what
  * deploy_plan_build() returns, so the page and GET /api/v1/deploy/plan never disagree. No
- * inline style or script (CSP default-src 'self'): only the classes styled by
- * web_deploy_section_css.
+ * inline style or script (CSP default-src 'self'): only classes static/console.css styles.
  */
 #ifndef AICOS_WEB_DEPLOY_SECTION_H
 #define AICOS_WEB_DEPLOY_SECTION_H
@@ -20,11 +19,5 @@
  * Database errors are returned and nothing useful is appended; the caller owns b.
  */
 enum err web_deploy_section(struct buf *b, const struct config *cfg, struct db *db);
-
-/*
- * The stylesheet rules for the section's classes (deploy-*, status-*), for the console
- * stylesheet to include; a static string.
- */
-extern const char web_deploy_section_css[];
 
 #endif

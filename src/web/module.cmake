@@ -1,5 +1,6 @@
-# The console's pages (one family per file with its header beside it), the frame and the
-# stylesheet and layout template, embedded into the binary at build time.
+# The console's pages (one family per file with its header beside it), the HTML writer, the
+# widgets and status vocabulary, the frame, and the stylesheet and layout template embedded
+# into the binary at build time.
 set(AICOS_WEB_ASSET_FILES ${CMAKE_SOURCE_DIR}/src/web/static/console.css
     ${CMAKE_SOURCE_DIR}/src/web/templates/layout.html)
 add_custom_command(
@@ -12,7 +13,8 @@ add_custom_command(
   COMMENT "Embedding console assets"
   VERBATIM)
 aicos_module(web
-  SOURCES page.c html.c console.c signin_page.c deploy_section.c deploy_page.c
-          integrations_page.c data_pages.c
+  SOURCES page.c html.c status.c widget.c console.c signin_page.c deploy_section.c
+          deploy_page.c integrations_page.c integrations_workbench.c orders_page.c order_page.c
+          sync_page.c products_page.c cases_page.c
   DEPS aicos_app aicos_http aicos_readiness aicos_sync aicos_deploy aicos_auth)
 target_sources(aicos_web PRIVATE ${CMAKE_BINARY_DIR}/generated/web_assets.c)

@@ -7,42 +7,28 @@
 #include "app/signin.h"
 #include "auth/sessions.h"
 #include "web/console.h"
-#include "web/html.h"
+#include "web/widget.h"
 #include "web/page.h"
 
 static enum err page_login_render(struct http_resp *resp, int status, const char *error,
                                   const char *name)
 {
-    struct buf *b = &resp->body;
-    buf_reset(b);
-    enum err e = web_layout_begin(b, "登录 / Sign in", NULL, NULL);
-    e = e ? e
-          : buf_puts(b,
-                     "<div class=\"page-head\"><h1>登录 / Sign in</h1><p>AI Commerce OS "
-                     "operator console</p></div><form class=\"card stack signin\" method=\"post\" "
-                     "action=\"/login\">");
-    if (e == ERR_OK && error != NULL) {
-        e = buf_puts(b, "<p class=\"notice error\" role=\"alert\">");
-        e = e ? e : html_escape(b, error);
-        e = e ? e : buf_puts(b, "</p>");
-    }
-    e = e ? e
-          : buf_puts(b, "<label for=\"username\">用户名 / User name</label>"
-                        "<input id=\"username\" name=\"username\" autocomplete=\"username\" "
-                        "required value=\"");
-    e = e ? e : html_escape(b, name ? name : "");
-    e = e ? e
-          : buf_puts(b, "\"><label for=\"password\">密码 / Password</label>"
-                        "<input id=\"password\" name=\"password\" type=\"password\" "
-                        "autocomplete=\"current-password\" required>"
-                        "<p><button type=\"submit\">登录 / Sign in</button></p>"
-                        "<p class=\"sub\">Operator accounts are created with "
-                        "<code>aicos user add</code>. The Temu shop login password is never "
-                        "needed here.</p></form>");
-    e = e ? e : web_layout_end(b);
-    resp->status = status;
-    resp->content_type = "text/html; charset=utf-8";
-    return e;
+    struct html h;
+    web_page_begin(&h, resp, "登录 / Sign in", NULL, NULL);
+    html_raw(&h, "<div class=\"page-head\"><h1>登录 / Sign in</h1><p>AI Commerce OS operator "
+                 "console</p></div><form class=\"card stack signin\" method=\"post\" "
+                 "action=\"/login\">");
+    if (error != NULL)
+        widget_alert(&h, error);
+    html_raw(&h, "<label for=\"username\">用户名 / User name</label><input id=\"username\" "
+                 "name=\"username\" autocomplete=\"username\" required value=\"");
+    html_attr(&h, name ? name : "");
+    html_raw(&h, "\"><label for=\"password\">密码 / Password</label><input id=\"password\" "
+                 "name=\"password\" type=\"password\" autocomplete=\"current-password\" "
+                 "required><p><button type=\"submit\">登录 / Sign in</button></p><p "
+                 "class=\"sub\">Operator accounts are created with <code>aicos user add</code>. "
+                 "The Temu shop login password is never needed here.</p></form>");
+    return web_page_end(&h, resp, status);
 }
 
 enum err page_login(struct http_req *req, struct http_resp *resp, struct errbuf *eb)

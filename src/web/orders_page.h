@@ -1,0 +1,9 @@
+/* GET /orders (orders_page.c): synced orders with the filters of GET /api/v1/orders and paging. */
+#ifndef AICOS_WEB_ORDERS_PAGE_H
+#define AICOS_WEB_ORDERS_PAGE_H
+
+#include "http/http.h"
+
+enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+
+#endif

@@ -1,0 +1,69 @@
+#include "web/status.h"
+
+#include <string.h>
+
+static const struct web_status web_statuses[] = {
+    /* checks, gates and integration steps */
+    {"pass", "通过", "pass", "pass"},
+    {"warning", "提醒", "warning", "warning"},
+    {"blocked", "阻断", "blocked", "blocked"},
+    {"pending", "待处理", "pending", "pending"},
+    {"recommended", "推荐", "recommended", "recommended"},
+    {"ready_if_available", "可用即就绪", "ready_if_available", "ready_if_available"},
+    {"review_required", "需审核", "review_required", "review_required"},
+    {"approved", "已批准", "approved", "approved"},
+    /* integrations and connections */
+    {"not_configured", "未配置", "not_configured", "not_configured"},
+    {"configured", "已配置", "configured", "configured"},
+    {"authorization_pending", "等待授权", "authorization_pending", "authorization_pending"},
+    {"connected", "已连接", "connected", "connected"},
+    {"authorized", "已授权", "authorized", "authorized"},
+    {"degraded", "降级", "degraded", "degraded"},
+    {"failed", "失败", "failed", "failed"},
+    {"paused", "暂停", "paused", "paused"},
+    {"active", "正常", "active", "active"},
+    /* authorization sessions */
+    {"open", "进行中", "open", "open"},
+    {"used", "已使用", "used", "used"},
+    {"expired", "已过期", "expired", "expired"},
+    {"cancelled", "已取消", "cancelled", "cancelled"},
+    /* sync run outcomes */
+    {"success", "成功", "success", "pass"},
+    {"running", "运行中", "running", "configured"},
+    {"auth", "授权失败", "auth", "failed"},
+    {"abandoned", "已放弃", "abandoned", "failed"},
+    /* order statuses (query_order_status_name) */
+    {"un_shipping", "待发货", "to ship", "un_shipping"},
+    {"canceled", "已取消", "canceled", "canceled"},
+    {"shipped", "已发货", "shipped", "shipped"},
+    {"receipted", "已签收", "received", "receipted"},
+    {"partially_shipped", "部分发货", "partially shipped", "partially_shipped"},
+    {"partially_received", "部分签收", "partially received", "partially_received"},
+    /* goods buckets (query_product_bucket_name) */
+    {"on_off_sale", "在售或已下架", "on or off sale", "on_off_sale"},
+    {"not_published", "未发布", "not published", "not_published"},
+    {"draft", "草稿", "draft", "draft"},
+    {"deleted", "已删除", "deleted", "deleted"},
+    {"unknown", "未知", "unknown", "unknown"},
+};
+
+#define WEB_STATUS_N (sizeof web_statuses / sizeof web_statuses[0])
+
+const struct web_status *web_status_find(const char *code)
+{
+    for (size_t i = 0; code != NULL && i < WEB_STATUS_N; i++) {
+        if (strcmp(web_statuses[i].code, code) == 0)
+            return &web_statuses[i];
+    }
+    return NULL;
+}
+
+unsigned web_status_count(void)
+{
+    return (unsigned)WEB_STATUS_N;
+}
+
+const struct web_status *web_status_at(unsigned i)
+{
+    return i < WEB_STATUS_N ? &web_statuses[i] : NULL;
+}

@@ -1,0 +1,25 @@
+/*
+ * The console's one status vocabulary: every status code any page shows (integration and
+ * step statuses, deployment checks, connections and sessions, sync streams and runs, order
+ * statuses, goods buckets) with its Chinese and English label and the pill class
+ * static/console.css styles. Pages render statuses only through web/widget.h, which reads
+ * this table, so a code looks the same on every page.
+ */
+#ifndef AICOS_WEB_STATUS_H
+#define AICOS_WEB_STATUS_H
+
+struct web_status {
+    const char *code; /* as the domain returns it, e.g. "pending" */
+    const char *zh;   /* Chinese label */
+    const char *en;   /* English label */
+    const char *cls;  /* pill class (a fixed identifier, safe in an attribute) */
+};
+
+/* The entry for code, or NULL when the vocabulary does not know it (or code is NULL). */
+const struct web_status *web_status_find(const char *code);
+
+/* The number of entries and entry i (for tests and the filter forms). */
+unsigned web_status_count(void);
+const struct web_status *web_status_at(unsigned i);
+
+#endif

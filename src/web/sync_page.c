@@ -1,0 +1,238 @@
+/*
+ * The sync page: per-(connection, stream) state with retry and resume forms, and the run
+ * history with errors. Data comes from src/sync/sync.h and src/sync/query.h; no SQL here.
+ * Every action is a plain form carrying the CSRF token.
+ */
+#include "web/sync_page.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "app/sync.h"
+#include "sync/query.h"
+#include "sync/sync.h"
+#include "web/console.h"
+#include "web/page.h"
+#include "web/widget.h"
+
+#define SYNC_RUNS_SHOWN 50 /* runs on the /sync page */
+
+/* A POST form with one button carrying connection_id and stream. */
+static void sync_stream_form(struct http_req *req, struct html *h, const char *action,
+                             const json_t *row, const char *label)
+{
+    const struct widget_arg fields[] = {
+        {"connection_id", widget_json_str(row, "connection_id")},
+        {"stream", widget_json_str(row, "stream")},
+    };
+    widget_post_button(h, action, req->auth, fields, 2, "small", label);
+}
+
+static void sync_state_row(struct http_req *req, struct html *h, const json_t *s)
+{
+    bool paused = json_is_true(json_object_get(s, "paused"));
+    html_tpl(h, "<tr><td class=\"mono\">{}</td><td>{}</td><td>",
+             widget_json_str(s, "connection_id"), widget_json_str(s, "stream"));
+    widget_time(h, widget_json_int(s, "watermark"));
+    html_raw(h, json_is_true(json_object_get(s, "backfill_done"))
+                    ? "</td><td>完成 / done</td><td>"
+                    : "</td><td>进行中 / in progress</td><td>");
+    widget_time(h, widget_json_int(s, "last_success_at"));
+    html_raw(h, "</td><td>");
+    html_int(h, widget_json_int(s, "consecutive_failures"));
+    html_raw(h, "</td><td>");
+    widget_status(h, paused ? "paused" : "active");
+    if (*widget_json_str(s, "warning") != '\0')
+        html_tpl(h, " <span class=\"muted\">{}</span>", widget_json_str(s, "warning"));
+    html_raw(h, "</td><td>");
+    if (web_can(req, ROLE_OPERATOR) && !paused)
+        sync_stream_form(req, h, "/sync/retry", s, "立即同步 / Sync now");
+    if (web_can(req, ROLE_OPS) && paused)
+        sync_stream_form(req, h, "/sync/resume", s, "恢复 / Resume");
+    html_raw(h, "</td></tr>");
+}
+
+static void sync_states(struct http_req *req, struct html *h, const json_t *states)
+{
+    static const char *const heads[] = {
+        "连接 / Connection",
+        "流 / Stream",
+        "水位 / Watermark",
+        "回填 / Backfill",
+        "最近成功 / Last success",
+        "连续失败 / Failures",
+        "状态 / State",
+        "操作 / Actions",
+        NULL,
+    };
+    size_t i;
+    const json_t *s;
+    html_raw(h, "<section class=\"card\" id=\"streams\"><h2>同步流状态 / Stream state</h2>");
+    if (json_array_size(states) == 0) {
+        widget_empty(h, NULL, "还没有任何同步流运行过 / No stream has run yet.");
+    } else {
+        widget_table_begin(h, NULL, NULL, heads);
+        json_array_foreach(states, i, s) sync_state_row(req, h, s);
+        widget_table_end(h);
+    }
+    html_raw(h, "</section>");
+}
+
+static void sync_run_row(struct http_req *req, struct html *h, const json_t *r)
+{
+    const json_t *c = json_object_get(r, "counts"), *err = json_object_get(r, "error");
+    const char *outcome = widget_json_str(r, "outcome");
+    html_tpl(h, "<tr><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td>",
+             widget_json_str(r, "stream"), widget_json_str(r, "connection_id"),
+             widget_json_str(r, "trigger"));
+    widget_time(h, widget_json_int(r, "started_at"));
+    html_raw(h, "</td><td>");
+    widget_time(h, widget_json_int(r, "finished_at"));
+    html_raw(h, "</td><td>");
+    html_int(h, widget_json_int(r, "pages"));
+    html_raw(h, "</td><td>");
+    html_txtf(h, "%lld · %lld · %lld · %lld", (long long)widget_json_int(c, "added"),
+              (long long)widget_json_int(c, "updated"), (long long)widget_json_int(c, "unchanged"),
+              (long long)widget_json_int(c, "failed"));
+    html_raw(h, "</td><td>");
+    widget_status(h, outcome);
+    html_raw(h, "</td><td>");
+    if (json_is_object(err)) {
+        char code[24];
+        snprintf(code, sizeof code, "%lld", (long long)widget_json_int(err, "code"));
+        html_tpl(h, "<code>{} {}</code> {}", widget_json_str(err, "class"), code,
+                 widget_json_str(err, "message"));
+    }
+    html_raw(h, "</td><td>");
+    if (web_can(req, ROLE_OPERATOR) && strcmp(outcome, "success") != 0 &&
+        strcmp(outcome, "running") != 0)
+        sync_stream_form(req, h, "/sync/retry", r, "重试 / Retry");
+    html_raw(h, "</td></tr>");
+}
+
+static void sync_runs(struct http_req *req, struct html *h, const json_t *runs)
+{
+    static const char *const heads[] = {
+        "流 / Stream",
+        "连接 / Connection",
+        "触发 / Trigger",
+        "开始 / Started",
+        "结束 / Finished",
+        "页 / Pages",
+        "新增·更新·未变·失败 / Added·updated·unchanged·failed",
+        "结果 / Outcome",
+        "错误 / Error",
+        "",
+        NULL,
+    };
+    size_t i;
+    const json_t *r;
+    html_raw(h, "<section class=\"card\" id=\"runs\"><h2>同步记录 / Sync runs</h2>");
+    if (json_array_size(runs) == 0) {
+        widget_empty(h, NULL, "还没有同步记录 / No sync has run yet.");
+    } else {
+        widget_table_begin(h, NULL, NULL, heads);
+        json_array_foreach(runs, i, r) sync_run_row(req, h, r);
+        widget_table_end(h);
+    }
+    html_raw(h, "</section>");
+}
+
+/* The page with an optional notice (kind NULL for none). */
+static enum err sync_render(struct http_req *req, struct http_resp *resp, int status,
+                            const char *kind, const char *notice, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    json_t *runs = NULL, *states = NULL;
+    struct html h;
+    enum err e = sync_runs_list(app->db, NULL, NULL, SYNC_RUNS_SHOWN, &runs, eb);
+    e = e ? e : query_stream_states(app->db, NULL, &states, eb);
+    if (e != ERR_OK)
+        goto out;
+    web_page_begin(&h, resp, "同步 / Sync", "sync", req->auth);
+    widget_page_head(&h, "同步 / Sync",
+                     "每个店铺每个数据流的同步状态和运行记录。/ Each shop's streams: state and "
+                     "run history, with their errors.");
+    if (kind != NULL)
+        widget_notice(&h, kind, notice);
+    sync_states(req, &h, states);
+    sync_runs(req, &h, runs);
+    e = web_page_end(&h, resp, status);
+out:
+    json_decref(runs);
+    json_decref(states);
+    return e;
+}
+
+enum err page_sync(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    static const struct web_notice notices[] = {
+        {"run_ok", "ok", "同步完成 / The sync run finished successfully."},
+        {"resumed", "ok", "同步流已恢复 / The stream was resumed."},
+    };
+    const struct web_notice *n =
+        web_notice_from_query(req, notices, sizeof notices / sizeof notices[0]);
+    return sync_render(req, resp, 200, n ? n->kind : NULL, n ? n->text : NULL, eb);
+}
+
+/* Renders /sync with an error banner for a failed form post (5xx other than upstream stay
+ * errors). */
+static enum err sync_form_error(struct http_req *req, struct http_resp *resp, enum err e,
+                                const char *message, struct errbuf *why, struct errbuf *eb)
+{
+    if (!web_form_failure_shown(e)) {
+        *eb = *why;
+        return e;
+    }
+    return sync_render(req, resp, http_status_for_err(e), "error", message, eb);
+}
+
+/* The form's connection and stream; ERR_INVAL naming what is missing. */
+static enum err sync_stream_fields(struct http_req *req, const char **conn, enum sync_stream *s,
+                                   struct errbuf *eb)
+{
+    *conn = http_req_form(req, "connection_id");
+    const char *stream = http_req_form(req, "stream");
+    if (*conn == NULL || **conn == '\0' || strlen(*conn) > CONNECT_ID_LEN)
+        return err_set(eb, ERR_INVAL, "bad_connection", "connection_id is required.");
+    if (stream == NULL || !sync_stream_parse(stream, s))
+        return err_set(eb, ERR_INVAL, "bad_stream", "stream is not a known stream.");
+    return ERR_OK;
+}
+
+enum err page_sync_retry(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    struct sync_run_opts o;
+    struct sync_run_result r;
+    struct errbuf why = {0};
+    memset(&o, 0, sizeof o);
+    enum err e = sync_stream_fields(req, &o.connection_id, &o.stream, &why);
+    if (e != ERR_OK)
+        return sync_form_error(req, resp, e, errbuf_message(&why, e), &why, eb);
+    o.trigger = "api";
+    struct app_actor who = web_actor(req);
+    e = app_sync_run(req->app, &who, &o, &r, &why);
+    if (e == ERR_OK)
+        return http_resp_redirect(resp, "/sync?notice=run_ok");
+    char msg[SYNC_ERROR_MSG_MAX + 64];
+    snprintf(msg, sizeof msg, "同步失败 / The sync run failed: %s",
+             r.run_id[0] != '\0' && r.message[0] != '\0' ? r.message : errbuf_message(&why, e));
+    return sync_form_error(req, resp, e, msg, &why, eb);
+}
+
+enum err page_sync_resume(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    const char *conn = NULL;
+    enum sync_stream s;
+    struct errbuf why = {0};
+    struct app_actor who = web_actor(req);
+    enum err e = sync_stream_fields(req, &conn, &s, &why);
+    if (e == ERR_OK)
+        e = app_sync_resume(app, &who, conn, s, &why);
+    else if (conn != NULL && *conn != '\0') /* a bad stream is audited as the try it was */
+        app_audit(app, &who, "sync.resume", conn, "failure", errbuf_code(&why, e));
+    if (e == ERR_OK)
+        return http_resp_redirect(resp, "/sync?notice=resumed");
+    return sync_form_error(req, resp, e, errbuf_message(&why, e), &why, eb);
+}

@@ -1,0 +1,127 @@
+/*
+ * The console's shared widgets, written through web/html.h (every value escaped): status
+ * pill and badge (from the one vocabulary in web/status.h), plain pill, time, money, empty
+ * state, notice banner, page head, table head, pager, filter form and the CSRF field. A page
+ * composes these and its own rows; it never copies one. Also the two accessors pages use to
+ * read the JSON documents the domain returns.
+ */
+#ifndef AICOS_WEB_WIDGET_H
+#define AICOS_WEB_WIDGET_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "auth/principal.h"
+#include "web/html.h"
+
+/* o[key] as a string; "" when absent or not a string. */
+const char *widget_json_str(const json_t *o, const char *key);
+
+/* o[key] as an integer; 0 when absent or not an integer. */
+int64_t widget_json_int(const json_t *o, const char *key);
+
+/* <span class="pill CLS">TEXT</span>; cls is one or more fixed class names. */
+void widget_pill(struct html *h, const char *cls, const char *text);
+
+/* A status pill from the vocabulary: "中文 / English" in the code's class; an unknown code
+ * shows as itself in the "unknown" class. */
+void widget_status(struct html *h, const char *code);
+
+/* The deployment planner's badge for a status: <span class="status status-CODE"
+ * data-status="CODE">label</span> (status-unknown and no data-status for unknown codes). */
+void widget_status_badge(struct html *h, const char *code);
+
+/* The label alone ("中文 / English"; the code itself when unknown), as text. */
+void widget_status_label(struct html *h, const char *code);
+
+/* A unix time as "YYYY-MM-DD HH:MM UTC" ("—" for 0 or an unrepresentable time). */
+void widget_time(struct html *h, int64_t t);
+
+/* An amount as the platform gave it (a decimal string) and its currency, "12.50 USD". */
+void widget_money(struct html *h, const char *amount, const char *currency);
+
+/* <div class="empty" id="ID">TEXT</div> (no id when NULL). */
+void widget_empty(struct html *h, const char *id, const char *text);
+
+/* <div class="notice KIND" id="notice" role="status">TEXT</div>; kind is "ok", "error" or
+ * "info" (anything else is shown as "info"). */
+void widget_notice(struct html *h, const char *kind, const char *text);
+
+/* <p class="notice error" role="alert">TEXT</p>: a form's refusal at the top of the page. */
+void widget_alert(struct html *h, const char *text);
+
+/* <div class="page-head"><h1>TITLE</h1><p>LEAD</p></div> */
+void widget_page_head(struct html *h, const char *title, const char *lead);
+
+/* <table[ id][ class]><thead><tr><th>…</th></tr></thead><tbody>; heads ends with NULL. */
+void widget_table_begin(struct html *h, const char *id, const char *cls, const char *const *heads);
+
+/* </tbody></table> */
+void widget_table_end(struct html *h);
+
+/* A hidden csrf_token field for p's session (nothing for API-token callers or NULL). */
+void widget_csrf(struct html *h, const struct auth_principal *p);
+
+/* One query argument of a link: left out when value is NULL or "". */
+struct widget_arg {
+    const char *name; /* a fixed identifier */
+    const char *value;
+};
+
+struct widget_pager {
+    const char *path; /* "/orders" */
+    const struct widget_arg *args;
+    size_t nargs;
+    int64_t page, pages, total;
+    const char *noun_zh, *noun_en; /* "条", "orders" */
+};
+
+/* <nav class="pager">: "Page P of N · T nouns" and previous / next links that keep the args. */
+void widget_pager(struct html *h, const struct widget_pager *p);
+
+struct widget_option {
+    const char *value; /* the form value */
+    const char *code;  /* its status code, labelled from the vocabulary */
+};
+
+struct widget_input {
+    const char *label, *type, *name; /* fixed strings; the input's id is f-NAME */
+    const char *value;               /* the current value (data) */
+    const char *placeholder;
+};
+
+struct widget_filter {
+    const char *action, *id; /* "/orders", "order-filters" */
+    const char *select;      /* the status select's field name */
+    const struct widget_option *options;
+    size_t noptions;
+    const char *selected; /* the current value of the select */
+    const struct widget_input *inputs;
+    size_t ninputs;
+    const char *limit; /* kept as a hidden field when present */
+};
+
+/* An order's label pills ("—" when there are none). */
+void widget_labels(struct html *h, const json_t *labels);
+
+/* The link to an order's page: /orders/SN?connection_id=CONN, the number as its text. */
+void widget_order_link(struct html *h, const char *sn, const char *connection_id);
+
+/* What a sync stream's states (query_stream_states) say: per connection, its last success;
+ * a "has not run yet" line when there is none. */
+void widget_stream_status(struct html *h, const json_t *states, const char *stream);
+
+/* True when some connection's stream has succeeded at least once. */
+bool widget_stream_synced(const json_t *states);
+
+/* A POST form with one small button: the CSRF field, hidden fields (name, value) and label. */
+void widget_post_button(struct html *h, const char *action, const struct auth_principal *p,
+                        const struct widget_arg *fields, size_t nfields, const char *cls,
+                        const char *label);
+
+/* The GET filter form of a list page: a status select, inputs, Filter and Clear. */
+void widget_filter_form(struct html *h, const struct widget_filter *f);
+
+#endif
