@@ -43,6 +43,12 @@ check-format:
 clean:
 	@rm -rf build
 
+# make soak     (off by default, minutes) the kill -9 crash runs (>= 25 kills per database)
+#               and 10 minutes of HTTP at 256 connections through Caddy (scripts/soak)
+.PHONY: soak
+soak: debug release
+	@scripts/soak
+
 # make bench    release build, then the HTTP benchmark (bench/run-http-bench), which prints its
 #               tables and writes them into docs/benchmarks.md; about 45 s
 .PHONY: bench

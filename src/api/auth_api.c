@@ -71,12 +71,7 @@ static enum err api_identify(struct http_req *req, struct errbuf *eb)
 static enum err api_check_origin(struct http_req *req, struct errbuf *eb)
 {
     const struct app *app = req->app;
-    const char *origin = http_req_header(req, "Origin");
-    if (origin == NULL || strcmp(origin, app->cfg->web_origin) == 0 ||
-        strcmp(origin, app->cfg->api_origin) == 0)
-        return ERR_OK;
-    return err_set(eb, ERR_FORBIDDEN, "origin_mismatch",
-                   "This request comes from another site (Origin %.100s) and was refused.", origin);
+    return app_origin_check(app->cfg, http_req_header(req, "Origin"), eb);
 }
 
 enum err api_authorize(struct http_req *req, const struct route *route, enum http_auth_phase phase,
@@ -89,8 +84,10 @@ enum err api_authorize(struct http_req *req, const struct route *route, enum htt
             return e == ERR_OK || e == ERR_AUTH ? ERR_OK : e; /* a stale cookie is no reason
                                                                  to refuse a public page */
         if (e != ERR_OK) {
-            if (e == ERR_AUTH)
-                api_audit_req(req, "auth.rejected", route->pattern, "denied", why.msg);
+            if (e == ERR_AUTH) { /* anonymous: counted, not one audit entry per request */
+                struct app_actor who = api_actor(req);
+                app_audit_refusal(req->app, &who, "auth.rejected", route->pattern);
+            }
             *eb = why;
             return e;
         }
@@ -149,8 +146,11 @@ static enum err api_sign_in(struct http_req *req, struct http_resp *resp, const 
 enum err api_session_create(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     struct app_signin in;
-    enum err e = api_sign_in(req, resp, json_get_string(req->json, "username"),
-                             json_get_string(req->json, "password"), &in, eb);
+    enum err e = api_check_origin(req, eb); /* no sign-in from a foreign page */
+    if (e != ERR_OK)
+        return e;
+    e = api_sign_in(req, resp, json_get_string(req->json, "username"),
+                    json_get_string(req->json, "password"), &in, eb);
     if (e != ERR_OK)
         return e;
     return http_resp_json(resp, 201,

@@ -4,7 +4,11 @@
 #include "api/api.h"
 #include "http/metrics.h"
 
+#include <string.h>
+#include <strings.h>
+
 #include "base/clock.h"
+#include "base/secure.h"
 #include "base/log.h"
 #include "store/migrate.h"
 #include "version.h"
@@ -43,10 +47,39 @@ enum err api_readyz(struct http_req *req, struct http_resp *resp, struct errbuf 
     return http_resp_json(resp, failed ? 503 : 200, doc);
 }
 
+/*
+ * /metrics names the build and every route's traffic. With AICOS_METRICS_TOKEN it needs that
+ * token as a Bearer; without one, production answers only local scrapes (a loopback peer and
+ * no X-Forwarded-For / Forwarded header, i.e. not through the proxy).
+ */
+static enum err api_metrics_allowed(const struct http_req *req, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    if (app->cfg->metrics_token[0] != '\0') {
+        const char *h = http_req_header(req, "Authorization");
+        if (h == NULL || strncasecmp(h, "Bearer ", 7) != 0 ||
+            !secure_equal(h + 7, app->cfg->metrics_token))
+            return err_set(eb, ERR_AUTH, "metrics_token_required",
+                           "/metrics needs the token of AICOS_METRICS_TOKEN as a Bearer.");
+        return ERR_OK;
+    }
+    if (app->cfg->env != CONFIG_ENV_PRODUCTION)
+        return ERR_OK;
+    bool loopback = strcmp(req->client_ip, "127.0.0.1") == 0 || strcmp(req->client_ip, "::1") == 0;
+    if (!loopback || http_req_header(req, "X-Forwarded-For") != NULL ||
+        http_req_header(req, "Forwarded") != NULL)
+        return err_set(eb, ERR_FORBIDDEN, "metrics_local_only",
+                       "In production /metrics answers only local scrapes; set "
+                       "AICOS_METRICS_TOKEN to scrape it from elsewhere.");
+    return ERR_OK;
+}
+
 enum err api_metrics(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
-    (void)eb;
     struct app *app = req->app;
+    enum err allowed = api_metrics_allowed(req, eb);
+    if (allowed != ERR_OK)
+        return allowed;
     uint64_t up = (clock_mono_ns() - app->started_ns) / 1000000000u;
     buf_reset(&resp->body);
     enum err e = metrics_render(app->metrics, &resp->body, AICOS_VERSION, AICOS_COMMIT, up);

@@ -6,6 +6,7 @@
 #include "api/openapi.h"
 
 #include "api/api.h"
+#include "auth/roles.h"
 #include "version.h"
 
 /* "GET /api/v1/things/{id}" becomes "getApiV1ThingsId". */
@@ -58,8 +59,27 @@ static json_t *openapi_operation(const struct route *r)
         json_object_set_new(op, "requestBody",
                             json_pack("{s:b, s:{s:{s:{s:s}}}}", "required", 1, "content",
                                       "application/json", "schema", "type", "object"));
-    if (r->flags & ROUTE_PUBLIC)
+    if (r->flags & ROUTE_PUBLIC) {
         json_object_set_new(op, "security", json_array());
+        return op;
+    }
+    /* Either scheme, each naming the least role (OpenAPI 3.1 allows role names for
+     * non-OAuth schemes); cookie callers also send X-CSRF-Token on state changes. */
+    const char *role =
+        auth_role_name((enum auth_role)(r->min_role ? r->min_role : ROLE_SELLER_ADMIN));
+    json_object_set_new(op, "security",
+                        json_pack("[{s:[s]}, {s:[s]}]", "bearer", role, "session", role));
+    json_object_set_new(op, "x-aicos-min-role", json_string(role));
+    json_t *responses = json_object_get(op, "responses");
+    json_object_set_new(responses, "401",
+                        json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+                                  "No valid API token or session.", "content", "application/json",
+                                  "schema", "$ref", "#/components/schemas/Error"));
+    json_object_set_new(responses, "403",
+                        json_pack("{s:s, s:{s:{s:{s:s}}}}", "description",
+                                  "Below the least role, or a cookie write without CSRF.",
+                                  "content", "application/json", "schema", "$ref",
+                                  "#/components/schemas/Error"));
     return op;
 }
 
@@ -88,11 +108,20 @@ json_t *api_openapi_document(const struct route *routes, size_t n)
         json_pack("{s:s, s:[s], s:{s:{s:s, s:[s,s], s:{s:{s:s}, s:{s:s}}}}}", "type", "object",
                   "required", "error", "properties", "error", "type", "object", "required", "code",
                   "message", "properties", "code", "type", "string", "message", "type", "string");
-    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:{s:{s:o}, s:{s:{s:s, s:s, s:s}}}}", "openapi",
-                     "3.1.0", "info", "title", "AI Commerce OS API", "version", AICOS_VERSION,
-                     "description", "Self-hosted operations back end for Temu sellers.", "paths",
-                     paths, "components", "schemas", "Error", error_schema, "securitySchemes",
-                     "session", "type", "apiKey", "in", "cookie", "name", "aicos_session");
+    json_t *schemes = json_pack(
+        "{s:{s:s, s:s, s:s}, s:{s:s, s:s, s:s, s:s}}", "bearer", "type", "http", "scheme", "bearer",
+        "description", "An API token from `aicos token create` (role fixed at creation).",
+        "session", "type", "apiKey", "in", "cookie", "name", "aicos_session", "description",
+        "The console session from POST /api/v1/session; state-changing requests also send its "
+        "csrf_token as X-CSRF-Token.");
+    return json_pack("{s:s, s:{s:s, s:s, s:s}, s:o, s:[{s:[]}, {s:[]}], s:{s:{s:o}, s:o}}",
+                     "openapi", "3.1.0", "info", "title", "AI Commerce OS API", "version",
+                     AICOS_VERSION, "description",
+                     "Self-hosted operations back end for Temu sellers. Each operation names its "
+                     "least role (viewer < operator < ops < seller_admin) in its security "
+                     "requirement and in x-aicos-min-role.",
+                     "paths", paths, "security", "bearer", "session", "components", "schemas",
+                     "Error", error_schema, "securitySchemes", schemes);
 }
 
 /* The document cannot change while the process runs: it is built and serialized once. */

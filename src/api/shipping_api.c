@@ -1,6 +1,7 @@
 /*
- * GET /api/v1/orders/{sn}/shipping (operator+): the buyer's shipping info of one order, from
- * the encrypted copy or fetched now (src/sync/shipping.c). Every access is audited with who
+ * The buyer's shipping info of one order (operator+; src/sync/shipping.c). GET only reads the
+ * encrypted copy; POST (a state change, so CSRF-checked for cookie callers) fetches it from
+ * Temu when the copy is missing or stale and stores it. Every access is audited with who
  * asked, which order and where the answer came from; the address itself is never logged or
  * audited.
  */
@@ -12,7 +13,8 @@
 #include "api/api.h"
 #include "sync/shipping.h"
 
-enum err api_order_shipping(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+static enum err api_order_shipping_mode(struct http_req *req, struct http_resp *resp,
+                                        enum shipping_mode mode, struct errbuf *eb)
 {
     struct connect_env env;
     struct shipping_result res;
@@ -22,7 +24,7 @@ enum err api_order_shipping(struct http_req *req, struct http_resp *resp, struct
     const char *conn = http_req_query(req, "connection_id");
     struct app_actor who = api_actor(req);
     app_connect_env(req->app, &env);
-    enum err e = shipping_get(&env, conn != NULL && *conn != '\0' ? conn : NULL, sn, who.name,
+    enum err e = shipping_get(&env, conn != NULL && *conn != '\0' ? conn : NULL, sn, mode, who.name,
                               (int64_t)time(NULL), &doc, &res, NULL, eb);
     if (e == ERR_OK)
         snprintf(detail, sizeof detail, "buyer shipping info read (connection %s, from %s)",
@@ -32,4 +34,14 @@ enum err api_order_shipping(struct http_req *req, struct http_resp *resp, struct
     app_audit(req->app, &who, "order.shipping.read", sn != NULL ? sn : "",
               e == ERR_OK ? "success" : "failure", detail);
     return e ? e : http_resp_json(resp, 200, doc);
+}
+
+enum err api_order_shipping(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    return api_order_shipping_mode(req, resp, SHIPPING_STORED, eb);
+}
+
+enum err api_order_shipping_fetch(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    return api_order_shipping_mode(req, resp, SHIPPING_FETCH, eb);
 }

@@ -42,6 +42,15 @@ void app_audit(const struct app *app, const struct app_actor *who, const char *a
                eb.msg, NULL);
 }
 
+void app_audit_refusal(const struct app *app, const struct app_actor *who, const char *action,
+                       const char *target)
+{
+    struct errbuf eb = {0};
+    if (audit_refusal_count(app->db, who->ip, action, target, &eb) != ERR_OK)
+        log_kv(LOG_ERROR, "audit.refusal_count_failed", "rid", who->request_id, "action", action,
+               "detail", eb.msg, NULL);
+}
+
 void app_connect_env(const struct app *app, struct connect_env *env)
 {
     env->cfg = app->cfg;

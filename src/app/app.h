@@ -54,6 +54,13 @@ bool app_actor_is_admin(const struct app_actor *who);
 void app_audit(const struct app *app, const struct app_actor *who, const char *action,
                const char *target, const char *outcome, const char *detail);
 
+/*
+ * Counts a refusal of an anonymous caller (audit_refusal_count: one row per source address,
+ * minute, action and target) instead of appending one audit entry per refused request.
+ */
+void app_audit_refusal(const struct app *app, const struct app_actor *who, const char *action,
+                       const char *target);
+
 /* The connect module's environment (configuration, database, vault) of app. */
 void app_connect_env(const struct app *app, struct connect_env *env);
 

@@ -14,6 +14,37 @@ const char *app_session_cookie(struct arena *a, const struct config *cfg, const 
                         config_origin_is_https(cfg->web_origin) ? "; Secure" : "");
 }
 
+enum err app_origin_check(const struct config *cfg, const char *origin, struct errbuf *eb)
+{
+    if (origin == NULL || strcmp(origin, cfg->web_origin) == 0 ||
+        strcmp(origin, cfg->api_origin) == 0)
+        return ERR_OK;
+    return err_set(eb, ERR_FORBIDDEN, "origin_mismatch",
+                   "This request comes from another site (Origin %.100s) and was refused.", origin);
+}
+
+#define APP_LOGIN_TTL_S 3600
+
+enum err app_login_token_new(struct arena *a, const struct config *cfg,
+                             char token[SECURE_TOKEN_LEN + 1], const char **cookie)
+{
+    secure_token(token);
+    *cookie = arena_printf(a, "%s=%s; Path=/login; HttpOnly; SameSite=Strict; Max-Age=%d%s",
+                           APP_LOGIN_COOKIE, token, APP_LOGIN_TTL_S,
+                           config_origin_is_https(cfg->web_origin) ? "; Secure" : "");
+    return *cookie != NULL ? ERR_OK : ERR_NOMEM;
+}
+
+enum err app_login_token_check(const char *sent, const char *cookie, struct errbuf *eb)
+{
+    if (sent == NULL || cookie == NULL || strlen(sent) != SECURE_TOKEN_LEN ||
+        !secure_equal(sent, cookie))
+        return err_set(eb, ERR_FORBIDDEN, "login_csrf_failed",
+                       "This sign-in form was not loaded from this console (or it expired); "
+                       "sign in again on this page.");
+    return ERR_OK;
+}
+
 enum err app_signin(const struct app *app, const struct app_actor *who, const char *name,
                     const char *password, struct app_signin *out, struct errbuf *eb)
 {

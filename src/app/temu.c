@@ -93,9 +93,13 @@ enum err app_temu_callback_run(const struct app *app, const struct app_actor *wh
     else
         snprintf(detail, sizeof detail, "%s%s%s: %s", out->session_id[0] ? "session " : "",
                  out->session_id, out->session_id[0] ? "" : "no session", errbuf_message(eb, e));
-    app_audit(app, who, "temu.authorization.callback",
-              out->connection_id[0] ? out->connection_id : "", e == ERR_OK ? "success" : "failure",
-              detail);
+    if (e != ERR_OK && out->session_id[0] == '\0')
+        /* Matches no session: an anonymous refusal, counted rather than audited one by one. */
+        app_audit_refusal(app, who, "temu.authorization.callback", errbuf_code(eb, e));
+    else
+        app_audit(app, who, "temu.authorization.callback",
+                  out->connection_id[0] ? out->connection_id : "",
+                  e == ERR_OK ? "success" : "failure", detail);
     return e;
 }
 

@@ -1,12 +1,18 @@
 #include "auth/audit.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "base/buf.h"
 #include "base/clock.h"
+#include "base/json.h"
 #include "base/limits.h"
 
 #define AUDIT_COLUMNS     "id, at, actor, role, action, target, outcome, ip, request_id, detail"
@@ -21,25 +27,37 @@ static const char *audit_str(const char *s)
     return s != NULL ? s : "";
 }
 
+#define AUDIT_NFIELDS 8
+
 enum err audit_write(struct db *db, const struct audit_entry *e, struct errbuf *eb)
 {
     char now[CLOCK_ISO_LEN];
     clock_now_iso(now);
-    struct db_param p[] = {DB_P_TEXT(now),
-                           DB_P_TEXT(audit_str(e->actor)),
-                           DB_P_TEXT(audit_str(e->role)),
-                           DB_P_TEXT(audit_str(e->action)),
-                           DB_P_TEXT(audit_str(e->target)),
-                           DB_P_TEXT(audit_str(e->outcome)),
-                           DB_P_TEXT(audit_str(e->ip)),
-                           DB_P_TEXT(audit_str(e->request_id)),
-                           DB_P_TEXT(audit_str(e->detail))};
+    /* Request bytes reach the log (a user name, a callback's error): stored as valid UTF-8
+     * so the JSON list and export never drop a field. */
+    const char *in[AUDIT_NFIELDS] = {e->actor,   e->role, e->action,     e->target,
+                                     e->outcome, e->ip,   e->request_id, e->detail};
+    char *clean[AUDIT_NFIELDS] = {0};
+    enum err err = ERR_OK;
+    for (size_t i = 0; i < AUDIT_NFIELDS; i++) {
+        clean[i] = json_utf8_sanitize(audit_str(in[i]));
+        if (clean[i] == NULL) {
+            err = err_set(eb, ERR_NOMEM, "out_of_memory", "Out of memory writing the audit log.");
+            goto out;
+        }
+    }
+    struct db_param p[] = {DB_P_TEXT(now),      DB_P_TEXT(clean[0]), DB_P_TEXT(clean[1]),
+                           DB_P_TEXT(clean[2]), DB_P_TEXT(clean[3]), DB_P_TEXT(clean[4]),
+                           DB_P_TEXT(clean[5]), DB_P_TEXT(clean[6]), DB_P_TEXT(clean[7])};
     struct db_conn *c = db_acquire(db);
-    enum err err = db_exec(c,
-                           "INSERT INTO audit_log (at, actor, role, action, target, outcome, ip, "
-                           "request_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                           p, 9, NULL, eb);
+    err = db_exec(c,
+                  "INSERT INTO audit_log (at, actor, role, action, target, outcome, ip, "
+                  "request_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                  p, 9, NULL, eb);
     db_release(c);
+out:
+    for (size_t i = 0; i < AUDIT_NFIELDS; i++)
+        free(clean[i]);
     return err;
 }
 
@@ -78,6 +96,10 @@ static enum err audit_query(const struct audit_filter *f, bool newest_first, boo
         p[n++] = DB_P_TEXT(f->until);
         e = e ? e : buf_printf(sql, " AND at < $%u", n);
     }
+    if (f->max_id > 0) {
+        p[n++] = DB_P_INT(f->max_id);
+        e = e ? e : buf_printf(sql, " AND id <= $%u", n);
+    }
     if (paged && f->before_id > 0) {
         p[n++] = DB_P_INT(f->before_id);
         e = e ? e : buf_printf(sql, " AND id < $%u", n);
@@ -97,8 +119,13 @@ static json_t *audit_row_json(const struct db_rows *r, size_t row)
     int64_t id = 0;
     db_rows_int(r, row, 0, &id);
     json_object_set_new(o, "id", json_integer(id));
-    for (size_t c = 1; c < AUDIT_NCOLS; c++)
-        json_object_set_new(o, audit_names[c], json_string(audit_str(db_rows_get(r, row, c))));
+    for (size_t c = 1; c < AUDIT_NCOLS; c++) {
+        const char *v = audit_str(db_rows_get(r, row, c));
+        /* Rows written before the writer sanitized may hold bytes that are not UTF-8. */
+        char *clean = json_utf8_valid(v) ? NULL : json_utf8_sanitize(v);
+        json_object_set_new(o, audit_names[c], json_string(clean ? clean : v));
+        free(clean);
+    }
     return o;
 }
 
@@ -109,7 +136,7 @@ enum err audit_list(struct db *db, const struct audit_filter *f, json_t **out, s
         return err_set(eb, ERR_INVAL, "bad_limit", "limit must be from 1 to %d.",
                        LIMIT_PAGE_SIZE_MAX);
     struct buf sql = {0};
-    struct db_param p[8];
+    struct db_param p[9];
     size_t np = 0;
     char pattern[AUDIT_PATTERN_MAX]; /* outlives the query: p may point into it */
     enum err e = audit_query(f, true, true, &sql, p, &np, pattern);
@@ -156,7 +183,7 @@ enum err audit_export(struct db *db, const struct audit_filter *f, enum audit_fo
                       FILE *out, struct errbuf *eb)
 {
     struct buf sql = {0};
-    struct db_param p[8];
+    struct db_param p[9];
     size_t np = 0;
     struct db_rows *rows = NULL;
     char pattern[AUDIT_PATTERN_MAX];
@@ -192,5 +219,188 @@ enum err audit_export(struct db *db, const struct audit_filter *f, enum audit_fo
 out:
     db_rows_free(rows);
     buf_free(&sql);
+    return e;
+}
+
+enum err audit_refusal_count(struct db *db, const char *source, const char *action,
+                             const char *target, struct errbuf *eb)
+{
+    char now[CLOCK_ISO_LEN], minute[CLOCK_ISO_LEN];
+    clock_now_iso(now);
+    snprintf(minute, sizeof minute, "%.16s", now); /* YYYY-MM-DDTHH:MM */
+    char *src = json_utf8_sanitize(audit_str(source));
+    char *tgt = json_utf8_sanitize(audit_str(target));
+    enum err e = ERR_OK;
+    if (src == NULL || tgt == NULL) {
+        e = err_set(eb, ERR_NOMEM, "out_of_memory", "Out of memory counting a refusal.");
+        goto out;
+    }
+    struct db_param p[] = {DB_P_TEXT(src), DB_P_TEXT(minute), DB_P_TEXT(audit_str(action)),
+                           DB_P_TEXT(tgt), DB_P_TEXT(now)};
+    struct db_conn *c = db_acquire(db);
+    e = db_exec(
+        c,
+        "INSERT INTO audit_refusals (source, minute, action, target, count, first_at, "
+        "last_at) VALUES ($1, $2, $3, $4, 1, $5, $5) ON CONFLICT (source, minute, action, "
+        "target) DO UPDATE SET count = audit_refusals.count + 1, last_at = excluded.last_at",
+        p, 5, NULL, eb);
+    db_release(c);
+out:
+    free(src);
+    free(tgt);
+    return e;
+}
+
+enum err audit_refusals_list(struct db *db, int64_t limit, json_t **out, struct errbuf *eb)
+{
+    *out = NULL;
+    if (limit < 1 || limit > LIMIT_PAGE_SIZE_MAX)
+        return err_set(eb, ERR_INVAL, "bad_limit", "limit must be from 1 to %d.",
+                       LIMIT_PAGE_SIZE_MAX);
+    struct db_rows *rows = NULL;
+    struct db_param p[] = {DB_P_INT(limit)};
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_query(c,
+                          "SELECT source, minute, action, target, count, first_at, last_at FROM "
+                          "audit_refusals ORDER BY minute DESC, source, action, target LIMIT $1",
+                          p, 1, &rows, eb);
+    db_release(c);
+    if (e != ERR_OK)
+        return e;
+    static const char *const names[] = {"source", "minute",   "action", "target",
+                                        "count",  "first_at", "last_at"};
+    json_t *list = json_array();
+    for (size_t i = 0; list != NULL && i < db_rows_count(rows); i++) {
+        json_t *o = json_object();
+        for (size_t k = 0; k < 7; k++) {
+            int64_t n = 0;
+            if (k == 4 && db_rows_int(rows, i, k, &n) == ERR_OK)
+                json_object_set_new(o, names[k], json_integer(n));
+            else
+                json_object_set_new(o, names[k], json_string(audit_str(db_rows_get(rows, i, k))));
+        }
+        json_array_append_new(list, o);
+    }
+    db_rows_free(rows);
+    *out = list;
+    return list != NULL ? ERR_OK : ERR_NOMEM;
+}
+
+/* t as 2026-11-28T15:25:48.000Z (the audit log's "at" form). */
+static void audit_iso_at(int64_t t, char dst[CLOCK_ISO_LEN])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    if (strftime(dst, CLOCK_ISO_LEN, "%Y-%m-%dT%H:%M:%S.000Z", &tm) == 0)
+        dst[0] = '\0';
+}
+
+/* Hex SHA-256 of the file at path. */
+static enum err audit_file_sha256(const char *path, char hex[65], struct errbuf *eb)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return err_set(eb, ERR_IO, "archive_unreadable", "Cannot read back %s.", path);
+    crypto_hash_sha256_state st;
+    crypto_hash_sha256_init(&st);
+    unsigned char chunk[8192], digest[crypto_hash_sha256_BYTES];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        crypto_hash_sha256_update(&st, chunk, n);
+    bool bad = ferror(f) != 0;
+    fclose(f);
+    if (bad)
+        return err_set(eb, ERR_IO, "archive_unreadable", "Cannot read back %s.", path);
+    crypto_hash_sha256_final(&st, digest);
+    sodium_bin2hex(hex, 65, digest, sizeof digest);
+    return ERR_OK;
+}
+
+enum err audit_prune(struct db *db, const char *before, const char *archive_path, const char *actor,
+                     int64_t now, struct audit_prune_result *res, struct errbuf *eb)
+{
+    memset(res, 0, sizeof *res);
+    char limit[CLOCK_ISO_LEN];
+    audit_iso_at(now - (int64_t)AUDIT_PRUNE_MIN_DAYS * 86400, limit);
+    if (before == NULL || strlen(before) < 10 || strcmp(before, limit) > 0)
+        return err_set(eb, ERR_INVAL, "retention_too_short",
+                       "Entries younger than %d days are kept: --before must be %s or "
+                       "earlier.",
+                       AUDIT_PRUNE_MIN_DAYS, limit);
+    struct db_rows *rows = NULL;
+    struct db_param p[] = {DB_P_TEXT(before)};
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_query(c, "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM audit_log WHERE at < $1",
+                          p, 1, &rows, eb);
+    db_release(c);
+    if (e != ERR_OK)
+        return e;
+    db_rows_int(rows, 0, 0, &res->through_id);
+    db_rows_int(rows, 0, 1, &res->entries);
+    db_rows_free(rows);
+    rows = NULL;
+    if (res->through_id == 0)
+        return ERR_OK;
+    /* The archive first, complete and on disk, or nothing is deleted. */
+    int fd = open(archive_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return err_set(eb, ERR_IO, "archive_exists",
+                       "Cannot create the archive %s (%s); name a new file.", archive_path,
+                       strerror(errno));
+    FILE *out = fdopen(fd, "w");
+    if (out == NULL) {
+        close(fd);
+        return err_set(eb, ERR_IO, "archive_failed", "Cannot write %s.", archive_path);
+    }
+    struct audit_filter f = {.max_id = res->through_id};
+    e = audit_export(db, &f, AUDIT_JSONL, out, eb);
+    if (e == ERR_OK && (fflush(out) != 0 || fsync(fileno(out)) != 0))
+        e = err_set(eb, ERR_IO, "archive_failed", "Cannot write %s to disk.", archive_path);
+    if (fclose(out) != 0 && e == ERR_OK)
+        e = err_set(eb, ERR_IO, "archive_failed", "Cannot write %s.", archive_path);
+    if (e == ERR_OK)
+        e = audit_file_sha256(archive_path, res->sha256, eb);
+    if (e != ERR_OK)
+        return e;
+    char at[CLOCK_ISO_LEN], minute[CLOCK_ISO_LEN], detail[512];
+    clock_now_iso(at);
+    snprintf(minute, sizeof minute, "%.16s", before);
+    int64_t deleted = 0;
+    c = db_acquire(db);
+    e = db_begin(c, eb);
+    struct db_param ins[] = {
+        DB_P_INT(res->through_id), DB_P_INT(res->entries), DB_P_TEXT(archive_path),
+        DB_P_TEXT(res->sha256),    DB_P_TEXT(at),          DB_P_TEXT(audit_str(actor))};
+    if (e == ERR_OK)
+        e = db_exec(c,
+                    "INSERT INTO audit_prune (through_id, entries, archive, archive_sha256, at, "
+                    "actor) VALUES ($1, $2, $3, $4, $5, $6)",
+                    ins, 6, NULL, eb);
+    struct db_param del[] = {DB_P_INT(res->through_id)};
+    if (e == ERR_OK)
+        e = db_exec(c, "DELETE FROM audit_log WHERE id <= $1", del, 1, &deleted, eb);
+    struct db_param delr[] = {DB_P_TEXT(minute)};
+    if (e == ERR_OK)
+        e = db_exec(c, "DELETE FROM audit_refusals WHERE minute < $1", delr, 1, &res->refusals, eb);
+    snprintf(detail, sizeof detail,
+             "%" PRId64 " entries through id %" PRId64 " (before %.32s) archived to %.300s "
+             "(sha256 %s), then deleted; %" PRId64 " refusal count rows deleted",
+             deleted, res->through_id, before, archive_path, res->sha256, res->refusals);
+    struct db_param a[] = {DB_P_TEXT(at), DB_P_TEXT(audit_str(actor)), DB_P_TEXT(detail),
+                           DB_P_TEXT(before)};
+    if (e == ERR_OK)
+        e = db_exec(c,
+                    "INSERT INTO audit_log (at, actor, role, action, target, outcome, ip, "
+                    "request_id, detail) VALUES ($1, $2, 'system', 'audit.prune', $4, 'success', "
+                    "'local', '', $3)",
+                    a, 4, NULL, eb);
+    if (e == ERR_OK)
+        e = db_commit(c, eb);
+    else
+        db_rollback(c);
+    db_release(c);
+    if (e == ERR_OK)
+        res->entries = deleted;
     return e;
 }

@@ -88,6 +88,13 @@ static const struct config_row config_rows[] = {
      "seconds between scheduled syncs of a connection's orders"},
     {"AICOS_SYNC_JITTER_S", "30", CONFIG_KIND_INT, FIELD(sync_jitter_s), 0, LIMIT_SYNC_JITTER_MAX_S,
      CONFIG_PUBLIC, "random delay of 0..N seconds added to every scheduled sync"},
+    {"AICOS_TRUSTED_PROXIES", "", CONFIG_KIND_STRING, FIELD(trusted_proxies), 0, 0, CONFIG_PUBLIC,
+     "proxy addresses (IPs or CIDR, comma-separated) whose X-Forwarded-For names the client"},
+    {"AICOS_HTTP_PER_CLIENT", "64", CONFIG_KIND_INT, FIELD(http_per_client), 1,
+     LIMIT_HTTP_MAX_CONNS, CONFIG_PUBLIC,
+     "requests one client may have in flight; more get 503 with Retry-After"},
+    {"AICOS_METRICS_TOKEN", "", CONFIG_KIND_STRING, FIELD(metrics_token), 0, 0, CONFIG_SECRET_ALL,
+     "token /metrics requires (Authorization: Bearer); production without it: loopback only"},
 };
 
 #define CONFIG_ROWS (sizeof config_rows / sizeof config_rows[0])

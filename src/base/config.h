@@ -50,6 +50,12 @@ struct config {
     long sync_worker;            /* 1: aicos serve runs the scheduler (0 like --no-worker) */
     long sync_orders_interval_s; /* orders stream interval */
     long sync_jitter_s;          /* random 0..jitter seconds added to each interval */
+    /* HTTP behind a proxy (issue 18): X-Forwarded-For is trusted only from these addresses
+     * (comma-separated IPs or CIDR prefixes); each real client may have this many requests
+     * in flight before it gets 503. */
+    char trusted_proxies[512];
+    long http_per_client;
+    char metrics_token[128];                    /* secret: /metrics needs it (Bearer) when set */
     enum config_source source[CONFIG_ROWS_MAX]; /* per table row, in table order */
 };
 

@@ -1,5 +1,6 @@
 #include "base/json.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Deepest nesting of arrays/objects in the text, stopping early past limit. */
@@ -68,9 +69,78 @@ enum err json_dump_to_buf(const json_t *v, struct buf *b)
     return ERR_OK;
 }
 
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 when s does not start one. */
+static size_t json_utf8_seq(const unsigned char *s)
+{
+    unsigned c = s[0];
+    if (c < 0x80)
+        return 1;
+    size_t n;
+    unsigned cp, min;
+    if (c >= 0xc2 && c <= 0xdf) {
+        n = 2, cp = c & 0x1f, min = 0x80;
+    } else if (c >= 0xe0 && c <= 0xef) {
+        n = 3, cp = c & 0x0f, min = 0x800;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+        n = 4, cp = c & 0x07, min = 0x10000;
+    } else {
+        return 0;
+    }
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0; /* also stops at the terminating NUL */
+        cp = (cp << 6) | (s[i] & 0x3f);
+    }
+    if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        return 0;
+    return n;
+}
+
+bool json_utf8_valid(const char *s)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p) {
+        size_t n = json_utf8_seq(p);
+        if (n == 0)
+            return false;
+        p += n;
+    }
+    return true;
+}
+
+char *json_utf8_sanitize(const char *s)
+{
+    size_t len = strlen(s);
+    char *out = malloc(len * 3 + 1); /* each bad byte becomes 3 bytes at most */
+    if (out == NULL)
+        return NULL;
+    const unsigned char *p = (const unsigned char *)s;
+    size_t o = 0;
+    while (*p) {
+        size_t n = json_utf8_seq(p);
+        if (n == 0) {
+            memcpy(out + o, "\xef\xbf\xbd", 3);
+            o += 3;
+            p++;
+        } else {
+            memcpy(out + o, p, n);
+            o += n;
+            p += n;
+        }
+    }
+    out[o] = '\0';
+    return out;
+}
+
 enum err json_error_body(struct buf *b, const char *code, const char *message)
 {
-    json_t *doc = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", message);
+    char *c = json_utf8_sanitize(code);
+    char *m = json_utf8_sanitize(message);
+    json_t *doc = NULL;
+    if (c != NULL && m != NULL)
+        doc = json_pack("{s:{s:s, s:s}}", "error", "code", c, "message", m);
+    free(c);
+    free(m);
     if (doc == NULL)
         return ERR_NOMEM;
     enum err e = json_dump_to_buf(doc, b);

@@ -6,6 +6,7 @@
 #define AICOS_BASE_JSON_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "base/buf.h"
@@ -22,8 +23,21 @@ enum err json_parse_strict(const char *data, size_t len, int max_depth, json_t *
 /* Appends the compact serialization of v to b. */
 enum err json_dump_to_buf(const json_t *v, struct buf *b);
 
-/* Appends the error document {"error":{"code":...,"message":...}} to b. */
+/*
+ * Appends the error document {"error":{"code":...,"message":...}} to b. Bytes of code and
+ * message that are not valid UTF-8 (echoed request bytes, a %.40s cut inside a character)
+ * become U+FFFD, so an error body can always be built.
+ */
 enum err json_error_body(struct buf *b, const char *code, const char *message);
+
+/* True when the NUL-terminated s is valid UTF-8 (no overlongs, surrogates, > U+10FFFF). */
+bool json_utf8_valid(const char *s);
+
+/*
+ * A malloc'd copy of s in which every byte that does not start a valid UTF-8 sequence is
+ * replaced by U+FFFD; NULL only when out of memory. The one sanitizer for echoed values.
+ */
+char *json_utf8_sanitize(const char *s);
 
 /* Returns the string member key of obj, or NULL if absent or not a string. */
 const char *json_get_string(const json_t *obj, const char *key);

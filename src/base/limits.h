@@ -10,7 +10,8 @@
 #define LIMIT_HTTP_BODY_BYTES       (1024 * 1024) /* request body, default 1 MiB */
 #define LIMIT_HTTP_URL_BYTES        2048          /* path plus query string */
 #define LIMIT_HTTP_CONN_TIMEOUT_S   30            /* idle connection timeout */
-#define LIMIT_HTTP_PER_IP_CONNS     64            /* concurrent connections from one address */
+#define LIMIT_HTTP_PER_IP_CONNS     64            /* requests in flight per client (default) */
+#define LIMIT_HTTP_PER_IP_SOCKETS   256           /* sockets from one address, no proxy */
 #define LIMIT_HTTP_MAX_CONNS        1024          /* concurrent connections in all */
 #define LIMIT_HTTP_PATH_PARAMS      8             /* {param} segments in one route */
 #define LIMIT_HTTP_RESPONSE_HEADERS 16            /* extra headers a handler may add */

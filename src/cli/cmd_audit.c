@@ -1,18 +1,122 @@
-/* aicos audit: exports the audit log. */
+/* aicos audit: exports the audit log, prunes it by retention, lists refusal counts. */
+#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "auth/audit.h"
+#include "base/limits.h"
+#include "base/parse.h"
 #include "cli/cli.h"
 #include "store/db.h"
 
 static const char audit_usage[] =
     "usage: aicos audit export [--format csv|jsonl] [--actor A] [--action X] [--since ISO]\n"
     "                          [--until ISO]\n"
+    "       aicos audit prune --before ISO --archive FILE\n"
+    "       aicos audit refusals [--limit N]\n"
     "\n"
-    "Writes the audit log (oldest first) to standard output: CSV with a header row (cells\n"
+    "export writes the audit log (oldest first) to standard output: CSV with a header row (cells\n"
     "that start with = + - @ are prefixed with ' so spreadsheets do not run them), or one JSON\n"
-    "object per line. --action takes an exact action or a prefix ending in '.' (e.g. user.).\n";
+    "object per line. --action takes an exact action or a prefix ending in '.' (e.g. user.).\n"
+    "\n"
+    "prune is the retention path of the otherwise append-only log: it writes every entry older\n"
+    "than --before (at least 30 days ago) to the new file FILE (JSONL, mode 0600), and only\n"
+    "once that file is on disk deletes exactly those entries (and the refusal counts of those\n"
+    "minutes), recording the prune, its entry count and the file's SHA-256 in the log itself.\n"
+    "\n"
+    "refusals lists the counted refusals of anonymous callers (bad tokens, stale cookies,\n"
+    "callbacks matching no session), one row per source address, minute, action and target.\n";
+
+/* The configured database; CLI_OK, or the exit status to return. */
+static int audit_open_db(struct db **db)
+{
+    struct config cfg;
+    if (!cli_load_config(&cfg))
+        return CLI_USAGE;
+    return cli_open_db("audit", &cfg, db) ? CLI_OK : CLI_FAIL;
+}
+
+static int audit_prune_cmd(int argc, char **argv)
+{
+    const char *before = NULL, *archive = NULL;
+    for (int i = 2; i < argc; i += 2) {
+        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (val == NULL)
+            return cli_bad_option("audit prune", opt);
+        if (strcmp(opt, "--before") == 0)
+            before = val;
+        else if (strcmp(opt, "--archive") == 0)
+            archive = val;
+        else
+            return cli_bad_option("audit prune", opt);
+    }
+    if (before == NULL || archive == NULL) {
+        fputs("aicos audit prune: --before ISO and --archive FILE are both required; see `aicos "
+              "audit --help`.\n",
+              stderr);
+        return CLI_USAGE;
+    }
+    struct db *db = NULL;
+    int opened = audit_open_db(&db);
+    if (opened != CLI_OK)
+        return opened;
+    char actor[80];
+    const struct passwd *pw = getpwuid(geteuid());
+    snprintf(actor, sizeof actor, "cli:%s", pw != NULL ? pw->pw_name : "unknown");
+    struct errbuf eb = {0};
+    struct audit_prune_result res;
+    enum err e = audit_prune(db, before, archive, actor, (int64_t)time(NULL), &res, &eb);
+    if (e != ERR_OK)
+        fprintf(stderr, "aicos audit prune: %s\n", errbuf_message(&eb, e));
+    else if (res.through_id == 0)
+        printf("No audit entry is older than %s; nothing pruned.\n", before);
+    else
+        printf("Archived %lld entries (through id %lld) to %s, sha256 %s; deleted them and %lld "
+               "refusal count rows.\n",
+               (long long)res.entries, (long long)res.through_id, archive, res.sha256,
+               (long long)res.refusals);
+    db_close(db);
+    return e == ERR_OK ? CLI_OK : CLI_FAIL;
+}
+
+static int audit_refusals_cmd(int argc, char **argv)
+{
+    int64_t limit = 100;
+    for (int i = 2; i < argc; i += 2) {
+        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+        if (val == NULL || strcmp(opt, "--limit") != 0 ||
+            parse_int64(val, 1, LIMIT_PAGE_SIZE_MAX, &limit) != ERR_OK)
+            return cli_bad_option("audit refusals", opt);
+    }
+    struct db *db = NULL;
+    int opened = audit_open_db(&db);
+    if (opened != CLI_OK)
+        return opened;
+    struct errbuf eb = {0};
+    json_t *list = NULL;
+    enum err e = audit_refusals_list(db, limit, &list, &eb);
+    if (e != ERR_OK) {
+        fprintf(stderr, "aicos audit refusals: %s\n", errbuf_message(&eb, e));
+    } else {
+        printf("%-16s  %-39s  %-28s  %8s  %s\n", "minute", "source", "action", "count", "target");
+        size_t i;
+        json_t *o;
+        json_array_foreach(list, i, o)
+        {
+            printf("%-16s  %-39s  %-28s  %8lld  %s\n",
+                   json_string_value(json_object_get(o, "minute")),
+                   json_string_value(json_object_get(o, "source")),
+                   json_string_value(json_object_get(o, "action")),
+                   (long long)json_integer_value(json_object_get(o, "count")),
+                   json_string_value(json_object_get(o, "target")));
+        }
+    }
+    json_decref(list);
+    db_close(db);
+    return e == ERR_OK ? CLI_OK : CLI_FAIL;
+}
 
 int cmd_audit(int argc, char **argv)
 {
@@ -20,6 +124,10 @@ int cmd_audit(int argc, char **argv)
         fputs(audit_usage, argc < 2 ? stderr : stdout);
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
+    if (strcmp(argv[1], "prune") == 0)
+        return audit_prune_cmd(argc, argv);
+    if (strcmp(argv[1], "refusals") == 0)
+        return audit_refusals_cmd(argc, argv);
     if (strcmp(argv[1], "export") != 0) {
         fprintf(stderr, "aicos audit: unknown subcommand %s; see `aicos audit --help`.\n", argv[1]);
         return CLI_USAGE;
@@ -49,12 +157,10 @@ int cmd_audit(int argc, char **argv)
         }
         i++;
     }
-    struct config cfg;
     struct db *db = NULL;
-    if (!cli_load_config(&cfg))
-        return CLI_USAGE;
-    if (!cli_open_db("audit", &cfg, &db))
-        return CLI_FAIL;
+    int opened = audit_open_db(&db);
+    if (opened != CLI_OK)
+        return opened;
     struct errbuf eb = {0};
     enum err e = audit_export(db, &f, format, stdout, &eb);
     if (e != ERR_OK)

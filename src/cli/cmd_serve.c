@@ -109,6 +109,8 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         .app = &app,
         .metrics = metrics,
         .auth = api_authorize,
+        .trusted_proxies = cfg->trusted_proxies,
+        .per_client = (unsigned)cfg->http_per_client,
     };
     /* Block the stop signals before any thread starts, so only sigwait() below sees them. */
     sigset_t stop;

@@ -1,4 +1,5 @@
 /* aicos sync: run a stream now, list the run history, resume a paused stream. */
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,32 @@ static const char sync_usage[] =
     "        (Temu error, another process running the stream, paused), 2 bad usage.\n"
     "runs    prints the run history, newest first, as JSON.\n"
     "resume  clears a stream's pause after repeated failures.\n";
+
+/* SIGTERM or SIGINT during `sync run`: the run stops after its page and ends "cancelled". */
+static volatile sig_atomic_t sync_stop_signal;
+
+static void sync_on_signal(int sig)
+{
+    sync_stop_signal = sig;
+}
+
+static bool sync_cli_should_stop(void *ctx)
+{
+    (void)ctx;
+    return sync_stop_signal != 0;
+}
+
+/* Installs the handlers once; a second signal kills at once (SA_RESETHAND). */
+static void sync_catch_stop_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = sync_on_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGINT, &sa, NULL);
+}
 
 /* Unix seconds or YYYY-MM-DD (UTC). */
 static bool sync_parse_time(const char *s, int64_t *out)
@@ -142,7 +169,9 @@ int cmd_sync(int argc, char **argv)
                               .stream = stream,
                               .since = since,
                               .trigger = "cli",
-                              .progress = isatty(STDERR_FILENO) ? sync_cli_progress : NULL};
+                              .progress = isatty(STDERR_FILENO) ? sync_cli_progress : NULL,
+                              .should_stop = sync_cli_should_stop};
+    sync_catch_stop_signals();
     struct sync_run_result r;
     enum err e = sync_run_stream(&env, &o, &r, &eb);
     if (o.progress != NULL)

@@ -18,6 +18,7 @@
 #include "cli/cli.h"
 #include "temu/client.h"
 #include "temu/sign.h"
+#include "vault/vault.h"
 
 static const char temu_usage[] =
     "usage: aicos temu <sign|call|credentials> [options]\n"
@@ -34,7 +35,8 @@ static const char temu_sign_usage[] =
     "\n"
     "Reads a Temu request body (one JSON object) on standard input, or from --body-file,\n"
     "and prints what the gateway computes (temu-open-platform.md section 2.2):\n"
-    "  canonical: ****<sorted key+value pairs>****   (the app secret shown as ****)\n"
+    "  canonical: ****<sorted key+value pairs>****   (the app secret shown as ****, the\n"
+    "             access_token masked to its last 4 characters)\n"
     "  sign: <32 uppercase hex characters>\n"
     "A \"sign\" member of the body is ignored; null and empty values are left out.\n"
     "The secret is read from FILE (first line; keep the file mode 0600).\n"
@@ -185,6 +187,23 @@ static int temu_cmd_sign(int argc, char **argv)
         fprintf(stderr, "aicos temu sign: MD5 is not available from OpenSSL.\n");
         rc = CLI_FAIL;
         goto out;
+    }
+    /* The access token is a credential too: the printed string shows it masked, like the
+     * inspector does (the signature above is over the real one). */
+    const char *token = json_string_value(json_object_get(params, "access_token"));
+    if (token != NULL) {
+        char masked[VAULT_MASKED_MAX];
+        vault_mask(token, strlen(token), masked);
+        json_object_set_new(params, "access_token", json_string(masked));
+        if (concat.data != NULL)
+            sodium_memzero(concat.data, concat.len);
+        buf_free(&concat);
+        concat = (struct buf){.max = LIMIT_TEMU_REQUEST_BYTES};
+        if (temu_sign_canonicalize(params, &concat, &eb) != ERR_OK) {
+            fprintf(stderr, "aicos temu sign: %s\n", eb.msg);
+            rc = CLI_FAIL;
+            goto out;
+        }
     }
     printf("canonical: ****%s****\nsign: %s\n", concat.data != NULL ? concat.data : "", sign);
     rc = CLI_OK;

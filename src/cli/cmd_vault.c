@@ -1,5 +1,7 @@
 /* aicos vault: the encrypted secret store's key ring. */
+#include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/parse.h"
@@ -11,14 +13,48 @@ static const char vault_usage[] =
     "usage: aicos vault status\n"
     "       aicos vault check\n"
     "       aicos vault rotate\n"
+    "       aicos vault rewrap --new-key-file FILE\n"
     "\n"
     "status  the active data key, every key id with its state and how many secrets it seals\n"
-    "check   decrypts every secret and reports those that fail (exit 1 if any)\n"
+    "check   repairs the key ring (of several active keys the newest stays active, the others\n"
+    "        become retiring; keys that seal nothing are destroyed), then decrypts every secret\n"
+    "        and reports those that fail (exit 1 if any)\n"
     "rotate  adds a new data key and re-encrypts every secret under it, one transaction per\n"
     "        secret; if a previous rotation was interrupted, it finishes that one instead.\n"
-    "        Safe to interrupt and rerun at any point.\n"
+    "        Safe to interrupt and rerun at any point; concurrent runs are serialized. Old\n"
+    "        data keys are destroyed once they seal nothing.\n"
+    "rewrap  re-wraps every data key (and the canary) under the master key in FILE (base64\n"
+    "        of 32 bytes, mode 0600) in one transaction: replaces a leaked master key. From\n"
+    "        then on start aicos with AICOS_MASTER_KEY_FILE=FILE; the old key opens nothing.\n"
     "\n"
     "The master key comes from AICOS_MASTER_KEY (base64 of 32 bytes) or AICOS_MASTER_KEY_FILE.\n";
+
+static int vault_rewrap_cmd(struct db *db, struct vault *vault, const struct config *cfg,
+                            const char *file)
+{
+    struct config next = *cfg;
+    next.master_key[0] = '\0';
+    snprintf(next.master_key_file, sizeof next.master_key_file, "%s", file);
+    unsigned char key[32];
+    struct errbuf eb = {0};
+    unsigned keys = 0;
+    enum err e = vault_master_key_load(&next, key, &eb);
+    if (e == ERR_OK)
+        e = vault_rewrap(vault, key, &keys, &eb);
+    sodium_memzero(key, sizeof key);
+    sodium_memzero(next.master_key, sizeof next.master_key);
+    cli_audit(db, "vault.rewrap", "", e == ERR_OK ? "success" : "failure",
+              e == ERR_OK ? "every data key re-wrapped under a new master key"
+                          : errbuf_code(&eb, e));
+    if (e != ERR_OK) {
+        fprintf(stderr, "aicos vault rewrap: %s\n", errbuf_message(&eb, e));
+        return CLI_FAIL;
+    }
+    printf("re-wrapped %u data key(s) under the new master key; start aicos with "
+           "AICOS_MASTER_KEY_FILE=%s from now on (the old key no longer opens the vault).\n",
+           keys, file);
+    return CLI_OK;
+}
 
 int cmd_vault(int argc, char **argv)
 {
@@ -27,12 +63,19 @@ int cmd_vault(int argc, char **argv)
         return argc < 2 ? CLI_USAGE : CLI_OK;
     }
     const char *sub = argv[1];
-    if (strcmp(sub, "status") != 0 && strcmp(sub, "check") != 0 && strcmp(sub, "rotate") != 0) {
+    if (strcmp(sub, "status") != 0 && strcmp(sub, "check") != 0 && strcmp(sub, "rotate") != 0 &&
+        strcmp(sub, "rewrap") != 0) {
         fprintf(stderr, "aicos vault: unknown subcommand %s; see `aicos vault --help`.\n", sub);
         return CLI_USAGE;
     }
-    if (argc > 2)
+    const char *new_key_file = NULL;
+    if (strcmp(sub, "rewrap") == 0) {
+        if (argc != 4 || strcmp(argv[2], "--new-key-file") != 0)
+            return cli_bad_option(sub, argc > 2 ? argv[2] : "(missing --new-key-file FILE)");
+        new_key_file = argv[3];
+    } else if (argc > 2) {
         return cli_bad_option(sub, argv[2]);
+    }
     struct config cfg;
     struct db *db = NULL;
     struct vault *vault = NULL;
@@ -67,10 +110,23 @@ int cmd_vault(int argc, char **argv)
             }
         }
         json_decref(st);
+    } else if (strcmp(sub, "rewrap") == 0) {
+        rc = vault_rewrap_cmd(db, vault, &cfg, new_key_file);
     } else if (strcmp(sub, "check") == 0) {
         unsigned ok = 0, failed = 0;
-        json_t *report = NULL;
-        if (vault_check(vault, &ok, &failed, &report, &eb) != ERR_OK) {
+        json_t *report = NULL, *repairs = NULL;
+        if (vault_repair(vault, &repairs, &eb) != ERR_OK) {
+            fprintf(stderr, "aicos vault check: %s\n", errbuf_message(&eb, ERR_INTERNAL));
+            rc = CLI_FAIL;
+        } else if (json_array_size(repairs) > 0) {
+            char *text = json_dumps(repairs, JSON_COMPACT);
+            printf("repaired the key ring: %s\n", text ? text : "");
+            cli_audit(db, "vault.repair", "", "success", text ? text : "");
+            free(text);
+        }
+        json_decref(repairs);
+        if (rc != CLI_OK) {
+        } else if (vault_check(vault, &ok, &failed, &report, &eb) != ERR_OK) {
             fprintf(stderr, "aicos vault check: %s\n", eb.msg);
             rc = CLI_FAIL;
         } else {

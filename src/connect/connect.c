@@ -785,10 +785,21 @@ enum err connect_callback(const struct connect_env *env, const char *code, const
         goto out;
     }
     if (error_param != NULL && *error_param != '\0') {
-        e = err_set(eb, ERR_BADREQ, "authorization_denied",
-                    "Seller Center did not authorize the app (error=%.40s). Nothing was stored; "
-                    "the session stays open until it expires.",
-                    error_param);
+        /* A denial ends the session: its state is consumed, so a later approval with the
+         * same state cannot connect. */
+        struct db_param d[] = {DB_P_INT(now), DB_P_TEXT(sid)};
+        c = db_acquire(env->db);
+        e = db_exec(c,
+                    "UPDATE temu_auth_sessions SET used_at = $1, outcome = 'denied' WHERE id = $2 "
+                    "AND used_at IS NULL AND cancelled_at IS NULL",
+                    d, 2, NULL, eb);
+        db_release(c);
+        if (e == ERR_OK)
+            e = err_set(eb, ERR_BADREQ, "authorization_denied",
+                        "Seller Center did not authorize the app (error=%.40s). Nothing was "
+                        "stored, and this authorization session is closed; start a new one "
+                        "from /integrations.",
+                        error_param);
         goto out;
     }
     if (code == NULL || *code == '\0' || strlen(code) > LIMIT_TEMU_SECRET_BYTES) {

@@ -125,7 +125,8 @@ struct connect_result {
 /*
  * Handles the callback at time now. error_param is Temu's "error" argument (e.g.
  * access_denied) or NULL. Errors, each storing nothing: ERR_BADREQ state_missing,
- * code_missing, authorization_denied, state_unknown, state_expired; ERR_CONFLICT state_used,
+ * code_missing, authorization_denied (which also ends the session: its state is consumed),
+ * state_unknown, state_expired; ERR_CONFLICT state_used,
  * state_cancelled, different_shop, credentials_missing; ERR_UPSTREAM temu_exchange_failed,
  * temu_verify_failed (message carries the Temu code); ERR_UNAVAILABLE vault_unavailable.
  * terr (may be NULL) receives the Temu error when there was one.

@@ -104,6 +104,9 @@ enum err http_req_parse_form(struct http_req *req, const char *body, size_t len,
             if (k == NULL || v == NULL)
                 return err_set(eb, ERR_PARSE, "malformed_form",
                                "The form body has a malformed %%-escape.");
+            if (!json_utf8_valid(k) || !json_utf8_valid(v))
+                return err_set(eb, ERR_PARSE, "invalid_utf8",
+                               "The form body is not valid UTF-8 once decoded.");
             req->form_names[req->nform] = k;
             req->form_values[req->nform] = v;
             req->nform++;

@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <microhttpd.h>
 #include <netdb.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -19,14 +20,42 @@
 #include "base/log.h"
 #include "base/parse.h"
 
-#define SERVER_NO_ROUTE SIZE_MAX
-#define SERVER_RID_MAX  64
+#define SERVER_NO_ROUTE    SIZE_MAX
+#define SERVER_RID_MAX     64
+#define SERVER_PROXIES_MAX 16
+#define SERVER_IP_MAX      INET6_ADDRSTRLEN
+#define SERVER_WARN_EVERY  (10ull * 1000000000ull) /* a repeated warning at most every 10 s */
+
+/* An address prefix: family, 16 bytes (IPv4 in the first 4) and the prefix length. */
+struct server_net {
+    int family;
+    unsigned char addr[16];
+    unsigned bits;
+};
+
+/* A client with requests in flight (one slot per real client address). */
+struct server_client {
+    char ip[SERVER_IP_MAX];
+    unsigned n;
+};
+
+/* A warning logged at most once per SERVER_WARN_EVERY, with how many were held back. */
+struct server_warn {
+    _Atomic uint64_t last_ns;
+    _Atomic long held;
+};
 
 struct http_server {
     struct MHD_Daemon *daemon;
     struct http_server_opts opts;
     unsigned port;
     _Atomic long in_flight;
+    struct server_net proxies[SERVER_PROXIES_MAX];
+    size_t nproxies;
+    unsigned per_client;
+    pthread_mutex_t clients_lock;
+    struct server_client clients[LIMIT_HTTP_MAX_CONNS];
+    struct server_warn warn_mhd, warn_client;
 };
 
 /* One request's state, from the URI callback to the completion callback. */
@@ -41,17 +70,38 @@ struct http_ctx {
     bool started;
     bool too_big;
     bool queued;
+    bool counted; /* holds a slot in srv->clients under req.client_ip */
 };
+
+/* True when this warning may be logged now; *held gets how many were held back since. */
+static bool server_warn_due(struct server_warn *w, long *held)
+{
+    uint64_t now = clock_mono_ns(), last = atomic_load(&w->last_ns);
+    if (last != 0 && now - last < SERVER_WARN_EVERY) {
+        atomic_fetch_add(&w->held, 1);
+        return false;
+    }
+    if (!atomic_compare_exchange_strong(&w->last_ns, &last, now)) {
+        atomic_fetch_add(&w->held, 1);
+        return false;
+    }
+    *held = atomic_exchange(&w->held, 0);
+    return true;
+}
 
 static void server_mhd_log(void *cls, const char *fmt, va_list ap)
 {
-    (void)cls;
-    char msg[512];
+    struct http_server *srv = cls;
+    long held = 0;
+    if (srv != NULL && !server_warn_due(&srv->warn_mhd, &held))
+        return; /* a flood (e.g. the connection limit) logs once per interval */
+    char msg[512], n[24];
+    snprintf(n, sizeof n, "%ld", held);
     vsnprintf(msg, sizeof msg, fmt, ap);
     size_t len = strlen(msg);
     while (len > 0 && msg[len - 1] == '\n')
         msg[--len] = '\0';
-    log_kv(LOG_WARN, "http.mhd", "message", msg, NULL);
+    log_kv(LOG_WARN, "http.mhd", "message", msg, "held_back", n, NULL);
 }
 
 static void *server_on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -75,6 +125,8 @@ static void *server_on_uri(void *cls, const char *uri, struct MHD_Connection *co
     return ctx;
 }
 
+static void server_client_release(struct http_server *srv, const char *ip);
+
 static void server_on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                                 enum MHD_RequestTerminationCode toe)
 {
@@ -84,6 +136,8 @@ static void server_on_completed(void *cls, struct MHD_Connection *conn, void **c
     struct http_ctx *ctx = *con_cls;
     if (ctx == NULL)
         return;
+    if (ctx->counted)
+        server_client_release(srv, ctx->req.client_ip);
     json_decref(ctx->req.json);
     buf_free(&ctx->body);
     buf_free(&ctx->resp.body);
@@ -119,11 +173,101 @@ static const char *server_make_rid(struct http_ctx *ctx, struct MHD_Connection *
                         raw[3], raw[4], raw[5], raw[6], raw[7]);
 }
 
+/* Parses "a.b.c.d", "x::y", optionally "/bits", into n; false when it is not one. */
+static bool server_net_parse(const char *s, size_t len, struct server_net *n)
+{
+    char text[SERVER_IP_MAX + 8];
+    if (len == 0 || len >= sizeof text)
+        return false;
+    memcpy(text, s, len);
+    text[len] = '\0';
+    char *slash = strchr(text, '/');
+    int64_t bits = -1;
+    if (slash != NULL) {
+        *slash = '\0';
+        if (parse_int64(slash + 1, 0, 128, &bits) != ERR_OK)
+            return false;
+    }
+    memset(n, 0, sizeof *n);
+    if (inet_pton(AF_INET, text, n->addr) == 1) {
+        n->family = AF_INET;
+        n->bits = bits < 0 ? 32 : (unsigned)bits;
+        return n->bits <= 32;
+    }
+    if (inet_pton(AF_INET6, text, n->addr) == 1) {
+        n->family = AF_INET6;
+        n->bits = bits < 0 ? 128 : (unsigned)bits;
+        return true;
+    }
+    return false;
+}
+
+static bool server_net_contains(const struct server_net *net, const struct server_net *ip)
+{
+    if (net->family != ip->family)
+        return false;
+    unsigned full = net->bits / 8, rest = net->bits % 8;
+    if (memcmp(net->addr, ip->addr, full) != 0)
+        return false;
+    if (rest == 0)
+        return true;
+    unsigned char mask = (unsigned char)(0xff << (8 - rest));
+    return (net->addr[full] & mask) == (ip->addr[full] & mask);
+}
+
+/* Fills nets from the comma-separated list; ERR_CONFIG naming a bad entry. */
+static enum err server_proxies_parse(const char *list, struct server_net *nets, size_t *count,
+                                     struct errbuf *eb)
+{
+    *count = 0;
+    const char *p = list != NULL ? list : "";
+    while (*p) {
+        while (*p == ' ' || *p == ',')
+            p++;
+        size_t len = strcspn(p, ", ");
+        if (len == 0)
+            break;
+        if (*count >= SERVER_PROXIES_MAX)
+            return err_set(eb, ERR_CONFIG, "bad_configuration",
+                           "AICOS_TRUSTED_PROXIES: at most %d entries.", SERVER_PROXIES_MAX);
+        if (!server_net_parse(p, len, &nets[*count]))
+            return err_set(eb, ERR_CONFIG, "bad_configuration",
+                           "AICOS_TRUSTED_PROXIES: \"%.*s\" is not an IP address or CIDR prefix.",
+                           (int)(len > 64 ? 64 : len), p);
+        (*count)++;
+        p += len;
+    }
+    return ERR_OK;
+}
+
+enum err http_server_check_proxies(const char *list, struct errbuf *eb)
+{
+    struct server_net nets[SERVER_PROXIES_MAX];
+    size_t n;
+    return server_proxies_parse(list, nets, &n, eb);
+}
+
+static bool server_is_proxy(const struct http_server *srv, const char *ip, size_t len)
+{
+    struct server_net a;
+    if (!server_net_parse(ip, len, &a) || a.bits != (a.family == AF_INET ? 32u : 128u))
+        return false;
+    for (size_t i = 0; i < srv->nproxies; i++)
+        if (server_net_contains(&srv->proxies[i], &a))
+            return true;
+    return false;
+}
+
+/*
+ * The real client: the peer address, unless the peer is a trusted proxy; then the rightmost
+ * X-Forwarded-For entry that is not itself a trusted proxy (entries further left were written
+ * by the client and prove nothing).
+ */
 static const char *server_client_ip(struct http_ctx *ctx, struct MHD_Connection *conn)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    char ip[INET6_ADDRSTRLEN] = "unknown";
+    char ip[SERVER_IP_MAX] = "unknown";
     if (ci != NULL && ci->client_addr != NULL) {
         const struct sockaddr *sa = ci->client_addr;
         if (sa->sa_family == AF_INET)
@@ -133,27 +277,98 @@ static const char *server_client_ip(struct http_ctx *ctx, struct MHD_Connection 
             inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, ip,
                       sizeof ip);
     }
+    const struct http_server *srv = ctx->srv;
+    const char *xff = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "X-Forwarded-For");
+    if (xff == NULL || srv->nproxies == 0 || !server_is_proxy(srv, ip, strlen(ip)))
+        return arena_strdup(ctx->req.arena, ip);
+    size_t end = strlen(xff);
+    while (end > 0) {
+        size_t start = end;
+        while (start > 0 && xff[start - 1] != ',')
+            start--;
+        size_t a = start, b = end;
+        while (a < b && xff[a] == ' ')
+            a++;
+        while (b > a && xff[b - 1] == ' ')
+            b--;
+        struct server_net one;
+        if (!server_net_parse(xff + a, b - a, &one) || memchr(xff + a, '/', b - a) != NULL)
+            break; /* not an address: keep the last trusted hop */
+        snprintf(ip, sizeof ip, "%.*s", (int)(b - a), xff + a);
+        if (!server_is_proxy(srv, xff + a, b - a))
+            break;
+        end = start > 0 ? start - 1 : 0;
+    }
     return arena_strdup(ctx->req.arena, ip);
+}
+
+/* Takes a slot for ip; false when that client already has per_client requests in flight. */
+static bool server_client_acquire(struct http_server *srv, const char *ip)
+{
+    bool ok = true;
+    pthread_mutex_lock(&srv->clients_lock);
+    struct server_client *free_slot = NULL, *mine = NULL;
+    for (size_t i = 0; i < LIMIT_HTTP_MAX_CONNS && mine == NULL; i++) {
+        struct server_client *c = &srv->clients[i];
+        if (c->n == 0 && free_slot == NULL)
+            free_slot = c;
+        else if (c->n > 0 && strcmp(c->ip, ip) == 0)
+            mine = c;
+    }
+    if (mine == NULL && free_slot != NULL) {
+        mine = free_slot;
+        snprintf(mine->ip, sizeof mine->ip, "%s", ip);
+    }
+    if (mine != NULL && mine->n >= srv->per_client)
+        ok = false;
+    else if (mine != NULL)
+        mine->n++;
+    pthread_mutex_unlock(&srv->clients_lock);
+    return ok;
+}
+
+static void server_client_release(struct http_server *srv, const char *ip)
+{
+    pthread_mutex_lock(&srv->clients_lock);
+    for (size_t i = 0; i < LIMIT_HTTP_MAX_CONNS; i++) {
+        struct server_client *c = &srv->clients[i];
+        if (c->n > 0 && strcmp(c->ip, ip) == 0) {
+            c->n--;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&srv->clients_lock);
 }
 
 struct server_header_stats {
     unsigned content_length;
     unsigned transfer_encoding;
+    unsigned host;
+    bool nul;        /* a NUL byte inside a header name or value */
+    bool te_unknown; /* a Transfer-Encoding other than exactly "chunked" */
     size_t bytes;
     const char *content_length_value;
 };
 
 static enum MHD_Result server_count_header(void *cls, enum MHD_ValueKind kind, const char *key,
-                                           const char *value)
+                                           size_t key_size, const char *value, size_t value_size)
 {
     (void)kind;
     struct server_header_stats *st = cls;
-    st->bytes += strlen(key) + (value ? strlen(value) : 0) + 4;
+    st->bytes += key_size + value_size + 4;
+    if (strlen(key) != key_size || (value != NULL && strlen(value) != value_size))
+        st->nul = true;
     if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
         st->content_length++;
         st->content_length_value = value;
     } else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
         st->transfer_encoding++;
+        /* Only "chunked" is framed by libmicrohttpd; anything else ("chunked, identity",
+         * "xchunked") would leave the body's length unknown and the request hanging. */
+        if (value == NULL || strcasecmp(value, "chunked") != 0)
+            st->te_unknown = true;
+    } else if (strcasecmp(key, MHD_HTTP_HEADER_HOST) == 0) {
+        st->host++;
     }
     return MHD_YES;
 }
@@ -265,7 +480,7 @@ static enum MHD_Result server_refuse(struct http_ctx *ctx, struct MHD_Connection
  * without reading the body is refused here, so an oversized upload is never read.
  */
 static enum MHD_Result server_begin(struct http_ctx *ctx, struct MHD_Connection *conn,
-                                    const char *url, const char *method)
+                                    const char *url, const char *method, const char *version)
 {
     struct http_server *srv = ctx->srv;
     ctx->req.conn = conn;
@@ -278,15 +493,39 @@ static enum MHD_Result server_begin(struct http_ctx *ctx, struct MHD_Connection 
         ctx->req.path == NULL)
         return MHD_NO;
 
+    /* Per real client, not per socket: behind a proxy every socket has the proxy's address. */
+    if (!server_client_acquire(srv, ctx->req.client_ip)) {
+        long held = 0;
+        if (server_warn_due(&srv->warn_client, &held)) {
+            char n[24];
+            snprintf(n, sizeof n, "%ld", held);
+            log_kv(LOG_WARN, "http.client_limit", "ip", ctx->req.client_ip, "held_back", n, NULL);
+        }
+        http_resp_header(&ctx->resp, "Retry-After", "1");
+        return server_fail(ctx, conn, ERR_UNAVAILABLE, "too_many_requests_in_flight",
+                           "This client has %u requests in flight already; retry in a second.",
+                           srv->per_client);
+    }
+    ctx->counted = true;
+
     if (ctx->uri_len > LIMIT_HTTP_URL_BYTES)
         return server_fail_status(ctx, conn, 414, "uri_too_long",
                                   "The request URL is longer than the limit of 2048 bytes.");
 
     struct server_header_stats st = {0};
-    MHD_get_connection_values(conn, MHD_HEADER_KIND, server_count_header, &st);
+    MHD_get_connection_values_n(conn, MHD_HEADER_KIND, server_count_header, &st);
     if (st.bytes > LIMIT_HTTP_HEADER_BYTES)
         return server_fail_status(ctx, conn, 431, "headers_too_large",
                                   "The request headers are larger than the limit of 16384 bytes.");
+    if (st.nul)
+        return server_fail(ctx, conn, ERR_BADREQ, "bad_header",
+                           "A request header contains a NUL byte.");
+    if (st.host != 1 && version != NULL && strcmp(version, MHD_HTTP_VERSION_1_1) == 0)
+        return server_fail(ctx, conn, ERR_BADREQ, st.host == 0 ? "host_missing" : "duplicate_host",
+                           "An HTTP/1.1 request must carry exactly one Host header.");
+    if (st.transfer_encoding > 1 || st.te_unknown)
+        return server_fail(ctx, conn, ERR_BADREQ, "unsupported_transfer_encoding",
+                           "The only Transfer-Encoding accepted is a single \"chunked\".");
     if (st.content_length > 1)
         return server_fail(ctx, conn, ERR_BADREQ, "duplicate_content_length",
                            "The request has more than one Content-Length header.");
@@ -382,13 +621,12 @@ static enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn,
                                          void **con_cls)
 {
     (void)cls;
-    (void)version;
     struct http_ctx *ctx = *con_cls;
     if (ctx == NULL)
         return MHD_NO; /* out of memory in the URI callback */
     if (!ctx->started) {
         ctx->started = true;
-        return server_begin(ctx, conn, url, method);
+        return server_begin(ctx, conn, url, method, version);
     }
     if (ctx->queued) {
         *upload_data_size = 0;
@@ -437,12 +675,20 @@ enum err http_server_start(const struct http_server_opts *opts, struct http_serv
     if (s == NULL)
         return ERR_NOMEM;
     s->opts = *opts;
+    s->per_client = opts->per_client ? opts->per_client : LIMIT_HTTP_PER_IP_CONNS;
     struct sockaddr_storage ss;
-    enum err e = server_resolve(opts->host, opts->port, &ss, eb);
+    enum err e = server_proxies_parse(opts->trusted_proxies, s->proxies, &s->nproxies, eb);
+    if (e == ERR_OK)
+        e = server_resolve(opts->host, opts->port, &ss, eb);
     if (e != ERR_OK) {
         free(s);
         return e;
     }
+    pthread_mutex_init(&s->clients_lock, NULL);
+    /* libmicrohttpd's own per-address limit closes sockets without a word; it stays only as a
+     * coarse guard for direct clients (off behind a proxy, whose address all clients share).
+     * The real limit is per client and answers 503 (server_client_acquire). */
+    unsigned per_ip = s->nproxies > 0 ? 0 : (unsigned)LIMIT_HTTP_PER_IP_SOCKETS;
     unsigned flags =
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
     if (ss.ss_family == AF_INET6)
@@ -451,12 +697,13 @@ enum err http_server_start(const struct http_server_opts *opts, struct http_serv
         flags, (uint16_t)opts->port, NULL, NULL, server_on_request, s, MHD_OPTION_EXTERNAL_LOGGER,
         server_mhd_log, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
         MHD_OPTION_THREAD_POOL_SIZE, (unsigned)opts->threads, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)LIMIT_HTTP_CONN_TIMEOUT_S, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-        (unsigned)LIMIT_HTTP_PER_IP_CONNS, MHD_OPTION_CONNECTION_LIMIT,
-        (unsigned)LIMIT_HTTP_MAX_CONNS, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-        (size_t)LIMIT_HTTP_CONN_MEMORY, MHD_OPTION_URI_LOG_CALLBACK, server_on_uri, s,
-        MHD_OPTION_NOTIFY_COMPLETED, server_on_completed, s, MHD_OPTION_END);
+        (unsigned)LIMIT_HTTP_CONN_TIMEOUT_S, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_ip,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)LIMIT_HTTP_MAX_CONNS,
+        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)LIMIT_HTTP_CONN_MEMORY,
+        MHD_OPTION_URI_LOG_CALLBACK, server_on_uri, s, MHD_OPTION_NOTIFY_COMPLETED,
+        server_on_completed, s, MHD_OPTION_END);
     if (s->daemon == NULL) {
+        pthread_mutex_destroy(&s->clients_lock);
         free(s);
         return err_set(eb, ERR_IO, "listen_failed",
                        "Cannot listen on %s:%u (address in use, or not allowed).", opts->host,
@@ -492,5 +739,6 @@ void http_server_stop(struct http_server *s)
         log_kv(LOG_WARN, "http.shutdown_timeout", "in_flight", n, NULL);
     }
     MHD_stop_daemon(s->daemon);
+    pthread_mutex_destroy(&s->clients_lock);
     free(s);
 }

@@ -36,7 +36,14 @@ struct http_server_opts {
     void *app;               /* handed to handlers as req->app */
     struct metrics *metrics; /* optional; borrowed */
     http_auth_fn auth;       /* optional; NULL lets every request through */
+    /* Comma-separated proxy addresses or CIDR prefixes whose X-Forwarded-For names the
+     * client ("" trusts no one: the peer address is the client). */
+    const char *trusted_proxies;
+    unsigned per_client; /* requests one client may have in flight (0: LIMIT_HTTP_PER_IP_CONNS) */
 };
+
+/* Checks a trusted-proxy list as http_server_start() reads it (ERR_CONFIG naming the entry). */
+enum err http_server_check_proxies(const char *list, struct errbuf *eb);
 
 /* Binds and starts serving. *out is owned by the caller: http_server_stop() it. */
 enum err http_server_start(const struct http_server_opts *opts, struct http_server **out,

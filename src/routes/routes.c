@@ -125,8 +125,12 @@ const struct route api_routes[] = {
      "optional).",
      "orders", NULL, ROLE_VIEWER},
     {"GET", "/api/v1/orders/{sn}/shipping", api_order_shipping, 0,
-     "The buyer's shipping info (PII) of one order: from its encrypted copy when fresh, else "
-     "fetched from Temu and stored encrypted; audited (connection_id optional).",
+     "The buyer's shipping info (PII) of one order from its encrypted copy (404 "
+     "shipping_not_fetched when there is no fresh one); audited (connection_id optional).",
+     "orders", NULL, ROLE_OPERATOR},
+    {"POST", "/api/v1/orders/{sn}/shipping", api_order_shipping_fetch, 0,
+     "Fetches the buyer's shipping info (PII) of one order from Temu unless a fresh encrypted "
+     "copy is stored, stores it encrypted and returns it; audited (connection_id optional).",
      "orders", NULL, ROLE_OPERATOR},
     {"GET", "/orders", page_orders, ROUTE_PAGE | ROUTE_INTERNAL, "Orders page.", "pages",
      "text/html", ROLE_VIEWER},

@@ -1,10 +1,12 @@
 /* The SQLite driver: WAL, foreign keys on, busy timeout, synchronous=FULL. */
 #include <errno.h>
+#include <fcntl.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "base/limits.h"
 #include "store/db_driver.h"
@@ -55,6 +57,16 @@ static enum err sqlite_connect(const char *url, void **handle, struct errbuf *eb
     enum err e = sqlite_make_parent(path, eb);
     if (e != ERR_OK)
         return e;
+    /* A new database file is created owner-only, whatever the umask (SQLite gives its -wal
+     * and -shm files the main file's mode). An existing file keeps its mode. */
+    if (strcmp(path, ":memory:") != 0) {
+        int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            close(fd);
+        else if (errno != EEXIST)
+            return err_set(eb, ERR_IO, "database_path", "Cannot create %s: %s.", path,
+                           strerror(errno));
+    }
     sqlite3 *h = NULL;
     int rc = sqlite3_open_v2(
         path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);

@@ -4,6 +4,26 @@
  */
 #include "store/migrate.h"
 
+/* Version 12's tables, the same in both dialects but for audit_prune's id column. */
+#define MIGRATION_AUDIT_REFUSALS                                                                   \
+    "CREATE TABLE audit_refusals ("                                                                \
+    "  source TEXT NOT NULL,"                                                                      \
+    "  minute TEXT NOT NULL,"                                                                      \
+    "  action TEXT NOT NULL,"                                                                      \
+    "  target TEXT NOT NULL,"                                                                      \
+    "  count BIGINT NOT NULL,"                                                                     \
+    "  first_at TEXT NOT NULL,"                                                                    \
+    "  last_at TEXT NOT NULL,"                                                                     \
+    "  PRIMARY KEY (source, minute, action, target));"                                             \
+    "CREATE INDEX audit_refusals_minute ON audit_refusals(minute);"
+#define MIGRATION_AUDIT_PRUNE_COLUMNS                                                              \
+    "  through_id BIGINT NOT NULL,"                                                                \
+    "  entries BIGINT NOT NULL,"                                                                   \
+    "  archive TEXT NOT NULL,"                                                                     \
+    "  archive_sha256 TEXT NOT NULL,"                                                              \
+    "  at TEXT NOT NULL,"                                                                          \
+    "  actor TEXT NOT NULL);"
+
 const struct migration migrations[] = {
     {1, "app_meta",
      "CREATE TABLE app_meta ("
@@ -368,6 +388,48 @@ const struct migration migrations[] = {
      "INSERT INTO temu_order_status_history (connection_id, parent_order_sn, status, seen_at, "
      "update_time) SELECT connection_id, parent_order_sn, status, synced_at, update_time "
      "FROM temu_orders;",
+     NULL, NULL},
+    /* Version 12 (issue 18): refusals of anonymous callers are counted, one row per source,
+     * minute, action and target (src/auth/audit.c), instead of one audit row each; and the
+     * audit log gets a retention path that keeps it append-only otherwise: `aicos audit prune`
+     * exports the old entries, records the prune in audit_prune (itself append-only) and may
+     * then delete only entries up to the recorded id. */
+    {12, "audit_refusals_prune", NULL,
+     /* SQLite */
+     MIGRATION_AUDIT_REFUSALS
+     "CREATE TABLE audit_prune ("
+     "  id INTEGER PRIMARY KEY AUTOINCREMENT," MIGRATION_AUDIT_PRUNE_COLUMNS
+     "CREATE TRIGGER audit_prune_no_update BEFORE UPDATE ON audit_prune"
+     "  BEGIN SELECT RAISE(ABORT, 'audit_prune is append-only'); END;"
+     "CREATE TRIGGER audit_prune_no_delete BEFORE DELETE ON audit_prune"
+     "  BEGIN SELECT RAISE(ABORT, 'audit_prune is append-only'); END;"
+     "DROP TRIGGER audit_log_no_delete;"
+     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
+     "  WHEN OLD.id > COALESCE((SELECT MAX(through_id) FROM audit_prune), 0)"
+     "  BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;",
+     /* PostgreSQL */
+     MIGRATION_AUDIT_REFUSALS
+     "CREATE TABLE audit_prune ("
+     "  id BIGSERIAL PRIMARY KEY," MIGRATION_AUDIT_PRUNE_COLUMNS
+     "CREATE FUNCTION audit_prune_append_only() RETURNS trigger LANGUAGE plpgsql AS $$"
+     "  BEGIN RAISE EXCEPTION 'audit_prune is append-only'; END $$;"
+     "CREATE TRIGGER audit_prune_no_change BEFORE UPDATE OR DELETE ON audit_prune"
+     "  FOR EACH ROW EXECUTE FUNCTION audit_prune_append_only();"
+     "CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$"
+     "  BEGIN"
+     "    IF TG_OP = 'DELETE' AND OLD.id <= COALESCE((SELECT MAX(through_id) FROM audit_prune), 0)"
+     "    THEN RETURN OLD; END IF;"
+     "    RAISE EXCEPTION 'audit_log is append-only';"
+     "  END $$;"},
+    /* Version 13 (issue 18): at most one active vault key, as a constraint. A ring left with
+     * several by two concurrent rotations is repaired first (the newest stays active, the
+     * others become retiring, so the next `vault rotate` moves their secrets), and retired
+     * keys that seal nothing are destroyed. */
+    {13, "vault_one_active_key",
+     "UPDATE vault_keys SET state = 'retiring' WHERE state = 'active' AND id <> (SELECT id FROM "
+     "vault_keys WHERE state = 'active' ORDER BY created_at DESC, id DESC LIMIT 1);"
+     "DELETE FROM vault_keys WHERE state = 'retired' AND id NOT IN (SELECT key_id FROM secrets);"
+     "CREATE UNIQUE INDEX vault_keys_one_active ON vault_keys(state) WHERE state = 'active';",
      NULL, NULL},
 };
 

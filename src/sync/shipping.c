@@ -187,8 +187,8 @@ static enum err shipping_store(struct vault *v, const char *name, const json_t *
 }
 
 enum err shipping_get(const struct connect_env *env, const char *connection_id, const char *sn,
-                      const char *actor, int64_t now, json_t **out, struct shipping_result *res,
-                      struct temu_error *terr, struct errbuf *eb)
+                      enum shipping_mode mode, const char *actor, int64_t now, json_t **out,
+                      struct shipping_result *res, struct temu_error *terr, struct errbuf *eb)
 {
     struct temu_error local;
     struct temu_error *te = terr ? terr : &local;
@@ -210,6 +210,10 @@ enum err shipping_get(const struct connect_env *env, const char *connection_id, 
         return err_set(eb, ERR_INTERNAL, NULL, "cannot name the encrypted copy");
     doc = shipping_cached(env->vault, name, res->connection_id, sn, now);
     res->source = "vault";
+    if (doc == NULL && mode == SHIPPING_STORED)
+        return err_set(eb, ERR_NOTFOUND, "shipping_not_fetched",
+                       "No fresh encrypted copy of this order's shipping info is stored; fetch it "
+                       "from Temu with POST on this URL.");
     if (doc == NULL) {
         res->source = "temu";
         e = shipping_fetch(env, res->connection_id, sn, now, &doc, te, eb);

@@ -30,19 +30,24 @@ struct shipping_result {
     const char *source; /* static */
 };
 
+/* SHIPPING_STORED only reads the encrypted copy; SHIPPING_FETCH also asks Temu when it is
+ * missing or stale (and stores the answer). */
+enum shipping_mode { SHIPPING_STORED, SHIPPING_FETCH };
+
 /*
  * The buyer's shipping info of parent order sn (connection_id may be NULL: the first
  * connection holding sn) at time now, as a new JSON object {connection_id, parent_order_sn,
  * source, fetched_at, shipping: {receiptName, ..., warning}}; the caller owns *out and must
  * never log it. actor is recorded as the writer of the encrypted copy. Errors: ERR_NOTFOUND
- * "order_not_found"; ERR_UNAVAILABLE "vault_unavailable" when no master key is configured;
- * ERR_UPSTREAM "temu_token_rejected" (auth; the connection is marked), "temu_unavailable"
- * (retryable, after the client's retries) or "temu_call_failed" with Temu's code in the
- * message (terr, which may be NULL, gets the Temu error); the connection's own errors
- * (token_missing, credentials_missing) as connect_token_get()/connect_client_new() give them.
+ * "order_not_found", or "shipping_not_fetched" in SHIPPING_STORED mode without a fresh copy;
+ * ERR_UNAVAILABLE "vault_unavailable" when no master key is configured; ERR_UPSTREAM
+ * "temu_token_rejected" (auth; the connection is marked), "temu_unavailable" (retryable, after the
+ * client's retries) or "temu_call_failed" with Temu's code in the message (terr, which may be NULL,
+ * gets the Temu error); the connection's own errors (token_missing, credentials_missing) as
+ * connect_token_get()/connect_client_new() give them.
  */
 enum err shipping_get(const struct connect_env *env, const char *connection_id, const char *sn,
-                      const char *actor, int64_t now, json_t **out, struct shipping_result *res,
-                      struct temu_error *terr, struct errbuf *eb);
+                      enum shipping_mode mode, const char *actor, int64_t now, json_t **out,
+                      struct shipping_result *res, struct temu_error *terr, struct errbuf *eb);
 
 #endif

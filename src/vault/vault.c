@@ -143,6 +143,27 @@ static void vault_ad(char *ad, size_t n, const char *name, const char *key_id)
     snprintf(ad, n, "secret:%s|%s", name, key_id);
 }
 
+/* Unwraps the wrapped form of data key id into dek. */
+static enum err vault_key_unwrap(struct vault *v, const char *id, const char *wrapped,
+                                 unsigned char dek[32], struct errbuf *eb)
+{
+    char ad[64];
+    snprintf(ad, sizeof ad, "vault-key:%s", id);
+    unsigned char *plain = NULL;
+    size_t len = 0;
+    enum err e = vault_unseal(v->master, ad, wrapped, &plain, &len);
+    if (e == ERR_OK && len == 32)
+        memcpy(dek, plain, 32);
+    else if (e == ERR_OK)
+        e = ERR_INTERNAL;
+    if (plain != NULL)
+        sodium_free(plain);
+    if (e != ERR_OK)
+        e = err_set(eb, ERR_INTERNAL, "vault_key_unreadable",
+                    "Vault key %s cannot be unwrapped with the master key.", id);
+    return e;
+}
+
 /* Unwraps data key id into dek. */
 static enum err vault_key_get(struct vault *v, struct db_conn *c, const char *id,
                               unsigned char dek[32], struct errbuf *eb)
@@ -152,24 +173,25 @@ static enum err vault_key_get(struct vault *v, struct db_conn *c, const char *id
     enum err e = db_query(c, "SELECT wrapped_key FROM vault_keys WHERE id = $1", p, 1, &r, eb);
     if (e == ERR_OK && db_rows_count(r) == 0)
         e = err_set(eb, ERR_INTERNAL, "vault_key_missing", "Vault key %s is missing.", id);
-    if (e == ERR_OK) {
-        char ad[64];
-        snprintf(ad, sizeof ad, "vault-key:%s", id);
-        unsigned char *plain = NULL;
-        size_t len = 0;
-        e = vault_unseal(v->master, ad, db_rows_get(r, 0, 0), &plain, &len);
-        if (e == ERR_OK && len == 32)
-            memcpy(dek, plain, 32);
-        else if (e == ERR_OK)
-            e = ERR_INTERNAL;
-        if (plain != NULL)
-            sodium_free(plain);
-        if (e != ERR_OK)
-            e = err_set(eb, ERR_INTERNAL, "vault_key_unreadable",
-                        "Vault key %s cannot be unwrapped with the master key.", id);
-    }
+    if (e == ERR_OK)
+        e = vault_key_unwrap(v, id, db_rows_get(r, 0, 0), dek, eb);
     db_rows_free(r);
     return e;
+}
+
+/*
+ * Serializes changes of the key ring (rotation, repair, re-wrap) inside the current
+ * transaction: PostgreSQL's READ COMMITTED lets two writers read the same state, so they
+ * take a transaction-scoped advisory lock first; SQLite's BEGIN IMMEDIATE already does.
+ */
+#define VAULT_RING_LOCK 0x7661756c74LL /* "vault" */
+
+static enum err vault_ring_lock(struct vault *v, struct db_conn *c, struct errbuf *eb)
+{
+    if (strcmp(db_driver_name(v->db), "postgres") != 0)
+        return ERR_OK;
+    struct db_param p[] = {DB_P_INT(VAULT_RING_LOCK)};
+    return db_exec(c, "SELECT pg_advisory_xact_lock($1)", p, 1, NULL, eb);
 }
 
 /* Adds a fresh data key with the given state; id receives its id. */
@@ -373,12 +395,20 @@ static enum err vault_get_on(struct vault *v, struct db_conn *c, const char *nam
 {
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_TEXT(name)};
-    enum err e = db_query(c, "SELECT key_id, sealed FROM secrets WHERE name = $1", p, 1, &r, eb);
+    /* One statement reads the secret and its key together, so a key destroyed by a
+     * concurrent rotation (after re-sealing) is never looked up after the secret was read. */
+    enum err e = db_query(c,
+                          "SELECT s.key_id, s.sealed, k.wrapped_key FROM secrets s LEFT JOIN "
+                          "vault_keys k ON k.id = s.key_id WHERE s.name = $1",
+                          p, 1, &r, eb);
     if (e == ERR_OK && db_rows_count(r) == 0)
         e = err_set(eb, ERR_NOTFOUND, "secret_not_found", "There is no secret named %.128s.", name);
     unsigned char dek[32];
+    if (e == ERR_OK && db_rows_is_null(r, 0, 2))
+        e = err_set(eb, ERR_INTERNAL, "vault_key_missing", "Vault key %s is missing.",
+                    db_rows_get(r, 0, 0));
     if (e == ERR_OK)
-        e = vault_key_get(v, c, db_rows_get(r, 0, 0), dek, eb);
+        e = vault_key_unwrap(v, db_rows_get(r, 0, 0), db_rows_get(r, 0, 2), dek, eb);
     if (e == ERR_OK) {
         char ad[VAULT_AD_MAX];
         vault_ad(ad, sizeof ad, name, db_rows_get(r, 0, 0));
@@ -539,6 +569,24 @@ static enum err vault_reseal_one(struct vault *v, struct db_conn *c, const char 
     return e;
 }
 
+/* Deletes every non-active key that seals no secret; *destroyed (may be NULL) counts them. */
+static enum err vault_keys_destroy_unused(struct db_conn *c, int64_t *destroyed, struct errbuf *eb)
+{
+    int64_t n = 0;
+    enum err e = db_exec(c,
+                         "DELETE FROM vault_keys WHERE state <> 'active' AND id NOT IN (SELECT "
+                         "key_id FROM secrets)",
+                         NULL, 0, &n, eb);
+    if (e == ERR_OK && n > 0) {
+        char count[24];
+        snprintf(count, sizeof count, "%lld", (long long)n);
+        log_kv(LOG_INFO, "vault.keys_destroyed", "count", count, NULL);
+    }
+    if (destroyed != NULL)
+        *destroyed = n;
+    return e;
+}
+
 enum err vault_rotate(struct vault *v, unsigned max_steps, unsigned *resealed, char *new_key,
                       struct errbuf *eb)
 {
@@ -546,8 +594,11 @@ enum err vault_rotate(struct vault *v, unsigned max_steps, unsigned *resealed, c
     struct db_conn *c = db_acquire(v->db);
     struct db_rows *r = NULL;
     char active[VAULT_KEY_ID_MAX];
-    /* Step 1: a new active key, unless a rotation is already under way. */
+    /* Step 1: a new active key, unless a rotation is already under way; the state is read
+     * under the ring lock, so of two concurrent rotations the second resumes the first. */
     enum err e = db_begin(c, eb);
+    if (e == ERR_OK)
+        e = vault_ring_lock(v, c, eb);
     if (e == ERR_OK)
         e = vault_active_key(c, active, eb);
     if (e == ERR_OK) {
@@ -590,14 +641,110 @@ enum err vault_rotate(struct vault *v, unsigned max_steps, unsigned *resealed, c
         if (e == ERR_OK)
             (*resealed)++;
     }
-    /* Step 3: keys that seal nothing any more are retired. */
+    /* Step 3: keys that seal nothing any more are destroyed (their wrapped form deleted). */
     if (e == ERR_OK)
-        e = db_exec(c,
-                    "UPDATE vault_keys SET state = 'retired' WHERE state = 'retiring' AND id NOT "
-                    "IN (SELECT key_id FROM secrets)",
-                    NULL, 0, NULL, eb);
+        e = vault_keys_destroy_unused(c, NULL, eb);
 out:
     db_rows_free(r);
     db_release(c);
+    return e;
+}
+
+enum err vault_repair(struct vault *v, json_t **repairs, struct errbuf *eb)
+{
+    *repairs = json_array();
+    struct db_conn *c = db_acquire(v->db);
+    struct db_rows *r = NULL;
+    enum err e = db_begin(c, eb);
+    if (e == ERR_OK)
+        e = vault_ring_lock(v, c, eb);
+    if (e == ERR_OK)
+        e = db_query(c,
+                     "SELECT id FROM vault_keys WHERE state = 'active' ORDER BY created_at DESC, "
+                     "id DESC",
+                     NULL, 0, &r, eb);
+    /* More than one active key (two rotations raced before the ring lock existed): the
+     * newest stays active, the others are retiring, and a rotation moves their secrets. */
+    for (size_t i = 1; e == ERR_OK && i < db_rows_count(r); i++) {
+        struct db_param p[] = {DB_P_TEXT(db_rows_get(r, i, 0))};
+        e = db_exec(c, "UPDATE vault_keys SET state = 'retiring' WHERE id = $1", p, 1, NULL, eb);
+        if (e == ERR_OK)
+            json_array_append_new(*repairs, json_pack("{s:s, s:s}", "key_id", db_rows_get(r, i, 0),
+                                                      "repair", "extra active key set retiring"));
+    }
+    if (e == ERR_OK && db_rows_count(r) == 0)
+        e = err_set(eb, ERR_INTERNAL, "vault_no_active_key",
+                    "The vault has no active key; restore vault_keys from a backup.");
+    /* Retiring keys that seal nothing (an interrupted rotation's tail) are destroyed. */
+    int64_t n = 0;
+    if (e == ERR_OK)
+        e = vault_keys_destroy_unused(c, &n, eb);
+    if (e == ERR_OK && n > 0)
+        json_array_append_new(*repairs, json_pack("{s:s, s:I}", "repair", "unused keys destroyed",
+                                                  "count", (json_int_t)n));
+    if (e == ERR_OK)
+        e = db_commit(c, eb);
+    else
+        db_rollback(c);
+    db_rows_free(r);
+    db_release(c);
+    return e;
+}
+
+enum err vault_rewrap(struct vault *v, const unsigned char new_master[32], unsigned *keys,
+                      struct errbuf *eb)
+{
+    *keys = 0;
+    if (sodium_memcmp(new_master, v->master, 32) == 0)
+        return err_set(eb, ERR_INVAL, "same_master_key",
+                       "The new master key is the one in use; generate a new one.");
+    struct db_conn *c = db_acquire(v->db);
+    struct db_rows *r = NULL;
+    char *sealed = NULL;
+    enum err e = db_begin(c, eb);
+    if (e == ERR_OK)
+        e = vault_ring_lock(v, c, eb);
+    if (e == ERR_OK)
+        e = db_query(c, "SELECT id, wrapped_key FROM vault_keys ORDER BY id", NULL, 0, &r, eb);
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
+        const char *id = db_rows_get(r, i, 0);
+        unsigned char dek[32];
+        char ad[64];
+        snprintf(ad, sizeof ad, "vault-key:%s", id);
+        e = vault_key_unwrap(v, id, db_rows_get(r, i, 1), dek, eb);
+        if (e == ERR_OK)
+            e = vault_seal(new_master, ad, dek, sizeof dek, &sealed);
+        sodium_memzero(dek, sizeof dek);
+        struct db_param p[] = {DB_P_TEXT(sealed), DB_P_TEXT(id)};
+        if (e == ERR_OK)
+            e = db_exec(c, "UPDATE vault_keys SET wrapped_key = $1 WHERE id = $2", p, 2, NULL, eb);
+        free(sealed);
+        sealed = NULL;
+        if (e == ERR_OK)
+            (*keys)++;
+    }
+    /* The canary under the new key: from the commit on, only the new key opens the vault. */
+    char now[CLOCK_ISO_LEN];
+    clock_now_iso(now);
+    if (e == ERR_OK)
+        e = vault_seal(new_master, "vault-canary", (const unsigned char *)VAULT_CANARY,
+                       strlen(VAULT_CANARY), &sealed);
+    struct db_param p[] = {DB_P_TEXT(sealed), DB_P_TEXT(now)};
+    if (e == ERR_OK)
+        e = db_exec(c, "UPDATE app_meta SET value = $1, updated_at = $2 WHERE key = 'vault_canary'",
+                    p, 2, NULL, eb);
+    free(sealed);
+    if (e == ERR_OK)
+        e = db_commit(c, eb);
+    else
+        db_rollback(c);
+    db_rows_free(r);
+    db_release(c);
+    if (e == ERR_OK) {
+        /* This handle now holds the new master key too. */
+        sodium_mprotect_readwrite(v->master);
+        memcpy(v->master, new_master, 32);
+        sodium_mprotect_readonly(v->master);
+    }
     return e;
 }

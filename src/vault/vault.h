@@ -92,4 +92,20 @@ enum err vault_check(struct vault *v, unsigned *ok, unsigned *failed, json_t **r
 enum err vault_rotate(struct vault *v, unsigned max_steps, unsigned *resealed, char *new_key,
                       struct errbuf *eb);
 
+/*
+ * Repairs the key ring under the ring lock: of several active keys the newest stays active and
+ * the others become retiring (a rotation then moves their secrets); non-active keys that seal
+ * nothing are destroyed. *repairs is a new JSON array describing what was done (empty when
+ * nothing needed it).
+ */
+enum err vault_repair(struct vault *v, json_t **repairs, struct errbuf *eb);
+
+/*
+ * Re-wraps every data key and the canary under new_master in one transaction (a leaked
+ * master key is replaced without touching the secrets). After it, only new_master opens the
+ * vault; *keys counts the data keys re-wrapped. ERR_INVAL when new_master is the current key.
+ */
+enum err vault_rewrap(struct vault *v, const unsigned char new_master[32], unsigned *keys,
+                      struct errbuf *eb);
+
 #endif

@@ -6,18 +6,30 @@
 
 #include "app/signin.h"
 #include "auth/sessions.h"
+#include "base/log.h"
 #include "web/console.h"
 #include "web/widget.h"
 #include "web/page.h"
 
-static enum err page_login_render(struct http_resp *resp, int status, const char *error,
-                                  const char *name)
+/* The form with a fresh pre-session token (login CSRF, app_login_token_new). */
+static enum err page_login_render(struct http_req *req, struct http_resp *resp, int status,
+                                  const char *error, const char *name)
 {
+    const struct app *app = req->app;
+    char token[SECURE_TOKEN_LEN + 1];
+    const char *cookie = NULL;
+    enum err te = app_login_token_new(req->arena, app->cfg, token, &cookie);
+    if (te == ERR_OK)
+        te = http_resp_header(resp, "Set-Cookie", cookie);
+    if (te != ERR_OK)
+        return te;
     struct html h;
     web_page_begin(&h, resp, "登录 / Sign in", NULL, NULL);
     html_raw(&h, "<div class=\"page-head\"><h1>登录 / Sign in</h1><p>AI Commerce OS operator "
                  "console</p></div><form class=\"card stack signin\" method=\"post\" "
-                 "action=\"/login\">");
+                 "action=\"/login\"><input type=\"hidden\" name=\"login_token\" value=\"");
+    html_attr(&h, token);
+    html_raw(&h, "\">");
     if (error != NULL)
         widget_alert(&h, error);
     html_raw(&h, "<label for=\"username\">用户名 / User name</label><input id=\"username\" "
@@ -37,7 +49,7 @@ enum err page_login(struct http_req *req, struct http_resp *resp, struct errbuf 
     const struct auth_principal *p = req->auth;
     if (p != NULL && p->via == AUTH_VIA_SESSION)
         return http_resp_redirect(resp, "/");
-    return page_login_render(resp, 200, NULL, NULL);
+    return page_login_render(req, resp, 200, NULL, NULL);
 }
 
 enum err page_login_submit(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -47,7 +59,17 @@ enum err page_login_submit(struct http_req *req, struct http_resp *resp, struct 
     struct app_signin in;
     const char *name = http_req_form(req, "username");
     struct errbuf why = {0};
-    enum err e = app_signin(app, &who, name, http_req_form(req, "password"), &in, &why);
+    /* Login CSRF: our Origin (when sent) and the form's token bound to its cookie. */
+    enum err e = app_origin_check(app->cfg, http_req_header(req, "Origin"), &why);
+    if (e == ERR_OK)
+        e = app_login_token_check(http_req_form(req, "login_token"),
+                                  http_req_cookie(req, APP_LOGIN_COOKIE), &why);
+    if (e != ERR_OK) {
+        log_kv(LOG_WARN, "auth.login_csrf_refused", "rid", req->rid, "ip", req->client_ip, "code",
+               why.code, NULL);
+        return page_login_render(req, resp, http_status_for_err(e), errbuf_message(&why, e), NULL);
+    }
+    e = app_signin(app, &who, name, http_req_form(req, "password"), &in, &why);
     if (e == ERR_LIMIT)
         http_resp_header(resp, "Retry-After",
                          arena_printf(req->arena, "%lld", (long long)in.retry_after));
@@ -61,7 +83,7 @@ enum err page_login_submit(struct http_req *req, struct http_resp *resp, struct 
         *eb = why;
         return e;
     }
-    return page_login_render(resp, http_status_for_err(e), errbuf_message(&why, e), name);
+    return page_login_render(req, resp, http_status_for_err(e), errbuf_message(&why, e), name);
 }
 
 enum err page_logout(struct http_req *req, struct http_resp *resp, struct errbuf *eb)

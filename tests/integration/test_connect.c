@@ -343,6 +343,28 @@ static void test_callback_failures_store_nothing(void **state)
     d = callback(q, 400);
     assert_string_equal(error_code(d), "authorization_denied");
     json_decref(d);
+    /* Issue 18: a denial ends the session. Approving later with the same state (a second
+     * tab, a replayed link) is refused and connects nothing. */
+    char *late = approve(st, 0);
+    snprintf(q, sizeof q, "?state=%s&code=%s", st, late);
+    d = callback(q, 409);
+    assert_string_equal(error_code(d), "state_used");
+    json_decref(d);
+    free(late);
+    d = api("GET", "/api/v1/integrations/temu/authorization/sessions", NULL, 200);
+    size_t k;
+    json_t *row;
+    bool denied = false;
+    json_array_foreach(json_object_get(d, "sessions"), k, row)
+    {
+        const char *o = json_string_value(json_object_get(row, "outcome"));
+        denied = denied || (o != NULL && strcmp(o, "denied") == 0);
+    }
+    assert_true(denied);
+    json_decref(d);
+    assert_int_equal(connection_count(), 0);
+    free(st);
+    st = dev_state(NULL);
     /* A code Temu does not know: the exchange fails, the state is consumed. */
     snprintf(q, sizeof q, "?state=%s&code=notarealcode000000000000000000000000", st);
     d = callback(q, 502);
@@ -393,7 +415,9 @@ static void test_callback_failures_store_nothing(void **state)
     free(st);
     assert_int_equal(connection_count(), 0);
     assert_int_equal(secret_count(), secrets);
-    assert_true(audit_count("temu.authorization.callback", "failure") >= audits + 8);
+    /* The two without a session (missing, forged state) are counted as anonymous refusals
+     * (issue 18), the seven with one are audited. */
+    assert_true(audit_count("temu.authorization.callback", "failure") >= audits + 7);
 }
 
 static char conn_id[40];

@@ -131,6 +131,73 @@ static void session_cookie(const struct ts_http_resp *r, char *cookie, size_t le
         snprintf(attrs, alen, "%s", v);
 }
 
+/*
+ * GET /login: the pre-session cookie ("Cookie: aicos_login=…\r\n" into hdr) and the form's
+ * login_token (into token).
+ */
+static void login_form(char *hdr, size_t hlen, char *token, size_t tlen)
+{
+    struct ts_http_resp r;
+    char cookie[128];
+    call(server.port, "GET", "/login", NULL, NULL, NULL, &r);
+    expect_status(&r, 200, NULL);
+    session_cookie(&r, cookie, sizeof cookie, NULL, 0);
+    assert_true(strncmp(cookie, "aicos_login=", 12) == 0);
+    snprintf(hdr, hlen, "Cookie: %s\r\n", cookie);
+    const char *f = strstr(r.body, "name=\"login_token\" value=\"");
+    assert_non_null(f);
+    f += strlen("name=\"login_token\" value=\"");
+    snprintf(token, tlen, "%.*s", (int)strcspn(f, "\""), f);
+    assert_string_equal(token, cookie + 12);
+    ts_http_free(&r);
+}
+
+/* Issue 18 (login CSRF): a sign-in form posted from another site, or without the form's
+ * pre-session token, signs nobody in. */
+static void test_login_csrf(void **state)
+{
+    (void)state;
+    struct ts_http_resp r;
+    char hdr[512], token[96], body[512], other[96], ohdr[512];
+    login_form(hdr, sizeof hdr, token, sizeof token);
+    login_form(ohdr, sizeof ohdr, other, sizeof other);
+    assert_string_not_equal(token, other);
+    /* No token, no cookie: the attacker's plain form. */
+    snprintf(body, sizeof body, "username=viewuser&password=%s", passwords[3]);
+    call(server.port, "POST", "/login", NULL, "application/x-www-form-urlencoded", body, &r);
+    expect_status(&r, 403, NULL);
+    assert_true(ts_contains(r.body, "not loaded from this console"));
+    assert_false(ts_contains(r.headers, "aicos_session="));
+    ts_http_free(&r);
+    /* The right pair, but from a foreign Origin. */
+    snprintf(body, sizeof body, "username=viewuser&password=%s&login_token=%s", passwords[3],
+             token);
+    char fhdr[640];
+    snprintf(fhdr, sizeof fhdr, "%sOrigin: https://evil.example\r\n", hdr);
+    call(server.port, "POST", "/login", fhdr, "application/x-www-form-urlencoded", body, &r);
+    expect_status(&r, 403, NULL);
+    assert_false(ts_contains(r.headers, "aicos_session="));
+    ts_http_free(&r);
+    /* A token that is not the one of this cookie. */
+    call(server.port, "POST", "/login", ohdr, "application/x-www-form-urlencoded", body, &r);
+    expect_status(&r, 403, NULL);
+    assert_false(ts_contains(r.headers, "aicos_session="));
+    ts_http_free(&r);
+    /* The JSON sign-in refuses a foreign Origin as well. */
+    char jbody[256];
+    snprintf(jbody, sizeof jbody, "{\"username\":\"viewuser\",\"password\":\"%s\"}", passwords[3]);
+    call(server.port, "POST", "/api/v1/session", "Origin: https://evil.example\r\n",
+         "application/json", jbody, &r);
+    expect_status(&r, 403, "origin_mismatch");
+    assert_false(ts_contains(r.headers, "aicos_session="));
+    ts_http_free(&r);
+    /* The pair from our own page signs in. */
+    call(server.port, "POST", "/login", hdr, "application/x-www-form-urlencoded", body, &r);
+    expect_status(&r, 303, NULL);
+    assert_true(ts_contains(r.headers, "aicos_session="));
+    ts_http_free(&r);
+}
+
 static void test_login_json_csrf_origin(void **state)
 {
     (void)state;
@@ -212,8 +279,10 @@ static void test_login_form_and_pages(void **state)
     assert_true(ts_http_header(&r, "Content-Security-Policy", csp, sizeof csp));
     assert_true(ts_contains(csp, "default-src 'self'"));
     ts_http_free(&r);
-    call(server.port, "POST", "/login", NULL, "application/x-www-form-urlencoded",
-         "username=viewuser&password=nope%20nope", &r);
+    char lhdr[512], ltok[96];
+    login_form(lhdr, sizeof lhdr, ltok, sizeof ltok);
+    snprintf(body, sizeof body, "username=viewuser&password=nope%%20nope&login_token=%s", ltok);
+    call(server.port, "POST", "/login", lhdr, "application/x-www-form-urlencoded", body, &r);
     expect_status(&r, 401, NULL);
     assert_true(ts_contains(r.body, "Invalid user name or password."));
     assert_true(ts_contains(r.body, "value=\"viewuser\""));
@@ -221,8 +290,8 @@ static void test_login_form_and_pages(void **state)
     call(server.port, "POST", "/login", NULL, "application/json", "{}", &r);
     expect_status(&r, 415, "unsupported_media_type");
     ts_http_free(&r);
-    snprintf(body, sizeof body, "username=viewuser&password=%s", passwords[3]);
-    call(server.port, "POST", "/login", NULL, "application/x-www-form-urlencoded", body, &r);
+    snprintf(body, sizeof body, "username=viewuser&password=%s&login_token=%s", passwords[3], ltok);
+    call(server.port, "POST", "/login", lhdr, "application/x-www-form-urlencoded", body, &r);
     expect_status(&r, 303, NULL);
     assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
     assert_string_equal(loc, "/");
@@ -491,7 +560,8 @@ static void test_vault_commands(void **state)
     free(out);
     free(err);
     assert_int_equal(ts_aicos_run(status, env, &out, &err), 0);
-    assert_true(ts_contains(out, "retired"));
+    /* The old data key sealed nothing after the rotation: destroyed (issue 18). */
+    assert_false(ts_contains(out, "retired") || ts_contains(out, "retiring"));
     free(out);
     free(err);
     /* The running server still reads the secrets after the rotation. */
@@ -593,6 +663,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_login_json_csrf_origin),
         cmocka_unit_test(test_login_form_and_pages),
+        cmocka_unit_test(test_login_csrf),
         cmocka_unit_test(test_login_throttle),
         cmocka_unit_test(test_token_revoked_over_http),
         cmocka_unit_test(test_route_table_walk),

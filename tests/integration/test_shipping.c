@@ -1,9 +1,10 @@
 /*
  * Integration: on-demand buyer shipping info (issue 7, orders stream) against the real aicos
  * and temu-sandbox, on SQLite and PostgreSQL. A sandbox shop is synced with `aicos sync run`;
- * then GET /api/v1/orders/{sn}/shipping returns the sandbox's address (read independently with
+ * then POST /api/v1/orders/{sn}/shipping fetches the sandbox's address (read independently with
  * our own client), no table of the database holds it in plain text, a second call is served
- * from the encrypted copy (the sandbox's request count does not grow), viewers get 403,
+ * from the encrypted copy (the sandbox's request count does not grow), a GET only reads the
+ * stored copy and a cookie POST needs CSRF and our Origin (issue 18), viewers get 403,
  * unknown orders 404, a server without a vault key 503, every access is audited, the copy
  * survives `aicos vault rotate`, and a revoked token is reported as a clean 502.
  */
@@ -206,6 +207,30 @@ static void shipping_path(const char *sn, char *path, size_t len)
     snprintf(path, len, "/api/v1/orders/%s/shipping", sn);
 }
 
+/*
+ * Signs an operator in with a session cookie and checks that POST path is refused without the
+ * CSRF token and from a foreign Origin, and works with both right.
+ */
+static void csrf_refusals(const char *path)
+{
+    char cookie[160], csrf[96], hdr[512];
+    ts_session_login(db_url, server.port, "shipper", "operator", cookie, sizeof cookie, csrf,
+                     sizeof csrf);
+    snprintf(hdr, sizeof hdr, "Cookie: %s\r\n", cookie);
+    json_t *d = api("POST", path, hdr, NULL, 403);
+    assert_string_equal(error_code(d), "csrf_failed");
+    json_decref(d);
+    snprintf(hdr, sizeof hdr, "Cookie: %s\r\nX-CSRF-Token: %s\r\nOrigin: https://evil.example\r\n",
+             cookie, csrf);
+    d = api("POST", path, hdr, NULL, 403);
+    assert_string_equal(error_code(d), "origin_mismatch");
+    json_decref(d);
+    /* A cross-site GET (what a link can do) gets only what is stored: nothing yet. */
+    d = api("GET", path, hdr, NULL, 404);
+    assert_string_equal(error_code(d), "shipping_not_fetched");
+    json_decref(d);
+}
+
 static void test_shipping(void **state)
 {
     (void)state;
@@ -254,13 +279,24 @@ static void test_shipping(void **state)
     char path[256];
     shipping_path(sn[0], path, sizeof path);
     json_decref(api("GET", path, hdr_viewer, NULL, 403));
-    json_t *d = api("GET", "/api/v1/orders/PO-000-0000000000/shipping", hdr_operator, NULL, 404);
+    json_decref(api("POST", path, hdr_viewer, NULL, 403));
+    json_t *d = api("POST", "/api/v1/orders/PO-000-0000000000/shipping", hdr_operator, NULL, 404);
     assert_string_equal(error_code(d), "order_not_found");
     json_decref(d);
 
-    /* First read: fetched from Temu, equal to the sandbox's, stored encrypted only. */
+    /* Issue 18: a GET only reads what is stored; nothing is fetched, nothing stored. */
     long long before = sbx_requests();
-    d = api("GET", path, hdr_operator, NULL, 200);
+    d = api("GET", path, hdr_operator, NULL, 404);
+    assert_string_equal(error_code(d), "shipping_not_fetched");
+    json_decref(d);
+    assert_int_equal(sbx_requests(), before);
+    /* The fetch is a POST, so a cookie caller needs the CSRF token and our Origin. */
+    csrf_refusals(path);
+    assert_int_equal(sbx_requests(), before);
+    db_has_no(needles, 5);
+
+    /* First read: fetched from Temu, equal to the sandbox's, stored encrypted only. */
+    d = api("POST", path, hdr_operator, NULL, 200);
     assert_string_equal(json_string_value(json_object_get(d, "source")), "temu");
     assert_string_equal(json_string_value(json_object_get(d, "parent_order_sn")), sn[0]);
     assert_string_equal(json_string_value(json_object_get(d, "connection_id")), conn_id);
@@ -327,7 +363,7 @@ static void test_shipping(void **state)
     assert_int_equal(sbx_requests(), after_first);
     /* A new fetch after rotation is sealed under the new key and read back. */
     shipping_path(sn[1], path, sizeof path);
-    d = api("GET", path, hdr_operator, NULL, 200);
+    d = api("POST", path, hdr_operator, NULL, 200);
     assert_string_equal(json_string_value(json_object_get(d, "source")), "temu");
     json_decref(d);
     d = api("GET", path, hdr_operator, NULL, 200);
@@ -361,7 +397,7 @@ static void test_shipping(void **state)
     snprintf(body, sizeof body, "{\"access_token\":\"%s\"}", access_token);
     json_decref(sbx("POST", "/_sandbox/tokens/revoke", body));
     shipping_path(sn[2], path, sizeof path);
-    d = api("GET", path, hdr_operator, NULL, 502);
+    d = api("POST", path, hdr_operator, NULL, 502);
     assert_string_equal(error_code(d), "temu_token_rejected");
     json_decref(d);
     json_decref(truth);

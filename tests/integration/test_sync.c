@@ -18,12 +18,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/parse.h"
 #include "store/db.h"
 
 #define APP_KEY    "syncappkey0000000000000000000001"
 #define APP_SECRET "syncappsecret000000000000000000000000000001"
 #define ORDERS     "2500" /* per shop */
-#define KILLS      6
+#define KILLS      6      /* per run of make test; `make soak` sets AICOS_TEST_KILLS=25 */
 #define DAY_S      86400
 
 static char db_url[TS_PATH_MAX], env_db[TS_PATH_MAX + 32], env_key[TS_PATH_MAX + 32];
@@ -290,8 +291,13 @@ static void test_crash_and_converge(void **state)
     char *argv[10];
     char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
     sync_argv(argv, since);
-    int killed = 0;
-    for (int i = 0; i < KILLS; i++) {
+    /* make soak: AICOS_TEST_KILLS=N lands at least N kills on live runs (lives bounded). */
+    int killed = 0, lives = KILLS;
+    int64_t want = 0;
+    const char *more = getenv("AICOS_TEST_KILLS");
+    if (more != NULL && parse_int64(more, 1, 1000, &want) == ERR_OK)
+        lives = (int)want * 4;
+    for (int i = 0; i < lives && (want == 0 || killed < want); i++) {
         struct ts_proc p;
         ts_spawn(tmp, argv, env, &p);
         ts_sleep_ms(150 + (int)randombytes_uniform(700));
@@ -304,6 +310,10 @@ static void test_crash_and_converge(void **state)
     }
     /* With 2500 orders and 150..850 ms per life, at least one kill lands mid-run. */
     assert_true(killed >= 1);
+    if (want > 0) {
+        print_message("crash runs: %d SIGKILLs landed on a live `aicos sync run`\n", killed);
+        assert_true(killed >= want);
+    }
     /* Finish under activity, then quiesce and catch up. */
     char *out = NULL;
     assert_int_equal(sync_once(since, &out), 0);
@@ -399,6 +409,28 @@ static void test_faults_converge(void **state)
     assert_db_equals_truth();
 }
 
+/* Issue 18: SIGTERM ends `aicos sync run` after its page, and the run is "cancelled". */
+static void test_sigterm_cancels_run(void **state)
+{
+    (void)state;
+    forget_sync_state(); /* a full walk of the shop: many pages at 5 requests a second */
+    char *argv[10];
+    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=5", NULL};
+    sync_argv(argv, since_arg);
+    struct ts_proc p;
+    ts_spawn(tmp, argv, env, &p);
+    ts_sleep_ms(1500);
+    assert_int_equal(kill(p.pid, 0), 0); /* still walking */
+    assert_int_equal(ts_stop(&p, SIGTERM, 10000), 1);
+    char *out = ts_read_file(p.out_path);
+    assert_true(ts_contains(out, " cancelled: "));
+    free(out);
+    json_t *d = api("GET", "/api/v1/sync/runs?limit=1", NULL, 200);
+    json_t *r = json_array_get(json_object_get(d, "runs"), 0);
+    assert_string_equal(json_string_value(json_object_get(r, "outcome")), "cancelled");
+    json_decref(d);
+}
+
 static void test_revoked_token_stops_as_auth(void **state)
 {
     (void)state;
@@ -431,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_crash_and_converge),
         cmocka_unit_test(test_history_progress_registry),
         cmocka_unit_test(test_faults_converge),
+        cmocka_unit_test(test_sigterm_cancels_run),
         cmocka_unit_test(test_revoked_token_stops_as_auth),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -315,6 +315,38 @@ void ts_make_token(const char *db_url, const char *role, char *token, size_t len
     free(err);
 }
 
+void ts_session_login(const char *db_url, unsigned port, const char *name, const char *role,
+                      char *cookie, size_t clen, char *csrf, size_t slen)
+{
+    char env_db[TS_PATH_MAX + 32];
+    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
+    char *env[] = {env_db, NULL};
+    char *args[] = {(char *)"user", (char *)"add",        (char *)name, (char *)"--role",
+                    (char *)role,   (char *)"--generate", NULL};
+    char *out = NULL, *err = NULL;
+    if (ts_aicos_run(args, env, &out, &err) != 0)
+        fail_msg("user add %s: %s", name, err);
+    const char *p = strstr(out, "(shown once): ");
+    assert_non_null(p);
+    p += strlen("(shown once): ");
+    char body[256], v[512];
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%.*s\"}", name,
+             (int)strcspn(p, "\n"), p);
+    free(out);
+    free(err);
+    struct ts_http_resp r;
+    assert_true(ts_http(port, "POST", "/api/v1/session", "application/json", body, &r));
+    if (r.status != 201)
+        fail_msg("sign-in of %s: %d %s", name, r.status, r.body);
+    assert_true(ts_http_header(&r, "Set-Cookie", v, sizeof v));
+    snprintf(cookie, clen, "%.*s", (int)strcspn(v, ";"), v);
+    const char *c = strstr(r.body, "\"csrf_token\":\"");
+    assert_non_null(c);
+    c += strlen("\"csrf_token\":\"");
+    snprintf(csrf, slen, "%.*s", (int)strcspn(c, "\""), c);
+    ts_http_free(&r);
+}
+
 bool ts_http_ex(unsigned port, const char *method, const char *path, const char *headers,
                 const char *content_type, const char *body, struct ts_http_resp *r)
 {

@@ -90,6 +90,14 @@ bool ts_http_ex(unsigned port, const char *method, const char *path, const char 
  */
 void ts_make_token(const char *db_url, const char *role, char *token, size_t len);
 
+/*
+ * Adds user name with role (`aicos user add --generate` on db_url), signs it in with
+ * POST /api/v1/session on port, and writes "aicos_session=..." into cookie and the session's
+ * CSRF token into csrf (at least 96 bytes each).
+ */
+void ts_session_login(const char *db_url, unsigned port, const char *name, const char *role,
+                      char *cookie, size_t clen, char *csrf, size_t slen);
+
 /* Value of a response header (case-insensitive) copied into out; false if absent. */
 bool ts_http_header(const struct ts_http_resp *r, const char *name, char *out, size_t len);
 

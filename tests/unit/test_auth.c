@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "auth/audit.h"
 #include "auth/password.h"
@@ -355,6 +358,115 @@ static void test_audit(void **state)
     json_decref(list);
 }
 
+/* Issue 18: anonymous refusals are counted per source and minute; retention by prune only. */
+static void test_audit_refusals_and_prune(void **state)
+{
+    (void)state;
+    struct errbuf eb = {0};
+    for (int i = 0; i < 50; i++)
+        assert_int_equal(
+            audit_refusal_count(db, "203.0.113.7", "auth.rejected", "/api/v1/users", &eb), ERR_OK);
+    assert_int_equal(audit_refusal_count(db, "203.0.113.7", "auth.rejected", "/api/v1/audit", &eb),
+                     ERR_OK);
+    assert_int_equal(audit_refusal_count(db, "ev\xffil", "auth.rejected", "/api/v1/audit", &eb),
+                     ERR_OK);
+    json_t *list = NULL;
+    assert_int_equal(audit_refusals_list(db, 100, &list, &eb), ERR_OK);
+    assert_true(json_array_size(list) >= 3 && json_array_size(list) <= 6); /* a minute may turn */
+    json_int_t total = 0;
+    size_t i;
+    json_t *o;
+    json_array_foreach(list, i, o)
+    {
+        if (strcmp(json_string_value(json_object_get(o, "source")), "203.0.113.7") == 0)
+            total += json_integer_value(json_object_get(o, "count"));
+    }
+    assert_int_equal(total, 51);
+    json_decref(list);
+
+    /* Three old entries; prune refuses to cut into the last 30 days. */
+    struct db_conn *c = db_acquire(db);
+    assert_int_equal(db_exec_script(c,
+                                    "INSERT INTO audit_log (at, actor, role, action, target, "
+                                    "outcome, ip, request_id, detail) VALUES "
+                                    "('2020-01-01T00:00:00.000Z','old','viewer','login','old',"
+                                    "'success','local','',''),"
+                                    "('2020-02-01T00:00:00.000Z','old','viewer','login','old',"
+                                    "'success','local','',''),"
+                                    "('2020-03-01T00:00:00.000Z','old','viewer','login','old',"
+                                    "'success','local','','');"
+                                    "INSERT INTO audit_refusals VALUES ('198.51.100.1', "
+                                    "'2020-01-01T00:00', 'auth.rejected', '/x', 9, "
+                                    "'2020-01-01T00:00:00.000Z', '2020-01-01T00:00:59.000Z');",
+                                    &eb),
+                     ERR_OK);
+    db_release(c);
+    char *dir = ts_tmpdir("prune");
+    char archive[TS_PATH_MAX];
+    snprintf(archive, sizeof archive, "%s/audit-2020.jsonl", dir);
+    struct audit_prune_result res;
+    int64_t now = (int64_t)time(NULL);
+    assert_int_equal(audit_prune(db, "2999-01-01", archive, "cli:test", now, &res, &eb), ERR_INVAL);
+    assert_string_equal(eb.code, "retention_too_short");
+    assert_int_equal(access(archive, F_OK), -1); /* nothing written */
+    /* audit_log ids are not in time order here (the old rows came last), so prune through the
+     * highest old id also takes the newer rows below it: the archive holds every one. */
+    if (audit_prune(db, "2021-01-01", archive, "cli:test", now, &res, &eb) != ERR_OK)
+        fail_msg("audit_prune: %s", eb.msg);
+    assert_true(res.through_id > 0);
+    assert_int_equal(strlen(res.sha256), 64);
+    assert_int_equal(res.refusals, 1);
+    struct stat st;
+    assert_int_equal(stat(archive, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    char *text = ts_read_file(archive);
+    int64_t lines = 0;
+    for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++)
+        lines++;
+    assert_int_equal(lines, res.entries);
+    assert_true(ts_contains(text, "2020-03-01T00:00:00.000Z"));
+    free(text);
+    /* What is left: only the prune's own entry; it stays append-only. */
+    struct audit_filter all = {.limit = 100};
+    assert_int_equal(audit_list(db, &all, &list, &eb), ERR_OK);
+    assert_int_equal(json_array_size(list), 1);
+    assert_string_equal(json_string_value(json_object_get(json_array_get(list, 0), "action")),
+                        "audit.prune");
+    assert_true(ts_contains(json_string_value(json_object_get(json_array_get(list, 0), "detail")),
+                            res.sha256));
+    json_decref(list);
+    c = db_acquire(db);
+    assert_int_not_equal(db_exec_script(c, "DELETE FROM audit_log", &eb), ERR_OK);
+    assert_int_not_equal(db_exec_script(c, "DELETE FROM audit_prune", &eb), ERR_OK);
+    assert_int_not_equal(db_exec_script(c, "UPDATE audit_prune SET through_id = 999999", &eb),
+                         ERR_OK);
+    db_release(c);
+    /* Nothing old left: nothing to do. */
+    char other[TS_PATH_MAX];
+    snprintf(other, sizeof other, "%s/none.jsonl", dir);
+    assert_int_equal(audit_prune(db, "2021-01-01", other, "cli:test", now, &res, &eb), ERR_OK);
+    assert_int_equal(res.through_id, 0);
+    assert_int_equal(access(other, F_OK), -1);
+    /* An existing archive is never overwritten, and then nothing is deleted. */
+    c = db_acquire(db);
+    assert_int_equal(db_exec_script(c,
+                                    "INSERT INTO audit_log (at, actor, role, action, target, "
+                                    "outcome, ip, request_id, detail) VALUES "
+                                    "('2020-04-01T00:00:00.000Z','old','viewer','login','old',"
+                                    "'success','local','','')",
+                                    &eb),
+                     ERR_OK);
+    db_release(c);
+    assert_int_equal(audit_prune(db, "2021-01-01", archive, "cli:test", now, &res, &eb), ERR_IO);
+    assert_int_equal(audit_list(db, &all, &list, &eb), ERR_OK);
+    assert_int_equal(json_array_size(list), 2);
+    json_decref(list);
+    snprintf(archive, sizeof archive, "%s/again.jsonl", dir);
+    assert_int_equal(audit_prune(db, "2021-01-01", archive, "cli:test", now, &res, &eb), ERR_OK);
+    assert_int_equal(res.entries, 2); /* the old row and the first prune's entry below it */
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -365,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_sessions),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_audit),
+        cmocka_unit_test(test_audit_refusals_and_prune),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -224,12 +224,41 @@ static void test_sqlite_settings(void **state)
     free(dir);
 }
 
+/* Issue 18: a new SQLite file (and its WAL) is owner-only under the usual umask 022. */
+static void test_sqlite_file_mode(void **state)
+{
+    (void)state;
+    if (ts_is_pg())
+        skip();
+    char *dir = ts_tmpdir("sqlite-mode"); /* an existing folder: aicos does not create it */
+    char url[TS_PATH_MAX + 64], path[TS_PATH_MAX + 64];
+    snprintf(url, sizeof url, "sqlite:%s/aicos.db", dir);
+    mode_t old = umask(022);
+    struct db *db = NULL;
+    struct errbuf eb = {0};
+    assert_int_equal(db_open(url, 1, &db, &eb), ERR_OK);
+    struct db_conn *c = db_acquire(db);
+    assert_int_equal(
+        db_exec_script(c, "CREATE TABLE t (x INTEGER); INSERT INTO t VALUES (1);", &eb), ERR_OK);
+    db_release(c);
+    struct stat st;
+    snprintf(path, sizeof path, "%s/aicos.db", dir);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    snprintf(path, sizeof path, "%s/aicos.db-wal", dir);
+    assert_int_equal(stat(path, &st), 0);
+    assert_int_equal(st.st_mode & 0777, 0600);
+    db_close(db);
+    umask(old);
+    free(dir);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_params_and_types), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_transactions),     cmocka_unit_test(test_pool_concurrency),
-        cmocka_unit_test(test_sqlite_settings),
+        cmocka_unit_test(test_sqlite_settings),  cmocka_unit_test(test_sqlite_file_mode),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
 
 #include <cmocka.h>
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/json.h"
@@ -224,10 +225,42 @@ static void test_error_body_shape(void **state)
 static void test_error_body_bad_utf8(void **state)
 {
     (void)state;
+    /* Echoed bytes that are not UTF-8 become U+FFFD instead of failing the body (issue 18). */
     struct buf b = {0};
-    assert_int_not_equal(json_error_body(&b, "x", "bad \xff"), ERR_OK);
-    assert_int_equal(b.len, 0);
+    assert_int_equal(json_error_body(&b, "x\xff", "bad \xff and a cut \xe5\xaf"), ERR_OK);
+    assert_string_equal(b.data, "{\"error\":{\"code\":\"x\xef\xbf\xbd\",\"message\":"
+                                "\"bad \xef\xbf\xbd and a cut \xef\xbf\xbd\xef\xbf\xbd\"}}");
     buf_free(&b);
+}
+
+static void test_utf8_sanitize(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *in, *want;
+    } cases[] = {
+        {"plain", "plain"},
+        {"caf\xc3\xa9 \xe5\xaf\x86\xe7\xa0\x81 \xf0\x9f\x98\x80",
+         "caf\xc3\xa9 \xe5\xaf\x86\xe7\xa0\x81 \xf0\x9f\x98\x80"},
+        {"\xff", "\xef\xbf\xbd"},
+        {"a\xc3", "a\xef\xbf\xbd"},                               /* cut at the end */
+        {"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},                 /* overlong '/' */
+        {"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* surrogate */
+        {"\xf4\x90\x80\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* > U+10FFFF */
+        {"", ""},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *got = json_utf8_sanitize(cases[i].in);
+        assert_non_null(got);
+        assert_string_equal(got, cases[i].want);
+        assert_true(json_utf8_valid(got));
+        assert_int_equal(json_utf8_valid(cases[i].in), strcmp(cases[i].in, cases[i].want) == 0);
+        /* jansson agrees that the result is a valid JSON string. */
+        json_t *s = json_string(got);
+        assert_non_null(s);
+        json_decref(s);
+        free(got);
+    }
 }
 
 static void test_dump_to_buf(void **state)
@@ -266,6 +299,7 @@ int main(void)
         cmocka_unit_test(test_escaped_nul),
         cmocka_unit_test(test_error_body_shape),
         cmocka_unit_test(test_error_body_bad_utf8),
+        cmocka_unit_test(test_utf8_sanitize),
         cmocka_unit_test(test_dump_to_buf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

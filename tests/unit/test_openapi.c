@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "api/openapi.h"
+#include "auth/roles.h"
 #include "routes/routes.h"
 
 static void lower(const char *in, char *out, size_t len)
@@ -43,7 +44,27 @@ static void test_document_matches_routes(void **state)
         assert_int_equal(json_array_size(json_object_get(op, "parameters")), braces);
         assert_int_equal(json_object_get(op, "requestBody") != NULL,
                          (r->flags & ROUTE_JSON_BODY) != 0);
-        assert_int_equal(json_object_get(op, "security") != NULL, (r->flags & ROUTE_PUBLIC) != 0);
+        /* Security (issue 18): public operations declare none; every other one both schemes
+         * with the route's least role, exactly as the auth hook enforces it. */
+        json_t *sec = json_object_get(op, "security");
+        assert_true(json_is_array(sec));
+        if (r->flags & ROUTE_PUBLIC) {
+            assert_int_equal(json_array_size(sec), 0);
+            assert_null(json_object_get(op, "x-aicos-min-role"));
+            continue;
+        }
+        const char *role =
+            auth_role_name((enum auth_role)(r->min_role ? r->min_role : ROLE_SELLER_ADMIN));
+        assert_int_equal(json_array_size(sec), 2);
+        assert_string_equal(
+            json_string_value(json_array_get(json_object_get(json_array_get(sec, 0), "bearer"), 0)),
+            role);
+        assert_string_equal(json_string_value(json_array_get(
+                                json_object_get(json_array_get(sec, 1), "session"), 0)),
+                            role);
+        assert_string_equal(json_string_value(json_object_get(op, "x-aicos-min-role")), role);
+        assert_non_null(json_object_get(json_object_get(op, "responses"), "401"));
+        assert_non_null(json_object_get(json_object_get(op, "responses"), "403"));
     }
     /* And nothing else is in it. */
     size_t documented = 0;
@@ -69,6 +90,12 @@ static void test_document_matches_routes(void **state)
         }
     }
     assert_int_equal(documented, listed);
+    json_t *schemes = json_object_get(json_object_get(doc, "components"), "securitySchemes");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(schemes, "bearer"), "scheme")), "bearer");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(schemes, "session"), "in")), "cookie");
+    assert_int_equal(json_array_size(json_object_get(doc, "security")), 2);
     json_decref(doc);
 }
 
