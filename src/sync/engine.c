@@ -228,6 +228,7 @@ struct sync_job {
     struct sync_budget budget; /* the app's shared request budget (budget.c) */
     bool cancelled;            /* stopped on request between pages */
     int64_t walks;             /* products: full bucket walks completed by this run */
+    int64_t updates;           /* update windows completed by this run */
 };
 
 /* The page size of the job's stream. */
@@ -325,7 +326,13 @@ static bool sync_next_window(struct sync_job *j)
     int64_t end = (int64_t)time(NULL) - 1;
     if (st->watermark >= end)
         return false;
-    int64_t lo = st->watermark - SYNC_OVERLAP_S;
+    /* The overlap is read once per run (issue 18, audit D1): re-reading it on every window
+     * made a run under steady activity read the same orders again and again and never end.
+     * Once this run completed an update window, the next one starts where it ended, and the
+     * run stops when it is within the overlap of now; the next run re-reads the overlap. */
+    if (j->updates > 0 && end - st->watermark < SYNC_OVERLAP_S)
+        return false;
+    int64_t lo = j->updates > 0 ? st->watermark : st->watermark - SYNC_OVERLAP_S;
     lo = lo < 0 ? 0 : lo;
     int64_t hi = lo + SYNC_UPDATE_SLICE_S;
     snprintf(st->cur_kind, sizeof st->cur_kind, "update");
@@ -388,6 +395,8 @@ static enum err sync_commit_page(struct sync_job *j, int64_t page, const struct 
         int64_t lo = j->st.cur_lo, hi = j->st.cur_hi;
         if (strcmp(j->st.cur_kind, "bucket") == 0 && next.cur_kind[0] == '\0')
             j->walks++;
+        if (strcmp(j->st.cur_kind, "update") == 0 && next.cur_kind[0] == '\0')
+            j->updates++;
         j->st = next;
         j->res->counts = counts;
         if (j->o->progress != NULL)

@@ -359,33 +359,38 @@ static void test_vault_concurrent_rotation(void **state)
                          ERR_OK);
 }
 
+/* Runs `aicos args` with env: exit status rc, and (when not NULL) these in stdout / stderr. */
+static void expect_run(char *const args[], char *const env[], int rc, const char *in_out,
+                       const char *in_err)
+{
+    char *out = NULL, *err = NULL;
+    int got = ts_aicos_run(args, env, &out, &err);
+    if (got != rc || (in_out != NULL && !ts_contains(out, in_out)) ||
+        (in_err != NULL && !ts_contains(err, in_err)))
+        fail_msg("aicos %s %s: exit %d (want %d)\n%s\n%s", args[0], args[1] ? args[1] : "", got, rc,
+                 out, err);
+    free(out);
+    free(err);
+}
+
 /* A ring left with two active keys (as before the constraint) is repaired by `vault check`. */
 static void test_vault_check_repairs(void **state)
 {
     (void)state;
     char *env[] = {env_db, env_key, NULL};
-    char *args[] = {(char *)"vault", (char *)"rotate", NULL};
-    char *out = NULL, *err = NULL;
-    /* Interrupted after no secret: the old key still seals them. */
+    char *rotate[] = {(char *)"vault", (char *)"rotate", NULL};
+    char *check[] = {(char *)"vault", (char *)"check", NULL};
+    /* Interrupted after one secret: the old key still seals the others. */
     char *stop[] = {env_db, env_key, (char *)"AICOS_VAULT_ROTATE_MAX_STEPS=1", NULL};
-    ts_aicos_run(args, stop, &out, &err);
-    free(out);
-    free(err);
+    expect_run(rotate, stop, 1, NULL, "run it again");
     assert_int_equal(db_try("DROP INDEX vault_keys_one_active"), ERR_OK);
     assert_int_equal(db_try("UPDATE vault_keys SET state = 'active'"), ERR_OK);
     assert_int_equal(vault_keys_in(env, "active"), 2);
     put_credentials(500); /* "The vault has 2 active keys" */
-    char *check[] = {(char *)"vault", (char *)"check", NULL};
-    assert_int_equal(ts_aicos_run(check, env, &out, &err), 0);
-    assert_true(ts_contains(out, "repaired the key ring"));
-    assert_true(ts_contains(out, "0 fail"));
-    free(out);
-    free(err);
+    expect_run(check, env, 0, "repaired the key ring", NULL);
     assert_int_equal(vault_keys_in(env, "active"), 1);
     put_credentials(200);
-    assert_int_equal(ts_aicos_run(args, env, &out, &err), 0);
-    free(out);
-    free(err);
+    expect_run(rotate, env, 0, NULL, NULL);
     assert_int_equal(vault_keys_in(env, "retiring"), 0);
     assert_int_equal(db_try("CREATE UNIQUE INDEX vault_keys_one_active ON vault_keys(state) "
                             "WHERE state = 'active'"),
@@ -399,31 +404,17 @@ static void test_vault_rewrap(void **state)
     char *dir = ts_tmpdir("rewrap");
     char new_env[TS_PATH_MAX + 32];
     ts_master_key_file(dir, new_env, sizeof new_env);
-    const char *file = strchr(new_env, '=') + 1;
     char *old[] = {env_db, env_key, NULL};
     char *next[] = {env_db, new_env, NULL};
-    char *args[] = {(char *)"vault", (char *)"rewrap", (char *)"--new-key-file", (char *)file,
-                    NULL};
-    char *out = NULL, *err = NULL;
-    /* The current key again is refused. */
     char *same[] = {(char *)"vault", (char *)"rewrap", (char *)"--new-key-file",
                     strchr(env_key, '=') + 1, NULL};
-    assert_int_equal(ts_aicos_run(same, old, &out, &err), 1);
-    free(out);
-    free(err);
-    assert_int_equal(ts_aicos_run(args, old, &out, &err), 0);
-    assert_true(ts_contains(out, "re-wrapped"));
-    free(out);
-    free(err);
+    char *args[] = {(char *)"vault", (char *)"rewrap", (char *)"--new-key-file",
+                    strchr(new_env, '=') + 1, NULL};
     char *check[] = {(char *)"vault", (char *)"check", NULL};
-    assert_int_equal(ts_aicos_run(check, old, &out, &err), 1);
-    assert_true(ts_contains(err, "canary"));
-    free(out);
-    free(err);
-    assert_int_equal(ts_aicos_run(check, next, &out, &err), 0);
-    assert_true(ts_contains(out, "0 fail"));
-    free(out);
-    free(err);
+    expect_run(same, old, 1, NULL, "in use"); /* the current key again is refused */
+    expect_run(args, old, 0, "re-wrapped", NULL);
+    expect_run(check, old, 1, NULL, "canary");
+    expect_run(check, next, 0, "0 fail", NULL);
     /* The server restarted on the new key reads and writes secrets. */
     ts_server_stop(&server);
     snprintf(env_key, sizeof env_key, "%s", new_env);
