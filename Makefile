@@ -23,6 +23,7 @@ release: deps
 	@cmake --build build/release -j $(JOBS)
 	@ln -sf release/aicos build/aicos
 	@ln -sf release/temu-sandbox build/temu-sandbox
+	@ln -sf release/track-sandbox build/track-sandbox
 
 debug: deps
 	@cmake -S . -B build/debug -G Ninja -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null

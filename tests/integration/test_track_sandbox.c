@@ -582,6 +582,84 @@ static void test_limits_and_errors(void **state)
     tk_stop(&t);
 }
 
+/* The carrier-change limits, registrations under two carriers, delete, push, filters, rules. */
+static void test_more_error_paths(void **state)
+{
+    (void)state;
+    struct tk t;
+    tk_start(&t, NULL);
+    tk_force(&t, "9400100000000000000009", "domestic");
+    assert_int_equal(reg1(&t, "{\"number\":\"9400100000000000000009\"}"), 0);
+    /* Five changes, each after a new event; the sixth is refused. */
+    const long long step[] = {FIRST, 5 * H, 7 * H, 18 * H, 16 * H, 6 * H};
+    for (int i = 0; i < 6; i++) {
+        tk_advance(&t, step[i] + 60);
+        char b[160];
+        snprintf(b, sizeof b, "[{\"number\":\"9400100000000000000009\",\"carrier_new\":%d}]",
+                 i % 2 == 0 ? 100002 : 21051);
+        json_t *j = tk_call(&t, "changecarrier", b);
+        if (i < 5)
+            assert_non_null(accepted(j, 0));
+        else
+            assert_int_equal(reject_code(j, 0), -18019807);
+        json_decref(j);
+    }
+    /* The same number under two carriers: records are keyed by number and carrier. */
+    assert_int_equal(reg1(&t, "{\"number\":\"RR123456789CN\",\"carrier\":3011}"), 0);
+    assert_int_equal(reg1(&t, "{\"number\":\"RR123456789CN\",\"carrier\":3013}"), 0);
+    assert_int_equal(reg1(&t, "{\"number\":\"RR123456789CN\",\"carrier\":3013}"), -18019901);
+    json_t *j = tk_call(&t, "changecarrier",
+                        "[{\"number\":\"RR123456789CN\",\"carrier_new\":21051},"
+                        "{\"number\":\"RR123456789CN\",\"carrier_old\":3011,\"carrier_new\":3013},"
+                        "{\"number\":\"RR123456789CN\",\"carrier_old\":3011,\"carrier_new\":"
+                        "21051,\"final_carrier_new\":21051}]");
+    assert_int_equal(reject_code(j, 0), -18019801);
+    assert_int_equal(reject_code(j, 1), -18019809);
+    assert_int_equal(reject_code(j, 2), -18019810);
+    json_decref(j);
+    /* push before any data: -18019909 (with a URL set). */
+    json_decref(tk_admin(&t, "POST", "/_sandbox/webhook", "{\"url\":\"http://127.0.0.1:9/x\"}"));
+    j = tk_call(&t, "push", "[{\"number\":\"RR123456789CN\",\"carrier\":3013}]");
+    assert_int_equal(reject_code(j, 0), -18019909);
+    json_decref(j);
+    /* delete, then register again: spends quota again. */
+    j = tk_call(&t, "getquota", "[]");
+    long long used = json_integer_value(json_object_get(json_object_get(j, "data"), "quota_used"));
+    json_decref(j);
+    j = tk_call(&t, "deletetrack", "[{\"number\":\"RR123456789CN\",\"carrier\":3013}]");
+    assert_non_null(accepted(j, 0));
+    json_decref(j);
+    j = tk_call(&t, "gettrackinfo", "[{\"number\":\"RR123456789CN\",\"carrier\":3013}]");
+    assert_int_equal(reject_code(j, 0), -18019902);
+    json_decref(j);
+    assert_int_equal(reg1(&t, "{\"number\":\"RR123456789CN\",\"carrier\":3013}"), 0);
+    j = tk_call(&t, "getquota", "[]");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "data"), "quota_used")),
+                     used + 1);
+    json_decref(j);
+    /* gettracklist by package status and by number. */
+    j = tk_call(&t, "gettracklist", "{\"package_status\":\"Delivered\"}");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "page"), "data_total")),
+                     1);
+    assert_string_equal(json_string_value(json_object_get(accepted(j, 0), "number")),
+                        "9400100000000000000009");
+    assert_int_equal(json_integer_value(json_object_get(accepted(j, 0), "carrier_change_count")),
+                     5);
+    json_decref(j);
+    j = tk_call(&t, "gettracklist", "{\"number\":\"rr123456789cn,XX\"}");
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "page"), "data_total")),
+                     2);
+    json_decref(j);
+    /* A detection rule added at run time wins over the built-in ones. */
+    assert_int_equal(reg1(&t, "{\"number\":\"ZZ12345678\"}"), -18019903);
+    json_decref(tk_admin(&t, "POST", "/_sandbox/carriers",
+                         "{\"pattern\":\"^ZZ[0-9]{8}$\",\"carrier\":190094,\"origin\":1}"));
+    j = tk_call(&t, "register", "[{\"number\":\"ZZ12345678\"}]");
+    assert_int_equal(json_integer_value(json_object_get(accepted(j, 0), "carrier")), 190094);
+    json_decref(j);
+    tk_stop(&t);
+}
+
 /* ---- webhook ---------------------------------------------------------------------------- */
 
 #define RC_MAX 64
@@ -851,6 +929,7 @@ int main(void)
         cmocka_unit_test_teardown(test_scenarios, tk_teardown),
         cmocka_unit_test_teardown(test_scenario_choice_is_deterministic, tk_teardown),
         cmocka_unit_test_teardown(test_limits_and_errors, tk_teardown),
+        cmocka_unit_test_teardown(test_more_error_paths, tk_teardown),
         cmocka_unit_test_teardown(test_webhook, tk_teardown),
         cmocka_unit_test(test_help_and_bad_flags),
     };
