@@ -159,9 +159,9 @@ void fault_pick(struct fault *f, struct fault_action *out)
     }
     pthread_mutex_unlock(&f->lock);
     if (out->kind != FAULT_NONE || out->latency_ms > 0)
-        fprintf(stderr, "temu-sandbox: fault request=%llu kind=%s latency_ms=%d status=%d\n",
-                (unsigned long long)out->seq, fault_names[out->kind], out->latency_ms,
-                out->http_status);
+        fprintf(stderr, "%s: fault request=%llu kind=%s latency_ms=%d status=%d\n",
+                program_invocation_short_name, (unsigned long long)out->seq, fault_names[out->kind],
+                out->latency_ms, out->http_status);
 }
 
 json_t *fault_json(struct fault *f)

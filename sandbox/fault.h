@@ -1,8 +1,9 @@
 /*
- * fault: injected failures for /openapi/router, from start-up flags or the admin API. Each rule
- * fires with a probability drawn from the module's own seeded prng, for a number of requests or
- * until cleared, so a failing test can be replayed with the same seed and request sequence.
- * Every fired fault is logged to stderr with the request's sequence number.
+ * fault: injected failures for the emulated API (temu-sandbox /openapi/router, track-sandbox
+ * /track/v2.2/), from start-up flags or the admin API. Each rule fires with a probability drawn
+ * from the module's own seeded prng, for a number of requests or until cleared, so a failing
+ * test can be replayed with the same seed and request sequence. Every fired fault is logged to
+ * stderr with the program's name and the request's sequence number.
  */
 #ifndef SBX_FAULT_H
 #define SBX_FAULT_H
@@ -18,7 +19,7 @@ enum fault_kind {
     FAULT_LATENCY,   /* delay the answer by param milliseconds */
     FAULT_RESET,     /* close the connection with a TCP reset, no answer */
     FAULT_HTTP,      /* HTTP status param (5xx) with a short text body */
-    FAULT_SYSTEM,    /* envelope 4000000 SYSTEM_EXCEPTION */
+    FAULT_SYSTEM,    /* internal error: Temu envelope 4000000, 17TRACK code -18010003 */
     FAULT_MALFORMED, /* HTTP 200 with a body that is not JSON */
     FAULT_TRUNCATED  /* HTTP 200 whose body stops halfway (Content-Length is the full size) */
 };
