@@ -54,10 +54,10 @@ static enum MHD_Result server_json(struct MHD_Connection *c, unsigned status, js
 {
     char *b = doc != NULL ? json_dumps(doc, JSON_COMPACT) : NULL;
     json_decref(doc);
-    if (b == NULL)
-        b = strdup("{\"code\":-18010003}");
-    return b != NULL ? server_send(c, b != NULL ? status : 500, "application/json", b, NULL)
-                     : MHD_NO;
+    if (b != NULL)
+        return server_send(c, status, "application/json", b, NULL);
+    b = strdup("{\"code\":-18010003}"); /* out of memory */
+    return b != NULL ? server_send(c, 500, "application/json", b, NULL) : MHD_NO;
 }
 
 static enum MHD_Result server_admin_error(struct MHD_Connection *c, unsigned status,
