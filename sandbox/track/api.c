@@ -92,6 +92,20 @@ static bool api_opt_int(json_t *item, const char *name, int *out)
     return true;
 }
 
+/* An optional param field: absent or null (*out NULL), or an object of at most TK_PARAM_MAX
+ * bytes as compact JSON. */
+static bool api_opt_param(json_t *item, json_t **out)
+{
+    json_t *v = json_object_get(item, "param");
+    *out = NULL;
+    if (v == NULL || json_is_null(v))
+        return true;
+    if (!json_is_object(v) || json_dumpb(v, NULL, 0, JSON_COMPACT) > TK_PARAM_MAX)
+        return false;
+    *out = v;
+    return true;
+}
+
 /* An optional short string field: true when absent (*out NULL) or a string under max bytes. */
 static bool api_opt_str(json_t *item, const char *name, size_t max, const char **out)
 {
@@ -148,8 +162,7 @@ static int api_item(struct registry *r, const char *name, json_t *item, const ch
     }
     *carrier_out = carrier;
     if (strcmp(name, "register") == 0) {
-        json_t *ad = json_object_get(item, "auto_detection"),
-               *param = json_object_get(item, "param");
+        json_t *ad = json_object_get(item, "auto_detection"), *param;
         if (!api_opt_int(item, "final_carrier", &final_carrier))
             *arg = "final_carrier";
         else if (!api_opt_str(item, "tag", TK_TAG_MAX, &tag))
@@ -158,12 +171,11 @@ static int api_item(struct registry *r, const char *name, json_t *item, const ch
             *arg = "lang";
         else if (ad != NULL && !json_is_boolean(ad))
             *arg = "auto_detection";
-        else if (param != NULL && !json_is_null(param) && !json_is_object(param))
+        else if (!api_opt_param(item, &param))
             *arg = "param";
         else {
             struct registry_reg q = {
-                number, carrier, ad == NULL || json_is_true(ad),      final_carrier,
-                tag,    lang,    json_is_object(param) ? param : NULL};
+                number, carrier, ad == NULL || json_is_true(ad), final_carrier, tag, lang, param};
             return registry_register(r, &q, acc, carrier_out);
         }
         return -18010011;
@@ -185,16 +197,15 @@ static int api_item(struct registry *r, const char *name, json_t *item, const ch
         return -18010011;
     }
     if (strcmp(name, "changeinfo") == 0) {
-        json_t *param = json_object_get(item, "param");
+        json_t *param;
         if (!api_opt_str(item, "tag", TK_TAG_MAX, &tag))
             *arg = "tag";
         else if (!api_opt_str(item, "lang", 16, &lang))
             *arg = "lang";
-        else if (param != NULL && !json_is_null(param) && !json_is_object(param))
+        else if (!api_opt_param(item, &param))
             *arg = "param";
         else
-            return registry_change_info(r, number, carrier, tag,
-                                        json_is_object(param) ? param : NULL, lang, acc);
+            return registry_change_info(r, number, carrier, tag, param, lang, acc);
         return -18010011;
     }
     if (strcmp(name, "gettrackinfo") == 0)

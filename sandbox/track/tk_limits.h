@@ -9,9 +9,10 @@
 #define TK_ITEMS_MAX         40              /* numbers per call (§1.3, -18010014) */
 #define TK_NUMBER_MIN        5               /* tracking number length (§1.3) */
 #define TK_NUMBER_MAX        50
-#define TK_TAG_MAX           100 /* bytes of tag, lang, order_no */
-#define TK_KEYS_MAX          16  /* API keys in --key-file */
-#define TK_KEY_MAX           128 /* bytes of one key */
+#define TK_TAG_MAX           100  /* bytes of tag, lang, order_no */
+#define TK_PARAM_MAX         1024 /* bytes of param as compact JSON */
+#define TK_KEYS_MAX          16   /* API keys in --key-file */
+#define TK_KEY_MAX           128  /* bytes of one key */
 #define TK_RECORDS_MAX       200000
 #define TK_FORCED_MAX        4096 /* forced scenarios */
 #define TK_RULES_MAX         64   /* carrier detection rules */

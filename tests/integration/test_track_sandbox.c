@@ -675,6 +675,20 @@ static void test_more_error_paths(void **state)
     assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "page"), "data_total")),
                      2);
     json_decref(j);
+    /* param: an object of at most 1024 bytes. */
+    assert_int_equal(reg1(&t, "{\"number\":\"RR923456789CN\",\"param\":[1]}"), -18010011);
+    char big[1400];
+    snprintf(big, sizeof big, "[{\"number\":\"RR923456789CN\",\"param\":{\"p\":\"%01100d\"}}]", 7);
+    j = tk_call(&t, "register", big);
+    assert_int_equal(reject_code(j, 0), -18010011);
+    json_decref(j);
+    assert_int_equal(
+        reg1(&t, "{\"number\":\"RR923456789CN\",\"param\":{\"postal_code\":\"10001\"}}"), 0);
+    j = tk_call(&t, "gettrackinfo", "[{\"number\":\"RR923456789CN\"}]");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(accepted(j, 0), "param"), "postal_code")),
+        "10001");
+    json_decref(j);
     /* A detection rule added at run time wins over the built-in ones. */
     assert_int_equal(reg1(&t, "{\"number\":\"ZZ12345678\"}"), -18019903);
     json_decref(tk_admin(&t, "POST", "/_sandbox/carriers",
