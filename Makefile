@@ -4,14 +4,26 @@
 #   make debug    ASan + UBSan build -> build/debug/aicos
 #   make run      build, then serve the console on SQLite (Ctrl-C stops it)
 #   make test     ASan + UBSan build, then every test (unit, integration on SQLite and
-#                 PostgreSQL, style); also builds the hardened release to keep it warning-free
+#                 PostgreSQL, style); also builds the hardened release to keep it warning-free,
+#                 then runs `make tsan`
+#   make tsan     ThreadSanitizer build (build/tsan) of the multi-threaded tests, then those
+#   make fuzz     clang + libFuzzer build of the fuzz targets (build/fuzz; tests/fuzz)
 #   make format   rewrite sources with clang-format
 
 SHELL := /bin/bash
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 
-.PHONY: all deps release debug run test format check-format clean
+.PHONY: all deps release debug run test tsan fuzz format check-format clean
+
+# The tests whose code runs threads: the HTTP server (libmicrohttpd's thread pool), concurrent
+# database writers and migrations, the sync scheduler in `aicos worker` beside `aicos serve`,
+# and the sandbox's activity and webhook threads.
+TSAN_TARGETS := aicos temu-sandbox test_http_server test_db test_migrate test_sync_workers \
+                test_sandbox
+TSAN_TESTS := ^(test_http_server|test_db|test_migrate|test_sync_workers_sqlite|test_sandbox)$$
+FUZZ_TARGETS := $(addsuffix _libfuzzer,temu_envelope temu_sign temu_webhook json_strict form \
+                router deploy_env deploy_caddyfile)
 
 all: release
 
@@ -34,6 +46,21 @@ run: release
 
 test: debug release
 	@cd build/debug && ctest --output-on-failure -j $(JOBS) $(CTEST_FLAGS)
+	@$(MAKE) --no-print-directory tsan
+
+tsan: deps
+	@cmake -S . -B build/tsan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DAICOS_TSAN=ON $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build/tsan -j $(JOBS) --target $(TSAN_TARGETS)
+	@rm -rf build/tsan/tsan-logs && mkdir -p build/tsan/tsan-logs
+	@cd build/tsan && ctest --output-on-failure -j $(JOBS) -R '$(TSAN_TESTS)'
+	@if compgen -G 'build/tsan/tsan-logs/race*' >/dev/null; then cat build/tsan/tsan-logs/race*; \
+	  echo "ThreadSanitizer reported the races above"; exit 1; fi
+
+fuzz: deps
+	@command -v clang >/dev/null || { echo "make fuzz needs clang (apt-get install clang)"; exit 1; }
+	@cmake -S . -B build/fuzz -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_COMPILER=clang \
+	  -DAICOS_LIBFUZZER=ON -DAICOS_BUILD_SANDBOX=OFF $(CMAKE_FLAGS) >/dev/null
+	@cmake --build build/fuzz -j $(JOBS) --target $(FUZZ_TARGETS)
 
 format:
 	@git ls-files '*.c' '*.h' | xargs clang-format -i

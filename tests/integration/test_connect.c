@@ -7,6 +7,7 @@
  * as the state changes.
  */
 #include "testsupport.h"
+#include "ts_app.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -21,104 +22,33 @@
 #define APP_KEY    "connectappkey000000000000000001"
 #define APP_SECRET "connectappsecret0000000000000000000000001"
 
-static char db_url[TS_PATH_MAX], env_db[TS_PATH_MAX + 32], env_key[TS_PATH_MAX + 32];
-static char env_gw[128], env_auth[160];
-static struct ts_server server;
-static struct ts_proc sandbox;
-static unsigned sbx_port;
-static char admin_hdr[160];
-
-static void sleep_ms(int ms)
-{
-    struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
+static char env_auth[160];
+static struct ts_app app;
 
 static int setup(void **state)
 {
     (void)state;
     assert_true(sodium_init() >= 0);
-    char *dir = ts_tmpdir("connect");
-    char path[TS_PATH_MAX], listen[64], b64[64];
     /* The sandbox with one app and two shops. */
-    snprintf(path, sizeof path, "%s/apps.json", dir);
-    FILE *f = fopen(path, "w");
-    assert_non_null(f);
-    fputs("[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
-          "\",\"name\":\"Connect\",\"scopes\":[\"bg.order.list.v2.get\"]}]",
-          f);
-    fclose(f);
-    sbx_port = ts_free_port();
-    snprintf(listen, sizeof listen, "127.0.0.1:%u", sbx_port);
-    char *argv[] = {getenv("SANDBOX_BIN"),
-                    (char *)"--listen",
-                    listen,
-                    (char *)"--apps",
-                    path,
-                    (char *)"--shops",
-                    (char *)"2",
-                    (char *)"--rate-limit",
-                    (char *)"0",
-                    NULL};
-    assert_non_null(argv[0]);
-    ts_spawn(dir, argv, NULL, &sandbox);
-    for (int waited = 0;; waited += 20) {
-        char *out = ts_read_file(sandbox.out_path);
-        bool up = ts_contains(out, "listening on http://");
-        free(out);
-        if (up)
-            break;
-        if (waited > 20000)
-            fail_msg("temu-sandbox did not start");
-        sleep_ms(20);
-    }
-    snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=http://127.0.0.1:%u/openapi/router",
-             sbx_port);
+    char *sandbox_args[] = {(char *)"--shops", (char *)"2", (char *)"--rate-limit", (char *)"0",
+                            NULL};
+    ts_app_prepare(&app, "connect",
+                   "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+                   "\",\"name\":\"Connect\",\"scopes\":[\"bg.order.list.v2.get\"]}]",
+                   sandbox_args);
     snprintf(env_auth, sizeof env_auth,
              "AICOS_TEMU_AUTH_URL=http://127.0.0.1:%u/open-platform/client-manage/authorization",
-             sbx_port);
-    /* The master key and the app credentials. */
-    unsigned char key[32];
-    randombytes_buf(key, sizeof key);
-    sodium_bin2base64(b64, sizeof b64, key, sizeof key, sodium_base64_VARIANT_ORIGINAL);
-    snprintf(path, sizeof path, "%s/master.key", dir);
-    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    assert_true(fd >= 0 && write(fd, b64, strlen(b64)) > 0);
-    close(fd);
-    snprintf(env_key, sizeof env_key, "AICOS_MASTER_KEY_FILE=%s", path);
-    ts_fresh_db_url("connect", db_url, sizeof db_url);
-    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
-    char *env[] = {env_key, env_gw, env_auth, NULL};
-    ts_server_start(&server, db_url, env);
-    char token[128];
-    ts_make_token(db_url, "seller_admin", token, sizeof token);
-    snprintf(admin_hdr, sizeof admin_hdr, "Authorization: Bearer %s\r\n", token);
-    free(dir);
+             app.sbx_port);
+    char *env[] = {env_auth, NULL};
+    ts_app_serve(&app, env);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (server.proc.pid > 0)
-        ts_server_stop(&server);
-    if (sandbox.pid > 0)
-        ts_stop(&sandbox, SIGTERM, 15000);
+    ts_app_stop(&app);
     return 0;
-}
-
-/* A request as the seller admin; returns the parsed body (NULL if not JSON). */
-static json_t *api(const char *method, const char *path, const char *body, int want)
-{
-    struct ts_http_resp r;
-    if (!ts_http_ex(server.port, method, path, admin_hdr, body ? "application/json" : NULL, body,
-                    &r))
-        fail_msg("%s %s: no answer", method, path);
-    if (want != 0 && r.status != want)
-        fail_msg("%s %s: status %d, want %d: %s", method, path, r.status, want, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
 }
 
 static const char *error_code(const json_t *doc)
@@ -132,7 +62,7 @@ static size_t audit_count(const char *action, const char *outcome)
 {
     char path[256];
     snprintf(path, sizeof path, "/api/v1/audit?action=%s&outcome=%s&limit=500", action, outcome);
-    json_t *doc = api("GET", path, NULL, 200);
+    json_t *doc = ts_api(&app, "GET", path, NULL, 200);
     size_t n = json_array_size(json_object_get(doc, "entries"));
     json_decref(doc);
     return n;
@@ -140,7 +70,7 @@ static size_t audit_count(const char *action, const char *outcome)
 
 static size_t connection_count(void)
 {
-    json_t *doc = api("GET", "/api/v1/integrations/temu/connections", NULL, 200);
+    json_t *doc = ts_api(&app, "GET", "/api/v1/integrations/temu/connections", NULL, 200);
     size_t n = json_array_size(json_object_get(doc, "connections"));
     json_decref(doc);
     return n;
@@ -148,7 +78,7 @@ static size_t connection_count(void)
 
 static size_t secret_count(void)
 {
-    json_t *doc = api("GET", "/api/v1/secrets", NULL, 200);
+    json_t *doc = ts_api(&app, "GET", "/api/v1/secrets", NULL, 200);
     size_t n = json_array_size(json_object_get(doc, "secrets"));
     json_decref(doc);
     return n;
@@ -156,8 +86,8 @@ static size_t secret_count(void)
 
 static void store_credentials(void)
 {
-    json_decref(api(
-        "PUT", "/api/v1/integrations/temu/credentials",
+    json_decref(ts_api(
+        &app, "PUT", "/api/v1/integrations/temu/credentials",
         "{\"region\":\"us\",\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET "\"}", 200));
 }
 
@@ -166,7 +96,7 @@ static char *dev_state(const char *connection)
 {
     char body[160];
     snprintf(body, sizeof body, "{\"connection_id\":\"%s\"}", connection ? connection : "");
-    json_t *doc = api("POST", "/api/v1/integrations/temu/dev/authorization", body, 201);
+    json_t *doc = ts_api(&app, "POST", "/api/v1/integrations/temu/dev/authorization", body, 201);
     const char *url = json_string_value(json_object_get(doc, "authorization_url"));
     assert_non_null(url);
     assert_true(ts_contains(url, "appKey=" APP_KEY));
@@ -186,7 +116,7 @@ static char *approve(const char *state, int shop)
     struct ts_http_resp r;
     snprintf(page, sizeof page,
              "/open-platform/client-manage/authorization?appKey=" APP_KEY "&state=%s", state);
-    assert_true(ts_http(sbx_port, "GET", page, NULL, NULL, &r));
+    assert_true(ts_http(app.sbx_port, "GET", page, NULL, NULL, &r));
     assert_int_equal(r.status, 200);
     /* The shop ids come from the page's radio buttons. */
     const char *p = r.body;
@@ -202,7 +132,7 @@ static char *approve(const char *state, int shop)
              "appKey=" APP_KEY "&redirect_uri=http%%3A%%2F%%2F127.0.0.1%%3A9%%2Fcb&state=%s"
              "&mallId=%s&action=approve&scope=bg.order.list.v2.get",
              state, mall);
-    assert_true(ts_http(sbx_port, "POST", "/open-platform/client-manage/authorization",
+    assert_true(ts_http(app.sbx_port, "POST", "/open-platform/client-manage/authorization",
                         "application/x-www-form-urlencoded", body, &r));
     assert_int_equal(r.status, 303);
     char loc[1024];
@@ -217,14 +147,7 @@ static json_t *callback(const char *query, int want)
 {
     char path[1024];
     snprintf(path, sizeof path, "/api/v1/integrations/temu/authorization/callback%s", query);
-    struct ts_http_resp r;
-    assert_true(
-        ts_http_ex(server.port, "GET", path, "Accept: application/json\r\n", NULL, NULL, &r));
-    if (r.status != want)
-        fail_msg("callback %s: %d, want %d: %s", query, r.status, want, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
+    return ts_api_at(app.server.port, "GET", path, "Accept: application/json\r\n", NULL, want);
 }
 
 static json_t *progress_step(json_t *progress, const char *key)
@@ -242,7 +165,7 @@ static json_t *progress_step(json_t *progress, const char *key)
 static const char *temu_status(void)
 {
     static char status[64];
-    json_t *doc = api("GET", "/api/v1/integrations", NULL, 200);
+    json_t *doc = ts_api(&app, "GET", "/api/v1/integrations", NULL, 200);
     json_t *row = json_array_get(json_object_get(doc, "integrations"), 0);
     snprintf(status, sizeof status, "%s", json_string_value(json_object_get(row, "status")));
     assert_string_equal(json_string_value(json_object_get(row, "item")), "Temu Open Platform");
@@ -259,7 +182,7 @@ static void test_progress_and_registry_before(void **state)
 {
     (void)state;
     assert_string_equal(temu_status(), "not_configured");
-    json_t *p = api("GET", "/api/v1/integrations/temu/progress", NULL, 200);
+    json_t *p = ts_api(&app, "GET", "/api/v1/integrations/temu/progress", NULL, 200);
     assert_string_equal(
         json_string_value(json_object_get(progress_step(p, "app_credentials"), "status")),
         "blocked");
@@ -277,12 +200,12 @@ static void test_progress_and_registry_before(void **state)
         json_is_true(json_object_get(json_object_get(p, "safety"), "shop_password_required")));
     json_decref(p);
     /* Without credentials the dev entry refuses, and nothing is created. */
-    json_t *d = api("POST", "/api/v1/integrations/temu/dev/authorization", "{}", 409);
+    json_t *d = ts_api(&app, "POST", "/api/v1/integrations/temu/dev/authorization", "{}", 409);
     assert_string_equal(error_code(d), "credentials_missing");
     json_decref(d);
     store_credentials();
     assert_string_equal(temu_status(), "configured");
-    p = api("GET", "/api/v1/integrations/temu/progress", NULL, 200);
+    p = ts_api(&app, "GET", "/api/v1/integrations/temu/progress", NULL, 200);
     assert_string_equal(
         json_string_value(json_object_get(progress_step(p, "app_credentials"), "status")), "pass");
     json_decref(p);
@@ -291,7 +214,7 @@ static void test_progress_and_registry_before(void **state)
 static void test_launch_packet_gates(void **state)
 {
     (void)state;
-    json_t *d = api("POST", "/api/v1/integrations/temu/launch-packet", "{}", 200);
+    json_t *d = ts_api(&app, "POST", "/api/v1/integrations/temu/launch-packet", "{}", 200);
     assert_false(json_is_true(json_object_get(d, "ready")));
     json_t *bl = json_object_get(d, "blockers");
     char gates[256] = "";
@@ -310,15 +233,16 @@ static void test_launch_packet_gates(void **state)
     assert_false(ts_contains(gates, "app_credentials")); /* stored by now */
     json_decref(d);
     /* The raw production session refuses too, and nothing was created either way. */
-    d = api("POST", "/api/v1/integrations/temu/authorization/sessions", "{}", 409);
+    d = ts_api(&app, "POST", "/api/v1/integrations/temu/authorization/sessions", "{}", 409);
     assert_string_equal(error_code(d), "gates_closed");
     json_decref(d);
-    d = api("GET", "/api/v1/integrations/temu/authorization/sessions", NULL, 200);
+    d = ts_api(&app, "GET", "/api/v1/integrations/temu/authorization/sessions", NULL, 200);
     assert_int_equal(json_array_size(json_object_get(d, "sessions")), 0);
     json_decref(d);
     assert_true(audit_count("temu.launch_packet", "denied") >= 1);
     /* A shop password is refused outright. */
-    d = api("POST", "/api/v1/integrations/temu/launch-packet", "{\"shop_password\":\"x\"}", 422);
+    d = ts_api(&app, "POST", "/api/v1/integrations/temu/launch-packet", "{\"shop_password\":\"x\"}",
+               422);
     assert_string_equal(error_code(d), "shop_password_not_needed");
     json_decref(d);
 }
@@ -378,7 +302,7 @@ static void test_callback_failures_store_nothing(void **state)
     free(st);
     /* Cancelled. */
     st = dev_state(NULL);
-    d = api("GET", "/api/v1/integrations/temu/authorization/sessions", NULL, 200);
+    d = ts_api(&app, "GET", "/api/v1/integrations/temu/authorization/sessions", NULL, 200);
     const char *id = NULL;
     size_t i;
     json_t *s;
@@ -390,8 +314,8 @@ static void test_callback_failures_store_nothing(void **state)
     assert_non_null(id);
     char path[256];
     snprintf(path, sizeof path, "/api/v1/integrations/temu/authorization/sessions/%s", id);
-    json_decref(api("DELETE", path, NULL, 200));
-    json_t *again = api("DELETE", path, NULL, 409);
+    json_decref(ts_api(&app, "DELETE", path, NULL, 200));
+    json_t *again = ts_api(&app, "DELETE", path, NULL, 409);
     assert_string_equal(error_code(again), "session_not_open");
     json_decref(again);
     json_decref(d);
@@ -404,8 +328,8 @@ static void test_callback_failures_store_nothing(void **state)
     free(st);
     /* Expired: make a session old in the database. */
     st = dev_state(NULL);
-    ts_db_exec(db_url, "UPDATE temu_auth_sessions SET expires_at = 1 WHERE used_at IS NULL AND "
-                       "cancelled_at IS NULL");
+    ts_db_exec(app.db_url, "UPDATE temu_auth_sessions SET expires_at = 1 WHERE used_at IS NULL AND "
+                           "cancelled_at IS NULL");
     code = approve(st, 0);
     snprintf(q, sizeof q, "?state=%s&code=%s", st, code);
     d = callback(q, 400);
@@ -446,7 +370,7 @@ static void test_dev_authorization_end_to_end(void **state)
     snprintf(q, sizeof q, "/api/v1/integrations/temu/authorization/callback?state=%s&code=%s", st,
              code);
     struct ts_http_resp r;
-    assert_true(ts_http(server.port, "GET", q, NULL, NULL, &r));
+    assert_true(ts_http(app.server.port, "GET", q, NULL, NULL, &r));
     assert_int_equal(r.status, 303);
     char loc[256];
     assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
@@ -455,7 +379,7 @@ static void test_dev_authorization_end_to_end(void **state)
     free(code);
     free(st);
     assert_int_equal(connection_count(), 1);
-    d = api("GET", "/api/v1/integrations/temu/connections", NULL, 200);
+    d = ts_api(&app, "GET", "/api/v1/integrations/temu/connections", NULL, 200);
     json_t *c = json_array_get(json_object_get(d, "connections"), 0);
     assert_string_equal(json_string_value(json_object_get(c, "status")), "active");
     assert_int_equal(json_array_size(json_object_get(c, "history")), 2); /* history kept */
@@ -463,7 +387,7 @@ static void test_dev_authorization_end_to_end(void **state)
     assert_true(ts_contains(json_string_value(json_object_get(c, "token")), "****"));
     json_decref(d);
     assert_string_equal(temu_status(), "authorized"); /* no sync yet (issue 7) */
-    json_t *p = api("GET", "/api/v1/integrations/temu/progress", NULL, 200);
+    json_t *p = ts_api(&app, "GET", "/api/v1/integrations/temu/progress", NULL, 200);
     assert_string_equal(
         json_string_value(json_object_get(progress_step(p, "seller_authorization"), "status")),
         "pass");
@@ -491,24 +415,24 @@ static void test_reauthorize_other_shop_refused(void **state)
 static void test_token_replaced_3000034(void **state)
 {
     (void)state;
-    json_t *d = api("GET", "/api/v1/integrations/temu/connections", NULL, 200);
+    json_t *d = ts_api(&app, "GET", "/api/v1/integrations/temu/connections", NULL, 200);
     json_int_t mall = json_integer_value(
         json_object_get(json_array_get(json_object_get(d, "connections"), 0), "mall_id"));
     json_decref(d);
     char path[128], body[160];
     snprintf(path, sizeof path, "/api/v1/integrations/temu/connections/%s/check", conn_id);
-    json_decref(api("POST", path, NULL, 200));
+    json_decref(ts_api(&app, "POST", path, NULL, 200));
     /* A new token for the same app and shop replaces ours (the sandbox's admin API). */
     snprintf(body, sizeof body, "{\"app_key\":\"" APP_KEY "\",\"mallId\":%lld}", (long long)mall);
     struct ts_http_resp r;
-    assert_true(ts_http(sbx_port, "POST", "/_sandbox/tokens", "application/json", body, &r));
+    assert_true(ts_http(app.sbx_port, "POST", "/_sandbox/tokens", "application/json", body, &r));
     assert_int_equal(r.status, 200);
     json_t *tok = json_loads(r.body, 0, NULL);
     ts_http_free(&r);
-    d = api("POST", path, NULL, 502);
+    d = ts_api(&app, "POST", path, NULL, 502);
     assert_string_equal(error_code(d), "temu_token_rejected");
     json_decref(d);
-    d = api("GET", "/api/v1/integrations/temu/connections", NULL, 200);
+    d = ts_api(&app, "GET", "/api/v1/integrations/temu/connections", NULL, 200);
     json_t *c = json_array_get(json_object_get(d, "connections"), 0);
     assert_string_equal(json_string_value(json_object_get(c, "status")), "failed");
     assert_string_equal(json_string_value(json_object_get(c, "status_reason")),
@@ -516,14 +440,15 @@ static void test_token_replaced_3000034(void **state)
     assert_int_equal(json_integer_value(json_object_get(json_object_get(c, "errors"), "auth")), 1);
     json_decref(d);
     assert_string_equal(temu_status(), "failed");
-    json_t *p = api("GET", "/api/v1/integrations/temu/progress", NULL, 200);
+    json_t *p = ts_api(&app, "GET", "/api/v1/integrations/temu/progress", NULL, 200);
     assert_string_equal(
         json_string_value(json_object_get(progress_step(p, "seller_authorization"), "status")),
         "blocked");
     json_decref(p);
     /* Manual mode: a bad token is refused after verification and nothing changes ... */
-    d = api("POST", "/api/v1/integrations/temu/connections/manual",
-            "{\"access_token\":\"notatoken000000000000000000000000000000000000000000000\"}", 502);
+    d = ts_api(&app, "POST", "/api/v1/integrations/temu/connections/manual",
+               "{\"access_token\":\"notatoken000000000000000000000000000000000000000000000\"}",
+               502);
     assert_string_equal(error_code(d), "temu_verify_failed");
     json_decref(d);
     /* ... and the token Seller Center showed re-authorizes the same connection. */
@@ -531,11 +456,11 @@ static void test_token_replaced_3000034(void **state)
     assert_non_null(t);
     snprintf(body, sizeof body,
              "{\"region\":\"us\",\"access_token\":\"%s\",\"connection_id\":\"%s\"}", t, conn_id);
-    d = api("POST", "/api/v1/integrations/temu/connections/manual", body, 201);
+    d = ts_api(&app, "POST", "/api/v1/integrations/temu/connections/manual", body, 201);
     assert_true(json_is_true(json_object_get(d, "reauthorized")));
     json_decref(d);
     json_decref(tok);
-    d = api("GET", "/api/v1/integrations/temu/connections", NULL, 200);
+    d = ts_api(&app, "GET", "/api/v1/integrations/temu/connections", NULL, 200);
     c = json_array_get(json_object_get(d, "connections"), 0);
     assert_string_equal(json_string_value(json_object_get(c, "status")), "active");
     assert_int_equal(json_array_size(json_object_get(c, "history")), 3);
@@ -550,7 +475,7 @@ static void test_inspector_and_bridge(void **state)
     char body[256];
     snprintf(body, sizeof body,
              "{\"type\":\"bg.open.accesstoken.info.get\",\"connection_id\":\"%s\"}", conn_id);
-    json_t *d = api("POST", "/api/v1/integrations/temu/inspect", body, 200);
+    json_t *d = ts_api(&app, "POST", "/api/v1/integrations/temu/inspect", body, 200);
     const char *canon = json_string_value(json_object_get(d, "canonical_string"));
     assert_true(ts_contains(canon, "<app_secret>"));
     assert_false(ts_contains(canon, APP_SECRET));
@@ -559,7 +484,8 @@ static void test_inspector_and_bridge(void **state)
     json_decref(d);
     /* The Web bridge without JavaScript: failure and success pages. */
     struct ts_http_resp r;
-    assert_true(ts_http(server.port, "GET", "/integrations/temu/callback?code=x", NULL, NULL, &r));
+    assert_true(
+        ts_http(app.server.port, "GET", "/integrations/temu/callback?code=x", NULL, NULL, &r));
     assert_int_equal(r.status, 400);
     assert_true(ts_contains(r.body, "state_missing"));
     assert_false(ts_contains(r.body, "<script"));
@@ -568,14 +494,14 @@ static void test_inspector_and_bridge(void **state)
     char *code = approve(st, 0);
     char q[512];
     snprintf(q, sizeof q, "/integrations/temu/callback?state=%s&code=%s", st, code);
-    assert_true(ts_http(server.port, "GET", q, NULL, NULL, &r));
+    assert_true(ts_http(app.server.port, "GET", q, NULL, NULL, &r));
     assert_int_equal(r.status, 200);
     assert_true(ts_contains(r.body, "Authorization complete"));
     ts_http_free(&r);
     free(code);
     free(st);
     /* Diagnostics are public and carry no secrets. */
-    assert_true(ts_http(server.port, "GET",
+    assert_true(ts_http(app.server.port, "GET",
                         "/api/v1/integrations/temu/authorization/callback/diagnostics", NULL, NULL,
                         &r));
     assert_int_equal(r.status, 200);
@@ -583,7 +509,7 @@ static void test_inspector_and_bridge(void **state)
     assert_false(ts_contains(r.body, APP_SECRET));
     ts_http_free(&r);
     /* The page renders for a signed-in session. */
-    assert_true(ts_http_ex(server.port, "GET", "/integrations", admin_hdr, NULL, NULL, &r));
+    assert_true(ts_http_ex(app.server.port, "GET", "/integrations", app.admin_hdr, NULL, NULL, &r));
     assert_int_equal(r.status, 200);
     assert_true(ts_contains(r.body, "平台集成"));
     assert_true(ts_contains(r.body, "集成工作台"));
@@ -595,11 +521,11 @@ static void test_dev_refused_in_production(void **state)
 {
     (void)state;
     struct ts_server prod;
-    char *env[] = {env_key, env_gw, env_auth, (char *)"AICOS_ENV=production", NULL};
-    ts_server_start(&prod, db_url, env);
+    char *env[] = {app.env_key, app.env_gw, env_auth, (char *)"AICOS_ENV=production", NULL};
+    ts_server_start(&prod, app.db_url, env);
     struct ts_http_resp r;
     assert_true(ts_http_ex(prod.port, "POST", "/api/v1/integrations/temu/dev/authorization",
-                           admin_hdr, "application/json", "{}", &r));
+                           app.admin_hdr, "application/json", "{}", &r));
     assert_int_equal(r.status, 403);
     assert_true(ts_contains(r.body, "dev_refused_in_production"));
     ts_http_free(&r);

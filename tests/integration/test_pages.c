@@ -8,6 +8,7 @@
  * SKUs, filters, paging bounds and escaping, empty until the products stream has synced.
  */
 #include "testsupport.h"
+#include "ts_app.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -26,14 +27,7 @@
 #define ORDERS     "300"
 #define DAY_S      86400
 
-static char db_url[TS_PATH_MAX], env_db[TS_PATH_MAX + 32], env_key[TS_PATH_MAX + 32];
-static char env_gw[128];
-static char *tmp;
-static struct ts_server server;
-static struct ts_proc sandbox;
-static unsigned sbx_port;
-/* Authorization headers per role: viewer, operator, ops, seller_admin. */
-static char hdr_viewer[160], hdr_operator[160], hdr_ops[160], hdr_admin[160];
+static struct ts_app app;
 static char conn_id[64];
 
 /* How often needle occurs in hay. */
@@ -52,7 +46,7 @@ static long long db_int(const char *sql)
     struct db_rows *rows = NULL;
     struct errbuf eb = {0};
     int64_t v = -1;
-    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    assert_int_equal(db_open(app.db_url, 1, &db, &eb), ERR_OK);
     struct db_conn *c = db_acquire(db);
     if (db_query(c, sql, NULL, 0, &rows, &eb) != ERR_OK)
         fail_msg("%s: %s", sql, errbuf_message(&eb, ERR_DB));
@@ -67,21 +61,10 @@ static long long db_int(const char *sql)
 static void req(const char *method, const char *path, const char *hdr, const char *ctype,
                 const char *body, int want, struct ts_http_resp *r)
 {
-    if (!ts_http_ex(server.port, method, path, hdr, ctype, body, r))
+    if (!ts_http_ex(app.server.port, method, path, hdr, ctype, body, r))
         fail_msg("%s %s: no answer", method, path);
     if (want != 0 && r->status != want)
         fail_msg("%s %s: status %d, want %d: %.400s", method, path, r->status, want, r->body);
-}
-
-/* A JSON GET/PUT/POST as hdr; returns the parsed body. */
-static json_t *api(const char *method, const char *path, const char *hdr, const char *body,
-                   int want)
-{
-    struct ts_http_resp r;
-    req(method, path, hdr, body ? "application/json" : NULL, body, want, &r);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
 }
 
 /* A page as hdr; returns the body (malloc'd). */
@@ -96,111 +79,68 @@ static char *page(const char *path, const char *hdr, int want)
 
 static void expect_error(const char *path, const char *code)
 {
-    json_t *d = api("GET", path, hdr_viewer, NULL, 422);
+    json_t *d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 422);
     const char *got = json_string_value(json_object_get(json_object_get(d, "error"), "code"));
     if (got == NULL || strcmp(got, code) != 0)
         fail_msg("%s: error %s, want %s", path, got ? got : "(none)", code);
     json_decref(d);
 }
 
-static json_t *sbx(const char *method, const char *path, const char *body)
-{
-    struct ts_http_resp r;
-    if (!ts_http(sbx_port, method, path, body ? "application/json" : NULL, body, &r))
-        fail_msg("sandbox %s %s: no answer", method, path);
-    if (r.status != 200)
-        fail_msg("sandbox %s %s: status %d: %s", method, path, r.status, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
-}
-
-static void make_hdr(const char *role, char *hdr, size_t len)
-{
-    char token[128];
-    ts_make_token(db_url, role, token, sizeof token);
-    snprintf(hdr, len, "Authorization: Bearer %s\r\n", token);
-}
-
 static int setup(void **state)
 {
     (void)state;
     assert_true(sodium_init() >= 0);
-    tmp = ts_tmpdir("pages");
     char *sandbox_args[] = {(char *)"--shops",      (char *)"1",      (char *)"--orders",
                             (char *)ORDERS,         (char *)"--seed", (char *)"31",
                             (char *)"--rate-limit", (char *)"0",      NULL};
-    sbx_port = ts_sandbox_start(
-        tmp,
+    ts_app_prepare(
+        &app, "pages",
         "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
         "\",\"name\":\"Pages\",\"scopes\":[\"bg.order.list.v2.get\",\"bg.order.detail.v2.get\","
         "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
-        sandbox_args, &sandbox);
-    snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=http://127.0.0.1:%u/openapi/router",
-             sbx_port);
-    ts_master_key_file(tmp, env_key, sizeof env_key);
-    ts_fresh_db_url("pages", db_url, sizeof db_url);
-    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
-    char *env[] = {env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
-    ts_server_start(&server, db_url, env);
-    make_hdr("viewer", hdr_viewer, sizeof hdr_viewer);
-    make_hdr("operator", hdr_operator, sizeof hdr_operator);
-    make_hdr("ops", hdr_ops, sizeof hdr_ops);
-    make_hdr("seller_admin", hdr_admin, sizeof hdr_admin);
-    json_decref(api(
-        "PUT", "/api/v1/integrations/temu/credentials", hdr_admin,
-        "{\"region\":\"us\",\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET "\"}", 200));
-    json_t *tok = sbx("POST", "/_sandbox/tokens", "{\"app_key\":\"" APP_KEY "\"}");
-    const char *t = json_string_value(json_object_get(tok, "accessToken"));
-    assert_non_null(t);
-    char body[512];
-    snprintf(body, sizeof body, "{\"region\":\"us\",\"access_token\":\"%s\"}", t);
-    json_decref(tok);
-    json_t *d = api("POST", "/api/v1/integrations/temu/connections/manual", hdr_admin, body, 201);
-    snprintf(conn_id, sizeof conn_id, "%s", json_string_value(json_object_get(d, "connection_id")));
-    json_decref(d);
-    assert_true(strlen(conn_id) > 0);
+        sandbox_args);
+    char *env[] = {(char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    ts_app_serve(&app, env);
+    ts_app_role_headers(&app);
+    ts_app_put_credentials(&app, APP_KEY, APP_SECRET);
+    ts_app_connect_shop(&app, "{\"app_key\":\"" APP_KEY "\"}", conn_id, sizeof conn_id, NULL, 0);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (server.proc.pid > 0)
-        ts_server_stop(&server);
-    if (sandbox.pid > 0)
-        ts_stop(&sandbox, SIGTERM, 15000);
-    free(tmp);
+    ts_app_stop(&app);
     return 0;
 }
 
 static void test_empty_pages(void **state)
 {
     (void)state;
-    json_t *d = api("GET", "/api/v1/orders", hdr_viewer, NULL, 200);
+    json_t *d = ts_api_as(&app, "GET", "/api/v1/orders", app.viewer_hdr, NULL, 200);
     assert_int_equal(json_integer_value(json_object_get(d, "total")), 0);
     json_decref(d);
-    char *b = page("/orders", hdr_viewer, 200);
+    char *b = page("/orders", app.viewer_hdr, 200);
     assert_true(ts_contains(b, "id=\"orders-empty\""));
     assert_true(ts_contains(b, "No orders have been synced yet"));
     assert_true(ts_contains(b, "href=\"/orders\" class=\"active\""));
     assert_false(ts_contains(b, "style=") || ts_contains(b, "<script"));
     free(b);
-    b = page("/products", hdr_viewer, 200);
+    b = page("/products", app.viewer_hdr, 200);
     assert_true(ts_contains(b, "The products stream is not synced yet"));
     assert_false(ts_contains(b, "id=\"product-list\""));
     free(b);
-    d = api("GET", "/api/v1/products", hdr_viewer, NULL, 200);
+    d = ts_api_as(&app, "GET", "/api/v1/products", app.viewer_hdr, NULL, 200);
     assert_int_equal(json_integer_value(json_object_get(d, "total")), 0);
     assert_int_equal(json_array_size(json_object_get(d, "products")), 0);
     json_decref(d);
-    b = page("/cases", hdr_viewer, 200);
+    b = page("/cases", app.viewer_hdr, 200);
     assert_true(ts_contains(b, "Temu offers no buyer-chat API"));
     assert_true(ts_contains(b, "after-sales requests (returns / refunds), cancellation requests "
                                "and address-change requests"));
     assert_true(ts_contains(b, "id=\"cases-empty\""));
     free(b);
-    b = page("/sync", hdr_viewer, 200);
+    b = page("/sync", app.viewer_hdr, 200);
     assert_true(ts_contains(b, "No sync has run yet"));
     free(b);
 }
@@ -209,12 +149,12 @@ static void test_sync_then_lists(void **state)
 {
     (void)state;
     /* Sync the shop: a backfill over the sandbox's whole history. */
-    json_t *t = sbx("GET", "/_sandbox/truth", NULL);
+    json_t *t = ts_sbx(&app, "GET", "/_sandbox/truth", NULL);
     long long epoch = (long long)json_integer_value(json_object_get(t, "epoch"));
     json_decref(t);
     char since[32];
     snprintf(since, sizeof since, "%lld", epoch - 92LL * DAY_S);
-    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
     char *args[] = {(char *)"sync",
                     (char *)"run",
                     (char *)"--connection",
@@ -230,13 +170,13 @@ static void test_sync_then_lists(void **state)
     free(out);
     free(err);
 
-    json_t *all = api("GET", "/api/v1/orders?limit=100", hdr_viewer, NULL, 200);
+    json_t *all = ts_api_as(&app, "GET", "/api/v1/orders?limit=100", app.viewer_hdr, NULL, 200);
     long long total = (long long)json_integer_value(json_object_get(all, "total"));
     assert_true(total >= 100);
     assert_int_equal(json_array_size(json_object_get(all, "orders")), 100);
 
     /* Paging: 7 per page, the last page partial, a page past the end empty. */
-    json_t *d = api("GET", "/api/v1/orders?limit=7&page=2", hdr_viewer, NULL, 200);
+    json_t *d = ts_api_as(&app, "GET", "/api/v1/orders?limit=7&page=2", app.viewer_hdr, NULL, 200);
     assert_int_equal(json_integer_value(json_object_get(d, "total")), total);
     assert_int_equal(json_integer_value(json_object_get(d, "pages")), (total + 6) / 7);
     assert_int_equal(json_array_size(json_object_get(d, "orders")), 7);
@@ -245,7 +185,7 @@ static void test_sync_then_lists(void **state)
                         json_string_value(json_object_get(
                             json_array_get(json_object_get(all, "orders"), 7), "parent_order_sn")));
     json_decref(d);
-    d = api("GET", "/api/v1/orders?limit=7&page=9999", hdr_viewer, NULL, 200);
+    d = ts_api_as(&app, "GET", "/api/v1/orders?limit=7&page=9999", app.viewer_hdr, NULL, 200);
     assert_int_equal(json_array_size(json_object_get(d, "orders")), 0);
     json_decref(d);
     /* Bounds and bad filters: 422 with a named code. */
@@ -275,21 +215,21 @@ static void test_sync_then_lists(void **state)
     }
     char path[256];
     snprintf(path, sizeof path, "/api/v1/orders?limit=100&status=%lld", status);
-    d = api("GET", path, hdr_viewer, NULL, 200);
+    d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
     assert_true(json_integer_value(json_object_get(d, "total")) >= 1);
     json_array_foreach(json_object_get(d, "orders"), i, o)
         assert_int_equal(json_integer_value(json_object_get(o, "status")), status);
     json_decref(d);
     if (ship_by > 0) {
         snprintf(path, sizeof path, "/api/v1/orders?limit=100&ship_after=%lld", ship_by);
-        d = api("GET", path, hdr_viewer, NULL, 200);
+        d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
         long long after = (long long)json_integer_value(json_object_get(d, "total"));
         assert_true(after >= 1);
         json_array_foreach(json_object_get(d, "orders"), i, o)
             assert_true(json_integer_value(json_object_get(o, "ship_by")) >= ship_by);
         json_decref(d);
         snprintf(path, sizeof path, "/api/v1/orders?limit=100&ship_before=%lld", ship_by);
-        d = api("GET", path, hdr_viewer, NULL, 200);
+        d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
         json_array_foreach(json_object_get(d, "orders"), i, o)
         {
             long long s = (long long)json_integer_value(json_object_get(o, "ship_by"));
@@ -308,13 +248,13 @@ static void test_sync_then_lists(void **state)
         snprintf(sql, sizeof sql,
                  "UPDATE temu_orders SET labels = '%s' WHERE parent_order_sn = '%s'", set[k],
                  json_string_value(json_object_get(row, "parent_order_sn")));
-        ts_db_exec(db_url, sql);
+        ts_db_exec(app.db_url, sql);
     }
     if (label == NULL)
         label = "past_due";
     {
         snprintf(path, sizeof path, "/api/v1/orders?limit=100&label=%s", label);
-        d = api("GET", path, hdr_viewer, NULL, 200);
+        d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
         assert_true(json_integer_value(json_object_get(d, "total")) >= 1);
         json_array_foreach(json_object_get(d, "orders"), i, o)
         {
@@ -330,7 +270,7 @@ static void test_sync_then_lists(void **state)
         }
         assert_int_equal(json_integer_value(json_object_get(d, "total")), 1);
         json_decref(d);
-        char *cases = page("/cases", hdr_viewer, 200);
+        char *cases = page("/cases", app.viewer_hdr, 200);
         assert_true(ts_contains(cases, "pending_buyer_cancellation</span>"));
         assert_true(ts_contains(cases, "Order label"));
         free(cases);
@@ -342,20 +282,21 @@ static void test_sync_then_lists(void **state)
     for (char *p = part; *p; p++)
         *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
     snprintf(path, sizeof path, "/api/v1/orders?q=%s", part);
-    d = api("GET", path, hdr_viewer, NULL, 200);
+    d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
     assert_true(json_integer_value(json_object_get(d, "total")) >= 1);
     assert_true(json_integer_value(json_object_get(d, "total")) < total);
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(d, "orders"), 0), "parent_order_sn")),
                         sn);
     json_decref(d);
-    d = api("GET", "/api/v1/orders?q=100%25", hdr_viewer, NULL, 200); /* % is not a wildcard */
+    d = ts_api_as(&app, "GET", "/api/v1/orders?q=100%25", app.viewer_hdr, NULL,
+                  200); /* % is not a wildcard */
     assert_int_equal(json_integer_value(json_object_get(d, "total")), 0);
     json_decref(d);
 
     /* Detail, JSON and HTML, and the 404s. */
     snprintf(path, sizeof path, "/api/v1/orders/%s", sn);
-    d = api("GET", path, hdr_viewer, NULL, 200);
+    d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
     assert_int_equal(json_array_size(json_object_get(d, "items")),
                      json_integer_value(json_object_get(first, "items")));
     assert_true(json_array_size(json_object_get(d, "items")) >= 1);
@@ -365,28 +306,29 @@ static void test_sync_then_lists(void **state)
                          json_array_get(json_object_get(d, "status_history"), 0), "status")),
                      json_integer_value(json_object_get(first, "status")));
     json_decref(d);
-    json_decref(api("GET", "/api/v1/orders/PO-NO-SUCH-ORDER", hdr_viewer, NULL, 404));
+    json_decref(
+        ts_api_as(&app, "GET", "/api/v1/orders/PO-NO-SUCH-ORDER", app.viewer_hdr, NULL, 404));
     snprintf(path, sizeof path, "/orders/%s?connection_id=%s", sn, conn_id);
-    char *b = page(path, hdr_viewer, 200);
+    char *b = page(path, app.viewer_hdr, 200);
     assert_true(ts_contains(b, sn));
     assert_true(ts_contains(b, "id=\"items\""));
     assert_true(ts_contains(b, "id=\"status-history\""));
     assert_int_equal(count_of(b, "class=\"history-entry\""), 1);
     free(b);
-    b = page("/orders/PO-NO-SUCH-ORDER", hdr_viewer, 404);
+    b = page("/orders/PO-NO-SUCH-ORDER", app.viewer_hdr, 404);
     assert_true(ts_contains(b, "No such order"));
     free(b);
 
     /* The HTML list: rows, filters kept in the pager, bounds as a 422 page. */
-    b = page("/orders?limit=5&status=", hdr_viewer, 200);
+    b = page("/orders?limit=5&status=", app.viewer_hdr, 200);
     assert_true(ts_contains(b, sn));
     assert_true(ts_contains(b, "rel=\"next\" href=\"/orders?limit=5&amp;page=2\""));
     free(b);
-    b = page("/orders?page=0", hdr_viewer, 422);
+    b = page("/orders?page=0", app.viewer_hdr, 422);
     assert_true(ts_contains(b, "page must be an integer"));
     free(b);
     /* A hostile search is escaped wherever it is shown. */
-    b = page("/orders?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27", hdr_viewer, 200);
+    b = page("/orders?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27", app.viewer_hdr, 200);
     assert_false(ts_contains(b, "<script>alert(1)"));
     assert_true(ts_contains(b, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;") ||
                 ts_contains(b, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;"));
@@ -398,7 +340,7 @@ static void test_sync_then_lists(void **state)
 /* Signs in as a new operator account; cookie "aicos_session=..." and its CSRF token. */
 static void operator_session(char *cookie, size_t clen, char *csrf, size_t slen)
 {
-    char *env[] = {env_db, NULL};
+    char *env[] = {app.env_db, NULL};
     char *args[] = {(char *)"user",
                     (char *)"add",
                     (char *)"pageoper",
@@ -430,13 +372,13 @@ static void operator_session(char *cookie, size_t clen, char *csrf, size_t slen)
 static void test_sync_page_retry_resume(void **state)
 {
     (void)state;
-    char *b = page("/sync", hdr_viewer, 200);
+    char *b = page("/sync", app.viewer_hdr, 200);
     assert_true(ts_contains(b, "id=\"runs\""));
     assert_true(ts_contains(b, conn_id));
     assert_true(ts_contains(b, "orders"));
     assert_false(ts_contains(b, "action=\"/sync/retry\"")); /* a viewer gets no buttons */
     free(b);
-    b = page("/sync", hdr_operator, 200);
+    b = page("/sync", app.operator_hdr, 200);
     assert_true(ts_contains(b, "action=\"/sync/retry\""));
     assert_false(ts_contains(b, "action=\"/sync/resume\""));
     free(b);
@@ -456,7 +398,7 @@ static void test_sync_page_retry_resume(void **state)
     snprintf(body, sizeof body, "connection_id=%s&stream=orders&csrf_token=x%s", conn_id, csrf);
     req("POST", "/sync/retry", hdr, form, body, 403, &r);
     ts_http_free(&r);
-    json_t *runs = api("GET", "/api/v1/sync/runs", hdr_admin, NULL, 200);
+    json_t *runs = ts_api_as(&app, "GET", "/api/v1/sync/runs", app.admin_hdr, NULL, 200);
     size_t before = json_array_size(json_object_get(runs, "runs"));
     json_decref(runs);
     snprintf(body, sizeof body, "connection_id=%s&stream=orders&csrf_token=%s", conn_id, csrf);
@@ -465,42 +407,42 @@ static void test_sync_page_retry_resume(void **state)
     assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
     assert_string_equal(loc, "/sync?notice=run_ok");
     ts_http_free(&r);
-    runs = api("GET", "/api/v1/sync/runs", hdr_admin, NULL, 200);
+    runs = ts_api_as(&app, "GET", "/api/v1/sync/runs", app.admin_hdr, NULL, 200);
     assert_true(json_array_size(json_object_get(runs, "runs")) >= before + 1);
     json_decref(runs);
     /* Roles: a viewer may not retry; an operator may not resume. Bad input is a 422 page. */
-    req("POST", "/sync/retry", hdr_viewer, form, body, 403, &r);
+    req("POST", "/sync/retry", app.viewer_hdr, form, body, 403, &r);
     ts_http_free(&r);
-    req("POST", "/sync/resume", hdr_operator, form, body, 403, &r);
+    req("POST", "/sync/resume", app.operator_hdr, form, body, 403, &r);
     ts_http_free(&r);
-    req("POST", "/sync/retry", hdr_operator, form, "stream=orders", 422, &r);
+    req("POST", "/sync/retry", app.operator_hdr, form, "stream=orders", 422, &r);
     assert_true(ts_contains(r.body, "connection_id is required"));
     ts_http_free(&r);
 
     /* A paused stream shows Resume to ops; resuming clears it. */
-    ts_db_exec(db_url, "UPDATE sync_state SET paused = 1, consecutive_failures = 5");
-    b = page("/sync", hdr_ops, 200);
+    ts_db_exec(app.db_url, "UPDATE sync_state SET paused = 1, consecutive_failures = 5");
+    b = page("/sync", app.ops_hdr, 200);
     assert_true(ts_contains(b, "action=\"/sync/resume\""));
     assert_true(ts_contains(b, "class=\"pill paused\""));
     free(b);
     snprintf(body, sizeof body, "connection_id=%s&stream=orders", conn_id);
-    req("POST", "/sync/resume", hdr_ops, form, body, 303, &r);
+    req("POST", "/sync/resume", app.ops_hdr, form, body, 303, &r);
     assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
     assert_string_equal(loc, "/sync?notice=resumed");
     ts_http_free(&r);
-    b = page("/sync?notice=resumed", hdr_ops, 200);
+    b = page("/sync?notice=resumed", app.ops_hdr, 200);
     assert_false(ts_contains(b, "class=\"pill paused\""));
     assert_true(ts_contains(b, "The stream was resumed"));
     free(b);
-    req("POST", "/sync/resume", hdr_ops, form, "connection_id=nosuchconnection&stream=orders", 404,
-        &r);
+    req("POST", "/sync/resume", app.ops_hdr, form, "connection_id=nosuchconnection&stream=orders",
+        404, &r);
     ts_http_free(&r);
 }
 
 /* Runs `aicos sync run` for stream (orders incrementally); returns its stdout (malloc'd). */
 static char *sync_stream(const char *stream)
 {
-    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
     char *args[] = {
         (char *)"sync", (char *)"run", (char *)"--connection", conn_id, (char *)"--stream",
         (char *)stream, NULL};
@@ -536,7 +478,7 @@ static void test_status_history(void **state)
     struct db *db = NULL;
     struct db_rows *before = NULL;
     struct errbuf eb = {0};
-    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    assert_int_equal(db_open(app.db_url, 1, &db, &eb), ERR_OK);
     struct db_conn *c = db_acquire(db);
     assert_int_equal(db_query(c,
                               "SELECT parent_order_sn, status FROM temu_orders ORDER BY "
@@ -546,7 +488,7 @@ static void test_status_history(void **state)
     db_release(c);
 
     /* Live activity: new orders and status changes; then an incremental run. */
-    json_decref(sbx("POST", "/_sandbox/activity/step", "{\"events\":60}"));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/activity/step", "{\"events\":60}"));
     ts_sleep_ms(2100); /* a run reads updates up to the second before it starts */
     char *out = sync_stream("orders");
     long long updated = run_count(out, "updated=");
@@ -587,7 +529,7 @@ static void test_status_history(void **state)
 
     /* The changed order: two entries, oldest first, in the JSON and on the page. */
     snprintf(path, sizeof path, "/api/v1/orders/%s", sn);
-    json_t *d = api("GET", path, hdr_viewer, NULL, 200);
+    json_t *d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
     const json_t *h = json_object_get(d, "status_history");
     assert_int_equal(json_array_size(h), 2);
     assert_int_equal(json_integer_value(json_object_get(json_array_get(h, 0), "status")),
@@ -600,7 +542,7 @@ static void test_status_history(void **state)
     assert_true(json_integer_value(json_object_get(json_array_get(h, 1), "seen_at")) > 0);
     json_decref(d);
     snprintf(path, sizeof path, "/orders/%s?connection_id=%s", sn, conn_id);
-    char *b = page(path, hdr_viewer, 200);
+    char *b = page(path, app.viewer_hdr, 200);
     assert_int_equal(count_of(b, "class=\"history-entry\""), 2);
     assert_false(ts_contains(b, "No status history"));
     free(b);
@@ -627,7 +569,7 @@ static void test_products(void **state)
     char *out = sync_stream("products");
     long long added = run_count(out, "added=");
     free(out);
-    json_t *t = sbx("GET", "/_sandbox/truth", NULL);
+    json_t *t = ts_sbx(&app, "GET", "/_sandbox/truth", NULL);
     long long want =
         (long long)json_integer_value(json_object_get(json_object_get(t, "counts"), "products"));
     json_decref(t);
@@ -642,7 +584,7 @@ static void test_products(void **state)
     for (long long pg = 1; pages == 0 || pg <= pages; pg++) {
         char path[128];
         snprintf(path, sizeof path, "/api/v1/products?limit=7&page=%lld", pg);
-        json_t *d = api("GET", path, hdr_viewer, NULL, 200);
+        json_t *d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
         assert_int_equal(json_integer_value(json_object_get(d, "total")), rows);
         pages = (long long)json_integer_value(json_object_get(d, "pages"));
         assert_int_equal(pages, (rows + 6) / 7);
@@ -663,7 +605,8 @@ static void test_products(void **state)
     }
     assert_int_equal(seen, rows);
     assert_int_equal(skus, sku_rows);
-    json_t *d = api("GET", "/api/v1/products?limit=7&page=9999", hdr_viewer, NULL, 200);
+    json_t *d =
+        ts_api_as(&app, "GET", "/api/v1/products?limit=7&page=9999", app.viewer_hdr, NULL, 200);
     assert_int_equal(json_array_size(json_object_get(d, "products")), 0);
     json_decref(d);
 
@@ -673,7 +616,7 @@ static void test_products(void **state)
     for (size_t k = 0; k < 4; k++) {
         char path[128];
         snprintf(path, sizeof path, "/api/v1/products?limit=100&bucket=%s", buckets[k]);
-        d = api("GET", path, hdr_viewer, NULL, 200);
+        d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
         sum += (long long)json_integer_value(json_object_get(d, "total"));
         size_t i;
         const json_t *p;
@@ -695,7 +638,7 @@ static void test_products(void **state)
                           "bad_search");
 
     /* Search by goods id (exactly one) and by part of the name, case-insensitively. */
-    d = api("GET", "/api/v1/products?limit=1", hdr_viewer, NULL, 200);
+    d = ts_api_as(&app, "GET", "/api/v1/products?limit=1", app.viewer_hdr, NULL, 200);
     const json_t *top = json_array_get(json_object_get(d, "products"), 0);
     long long goods = (long long)json_integer_value(json_object_get(top, "goods_id"));
     char name[128], path[256];
@@ -703,21 +646,22 @@ static void test_products(void **state)
     size_t top_skus = json_array_size(json_object_get(top, "skus"));
     json_decref(d);
     snprintf(path, sizeof path, "/api/v1/products?q=%lld", goods);
-    d = api("GET", path, hdr_viewer, NULL, 200);
+    d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
     assert_int_equal(json_integer_value(json_object_get(d, "total")), 1);
     json_decref(d);
     for (char *p = name; *p; p++)
         *p = (char)(*p >= 'a' && *p <= 'z' ? *p - 'a' + 'A' : *p == ' ' ? '\0' : *p);
     snprintf(path, sizeof path, "/api/v1/products?limit=100&q=%s", name);
-    d = api("GET", path, hdr_viewer, NULL, 200);
+    d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
     assert_true(json_integer_value(json_object_get(d, "total")) >= 1);
     json_decref(d);
-    d = api("GET", "/api/v1/products?q=100%25", hdr_viewer, NULL, 200); /* % is no wildcard */
+    d = ts_api_as(&app, "GET", "/api/v1/products?q=100%25", app.viewer_hdr, NULL,
+                  200); /* % is no wildcard */
     assert_int_equal(json_integer_value(json_object_get(d, "total")), 0);
     json_decref(d);
 
     /* The page: every product and SKU of the first 100, no inline script or style. */
-    char *b = page("/products?limit=100", hdr_viewer, 200);
+    char *b = page("/products?limit=100", app.viewer_hdr, 200);
     assert_int_equal(count_of(b, "<tr class=\"product\">"), rows < 100 ? rows : 100);
     if (rows <= 100)
         assert_int_equal(count_of(b, "<tr class=\"sku\">"), sku_rows);
@@ -725,10 +669,10 @@ static void test_products(void **state)
     assert_false(ts_contains(b, "style=") || ts_contains(b, "<script"));
     assert_false(ts_contains(b, "not synced yet"));
     free(b);
-    b = page("/products?limit=3", hdr_viewer, 200);
+    b = page("/products?limit=3", app.viewer_hdr, 200);
     assert_true(ts_contains(b, "rel=\"next\" href=\"/products?limit=3&amp;page=2\""));
     free(b);
-    b = page("/products?bucket=2", hdr_viewer, 422);
+    b = page("/products?bucket=2", app.viewer_hdr, 422);
     assert_true(ts_contains(b, "bucket must be"));
     free(b);
 
@@ -737,14 +681,14 @@ static void test_products(void **state)
              "UPDATE temu_products SET goods_name = '<script>alert(1)</script>\"''x' WHERE "
              "goods_id = %lld",
              goods);
-    ts_db_exec(db_url, path);
+    ts_db_exec(app.db_url, path);
     snprintf(path, sizeof path,
              "UPDATE temu_product_skus SET spec_name = '<img src=x onerror=alert(2)>' WHERE "
              "goods_id = %lld",
              goods);
-    ts_db_exec(db_url, path);
+    ts_db_exec(app.db_url, path);
     snprintf(path, sizeof path, "/products?q=%lld", goods);
-    b = page(path, hdr_viewer, 200);
+    b = page(path, app.viewer_hdr, 200);
     assert_false(ts_contains(b, "<script>alert(1)"));
     assert_false(ts_contains(b, "<img src=x"));
     assert_true(ts_contains(b, "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;x") ||
@@ -752,12 +696,12 @@ static void test_products(void **state)
     assert_int_equal(count_of(b, "&lt;img src=x onerror=alert(2)&gt;"), (int)top_skus);
     free(b);
     snprintf(path, sizeof path, "/api/v1/products?q=%lld", goods);
-    d = api("GET", path, hdr_viewer, NULL, 200);
+    d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
     assert_string_equal(json_string_value(json_object_get(
                             json_array_get(json_object_get(d, "products"), 0), "goods_name")),
                         "<script>alert(1)</script>\"'x");
     json_decref(d);
-    b = page("/products?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27", hdr_viewer, 200);
+    b = page("/products?q=%3Cscript%3Ealert(1)%3C%2Fscript%3E%22%27", app.viewer_hdr, 200);
     assert_true(ts_contains(b, "value=\"&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;\"") ||
                 ts_contains(b, "value=\"&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#x27;\""));
     free(b);

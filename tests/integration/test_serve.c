@@ -3,6 +3,7 @@
  * database (SQLite, or the harness's PostgreSQL when AICOS_TEST_DB=postgres), over HTTP.
  */
 #include "testsupport.h"
+#include "ts_app.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -39,15 +40,9 @@ static int teardown(void **state)
 
 static json_t *get_json(const char *path, int want_status)
 {
-    struct ts_http_resp r;
-    assert_true(ts_http(server.port, "GET", path, NULL, NULL, &r));
-    if (r.status != want_status)
-        fail_msg("GET %s: %d, want %d: %s", path, r.status, want_status, r.body);
-    json_error_t jerr;
-    json_t *doc = json_loads(r.body, 0, &jerr);
+    json_t *doc = ts_api_at(server.port, "GET", path, NULL, NULL, want_status);
     if (doc == NULL)
-        fail_msg("GET %s: not JSON: %s", path, r.body);
-    ts_http_free(&r);
+        fail_msg("GET %s: not JSON", path);
     return doc;
 }
 

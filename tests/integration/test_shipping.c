@@ -9,6 +9,7 @@
  * survives `aicos vault rotate`, and a revoked token is reported as a clean 502.
  */
 #include "testsupport.h"
+#include "ts_app.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -29,60 +30,17 @@
 #define ORDERS     "40"
 #define DAY_S      86400
 
-static char db_url[TS_PATH_MAX], env_db[TS_PATH_MAX + 32], env_key[TS_PATH_MAX + 32];
-static char env_gw[128], gw_url[96];
-static char *tmp;
-static struct ts_server server;
-static struct ts_proc sandbox;
-static unsigned sbx_port;
-static char hdr_viewer[160], hdr_operator[160], hdr_ops[160], hdr_admin[160];
+static char gw_url[96];
+static struct ts_app app;
 static char conn_id[64], access_token[256];
-
-static json_t *api_at(unsigned port, const char *method, const char *path, const char *hdr,
-                      const char *body, int want)
-{
-    struct ts_http_resp r;
-    if (!ts_http_ex(port, method, path, hdr, body ? "application/json" : NULL, body, &r))
-        fail_msg("%s %s: no answer", method, path);
-    if (want != 0 && r.status != want)
-        fail_msg("%s %s: status %d, want %d: %.400s", method, path, r.status, want, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
-}
-
-static json_t *api(const char *method, const char *path, const char *hdr, const char *body,
-                   int want)
-{
-    return api_at(server.port, method, path, hdr, body, want);
-}
-
-static json_t *sbx(const char *method, const char *path, const char *body)
-{
-    struct ts_http_resp r;
-    if (!ts_http(sbx_port, method, path, body ? "application/json" : NULL, body, &r))
-        fail_msg("sandbox %s %s: no answer", method, path);
-    if (r.status != 200)
-        fail_msg("sandbox %s %s: status %d: %s", method, path, r.status, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
-}
 
 /* Requests the sandbox's router has answered so far. */
 static long long sbx_requests(void)
 {
-    json_t *d = sbx("GET", "/_sandbox/faults", NULL);
+    json_t *d = ts_sbx(&app, "GET", "/_sandbox/faults", NULL);
     long long n = (long long)json_integer_value(json_object_get(d, "requests"));
     json_decref(d);
     return n;
-}
-
-static void make_hdr(const char *role, char *hdr, size_t len)
-{
-    char token[128];
-    ts_make_token(db_url, role, token, sizeof token);
-    snprintf(hdr, len, "Authorization: Bearer %s\r\n", token);
 }
 
 static const char *error_code(const json_t *d)
@@ -95,51 +53,28 @@ static int setup(void **state)
 {
     (void)state;
     assert_true(sodium_init() >= 0);
-    tmp = ts_tmpdir("shipping");
     char *sandbox_args[] = {(char *)"--shops",      (char *)"1",      (char *)"--orders",
                             (char *)ORDERS,         (char *)"--seed", (char *)"47",
                             (char *)"--rate-limit", (char *)"0",      NULL};
-    sbx_port = ts_sandbox_start(tmp,
-                                "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
-                                "\",\"name\":\"Shipping\",\"scopes\":[\"bg.order.list.v2.get\","
-                                "\"bg.order.detail.v2.get\",\"bg.order.shippinginfo.v2.get\"]}]",
-                                sandbox_args, &sandbox);
-    snprintf(gw_url, sizeof gw_url, "http://127.0.0.1:%u/openapi/router", sbx_port);
-    snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=%s", gw_url);
-    ts_master_key_file(tmp, env_key, sizeof env_key);
-    ts_fresh_db_url("shipping", db_url, sizeof db_url);
-    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
-    char *env[] = {env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
-    ts_server_start(&server, db_url, env);
-    make_hdr("viewer", hdr_viewer, sizeof hdr_viewer);
-    make_hdr("operator", hdr_operator, sizeof hdr_operator);
-    make_hdr("ops", hdr_ops, sizeof hdr_ops);
-    make_hdr("seller_admin", hdr_admin, sizeof hdr_admin);
-    json_decref(api(
-        "PUT", "/api/v1/integrations/temu/credentials", hdr_admin,
-        "{\"region\":\"us\",\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET "\"}", 200));
-    json_t *tok = sbx("POST", "/_sandbox/tokens", "{\"app_key\":\"" APP_KEY "\"}");
-    const char *t = json_string_value(json_object_get(tok, "accessToken"));
-    assert_non_null(t);
-    snprintf(access_token, sizeof access_token, "%s", t);
-    json_decref(tok);
-    char body[512];
-    snprintf(body, sizeof body, "{\"region\":\"us\",\"access_token\":\"%s\"}", access_token);
-    json_t *d = api("POST", "/api/v1/integrations/temu/connections/manual", hdr_admin, body, 201);
-    snprintf(conn_id, sizeof conn_id, "%s", json_string_value(json_object_get(d, "connection_id")));
-    json_decref(d);
-    assert_true(strlen(conn_id) > 0);
+    ts_app_prepare(&app, "shipping",
+                   "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+                   "\",\"name\":\"Shipping\",\"scopes\":[\"bg.order.list.v2.get\","
+                   "\"bg.order.detail.v2.get\",\"bg.order.shippinginfo.v2.get\"]}]",
+                   sandbox_args);
+    char *env[] = {(char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    ts_app_serve(&app, env);
+    ts_app_role_headers(&app);
+    ts_app_put_credentials(&app, APP_KEY, APP_SECRET);
+    ts_app_connect_shop(&app, "{\"app_key\":\"" APP_KEY "\"}", conn_id, sizeof conn_id,
+                        access_token, sizeof access_token);
+    snprintf(gw_url, sizeof gw_url, "http://127.0.0.1:%u/openapi/router", app.sbx_port);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (server.proc.pid > 0)
-        ts_server_stop(&server);
-    if (sandbox.pid > 0)
-        ts_stop(&sandbox, SIGTERM, 15000);
-    free(tmp);
+    ts_app_stop(&app);
     return 0;
 }
 
@@ -173,7 +108,7 @@ static void db_has_no(const char *const *needles, size_t n)
     struct db *db = NULL;
     struct db_rows *tables = NULL, *rows = NULL;
     struct errbuf eb = {0};
-    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    assert_int_equal(db_open(app.db_url, 1, &db, &eb), ERR_OK);
     struct db_conn *c = db_acquire(db);
     const char *list = ts_is_pg() ? "SELECT table_name FROM information_schema.tables WHERE "
                                     "table_schema = current_schema() AND table_type = 'BASE TABLE'"
@@ -214,19 +149,19 @@ static void shipping_path(const char *sn, char *path, size_t len)
 static void csrf_refusals(const char *path)
 {
     char cookie[160], csrf[96], hdr[512];
-    ts_session_login(db_url, server.port, "shipper", "operator", cookie, sizeof cookie, csrf,
-                     sizeof csrf);
+    ts_session_login(app.db_url, app.server.port, "shipper", "operator", cookie, sizeof cookie,
+                     csrf, sizeof csrf);
     snprintf(hdr, sizeof hdr, "Cookie: %s\r\n", cookie);
-    json_t *d = api("POST", path, hdr, NULL, 403);
+    json_t *d = ts_api_as(&app, "POST", path, hdr, NULL, 403);
     assert_string_equal(error_code(d), "csrf_failed");
     json_decref(d);
     snprintf(hdr, sizeof hdr, "Cookie: %s\r\nX-CSRF-Token: %s\r\nOrigin: https://evil.example\r\n",
              cookie, csrf);
-    d = api("POST", path, hdr, NULL, 403);
+    d = ts_api_as(&app, "POST", path, hdr, NULL, 403);
     assert_string_equal(error_code(d), "origin_mismatch");
     json_decref(d);
     /* A cross-site GET (what a link can do) gets only what is stored: nothing yet. */
-    d = api("GET", path, hdr, NULL, 404);
+    d = ts_api_as(&app, "GET", path, hdr, NULL, 404);
     assert_string_equal(error_code(d), "shipping_not_fetched");
     json_decref(d);
 }
@@ -234,12 +169,12 @@ static void csrf_refusals(const char *path)
 static void test_shipping(void **state)
 {
     (void)state;
-    json_t *t = sbx("GET", "/_sandbox/truth", NULL);
+    json_t *t = ts_sbx(&app, "GET", "/_sandbox/truth", NULL);
     long long epoch = (long long)json_integer_value(json_object_get(t, "epoch"));
     json_decref(t);
     char since[32];
     snprintf(since, sizeof since, "%lld", epoch - 92LL * DAY_S);
-    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
     char *args[] = {(char *)"sync",
                     (char *)"run",
                     (char *)"--connection",
@@ -255,7 +190,7 @@ static void test_shipping(void **state)
     free(out);
     free(err);
 
-    json_t *list = api("GET", "/api/v1/orders?limit=5", hdr_viewer, NULL, 200);
+    json_t *list = ts_api_as(&app, "GET", "/api/v1/orders?limit=5", app.viewer_hdr, NULL, 200);
     assert_true(json_array_size(json_object_get(list, "orders")) >= 3);
     char sn[3][80];
     for (size_t i = 0; i < 3; i++)
@@ -278,15 +213,16 @@ static void test_shipping(void **state)
     /* Roles and unknown orders. */
     char path[256];
     shipping_path(sn[0], path, sizeof path);
-    json_decref(api("GET", path, hdr_viewer, NULL, 403));
-    json_decref(api("POST", path, hdr_viewer, NULL, 403));
-    json_t *d = api("POST", "/api/v1/orders/PO-000-0000000000/shipping", hdr_operator, NULL, 404);
+    json_decref(ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 403));
+    json_decref(ts_api_as(&app, "POST", path, app.viewer_hdr, NULL, 403));
+    json_t *d = ts_api_as(&app, "POST", "/api/v1/orders/PO-000-0000000000/shipping",
+                          app.operator_hdr, NULL, 404);
     assert_string_equal(error_code(d), "order_not_found");
     json_decref(d);
 
     /* Issue 18: a GET only reads what is stored; nothing is fetched, nothing stored. */
     long long before = sbx_requests();
-    d = api("GET", path, hdr_operator, NULL, 404);
+    d = ts_api_as(&app, "GET", path, app.operator_hdr, NULL, 404);
     assert_string_equal(error_code(d), "shipping_not_fetched");
     json_decref(d);
     assert_int_equal(sbx_requests(), before);
@@ -296,7 +232,7 @@ static void test_shipping(void **state)
     db_has_no(needles, 5);
 
     /* First read: fetched from Temu, equal to the sandbox's, stored encrypted only. */
-    d = api("POST", path, hdr_operator, NULL, 200);
+    d = ts_api_as(&app, "POST", path, app.operator_hdr, NULL, 200);
     assert_string_equal(json_string_value(json_object_get(d, "source")), "temu");
     assert_string_equal(json_string_value(json_object_get(d, "parent_order_sn")), sn[0]);
     assert_string_equal(json_string_value(json_object_get(d, "connection_id")), conn_id);
@@ -314,14 +250,14 @@ static void test_shipping(void **state)
     /* The order detail and the lists never carry it. */
     char dpath[256];
     snprintf(dpath, sizeof dpath, "/api/v1/orders/%s", sn[0]);
-    d = api("GET", dpath, hdr_operator, NULL, 200);
+    d = ts_api_as(&app, "GET", dpath, app.operator_hdr, NULL, 200);
     char *text = json_dumps(d, 0);
     assert_false(ts_contains(text, line1) || ts_contains(text, name));
     free(text);
     json_decref(d);
 
     /* Second read: from the encrypted copy, no request to Temu. */
-    d = api("GET", path, hdr_admin, NULL, 200);
+    d = ts_api_as(&app, "GET", path, app.admin_hdr, NULL, 200);
     assert_string_equal(json_string_value(json_object_get(d, "source")), "vault");
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(d, "shipping"), "addressLine1")), line1);
@@ -329,7 +265,8 @@ static void test_shipping(void **state)
     assert_int_equal(sbx_requests(), after_first);
 
     /* Every access is audited: who, which order, where from; never the address. */
-    d = api("GET", "/api/v1/audit?action=order.shipping.read&limit=50", hdr_ops, NULL, 200);
+    d = ts_api_as(&app, "GET", "/api/v1/audit?action=order.shipping.read&limit=50", app.ops_hdr,
+                  NULL, 200);
     const json_t *entries = json_object_get(d, "entries");
     size_t ok = 0, failed = 0, i;
     const json_t *e;
@@ -355,7 +292,7 @@ static void test_shipping(void **state)
         fail_msg("vault rotate: %s %s", out, err);
     free(out);
     free(err);
-    d = api("GET", path, hdr_operator, NULL, 200);
+    d = ts_api_as(&app, "GET", path, app.operator_hdr, NULL, 200);
     assert_string_equal(json_string_value(json_object_get(d, "source")), "vault");
     assert_string_equal(
         json_string_value(json_object_get(json_object_get(d, "shipping"), "receiptName")), name);
@@ -363,16 +300,17 @@ static void test_shipping(void **state)
     assert_int_equal(sbx_requests(), after_first);
     /* A new fetch after rotation is sealed under the new key and read back. */
     shipping_path(sn[1], path, sizeof path);
-    d = api("POST", path, hdr_operator, NULL, 200);
+    d = ts_api_as(&app, "POST", path, app.operator_hdr, NULL, 200);
     assert_string_equal(json_string_value(json_object_get(d, "source")), "temu");
     json_decref(d);
-    d = api("GET", path, hdr_operator, NULL, 200);
+    d = ts_api_as(&app, "GET", path, app.operator_hdr, NULL, 200);
     assert_string_equal(json_string_value(json_object_get(d, "source")), "vault");
     json_decref(d);
     db_has_no(needles, 5);
 
     /* Never logged: the server's output holds none of it. */
-    char *logs[2] = {ts_read_file(server.proc.out_path), ts_read_file(server.proc.err_path)};
+    char *logs[2] = {ts_read_file(app.server.proc.out_path),
+                     ts_read_file(app.server.proc.err_path)};
     assert_true(strlen(logs[0]) + strlen(logs[1]) > 0);
     for (size_t k = 0; k < 2; k++) {
         for (size_t x = 0; x < 5; x++)
@@ -383,11 +321,11 @@ static void test_shipping(void **state)
 
     /* Without a vault key there is nowhere safe to keep it: 503. */
     struct ts_server nokey;
-    char *env2[] = {env_gw, NULL};
-    ts_server_start(&nokey, db_url, env2);
+    char *env2[] = {app.env_gw, NULL};
+    ts_server_start(&nokey, app.db_url, env2);
     char hdr[160];
-    snprintf(hdr, sizeof hdr, "%s", hdr_operator);
-    d = api_at(nokey.port, "GET", path, hdr, NULL, 503);
+    snprintf(hdr, sizeof hdr, "%s", app.operator_hdr);
+    d = ts_api_at(nokey.port, "GET", path, hdr, NULL, 503);
     assert_string_equal(error_code(d), "vault_unavailable");
     json_decref(d);
     ts_server_stop(&nokey);
@@ -395,9 +333,9 @@ static void test_shipping(void **state)
     /* A revoked token is a clean upstream error naming Temu's refusal. */
     char body[400];
     snprintf(body, sizeof body, "{\"access_token\":\"%s\"}", access_token);
-    json_decref(sbx("POST", "/_sandbox/tokens/revoke", body));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/tokens/revoke", body));
     shipping_path(sn[2], path, sizeof path);
-    d = api("POST", path, hdr_operator, NULL, 502);
+    d = ts_api_as(&app, "POST", path, app.operator_hdr, NULL, 502);
     assert_string_equal(error_code(d), "temu_token_rejected");
     json_decref(d);
     json_decref(truth);

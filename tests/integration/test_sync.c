@@ -7,6 +7,7 @@
  * history API, the manual trigger, progress step 8 and the registry row.
  */
 #include "testsupport.h"
+#include "ts_app.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -27,101 +28,44 @@
 #define KILLS      6      /* per run of make test; `make soak` sets AICOS_TEST_KILLS=25 */
 #define DAY_S      86400
 
-static char db_url[TS_PATH_MAX], env_db[TS_PATH_MAX + 32], env_key[TS_PATH_MAX + 32];
-static char env_gw[128];
-static char *tmp;
-static struct ts_server server;
-static struct ts_proc sandbox;
-static unsigned sbx_port;
-static char admin_hdr[160];
+static struct ts_app app;
 static char conn_id[64];
 static char shop_token[256];
 static char since_arg[32]; /* the backfill start of every run */
-
-/* A request to aicos as the seller admin; returns the parsed body. */
-static json_t *api(const char *method, const char *path, const char *body, int want)
-{
-    struct ts_http_resp r;
-    if (!ts_http_ex(server.port, method, path, admin_hdr, body ? "application/json" : NULL, body,
-                    &r))
-        fail_msg("%s %s: no answer", method, path);
-    if (want != 0 && r.status != want)
-        fail_msg("%s %s: status %d, want %d: %s", method, path, r.status, want, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
-}
-
-/* A request to the sandbox's admin API; returns the parsed body. */
-static json_t *sbx(const char *method, const char *path, const char *body)
-{
-    struct ts_http_resp r;
-    if (!ts_http(sbx_port, method, path, body ? "application/json" : NULL, body, &r))
-        fail_msg("sandbox %s %s: no answer", method, path);
-    if (r.status != 200)
-        fail_msg("sandbox %s %s: status %d: %s", method, path, r.status, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
-}
 
 static int setup(void **state)
 {
     (void)state;
     assert_true(sodium_init() >= 0);
-    tmp = ts_tmpdir("sync");
     char *sandbox_args[] = {(char *)"--shops",      (char *)"1",      (char *)"--orders",
                             (char *)ORDERS,         (char *)"--seed", (char *)"77",
                             (char *)"--rate-limit", (char *)"0",      NULL};
-    sbx_port = ts_sandbox_start(
-        tmp,
+    ts_app_prepare(
+        &app, "sync",
         "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
         "\",\"name\":\"Sync\",\"scopes\":[\"bg.order.list.v2.get\",\"bg.order.detail.v2.get\","
         "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
-        sandbox_args, &sandbox);
-    snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=http://127.0.0.1:%u/openapi/router",
-             sbx_port);
-    ts_master_key_file(tmp, env_key, sizeof env_key);
-    ts_fresh_db_url("sync", db_url, sizeof db_url);
-    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
-    char *env[] = {env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
-    ts_server_start(&server, db_url, env);
-    char token[128];
-    ts_make_token(db_url, "seller_admin", token, sizeof token);
-    snprintf(admin_hdr, sizeof admin_hdr, "Authorization: Bearer %s\r\n", token);
+        sandbox_args);
+    char *env[] = {(char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    ts_app_serve(&app, env);
     /* App credentials, then a shop token from the sandbox pasted in manual mode. */
-    json_decref(api(
-        "PUT", "/api/v1/integrations/temu/credentials",
-        "{\"region\":\"us\",\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET "\"}", 200));
-    json_t *tok = sbx("POST", "/_sandbox/tokens", "{\"app_key\":\"" APP_KEY "\"}");
-    const char *t = json_string_value(json_object_get(tok, "accessToken"));
-    assert_non_null(t);
-    snprintf(shop_token, sizeof shop_token, "%s", t);
-    char body[512];
-    snprintf(body, sizeof body, "{\"region\":\"us\",\"access_token\":\"%s\"}", t);
-    json_decref(tok);
-    json_t *d = api("POST", "/api/v1/integrations/temu/connections/manual", body, 201);
-    snprintf(conn_id, sizeof conn_id, "%s", json_string_value(json_object_get(d, "connection_id")));
-    json_decref(d);
-    assert_true(strlen(conn_id) > 0);
+    ts_app_put_credentials(&app, APP_KEY, APP_SECRET);
+    ts_app_connect_shop(&app, "{\"app_key\":\"" APP_KEY "\"}", conn_id, sizeof conn_id, shop_token,
+                        sizeof shop_token);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (server.proc.pid > 0)
-        ts_server_stop(&server);
-    if (sandbox.pid > 0)
-        ts_stop(&sandbox, SIGTERM, 15000);
-    free(tmp);
+    ts_app_stop(&app);
     return 0;
 }
 
 static const char *temu_registry_status(void)
 {
     static char status[64];
-    json_t *d = api("GET", "/api/v1/integrations", NULL, 200);
+    json_t *d = ts_api(&app, "GET", "/api/v1/integrations", NULL, 200);
     snprintf(status, sizeof status, "%s",
              json_string_value(
                  json_object_get(json_array_get(json_object_get(d, "integrations"), 0), "status")));
@@ -132,7 +76,7 @@ static const char *temu_registry_status(void)
 static const char *first_sync_status(void)
 {
     static char status[32];
-    json_t *p = api("GET", "/api/v1/integrations/temu/progress", NULL, 200);
+    json_t *p = ts_api(&app, "GET", "/api/v1/integrations/temu/progress", NULL, 200);
     size_t i;
     json_t *s;
     status[0] = '\0';
@@ -164,7 +108,7 @@ static void sync_argv(char **argv, char *since)
 static int sync_once(char *since, char **out)
 {
     char *argv[10];
-    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
     sync_argv(argv, since);
     return ts_aicos_run(argv + 1, env, out, NULL);
 }
@@ -184,14 +128,14 @@ static void test_before_sync(void **state)
     (void)state;
     assert_string_equal(first_sync_status(), "pending");
     assert_string_equal(temu_registry_status(), "authorized");
-    json_t *d = api("GET", "/api/v1/sync/runs", NULL, 200);
+    json_t *d = ts_api(&app, "GET", "/api/v1/sync/runs", NULL, 200);
     assert_int_equal(json_array_size(json_object_get(d, "runs")), 0);
     json_decref(d);
     /* Bad input is refused before anything runs. */
-    json_decref(api("POST", "/api/v1/sync/runs", "{\"stream\":\"orders\"}", 422));
-    json_decref(api("POST", "/api/v1/sync/runs",
-                    "{\"connection_id\":\"nosuchconnection\",\"stream\":\"orders\"}", 404));
-    json_decref(api("GET", "/api/v1/sync/runs?limit=0", NULL, 422));
+    json_decref(ts_api(&app, "POST", "/api/v1/sync/runs", "{\"stream\":\"orders\"}", 422));
+    json_decref(ts_api(&app, "POST", "/api/v1/sync/runs",
+                       "{\"connection_id\":\"nosuchconnection\",\"stream\":\"orders\"}", 404));
+    json_decref(ts_api(&app, "GET", "/api/v1/sync/runs?limit=0", NULL, 422));
 }
 
 /* The database's orders as "sn status updateTime" lines, sorted, and the item count. */
@@ -200,7 +144,7 @@ static char *db_orders(size_t *n, long long *items)
     struct db *db = NULL;
     struct db_rows *rows = NULL;
     struct errbuf eb = {0};
-    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    assert_int_equal(db_open(app.db_url, 1, &db, &eb), ERR_OK);
     struct db_conn *c = db_acquire(db);
     struct db_param p[] = {DB_P_TEXT(conn_id)};
     assert_int_equal(db_query(c,
@@ -236,7 +180,7 @@ static int sn_cmp(const void *a, const void *b)
 /* The truth's orders in the same format. */
 static char *truth_orders(size_t *n, long long *sub_orders)
 {
-    json_t *t = sbx("GET", "/_sandbox/truth?orders=1", NULL);
+    json_t *t = ts_sbx(&app, "GET", "/_sandbox/truth?orders=1", NULL);
     json_t *list = json_object_get(t, "orders");
     *n = json_array_size(list);
     *sub_orders =
@@ -281,15 +225,15 @@ static void assert_db_equals_truth(void)
 static void test_crash_and_converge(void **state)
 {
     (void)state;
-    json_t *t = sbx("GET", "/_sandbox/truth", NULL);
+    json_t *t = ts_sbx(&app, "GET", "/_sandbox/truth", NULL);
     long long epoch = (long long)json_integer_value(json_object_get(t, "epoch"));
     json_decref(t);
     char *since = since_arg;
     snprintf(since_arg, sizeof since_arg, "%lld", epoch - 92LL * DAY_S);
     /* Live activity while we sync and crash. */
-    json_decref(sbx("POST", "/_sandbox/activity", "{\"rate\":40}"));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/activity", "{\"rate\":40}"));
     char *argv[10];
-    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
     sync_argv(argv, since);
     /* make soak: AICOS_TEST_KILLS=N lands at least N kills on live runs (lives bounded). */
     int killed = 0, lives = KILLS;
@@ -299,7 +243,7 @@ static void test_crash_and_converge(void **state)
         lives = (int)want * 4;
     for (int i = 0; i < lives && (want == 0 || killed < want); i++) {
         struct ts_proc p;
-        ts_spawn(tmp, argv, env, &p);
+        ts_spawn(app.tmp, argv, env, &p);
         ts_sleep_ms(150 + (int)randombytes_uniform(700));
         if (kill(p.pid, 0) == 0) {
             kill(p.pid, SIGKILL);
@@ -318,7 +262,7 @@ static void test_crash_and_converge(void **state)
     char *out = NULL;
     assert_int_equal(sync_once(since, &out), 0);
     free(out);
-    json_decref(sbx("POST", "/_sandbox/activity", "{\"rate\":0}"));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/activity", "{\"rate\":0}"));
     ts_sleep_ms(1100); /* let the last event's second pass, so the window covers it */
     assert_int_equal(sync_once(since, &out), 0);
     free(out);
@@ -337,7 +281,7 @@ static void test_crash_and_converge(void **state)
 static void test_history_progress_registry(void **state)
 {
     (void)state;
-    json_t *d = api("GET", "/api/v1/sync/runs?limit=500", NULL, 200);
+    json_t *d = ts_api(&app, "GET", "/api/v1/sync/runs?limit=500", NULL, 200);
     json_t *runs = json_object_get(d, "runs");
     size_t i, success = 0, running = 0;
     json_t *r;
@@ -354,7 +298,7 @@ static void test_history_progress_registry(void **state)
     /* The manual trigger: a caught-up stream changes nothing. */
     char body[160];
     snprintf(body, sizeof body, "{\"connection_id\":\"%s\",\"stream\":\"orders\"}", conn_id);
-    d = api("POST", "/api/v1/sync/runs", body, 201);
+    d = ts_api(&app, "POST", "/api/v1/sync/runs", body, 201);
     assert_string_equal(json_string_value(json_object_get(d, "outcome")), "success");
     json_t *c = json_object_get(d, "counts");
     assert_int_equal(json_integer_value(json_object_get(c, "added")), 0);
@@ -369,7 +313,7 @@ static void forget_sync_state(void)
 {
     struct db *db = NULL;
     struct errbuf eb = {0};
-    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    assert_int_equal(db_open(app.db_url, 1, &db, &eb), ERR_OK);
     struct db_conn *c = db_acquire(db);
     struct db_param p[] = {DB_P_TEXT(conn_id)};
     assert_int_equal(db_exec(c, "DELETE FROM sync_state WHERE connection_id = $1", p, 1, NULL, &eb),
@@ -383,15 +327,17 @@ static void test_faults_converge(void **state)
     (void)state;
     /* Changes to find, then a full re-walk through transport resets, 4000000, malformed
      * bodies and 4000004 (the sandbox limit below the client's rate). */
-    json_decref(sbx("POST", "/_sandbox/activity/step", "{\"events\":300}"));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/activity/step", "{\"events\":300}"));
     forget_sync_state();
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/faults",
+                       "{\"kind\":\"system\",\"probability\":0.06,\"seed\":9}"));
     json_decref(
-        sbx("POST", "/_sandbox/faults", "{\"kind\":\"system\",\"probability\":0.06,\"seed\":9}"));
-    json_decref(sbx("POST", "/_sandbox/faults", "{\"kind\":\"reset\",\"probability\":0.04}"));
-    json_decref(sbx("POST", "/_sandbox/faults", "{\"kind\":\"malformed\",\"probability\":0.04}"));
-    json_decref(sbx("POST", "/_sandbox/ratelimit", "{\"limit\":15}"));
+        ts_sbx(&app, "POST", "/_sandbox/faults", "{\"kind\":\"reset\",\"probability\":0.04}"));
+    json_decref(
+        ts_sbx(&app, "POST", "/_sandbox/faults", "{\"kind\":\"malformed\",\"probability\":0.04}"));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/ratelimit", "{\"limit\":15}"));
     char *argv[10];
-    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=20", NULL};
+    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=20", NULL};
     sync_argv(argv, since_arg);
     int rc = -1;
     /* Each run continues where the previous stopped; fewer tries than the pause threshold. */
@@ -401,9 +347,9 @@ static void test_faults_converge(void **state)
         free(out);
     }
     assert_int_equal(rc, 0);
-    json_decref(sbx("DELETE", "/_sandbox/faults", NULL));
-    json_decref(sbx("POST", "/_sandbox/ratelimit", "{\"limit\":0}"));
-    char *log = ts_read_file(sandbox.err_path);
+    json_decref(ts_sbx(&app, "DELETE", "/_sandbox/faults", NULL));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/ratelimit", "{\"limit\":0}"));
+    char *log = ts_read_file(app.sandbox.err_path);
     assert_true(ts_contains(log, "fault request="));
     free(log);
     assert_db_equals_truth();
@@ -436,7 +382,7 @@ static void test_revoked_token_stops_as_auth(void **state)
     (void)state;
     char body[400];
     snprintf(body, sizeof body, "{\"access_token\":\"%s\"}", shop_token);
-    json_decref(sbx("POST", "/_sandbox/tokens/revoke", body));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/tokens/revoke", body));
     char *out = NULL;
     char since[] = "1";
     ts_sleep_ms(1100); /* a new second: the run has a window to read */
@@ -447,7 +393,7 @@ static void test_revoked_token_stops_as_auth(void **state)
     assert_int_equal(sync_once(since, &out), 1);
     assert_false(ts_contains(out, "run "));
     free(out);
-    json_t *d = api("GET", "/api/v1/sync/runs?limit=1", NULL, 200);
+    json_t *d = ts_api(&app, "GET", "/api/v1/sync/runs?limit=1", NULL, 200);
     json_t *r = json_array_get(json_object_get(d, "runs"), 0);
     assert_string_equal(json_string_value(json_object_get(r, "outcome")), "auth");
     assert_string_equal(json_string_value(json_object_get(json_object_get(r, "error"), "class")),

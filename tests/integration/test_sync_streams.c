@@ -8,6 +8,7 @@
  * signatures refused with nothing stored).
  */
 #include "testsupport.h"
+#include "ts_app.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -30,46 +31,14 @@
 #define KILLS      3
 #define DAY_S      86400
 
-static char db_url[TS_PATH_MAX], env_db[TS_PATH_MAX + 32], env_key[TS_PATH_MAX + 32];
-static char env_gw[128];
-static char *tmp;
-static struct ts_server server;
-static struct ts_proc sandbox;
-static unsigned sbx_port;
-static char admin_hdr[160];
+static struct ts_app app;
 static char conn_id[64];
 static char since_arg[32];
-
-static json_t *api(const char *method, const char *path, const char *body, int want)
-{
-    struct ts_http_resp r;
-    if (!ts_http_ex(server.port, method, path, admin_hdr, body ? "application/json" : NULL, body,
-                    &r))
-        fail_msg("%s %s: no answer", method, path);
-    if (want != 0 && r.status != want)
-        fail_msg("%s %s: status %d, want %d: %s", method, path, r.status, want, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
-}
-
-static json_t *sbx(const char *method, const char *path, const char *body)
-{
-    struct ts_http_resp r;
-    if (!ts_http(sbx_port, method, path, body ? "application/json" : NULL, body, &r))
-        fail_msg("sandbox %s %s: no answer", method, path);
-    if (r.status != 200)
-        fail_msg("sandbox %s %s: status %d: %s", method, path, r.status, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
-}
 
 static int setup(void **state)
 {
     (void)state;
     assert_true(sodium_init() >= 0);
-    tmp = ts_tmpdir("streams");
     char *sandbox_args[] = {(char *)"--shops",
                             (char *)"1",
                             (char *)"--orders",
@@ -83,36 +52,16 @@ static int setup(void **state)
                             (char *)"--rate-limit",
                             (char *)"0",
                             NULL};
-    sbx_port = ts_sandbox_start(
-        tmp,
-        "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
-        "\",\"name\":\"Streams\",\"scopes\":[\"bg.order.list.v2.get\","
-        "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
-        sandbox_args, &sandbox);
-    snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=http://127.0.0.1:%u/openapi/router",
-             sbx_port);
-    ts_master_key_file(tmp, env_key, sizeof env_key);
-    ts_fresh_db_url("streams", db_url, sizeof db_url);
-    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
-    char *env[] = {env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
-    ts_server_start(&server, db_url, env);
-    char token[128];
-    ts_make_token(db_url, "seller_admin", token, sizeof token);
-    snprintf(admin_hdr, sizeof admin_hdr, "Authorization: Bearer %s\r\n", token);
-    json_decref(api(
-        "PUT", "/api/v1/integrations/temu/credentials",
-        "{\"region\":\"us\",\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET "\"}", 200));
-    json_t *tok = sbx("POST", "/_sandbox/tokens", "{\"app_key\":\"" APP_KEY "\"}");
-    const char *t = json_string_value(json_object_get(tok, "accessToken"));
-    assert_non_null(t);
-    char body[512];
-    snprintf(body, sizeof body, "{\"region\":\"us\",\"access_token\":\"%s\"}", t);
-    json_decref(tok);
-    json_t *d = api("POST", "/api/v1/integrations/temu/connections/manual", body, 201);
-    snprintf(conn_id, sizeof conn_id, "%s", json_string_value(json_object_get(d, "connection_id")));
-    json_decref(d);
-    assert_true(strlen(conn_id) > 0);
-    json_t *tr = sbx("GET", "/_sandbox/truth", NULL);
+    ts_app_prepare(&app, "streams",
+                   "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+                   "\",\"name\":\"Streams\",\"scopes\":[\"bg.order.list.v2.get\","
+                   "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
+                   sandbox_args);
+    char *env[] = {(char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    ts_app_serve(&app, env);
+    ts_app_put_credentials(&app, APP_KEY, APP_SECRET);
+    ts_app_connect_shop(&app, "{\"app_key\":\"" APP_KEY "\"}", conn_id, sizeof conn_id, NULL, 0);
+    json_t *tr = ts_sbx(&app, "GET", "/_sandbox/truth", NULL);
     snprintf(since_arg, sizeof since_arg, "%lld",
              (long long)json_integer_value(json_object_get(tr, "epoch")) - 200LL * DAY_S);
     json_decref(tr);
@@ -122,11 +71,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    if (server.proc.pid > 0)
-        ts_server_stop(&server);
-    if (sandbox.pid > 0)
-        ts_stop(&sandbox, SIGTERM, 15000);
-    free(tmp);
+    ts_app_stop(&app);
     return 0;
 }
 
@@ -148,7 +93,7 @@ static void sync_argv(char **argv, const char *stream)
 static int sync_once(const char *stream, const char *rate_env, char **out)
 {
     char *argv[10];
-    char *env[] = {env_db, env_key, env_gw, (char *)rate_env, NULL};
+    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)rate_env, NULL};
     sync_argv(argv, stream);
     return ts_aicos_run(argv + 1, env, out, NULL);
 }
@@ -181,7 +126,7 @@ static struct db_rows *db_rows_of(const char *sql)
     struct db *db = NULL;
     struct db_rows *rows = NULL;
     struct errbuf eb = {0};
-    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    assert_int_equal(db_open(app.db_url, 1, &db, &eb), ERR_OK);
     struct db_conn *c = db_acquire(db);
     struct db_param p[] = {DB_P_TEXT(conn_id)};
     assert_int_equal(db_query(c, sql, p, 1, &rows, &eb), ERR_OK);
@@ -193,7 +138,7 @@ static struct db_rows *db_rows_of(const char *sql)
 /* The truth's count and hash of "products" or "afterSales". */
 static void truth_of(const char *what, long long *count, char hash[65])
 {
-    json_t *t = sbx("GET", "/_sandbox/truth", NULL);
+    json_t *t = ts_sbx(&app, "GET", "/_sandbox/truth", NULL);
     *count = (long long)json_integer_value(json_object_get(json_object_get(t, "counts"), what));
     snprintf(hash, 65, "%s",
              json_string_value(json_object_get(json_object_get(t, "hashes"), what)));
@@ -297,11 +242,11 @@ static void crash_and_converge(const char *stream, int min_ms, int spread_ms, lo
                                void (*check)(void))
 {
     char *argv[10];
-    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
     sync_argv(argv, stream);
     for (int i = 0; i < KILLS; i++) {
         struct ts_proc p;
-        ts_spawn(tmp, argv, env, &p);
+        ts_spawn(app.tmp, argv, env, &p);
         ts_sleep_ms(min_ms + (int)randombytes_uniform((uint32_t)spread_ms));
         if (kill(p.pid, 0) == 0)
             kill(p.pid, SIGKILL);
@@ -351,7 +296,7 @@ static void forget_stream(const char *stream, const char *table)
     struct db *db = NULL;
     struct errbuf eb = {0};
     char sql[160];
-    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    assert_int_equal(db_open(app.db_url, 1, &db, &eb), ERR_OK);
     struct db_conn *c = db_acquire(db);
     struct db_param p[] = {DB_P_TEXT(conn_id), DB_P_TEXT(stream)};
     assert_int_equal(db_exec(c, "DELETE FROM sync_state WHERE connection_id = $1 AND stream = $2",
@@ -368,11 +313,13 @@ static void test_faults_converge(void **state)
     (void)state;
     forget_stream("products", "temu_products");
     forget_stream("buyer_cases", "temu_aftersales");
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/faults",
+                       "{\"kind\":\"system\",\"probability\":0.08,\"seed\":5}"));
     json_decref(
-        sbx("POST", "/_sandbox/faults", "{\"kind\":\"system\",\"probability\":0.08,\"seed\":5}"));
-    json_decref(sbx("POST", "/_sandbox/faults", "{\"kind\":\"reset\",\"probability\":0.05}"));
-    json_decref(sbx("POST", "/_sandbox/faults", "{\"kind\":\"malformed\",\"probability\":0.05}"));
-    json_decref(sbx("POST", "/_sandbox/ratelimit", "{\"limit\":15}"));
+        ts_sbx(&app, "POST", "/_sandbox/faults", "{\"kind\":\"reset\",\"probability\":0.05}"));
+    json_decref(
+        ts_sbx(&app, "POST", "/_sandbox/faults", "{\"kind\":\"malformed\",\"probability\":0.05}"));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/ratelimit", "{\"limit\":15}"));
     const char *streams[] = {"products", "buyer_cases"};
     for (size_t s = 0; s < 2; s++) {
         int rc = -1;
@@ -384,9 +331,9 @@ static void test_faults_converge(void **state)
         }
         assert_int_equal(rc, 0);
     }
-    json_decref(sbx("DELETE", "/_sandbox/faults", NULL));
-    json_decref(sbx("POST", "/_sandbox/ratelimit", "{\"limit\":0}"));
-    char *log = ts_read_file(sandbox.err_path);
+    json_decref(ts_sbx(&app, "DELETE", "/_sandbox/faults", NULL));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/ratelimit", "{\"limit\":0}"));
+    char *log = ts_read_file(app.sandbox.err_path);
     assert_true(ts_contains(log, "fault request="));
     free(log);
     /* The walk interrupted by a failure is finished by the next run: one clean run more. */
@@ -415,7 +362,7 @@ static void test_cases_view(void **state)
     struct db *db = NULL;
     struct errbuf eb = {0};
     json_t *doc = NULL;
-    assert_int_equal(db_open(db_url, 2, &db, &eb), ERR_OK);
+    assert_int_equal(db_open(app.db_url, 2, &db, &eb), ERR_OK);
     /* Two orders as the orders stream stores them: one with a buyer label, one without. */
     struct db_conn *c = db_acquire(db);
     const char *sql = "INSERT INTO temu_orders (connection_id, parent_order_sn, status, "
@@ -475,7 +422,7 @@ static int webhook_post(const char *app_key, const char *secret, const char *pla
     snprintf(body, sizeof body, "{\"eventData\":\"%s\"}", b64);
     free(b64);
     struct ts_http_resp r;
-    if (!ts_http_ex(server.port, "POST", "/api/v1/integrations/temu/webhook", headers,
+    if (!ts_http_ex(app.server.port, "POST", "/api/v1/integrations/temu/webhook", headers,
                     "application/json", body_override != NULL ? body_override : body, &r))
         fail_msg("webhook: no answer");
     int status = r.status;
@@ -494,13 +441,14 @@ static void test_webhook_intake(void **state)
     const char *pending = "SELECT refresh_from FROM sync_state WHERE connection_id = $1 AND "
                           "stream = 'orders'";
     assert_int_equal(db_int_of(pending), 0);
-    snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/integrations/temu/webhook", server.port);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/api/v1/integrations/temu/webhook",
+             app.server.port);
     snprintf(cfg, sizeof cfg, "{\"url\":\"%s\",\"app_key\":\"" APP_KEY "\",\"scale\":0.001}", url);
-    json_decref(sbx("POST", "/_sandbox/webhook", cfg));
-    json_decref(sbx("POST", "/_sandbox/activity/step", "{\"events\":12}"));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/webhook", cfg));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/activity/step", "{\"events\":12}"));
     long long delivered = 0, queued = 1, failed = 0;
     for (int i = 0; i < 300 && (queued > 0 || delivered < 12); i++) {
-        json_t *w = sbx("GET", "/_sandbox/webhook", NULL);
+        json_t *w = ts_sbx(&app, "GET", "/_sandbox/webhook", NULL);
         delivered = (long long)json_integer_value(json_object_get(w, "delivered"));
         queued = (long long)json_integer_value(json_object_get(w, "queued"));
         failed = (long long)json_integer_value(json_object_get(w, "failedAttempts"));
@@ -522,7 +470,7 @@ static void test_webhook_intake(void **state)
     assert_int_equal(sync_once("orders", "AICOS_TEMU_RATE_LIMIT=200", &out), 0);
     free(out);
     assert_int_equal(db_int_of(pending), 0);
-    json_decref(sbx("POST", "/_sandbox/webhook", "{\"url\":\"\"}"));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/webhook", "{\"url\":\"\"}"));
 
     /* A redelivery is the same event: 200 again, one row, two deliveries. */
     const char *plain = "{\"mallId\":1,\"parentOrderSn\":\"PO-211-9\",\"orderSn\":\"211-9\","

@@ -9,6 +9,7 @@
  * and a graceful SIGTERM of both workers.
  */
 #include "testsupport.h"
+#include "ts_app.h"
 
 #include <fcntl.h>
 #include <jansson.h>
@@ -28,77 +29,28 @@
 #define SHOPS      2
 #define WAIT_MS    30000 /* for both connections' runs */
 
-static char db_url[TS_PATH_MAX], env_db[TS_PATH_MAX + 32], env_key[TS_PATH_MAX + 32];
-static char env_gw[128];
-static char *tmp;
-static struct ts_server server;
-static struct ts_proc sandbox;
-static unsigned sbx_port;
-static char admin_hdr[160];
+static struct ts_app app;
 static char conn_ids[SHOPS][64];
-
-/* A request to aicos as the seller admin; returns the parsed body. */
-static json_t *api(const char *method, const char *path, const char *body, int want)
-{
-    struct ts_http_resp r;
-    if (!ts_http_ex(server.port, method, path, admin_hdr, body ? "application/json" : NULL, body,
-                    &r))
-        fail_msg("%s %s: no answer", method, path);
-    if (want != 0 && r.status != want)
-        fail_msg("%s %s: status %d, want %d: %s", method, path, r.status, want, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
-}
-
-/* A request to the sandbox's admin API; returns the parsed body. */
-static json_t *sbx(const char *method, const char *path, const char *body)
-{
-    struct ts_http_resp r;
-    if (!ts_http(sbx_port, method, path, body ? "application/json" : NULL, body, &r))
-        fail_msg("sandbox %s %s: no answer", method, path);
-    if (r.status != 200)
-        fail_msg("sandbox %s %s: status %d: %s", method, path, r.status, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    ts_http_free(&r);
-    return doc;
-}
-
-static void start_sandbox(void)
-{
-    char *sandbox_args[] = {(char *)"--shops",      (char *)"2",      (char *)"--orders",
-                            (char *)ORDERS,         (char *)"--seed", (char *)"78",
-                            (char *)"--rate-limit", (char *)"20",     NULL};
-    sbx_port = ts_sandbox_start(
-        tmp,
-        "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
-        "\",\"name\":\"Workers\",\"scopes\":[\"bg.order.list.v2.get\",\"bg.order.detail.v2.get\","
-        "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
-        sandbox_args, &sandbox);
-    snprintf(env_gw, sizeof env_gw, "AICOS_TEMU_GATEWAY_URL=http://127.0.0.1:%u/openapi/router",
-             sbx_port);
-}
 
 static int setup(void **state)
 {
     (void)state;
     assert_true(sodium_init() >= 0);
-    tmp = ts_tmpdir("syncworkers");
-    start_sandbox();
-    ts_master_key_file(tmp, env_key, sizeof env_key);
-    ts_fresh_db_url("syncworkers", db_url, sizeof db_url);
-    snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
+    char *sandbox_args[] = {(char *)"--shops",      (char *)"2",      (char *)"--orders",
+                            (char *)ORDERS,         (char *)"--seed", (char *)"78",
+                            (char *)"--rate-limit", (char *)"20",     NULL};
+    ts_app_prepare(
+        &app, "syncworkers",
+        "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
+        "\",\"name\":\"Workers\",\"scopes\":[\"bg.order.list.v2.get\",\"bg.order.detail.v2.get\","
+        "\"bg.local.goods.list.query\",\"bg.aftersales.parentaftersales.list.get\"]}]",
+        sandbox_args);
     /* The server only answers the API here: the scheduler runs in the two workers. */
-    char *env[] = {env_key, env_gw, (char *)"AICOS_SYNC_WORKER=0", NULL};
-    ts_server_start(&server, db_url, env);
-    char token[128];
-    ts_make_token(db_url, "seller_admin", token, sizeof token);
-    snprintf(admin_hdr, sizeof admin_hdr, "Authorization: Bearer %s\r\n", token);
-    json_decref(api(
-        "PUT", "/api/v1/integrations/temu/credentials",
-        "{\"region\":\"us\",\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET "\"}", 200));
+    char *env[] = {(char *)"AICOS_SYNC_WORKER=0", NULL};
+    ts_app_serve(&app, env);
+    ts_app_put_credentials(&app, APP_KEY, APP_SECRET);
     /* One connection per sandbox shop, both with the same app. */
-    json_t *truth = sbx("GET", "/_sandbox/truth", NULL);
+    json_t *truth = ts_sbx(&app, "GET", "/_sandbox/truth", NULL);
     json_t *shops = json_object_get(truth, "shops");
     assert_int_equal(json_array_size(shops), SHOPS);
     for (size_t i = 0; i < SHOPS; i++) {
@@ -106,16 +58,7 @@ static int setup(void **state)
         json_int_t mall = json_integer_value(json_object_get(json_array_get(shops, i), "mallId"));
         snprintf(body, sizeof body, "{\"app_key\":\"" APP_KEY "\",\"mallId\":%lld}",
                  (long long)mall);
-        json_t *tok = sbx("POST", "/_sandbox/tokens", body);
-        const char *t = json_string_value(json_object_get(tok, "accessToken"));
-        assert_non_null(t);
-        snprintf(body, sizeof body, "{\"region\":\"us\",\"access_token\":\"%s\"}", t);
-        json_decref(tok);
-        json_t *d = api("POST", "/api/v1/integrations/temu/connections/manual", body, 201);
-        snprintf(conn_ids[i], sizeof conn_ids[i], "%s",
-                 json_string_value(json_object_get(d, "connection_id")));
-        json_decref(d);
-        assert_true(strlen(conn_ids[i]) > 0);
+        ts_app_connect_shop(&app, body, conn_ids[i], sizeof conn_ids[i], NULL, 0);
     }
     assert_string_not_equal(conn_ids[0], conn_ids[1]);
     json_decref(truth);
@@ -125,27 +68,23 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    if (server.proc.pid > 0)
-        ts_server_stop(&server);
-    if (sandbox.pid > 0)
-        ts_stop(&sandbox, SIGTERM, 15000);
-    free(tmp);
+    ts_app_stop(&app);
     return 0;
 }
 
 static void test_cancel_api(void **state)
 {
     (void)state;
-    json_decref(api("POST", "/api/v1/sync/runs/nosuchrun/cancel", NULL, 404));
+    json_decref(ts_api(&app, "POST", "/api/v1/sync/runs/nosuchrun/cancel", NULL, 404));
 }
 
 /* Runs of (connection, outcome) in the history, counted from the API. */
 static int runs_count(const char *conn, const char *outcome)
 {
-    char path[160];
+    char path[240];
     int n = 0;
     snprintf(path, sizeof path, "/api/v1/sync/runs?limit=500&connection_id=%s", conn);
-    json_t *d = api("GET", path, NULL, 200);
+    json_t *d = ts_api(&app, "GET", path, NULL, 200);
     size_t i;
     json_t *r;
     json_array_foreach(json_object_get(d, "runs"), i, r)
@@ -164,8 +103,8 @@ static int runs_count(const char *conn, const char *outcome)
 static void start_worker(struct ts_proc *p)
 {
     char *argv[] = {getenv("AICOS_BIN"), (char *)"worker", NULL};
-    char *env[] = {env_db, env_key, env_gw, SCHED_ENV, NULL};
-    ts_spawn(tmp, argv, env, p);
+    char *env[] = {app.env_db, app.env_key, app.env_gw, SCHED_ENV, NULL};
+    ts_spawn(app.tmp, argv, env, p);
 }
 
 static void test_cli_usage(void **state)
@@ -190,7 +129,7 @@ static void check_history(void)
     struct db *db = NULL;
     struct db_rows *rows = NULL;
     struct errbuf eb = {0};
-    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    assert_int_equal(db_open(app.db_url, 1, &db, &eb), ERR_OK);
     struct db_conn *c = db_acquire(db);
     assert_int_equal(db_query(c,
                               "SELECT connection_id, stream, started_at, finished_at, outcome, "
@@ -243,7 +182,7 @@ static void check_history(void)
 /* The outcome of run id from the history ("" when absent). */
 static void run_outcome(const char *id, char *out, size_t len)
 {
-    json_t *d = api("GET", "/api/v1/sync/runs?limit=500", NULL, 200);
+    json_t *d = ts_api(&app, "GET", "/api/v1/sync/runs?limit=500", NULL, 200);
     size_t i;
     json_t *r;
     out[0] = '\0';
@@ -263,7 +202,7 @@ static void cancel_a_running_run(char *id, size_t len)
 {
     id[0] = '\0';
     for (int waited = 0; waited < 15000; waited += 100) {
-        json_t *d = api("GET", "/api/v1/sync/runs?limit=20", NULL, 200);
+        json_t *d = ts_api(&app, "GET", "/api/v1/sync/runs?limit=20", NULL, 200);
         size_t i;
         json_t *r;
         json_array_foreach(json_object_get(d, "runs"), i, r)
@@ -283,7 +222,7 @@ static void cancel_a_running_run(char *id, size_t len)
     char path[128];
     snprintf(path, sizeof path, "/api/v1/sync/runs/%s/cancel", id);
     struct ts_http_resp r;
-    assert_true(ts_http_ex(server.port, "POST", path, admin_hdr, NULL, NULL, &r));
+    assert_true(ts_http_ex(app.server.port, "POST", path, app.admin_hdr, NULL, NULL, &r));
     if (r.status == 409)
         id[0] = '\0';
     else
@@ -296,11 +235,11 @@ static void test_two_workers(void **state)
     (void)state;
     struct ts_proc w[1];
     struct ts_server sched_server;
-    char *env[] = {env_key, env_gw, (char *)"AICOS_SYNC_WORKER=1", SCHED_ENV, NULL};
+    char *env[] = {app.env_key, app.env_gw, (char *)"AICOS_SYNC_WORKER=1", SCHED_ENV, NULL};
     memset(&sched_server, 0, sizeof sched_server);
     char cancelled[64], outcome[32];
     start_worker(&w[0]);
-    ts_server_start(&sched_server, db_url, env);
+    ts_server_start(&sched_server, app.db_url, env);
     cancel_a_running_run(cancelled, sizeof cancelled);
     bool done = false;
     for (int waited = 0; waited < WAIT_MS && !done; waited += 250) {

@@ -219,7 +219,9 @@ int ts_aicos_run(char *const args[], char *const env[], char **out, char **err)
     char *dir = ts_tmpdir("run");
     struct ts_proc p;
     ts_spawn(dir, argv, env, &p);
-    int rc = ts_wait(&p, 30000);
+    /* Only a hung child should hit the cap: a sanitizer build syncing thousands of orders on a
+     * machine shared with other test runs can take well over 30 s. */
+    int rc = ts_wait(&p, 120000);
     if (rc < 0)
         ts_stop(&p, SIGKILL, 5000);
     if (out != NULL)

@@ -58,7 +58,7 @@ int ts_stop(struct ts_proc *p, int sig, int timeout_ms);
 char *ts_read_file(const char *path);
 
 /*
- * Runs `$AICOS_BIN args...` to completion (30 s cap) with env added; returns the exit status
+ * Runs `$AICOS_BIN args...` to completion (120 s cap) with env added; returns the exit status
  * and (if not NULL) malloc'd stdout and stderr.
  */
 int ts_aicos_run(char *const args[], char *const env[], char **out, char **err);
