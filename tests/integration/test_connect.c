@@ -275,7 +275,7 @@ static void test_callback_failures_store_nothing(void **state)
     assert_string_equal(error_code(d), "state_used");
     json_decref(d);
     free(late);
-    d = api("GET", "/api/v1/integrations/temu/authorization/sessions", NULL, 200);
+    d = ts_api(&app, "GET", "/api/v1/integrations/temu/authorization/sessions", NULL, 200);
     size_t k;
     json_t *row;
     bool denied = false;

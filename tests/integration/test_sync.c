@@ -361,17 +361,17 @@ static void test_sigterm_cancels_run(void **state)
     (void)state;
     forget_sync_state(); /* a full walk of the shop: many pages at 5 requests a second */
     char *argv[10];
-    char *env[] = {env_db, env_key, env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=5", NULL};
+    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=5", NULL};
     sync_argv(argv, since_arg);
     struct ts_proc p;
-    ts_spawn(tmp, argv, env, &p);
+    ts_spawn(app.tmp, argv, env, &p);
     ts_sleep_ms(1500);
     assert_int_equal(kill(p.pid, 0), 0); /* still walking */
     assert_int_equal(ts_stop(&p, SIGTERM, 10000), 1);
     char *out = ts_read_file(p.out_path);
     assert_true(ts_contains(out, " cancelled: "));
     free(out);
-    json_t *d = api("GET", "/api/v1/sync/runs?limit=1", NULL, 200);
+    json_t *d = ts_api(&app, "GET", "/api/v1/sync/runs?limit=1", NULL, 200);
     json_t *r = json_array_get(json_object_get(d, "runs"), 0);
     assert_string_equal(json_string_value(json_object_get(r, "outcome")), "cancelled");
     json_decref(d);
