@@ -29,6 +29,7 @@
 #define LIMIT_DB_BUSY_TIMEOUT_MS 5000
 #define LIMIT_DB_ACQUIRE_WARN_S  5      /* log when a connection takes longer than this */
 #define LIMIT_DB_ROWS            100000 /* rows one query may materialize */
+#define LIMIT_DB_STMT_CACHE      128    /* prepared statements kept per pooled connection */
 
 /* Files. */
 #define LIMIT_PATH_BYTES 1024

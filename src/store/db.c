@@ -14,6 +14,7 @@
 struct db_conn {
     struct db *db;
     void *handle;
+    struct stmt_cache cache;
     bool in_tx;
     bool busy;
 };
@@ -62,6 +63,8 @@ enum err db_open(const char *url, unsigned pool_size, struct db **out, struct er
             return e;
         }
         db->conns[i].db = db;
+        stmt_cache_init(&db->conns[i].cache, LIMIT_DB_STMT_CACHE, db->conns[i].handle,
+                        drv->stmt_drop);
         db->size++;
     }
     *out = db;
@@ -72,8 +75,10 @@ void db_close(struct db *db)
 {
     if (db == NULL)
         return;
-    for (unsigned i = 0; i < db->size; i++)
+    for (unsigned i = 0; i < db->size; i++) {
+        stmt_cache_clear(&db->conns[i].cache, true);
         db->drv->disconnect(db->conns[i].handle);
+    }
     pthread_cond_destroy(&db->freed);
     pthread_mutex_destroy(&db->lock);
     free(db);
@@ -135,26 +140,69 @@ enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *para
                  int64_t *changed, struct errbuf *eb)
 {
     int64_t dummy;
-    return c->db->drv->exec(c->handle, sql, params, nparams, changed ? changed : &dummy, eb);
+    return c->db->drv->exec(c->handle, &c->cache, sql, params, nparams, changed ? changed : &dummy,
+                            eb);
 }
 
 enum err db_query(struct db_conn *c, const char *sql, const struct db_param *params, size_t nparams,
                   struct db_rows **out, struct errbuf *eb)
 {
     *out = NULL;
-    return c->db->drv->query(c->handle, sql, params, nparams, out, eb);
+    return c->db->drv->query(c->handle, &c->cache, sql, params, nparams, out, eb);
+}
+
+/* Transaction control and the lazy-commit wrappers: scripts that never change the schema. */
+static enum err db_control(struct db_conn *c, const char *sql, struct errbuf *eb)
+{
+    return c->db->drv->exec_script(c->handle, &c->cache, sql, false, eb);
+}
+
+enum err db_query_lazy(struct db_conn *c, const char *sql, const struct db_param *params,
+                       size_t nparams, struct db_rows **out, struct errbuf *eb)
+{
+    const struct db_driver *drv = c->db->drv;
+    if (c->in_tx)
+        return db_query(c, sql, params, nparams, out, eb);
+    enum err e = db_control(c, drv->lazy_begin_sql, eb);
+    if (e != ERR_OK)
+        return e;
+    e = db_query(c, sql, params, nparams, out, eb);
+    if (e == ERR_OK) {
+        e = db_control(c, drv->lazy_commit_sql, eb);
+        if (e != ERR_OK) {
+            db_rows_free(*out);
+            *out = NULL;
+        }
+    }
+    if (e != ERR_OK)
+        db_control(c, drv->lazy_abort_sql, NULL);
+    return e;
 }
 
 enum err db_exec_script(struct db_conn *c, const char *sql, struct errbuf *eb)
 {
-    return c->db->drv->exec_script(c->handle, sql, eb);
+    return c->db->drv->exec_script(c->handle, &c->cache, sql, true, eb);
+}
+
+void db_conn_stmt_stats(const struct db_conn *c, struct db_stmt_stats *out)
+{
+    *out = c->cache.stats;
+}
+
+void db_set_stmt_cache(struct db *db, unsigned capacity)
+{
+    for (unsigned i = 0; i < db->size; i++) {
+        struct db_conn *c = &db->conns[i];
+        stmt_cache_clear(&c->cache, true);
+        stmt_cache_init(&c->cache, capacity, c->handle, db->drv->stmt_drop);
+    }
 }
 
 enum err db_begin(struct db_conn *c, struct errbuf *eb)
 {
     if (c->in_tx)
         return err_set(eb, ERR_INTERNAL, "nested_transaction", "A transaction is already open.");
-    enum err e = db_exec_script(c, c->db->drv->begin_sql, eb);
+    enum err e = db_control(c, c->db->drv->begin_sql, eb);
     if (e == ERR_OK)
         c->in_tx = true;
     return e;
@@ -162,7 +210,7 @@ enum err db_begin(struct db_conn *c, struct errbuf *eb)
 
 enum err db_commit(struct db_conn *c, struct errbuf *eb)
 {
-    enum err e = db_exec_script(c, "COMMIT", eb);
+    enum err e = db_control(c, "COMMIT", eb);
     if (e != ERR_OK)
         db_rollback(c);
     c->in_tx = false;
@@ -172,7 +220,7 @@ enum err db_commit(struct db_conn *c, struct errbuf *eb)
 enum err db_rollback(struct db_conn *c)
 {
     c->in_tx = false;
-    return db_exec_script(c, "ROLLBACK", NULL);
+    return db_control(c, "ROLLBACK", NULL);
 }
 
 enum err db_ping(struct db_conn *c, struct errbuf *eb)

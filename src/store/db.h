@@ -4,6 +4,10 @@
  * A struct db is a small pool of connections. Take one with db_acquire(), give it back with
  * db_release(). Statements are always parameterized: placeholders are written $1, $2, ...
  * in both dialects. Query results are materialized as text (NULL-aware) in struct db_rows.
+ *
+ * Each pooled connection keeps its data statements (SELECT, INSERT, UPDATE, DELETE, WITH)
+ * prepared, keyed by SQL text, in a bounded LRU (LIMIT_DB_STMT_CACHE): callers see nothing
+ * but the saved compile time. DDL and scripts always run uncached.
  */
 #ifndef AICOS_STORE_DB_H
 #define AICOS_STORE_DB_H
@@ -62,6 +66,16 @@ enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *para
 enum err db_query(struct db_conn *c, const char *sql, const struct db_param *params, size_t nparams,
                   struct db_rows **out, struct errbuf *eb);
 
+/*
+ * db_query() of one statement committed without waiting for the disk: other processes see
+ * its effect at once, a process crash never loses it, a power failure or OS crash may (never
+ * half of it). For state that is cheap to lose, such as the shared request budget. SQLite:
+ * run under synchronous=NORMAL (WAL: no fsync at commit); PostgreSQL: in its own transaction
+ * with SET LOCAL synchronous_commit = off. Inside an open transaction it is db_query().
+ */
+enum err db_query_lazy(struct db_conn *c, const char *sql, const struct db_param *params,
+                       size_t nparams, struct db_rows **out, struct errbuf *eb);
+
 /* Runs several unparameterized statements (migration scripts only). */
 enum err db_exec_script(struct db_conn *c, const char *sql, struct errbuf *eb);
 
@@ -72,6 +86,20 @@ enum err db_exec_script(struct db_conn *c, const char *sql, struct errbuf *eb);
 enum err db_begin(struct db_conn *c, struct errbuf *eb);
 enum err db_commit(struct db_conn *c, struct errbuf *eb);
 enum err db_rollback(struct db_conn *c);
+
+/* What the statement cache of one connection did so far (tests and benchmarks). */
+struct db_stmt_stats {
+    uint64_t hits, misses, evictions;
+    unsigned cached; /* statements held now */
+};
+void db_conn_stmt_stats(const struct db_conn *c, struct db_stmt_stats *out);
+
+/*
+ * Sets how many statements each connection keeps (default LIMIT_DB_STMT_CACHE), dropping
+ * those held; 0 prepares every statement afresh (the path before the cache, kept for the
+ * benchmark). Call only while no connection is taken.
+ */
+void db_set_stmt_cache(struct db *db, unsigned capacity);
 
 /* Cheap liveness probe (SELECT 1). */
 enum err db_ping(struct db_conn *c, struct errbuf *eb);

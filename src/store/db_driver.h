@@ -6,6 +6,7 @@
 #define AICOS_STORE_DB_DRIVER_H
 
 #include "store/db.h"
+#include "store/stmt_cache.h"
 
 struct db_rows {
     size_t nrows, ncols;
@@ -18,12 +19,19 @@ struct db_driver {
     /* Opens one connection for the part of the URL after the scheme prefix check. */
     enum err (*connect)(const char *url, void **handle, struct errbuf *eb);
     void (*disconnect)(void *handle);
-    enum err (*exec)(void *handle, const char *sql, const struct db_param *params, size_t n,
-                     int64_t *changed, struct errbuf *eb);
-    enum err (*query)(void *handle, const char *sql, const struct db_param *params, size_t n,
-                      struct db_rows **out, struct errbuf *eb);
-    enum err (*exec_script)(void *handle, const char *sql, struct errbuf *eb);
+    /* exec and query use and fill the connection's statement cache sc. */
+    enum err (*exec)(void *handle, struct stmt_cache *sc, const char *sql,
+                     const struct db_param *params, size_t n, int64_t *changed, struct errbuf *eb);
+    enum err (*query)(void *handle, struct stmt_cache *sc, const char *sql,
+                      const struct db_param *params, size_t n, struct db_rows **out,
+                      struct errbuf *eb);
+    /* Runs a script; a caller's script (not transaction control) may change the schema. */
+    enum err (*exec_script)(void *handle, struct stmt_cache *sc, const char *sql, bool caller,
+                            struct errbuf *eb);
+    stmt_cache_drop_fn stmt_drop;
     const char *begin_sql;
+    /* db_query_lazy(): run before the statement, after it, and after it failed. */
+    const char *lazy_begin_sql, *lazy_commit_sql, *lazy_abort_sql;
     const char *table_exists_sql; /* one parameter: the table name */
 };
 

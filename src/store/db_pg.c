@@ -65,15 +65,122 @@ static void pg_disconnect(void *handle)
     PQfinish(handle);
 }
 
-/* A connection that dropped is reset once, so one database restart does not poison the pool. */
-static void pg_heal(PGconn *h)
+/* A statement prepared on the server under a name unique to its connection. */
+struct pg_stmt {
+    char name[32];
+};
+
+static void pg_stmt_drop(void *handle, void *stmt, bool on_server)
 {
-    if (PQstatus(h) == CONNECTION_BAD)
-        PQreset(h);
+    struct pg_stmt *ps = stmt;
+    PGconn *h = handle;
+    /* Never sent in a failed transaction: the cache is bypassed there (pg_run). */
+    if (on_server && PQstatus(h) == CONNECTION_OK && PQtransactionStatus(h) != PQTRANS_INERROR) {
+        char sql[64];
+        snprintf(sql, sizeof sql, "DEALLOCATE %s", ps->name);
+        PGresult *res = PQexec(h, sql);
+        if (PQresultStatus(res) != PGRES_COMMAND_OK && log_enabled(LOG_DEBUG))
+            log_kv(LOG_DEBUG, "db.deallocate_failed", "statement", ps->name, NULL);
+        PQclear(res);
+    }
+    free(ps);
 }
 
-static enum err pg_run(PGconn *h, const char *sql, const struct db_param *params, size_t n,
-                       PGresult **out, struct errbuf *eb)
+/*
+ * A connection that dropped is reset once, so one database restart does not poison the pool;
+ * the statements it had prepared died with the old session.
+ */
+static void pg_heal(PGconn *h, struct stmt_cache *sc)
+{
+    if (PQstatus(h) != CONNECTION_BAD)
+        return;
+    PQreset(h);
+    stmt_cache_clear(sc, false);
+}
+
+/* True when res failed because a cached plan's result columns changed (DDL since PREPARE). */
+static bool pg_plan_outdated(PGresult *res)
+{
+    const char *state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
+    const char *msg = PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY);
+    return state != NULL && strcmp(state, "0A000") == 0 && msg != NULL &&
+           strstr(msg, "cached plan must not change result type") != NULL;
+}
+
+static bool pg_ok(PGresult *res)
+{
+    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
+    return st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK;
+}
+
+/*
+ * Prepares sql under a fresh name and caches it. A failed PREPARE inside a transaction
+ * aborts it just as the statement itself would have, so nothing differs for the caller.
+ */
+static enum err pg_prepare(PGconn *h, struct stmt_cache *sc, const char *sql, uint64_t hash,
+                           struct pg_stmt **out, struct errbuf *eb)
+{
+    static unsigned long long pg_stmt_serial;
+    struct pg_stmt *ps = calloc(1, sizeof *ps);
+    *out = NULL;
+    if (ps == NULL)
+        return ERR_NOMEM;
+    snprintf(ps->name, sizeof ps->name, "aicos_%llu",
+             __atomic_add_fetch(&pg_stmt_serial, 1, __ATOMIC_RELAXED));
+    PGresult *res = PQprepare(h, ps->name, sql, 0, NULL);
+    if (!pg_ok(res)) {
+        enum err e = pg_fail(h, res, eb, "prepare");
+        PQclear(res);
+        free(ps);
+        return e;
+    }
+    PQclear(res);
+    if (stmt_cache_put(sc, sql, hash, ps) != ERR_OK) {
+        pg_stmt_drop(h, ps, true);
+        return ERR_NOMEM;
+    }
+    *out = ps;
+    return ERR_OK;
+}
+
+/*
+ * Runs one cached statement: prepared on its first use, then executed by name. A plan whose
+ * result type a schema change outdated is prepared again and run once more when no
+ * transaction is open; inside one, the transaction is already aborted, so the error goes to
+ * the caller and the statement is prepared again at its next use.
+ */
+static enum err pg_run_cached(PGconn *h, struct stmt_cache *sc, const char *sql,
+                              const char *const *values, size_t n, PGresult **out,
+                              struct errbuf *eb)
+{
+    uint64_t hash;
+    struct pg_stmt *ps = stmt_cache_get(sc, sql, &hash);
+    enum err e = ERR_OK;
+    bool idle = PQtransactionStatus(h) == PQTRANS_IDLE;
+    *out = NULL;
+    for (int round = 0; round < 2; round++) {
+        if (ps == NULL && (e = pg_prepare(h, sc, sql, hash, &ps, eb)) != ERR_OK)
+            return e;
+        PGresult *res = PQexecPrepared(h, ps->name, (int)n, values, NULL, NULL, 0);
+        if (pg_ok(res)) {
+            *out = res;
+            return ERR_OK;
+        }
+        bool outdated = res != NULL && pg_plan_outdated(res);
+        e = pg_fail(h, res, eb, "statement");
+        PQclear(res);
+        if (!outdated)
+            return e;
+        stmt_cache_mark_stale(sc, ps);
+        if (!idle)
+            return e;
+        ps = stmt_cache_get(sc, sql, &hash); /* drops the stale entry: NULL */
+    }
+    return e;
+}
+
+static enum err pg_run(PGconn *h, struct stmt_cache *sc, const char *sql,
+                       const struct db_param *params, size_t n, PGresult **out, struct errbuf *eb)
 {
     const char *values[PG_MAX_PARAMS];
     char ints[PG_MAX_PARAMS][24];
@@ -94,10 +201,13 @@ static enum err pg_run(PGconn *h, const char *sql, const struct db_param *params
             break;
         }
     }
-    pg_heal(h);
+    pg_heal(h, sc);
+    /* In a failed transaction every statement fails: prepare nothing there. */
+    if (stmt_cache_cacheable(sc, sql) && PQtransactionStatus(h) != PQTRANS_INERROR &&
+        PQstatus(h) == CONNECTION_OK)
+        return pg_run_cached(h, sc, sql, values, n, out, eb);
     PGresult *res = PQexecParams(h, sql, (int)n, NULL, values, NULL, NULL, 0);
-    ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
-    if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+    if (!pg_ok(res)) {
         enum err e = pg_fail(h, res, eb, "statement");
         PQclear(res);
         return e;
@@ -106,11 +216,12 @@ static enum err pg_run(PGconn *h, const char *sql, const struct db_param *params
     return ERR_OK;
 }
 
-static enum err pg_exec(void *handle, const char *sql, const struct db_param *params, size_t n,
-                        int64_t *changed, struct errbuf *eb)
+static enum err pg_exec(void *handle, struct stmt_cache *sc, const char *sql,
+                        const struct db_param *params, size_t n, int64_t *changed,
+                        struct errbuf *eb)
 {
     PGresult *res;
-    enum err e = pg_run(handle, sql, params, n, &res, eb);
+    enum err e = pg_run(handle, sc, sql, params, n, &res, eb);
     if (e != ERR_OK)
         return e;
     const char *t = PQcmdTuples(res);
@@ -119,11 +230,12 @@ static enum err pg_exec(void *handle, const char *sql, const struct db_param *pa
     return ERR_OK;
 }
 
-static enum err pg_query(void *handle, const char *sql, const struct db_param *params, size_t n,
-                         struct db_rows **out, struct errbuf *eb)
+static enum err pg_query(void *handle, struct stmt_cache *sc, const char *sql,
+                         const struct db_param *params, size_t n, struct db_rows **out,
+                         struct errbuf *eb)
 {
     PGresult *res;
-    enum err e = pg_run(handle, sql, params, n, &res, eb);
+    enum err e = pg_run(handle, sc, sql, params, n, &res, eb);
     if (e != ERR_OK)
         return e;
     size_t nrows = (size_t)PQntuples(res), ncols = (size_t)PQnfields(res);
@@ -151,10 +263,17 @@ static enum err pg_query(void *handle, const char *sql, const struct db_param *p
     return ERR_OK;
 }
 
-static enum err pg_exec_script(void *handle, const char *sql, struct errbuf *eb)
+/*
+ * A caller's script may change the schema: cached plans are then prepared again at their
+ * next use rather than risk "cached plan must not change result type" inside a transaction.
+ */
+static enum err pg_exec_script(void *handle, struct stmt_cache *sc, const char *sql, bool caller,
+                               struct errbuf *eb)
 {
     PGconn *h = handle;
-    pg_heal(h);
+    pg_heal(h, sc);
+    if (caller)
+        stmt_cache_mark_stale(sc, NULL);
     PGresult *res = PQexec(h, sql);
     ExecStatusType st = res ? PQresultStatus(res) : PGRES_FATAL_ERROR;
     enum err e = ERR_OK;
@@ -172,7 +291,11 @@ const struct db_driver db_driver_postgres = {
     .exec = pg_exec,
     .query = pg_query,
     .exec_script = pg_exec_script,
+    .stmt_drop = pg_stmt_drop,
     .begin_sql = "BEGIN",
+    .lazy_begin_sql = "BEGIN; SET LOCAL synchronous_commit = off",
+    .lazy_commit_sql = "COMMIT",
+    .lazy_abort_sql = "ROLLBACK",
     .table_exists_sql = "SELECT 1 FROM information_schema.tables "
                         "WHERE table_schema = current_schema() AND table_name = $1",
 };

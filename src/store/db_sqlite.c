@@ -96,13 +96,22 @@ static void sqlite_disconnect(void *handle)
     sqlite3_close(handle);
 }
 
-static enum err sqlite_prepare(sqlite3 *h, const char *sql, const struct db_param *params, size_t n,
-                               sqlite3_stmt **out, struct errbuf *eb)
+static void sqlite_stmt_drop(void *handle, void *stmt, bool on_server)
+{
+    (void)handle;
+    (void)on_server;
+    sqlite3_finalize(stmt);
+}
+
+/* Compiles sql, refusing anything after its first statement. */
+static enum err sqlite_compile(sqlite3 *h, const char *sql, bool persistent, sqlite3_stmt **out,
+                               struct errbuf *eb)
 {
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
     *out = NULL;
-    if (sqlite3_prepare_v2(h, sql, -1, &st, &tail) != SQLITE_OK)
+    if (sqlite3_prepare_v3(h, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, &st, &tail) !=
+        SQLITE_OK)
         return sqlite_fail(h, eb, "prepare");
     while (tail != NULL && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
         tail++;
@@ -111,22 +120,36 @@ static enum err sqlite_prepare(sqlite3 *h, const char *sql, const struct db_para
         return err_set(eb, ERR_INTERNAL, "multiple_statements",
                        "A parameterized call must hold exactly one statement.");
     }
-    if ((size_t)sqlite3_bind_parameter_count(st) != n) {
+    *out = st;
+    return ERR_OK;
+}
+
+/* Gives a statement back: a cached one is reset and unbound, any other finalized. */
+static void sqlite_done(sqlite3_stmt *st, bool cached)
+{
+    if (!cached) {
         sqlite3_finalize(st);
+        return;
+    }
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+}
+
+static enum err sqlite_bind(sqlite3 *h, sqlite3_stmt *st, const struct db_param *params, size_t n,
+                            struct errbuf *eb)
+{
+    if ((size_t)sqlite3_bind_parameter_count(st) != n)
         return err_set(eb, ERR_INTERNAL, "parameter_count",
                        "The statement expects %d parameters, %zu given.",
                        sqlite3_bind_parameter_count(st), n);
-    }
     for (size_t i = 0; i < n; i++) {
         char name[24];
         snprintf(name, sizeof name, "$%zu", i + 1);
         int idx = sqlite3_bind_parameter_index(st, name);
         int rc = SQLITE_OK;
-        if (idx == 0) {
-            sqlite3_finalize(st);
+        if (idx == 0)
             return err_set(eb, ERR_INTERNAL, "parameter_missing",
                            "The statement does not use parameter %s.", name);
-        }
         switch (params[i].type) {
         case DB_NULL:
             rc = sqlite3_bind_null(st, idx);
@@ -138,21 +161,52 @@ static enum err sqlite_prepare(sqlite3 *h, const char *sql, const struct db_para
             rc = sqlite3_bind_int64(st, idx, params[i].i);
             break;
         }
-        if (rc != SQLITE_OK) {
-            sqlite3_finalize(st);
+        if (rc != SQLITE_OK)
             return sqlite_fail(h, eb, "bind");
-        }
+    }
+    return ERR_OK;
+}
+
+/*
+ * The statement for sql with params bound: from the cache (compiled once, persistent) when
+ * sc allows, else compiled for this call. *cached says which, for sqlite_done(). A cached
+ * statement that the schema outdated is compiled again by sqlite3_step() (SQLITE_SCHEMA).
+ */
+static enum err sqlite_prepare(sqlite3 *h, struct stmt_cache *sc, const char *sql,
+                               const struct db_param *params, size_t n, sqlite3_stmt **out,
+                               bool *cached, struct errbuf *eb)
+{
+    sqlite3_stmt *st = NULL;
+    enum err e = ERR_OK;
+    uint64_t hash = 0;
+    *out = NULL;
+    *cached = stmt_cache_cacheable(sc, sql);
+    if (*cached)
+        st = stmt_cache_get(sc, sql, &hash);
+    if (st == NULL) {
+        e = sqlite_compile(h, sql, *cached, &st, eb);
+        if (e != ERR_OK)
+            return e;
+        if (*cached && stmt_cache_put(sc, sql, hash, st) != ERR_OK)
+            *cached = false; /* no room for the entry: use it once */
+    }
+    e = sqlite_bind(h, st, params, n, eb);
+    if (e != ERR_OK) {
+        sqlite_done(st, *cached);
+        return e;
     }
     *out = st;
     return ERR_OK;
 }
 
-static enum err sqlite_exec(void *handle, const char *sql, const struct db_param *params, size_t n,
-                            int64_t *changed, struct errbuf *eb)
+static enum err sqlite_exec(void *handle, struct stmt_cache *sc, const char *sql,
+                            const struct db_param *params, size_t n, int64_t *changed,
+                            struct errbuf *eb)
 {
     sqlite3 *h = handle;
     sqlite3_stmt *st;
-    enum err e = sqlite_prepare(h, sql, params, n, &st, eb);
+    bool cached;
+    enum err e = sqlite_prepare(h, sc, sql, params, n, &st, &cached, eb);
     if (e != ERR_OK)
         return e;
     int rc;
@@ -162,27 +216,30 @@ static enum err sqlite_exec(void *handle, const char *sql, const struct db_param
         e = sqlite_fail(h, eb, "statement");
     else
         *changed = sqlite3_changes64(h);
-    sqlite3_finalize(st);
+    sqlite_done(st, cached);
     return e;
 }
 
-static enum err sqlite_query(void *handle, const char *sql, const struct db_param *params, size_t n,
-                             struct db_rows **out, struct errbuf *eb)
+static enum err sqlite_query(void *handle, struct stmt_cache *sc, const char *sql,
+                             const struct db_param *params, size_t n, struct db_rows **out,
+                             struct errbuf *eb)
 {
     sqlite3 *h = handle;
     sqlite3_stmt *st;
-    enum err e = sqlite_prepare(h, sql, params, n, &st, eb);
+    bool cached;
+    enum err e = sqlite_prepare(h, sc, sql, params, n, &st, &cached, eb);
     if (e != ERR_OK)
         return e;
+    /* The first step may compile the statement again (schema change): count columns after. */
+    int rc = sqlite3_step(st);
     size_t ncols = (size_t)sqlite3_column_count(st);
     struct db_rows *rows = db_rows_new(0, ncols);
     if (rows == NULL) {
-        sqlite3_finalize(st);
+        sqlite_done(st, cached);
         return ERR_NOMEM;
     }
-    int rc;
     size_t nrows = 0;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+    for (; rc == SQLITE_ROW; rc = sqlite3_step(st)) {
         e = db_rows_grow(rows, nrows + 1);
         if (e != ERR_OK)
             goto out;
@@ -206,7 +263,7 @@ static enum err sqlite_query(void *handle, const char *sql, const struct db_para
     if (rc != SQLITE_DONE)
         e = sqlite_fail(h, eb, "query");
 out:
-    sqlite3_finalize(st);
+    sqlite_done(st, cached);
     if (e != ERR_OK) {
         db_rows_free(rows);
         return e;
@@ -215,9 +272,13 @@ out:
     return ERR_OK;
 }
 
-static enum err sqlite_exec_script(void *handle, const char *sql, struct errbuf *eb)
+/* Scripts never use the cache: SQLite compiles outdated cached statements again by itself. */
+static enum err sqlite_exec_script(void *handle, struct stmt_cache *sc, const char *sql,
+                                   bool caller, struct errbuf *eb)
 {
     sqlite3 *h = handle;
+    (void)sc;
+    (void)caller;
     if (sqlite3_exec(h, sql, NULL, NULL, NULL) != SQLITE_OK)
         return sqlite_fail(h, eb, "script");
     return ERR_OK;
@@ -231,6 +292,11 @@ const struct db_driver db_driver_sqlite = {
     .exec = sqlite_exec,
     .query = sqlite_query,
     .exec_script = sqlite_exec_script,
+    .stmt_drop = sqlite_stmt_drop,
     .begin_sql = "BEGIN IMMEDIATE",
+    /* WAL under synchronous=NORMAL: the commit is not fsynced (the next checkpoint is). */
+    .lazy_begin_sql = "PRAGMA synchronous=NORMAL",
+    .lazy_commit_sql = "PRAGMA synchronous=FULL",
+    .lazy_abort_sql = "PRAGMA synchronous=FULL",
     .table_exists_sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = $1",
 };

@@ -253,12 +253,232 @@ static void test_sqlite_file_mode(void **state)
     free(dir);
 }
 
+static struct db_stmt_stats stats_of(struct db_conn *c)
+{
+    struct db_stmt_stats st;
+    db_conn_stmt_stats(c, &st);
+    return st;
+}
+
+/* The same query again (a cache hit) gives the same rows, with each call's own parameters. */
+static void test_stmt_cache_hits(void **state)
+{
+    (void)state;
+    struct db *db = open_fresh("stmt_hits", 1);
+    struct db_conn *c = db_acquire(db);
+    const char *ins = "INSERT INTO items (id, name, qty, note) VALUES ($1, $2, $3, $4)";
+    struct db_stmt_stats s0 = stats_of(c);
+    for (int i = 1; i <= 5; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "item%d", i);
+        /* Odd rows bind a note, even rows NULL in the same slot: no binding leaks over. */
+        struct db_param p[] = {DB_P_INT(i), DB_P_TEXT(name), DB_P_INT(i * 10),
+                               i % 2 ? DB_P_TEXT("odd") : DB_P_NULL};
+        assert_int_equal(db_exec(c, ins, p, 4, NULL, NULL), ERR_OK);
+    }
+    struct db_stmt_stats s1 = stats_of(c);
+    assert_int_equal(s1.misses - s0.misses, 1);
+    assert_int_equal(s1.hits - s0.hits, 4);
+    const char *sel = "SELECT name, qty, note FROM items WHERE qty >= $1 ORDER BY id";
+    for (int round = 0; round < 2; round++) {
+        struct db_param p[] = {DB_P_INT(30)};
+        struct db_rows *r = NULL;
+        assert_int_equal(db_query(c, sel, p, 1, &r, NULL), ERR_OK);
+        assert_int_equal(db_rows_count(r), 3);
+        assert_string_equal(db_rows_get(r, 0, 0), "item3");
+        assert_string_equal(db_rows_get(r, 0, 2), "odd");
+        assert_true(db_rows_is_null(r, 1, 2));
+        assert_string_equal(db_rows_get(r, 2, 1), "50");
+        db_rows_free(r);
+        /* Rebinding with another value changes the answer. */
+        p[0] = DB_P_INT(50);
+        assert_int_equal(db_query(c, sel, p, 1, &r, NULL), ERR_OK);
+        assert_int_equal(db_rows_count(r), 1);
+        assert_string_equal(db_rows_get(r, 0, 0), "item5");
+        db_rows_free(r);
+    }
+    struct db_stmt_stats s2 = stats_of(c);
+    assert_int_equal(s2.misses - s1.misses, 1);
+    assert_int_equal(s2.hits - s1.hits, 3);
+    /* DDL and scripts take the uncached path. */
+    assert_int_equal(db_exec(c, "CREATE TABLE other (x INTEGER)", NULL, 0, NULL, NULL), ERR_OK);
+    assert_int_equal(db_exec_script(c, "DROP TABLE other", NULL), ERR_OK);
+    struct db_stmt_stats s3 = stats_of(c);
+    assert_int_equal(s3.misses, s2.misses);
+    assert_int_equal(s3.cached, 2);
+    /* Without the cache (the old path) the answers are the same and nothing is kept. */
+    db_release(c);
+    db_set_stmt_cache(db, 0);
+    c = db_acquire(db);
+    struct db_param p[] = {DB_P_INT(30)};
+    struct db_rows *r = NULL;
+    assert_int_equal(db_query(c, sel, p, 1, &r, NULL), ERR_OK);
+    assert_int_equal(db_rows_count(r), 3);
+    db_rows_free(r);
+    struct db_stmt_stats s4 = stats_of(c);
+    assert_int_equal(s4.hits + s4.misses + s4.cached, 0);
+    db_release(c);
+    db_close(db);
+}
+
+/* A full cache evicts the statement used least recently. */
+static void test_stmt_cache_lru(void **state)
+{
+    (void)state;
+    struct db *db = open_fresh("stmt_lru", 1);
+    db_set_stmt_cache(db, 2);
+    struct db_conn *c = db_acquire(db);
+    const char *a = "SELECT COUNT(*) FROM items", *b = "SELECT COUNT(*) + 1 FROM items",
+               *d = "SELECT COUNT(*) + 2 FROM items";
+    const char *order[] = {a, b, a, d, a, b};
+    const uint64_t hits[] = {0, 0, 1, 1, 2, 2}, evictions[] = {0, 0, 0, 1, 1, 2};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        struct db_rows *r = NULL;
+        assert_int_equal(db_query(c, order[i], NULL, 0, &r, NULL), ERR_OK);
+        int64_t n = -1;
+        assert_int_equal(db_rows_int(r, 0, 0, &n), ERR_OK);
+        assert_int_equal(n, order[i] == a ? 0 : order[i] == b ? 1 : 2);
+        db_rows_free(r);
+        struct db_stmt_stats st = stats_of(c);
+        assert_int_equal(st.hits, hits[i]);
+        assert_int_equal(st.evictions, evictions[i]);
+        assert_true(st.cached <= 2);
+    }
+    db_release(c);
+    db_close(db);
+}
+
+static size_t columns_of_star(struct db_conn *c, enum err *e)
+{
+    struct db_rows *r = NULL;
+    *e = db_query(c, "SELECT * FROM items ORDER BY id", NULL, 0, &r, NULL);
+    size_t n = db_rows_columns(r);
+    db_rows_free(r);
+    return n;
+}
+
+/* Cached statements follow schema changes, made on their own connection or on another. */
+static void test_stmt_cache_schema_change(void **state)
+{
+    (void)state;
+    struct db *db = open_fresh("stmt_schema", 2);
+    struct db_conn *c1 = db_acquire(db), *c2 = db_acquire(db);
+    enum err e;
+    struct db_param p[] = {DB_P_INT(1), DB_P_TEXT("a")};
+    assert_int_equal(db_exec(c1, "INSERT INTO items (id, name) VALUES ($1, $2)", p, 2, NULL, NULL),
+                     ERR_OK);
+    assert_int_equal(columns_of_star(c1, &e), 4);
+    assert_int_equal(columns_of_star(c2, &e), 4);
+    /* A migration on the same connection. */
+    assert_int_equal(db_exec_script(c1, "ALTER TABLE items ADD COLUMN extra TEXT", NULL), ERR_OK);
+    assert_int_equal(columns_of_star(c1, &e), 5);
+    assert_int_equal(e, ERR_OK);
+    /* Another connection (as another process would) re-prepares on its own. */
+    assert_int_equal(columns_of_star(c2, &e), 5);
+    assert_int_equal(e, ERR_OK);
+    /* Inside a transaction: PostgreSQL has aborted it, the next use prepares again. */
+    assert_int_equal(db_exec_script(c1, "ALTER TABLE items ADD COLUMN more TEXT", NULL), ERR_OK);
+    assert_int_equal(db_begin(c2, NULL), ERR_OK);
+    size_t n = columns_of_star(c2, &e);
+    if (e == ERR_OK)
+        assert_int_equal(n, 6);
+    else
+        assert_true(ts_is_pg());
+    assert_int_equal(db_rollback(c2), ERR_OK);
+    assert_int_equal(columns_of_star(c2, &e), 6);
+    assert_int_equal(e, ERR_OK);
+    db_release(c2);
+    db_release(c1);
+    db_close(db);
+}
+
+/* Errors inside a transaction, at prepare or at run, leave the connection and cache usable. */
+static void test_stmt_cache_tx_error(void **state)
+{
+    (void)state;
+    struct db *db = open_fresh("stmt_txerr", 1);
+    struct db_conn *c = db_acquire(db);
+    const char *ins = "INSERT INTO items (id, name) VALUES ($1, $2)";
+    struct db_param p[] = {DB_P_INT(1), DB_P_TEXT("a")};
+    struct errbuf eb = {0};
+    assert_int_equal(db_begin(c, NULL), ERR_OK);
+    assert_int_equal(db_exec(c, ins, p, 2, NULL, NULL), ERR_OK);
+    p[0] = DB_P_INT(2); /* same name: a constraint error at run time */
+    assert_int_equal(db_exec(c, ins, p, 2, NULL, &eb), ERR_CONFLICT);
+    assert_int_equal(db_rollback(c), ERR_OK);
+    /* A statement that cannot be prepared, inside a transaction. */
+    assert_int_equal(db_begin(c, NULL), ERR_OK);
+    assert_int_equal(db_exec(c, "INSERT INTO nowhere (id) VALUES ($1)", p, 1, NULL, &eb), ERR_DB);
+    assert_int_equal(db_rollback(c), ERR_OK);
+    struct db_stmt_stats s0 = stats_of(c);
+    assert_int_equal(db_begin(c, NULL), ERR_OK);
+    p[1] = DB_P_TEXT("b");
+    assert_int_equal(db_exec(c, ins, p, 2, NULL, &eb), ERR_OK);
+    assert_int_equal(db_commit(c, NULL), ERR_OK);
+    struct db_stmt_stats s1 = stats_of(c);
+    assert_int_equal(s1.hits - s0.hits, 1);
+    assert_int_equal(s1.misses, s0.misses);
+    db_release(c);
+    assert_int_equal(count_items(db), 1);
+    db_close(db);
+}
+
+/* db_query_lazy: the effect is committed and visible to other connections at once. */
+static void test_query_lazy(void **state)
+{
+    (void)state;
+    struct db *db = open_fresh("lazy", 2);
+    struct db_conn *c = db_acquire(db), *other = db_acquire(db);
+    struct db_param p[] = {DB_P_INT(1), DB_P_TEXT("a")};
+    assert_int_equal(
+        db_exec(c, "INSERT INTO items (id, name, qty) VALUES ($1, $2, 0)", p, 2, NULL, NULL),
+        ERR_OK);
+    const char *bump = "UPDATE items SET qty = qty + $1 WHERE id = 1 RETURNING qty";
+    struct db_param b[] = {DB_P_INT(5)};
+    struct db_rows *r = NULL;
+    for (int i = 1; i <= 2; i++) {
+        assert_int_equal(db_query_lazy(c, bump, b, 1, &r, NULL), ERR_OK);
+        assert_string_equal(db_rows_get(r, 0, 0), i == 1 ? "5" : "10");
+        db_rows_free(r);
+    }
+    assert_int_equal(db_query(other, "SELECT qty FROM items", NULL, 0, &r, NULL), ERR_OK);
+    assert_string_equal(db_rows_get(r, 0, 0), "10");
+    db_rows_free(r);
+    /* A failing statement changes nothing and leaves the connection usable. */
+    assert_int_not_equal(db_query_lazy(c, "UPDATE nowhere SET x = $1", b, 1, &r, NULL), ERR_OK);
+    assert_null(r);
+    if (!ts_is_pg()) {
+        assert_int_equal(db_query(c, "PRAGMA synchronous", NULL, 0, &r, NULL), ERR_OK);
+        assert_string_equal(db_rows_get(r, 0, 0), "2"); /* FULL again */
+        db_rows_free(r);
+    }
+    /* Inside a transaction it is the caller's commit (here: none). */
+    assert_int_equal(db_begin(c, NULL), ERR_OK);
+    assert_int_equal(db_query_lazy(c, bump, b, 1, &r, NULL), ERR_OK);
+    db_rows_free(r);
+    assert_int_equal(db_rollback(c), ERR_OK);
+    assert_int_equal(db_query(other, "SELECT qty FROM items", NULL, 0, &r, NULL), ERR_OK);
+    assert_string_equal(db_rows_get(r, 0, 0), "10");
+    db_rows_free(r);
+    db_release(other);
+    db_release(c);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_params_and_types), cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_transactions),     cmocka_unit_test(test_pool_concurrency),
-        cmocka_unit_test(test_sqlite_settings),  cmocka_unit_test(test_sqlite_file_mode),
+        cmocka_unit_test(test_params_and_types),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_transactions),
+        cmocka_unit_test(test_pool_concurrency),
+        cmocka_unit_test(test_sqlite_settings),
+        cmocka_unit_test(test_sqlite_file_mode),
+        cmocka_unit_test(test_stmt_cache_hits),
+        cmocka_unit_test(test_stmt_cache_lru),
+        cmocka_unit_test(test_stmt_cache_schema_change),
+        cmocka_unit_test(test_stmt_cache_tx_error),
+        cmocka_unit_test(test_query_lazy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
