@@ -82,3 +82,9 @@ soak: debug release
 .PHONY: bench
 bench: deps
 	@bench/run-http-bench
+
+# make bench-store  release build, then the statement-cache benchmark (bench/run-store-bench) on
+#                   SQLite and a private PostgreSQL; writes docs/benchmarks.md; about 1 min
+.PHONY: bench-store
+bench-store: deps
+	@bench/run-store-bench
