@@ -7,6 +7,7 @@
 
 #include <ctype.h>
 #include <curl/curl.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -24,6 +25,7 @@ enum err url_encode(struct buf *b, const char *s)
     if (esc == NULL)
         return ERR_NOMEM;
     enum err e = buf_puts(b, esc);
+    sodium_memzero(esc, strlen(esc)); /* s may be a secret (a password in a URL) */
     curl_free(esc);
     return e;
 }
@@ -76,6 +78,7 @@ enum err url_decode(const char *s, size_t n, unsigned flags, char *dst, size_t d
         if (outlen != NULL)
             *outlen = (size_t)len;
     }
+    sodium_memzero(raw, (size_t)len); /* the decoded text may be a secret */
     curl_free(raw);
     return e;
 }

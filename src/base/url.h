@@ -12,8 +12,8 @@
 #include "base/buf.h"
 #include "base/err.h"
 
-#define URL_HOST_MAX   256 /* a host name, without brackets or port */
-#define URL_ORIGIN_MAX 320 /* scheme://host:port */
+#define URL_HOST_MAX   256 /* a host name, without brackets or port (DEPLOY_HOST_MAX) */
+#define URL_ORIGIN_MAX 512 /* scheme://host:port (CONFIG_ORIGIN_MAX) */
 
 /* Appends s percent-encoded: A-Z a-z 0-9 - . _ ~ kept, every other byte as %XX (upper case). */
 enum err url_encode(struct buf *b, const char *s);

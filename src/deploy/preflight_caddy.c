@@ -168,47 +168,32 @@ static int deploy_rm_cb(const char *path, const struct stat *st, int flag, struc
     return 0;
 }
 
-enum err deploy_caddy_validate(const char *path, struct errbuf *eb)
+/* caddy on PATH into tool (len bytes); false when there is none. */
+static bool caddy_find_tool(char *tool, size_t len)
 {
-    char tool[1100] = "", tmpdir[] = "/tmp/aicos-caddy-XXXXXX", out_path[64], xdg_data[64],
-         xdg_config[64];
     const char *pathenv = getenv("PATH");
-    char **envp = NULL;
-    char *output = NULL;
-    bool have_tmp = false;
-    enum err e = ERR_OK;
-    posix_spawn_file_actions_t fa;
-    bool have_fa = false;
-    pid_t pid = 0;
-
-    /* Find caddy on PATH first, so "not installed" is told apart from "failed". */
     for (const char *p = pathenv != NULL ? pathenv : ""; *p != '\0';) {
         size_t n = strcspn(p, ":");
-        snprintf(tool, sizeof tool, "%.*s/caddy", (int)n, n == 0 ? "." : p);
+        snprintf(tool, len, "%.*s/caddy", (int)n, n == 0 ? "." : p);
         if (access(tool, X_OK) == 0)
-            break;
+            return true;
         tool[0] = '\0';
         p += n;
         if (*p == ':')
             p++;
     }
-    if (tool[0] == '\0')
-        return err_set(eb, ERR_NOTFOUND, "caddy_not_installed", "caddy is not on PATH.");
-    if (mkdtemp(tmpdir) == NULL)
-        return err_set(eb, ERR_IO, "tmp_failed", "cannot create a temporary folder: %s.",
-                       strerror(errno));
-    have_tmp = true;
-    snprintf(out_path, sizeof out_path, "%s/output", tmpdir);
-    snprintf(xdg_data, sizeof xdg_data, "XDG_DATA_HOME=%s", tmpdir);
-    snprintf(xdg_config, sizeof xdg_config, "XDG_CONFIG_HOME=%s", tmpdir);
+    return false;
+}
+
+/* This process's environment with XDG_DATA_HOME/XDG_CONFIG_HOME replaced; free() it. */
+static char **caddy_envp(char *xdg_data, char *xdg_config)
+{
     size_t n = 0;
     while (environ[n] != NULL)
         n++;
-    envp = calloc(n + 3, sizeof *envp);
-    if (envp == NULL) {
-        e = ERR_NOMEM;
-        goto out;
-    }
+    char **envp = calloc(n + 3, sizeof *envp);
+    if (envp == NULL)
+        return NULL;
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
         if (strncmp(environ[i], "XDG_DATA_HOME=", 14) != 0 &&
@@ -218,15 +203,66 @@ enum err deploy_caddy_validate(const char *path, struct errbuf *eb)
     envp[k++] = xdg_data;
     envp[k++] = xdg_config;
     envp[k] = NULL;
-    if (posix_spawn_file_actions_init(&fa) != 0) {
-        e = ERR_NOMEM;
-        goto out;
+    return envp;
+}
+
+/* Waits for pid at most LIMIT_DEPLOY_TOOL_WAIT_S; kills it and answers false past that. */
+static bool caddy_wait(pid_t pid, int *status)
+{
+    for (long waited = 0; waited <= (long)LIMIT_DEPLOY_TOOL_WAIT_S * 1000; waited += 20) {
+        if (waitpid(pid, status, WNOHANG) == pid)
+            return true;
+        struct timespec ts = {0, 20 * 1000000L};
+        nanosleep(&ts, NULL);
     }
-    have_fa = true;
+    kill(pid, SIGKILL);
+    waitpid(pid, status, 0);
+    return false;
+}
+
+/* A failed validate: the last error line of Caddy's output says what is wrong and where. */
+static enum err caddy_failure(const char *out_path, int status, struct errbuf *eb)
+{
+    char *output = NULL;
+    if (deploy_read_file(out_path, &output, NULL) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "caddy_invalid", "caddy validate exited with status %d.",
+                       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+    size_t len = strlen(output);
+    if (len > LIMIT_DEPLOY_TOOL_OUTPUT_BYTES)
+        memmove(output, output + len - LIMIT_DEPLOY_TOOL_OUTPUT_BYTES,
+                LIMIT_DEPLOY_TOOL_OUTPUT_BYTES + 1);
+    char *errline = strstr(output, "Error:");
+    char *msg = errline != NULL ? errline : output;
+    for (char *c = msg; *c; c++) {
+        if (*c == '\n' || *c == '\r')
+            *c = ' ';
+    }
+    enum err e = err_set(eb, ERR_INVAL, "caddy_invalid", "%.400s", msg);
+    free(output);
+    return e;
+}
+
+/* Runs tool validate on path with output into tmpdir/output. */
+static enum err caddy_run(const char *tool, const char *path, const char *tmpdir, struct errbuf *eb)
+{
+    char out_path[64], xdg_data[64], xdg_config[64];
+    posix_spawn_file_actions_t fa;
+    pid_t pid = 0;
+    int status = 0;
+    snprintf(out_path, sizeof out_path, "%s/output", tmpdir);
+    snprintf(xdg_data, sizeof xdg_data, "XDG_DATA_HOME=%s", tmpdir);
+    snprintf(xdg_config, sizeof xdg_config, "XDG_CONFIG_HOME=%s", tmpdir);
+    char **envp = caddy_envp(xdg_data, xdg_config);
+    if (envp == NULL)
+        return ERR_NOMEM;
+    if (posix_spawn_file_actions_init(&fa) != 0) {
+        free(envp);
+        return ERR_NOMEM;
+    }
     posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
     posix_spawn_file_actions_addopen(&fa, 1, out_path, O_WRONLY | O_CREAT | O_TRUNC, 0600);
     posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    char *argv[] = {tool,
+    char *argv[] = {(char *)tool,
                     (char *)"validate",
                     (char *)"--adapter",
                     (char *)"caddyfile",
@@ -234,55 +270,112 @@ enum err deploy_caddy_validate(const char *path, struct errbuf *eb)
                     (char *)path,
                     NULL};
     int rc = posix_spawn(&pid, tool, &fa, NULL, argv, envp);
-    if (rc != 0) {
+    enum err e = ERR_OK;
+    if (rc != 0)
         e = err_set(eb, ERR_IO, "caddy_failed", "cannot run %s: %s.", tool, strerror(rc));
-        goto out;
-    }
-    int status = 0;
-    bool done = false;
-    for (long waited = 0; waited <= (long)LIMIT_DEPLOY_TOOL_WAIT_S * 1000; waited += 20) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid) {
-            done = true;
-            break;
-        }
-        struct timespec ts = {0, 20 * 1000000L};
-        nanosleep(&ts, NULL);
-    }
-    if (!done) {
-        kill(pid, SIGKILL);
-        waitpid(pid, &status, 0);
+    else if (!caddy_wait(pid, &status))
         e = err_set(eb, ERR_IO, "caddy_timeout", "caddy validate did not finish within %d s.",
                     LIMIT_DEPLOY_TOOL_WAIT_S);
-        goto out;
-    }
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        goto out;
-    /* Keep the last error line of Caddy's output: it says what is wrong and where. */
-    if (deploy_read_file(out_path, &output, NULL) == ERR_OK) {
-        size_t len = strlen(output);
-        if (len > LIMIT_DEPLOY_TOOL_OUTPUT_BYTES)
-            memmove(output, output + len - LIMIT_DEPLOY_TOOL_OUTPUT_BYTES,
-                    LIMIT_DEPLOY_TOOL_OUTPUT_BYTES + 1);
-        char *errline = strstr(output, "Error:");
-        char *msg = errline != NULL ? errline : output;
-        for (char *c = msg; *c; c++) {
-            if (*c == '\n' || *c == '\r')
-                *c = ' ';
-        }
-        e = err_set(eb, ERR_INVAL, "caddy_invalid", "%.400s", msg);
-    } else {
-        e = err_set(eb, ERR_INVAL, "caddy_invalid", "caddy validate exited with status %d.",
-                    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
-    }
-out:
-    if (have_fa)
-        posix_spawn_file_actions_destroy(&fa);
-    if (have_tmp)
-        nftw(tmpdir, deploy_rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    else if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        e = caddy_failure(out_path, status, eb);
+    posix_spawn_file_actions_destroy(&fa);
     free(envp);
-    free(output);
     return e;
+}
+
+enum err deploy_caddy_validate(const char *path, struct errbuf *eb)
+{
+    char tool[1100] = "", tmpdir[] = "/tmp/aicos-caddy-XXXXXX";
+    /* Find caddy on PATH first, so "not installed" is told apart from "failed". */
+    if (!caddy_find_tool(tool, sizeof tool))
+        return err_set(eb, ERR_NOTFOUND, "caddy_not_installed", "caddy is not on PATH.");
+    if (mkdtemp(tmpdir) == NULL)
+        return err_set(eb, ERR_IO, "tmp_failed", "cannot create a temporary folder: %s.",
+                       strerror(errno));
+    enum err e = caddy_run(tool, path, tmpdir, eb);
+    nftw(tmpdir, deploy_rm_cb, 8, FTW_DEPTH | FTW_PHYS);
+    return e;
+}
+
+/* Sites for both hosts, the ACME e-mail, no `tls internal`. */
+static void caddy_check_sites(const struct caddy_facts *cf, const char *email,
+                              const struct deploy_origin *api, bool has_api,
+                              const struct deploy_origin *web, bool has_web,
+                              struct deploy_findings *f)
+{
+    const struct deploy_origin *origins[2] = {api, web};
+    const bool has[2] = {has_api, has_web};
+    const char *roles[2] = {"API", "Web"};
+    for (size_t i = 0; i < 2; i++) {
+        if (has[i] && !caddy_has_site(cf, origins[i]))
+            deploy_findings_add(f, "caddy.hosts", DEPLOY_BLOCKER,
+                                "Regenerate the Caddyfile with init-env --force, or add a site "
+                                "block for the host.",
+                                "The Caddyfile has no site for the %s host %s; Caddy would not "
+                                "serve or certify it.",
+                                roles[i], origins[i]->host);
+    }
+    if (!cf->has_email)
+        deploy_findings_add(f, "caddy.email", DEPLOY_BLOCKER,
+                            "Add `email <AICOS_ACME_EMAIL>` to the global options block.",
+                            "The Caddyfile sets no ACME e-mail; certificate problems would go "
+                            "unnoticed.");
+    else if (email != NULL && !cf->email_matches)
+        deploy_findings_add(f, "caddy.email", DEPLOY_WARNING, "Use the same address in both files.",
+                            "The Caddyfile's ACME e-mail is not AICOS_ACME_EMAIL (%.100s).", email);
+    if (cf->tls_internal)
+        deploy_findings_add(f, "caddy.tls_internal", DEPLOY_BLOCKER,
+                            "Remove `tls internal` so Caddy gets public certificates.",
+                            "The Caddyfile uses `tls internal`: browsers and Temu do not trust "
+                            "that certificate authority.");
+}
+
+/* The upstream is the app's port, security headers and a body limit are set. */
+static void caddy_check_proxy(const struct caddy_facts *cf, const struct deploy_env *env,
+                              struct deploy_findings *f)
+{
+    char want[64];
+    struct config cfg;
+    unsigned port = DEPLOY_APP_PORT;
+    if (config_load_checked(&cfg, deploy_env_lookup, (void *)env, temu_config_checks, NULL) ==
+            ERR_OK &&
+        deploy_env_get(env, "AICOS_LISTEN") != NULL)
+        port = cfg.listen_port;
+    snprintf(want, sizeof want, "%s:%u", DEPLOY_APP_SERVICE, port);
+    if (cf->upstream[0] == '\0' || strcmp(cf->upstream, want) != 0)
+        deploy_findings_add(f, "caddy.upstream", DEPLOY_BLOCKER,
+                            "Proxy to the app service: reverse_proxy app:<AICOS_LISTEN port>.",
+                            "The Caddyfile proxies to \"%.100s\", not the app at %s.",
+                            cf->upstream[0] ? cf->upstream : "nothing", want);
+    if (!cf->hsts)
+        deploy_findings_add(f, "caddy.headers", DEPLOY_WARNING,
+                            "Add the security headers block init-env writes.",
+                            "The Caddyfile sets no Strict-Transport-Security header.");
+    if (!cf->body_limit)
+        deploy_findings_add(f, "caddy.body_limit", DEPLOY_WARNING,
+                            "Add request_body { max_size " DEPLOY_BODY_LIMIT_TEXT " }.",
+                            "The Caddyfile does not limit request bodies; the app's own limit "
+                            "still applies, but Caddy would buffer large uploads first.");
+}
+
+/* `caddy validate` when Caddy is installed. */
+static void caddy_check_validate(const char *path, struct deploy_findings *f)
+{
+    struct errbuf eb = {0};
+    enum err e = deploy_caddy_validate(path, &eb);
+    if (e == ERR_NOTFOUND)
+        deploy_findings_add(f, "caddy.not_installed", DEPLOY_WARNING,
+                            "Install Caddy (scripts/install-deps does) for the full check.",
+                            "Caddy is not installed here, so the Caddyfile got structural "
+                            "checks only, not `caddy validate`.");
+    else if (e == ERR_INVAL)
+        deploy_findings_add(f, "caddy.validate", DEPLOY_BLOCKER,
+                            "Correct the Caddyfile, or regenerate it with init-env --force.",
+                            "caddy validate refused %s: %s", path, eb.msg);
+    else if (e != ERR_OK)
+        deploy_findings_add(f, "caddy.validate", DEPLOY_WARNING,
+                            "Run `caddy validate --adapter caddyfile --config <file>` by hand.",
+                            "caddy validate could not run: %s", eb.msg);
 }
 
 void deploy_check_caddyfile(const char *dir, const struct deploy_env *env,
@@ -310,68 +403,9 @@ void deploy_check_caddyfile(const char *dir, const struct deploy_env *env,
         goto out;
     const char *email = deploy_env_get(env, "AICOS_ACME_EMAIL");
     caddy_scan(data, email, cf);
-    const struct deploy_origin *origins[2] = {api, web};
-    const bool has[2] = {has_api, has_web};
-    const char *roles[2] = {"API", "Web"};
-    for (size_t i = 0; i < 2; i++) {
-        if (has[i] && !caddy_has_site(cf, origins[i]))
-            deploy_findings_add(f, "caddy.hosts", DEPLOY_BLOCKER,
-                                "Regenerate the Caddyfile with init-env --force, or add a site "
-                                "block for the host.",
-                                "The Caddyfile has no site for the %s host %s; Caddy would not "
-                                "serve or certify it.",
-                                roles[i], origins[i]->host);
-    }
-    if (!cf->has_email)
-        deploy_findings_add(f, "caddy.email", DEPLOY_BLOCKER,
-                            "Add `email <AICOS_ACME_EMAIL>` to the global options block.",
-                            "The Caddyfile sets no ACME e-mail; certificate problems would go "
-                            "unnoticed.");
-    else if (email != NULL && !cf->email_matches)
-        deploy_findings_add(f, "caddy.email", DEPLOY_WARNING, "Use the same address in both files.",
-                            "The Caddyfile's ACME e-mail is not AICOS_ACME_EMAIL (%.100s).", email);
-    if (cf->tls_internal)
-        deploy_findings_add(f, "caddy.tls_internal", DEPLOY_BLOCKER,
-                            "Remove `tls internal` so Caddy gets public certificates.",
-                            "The Caddyfile uses `tls internal`: browsers and Temu do not trust "
-                            "that certificate authority.");
-    char want[64];
-    struct config cfg;
-    unsigned port = DEPLOY_APP_PORT;
-    if (config_load_checked(&cfg, deploy_env_lookup, (void *)env, temu_config_checks, NULL) ==
-            ERR_OK &&
-        deploy_env_get(env, "AICOS_LISTEN") != NULL)
-        port = cfg.listen_port;
-    snprintf(want, sizeof want, "%s:%u", DEPLOY_APP_SERVICE, port);
-    if (cf->upstream[0] == '\0' || strcmp(cf->upstream, want) != 0)
-        deploy_findings_add(f, "caddy.upstream", DEPLOY_BLOCKER,
-                            "Proxy to the app service: reverse_proxy app:<AICOS_LISTEN port>.",
-                            "The Caddyfile proxies to \"%.100s\", not the app at %s.",
-                            cf->upstream[0] ? cf->upstream : "nothing", want);
-    if (!cf->hsts)
-        deploy_findings_add(f, "caddy.headers", DEPLOY_WARNING,
-                            "Add the security headers block init-env writes.",
-                            "The Caddyfile sets no Strict-Transport-Security header.");
-    if (!cf->body_limit)
-        deploy_findings_add(f, "caddy.body_limit", DEPLOY_WARNING,
-                            "Add request_body { max_size " DEPLOY_BODY_LIMIT_TEXT " }.",
-                            "The Caddyfile does not limit request bodies; the app's own limit "
-                            "still applies, but Caddy would buffer large uploads first.");
-    struct errbuf eb = {0};
-    e = deploy_caddy_validate(path, &eb);
-    if (e == ERR_NOTFOUND)
-        deploy_findings_add(f, "caddy.not_installed", DEPLOY_WARNING,
-                            "Install Caddy (scripts/install-deps does) for the full check.",
-                            "Caddy is not installed here, so the Caddyfile got structural "
-                            "checks only, not `caddy validate`.");
-    else if (e == ERR_INVAL)
-        deploy_findings_add(f, "caddy.validate", DEPLOY_BLOCKER,
-                            "Correct the Caddyfile, or regenerate it with init-env --force.",
-                            "caddy validate refused %s: %s", path, eb.msg);
-    else if (e != ERR_OK)
-        deploy_findings_add(f, "caddy.validate", DEPLOY_WARNING,
-                            "Run `caddy validate --adapter caddyfile --config <file>` by hand.",
-                            "caddy validate could not run: %s", eb.msg);
+    caddy_check_sites(cf, email, api, has_api, web, has_web, f);
+    caddy_check_proxy(cf, env, f);
+    caddy_check_validate(path, f);
 out:
     free(cf);
     free(data);

@@ -174,6 +174,59 @@ static void deploy_check_depends(yaml_document_t *d, yaml_node_t *svc, const cha
                             on, condition);
 }
 
+/* One service (i: its place in the four the stack has: db, migrate, app, caddy). */
+static void deploy_check_service(yaml_document_t *d, yaml_node_t *svc, size_t i, const char *name,
+                                 const char *image_tag, struct deploy_findings *f)
+{
+    char words[512];
+    const char *image = yml_str(yml_get(d, svc, "image"));
+    if (image == NULL || *image == '\0')
+        deploy_findings_add(f, "compose.image", DEPLOY_BLOCKER,
+                            "Give the service an image: (aicos:<version> for the app).",
+                            "Service %s has no image.", name);
+    else if (i == 1 || i == 2) {
+        if (image_tag != NULL && strcmp(image, image_tag) != 0)
+            deploy_findings_add(f, "compose.image", DEPLOY_WARNING,
+                                "Use the image built from this version, or rerun preflight "
+                                "with the matching aicos binary.",
+                                "Service %s runs %.100s, but this aicos is %s.", name, image,
+                                image_tag);
+    }
+    if (i != 1) {
+        yaml_node_t *hc = yml_get(d, svc, "healthcheck");
+        yml_words(d, yml_get(d, hc, "test"), words, sizeof words);
+        if (words[0] == '\0' || strcmp(words, "NONE") == 0)
+            deploy_findings_add(f, "compose.healthcheck", DEPLOY_BLOCKER,
+                                "Add a healthcheck: test: (init-env writes one).",
+                                "Service %s has no health check; start order by health "
+                                "needs one.",
+                                name);
+        const char *restart = yml_str(yml_get(d, svc, "restart"));
+        if (restart == NULL || strcmp(restart, "no") == 0)
+            deploy_findings_add(f, "compose.restart", DEPLOY_WARNING,
+                                "Set restart: unless-stopped.",
+                                "Service %s has no restart policy; it stays down after a "
+                                "crash or a reboot.",
+                                name);
+    }
+    if (i == 1 || i == 2) {
+        if (!yml_any(d, yml_get(d, svc, "env_file"), pred_basename_is, DEPLOY_ENV_FILE))
+            deploy_findings_add(f, "compose.env_file", DEPLOY_BLOCKER,
+                                "Add env_file: [" DEPLOY_ENV_FILE "].",
+                                "Service %s does not read %s; it would start without the "
+                                "production settings.",
+                                name, DEPLOY_ENV_FILE);
+        yml_words(d, yml_get(d, svc, "command"), words, sizeof words);
+        const char *want = i == 1 ? "aicos migrate" : "aicos serve";
+        if (strncmp(words, want, strlen(want)) != 0)
+            deploy_findings_add(f, "compose.command", DEPLOY_BLOCKER,
+                                i == 1 ? "Set command: [\"aicos\", \"migrate\"]."
+                                       : "Set command: [\"aicos\", \"serve\", "
+                                         "\"--no-migrate\"].",
+                                "Service %s runs \"%.100s\" instead of %s.", name, words, want);
+    }
+}
+
 static void deploy_check_compose_doc(yaml_document_t *d, const char *image_tag,
                                      struct deploy_findings *f)
 {
@@ -181,7 +234,6 @@ static void deploy_check_compose_doc(yaml_document_t *d, const char *image_tag,
     yaml_node_t *root = yaml_document_get_root_node(d);
     yaml_node_t *services = yml_get(d, root, "services");
     yaml_node_t *svc[4] = {NULL};
-    char words[512];
     if (services == NULL || services->type != YAML_MAPPING_NODE) {
         deploy_findings_add(f, "compose.services", DEPLOY_BLOCKER,
                             "Regenerate it with `aicos deploy init-env --force`.",
@@ -197,53 +249,7 @@ static void deploy_check_compose_doc(yaml_document_t *d, const char *image_tag,
             svc[i] = NULL;
             continue;
         }
-        const char *image = yml_str(yml_get(d, svc[i], "image"));
-        if (image == NULL || *image == '\0')
-            deploy_findings_add(f, "compose.image", DEPLOY_BLOCKER,
-                                "Give the service an image: (aicos:<version> for the app).",
-                                "Service %s has no image.", names[i]);
-        else if (i == 1 || i == 2) {
-            if (image_tag != NULL && strcmp(image, image_tag) != 0)
-                deploy_findings_add(f, "compose.image", DEPLOY_WARNING,
-                                    "Use the image built from this version, or rerun preflight "
-                                    "with the matching aicos binary.",
-                                    "Service %s runs %.100s, but this aicos is %s.", names[i],
-                                    image, image_tag);
-        }
-        if (i != 1) {
-            yaml_node_t *hc = yml_get(d, svc[i], "healthcheck");
-            yml_words(d, yml_get(d, hc, "test"), words, sizeof words);
-            if (words[0] == '\0' || strcmp(words, "NONE") == 0)
-                deploy_findings_add(f, "compose.healthcheck", DEPLOY_BLOCKER,
-                                    "Add a healthcheck: test: (init-env writes one).",
-                                    "Service %s has no health check; start order by health "
-                                    "needs one.",
-                                    names[i]);
-            const char *restart = yml_str(yml_get(d, svc[i], "restart"));
-            if (restart == NULL || strcmp(restart, "no") == 0)
-                deploy_findings_add(f, "compose.restart", DEPLOY_WARNING,
-                                    "Set restart: unless-stopped.",
-                                    "Service %s has no restart policy; it stays down after a "
-                                    "crash or a reboot.",
-                                    names[i]);
-        }
-        if (i == 1 || i == 2) {
-            if (!yml_any(d, yml_get(d, svc[i], "env_file"), pred_basename_is, DEPLOY_ENV_FILE))
-                deploy_findings_add(f, "compose.env_file", DEPLOY_BLOCKER,
-                                    "Add env_file: [" DEPLOY_ENV_FILE "].",
-                                    "Service %s does not read %s; it would start without the "
-                                    "production settings.",
-                                    names[i], DEPLOY_ENV_FILE);
-            yml_words(d, yml_get(d, svc[i], "command"), words, sizeof words);
-            const char *want = i == 1 ? "aicos migrate" : "aicos serve";
-            if (strncmp(words, want, strlen(want)) != 0)
-                deploy_findings_add(f, "compose.command", DEPLOY_BLOCKER,
-                                    i == 1 ? "Set command: [\"aicos\", \"migrate\"]."
-                                           : "Set command: [\"aicos\", \"serve\", "
-                                             "\"--no-migrate\"].",
-                                    "Service %s runs \"%.100s\" instead of %s.", names[i], words,
-                                    want);
-        }
+        deploy_check_service(d, svc[i], i, names[i], image_tag, f);
     }
     if (svc[0] != NULL)
         deploy_check_volume(d, root, svc[0], names[0], "/var/lib/postgresql/data", f);

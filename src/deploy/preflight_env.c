@@ -22,6 +22,7 @@
 #include "base/parse.h"
 #include "deploy/dns.h"
 #include "deploy/inputs.h"
+#include "base/url.h"
 #include "deploy/preflight_parts.h"
 #include "deploy/templates.h"
 #include "temu/regions.h"
@@ -115,28 +116,6 @@ static void deploy_env_parse(char *data, const char *path, struct deploy_env *en
     }
 }
 
-/* Decodes %XX escapes of src[0..len) into dst; false on a malformed escape or overflow. */
-static bool deploy_pct_decode(const char *src, size_t len, char *dst, size_t dstlen)
-{
-    size_t o = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (o + 1 >= dstlen)
-            return false;
-        if (src[i] == '%') {
-            if (i + 2 >= len || !isxdigit((unsigned char)src[i + 1]) ||
-                !isxdigit((unsigned char)src[i + 2]))
-                return false;
-            char hex[3] = {src[i + 1], src[i + 2], '\0'};
-            dst[o++] = (char)strtol(hex, NULL, 16);
-            i += 2;
-        } else {
-            dst[o++] = src[i];
-        }
-    }
-    dst[o] = '\0';
-    return true;
-}
-
 /* True when a and b are equal, in time independent of where they differ. */
 static bool deploy_secret_equal(const char *a, const char *b)
 {
@@ -185,7 +164,8 @@ static void deploy_check_database_url(const struct deploy_env *env, struct deplo
     const char *colon = at != NULL ? memchr(rest, ':', (size_t)(at - rest)) : NULL;
     char decoded[LIMIT_DEPLOY_PASSWORD_MAX * 3 + 1];
     bool same = colon != NULL &&
-                deploy_pct_decode(colon + 1, (size_t)(at - colon - 1), decoded, sizeof decoded) &&
+                url_decode(colon + 1, (size_t)(at - colon - 1), 0, decoded, sizeof decoded, NULL) ==
+                    ERR_OK &&
                 deploy_secret_equal(decoded, pw);
     sodium_memzero(decoded, sizeof decoded);
     if (!same)
@@ -246,22 +226,18 @@ static void deploy_check_cors(const struct deploy_env *env, const struct deploy_
                             web->origin);
 }
 
-/* The env-file checks; fills api/web (has_api/has_web) for the other files' checks. */
-void deploy_check_env(const char *dir, struct deploy_env *env, char **data, size_t *data_len,
-                      struct deploy_origin *api, bool *has_api, struct deploy_origin *web,
-                      bool *has_web, struct deploy_findings *f)
+/* The file's existence, mode and syntax; false when it cannot be read. */
+static bool deploy_env_read(const char *path, struct deploy_env *env, char **data, size_t *data_len,
+                            struct deploy_findings *f)
 {
-    char path[1100];
     struct stat st;
-    snprintf(path, sizeof path, "%s/%s", dir, DEPLOY_ENV_FILE);
-    *has_api = *has_web = false;
     if (stat(path, &st) != 0) {
         deploy_findings_add(f, "env.missing", DEPLOY_BLOCKER,
                             "Run `aicos deploy init-env --api-origin https://<api-host> "
                             "--web-origin https://<web-host> --acme-email <e-mail> "
                             "--postgres-password <password>`.",
                             "%s does not exist.", path);
-        return;
+        return false;
     }
     if ((st.st_mode & 077) != 0) {
         char fix[1200];
@@ -276,10 +252,16 @@ void deploy_check_env(const char *dir, struct deploy_env *env, char **data, size
         deploy_findings_add(f, "env.unreadable", DEPLOY_BLOCKER,
                             "Make the file readable by the user running preflight.",
                             "%s cannot be read (%s).", path, err_code(e));
-        return;
+        return false;
     }
     deploy_env_parse(*data, path, env, f);
+    return true;
+}
 
+/* Unknown and missing settings, AICOS_ENV, and the configuration as aicos would load it. */
+static void deploy_env_check_settings(const char *path, const struct deploy_env *env,
+                                      struct deploy_findings *f)
+{
     for (size_t i = 0; i < env->n; i++) {
         if (strncmp(env->names[i], "AICOS_", 6) == 0 && !deploy_var_known(env->names[i]))
             deploy_findings_add(f, "env.unknown", DEPLOY_WARNING,
@@ -303,7 +285,8 @@ void deploy_check_env(const char *dir, struct deploy_env *env, char **data, size
                             v);
     struct config cfg;
     struct errbuf eb = {0};
-    if (config_load_checked(&cfg, deploy_env_lookup, env, temu_config_checks, &eb) != ERR_OK) {
+    if (config_load_checked(&cfg, deploy_env_lookup, (void *)env, temu_config_checks, &eb) !=
+        ERR_OK) {
         deploy_findings_add(f, "env.config", DEPLOY_BLOCKER,
                             "Correct the value; `aicos config` describes every setting.", "%s",
                             eb.msg);
@@ -317,16 +300,22 @@ void deploy_check_env(const char *dir, struct deploy_env *env, char **data, size
                                 "AICOS_LISTEN is a loopback address; inside its container the "
                                 "app would be unreachable for Caddy.");
     }
+}
 
+/* The two origins (api/web, has_api/has_web get those that parse). */
+static void deploy_env_check_origins(const struct deploy_env *env, struct deploy_origin *api,
+                                     bool *has_api, struct deploy_origin *web, bool *has_web,
+                                     struct deploy_findings *f)
+{
     const char *vars[2] = {"AICOS_API_ORIGIN", "AICOS_WEB_ORIGIN"};
     const char *ids[2] = {"origin.api", "origin.web"};
     struct deploy_origin *dst[2] = {api, web};
     bool *has[2] = {has_api, has_web};
     for (size_t i = 0; i < 2; i++) {
-        v = deploy_env_get(env, vars[i]);
+        const char *v = deploy_env_get(env, vars[i]);
         if (v == NULL || *v == '\0')
             continue;
-        eb = (struct errbuf){0};
+        struct errbuf eb = {0};
         if (deploy_origin_check(vars[i], v, dst[i], &eb) == ERR_OK)
             *has[i] = true;
         else
@@ -337,10 +326,16 @@ void deploy_check_env(const char *dir, struct deploy_env *env, char **data, size
         if (!*has[i] && deploy_origin_parse(vars[i], v, dst[i], NULL) == ERR_OK)
             *has[i] = true;
     }
+}
 
+/* The callback mode and the callback URL it implies with these origins. */
+static void deploy_env_check_callback(const struct deploy_env *env, const struct deploy_origin *api,
+                                      bool has_api, const struct deploy_origin *web, bool has_web,
+                                      struct deploy_findings *f)
+{
     enum deploy_callback_mode mode = DEPLOY_CALLBACK_API;
     bool mode_ok = false;
-    v = deploy_env_get(env, "AICOS_TEMU_CALLBACK_MODE");
+    const char *v = deploy_env_get(env, "AICOS_TEMU_CALLBACK_MODE");
     if (v != NULL && *v != '\0') {
         mode_ok = deploy_callback_mode_parse(v, &mode);
         if (!mode_ok)
@@ -349,7 +344,7 @@ void deploy_check_env(const char *dir, struct deploy_env *env, char **data, size
                                 "AICOS_TEMU_CALLBACK_MODE is \"%.40s\", not api or web-bridge.", v);
     }
     v = deploy_env_get(env, "AICOS_CALLBACK_URL");
-    if (mode_ok && *has_api && *has_web && v != NULL && *v != '\0') {
+    if (mode_ok && has_api && has_web && v != NULL && *v != '\0') {
         char want[DEPLOY_URL_MAX];
         deploy_callback_url(mode, api, web, want, sizeof want);
         if (strcmp(v, want) != 0) {
@@ -361,16 +356,19 @@ void deploy_check_env(const char *dir, struct deploy_env *env, char **data, size
                                 v, deploy_callback_mode_name(mode), want);
         }
     }
-    deploy_check_cors(env, *has_web ? web : NULL, f);
+}
 
-    v = deploy_env_get(env, "AICOS_MASTER_KEY");
+/* The master key, the PostgreSQL password and URL, the ACME e-mail. */
+static void deploy_env_check_secrets(const struct deploy_env *env, struct deploy_findings *f)
+{
+    const char *v = deploy_env_get(env, "AICOS_MASTER_KEY");
     if (v != NULL && *v != '\0' && !deploy_master_key_valid(v))
         deploy_findings_add(f, "master_key.shape", DEPLOY_BLOCKER,
                             "Generate one: head -c 32 /dev/urandom | base64 (or rerun "
                             "init-env --force); keep a backup.",
                             "AICOS_MASTER_KEY is not base64 of exactly 32 bytes.");
     v = deploy_env_get(env, "AICOS_POSTGRES_PASSWORD");
-    eb = (struct errbuf){0};
+    struct errbuf eb = {0};
     if (v != NULL && *v != '\0' && deploy_password_check(v, &eb) != ERR_OK)
         deploy_findings_add(f, "postgres.password", DEPLOY_BLOCKER,
                             "Choose a stronger password and regenerate with init-env --force.",
@@ -382,4 +380,20 @@ void deploy_check_env(const char *dir, struct deploy_env *env, char **data, size
         deploy_findings_add(f, "acme.email", DEPLOY_BLOCKER,
                             "Set AICOS_ACME_EMAIL to the ops mailbox for certificate notices.",
                             "AICOS_ACME_EMAIL is malformed: %s", eb.msg);
+}
+
+void deploy_check_env(const char *dir, struct deploy_env *env, char **data, size_t *data_len,
+                      struct deploy_origin *api, bool *has_api, struct deploy_origin *web,
+                      bool *has_web, struct deploy_findings *f)
+{
+    char path[1100];
+    snprintf(path, sizeof path, "%s/%s", dir, DEPLOY_ENV_FILE);
+    *has_api = *has_web = false;
+    if (!deploy_env_read(path, env, data, data_len, f))
+        return;
+    deploy_env_check_settings(path, env, f);
+    deploy_env_check_origins(env, api, has_api, web, has_web, f);
+    deploy_env_check_callback(env, api, *has_api, web, *has_web, f);
+    deploy_check_cors(env, *has_web ? web : NULL, f);
+    deploy_env_check_secrets(env, f);
 }

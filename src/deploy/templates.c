@@ -4,25 +4,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/url.h"
 #include "version.h"
 
 const char *deploy_image_tag(void)
 {
     return "aicos:" AICOS_VERSION;
-}
-
-/* Appends s percent-encoded for the user-info part of a URL (RFC 3986 unreserved kept). */
-static enum err deploy_append_pct(struct buf *out, const char *s)
-{
-    enum err e = ERR_OK;
-    for (; *s && e == ERR_OK; s++) {
-        unsigned char c = (unsigned char)*s;
-        if (isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~')
-            e = buf_append(out, s, 1);
-        else
-            e = buf_printf(out, "%%%02X", c);
-    }
-    return e;
 }
 
 enum err deploy_render_env(const struct deploy_params *p, struct buf *out)
@@ -62,7 +49,7 @@ enum err deploy_render_env(const struct deploy_params *p, struct buf *out)
         deploy_callback_mode_name(p->mode), callback, p->acme_email, deploy_image_tag(),
         DEPLOY_DB_USER, DEPLOY_DB_NAME, p->postgres_password, DEPLOY_DB_USER);
     if (e == ERR_OK)
-        e = deploy_append_pct(out, p->postgres_password);
+        e = url_encode(out, p->postgres_password);
     if (e == ERR_OK)
         e = buf_printf(out,
                        "@%s:5432/%s\n"
