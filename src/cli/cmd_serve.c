@@ -169,16 +169,22 @@ int cmd_serve(int argc, char **argv)
         fputs(serve_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--check-config") == 0)
-            check_only = true;
-        else if (strcmp(argv[i], "--no-migrate") == 0)
-            migrate = false;
-        else if (strcmp(argv[i], "--no-worker") == 0)
-            worker = false;
-        else
-            return cli_bad_option("serve", argv[i]);
+    static const struct option opts[] = {{"check-config", no_argument, NULL, 'c'},
+                                         {"no-migrate", no_argument, NULL, 'm'},
+                                         {"no-worker", no_argument, NULL, 'w'},
+                                         {0}};
+    const struct cli_getopt g = {"serve", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        check_only = check_only || c == 'c';
+        migrate = migrate && c != 'm';
+        worker = worker && c != 'w';
     }
+    if (cli_no_operands("serve", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     struct config cfg;
     if (!cli_load_config(&cfg))
         return CLI_USAGE;

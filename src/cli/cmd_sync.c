@@ -97,27 +97,40 @@ int cmd_sync(int argc, char **argv)
     int64_t since = 0, limit = 50;
     if (strcmp(verb, "run") != 0 && strcmp(verb, "runs") != 0 && strcmp(verb, "resume") != 0)
         return cli_bad_option("sync", verb);
-    for (int i = 2; i < argc; i++) {
-        if (i + 1 >= argc)
-            return cli_bad_option("sync", argv[i]);
-        if (strcmp(argv[i], "--connection") == 0) {
-            conn = argv[++i];
-        } else if (strcmp(argv[i], "--stream") == 0) {
-            stream_name = argv[++i];
-        } else if (strcmp(argv[i], "--since") == 0 && strcmp(verb, "run") == 0) {
-            if (!sync_parse_time(argv[++i], &since)) {
-                fprintf(stderr, "aicos sync run: --since takes Unix seconds or YYYY-MM-DD.\n");
-                return CLI_USAGE;
-            }
-        } else if (strcmp(argv[i], "--limit") == 0 && strcmp(verb, "runs") == 0) {
-            if (parse_int64(argv[++i], 1, SYNC_RUNS_LIST_MAX, &limit) != ERR_OK) {
-                fprintf(stderr, "aicos sync runs: --limit takes 1..%d.\n", SYNC_RUNS_LIST_MAX);
-                return CLI_USAGE;
-            }
-        } else {
-            return cli_bad_option("sync", argv[i]);
+    /* --since only for run, --limit only for runs. */
+    static const struct option opts[] = {{"connection", required_argument, NULL, 'c'},
+                                         {"stream", required_argument, NULL, 's'},
+                                         {"since", required_argument, NULL, 'S'},
+                                         {"limit", required_argument, NULL, 'l'},
+                                         {0}};
+    struct option own[5];
+    size_t n = 0;
+    for (size_t i = 0; i < 4; i++) {
+        if ((opts[i].val != 'S' || strcmp(verb, "run") == 0) &&
+            (opts[i].val != 'l' || strcmp(verb, "runs") == 0))
+            own[n++] = opts[i];
+    }
+    own[n] = opts[4];
+    const struct cli_getopt g = {"sync", own, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'c') {
+            conn = optarg;
+        } else if (c == 's') {
+            stream_name = optarg;
+        } else if (c == 'S' && !sync_parse_time(optarg, &since)) {
+            fprintf(stderr, "aicos sync run: --since takes Unix seconds or YYYY-MM-DD.\n");
+            return CLI_USAGE;
+        } else if (c == 'l' && parse_int64(optarg, 1, SYNC_RUNS_LIST_MAX, &limit) != ERR_OK) {
+            fprintf(stderr, "aicos sync runs: --limit takes 1..%d.\n", SYNC_RUNS_LIST_MAX);
+            return CLI_USAGE;
         }
     }
+    if (cli_no_operands("sync", argc - 1, argv + 1) != CLI_OK)
+        return CLI_USAGE;
     enum sync_stream stream;
     if (!sync_stream_parse(stream_name, &stream)) {
         fprintf(stderr, "aicos sync: --stream must be orders, products or buyer_cases.\n");

@@ -143,14 +143,22 @@ static int temu_cmd_sign(int argc, char **argv)
         fputs(temu_sign_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--secret-file") == 0 && i + 1 < argc)
-            secret_file = argv[++i];
-        else if (strcmp(argv[i], "--body-file") == 0 && i + 1 < argc)
-            body_file = argv[++i];
-        else
-            return cli_bad_option("temu sign", argv[i]);
+    static const struct option opts[] = {{"secret-file", required_argument, NULL, 's'},
+                                         {"body-file", required_argument, NULL, 'b'},
+                                         {0}};
+    const struct cli_getopt g = {"temu sign", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 's')
+            secret_file = optarg;
+        else if (c == 'b')
+            body_file = optarg;
     }
+    if (cli_no_operands("temu sign", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     if (secret_file == NULL) {
         fprintf(stderr, "aicos temu sign: --secret-file FILE is required; see `aicos temu sign "
                         "--help`.\n");
@@ -242,14 +250,21 @@ static int temu_cmd_call(int argc, char **argv)
         fputs(temu_call_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--type") == 0 && i + 1 < argc)
-            type = argv[++i];
-        else if (strcmp(argv[i], "--params") == 0 && i + 1 < argc)
-            params_text = argv[++i];
-        else
-            return cli_bad_option("temu call", argv[i]);
+    static const struct option opts[] = {
+        {"type", required_argument, NULL, 't'}, {"params", required_argument, NULL, 'p'}, {0}};
+    const struct cli_getopt g = {"temu call", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 't')
+            type = optarg;
+        else if (c == 'p')
+            params_text = optarg;
     }
+    if (cli_no_operands("temu call", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     if (type == NULL) {
         fprintf(stderr, "aicos temu call: --type TYPE is required; see `aicos temu call "
                         "--help`.\n");
