@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/parse.h"
 #include "base/secure.h"
 #include "sync/sync.h"
 #include "temu/api.h"
@@ -41,11 +42,9 @@ static int64_t cases_int(const json_t *obj, const char *key)
     if (json_is_integer(v))
         return (int64_t)json_integer_value(v);
     if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end = NULL;
-        long long x = strtoll(s, &end, 10);
-        if (*s != '\0' && end != NULL && *end == '\0')
-            return (int64_t)x;
+        int64_t x = 0;
+        if (parse_int64(json_string_value(v), INT64_MIN, INT64_MAX, &x) == ERR_OK)
+            return x;
     }
     return 0;
 }

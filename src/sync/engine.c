@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/parse.h"
 #include "base/secure.h"
 #include "sync/sync.h"
 #include "temu/api.h"
@@ -62,12 +63,16 @@ static bool sync_holder_dead(const char *holder)
     mine[strcspn(mine, ":")] = '\0';
     if (strcmp(host, mine) != 0)
         return false;
-    char *end = NULL;
-    errno = 0;
-    long pid = strtol(colon + 1, &end, 10);
-    if (errno != 0 || end == colon + 1 || *end != ':' || pid <= 0)
+    char digits[24];
+    int64_t pid = 0;
+    const char *end = strchr(colon + 1, ':');
+    if (end == NULL || (size_t)(end - colon - 1) >= sizeof digits)
         return false;
-    if (pid == (long)getpid())
+    memcpy(digits, colon + 1, (size_t)(end - colon - 1));
+    digits[end - colon - 1] = '\0';
+    if (parse_int64(digits, 1, INT32_MAX, &pid) != ERR_OK)
+        return false;
+    if (pid == (int64_t)getpid())
         return false;
     return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/parse.h"
 #include "base/secure.h"
 #include "sync/sync.h"
 #include "temu/credentials.h"
@@ -32,11 +33,9 @@ static int64_t intake_int(const json_t *obj, const char *key)
     if (json_is_integer(v))
         return (int64_t)json_integer_value(v);
     if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end = NULL;
-        long long x = strtoll(s, &end, 10);
-        if (*s != '\0' && end != NULL && *end == '\0')
-            return (int64_t)x;
+        int64_t x = 0;
+        if (parse_int64(json_string_value(v), INT64_MIN, INT64_MAX, &x) == ERR_OK)
+            return x;
     }
     return 0;
 }
@@ -108,8 +107,9 @@ enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_
     }
     snprintf(idsrc, n, "%s|%s|%s", h->app_key, h->event_code, text);
     secure_hash_hex(idsrc, id);
-    char *end = NULL;
-    long long sent_ms = strtoll(h->timestamp, &end, 10);
+    int64_t sent_ms = 0;
+    if (parse_int64(h->timestamp, INT64_MIN, INT64_MAX, &sent_ms) != ERR_OK)
+        sent_ms = 0;
     const char *order_sn = json_string_value(json_object_get(event, "parentOrderSn"));
     int64_t mall_id = intake_int(event, "mallId");
     int64_t changed = 0;
@@ -117,7 +117,7 @@ enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_
         DB_P_TEXT(id),
         DB_P_TEXT(h->app_key),
         DB_P_TEXT(h->event_code),
-        DB_P_INT(end != NULL && *end == '\0' ? (int64_t)sent_ms : 0),
+        DB_P_INT(sent_ms),
         DB_P_INT(now),
         DB_P_INT(mall_id),
         DB_P_TEXT(order_sn != NULL && strlen(order_sn) <= SYNC_SN_MAX ? order_sn : ""),
