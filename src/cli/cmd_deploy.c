@@ -128,6 +128,56 @@ static bool deploy_read_secret_line(const char *path, char *dst, size_t len)
     return true;
 }
 
+/* The options of init-env into o (and the password file's name into *pw_file). */
+static int deploy_init_env_options(int argc, char **argv, struct deploy_initenv_opts *o,
+                                   const char **pw_file)
+{
+    static const struct option opts[] = {{"api-origin", required_argument, NULL, 'a'},
+                                         {"web-origin", required_argument, NULL, 'w'},
+                                         {"acme-email", required_argument, NULL, 'e'},
+                                         {"postgres-password-file", required_argument, NULL, 'F'},
+                                         {"postgres-password", required_argument, NULL, 'p'},
+                                         {"callback-mode", required_argument, NULL, 'm'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"force", no_argument, NULL, 'f'},
+                                         {0}};
+    const struct cli_getopt g = {"deploy init-env", opts, true};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        switch (c) {
+        case 'a':
+            o->api_origin = optarg;
+            break;
+        case 'w':
+            o->web_origin = optarg;
+            break;
+        case 'e':
+            o->acme_email = optarg;
+            break;
+        case 'F':
+            *pw_file = optarg;
+            break;
+        case 'p':
+            o->postgres_password = optarg;
+            break;
+        case 'm':
+            o->callback_mode = optarg;
+            break;
+        case 'o':
+            o->out_dir = optarg;
+            break;
+        default:
+            o->force = true;
+        }
+    }
+    if (cli_no_operands("deploy init-env", argc, argv) != CLI_OK)
+        return CLI_USAGE;
+    return CLI_OK;
+}
+
 static int deploy_init_env(int argc, char **argv)
 {
     struct deploy_initenv_opts o = {0};
@@ -140,49 +190,7 @@ static int deploy_init_env(int argc, char **argv)
         fputs(initenv_usage, stdout);
         return CLI_OK;
     }
-    static const struct option opts[] = {{"api-origin", required_argument, NULL, 'a'},
-                                         {"web-origin", required_argument, NULL, 'w'},
-                                         {"acme-email", required_argument, NULL, 'e'},
-                                         {"postgres-password-file", required_argument, NULL, 'F'},
-                                         {"postgres-password", required_argument, NULL, 'p'},
-                                         {"callback-mode", required_argument, NULL, 'm'},
-                                         {"out", required_argument, NULL, 'o'},
-                                         {"force", no_argument, NULL, 'f'},
-
-                                         {0}};
-    const struct cli_getopt g = {"deploy init-env", opts, true};
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        switch (c) {
-        case 'a':
-            o.api_origin = optarg;
-            break;
-        case 'w':
-            o.web_origin = optarg;
-            break;
-        case 'e':
-            o.acme_email = optarg;
-            break;
-        case 'F':
-            pw_file = optarg;
-            break;
-        case 'p':
-            o.postgres_password = optarg;
-            break;
-        case 'm':
-            o.callback_mode = optarg;
-            break;
-        case 'o':
-            o.out_dir = optarg;
-            break;
-        default:
-            o.force = true;
-        }
-    }
-    if (cli_no_operands("deploy init-env", argc, argv) != CLI_OK)
+    if (deploy_init_env_options(argc, argv, &o, &pw_file) != CLI_OK)
         return CLI_USAGE;
     if (pw_file != NULL) {
         if (o.postgres_password != NULL) {
@@ -247,7 +255,6 @@ static int deploy_preflight(int argc, char **argv)
     static const struct option opts[] = {{"dir", required_argument, NULL, 'd'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"no-record", no_argument, NULL, 'n'},
-
                                          {0}};
     const struct cli_getopt g = {"deploy preflight", opts, true};
     int c;
@@ -285,6 +292,53 @@ static int deploy_rm_cb(const char *path, const struct stat *st, int flag, struc
     return remove(path) == 0 ? 0 : -1;
 }
 
+/* --callback-mode (api or web-bridge) and --keep of bootstrap-test. */
+static int deploy_bootstrap_options(int argc, char **argv, const char **mode, bool *keep)
+{
+    static const struct option opts[] = {
+        {"callback-mode", required_argument, NULL, 'm'}, {"keep", no_argument, NULL, 'k'}, {0}};
+    const struct cli_getopt g = {"deploy bootstrap-test", opts, true};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'm')
+            *mode = optarg;
+        else
+            *keep = true;
+    }
+    if (cli_no_operands("deploy bootstrap-test", argc, argv) != CLI_OK)
+        return CLI_USAGE;
+    enum deploy_callback_mode m;
+    if (!deploy_callback_mode_parse(*mode, &m)) {
+        fprintf(stderr,
+                "aicos deploy bootstrap-test: --callback-mode must be api or web-bridge.\n");
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* A throw-away strong password into pw (len bytes): it never leaves the temporary folder. */
+static bool deploy_bootstrap_password(char *pw, size_t len)
+{
+    char master[64];
+    if (deploy_master_key_new(master, sizeof master) != ERR_OK) {
+        fprintf(stderr, "aicos deploy bootstrap-test: libsodium could not start.\n");
+        return false;
+    }
+    snprintf(pw, len, "Bt9-");
+    for (size_t i = 0, o = 4; master[i] != '\0' && o + 1 < len; i++) {
+        if ((master[i] >= 'a' && master[i] <= 'z') || (master[i] >= 'A' && master[i] <= 'Z') ||
+            (master[i] >= '0' && master[i] <= '9')) {
+            pw[o++] = master[i];
+            pw[o] = '\0';
+        }
+    }
+    explicit_bzero(master, sizeof master);
+    return true;
+}
+
 static int deploy_bootstrap_test(int argc, char **argv)
 {
     const char *mode = "api";
@@ -300,44 +354,10 @@ static int deploy_bootstrap_test(int argc, char **argv)
         fputs(bootstrap_usage, stdout);
         return CLI_OK;
     }
-    static const struct option opts[] = {{"callback-mode", required_argument, NULL, 'm'},
-                                         {"keep", no_argument, NULL, 'k'},
-
-                                         {0}};
-    const struct cli_getopt g = {"deploy bootstrap-test", opts, true};
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        if (c == 'm')
-            mode = optarg;
-        else
-            keep = true;
-    }
-    if (cli_no_operands("deploy bootstrap-test", argc, argv) != CLI_OK)
+    if (deploy_bootstrap_options(argc, argv, &mode, &keep) != CLI_OK)
         return CLI_USAGE;
-    enum deploy_callback_mode m;
-    if (!deploy_callback_mode_parse(mode, &m)) {
-        fprintf(stderr,
-                "aicos deploy bootstrap-test: --callback-mode must be api or web-bridge.\n");
-        return CLI_USAGE;
-    }
-    /* A throw-away strong password: it never leaves the temporary folder. */
-    char master[64];
-    if (deploy_master_key_new(master, sizeof master) != ERR_OK) {
-        fprintf(stderr, "aicos deploy bootstrap-test: libsodium could not start.\n");
+    if (!deploy_bootstrap_password(pw, sizeof pw))
         return CLI_FAIL;
-    }
-    snprintf(pw, sizeof pw, "Bt9-");
-    for (size_t i = 0, o = 4; master[i] != '\0' && o + 1 < sizeof pw; i++) {
-        if ((master[i] >= 'a' && master[i] <= 'z') || (master[i] >= 'A' && master[i] <= 'Z') ||
-            (master[i] >= '0' && master[i] <= '9')) {
-            pw[o++] = master[i];
-            pw[o] = '\0';
-        }
-    }
-    explicit_bzero(master, sizeof master);
     snprintf(tmp, sizeof tmp, "%s/aicos-bootstrap-XXXXXX",
              base != NULL && *base != '\0' ? base : "/tmp");
     if (mkdtemp(tmp) == NULL) {
@@ -401,7 +421,6 @@ static int deploy_smoke(int argc, char **argv)
                                          {"resolve", required_argument, NULL, 'r'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"no-record", no_argument, NULL, 'n'},
-
                                          {0}};
     const struct cli_getopt g = {"deploy smoke", opts, true};
     int c;
@@ -476,7 +495,6 @@ static int deploy_dns(int argc, char **argv)
                                          {"web-host", required_argument, NULL, 'w'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"no-record", no_argument, NULL, 'n'},
-
                                          {0}};
     const struct cli_getopt g = {"deploy dns", opts, true};
     int c;
@@ -530,9 +548,7 @@ static int deploy_suggest(int argc, char **argv)
         fputs(suggest_usage, stdout);
         return CLI_OK;
     }
-    static const struct option opts[] = {{"ip", required_argument, NULL, 'i'},
-
-                                         {0}};
+    static const struct option opts[] = {{"ip", required_argument, NULL, 'i'}, {0}};
     const struct cli_getopt g = {"deploy suggest-host", opts, true};
     int c;
     cli_getopt_begin();

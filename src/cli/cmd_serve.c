@@ -54,6 +54,44 @@ static enum err serve_open_vault(const struct config *cfg, struct db *db, struct
     return e;
 }
 
+/* The database with a pool for the HTTP threads (and the scheduler), its schema current. */
+static enum err serve_open_db(const struct config *cfg, bool migrate, bool worker, struct db **db)
+{
+    struct errbuf eb = {0};
+    /* One more connection for the scheduler's run and its budget look-ups. */
+    enum err e =
+        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 3 : 1), db, &eb);
+    if (e != ERR_OK) {
+        fprintf(stderr, "aicos serve: %s\n", eb.msg);
+        return e;
+    }
+    if (migrate)
+        e = migrate_apply(*db, NULL, &eb);
+    else {
+        int current = 0;
+        e = migrate_current(*db, &current, &eb);
+        if (e == ERR_OK && current > migrate_latest())
+            e = migrate_check_current(*db, NULL, &eb);
+    }
+    if (e != ERR_OK)
+        fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
+    return e;
+}
+
+/* The listening line in the log and on standard output. */
+static void serve_announce(const struct config *cfg, struct http_server *srv, struct db *db)
+{
+    char port[8], threads[8];
+    snprintf(port, sizeof port, "%u", http_server_port(srv));
+    snprintf(threads, sizeof threads, "%ld", cfg->http_threads);
+    log_kv(LOG_INFO, "serve.listening", "host", cfg->listen_host, "port", port, "threads", threads,
+           "database", db_driver_name(db), "version", AICOS_VERSION, NULL);
+    bool v6 = strchr(cfg->listen_host, ':') != NULL;
+    printf("aicos %s serving on http://%s%s%s:%s (database: %s)\n", AICOS_VERSION, v6 ? "[" : "",
+           cfg->listen_host, v6 ? "]" : "", port, db_driver_name(db));
+    fflush(stdout);
+}
+
 static int serve_run(const struct config *cfg, bool migrate, bool worker)
 {
     struct sync_scheduler *sched = NULL;
@@ -63,25 +101,9 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
     struct http_server *srv = NULL;
     struct vault *vault = NULL;
     int rc = CLI_FAIL;
-    /* One more connection for the scheduler's run and its budget look-ups. */
-    enum err e =
-        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 3 : 1), &db, &eb);
-    if (e != ERR_OK) {
-        fprintf(stderr, "aicos serve: %s\n", eb.msg);
+    enum err e = serve_open_db(cfg, migrate, worker, &db);
+    if (e != ERR_OK)
         goto out;
-    }
-    if (migrate)
-        e = migrate_apply(db, NULL, &eb);
-    else {
-        int current = 0;
-        e = migrate_current(db, &current, &eb);
-        if (e == ERR_OK && current > migrate_latest())
-            e = migrate_check_current(db, NULL, &eb);
-    }
-    if (e != ERR_OK) {
-        fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
-        goto out;
-    }
     e = serve_open_vault(cfg, db, &vault, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
@@ -134,15 +156,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
         goto out;
     }
-    char port[8], threads[8];
-    snprintf(port, sizeof port, "%u", http_server_port(srv));
-    snprintf(threads, sizeof threads, "%ld", cfg->http_threads);
-    log_kv(LOG_INFO, "serve.listening", "host", cfg->listen_host, "port", port, "threads", threads,
-           "database", db_driver_name(db), "version", AICOS_VERSION, NULL);
-    bool v6 = strchr(cfg->listen_host, ':') != NULL;
-    printf("aicos %s serving on http://%s%s%s:%s (database: %s)\n", AICOS_VERSION, v6 ? "[" : "",
-           cfg->listen_host, v6 ? "]" : "", port, db_driver_name(db));
-    fflush(stdout);
+    serve_announce(cfg, srv, db);
     int sig = 0;
     sigwait(&stop, &sig);
     log_kv(LOG_INFO, "serve.stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
