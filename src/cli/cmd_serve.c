@@ -92,6 +92,16 @@ static void serve_announce(const struct config *cfg, struct http_server *srv, st
     fflush(stdout);
 }
 
+/* Blocks the stop signals before any thread starts, so only sigwait() sees them. */
+static void serve_block_signals(sigset_t *stop)
+{
+    sigemptyset(stop);
+    sigaddset(stop, SIGINT);
+    sigaddset(stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
 static int serve_run(const struct config *cfg, bool migrate, bool worker)
 {
     struct sync_scheduler *sched = NULL;
@@ -134,13 +144,8 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         .trusted_proxies = cfg->trusted_proxies,
         .per_client = (unsigned)cfg->http_per_client,
     };
-    /* Block the stop signals before any thread starts, so only sigwait() below sees them. */
     sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    serve_block_signals(&stop);
     e = http_server_start(&opts, &srv, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
