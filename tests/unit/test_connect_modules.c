@@ -2,7 +2,8 @@
  * Unit tests at the seams of src/connect, on SQLite and PostgreSQL without a Temu platform:
  * common (seller types, ids, expiry), gates (callback URL, diagnostics, launch blockers),
  * session (create, URL encoding, list, cancel, open count, purposes), authorize (every
- * refusal before the state is consumed, each storing nothing), connections (empty list and
+ * refusal before the state is consumed, each storing nothing; a denial consuming it),
+ * connections (empty list and
  * summary, unknown ids) and client (credentials presence).
  */
 #include "testsupport.h"
@@ -276,7 +277,6 @@ static void test_callback_refusals(void **state)
     memset(longstate, 'a', sizeof longstate - 1);
     longstate[sizeof longstate - 1] = '\0';
     expect_callback(&fx, "code", longstate, NULL, 1001, ERR_BADREQ, "state_unknown");
-    expect_callback(&fx, "code", st, "access_denied", 1001, ERR_BADREQ, "authorization_denied");
     expect_callback(&fx, NULL, st, NULL, 1001, ERR_BADREQ, "code_missing");
     expect_callback(&fx, "code", st, NULL, out.expires_at, ERR_BADREQ, "state_expired");
     /* None of these consumed the state. */
@@ -285,6 +285,13 @@ static void test_callback_refusals(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(connect_session_cancel(&fx.env, out.id, "alice", false, 1002, &eb), ERR_OK);
     expect_callback(&fx, "code", st, NULL, 1003, ERR_CONFLICT, "state_cancelled");
+    /* A denial ends its session: the state is consumed, a later approval is refused. */
+    assert_int_equal(connect_session_create(&fx.env, &rq, 2000, &out, &eb), ERR_OK);
+    query_value(out.url, "state", st, sizeof st);
+    expect_callback(&fx, "code", st, "access_denied", 2001, ERR_BADREQ, "authorization_denied");
+    assert_int_equal(connect_session_open_count(&fx.env, 2001, &n, &eb), ERR_OK);
+    assert_int_equal(n, 0);
+    expect_callback(&fx, "code", st, NULL, 2002, ERR_CONFLICT, "state_used");
 
     struct connect_result res;
     struct temu_error te;
