@@ -53,6 +53,11 @@ enum err url_decode(const char *s, size_t n, unsigned flags, char *dst, size_t d
     dst[0] = '\0';
     if (!url_escapes_valid(s, n, (flags & URL_DECODE_NO_NUL) != 0))
         return ERR_PARSE;
+    if (n == 0) { /* libcurl would take 0 as "up to the NUL" */
+        if (outlen != NULL)
+            *outlen = 0;
+        return ERR_OK;
+    }
     if (n > (size_t)INT32_MAX)
         return ERR_TOOBIG;
     int len = 0;

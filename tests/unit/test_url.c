@@ -67,6 +67,10 @@ static void test_decode(void **state)
     /* only n bytes are read */
     assert_int_equal(url_decode("abc%zz", 3, 0, out, sizeof out, NULL), ERR_OK);
     assert_string_equal(out, "abc");
+    /* An empty component of a longer text decodes to "", not to the rest of the text. */
+    assert_int_equal(url_decode("=x%41", 0, 0, out, sizeof out, &n), ERR_OK);
+    assert_string_equal(out, "");
+    assert_int_equal(n, 0);
     assert_int_equal(url_decode("", 0, 0, out, sizeof out, &n), ERR_OK);
     assert_string_equal(out, "");
     assert_int_equal(n, 0);
