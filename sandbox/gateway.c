@@ -14,7 +14,7 @@
 #define GW_OK          1000000L
 #define GW_TYPE_CREATE "bg.open.accesstoken.create"
 #define GW_TYPE_INFO   "bg.open.accesstoken.info.get"
-#define GW_TYPES_MAX   16
+#define GW_TYPES_MAX   32
 
 struct gateway {
     struct auth *auth;

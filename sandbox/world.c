@@ -7,8 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "aftersales.h"
+#include "params.h"
 #include "prng.h"
 #include "sbx_limits.h"
+#include "tmc.h"
 #include "vclock.h"
 
 #define WORLD_DAY         86400
@@ -56,16 +59,6 @@ struct world_order {
     json_t *packages; /* shipment records */
 };
 
-struct world_as {
-    int64_t mall_id;
-    int group; /* 1 in progress, 2 completed, 3 closed */
-    int64_t created;
-    int64_t updated;
-    char order_sn[WORLD_SN_MAX];
-    char sn[WORLD_SN_MAX + 8];
-    json_t *obj;
-};
-
 struct world {
     pthread_mutex_t lock;
     struct world_opts opts;
@@ -77,8 +70,8 @@ struct world {
     size_t nproducts;
     struct world_order *orders;
     size_t norders, orders_cap;
-    struct world_as *as;
-    size_t nas;
+    struct aftersales *as; /* after-sales cases and cancellations (aftersales.c) */
+    struct tmc *tmc;       /* the shops' webhook event switches (tmc.c) */
     uint64_t order_seq;
     world_event_fn listener;
     void *listener_ctx;
@@ -91,10 +84,17 @@ struct world {
 };
 
 static const char *const world_types[] = {
-    "bg.order.list.v2.get",         "bg.order.detail.v2.get",
-    "bg.order.shippinginfo.v2.get", "bg.order.amount.query",
-    "bg.local.goods.list.query",    "bg.aftersales.parentaftersales.list.get",
-    "bg.logistics.companies.get",   "bg.logistics.shipment.v2.get",
+    "bg.order.list.v2.get",
+    "bg.order.detail.v2.get",
+    "bg.order.shippinginfo.v2.get",
+    "bg.order.amount.query",
+    "bg.local.goods.list.query",
+    "bg.aftersales.parentaftersales.list.get",
+    "bg.logistics.companies.get",
+    "bg.logistics.shipment.v2.get",
+    "temu.aftersales.parentaftersales.detail.get",
+    "bg.aftersales.cancel.list.get",
+    "bg.tmc.message.update",
 };
 
 static const char *const world_adjectives[] = {"Cozy",    "Sleek", "Classic", "Vintage",
@@ -137,11 +137,6 @@ void world_set_listener(struct world *w, world_event_fn fn, void *ctx)
     w->listener = fn;
     w->listener_ctx = ctx;
     pthread_mutex_unlock(&w->lock);
-}
-
-static json_t *world_money(int64_t minor)
-{
-    return json_pack("{s:I, s:s}", "amount", (json_int_t)minor, "currency", "USD");
 }
 
 /* ---- generation ------------------------------------------------------------------------ */
@@ -383,10 +378,16 @@ static int world_pick_status(struct prng *g)
     return r < 95 ? ST_PART_SHIPPED : ST_PART_RECEIVED;
 }
 
-static void world_gen_aftersale(struct world *w, size_t shop, size_t seq)
+/* What the after-sales module needs of an order. */
+static struct as_order world_as_order(const struct world_order *o)
+{
+    return (struct as_order){o->mall_id, o->sn, o->created, o->list};
+}
+
+/* A historical after-sales case on a shipped order of the shop. */
+static void world_gen_aftersale(struct world *w, size_t shop)
 {
     struct prng *g = &w->gen;
-    /* After-sales cases belong to shipped orders of the same shop. */
     struct world_order *o = NULL;
     for (int tries = 0; tries < 64 && o == NULL; tries++) {
         struct world_order *c = &w->orders[prng_range(g, 0, (int64_t)w->norders - 1)];
@@ -395,32 +396,8 @@ static void world_gen_aftersale(struct world *w, size_t shop, size_t seq)
     }
     if (o == NULL)
         return;
-    struct world_as *a = &w->as[w->nas++];
-    a->mall_id = o->mall_id;
-    memcpy(a->order_sn, o->sn, sizeof a->order_sn);
-    snprintf(a->sn, sizeof a->sn, "%s-D%02zu", o->sn, seq % 99 + 1);
-    a->group = (int)prng_range(g, 1, 3);
-    a->created = o->created + prng_range(g, WORLD_DAY, 10 * WORLD_DAY);
-    if (a->created > w->opts.epoch)
-        a->created = w->opts.epoch;
-    a->updated = a->created + (a->group == 1 ? 0 : prng_range(g, 3600, 3 * WORLD_DAY));
-    if (a->updated > w->opts.epoch)
-        a->updated = w->opts.epoch;
-    json_t *child = json_array_get(o->list, 0);
-    int64_t qty = json_integer_value(json_object_get(child, "quantity"));
-    static const int status_of_group[] = {0, 2, 5, 6};
-    char item_sn[WORLD_SN_MAX + 12];
-    snprintf(item_sn, sizeof item_sn, "%s-1", a->sn);
-    a->obj = json_pack(
-        "{s:s, s:s, s:i, s:i, s:i, s:I, s:I, s:o, s:[{s:s, s:s, s:I, s:I, s:I}]}",
-        "parentAfterSalesSn", a->sn, "parentOrderSn", o->sn, "afterSalesStatusGroup", a->group,
-        "afterSalesStatus", status_of_group[a->group], "afterSalesType", (int)prng_range(g, 1, 2),
-        "createAt", (json_int_t)a->created, "updateAt", (json_int_t)a->updated, "refundAmount",
-        world_money(prng_range(g, 100, 5000)), "afterSalesList", "afterSalesSn", item_sn, "orderSn",
-        json_string_value(json_object_get(child, "orderSn")), "goodsId",
-        json_object_get(child, "goodsId") ? json_integer_value(json_object_get(child, "goodsId"))
-                                          : 0,
-        "skuId", json_integer_value(json_object_get(child, "skuId")), "quantity", (json_int_t)qty);
+    struct as_order ao = world_as_order(o);
+    json_decref(aftersales_open_case(w->as, g, shop, &ao, w->opts.epoch, false));
 }
 
 static void world_release(struct world *w)
@@ -435,11 +412,10 @@ static void world_release(struct world *w)
         json_decref(o->amount);
         json_decref(o->packages);
     }
-    for (size_t i = 0; i < w->nas; i++)
-        json_decref(w->as[i].obj);
+    aftersales_free(w->as);
+    tmc_free(w->tmc);
     free(w->products);
     free(w->orders);
-    free(w->as);
 }
 
 struct world *world_new(const struct world_opts *opts, char *err, size_t errlen)
@@ -463,8 +439,9 @@ struct world *world_new(const struct world_opts *opts, char *err, size_t errlen)
     w->orders_cap = SBX_ORDERS_MAX;
     w->products = calloc(shops * (size_t)opts->products + 1, sizeof *w->products);
     w->orders = calloc(w->orders_cap, sizeof *w->orders);
-    w->as = calloc(shops * (size_t)opts->aftersales + 1, sizeof *w->as);
-    if (w->products == NULL || w->orders == NULL || w->as == NULL) {
+    w->as = aftersales_new();
+    w->tmc = tmc_new();
+    if (w->products == NULL || w->orders == NULL || w->as == NULL || w->tmc == NULL) {
         snprintf(err, errlen, "out of memory for the generated data");
         world_free(w);
         return NULL;
@@ -480,7 +457,13 @@ struct world *world_new(const struct world_opts *opts, char *err, size_t errlen)
     }
     for (size_t s = 0; s < shops && w->norders > 0; s++)
         for (size_t i = 0; i < (size_t)opts->aftersales; i++)
-            world_gen_aftersale(w, s, i);
+            world_gen_aftersale(w, s);
+    /* Every cancelled order was cancelled by its buyer: a cancellation request, refunded. */
+    for (size_t i = 0; i < w->norders; i++) {
+        struct as_order ao = world_as_order(&w->orders[i]);
+        if (w->orders[i].status == ST_CANCELED)
+            json_decref(aftersales_cancel(w->as, &w->gen, &ao, w->orders[i].updated));
+    }
     return w;
 }
 
@@ -496,91 +479,6 @@ void world_free(struct world *w)
 }
 
 /* ---- parameters -------------------------------------------------------------------------- */
-
-static void world_fail(struct world_err *e, long code, const char *msg)
-{
-    e->code = code;
-    snprintf(e->msg, sizeof e->msg, "%s", msg);
-}
-
-/*
- * Reads an integer param. Jackson-style servers coerce numeric strings, so "5" is accepted
- * unless strict is set (goodsSearchType must be a native integer, §11.2). Returns 0 absent,
- * 1 present, -1 invalid.
- */
-static int world_int(json_t *params, const char *key, bool strict, int64_t *out)
-{
-    json_t *v = json_object_get(params, key);
-    if (v == NULL || json_is_null(v))
-        return 0;
-    if (json_is_integer(v)) {
-        *out = json_integer_value(v);
-        return 1;
-    }
-    if (!strict && json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end = NULL;
-        errno = 0;
-        long long x = strtoll(s, &end, 10);
-        if (*s != '\0' && end != NULL && *end == '\0' && errno == 0) {
-            *out = x;
-            return 1;
-        }
-    }
-    return -1;
-}
-
-/* Reads a page number and size with their documented names and bounds. */
-static bool world_page(json_t *params, const char *no_name, int64_t max, int64_t *no, int64_t *size,
-                       struct world_err *e, long bad_code, const char *bad_msg)
-{
-    *no = 1;
-    *size = 10;
-    if (world_int(params, no_name, false, no) < 0 ||
-        world_int(params, "pageSize", false, size) < 0 || *no < 1 || *no > 1000000 || *size < 1 ||
-        *size > max) {
-        world_fail(e, bad_code, bad_msg);
-        return false;
-    }
-    return true;
-}
-
-/* Reads a closed window sent as a pair; both or neither. */
-static bool world_window(json_t *params, const char *from, const char *to, int64_t *lo, int64_t *hi,
-                         bool *on, struct world_err *e)
-{
-    int a = world_int(params, from, false, lo), b = world_int(params, to, false, hi);
-    *on = a == 1 && b == 1;
-    if (a < 0 || b < 0 || a != b || (*on && *lo > *hi)) {
-        world_fail(e, 3000000, "BAD_PARAMS");
-        return false;
-    }
-    return true;
-}
-
-/* A string list param (≤ max entries); absent gives NULL. false when malformed. */
-static bool world_str_list(json_t *params, const char *key, size_t max, json_t **out)
-{
-    json_t *v = json_object_get(params, key);
-    *out = NULL;
-    if (v == NULL || json_is_null(v))
-        return true;
-    if (!json_is_array(v) || json_array_size(v) > max)
-        return false;
-    size_t i;
-    json_t *s;
-    json_array_foreach(v, i, s) if (!json_is_string(s)) return false;
-    *out = v;
-    return true;
-}
-
-static bool world_list_has(json_t *list, const char *s)
-{
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v) if (strcmp(json_string_value(v), s) == 0) return true;
-    return false;
-}
 
 static struct world_order *world_find_order(struct world *w, int64_t mall, const char *sn)
 {
@@ -767,40 +665,6 @@ static json_t *world_goods_list(struct world *w, int64_t mall, json_t *p, struct
                      (json_int_t)total);
 }
 
-static json_t *world_as_list(struct world *w, int64_t mall, json_t *p, struct world_err *e)
-{
-    int64_t no, size, group = 0, c_lo = 0, c_hi = 0, u_lo = 0, u_hi = 0;
-    bool c_on, u_on;
-    json_t *orders, *cases;
-    if (!world_page(p, "pageNo", SBX_AS_PAGE_MAX, &no, &size, e, 3000000, "BAD_PARAMS") ||
-        !world_window(p, "createAtStart", "createAtEnd", &c_lo, &c_hi, &c_on, e) ||
-        !world_window(p, "updateAtStart", "updateAtEnd", &u_lo, &u_hi, &u_on, e))
-        return NULL;
-    if (world_int(p, "afterSalesStatusGroup", false, &group) < 0 ||
-        !world_str_list(p, "parentOrderSnList", SBX_AS_PAGE_MAX, &orders) ||
-        !world_str_list(p, "parentAfterSalesSnList", SBX_AS_PAGE_MAX, &cases)) {
-        world_fail(e, 3000000, "BAD_PARAMS");
-        return NULL;
-    }
-    json_t *items = json_array();
-    size_t total = 0;
-    /* Newest first: walk backwards through generation order, which is stable. */
-    for (size_t i = w->nas; i-- > 0;) {
-        const struct world_as *a = &w->as[i];
-        if (a->mall_id != mall || (group != 0 && a->group != group) ||
-            (orders != NULL && !world_list_has(orders, a->order_sn)) ||
-            (cases != NULL && !world_list_has(cases, a->sn)) ||
-            (c_on && (a->created < c_lo || a->created > c_hi)) ||
-            (u_on && (a->updated < u_lo || a->updated > u_hi)))
-            continue;
-        if (total >= (size_t)((no - 1) * size) && total < (size_t)(no * size))
-            json_array_append_new(items, json_deep_copy(a->obj));
-        total++;
-    }
-    return json_pack("{s:I, s:I, s:o}", "total", (json_int_t)total, "pageNo", (json_int_t)no,
-                     "parentAfterSalesList", items);
-}
-
 static json_t *world_companies(int region_id)
 {
     json_t *list = json_array();
@@ -832,8 +696,10 @@ json_t *world_call(struct world *w, const char *type, int64_t mall_id, int regio
             r = json_incref(o->amount);
     } else if (strcmp(type, "bg.local.goods.list.query") == 0) {
         r = world_goods_list(w, mall_id, params, e);
-    } else if (strcmp(type, "bg.aftersales.parentaftersales.list.get") == 0) {
-        r = world_as_list(w, mall_id, params, e);
+    } else if (aftersales_handles(type)) {
+        r = aftersales_call(w->as, type, mall_id, params, e);
+    } else if (strcmp(type, "bg.tmc.message.update") == 0) {
+        r = tmc_update(w->tmc, mall_id, params, vclock_now(), e);
     } else if (strcmp(type, "bg.logistics.companies.get") == 0) {
         int64_t region = region_id;
         if (world_int(params, "regionId", false, &region) < 0)
@@ -870,7 +736,8 @@ json_t *world_call(struct world *w, const char *type, int64_t mall_id, int regio
 
 static void world_emit(struct world *w, int64_t mall, const char *code, json_t *payload)
 {
-    if (w->listener != NULL)
+    /* The pusher only gets what the shop's switch (bg.tmc.message.update) lets through. */
+    if (w->listener != NULL && payload != NULL && tmc_permits(w->tmc, mall, code))
         w->listener(w->listener_ctx, mall, code, payload);
     json_decref(payload);
 }
@@ -894,18 +761,75 @@ static void world_set_status(struct world *w, struct world_order *o, int status,
     if (world_is_shipped(status))
         world_ship_children(o, &w->live, now);
     json_t *first = json_array_get(o->list, 0);
-    world_emit(
-        w, o->mall_id,
-        status == ST_CANCELED ? "bg_cancel_order_status_change" : "bg_order_status_change_event",
-        json_pack("{s:I, s:s, s:s, s:i, s:I}", "mallId", (json_int_t)o->mall_id, "parentOrderSn",
-                  o->sn, "orderSn", json_string_value(json_object_get(first, "orderSn")),
-                  "orderStatus", status, "updateTime", (json_int_t)o->updated));
+    struct as_order ao = world_as_order(o);
+    /* A cancellation is the buyer's: its event is the after-sales record (event table). */
+    if (status == ST_CANCELED)
+        world_emit(w, o->mall_id, "bg_cancel_order_status_change",
+                   aftersales_cancel(w->as, &w->live, &ao, o->updated));
+    else
+        world_emit(w, o->mall_id, "bg_order_status_change_event",
+                   json_pack("{s:I, s:s, s:s, s:i, s:I}", "mallId", (json_int_t)o->mall_id,
+                             "parentOrderSn", o->sn, "orderSn",
+                             json_string_value(json_object_get(first, "orderSn")), "orderStatus",
+                             status, "updateTime", (json_int_t)o->updated));
+}
+
+/* The number of the shop mall_id (0 when unknown). */
+static size_t world_shop_index(const struct world *w, int64_t mall_id)
+{
+    for (size_t i = 0; i < w->nshops; i++) {
+        if (w->shops[i].mall_id == mall_id)
+            return i;
+    }
+    return 0;
+}
+
+/* A buyer opens an after-sales case on a shipped order, or an open case moves on. */
+static bool world_step_aftersales(struct world *w, struct prng *g, int64_t now)
+{
+    int64_t mall = 0;
+    json_t *ev = prng_range(g, 0, 1) == 0 ? aftersales_advance(w->as, g, now, &mall) : NULL;
+    for (int tries = 0; ev == NULL && tries < 32 && w->norders > 0; tries++) {
+        struct world_order *o = &w->orders[prng_range(g, 0, (int64_t)w->norders - 1)];
+        struct as_order ao = world_as_order(o);
+        mall = o->mall_id;
+        if (world_is_shipped(o->status))
+            ev = aftersales_open_case(w->as, g, world_shop_index(w, mall), &ao, now, true);
+    }
+    if (ev != NULL)
+        world_emit(w, mall, "bg_aftersales_status_change", ev);
+    return ev != NULL;
+}
+
+/* A buyer changes the address of an order not yet shipped (the order's updateTime moves). */
+static bool world_step_address(struct world *w, struct prng *g, int64_t now)
+{
+    for (int tries = 0; tries < 32 && w->norders > 0; tries++) {
+        struct world_order *o = &w->orders[prng_range(g, 0, (int64_t)w->norders - 1)];
+        if (o->status != ST_PENDING && o->status != ST_UNSHIPPED)
+            continue;
+        char line2[32];
+        snprintf(line2, sizeof line2, "Apt %d", (int)prng_range(g, 1, 999));
+        json_object_set_new(o->address, "addressLine2", json_string(line2));
+        o->updated = now > o->updated ? now : o->updated;
+        json_object_set_new(o->map, "updateTime", json_integer(o->updated));
+        world_emit(
+            w, o->mall_id, "bg_trade_logistics_address_changed",
+            json_pack("{s:I, s:s}", "mallId", (json_int_t)o->mall_id, "parentOrderSn", o->sn));
+        return true;
+    }
+    return false;
 }
 
 static void world_step_one(struct world *w, int64_t now)
 {
     struct prng *g = &w->live;
     if (w->nshops == 0)
+        return;
+    /* One event per step: 1 in 20 after-sales, 1 in 20 an address change, else orders. */
+    int64_t kind = prng_range(g, 0, 19);
+    if ((kind == 0 && world_step_aftersales(w, g, now)) ||
+        (kind == 1 && world_step_address(w, g, now)))
         return;
     if (prng_range(g, 0, 3) == 0 || w->norders == 0) {
         size_t shop = (size_t)prng_range(g, 0, (int64_t)w->nshops - 1);
@@ -1044,9 +968,11 @@ static json_t *world_hash_done(EVP_MD_CTX *ctx)
 json_t *world_truth(struct world *w, bool with_orders)
 {
     EVP_MD_CTX *ho = EVP_MD_CTX_new(), *hp = EVP_MD_CTX_new(), *ha = EVP_MD_CTX_new();
+    EVP_MD_CTX *hc = EVP_MD_CTX_new();
     json_t *out = NULL;
-    if (ho == NULL || hp == NULL || ha == NULL)
+    if (ho == NULL || hp == NULL || ha == NULL || hc == NULL)
         goto out;
+    EVP_DigestInit_ex(hc, EVP_sha256(), NULL);
     EVP_DigestInit_ex(ho, EVP_sha256(), NULL);
     EVP_DigestInit_ex(hp, EVP_sha256(), NULL);
     EVP_DigestInit_ex(ha, EVP_sha256(), NULL);
@@ -1076,15 +1002,19 @@ json_t *world_truth(struct world *w, bool with_orders)
     }
     for (size_t i = 0; i < w->nproducts; i++)
         world_hash_json(hp, w->products[i].obj);
-    for (size_t i = 0; i < w->nas; i++)
-        world_hash_json(ha, w->as[i].obj);
-    out = json_pack("{s:I, s:o, s:{s:I, s:I, s:I, s:I, s:o}, s:{s:o, s:o, s:o}, s:i, s:I}", "seed",
-                    (json_int_t)w->opts.seed, "shops", shops, "counts", "orders",
-                    (json_int_t)w->norders, "subOrders", (json_int_t)children, "products",
-                    (json_int_t)w->nproducts, "afterSales", (json_int_t)w->nas, "ordersByStatus",
-                    by_status, "hashes", "orders", world_hash_done(ho), "products",
-                    world_hash_done(hp), "afterSales", world_hash_done(ha), "activityRate",
-                    w->thread_running ? w->rate : 0, "epoch", (json_int_t)w->opts.epoch);
+    for (size_t i = 0; i < aftersales_case_count(w->as); i++)
+        world_hash_json(ha, (json_t *)aftersales_case_at(w->as, i));
+    for (size_t i = 0; i < aftersales_cancel_count(w->as); i++)
+        world_hash_json(hc, (json_t *)aftersales_cancel_at(w->as, i));
+    out = json_pack(
+        "{s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:o}, s:{s:o, s:o, s:o, s:o}, s:i, s:I}", "seed",
+        (json_int_t)w->opts.seed, "shops", shops, "counts", "orders", (json_int_t)w->norders,
+        "subOrders", (json_int_t)children, "products", (json_int_t)w->nproducts, "afterSales",
+        (json_int_t)aftersales_case_count(w->as), "cancellations",
+        (json_int_t)aftersales_cancel_count(w->as), "ordersByStatus", by_status, "hashes", "orders",
+        world_hash_done(ho), "products", world_hash_done(hp), "afterSales", world_hash_done(ha),
+        "cancellations", world_hash_done(hc), "activityRate", w->thread_running ? w->rate : 0,
+        "epoch", (json_int_t)w->opts.epoch);
     if (with_orders && out != NULL)
         json_object_set(out, "orders", list);
     json_decref(list);
@@ -1093,5 +1023,6 @@ out:
     EVP_MD_CTX_free(ho);
     EVP_MD_CTX_free(hp);
     EVP_MD_CTX_free(ha);
+    EVP_MD_CTX_free(hc);
     return out;
 }
