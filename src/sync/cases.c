@@ -291,37 +291,24 @@ static json_t *cases_json_or_null(const char *text)
     return v != NULL ? v : json_null();
 }
 
-/* Appends the after-sales rows matching f to list, with what their detail added. */
-static enum err cases_list_aftersales(struct db_conn *c, const struct sync_cases_filter *f,
-                                      int64_t limit, json_t *list, struct errbuf *eb)
+/* The filter of both case tables: $1 connection, $2 parent order (NULL: any), $3 limit. */
+#define CASES_WHERE                                                                                \
+    " WHERE (CAST($1 AS TEXT) IS NULL OR connection_id = CAST($1 AS TEXT)) AND "                   \
+    "(CAST($2 AS TEXT) IS NULL OR parent_order_sn = CAST($2 AS TEXT)) "
+
+/* Runs sql (filtered by f, CASES_WHERE) and appends build's row for each result to list. */
+static enum err cases_append_rows(struct db_conn *c, const struct sync_cases_filter *f,
+                                  int64_t limit, const char *sql,
+                                  json_t *(*build)(const struct db_rows *rows, size_t i),
+                                  json_t *list, struct errbuf *eb)
 {
     struct db_rows *rows = NULL;
     struct db_param p[] = {f->connection_id ? DB_P_TEXT(f->connection_id) : DB_P_NULL,
                            f->parent_order_sn ? DB_P_TEXT(f->parent_order_sn) : DB_P_NULL,
                            DB_P_INT(limit)};
-    enum err e = db_query(
-        c,
-        "SELECT connection_id, parent_after_sales_sn, parent_order_sn, status_group, status, "
-        "case_type, create_at, update_at, reason_code, data, reason_desc, buyer_comment, "
-        "refund_summary, detail_error FROM temu_aftersales WHERE "
-        "(CAST($1 AS TEXT) IS NULL OR connection_id = CAST($1 AS TEXT)) AND "
-        "(CAST($2 AS TEXT) IS NULL OR parent_order_sn = CAST($2 AS TEXT)) "
-        "ORDER BY update_at DESC, parent_after_sales_sn LIMIT $3",
-        p, 3, &rows, eb);
+    enum err e = db_query(c, sql, p, 3, &rows, eb);
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(rows); i++) {
-        int64_t v[6] = {0};
-        for (size_t k = 0; k < 6; k++)
-            db_rows_int(rows, i, 3 + k, &v[k]);
-        json_t *row = json_pack(
-            "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:{s:I, s:s, s:s, s:o, s:s}}",
-            "kind", "after_sales", "connection_id", db_rows_get(rows, i, 0), "id",
-            db_rows_get(rows, i, 1), "parent_order_sn", db_rows_get(rows, i, 2), "status_group",
-            (json_int_t)v[0], "status", (json_int_t)v[1], "type", (json_int_t)v[2], "created_at",
-            (json_int_t)v[3], "updated_at", (json_int_t)v[4], "data",
-            cases_json_or_null(db_rows_get(rows, i, 9)), "detail", "reason_code", (json_int_t)v[5],
-            "reason_desc", db_rows_get(rows, i, 10), "buyer_comment", db_rows_get(rows, i, 11),
-            "refund_summary", cases_json_or_null(db_rows_get(rows, i, 12)), "error",
-            db_rows_get(rows, i, 13));
+        json_t *row = build(rows, i);
         if (row == NULL || json_array_append_new(list, row) != 0)
             e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
     }
@@ -329,35 +316,58 @@ static enum err cases_list_aftersales(struct db_conn *c, const struct sync_cases
     return e;
 }
 
-/* Appends the cancellation requests matching f to list (their time is the request's). */
+/* An after-sales row with what its detail added. */
+static json_t *cases_aftersales_row(const struct db_rows *rows, size_t i)
+{
+    int64_t v[6] = {0};
+    for (size_t k = 0; k < 6; k++)
+        db_rows_int(rows, i, 3 + k, &v[k]);
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:{s:I, s:s, s:s, s:o, s:s}}", "kind",
+        "after_sales", "connection_id", db_rows_get(rows, i, 0), "id", db_rows_get(rows, i, 1),
+        "parent_order_sn", db_rows_get(rows, i, 2), "status_group", (json_int_t)v[0], "status",
+        (json_int_t)v[1], "type", (json_int_t)v[2], "created_at", (json_int_t)v[3], "updated_at",
+        (json_int_t)v[4], "data", cases_json_or_null(db_rows_get(rows, i, 9)), "detail",
+        "reason_code", (json_int_t)v[5], "reason_desc", db_rows_get(rows, i, 10), "buyer_comment",
+        db_rows_get(rows, i, 11), "refund_summary", cases_json_or_null(db_rows_get(rows, i, 12)),
+        "error", db_rows_get(rows, i, 13));
+}
+
+/* A cancellation request's row (its time is the request's). */
+static json_t *cases_cancel_row(const struct db_rows *rows, size_t i)
+{
+    int64_t status = 0, at = 0;
+    db_rows_int(rows, i, 3, &status);
+    db_rows_int(rows, i, 4, &at);
+    return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "kind", "cancellation",
+                     "connection_id", db_rows_get(rows, i, 0), "id", db_rows_get(rows, i, 1),
+                     "parent_order_sn", db_rows_get(rows, i, 2), "status", (json_int_t)status,
+                     "created_at", (json_int_t)at, "updated_at", (json_int_t)at, "data",
+                     cases_json_or_null(db_rows_get(rows, i, 5)));
+}
+
+/* Appends the after-sales rows matching f to list. */
+static enum err cases_list_aftersales(struct db_conn *c, const struct sync_cases_filter *f,
+                                      int64_t limit, json_t *list, struct errbuf *eb)
+{
+    return cases_append_rows(
+        c, f, limit,
+        "SELECT connection_id, parent_after_sales_sn, parent_order_sn, status_group, status, "
+        "case_type, create_at, update_at, reason_code, data, reason_desc, buyer_comment, "
+        "refund_summary, detail_error FROM temu_aftersales" CASES_WHERE
+        "ORDER BY update_at DESC, parent_after_sales_sn LIMIT $3",
+        cases_aftersales_row, list, eb);
+}
+
+/* Appends the cancellation requests matching f to list. */
 static enum err cases_list_cancels(struct db_conn *c, const struct sync_cases_filter *f,
                                    int64_t limit, json_t *list, struct errbuf *eb)
 {
-    struct db_rows *rows = NULL;
-    struct db_param p[] = {f->connection_id ? DB_P_TEXT(f->connection_id) : DB_P_NULL,
-                           f->parent_order_sn ? DB_P_TEXT(f->parent_order_sn) : DB_P_NULL,
-                           DB_P_INT(limit)};
-    enum err e = db_query(c,
-                          "SELECT connection_id, parent_after_sales_sn, parent_order_sn, status, "
-                          "create_at, data FROM temu_cancellations WHERE "
-                          "(CAST($1 AS TEXT) IS NULL OR connection_id = CAST($1 AS TEXT)) AND "
-                          "(CAST($2 AS TEXT) IS NULL OR parent_order_sn = CAST($2 AS TEXT)) "
-                          "ORDER BY create_at DESC, parent_after_sales_sn LIMIT $3",
-                          p, 3, &rows, eb);
-    for (size_t i = 0; e == ERR_OK && i < db_rows_count(rows); i++) {
-        int64_t status = 0, at = 0;
-        db_rows_int(rows, i, 3, &status);
-        db_rows_int(rows, i, 4, &at);
-        json_t *row = json_pack(
-            "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "kind", "cancellation", "connection_id",
-            db_rows_get(rows, i, 0), "id", db_rows_get(rows, i, 1), "parent_order_sn",
-            db_rows_get(rows, i, 2), "status", (json_int_t)status, "created_at", (json_int_t)at,
-            "updated_at", (json_int_t)at, "data", cases_json_or_null(db_rows_get(rows, i, 5)));
-        if (row == NULL || json_array_append_new(list, row) != 0)
-            e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    }
-    db_rows_free(rows);
-    return e;
+    return cases_append_rows(c, f, limit,
+                             "SELECT connection_id, parent_after_sales_sn, parent_order_sn, "
+                             "status, create_at, data FROM temu_cancellations" CASES_WHERE
+                             "ORDER BY create_at DESC, parent_after_sales_sn LIMIT $3",
+                             cases_cancel_row, list, eb);
 }
 
 /* Appends one row per buyer label of the orders matching f to list. */
