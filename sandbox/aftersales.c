@@ -299,6 +299,8 @@ json_t *aftersales_advance(struct aftersales *a, struct prng *g, int64_t now, in
         if (as_group(a->cases[i].status) == 1 && pick-- == 0)
             c = &a->cases[i];
     }
+    if (c == NULL)
+        return NULL;
     int64_t r = prng_range(g, 0, 99);
     if (c->status == AS_APPLIED)
         c->status = c->type == 2 && r < 60 ? AS_RETURN_APPLIED : r < 85 ? AS_REFUNDED : AS_REJECTED;
