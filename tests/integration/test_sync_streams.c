@@ -547,19 +547,19 @@ static void test_webhook_aftersales_events(void **state)
         cfg, sizeof cfg,
         "{\"url\":\"http://127.0.0.1:%u/api/v1/integrations/temu/webhook\",\"app_key\":\"" APP_KEY
         "\",\"scale\":0.001}",
-        server.port);
-    json_decref(sbx("POST", "/_sandbox/webhook", cfg));
-    json_decref(sbx("POST", "/_sandbox/activity/step", "{\"events\":150}"));
+        app.server.port);
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/webhook", cfg));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/activity/step", "{\"events\":150}"));
     long long queued = 1;
     for (int i = 0; i < 400 && queued > 0; i++) {
-        json_t *w = sbx("GET", "/_sandbox/webhook", NULL);
+        json_t *w = ts_sbx(&app, "GET", "/_sandbox/webhook", NULL);
         queued = (long long)json_integer_value(json_object_get(w, "queued"));
         json_decref(w);
         if (queued > 0)
             ts_sleep_ms(50);
     }
     assert_int_equal(queued, 0);
-    json_decref(sbx("POST", "/_sandbox/webhook", "{\"url\":\"\"}"));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/webhook", "{\"url\":\"\"}"));
     const char *codes[] = {"bg_aftersales_status_change", "bg_cancel_order_status_change",
                            "bg_trade_logistics_address_changed"};
     for (size_t k = 0; k < 3; k++) {
@@ -625,7 +625,7 @@ static void test_webhook_aftersales_events(void **state)
              h.app_key, h.event_code, h.timestamp, sig);
     snprintf(body, sizeof body, "{\"eventData\":\"{\\\"test\\\":true}\"}");
     struct ts_http_resp r;
-    assert_true(ts_http_ex(server.port, "POST", "/api/v1/integrations/temu/webhook", headers,
+    assert_true(ts_http_ex(app.server.port, "POST", "/api/v1/integrations/temu/webhook", headers,
                            "application/json", body, &r));
     assert_int_equal(r.status, 200);
     ts_http_free(&r);
@@ -644,12 +644,12 @@ static void test_null_result_is_empty_page(void **state)
     (void)state;
     char *out = NULL;
     forget_stream("products", "temu_products");
-    json_decref(
-        sbx("POST", "/_sandbox/faults", "{\"kind\":\"null\",\"probability\":1,\"count\":1}"));
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/faults",
+                       "{\"kind\":\"null\",\"probability\":1,\"count\":1}"));
     assert_int_equal(sync_once("products", "AICOS_TEMU_RATE_LIMIT=200", &out), 0);
     free(out);
-    json_decref(sbx("DELETE", "/_sandbox/faults", NULL));
-    char *log = ts_read_file(sandbox.err_path);
+    json_decref(ts_sbx(&app, "DELETE", "/_sandbox/faults", NULL));
+    char *log = ts_read_file(app.sandbox.err_path);
     assert_true(ts_contains(log, "kind=null"));
     free(log);
     /* The next walk reads the bucket that answered null. */

@@ -8,13 +8,13 @@
  */
 #include "testsupport.h"
 
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "temu/api.h"
 #include "temu/client.h"
+#include "ts_app.h"
 
 #define APP    "casesappaaaaaaaaaaaaaaaaaaaaaaa1"
 #define SECRET "casessecretaaaaaaaaaaaaaaaaaaaaaaaaaaaa1"
@@ -25,28 +25,18 @@ static const char apps_json[] =
     "\"temu.aftersales.parentaftersales.detail.get\",\"bg.aftersales.cancel.list.get\","
     "\"bg.tmc.message.update\",\"bg.order.list.v2.get\"]}]";
 
-static struct ts_proc proc;
-static unsigned port;
-static char *dir;
+static struct ts_app app;
 static char url[128];
 static char *token;
 
 static json_t *admin(const char *method, const char *path, const char *body)
 {
-    struct ts_http_resp r;
-    assert_true(ts_http(port, method, path, body ? "application/json" : NULL, body, &r));
-    if (r.status != 200)
-        fail_msg("%s %s: %d %s", method, path, r.status, r.body);
-    json_t *doc = json_loads(r.body, 0, NULL);
-    assert_non_null(doc);
-    ts_http_free(&r);
-    return doc;
+    return ts_sbx(&app, method, path, body);
 }
 
 static int setup(void **state)
 {
     (void)state;
-    dir = ts_tmpdir("cases_contract");
     char *args[] = {(char *)"--shops",
                     (char *)"2",
                     (char *)"--orders",
@@ -58,8 +48,8 @@ static int setup(void **state)
                     (char *)"--rate-limit",
                     (char *)"0",
                     NULL};
-    port = ts_sandbox_start(dir, apps_json, args, &proc);
-    snprintf(url, sizeof url, "http://127.0.0.1:%u/openapi/router", port);
+    ts_app_prepare(&app, "cases_contract", apps_json, args);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u/openapi/router", app.sbx_port);
     json_t *t = admin("POST", "/_sandbox/tokens", "{\"app_key\":\"" APP "\"}");
     token = strdup(json_string_value(json_object_get(t, "accessToken")));
     json_decref(t);
@@ -70,10 +60,8 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    if (proc.pid > 0)
-        ts_stop(&proc, SIGTERM, 15000);
+    ts_app_stop(&app);
     free(token);
-    free(dir);
     return 0;
 }
 
