@@ -116,9 +116,7 @@ static enum err audit_query(const struct audit_filter *f, bool newest_first, boo
 static json_t *audit_row_json(const struct db_rows *r, size_t row)
 {
     json_t *o = json_object();
-    int64_t id = 0;
-    db_rows_int(r, row, 0, &id);
-    json_object_set_new(o, "id", json_integer(id));
+    json_object_set_new(o, "id", json_integer(db_rows_int_or(r, row, 0, 0)));
     for (size_t c = 1; c < AUDIT_NCOLS; c++) {
         const char *v = audit_str(db_rows_get(r, row, c));
         /* Rows written before the writer sanitized may hold bytes that are not UTF-8. */
@@ -334,11 +332,12 @@ enum err audit_prune(struct db *db, const char *before, const char *archive_path
     enum err e = db_query(c, "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM audit_log WHERE at < $1",
                           p, 1, &rows, eb);
     db_release(c);
+    if (e == ERR_OK)
+        e = db_rows_ints(rows, 0, 2, (size_t[]){0, 1},
+                         (int64_t *const[]){&res->through_id, &res->entries}, eb);
+    db_rows_free(rows);
     if (e != ERR_OK)
         return e;
-    db_rows_int(rows, 0, 0, &res->through_id);
-    db_rows_int(rows, 0, 1, &res->entries);
-    db_rows_free(rows);
     rows = NULL;
     if (res->through_id == 0)
         return ERR_OK;

@@ -10,6 +10,12 @@
 
 #include <stddef.h>
 
+/*
+ * Marks a function whose enum err result must be used: a caller that drops it gets a
+ * compiler warning (an error in this build). Discard on purpose with err_discard(), with a comment.
+ */
+#define ERR_MUST_USE __attribute__((warn_unused_result))
+
 enum err {
     ERR_OK = 0,
     ERR_NOMEM,       /* allocation failed */
@@ -33,6 +39,15 @@ enum err {
     ERR_INTERNAL,    /* a bug or an impossible state (HTTP 500) */
     ERR__COUNT
 };
+
+/*
+ * Drops an enum err on purpose (GCC ignores a `(void)` cast on a must-use result). Say why in a
+ * comment beside every use.
+ */
+static inline void err_discard(enum err e)
+{
+    (void)e;
+}
 
 #define ERRBUF_CODE_MAX 48
 #define ERRBUF_MSG_MAX  512

@@ -85,6 +85,11 @@ enum err db_exec_script(struct db_conn *c, const char *sql, struct errbuf *eb);
  */
 enum err db_begin(struct db_conn *c, struct errbuf *eb);
 enum err db_commit(struct db_conn *c, struct errbuf *eb);
+/*
+ * Ends the transaction without its changes. Its result may be left unused: it runs on paths
+ * that already carry an error, a failure is logged here, and db_release() resets the
+ * connection's state either way.
+ */
 enum err db_rollback(struct db_conn *c);
 
 /* What the statement cache of one connection did so far (tests and benchmarks). */
@@ -114,6 +119,15 @@ const char *db_rows_get(const struct db_rows *r, size_t row, size_t col);
 bool db_rows_is_null(const struct db_rows *r, size_t row, size_t col);
 /* Parses a cell as an integer; ERR_INVAL if NULL or not an integer. */
 enum err db_rows_int(const struct db_rows *r, size_t row, size_t col, int64_t *out);
+/*
+ * Reads n integer cells of one row: out[i] from column cols[i]. The first cell that is NULL
+ * or not an integer fails the whole read with ERR_DB naming its column, for columns that the
+ * schema declares NOT NULL (a failure there is a schema defect, never a value to guess).
+ */
+enum err db_rows_ints(const struct db_rows *r, size_t row, size_t n, const size_t *cols,
+                      int64_t *const *out, struct errbuf *eb);
+/* The integer of a cell, or dflt when it is NULL or not an integer (nullable columns). */
+int64_t db_rows_int_or(const struct db_rows *r, size_t row, size_t col, int64_t dflt);
 void db_rows_free(struct db_rows *r);
 
 #endif

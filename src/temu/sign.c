@@ -218,7 +218,7 @@ enum err temu_sign_canonicalize(const json_t *params, struct buf *concat, struct
         goto out;
     e = sign_set_concat(s, concat);
     if (e == ERR_TOOBIG)
-        err_set(eb, e, "temu_request_too_big", "The signed parameters exceed the size limit.");
+        e = err_set(eb, e, "temu_request_too_big", "The signed parameters exceed the size limit.");
     sign_set_clear(s);
 out:
     free(s);
@@ -346,13 +346,13 @@ enum err temu_sign_body(const json_t *params, const char *secret, size_t secret_
         goto out;
     e = sign_digest_set(secret, secret_len, s, NULL, 0, sign);
     if (e != ERR_OK) {
-        err_set(eb, e, "temu_md5_unavailable", "MD5 is not available from OpenSSL.");
+        e = err_set(eb, e, "temu_md5_unavailable", "MD5 is not available from OpenSSL.");
         goto out;
     }
     e = sign_body_write(s, sign, body);
     if (e == ERR_TOOBIG)
-        err_set(eb, e, "temu_request_too_big", "The request body exceeds %d bytes.",
-                LIMIT_TEMU_REQUEST_BYTES);
+        e = err_set(eb, e, "temu_request_too_big", "The request body exceeds %d bytes.",
+                    LIMIT_TEMU_REQUEST_BYTES);
     if (e == ERR_OK && sign_out != NULL)
         memcpy(sign_out, sign, sizeof sign);
 out:

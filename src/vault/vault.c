@@ -494,8 +494,7 @@ enum err vault_status(struct vault *v, json_t **out, struct errbuf *eb)
     json_int_t total = 0;
     const char *active = "";
     for (size_t i = 0; i < db_rows_count(r); i++) {
-        int64_t n = 0;
-        db_rows_int(r, i, 3, &n);
+        int64_t n = db_rows_int_or(r, i, 3, 0);
         total += n;
         if (strcmp(db_rows_get(r, i, 1), "active") == 0)
             active = db_rows_get(r, i, 0);
