@@ -47,7 +47,7 @@ static bool api_is_safe_method(const char *method)
 }
 
 /* Identifies the caller (if any) and stores the principal in the request. */
-static enum err api_identify(struct http_req *req, struct errbuf *eb)
+ERR_MUST_USE static enum err api_identify(struct http_req *req, struct errbuf *eb)
 {
     struct app *app = req->app;
     const char *bearer = api_bearer(req);
@@ -68,7 +68,7 @@ static enum err api_identify(struct http_req *req, struct errbuf *eb)
 }
 
 /* Cookie-authenticated writes must come from our own pages. */
-static enum err api_check_origin(struct http_req *req, struct errbuf *eb)
+ERR_MUST_USE static enum err api_check_origin(struct http_req *req, struct errbuf *eb)
 {
     const struct app *app = req->app;
     return app_origin_check(app->cfg, http_req_header(req, "Origin"), eb);
@@ -127,8 +127,9 @@ enum err api_authorize(struct http_req *req, const struct route *route, enum htt
  * Signs in (src/app/signin.h) and on success sets the session cookie; a throttled attempt
  * gets Retry-After. out->csrf receives the new CSRF token.
  */
-static enum err api_sign_in(struct http_req *req, struct http_resp *resp, const char *name,
-                            const char *password, struct app_signin *out, struct errbuf *eb)
+ERR_MUST_USE static enum err api_sign_in(struct http_req *req, struct http_resp *resp,
+                                         const char *name, const char *password,
+                                         struct app_signin *out, struct errbuf *eb)
 {
     const struct app *app = req->app;
     struct app_actor who = api_actor(req);

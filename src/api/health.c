@@ -53,7 +53,7 @@ enum err api_readyz(struct http_req *req, struct http_resp *resp, struct errbuf 
  * token as a Bearer; without one, production answers only local scrapes (a loopback peer and
  * no X-Forwarded-For / Forwarded header, i.e. not through the proxy).
  */
-static enum err api_metrics_allowed(const struct http_req *req, struct errbuf *eb)
+ERR_MUST_USE static enum err api_metrics_allowed(const struct http_req *req, struct errbuf *eb)
 {
     const struct app *app = req->app;
     if (app->cfg->metrics_token[0] != '\0') {

@@ -62,9 +62,9 @@ out:
 }
 
 /* Builds "SELECT ... WHERE ... ORDER BY id <dir>" with numbered parameters. */
-static enum err audit_query(const struct audit_filter *f, bool newest_first, bool paged,
-                            struct buf *sql, struct db_param *p, size_t *np,
-                            char prefix_pattern[AUDIT_PATTERN_MAX])
+ERR_MUST_USE static enum err audit_query(const struct audit_filter *f, bool newest_first,
+                                         bool paged, struct buf *sql, struct db_param *p,
+                                         size_t *np, char prefix_pattern[AUDIT_PATTERN_MAX])
 {
     unsigned n = 0;
     enum err e = buf_puts(sql, "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE 1 = 1");
@@ -295,7 +295,7 @@ static void audit_iso_at(int64_t t, char dst[CLOCK_ISO_LEN])
 }
 
 /* Hex SHA-256 of the file at path. */
-static enum err audit_file_sha256(const char *path, char hex[65], struct errbuf *eb)
+ERR_MUST_USE static enum err audit_file_sha256(const char *path, char hex[65], struct errbuf *eb)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)

@@ -103,8 +103,9 @@ enum err auth_user_get(struct db *db, const char *name, struct auth_user *out, s
 }
 
 /* Runs an UPDATE on users by name; ERR_NOTFOUND when no row matched. */
-static enum err auth_user_update(struct db_conn *c, const char *sql, struct db_param *p, size_t n,
-                                 const char *name, struct errbuf *eb)
+ERR_MUST_USE static enum err auth_user_update(struct db_conn *c, const char *sql,
+                                              struct db_param *p, size_t n, const char *name,
+                                              struct errbuf *eb)
 {
     int64_t changed = 0;
     enum err e = db_exec(c, sql, p, n, &changed, eb);
@@ -113,7 +114,8 @@ static enum err auth_user_update(struct db_conn *c, const char *sql, struct db_p
     return e;
 }
 
-static enum err auth_user_end_sessions(struct db_conn *c, const char *name, struct errbuf *eb)
+ERR_MUST_USE static enum err auth_user_end_sessions(struct db_conn *c, const char *name,
+                                                    struct errbuf *eb)
 {
     struct db_param p[] = {DB_P_TEXT(name)};
     return db_exec(c,
@@ -201,7 +203,8 @@ static const char *auth_dummy_hash(void)
  * that parallel wrong guesses are all counted; the delay or lock that the new count calls
  * for is then written. Returns ERR_AUTH with the message the caller shows, or ERR_DB.
  */
-static enum err auth_login_failed(struct db_conn *c, int64_t id, int64_t now, struct errbuf *eb)
+ERR_MUST_USE static enum err auth_login_failed(struct db_conn *c, int64_t id, int64_t now,
+                                               struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_INT(id)};

@@ -67,7 +67,7 @@ const char *err_message(enum err e);
  * Fills eb (if not NULL) with a machine code (NULL keeps the default for e) and a
  * printf-style message, and returns e so callers can write `return err_set(...)`.
  */
-enum err err_set(struct errbuf *eb, enum err e, const char *code, const char *fmt, ...)
+ERR_MUST_USE enum err err_set(struct errbuf *eb, enum err e, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* The code to report: eb->code if set, else err_code(e). */

@@ -216,8 +216,8 @@ static bool server_net_contains(const struct server_net *net, const struct serve
 }
 
 /* Fills nets from the comma-separated list; ERR_CONFIG naming a bad entry. */
-static enum err server_proxies_parse(const char *list, struct server_net *nets, size_t *count,
-                                     struct errbuf *eb)
+ERR_MUST_USE static enum err server_proxies_parse(const char *list, struct server_net *nets,
+                                                  size_t *count, struct errbuf *eb)
 {
     *count = 0;
     const char *p = list != NULL ? list : "";
@@ -644,8 +644,8 @@ static enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn,
     return server_dispatch(ctx, conn);
 }
 
-static enum err server_resolve(const char *host, unsigned port, struct sockaddr_storage *ss,
-                               struct errbuf *eb)
+ERR_MUST_USE static enum err server_resolve(const char *host, unsigned port,
+                                            struct sockaddr_storage *ss, struct errbuf *eb)
 {
     struct addrinfo hints = {0}, *res = NULL;
     hints.ai_family = AF_UNSPEC;

@@ -152,7 +152,7 @@ enum err db_query(struct db_conn *c, const char *sql, const struct db_param *par
 }
 
 /* Transaction control and the lazy-commit wrappers: scripts that never change the schema. */
-static enum err db_control(struct db_conn *c, const char *sql, struct errbuf *eb)
+ERR_MUST_USE static enum err db_control(struct db_conn *c, const char *sql, struct errbuf *eb)
 {
     return c->db->drv->exec_script(c->handle, &c->cache, sql, false, eb);
 }

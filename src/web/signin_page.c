@@ -12,8 +12,8 @@
 #include "web/page.h"
 
 /* The form with a fresh pre-session token (login CSRF, app_login_token_new). */
-static enum err page_login_render(struct http_req *req, struct http_resp *resp, int status,
-                                  const char *error, const char *name)
+ERR_MUST_USE static enum err page_login_render(struct http_req *req, struct http_resp *resp,
+                                               int status, const char *error, const char *name)
 {
     const struct app *app = req->app;
     char token[SECURE_TOKEN_LEN + 1];
