@@ -122,19 +122,22 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
     xml_stop(b, ERR_PARSE);
 }
 
-static enum err zip_failure(struct errbuf *eb, zip_error_t *ze, const char *what)
+/*
+ * A libzip error as ours. Only opening a file by path can be an I/O failure (file_open);
+ * inside an archive, or in memory, every libzip complaint is about the bytes (ERR_PARSE).
+ */
+static enum err zip_failure(struct errbuf *eb, zip_error_t *ze, const char *what, bool file_open)
 {
     int code = zip_error_code_zip(ze);
-    enum err e =
-        (code == ZIP_ER_NOENT || code == ZIP_ER_OPEN || code == ZIP_ER_READ || code == ZIP_ER_SEEK)
-            ? ERR_IO
-        : code == ZIP_ER_MEMORY ? ERR_NOMEM
-                                : ERR_PARSE;
+    if (code == ZIP_ER_MEMORY)
+        return ERR_NOMEM;
     if (code == ZIP_ER_NOZIP || code == ZIP_ER_INCONS)
         return err_set(eb, ERR_PARSE, "xlsx_not_zip",
                        "%s: not a zip archive, or a truncated one (%s)", what,
                        zip_error_strerror(ze));
-    return err_set(eb, e, "xlsx_zip", "%s: %s", what, zip_error_strerror(ze));
+    bool io = file_open && (code == ZIP_ER_NOENT || code == ZIP_ER_OPEN || code == ZIP_ER_READ ||
+                            code == ZIP_ER_SEEK);
+    return err_set(eb, io ? ERR_IO : ERR_PARSE, "xlsx_zip", "%s: %s", what, zip_error_strerror(ze));
 }
 
 /*
@@ -153,10 +156,10 @@ static enum err entry_parse(struct xlsx *x, const char *name, bool required, str
                         : ERR_NOTFOUND;
     zip_stat_t st;
     if (zip_stat_index(x->zip, (zip_uint64_t)idx, 0, &st) != 0)
-        return zip_failure(eb, zip_get_error(x->zip), name);
+        return zip_failure(eb, zip_get_error(x->zip), name, false);
     zip_file_t *zf = zip_fopen_index(x->zip, (zip_uint64_t)idx, 0);
     if (zf == NULL)
-        return zip_failure(eb, zip_get_error(x->zip), name);
+        return zip_failure(eb, zip_get_error(x->zip), name, false);
     enum err e = ERR_OK;
     char *chunk = malloc(XLSX_CHUNK);
     if (chunk == NULL) {
@@ -168,7 +171,7 @@ static enum err entry_parse(struct xlsx *x, const char *name, bool required, str
     for (;;) {
         zip_int64_t n = zip_fread(zf, chunk, XLSX_CHUNK);
         if (n < 0) {
-            e = zip_failure(eb, zip_file_get_error(zf), name);
+            e = zip_failure(eb, zip_file_get_error(zf), name, false);
             goto out;
         }
         inflated += (uint64_t)n;
@@ -411,7 +414,7 @@ static enum err check_archive(struct xlsx *x, struct errbuf *eb)
     for (zip_int64_t i = 0; i < n; i++) {
         zip_stat_t st;
         if (zip_stat_index(x->zip, (zip_uint64_t)i, 0, &st) != 0)
-            return zip_failure(eb, zip_get_error(x->zip), "the archive");
+            return zip_failure(eb, zip_get_error(x->zip), "the archive", false);
         const char *name = (st.valid & ZIP_STAT_NAME) ? st.name : "?";
         if (!(st.valid & ZIP_STAT_SIZE))
             continue;
@@ -507,7 +510,7 @@ enum err xlsx_open_file(const char *path, const struct xlsx_limits *lim, struct 
     if (zip == NULL) {
         zip_error_t ze;
         zip_error_init_with_code(&ze, code);
-        enum err e = zip_failure(eb, &ze, path);
+        enum err e = zip_failure(eb, &ze, path, true);
         zip_error_fini(&ze);
         return e;
     }
@@ -528,7 +531,7 @@ enum err xlsx_open_buffer(const void *data, size_t len, const struct xlsx_limits
     zip_t *zip = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
     if (zip == NULL) {
         zip_source_free(src);
-        enum err e = zip_failure(eb, &ze, "the workbook");
+        enum err e = zip_failure(eb, &ze, "the workbook", false);
         zip_error_fini(&ze);
         return e;
     }

@@ -6,12 +6,4 @@ aicos_unit_test(test_xlsx test_xlsx.c)
 target_link_libraries(test_xlsx PRIVATE PkgConfig::LIBZIP PkgConfig::XLSXWRITER)
 aicos_unit_test(test_csv_reader test_csv_reader.c)
 
-# Fuzz targets replayed over tests/fuzz/corpus/<target>/ (see tests/unit/temu.cmake).
-foreach(target xlsx csv)
-  add_executable(fuzz_${target} ${CMAKE_SOURCE_DIR}/tests/fuzz/fuzz_${target}.c
-                                ${CMAKE_SOURCE_DIR}/tests/fuzz/replay.c)
-  target_link_libraries(fuzz_${target} PRIVATE aicos_core)
-  add_test(NAME fuzz_${target}
-           COMMAND fuzz_${target} ${CMAKE_SOURCE_DIR}/tests/fuzz/corpus/${target})
-  set_tests_properties(fuzz_${target} PROPERTIES LABELS "unit" ENVIRONMENT "${AICOS_TEST_ENV}")
-endforeach()
+# The fuzz targets fuzz_xlsx and fuzz_csv are in the fuzz target list (tests/fuzz/CMakeLists.txt).
