@@ -77,6 +77,65 @@ enum err table_cell_money(const struct table_row *row, size_t col, const char *c
     return ERR_OK;
 }
 
+/* Reads exactly n digits at *s into *v and moves *s past them. */
+static bool digits(const char **s, const char *end, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++, (*s)++) {
+        if (*s >= end || **s < '0' || **s > '9')
+            return false;
+        *v = *v * 10 + (**s - '0');
+    }
+    return true;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (integers only). */
+static int64_t days_from_civil(int64_t y, int m, int d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+enum err table_time_parse(const char *text, int32_t utc_offset_s, int64_t *out, struct errbuf *eb)
+{
+    const char *t;
+    size_t n = table_trim(text != NULL ? text : "", &t);
+    const char *s = t, *end = t + n;
+    int y, mo, d, h = 0, mi = 0, sec = 0;
+    if (!digits(&s, end, 4, &y) || s >= end || (*s != '-' && *s != '/'))
+        goto bad;
+    char sep = *s++;
+    if (!digits(&s, end, 2, &mo) || s >= end || *s++ != sep || !digits(&s, end, 2, &d))
+        goto bad;
+    if (s < end) {
+        if (*s != ' ' && *s != 'T')
+            goto bad;
+        s++;
+        if (!digits(&s, end, 2, &h) || s >= end || *s++ != ':' || !digits(&s, end, 2, &mi))
+            goto bad;
+        if (s < end && (*s++ != ':' || !digits(&s, end, 2, &sec)))
+            goto bad;
+        if (s != end)
+            goto bad;
+    }
+    static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 ||
+        mi > 59 || sec > 59)
+        goto bad;
+    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - utc_offset_s;
+    return ERR_OK;
+bad:
+    return err_set(eb, ERR_INVAL, "bad_time",
+                   "time \"%.*s\" is not a date-time like "
+                   "2025-01-21 12:00:00",
+                   (int)(n > 40 ? 40 : n), t);
+}
+
 enum err table_header_init(struct table_header *h, const struct table_header_spec *spec,
                            struct errbuf *eb)
 {

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/err.h"
 #include "base/money.h"
@@ -49,6 +50,16 @@ size_t table_trim(const char *s, const char **start);
 enum err table_cell_money(const struct table_row *row, size_t col, const char *currency,
                           enum money_style style, unsigned flags, struct money *out, bool *absent,
                           struct errbuf *eb);
+
+/*
+ * Parses a local date-time as statements write it, "yyyy-MM-dd HH:mm:ss" ("/" between the
+ * date parts also accepted; seconds, or the whole time, may be left out), read at
+ * utc_offset_s east of UTC (Beijing: 8 * 3600), into Unix seconds. Surrounding spaces are
+ * ignored (table_trim()). Impossible dates (2025-02-29, 24:00), years outside 1970..9999 and
+ * anything else are ERR_INVAL (code bad_time) quoting the text. Excel serial numbers are
+ * xlsx_serial_to_unix()'s.
+ */
+enum err table_time_parse(const char *text, int32_t utc_offset_s, int64_t *out, struct errbuf *eb);
 
 #define TABLE_HEADER_NAMES_MAX 64 /* expected names in one profile */
 

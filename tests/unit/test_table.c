@@ -70,6 +70,55 @@ static void test_cell_money(void **state)
     assert_string_equal(eb.code, "too_many_decimals");
 }
 
+static void test_time_parse(void **state)
+{
+    (void)state;
+    int64_t t = 0;
+    struct errbuf eb = {{0}, {0}};
+    /* 2025-01-21 12:00 in Beijing is 04:00 UTC (the same instant as serial 45678.5). */
+    assert_int_equal(table_time_parse("2025-01-21 12:00:00", 8 * 3600, &t, &eb), ERR_OK);
+    assert_int_equal(t, 1737432000);
+    assert_int_equal(table_time_parse(" 2025/01/21 12:00 ", 8 * 3600, &t, &eb), ERR_OK);
+    assert_int_equal(t, 1737432000);
+    assert_int_equal(table_time_parse("2025-01-21T04:00:00", 0, &t, &eb), ERR_OK);
+    assert_int_equal(t, 1737432000);
+    assert_int_equal(table_time_parse("2025-01-21", 0, &t, &eb), ERR_OK);
+    assert_int_equal(t, 1737417600);
+    assert_int_equal(table_time_parse("1970-01-01 08:00:00", 8 * 3600, &t, &eb), ERR_OK);
+    assert_int_equal(t, 0);
+    assert_int_equal(table_time_parse("2024-02-29 23:59:59", 0, &t, &eb), ERR_OK);
+    assert_int_equal(t, 1709251199);
+    assert_int_equal(table_time_parse("2000-03-01", 0, &t, &eb), ERR_OK);
+    assert_int_equal(t, 951868800);
+    assert_int_equal(table_time_parse("9999-12-31 23:59:59", 0, &t, &eb), ERR_OK);
+    assert_int_equal(t, 253402300799);
+    const char *bad[] = {"",
+                         "abc",
+                         "2025-02-29",
+                         "1900-02-29",
+                         "2025-13-01",
+                         "2025-00-10",
+                         "2025-01-32",
+                         "2025-01-21 24:00:00",
+                         "2025-01-21 12:60",
+                         "2025-01-21 12:00:60",
+                         "2025-01/21",
+                         "2025-1-21",
+                         "2025-01-21 12",
+                         "2025-01-21 12:00:00Z",
+                         "2025-01-21 12:00:00.5",
+                         "1969-12-31 23:59:59",
+                         "45678.5"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&eb, 0, sizeof eb);
+        if (table_time_parse(bad[i], 0, &t, &eb) != ERR_INVAL)
+            fail_msg("time \"%s\" was accepted", bad[i]);
+        assert_string_equal(eb.code, "bad_time");
+    }
+    assert_string_equal(eb.msg, "time \"45678.5\" is not a date-time like 2025-01-21 12:00:00");
+    assert_int_equal(table_time_parse(NULL, 0, &t, &eb), ERR_INVAL);
+}
+
 static const char *names[] = {"账务时间", "订单编号", "币种", "交易收入"};
 
 static void feed(struct table_header *h, size_t number, const char *const *cells, size_t n,
@@ -152,7 +201,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_column_names),   cmocka_unit_test(test_trim),
         cmocka_unit_test(test_cell_money),     cmocka_unit_test(test_header_found),
-        cmocka_unit_test(test_header_missing),
+        cmocka_unit_test(test_header_missing), cmocka_unit_test(test_time_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
