@@ -2,5 +2,5 @@
 # streaming XLSX reader on libzip + libexpat, the CSV reader on libcsv with encoding
 # detection (iconv is part of the C library). Money itself is base (base/money.h).
 aicos_module(settlement
-  SOURCES table.c xlsx.c csv_reader.c
+  SOURCES table.c xlsx.c xlsx_sheet.c csv_reader.c
   DEPS aicos_base PkgConfig::LIBZIP PkgConfig::EXPAT ${LIBCSV_LIBRARY})

@@ -3,6 +3,7 @@
  * an expat parser; nothing but the shared strings and the current row is kept in memory.
  */
 #include "settlement/xlsx.h"
+#include "settlement/xlsx_private.h"
 
 #include <expat.h>
 #include <stdbool.h>
@@ -13,44 +14,9 @@
 #define XLSX_CHUNK       (64 * 1024)
 #define XLSX_RATIO_FLOOR (1024 * 1024) /* entries smaller than this may inflate any ratio */
 #define XLSX_PATH_MAX    512
-#define XLSX_NAME_MAX    256     /* sheet names (Excel allows 31 characters) */
-#define XLSX_MAX_ROW     1048576 /* Excel's last row */
-#define XLSX_MAX_COLUMN  16384   /* Excel's last column, XFD */
-#define XLSX_DAY_SECONDS 86400
-#define XLSX_SERIAL_MIN  61      /* 1900-03-01 */
-#define XLSX_SERIAL_MAX  2958465 /* 9999-12-31 */
-#define XLSX_EPOCH_1900  25569   /* serial of 1970-01-01 */
-#define XLSX_EPOCH_1904  24107
-#define XLSX_FRAC_DIGITS 12
+#define XLSX_NAME_MAX    256 /* sheet names (Excel allows 31 characters) */
 
-struct sheet {
-    char *name;
-    char *rid;
-    char *path;
-};
-
-struct xlsx {
-    zip_t *zip;
-    struct xlsx_limits lim;
-    uint64_t total_read;
-    struct sheet *sheets;
-    size_t nsheets;
-    int date1904;
-    char *shared_target; /* from the workbook relationships, or NULL */
-    /* Shared strings: NUL-terminated one after the other in strings, offsets in offset. */
-    char *strings;
-    size_t strings_len, strings_cap;
-    size_t *offset;
-    size_t count, offset_cap;
-};
-
-/* Growable byte text with a ceiling; the text stays NUL-terminated. */
-struct text {
-    char *p;
-    size_t len, cap, max;
-};
-
-static bool text_add(struct text *t, const char *s, size_t n)
+bool xlsx_text_add(struct text *t, const char *s, size_t n)
 {
     if (n > t->max - t->len)
         return false;
@@ -85,28 +51,21 @@ void xlsx_limits_default(struct xlsx_limits *lim)
 }
 
 /* The local part of an expat name "uri|local". */
-static const char *local(const char *name)
+const char *xlsx_local(const char *name)
 {
     const char *bar = strrchr(name, '|');
     return bar != NULL ? bar + 1 : name;
 }
 
-static const char *attr(const char **atts, const char *name)
+const char *xlsx_attr(const char **atts, const char *name)
 {
     for (size_t i = 0; atts[i] != NULL; i += 2)
-        if (strcmp(local(atts[i]), name) == 0)
+        if (strcmp(xlsx_local(atts[i]), name) == 0)
             return atts[i + 1];
     return NULL;
 }
 
-/* What every parse context starts with, so handlers can stop the parser with an error. */
-struct xml_base {
-    XML_Parser parser;
-    enum err err;
-    struct errbuf *eb;
-};
-
-static void xml_stop(struct xml_base *b, enum err e)
+void xlsx_xml_stop(struct xml_base *b, enum err e)
 {
     if (b->err == ERR_OK)
         b->err = e;
@@ -119,7 +78,7 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
     (void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
     struct xml_base *b = ud;
     err_set(b->eb, ERR_PARSE, "xlsx_dtd", "the workbook's XML declares a DTD, which is refused");
-    xml_stop(b, ERR_PARSE);
+    xlsx_xml_stop(b, ERR_PARSE);
 }
 
 /*
@@ -144,8 +103,8 @@ static enum err zip_failure(struct errbuf *eb, zip_error_t *ze, const char *what
  * Inflates entry name into parser p, counting what it really inflates against the limits.
  * With required false a missing entry is ERR_NOTFOUND without a message.
  */
-static enum err entry_parse(struct xlsx *x, const char *name, bool required, struct xml_base *base,
-                            struct errbuf *eb)
+enum err xlsx_entry_parse(struct xlsx *x, const char *name, bool required, struct xml_base *base,
+                          struct errbuf *eb)
 {
     zip_int64_t idx = zip_name_locate(x->zip, name, 0);
     if (idx < 0)
@@ -212,7 +171,7 @@ out:
     return e;
 }
 
-static XML_Parser parser_new(struct xml_base *base, struct errbuf *eb)
+XML_Parser xlsx_parser_new(struct xml_base *base, struct errbuf *eb)
 {
     XML_Parser p = XML_ParserCreateNS(NULL, '|');
     if (p == NULL)
@@ -247,30 +206,30 @@ static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **
 {
     struct book_ctx *c = ud;
     struct xlsx *x = c->x;
-    const char *el = local(name);
+    const char *el = xlsx_local(name);
     if (strcmp(el, "workbookPr") == 0) {
-        const char *d = attr(atts, "date1904");
+        const char *d = xlsx_attr(atts, "date1904");
         x->date1904 = d != NULL && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
         return;
     }
     if (strcmp(el, "sheet") != 0)
         return;
-    const char *sname = attr(atts, "name"), *rid = attr(atts, "id");
+    const char *sname = xlsx_attr(atts, "name"), *rid = xlsx_attr(atts, "id");
     if (sname == NULL || rid == NULL) {
         err_set(c->base.eb, ERR_PARSE, "xlsx_bad_workbook",
                 "xl/workbook.xml: a sheet has no name or no relationship id");
-        xml_stop(&c->base, ERR_PARSE);
+        xlsx_xml_stop(&c->base, ERR_PARSE);
         return;
     }
     if (x->nsheets >= x->lim.max_sheets) {
         err_set(c->base.eb, ERR_TOOBIG, "xlsx_too_many_sheets",
                 "the workbook has more than %zu sheets", x->lim.max_sheets);
-        xml_stop(&c->base, ERR_TOOBIG);
+        xlsx_xml_stop(&c->base, ERR_TOOBIG);
         return;
     }
     struct sheet *grown = realloc(x->sheets, (x->nsheets + 1) * sizeof *grown);
     if (grown == NULL) {
-        xml_stop(&c->base, ERR_NOMEM);
+        xlsx_xml_stop(&c->base, ERR_NOMEM);
         return;
     }
     x->sheets = grown;
@@ -282,7 +241,7 @@ static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **
     if (s->name == NULL || s->rid == NULL) {
         err_set(c->base.eb, ERR_PARSE, "xlsx_bad_workbook",
                 "xl/workbook.xml: a sheet name or id is longer than %d bytes", XLSX_NAME_MAX);
-        xml_stop(&c->base, ERR_PARSE);
+        xlsx_xml_stop(&c->base, ERR_PARSE);
     }
 }
 
@@ -301,9 +260,10 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
 {
     struct book_ctx *c = ud;
     struct xlsx *x = c->x;
-    if (strcmp(local(name), "Relationship") != 0)
+    if (strcmp(xlsx_local(name), "Relationship") != 0)
         return;
-    const char *id = attr(atts, "Id"), *target = attr(atts, "Target"), *type = attr(atts, "Type");
+    const char *id = xlsx_attr(atts, "Id"), *target = xlsx_attr(atts, "Target"),
+               *type = xlsx_attr(atts, "Type");
     if (id == NULL || target == NULL || type == NULL)
         return;
     size_t tl = strlen(type);
@@ -318,7 +278,7 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
                 err_set(c->base.eb, ERR_PARSE, "xlsx_bad_workbook",
                         "xl/_rels/workbook.xml.rels: the path of sheet \"%s\" is too long",
                         x->sheets[i].name);
-                xml_stop(&c->base, ERR_PARSE);
+                xlsx_xml_stop(&c->base, ERR_PARSE);
             }
         }
     }
@@ -337,7 +297,7 @@ static void XMLCALL shared_start(void *ud, const XML_Char *name, const XML_Char 
 {
     (void)atts;
     struct shared_ctx *c = ud;
-    const char *el = local(name);
+    const char *el = xlsx_local(name);
     if (strcmp(el, "si") == 0) {
         c->in_si = true;
         c->cur.len = 0;
@@ -352,7 +312,7 @@ static void XMLCALL shared_end(void *ud, const XML_Char *name)
 {
     struct shared_ctx *c = ud;
     struct xlsx *x = c->x;
-    const char *el = local(name);
+    const char *el = xlsx_local(name);
     if (strcmp(el, "t") == 0) {
         c->in_t = false;
     } else if (strcmp(el, "rPh") == 0) {
@@ -362,23 +322,23 @@ static void XMLCALL shared_end(void *ud, const XML_Char *name)
         if (x->count >= x->lim.max_shared_strings) {
             err_set(c->base.eb, ERR_TOOBIG, "xlsx_too_many_strings",
                     "the workbook has more than %zu shared strings", x->lim.max_shared_strings);
-            xml_stop(&c->base, ERR_TOOBIG);
+            xlsx_xml_stop(&c->base, ERR_TOOBIG);
             return;
         }
         if (x->count == x->offset_cap) {
             size_t cap = x->offset_cap ? x->offset_cap * 2 : 256;
             size_t *o = realloc(x->offset, cap * sizeof *o);
             if (o == NULL) {
-                xml_stop(&c->base, ERR_NOMEM);
+                xlsx_xml_stop(&c->base, ERR_NOMEM);
                 return;
             }
             x->offset = o;
             x->offset_cap = cap;
         }
-        /* text_add() leaves a NUL after the text; keeping it ends this string. */
+        /* xlsx_text_add() leaves a NUL after the text; keeping it ends this string. */
         struct text all = {x->strings, x->strings_len, x->strings_cap, SIZE_MAX};
-        if (!text_add(&all, c->cur.len ? c->cur.p : "", c->cur.len)) {
-            xml_stop(&c->base, ERR_NOMEM);
+        if (!xlsx_text_add(&all, c->cur.len ? c->cur.p : "", c->cur.len)) {
+            xlsx_xml_stop(&c->base, ERR_NOMEM);
             return;
         }
         x->offset[x->count++] = x->strings_len;
@@ -393,12 +353,12 @@ static void XMLCALL shared_text(void *ud, const XML_Char *s, int len)
     struct shared_ctx *c = ud;
     if (!c->in_t)
         return;
-    if (!text_add(&c->cur, s, (size_t)len)) {
+    if (!xlsx_text_add(&c->cur, s, (size_t)len)) {
         if (c->cur.len + (size_t)len > c->cur.max)
             err_set(c->base.eb, ERR_TOOBIG, "xlsx_cell_too_big",
                     "shared string %zu is longer than %zu bytes", c->x->count,
                     c->x->lim.max_cell_bytes);
-        xml_stop(&c->base, c->cur.len + (size_t)len > c->cur.max ? ERR_TOOBIG : ERR_NOMEM);
+        xlsx_xml_stop(&c->base, c->cur.len + (size_t)len > c->cur.max ? ERR_TOOBIG : ERR_NOMEM);
     }
 }
 
@@ -441,19 +401,19 @@ static enum err check_archive(struct xlsx *x, struct errbuf *eb)
 static enum err load_book(struct xlsx *x, struct errbuf *eb)
 {
     struct book_ctx bc = {.x = x};
-    XML_Parser p = parser_new(&bc.base, eb);
+    XML_Parser p = xlsx_parser_new(&bc.base, eb);
     if (p == NULL)
         return ERR_NOMEM;
     XML_SetStartElementHandler(p, book_start);
-    enum err e = entry_parse(x, "xl/workbook.xml", true, &bc.base, eb);
+    enum err e = xlsx_entry_parse(x, "xl/workbook.xml", true, &bc.base, eb);
     XML_ParserFree(p);
     if (e != ERR_OK)
         return e;
-    p = parser_new(&bc.base, eb);
+    p = xlsx_parser_new(&bc.base, eb);
     if (p == NULL)
         return ERR_NOMEM;
     XML_SetStartElementHandler(p, rels_start);
-    e = entry_parse(x, "xl/_rels/workbook.xml.rels", true, &bc.base, eb);
+    e = xlsx_entry_parse(x, "xl/_rels/workbook.xml.rels", true, &bc.base, eb);
     XML_ParserFree(p);
     if (e != ERR_OK)
         return e;
@@ -465,13 +425,13 @@ static enum err load_book(struct xlsx *x, struct errbuf *eb)
 
     struct shared_ctx sc = {.x = x};
     sc.cur.max = x->lim.max_cell_bytes;
-    p = parser_new(&sc.base, eb);
+    p = xlsx_parser_new(&sc.base, eb);
     if (p == NULL)
         return ERR_NOMEM;
     XML_SetElementHandler(p, shared_start, shared_end);
     XML_SetCharacterDataHandler(p, shared_text);
-    e = entry_parse(x, x->shared_target ? x->shared_target : "xl/sharedStrings.xml", false,
-                    &sc.base, eb);
+    e = xlsx_entry_parse(x, x->shared_target ? x->shared_target : "xl/sharedStrings.xml", false,
+                         &sc.base, eb);
     XML_ParserFree(p);
     free(sc.cur.p);
     return e == ERR_NOTFOUND ? ERR_OK : e;
@@ -578,276 +538,4 @@ long xlsx_sheet_find(const struct xlsx *x, const char *name)
 int xlsx_date1904(const struct xlsx *x)
 {
     return x->date1904;
-}
-
-/* ---- a sheet's rows ---- */
-
-enum cell_type { CELL_NUMBER, CELL_SHARED, CELL_INLINE, CELL_OTHER };
-
-struct sheet_ctx {
-    struct xml_base base;
-    struct xlsx *x;
-    const char *sheet;
-    table_row_fn fn;
-    void *fn_ctx;
-    size_t row, rows, next_col, col;
-    uint64_t cells_total;
-    bool in_row, in_cell, in_value, in_is, in_rph;
-    enum cell_type type;
-    struct text value;
-    struct text rowtext; /* the row's cell strings, NUL-terminated one after the other */
-    size_t *cell_off;    /* per column: offset into rowtext, or SIZE_MAX for "" */
-    size_t ncells;
-    const char **cells;
-};
-
-static void sheet_fail(struct sheet_ctx *c, enum err e, const char *code, const char *what)
-{
-    char col[TABLE_COLUMN_NAME_MAX];
-    table_column_name(c->col, col);
-    err_set(c->base.eb, e, code, "sheet \"%s\" row %zu column %s: %s", c->sheet, c->row, col, what);
-    xml_stop(&c->base, e);
-}
-
-/* "C12" -> column 2; the row part is ignored (the row element gives it). -1 when malformed. */
-static long column_of(const char *ref)
-{
-    long col = 0;
-    size_t i = 0;
-    while (ref[i] >= 'A' && ref[i] <= 'Z' && i < 3)
-        col = col * 26 + (ref[i++] - 'A' + 1);
-    if (i == 0 || col > XLSX_MAX_COLUMN)
-        return -1;
-    if (ref[i] != '\0' && (ref[i] < '0' || ref[i] > '9'))
-        return -1;
-    return col - 1;
-}
-
-static long row_of(const char *s)
-{
-    long v = 0;
-    size_t i = 0;
-    for (; s[i] >= '0' && s[i] <= '9' && i < 8; i++)
-        v = v * 10 + (s[i] - '0');
-    return (i == 0 || s[i] != '\0' || v < 1 || v > XLSX_MAX_ROW) ? -1 : v;
-}
-
-static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char **atts)
-{
-    struct sheet_ctx *c = ud;
-    const char *el = local(name);
-    if (strcmp(el, "row") == 0) {
-        const char *r = attr(atts, "r");
-        long n = r != NULL ? row_of(r) : (long)c->row + 1;
-        if (n < 0) {
-            err_set(c->base.eb, ERR_PARSE, "xlsx_bad_cell",
-                    "sheet \"%s\": row number \"%.20s\" after row %zu is not valid", c->sheet, r,
-                    c->row);
-            xml_stop(&c->base, ERR_PARSE);
-            return;
-        }
-        if (++c->rows > c->x->lim.max_rows) {
-            err_set(c->base.eb, ERR_TOOBIG, "xlsx_too_many_rows",
-                    "sheet \"%s\" has more than %zu rows", c->sheet, c->x->lim.max_rows);
-            xml_stop(&c->base, ERR_TOOBIG);
-            return;
-        }
-        c->row = (size_t)n;
-        c->in_row = true;
-        c->next_col = 0;
-        c->ncells = 0;
-        c->rowtext.len = 0;
-    } else if (strcmp(el, "c") == 0 && c->in_row) {
-        const char *r = attr(atts, "r"), *t = attr(atts, "t");
-        long col = r != NULL ? column_of(r) : (long)c->next_col;
-        c->col = col < 0 ? c->next_col : (size_t)col;
-        if (col < 0) {
-            sheet_fail(c, ERR_PARSE, "xlsx_bad_cell", "the cell reference is not valid");
-            return;
-        }
-        if ((size_t)col < c->next_col) {
-            sheet_fail(c, ERR_PARSE, "xlsx_bad_cell", "the cell comes before the previous one");
-            return;
-        }
-        if ((size_t)col >= c->x->lim.max_row_cells) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "the row has more than %zu cells", c->x->lim.max_row_cells);
-            sheet_fail(c, ERR_TOOBIG, "xlsx_row_too_long", msg);
-            return;
-        }
-        if (++c->cells_total > c->x->lim.max_cells) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "the sheet has more than %llu cells",
-                     (unsigned long long)c->x->lim.max_cells);
-            sheet_fail(c, ERR_TOOBIG, "xlsx_too_many_cells", msg);
-            return;
-        }
-        c->type = t == NULL || strcmp(t, "n") == 0 ? CELL_NUMBER
-                  : strcmp(t, "s") == 0            ? CELL_SHARED
-                  : strcmp(t, "inlineStr") == 0    ? CELL_INLINE
-                                                   : CELL_OTHER;
-        c->in_cell = true;
-        c->value.len = 0;
-        if (c->value.p != NULL)
-            c->value.p[0] = '\0';
-    } else if (c->in_cell && strcmp(el, "v") == 0) {
-        c->in_value = c->type != CELL_INLINE;
-    } else if (c->in_cell && strcmp(el, "is") == 0) {
-        c->in_is = true;
-    } else if (c->in_is && strcmp(el, "rPh") == 0) {
-        c->in_rph = true;
-    } else if (c->in_is && !c->in_rph && strcmp(el, "t") == 0) {
-        c->in_value = true;
-    }
-}
-
-static bool row_put(struct sheet_ctx *c, const char *s, size_t n)
-{
-    size_t need = c->col + 1;
-    size_t *o = realloc(c->cell_off, need * sizeof *o);
-    if (o == NULL)
-        return false;
-    c->cell_off = o;
-    for (size_t k = c->ncells; k < need; k++)
-        o[k] = SIZE_MAX;
-    c->ncells = need;
-    if (n == 0)
-        return true;
-    size_t at = c->rowtext.len;
-    if (!text_add(&c->rowtext, s, n) || !text_add(&c->rowtext, "\0", 1))
-        return false;
-    o[c->col] = at;
-    return true;
-}
-
-static void cell_end(struct sheet_ctx *c)
-{
-    c->in_cell = c->in_value = c->in_is = c->in_rph = false;
-    c->next_col = c->col + 1;
-    const char *v = c->value.len ? c->value.p : "";
-    size_t n = c->value.len;
-    if (c->type == CELL_SHARED) {
-        long idx = -1;
-        if (n > 0 && n <= 9 && strspn(v, "0123456789") == n) {
-            idx = 0;
-            for (size_t k = 0; k < n; k++)
-                idx = idx * 10 + (v[k] - '0');
-        }
-        if (idx < 0 || (size_t)idx >= c->x->count) {
-            char msg[128];
-            snprintf(msg, sizeof msg,
-                     "shared string \"%.20s\" does not exist (the workbook has %zu)", v,
-                     c->x->count);
-            sheet_fail(c, ERR_PARSE, "xlsx_bad_cell", msg);
-            return;
-        }
-        v = c->x->strings + c->x->offset[idx];
-        n = strlen(v);
-    }
-    if (!row_put(c, v, n))
-        xml_stop(&c->base, ERR_NOMEM);
-}
-
-static void XMLCALL sheet_end(void *ud, const XML_Char *name)
-{
-    struct sheet_ctx *c = ud;
-    const char *el = local(name);
-    if (strcmp(el, "c") == 0 && c->in_cell) {
-        cell_end(c);
-    } else if (strcmp(el, "v") == 0 || strcmp(el, "t") == 0) {
-        c->in_value = false;
-    } else if (strcmp(el, "rPh") == 0) {
-        c->in_rph = false;
-    } else if (strcmp(el, "is") == 0) {
-        c->in_is = false;
-    } else if (strcmp(el, "row") == 0 && c->in_row) {
-        c->in_row = false;
-        if (c->ncells == 0)
-            return;
-        const char **cells = realloc(c->cells, c->ncells * sizeof *cells);
-        if (cells == NULL) {
-            xml_stop(&c->base, ERR_NOMEM);
-            return;
-        }
-        c->cells = cells;
-        for (size_t k = 0; k < c->ncells; k++)
-            cells[k] = c->cell_off[k] == SIZE_MAX ? "" : c->rowtext.p + c->cell_off[k];
-        struct table_row row = {c->row, c->ncells, cells};
-        enum err e = c->fn(c->fn_ctx, &row, c->base.eb);
-        if (e != ERR_OK)
-            xml_stop(&c->base, e);
-    }
-}
-
-static void XMLCALL sheet_text(void *ud, const XML_Char *s, int len)
-{
-    struct sheet_ctx *c = ud;
-    if (!c->in_value)
-        return;
-    if (!text_add(&c->value, s, (size_t)len)) {
-        if (c->value.len + (size_t)len > c->value.max) {
-            char msg[96];
-            snprintf(msg, sizeof msg, "the cell is longer than %zu bytes",
-                     c->x->lim.max_cell_bytes);
-            sheet_fail(c, ERR_TOOBIG, "xlsx_cell_too_big", msg);
-        } else {
-            xml_stop(&c->base, ERR_NOMEM);
-        }
-    }
-}
-
-enum err xlsx_sheet_read(struct xlsx *x, size_t i, table_row_fn fn, void *ctx, struct errbuf *eb)
-{
-    if (i >= x->nsheets)
-        return err_set(eb, ERR_NOTFOUND, "xlsx_no_sheet", "the workbook has no sheet %zu", i);
-    struct sheet_ctx c = {.x = x, .sheet = x->sheets[i].name, .fn = fn, .fn_ctx = ctx};
-    c.value.max = x->lim.max_cell_bytes;
-    /* A row holds at most max_row_cells cells of max_cell_bytes each, plus their NULs. */
-    c.rowtext.max = SIZE_MAX;
-    XML_Parser p = parser_new(&c.base, eb);
-    if (p == NULL)
-        return ERR_NOMEM;
-    XML_SetElementHandler(p, sheet_start, sheet_end);
-    XML_SetCharacterDataHandler(p, sheet_text);
-    enum err e = entry_parse(x, x->sheets[i].path, true, &c.base, eb);
-    XML_ParserFree(p);
-    free(c.value.p);
-    free(c.rowtext.p);
-    free(c.cell_off);
-    free(c.cells);
-    return e;
-}
-
-enum err xlsx_serial_to_unix(const char *serial, int date1904, int32_t utc_offset_s, int64_t *out,
-                             struct errbuf *eb)
-{
-    const char *s = serial != NULL ? serial : "";
-    int64_t days = 0, frac = 0, scale = 1;
-    size_t i = 0, int_digits = 0, frac_digits = 0;
-    for (; s[i] >= '0' && s[i] <= '9'; i++, int_digits++) {
-        if (int_digits >= 7)
-            goto bad;
-        days = days * 10 + (s[i] - '0');
-    }
-    if (s[i] == '.') {
-        for (i++; s[i] >= '0' && s[i] <= '9'; i++, frac_digits++) {
-            if (frac_digits < XLSX_FRAC_DIGITS) {
-                frac = frac * 10 + (s[i] - '0');
-                scale *= 10;
-            }
-        }
-        if (frac_digits == 0)
-            goto bad;
-    }
-    if (int_digits == 0 || s[i] != '\0')
-        goto bad;
-    int64_t epoch = date1904 ? XLSX_EPOCH_1904 : XLSX_EPOCH_1900;
-    if ((!date1904 && days < XLSX_SERIAL_MIN) || days > XLSX_SERIAL_MAX)
-        return err_set(eb, ERR_INVAL, "bad_date",
-                       "date serial \"%.32s\" is outside 1900-03-01 .. 9999-12-31", s);
-    int64_t secs = (frac * XLSX_DAY_SECONDS + scale / 2) / scale;
-    *out = (days - epoch) * XLSX_DAY_SECONDS + secs - utc_offset_s;
-    return ERR_OK;
-bad:
-    return err_set(eb, ERR_INVAL, "bad_date", "date serial \"%.32s\" is not a plain number", s);
 }
