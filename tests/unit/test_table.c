@@ -38,10 +38,8 @@ static void test_trim(void **state)
 static void test_cell_money(void **state)
 {
     (void)state;
-    const char *cells[] = {"211-1",
-                           "\xE3\x80\x80"
-                           "1,234.50 ",
-                           "/", "12 元"};
+    /* U+3000 (ideographic space) before the amount. */
+    const char *cells[] = {"211-1", "\u30001,234.50 ", "/", "12 元"};
     struct table_row row = {42, 4, cells};
     struct money m;
     bool absent = true;
