@@ -70,8 +70,8 @@ static void separators(enum money_style style, char *group, char *decimal)
     *decimal = style == MONEY_STYLE_DE ? ',' : '.';
 }
 
-static enum err refuse(struct errbuf *eb, const char *code, const char *t, size_t n,
-                       const char *why)
+ERR_MUST_USE static enum err refuse(struct errbuf *eb, const char *code, const char *t, size_t n,
+                                    const char *why)
 {
     return err_set(eb, ERR_INVAL, code, "amount \"%.*s\" %s", (int)n, t, why);
 }
@@ -227,8 +227,8 @@ enum err money_format(const struct money *m, enum money_style style, char *out, 
     return ERR_OK;
 }
 
-static enum err money_combine(const struct money *a, const struct money *b, bool subtract,
-                              struct money *out, struct errbuf *eb)
+ERR_MUST_USE static enum err money_combine(const struct money *a, const struct money *b,
+                                           bool subtract, struct money *out, struct errbuf *eb)
 {
     if (strcmp(a->currency, b->currency) != 0 || money_currency_exponent(a->currency) < 0)
         return err_set(eb, ERR_INVAL, "currency_mismatch", "cannot %s %s and %s",

@@ -50,22 +50,24 @@ int money_currency_exponent(const char *code);
  * ERR_OK with *absent true and out->minor 0; absent may be NULL only when no MONEY_ABSENT_*
  * flag is given. An unknown currency is ERR_INVAL.
  */
-enum err money_parse(const char *text, size_t len, const char *currency, enum money_style style,
-                     unsigned flags, struct money *out, bool *absent, struct errbuf *eb);
+ERR_MUST_USE enum err money_parse(const char *text, size_t len, const char *currency,
+                                  enum money_style style, unsigned flags, struct money *out,
+                                  bool *absent, struct errbuf *eb);
 
 /*
  * Writes m as "<amount> <code>" ("1,234.50 USD", "-15.90 USD", "1500 JPY") into out (cap
  * bytes, MONEY_FORMAT_MAX is always enough). ERR_INVAL for an unknown currency, ERR_TOOBIG
  * when cap is too small (out then holds ""). Every int64 formats, INT64_MIN included.
  */
-enum err money_format(const struct money *m, enum money_style style, char *out, size_t cap);
+ERR_MUST_USE enum err money_format(const struct money *m, enum money_style style, char *out,
+                                   size_t cap);
 
 /* *out = a + b. ERR_INVAL (code currency_mismatch or money_overflow) leaves *out untouched. */
-enum err money_add(const struct money *a, const struct money *b, struct money *out,
-                   struct errbuf *eb);
+ERR_MUST_USE enum err money_add(const struct money *a, const struct money *b, struct money *out,
+                                struct errbuf *eb);
 
 /* *out = a - b, checked like money_add(). */
-enum err money_sub(const struct money *a, const struct money *b, struct money *out,
-                   struct errbuf *eb);
+ERR_MUST_USE enum err money_sub(const struct money *a, const struct money *b, struct money *out,
+                                struct errbuf *eb);
 
 #endif

@@ -113,9 +113,9 @@ static bool utf8_step(struct utf8_state *u, unsigned char b)
     return true;
 }
 
-static enum err detect(struct source *src, const struct csv_reader_limits *lim,
-                       enum csv_reader_encoding *enc, size_t *skip, unsigned char *buf,
-                       struct errbuf *eb)
+ERR_MUST_USE static enum err detect(struct source *src, const struct csv_reader_limits *lim,
+                                    enum csv_reader_encoding *enc, size_t *skip, unsigned char *buf,
+                                    struct errbuf *eb)
 {
     struct utf8_state u = {0, 0x80, 0xBF};
     bool valid = true, first = true;
@@ -271,7 +271,7 @@ static bool blank_line(const char *s, size_t n)
     return (n == 1 && s[0] == '\n') || (n == 2 && s[0] == '\r' && s[1] == '\n');
 }
 
-static enum err parse_failure(struct reader *r)
+ERR_MUST_USE static enum err parse_failure(struct reader *r)
 {
     return err_set(r->eb, ERR_PARSE, "csv_bad_quotes",
                    "line %zu: malformed quoting (a quote inside an unquoted field, text after "
@@ -280,7 +280,7 @@ static enum err parse_failure(struct reader *r)
 }
 
 /* Feeds n bytes of UTF-8, cut at line ends and into pieces of at most CSV_PIECE bytes. */
-static enum err feed(struct reader *r, const char *s, size_t n)
+ERR_MUST_USE static enum err feed(struct reader *r, const char *s, size_t n)
 {
     while (n > 0 && r->err == ERR_OK) {
         const char *nl = memchr(s, '\n', n < CSV_PIECE ? n : CSV_PIECE);
@@ -302,8 +302,9 @@ static enum err feed(struct reader *r, const char *s, size_t n)
     return r->err;
 }
 
-static enum err convert_and_feed(struct reader *r, struct source *src, enum csv_reader_encoding enc,
-                                 size_t skip, unsigned char *buf)
+ERR_MUST_USE static enum err convert_and_feed(struct reader *r, struct source *src,
+                                              enum csv_reader_encoding enc, size_t skip,
+                                              unsigned char *buf)
 {
     enum err e = ERR_OK;
     iconv_t cd = (iconv_t)-1;
@@ -371,9 +372,9 @@ out:
     return e;
 }
 
-static enum err read_source(struct source *src, const struct csv_reader_options *opt,
-                            table_row_fn fn, void *ctx, enum csv_reader_encoding *encoding,
-                            struct errbuf *eb)
+ERR_MUST_USE static enum err read_source(struct source *src, const struct csv_reader_options *opt,
+                                         table_row_fn fn, void *ctx,
+                                         enum csv_reader_encoding *encoding, struct errbuf *eb)
 {
     struct csv_reader_limits defaults;
     csv_reader_limits_default(&defaults);

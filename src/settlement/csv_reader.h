@@ -52,11 +52,12 @@ struct csv_reader_options {
  * fn returned. Rows delivered before an error stay delivered: callers that must be
  * all-or-nothing collect in a transaction.
  */
-enum err csv_reader_read_file(const char *path, const struct csv_reader_options *opt,
-                              table_row_fn fn, void *ctx, enum csv_reader_encoding *encoding,
-                              struct errbuf *eb);
-enum err csv_reader_read_buffer(const void *data, size_t len, const struct csv_reader_options *opt,
-                                table_row_fn fn, void *ctx, enum csv_reader_encoding *encoding,
-                                struct errbuf *eb);
+ERR_MUST_USE enum err csv_reader_read_file(const char *path, const struct csv_reader_options *opt,
+                                           table_row_fn fn, void *ctx,
+                                           enum csv_reader_encoding *encoding, struct errbuf *eb);
+ERR_MUST_USE enum err csv_reader_read_buffer(const void *data, size_t len,
+                                             const struct csv_reader_options *opt, table_row_fn fn,
+                                             void *ctx, enum csv_reader_encoding *encoding,
+                                             struct errbuf *eb);
 
 #endif

@@ -156,7 +156,7 @@ static bool name_equal(const char *cell, const char *name)
     return na > 0 && na == nb && strncasecmp(a, b, na) == 0;
 }
 
-static enum err header_missing(const struct table_header *h, struct errbuf *eb)
+ERR_MUST_USE static enum err header_missing(const struct table_header *h, struct errbuf *eb)
 {
     if (h->best_matches == 0)
         return err_set(eb, ERR_NOTFOUND, "header_not_found",

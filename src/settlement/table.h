@@ -47,9 +47,9 @@ size_t table_trim(const char *s, const char **start);
  * missing column counts as an empty cell. Errors carry "row N column C: " before
  * money_parse()'s message, e.g. `row 5 column C: amount "abc" is not a number`.
  */
-enum err table_cell_money(const struct table_row *row, size_t col, const char *currency,
-                          enum money_style style, unsigned flags, struct money *out, bool *absent,
-                          struct errbuf *eb);
+ERR_MUST_USE enum err table_cell_money(const struct table_row *row, size_t col,
+                                       const char *currency, enum money_style style, unsigned flags,
+                                       struct money *out, bool *absent, struct errbuf *eb);
 
 /*
  * Parses a local date-time as statements write it, "yyyy-MM-dd HH:mm:ss" ("/" between the
@@ -59,7 +59,8 @@ enum err table_cell_money(const struct table_row *row, size_t col, const char *c
  * anything else are ERR_INVAL (code bad_time) quoting the text. Excel serial numbers are
  * xlsx_serial_to_unix()'s.
  */
-enum err table_time_parse(const char *text, int32_t utc_offset_s, int64_t *out, struct errbuf *eb);
+ERR_MUST_USE enum err table_time_parse(const char *text, int32_t utc_offset_s, int64_t *out,
+                                       struct errbuf *eb);
 
 #define TABLE_HEADER_NAMES_MAX 64 /* expected names in one profile */
 
@@ -88,8 +89,8 @@ struct table_header {
  * Starts detection. ERR_INVAL when the spec is empty, asks for more matches than names, has
  * more than TABLE_HEADER_NAMES_MAX names or max_rows 0.
  */
-enum err table_header_init(struct table_header *h, const struct table_header_spec *spec,
-                           struct errbuf *eb);
+ERR_MUST_USE enum err table_header_init(struct table_header *h,
+                                        const struct table_header_spec *spec, struct errbuf *eb);
 
 /*
  * Looks at the next row. ERR_OK with h->found set on the header row (the first occurrence of
@@ -97,12 +98,13 @@ enum err table_header_init(struct table_header *h, const struct table_header_spe
  * ERR_NOTFOUND (code header_not_found) once max_rows rows matched too little; the message
  * names the best row and how many names it matched.
  */
-enum err table_header_feed(struct table_header *h, const struct table_row *row, struct errbuf *eb);
+ERR_MUST_USE enum err table_header_feed(struct table_header *h, const struct table_row *row,
+                                        struct errbuf *eb);
 
 /*
  * The end of the file before a header was found: ERR_NOTFOUND like table_header_feed(), or
  * ERR_OK when found.
  */
-enum err table_header_finish(const struct table_header *h, struct errbuf *eb);
+ERR_MUST_USE enum err table_header_finish(const struct table_header *h, struct errbuf *eb);
 
 #endif

@@ -77,15 +77,16 @@ static void XMLCALL on_doctype(void *ud, const XML_Char *name, const XML_Char *s
 {
     (void)name, (void)sysid, (void)pubid, (void)has_internal_subset;
     struct xml_base *b = ud;
-    err_set(b->eb, ERR_PARSE, "xlsx_dtd", "the workbook's XML declares a DTD, which is refused");
-    xlsx_xml_stop(b, ERR_PARSE);
+    xlsx_xml_stop(b, err_set(b->eb, ERR_PARSE, "xlsx_dtd",
+                             "the workbook's XML declares a DTD, which is refused"));
 }
 
 /*
  * A libzip error as ours. Only opening a file by path can be an I/O failure (file_open);
  * inside an archive, or in memory, every libzip complaint is about the bytes (ERR_PARSE).
  */
-static enum err zip_failure(struct errbuf *eb, zip_error_t *ze, const char *what, bool file_open)
+ERR_MUST_USE static enum err zip_failure(struct errbuf *eb, zip_error_t *ze, const char *what,
+                                         bool file_open)
 {
     int code = zip_error_code_zip(ze);
     if (code == ZIP_ER_MEMORY)
@@ -216,15 +217,15 @@ static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **
         return;
     const char *sname = xlsx_attr(atts, "name"), *rid = xlsx_attr(atts, "id");
     if (sname == NULL || rid == NULL) {
-        err_set(c->base.eb, ERR_PARSE, "xlsx_bad_workbook",
-                "xl/workbook.xml: a sheet has no name or no relationship id");
-        xlsx_xml_stop(&c->base, ERR_PARSE);
+        xlsx_xml_stop(&c->base,
+                      err_set(c->base.eb, ERR_PARSE, "xlsx_bad_workbook",
+                              "xl/workbook.xml: a sheet has no name or no relationship id"));
         return;
     }
     if (x->nsheets >= x->lim.max_sheets) {
-        err_set(c->base.eb, ERR_TOOBIG, "xlsx_too_many_sheets",
-                "the workbook has more than %zu sheets", x->lim.max_sheets);
-        xlsx_xml_stop(&c->base, ERR_TOOBIG);
+        xlsx_xml_stop(&c->base,
+                      err_set(c->base.eb, ERR_TOOBIG, "xlsx_too_many_sheets",
+                              "the workbook has more than %zu sheets", x->lim.max_sheets));
         return;
     }
     struct sheet *grown = realloc(x->sheets, (x->nsheets + 1) * sizeof *grown);
@@ -239,9 +240,10 @@ static void XMLCALL book_start(void *ud, const XML_Char *name, const XML_Char **
     s->path = NULL;
     x->nsheets++;
     if (s->name == NULL || s->rid == NULL) {
-        err_set(c->base.eb, ERR_PARSE, "xlsx_bad_workbook",
-                "xl/workbook.xml: a sheet name or id is longer than %d bytes", XLSX_NAME_MAX);
-        xlsx_xml_stop(&c->base, ERR_PARSE);
+        xlsx_xml_stop(&c->base,
+                      err_set(c->base.eb, ERR_PARSE, "xlsx_bad_workbook",
+                              "xl/workbook.xml: a sheet name or id is longer than %d bytes",
+                              XLSX_NAME_MAX));
     }
 }
 
@@ -275,10 +277,11 @@ static void XMLCALL rels_start(void *ud, const XML_Char *name, const XML_Char **
         if (x->sheets[i].path == NULL && strcmp(x->sheets[i].rid, id) == 0) {
             x->sheets[i].path = part_path(target);
             if (x->sheets[i].path == NULL) {
-                err_set(c->base.eb, ERR_PARSE, "xlsx_bad_workbook",
-                        "xl/_rels/workbook.xml.rels: the path of sheet \"%s\" is too long",
-                        x->sheets[i].name);
-                xlsx_xml_stop(&c->base, ERR_PARSE);
+                xlsx_xml_stop(
+                    &c->base,
+                    err_set(c->base.eb, ERR_PARSE, "xlsx_bad_workbook",
+                            "xl/_rels/workbook.xml.rels: the path of sheet \"%s\" is too long",
+                            x->sheets[i].name));
             }
         }
     }
@@ -320,9 +323,9 @@ static void XMLCALL shared_end(void *ud, const XML_Char *name)
     } else if (strcmp(el, "si") == 0 && c->in_si) {
         c->in_si = false;
         if (x->count >= x->lim.max_shared_strings) {
-            err_set(c->base.eb, ERR_TOOBIG, "xlsx_too_many_strings",
-                    "the workbook has more than %zu shared strings", x->lim.max_shared_strings);
-            xlsx_xml_stop(&c->base, ERR_TOOBIG);
+            xlsx_xml_stop(&c->base, err_set(c->base.eb, ERR_TOOBIG, "xlsx_too_many_strings",
+                                            "the workbook has more than %zu shared strings",
+                                            x->lim.max_shared_strings));
             return;
         }
         if (x->count == x->offset_cap) {
@@ -354,17 +357,18 @@ static void XMLCALL shared_text(void *ud, const XML_Char *s, int len)
     if (!c->in_t)
         return;
     if (!xlsx_text_add(&c->cur, s, (size_t)len)) {
+        enum err e = ERR_NOMEM;
         if (c->cur.len + (size_t)len > c->cur.max)
-            err_set(c->base.eb, ERR_TOOBIG, "xlsx_cell_too_big",
-                    "shared string %zu is longer than %zu bytes", c->x->count,
-                    c->x->lim.max_cell_bytes);
-        xlsx_xml_stop(&c->base, c->cur.len + (size_t)len > c->cur.max ? ERR_TOOBIG : ERR_NOMEM);
+            e = err_set(c->base.eb, ERR_TOOBIG, "xlsx_cell_too_big",
+                        "shared string %zu is longer than %zu bytes", c->x->count,
+                        c->x->lim.max_cell_bytes);
+        xlsx_xml_stop(&c->base, e);
     }
 }
 
 /* ---- opening ---- */
 
-static enum err check_archive(struct xlsx *x, struct errbuf *eb)
+ERR_MUST_USE static enum err check_archive(struct xlsx *x, struct errbuf *eb)
 {
     zip_int64_t n = zip_get_num_entries(x->zip, 0);
     if (n < 0 || (uint64_t)n > x->lim.max_entries)
@@ -398,7 +402,7 @@ static enum err check_archive(struct xlsx *x, struct errbuf *eb)
     return ERR_OK;
 }
 
-static enum err load_book(struct xlsx *x, struct errbuf *eb)
+ERR_MUST_USE static enum err load_book(struct xlsx *x, struct errbuf *eb)
 {
     struct book_ctx bc = {.x = x};
     XML_Parser p = xlsx_parser_new(&bc.base, eb);
@@ -437,8 +441,8 @@ static enum err load_book(struct xlsx *x, struct errbuf *eb)
     return e == ERR_NOTFOUND ? ERR_OK : e;
 }
 
-static enum err open_zip(zip_t *zip, const struct xlsx_limits *lim, struct xlsx **out,
-                         struct errbuf *eb)
+ERR_MUST_USE static enum err open_zip(zip_t *zip, const struct xlsx_limits *lim, struct xlsx **out,
+                                      struct errbuf *eb)
 {
     struct xlsx *x = calloc(1, sizeof *x);
     if (x == NULL) {

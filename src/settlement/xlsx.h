@@ -49,10 +49,10 @@ struct xlsx;
  * no xl/workbook.xml, malformed XML), ERR_TOOBIG for a limit, ERR_IO when path cannot be
  * read, ERR_NOMEM. *out is NULL on failure.
  */
-enum err xlsx_open_file(const char *path, const struct xlsx_limits *lim, struct xlsx **out,
-                        struct errbuf *eb);
-enum err xlsx_open_buffer(const void *data, size_t len, const struct xlsx_limits *lim,
-                          struct xlsx **out, struct errbuf *eb);
+ERR_MUST_USE enum err xlsx_open_file(const char *path, const struct xlsx_limits *lim,
+                                     struct xlsx **out, struct errbuf *eb);
+ERR_MUST_USE enum err xlsx_open_buffer(const void *data, size_t len, const struct xlsx_limits *lim,
+                                       struct xlsx **out, struct errbuf *eb);
 
 /* Closes the workbook; NULL is a no-op. */
 void xlsx_free(struct xlsx *x);
@@ -76,7 +76,8 @@ int xlsx_date1904(const struct xlsx *x);
  * index out of range, a column before the previous one), ERR_TOOBIG for a limit, or what
  * fn returned.
  */
-enum err xlsx_sheet_read(struct xlsx *x, size_t i, table_row_fn fn, void *ctx, struct errbuf *eb);
+ERR_MUST_USE enum err xlsx_sheet_read(struct xlsx *x, size_t i, table_row_fn fn, void *ctx,
+                                      struct errbuf *eb);
 
 /*
  * Converts an Excel date serial as written ("45678", "45678.75") to Unix seconds, reading
@@ -84,7 +85,7 @@ enum err xlsx_sheet_read(struct xlsx *x, size_t i, table_row_fn fn, void *ctx, s
  * the second. date1904 as from xlsx_date1904(). Serials before 1900-03-01 (where Excel's
  * calendar is wrong), after 9999-12-31, negative or not a plain decimal are ERR_INVAL.
  */
-enum err xlsx_serial_to_unix(const char *serial, int date1904, int32_t utc_offset_s, int64_t *out,
-                             struct errbuf *eb);
+ERR_MUST_USE enum err xlsx_serial_to_unix(const char *serial, int date1904, int32_t utc_offset_s,
+                                          int64_t *out, struct errbuf *eb);
 
 #endif

@@ -68,7 +68,7 @@ XML_Parser xlsx_parser_new(struct xml_base *base, struct errbuf *eb);
  * against the limits (entry, total, ratio). With required false a missing entry is
  * ERR_NOTFOUND without a message.
  */
-enum err xlsx_entry_parse(struct xlsx *x, const char *name, bool required, struct xml_base *base,
-                          struct errbuf *eb);
+ERR_MUST_USE enum err xlsx_entry_parse(struct xlsx *x, const char *name, bool required,
+                                       struct xml_base *base, struct errbuf *eb);
 
 #endif

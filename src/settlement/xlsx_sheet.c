@@ -42,8 +42,8 @@ static void sheet_fail(struct sheet_ctx *c, enum err e, const char *code, const 
 {
     char col[TABLE_COLUMN_NAME_MAX];
     table_column_name(c->col, col);
-    err_set(c->base.eb, e, code, "sheet \"%s\" row %zu column %s: %s", c->sheet, c->row, col, what);
-    xlsx_xml_stop(&c->base, e);
+    xlsx_xml_stop(&c->base, err_set(c->base.eb, e, code, "sheet \"%s\" row %zu column %s: %s",
+                                    c->sheet, c->row, col, what));
 }
 
 /* "C12" -> column 2; the row part is ignored (the row element gives it). -1 when malformed. */
@@ -77,16 +77,16 @@ static void XMLCALL sheet_start(void *ud, const XML_Char *name, const XML_Char *
         const char *r = xlsx_attr(atts, "r");
         long n = r != NULL ? row_of(r) : (long)c->row + 1;
         if (n < 0) {
-            err_set(c->base.eb, ERR_PARSE, "xlsx_bad_cell",
-                    "sheet \"%s\": row number \"%.20s\" after row %zu is not valid", c->sheet, r,
-                    c->row);
-            xlsx_xml_stop(&c->base, ERR_PARSE);
+            xlsx_xml_stop(&c->base,
+                          err_set(c->base.eb, ERR_PARSE, "xlsx_bad_cell",
+                                  "sheet \"%s\": row number \"%.20s\" after row %zu is not valid",
+                                  c->sheet, r, c->row));
             return;
         }
         if (++c->rows > c->x->lim.max_rows) {
-            err_set(c->base.eb, ERR_TOOBIG, "xlsx_too_many_rows",
-                    "sheet \"%s\" has more than %zu rows", c->sheet, c->x->lim.max_rows);
-            xlsx_xml_stop(&c->base, ERR_TOOBIG);
+            xlsx_xml_stop(&c->base, err_set(c->base.eb, ERR_TOOBIG, "xlsx_too_many_rows",
+                                            "sheet \"%s\" has more than %zu rows", c->sheet,
+                                            c->x->lim.max_rows));
             return;
         }
         c->row = (size_t)n;

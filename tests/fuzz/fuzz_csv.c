@@ -27,9 +27,10 @@ static enum err on_row(void *ctx, const struct table_row *row, struct errbuf *eb
             abort();
         struct money m;
         bool absent;
-        (void)table_cell_money(row, i, "USD", MONEY_STYLE_EN,
-                               MONEY_ABSENT_EMPTY | MONEY_ABSENT_SLASH | MONEY_ROUND, &m, &absent,
-                               eb);
+        /* Any answer will do: the fuzzer looks for crashes and limit breaches. */
+        err_discard(table_cell_money(row, i, "USD", MONEY_STYLE_EN,
+                                     MONEY_ABSENT_EMPTY | MONEY_ABSENT_SLASH | MONEY_ROUND, &m,
+                                     &absent, eb));
     }
     memset(eb, 0, sizeof *eb);
     return table_header_feed(&s->h, row, eb);

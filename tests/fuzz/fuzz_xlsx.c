@@ -23,9 +23,10 @@ static enum err touch_row(void *ctx, const struct table_row *row, struct errbuf 
         (*cells)++;
         struct money m;
         bool absent;
-        (void)table_cell_money(row, i, "CNY", MONEY_STYLE_EN, MONEY_ABSENT_SLASH, &m, &absent, eb);
+        err_discard(
+            table_cell_money(row, i, "CNY", MONEY_STYLE_EN, MONEY_ABSENT_SLASH, &m, &absent, eb));
         int64_t t;
-        (void)xlsx_serial_to_unix(row->cells[i], 0, 8 * 3600, &t, eb);
+        err_discard(xlsx_serial_to_unix(row->cells[i], 0, 8 * 3600, &t, eb));
     }
     return ERR_OK;
 }
