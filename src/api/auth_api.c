@@ -46,6 +46,27 @@ static bool api_is_safe_method(const char *method)
            strcmp(method, "OPTIONS") == 0;
 }
 
+/*
+ * A session's flash notice is for the next page it opens (a GET of a ROUTE_PAGE route): that
+ * page keeps it in the principal and it is forgotten in the database, so it shows once. Any
+ * other request (JSON, a form post, the stylesheet) leaves it waiting.
+ */
+static void api_flash_route(struct http_req *req, const struct route *route,
+                            struct auth_principal *p)
+{
+    if (p->flash[0] == '\0')
+        return;
+    if ((route->flags & ROUTE_PAGE) && strcmp(req->method, "GET") == 0) {
+        const struct app *app = req->app;
+        struct errbuf why = {0};
+        if (auth_session_flash_clear(app->db, http_req_cookie(req, AUTH_SESSION_COOKIE), &why) ==
+            ERR_OK)
+            return;
+    }
+    p->flash[0] = '\0';
+    p->flash_kind[0] = '\0';
+}
+
 /* Identifies the caller (if any) and stores the principal in the request. */
 ERR_MUST_USE static enum err api_identify(struct http_req *req, struct errbuf *eb)
 {
@@ -80,6 +101,8 @@ enum err api_authorize(struct http_req *req, const struct route *route, enum htt
     if (phase == HTTP_AUTH_HEADERS) {
         struct errbuf why = {0};
         enum err e = api_identify(req, &why);
+        if (e == ERR_OK && req->auth != NULL)
+            api_flash_route(req, route, req->auth);
         if (route->flags & ROUTE_PUBLIC)
             return e == ERR_OK || e == ERR_AUTH ? ERR_OK : e; /* a stale cookie is no reason
                                                                  to refuse a public page */

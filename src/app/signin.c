@@ -81,3 +81,9 @@ void app_signout(const struct app *app, const struct app_actor *who, const char 
     }
     app_audit(app, who, "logout", "", "success", "signed out");
 }
+
+enum err app_session_flash(const struct app *app, const char *cookie, const char *kind,
+                           const char *text, struct errbuf *eb)
+{
+    return auth_session_flash_put(app->db, cookie, kind, text, eb);
+}

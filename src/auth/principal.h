@@ -10,6 +10,9 @@
 #include "auth/users.h"
 #include "base/secure.h"
 
+/* The longest flash notice kept with a session (bytes, without the NUL). */
+#define AUTH_FLASH_MAX 480
+
 enum auth_via { AUTH_VIA_NONE = 0, AUTH_VIA_SESSION, AUTH_VIA_TOKEN };
 
 struct auth_principal {
@@ -18,6 +21,10 @@ struct auth_principal {
     int64_t id;                      /* user id, or token id */
     char name[AUTH_NAME_MAX + 8];    /* user name, or "token:<name>" */
     char csrf[SECURE_TOKEN_LEN + 1]; /* session's CSRF token; empty for tokens */
+    /* The session's pending flash notice (kind "ok", "error" or "info", and its text); empty
+     * when there is none. The auth hook keeps it only for the page that shows it. */
+    char flash_kind[8];
+    char flash[AUTH_FLASH_MAX + 1];
 };
 
 #endif

@@ -33,6 +33,19 @@ ERR_MUST_USE enum err auth_session_create(struct db *db, const struct auth_user 
 ERR_MUST_USE enum err auth_session_lookup(struct db *db, const char *token, int64_t now,
                                           struct auth_principal *out, struct errbuf *eb);
 
+/*
+ * Keeps a flash notice with the session of token (kind "ok", "error" or "info"; text cut at
+ * AUTH_FLASH_MAX bytes on a UTF-8 boundary), replacing an earlier one: the next page the
+ * session opens shows it once (post/redirect/get). An unknown session stores nothing. The text
+ * is sealed under a key derived from the cookie value (the database cannot read it: it may be a
+ * password shown once); auth_session_lookup() opens it into the principal.
+ */
+enum err auth_session_flash_put(struct db *db, const char *token, const char *kind,
+                                const char *text, struct errbuf *eb);
+
+/* Forgets the session's flash notice: the page that shows it calls this. */
+enum err auth_session_flash_clear(struct db *db, const char *token, struct errbuf *eb);
+
 /* Ends the session (no error if it did not exist). */
 ERR_MUST_USE enum err auth_session_delete(struct db *db, const char *token, struct errbuf *eb);
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "api/auth_api.h"
+#include "web/error_page.h"
 #include "app/app.h"
 #include "routes/routes.h"
 #include "base/clock.h"
@@ -142,6 +143,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         .app = &app,
         .metrics = metrics,
         .auth = api_authorize,
+        .error_page = web_error_page,
         .trusted_proxies = cfg->trusted_proxies,
         .per_client = (unsigned)cfg->http_per_client,
     };

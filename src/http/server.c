@@ -407,6 +407,12 @@ static enum MHD_Result server_queue(struct http_ctx *ctx, struct MHD_Connection 
 {
     if (ctx->resp.status == 0)
         ctx->resp.status = 200;
+    const char *ct = ctx->resp.content_type;
+    if (ctx->resp.status >= 400 && ctx->srv->opts.error_page != NULL &&
+        (ct == NULL || strcmp(ct, "application/json") == 0))
+        ctx->srv->opts.error_page(
+            &ctx->req, ctx->route == SERVER_NO_ROUTE ? NULL : &ctx->srv->opts.routes[ctx->route],
+            &ctx->resp);
     struct MHD_Response *r = MHD_create_response_from_buffer(
         ctx->resp.body.len, ctx->resp.body.data ? ctx->resp.body.data : (char *)"",
         MHD_RESPMEM_MUST_COPY);

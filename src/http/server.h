@@ -26,6 +26,15 @@ enum http_auth_phase {
 typedef enum err (*http_auth_fn)(struct http_req *req, const struct route *route,
                                  enum http_auth_phase phase, struct errbuf *eb);
 
+/*
+ * The error-page hook: called for every answer with a status of 400 or more whose body is the
+ * JSON error ({"error":{"code","message"}}), with the matched route (NULL when none matched or
+ * the request was refused before routing). It may replace the body and content type (a console
+ * page for a browser); the status and the headers set so far (Allow, Retry-After) stay.
+ */
+typedef void (*http_error_page_fn)(const struct http_req *req, const struct route *route,
+                                   struct http_resp *resp);
+
 struct http_server_opts {
     const char *host;           /* numeric address or name to bind */
     unsigned port;              /* 0 picks a free port; see http_server_port() */
@@ -33,9 +42,10 @@ struct http_server_opts {
     size_t body_max;            /* largest accepted body */
     const struct route *routes; /* borrowed; must outlive the server */
     size_t nroutes;
-    void *app;               /* handed to handlers as req->app */
-    struct metrics *metrics; /* optional; borrowed */
-    http_auth_fn auth;       /* optional; NULL lets every request through */
+    void *app;                     /* handed to handlers as req->app */
+    struct metrics *metrics;       /* optional; borrowed */
+    http_auth_fn auth;             /* optional; NULL lets every request through */
+    http_error_page_fn error_page; /* optional; NULL keeps every error JSON */
     /* Comma-separated proxy addresses or CIDR prefixes whose X-Forwarded-For names the
      * client ("" trusts no one: the peer address is the client). */
     const char *trusted_proxies;

@@ -24,8 +24,10 @@
 #include "web/order_page.h"
 #include "web/orders_page.h"
 #include "web/products_page.h"
+#include "web/records_page.h"
 #include "web/signin_page.h"
 #include "web/sync_page.h"
+#include "web/team_page.h"
 
 #define PUBLIC ROUTE_PUBLIC
 
@@ -217,6 +219,35 @@ const struct route api_routes[] = {
     {"POST", "/integrations/temu/connections/{id}/reauthorize", page_temu_reauthorize,
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Re-authorize a connection (form).", "pages",
      "text/html", ROLE_SELLER_ADMIN},
+    /* Team and records pages (issue 16): users, API tokens, audit log, secrets. */
+    {"GET", "/users", page_users, ROUTE_PAGE | ROUTE_INTERNAL, "Users page.", "pages", "text/html",
+     ROLE_SELLER_ADMIN},
+    {"POST", "/users", page_user_add, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Add a user with a generated password (form).", "pages", "text/html", ROLE_SELLER_ADMIN},
+    {"POST", "/users/{name}/role", page_user_role, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Change a user's role (form).", "pages", "text/html", ROLE_SELLER_ADMIN},
+    {"POST", "/users/{name}/disable", page_user_disable,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Disable a user (form).", "pages", "text/html",
+     ROLE_SELLER_ADMIN},
+    {"POST", "/users/{name}/enable", page_user_enable,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Enable a user (form).", "pages", "text/html",
+     ROLE_SELLER_ADMIN},
+    {"POST", "/users/{name}/password", page_user_password,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Reset a user's password to a generated one (form).", "pages", "text/html", ROLE_SELLER_ADMIN},
+    {"GET", "/tokens", page_tokens, ROUTE_PAGE | ROUTE_INTERNAL, "API tokens page.", "pages",
+     "text/html", ROLE_SELLER_ADMIN},
+    {"POST", "/tokens", page_token_create, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Create an API token (form).", "pages", "text/html", ROLE_SELLER_ADMIN},
+    {"POST", "/tokens/{id}/revoke", page_token_revoke,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Revoke an API token (form).", "pages",
+     "text/html", ROLE_SELLER_ADMIN},
+    {"GET", "/audit", page_audit, ROUTE_PAGE | ROUTE_INTERNAL, "Audit log page.", "pages",
+     "text/html", ROLE_OPS},
+    {"GET", "/audit/export.csv", page_audit_csv, ROUTE_PAGE | ROUTE_INTERNAL,
+     "The filtered audit log as CSV.", "pages", "text/csv", ROLE_OPS},
+    {"GET", "/secrets", page_secrets, ROUTE_PAGE | ROUTE_INTERNAL, "Secrets page.", "pages",
+     "text/html", ROLE_OPS},
     {"GET", "/static/console.css", page_console_stylesheet, PUBLIC | ROUTE_INTERNAL,
      "Console stylesheet (embedded at build time).", "pages", "text/css", 0},
 };

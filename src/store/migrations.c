@@ -457,6 +457,14 @@ const struct migration migrations[] = {
      "CREATE INDEX temu_cancellations_order ON temu_cancellations(connection_id, "
      "parent_order_sn);",
      NULL, NULL},
+    /* Version 15 (issue 16): the flash notice of a session, shown once by the next page after
+     * a form post (post/redirect/get); it goes with its session. */
+    {15, "session_flash",
+     "CREATE TABLE session_flash ("
+     "  id_hash TEXT PRIMARY KEY REFERENCES sessions(id_hash) ON DELETE CASCADE,"
+     "  kind TEXT NOT NULL CHECK (kind IN ('ok','error','info')),"
+     "  message TEXT NOT NULL);",
+     NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

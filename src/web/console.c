@@ -3,6 +3,9 @@
 
 #include <string.h>
 
+#include "app/signin.h"
+#include "auth/sessions.h"
+#include "base/log.h"
 #include "web/assets.h"
 #include "web/widget.h"
 
@@ -26,6 +29,10 @@ static void web_nav(struct html *h, const char *active)
         {"products", "/products", "商品 / Products"},
         {"cases", "/cases", "买家请求 / Buyer cases"},
         {"sync", "/sync", "同步 / Sync"},
+        {"users", "/users", "用户 / Users"},
+        {"tokens", "/tokens", "令牌 / Tokens"},
+        {"audit", "/audit", "审计 / Audit"},
+        {"secrets", "/secrets", "机密 / Secrets"},
         {"api", "/api/v1/openapi.json", "API"},
     };
     for (size_t i = 0; i < sizeof items / sizeof items[0]; i++) {
@@ -116,6 +123,22 @@ void web_page_begin(struct html *h, struct http_resp *resp, const char *title, c
     buf_reset(&resp->body);
     html_init(h, &resp->body);
     web_layout_begin(h, title, active, p);
+    if (p != NULL && p->flash[0] != '\0') {
+        html_raw(h, "<div class=\"flash\" id=\"flash\">");
+        widget_notice(h, p->flash_kind, p->flash);
+        html_raw(h, "</div>");
+    }
+}
+
+enum err web_redirect_notice(struct http_req *req, struct http_resp *resp, const char *location,
+                             const char *kind, const char *text)
+{
+    struct errbuf why = {0};
+    enum err e =
+        app_session_flash(req->app, http_req_cookie(req, AUTH_SESSION_COOKIE), kind, text, &why);
+    if (e != ERR_OK) /* the action is done; only its notice is lost */
+        log_kv(LOG_WARN, "web.flash_failed", "rid", req->rid, "error", err_code(e), NULL);
+    return http_resp_redirect(resp, location);
 }
 
 enum err web_page_end(struct html *h, struct http_resp *resp, int status)

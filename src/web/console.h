@@ -18,7 +18,8 @@
 
 /*
  * Appends the layout up to the content: title (escaped), the navigation with active
- * ("integrations", "deploy", "orders", "products", "cases", "sync" or NULL) highlighted, and
+ * ("integrations", "deploy", "orders", "products", "cases", "sync", "users", "tokens",
+ * "audit", "secrets" or NULL) highlighted, and
  * who is signed in (p may be NULL: a sign-in link).
  */
 void web_layout_begin(struct html *h, const char *title, const char *active,
@@ -44,7 +45,16 @@ struct web_notice {
 const struct web_notice *web_notice_from_query(const struct http_req *req,
                                                const struct web_notice *table, size_t n);
 
-/* Empties resp's body, starts h on it and writes the layout up to the content. */
+/*
+ * Post/redirect/get: keeps the notice (kind "ok", "error" or "info"; text a fixed sentence or
+ * escaped data, shown as text) with the caller's session and answers 303 to location, whose
+ * page shows it once at the top. A caller without a session (an API token) is only redirected.
+ */
+enum err web_redirect_notice(struct http_req *req, struct http_resp *resp, const char *location,
+                             const char *kind, const char *text);
+
+/* Empties resp's body, starts h on it and writes the layout up to the content, then the
+ * session's flash notice (web_redirect_notice) when p carries one. */
 void web_page_begin(struct html *h, struct http_resp *resp, const char *title, const char *active,
                     const struct auth_principal *p);
 

@@ -70,10 +70,11 @@ enum err page_deploy(struct http_req *req, struct http_resp *resp, struct errbuf
 
 /* After a form action: back to the page on success, the page with the error otherwise. */
 ERR_MUST_USE static enum err page_deploy_after(struct http_req *req, struct http_resp *resp,
-                                               enum err e, struct errbuf *why, struct errbuf *eb)
+                                               enum err e, const char *done, struct errbuf *why,
+                                               struct errbuf *eb)
 {
     if (e == ERR_OK)
-        return http_resp_redirect(resp, "/deploy");
+        return web_redirect_notice(req, resp, "/deploy", "ok", done);
     if (http_status_for_err(e) >= 500) {
         *eb = *why;
         return e;
@@ -88,7 +89,8 @@ enum err page_deploy_preflight(struct http_req *req, struct http_resp *resp, str
     struct app_actor who = web_actor(req);
     enum err e = app_deploy_check_run(req->app, &who, "preflight", NULL, &result, &why);
     json_decref(result);
-    return page_deploy_after(req, resp, e, &why, eb);
+    return page_deploy_after(
+        req, resp, e, "预检已重新运行 / The preflight ran again; its result is below.", &why, eb);
 }
 
 enum err page_deploy_dns(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -98,7 +100,8 @@ enum err page_deploy_dns(struct http_req *req, struct http_resp *resp, struct er
     struct app_actor who = web_actor(req);
     enum err e = app_deploy_check_run(req->app, &who, "dns", NULL, &result, &why);
     json_decref(result);
-    return page_deploy_after(req, resp, e, &why, eb);
+    return page_deploy_after(
+        req, resp, e, "DNS 已重新检查 / DNS was checked again; the result is below.", &why, eb);
 }
 
 /* A form field as a JSON string ("" when absent); ERR_INVAL when it is not UTF-8. */
@@ -143,7 +146,8 @@ enum err page_deploy_sign_off(struct http_req *req, struct http_resp *resp, stru
     json_decref(note);
     json_decref(cleared);
     json_decref(body);
-    return page_deploy_after(req, resp, e, &why, eb);
+    return page_deploy_after(
+        req, resp, e, "大陆签核已记录 / The mainland China sign-off was recorded.", &why, eb);
 }
 
 enum err page_deploy_revoke(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -159,5 +163,6 @@ enum err page_deploy_revoke(struct http_req *req, struct http_resp *resp, struct
     json_decref(so);
     json_decref(reason);
     json_decref(body);
-    return page_deploy_after(req, resp, e, &why, eb);
+    return page_deploy_after(req, resp, e,
+                             "大陆签核已撤销 / The mainland China sign-off was revoked.", &why, eb);
 }

@@ -195,17 +195,14 @@ out:
     return e;
 }
 
-/* The fixed notices a redirect may ask for (no text is reflected from the URL). */
+/* The fixed notice the Temu callback (src/api, no session flash there) may ask for; the forms
+ * of this page use the session's flash (web_redirect_notice). No text comes from the URL. */
 static void page_notice_from_query(struct http_req *req, struct page_extra *x)
 {
     static const struct web_notice notices[] = {
         {"connected", "ok",
          "授权成功,店铺已连接 / Authorization complete: the shop is connected (token verified and "
          "stored encrypted)."},
-        {"manual_connected", "ok",
-         "令牌已验证并保存 / The pasted token was verified with info.get and stored."},
-        {"cancelled", "info", "授权会话已取消 / The authorization session was cancelled."},
-        {"verified", "ok", "令牌有效 / The token was verified with Temu just now."},
     };
     const struct web_notice *n =
         web_notice_from_query(req, notices, sizeof notices / sizeof notices[0]);
@@ -311,7 +308,9 @@ enum err page_temu_manual_submit(struct http_req *req, struct http_resp *resp, s
                                      http_req_form(req, "connection_id"), &r, &why);
     if (e != ERR_OK)
         return page_form_error(req, resp, e, &why, eb);
-    return http_resp_redirect(resp, "/integrations?notice=manual_connected");
+    return web_redirect_notice(
+        req, resp, "/integrations", "ok",
+        "令牌已验证并保存 / The pasted token was verified with info.get and stored.");
 }
 
 enum err page_temu_session_cancel(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -321,7 +320,8 @@ enum err page_temu_session_cancel(struct http_req *req, struct http_resp *resp, 
     enum err e = app_temu_session_cancel(req->app, &who, http_req_param(req, "id"), &why);
     if (e != ERR_OK)
         return page_form_error(req, resp, e, &why, eb);
-    return http_resp_redirect(resp, "/integrations?notice=cancelled");
+    return web_redirect_notice(req, resp, "/integrations", "info",
+                               "授权会话已取消 / The authorization session was cancelled.");
 }
 
 enum err page_temu_connection_check(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -333,7 +333,8 @@ enum err page_temu_connection_check(struct http_req *req, struct http_resp *resp
     json_decref(doc);
     if (e != ERR_OK)
         return page_form_error(req, resp, e, &why, eb);
-    return http_resp_redirect(resp, "/integrations?notice=verified");
+    return web_redirect_notice(req, resp, "/integrations", "ok",
+                               "令牌有效 / The token was verified with Temu just now.");
 }
 
 /* ---- the Web callback bridge ------------------------------------------------------------- */

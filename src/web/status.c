@@ -29,6 +29,10 @@ static const struct web_status web_statuses[] = {
     {"cancelled", "已取消", "cancelled", "cancelled"},
     /* sync run outcomes */
     {"success", "成功", "success", "pass"},
+    {"failure", "失败", "failure", "failed"},
+    {"denied", "被拒绝", "denied", "blocked"},
+    {"retiring", "轮换中", "retiring", "warning"},
+    {"retired", "已停用", "retired", "used"},
     {"running", "运行中", "running", "configured"},
     {"auth", "授权失败", "auth", "failed"},
     {"abandoned", "已放弃", "abandoned", "failed"},

@@ -166,13 +166,7 @@ out:
 
 enum err page_sync(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
-    static const struct web_notice notices[] = {
-        {"run_ok", "ok", "同步完成 / The sync run finished successfully."},
-        {"resumed", "ok", "同步流已恢复 / The stream was resumed."},
-    };
-    const struct web_notice *n =
-        web_notice_from_query(req, notices, sizeof notices / sizeof notices[0]);
-    return sync_render(req, resp, 200, n ? n->kind : NULL, n ? n->text : NULL, eb);
+    return sync_render(req, resp, 200, NULL, NULL, eb);
 }
 
 /* Renders /sync with an error banner for a failed form post (5xx other than upstream stay
@@ -214,7 +208,8 @@ enum err page_sync_retry(struct http_req *req, struct http_resp *resp, struct er
     struct app_actor who = web_actor(req);
     e = app_sync_run(req->app, &who, &o, &r, &why);
     if (e == ERR_OK)
-        return http_resp_redirect(resp, "/sync?notice=run_ok");
+        return web_redirect_notice(req, resp, "/sync", "ok",
+                                   "同步完成 / The sync run finished successfully.");
     char msg[SYNC_ERROR_MSG_MAX + 64];
     snprintf(msg, sizeof msg, "同步失败 / The sync run failed: %s",
              r.run_id[0] != '\0' && r.message[0] != '\0' ? r.message : errbuf_message(&why, e));
@@ -234,6 +229,7 @@ enum err page_sync_resume(struct http_req *req, struct http_resp *resp, struct e
     else if (conn != NULL && *conn != '\0') /* a bad stream is audited as the try it was */
         app_audit(app, &who, "sync.resume", conn, "failure", errbuf_code(&why, e));
     if (e == ERR_OK)
-        return http_resp_redirect(resp, "/sync?notice=resumed");
+        return web_redirect_notice(req, resp, "/sync", "ok",
+                                   "同步流已恢复 / The stream was resumed.");
     return sync_form_error(req, resp, e, errbuf_message(&why, e), &why, eb);
 }

@@ -1,5 +1,6 @@
 #include "web/widget.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <time.h>
 
@@ -60,6 +61,25 @@ void widget_time(struct html *h, int64_t t)
         html_raw(h, "—");
         return;
     }
+    html_txt(h, s);
+}
+
+void widget_time_iso(struct html *h, const char *iso)
+{
+    static const char shape[] = "dddd-dd-ddTdd:dd";
+    size_t i = 0;
+    for (; iso != NULL && i < sizeof shape - 1; i++) {
+        char c = iso[i];
+        bool ok = shape[i] == 'd' ? (c >= '0' && c <= '9') : c == shape[i];
+        if (!ok)
+            break;
+    }
+    if (i != sizeof shape - 1) {
+        html_raw(h, "—");
+        return;
+    }
+    char s[24];
+    snprintf(s, sizeof s, "%.10s %.5s UTC", iso, iso + 11);
     html_txt(h, s);
 }
 

@@ -39,6 +39,10 @@ void widget_status_label(struct html *h, const char *code);
 /* A unix time as "YYYY-MM-DD HH:MM UTC" ("—" for 0 or an unrepresentable time). */
 void widget_time(struct html *h, int64_t t);
 
+/* An ISO 8601 UTC timestamp ("2026-12-03T15:09:09.123Z") as "YYYY-MM-DD HH:MM UTC" ("—" when
+ * empty or not one). */
+void widget_time_iso(struct html *h, const char *iso);
+
 /* An amount as the platform gave it (a decimal string) and its currency, "12.50 USD". */
 void widget_money(struct html *h, const char *amount, const char *currency);
 

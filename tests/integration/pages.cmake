@@ -8,3 +8,6 @@ if(TARGET temu-sandbox)
                  "SANDBOX_BIN=$<TARGET_FILE:temu-sandbox>")
   endforeach()
 endif()
+# The console as a product (issue 16): error pages, post/redirect/get with the session's flash
+# notice, and the Users, API tokens, Audit log and Secrets pages.
+aicos_integration_test(test_console test_console.c)

@@ -1,0 +1,383 @@
+/*
+ * Integration: the console as a product (issue 16), against the real aicos on SQLite and
+ * PostgreSQL. Error answers are console pages for a browser (404, 405, 413, 414, 422, 403 and
+ * the Temu callback's refusal) and stay JSON for the API; post/redirect/get with a session
+ * flash notice shown once (users, tokens); the Users, API tokens, Audit log and Secrets pages
+ * with their role checks, audit entries and the CSV export's formula neutralization.
+ */
+#include "testsupport.h"
+
+#include <jansson.h>
+#include <sodium.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/db.h"
+
+static char db_url[TS_PATH_MAX], env_key[TS_PATH_MAX + 32];
+static struct ts_server server;
+static char admin_hdr[400], admin_csrf[96], viewer_hdr[400], ops_tok[160], viewer_tok[160];
+static const char *const form = "application/x-www-form-urlencoded";
+#define HTML "Accept: text/html,application/xhtml+xml,*/*;q=0.8\r\n"
+
+static int setup(void **state)
+{
+    (void)state;
+    assert_true(sodium_init() >= 0);
+    ts_fresh_db_url("console", db_url, sizeof db_url);
+    char *dir = ts_tmpdir("consolekey");
+    ts_master_key_file(dir, env_key, sizeof env_key);
+    free(dir);
+    char *env[] = {env_key, NULL};
+    ts_server_start(&server, db_url, env);
+    char cookie[160], csrf[96];
+    ts_session_login(db_url, server.port, "boss", "seller_admin", cookie, sizeof cookie, admin_csrf,
+                     sizeof admin_csrf);
+    snprintf(admin_hdr, sizeof admin_hdr, "Cookie: %s\r\n" HTML, cookie);
+    ts_session_login(db_url, server.port, "watcher", "viewer", cookie, sizeof cookie, csrf,
+                     sizeof csrf);
+    snprintf(viewer_hdr, sizeof viewer_hdr, "Cookie: %s\r\n" HTML, cookie);
+    char tok[128];
+    ts_make_token(db_url, "ops", tok, sizeof tok);
+    snprintf(ops_tok, sizeof ops_tok, "Authorization: Bearer %s\r\n", tok);
+    ts_make_token(db_url, "viewer", tok, sizeof tok);
+    snprintf(viewer_tok, sizeof viewer_tok, "Authorization: Bearer %s\r\n", tok);
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    if (server.proc.pid > 0)
+        ts_server_stop(&server);
+    return 0;
+}
+
+static void req(const char *method, const char *path, const char *hdr, const char *ctype,
+                const char *body, int want, struct ts_http_resp *r)
+{
+    if (!ts_http_ex(server.port, method, path, hdr, ctype, body, r))
+        fail_msg("%s %s: no answer", method, path);
+    if (want != 0 && r->status != want)
+        fail_msg("%s %s: status %d, want %d: %.400s", method, path, r->status, want, r->body);
+}
+
+/* The answer is a console page in the layout (navigation, the error card) of status want. */
+static void expect_page(const struct ts_http_resp *r, int want, const char *title)
+{
+    char ct[128];
+    assert_int_equal(r->status, want);
+    assert_true(ts_http_header(r, "Content-Type", ct, sizeof ct));
+    assert_true(ts_contains(ct, "text/html"));
+    assert_true(ts_contains(r->body, "<nav"));
+    assert_true(ts_contains(r->body, "id=\"error\""));
+    assert_true(ts_contains(r->body, "id=\"error-next\""));
+    if (title != NULL && !ts_contains(r->body, title))
+        fail_msg("no \"%s\" in %.600s", title, r->body);
+    assert_false(ts_contains(r->body, "{\"error\""));
+}
+
+/* The answer is the JSON error code of status want. */
+static void expect_json(const struct ts_http_resp *r, int want, const char *code)
+{
+    assert_int_equal(r->status, want);
+    json_t *d = json_loads(r->body, 0, NULL);
+    const char *got = json_string_value(json_object_get(json_object_get(d, "error"), "code"));
+    if (got == NULL || strcmp(got, code) != 0)
+        fail_msg("error %s, want %s: %.300s", got ? got : "(none)", code, r->body);
+    json_decref(d);
+}
+
+static void test_error_pages(void **state)
+{
+    (void)state;
+    struct ts_http_resp r;
+    /* 404: a browser gets a page, the API and curl's default keep JSON. */
+    req("GET", "/no-such-page", HTML, NULL, NULL, 404, &r);
+    expect_page(&r, 404, "页面不存在 / Page not found");
+    ts_http_free(&r);
+    req("GET", "/no-such-page", NULL, NULL, NULL, 404, &r);
+    expect_json(&r, 404, "unknown_route");
+    ts_http_free(&r);
+    req("GET", "/api/v1/no-such", HTML, NULL, NULL, 404, &r);
+    expect_json(&r, 404, "unknown_route");
+    ts_http_free(&r);
+    req("GET", "/no-such-page", HTML "Authorization: Bearer x\r\n", NULL, NULL, 404, &r);
+    expect_json(&r, 404, "unknown_route");
+    ts_http_free(&r);
+    /* 405 keeps its Allow header. */
+    char allow[64];
+    req("DELETE", "/orders", HTML, NULL, NULL, 405, &r);
+    expect_page(&r, 405, "Method not allowed");
+    assert_true(ts_http_header(&r, "Allow", allow, sizeof allow));
+    assert_string_equal(allow, "GET");
+    ts_http_free(&r);
+    /* 414: an over-long search. */
+    char path[3000] = "/orders?q=";
+    memset(path + 10, 'a', 2600);
+    path[2610] = '\0';
+    req("GET", path, admin_hdr, NULL, NULL, 414, &r);
+    expect_page(&r, 414, "网址过长 / Address too long");
+    ts_http_free(&r);
+    req("GET", path, NULL, NULL, NULL, 414, &r);
+    expect_json(&r, 414, "uri_too_long");
+    ts_http_free(&r);
+    /* 413: a body over the limit is refused from its Content-Length, never read. */
+    static const char big[] = "POST /login HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\n"
+                              "Content-Type: application/x-www-form-urlencoded\r\n"
+                              "Content-Length: 99999999\r\nConnection: close\r\n\r\n";
+    assert_true(ts_http_raw(server.port, big, sizeof big - 1, &r));
+    expect_page(&r, 413, "内容过大 / Request too large");
+    ts_http_free(&r);
+    /* 422: a bad filter of the CSV export (a handler's JSON error becomes the page). */
+    req("GET", "/audit/export.csv?outcome=maybe", admin_hdr, NULL, NULL, 422, &r);
+    expect_page(&r, 422, "无法处理 / Cannot process");
+    assert_true(ts_contains(r.body, "outcome must be success, failure or denied"));
+    ts_http_free(&r);
+    req("GET", "/audit/export.csv?outcome=maybe", ops_tok, NULL, NULL, 422, &r);
+    expect_json(&r, 422, "bad_query");
+    ts_http_free(&r);
+    /* 403: a role too low is told what to do next; the API gets JSON. */
+    req("GET", "/users", viewer_hdr, NULL, NULL, 403, &r);
+    expect_page(&r, 403, "没有权限 / Not allowed");
+    assert_true(ts_contains(r.body, "Ask a seller admin"));
+    assert_true(ts_contains(r.body, "Your role (viewer) cannot do this"));
+    ts_http_free(&r);
+    req("GET", "/users", viewer_tok, NULL, NULL, 403, &r);
+    expect_json(&r, 403, "forbidden");
+    ts_http_free(&r);
+    /* The Temu callback (a /api/ path Seller Center sends the browser to) refuses with a page. */
+    const char *cb = "/api/v1/integrations/temu/authorization/callback?code=abc&state=forged";
+    req("GET", cb, HTML, NULL, NULL, 0, &r);
+    assert_true(r.status >= 400 && r.status < 500);
+    expect_page(&r, r.status, "Temu 授权失败 / Temu authorization failed");
+    assert_true(ts_contains(r.body, "nothing was stored"));
+    assert_true(ts_contains(r.body, "href=\"/integrations\""));
+    ts_http_free(&r);
+    req("GET", cb, "Accept: application/json\r\n", NULL, NULL, 0, &r);
+    assert_true(r.status >= 400 && r.status < 500);
+    assert_true(ts_contains(r.body, "{\"error\""));
+    ts_http_free(&r);
+}
+
+/* POSTs a console form as the admin session; wants 303 to location. */
+static void admin_post(const char *path, const char *fields, const char *location)
+{
+    char body[512], loc[128];
+    struct ts_http_resp r;
+    snprintf(body, sizeof body, "%s%scsrf_token=%s", fields, *fields ? "&" : "", admin_csrf);
+    req("POST", path, admin_hdr, form, body, 303, &r);
+    assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
+    assert_string_equal(loc, location);
+    ts_http_free(&r);
+}
+
+/* GETs path as the admin; the body (malloc'd). */
+static char *admin_page(const char *path)
+{
+    struct ts_http_resp r;
+    req("GET", path, admin_hdr, NULL, NULL, 200, &r);
+    char *b = strdup(r.body);
+    ts_http_free(&r);
+    return b;
+}
+
+/* Follows a redirect: the notice is on the page once, and gone on a reload. Returns the first
+ * page's body (malloc'd). */
+static char *flash_once(const char *path, const char *notice)
+{
+    char *b = admin_page(path);
+    if (!ts_contains(b, "id=\"flash\"") || !ts_contains(b, notice))
+        fail_msg("%s: no flash \"%s\"", path, notice);
+    char *again = admin_page(path);
+    assert_false(ts_contains(again, "id=\"flash\""));
+    assert_false(ts_contains(again, notice));
+    free(again);
+    return b;
+}
+
+static long long db_count(const char *sql)
+{
+    struct db *db = NULL;
+    struct db_rows *rows = NULL;
+    struct errbuf eb = {0};
+    int64_t v = -1;
+    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
+    struct db_conn *c = db_acquire(db);
+    if (db_query(c, sql, NULL, 0, &rows, &eb) != ERR_OK)
+        fail_msg("%s: %s", sql, errbuf_message(&eb, ERR_DB));
+    db_release(c);
+    db_close(db);
+    assert_int_equal(db_rows_int(rows, 0, 0, &v), ERR_OK);
+    db_rows_free(rows);
+    return (long long)v;
+}
+
+/* The one-time value after "prefix" in body (up to '<'), copied into out. */
+static void value_after(const char *body, const char *prefix, char *out, size_t len)
+{
+    const char *p = strstr(body, prefix);
+    if (p == NULL)
+        fail_msg("no \"%s\" in the page", prefix);
+    p += strlen(prefix);
+    snprintf(out, len, "%.*s", (int)strcspn(p, "<"), p);
+}
+
+static void test_users_prg(void **state)
+{
+    (void)state;
+    admin_post("/users", "name=alice&role=viewer", "/users");
+    /* Until the next page shows it, the notice waits sealed: the database cannot read it. */
+    assert_int_equal(db_count("SELECT COUNT(*) FROM session_flash WHERE message LIKE '%alice%'"),
+                     0);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM session_flash"), 1);
+    char *b = flash_once("/users", "User alice was added");
+    char pw[64];
+    value_after(b, "first password (shown once): ", pw, sizeof pw);
+    assert_true(strlen(pw) >= 16);
+    assert_true(ts_contains(b, "data-user=\"alice\""));
+    free(b);
+    /* The reloads re-posted nothing: one user, one audit entry. */
+    assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'alice'"), 1);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM audit_log WHERE action = 'user.add' AND "
+                              "target = 'alice' AND outcome = 'success'"),
+                     1);
+    /* The generated password signs in. */
+    char body[200];
+    snprintf(body, sizeof body, "{\"username\":\"alice\",\"password\":\"%s\"}", pw);
+    struct ts_http_resp r;
+    req("POST", "/api/v1/session", NULL, "application/json", body, 201, &r);
+    ts_http_free(&r);
+
+    admin_post("/users/alice/role", "role=operator", "/users");
+    free(flash_once("/users", "alice is now operator"));
+    assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'alice' AND role = "
+                              "'operator'"),
+                     1);
+    admin_post("/users/alice/password", "", "/users");
+    b = flash_once("/users", "New password for alice (shown once): ");
+    char pw2[64];
+    value_after(b, "New password for alice (shown once): ", pw2, sizeof pw2);
+    assert_string_not_equal(pw, pw2);
+    free(b);
+    admin_post("/users/alice/disable", "", "/users");
+    b = flash_once("/users", "alice was disabled");
+    assert_true(ts_contains(b, "Disabled"));
+    free(b);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'alice' AND disabled = 1"),
+                     1);
+    admin_post("/users/alice/enable", "", "/users");
+    free(flash_once("/users", "alice can sign in again"));
+    /* Refusals come back the same way, as an error notice, and change nothing. */
+    admin_post("/users", "name=bob&role=emperor", "/users");
+    b = flash_once("/users", "The role must be one of");
+    assert_true(ts_contains(b, "notice error"));
+    free(b);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'bob'"), 0);
+    admin_post("/users/boss/disable", "", "/users");
+    free(flash_once("/users", "You cannot change your own role or disable yourself"));
+    assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'boss' AND disabled = 0"),
+                     1);
+    /* Without the CSRF token nothing happens. */
+    req("POST", "/users", admin_hdr, form, "name=mallory&role=viewer", 403, &r);
+    ts_http_free(&r);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'mallory'"), 0);
+}
+
+static void test_tokens_prg(void **state)
+{
+    (void)state;
+    admin_post("/tokens", "name=%3Dcmd%7Ccalc&role=viewer", "/tokens");
+    char *b = flash_once("/tokens", "it is shown only this once: ");
+    char secret[128], hdr[200];
+    value_after(b, "it is shown only this once: ", secret, sizeof secret);
+    assert_true(strncmp(secret, "aicos_", 6) == 0);
+    assert_true(ts_contains(b, "=cmd|calc"));
+    free(b);
+    b = admin_page("/tokens");
+    assert_false(ts_contains(b, secret)); /* never again */
+    free(b);
+    snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", secret);
+    struct ts_http_resp r;
+    req("GET", "/api/v1/orders", hdr, NULL, NULL, 200, &r);
+    ts_http_free(&r);
+    char id[32], path[64];
+    snprintf(id, sizeof id, "%lld", db_count("SELECT id FROM api_tokens WHERE name = '=cmd|calc'"));
+    snprintf(path, sizeof path, "/tokens/%s/revoke", id);
+    admin_post(path, "", "/tokens");
+    b = flash_once("/tokens", "The token was revoked.");
+    assert_true(ts_contains(b, "Revoked"));
+    free(b);
+    req("GET", "/api/v1/orders", hdr, NULL, NULL, 401, &r);
+    ts_http_free(&r);
+    admin_post(path, "", "/tokens"); /* again: refused, said on the page */
+    free(flash_once("/tokens", "notice error"));
+    assert_int_equal(db_count("SELECT COUNT(*) FROM audit_log WHERE action = 'token.revoke' AND "
+                              "outcome = 'success'"),
+                     1);
+}
+
+static void test_audit_and_secrets(void **state)
+{
+    (void)state;
+    struct ts_http_resp r;
+    char *b = admin_page("/audit?action=token.");
+    assert_true(ts_contains(b, "id=\"audit-filters\""));
+    assert_true(ts_contains(b, "token.create"));
+    assert_false(ts_contains(b, "user.add"));
+    assert_true(ts_contains(b, "href=\"/audit/export.csv?action=token.\""));
+    free(b);
+    b = admin_page("/audit?outcome=failure&action=user.");
+    assert_true(ts_contains(b, "user.add"));       /* the refused role */
+    assert_false(ts_contains(b, "user.set_role")); /* succeeded */
+    free(b);
+    req("GET", "/audit?since=yesterday", admin_hdr, NULL, NULL, 422, &r);
+    assert_true(ts_contains(r.body, "since and until are dates"));
+    ts_http_free(&r);
+    /* The CSV export: every cell that starts a formula is neutralized. */
+    req("GET", "/audit/export.csv?action=token.create", admin_hdr, NULL, NULL, 200, &r);
+    char ct[64];
+    assert_true(ts_http_header(&r, "Content-Type", ct, sizeof ct));
+    assert_true(ts_contains(ct, "text/csv"));
+    assert_true(ts_contains(r.body, "\"'=cmd|calc\""));
+    assert_false(ts_contains(r.body, ",=cmd"));
+    ts_http_free(&r);
+    /* Roles: the audit log and secrets are for ops and up; users and tokens for admins. */
+    req("GET", "/audit", ops_tok, NULL, NULL, 200, &r);
+    ts_http_free(&r);
+    req("GET", "/audit", viewer_hdr, NULL, NULL, 403, &r);
+    ts_http_free(&r);
+    req("GET", "/tokens", ops_tok, NULL, NULL, 403, &r);
+    ts_http_free(&r);
+    /* Secrets: names, key ids and masked values, never the value. */
+    const char *cred = "{\"region\":\"us\",\"app_key\":\"consoleappkey0000000000000000001\","
+                       "\"app_secret\":\"consolesecretvalue00000000000000000000001\"}";
+    req("PUT", "/api/v1/integrations/temu/credentials", ops_tok, "application/json", cred, 200, &r);
+    ts_http_free(&r);
+    b = admin_page("/secrets");
+    assert_true(ts_contains(b, "id=\"secrets\""));
+    assert_true(ts_contains(b, "id=\"vault-keys\""));
+    assert_true(ts_contains(b, "No rotation pending"));
+    assert_false(ts_contains(b, "consolesecretvalue00000000000000000000001"));
+    assert_false(ts_contains(b, "consoleappkey0000000000000000001"));
+    free(b);
+    /* The navigation names the new pages. */
+    b = admin_page("/orders");
+    assert_true(ts_contains(b, "href=\"/users\""));
+    assert_true(ts_contains(b, "href=\"/tokens\""));
+    assert_true(ts_contains(b, "href=\"/audit\""));
+    assert_true(ts_contains(b, "href=\"/secrets\""));
+    free(b);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_error_pages),
+        cmocka_unit_test(test_users_prg),
+        cmocka_unit_test(test_tokens_prg),
+        cmocka_unit_test(test_audit_and_secrets),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
