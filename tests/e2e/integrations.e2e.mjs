@@ -5,7 +5,10 @@
 // stored with `aicos temu credentials set`), then, in the browser: signs in on /login, opens
 // /integrations, starts the development authorization, approves it on the sandbox's Seller
 // Center page, lands back on the console and checks that the connection is shown and that the
-// progress step `seller_authorization` passes. Screenshots go to AICOS_E2E_ARTIFACTS.
+// progress step `seller_authorization` passes; then opens the Users, API tokens, Audit log and
+// Secrets pages, creates a token (post/redirect/get: the secret shown once, a reload shows and
+// creates nothing) and checks that a mistyped URL is a console page. Screenshots go to
+// AICOS_E2E_ARTIFACTS.
 //
 // Environment: AICOS_BIN and SANDBOX_BIN (set by ctest), AICOS_E2E_ARTIFACTS (screenshots and,
 // on failure, the servers' logs), AICOS_E2E_CHROMIUM (default /usr/bin/chromium).
@@ -401,6 +404,39 @@ async function run() {
       conns.length === 1 && String(conns[0].mall_id) === mall,
       `API lists ${JSON.stringify(conns.map((c) => c.mall_id))}, want [${mall}]`,
     );
+
+    // 6. The team pages (issue 16) as seller_admin, and one post/redirect/get flow.
+    for (const [p, heading] of [
+      ['/users', '用户 / Users'],
+      ['/tokens', 'API 令牌 / API tokens'],
+      ['/audit', '审计日志 / Audit log'],
+      ['/secrets', '机密 / Secrets'],
+    ]) {
+      r = await page.goto(`${origin}${p}`);
+      check(r && r.status() === 200, `GET ${p} answered ${r && r.status()}`);
+      const h1 = ((await page.locator('h1').first().textContent()) || '').trim();
+      check(h1 === heading, `${p} heading is "${h1}", want "${heading}"`);
+      check((await page.locator(`nav a[href="${p}"]`).count()) === 1, `${p} is not in the nav`);
+    }
+    await page.goto(`${origin}/tokens`);
+    await page.fill('#f-token-name', 'e2e-ci');
+    await page.selectOption('#f-token-role', 'viewer');
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/tokens'),
+      page.click('form[action="/tokens"] button[type="submit"]'),
+    ]);
+    const flash = (await page.locator('#flash').textContent()) || '';
+    check(/shown only this once: aicos_\S+/.test(flash), `the token notice says "${flash}"`);
+    check((await page.locator('#tokens tbody tr').count()) === 1, 'one token after the post');
+    await shot(page, '07-tokens-after-create.png');
+    await page.reload();
+    check((await page.locator('#flash').count()) === 0, 'the notice came back on a reload');
+    check((await page.locator('#tokens tbody tr').count()) === 1, 'a reload created a token');
+    r = await page.goto(`${origin}/no-such-page`);
+    check(r && r.status() === 404, `GET /no-such-page answered ${r && r.status()}`);
+    check((await page.locator('#error').count()) === 1, 'a mistyped URL is not a console page');
+    log('team pages and the token post/redirect/get checked');
+
     check(offHost.length === 0, `the pages asked for other hosts: ${offHost.join(', ')}`);
     check(pageErrors.length === 0, `script errors on the pages: ${pageErrors.join('; ')}`);
   } catch (e) {
