@@ -130,6 +130,12 @@ void web_page_begin(struct html *h, struct http_resp *resp, const char *title, c
     }
 }
 
+bool web_form_redirects(const struct http_req *req, enum err e)
+{
+    const struct auth_principal *p = req->auth;
+    return web_form_failure_shown(e) && p != NULL && p->via == AUTH_VIA_SESSION;
+}
+
 enum err web_redirect_notice(struct http_req *req, struct http_resp *resp, const char *location,
                              const char *kind, const char *text)
 {

@@ -53,6 +53,13 @@ const struct web_notice *web_notice_from_query(const struct http_req *req,
 enum err web_redirect_notice(struct http_req *req, struct http_resp *resp, const char *location,
                              const char *kind, const char *text);
 
+/*
+ * True when a refused form post (e, shown on its page: web_form_failure_shown) is answered with
+ * post/redirect/get too: the caller signed in with a session (a browser), so the refusal can
+ * wait as the session's notice. A caller with an API token gets the page and its status.
+ */
+bool web_form_redirects(const struct http_req *req, enum err e);
+
 /* Empties resp's body, starts h on it and writes the layout up to the content, then the
  * session's flash notice (web_redirect_notice) when p carries one. */
 void web_page_begin(struct html *h, struct http_resp *resp, const char *title, const char *active,

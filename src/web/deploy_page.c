@@ -68,7 +68,8 @@ enum err page_deploy(struct http_req *req, struct http_resp *resp, struct errbuf
     return page_deploy_render(req, resp, 200, NULL);
 }
 
-/* After a form action: back to the page on success, the page with the error otherwise. */
+/* After a form action: back to the page with the result (or, for a browser, the refusal) as
+ * its notice; an API token caller gets the page with the error. */
 ERR_MUST_USE static enum err page_deploy_after(struct http_req *req, struct http_resp *resp,
                                                enum err e, const char *done, struct errbuf *why,
                                                struct errbuf *eb)
@@ -79,6 +80,8 @@ ERR_MUST_USE static enum err page_deploy_after(struct http_req *req, struct http
         *eb = *why;
         return e;
     }
+    if (web_form_redirects(req, e))
+        return web_redirect_notice(req, resp, "/deploy", "error", errbuf_message(why, e));
     return page_deploy_render(req, resp, http_status_for_err(e), errbuf_message(why, e));
 }
 

@@ -227,6 +227,8 @@ ERR_MUST_USE static enum err page_form_error(struct http_req *req, struct http_r
         *eb = *why;
         return e;
     }
+    if (web_form_redirects(req, e))
+        return web_redirect_notice(req, resp, "/integrations", "error", errbuf_message(why, e));
     struct page_extra x = {.notice_kind = "error", .notice = errbuf_message(why, e)};
     return page_render(req, resp, http_status_for_err(e), &x, eb);
 }

@@ -179,6 +179,8 @@ ERR_MUST_USE static enum err sync_form_error(struct http_req *req, struct http_r
         *eb = *why;
         return e;
     }
+    if (web_form_redirects(req, e))
+        return web_redirect_notice(req, resp, "/sync", "error", message);
     return sync_render(req, resp, http_status_for_err(e), "error", message, eb);
 }
 

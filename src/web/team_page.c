@@ -116,14 +116,18 @@ enum err page_users(struct http_req *req, struct http_resp *resp, struct errbuf 
     return e;
 }
 
-/* Post/redirect/get for a team action: the result (or the refusal) as the next page's notice.
- * A server failure stays an error page. */
+/* Post/redirect/get for a team action: the result (or, for a browser, the refusal) as the next
+ * page's notice. A server failure stays an error page. */
 static enum err team_after(struct http_req *req, struct http_resp *resp, const char *page,
                            enum err e, const char *done, struct errbuf *why, struct errbuf *eb)
 {
     if (e == ERR_OK)
         return web_redirect_notice(req, resp, page, "ok", done);
     if (http_status_for_err(e) >= 500) {
+        *eb = *why;
+        return e;
+    }
+    if (!web_form_redirects(req, e)) { /* an API token: the refusal as the error (page or JSON) */
         *eb = *why;
         return e;
     }

@@ -385,12 +385,22 @@ static void test_deploy_page(void **state)
     assert_true(ts_contains(r.body, "name=\"csrf_token\""));
     ts_http_free(&r);
 
-    /* A form missing an item shows the page with the error (422), nothing changes. */
+    /* A form missing an item: post/redirect/get to the page, which says why once; nothing
+     * changes. */
     snprintf(body, sizeof body, "csrf_token=%s&reason=", csrf);
     assert_true(ts_http_ex(server.port, "POST", "/deploy/mainland/revoke", hdr,
                            "application/x-www-form-urlencoded", body, &r));
-    assert_int_equal(r.status, 422);
+    assert_int_equal(r.status, 303);
+    assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
+    assert_string_equal(loc, "/deploy");
+    ts_http_free(&r);
+    assert_true(ts_http_ex(server.port, "GET", "/deploy", hdr, NULL, NULL, &r));
+    assert_true(ts_contains(r.body, "notice error"));
     assert_true(ts_contains(r.body, "reason"));
+    assert_true(ts_contains(r.body, "status-approved")); /* still signed off */
+    ts_http_free(&r);
+    assert_true(ts_http_ex(server.port, "GET", "/deploy", hdr, NULL, NULL, &r));
+    assert_false(ts_contains(r.body, "id=\"flash\""));
     ts_http_free(&r);
     snprintf(body, sizeof body, "csrf_token=%s&reason=done", csrf);
     assert_true(ts_http_ex(server.port, "POST", "/deploy/mainland/revoke", hdr,

@@ -431,6 +431,17 @@ static void test_sync_page_retry_resume(void **state)
     req("POST", "/sync/retry", app.operator_hdr, form, "stream=orders", 422, &r);
     assert_true(ts_contains(r.body, "connection_id is required"));
     ts_http_free(&r);
+    /* A browser's refused post is post/redirect/get too: the page says why, once. */
+    snprintf(body, sizeof body, "stream=orders&csrf_token=%s", csrf);
+    req("POST", "/sync/retry", hdr, form, body, 303, &r);
+    ts_http_free(&r);
+    b = page("/sync", hdr, 200);
+    assert_true(ts_contains(b, "notice error"));
+    assert_true(ts_contains(b, "connection_id is required"));
+    free(b);
+    b = page("/sync", hdr, 200);
+    assert_false(ts_contains(b, "connection_id is required"));
+    free(b);
 
     /* A paused stream shows Resume to ops; resuming clears it. */
     ts_db_exec(app.db_url, "UPDATE sync_state SET paused = 1, consecutive_failures = 5");
