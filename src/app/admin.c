@@ -33,13 +33,15 @@ static enum err admin_name(const char *name, struct errbuf *eb)
     return auth_user_name_check(name, eb);
 }
 
-/* Refuses a change of the actor's own account: a seller admin cannot lock themselves out. */
+/* Refuses a change of the actor's own account: a seller admin cannot lock themselves out, and
+ * a reset would end the session its one-time password is shown in. */
 static enum err admin_not_self(const struct app_actor *who, const char *name, struct errbuf *eb)
 {
     if (who->name != NULL && strcmp(who->name, name) == 0)
         return err_set(eb, ERR_CONFLICT, "own_account",
-                       "You cannot change your own role or disable yourself; ask another seller "
-                       "admin.");
+                       "You cannot change your own role, disable yourself or reset your own "
+                       "password here (it would end this session); ask another seller admin, or "
+                       "use `aicos user`.");
     return ERR_OK;
 }
 
@@ -92,6 +94,8 @@ enum err app_user_reset_password(const struct app *app, const struct app_actor *
 {
     password[0] = '\0';
     enum err e = admin_name(name, eb);
+    if (e == ERR_OK)
+        e = admin_not_self(who, name, eb);
     if (e == ERR_OK) {
         auth_password_generate(password);
         e = auth_user_set_password(app->db, name, password, eb);

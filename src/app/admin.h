@@ -30,8 +30,8 @@ enum err app_user_set_role(const struct app *app, const struct app_actor *who, c
 enum err app_user_set_disabled(const struct app *app, const struct app_actor *who, const char *name,
                                bool disabled, struct errbuf *eb);
 
-/* Sets a generated password for name (shown once), clears its throttle and ends its sessions.
- * user.reset_password. */
+/* Sets a generated password for name (shown once), clears its throttle and ends its sessions;
+ * not the actor's own (that would end the session it is shown in). user.reset_password. */
 enum err app_user_reset_password(const struct app *app, const struct app_actor *who,
                                  const char *name, char password[AUTH_GENERATED_LEN + 1],
                                  struct errbuf *eb);

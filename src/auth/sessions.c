@@ -131,6 +131,8 @@ enum err auth_session_lookup(struct db *db, const char *token, int64_t now,
         out->role = ROLE_NONE;
     snprintf(out->csrf, sizeof out->csrf, "%s", db_rows_get(r, 0, 4));
     const char *fk = db_rows_get(r, 0, 7), *fm = db_rows_get(r, 0, 8);
+    out->flash[0] = '\0';
+    out->flash_kind[0] = '\0';
     if (fk != NULL && fm != NULL && session_flash_open(token, fm, out->flash))
         snprintf(out->flash_kind, sizeof out->flash_kind, "%s", fk);
 out:

@@ -118,6 +118,11 @@ void web_error_page(const struct http_req *req, const struct route *route, struc
     html_raw(&h, "</span></h1>");
     if (callback)
         error_callback_next(&h, code);
+    else if (strstr(code, "csrf_failed") != NULL || strcmp(code, "origin_mismatch") == 0)
+        html_raw(&h,
+                 "<p id=\"error-next\">表单已过期或来自其他网站,未执行任何操作。请重新打开页面后再"
+                 "提交。/ The form was stale or came from another site, so nothing was done. "
+                 "Open the page again and send the form from there.</p>");
     else
         html_tpl(&h, "<p id=\"error-next\">{}</p>", t->next);
     if (message[0] != '\0')

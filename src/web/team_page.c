@@ -76,9 +76,9 @@ static void team_user_row(struct http_req *req, struct html *h, const json_t *u)
         widget_post_button(h, team_user_path(req, name, disabled ? "enable" : "disable"), p, NULL,
                            0, "secondary", disabled ? "启用 / Enable" : "停用 / Disable");
         html_raw(h, " ");
+        widget_post_button(h, team_user_path(req, name, "password"), p, NULL, 0, "secondary",
+                           "重置密码 / Reset password");
     }
-    widget_post_button(h, team_user_path(req, name, "password"), p, NULL, 0, "secondary",
-                       "重置密码 / Reset password");
     html_raw(h, "</td></tr>");
 }
 

@@ -147,6 +147,11 @@ static void test_error_pages(void **state)
     req("GET", "/users", viewer_tok, NULL, NULL, 403, &r);
     expect_json(&r, 403, "forbidden");
     ts_http_free(&r);
+    /* A form without its CSRF token: a page saying nothing was done. */
+    req("POST", "/users", admin_hdr, form, "name=x&role=viewer", 403, &r);
+    expect_page(&r, 403, "没有权限 / Not allowed");
+    assert_true(ts_contains(r.body, "The form was stale or came from another site"));
+    ts_http_free(&r);
     /* The Temu callback (a /api/ path Seller Center sends the browser to) refuses with a page. */
     const char *cb = "/api/v1/integrations/temu/authorization/callback?code=abc&state=forged";
     req("GET", cb, HTML, NULL, NULL, 0, &r);
@@ -276,7 +281,9 @@ static void test_users_prg(void **state)
     free(b);
     assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'bob'"), 0);
     admin_post("/users/boss/disable", "", "/users");
-    free(flash_once("/users", "You cannot change your own role or disable yourself"));
+    free(flash_once("/users", "You cannot change your own role, disable yourself"));
+    admin_post("/users/boss/password", "", "/users"); /* would end this very session */
+    free(flash_once("/users", "reset your own password here"));
     assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'boss' AND disabled = 0"),
                      1);
     /* Without the CSRF token nothing happens. */

@@ -246,6 +246,71 @@ static void test_sessions(void **state)
     assert_int_equal(auth_session_lookup(db, token, now, &p, &eb), ERR_AUTH);
 }
 
+/* The integer in the first cell of sql's answer (no parameters). */
+static int64_t flash_count(const char *sql)
+{
+    struct db_conn *c = db_acquire(db);
+    struct db_rows *r = NULL;
+    int64_t n = -1;
+    assert_int_equal(db_query(c, sql, NULL, 0, &r, NULL), ERR_OK);
+    db_rows_int(r, 0, 0, &n);
+    db_rows_free(r);
+    db_release(c);
+    return n;
+}
+
+static void test_session_flash(void **state)
+{
+    (void)state;
+    struct errbuf eb = {0};
+    struct auth_user u;
+    int64_t retry = 0, now = 1800000000;
+    assert_int_equal(auth_user_add(db, "fran", ROLE_VIEWER, "fran password 12", &eb), ERR_OK);
+    assert_int_equal(auth_login(db, "fran", "fran password 12", now, &u, &retry, &eb), ERR_OK);
+    char token[SECURE_TOKEN_LEN + 1], other[SECURE_TOKEN_LEN + 1], csrf[SECURE_TOKEN_LEN + 1];
+    assert_int_equal(auth_session_create(db, &u, "127.0.0.1", now, token, csrf, &eb), ERR_OK);
+    assert_int_equal(auth_session_create(db, &u, "127.0.0.1", now, other, csrf, &eb), ERR_OK);
+    struct auth_principal p;
+    assert_int_equal(auth_session_lookup(db, token, now, &p, &eb), ERR_OK);
+    assert_string_equal(p.flash, "");
+    assert_string_equal(p.flash_kind, "");
+    /* Kept sealed: the database holds no readable text; only its own session opens it. */
+    assert_int_equal(auth_session_flash_put(db, token, "ok", "password: s3cr3t-value", &eb),
+                     ERR_OK);
+    assert_int_equal(
+        flash_count("SELECT COUNT(*) FROM session_flash WHERE message LIKE '%s3cr3t%'"), 0);
+    assert_int_equal(auth_session_lookup(db, token, now, &p, &eb), ERR_OK);
+    assert_string_equal(p.flash, "password: s3cr3t-value");
+    assert_string_equal(p.flash_kind, "ok");
+    assert_int_equal(auth_session_lookup(db, other, now, &p, &eb), ERR_OK);
+    assert_string_equal(p.flash, "");
+    /* A newer notice replaces the older; an unknown kind is info; clear forgets it. */
+    assert_int_equal(auth_session_flash_put(db, token, "<script>", "second", &eb), ERR_OK);
+    assert_int_equal(flash_count("SELECT COUNT(*) FROM session_flash"), 1);
+    assert_int_equal(auth_session_lookup(db, token, now, &p, &eb), ERR_OK);
+    assert_string_equal(p.flash, "second");
+    assert_string_equal(p.flash_kind, "info");
+    assert_int_equal(auth_session_flash_clear(db, token, &eb), ERR_OK);
+    assert_int_equal(auth_session_lookup(db, token, now, &p, &eb), ERR_OK);
+    assert_string_equal(p.flash, "");
+    /* Long text is cut on a UTF-8 boundary. */
+    char longtext[AUTH_FLASH_MAX + 40];
+    size_t n = 0;
+    while (n + 3 < sizeof longtext - 1) {
+        memcpy(longtext + n, "\xe4\xb8\xad", 3); /* 中 */
+        n += 3;
+    }
+    longtext[n] = '\0';
+    assert_int_equal(auth_session_flash_put(db, token, "error", longtext, &eb), ERR_OK);
+    assert_int_equal(auth_session_lookup(db, token, now, &p, &eb), ERR_OK);
+    assert_true(strlen(p.flash) <= AUTH_FLASH_MAX);
+    assert_int_equal(strlen(p.flash) % 3, 0);
+    /* No session, no notice; the notice goes with its session. */
+    assert_int_equal(auth_session_flash_put(db, "short", "ok", "x", &eb), ERR_OK);
+    assert_int_equal(auth_session_delete(db, token, &eb), ERR_OK);
+    assert_int_equal(flash_count("SELECT COUNT(*) FROM session_flash"), 0);
+}
+
 static void test_tokens(void **state)
 {
     (void)state;
@@ -475,6 +540,7 @@ int main(void)
         cmocka_unit_test(test_login_throttle_and_lock),
         cmocka_unit_test(test_login_parallel_guesses),
         cmocka_unit_test(test_sessions),
+        cmocka_unit_test(test_session_flash),
         cmocka_unit_test(test_tokens),
         cmocka_unit_test(test_audit),
         cmocka_unit_test(test_audit_refusals_and_prune),

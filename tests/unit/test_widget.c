@@ -89,6 +89,15 @@ static void test_pill_time_money_empty(void **state)
     widget_time(&h, 1700000000);
     assert_string_equal(text(), "—|2023-11-14 22:13 UTC");
     buf_reset(&out);
+    widget_time_iso(&h, "2026-12-03T15:09:09.123Z");
+    html_raw(&h, "|");
+    widget_time_iso(&h, NULL);
+    html_raw(&h, "|");
+    widget_time_iso(&h, "2026-12-03 <b>");
+    html_raw(&h, "|");
+    widget_time_iso(&h, "");
+    assert_string_equal(text(), "2026-12-03 15:09 UTC|—|—|—");
+    buf_reset(&out);
     widget_money(&h, "12.50", "U<SD");
     assert_string_equal(text(), "12.50 U&lt;SD");
     buf_reset(&out);
