@@ -13,8 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "store/db.h"
-
 static char db_url[TS_PATH_MAX], env_key[TS_PATH_MAX + 32];
 static struct ts_server server;
 static char admin_hdr[400], admin_csrf[96], viewer_hdr[400], ops_tok[160], viewer_tok[160];
@@ -204,19 +202,7 @@ static char *flash_once(const char *path, const char *notice)
 
 static long long db_count(const char *sql)
 {
-    struct db *db = NULL;
-    struct db_rows *rows = NULL;
-    struct errbuf eb = {0};
-    int64_t v = -1;
-    assert_int_equal(db_open(db_url, 1, &db, &eb), ERR_OK);
-    struct db_conn *c = db_acquire(db);
-    if (db_query(c, sql, NULL, 0, &rows, &eb) != ERR_OK)
-        fail_msg("%s: %s", sql, errbuf_message(&eb, ERR_DB));
-    db_release(c);
-    db_close(db);
-    assert_int_equal(db_rows_int(rows, 0, 0, &v), ERR_OK);
-    db_rows_free(rows);
-    return (long long)v;
+    return ts_db_int(db_url, sql);
 }
 
 /* The one-time value after "prefix" in body (up to '<'), copied into out. */

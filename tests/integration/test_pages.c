@@ -42,19 +42,7 @@ static int count_of(const char *hay, const char *needle)
 /* The integer in the first cell of sql's answer (sql has no parameters). */
 static long long db_int(const char *sql)
 {
-    struct db *db = NULL;
-    struct db_rows *rows = NULL;
-    struct errbuf eb = {0};
-    int64_t v = -1;
-    assert_int_equal(db_open(app.db_url, 1, &db, &eb), ERR_OK);
-    struct db_conn *c = db_acquire(db);
-    if (db_query(c, sql, NULL, 0, &rows, &eb) != ERR_OK)
-        fail_msg("%s: %s", sql, errbuf_message(&eb, ERR_DB));
-    db_release(c);
-    db_close(db);
-    assert_int_equal(db_rows_int(rows, 0, 0, &v), ERR_OK);
-    db_rows_free(rows);
-    return (long long)v;
+    return ts_db_int(app.db_url, sql);
 }
 
 /* A request to aicos with headers; fails unless the status is want (0: any). */

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/parse.h"
+
 extern char **environ;
 
 void ts_sleep_ms(int ms)
@@ -71,6 +73,37 @@ static void ts_pg_admin_url(char *url, size_t len)
         fail_msg("the PostgreSQL harness is not running (no URL in %s)", file);
     snprintf(url, len, "%.*s", (int)n, text);
     free(text);
+}
+
+long long ts_db_int(const char *url, const char *sql)
+{
+    char cell[32] = "";
+    if (strncmp(url, "sqlite:", 7) == 0) {
+        sqlite3 *h = NULL;
+        sqlite3_stmt *st = NULL;
+        assert_int_equal(sqlite3_open(url + 7, &h), SQLITE_OK);
+        if (sqlite3_prepare_v2(h, sql, -1, &st, NULL) != SQLITE_OK)
+            fail_msg("sqlite: %s: %s", sql, sqlite3_errmsg(h));
+        if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0) != NULL)
+            snprintf(cell, sizeof cell, "%s", (const char *)sqlite3_column_text(st, 0));
+        sqlite3_finalize(st);
+        sqlite3_close(h);
+    } else {
+        PGconn *c = PQconnectdb(url);
+        if (PQstatus(c) != CONNECTION_OK)
+            fail_msg("postgres connect: %s", PQerrorMessage(c));
+        PGresult *r = PQexec(c, sql);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK)
+            fail_msg("postgres: %s: %s", sql, PQresultErrorMessage(r));
+        if (PQntuples(r) > 0 && !PQgetisnull(r, 0, 0))
+            snprintf(cell, sizeof cell, "%s", PQgetvalue(r, 0, 0));
+        PQclear(r);
+        PQfinish(c);
+    }
+    int64_t v = 0;
+    if (parse_int64(cell, INT64_MIN, INT64_MAX, &v) != ERR_OK)
+        fail_msg("%s: the first cell \"%s\" is not an integer", sql, cell);
+    return (long long)v;
 }
 
 void ts_db_exec(const char *url, const char *sql)

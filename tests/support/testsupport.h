@@ -36,6 +36,10 @@ void ts_fresh_db_url(const char *name, char *url, size_t len);
 /* Runs one SQL statement on url with libpq or sqlite3 directly (for test set-up). */
 void ts_db_exec(const char *url, const char *sql);
 
+/* Runs sql (no parameters) on the database at url and returns the integer in the first cell of
+ * its answer; fails the test when there is none. */
+long long ts_db_int(const char *url, const char *sql);
+
 struct ts_proc {
     pid_t pid;
     char out_path[TS_PATH_MAX]; /* stdout of the child */
