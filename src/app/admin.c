@@ -9,16 +9,16 @@
 #include "base/secure.h"
 
 /* Writes the audit entry of an administration change and passes e on. */
-static enum err admin_done(const struct app *app, const struct app_actor *who, const char *action,
-                           const char *target, enum err e, const char *detail,
-                           const struct errbuf *eb)
+ERR_MUST_USE static enum err admin_done(const struct app *app, const struct app_actor *who,
+                                        const char *action, const char *target, enum err e,
+                                        const char *detail, const struct errbuf *eb)
 {
     app_audit(app, who, action, target != NULL ? target : "", e == ERR_OK ? "success" : "failure",
               e == ERR_OK ? detail : errbuf_code(eb, e));
     return e;
 }
 
-static enum err admin_role(const char *text, enum auth_role *out, struct errbuf *eb)
+ERR_MUST_USE static enum err admin_role(const char *text, enum auth_role *out, struct errbuf *eb)
 {
     if (text == NULL || !auth_role_parse(text, out))
         return err_set(eb, ERR_INVAL, "bad_role", "The role must be one of %s.",
@@ -26,7 +26,7 @@ static enum err admin_role(const char *text, enum auth_role *out, struct errbuf 
     return ERR_OK;
 }
 
-static enum err admin_name(const char *name, struct errbuf *eb)
+ERR_MUST_USE static enum err admin_name(const char *name, struct errbuf *eb)
 {
     if (name == NULL || *name == '\0')
         return err_set(eb, ERR_INVAL, "bad_name", "A user name is required.");
@@ -35,7 +35,8 @@ static enum err admin_name(const char *name, struct errbuf *eb)
 
 /* Refuses a change of the actor's own account: a seller admin cannot lock themselves out, and
  * a reset would end the session its one-time password is shown in. */
-static enum err admin_not_self(const struct app_actor *who, const char *name, struct errbuf *eb)
+ERR_MUST_USE static enum err admin_not_self(const struct app_actor *who, const char *name,
+                                            struct errbuf *eb)
 {
     if (who->name != NULL && strcmp(who->name, name) == 0)
         return err_set(eb, ERR_CONFLICT, "own_account",

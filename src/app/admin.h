@@ -18,32 +18,35 @@
 
 /* Adds user name with role (a role name) and a generated password written into password
  * (shown once; never stored in clear). Audited as user.add. */
-enum err app_user_add(const struct app *app, const struct app_actor *who, const char *name,
-                      const char *role, char password[AUTH_GENERATED_LEN + 1], struct errbuf *eb);
+ERR_MUST_USE enum err app_user_add(const struct app *app, const struct app_actor *who,
+                                   const char *name, const char *role,
+                                   char password[AUTH_GENERATED_LEN + 1], struct errbuf *eb);
 
 /* Changes name's role (a role name); the actor cannot change their own. user.set_role. */
-enum err app_user_set_role(const struct app *app, const struct app_actor *who, const char *name,
-                           const char *role, struct errbuf *eb);
+ERR_MUST_USE enum err app_user_set_role(const struct app *app, const struct app_actor *who,
+                                        const char *name, const char *role, struct errbuf *eb);
 
 /* Disables (ending the user's sessions) or enables name; the actor cannot disable themselves.
  * user.disable / user.enable. */
-enum err app_user_set_disabled(const struct app *app, const struct app_actor *who, const char *name,
-                               bool disabled, struct errbuf *eb);
+ERR_MUST_USE enum err app_user_set_disabled(const struct app *app, const struct app_actor *who,
+                                            const char *name, bool disabled, struct errbuf *eb);
 
 /* Sets a generated password for name (shown once), clears its throttle and ends its sessions;
  * not the actor's own (that would end the session it is shown in). user.reset_password. */
-enum err app_user_reset_password(const struct app *app, const struct app_actor *who,
-                                 const char *name, char password[AUTH_GENERATED_LEN + 1],
-                                 struct errbuf *eb);
+ERR_MUST_USE enum err app_user_reset_password(const struct app *app, const struct app_actor *who,
+                                              const char *name,
+                                              char password[AUTH_GENERATED_LEN + 1],
+                                              struct errbuf *eb);
 
 /* Creates an API token named name with role (a role name); secret gets its value (shown once)
  * and *id its id. token.create. */
-enum err app_token_create(const struct app *app, const struct app_actor *who, const char *name,
-                          const char *role, char secret[AUTH_TOKEN_LEN + 1], int64_t *id,
-                          struct errbuf *eb);
+ERR_MUST_USE enum err app_token_create(const struct app *app, const struct app_actor *who,
+                                       const char *name, const char *role,
+                                       char secret[AUTH_TOKEN_LEN + 1], int64_t *id,
+                                       struct errbuf *eb);
 
 /* Revokes the live token id (decimal text). token.revoke. */
-enum err app_token_revoke(const struct app *app, const struct app_actor *who, const char *id,
-                          struct errbuf *eb);
+ERR_MUST_USE enum err app_token_revoke(const struct app *app, const struct app_actor *who,
+                                       const char *id, struct errbuf *eb);
 
 #endif

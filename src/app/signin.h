@@ -60,7 +60,7 @@ ERR_MUST_USE enum err app_login_token_check(const char *sent, const char *cookie
 
 /* Keeps a flash notice (kind "ok", "error" or "info") with the session of cookie for the next
  * page it opens (auth_session_flash_put); nothing without a session. */
-enum err app_session_flash(const struct app *app, const char *cookie, const char *kind,
-                           const char *text, struct errbuf *eb);
+ERR_MUST_USE enum err app_session_flash(const struct app *app, const char *cookie, const char *kind,
+                                        const char *text, struct errbuf *eb);
 
 #endif

@@ -40,11 +40,11 @@ ERR_MUST_USE enum err auth_session_lookup(struct db *db, const char *token, int6
  * is sealed under a key derived from the cookie value (the database cannot read it: it may be a
  * password shown once); auth_session_lookup() opens it into the principal.
  */
-enum err auth_session_flash_put(struct db *db, const char *token, const char *kind,
-                                const char *text, struct errbuf *eb);
+ERR_MUST_USE enum err auth_session_flash_put(struct db *db, const char *token, const char *kind,
+                                             const char *text, struct errbuf *eb);
 
 /* Forgets the session's flash notice: the page that shows it calls this. */
-enum err auth_session_flash_clear(struct db *db, const char *token, struct errbuf *eb);
+ERR_MUST_USE enum err auth_session_flash_clear(struct db *db, const char *token, struct errbuf *eb);
 
 /* Ends the session (no error if it did not exist). */
 ERR_MUST_USE enum err auth_session_delete(struct db *db, const char *token, struct errbuf *eb);

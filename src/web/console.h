@@ -50,8 +50,8 @@ const struct web_notice *web_notice_from_query(const struct http_req *req,
  * escaped data, shown as text) with the caller's session and answers 303 to location, whose
  * page shows it once at the top. A caller without a session (an API token) is only redirected.
  */
-enum err web_redirect_notice(struct http_req *req, struct http_resp *resp, const char *location,
-                             const char *kind, const char *text);
+ERR_MUST_USE enum err web_redirect_notice(struct http_req *req, struct http_resp *resp,
+                                          const char *location, const char *kind, const char *text);
 
 /*
  * True when a refused form post (e, shown on its page: web_form_failure_shown) is answered with

@@ -136,8 +136,8 @@ void web_error_page(const struct http_req *req, const struct route *route, struc
     if (web_page_end(&h, resp, status) != ERR_OK) { /* out of memory: keep a plain answer */
         buf_reset(&resp->body);
         resp->content_type = "application/json";
-        buf_puts(&resp->body, "{\"error\":{\"code\":\"internal_error\","
-                              "\"message\":\"An internal error occurred.\"}}");
+        err_discard(buf_puts(&resp->body, "{\"error\":{\"code\":\"internal_error\","
+                                          "\"message\":\"An internal error occurred.\"}}"));
     }
     json_decref(doc);
 }

@@ -39,8 +39,8 @@ static const char *records_arg(const struct http_req *req, const char *name)
 }
 
 /* Reads the audit filters of the query; ERR_INVAL naming the bad one. */
-static enum err records_filter(const struct http_req *req, struct audit_filter *f,
-                               struct errbuf *eb)
+ERR_MUST_USE static enum err records_filter(const struct http_req *req, struct audit_filter *f,
+                                            struct errbuf *eb)
 {
     memset(f, 0, sizeof *f);
     f->actor = records_arg(req, "actor");

@@ -10,10 +10,11 @@
 #include "http/http.h"
 
 /* GET /audit */
-enum err page_audit(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_audit(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 /* GET /audit/export.csv: the same filters, every matching entry oldest first, as CSV. */
-enum err page_audit_csv(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_audit_csv(struct http_req *req, struct http_resp *resp,
+                                     struct errbuf *eb);
 /* GET /secrets */
-enum err page_secrets(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_secrets(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 #endif

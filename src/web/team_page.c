@@ -118,8 +118,9 @@ enum err page_users(struct http_req *req, struct http_resp *resp, struct errbuf 
 
 /* Post/redirect/get for a team action: the result (or, for a browser, the refusal) as the next
  * page's notice. A server failure stays an error page. */
-static enum err team_after(struct http_req *req, struct http_resp *resp, const char *page,
-                           enum err e, const char *done, struct errbuf *why, struct errbuf *eb)
+ERR_MUST_USE static enum err team_after(struct http_req *req, struct http_resp *resp,
+                                        const char *page, enum err e, const char *done,
+                                        struct errbuf *why, struct errbuf *eb)
 {
     if (e == ERR_OK)
         return web_redirect_notice(req, resp, page, "ok", done);
@@ -164,8 +165,8 @@ enum err page_user_role(struct http_req *req, struct http_resp *resp, struct err
     return team_after(req, resp, "/users", e, done, &why, eb);
 }
 
-static enum err team_user_disabled(struct http_req *req, struct http_resp *resp, bool disabled,
-                                   struct errbuf *eb)
+ERR_MUST_USE static enum err team_user_disabled(struct http_req *req, struct http_resp *resp,
+                                                bool disabled, struct errbuf *eb)
 {
     char done[200];
     struct errbuf why = {0};

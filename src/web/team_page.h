@@ -10,22 +10,29 @@
 #include "http/http.h"
 
 /* GET /users */
-enum err page_users(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_users(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 /* POST /users (name, role) */
-enum err page_user_add(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_user_add(struct http_req *req, struct http_resp *resp,
+                                    struct errbuf *eb);
 /* POST /users/{name}/role (role) */
-enum err page_user_role(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_user_role(struct http_req *req, struct http_resp *resp,
+                                     struct errbuf *eb);
 /* POST /users/{name}/disable */
-enum err page_user_disable(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_user_disable(struct http_req *req, struct http_resp *resp,
+                                        struct errbuf *eb);
 /* POST /users/{name}/enable */
-enum err page_user_enable(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_user_enable(struct http_req *req, struct http_resp *resp,
+                                       struct errbuf *eb);
 /* POST /users/{name}/password */
-enum err page_user_password(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_user_password(struct http_req *req, struct http_resp *resp,
+                                         struct errbuf *eb);
 /* GET /tokens */
-enum err page_tokens(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_tokens(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 /* POST /tokens (name, role) */
-enum err page_token_create(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_token_create(struct http_req *req, struct http_resp *resp,
+                                        struct errbuf *eb);
 /* POST /tokens/{id}/revoke */
-enum err page_token_revoke(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_token_revoke(struct http_req *req, struct http_resp *resp,
+                                        struct errbuf *eb);
 
 #endif

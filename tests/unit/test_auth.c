@@ -253,7 +253,7 @@ static int64_t flash_count(const char *sql)
     struct db_rows *r = NULL;
     int64_t n = -1;
     assert_int_equal(db_query(c, sql, NULL, 0, &r, NULL), ERR_OK);
-    db_rows_int(r, 0, 0, &n);
+    assert_int_equal(db_rows_int(r, 0, 0, &n), ERR_OK);
     db_rows_free(r);
     db_release(c);
     return n;
