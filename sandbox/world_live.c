@@ -1,0 +1,158 @@
+/* world live activity: status changes and new orders over time, with their events. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "vclock.h"
+#include "world_impl.h"
+
+static void world_emit(struct world *w, int64_t mall, const char *code, json_t *payload)
+{
+    if (w->listener != NULL)
+        w->listener(w->listener_ctx, mall, code, payload);
+    json_decref(payload);
+}
+
+static void world_set_status(struct world *w, struct world_order *o, int status, int64_t now)
+{
+    o->status = status;
+    o->updated = now > o->updated ? now : o->updated;
+    json_object_set_new(o->map, "parentOrderStatus", json_integer(status));
+    json_object_set_new(o->map, "updateTime", json_integer(o->updated));
+    size_t k;
+    json_t *child;
+    json_array_foreach(o->list, k, child)
+    {
+        int cs = world_child_status(status, k);
+        json_object_set_new(child, "orderStatus", json_integer(cs));
+        if (status == ST_CANCELED)
+            json_object_set(child, "canceledQuantityBeforeShipment",
+                            json_object_get(child, "quantity"));
+    }
+    if (world_is_shipped(status))
+        world_ship_children(o, &w->live, now);
+    json_t *first = json_array_get(o->list, 0);
+    world_emit(
+        w, o->mall_id,
+        status == ST_CANCELED ? "bg_cancel_order_status_change" : "bg_order_status_change_event",
+        json_pack("{s:I, s:s, s:s, s:i, s:I}", "mallId", (json_int_t)o->mall_id, "parentOrderSn",
+                  o->sn, "orderSn", json_string_value(json_object_get(first, "orderSn")),
+                  "orderStatus", status, "updateTime", (json_int_t)o->updated));
+}
+
+void world_step_one(struct world *w, int64_t now)
+{
+    struct prng *g = &w->live;
+    if (w->nshops == 0)
+        return;
+    if (prng_range(g, 0, 3) == 0 || w->norders == 0) {
+        size_t shop = (size_t)prng_range(g, 0, (int64_t)w->nshops - 1);
+        struct world_order *o = world_gen_order(w, g, shop, now, ST_PENDING);
+        if (o != NULL)
+            world_emit(
+                w, o->mall_id, "bg_order_status_change_event",
+                json_pack("{s:I, s:s, s:s, s:i, s:I}", "mallId", (json_int_t)o->mall_id,
+                          "parentOrderSn", o->sn, "orderSn",
+                          json_string_value(json_object_get(json_array_get(o->list, 0), "orderSn")),
+                          "orderStatus", ST_PENDING, "updateTime", (json_int_t)now));
+        return;
+    }
+    for (int tries = 0; tries < 32; tries++) {
+        struct world_order *o = &w->orders[prng_range(g, 0, (int64_t)w->norders - 1)];
+        bool multi = json_array_size(o->list) > 1;
+        int64_t r = prng_range(g, 0, 99);
+        int next = 0;
+        switch (o->status) {
+        case ST_PENDING:
+            next = r < 90 ? ST_UNSHIPPED : ST_CANCELED;
+            break;
+        case ST_UNSHIPPED:
+            next = r < 80 ? ST_SHIPPED : (r < 90 && multi) ? ST_PART_SHIPPED : ST_CANCELED;
+            break;
+        case ST_PART_SHIPPED:
+            next = ST_SHIPPED;
+            break;
+        case ST_SHIPPED:
+            next = (r < 10 && multi) ? ST_PART_RECEIVED : ST_RECEIPTED;
+            break;
+        case ST_PART_RECEIVED:
+            next = ST_RECEIPTED;
+            break;
+        default:
+            continue;
+        }
+        world_set_status(w, o, next, now);
+        return;
+    }
+}
+
+int world_step(struct world *w, int n)
+{
+    int done = 0;
+    pthread_mutex_lock(&w->lock);
+    int64_t now = vclock_now();
+    for (; done < n && done < SBX_STEP_MAX; done++)
+        world_step_one(w, now);
+    pthread_mutex_unlock(&w->lock);
+    return done;
+}
+
+static void *world_activity_main(void *arg)
+{
+    struct world *w = arg;
+    pthread_mutex_lock(&w->lock);
+    /* Runs until world_activity_set(0) or world_free sets stop. */
+    while (!w->stop) {
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        long step_ns = 1000000000L / (w->rate > 0 ? w->rate : 1);
+        until.tv_nsec += step_ns;
+        until.tv_sec += until.tv_nsec / 1000000000L;
+        until.tv_nsec %= 1000000000L;
+        pthread_cond_timedwait(&w->cond, &w->lock, &until);
+        if (!w->stop)
+            world_step_one(w, vclock_now());
+    }
+    pthread_mutex_unlock(&w->lock);
+    return NULL;
+}
+
+bool world_activity_set(struct world *w, int rate)
+{
+    if (rate < 0 || rate > SBX_ACTIVITY_RATE_MAX)
+        return false;
+    pthread_mutex_lock(&w->lock);
+    bool running = w->thread_running;
+    w->rate = rate;
+    if (rate == 0 && running) {
+        w->stop = true;
+        pthread_cond_broadcast(&w->cond);
+    }
+    pthread_mutex_unlock(&w->lock);
+    if (rate == 0 && running) {
+        pthread_join(w->thread, NULL);
+        pthread_mutex_lock(&w->lock);
+        w->thread_running = false;
+        w->stop = false;
+        pthread_mutex_unlock(&w->lock);
+        return true;
+    }
+    if (rate > 0 && !running) {
+        if (pthread_create(&w->thread, NULL, world_activity_main, w) != 0)
+            return false;
+        pthread_mutex_lock(&w->lock);
+        w->thread_running = true;
+        pthread_mutex_unlock(&w->lock);
+    }
+    return true;
+}
+
+int world_activity_rate(struct world *w)
+{
+    pthread_mutex_lock(&w->lock);
+    int r = w->thread_running ? w->rate : 0;
+    pthread_mutex_unlock(&w->lock);
+    return r;
+}
