@@ -53,6 +53,8 @@ static const char main_usage[] =
     "  --orders N             parent orders per shop (default 120)\n"
     "  --products N           products per shop (default 40)\n"
     "  --aftersales N         after-sales cases per shop (default 20)\n"
+    "  --incident-rate PCT    percent of orders shipped late, parcels stalled or lost (default\n"
+    "                         0: a healthy shop's few percent; raise it for tests)\n"
     "  --apps FILE            JSON [{\"app_key\",\"app_secret\",\"scopes\":[types]}]; without it "
     "a\n"
     "                         development app with every scope is created and printed\n"
@@ -106,7 +108,7 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
 {
     snprintf(o->host, sizeof o->host, "127.0.0.1");
     o->port = 8081;
-    o->world = (struct world_opts){1, 2, 120, 40, 20, 0};
+    o->world = (struct world_opts){1, 2, 120, 40, 20, 0, 0};
     o->rate_limit = 20;
     o->webhook_scale = 1.0;
     bool fault_seed_set = false;
@@ -154,6 +156,10 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
             if (!main_int(val, 0, SBX_AFTERSALES_MAX, &v))
                 return main_bad("--aftersales wants 0 to 100000 per shop", val);
             o->world.aftersales = (int)v;
+        } else if (strcmp(f, "--incident-rate") == 0) {
+            if (!main_int(val, 0, 100, &v))
+                return main_bad("--incident-rate wants 0 to 100 percent", val);
+            o->world.incidents = (int)v;
         } else if (strcmp(f, "--apps") == 0) {
             o->apps_file = val;
         } else if (strcmp(f, "--rate-limit") == 0) {

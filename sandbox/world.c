@@ -5,18 +5,137 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "vclock.h"
 #include "world_impl.h"
 
-static const char *const world_types[] = {
-    "bg.order.list.v2.get",         "bg.order.detail.v2.get",
-    "bg.order.shippinginfo.v2.get", "bg.order.amount.query",
-    "bg.local.goods.list.query",    "bg.aftersales.parentaftersales.list.get",
-    "bg.logistics.companies.get",   "bg.logistics.shipment.v2.get",
+/* One data API: its handler runs with the world's lock held, at sandbox time now. */
+struct world_api {
+    const char *type;
+    json_t *(*fn)(struct world *w, int64_t mall, int region, json_t *p, int64_t now,
+                  struct world_err *e);
 };
+
+static json_t *world_api_order_list(struct world *w, int64_t mall, int region, json_t *p,
+                                    int64_t now, struct world_err *e)
+{
+    (void)region, (void)now;
+    return world_order_list(w, mall, p, e);
+}
+
+static json_t *world_api_detail(struct world *w, int64_t mall, int region, json_t *p, int64_t now,
+                                struct world_err *e)
+{
+    (void)region, (void)now;
+    struct world_order *o = world_order_param(w, mall, p, e, 3000000);
+    return o ? json_pack("{s:O, s:O}", "parentOrderMap", o->map, "orderList", o->list) : NULL;
+}
+
+static json_t *world_api_shipping(struct world *w, int64_t mall, int region, json_t *p, int64_t now,
+                                  struct world_err *e)
+{
+    (void)region, (void)now;
+    struct world_order *o = world_order_param(w, mall, p, e, 180020003);
+    return o ? json_incref(o->address) : NULL;
+}
+
+static json_t *world_api_amount(struct world *w, int64_t mall, int region, json_t *p, int64_t now,
+                                struct world_err *e)
+{
+    (void)region, (void)now;
+    struct world_order *o = world_order_param(w, mall, p, e, 3000000);
+    return o ? json_incref(o->amount) : NULL;
+}
+
+static json_t *world_api_amount2(struct world *w, int64_t mall, int region, json_t *p, int64_t now,
+                                 struct world_err *e)
+{
+    (void)region, (void)now;
+    struct world_order *o = world_order_param(w, mall, p, e, 3000000);
+    return o ? json_incref(o->amount2) : NULL;
+}
+
+static json_t *world_api_goods(struct world *w, int64_t mall, int region, json_t *p, int64_t now,
+                               struct world_err *e)
+{
+    (void)region, (void)now;
+    return world_goods_list(w, mall, p, e);
+}
+
+static json_t *world_api_as_list(struct world *w, int64_t mall, int region, json_t *p, int64_t now,
+                                 struct world_err *e)
+{
+    (void)region, (void)now;
+    return world_as_list(w, mall, p, e);
+}
+
+/* regionId is required: the US test shop answers 7000000 without it (docs/sandbox.md). */
+static json_t *world_api_companies(struct world *w, int64_t mall, int region, json_t *p,
+                                   int64_t now, struct world_err *e)
+{
+    (void)w, (void)mall, (void)region, (void)now;
+    int64_t id = 0;
+    int got = world_int(p, "regionId", false, &id);
+    if (got == 0) {
+        world_fail(e, 7000000, "BUSINESS_SERVICE_ERROR");
+        return NULL;
+    }
+    if (got < 0 || id < 1) {
+        world_fail(e, 3000000, "BAD_PARAMS");
+        return NULL;
+    }
+    return world_companies((int)id);
+}
+
+static json_t *world_api_shipment_get(struct world *w, int64_t mall, int region, json_t *p,
+                                      int64_t now, struct world_err *e)
+{
+    (void)region, (void)now;
+    return world_shipment_get(w, mall, p, e);
+}
+
+static json_t *world_api_shipment_confirm(struct world *w, int64_t mall, int region, json_t *p,
+                                          int64_t now, struct world_err *e)
+{
+    (void)region;
+    return world_shipment_confirm(w, mall, p, now, e);
+}
+
+static json_t *world_api_tracking(struct world *w, int64_t mall, int region, json_t *p, int64_t now,
+                                  struct world_err *e)
+{
+    (void)region;
+    return world_tracking_get(w, mall, p, now, e);
+}
+
+static const struct world_api world_apis[] = {
+    {"bg.order.list.v2.get", world_api_order_list},
+    {"bg.order.detail.v2.get", world_api_detail},
+    {"bg.order.shippinginfo.v2.get", world_api_shipping},
+    {"bg.order.amount.query", world_api_amount},
+    {"temu.order.amount.v2.query", world_api_amount2},
+    {"bg.local.goods.list.query", world_api_goods},
+    {"bg.aftersales.parentaftersales.list.get", world_api_as_list},
+    {"bg.logistics.companies.get", world_api_companies},
+    {"bg.logistics.shipment.v2.get", world_api_shipment_get},
+    {"bg.logistics.shipment.v2.confirm", world_api_shipment_confirm},
+    {"temu.track.trackinginfo.get", world_api_tracking},
+};
+
+#define WORLD_NAPIS (sizeof world_apis / sizeof world_apis[0])
+
+static const char *world_types[WORLD_NAPIS];
+static pthread_once_t world_types_once = PTHREAD_ONCE_INIT;
+
+static void world_types_fill(void)
+{
+    for (size_t i = 0; i < WORLD_NAPIS; i++)
+        world_types[i] = world_apis[i].type;
+}
 
 const char *const *world_api_types(size_t *n)
 {
-    *n = sizeof world_types / sizeof world_types[0];
+    pthread_once(&world_types_once, world_types_fill);
+    *n = WORLD_NAPIS;
     return world_types;
 }
 
@@ -52,6 +171,7 @@ static void world_release(struct world *w)
         json_decref(o->list);
         json_decref(o->address);
         json_decref(o->amount);
+        json_decref(o->amount2);
         json_decref(o->packages);
     }
     for (size_t i = 0; i < w->nas; i++)
@@ -107,46 +227,17 @@ json_t *world_call(struct world *w, const char *type, int64_t mall_id, int regio
                    json_t *params, struct world_err *e)
 {
     json_t *r = NULL;
-    struct world_order *o;
-    pthread_mutex_lock(&w->lock);
-    if (strcmp(type, "bg.order.list.v2.get") == 0) {
-        r = world_order_list(w, mall_id, params, e);
-    } else if (strcmp(type, "bg.order.detail.v2.get") == 0) {
-        if ((o = world_order_param(w, mall_id, params, e, 3000000)) != NULL)
-            r = json_pack("{s:O, s:O}", "parentOrderMap", o->map, "orderList", o->list);
-    } else if (strcmp(type, "bg.order.shippinginfo.v2.get") == 0) {
-        if ((o = world_order_param(w, mall_id, params, e, 180020003)) != NULL)
-            r = json_incref(o->address);
-    } else if (strcmp(type, "bg.order.amount.query") == 0) {
-        if ((o = world_order_param(w, mall_id, params, e, 3000000)) != NULL)
-            r = json_incref(o->amount);
-    } else if (strcmp(type, "bg.local.goods.list.query") == 0) {
-        r = world_goods_list(w, mall_id, params, e);
-    } else if (strcmp(type, "bg.aftersales.parentaftersales.list.get") == 0) {
-        r = world_as_list(w, mall_id, params, e);
-    } else if (strcmp(type, "bg.logistics.companies.get") == 0) {
-        int64_t region = region_id;
-        if (world_int(params, "regionId", false, &region) < 0)
-            world_fail(e, 3000000, "BAD_PARAMS");
-        else
-            r = world_companies((int)region);
-    } else if (strcmp(type, "bg.logistics.shipment.v2.get") == 0) {
-        if ((o = world_order_param(w, mall_id, params, e, 3000000)) != NULL) {
-            const char *osn = json_string_value(json_object_get(params, "orderSn"));
-            json_t *list = json_array();
-            size_t i;
-            json_t *pk;
-            json_array_foreach(o->packages, i, pk)
-            {
-                if (osn == NULL ||
-                    strcmp(osn, json_string_value(json_object_get(pk, "orderSn"))) == 0)
-                    json_array_append(list, pk);
-            }
-            r = json_pack("{s:s, s:o}", "parentOrderSn", o->sn, "shipmentInfoList", list);
-        }
-    } else {
+    const struct world_api *api = NULL;
+    for (size_t i = 0; i < WORLD_NAPIS && api == NULL; i++)
+        if (strcmp(world_apis[i].type, type) == 0)
+            api = &world_apis[i];
+    if (api == NULL) {
         world_fail(e, 3000003, "type not exists");
+        return NULL;
     }
+    int64_t now = vclock_now();
+    pthread_mutex_lock(&w->lock);
+    r = api->fn(w, mall_id, region_id, params, now, e);
     /* Detach from shared state before the lock is released: callers serialize later. */
     json_t *copy = r != NULL ? json_deep_copy(r) : NULL;
     json_decref(r);

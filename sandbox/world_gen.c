@@ -14,8 +14,6 @@ static const char *const world_first[] = {"Alex", "Sam", "Jordan", "Taylor", "Mo
 static const char *const world_last[] = {"Smith", "Garcia", "Lee", "Brown", "Nguyen", "Miller"};
 static const char *const world_cities[] = {"Austin", "Denver", "Portland", "Columbus", "Raleigh"};
 static const char *const world_states[] = {"Texas", "Colorado", "Oregon", "Ohio", "North Carolina"};
-const char *const world_carriers[WORLD_CARRIERS] = {
-    "USPS", "UPS", "FedEx", "DHL eCommerce", "OnTrac", "LaserShip", "Veho", "Amazon Shipping"};
 
 json_t *world_money(int64_t minor)
 {
@@ -84,8 +82,11 @@ static struct world_product *world_random_product(struct world *w, struct prng *
     return &w->products[first + (size_t)prng_range(g, 0, (int64_t)count - 1)];
 }
 
-int world_child_status(int parent, size_t k)
+int world_child_status(int parent, size_t k, size_t n)
 {
+    /* A partly received parent with one child: the child is shipped, received by quantity. */
+    if (parent == ST_PART_RECEIVED && n == 1)
+        return ST_SHIPPED;
     if (parent == ST_PART_SHIPPED)
         return k == 0 ? ST_SHIPPED : ST_UNSHIPPED;
     if (parent == ST_PART_RECEIVED)
@@ -99,51 +100,41 @@ bool world_is_shipped(int st)
            st == ST_PART_RECEIVED;
 }
 
-void world_ship_children(struct world_order *o, struct prng *g, int64_t when)
+int world_incident_pct(const struct world *w, int realistic)
 {
-    size_t k;
-    json_t *child;
-    json_array_foreach(o->list, k, child)
-    {
-        int st = (int)json_integer_value(json_object_get(child, "orderStatus"));
-        json_t *pk = json_object_get(child, "packageSnInfo");
-        if (!world_is_shipped(st) || json_array_size(pk) > 0)
-            continue;
-        char psn[64], track[32];
-        snprintf(psn, sizeof psn, "PK-%s-%zu", o->sn + 3, k + 1);
-        snprintf(track, sizeof track, "9400%018lld",
-                 (long long)prng_range(g, 0, 999999999999999LL));
-        int carrier = (int)prng_range(g, 0, WORLD_CARRIERS - 1);
-        json_array_append_new(pk, json_pack("{s:s, s:i, s:b}", "packageSn", psn,
-                                            "packageDeliveryType", 1, "callSuccess", 1));
-        json_object_set_new(child, "orderShippingTime", json_integer(when));
-        json_array_append_new(
-            o->packages,
-            json_pack("{s:s, s:s, s:s, s:I, s:s, s:I, s:I}", "orderSn",
-                      json_string_value(json_object_get(child, "orderSn")), "packageSn", psn,
-                      "trackingNumber", track, "logisticsServiceProviderId",
-                      (json_int_t)(699272600 + carrier), "logisticsServiceProviderName",
-                      world_carriers[carrier], "shipTime", (json_int_t)when, "quantity",
-                      json_integer_value(json_object_get(child, "quantity"))));
-    }
-    if (json_object_get(o->map, "parentShippingTime") == NULL ||
-        json_is_null(json_object_get(o->map, "parentShippingTime")))
-        json_object_set_new(o->map, "parentShippingTime", json_integer(when));
+    return w->opts.incidents > 0 ? w->opts.incidents : realistic;
 }
 
-/* Running totals of an order's money while its children are generated. */
-struct world_sums {
-    int64_t paid, tax, retail;
-    json_t *amount_children;
-};
-
-/* Appends child k (a random product of the shop) to o->list and its money to sums. */
-static void world_gen_child(struct world *w, struct prng *g, struct world_order *o, int region,
-                            long long num, size_t k, struct world_sums *sums)
+/* A label list as the real answer has it: every name, value 0 or 1. */
+static json_t *world_labels(const char *const *names, const int *values, size_t n)
 {
+    json_t *a = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(a, json_pack("{s:s, s:i}", "name", names[i], "value", values[i]));
+    return a;
+}
+
+void world_labels_update(struct world_order *o, int64_t now)
+{
+    static const char *const names[] = {
+        "soon_to_be_overdue", "past_due", "pending_buyer_cancellation",
+        "pending_buyer_address_change", "pending_risk_control_alert"};
+    int64_t ship_by = o->created + WORLD_SHIP_BY;
+    bool open = o->status == ST_UNSHIPPED || o->status == ST_PART_SHIPPED;
+    int values[5] = {open && now <= ship_by && ship_by - now < WORLD_DAY, open && now > ship_by, 0,
+                     0, 0};
+    json_object_set_new(o->map, "parentOrderLabel", world_labels(names, values, 5));
+}
+
+/* Appends child k (a random product of the shop) to o->list and its line to lines[k]. */
+static bool world_gen_child(struct world *w, struct prng *g, struct world_order *o, int region,
+                            long long num, size_t k, size_t n, struct world_line *line)
+{
+    static const char *const labels[] = {"customized_products", "US_to_CA"};
+    static const int no_labels[] = {0, 0};
     struct world_product *p = world_random_product(w, g, o->mall_id);
     if (p == NULL)
-        return;
+        return false;
     json_t *skus = json_object_get(p->obj, "skuInfoList");
     json_t *sku =
         json_array_get(skus, (size_t)prng_range(g, 0, (int64_t)json_array_size(skus) - 1));
@@ -154,38 +145,35 @@ static void world_gen_child(struct world *w, struct prng *g, struct world_order 
     snprintf(osn, sizeof osn, "%03d-%lld", region, num + (long long)k + 1);
     int64_t sku_id = json_integer_value(json_object_get(sku, "skuId"));
     int status = o->status;
-    json_t *products =
-        json_pack("[{s:I, s:I, s:s}]", "productId", (json_int_t)(p->goods_id + 100000000000000LL),
-                  "productSkuId", (json_int_t)(sku_id + 50000000000000LL), "extCode",
-                  json_string_value(json_object_get(sku, "outSkuSn")));
+    json_t *products = json_pack(
+        "[{s:I, s:I, s:s, s:i}]", "productId", (json_int_t)(p->goods_id + 100000000000000LL),
+        "productSkuId", (json_int_t)(sku_id + 50000000000000LL), "extCode",
+        json_string_value(json_object_get(sku, "outSkuSn")), "soldFactor", 1);
+    const char *name = json_string_value(json_object_get(p->obj, "goodsName"));
+    const char *spec = json_string_value(json_object_get(sku, "specName"));
     json_t *child = json_pack(
         "{s:s, s:i, s:I, s:I, s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:i, s:s, s:s, s:I, s:n,"
-        " s:[], s:[], s:[], s:o, s:[]}",
-        "orderSn", osn, "orderStatus", world_child_status(status, k), "goodsId",
-        (json_int_t)p->goods_id, "skuId", (json_int_t)sku_id, "goodsName",
-        json_string_value(json_object_get(p->obj, "goodsName")), "originalGoodsName",
-        json_string_value(json_object_get(p->obj, "goodsName")), "spec",
-        json_string_value(json_object_get(sku, "specName")), "originalSpecName",
-        json_string_value(json_object_get(sku, "specName")), "thumbUrl",
+        " s:o, s:[], s:[], s:o, s:[], s:b, s:n, s:n, s:n, s:n}",
+        "orderSn", osn, "orderStatus", world_child_status(status, k, n), "goodsId",
+        (json_int_t)p->goods_id, "skuId", (json_int_t)sku_id, "goodsName", name,
+        "originalGoodsName", name, "spec", spec, "originalSpecName", spec, "thumbUrl",
         json_string_value(json_object_get(p->obj, "thumbUrl")), "quantity", (json_int_t)qty,
         "originalOrderQuantity", (json_int_t)qty, "canceledQuantityBeforeShipment",
         status == ST_CANCELED ? (int)qty : 0, "orderPaymentType", "PPD", "fulfillmentType",
         "fulfillBySeller", "orderCreateTime", (json_int_t)o->created, "orderShippingTime",
-        "orderLabel", "fulfillmentWarning", "packageAbnormalTypeList", "productList", products,
-        "packageSnInfo");
+        "orderLabel", world_labels(labels, no_labels, 2), "fulfillmentWarning",
+        "packageAbnormalTypeList", "productList", products, "packageSnInfo",
+        "isCancelledDuringPending", status == ST_CANCELED && prng_range(g, 0, 1) == 0,
+        "earliestTimeBuyShippingLabel", "earliestTimeGetShippingDocument",
+        "inventoryDeductionWarehouseId", "inventoryDeductionWarehouseName");
     json_array_append_new(o->list, child);
-    int64_t line = unit * qty, line_tax = line * 8 / 100;
-    sums->paid += line + line_tax;
-    sums->tax += line_tax;
-    sums->retail += line;
-    json_array_append_new(sums->amount_children,
-                          json_pack("{s:s, s:I, s:o, s:o, s:o}", "orderSn", osn, "quantity",
-                                    (json_int_t)qty, "retailPriceTaxExcl", world_money(line),
-                                    "productTaxAmount", world_money(line_tax), "customerPaid",
-                                    world_money(line + line_tax)));
+    line->order_sn = json_string_value(json_object_get(child, "orderSn"));
+    line->qty = qty;
+    line->unit = unit;
+    return true;
 }
 
-/* The buyer's address (bg.order.shippinginfo.v2.get result). */
+/* The buyer's address (bg.order.shippinginfo.v2.get result; warning.reason an int enum). */
 static json_t *world_gen_address(struct prng *g)
 {
     char name[64], line1[96], post[16], mobile[24], mail[96];
@@ -200,26 +188,39 @@ static json_t *world_gen_address(struct prng *g)
     char all[256];
     snprintf(all, sizeof all, "%s, %s, %s %s, United States", line1, world_cities[city],
              world_states[city], post);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
-                     " s:{s:b, s:s}}",
-                     "receiptName", name, "receiptAdditionalName", "", "mobile", mobile,
-                     "backupMobile", "", "mail", mail, "regionName1", "United States",
-                     "regionName2", world_states[city], "regionName3", world_cities[city],
-                     "regionName4", "", "addressLine1", line1, "addressLine2", "", "addressLine3",
-                     "", "addressLineAll", all, "postCode", post, "taxCode", "", "warning",
-                     "isRestriction", 0, "reason", "");
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
+        " s:{s:b, s:n}, s:s, s:{s:s, s:s, s:s, s:s}}",
+        "receiptName", name, "receiptAdditionalName", "", "mobile", mobile, "backupMobile", "",
+        "mail", mail, "regionName1", "United States", "regionName2", world_states[city],
+        "regionName3", world_cities[city], "regionName4", "", "addressLine1", line1, "addressLine2",
+        "", "addressLine3", "", "addressLineAll", all, "postCode", post, "taxCode", "", "warning",
+        "isRestriction", 0, "reason", "nationalAddress", "", "addressExtra", "firstName", first,
+        "lastName", last, "additionalFirstName", "", "additionalLastName", "");
 }
 
 /* The parent's fields (parentOrderMap) of a new order. */
-static json_t *world_gen_parent(const struct world_order *o, int region)
+static json_t *world_gen_parent(const struct world_order *o, int region, bool fee)
 {
-    return json_pack(
-        "{s:s, s:i, s:I, s:I, s:I, s:I, s:n, s:I, s:[], s:[], s:i, s:i}", "parentOrderSn", o->sn,
-        "parentOrderStatus", o->status, "parentOrderTime", (json_int_t)o->created, "updateTime",
-        (json_int_t)o->updated, "expectShipLatestTime", (json_int_t)(o->created + 2 * WORLD_DAY),
-        "latestDeliveryTime", (json_int_t)(o->created + 10 * WORLD_DAY), "parentShippingTime",
+    json_t *m = json_pack(
+        "{s:s, s:i, s:I, s:I, s:I, s:I, s:n, s:I, s:[], s:[], s:i, s:i, s:i, s:b, s:s, s:n}",
+        "parentOrderSn", o->sn, "parentOrderStatus", o->status, "parentOrderTime",
+        (json_int_t)o->created, "updateTime", (json_int_t)o->updated, "expectShipLatestTime",
+        (json_int_t)(o->created + WORLD_SHIP_BY), "latestDeliveryTime",
+        (json_int_t)(o->created + 10 * WORLD_DAY), "parentShippingTime",
         "parentOrderPendingFinishTime", (json_int_t)(o->created + 3600), "parentOrderLabel",
-        "fulfillmentWarning", "regionId", region, "siteId", 100);
+        "fulfillmentWarning", "regionId", region, "siteId", 100, "shippingMethod", 1,
+        "hasShippingFee", fee, "orderPaymentType", "PPD", "batchOrderNumberList");
+    return m;
+}
+
+/* How many children a new order of this status gets (a partly shipped one needs two). */
+static size_t world_gen_nchild(struct prng *g, int status)
+{
+    size_t n = (size_t)prng_range(g, 1, WORLD_CHILDREN);
+    if (status == ST_PART_SHIPPED && n < 2)
+        n = 2;
+    return n;
 }
 
 struct world_order *world_gen_order(struct world *w, struct prng *g, size_t shop, int64_t created,
@@ -236,9 +237,7 @@ struct world_order *world_gen_order(struct world *w, struct prng *g, size_t shop
     uint64_t seq = ++w->order_seq;
     long long num = 21905400000000000LL + (long long)seq * 1000003LL + prng_range(g, 0, 999999);
     snprintf(o->sn, sizeof o->sn, "PO-%03d-%lld", s->region_id, num);
-    size_t nchild = (size_t)prng_range(g, 1, WORLD_CHILDREN);
-    if ((status == ST_PART_SHIPPED || status == ST_PART_RECEIVED) && nchild < 2)
-        nchild = 2;
+    size_t nchild = world_gen_nchild(g, status);
     int64_t updated = created;
     if (status != ST_PENDING)
         updated = created + prng_range(g, 60, 3 * WORLD_DAY);
@@ -247,39 +246,54 @@ struct world_order *world_gen_order(struct world *w, struct prng *g, size_t shop
     o->updated = updated;
     o->list = json_array();
     o->packages = json_array();
-    struct world_sums sums = {0, 0, 0, json_array()};
+    struct world_line lines[WORLD_CHILDREN];
+    size_t n = 0;
     for (size_t k = 0; k < nchild; k++)
-        world_gen_child(w, g, o, s->region_id, num, k, &sums);
+        n += world_gen_child(w, g, o, s->region_id, num, k, nchild, &lines[n]) ? 1 : 0;
     int64_t shipping = prng_range(g, 0, 1) ? 0 : 499;
-    sums.paid += shipping;
-    o->map = world_gen_parent(o, s->region_id);
-    if (world_is_shipped(status))
-        world_ship_children(o, g, created + prng_range(g, 3600, 2 * WORLD_DAY));
+    o->map = world_gen_parent(o, s->region_id, shipping > 0);
+    world_labels_update(o, created <= w->opts.epoch ? w->opts.epoch : created);
     o->address = world_gen_address(g);
-    o->amount = json_pack(
-        "{s:{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o}, s:o}", "parentOrderMap", "parentOrderSn",
-        o->sn, "customerPaid", world_money(sums.paid), "taxTotalAfterDiscount",
-        world_money(sums.tax), "refundsTotal", world_money(status == ST_CANCELED ? sums.paid : 0),
-        "retailPriceTotalTaxExcl", world_money(sums.retail), "productTaxAmount",
-        world_money(sums.tax), "shippingTotal", world_money(shipping), "estimatedRevenue",
-        world_money(sums.retail * 85 / 100), "orderList", sums.amount_children);
+    if (world_is_shipped(status))
+        world_ship_children(w, o, g, created + prng_range(g, 3600, WORLD_SHIP_BY - 3600));
+    world_money_fill(o, lines, n, shipping, g);
     return o;
 }
 
-static int world_pick_status(struct prng *g)
+/* How old a generated order is at the epoch: a steady flow, so a few are still fresh. */
+static int64_t world_pick_age(struct prng *g)
 {
     int64_t r = prng_range(g, 0, 99);
-    if (r < 5)
+    if (r < 3)
+        return prng_range(g, 60, 3599);
+    if (r < 12)
+        return prng_range(g, 3600, WORLD_SHIP_BY - 1);
+    return prng_range(g, WORLD_SHIP_BY, 90 * WORLD_DAY);
+}
+
+/*
+ * A generated order's status from its age at the epoch, the way a healthy shop looks: orders
+ * still inside their ship-by window are mostly open, older ones shipped, received or canceled,
+ * and only a few percent (world_incident_pct) are still unshipped past their ship-by time.
+ */
+static int world_pick_status(struct world *w, struct prng *g, int64_t age)
+{
+    int64_t r = prng_range(g, 0, 9999);
+    if (age < 3600)
         return ST_PENDING;
-    if (r < 30)
-        return ST_UNSHIPPED;
-    if (r < 40)
+    if (age < WORLD_SHIP_BY)
+        return r < 5500   ? ST_UNSHIPPED
+               : r < 9000 ? ST_SHIPPED
+               : r < 9400 ? ST_PART_SHIPPED
+                          : ST_CANCELED;
+    if (r < world_incident_pct(w, 3) * 100)
+        return r % 4 == 0 ? ST_PART_SHIPPED : ST_UNSHIPPED;
+    int64_t r2 = prng_range(g, 0, 99);
+    if (r2 < 7)
         return ST_CANCELED;
-    if (r < 65)
-        return ST_SHIPPED;
-    if (r < 90)
-        return ST_RECEIPTED;
-    return r < 95 ? ST_PART_SHIPPED : ST_PART_RECEIVED;
+    if (age < 10 * WORLD_DAY)
+        return r2 < 60 ? ST_SHIPPED : r2 < 65 ? ST_PART_RECEIVED : ST_RECEIPTED;
+    return r2 < 12 ? ST_SHIPPED : r2 < 17 ? ST_PART_RECEIVED : ST_RECEIPTED;
 }
 
 void world_gen_all(struct world *w)
@@ -291,8 +305,9 @@ void world_gen_all(struct world *w)
             world_gen_product(w, s, i);
     for (size_t s = 0; s < shops; s++) {
         for (size_t i = 0; i < (size_t)opts->orders; i++) {
-            int64_t created = opts->epoch - prng_range(&w->gen, 3600, 90 * WORLD_DAY);
-            world_gen_order(w, &w->gen, s, created, world_pick_status(&w->gen));
+            int64_t created = opts->epoch - world_pick_age(&w->gen);
+            int status = world_pick_status(w, &w->gen, opts->epoch - created);
+            world_gen_order(w, &w->gen, s, created, status);
         }
     }
     for (size_t s = 0; s < shops && w->norders > 0; s++)

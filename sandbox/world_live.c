@@ -8,11 +8,21 @@
 #include "vclock.h"
 #include "world_impl.h"
 
-static void world_emit(struct world *w, int64_t mall, const char *code, json_t *payload)
+void world_emit(struct world *w, int64_t mall, const char *code, json_t *payload)
 {
     if (w->listener != NULL)
         w->listener(w->listener_ctx, mall, code, payload);
     json_decref(payload);
+}
+
+void world_emit_status(struct world *w, const struct world_order *o)
+{
+    json_t *first = json_array_get(o->list, 0);
+    world_emit(w, o->mall_id, "bg_order_status_change_event",
+               json_pack("{s:I, s:s, s:s, s:i, s:I}", "mallId", (json_int_t)o->mall_id,
+                         "parentOrderSn", o->sn, "orderSn",
+                         json_string_value(json_object_get(first, "orderSn")), "orderStatus",
+                         o->status, "updateTime", (json_int_t)o->updated));
 }
 
 static void world_set_status(struct world *w, struct world_order *o, int status, int64_t now)
@@ -25,14 +35,21 @@ static void world_set_status(struct world *w, struct world_order *o, int status,
     json_t *child;
     json_array_foreach(o->list, k, child)
     {
-        int cs = world_child_status(status, k);
+        int cs = world_child_status(status, k, json_array_size(o->list));
         json_object_set_new(child, "orderStatus", json_integer(cs));
         if (status == ST_CANCELED)
             json_object_set(child, "canceledQuantityBeforeShipment",
                             json_object_get(child, "quantity"));
     }
     if (world_is_shipped(status))
-        world_ship_children(o, &w->live, now);
+        world_ship_children(w, o, &w->live, now);
+    if (status == ST_CANCELED)
+        world_money_cancel(o);
+    world_labels_update(o, now);
+    if (status != ST_CANCELED) {
+        world_emit_status(w, o);
+        return;
+    }
     json_t *first = json_array_get(o->list, 0);
     world_emit(
         w, o->mall_id,
@@ -51,12 +68,7 @@ void world_step_one(struct world *w, int64_t now)
         size_t shop = (size_t)prng_range(g, 0, (int64_t)w->nshops - 1);
         struct world_order *o = world_gen_order(w, g, shop, now, ST_PENDING);
         if (o != NULL)
-            world_emit(
-                w, o->mall_id, "bg_order_status_change_event",
-                json_pack("{s:I, s:s, s:s, s:i, s:I}", "mallId", (json_int_t)o->mall_id,
-                          "parentOrderSn", o->sn, "orderSn",
-                          json_string_value(json_object_get(json_array_get(o->list, 0), "orderSn")),
-                          "orderStatus", ST_PENDING, "updateTime", (json_int_t)now));
+            world_emit_status(w, o);
         return;
     }
     for (int tries = 0; tries < 32; tries++) {

@@ -50,7 +50,7 @@ json_t *world_order_list(struct world *w, int64_t mall, json_t *p, struct world_
     size_t n = 0;
     for (size_t i = 0; i < w->norders; i++) {
         const struct world_order *o = &w->orders[i];
-        int64_t ship_by = o->created + 2 * WORLD_DAY;
+        int64_t ship_by = o->created + WORLD_SHIP_BY;
         if (o->mall_id != mall || (status != 0 && o->status != status) ||
             (sns != NULL && !world_list_has(sns, o->sn)) ||
             (c_on && (o->created < c_lo || o->created > c_hi)) ||
@@ -67,8 +67,14 @@ json_t *world_order_list(struct world *w, int64_t mall, json_t *p, struct world_
         json_t *list = json_deep_copy(hits[i].o->list);
         size_t k;
         json_t *child;
-        /* packageSnInfo is documented on the detail API only. */
-        json_array_foreach(list, k, child) json_object_del(child, "packageSnInfo");
+        /* The detail's packageSnInfo and times are absent from the real list (XIE-FIX). */
+        json_array_foreach(list, k, child)
+        {
+            json_object_del(child, "packageSnInfo");
+            json_object_del(child, "orderCreateTime");
+            json_object_del(child, "orderShippingTime");
+            json_object_del(child, "packageAbnormalTypeList");
+        }
         json_array_append_new(
             items, json_pack("{s:O, s:o}", "parentOrderMap", hits[i].o->map, "orderList", list));
     }
@@ -169,10 +175,10 @@ json_t *world_companies(int region_id)
 {
     json_t *list = json_array();
     for (int i = 0; i < WORLD_CARRIERS; i++)
-        json_array_append_new(list, json_pack("{s:I, s:s, s:s}", "logisticsServiceProviderId",
-                                              (json_int_t)(699272600 + i),
-                                              "logisticsServiceProviderName", world_carriers[i],
-                                              "logisticsBrandName", world_carriers[i]));
+        json_array_append_new(
+            list, json_pack("{s:I, s:s, s:s}", "logisticsServiceProviderId",
+                            (json_int_t)(WORLD_CARRIER_ID0 + i), "logisticsServiceProviderName",
+                            world_carriers[i].name, "logisticsBrandName", world_carriers[i].name));
     (void)region_id;
     return list;
 }

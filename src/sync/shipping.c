@@ -25,7 +25,7 @@ static const char *const shipping_fields[] = {
     "receiptName",  "receiptAdditionalName", "mobile",         "backupMobile", "mail",
     "regionName1",  "regionName2",           "regionName3",    "regionName4",  "addressLine1",
     "addressLine2", "addressLine3",          "addressLineAll", "postCode",     "taxCode",
-    "warning",
+    "warning",      "nationalAddress",       "addressExtra",
 };
 
 /* The connection holding parent order sn (the first one when connection_id is NULL). */

@@ -206,9 +206,11 @@ static void test_every_wrapper(void **state)
     assert_int_equal(temu_api_order_amount(c, sn, &od, &te), ERR_OK);
     assert_non_null(json_object_get(od.parent_order, "customerPaid"));
     temu_order_clear(&od);
-    assert_int_equal(temu_api_shipment_get(c, sn, order_sn, &od, &te), ERR_OK);
-    assert_true(json_array_size(json_object_get(od.result, "shipmentInfoList")) >= 1);
-    temu_order_clear(&od);
+    struct temu_shipments sh;
+    assert_int_equal(temu_api_shipment_get(c, sn, order_sn, &sh, &te), ERR_OK);
+    assert_true(sh.count >= 1);
+    assert_true(sh.items[0].carrier_id > 0 && sh.items[0].tracking_number[0] != '\0');
+    temu_shipments_clear(&sh);
 
     struct temu_goods_list_req gr;
     memset(&gr, 0, sizeof gr);

@@ -199,10 +199,13 @@ static void test_order_single(void **state)
     assert_int_equal(temu_api_order_amount(c, "PO-211-1", &o, &te), ERR_OK);
     assert_string_equal(str(f.last, "type"), "bg.order.amount.query");
     temu_order_clear(&o);
-    assert_int_equal(temu_api_shipment_get(c, "PO-211-1", "211-1", &o, &te), ERR_OK);
+    struct temu_shipments sh;
+    assert_int_equal(temu_api_shipment_get(c, "PO-211-1", "211-1", &sh, &te), ERR_OK);
     assert_string_equal(str(f.last, "type"), "bg.logistics.shipment.v2.get");
     assert_string_equal(str(f.last, "orderSn"), "211-1");
-    temu_order_clear(&o);
+    temu_shipments_clear(&sh);
+    /* both numbers are required (the official page) */
+    assert_int_equal(temu_api_shipment_get(c, "PO-211-1", NULL, &sh, &te), ERR_INVAL);
     assert_int_equal(temu_api_order_detail(c, NULL, &o, &te), ERR_INVAL);
     assert_int_equal(temu_api_order_detail(c, "", &o, &te), ERR_INVAL);
     temu_order_clear(NULL);
