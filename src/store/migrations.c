@@ -431,6 +431,30 @@ const struct migration migrations[] = {
      "DELETE FROM vault_keys WHERE state = 'retired' AND id NOT IN (SELECT key_id FROM secrets);"
      "CREATE UNIQUE INDEX vault_keys_one_active ON vault_keys(state) WHERE state = 'active';",
      NULL, NULL},
+    /* Version 14: shipment confirm (src/sync/shipments.c). Every upload of a carrier and
+     * tracking number is recorded before Temu is called (state sending, then confirmed), so a
+     * retried request never uploads twice; the shop's carrier list is cached per connection. */
+    {14, "shipment_uploads",
+     "CREATE TABLE temu_shipment_uploads ("
+     "  connection_id TEXT NOT NULL,"
+     "  parent_order_sn TEXT NOT NULL,"
+     "  tracking_number TEXT NOT NULL,"
+     "  carrier_id BIGINT NOT NULL,"
+     "  carrier_name TEXT NOT NULL,"
+     "  order_sns TEXT NOT NULL,"
+     "  state TEXT NOT NULL,"
+     "  warnings TEXT NOT NULL,"
+     "  actor TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  confirmed_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (connection_id, parent_order_sn, tracking_number));"
+     "CREATE TABLE temu_carriers ("
+     "  connection_id TEXT NOT NULL,"
+     "  carrier_id BIGINT NOT NULL,"
+     "  name TEXT NOT NULL,"
+     "  fetched_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (connection_id, carrier_id));",
+     NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];
