@@ -188,7 +188,7 @@ static json_t *world_gen_address(struct prng *g)
     char all[256];
     snprintf(all, sizeof all, "%s, %s, %s %s, United States", line1, world_cities[city],
              world_states[city], post);
-    return json_pack(
+    json_t *a = json_pack(
         "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s,"
         " s:{s:b, s:n}, s:s, s:{s:s, s:s, s:s, s:s}}",
         "receiptName", name, "receiptAdditionalName", "", "mobile", mobile, "backupMobile", "",
@@ -197,6 +197,12 @@ static json_t *world_gen_address(struct prng *g)
         "", "addressLine3", "", "addressLineAll", all, "postCode", post, "taxCode", "", "warning",
         "isRestriction", 0, "reason", "nationalAddress", "", "addressExtra", "firstName", first,
         "lastName", last, "additionalFirstName", "", "additionalLastName", "");
+    /* A few addresses restrict self-shipping: 2 self-shipping restricted, 3 buy-shipping only. */
+    if (a != NULL && prng_range(g, 0, 49) == 0)
+        json_object_set_new(
+            a, "warning",
+            json_pack("{s:b, s:I}", "isRestriction", 1, "reason", (json_int_t)prng_range(g, 2, 3)));
+    return a;
 }
 
 /* The parent's fields (parentOrderMap) of a new order. */

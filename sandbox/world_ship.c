@@ -88,15 +88,27 @@ static void world_package_add(struct world_order *o, json_t *child, int carrier,
                           json_pack("{s:s, s:i, s:b, s:b}", "packageSn", psn, "packageDeliveryType",
                                     type, "callSuccess", 1, "needPod", 0));
     json_object_set_new(child, "orderShippingTime", json_integer(when));
+    json_t *subs = json_array();
+    /* A multi-unit parcel is sometimes split into a main package and a sub-package. */
+    if (json_integer_value(json_object_get(child, "quantity")) > 1 && prng_range(g, 0, 7) == 0) {
+        char sub_sn[80], sub_track[WORLD_TRACK_MAX];
+        snprintf(sub_sn, sizeof sub_sn, "%s-S1", psn);
+        world_track_make(c, g, sub_track, sizeof sub_track);
+        json_array_append_new(subs,
+                              json_pack("{s:I, s:s, s:s, s:i, s:s}", "carrierId",
+                                        (json_int_t)(WORLD_CARRIER_ID0 + carrier), "carrierName",
+                                        c->name, "packageSn", sub_sn, "packageDeliveryType", type,
+                                        "trackingNumber", sub_track));
+    }
     json_array_append_new(
         o->packages,
         json_pack(
-            "{s:I, s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:o, s:[], s:s, s:I, s:i, s:i, s:s}",
+            "{s:I, s:s, s:s, s:I, s:I, s:s, s:i, s:i, s:o, s:o, s:s, s:I, s:i, s:i, s:s}",
             "carrierId", (json_int_t)(WORLD_CARRIER_ID0 + carrier), "carrierName", c->name,
             "trackingNumber", track, "skuId", json_integer_value(json_object_get(child, "skuId")),
             "quantity", json_integer_value(json_object_get(child, "quantity")), "packageSn", psn,
             "packageDeliveryType", type, "trackingWarningLabel", warning, "cooperativeWarehouseDTO",
-            wh, "subPackageShipmentInfoList", "_orderSn",
+            wh, "subPackageShipmentInfoList", subs, "_orderSn",
             json_string_value(json_object_get(child, "orderSn")), "_shipTime", (json_int_t)when,
             "_fate", fate, "_days", (int)prng_range(g, c->days_min, c->days_max), "_origin",
             WORLD_PICK(g, world_origins)));
@@ -290,8 +302,10 @@ static json_t *world_send_apply(struct world *w, json_t *reqs, struct world_send
         const char *track = json_string_value(json_object_get(req, "trackingNumber"));
         bool fits = world_track_fits(c, track);
         json_object_set_new(lines[i].child, "orderStatus", json_integer(ST_SHIPPED));
-        world_package_add(lines[i].o, lines[i].child, ci, track, now, world_fate(w, &w->live, 0),
-                          fits ? 0 : 2, &w->live, psn[lines[i].request]);
+        /* A number the carrier does not know never gets a scan. */
+        int fate = fits ? world_fate(w, &w->live, 0) : FATE_NO_INFO;
+        world_package_add(lines[i].o, lines[i].child, ci, track, now, fate, fits ? 0 : 2, &w->live,
+                          psn[lines[i].request]);
         if (!fits && (i == 0 || lines[i - 1].request != lines[i].request)) {
             char msg[200];
             snprintf(msg, sizeof msg,

@@ -28,6 +28,34 @@ static json_t *world_hash_done(EVP_MD_CTX *ctx)
     return json_string(hex);
 }
 
+/*
+ * How healthy the generated shop looks at the epoch: orders still unshipped past their ship-by
+ * time, and parcels by fate (lock held).
+ */
+static json_t *world_truth_health(const struct world *w)
+{
+    int64_t late = 0, parcels = 0, fates[4] = {0, 0, 0, 0};
+    for (size_t i = 0; i < w->norders; i++) {
+        const struct world_order *o = &w->orders[i];
+        if ((o->status == ST_UNSHIPPED || o->status == ST_PART_SHIPPED) &&
+            o->created + WORLD_SHIP_BY < w->opts.epoch)
+            late++;
+        size_t k;
+        json_t *pk;
+        json_array_foreach(o->packages, k, pk)
+        {
+            int64_t f = json_integer_value(json_object_get(pk, "_fate"));
+            parcels++;
+            fates[f >= 0 && f < 4 ? f : 0]++;
+        }
+    }
+    return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I}", "lateUnshipped", (json_int_t)late, "parcels",
+                     (json_int_t)parcels, "delivering", (json_int_t)fates[FATE_DELIVERED],
+                     "stalled", (json_int_t)fates[FATE_STALLED], "lost",
+                     (json_int_t)fates[FATE_LOST], "noTrackingInfo",
+                     (json_int_t)fates[FATE_NO_INFO]);
+}
+
 json_t *world_truth(struct world *w, bool with_orders)
 {
     EVP_MD_CTX *ho = EVP_MD_CTX_new(), *hp = EVP_MD_CTX_new(), *ha = EVP_MD_CTX_new();
@@ -72,6 +100,8 @@ json_t *world_truth(struct world *w, bool with_orders)
                     by_status, "hashes", "orders", world_hash_done(ho), "products",
                     world_hash_done(hp), "afterSales", world_hash_done(ha), "activityRate",
                     w->thread_running ? w->rate : 0, "epoch", (json_int_t)w->opts.epoch);
+    if (out != NULL)
+        json_object_set_new(out, "health", world_truth_health(w));
     if (with_orders && out != NULL)
         json_object_set(out, "orders", list);
     json_decref(list);

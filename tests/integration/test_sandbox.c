@@ -1252,6 +1252,41 @@ static void test_admin_is_loopback_only_and_health(void **state)
     sbx_stop(&s);
 }
 
+/* Generated shops look like healthy ones, unless incidents are raised for a test. */
+static void test_generated_rates(void **state)
+{
+    (void)state;
+    struct sbx s;
+    const char *flags[] = {"--shops", "4", "--orders", "100", NULL};
+    sbx_start(&s, flags);
+    json_t *t = truth(&s);
+    const json_t *h = json_object_get(t, "health");
+    long long orders = json_integer_value(json_object_get(json_object_get(t, "counts"), "orders"));
+    long long late = json_integer_value(json_object_get(h, "lateUnshipped"));
+    long long parcels = json_integer_value(json_object_get(h, "parcels"));
+    long long stalled = json_integer_value(json_object_get(h, "stalled"));
+    long long lost = json_integer_value(json_object_get(h, "lost"));
+    assert_int_equal(orders, 400);
+    if (late * 100 > orders * 5) /* a few percent, not the 122 of 400 it once was */
+        fail_msg("%lld of %lld orders unshipped past their ship-by time", late, orders);
+    assert_true(late >= 1);
+    assert_true(parcels > orders);
+    assert_true(stalled + lost >= 1 && (stalled + lost) * 100 < parcels * 5);
+    json_decref(t);
+    sbx_stop(&s);
+    const char *raised[] = {"--shops", "4", "--orders", "100", "--incident-rate", "40", NULL};
+    sbx_start(&s, raised);
+    t = truth(&s);
+    h = json_object_get(t, "health");
+    late = json_integer_value(json_object_get(h, "lateUnshipped"));
+    stalled = json_integer_value(json_object_get(h, "stalled"));
+    lost = json_integer_value(json_object_get(h, "lost"));
+    assert_true(late * 100 > 400 * 25);
+    assert_true(stalled > 20 && lost > 20);
+    json_decref(t);
+    sbx_stop(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1263,6 +1298,7 @@ int main(void)
         cmocka_unit_test_teardown(test_authorization_flow, sbx_teardown),
         cmocka_unit_test_teardown(test_data_apis_and_pagination, sbx_teardown),
         cmocka_unit_test_teardown(test_determinism_and_live_activity, sbx_teardown),
+        cmocka_unit_test_teardown(test_generated_rates, sbx_teardown),
         cmocka_unit_test_teardown(test_rate_limit, sbx_teardown),
         cmocka_unit_test_teardown(test_faults, sbx_teardown),
         cmocka_unit_test_teardown(test_webhook, sbx_teardown),
