@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "sync/query.h"
 #include "sync/sync.h"
 #include "temu/api.h"
 #include "temu/client.h"
@@ -212,31 +213,6 @@ struct ship_order {
     char conn[CONNECT_ID_LEN + 1];
     int64_t region_id;
 };
-
-static enum err ship_order_find(struct db *db, const char *connection_id, const char *sn,
-                                struct ship_order *o, struct errbuf *eb)
-{
-    struct db_rows *rows = NULL;
-    struct db_param p[] = {connection_id ? DB_P_TEXT(connection_id) : DB_P_NULL, DB_P_TEXT(sn)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT connection_id, region_id FROM temu_orders WHERE (CAST($1 AS "
-                          "TEXT) IS NULL OR connection_id = CAST($1 AS TEXT)) AND "
-                          "parent_order_sn = $2 ORDER BY connection_id LIMIT 1",
-                          p, 2, &rows, eb);
-    db_release(c);
-    if (e != ERR_OK)
-        return e;
-    const char *id = db_rows_count(rows) == 1 ? db_rows_get(rows, 0, 0) : NULL;
-    if (id == NULL || strlen(id) > CONNECT_ID_LEN)
-        e = err_set(eb, ERR_NOTFOUND, "order_not_found", "No synced order has this number.");
-    else {
-        snprintf(o->conn, sizeof o->conn, "%s", id);
-        db_rows_int(rows, 0, 1, &o->region_id);
-    }
-    db_rows_free(rows);
-    return e;
-}
 
 static bool ship_named(const struct shipment_req *req, const char *osn)
 {
@@ -490,7 +466,8 @@ static enum err ship_prepare(struct ship_ctx *x, struct temu_error *te, struct e
         if (req->order_sns[i] == NULL || req->order_sns[i][0] == '\0' ||
             strlen(req->order_sns[i]) > SYNC_SN_MAX)
             return err_set(eb, ERR_INVAL, "bad_order_sns", "order_sns has an empty number.");
-    enum err e = ship_order_find(x->env->db, req->connection_id, req->sn, &x->order, eb);
+    enum err e = query_order_locate(x->env->db, req->connection_id, req->sn, x->order.conn,
+                                    &x->order.region_id, eb);
     json_t *carriers = NULL;
     e = e ? e
           : shipments_carriers(x->env, x->order.conn, x->order.region_id, x->now, true, &carriers,

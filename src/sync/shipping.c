@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "sync/query.h"
 #include "sync/sync.h"
 #include "temu/api.h"
 #include "temu/client.h"
@@ -27,30 +28,6 @@ static const char *const shipping_fields[] = {
     "addressLine2", "addressLine3",          "addressLineAll", "postCode",     "taxCode",
     "warning",      "nationalAddress",       "addressExtra",
 };
-
-/* The connection holding parent order sn (the first one when connection_id is NULL). */
-static enum err shipping_order_find(struct db *db, const char *connection_id, const char *sn,
-                                    char conn[CONNECT_ID_LEN + 1], struct errbuf *eb)
-{
-    struct db_rows *rows = NULL;
-    struct db_param p[] = {connection_id ? DB_P_TEXT(connection_id) : DB_P_NULL, DB_P_TEXT(sn)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT connection_id FROM temu_orders WHERE (CAST($1 AS TEXT) IS NULL "
-                          "OR connection_id = CAST($1 AS TEXT)) AND parent_order_sn = $2 "
-                          "ORDER BY connection_id LIMIT 1",
-                          p, 2, &rows, eb);
-    db_release(c);
-    if (e != ERR_OK)
-        return e;
-    const char *id = db_rows_count(rows) == 1 ? db_rows_get(rows, 0, 0) : NULL;
-    if (id == NULL || strlen(id) > CONNECT_ID_LEN)
-        e = err_set(eb, ERR_NOTFOUND, "order_not_found", "No synced order has this number.");
-    else
-        snprintf(conn, CONNECT_ID_LEN + 1, "%s", id);
-    db_rows_free(rows);
-    return e;
-}
 
 /* The secret name of an order's copy: readable when the number fits a name, else a digest. */
 static enum err shipping_name(const char *conn, const char *sn, char name[VAULT_NAME_MAX + 1])
@@ -199,7 +176,7 @@ enum err shipping_get(const struct connect_env *env, const char *connection_id, 
     temu_error_clear(te);
     if (sn == NULL || sn[0] == '\0' || strlen(sn) > SYNC_SN_MAX)
         return err_set(eb, ERR_NOTFOUND, "order_not_found", "No synced order has this number.");
-    enum err e = shipping_order_find(env->db, connection_id, sn, res->connection_id, eb);
+    enum err e = query_order_locate(env->db, connection_id, sn, res->connection_id, NULL, eb);
     if (e != ERR_OK)
         return e;
     if (env->vault == NULL)

@@ -100,6 +100,15 @@ static json_t *admin(const char *method, const char *path, const char *body)
     return doc;
 }
 
+/* The sandbox clock shift the test has set; the clients' clocks follow it. */
+static int64_t clock_shift;
+
+static int64_t shifted_wall(void *ctx)
+{
+    (void)ctx;
+    return (int64_t)time(NULL) + clock_shift;
+}
+
 static struct temu_client *client_new(const char *secret, const char *token, int retries)
 {
     struct temu_client_options o;
@@ -114,6 +123,7 @@ static struct temu_client *client_new(const char *secret, const char *token, int
     o.backoff_max_ms = 4;
     o.rate = 1000;
     o.timeout_ms = 10000;
+    o.wall_clock = shifted_wall;
     struct temu_client *c = NULL;
     struct errbuf eb;
     memset(&eb, 0, sizeof eb);
@@ -545,14 +555,6 @@ static void test_shapes_match_fixtures(void **state)
 
 /* ---- the fulfilment loop through the client ---- */
 
-static int64_t clock_shift;
-
-static int64_t shifted_wall(void *ctx)
-{
-    (void)ctx;
-    return (int64_t)time(NULL) + clock_shift;
-}
-
 /* Moves the sandbox clock and the client's together. */
 static void clock_advance(int64_t s)
 {
@@ -636,17 +638,7 @@ static void test_fulfilment_loop(void **state)
     temu_client_free(c);
 
     /* Tracking moves with the sandbox clock (the client's clock follows it). */
-    struct temu_client_options o;
-    temu_client_options_init(&o);
-    o.gateway_url = url;
-    o.allow_http = true;
-    o.app_key = APP_A;
-    o.app_secret = SECRET_A;
-    o.access_token = tok;
-    o.rate = 1000;
-    o.wall_clock = shifted_wall;
-    struct errbuf eb = {0};
-    assert_int_equal(temu_client_new(&o, &c, &eb), ERR_OK);
+    c = client_new(SECRET_A, tok, 0);
     struct temu_tracking tr;
     size_t seen[3];
     for (int step = 0; step < 3; step++) {
