@@ -127,7 +127,9 @@ static enum err shipping_fetch(const struct connect_env *env, const char *conn, 
     }
     for (size_t i = 0; i < sizeof shipping_fields / sizeof shipping_fields[0]; i++) {
         json_t *f = json_object_get(o.result, shipping_fields[i]);
-        if (json_is_string(f) || (json_is_object(f) && strcmp(shipping_fields[i], "warning") == 0))
+        if (json_is_string(f) ||
+            (json_is_object(f) && (strcmp(shipping_fields[i], "warning") == 0 ||
+                                   strcmp(shipping_fields[i], "addressExtra") == 0)))
             json_object_set(ship, shipping_fields[i], f);
     }
     /* fetched_at comes last so that the vault's masked form (last characters) shows no PII. */

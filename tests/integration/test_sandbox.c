@@ -661,7 +661,11 @@ static void test_authorization_flow(void **state)
     assert_int_equal(strlen(code), 56);
     free(loc);
     /* A code of app A presented by app B is not B's. */
-    expect_code(call(&s, APP_B, SECRET_B, code, "bg.open.accesstoken.create", NULL), 110020002);
+    json_t *refused = call(&s, APP_B, SECRET_B, code, "bg.open.accesstoken.create", NULL);
+    /* the official wording (PG-DOC), not our own */
+    assert_string_equal(json_string_value(json_object_get(refused, "errorMsg")),
+                        "Invalid code, please check and try again.");
+    expect_code(refused, 110020002);
     char params[256];
     snprintf(params, sizeof params, "{\"code\":\"%s\"}", code);
     json_t *env = call(&s, APP_A, SECRET_A, code, "bg.open.accesstoken.create", params);

@@ -242,6 +242,11 @@ static void test_shipping(void **state)
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         assert_string_equal(json_string_value(json_object_get(ship, fields[i])),
                             json_string_value(json_object_get(truth, fields[i])));
+    /* The newer fields: addressExtra (names split), warning with its integer reason. */
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(ship, "addressExtra"), "firstName")),
+        json_string_value(json_object_get(json_object_get(truth, "addressExtra"), "firstName")));
+    assert_true(json_equal(json_object_get(ship, "warning"), json_object_get(truth, "warning")));
     json_decref(d);
     long long after_first = sbx_requests();
     assert_int_equal(after_first, before + 1);

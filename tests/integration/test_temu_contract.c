@@ -505,11 +505,23 @@ static void test_shapes_match_fixtures(void **state)
     struct temu_order_list_req lr;
     memset(&lr, 0, sizeof lr);
     lr.page_size = 100;
+    size_t single51 = 0;
     for (lr.page_number = 1; lr.page_number <= 3; lr.page_number++) {
         assert_int_equal(temu_api_order_list(c, &lr, &pg, &te), ERR_OK);
         shape_expect(pg.result, "order_list.json");
+        for (size_t i = 0; i < pg.count; i++) {
+            const json_t *it = json_array_get(pg.items, i);
+            const json_t *map = json_object_get(it, "parentOrderMap");
+            if (json_integer_value(json_object_get(map, "parentOrderStatus")) == 51 &&
+                json_array_size(json_object_get(it, "orderList")) == 1) {
+                single51++; /* partly received by quantity: its only child is shipped */
+                assert_int_equal(
+                    json_integer_value(json_object_get(item_child(it, 0), "orderStatus")), 4);
+            }
+        }
         temu_page_clear(&pg);
     }
+    assert_true(single51 >= 1);
     /* Every parcel of 40 shipped orders, and the tracking of each of their first parcels. */
     struct temu_order_list_req sr = lr;
     sr.page_number = 1;
