@@ -300,6 +300,8 @@ static json_t *world_send_apply(struct world *w, json_t *reqs, struct world_send
         world_int(req, "carrierId", false, &id);
         const struct world_carrier *c = world_carrier_by_id(id, &ci);
         const char *track = json_string_value(json_object_get(req, "trackingNumber"));
+        if (c == NULL || track == NULL)
+            continue; /* checked before: never */
         bool fits = world_track_fits(c, track);
         json_object_set_new(lines[i].child, "orderStatus", json_integer(ST_SHIPPED));
         /* A number the carrier does not know never gets a scan. */
