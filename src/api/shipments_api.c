@@ -4,14 +4,16 @@
  * carrier list. Every upload attempt is audited with the carrier, tracking number and whether
  * it was replayed.
  */
+#include "api/shipments_api.h"
+
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "api/api.h"
+#include "app/shipments.h"
 #include "base/json.h"
 #include "sync/query.h"
-#include "sync/shipments.h"
 
 #define SHIPMENTS_API_SNS_MAX SHIPMENTS_LINES_MAX
 
@@ -37,25 +39,8 @@ static enum err api_shipment_sns(const json_t *body, const char **sns, size_t *n
     return ERR_OK;
 }
 
-/* Audits one upload attempt (never the buyer's data: the order, carrier and tracking). */
-void api_shipment_audit(struct http_req *req, const char *sn, const struct shipment_req *r,
-                        enum err e, const json_t *doc, struct errbuf *eb)
-{
-    char detail[200];
-    if (e == ERR_OK)
-        snprintf(detail, sizeof detail, "carrier %lld, tracking %s%s", (long long)r->carrier_id,
-                 json_string_value(json_object_get(doc, "tracking_number")),
-                 json_is_true(json_object_get(doc, "replayed")) ? " (replayed)" : "");
-    else
-        snprintf(detail, sizeof detail, "carrier %lld: %s", (long long)r->carrier_id,
-                 errbuf_code(eb, e));
-    api_audit(req, "order.shipment.confirm", sn != NULL ? sn : "",
-              e == ERR_OK ? "success" : "failure", detail);
-}
-
 enum err api_order_shipments_create(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
-    struct connect_env env;
     struct shipment_req r;
     const char *sns[SHIPMENTS_API_SNS_MAX];
     json_t *doc = NULL;
@@ -75,11 +60,9 @@ enum err api_order_shipments_create(struct http_req *req, struct http_resp *resp
     r.carrier_id = json_is_integer(carrier) ? (int64_t)json_integer_value(carrier) : 0;
     e = e ? e : api_shipment_sns(req->json, sns, &r.order_sn_count, eb);
     if (e == ERR_OK) {
-        api_connect_env(req, &env);
-        e = shipment_confirm(&env, &r, api_actor_name(req), (int64_t)time(NULL), &doc, &created,
-                             NULL, eb);
+        struct app_actor who = api_actor(req);
+        e = app_shipment_confirm(req->app, &who, &r, &doc, &created, eb);
     }
-    api_shipment_audit(req, r.sn, &r, e, doc, eb);
     return e ? e : http_resp_json(resp, created ? 201 : 200, doc);
 }
 
@@ -96,7 +79,7 @@ enum err api_order_shipments_list(struct http_req *req, struct http_resp *resp, 
     json_decref(order);
     e = e ? e : shipments_list(app->db, c, http_req_param(req, "sn"), &uploads, eb);
     if (e == ERR_OK) {
-        api_connect_env(req, &env);
+        app_connect_env(app, &env);
         e = shipments_carriers(&env, c, 0, (int64_t)time(NULL), false, &carriers, NULL, eb);
     }
     if (e != ERR_OK) {

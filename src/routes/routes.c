@@ -13,6 +13,7 @@
 #include "api/openapi.h"
 #include "api/orders_api.h"
 #include "api/security_api.h"
+#include "api/shipments_api.h"
 #include "api/shipping_api.h"
 #include "api/sync_api.h"
 #include "api/webhook_api.h"
@@ -24,6 +25,7 @@
 #include "web/order_page.h"
 #include "web/orders_page.h"
 #include "web/products_page.h"
+#include "web/shipment_form.h"
 #include "web/signin_page.h"
 #include "web/sync_page.h"
 

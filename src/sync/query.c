@@ -578,6 +578,7 @@ void query_products_args_read(query_arg_fn get, const void *ctx, struct query_pr
     a->q = get(ctx, "q");
     a->page = get(ctx, "page");
     a->limit = get(ctx, "limit");
+}
 
 enum err query_order_locate(struct db *db, const char *connection_id, const char *sn, char *conn,
                             int64_t *region_id, struct errbuf *eb)
