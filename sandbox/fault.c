@@ -26,8 +26,8 @@ struct fault {
     size_t n;
 };
 
-static const char *const fault_names[] = {"none",   "latency",   "reset",    "http",
-                                          "system", "malformed", "truncated"};
+static const char *const fault_names[] = {"none",   "latency",   "reset",     "http",
+                                          "system", "malformed", "truncated", "null"};
 
 struct fault *fault_new(uint64_t seed)
 {
@@ -57,7 +57,7 @@ bool fault_add(struct fault *f, const char *kind, double probability, int count,
             k = (enum fault_kind)i;
     if (k == FAULT_NONE) {
         snprintf(err, errlen,
-                 "unknown fault kind %s (latency, reset, http, system, malformed, truncated)",
+                 "unknown fault kind %s (latency, reset, http, system, malformed, truncated, null)",
                  kind);
         return false;
     }

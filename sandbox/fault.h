@@ -21,7 +21,8 @@ enum fault_kind {
     FAULT_HTTP,      /* HTTP status param (5xx) with a short text body */
     FAULT_SYSTEM,    /* internal error: Temu envelope 4000000, 17TRACK code -18010003 */
     FAULT_MALFORMED, /* HTTP 200 with a body that is not JSON */
-    FAULT_TRUNCATED  /* HTTP 200 whose body stops halfway (Content-Length is the full size) */
+    FAULT_TRUNCATED, /* HTTP 200 whose body stops halfway (Content-Length is the full size) */
+    FAULT_NULL       /* success with "result": null, as an empty US shop's goods list was seen */
 };
 
 /* What to do to one request: latency plus at most one other fault. */
@@ -41,7 +42,8 @@ struct fault *fault_new(uint64_t seed);
 void fault_free(struct fault *f);
 
 /*
- * Adds a rule. kind: latency, reset, http, system, malformed, truncated; probability in (0,1];
+ * Adds a rule. kind: latency, reset, http, system, malformed, truncated, null; probability in
+ * (0,1];
  * count > 0 limits it to that many firings (0: until cleared); param is the latency in ms or
  * the HTTP status. On error writes a sentence into err.
  */

@@ -149,6 +149,14 @@ static enum MHD_Result web_router(struct web *w, struct MHD_Connection *c, struc
             return MHD_NO;
         return web_send(c, 200, "application/json", b, strlen(b), NULL, NULL);
     }
+    if (fa.kind == FAULT_NULL) {
+        static const char null_result[] = "{\"success\":true,\"errorCode\":1000000,\"errorMsg\":"
+                                          "\"\",\"requestId\":\"us-sbx-null\",\"result\":null}";
+        char *b = strdup(null_result);
+        if (b == NULL)
+            return MHD_NO;
+        return web_send(c, 200, "application/json", b, strlen(b), NULL, NULL);
+    }
     struct gateway_reply rep;
     gateway_handle(w->d.gateway, wc->body.data ? wc->body.data : "", wc->body.len,
                    fa.kind == FAULT_SYSTEM, &rep);

@@ -25,6 +25,7 @@ static const int webhook_schedule_s[SBX_WEBHOOK_TRIES - 1] = {120,  600,  1800, 
 
 struct webhook_item {
     bool used;
+    int64_t mall_id;
     char event_code[64];
     char *plaintext;
     int attempts;
@@ -32,6 +33,7 @@ struct webhook_item {
 };
 
 struct webhook_log {
+    int64_t mall_id;
     char event_code[64];
     int attempt;
     int status; /* HTTP status, 0 when no answer */
@@ -219,6 +221,7 @@ static void webhook_record(struct webhook *w, const struct webhook_item *it, int
     struct webhook_log *l = &w->log[w->nlog % WEBHOOK_LOG_MAX];
     w->nlog++;
     snprintf(l->event_code, sizeof l->event_code, "%s", it->event_code);
+    l->mall_id = it->mall_id;
     l->attempt = it->attempts;
     l->status = status;
     l->ok = status == 200;
@@ -356,7 +359,6 @@ bool webhook_configure(struct webhook *w, const char *url, const char *app_key, 
 void webhook_on_event(void *ctx, int64_t mall_id, const char *event_code, json_t *payload)
 {
     struct webhook *w = ctx;
-    (void)mall_id;
     char *text = json_dumps(payload, JSON_COMPACT);
     if (text == NULL)
         return;
@@ -368,6 +370,7 @@ void webhook_on_event(void *ctx, int64_t mall_id, const char *event_code, json_t
     if (slot != NULL) {
         slot->used = true;
         snprintf(slot->event_code, sizeof slot->event_code, "%s", event_code);
+        slot->mall_id = mall_id;
         slot->plaintext = text;
         slot->attempts = 0;
         slot->due_ms = vclock_mono_ms();
@@ -390,9 +393,10 @@ json_t *webhook_json(struct webhook *w)
     size_t first = w->nlog > WEBHOOK_LOG_MAX ? w->nlog - WEBHOOK_LOG_MAX : 0;
     for (size_t i = first; i < w->nlog; i++) {
         const struct webhook_log *l = &w->log[i % WEBHOOK_LOG_MAX];
-        json_array_append_new(log, json_pack("{s:s, s:i, s:i, s:b, s:I}", "eventCode",
-                                             l->event_code, "attempt", l->attempt, "status",
-                                             l->status, "ok", l->ok, "atMs", (json_int_t)l->at_ms));
+        json_array_append_new(log, json_pack("{s:s, s:I, s:i, s:i, s:b, s:I}", "eventCode",
+                                             l->event_code, "mallId", (json_int_t)l->mall_id,
+                                             "attempt", l->attempt, "status", l->status, "ok",
+                                             l->ok, "atMs", (json_int_t)l->at_ms));
     }
     json_t *o = json_pack("{s:s, s:s, s:f, s:I, s:I, s:I, s:I, s:I, s:o}", "url", w->url, "app_key",
                           w->app_key, "scale", w->scale, "queued", (json_int_t)queued, "delivered",

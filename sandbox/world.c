@@ -61,11 +61,34 @@ static json_t *world_api_goods(struct world *w, int64_t mall, int region, json_t
     return world_goods_list(w, mall, p, e);
 }
 
+/* The after-sales APIs (aftersales.c), one handler per type. */
 static json_t *world_api_as_list(struct world *w, int64_t mall, int region, json_t *p, int64_t now,
                                  struct world_err *e)
 {
     (void)region, (void)now;
-    return world_as_list(w, mall, p, e);
+    return aftersales_call(w->as, "bg.aftersales.parentaftersales.list.get", mall, p, e);
+}
+
+static json_t *world_api_as_detail(struct world *w, int64_t mall, int region, json_t *p,
+                                   int64_t now, struct world_err *e)
+{
+    (void)region, (void)now;
+    return aftersales_call(w->as, "temu.aftersales.parentaftersales.detail.get", mall, p, e);
+}
+
+static json_t *world_api_as_cancels(struct world *w, int64_t mall, int region, json_t *p,
+                                    int64_t now, struct world_err *e)
+{
+    (void)region, (void)now;
+    return aftersales_call(w->as, "bg.aftersales.cancel.list.get", mall, p, e);
+}
+
+/* The shop's webhook event switch (tmc.c). */
+static json_t *world_api_tmc(struct world *w, int64_t mall, int region, json_t *p, int64_t now,
+                             struct world_err *e)
+{
+    (void)region;
+    return tmc_update(w->tmc, mall, p, now, e);
 }
 
 /* regionId is required: the US test shop answers 7000000 without it (docs/sandbox.md). */
@@ -119,6 +142,9 @@ static const struct world_api world_apis[] = {
     {"bg.logistics.shipment.v2.get", world_api_shipment_get},
     {"bg.logistics.shipment.v2.confirm", world_api_shipment_confirm},
     {"temu.track.trackinginfo.get", world_api_tracking},
+    {"temu.aftersales.parentaftersales.detail.get", world_api_as_detail},
+    {"bg.aftersales.cancel.list.get", world_api_as_cancels},
+    {"bg.tmc.message.update", world_api_tmc},
 };
 
 #define WORLD_NAPIS (sizeof world_apis / sizeof world_apis[0])
@@ -174,11 +200,10 @@ static void world_release(struct world *w)
         json_decref(o->amount2);
         json_decref(o->packages);
     }
-    for (size_t i = 0; i < w->nas; i++)
-        json_decref(w->as[i].obj);
+    aftersales_free(w->as);
+    tmc_free(w->tmc);
     free(w->products);
     free(w->orders);
-    free(w->as);
 }
 
 struct world *world_new(const struct world_opts *opts, char *err, size_t errlen)
@@ -202,8 +227,9 @@ struct world *world_new(const struct world_opts *opts, char *err, size_t errlen)
     w->orders_cap = SBX_ORDERS_MAX;
     w->products = calloc(shops * (size_t)opts->products + 1, sizeof *w->products);
     w->orders = calloc(w->orders_cap, sizeof *w->orders);
-    w->as = calloc(shops * (size_t)opts->aftersales + 1, sizeof *w->as);
-    if (w->products == NULL || w->orders == NULL || w->as == NULL) {
+    w->as = aftersales_new();
+    w->tmc = tmc_new();
+    if (w->products == NULL || w->orders == NULL || w->as == NULL || w->tmc == NULL) {
         snprintf(err, errlen, "out of memory for the generated data");
         world_free(w);
         return NULL;

@@ -15,11 +15,6 @@ static const char *const world_last[] = {"Smith", "Garcia", "Lee", "Brown", "Ngu
 static const char *const world_cities[] = {"Austin", "Denver", "Portland", "Columbus", "Raleigh"};
 static const char *const world_states[] = {"Texas", "Colorado", "Oregon", "Ohio", "North Carolina"};
 
-json_t *world_money(int64_t minor)
-{
-    return json_pack("{s:I, s:s}", "amount", (json_int_t)minor, "currency", "USD");
-}
-
 static void world_gen_product(struct world *w, size_t shop, size_t seq)
 {
     struct prng *g = &w->gen;
@@ -318,5 +313,6 @@ void world_gen_all(struct world *w)
     }
     for (size_t s = 0; s < shops && w->norders > 0; s++)
         for (size_t i = 0; i < (size_t)opts->aftersales; i++)
-            world_gen_aftersale(w, s, i);
+            world_gen_aftersale(w, s);
+    world_gen_cancellations(w);
 }

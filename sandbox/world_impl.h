@@ -13,9 +13,12 @@
 
 #include <jansson.h>
 
+#include "aftersales.h"
 #include "prng.h"
 #include "sbx_limits.h"
+#include "tmc.h"
 #include "world.h"
+#include "world_param.h"
 
 #define WORLD_DAY         86400
 #define WORLD_SN_MAX      48
@@ -64,16 +67,6 @@ struct world_order {
     json_t *packages; /* shipment records (shipmentInfoDTO items plus "_" internal keys) */
 };
 
-struct world_as {
-    int64_t mall_id;
-    int group; /* 1 in progress, 2 completed, 3 closed */
-    int64_t created;
-    int64_t updated;
-    char order_sn[WORLD_SN_MAX];
-    char sn[WORLD_SN_MAX + 8];
-    json_t *obj;
-};
-
 struct world {
     pthread_mutex_t lock;
     struct world_opts opts;
@@ -85,8 +78,8 @@ struct world {
     size_t nproducts;
     struct world_order *orders;
     size_t norders, orders_cap;
-    struct world_as *as;
-    size_t nas;
+    struct aftersales *as; /* after-sales cases and cancellations (aftersales.c) */
+    struct tmc *tmc;       /* the shops' webhook event switches (tmc.c) */
     uint64_t order_seq;
     world_event_fn listener;
     void *listener_ctx;
@@ -121,9 +114,6 @@ const struct world_carrier *world_carrier_by_id(int64_t id, int *index);
 enum { FATE_DELIVERED = 0, FATE_STALLED = 1, FATE_LOST = 2, FATE_NO_INFO = 3 };
 
 /* ---- world_gen.c ---- */
-
-/* A MoneyAmount object {amount (minor units), currency}. */
-json_t *world_money(int64_t minor);
 
 /* The sub-order status of child k of n of a parent in status parent. */
 int world_child_status(int parent, size_t k, size_t n);
@@ -175,37 +165,18 @@ json_t *world_shipment_confirm(struct world *w, int64_t mall, json_t *p, int64_t
 json_t *world_tracking_get(struct world *w, int64_t mall, json_t *p, int64_t now,
                            struct world_err *e);
 
-/* ---- world_aftersales.c ---- */
+/* ---- world_aftersales.c (the world's side of aftersales.c) ---- */
 
-/* Appends the seq-th after-sales case of shop index shop (on a shipped order). */
-void world_gen_aftersale(struct world *w, size_t shop, size_t seq);
+/* What the after-sales module needs of an order. */
+struct as_order world_as_order(const struct world_order *o);
 
-/* bg.aftersales.parentaftersales.list.get */
-json_t *world_as_list(struct world *w, int64_t mall, json_t *p, struct world_err *e);
+/* A historical after-sales case on a shipped order of shop index shop. */
+void world_gen_aftersale(struct world *w, size_t shop);
 
-/* ---- world_param.c ---- */
+/* Every generated cancelled order was cancelled by its buyer: a refunded cancellation. */
+void world_gen_cancellations(struct world *w);
 
-void world_fail(struct world_err *e, long code, const char *msg);
-
-/*
- * Reads an integer param. Jackson-style servers coerce numeric strings, so "5" is accepted
- * unless strict is set (goodsSearchType must be a native integer, §11.2). Returns 0 absent,
- * 1 present, -1 invalid.
- */
-int world_int(json_t *params, const char *key, bool strict, int64_t *out);
-
-/* Reads a page number and size with their documented names and bounds. */
-bool world_page(json_t *params, const char *no_name, int64_t max, int64_t *no, int64_t *size,
-                struct world_err *e, long bad_code, const char *bad_msg);
-
-/* Reads a closed window sent as a pair; both or neither. */
-bool world_window(json_t *params, const char *from, const char *to, int64_t *lo, int64_t *hi,
-                  bool *on, struct world_err *e);
-
-/* A string list param (<= max entries); absent gives NULL. false when malformed. */
-bool world_str_list(json_t *params, const char *key, size_t max, json_t **out);
-
-bool world_list_has(json_t *list, const char *s);
+/* ---- world_param.c (the readers are in world_param.h) ---- */
 
 struct world_order *world_find_order(struct world *w, int64_t mall, const char *sn);
 

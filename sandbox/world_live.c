@@ -10,7 +10,8 @@
 
 void world_emit(struct world *w, int64_t mall, const char *code, json_t *payload)
 {
-    if (w->listener != NULL)
+    /* The pusher only gets what the shop's switch (bg.tmc.message.update) lets through. */
+    if (w->listener != NULL && payload != NULL && tmc_permits(w->tmc, mall, code))
         w->listener(w->listener_ctx, mall, code, payload);
     json_decref(payload);
 }
@@ -50,19 +51,68 @@ static void world_set_status(struct world *w, struct world_order *o, int status,
         world_emit_status(w, o);
         return;
     }
-    json_t *first = json_array_get(o->list, 0);
-    world_emit(
-        w, o->mall_id,
-        status == ST_CANCELED ? "bg_cancel_order_status_change" : "bg_order_status_change_event",
-        json_pack("{s:I, s:s, s:s, s:i, s:I}", "mallId", (json_int_t)o->mall_id, "parentOrderSn",
-                  o->sn, "orderSn", json_string_value(json_object_get(first, "orderSn")),
-                  "orderStatus", status, "updateTime", (json_int_t)o->updated));
+    /* A cancellation is the buyer's: its event is the after-sales record (event table). */
+    struct as_order ao = world_as_order(o);
+    world_emit(w, o->mall_id, "bg_cancel_order_status_change",
+               aftersales_cancel(w->as, &w->live, &ao, o->updated));
+}
+
+/* The number of the shop mall_id (0 when unknown). */
+static size_t world_shop_index(const struct world *w, int64_t mall_id)
+{
+    for (size_t i = 0; i < w->nshops; i++) {
+        if (w->shops[i].mall_id == mall_id)
+            return i;
+    }
+    return 0;
+}
+
+/* A buyer opens an after-sales case on a shipped order, or an open case moves on. */
+static bool world_step_aftersales(struct world *w, struct prng *g, int64_t now)
+{
+    int64_t mall = 0;
+    json_t *ev = prng_range(g, 0, 1) == 0 ? aftersales_advance(w->as, g, now, &mall) : NULL;
+    for (int tries = 0; ev == NULL && tries < 32 && w->norders > 0; tries++) {
+        struct world_order *o = &w->orders[prng_range(g, 0, (int64_t)w->norders - 1)];
+        struct as_order ao = world_as_order(o);
+        mall = o->mall_id;
+        if (world_is_shipped(o->status))
+            ev = aftersales_open_case(w->as, g, world_shop_index(w, mall), &ao, now, true);
+    }
+    if (ev != NULL)
+        world_emit(w, mall, "bg_aftersales_status_change", ev);
+    return ev != NULL;
+}
+
+/* A buyer changes the address of an order not yet shipped (the order's updateTime moves). */
+static bool world_step_address(struct world *w, struct prng *g, int64_t now)
+{
+    for (int tries = 0; tries < 32 && w->norders > 0; tries++) {
+        struct world_order *o = &w->orders[prng_range(g, 0, (int64_t)w->norders - 1)];
+        if (o->status != ST_PENDING && o->status != ST_UNSHIPPED)
+            continue;
+        char line2[32];
+        snprintf(line2, sizeof line2, "Apt %d", (int)prng_range(g, 1, 999));
+        json_object_set_new(o->address, "addressLine2", json_string(line2));
+        o->updated = now > o->updated ? now : o->updated;
+        json_object_set_new(o->map, "updateTime", json_integer(o->updated));
+        world_emit(
+            w, o->mall_id, "bg_trade_logistics_address_changed",
+            json_pack("{s:I, s:s}", "mallId", (json_int_t)o->mall_id, "parentOrderSn", o->sn));
+        return true;
+    }
+    return false;
 }
 
 void world_step_one(struct world *w, int64_t now)
 {
     struct prng *g = &w->live;
     if (w->nshops == 0)
+        return;
+    /* One event per step: 1 in 20 after-sales, 1 in 20 an address change, else orders. */
+    int64_t kind = prng_range(g, 0, 19);
+    if ((kind == 0 && world_step_aftersales(w, g, now)) ||
+        (kind == 1 && world_step_address(w, g, now)))
         return;
     if (prng_range(g, 0, 3) == 0 || w->norders == 0) {
         size_t shop = (size_t)prng_range(g, 0, (int64_t)w->nshops - 1);

@@ -5,6 +5,12 @@
 #include <string.h>
 
 #include "world_impl.h"
+#include "world_param.h"
+
+json_t *world_money(int64_t minor)
+{
+    return json_pack("{s:I, s:s}", "amount", (json_int_t)minor, "currency", "USD");
+}
 
 void world_fail(struct world_err *e, long code, const char *msg)
 {

@@ -59,9 +59,11 @@ static json_t *world_truth_health(const struct world *w)
 json_t *world_truth(struct world *w, bool with_orders)
 {
     EVP_MD_CTX *ho = EVP_MD_CTX_new(), *hp = EVP_MD_CTX_new(), *ha = EVP_MD_CTX_new();
+    EVP_MD_CTX *hc = EVP_MD_CTX_new();
     json_t *out = NULL;
-    if (ho == NULL || hp == NULL || ha == NULL)
+    if (ho == NULL || hp == NULL || ha == NULL || hc == NULL)
         goto out;
+    EVP_DigestInit_ex(hc, EVP_sha256(), NULL);
     EVP_DigestInit_ex(ho, EVP_sha256(), NULL);
     EVP_DigestInit_ex(hp, EVP_sha256(), NULL);
     EVP_DigestInit_ex(ha, EVP_sha256(), NULL);
@@ -91,15 +93,19 @@ json_t *world_truth(struct world *w, bool with_orders)
     }
     for (size_t i = 0; i < w->nproducts; i++)
         world_hash_json(hp, w->products[i].obj);
-    for (size_t i = 0; i < w->nas; i++)
-        world_hash_json(ha, w->as[i].obj);
-    out = json_pack("{s:I, s:o, s:{s:I, s:I, s:I, s:I, s:o}, s:{s:o, s:o, s:o}, s:i, s:I}", "seed",
-                    (json_int_t)w->opts.seed, "shops", shops, "counts", "orders",
-                    (json_int_t)w->norders, "subOrders", (json_int_t)children, "products",
-                    (json_int_t)w->nproducts, "afterSales", (json_int_t)w->nas, "ordersByStatus",
-                    by_status, "hashes", "orders", world_hash_done(ho), "products",
-                    world_hash_done(hp), "afterSales", world_hash_done(ha), "activityRate",
-                    w->thread_running ? w->rate : 0, "epoch", (json_int_t)w->opts.epoch);
+    for (size_t i = 0; i < aftersales_case_count(w->as); i++)
+        world_hash_json(ha, (json_t *)aftersales_case_at(w->as, i));
+    for (size_t i = 0; i < aftersales_cancel_count(w->as); i++)
+        world_hash_json(hc, (json_t *)aftersales_cancel_at(w->as, i));
+    out = json_pack(
+        "{s:I, s:o, s:{s:I, s:I, s:I, s:I, s:I, s:o}, s:{s:o, s:o, s:o, s:o}, s:i, s:I}", "seed",
+        (json_int_t)w->opts.seed, "shops", shops, "counts", "orders", (json_int_t)w->norders,
+        "subOrders", (json_int_t)children, "products", (json_int_t)w->nproducts, "afterSales",
+        (json_int_t)aftersales_case_count(w->as), "cancellations",
+        (json_int_t)aftersales_cancel_count(w->as), "ordersByStatus", by_status, "hashes", "orders",
+        world_hash_done(ho), "products", world_hash_done(hp), "afterSales", world_hash_done(ha),
+        "cancellations", world_hash_done(hc), "activityRate", w->thread_running ? w->rate : 0,
+        "epoch", (json_int_t)w->opts.epoch);
     if (out != NULL)
         json_object_set_new(out, "health", world_truth_health(w));
     if (with_orders && out != NULL)
@@ -110,5 +116,6 @@ out:
     EVP_MD_CTX_free(ho);
     EVP_MD_CTX_free(hp);
     EVP_MD_CTX_free(ha);
+    EVP_MD_CTX_free(hc);
     return out;
 }

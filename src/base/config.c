@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/parse.h"
+#include "base/url.h"
 
 enum config_kind {
     CONFIG_KIND_ENV,       /* development | production */
@@ -129,61 +130,30 @@ static bool config_has_ctl(const char *s)
     return false;
 }
 
-/* Validates scheme://host[:port] (host a name, IPv4, or [IPv6]) and copies it without a trailing
- * slash. */
+/* Validates scheme://host[:port] (host a name, IPv4, or [IPv6]; the scheme in lower case) and
+ * copies it without a trailing slash. */
 static enum err config_parse_origin(const char *v, char *dst, size_t dstlen, const char **why)
 {
-    const char *host;
-    if (strncmp(v, "https://", 8) == 0)
-        host = v + 8;
-    else if (strncmp(v, "http://", 7) == 0)
-        host = v + 7;
-    else {
-        *why = "must start with http:// or https://";
+    struct url_origin o;
+    static const char *const problems[] = {
+        [URL_ORIGIN_SCHEME] = "must start with http:// or https://",
+        [URL_ORIGIN_IPV6] = "has a malformed [IPv6] host",
+        [URL_ORIGIN_NO_HOST] = "has no host",
+        [URL_ORIGIN_HOST_NAME] = "has a malformed host name",
+        [URL_ORIGIN_HOST_LONG] = "is too long",
+        [URL_ORIGIN_PORT] = "has an invalid port",
+        [URL_ORIGIN_EXTRA] = "must be scheme://host[:port] with no path, query or user info",
+    };
+    enum url_origin_problem pr = strncmp(v, "https://", 8) == 0 || strncmp(v, "http://", 7) == 0
+                                     ? url_origin_parse(v, &o)
+                                     : URL_ORIGIN_SCHEME;
+    if (pr != URL_ORIGIN_OK) {
+        *why = problems[pr];
         return ERR_CONFIG;
     }
     size_t len = strlen(v);
     if (len > 0 && v[len - 1] == '/')
         len--;
-    const char *end = v + len;
-    const char *p = host;
-    if (*p == '[') {
-        p++;
-        while (p < end && (isxdigit((unsigned char)*p) || *p == ':' || *p == '.'))
-            p++;
-        if (p >= end || *p != ']' || p == host + 1) {
-            *why = "has a malformed [IPv6] host";
-            return ERR_CONFIG;
-        }
-        p++;
-    } else {
-        while (p < end && (isalnum((unsigned char)*p) || *p == '.' || *p == '-'))
-            p++;
-        if (p == host) {
-            *why = "has no host";
-            return ERR_CONFIG;
-        }
-    }
-    if (p < end && *p == ':') {
-        char port[8];
-        size_t plen = (size_t)(end - p - 1);
-        int64_t n;
-        if (plen == 0 || plen >= sizeof port) {
-            *why = "has an invalid port";
-            return ERR_CONFIG;
-        }
-        memcpy(port, p + 1, plen);
-        port[plen] = '\0';
-        if (parse_int64(port, 1, 65535, &n) != ERR_OK) {
-            *why = "has an invalid port";
-            return ERR_CONFIG;
-        }
-        p = end;
-    }
-    if (p != end) {
-        *why = "must be scheme://host[:port] with no path, query or user info";
-        return ERR_CONFIG;
-    }
     if (len >= dstlen) {
         *why = "is too long";
         return ERR_CONFIG;

@@ -1,5 +1,5 @@
-# Errors, limits, arena, buffers, the integer parser, configuration, logs, JSON, clock and
-# the libsodium helpers: no other folder of src/.
+# Errors, limits, arena, buffers, the integer parser, configuration, logs, JSON, clock, the
+# libsodium helpers, URLs (libcurl) and {{slot}} templates: no other folder of src/.
 aicos_module(base
-  SOURCES err.c arena.c buf.c parse.c log.c config.c json.c clock.c secure.c
-  DEPS PkgConfig::JANSSON PkgConfig::SODIUM)
+  SOURCES err.c arena.c buf.c parse.c log.c config.c json.c clock.c secure.c url.c tmpl.c
+  DEPS PkgConfig::JANSSON PkgConfig::SODIUM PkgConfig::CURL)

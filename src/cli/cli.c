@@ -40,6 +40,43 @@ int cli_bad_option(const char *cmd, const char *opt)
     return CLI_USAGE;
 }
 
+void cli_getopt_begin(void)
+{
+    optind = 0; /* GNU: also resets the scanner's internal state */
+    opterr = 0; /* the messages are ours */
+}
+
+int cli_getopt_next(const struct cli_getopt *g, int argc, char **argv)
+{
+    int c = getopt_long(argc, argv, ":", g->opts, NULL);
+    const char *opt = optind > 0 && optind <= argc ? argv[optind - 1] : "?";
+    if (c == ':' && g->needs_value_message) {
+        fprintf(stderr, "aicos %s: %s needs a value; see `aicos %s --help`.\n", g->cmd, opt,
+                g->cmd);
+        return CLI_OPT_BAD;
+    }
+    if (c == ':' || c == '?') {
+        cli_bad_option(g->cmd, opt);
+        return CLI_OPT_BAD;
+    }
+    return c < 0 ? CLI_OPT_END : c;
+}
+
+int cli_no_options(const char *cmd, int argc, char **argv)
+{
+    static const struct option none[] = {{0}};
+    const struct cli_getopt g = {cmd, none, false};
+    cli_getopt_begin();
+    if (cli_getopt_next(&g, argc, argv) == CLI_OPT_BAD)
+        return CLI_USAGE;
+    return cli_no_operands(cmd, argc, argv);
+}
+
+int cli_no_operands(const char *cmd, int argc, char **argv)
+{
+    return optind < argc ? cli_bad_option(cmd, argv[optind]) : CLI_OK;
+}
+
 bool cli_open_db(const char *cmd, const struct config *cfg, struct db **db)
 {
     struct errbuf eb = {0};

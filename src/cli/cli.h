@@ -5,6 +5,7 @@
 #ifndef AICOS_CLI_CLI_H
 #define AICOS_CLI_CLI_H
 
+#include <getopt.h>
 #include <stdbool.h>
 
 #include "base/config.h"
@@ -44,6 +45,34 @@ bool cli_load_config(struct config *cfg);
 
 /* Prints "aicos <cmd>: unknown option X; see aicos <cmd> --help" and returns CLI_USAGE. */
 int cli_bad_option(const char *cmd, const char *opt);
+
+/*
+ * A subcommand's options, parsed with getopt_long. argv[0] is the subcommand's own name;
+ * operands may come before, between or after options (getopt_long moves them to the end:
+ * after CLI_OPT_END they are argv[optind..argc)). "--name value" and "--name=value" both
+ * work. -h/--help is handled before, by cli_wants_help().
+ */
+struct cli_getopt {
+    const char *cmd;           /* "deploy smoke": the name messages use */
+    const struct option *opts; /* getopt_long's table, ending in {0} */
+    bool needs_value_message;  /* a missing value says "X needs a value" (else "unknown
+                                  option X", the older commands' wording) */
+};
+
+#define CLI_OPT_END (-1) /* no more options */
+#define CLI_OPT_BAD (-2) /* a message was printed: return CLI_USAGE */
+
+/* Starts parsing a new argv (getopt_long keeps its position between calls). */
+void cli_getopt_begin(void);
+
+/* The next option's val, CLI_OPT_END, or CLI_OPT_BAD after printing the house message. */
+int cli_getopt_next(const struct cli_getopt *g, int argc, char **argv);
+
+/* A command without options or operands: the message for the first argument when any. */
+int cli_no_options(const char *cmd, int argc, char **argv);
+
+/* Operands left after the options: "unknown option X" for the first when any; CLI_OK if none. */
+int cli_no_operands(const char *cmd, int argc, char **argv);
 
 struct db;
 struct vault;

@@ -41,17 +41,21 @@ static int audit_open_db(struct db **db)
 static int audit_prune_cmd(int argc, char **argv)
 {
     const char *before = NULL, *archive = NULL;
-    for (int i = 2; i < argc; i += 2) {
-        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (val == NULL)
-            return cli_bad_option("audit prune", opt);
-        if (strcmp(opt, "--before") == 0)
-            before = val;
-        else if (strcmp(opt, "--archive") == 0)
-            archive = val;
+    static const struct option opts[] = {
+        {"before", required_argument, NULL, 'b'}, {"archive", required_argument, NULL, 'a'}, {0}};
+    const struct cli_getopt g = {"audit prune", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'b')
+            before = optarg;
         else
-            return cli_bad_option("audit prune", opt);
+            archive = optarg;
     }
+    if (cli_no_operands("audit prune", argc - 1, argv + 1) != CLI_OK)
+        return CLI_USAGE;
     if (before == NULL || archive == NULL) {
         fputs("aicos audit prune: --before ISO and --archive FILE are both required; see `aicos "
               "audit --help`.\n",
@@ -84,12 +88,18 @@ static int audit_prune_cmd(int argc, char **argv)
 static int audit_refusals_cmd(int argc, char **argv)
 {
     int64_t limit = 100;
-    for (int i = 2; i < argc; i += 2) {
-        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (val == NULL || strcmp(opt, "--limit") != 0 ||
-            parse_int64(val, 1, LIMIT_PAGE_SIZE_MAX, &limit) != ERR_OK)
-            return cli_bad_option("audit refusals", opt);
+    static const struct option opts[] = {{"limit", required_argument, NULL, 'l'}, {0}};
+    const struct cli_getopt g = {"audit refusals", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (parse_int64(optarg, 1, LIMIT_PAGE_SIZE_MAX, &limit) != ERR_OK)
+            return cli_bad_option("audit refusals", "--limit");
     }
+    if (cli_no_operands("audit refusals", argc - 1, argv + 1) != CLI_OK)
+        return CLI_USAGE;
     struct db *db = NULL;
     int opened = audit_open_db(&db);
     if (opened != CLI_OK)
@@ -134,29 +144,35 @@ int cmd_audit(int argc, char **argv)
     }
     struct audit_filter f = {0};
     enum audit_format format = AUDIT_CSV;
-    for (int i = 2; i < argc; i++) {
-        const char *opt = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (val == NULL)
-            return cli_bad_option("audit export", opt);
-        if (strcmp(opt, "--format") == 0 && strcmp(val, "csv") == 0)
-            format = AUDIT_CSV;
-        else if (strcmp(opt, "--format") == 0 && strcmp(val, "jsonl") == 0)
-            format = AUDIT_JSONL;
-        else if (strcmp(opt, "--actor") == 0)
-            f.actor = val;
-        else if (strcmp(opt, "--action") == 0)
-            f.action = val;
-        else if (strcmp(opt, "--since") == 0)
-            f.since = val;
-        else if (strcmp(opt, "--until") == 0)
-            f.until = val;
-        else {
-            fprintf(stderr, "aicos audit export: bad option %s %s; see `aicos audit --help`.\n",
-                    opt, val);
+    static const struct option opts[] = {
+        {"format", required_argument, NULL, 'f'}, {"actor", required_argument, NULL, 'a'},
+        {"action", required_argument, NULL, 'A'}, {"since", required_argument, NULL, 's'},
+        {"until", required_argument, NULL, 'u'},  {0}};
+    const struct cli_getopt g = {"audit export", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'f' && strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0) {
+            fprintf(stderr,
+                    "aicos audit export: bad option --format %s; see `aicos audit --help`.\n",
+                    optarg);
             return CLI_USAGE;
         }
-        i++;
+        if (c == 'f')
+            format = strcmp(optarg, "csv") == 0 ? AUDIT_CSV : AUDIT_JSONL;
+        else if (c == 'a')
+            f.actor = optarg;
+        else if (c == 'A')
+            f.action = optarg;
+        else if (c == 's')
+            f.since = optarg;
+        else
+            f.until = optarg;
     }
+    if (cli_no_operands("audit export", argc - 1, argv + 1) != CLI_OK)
+        return CLI_USAGE;
     struct db *db = NULL;
     int opened = audit_open_db(&db);
     if (opened != CLI_OK)

@@ -17,8 +17,8 @@ int cmd_config(int argc, char **argv)
         fputs(config_usage, stdout);
         return CLI_OK;
     }
-    if (argc > 1)
-        return cli_bad_option("config", argv[1]);
+    if (cli_no_options("config", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     struct config cfg;
     if (!cli_load_config(&cfg))
         return CLI_USAGE;

@@ -113,34 +113,6 @@ static const char suggest_usage[] =
     "strategy when there is no domain yet): A.B.C.D.sslip.io and A-B-C-D.sslip.io both\n"
     "resolve to A.B.C.D. Private and reserved addresses are refused.\n";
 
-/*
- * Matches "--name value" or "--name=value" at argv[*i]; on a match stores the value (NULL
- * when missing) and advances *i past it.
- */
-static bool deploy_opt(int argc, char **argv, int *i, const char *name, const char **value)
-{
-    size_t n = strlen(name);
-    if (strncmp(argv[*i], name, n) != 0)
-        return false;
-    if (argv[*i][n] == '=') {
-        *value = argv[*i] + n + 1;
-        return true;
-    }
-    if (argv[*i][n] != '\0')
-        return false;
-    *value = *i + 1 < argc ? argv[*i + 1] : NULL;
-    if (*value != NULL)
-        (*i)++;
-    return true;
-}
-
-static int deploy_missing_value(const char *cmd, const char *opt)
-{
-    fprintf(stderr, "aicos deploy %s: %s needs a value; see `aicos deploy %s --help`.\n", cmd, opt,
-            cmd);
-    return CLI_USAGE;
-}
-
 /* Reads the first line of path into dst; false (with a message) when it cannot. */
 static bool deploy_read_secret_line(const char *path, char *dst, size_t len)
 {
@@ -156,6 +128,56 @@ static bool deploy_read_secret_line(const char *path, char *dst, size_t len)
     return true;
 }
 
+/* The options of init-env into o (and the password file's name into *pw_file). */
+static int deploy_init_env_options(int argc, char **argv, struct deploy_initenv_opts *o,
+                                   const char **pw_file)
+{
+    static const struct option opts[] = {{"api-origin", required_argument, NULL, 'a'},
+                                         {"web-origin", required_argument, NULL, 'w'},
+                                         {"acme-email", required_argument, NULL, 'e'},
+                                         {"postgres-password-file", required_argument, NULL, 'F'},
+                                         {"postgres-password", required_argument, NULL, 'p'},
+                                         {"callback-mode", required_argument, NULL, 'm'},
+                                         {"out", required_argument, NULL, 'o'},
+                                         {"force", no_argument, NULL, 'f'},
+                                         {0}};
+    const struct cli_getopt g = {"deploy init-env", opts, true};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        switch (c) {
+        case 'a':
+            o->api_origin = optarg;
+            break;
+        case 'w':
+            o->web_origin = optarg;
+            break;
+        case 'e':
+            o->acme_email = optarg;
+            break;
+        case 'F':
+            *pw_file = optarg;
+            break;
+        case 'p':
+            o->postgres_password = optarg;
+            break;
+        case 'm':
+            o->callback_mode = optarg;
+            break;
+        case 'o':
+            o->out_dir = optarg;
+            break;
+        default:
+            o->force = true;
+        }
+    }
+    if (cli_no_operands("deploy init-env", argc, argv) != CLI_OK)
+        return CLI_USAGE;
+    return CLI_OK;
+}
+
 static int deploy_init_env(int argc, char **argv)
 {
     struct deploy_initenv_opts o = {0};
@@ -168,31 +190,8 @@ static int deploy_init_env(int argc, char **argv)
         fputs(initenv_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        const char *opt = argv[i];
-        if (deploy_opt(argc, argv, &i, "--api-origin", &v))
-            o.api_origin = v;
-        else if (deploy_opt(argc, argv, &i, "--web-origin", &v))
-            o.web_origin = v;
-        else if (deploy_opt(argc, argv, &i, "--acme-email", &v))
-            o.acme_email = v;
-        else if (deploy_opt(argc, argv, &i, "--postgres-password-file", &v))
-            pw_file = v;
-        else if (deploy_opt(argc, argv, &i, "--postgres-password", &v))
-            o.postgres_password = v;
-        else if (deploy_opt(argc, argv, &i, "--callback-mode", &v))
-            o.callback_mode = v;
-        else if (deploy_opt(argc, argv, &i, "--out", &v))
-            o.out_dir = v;
-        else if (strcmp(argv[i], "--force") == 0) {
-            o.force = true;
-            continue;
-        } else
-            return cli_bad_option("deploy init-env", argv[i]);
-        if (v == NULL)
-            return deploy_missing_value("init-env", opt);
-    }
+    if (deploy_init_env_options(argc, argv, &o, &pw_file) != CLI_OK)
+        return CLI_USAGE;
     if (pw_file != NULL) {
         if (o.postgres_password != NULL) {
             fprintf(stderr, "aicos deploy init-env: give --postgres-password or "
@@ -253,19 +252,25 @@ static int deploy_preflight(int argc, char **argv)
         fputs(preflight_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (deploy_opt(argc, argv, &i, "--dir", &v)) {
-            if (v == NULL)
-                return deploy_missing_value("preflight", "--dir");
-            dir = v;
-        } else if (strcmp(argv[i], "--json") == 0)
+    static const struct option opts[] = {{"dir", required_argument, NULL, 'd'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"no-record", no_argument, NULL, 'n'},
+                                         {0}};
+    const struct cli_getopt g = {"deploy preflight", opts, true};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'd')
+            dir = optarg;
+        else if (c == 'j')
             json = true;
-        else if (strcmp(argv[i], "--no-record") == 0)
-            record = false;
         else
-            return cli_bad_option("deploy preflight", argv[i]);
+            record = false;
     }
+    if (cli_no_operands("deploy preflight", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     enum err e = deploy_preflight_run(dir, &f, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos deploy preflight: %s\n", errbuf_message(&eb, e));
@@ -287,6 +292,53 @@ static int deploy_rm_cb(const char *path, const struct stat *st, int flag, struc
     return remove(path) == 0 ? 0 : -1;
 }
 
+/* --callback-mode (api or web-bridge) and --keep of bootstrap-test. */
+static int deploy_bootstrap_options(int argc, char **argv, const char **mode, bool *keep)
+{
+    static const struct option opts[] = {
+        {"callback-mode", required_argument, NULL, 'm'}, {"keep", no_argument, NULL, 'k'}, {0}};
+    const struct cli_getopt g = {"deploy bootstrap-test", opts, true};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'm')
+            *mode = optarg;
+        else
+            *keep = true;
+    }
+    if (cli_no_operands("deploy bootstrap-test", argc, argv) != CLI_OK)
+        return CLI_USAGE;
+    enum deploy_callback_mode m;
+    if (!deploy_callback_mode_parse(*mode, &m)) {
+        fprintf(stderr,
+                "aicos deploy bootstrap-test: --callback-mode must be api or web-bridge.\n");
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* A throw-away strong password into pw (len bytes): it never leaves the temporary folder. */
+static bool deploy_bootstrap_password(char *pw, size_t len)
+{
+    char master[64];
+    if (deploy_master_key_new(master, sizeof master) != ERR_OK) {
+        fprintf(stderr, "aicos deploy bootstrap-test: libsodium could not start.\n");
+        return false;
+    }
+    snprintf(pw, len, "Bt9-");
+    for (size_t i = 0, o = 4; master[i] != '\0' && o + 1 < len; i++) {
+        if ((master[i] >= 'a' && master[i] <= 'z') || (master[i] >= 'A' && master[i] <= 'Z') ||
+            (master[i] >= '0' && master[i] <= '9')) {
+            pw[o++] = master[i];
+            pw[o] = '\0';
+        }
+    }
+    explicit_bzero(master, sizeof master);
+    return true;
+}
+
 static int deploy_bootstrap_test(int argc, char **argv)
 {
     const char *mode = "api";
@@ -302,38 +354,10 @@ static int deploy_bootstrap_test(int argc, char **argv)
         fputs(bootstrap_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (deploy_opt(argc, argv, &i, "--callback-mode", &v)) {
-            if (v == NULL)
-                return deploy_missing_value("bootstrap-test", "--callback-mode");
-            mode = v;
-        } else if (strcmp(argv[i], "--keep") == 0)
-            keep = true;
-        else
-            return cli_bad_option("deploy bootstrap-test", argv[i]);
-    }
-    enum deploy_callback_mode m;
-    if (!deploy_callback_mode_parse(mode, &m)) {
-        fprintf(stderr,
-                "aicos deploy bootstrap-test: --callback-mode must be api or web-bridge.\n");
+    if (deploy_bootstrap_options(argc, argv, &mode, &keep) != CLI_OK)
         return CLI_USAGE;
-    }
-    /* A throw-away strong password: it never leaves the temporary folder. */
-    char master[64];
-    if (deploy_master_key_new(master, sizeof master) != ERR_OK) {
-        fprintf(stderr, "aicos deploy bootstrap-test: libsodium could not start.\n");
+    if (!deploy_bootstrap_password(pw, sizeof pw))
         return CLI_FAIL;
-    }
-    snprintf(pw, sizeof pw, "Bt9-");
-    for (size_t i = 0, o = 4; master[i] != '\0' && o + 1 < sizeof pw; i++) {
-        if ((master[i] >= 'a' && master[i] <= 'z') || (master[i] >= 'A' && master[i] <= 'Z') ||
-            (master[i] >= '0' && master[i] <= '9')) {
-            pw[o++] = master[i];
-            pw[o] = '\0';
-        }
-    }
-    explicit_bzero(master, sizeof master);
     snprintf(tmp, sizeof tmp, "%s/aicos-bootstrap-XXXXXX",
              base != NULL && *base != '\0' ? base : "/tmp");
     if (mkdtemp(tmp) == NULL) {
@@ -389,42 +413,46 @@ static int deploy_smoke(int argc, char **argv)
         return CLI_OK;
     }
     o.token = getenv("AICOS_DEPLOY_TOKEN");
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        const char *opt = argv[i];
-        if (deploy_opt(argc, argv, &i, "--api-origin", &v))
-            o.api_origin = v;
-        else if (deploy_opt(argc, argv, &i, "--web-origin", &v))
-            o.web_origin = v;
-        else if (deploy_opt(argc, argv, &i, "--token", &v))
-            o.token = v;
-        else if (deploy_opt(argc, argv, &i, "--cacert", &v))
-            o.cacert = v;
-        else if (deploy_opt(argc, argv, &i, "--callback-mode", &v)) {
-            if (v != NULL && !deploy_callback_mode_parse(v, &o.mode)) {
-                fprintf(stderr, "aicos deploy smoke: --callback-mode must be api or "
-                                "web-bridge.\n");
-                return CLI_USAGE;
-            }
-        } else if (deploy_opt(argc, argv, &i, "--resolve", &v)) {
-            if (v != NULL && o.nresolve == LIMIT_DEPLOY_RESOLVE_ENTRIES) {
-                fprintf(stderr, "aicos deploy smoke: at most %d --resolve options.\n",
-                        LIMIT_DEPLOY_RESOLVE_ENTRIES);
-                return CLI_USAGE;
-            }
-            if (v != NULL)
-                o.resolve[o.nresolve++] = v;
-        } else if (strcmp(argv[i], "--json") == 0) {
+    static const struct option opts[] = {{"api-origin", required_argument, NULL, 'a'},
+                                         {"web-origin", required_argument, NULL, 'w'},
+                                         {"token", required_argument, NULL, 't'},
+                                         {"cacert", required_argument, NULL, 'C'},
+                                         {"callback-mode", required_argument, NULL, 'm'},
+                                         {"resolve", required_argument, NULL, 'r'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"no-record", no_argument, NULL, 'n'},
+                                         {0}};
+    const struct cli_getopt g = {"deploy smoke", opts, true};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'a') {
+            o.api_origin = optarg;
+        } else if (c == 'w') {
+            o.web_origin = optarg;
+        } else if (c == 't') {
+            o.token = optarg;
+        } else if (c == 'C') {
+            o.cacert = optarg;
+        } else if (c == 'm' && !deploy_callback_mode_parse(optarg, &o.mode)) {
+            fprintf(stderr, "aicos deploy smoke: --callback-mode must be api or web-bridge.\n");
+            return CLI_USAGE;
+        } else if (c == 'r' && o.nresolve == LIMIT_DEPLOY_RESOLVE_ENTRIES) {
+            fprintf(stderr, "aicos deploy smoke: at most %d --resolve options.\n",
+                    LIMIT_DEPLOY_RESOLVE_ENTRIES);
+            return CLI_USAGE;
+        } else if (c == 'r') {
+            o.resolve[o.nresolve++] = optarg;
+        } else if (c == 'j') {
             json = true;
-            continue;
-        } else if (strcmp(argv[i], "--no-record") == 0) {
+        } else if (c == 'n') {
             record = false;
-            continue;
-        } else
-            return cli_bad_option("deploy smoke", argv[i]);
-        if (v == NULL)
-            return deploy_missing_value("smoke", opt);
+        }
     }
+    if (cli_no_operands("deploy smoke", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     if (o.api_origin == NULL || o.web_origin == NULL) {
         fprintf(stderr, "aicos deploy smoke: --api-origin and --web-origin are required.\n");
         return CLI_USAGE;
@@ -463,24 +491,28 @@ static int deploy_dns(int argc, char **argv)
         fputs(dns_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        const char *opt = argv[i];
-        if (deploy_opt(argc, argv, &i, "--api-host", &v))
-            api = v;
-        else if (deploy_opt(argc, argv, &i, "--web-host", &v))
-            web = v;
-        else if (strcmp(argv[i], "--json") == 0) {
+    static const struct option opts[] = {{"api-host", required_argument, NULL, 'a'},
+                                         {"web-host", required_argument, NULL, 'w'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"no-record", no_argument, NULL, 'n'},
+                                         {0}};
+    const struct cli_getopt g = {"deploy dns", opts, true};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'a')
+            api = optarg;
+        else if (c == 'w')
+            web = optarg;
+        else if (c == 'j')
             json = true;
-            continue;
-        } else if (strcmp(argv[i], "--no-record") == 0) {
+        else
             record = false;
-            continue;
-        } else
-            return cli_bad_option("deploy dns", argv[i]);
-        if (v == NULL)
-            return deploy_missing_value("dns", opt);
     }
+    if (cli_no_operands("deploy dns", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     if (api == NULL || web == NULL) {
         fprintf(stderr, "aicos deploy dns: --api-host and --web-host are required.\n");
         return CLI_USAGE;
@@ -516,15 +548,17 @@ static int deploy_suggest(int argc, char **argv)
         fputs(suggest_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        const char *v = NULL;
-        if (deploy_opt(argc, argv, &i, "--ip", &v)) {
-            if (v == NULL)
-                return deploy_missing_value("suggest-host", "--ip");
-            ip = v;
-        } else
-            return cli_bad_option("deploy suggest-host", argv[i]);
+    static const struct option opts[] = {{"ip", required_argument, NULL, 'i'}, {0}};
+    const struct cli_getopt g = {"deploy suggest-host", opts, true};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        ip = optarg;
     }
+    if (cli_no_operands("deploy suggest-host", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     if (ip == NULL) {
         fprintf(stderr, "aicos deploy suggest-host: --ip is required.\n");
         return CLI_USAGE;

@@ -23,12 +23,17 @@ int cmd_migrate(int argc, char **argv)
         fputs(migrate_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--status") == 0)
-            status_only = true;
-        else
-            return cli_bad_option("migrate", argv[i]);
+    static const struct option opts[] = {{"status", no_argument, NULL, 's'}, {0}};
+    const struct cli_getopt g = {"migrate", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        status_only = true;
     }
+    if (cli_no_operands("migrate", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     struct config cfg;
     if (!cli_load_config(&cfg))
         return CLI_USAGE;

@@ -54,6 +54,54 @@ static enum err serve_open_vault(const struct config *cfg, struct db *db, struct
     return e;
 }
 
+/* The database with a pool for the HTTP threads (and the scheduler), its schema current. */
+static enum err serve_open_db(const struct config *cfg, bool migrate, bool worker, struct db **db)
+{
+    struct errbuf eb = {0};
+    /* One more connection for the scheduler's run and its budget look-ups. */
+    enum err e =
+        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 3 : 1), db, &eb);
+    if (e != ERR_OK) {
+        fprintf(stderr, "aicos serve: %s\n", eb.msg);
+        return e;
+    }
+    if (migrate)
+        e = migrate_apply(*db, NULL, &eb);
+    else {
+        int current = 0;
+        e = migrate_current(*db, &current, &eb);
+        if (e == ERR_OK && current > migrate_latest())
+            e = migrate_check_current(*db, NULL, &eb);
+    }
+    if (e != ERR_OK)
+        fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
+    return e;
+}
+
+/* The listening line in the log and on standard output. */
+static void serve_announce(const struct config *cfg, struct http_server *srv, struct db *db)
+{
+    char port[8], threads[8];
+    snprintf(port, sizeof port, "%u", http_server_port(srv));
+    snprintf(threads, sizeof threads, "%ld", cfg->http_threads);
+    log_kv(LOG_INFO, "serve.listening", "host", cfg->listen_host, "port", port, "threads", threads,
+           "database", db_driver_name(db), "version", AICOS_VERSION, NULL);
+    bool v6 = strchr(cfg->listen_host, ':') != NULL;
+    printf("aicos %s serving on http://%s%s%s:%s (database: %s)\n", AICOS_VERSION, v6 ? "[" : "",
+           cfg->listen_host, v6 ? "]" : "", port, db_driver_name(db));
+    fflush(stdout);
+}
+
+/* Blocks the stop signals before any thread starts, so only sigwait() sees them. */
+static void serve_block_signals(sigset_t *stop)
+{
+    sigemptyset(stop);
+    sigaddset(stop, SIGINT);
+    sigaddset(stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
 static int serve_run(const struct config *cfg, bool migrate, bool worker)
 {
     struct sync_scheduler *sched = NULL;
@@ -63,25 +111,9 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
     struct http_server *srv = NULL;
     struct vault *vault = NULL;
     int rc = CLI_FAIL;
-    /* One more connection for the scheduler's run and its budget look-ups. */
-    enum err e =
-        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 3 : 1), &db, &eb);
-    if (e != ERR_OK) {
-        fprintf(stderr, "aicos serve: %s\n", eb.msg);
+    enum err e = serve_open_db(cfg, migrate, worker, &db);
+    if (e != ERR_OK)
         goto out;
-    }
-    if (migrate)
-        e = migrate_apply(db, NULL, &eb);
-    else {
-        int current = 0;
-        e = migrate_current(db, &current, &eb);
-        if (e == ERR_OK && current > migrate_latest())
-            e = migrate_check_current(db, NULL, &eb);
-    }
-    if (e != ERR_OK) {
-        fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
-        goto out;
-    }
     e = serve_open_vault(cfg, db, &vault, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
@@ -112,13 +144,8 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         .trusted_proxies = cfg->trusted_proxies,
         .per_client = (unsigned)cfg->http_per_client,
     };
-    /* Block the stop signals before any thread starts, so only sigwait() below sees them. */
     sigset_t stop;
-    sigemptyset(&stop);
-    sigaddset(&stop, SIGINT);
-    sigaddset(&stop, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    serve_block_signals(&stop);
     e = http_server_start(&opts, &srv, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
@@ -134,15 +161,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
         goto out;
     }
-    char port[8], threads[8];
-    snprintf(port, sizeof port, "%u", http_server_port(srv));
-    snprintf(threads, sizeof threads, "%ld", cfg->http_threads);
-    log_kv(LOG_INFO, "serve.listening", "host", cfg->listen_host, "port", port, "threads", threads,
-           "database", db_driver_name(db), "version", AICOS_VERSION, NULL);
-    bool v6 = strchr(cfg->listen_host, ':') != NULL;
-    printf("aicos %s serving on http://%s%s%s:%s (database: %s)\n", AICOS_VERSION, v6 ? "[" : "",
-           cfg->listen_host, v6 ? "]" : "", port, db_driver_name(db));
-    fflush(stdout);
+    serve_announce(cfg, srv, db);
     int sig = 0;
     sigwait(&stop, &sig);
     log_kv(LOG_INFO, "serve.stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
@@ -169,16 +188,22 @@ int cmd_serve(int argc, char **argv)
         fputs(serve_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--check-config") == 0)
-            check_only = true;
-        else if (strcmp(argv[i], "--no-migrate") == 0)
-            migrate = false;
-        else if (strcmp(argv[i], "--no-worker") == 0)
-            worker = false;
-        else
-            return cli_bad_option("serve", argv[i]);
+    static const struct option opts[] = {{"check-config", no_argument, NULL, 'c'},
+                                         {"no-migrate", no_argument, NULL, 'm'},
+                                         {"no-worker", no_argument, NULL, 'w'},
+                                         {0}};
+    const struct cli_getopt g = {"serve", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        check_only = check_only || c == 'c';
+        migrate = migrate && c != 'm';
+        worker = worker && c != 'w';
     }
+    if (cli_no_operands("serve", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     struct config cfg;
     if (!cli_load_config(&cfg))
         return CLI_USAGE;

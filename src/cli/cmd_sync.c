@@ -86,88 +86,97 @@ static void sync_cli_progress(void *ctx, const char *phase, int64_t lo, int64_t 
     fflush(stderr);
 }
 
-int cmd_sync(int argc, char **argv)
+struct sync_cli_args {
+    const char *verb, *conn, *stream_name;
+    enum sync_stream stream;
+    int64_t since, limit;
+};
+
+/* The options of verb (--since only for run, --limit only for runs) into a. */
+static int sync_cli_parse(int argc, char **argv, struct sync_cli_args *a)
 {
-    if (cli_wants_help(argc, argv) || argc < 2) {
-        bool help = cli_wants_help(argc, argv);
-        fputs(sync_usage, help ? stdout : stderr);
-        return help ? CLI_OK : CLI_USAGE;
+    static const struct option opts[] = {{"connection", required_argument, NULL, 'c'},
+                                         {"stream", required_argument, NULL, 's'},
+                                         {"since", required_argument, NULL, 'S'},
+                                         {"limit", required_argument, NULL, 'l'},
+                                         {0}};
+    struct option own[5];
+    size_t n = 0;
+    for (size_t i = 0; i < 4; i++) {
+        if ((opts[i].val != 'S' || strcmp(a->verb, "run") == 0) &&
+            (opts[i].val != 'l' || strcmp(a->verb, "runs") == 0))
+            own[n++] = opts[i];
     }
-    const char *verb = argv[1], *conn = NULL, *stream_name = "orders";
-    int64_t since = 0, limit = 50;
-    if (strcmp(verb, "run") != 0 && strcmp(verb, "runs") != 0 && strcmp(verb, "resume") != 0)
-        return cli_bad_option("sync", verb);
-    for (int i = 2; i < argc; i++) {
-        if (i + 1 >= argc)
-            return cli_bad_option("sync", argv[i]);
-        if (strcmp(argv[i], "--connection") == 0) {
-            conn = argv[++i];
-        } else if (strcmp(argv[i], "--stream") == 0) {
-            stream_name = argv[++i];
-        } else if (strcmp(argv[i], "--since") == 0 && strcmp(verb, "run") == 0) {
-            if (!sync_parse_time(argv[++i], &since)) {
-                fprintf(stderr, "aicos sync run: --since takes Unix seconds or YYYY-MM-DD.\n");
-                return CLI_USAGE;
-            }
-        } else if (strcmp(argv[i], "--limit") == 0 && strcmp(verb, "runs") == 0) {
-            if (parse_int64(argv[++i], 1, SYNC_RUNS_LIST_MAX, &limit) != ERR_OK) {
-                fprintf(stderr, "aicos sync runs: --limit takes 1..%d.\n", SYNC_RUNS_LIST_MAX);
-                return CLI_USAGE;
-            }
-        } else {
-            return cli_bad_option("sync", argv[i]);
+    own[n] = opts[4];
+    const struct cli_getopt g = {"sync", own, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'c') {
+            a->conn = optarg;
+        } else if (c == 's') {
+            a->stream_name = optarg;
+        } else if (c == 'S' && !sync_parse_time(optarg, &a->since)) {
+            fprintf(stderr, "aicos sync run: --since takes Unix seconds or YYYY-MM-DD.\n");
+            return CLI_USAGE;
+        } else if (c == 'l' && parse_int64(optarg, 1, SYNC_RUNS_LIST_MAX, &a->limit) != ERR_OK) {
+            fprintf(stderr, "aicos sync runs: --limit takes 1..%d.\n", SYNC_RUNS_LIST_MAX);
+            return CLI_USAGE;
         }
     }
-    enum sync_stream stream;
-    if (!sync_stream_parse(stream_name, &stream)) {
+    if (cli_no_operands("sync", argc, argv) != CLI_OK)
+        return CLI_USAGE;
+    if (!sync_stream_parse(a->stream_name, &a->stream)) {
         fprintf(stderr, "aicos sync: --stream must be orders, products or buyer_cases.\n");
         return CLI_USAGE;
     }
-    if (strcmp(verb, "runs") != 0 && (conn == NULL || *conn == '\0')) {
-        fprintf(stderr, "aicos sync %s: --connection ID is required.\n", verb);
+    if (strcmp(a->verb, "runs") != 0 && (a->conn == NULL || *a->conn == '\0')) {
+        fprintf(stderr, "aicos sync %s: --connection ID is required.\n", a->verb);
         return CLI_USAGE;
     }
-    struct config cfg;
-    struct db *db = NULL;
+    return CLI_OK;
+}
+
+static int sync_cli_runs(struct db *db, const struct sync_cli_args *a)
+{
+    json_t *list = NULL;
+    struct errbuf eb = {0};
+    enum err e = sync_runs_list(db, a->conn, sync_stream_name(a->stream), a->limit, &list, &eb);
+    if (e != ERR_OK) {
+        fprintf(stderr, "aicos sync runs: %s\n", errbuf_message(&eb, e));
+        return CLI_FAIL;
+    }
+    char *text = json_dumps(list, JSON_INDENT(2));
+    json_decref(list);
+    if (text != NULL)
+        printf("%s\n", text);
+    free(text);
+    return text != NULL ? CLI_OK : CLI_FAIL;
+}
+
+static int sync_cli_resume(struct db *db, const struct sync_cli_args *a)
+{
+    struct errbuf eb = {0};
+    enum err e = sync_resume(db, a->conn, a->stream, &eb);
+    if (e != ERR_OK)
+        fprintf(stderr, "aicos sync resume: %s\n", errbuf_message(&eb, e));
+    else
+        printf("resumed %s %s\n", a->conn, a->stream_name);
+    return e == ERR_OK ? CLI_OK : CLI_FAIL;
+}
+
+static int sync_cli_run(const struct config *cfg, struct db *db, const struct sync_cli_args *a)
+{
     struct vault *vault = NULL;
     struct errbuf eb = {0};
-    int rc = CLI_FAIL;
-    if (!cli_load_config(&cfg)) {
-        rc = CLI_USAGE;
-        goto out;
-    }
-    if (!cli_open_db("sync", &cfg, &db))
-        goto out;
-    if (strcmp(verb, "runs") == 0) {
-        json_t *list = NULL;
-        enum err e = sync_runs_list(db, conn, sync_stream_name(stream), limit, &list, &eb);
-        if (e != ERR_OK) {
-            fprintf(stderr, "aicos sync runs: %s\n", errbuf_message(&eb, e));
-            goto out;
-        }
-        char *text = json_dumps(list, JSON_INDENT(2));
-        json_decref(list);
-        if (text != NULL)
-            printf("%s\n", text);
-        free(text);
-        rc = text != NULL ? CLI_OK : CLI_FAIL;
-        goto out;
-    }
-    if (strcmp(verb, "resume") == 0) {
-        enum err e = sync_resume(db, conn, stream, &eb);
-        if (e != ERR_OK)
-            fprintf(stderr, "aicos sync resume: %s\n", errbuf_message(&eb, e));
-        else
-            printf("resumed %s %s\n", conn, stream_name);
-        rc = e == ERR_OK ? CLI_OK : CLI_FAIL;
-        goto out;
-    }
-    if (!cli_open_vault("sync", &cfg, db, &vault))
-        goto out;
-    struct connect_env env = {.cfg = &cfg, .db = db, .vault = vault};
-    struct sync_run_opts o = {.connection_id = conn,
-                              .stream = stream,
-                              .since = since,
+    if (!cli_open_vault("sync", cfg, db, &vault))
+        return CLI_FAIL;
+    struct connect_env env = {.cfg = cfg, .db = db, .vault = vault};
+    struct sync_run_opts o = {.connection_id = a->conn,
+                              .stream = a->stream,
+                              .since = a->since,
                               .trigger = "cli",
                               .progress = isatty(STDERR_FILENO) ? sync_cli_progress : NULL,
                               .should_stop = sync_cli_should_stop};
@@ -183,9 +192,35 @@ int cmd_sync(int argc, char **argv)
                (long long)r.counts.failed);
     if (e != ERR_OK)
         fprintf(stderr, "aicos sync run: %s (%s)\n", errbuf_message(&eb, e), errbuf_code(&eb, e));
-    rc = e == ERR_OK ? CLI_OK : CLI_FAIL;
-out:
     vault_free(vault);
+    return e == ERR_OK ? CLI_OK : CLI_FAIL;
+}
+
+int cmd_sync(int argc, char **argv)
+{
+    if (cli_wants_help(argc, argv) || argc < 2) {
+        bool help = cli_wants_help(argc, argv);
+        fputs(sync_usage, help ? stdout : stderr);
+        return help ? CLI_OK : CLI_USAGE;
+    }
+    struct sync_cli_args a = {.verb = argv[1], .stream_name = "orders", .limit = 50};
+    if (strcmp(a.verb, "run") != 0 && strcmp(a.verb, "runs") != 0 && strcmp(a.verb, "resume") != 0)
+        return cli_bad_option("sync", a.verb);
+    int rc = sync_cli_parse(argc - 1, argv + 1, &a);
+    if (rc != CLI_OK)
+        return rc;
+    struct config cfg;
+    struct db *db = NULL;
+    if (!cli_load_config(&cfg))
+        return CLI_USAGE;
+    if (!cli_open_db("sync", &cfg, &db))
+        return CLI_FAIL;
+    if (strcmp(a.verb, "runs") == 0)
+        rc = sync_cli_runs(db, &a);
+    else if (strcmp(a.verb, "resume") == 0)
+        rc = sync_cli_resume(db, &a);
+    else
+        rc = sync_cli_run(&cfg, db, &a);
     db_close(db);
     return rc;
 }

@@ -143,14 +143,22 @@ static int temu_cmd_sign(int argc, char **argv)
         fputs(temu_sign_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--secret-file") == 0 && i + 1 < argc)
-            secret_file = argv[++i];
-        else if (strcmp(argv[i], "--body-file") == 0 && i + 1 < argc)
-            body_file = argv[++i];
-        else
-            return cli_bad_option("temu sign", argv[i]);
+    static const struct option opts[] = {{"secret-file", required_argument, NULL, 's'},
+                                         {"body-file", required_argument, NULL, 'b'},
+                                         {0}};
+    const struct cli_getopt g = {"temu sign", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 's')
+            secret_file = optarg;
+        else if (c == 'b')
+            body_file = optarg;
     }
+    if (cli_no_operands("temu sign", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     if (secret_file == NULL) {
         fprintf(stderr, "aicos temu sign: --secret-file FILE is required; see `aicos temu sign "
                         "--help`.\n");
@@ -226,6 +234,62 @@ static void temu_print_error(const struct temu_error *te)
         fprintf(stderr, "  requestId: %s\n", te->request_id);
 }
 
+/* --type (required) and --params of temu call. */
+static int temu_call_options(int argc, char **argv, const char **type, const char **params_text)
+{
+    static const struct option opts[] = {
+        {"type", required_argument, NULL, 't'}, {"params", required_argument, NULL, 'p'}, {0}};
+    const struct cli_getopt g = {"temu call", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 't')
+            *type = optarg;
+        else if (c == 'p')
+            *params_text = optarg;
+    }
+    if (cli_no_operands("temu call", argc, argv) != CLI_OK)
+        return CLI_USAGE;
+    if (*type == NULL) {
+        fprintf(stderr, "aicos temu call: --type TYPE is required; see `aicos temu call "
+                        "--help`.\n");
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* The client for temu call: App Key and Secret (and a token) from the configuration. */
+static bool temu_call_client(const struct config *cfg, char *secret, char *token,
+                             struct temu_client **client)
+{
+    struct errbuf eb = {0};
+    if (cfg->temu_app_key[0] == '\0' || cfg->temu_app_secret_file[0] == '\0') {
+        fprintf(stderr,
+                "aicos temu call: set AICOS_TEMU_APP_KEY and AICOS_TEMU_APP_SECRET_FILE.\n");
+        return false;
+    }
+    if (!temu_read_secret_file("app secret", cfg->temu_app_secret_file, secret,
+                               LIMIT_TEMU_SECRET_BYTES + 2))
+        return false;
+    if (cfg->temu_access_token_file[0] != '\0' &&
+        !temu_read_secret_file("access token", cfg->temu_access_token_file, token,
+                               LIMIT_TEMU_SECRET_BYTES + 2))
+        return false;
+    struct temu_client_options o;
+    temu_client_options_init(&o);
+    temu_client_options_from_config(&o, cfg);
+    o.app_key = cfg->temu_app_key;
+    o.app_secret = secret;
+    o.access_token = token;
+    if (temu_client_new(&o, client, &eb) != ERR_OK) {
+        fprintf(stderr, "aicos temu call: %s\n", eb.msg[0] ? eb.msg : "cannot create the client.");
+        return false;
+    }
+    return true;
+}
+
 static int temu_cmd_call(int argc, char **argv)
 {
     const char *type = NULL, *params_text = NULL;
@@ -242,19 +306,10 @@ static int temu_cmd_call(int argc, char **argv)
         fputs(temu_call_usage, stdout);
         return CLI_OK;
     }
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--type") == 0 && i + 1 < argc)
-            type = argv[++i];
-        else if (strcmp(argv[i], "--params") == 0 && i + 1 < argc)
-            params_text = argv[++i];
-        else
-            return cli_bad_option("temu call", argv[i]);
-    }
-    if (type == NULL) {
-        fprintf(stderr, "aicos temu call: --type TYPE is required; see `aicos temu call "
-                        "--help`.\n");
-        return CLI_USAGE;
-    }
+    rc = temu_call_options(argc, argv, &type, &params_text);
+    if (rc != CLI_OK)
+        return rc;
+    rc = CLI_USAGE;
     if (!cli_load_config(&cfg))
         return CLI_USAGE;
     if (params_text == NULL)
@@ -268,26 +323,8 @@ static int temu_cmd_call(int argc, char **argv)
         fprintf(stderr, "aicos temu call: --params must be a JSON object.\n");
         goto out;
     }
-    if (cfg.temu_app_key[0] == '\0' || cfg.temu_app_secret_file[0] == '\0') {
-        fprintf(stderr,
-                "aicos temu call: set AICOS_TEMU_APP_KEY and AICOS_TEMU_APP_SECRET_FILE.\n");
+    if (!temu_call_client(&cfg, secret, token, &client))
         goto out;
-    }
-    if (!temu_read_secret_file("app secret", cfg.temu_app_secret_file, secret, sizeof secret))
-        goto out;
-    if (cfg.temu_access_token_file[0] != '\0' &&
-        !temu_read_secret_file("access token", cfg.temu_access_token_file, token, sizeof token))
-        goto out;
-    struct temu_client_options o;
-    temu_client_options_init(&o);
-    temu_client_options_from_config(&o, &cfg);
-    o.app_key = cfg.temu_app_key;
-    o.app_secret = secret;
-    o.access_token = token;
-    if (temu_client_new(&o, &client, &eb) != ERR_OK) {
-        fprintf(stderr, "aicos temu call: %s\n", eb.msg[0] ? eb.msg : "cannot create the client.");
-        goto out;
-    }
     /* §3.2: the token exchange sends the authorization code as access_token. */
     struct temu_call_options copts = {.access_token = NULL, .idempotent = -1};
     const char *code = json_get_string(params, "code");

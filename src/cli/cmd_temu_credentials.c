@@ -56,18 +56,25 @@ int cmd_temu_credentials(int argc, char **argv)
         return help ? CLI_OK : CLI_USAGE;
     }
     const char *region_name = NULL, *app_key = NULL, *secret_file = NULL;
-    for (int i = 2; i < argc; i++) {
-        if (i + 1 >= argc)
-            return cli_bad_option("temu credentials set", argv[i]);
-        if (strcmp(argv[i], "--region") == 0)
-            region_name = argv[++i];
-        else if (strcmp(argv[i], "--app-key") == 0)
-            app_key = argv[++i];
-        else if (strcmp(argv[i], "--app-secret-file") == 0)
-            secret_file = argv[++i];
-        else
-            return cli_bad_option("temu credentials set", argv[i]);
+    static const struct option opts[] = {{"region", required_argument, NULL, 'r'},
+                                         {"app-key", required_argument, NULL, 'k'},
+                                         {"app-secret-file", required_argument, NULL, 'f'},
+                                         {0}};
+    const struct cli_getopt g = {"temu credentials set", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'r')
+            region_name = optarg;
+        else if (c == 'k')
+            app_key = optarg;
+        else if (c == 'f')
+            secret_file = optarg;
     }
+    if (cli_no_operands("temu credentials set", argc - 1, argv + 1) != CLI_OK)
+        return CLI_USAGE;
     enum temu_region region;
     if (!temu_region_parse(region_name, &region) || app_key == NULL || secret_file == NULL) {
         fprintf(stderr, "aicos temu credentials set: --region (us, eu, global, partner, cn), "

@@ -21,14 +21,21 @@ static const char token_usage[] =
 static int token_create(struct db *db, int argc, char **argv)
 {
     const char *role_name = NULL, *name = NULL;
-    for (int i = 2; i < argc; i++) {
-        if (strcmp(argv[i], "--role") == 0 && i + 1 < argc)
-            role_name = argv[++i];
-        else if (strcmp(argv[i], "--name") == 0 && i + 1 < argc)
-            name = argv[++i];
+    static const struct option opts[] = {
+        {"role", required_argument, NULL, 'r'}, {"name", required_argument, NULL, 'n'}, {0}};
+    const struct cli_getopt g = {"token create", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'r')
+            role_name = optarg;
         else
-            return cli_bad_option("token create", argv[i]);
+            name = optarg;
     }
+    if (cli_no_operands("token create", argc - 1, argv + 1) != CLI_OK)
+        return CLI_USAGE;
     enum auth_role role;
     if (role_name == NULL || name == NULL || !auth_role_parse(role_name, &role)) {
         fprintf(stderr, "aicos token create: --role (%s) and --name are required.\n",

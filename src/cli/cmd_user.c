@@ -22,54 +22,68 @@ static const char user_usage[] =
     "as Argon2id hashes. Resetting a password or disabling a user ends their sessions.\n"
     "Every change is written to the audit log.\n";
 
-/* Parses the password-source flags in argv[from..]; -1 on an unknown option. */
-static int user_password_mode(int argc, char **argv, int from, const char **bad)
+/*
+ * Parses the options of user add (--role, into *role_name) or reset-password (role_name NULL)
+ * in argv (argv[0] the subcommand): the password mode, or -1 after a message. The user name
+ * is the one operand, into *name.
+ */
+static int user_options(const char *cmd, int argc, char **argv, const char **role_name,
+                        const char **name)
 {
-    int mode = CLI_PW_PROMPT;
-    for (int i = from; i < argc; i++) {
-        if (strcmp(argv[i], "--generate") == 0)
-            mode = CLI_PW_GENERATE;
-        else if (strcmp(argv[i], "--password-stdin") == 0)
-            mode = CLI_PW_STDIN;
-        else {
-            *bad = argv[i];
+    static const struct option add_opts[] = {{"role", required_argument, NULL, 'r'},
+                                             {"generate", no_argument, NULL, 'g'},
+                                             {"password-stdin", no_argument, NULL, 's'},
+                                             {0}};
+    const struct cli_getopt g = {cmd, role_name != NULL ? add_opts : add_opts + 1, false};
+    int mode = CLI_PW_PROMPT, c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
             return -1;
-        }
+        if (c == 'r')
+            *role_name = optarg;
+        else
+            mode = c == 'g' ? CLI_PW_GENERATE : CLI_PW_STDIN;
+    }
+    *name = optind < argc ? argv[optind] : NULL;
+    if (optind + 1 < argc) {
+        cli_bad_option(cmd, argv[optind + 1]);
+        return -1;
     }
     return mode;
 }
 
 static int user_add(struct db *db, int argc, char **argv)
 {
-    const char *bad = NULL;
+    const char *role_name = NULL, *name = NULL;
     enum auth_role role;
-    if (argc < 4 || strcmp(argv[2], "--role") != 0) {
+    int mode = user_options("user add", argc, argv, &role_name, &name);
+    if (mode < 0)
+        return CLI_USAGE;
+    if (role_name == NULL || name == NULL) {
         fprintf(stderr, "aicos user add: usage: aicos user add NAME --role ROLE\n");
         return CLI_USAGE;
     }
-    if (!auth_role_parse(argv[3], &role)) {
-        fprintf(stderr, "aicos user add: unknown role %s; use %s.\n", argv[3], auth_role_choices());
+    if (!auth_role_parse(role_name, &role)) {
+        fprintf(stderr, "aicos user add: unknown role %s; use %s.\n", role_name,
+                auth_role_choices());
         return CLI_USAGE;
     }
-    int mode = user_password_mode(argc, argv, 4, &bad);
-    if (mode < 0)
-        return cli_bad_option("user add", bad);
     struct errbuf eb = {0};
-    if (auth_user_name_check(argv[1], &eb) != ERR_OK) {
+    if (auth_user_name_check(name, &eb) != ERR_OK) {
         fprintf(stderr, "aicos user add: %s\n", eb.msg);
         return CLI_USAGE;
     }
     char pw[AUTH_PASSWORD_MAX + 2];
     if (!cli_new_password("user add", mode, pw, sizeof pw))
         return CLI_USAGE;
-    enum err e = auth_user_add(db, argv[1], role, pw, &eb);
-    cli_audit(db, "user.add", argv[1], e == ERR_OK ? "success" : "failure",
+    enum err e = auth_user_add(db, name, role, pw, &eb);
+    cli_audit(db, "user.add", name, e == ERR_OK ? "success" : "failure",
               e == ERR_OK ? auth_role_name(role) : errbuf_code(&eb, e));
     if (e == ERR_OK && mode == CLI_PW_GENERATE)
-        printf("created user %s (%s); password (shown once): %s\n", argv[1], auth_role_name(role),
-               pw);
+        printf("created user %s (%s); password (shown once): %s\n", name, auth_role_name(role), pw);
     else if (e == ERR_OK)
-        printf("created user %s (%s)\n", argv[1], auth_role_name(role));
+        printf("created user %s (%s)\n", name, auth_role_name(role));
     secure_wipe(pw, sizeof pw);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos user add: %s\n", errbuf_message(&eb, e));
@@ -138,12 +152,24 @@ int cmd_user(int argc, char **argv)
                 auth_role_choices());
         return CLI_USAGE;
     }
-    const char *bad = NULL;
-    int mode = strcmp(sub, "reset-password") == 0 ? user_password_mode(argc, argv, 3, &bad) : 0;
-    if (mode < 0)
-        return cli_bad_option("user reset-password", bad);
-    if ((strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) && argc != 3)
-        return cli_bad_option(sub, argv[3]);
+    const char *name = argv[2];
+    int mode = 0;
+    if (strcmp(sub, "reset-password") == 0) {
+        mode = user_options("user reset-password", argc - 1, argv + 1, NULL, &name);
+        if (mode < 0)
+            return CLI_USAGE;
+        if (name == NULL) {
+            fprintf(stderr, "aicos user %s: a user name is required; see `aicos user --help`.\n",
+                    sub);
+            return CLI_USAGE;
+        }
+    }
+    if (strcmp(sub, "disable") == 0 || strcmp(sub, "enable") == 0) {
+        char cmd[32];
+        snprintf(cmd, sizeof cmd, "user %s", sub);
+        if (cli_no_options(cmd, argc - 2, argv + 2) != CLI_OK)
+            return CLI_USAGE;
+    }
     struct config cfg;
     struct db *db = NULL;
     if (!cli_load_config(&cfg))
@@ -157,23 +183,23 @@ int cmd_user(int argc, char **argv)
     } else if (strcmp(sub, "list") == 0) {
         rc = user_list(db);
     } else if (strcmp(sub, "set-role") == 0) {
-        enum err e = auth_user_set_role(db, argv[2], role, &eb);
-        rc = user_done(db, sub, "user.set_role", argv[2], e, &eb, auth_role_name(role));
+        enum err e = auth_user_set_role(db, name, role, &eb);
+        rc = user_done(db, sub, "user.set_role", name, e, &eb, auth_role_name(role));
     } else if (strcmp(sub, "reset-password") == 0) {
         char pw[AUTH_PASSWORD_MAX + 2];
         if (!cli_new_password("user reset-password", mode, pw, sizeof pw)) {
             rc = CLI_USAGE;
         } else {
-            enum err e = auth_user_set_password(db, argv[2], pw, &eb);
-            rc = user_done(db, sub, "user.reset_password", argv[2], e, &eb, "password reset");
+            enum err e = auth_user_set_password(db, name, pw, &eb);
+            rc = user_done(db, sub, "user.reset_password", name, e, &eb, "password reset");
             if (e == ERR_OK && mode == CLI_PW_GENERATE)
                 printf("new password (shown once): %s\n", pw);
         }
         secure_wipe(pw, sizeof pw);
     } else {
         bool disable = strcmp(sub, "disable") == 0;
-        enum err e = auth_user_set_disabled(db, argv[2], disable, &eb);
-        rc = user_done(db, sub, disable ? "user.disable" : "user.enable", argv[2], e, &eb,
+        enum err e = auth_user_set_disabled(db, name, disable, &eb);
+        rc = user_done(db, sub, disable ? "user.disable" : "user.enable", name, e, &eb,
                        disable ? "disabled" : "enabled");
     }
     db_close(db);

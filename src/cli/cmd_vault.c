@@ -69,12 +69,24 @@ int cmd_vault(int argc, char **argv)
         return CLI_USAGE;
     }
     const char *new_key_file = NULL;
+    char cmd[32];
+    snprintf(cmd, sizeof cmd, "vault %s", sub);
     if (strcmp(sub, "rewrap") == 0) {
-        if (argc != 4 || strcmp(argv[2], "--new-key-file") != 0)
-            return cli_bad_option(sub, argc > 2 ? argv[2] : "(missing --new-key-file FILE)");
-        new_key_file = argv[3];
-    } else if (argc > 2) {
-        return cli_bad_option(sub, argv[2]);
+        static const struct option opts[] = {{"new-key-file", required_argument, NULL, 'k'}, {0}};
+        const struct cli_getopt g = {cmd, opts, false};
+        int c;
+        cli_getopt_begin();
+        while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
+            if (c == CLI_OPT_BAD)
+                return CLI_USAGE;
+            new_key_file = optarg;
+        }
+        if (cli_no_operands(cmd, argc - 1, argv + 1) != CLI_OK)
+            return CLI_USAGE;
+        if (new_key_file == NULL)
+            return cli_bad_option(cmd, "(missing --new-key-file FILE)");
+    } else if (cli_no_options(cmd, argc - 1, argv + 1) != CLI_OK) {
+        return CLI_USAGE;
     }
     struct config cfg;
     struct db *db = NULL;

@@ -77,8 +77,8 @@ int cmd_worker(int argc, char **argv)
         fputs(worker_usage, stdout);
         return CLI_OK;
     }
-    if (argc > 1)
-        return cli_bad_option("worker", argv[1]);
+    if (cli_no_options("worker", argc, argv) != CLI_OK)
+        return CLI_USAGE;
     struct config cfg;
     if (!cli_load_config(&cfg))
         return CLI_USAGE;

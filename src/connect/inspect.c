@@ -41,22 +41,10 @@ static json_t *inspect_all(const json_t *params, const char *type, const char *a
     return all;
 }
 
-enum err connect_inspect(const struct connect_env *env, const struct connect_inspect_req *rq,
-                         int64_t now, json_t **out, struct errbuf *eb)
+/* The request's shape, and a vault to sign with. */
+static enum err inspect_check(const struct connect_env *env, const struct connect_inspect_req *rq,
+                              struct errbuf *eb)
 {
-    struct buf concat = {.max = LIMIT_TEMU_REQUEST_BYTES},
-               shown = {.max = LIMIT_TEMU_REQUEST_BYTES};
-    char key_name[48], secret_name[48], sign[TEMU_SIGN_HEX_LEN + 1], masked_token[VAULT_MASKED_MAX];
-    char *key = NULL, *secret = NULL, *token = NULL, *body = NULL;
-    size_t key_len = 0, secret_len = 0, token_len = 0;
-    json_t *all = NULL, *all_masked = NULL, *doc = NULL;
-    struct temu_client *cl = NULL;
-    struct temu_result res = {0};
-    struct temu_error te;
-    enum temu_region region = rq->region;
-    int64_t ts = now;
-    enum err e;
-    temu_error_clear(&te);
     if (rq->type == NULL || *rq->type == '\0' || strlen(rq->type) > 128)
         return err_set(eb, ERR_INVAL, "bad_type",
                        "type must name a Temu API, e.g. "
@@ -66,6 +54,64 @@ enum err connect_inspect(const struct connect_env *env, const struct connect_ins
     if (env->vault == NULL)
         return err_set(eb, ERR_UNAVAILABLE, "vault_unavailable",
                        "No vault master key is configured, so nothing can be signed.");
+    return ERR_OK;
+}
+
+/* Sends the request with the inspector's timestamp and adds the answer and skew to doc. */
+static enum err inspect_send(const struct connect_env *env, const struct connect_inspect_req *rq,
+                             enum temu_region region, const char *token, int64_t ts, json_t *doc,
+                             struct errbuf *eb)
+{
+    struct temu_client *cl = NULL;
+    struct temu_result res = {0};
+    struct temu_error te;
+    temu_error_clear(&te);
+    enum err e = connect_client_new_at(env, region, token, inspect_wall, &ts, &cl, eb);
+    if (e != ERR_OK)
+        return e;
+    enum err ce = temu_client_call(cl, rq->type, rq->params, &res, &te);
+    int64_t answered = (int64_t)time(NULL);
+    json_t *ans;
+    if (ce == ERR_OK)
+        ans = json_pack("{s:b, s:s, s:O}", "success", 1, "request_id", res.request_id, "result",
+                        res.result ? res.result : json_null());
+    else
+        ans = json_pack("{s:b, s:I, s:s, s:s, s:s, s:s, s:s, s:i}", "success", 0, "code",
+                        (json_int_t)te.code, "message", te.message, "class",
+                        temu_error_class_name(te.cls), "source", temu_error_source_name(te.source),
+                        "hint", te.hint ? te.hint : "", "request_id", te.request_id, "http_status",
+                        te.http_status);
+    json_object_set_new(doc, "answer", ans ? ans : json_null());
+    json_t *skew = json_object_get(doc, "timestamp");
+    json_object_set_new(skew, "answered_at", json_integer(answered));
+    json_object_set_new(skew, "skew_s", json_integer(answered - ts));
+    json_object_set_new(skew, "verdict",
+                        json_string(te.code == 3000011 || te.code == 3000012
+                                        ? "outside the platform's window: fix the clock"
+                                        : "within the platform's window"));
+    if (rq->connection_id != NULL && *rq->connection_id != '\0' && te.source != TEMU_SOURCE_LOCAL)
+        connect_note_call(env, rq->connection_id, ce == ERR_OK ? NULL : &te, answered, NULL);
+    if (ce == ERR_INVAL)
+        e = err_set(eb, ERR_INVAL, "bad_request", "%s", te.message);
+    temu_result_clear(&res);
+    temu_client_free(cl);
+    return e;
+}
+
+enum err connect_inspect(const struct connect_env *env, const struct connect_inspect_req *rq,
+                         int64_t now, json_t **out, struct errbuf *eb)
+{
+    struct buf concat = {.max = LIMIT_TEMU_REQUEST_BYTES},
+               shown = {.max = LIMIT_TEMU_REQUEST_BYTES};
+    char key_name[48], secret_name[48], sign[TEMU_SIGN_HEX_LEN + 1], masked_token[VAULT_MASKED_MAX];
+    char *key = NULL, *secret = NULL, *token = NULL, *body = NULL;
+    size_t key_len = 0, secret_len = 0, token_len = 0;
+    json_t *all = NULL, *all_masked = NULL, *doc = NULL;
+    enum temu_region region = rq->region;
+    int64_t ts = now;
+    enum err e = inspect_check(env, rq, eb);
+    if (e != ERR_OK)
+        return e;
     if (rq->connection_id != NULL && *rq->connection_id != '\0') {
         e = connect_token_get(env, rq->connection_id, &region, &token, &token_len, eb);
         if (e != ERR_OK)
@@ -110,43 +156,14 @@ enum err connect_inspect(const struct connect_env *env, const struct connect_ins
         goto out;
     }
     if (rq->send) {
-        e = connect_client_new_at(env, region, token, inspect_wall, &ts, &cl, eb);
+        e = inspect_send(env, rq, region, token, ts, doc, eb);
         if (e != ERR_OK)
             goto out;
-        enum err ce = temu_client_call(cl, rq->type, rq->params, &res, &te);
-        int64_t answered = (int64_t)time(NULL);
-        json_t *ans;
-        if (ce == ERR_OK)
-            ans = json_pack("{s:b, s:s, s:O}", "success", 1, "request_id", res.request_id, "result",
-                            res.result ? res.result : json_null());
-        else
-            ans = json_pack("{s:b, s:I, s:s, s:s, s:s, s:s, s:s, s:i}", "success", 0, "code",
-                            (json_int_t)te.code, "message", te.message, "class",
-                            temu_error_class_name(te.cls), "source",
-                            temu_error_source_name(te.source), "hint", te.hint ? te.hint : "",
-                            "request_id", te.request_id, "http_status", te.http_status);
-        json_object_set_new(doc, "answer", ans ? ans : json_null());
-        json_t *skew = json_object_get(doc, "timestamp");
-        json_object_set_new(skew, "answered_at", json_integer(answered));
-        json_object_set_new(skew, "skew_s", json_integer(answered - ts));
-        json_object_set_new(skew, "verdict",
-                            json_string(te.code == 3000011 || te.code == 3000012
-                                            ? "outside the platform's window: fix the clock"
-                                            : "within the platform's window"));
-        if (rq->connection_id != NULL && *rq->connection_id != '\0' &&
-            te.source != TEMU_SOURCE_LOCAL)
-            connect_note_call(env, rq->connection_id, ce == ERR_OK ? NULL : &te, answered, NULL);
-        if (ce == ERR_INVAL) {
-            e = err_set(eb, ERR_INVAL, "bad_request", "%s", te.message);
-            goto out;
-        }
     }
     *out = doc;
     doc = NULL;
     e = ERR_OK;
 out:
-    temu_result_clear(&res);
-    temu_client_free(cl);
     json_decref(doc);
     json_decref(all);
     json_decref(all_masked);

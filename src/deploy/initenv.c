@@ -18,7 +18,7 @@
 struct deploy_out_file {
     const char *path;
     mode_t mode;
-    const struct buf *data;
+    struct buf *data;
     char tmp[DEPLOY_PATH_MAX + 16];
 };
 
@@ -134,6 +134,91 @@ static enum err deploy_initenv_validate(const struct deploy_initenv_opts *o,
     return ERR_OK;
 }
 
+/* The folder (it must exist) and every path under it into res and the buffers. */
+static enum err initenv_paths(const char *out_dir, char *infra, char *caddy_dir, char *ignore_path,
+                              struct deploy_initenv_result *res, struct errbuf *eb)
+{
+    struct stat st;
+    if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        return err_set(eb, ERR_NOTFOUND, "no_such_folder", "--out %s is not an existing folder.",
+                       out_dir);
+    if (!deploy_path_join(infra, DEPLOY_PATH_MAX, out_dir, "infra") ||
+        !deploy_path_join(caddy_dir, DEPLOY_PATH_MAX, infra, "caddy") ||
+        !deploy_path_join(res->env_path, sizeof res->env_path, infra, DEPLOY_ENV_FILE) ||
+        !deploy_path_join(res->compose_path, sizeof res->compose_path, infra,
+                          DEPLOY_COMPOSE_FILE) ||
+        !deploy_path_join(res->caddyfile_path, sizeof res->caddyfile_path, infra,
+                          DEPLOY_CADDYFILE) ||
+        !deploy_path_join(res->dockerfile_path, sizeof res->dockerfile_path, infra,
+                          DEPLOY_DOCKERFILE) ||
+        !deploy_path_join(ignore_path, DEPLOY_PATH_MAX, infra, "Dockerfile.dockerignore"))
+        return err_set(eb, ERR_INVAL, "path_too_long", "--out is too long.");
+    return ERR_OK;
+}
+
+/* Without --force, any of the three files already there refuses the whole run. */
+static enum err initenv_refuse_existing(const struct deploy_out_file *files, struct errbuf *eb)
+{
+    char existing[3 * DEPLOY_PATH_MAX] = "";
+    size_t n = 0;
+    struct stat st;
+    for (size_t i = 0; i < 3; i++) {
+        if (lstat(files[i].path, &st) == 0)
+            n += (size_t)snprintf(existing + n, sizeof existing - n, "%s%s", n ? ", " : "",
+                                  files[i].path);
+        if (n >= sizeof existing)
+            n = sizeof existing - 1;
+    }
+    if (n == 0)
+        return ERR_OK;
+    return err_set(eb, ERR_CONFLICT, "files_exist",
+                   "%s already exist(s); nothing was written. Pass --force to replace "
+                   "them (the master key changes, so back the old one up first).",
+                   existing);
+}
+
+/* A new master key into p (master_key, 64 bytes), then the three files into their buffers. */
+static enum err initenv_render(struct deploy_params *p, char *master_key, char *now,
+                               struct deploy_out_file *files, struct errbuf *eb)
+{
+    enum err e = deploy_master_key_new(master_key, 64);
+    if (e != ERR_OK)
+        return err_set(eb, e, "no_random",
+                       "libsodium could not start; no master key was generated.");
+    clock_now_iso(now);
+    p->master_key = master_key;
+    p->generated_at = now;
+    e = deploy_render_env(p, files[0].data);
+    if (e == ERR_OK)
+        e = deploy_render_compose(p, files[1].data);
+    if (e == ERR_OK)
+        e = deploy_render_caddyfile(p, files[2].data);
+    if (e != ERR_OK)
+        return err_set(eb, e, "render_failed", "the files could not be rendered (%s).",
+                       err_code(e));
+    return ERR_OK;
+}
+
+/* Writes every file beside its place, then renames them all (*renamed once one is). */
+static enum err initenv_commit(struct deploy_out_file *files, bool *renamed, struct errbuf *eb)
+{
+    enum err e = ERR_OK;
+    for (size_t i = 0; i < 3 && e == ERR_OK; i++)
+        e = deploy_write_tmp(&files[i], eb);
+    /* Every file is complete on disk before the first rename; a rename within one file
+     * system does not fail for lack of space. */
+    for (size_t i = 0; i < 3 && e == ERR_OK; i++) {
+        if (rename(files[i].tmp, files[i].path) != 0)
+            e = err_set(eb, ERR_IO, "write_failed", "cannot rename %s to %s: %s.", files[i].tmp,
+                        files[i].path, strerror(errno));
+        else {
+            files[i].tmp[0] = '\0';
+            *renamed = true;
+        }
+    }
+    return e;
+}
+
 enum err deploy_initenv_run(const struct deploy_initenv_opts *opts,
                             struct deploy_initenv_result *res, struct errbuf *eb)
 {
@@ -148,84 +233,20 @@ enum err deploy_initenv_run(const struct deploy_initenv_opts *opts,
         {.path = res->compose_path, .mode = 0644, .data = &compose},
         {.path = res->caddyfile_path, .mode = 0644, .data = &caddy},
     };
-    const char *out_dir = opts->out_dir != NULL ? opts->out_dir : ".";
-    struct stat st;
-    enum err e;
-
     memset(res, 0, sizeof *res);
-    e = deploy_initenv_validate(opts, &p, eb);
+    enum err e = deploy_initenv_validate(opts, &p, eb);
+    e = e ? e
+          : initenv_paths(opts->out_dir != NULL ? opts->out_dir : ".", infra, caddy_dir,
+                          ignore_path, res, eb);
+    if (e == ERR_OK && !opts->force)
+        e = initenv_refuse_existing(files, eb);
     if (e != ERR_OK)
         goto out;
-    if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-        e = err_set(eb, ERR_NOTFOUND, "no_such_folder", "--out %s is not an existing folder.",
-                    out_dir);
-        goto out;
-    }
-    if (!deploy_path_join(infra, sizeof infra, out_dir, "infra") ||
-        !deploy_path_join(caddy_dir, sizeof caddy_dir, infra, "caddy") ||
-        !deploy_path_join(res->env_path, sizeof res->env_path, infra, DEPLOY_ENV_FILE) ||
-        !deploy_path_join(res->compose_path, sizeof res->compose_path, infra,
-                          DEPLOY_COMPOSE_FILE) ||
-        !deploy_path_join(res->caddyfile_path, sizeof res->caddyfile_path, infra,
-                          DEPLOY_CADDYFILE) ||
-        !deploy_path_join(res->dockerfile_path, sizeof res->dockerfile_path, infra,
-                          DEPLOY_DOCKERFILE) ||
-        !deploy_path_join(ignore_path, sizeof ignore_path, infra, "Dockerfile.dockerignore")) {
-        e = err_set(eb, ERR_INVAL, "path_too_long", "--out is too long.");
-        goto out;
-    }
-    if (!opts->force) {
-        char existing[3 * DEPLOY_PATH_MAX] = "";
-        size_t n = 0;
-        for (size_t i = 0; i < 3; i++) {
-            if (lstat(files[i].path, &st) == 0)
-                n += (size_t)snprintf(existing + n, sizeof existing - n, "%s%s", n ? ", " : "",
-                                      files[i].path);
-            if (n >= sizeof existing)
-                n = sizeof existing - 1;
-        }
-        if (n > 0) {
-            e = err_set(eb, ERR_CONFLICT, "files_exist",
-                        "%s already exist(s); nothing was written. Pass --force to replace "
-                        "them (the master key changes, so back the old one up first).",
-                        existing);
-            goto out;
-        }
-    }
     deploy_callback_url(p.mode, &p.api, &p.web, res->callback_url, sizeof res->callback_url);
-    e = deploy_master_key_new(master_key, sizeof master_key);
-    if (e != ERR_OK) {
-        err_set(eb, e, "no_random", "libsodium could not start; no master key was generated.");
-        goto out;
-    }
-    clock_now_iso(now);
-    p.master_key = master_key;
-    p.generated_at = now;
-    e = deploy_render_env(&p, &env);
-    if (e == ERR_OK)
-        e = deploy_render_compose(&p, &compose);
-    if (e == ERR_OK)
-        e = deploy_render_caddyfile(&p, &caddy);
-    if (e != ERR_OK) {
-        err_set(eb, e, "render_failed", "the files could not be rendered (%s).", err_code(e));
-        goto out;
-    }
-    e = deploy_mkdir(infra, &made_infra, eb);
-    if (e == ERR_OK)
-        e = deploy_mkdir(caddy_dir, &made_caddy, eb);
-    for (size_t i = 0; i < 3 && e == ERR_OK; i++)
-        e = deploy_write_tmp(&files[i], eb);
-    /* Every file is complete on disk before the first rename; a rename within one file
-     * system does not fail for lack of space. */
-    for (size_t i = 0; i < 3 && e == ERR_OK; i++) {
-        if (rename(files[i].tmp, files[i].path) != 0)
-            e = err_set(eb, ERR_IO, "write_failed", "cannot rename %s to %s: %s.", files[i].tmp,
-                        files[i].path, strerror(errno));
-        else {
-            files[i].tmp[0] = '\0';
-            renamed = true;
-        }
-    }
+    e = initenv_render(&p, master_key, now, files, eb);
+    e = e ? e : deploy_mkdir(infra, &made_infra, eb);
+    e = e ? e : deploy_mkdir(caddy_dir, &made_caddy, eb);
+    e = e ? e : initenv_commit(files, &renamed, eb);
     if (e == ERR_OK)
         e = deploy_write_if_missing(res->dockerfile_path, deploy_dockerfile_text(),
                                     &res->wrote_dockerfile, eb);

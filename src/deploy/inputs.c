@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "base/parse.h"
+#include "base/url.h"
 #include "deploy/dns.h"
 
 bool deploy_callback_mode_parse(const char *s, enum deploy_callback_mode *out)
@@ -29,78 +30,36 @@ const char *deploy_callback_mode_name(enum deploy_callback_mode m)
 enum err deploy_origin_parse(const char *what, const char *s, struct deploy_origin *o,
                              struct errbuf *eb)
 {
+    struct url_origin u;
     memset(o, 0, sizeof *o);
-    const char *p;
-    if (strncasecmp(s, "https://", 8) == 0) {
-        o->https = true;
-        p = s + 8;
-    } else if (strncasecmp(s, "http://", 7) == 0) {
-        p = s + 7;
-    } else {
+    switch (url_origin_parse(s, &u)) {
+    case URL_ORIGIN_OK:
+        break;
+    case URL_ORIGIN_SCHEME:
         return err_set(eb, ERR_INVAL, "bad_origin",
                        "%s must be an origin like https://api.example.com, got \"%.80s\".", what,
                        s);
-    }
-    size_t len = strlen(p);
-    if (len > 0 && p[len - 1] == '/')
-        len--;
-    const char *end = p + len;
-    const char *h = p, *hend;
-    if (*h == '[') {
-        h++;
-        hend = memchr(h, ']', (size_t)(end - h));
-        if (hend == NULL || hend == h)
-            return err_set(eb, ERR_INVAL, "bad_origin", "%s has a malformed [IPv6] host.", what);
-        for (const char *q = h; q < hend; q++) {
-            if (!isxdigit((unsigned char)*q) && *q != ':' && *q != '.')
-                return err_set(eb, ERR_INVAL, "bad_origin", "%s has a malformed [IPv6] host.",
-                               what);
-        }
-        p = hend + 1;
-    } else {
-        while (p < end && (isalnum((unsigned char)*p) || *p == '.' || *p == '-'))
-            p++;
-        hend = p;
-        if (hend == h)
-            return err_set(eb, ERR_INVAL, "bad_origin", "%s has no host.", what);
-        if (*h == '.' || *h == '-' || hend[-1] == '-' || memmem(h, (size_t)(hend - h), "..", 2))
-            return err_set(eb, ERR_INVAL, "bad_origin", "%s has a malformed host name.", what);
-    }
-    if ((size_t)(hend - h) >= sizeof o->host)
+    case URL_ORIGIN_IPV6:
+        return err_set(eb, ERR_INVAL, "bad_origin", "%s has a malformed [IPv6] host.", what);
+    case URL_ORIGIN_NO_HOST:
+        return err_set(eb, ERR_INVAL, "bad_origin", "%s has no host.", what);
+    case URL_ORIGIN_HOST_NAME:
+        return err_set(eb, ERR_INVAL, "bad_origin", "%s has a malformed host name.", what);
+    case URL_ORIGIN_HOST_LONG:
         return err_set(eb, ERR_INVAL, "bad_origin", "%s has a host name that is too long.", what);
-    for (const char *q = h; q < hend; q++)
-        o->host[q - h] = (char)tolower((unsigned char)*q);
-    size_t hl = (size_t)(hend - h);
-    if (hl > 0 && o->host[hl - 1] == '.')
-        o->host[hl - 1] = '\0'; /* a fully qualified name's final dot */
-    o->port = o->https ? 443 : 80;
-    if (p < end && *p == ':') {
-        char port[8];
-        size_t plen = (size_t)(end - p - 1);
-        int64_t n = 0;
-        if (plen == 0 || plen >= sizeof port)
-            return err_set(eb, ERR_INVAL, "bad_origin", "%s has an invalid port.", what);
-        memcpy(port, p + 1, plen);
-        port[plen] = '\0';
-        if (parse_int64(port, 1, 65535, &n) != ERR_OK)
-            return err_set(eb, ERR_INVAL, "bad_origin", "%s has an invalid port.", what);
-        o->port = (unsigned)n;
-        o->explicit_port = true;
-        p = end;
-    }
-    if (p != end)
+    case URL_ORIGIN_PORT:
+        return err_set(eb, ERR_INVAL, "bad_origin", "%s has an invalid port.", what);
+    default:
         return err_set(eb, ERR_INVAL, "bad_origin",
                        "%s must be scheme://host[:port] with no path, query or user info.", what);
-    bool v6 = strchr(o->host, ':') != NULL;
-    int n;
-    if (o->explicit_port && o->port != (o->https ? 443u : 80u))
-        n = snprintf(o->origin, sizeof o->origin, "%s://%s%s%s:%u", o->https ? "https" : "http",
-                     v6 ? "[" : "", o->host, v6 ? "]" : "", o->port);
-    else
-        n = snprintf(o->origin, sizeof o->origin, "%s://%s%s%s", o->https ? "https" : "http",
-                     v6 ? "[" : "", o->host, v6 ? "]" : "");
-    if (n < 0 || (size_t)n >= sizeof o->origin)
-        return err_set(eb, ERR_INVAL, "bad_origin", "%s is too long.", what);
+    }
+    _Static_assert(sizeof o->origin == sizeof u.origin, "origin sizes");
+    _Static_assert(sizeof o->host == sizeof u.host, "host sizes");
+    memcpy(o->origin, u.origin, sizeof o->origin);
+    memcpy(o->host, u.host, sizeof o->host);
+    o->port = u.port;
+    o->explicit_port = u.explicit_port;
+    o->https = u.https;
     return ERR_OK;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/url.h"
 
 const char *http_req_param(const struct http_req *req, const char *name)
 {
@@ -44,39 +45,13 @@ const char *http_req_form(const struct http_req *req, const char *name)
     return NULL;
 }
 
-static int http_hex(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes one form component ('+' is a space) into arena memory; NULL on a bad escape. */
 static char *http_form_decode(struct arena *a, const char *s, size_t n)
 {
     char *out = arena_alloc(a, n + 1);
-    if (out == NULL)
-        return NULL;
-    size_t o = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (s[i] == '+') {
-            out[o++] = ' ';
-        } else if (s[i] == '%') {
-            int hi = i + 2 < n ? http_hex(s[i + 1]) : -1;
-            int lo = i + 2 < n ? http_hex(s[i + 2]) : -1;
-            if (hi < 0 || lo < 0 || (hi == 0 && lo == 0))
-                return NULL; /* truncated, not hex, or an embedded NUL */
-            out[o++] = (char)(hi * 16 + lo);
-            i += 2;
-        } else {
-            out[o++] = s[i];
-        }
-    }
-    out[o] = '\0';
+    if (out == NULL ||
+        url_decode(s, n, URL_DECODE_PLUS | URL_DECODE_NO_NUL, out, n + 1, NULL) != ERR_OK)
+        return NULL; /* truncated, not hex, or an embedded NUL */
     return out;
 }
 

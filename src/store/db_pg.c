@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "base/parse.h"
 #include "store/db_driver.h"
 
 #define PG_MAX_PARAMS 64
@@ -225,7 +226,8 @@ static enum err pg_exec(void *handle, struct stmt_cache *sc, const char *sql,
     if (e != ERR_OK)
         return e;
     const char *t = PQcmdTuples(res);
-    *changed = (t && *t) ? strtoll(t, NULL, 10) : 0;
+    if (t == NULL || parse_int64(t, 0, INT64_MAX, changed) != ERR_OK)
+        *changed = 0; /* "" for statements that report no count */
     PQclear(res);
     return ERR_OK;
 }

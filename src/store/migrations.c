@@ -431,10 +431,36 @@ const struct migration migrations[] = {
      "DELETE FROM vault_keys WHERE state = 'retired' AND id NOT IN (SELECT key_id FROM secrets);"
      "CREATE UNIQUE INDEX vault_keys_one_active ON vault_keys(state) WHERE state = 'active';",
      NULL, NULL},
-    /* Version 14: shipment confirm (src/sync/shipments.c). Every upload of a carrier and
+    /* Version 14: what the buyer_cases stream (src/sync/cases.c) adds to an after-sales case
+     * from its detail (reason, refund summary, the buyer's own comment, the whole answer, the
+     * updateAt it was read at, -1 = never, or why it failed), and the buyers' cancellation
+     * requests (bg.aftersales.cancel.list.get) keyed by parentAfterSalesSn. */
+    {14, "buyer_case_detail_cancellations",
+     "ALTER TABLE temu_aftersales ADD COLUMN reason_code BIGINT NOT NULL DEFAULT 0;"
+     "ALTER TABLE temu_aftersales ADD COLUMN reason_desc TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE temu_aftersales ADD COLUMN buyer_comment TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE temu_aftersales ADD COLUMN refund_summary TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE temu_aftersales ADD COLUMN detail TEXT NOT NULL DEFAULT '';"
+     "ALTER TABLE temu_aftersales ADD COLUMN detail_update_at BIGINT NOT NULL DEFAULT -1;"
+     "ALTER TABLE temu_aftersales ADD COLUMN detail_error TEXT NOT NULL DEFAULT '';"
+     "CREATE TABLE temu_cancellations ("
+     "  connection_id TEXT NOT NULL,"
+     "  parent_after_sales_sn TEXT NOT NULL,"
+     "  parent_order_sn TEXT NOT NULL,"
+     "  status INTEGER NOT NULL,"
+     "  create_at BIGINT NOT NULL,"
+     "  content_hash TEXT NOT NULL,"
+     "  data TEXT NOT NULL,"
+     "  first_synced_at BIGINT NOT NULL,"
+     "  synced_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (connection_id, parent_after_sales_sn));"
+     "CREATE INDEX temu_cancellations_order ON temu_cancellations(connection_id, "
+     "parent_order_sn);",
+     NULL, NULL},
+    /* Version 15: shipment confirm (src/sync/shipments.c). Every upload of a carrier and
      * tracking number is recorded before Temu is called (state sending, then confirmed), so a
      * retried request never uploads twice; the shop's carrier list is cached per connection. */
-    {14, "shipment_uploads",
+    {15, "shipment_uploads",
      "CREATE TABLE temu_shipment_uploads ("
      "  connection_id TEXT NOT NULL,"
      "  parent_order_sn TEXT NOT NULL,"

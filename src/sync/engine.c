@@ -11,7 +11,9 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/parse.h"
 #include "base/secure.h"
+#include "sync/stream.h"
 #include "sync/sync.h"
 #include "temu/api.h"
 #include "temu/client.h"
@@ -62,12 +64,16 @@ static bool sync_holder_dead(const char *holder)
     mine[strcspn(mine, ":")] = '\0';
     if (strcmp(host, mine) != 0)
         return false;
-    char *end = NULL;
-    errno = 0;
-    long pid = strtol(colon + 1, &end, 10);
-    if (errno != 0 || end == colon + 1 || *end != ':' || pid <= 0)
+    char digits[24];
+    int64_t pid = 0;
+    const char *end = strchr(colon + 1, ':');
+    if (end == NULL || (size_t)(end - colon - 1) >= sizeof digits)
         return false;
-    if (pid == (long)getpid())
+    memcpy(digits, colon + 1, (size_t)(end - colon - 1));
+    digits[end - colon - 1] = '\0';
+    if (parse_int64(digits, 1, INT32_MAX, &pid) != ERR_OK)
+        return false;
+    if (pid == (int64_t)getpid())
         return false;
     return kill((pid_t)pid, 0) != 0 && errno == ESRCH;
 }
@@ -220,6 +226,7 @@ struct sync_job {
     const struct connect_env *env;
     const struct sync_run_opts *o;
     const char *stream;
+    const struct sync_stream_def *def; /* the stream's table of specifics (stream.h) */
     char holder[SYNC_HOLDER_MAX];
     struct sync_state st;
     struct sync_run_result *res;
@@ -227,30 +234,39 @@ struct sync_job {
     struct temu_error te;
     struct sync_budget budget; /* the app's shared request budget (budget.c) */
     bool cancelled;            /* stopped on request between pages */
-    int64_t walks;             /* products: full bucket walks completed by this run */
+    bool windows_done;         /* the WINDOWS part has caught up in this run */
+    size_t next_full;          /* the next FULL part this run may start */
+    bool prepare_off;          /* a prepare hook switched itself off for this run */
     int64_t updates;           /* update windows completed by this run */
 };
 
-/* The page size of the job's stream. */
-static int64_t sync_page_size(const struct sync_job *j)
+/* The part a window kind belongs to (the WINDOWS part for backfill and update); NULL if none. */
+static const struct sync_part *sync_part_of(const struct sync_job *j, const char *kind,
+                                            size_t *index)
 {
-    if (j->o->stream == SYNC_STREAM_PRODUCTS)
-        return SYNC_GOODS_PAGE_SIZE;
-    if (j->o->stream == SYNC_STREAM_BUYER_CASES)
-        return SYNC_CASES_PAGE_SIZE;
-    return SYNC_ORDER_PAGE_SIZE;
+    bool windows = strcmp(kind, "backfill") == 0 || strcmp(kind, "update") == 0;
+    for (size_t i = 0; i < j->def->nparts; i++) {
+        const struct sync_part *p = &j->def->parts[i];
+        if (windows ? p->walk == SYNC_WALK_WINDOWS
+                    : p->walk == SYNC_WALK_FULL && strcmp(p->kind, kind) == 0) {
+            if (index != NULL)
+                *index = i;
+            return p;
+        }
+    }
+    return NULL;
 }
 
-/* Stores one page of the job's stream inside the caller's transaction. */
-static enum err sync_store_page(const struct sync_job *j, struct db_conn *c, const json_t *items,
-                                int64_t now, struct sync_counts *counts, struct errbuf *eb)
+/* The bucket after b in a FULL part (its first for b == 0); 0 after the last. */
+static int64_t sync_part_next_bucket(const struct sync_part *p, int64_t b)
 {
-    if (j->o->stream == SYNC_STREAM_PRODUCTS)
-        return sync_products_store_page(c, j->o->connection_id, j->st.cur_lo, items, now, counts,
-                                        eb);
-    if (j->o->stream == SYNC_STREAM_BUYER_CASES)
-        return sync_cases_store_page(c, j->o->connection_id, items, now, counts, eb);
-    return sync_orders_store_page(c, j->o->connection_id, items, now, counts, eb);
+    if (b == 0)
+        return p->buckets[0];
+    for (size_t i = 0; p->buckets[i] != 0; i++) {
+        if (p->buckets[i] == b)
+            return p->buckets[i + 1];
+    }
+    return 0;
 }
 
 /* True when the run was asked to stop: the process stops, or someone cancelled it. */
@@ -272,45 +288,10 @@ static bool sync_cancel_wanted(struct sync_job *j)
     return flag != 0;
 }
 
-/* Fetches one page of the current window. */
-static enum err sync_fetch(struct sync_job *j, int64_t page, struct temu_page *pg)
-{
-    if (j->o->stream == SYNC_STREAM_PRODUCTS)
-        return sync_products_fetch(j->client, j->st.cur_lo, page, pg, &j->te);
-    if (j->o->stream == SYNC_STREAM_BUYER_CASES)
-        return sync_cases_fetch(j->client, j->st.cur_kind, j->st.cur_lo, j->st.cur_hi, page, pg,
-                                &j->te);
-    struct temu_order_list_req rq;
-    memset(&rq, 0, sizeof rq);
-    rq.page_number = page;
-    rq.page_size = SYNC_ORDER_PAGE_SIZE;
-    if (strcmp(j->st.cur_kind, "backfill") == 0) {
-        rq.create_after = j->st.cur_lo;
-        rq.create_before = j->st.cur_hi;
-        rq.sortby = "createTime";
-    } else {
-        rq.update_at_start = j->st.cur_lo;
-        rq.update_at_end = j->st.cur_hi;
-        rq.sortby = "updateTime";
-    }
-    return temu_api_order_list(j->client, &rq, pg, &j->te);
-}
-
-/* Picks the next window into j->st; false when the stream has caught up. */
-static bool sync_next_window(struct sync_job *j)
+/* The next backfill or update window of the WINDOWS part into j->st; false when caught up. */
+static bool sync_next_time_window(struct sync_job *j)
 {
     struct sync_state *st = &j->st;
-    if (j->o->stream == SYNC_STREAM_PRODUCTS) {
-        /* Products have no usable update window (a price or stock change does not move
-         * goodsStatusChangeTime), so each run walks every bucket once; the "window" is the
-         * bucket (cur_lo = cur_hi = goodsSearchType). A run resumed mid-walk finishes it. */
-        if (j->walks > 0)
-            return false;
-        snprintf(st->cur_kind, sizeof st->cur_kind, "bucket");
-        st->cur_lo = st->cur_hi = sync_products_next_bucket(0);
-        st->cur_page = 0;
-        return true;
-    }
     if (!st->backfill_done) {
         if (st->backfill_next < st->backfill_since) {
             st->backfill_done = 1;
@@ -343,27 +324,51 @@ static bool sync_next_window(struct sync_job *j)
 }
 
 /*
- * Stores one fetched page and the cursor after it in one transaction, only while the lease is
- * ours. page is the page that was read; total the answer's total.
+ * Picks the next window into j->st; false when the stream has caught up: the WINDOWS part
+ * until it has, then each FULL part once (a run resumed mid-walk finishes that walk first;
+ * the "window" of a walk is its bucket, cur_lo = cur_hi = bucket).
  */
-static enum err sync_commit_page(struct sync_job *j, int64_t page, const struct temu_page *pg,
-                                 struct errbuf *eb)
+static bool sync_next_window(struct sync_job *j)
+{
+    struct sync_state *st = &j->st;
+    if (!j->windows_done && sync_part_of(j, "update", NULL) != NULL) {
+        if (sync_next_time_window(j))
+            return true;
+        j->windows_done = true;
+    }
+    for (; j->next_full < j->def->nparts; j->next_full++) {
+        const struct sync_part *p = &j->def->parts[j->next_full];
+        if (p->walk != SYNC_WALK_FULL)
+            continue;
+        snprintf(st->cur_kind, sizeof st->cur_kind, "%s", p->kind);
+        st->cur_lo = st->cur_hi = sync_part_next_bucket(p, 0);
+        st->cur_page = 0;
+        j->next_full++;
+        return true;
+    }
+    return false;
+}
+
+/* The state after page of the current window was read (total: the answer's total). */
+static struct sync_state sync_state_after(struct sync_job *j, const struct sync_part *part,
+                                          size_t index, int64_t page, int64_t total, int64_t now)
 {
     struct sync_state next = j->st;
-    struct sync_counts counts = j->res->counts;
-    int64_t now = (int64_t)time(NULL);
     if (next.cur_page == 0) {
-        int64_t last = (pg->total + sync_page_size(j) - 1) / sync_page_size(j);
+        int64_t last = (total + part->page_size - 1) / part->page_size;
         next.cur_page = last > 1 ? last : 0;
     } else {
         next.cur_page = page - 1;
     }
-    if (next.cur_page == 0 && strcmp(next.cur_kind, "bucket") == 0) {
-        /* A products bucket is complete: the next one, or the walk is done. */
-        next.cur_lo = next.cur_hi = sync_products_next_bucket(next.cur_lo);
+    if (next.cur_page == 0 && part->walk == SYNC_WALK_FULL) {
+        /* A bucket is complete: the next one, or the walk is done. */
+        next.cur_lo = next.cur_hi = sync_part_next_bucket(part, next.cur_lo);
         if (next.cur_lo == 0) {
-            next.watermark = now;
+            if (sync_part_of(j, "update", NULL) == NULL)
+                next.watermark = now; /* a stream of walks only: when its last walk ended */
             next.cur_kind[0] = '\0';
+            if (j->next_full < index + 1)
+                j->next_full = index + 1;
         }
     } else if (next.cur_page == 0) {
         /* The window is complete: advance the checkpoint past it. */
@@ -374,13 +379,49 @@ static enum err sync_commit_page(struct sync_job *j, int64_t page, const struct 
         next.cur_kind[0] = '\0';
         next.cur_lo = next.cur_hi = 0;
     }
+    return next;
+}
+
+/* The part's prepare hook for a fetched page, outside any transaction; extras it fetched. */
+static json_t *sync_prepare_page(struct sync_job *j, const struct sync_part *part,
+                                 const struct temu_page *pg)
+{
+    if (part->prepare == NULL || j->prepare_off || pg->count == 0)
+        return NULL;
+    json_t *extras = json_object();
+    if (extras == NULL)
+        return NULL;
+    struct sync_prepare p = {.db = j->env->db,
+                             .client = j->client,
+                             .connection_id = j->o->connection_id,
+                             .items = pg->items,
+                             .extras = extras,
+                             .off = &j->prepare_off};
+    part->prepare(part, &p);
+    return extras;
+}
+
+/*
+ * Stores one fetched page and the cursor after it in one transaction, only while the lease is
+ * ours. page is the page that was read.
+ */
+static enum err sync_commit_page(struct sync_job *j, const struct sync_part *part, size_t index,
+                                 int64_t page, const struct temu_page *pg, struct errbuf *eb)
+{
+    struct sync_counts counts = j->res->counts;
+    int64_t now = (int64_t)time(NULL);
+    struct sync_window w = {j->st.cur_kind, j->st.cur_lo, j->st.cur_hi};
+    size_t next_full = j->next_full;
+    struct sync_state next = sync_state_after(j, part, index, page, pg->total, now);
+    json_t *extras = sync_prepare_page(j, part, pg);
     counts.pages++;
     struct db_conn *c = db_acquire(j->env->db);
     enum err e = db_begin(c, eb);
     if (e == ERR_OK)
         e = sync_lease_renew(c, j->o->connection_id, j->stream, j->holder, now, eb);
     if (e == ERR_OK)
-        e = sync_store_page(j, c, pg->items, now, &counts, eb);
+        e = sync_part_store_page(c, part, j->o->connection_id, &w, pg->items, extras, now, &counts,
+                                 eb);
     if (e == ERR_OK)
         e = sync_state_save(c, j->o->connection_id, j->stream, &next, eb);
     if (e == ERR_OK)
@@ -390,19 +431,52 @@ static enum err sync_commit_page(struct sync_job *j, int64_t page, const struct 
     else
         db_rollback(c);
     db_release(c);
-    if (e == ERR_OK) {
-        const char *phase = strcmp(j->st.cur_kind, "backfill") == 0 ? "backfill" : "incremental";
-        int64_t lo = j->st.cur_lo, hi = j->st.cur_hi;
-        if (strcmp(j->st.cur_kind, "bucket") == 0 && next.cur_kind[0] == '\0')
-            j->walks++;
-        if (strcmp(j->st.cur_kind, "update") == 0 && next.cur_kind[0] == '\0')
-            j->updates++;
-        j->st = next;
-        j->res->counts = counts;
-        if (j->o->progress != NULL)
-            j->o->progress(j->o->progress_ctx, phase, lo, hi, &counts);
+    json_decref(extras);
+    if (e != ERR_OK) {
+        j->next_full = next_full;
+        return e;
+    }
+    const char *phase = strcmp(w.kind, "backfill") == 0 ? "backfill" : "incremental";
+    if (strcmp(w.kind, "update") == 0 && next.cur_kind[0] == '\0')
+        j->updates++;
+    j->st = next;
+    j->res->counts = counts;
+    if (j->o->progress != NULL)
+        j->o->progress(j->o->progress_ctx, phase, w.lo, w.hi, &counts);
+    return ERR_OK;
+}
+
+/* Fetches one page of the current window. An answer whose result is null is an empty last
+ * page (an empty shop's goods list is answered so); one without its items or total is not. */
+static enum err sync_fetch_page(struct sync_job *j, const struct sync_part *part, int64_t page,
+                                struct temu_page *pg, json_t **empty)
+{
+    struct sync_window w = {j->st.cur_kind, j->st.cur_lo, j->st.cur_hi};
+    enum err e = part->fetch(j->client, &w, page, pg, &j->te);
+    if (e == ERR_OK && (pg->result == NULL || json_is_null(pg->result)) &&
+        (*empty = json_array()) != NULL) {
+        pg->items = *empty;
+        pg->count = 0;
+        pg->total = 0;
+    }
+    if (e == ERR_OK && (pg->items == NULL || pg->total < 0)) {
+        temu_error_set(&j->te, TEMU_ERROR_PERMANENT, TEMU_SOURCE_ENVELOPE, 0,
+                       "list answer without its items or total", NULL);
+        e = ERR_UPSTREAM;
     }
     return e;
+}
+
+/* Ends the current window of a part that lacks its permission: skipped for this run. */
+static void sync_skip_part(struct sync_job *j, size_t index)
+{
+    log_kv(LOG_WARN, "sync.part_skipped", "connection", j->o->connection_id, "stream", j->stream,
+           "part", j->st.cur_kind, "reason", j->te.message, NULL);
+    temu_error_clear(&j->te);
+    j->st.cur_kind[0] = '\0';
+    j->st.cur_lo = j->st.cur_hi = j->st.cur_page = 0;
+    if (j->next_full < index + 1)
+        j->next_full = index + 1;
 }
 
 /* Walks windows until caught up or a failure. */
@@ -412,21 +486,29 @@ static enum err sync_loop(struct sync_job *j, struct errbuf *eb)
     for (int64_t n = 0; n < SYNC_RUN_PAGES_MAX; n++) {
         if (j->st.cur_kind[0] == '\0' && !sync_next_window(j))
             return ERR_OK;
+        size_t index = 0;
+        const struct sync_part *part = sync_part_of(j, j->st.cur_kind, &index);
+        if (part == NULL) {
+            /* A checkpoint of a part this build no longer has: start its window afresh. */
+            j->st.cur_kind[0] = '\0';
+            continue;
+        }
         int64_t page = j->st.cur_page == 0 ? 1 : j->st.cur_page;
         struct temu_page pg;
+        json_t *empty = NULL;
         memset(&pg, 0, sizeof pg);
-        e = sync_fetch(j, page, &pg);
-        if (e == ERR_OK && (pg.items == NULL || pg.total < 0)) {
-            temu_error_set(&j->te, TEMU_ERROR_PERMANENT, TEMU_SOURCE_ENVELOPE, 0,
-                           "list answer without its items or total", NULL);
-            e = ERR_UPSTREAM;
-        }
-        if (e == ERR_OK)
-            e = sync_commit_page(j, page, &pg, eb);
-        else if (e == ERR_UPSTREAM)
+        e = sync_fetch_page(j, part, page, &pg, &empty);
+        if (e == ERR_UPSTREAM && part->skippable != NULL && part->skippable(&j->te)) {
+            sync_skip_part(j, index);
+            e = ERR_OK;
+        } else if (e == ERR_OK) {
+            e = sync_commit_page(j, part, index, page, &pg, eb);
+        } else if (e == ERR_UPSTREAM) {
             err_set(eb, e, "temu_failed", "Temu refused the %s list (%s %lld): %.200s", j->stream,
                     temu_error_class_name(j->te.cls), (long long)j->te.code, j->te.message);
+        }
         temu_page_clear(&pg);
+        json_decref(empty);
         if (e != ERR_OK)
             return e;
         if (sync_cancel_wanted(j)) {
@@ -608,6 +690,7 @@ enum err sync_run_stream(const struct connect_env *env, const struct sync_run_op
     j.o = o;
     j.res = out;
     j.stream = sync_stream_name(o->stream);
+    j.def = sync_stream_def_of(o->stream);
     temu_error_clear(&j.te);
     sync_holder_id(j.holder, sizeof j.holder);
     enum err e = sync_connection_status(env->db, o->connection_id, status, sizeof status, eb);
@@ -644,134 +727,5 @@ enum err sync_run_stream(const struct connect_env *env, const struct sync_run_op
     temu_client_free(j.client);
     log_kv(e == ERR_OK ? LOG_INFO : LOG_WARN, "sync.run", "connection", o->connection_id, "stream",
            j.stream, "run", out->run_id, "outcome", out->outcome, NULL);
-    return e;
-}
-
-/* ---- history and summary ---------------------------------------------------------------- */
-
-enum err sync_runs_list(struct db *db, const char *connection_id, const char *stream, int64_t limit,
-                        json_t **out, struct errbuf *eb)
-{
-    struct db_rows *rows = NULL;
-    if (limit < 1 || limit > SYNC_RUNS_LIST_MAX)
-        return err_set(eb, ERR_INVAL, "bad_limit", "limit must be 1..%d", SYNC_RUNS_LIST_MAX);
-    struct db_param p[] = {connection_id ? DB_P_TEXT(connection_id) : DB_P_NULL,
-                           stream ? DB_P_TEXT(stream) : DB_P_NULL, DB_P_INT(limit)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(
-        c,
-        "SELECT id, connection_id, stream, trigger_kind, started_at, finished_at, outcome, pages, "
-        "added, updated, unchanged, failed, error_class, error_code, error_message FROM sync_runs "
-        "WHERE (CAST($1 AS TEXT) IS NULL OR connection_id = CAST($1 AS TEXT)) AND "
-        "(CAST($2 AS TEXT) IS NULL OR stream = CAST($2 AS TEXT)) "
-        "ORDER BY started_at DESC, id DESC LIMIT $3",
-        p, 3, &rows, eb);
-    db_release(c);
-    if (e != ERR_OK)
-        return e;
-    json_t *list = json_array();
-    for (size_t i = 0; list != NULL && i < db_rows_count(rows); i++) {
-        int64_t v[9] = {0};
-        const size_t cols[9] = {4, 5, 7, 8, 9, 10, 11, 13, 0};
-        for (size_t k = 0; k < 8; k++)
-            db_rows_int(rows, i, cols[k], &v[k]);
-        json_t *error = json_null();
-        if (*db_rows_get(rows, i, 12) != '\0' || *db_rows_get(rows, i, 14) != '\0')
-            error = json_pack("{s:s, s:I, s:s}", "class", db_rows_get(rows, i, 12), "code",
-                              (json_int_t)v[7], "message", db_rows_get(rows, i, 14));
-        json_t *row =
-            json_pack("{s:s, s:s, s:s, s:s, s:I, s:o, s:s, s:I, s:{s:I, s:I, s:I, s:I}, s:o}", "id",
-                      db_rows_get(rows, i, 0), "connection_id", db_rows_get(rows, i, 1), "stream",
-                      db_rows_get(rows, i, 2), "trigger", db_rows_get(rows, i, 3), "started_at",
-                      (json_int_t)v[0], "finished_at",
-                      db_rows_is_null(rows, i, 5) ? json_null() : json_integer(v[1]), "outcome",
-                      db_rows_get(rows, i, 6), "pages", (json_int_t)v[2], "counts", "added",
-                      (json_int_t)v[3], "updated", (json_int_t)v[4], "unchanged", (json_int_t)v[5],
-                      "failed", (json_int_t)v[6], "error", error ? error : json_null());
-        if (row == NULL || json_array_append_new(list, row) != 0) {
-            json_decref(list);
-            list = NULL;
-        }
-    }
-    db_rows_free(rows);
-    if (list == NULL)
-        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    *out = list;
-    return ERR_OK;
-}
-
-enum err sync_run_cancel(struct db *db, const char *run_id, struct errbuf *eb)
-{
-    struct db_rows *rows = NULL;
-    int64_t changed = 0;
-    struct db_param p[] = {DB_P_TEXT(run_id)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c,
-                         "UPDATE sync_runs SET cancel_requested = 1 WHERE id = $1 AND "
-                         "outcome = 'running'",
-                         p, 1, &changed, eb);
-    if (e == ERR_OK && changed == 0)
-        e = db_query(c, "SELECT outcome FROM sync_runs WHERE id = $1", p, 1, &rows, eb);
-    if (e == ERR_OK && changed == 0)
-        e = db_rows_count(rows) == 0
-                ? err_set(eb, ERR_NOTFOUND, "run_unknown", "No sync run has that id.")
-                : err_set(eb, ERR_CONFLICT, "not_running", "That run has already finished (%s).",
-                          db_rows_get(rows, 0, 0));
-    db_rows_free(rows);
-    db_release(c);
-    return e;
-}
-
-enum err sync_resume(struct db *db, const char *connection_id, enum sync_stream stream,
-                     struct errbuf *eb)
-{
-    int64_t changed = 0;
-    struct db_param p[] = {DB_P_TEXT(connection_id), DB_P_TEXT(sync_stream_name(stream))};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c,
-                         "UPDATE sync_state SET paused = 0, consecutive_failures = 0, warning = '' "
-                         "WHERE connection_id = $1 AND stream = $2",
-                         p, 2, &changed, eb);
-    db_release(c);
-    if (e == ERR_OK && changed == 0)
-        e = err_set(eb, ERR_NOTFOUND, "stream_unknown", "That stream has never run.");
-    return e;
-}
-
-enum err sync_summary_get(struct db *db, struct sync_summary *out, struct errbuf *eb)
-{
-    struct db_rows *rows = NULL;
-    memset(out, 0, sizeof *out);
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT COALESCE(MAX(finished_at), 0), COUNT(*) FROM sync_runs WHERE "
-                          "outcome = 'success'",
-                          NULL, 0, &rows, eb);
-    if (e == ERR_OK && db_rows_count(rows) == 1) {
-        db_rows_int(rows, 0, 0, &out->last_success_at);
-        db_rows_int(rows, 0, 1, &out->success_runs);
-    }
-    db_rows_free(rows);
-    rows = NULL;
-    if (e == ERR_OK)
-        e = db_query(c,
-                     "SELECT COALESCE(SUM(paused), 0), COALESCE(SUM(CASE WHEN "
-                     "consecutive_failures > 0 THEN 1 ELSE 0 END), 0) FROM sync_state",
-                     NULL, 0, &rows, eb);
-    if (e == ERR_OK && db_rows_count(rows) == 1) {
-        db_rows_int(rows, 0, 0, &out->paused);
-        db_rows_int(rows, 0, 1, &out->failing);
-    }
-    db_rows_free(rows);
-    rows = NULL;
-    if (e == ERR_OK)
-        e = db_query(c,
-                     "SELECT error_message FROM sync_runs WHERE outcome IN ('failed', 'auth') "
-                     "ORDER BY started_at DESC LIMIT 1",
-                     NULL, 0, &rows, eb);
-    if (e == ERR_OK && db_rows_count(rows) == 1)
-        snprintf(out->last_error, sizeof out->last_error, "%s", db_rows_get(rows, 0, 0));
-    db_rows_free(rows);
-    db_release(c);
     return e;
 }

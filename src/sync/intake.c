@@ -7,38 +7,31 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/parse.h"
 #include "base/secure.h"
+#include "sync/stream.h"
 #include "sync/sync.h"
 #include "temu/credentials.h"
 #include "temu/webhook.h"
 #include "vault/vault.h"
 
-/* Which stream an event code refreshes; NULL when none (the portal's test event). */
-static const char *intake_stream_of(const char *code)
+/*
+ * The streams an event code refreshes (at most two; NULL-terminated, empty for the portal's
+ * test event and unknown codes). bg_cancel_order_status_change carries an after-sales record
+ * (parentAfterSalesSn, parentAfterSalesStatus) about an order, so it refreshes both.
+ */
+static void intake_streams_of(const char *code, const char *out[3])
 {
+    out[0] = out[1] = out[2] = NULL;
     if (strcmp(code, "bg_order_status_change_event") == 0 ||
-        strcmp(code, "bg_cancel_order_status_change") == 0 ||
-        strcmp(code, "bg_trade_logistics_address_changed") == 0)
-        return "orders";
-    if (strcmp(code, "bg_aftersales_status_change") == 0)
-        return "buyer_cases";
-    return NULL;
-}
-
-/* An integer field that may come as a number or a digit string; 0 when absent or bad. */
-static int64_t intake_int(const json_t *obj, const char *key)
-{
-    const json_t *v = json_object_get(obj, key);
-    if (json_is_integer(v))
-        return (int64_t)json_integer_value(v);
-    if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end = NULL;
-        long long x = strtoll(s, &end, 10);
-        if (*s != '\0' && end != NULL && *end == '\0')
-            return (int64_t)x;
+        strcmp(code, "bg_trade_logistics_address_changed") == 0) {
+        out[0] = "orders";
+    } else if (strcmp(code, "bg_cancel_order_status_change") == 0) {
+        out[0] = "orders";
+        out[1] = "buyer_cases";
+    } else if (strcmp(code, "bg_aftersales_status_change") == 0) {
+        out[0] = "buyer_cases";
     }
-    return 0;
 }
 
 /* The App Secret of the region whose App Key is app_key; ERR_AUTH when none is. */
@@ -108,16 +101,17 @@ enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_
     }
     snprintf(idsrc, n, "%s|%s|%s", h->app_key, h->event_code, text);
     secure_hash_hex(idsrc, id);
-    char *end = NULL;
-    long long sent_ms = strtoll(h->timestamp, &end, 10);
+    int64_t sent_ms = 0;
+    if (parse_int64(h->timestamp, INT64_MIN, INT64_MAX, &sent_ms) != ERR_OK)
+        sent_ms = 0;
     const char *order_sn = json_string_value(json_object_get(event, "parentOrderSn"));
-    int64_t mall_id = intake_int(event, "mallId");
+    int64_t mall_id = sync_json_int(event, "mallId");
     int64_t changed = 0;
     struct db_param p[] = {
         DB_P_TEXT(id),
         DB_P_TEXT(h->app_key),
         DB_P_TEXT(h->event_code),
-        DB_P_INT(end != NULL && *end == '\0' ? (int64_t)sent_ms : 0),
+        DB_P_INT(sent_ms),
         DB_P_INT(now),
         DB_P_INT(mall_id),
         DB_P_TEXT(order_sn != NULL && strlen(order_sn) <= SYNC_SN_MAX ? order_sn : ""),
@@ -135,12 +129,14 @@ enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_
         e = db_exec(c, "UPDATE temu_webhook_events SET deliveries = deliveries + 1 WHERE id = $1",
                     p, 1, NULL, eb);
     }
-    const char *stream = intake_stream_of(h->event_code);
-    if (e == ERR_OK && !*duplicate && stream != NULL && mall_id > 0) {
-        int64_t at = intake_int(event, "updateTime");
-        at = at > 0 ? at : intake_int(event, "updateAt");
-        e = intake_schedule(c, mall_id, stream, at > 0 && at <= now ? at : now, eb);
-    }
+    const char *streams[3];
+    intake_streams_of(h->event_code, streams);
+    /* The order event's updateTime is in seconds; the after-sales events' updateAt in
+     * milliseconds (the official event table), so it is converted. */
+    int64_t at = sync_json_int(event, "updateTime");
+    at = at > 0 ? at : sync_time_seconds(sync_json_int(event, "updateAt"));
+    for (size_t k = 0; e == ERR_OK && !*duplicate && mall_id > 0 && streams[k] != NULL; k++)
+        e = intake_schedule(c, mall_id, streams[k], at > 0 && at <= now ? at : now, eb);
     if (e == ERR_OK)
         e = db_commit(c, eb);
     else

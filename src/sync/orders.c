@@ -8,33 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/secure.h"
+#include "sync/stream.h"
 #include "sync/sync.h"
-
-/* An integer field that may come as a number or a digit string; 0 when absent or bad. */
-static int64_t orders_int(const json_t *obj, const char *key)
-{
-    const json_t *v = json_object_get(obj, key);
-    if (json_is_integer(v))
-        return (int64_t)json_integer_value(v);
-    if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end = NULL;
-        long long x = strtoll(s, &end, 10);
-        if (*s != '\0' && end != NULL && *end == '\0')
-            return (int64_t)x;
-    }
-    return 0;
-}
-
-/* A platform id: a non-empty string of at most SYNC_SN_MAX bytes, else NULL. */
-static const char *orders_sn(const json_t *obj, const char *key)
-{
-    const char *s = json_string_value(json_object_get(obj, key));
-    if (s == NULL || *s == '\0' || strlen(s) > SYNC_SN_MAX)
-        return NULL;
-    return s;
-}
+#include "temu/api.h"
 
 /* The names of the labels of a [{name, value}] list, as compact JSON text (caller frees). */
 static char *orders_labels(const json_t *labels)
@@ -71,7 +47,7 @@ static enum err orders_store_children(struct db_conn *c, const char *connection_
     const json_t *child;
     json_array_foreach(list, i, child)
     {
-        const char *sn = orders_sn(child, "orderSn");
+        const char *sn = sync_json_sn(child, "orderSn");
         if (e != ERR_OK)
             break;
         if (sn == NULL)
@@ -82,10 +58,10 @@ static enum err orders_store_children(struct db_conn *c, const char *connection_
         struct db_param p[] = {DB_P_TEXT(connection_id),
                                DB_P_TEXT(sn),
                                DB_P_TEXT(parent_sn),
-                               DB_P_INT(orders_int(child, "orderStatus")),
-                               DB_P_INT(orders_int(child, "goodsId")),
-                               DB_P_INT(orders_int(child, "skuId")),
-                               DB_P_INT(orders_int(child, "quantity")),
+                               DB_P_INT(sync_json_int(child, "orderStatus")),
+                               DB_P_INT(sync_json_int(child, "goodsId")),
+                               DB_P_INT(sync_json_int(child, "skuId")),
+                               DB_P_INT(sync_json_int(child, "quantity")),
                                DB_P_TEXT(data)};
         /* A child moved to another parent (never documented) is taken over, not duplicated. */
         e = db_exec(c,
@@ -115,100 +91,100 @@ static enum err orders_note_status(struct db_conn *c, const char *connection_id,
                    p, 5, NULL, eb);
 }
 
-/* Stores one parent order; *kind gets 0 added, 1 updated, 2 unchanged. */
-static enum err orders_store_one(struct db_conn *c, const char *connection_id, const json_t *item,
-                                 const char *sn, int64_t now, int *kind, struct errbuf *eb)
+/* One page of the current window: creation windows sorted by createTime, update windows by
+ * updateTime, both descending (the platform's only order). */
+static enum err orders_fetch(struct temu_client *c, const struct sync_window *w, int64_t page,
+                             struct temu_page *pg, struct temu_error *te)
+{
+    struct temu_order_list_req rq;
+    memset(&rq, 0, sizeof rq);
+    rq.page_number = page;
+    rq.page_size = SYNC_ORDER_PAGE_SIZE;
+    if (strcmp(w->kind, "backfill") == 0) {
+        rq.create_after = w->lo;
+        rq.create_before = w->hi;
+        rq.sortby = "createTime";
+    } else {
+        rq.update_at_start = w->lo;
+        rq.update_at_end = w->hi;
+        rq.sortby = "updateTime";
+    }
+    return temu_api_order_list(c, &rq, pg, te);
+}
+
+static bool orders_key(const json_t *item, struct sync_key *out)
 {
     const json_t *map = json_object_get(item, "parentOrderMap");
-    const json_t *list = json_object_get(item, "orderList");
-    struct db_rows *rows = NULL;
-    char *data = NULL, *labels = NULL;
-    char hash[SECURE_HASH_HEX];
-    enum err e;
-    json_t *both = json_pack("{s:O, s:O?}", "parentOrderMap", map, "orderList", list);
-    if (both == NULL || (data = json_dumps(both, JSON_COMPACT | JSON_SORT_KEYS)) == NULL ||
-        (labels = orders_labels(json_object_get(map, "parentOrderLabel"))) == NULL) {
-        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-        goto out;
-    }
-    secure_hash_hex(data, hash);
-    struct db_param k[] = {DB_P_TEXT(connection_id), DB_P_TEXT(sn)};
-    e = db_query(c,
-                 "SELECT content_hash, status FROM temu_orders WHERE connection_id = $1 AND "
-                 "parent_order_sn = $2",
-                 k, 2, &rows, eb);
-    if (e != ERR_OK)
-        goto out;
-    bool exists = db_rows_count(rows) == 1;
-    if (exists && strcmp(db_rows_get(rows, 0, 0), hash) == 0) {
-        *kind = 2;
-        goto out;
-    }
-    int64_t status = orders_int(map, "parentOrderStatus");
-    int64_t old_status = 0;
-    if (exists)
-        db_rows_int(rows, 0, 1, &old_status);
-    struct db_param p[] = {DB_P_TEXT(connection_id),
-                           DB_P_TEXT(sn),
+    out->sn = json_is_object(map) ? sync_json_sn(map, "parentOrderSn") : NULL;
+    return out->sn != NULL;
+}
+
+/* The parent and its children are the content (the list's other keys are paging detail). */
+static json_t *orders_content(const json_t *item, const struct sync_window *w)
+{
+    (void)w;
+    return json_pack("{s:O, s:O?}", "parentOrderMap", json_object_get(item, "parentOrderMap"),
+                     "orderList", json_object_get(item, "orderList"));
+}
+
+/* Writes one new or changed parent order, its children and, on a new status, its history. */
+static enum err orders_write(struct db_conn *c, const struct sync_item *it, struct errbuf *eb)
+{
+    const json_t *map = json_object_get(it->item, "parentOrderMap");
+    const json_t *list = json_object_get(it->item, "orderList");
+    char *labels = orders_labels(json_object_get(map, "parentOrderLabel"));
+    if (labels == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    int64_t status = sync_json_int(map, "parentOrderStatus");
+    struct db_param p[] = {DB_P_TEXT(it->connection_id),
+                           DB_P_TEXT(it->key.sn),
                            DB_P_INT(status),
-                           DB_P_INT(orders_int(map, "parentOrderTime")),
-                           DB_P_INT(orders_int(map, "updateTime")),
-                           DB_P_INT(orders_int(map, "expectShipLatestTime")),
+                           DB_P_INT(sync_json_int(map, "parentOrderTime")),
+                           DB_P_INT(sync_json_int(map, "updateTime")),
+                           DB_P_INT(sync_json_int(map, "expectShipLatestTime")),
                            DB_P_TEXT(labels),
-                           DB_P_INT(orders_int(map, "regionId")),
-                           DB_P_TEXT(hash),
-                           DB_P_TEXT(data),
-                           DB_P_INT(now)};
-    if (exists)
-        e = db_exec(c,
-                    "UPDATE temu_orders SET status = $3, order_time = $4, update_time = $5, "
-                    "ship_by = $6, labels = $7, region_id = $8, content_hash = $9, data = $10, "
-                    "synced_at = $11 WHERE connection_id = $1 AND parent_order_sn = $2",
-                    p, 11, NULL, eb);
-    else
-        e = db_exec(c,
-                    "INSERT INTO temu_orders (connection_id, parent_order_sn, status, order_time, "
-                    "update_time, ship_by, labels, region_id, content_hash, data, "
-                    "first_synced_at, synced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                    "$10, $11, $11)",
-                    p, 11, NULL, eb);
-    if (e == ERR_OK)
-        e = orders_store_children(c, connection_id, sn, list, exists, eb);
-    if (e == ERR_OK && (!exists || old_status != status))
-        e = orders_note_status(c, connection_id, sn, status, orders_int(map, "updateTime"), now,
-                               eb);
-    *kind = exists ? 1 : 0;
-out:
-    db_rows_free(rows);
-    free(data);
+                           DB_P_INT(sync_json_int(map, "regionId")),
+                           DB_P_TEXT(it->hash),
+                           DB_P_TEXT(it->data),
+                           DB_P_INT(it->now)};
+    enum err e = db_exec(c,
+                         "INSERT INTO temu_orders (connection_id, parent_order_sn, status, "
+                         "order_time, update_time, ship_by, labels, region_id, content_hash, "
+                         "data, first_synced_at, synced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                         "$8, $9, $10, $11, $11) ON CONFLICT (connection_id, parent_order_sn) DO "
+                         "UPDATE SET status = excluded.status, order_time = excluded.order_time, "
+                         "update_time = excluded.update_time, ship_by = excluded.ship_by, "
+                         "labels = excluded.labels, region_id = excluded.region_id, "
+                         "content_hash = excluded.content_hash, data = excluded.data, "
+                         "synced_at = excluded.synced_at",
+                         p, 11, NULL, eb);
     free(labels);
-    json_decref(both);
+    if (e == ERR_OK)
+        e = orders_store_children(c, it->connection_id, it->key.sn, list, it->exists, eb);
+    if (e == ERR_OK && (!it->exists || it->old_watch != status))
+        e = orders_note_status(c, it->connection_id, it->key.sn, status,
+                               sync_json_int(map, "updateTime"), it->now, eb);
     return e;
 }
+
+static const struct sync_part orders_parts[] = {{
+    .walk = SYNC_WALK_WINDOWS,
+    .page_size = SYNC_ORDER_PAGE_SIZE,
+    .fetch = orders_fetch,
+    .table = "temu_orders",
+    .key_column = "parent_order_sn",
+    .watch_column = "status",
+    .key = orders_key,
+    .content = orders_content,
+    .write = orders_write,
+}};
+
+const struct sync_stream_def sync_orders_def = {orders_parts, 1};
 
 enum err sync_orders_store_page(struct db_conn *c, const char *connection_id, const json_t *items,
                                 int64_t now, struct sync_counts *counts, struct errbuf *eb)
 {
-    size_t i;
-    const json_t *item;
-    json_array_foreach(items, i, item)
-    {
-        const json_t *map = json_object_get(item, "parentOrderMap");
-        const char *sn = orders_sn(map, "parentOrderSn");
-        int kind = 0;
-        if (!json_is_object(map) || sn == NULL) {
-            counts->failed++;
-            continue;
-        }
-        enum err e = orders_store_one(c, connection_id, item, sn, now, &kind, eb);
-        if (e != ERR_OK)
-            return e;
-        if (kind == 0)
-            counts->added++;
-        else if (kind == 1)
-            counts->updated++;
-        else
-            counts->unchanged++;
-    }
-    return ERR_OK;
+    struct sync_window w = {"update", 0, 0};
+    return sync_part_store_page(c, &orders_parts[0], connection_id, &w, items, NULL, now, counts,
+                                eb);
 }

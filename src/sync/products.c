@@ -6,21 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "base/secure.h"
+#include "sync/stream.h"
 #include "sync/sync.h"
 #include "temu/api.h"
 
-/* The disjoint goodsSearchType buckets, walked in this order. */
-static const int64_t products_buckets[] = {1, 4, 5, 6};
+/* The disjoint goodsSearchType buckets, walked in this order (0 ends the list). */
+static const int64_t products_bucket_list[] = {1, 4, 5, 6, 0};
 
 int64_t sync_products_next_bucket(int64_t bucket)
 {
-    size_t n = sizeof products_buckets / sizeof products_buckets[0];
     if (bucket == 0)
-        return products_buckets[0];
-    for (size_t i = 0; i + 1 < n; i++) {
-        if (products_buckets[i] == bucket)
-            return products_buckets[i + 1];
+        return products_bucket_list[0];
+    for (size_t i = 0; products_bucket_list[i] != 0; i++) {
+        if (products_bucket_list[i] == bucket)
+            return products_bucket_list[i + 1];
     }
     return 0;
 }
@@ -34,22 +33,6 @@ enum err sync_products_fetch(struct temu_client *client, int64_t bucket, int64_t
     rq.page_size = SYNC_GOODS_PAGE_SIZE;
     rq.goods_search_type = bucket;
     return temu_api_goods_list(client, &rq, pg, te);
-}
-
-/* An integer field that may come as a number or a digit string; 0 when absent or bad. */
-static int64_t products_int(const json_t *obj, const char *key)
-{
-    const json_t *v = json_object_get(obj, key);
-    if (json_is_integer(v))
-        return (int64_t)json_integer_value(v);
-    if (json_is_string(v)) {
-        const char *s = json_string_value(v);
-        char *end = NULL;
-        long long x = strtoll(s, &end, 10);
-        if (*s != '\0' && end != NULL && *end == '\0')
-            return (int64_t)x;
-    }
-    return 0;
 }
 
 /* A string field of at most SYNC_SN_MAX * 4 bytes, else "" (names are short on Temu). */
@@ -71,7 +54,7 @@ static enum err products_store_skus(struct db_conn *c, const char *connection_id
     const json_t *sku;
     json_array_foreach(skus, i, sku)
     {
-        int64_t sku_id = products_int(sku, "skuId");
+        int64_t sku_id = sync_json_int(sku, "skuId");
         if (e != ERR_OK)
             break;
         if (sku_id <= 0)
@@ -86,7 +69,7 @@ static enum err products_store_skus(struct db_conn *c, const char *connection_id
                                DB_P_TEXT(*sn != '\0' ? sn : products_text(sku, "skuSn")),
                                DB_P_TEXT(products_text(sku, "specName")),
                                DB_P_TEXT(products_text(sku, "price")),
-                               DB_P_INT(products_int(sku, "quantity")),
+                               DB_P_INT(sync_json_int(sku, "quantity")),
                                DB_P_TEXT(data)};
         /* A SKU moved to another product (never documented) is taken over, not duplicated. */
         e = db_exec(c,
@@ -102,94 +85,85 @@ static enum err products_store_skus(struct db_conn *c, const char *connection_id
     return e;
 }
 
-/* Stores one product; *kind gets 0 added, 1 updated, 2 unchanged. */
-static enum err products_store_one(struct db_conn *c, const char *connection_id, int64_t bucket,
-                                   const json_t *item, int64_t goods_id, int64_t now, int *kind,
-                                   struct errbuf *eb)
+static enum err products_fetch_window(struct temu_client *c, const struct sync_window *w,
+                                      int64_t page, struct temu_page *pg, struct temu_error *te)
 {
-    struct db_rows *rows = NULL;
-    char *data = NULL;
-    char hash[SECURE_HASH_HEX];
-    enum err e = ERR_OK;
+    return sync_products_fetch(c, w->lo, page, pg, te);
+}
+
+static bool products_key(const json_t *item, struct sync_key *out)
+{
+    out->id = sync_json_int(item, "goodsId");
+    return out->id > 0;
+}
+
+/* The stored data carries its bucket, so the hash changes when the product moves. */
+static json_t *products_content(const json_t *item, const struct sync_window *w)
+{
     json_t *copy = json_deep_copy(item);
-    if (copy == NULL || json_object_set_new(copy, "goodsSearchType", json_integer(bucket)) != 0 ||
-        (data = json_dumps(copy, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
-        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-        goto out;
+    if (copy != NULL && json_object_set_new(copy, "goodsSearchType", json_integer(w->lo)) != 0) {
+        json_decref(copy);
+        copy = NULL;
     }
-    /* The stored data carries its bucket, so the hash changes when the product moves. */
-    secure_hash_hex(data, hash);
-    struct db_param k[] = {DB_P_TEXT(connection_id), DB_P_INT(goods_id)};
-    e = db_query(c,
-                 "SELECT content_hash FROM temu_products WHERE connection_id = $1 AND "
-                 "goods_id = $2",
-                 k, 2, &rows, eb);
-    if (e != ERR_OK)
-        goto out;
-    bool exists = db_rows_count(rows) == 1;
-    if (exists && strcmp(db_rows_get(rows, 0, 0), hash) == 0) {
-        *kind = 2;
-        goto out;
-    }
-    struct db_param p[] = {DB_P_TEXT(connection_id),
-                           DB_P_INT(goods_id),
-                           DB_P_INT(bucket),
+    return copy;
+}
+
+/* Writes one new or changed product and replaces its SKUs. */
+static enum err products_write(struct db_conn *c, const struct sync_item *it, struct errbuf *eb)
+{
+    const json_t *item = it->item;
+    struct db_param p[] = {DB_P_TEXT(it->connection_id),
+                           DB_P_INT(it->key.id),
+                           DB_P_INT(it->win->lo),
                            DB_P_TEXT(products_text(item, "goodsName")),
                            DB_P_TEXT(products_text(item, "outGoodsSn")),
-                           DB_P_INT(products_int(item, "catId")),
+                           DB_P_INT(sync_json_int(item, "catId")),
                            DB_P_TEXT(products_text(item, "price")),
                            DB_P_TEXT(products_text(item, "currency")),
-                           DB_P_INT(products_int(item, "quantity")),
-                           DB_P_TEXT(hash),
-                           DB_P_TEXT(data),
-                           DB_P_INT(now)};
-    if (exists)
-        e = db_exec(c,
-                    "UPDATE temu_products SET bucket = $3, goods_name = $4, out_goods_sn = $5, "
-                    "cat_id = $6, price = $7, currency = $8, quantity = $9, content_hash = $10, "
-                    "data = $11, synced_at = $12 WHERE connection_id = $1 AND goods_id = $2",
-                    p, 12, NULL, eb);
-    else
-        e = db_exec(c,
-                    "INSERT INTO temu_products (connection_id, goods_id, bucket, goods_name, "
-                    "out_goods_sn, cat_id, price, currency, quantity, content_hash, data, "
-                    "first_synced_at, synced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
-                    "$11, $12, $12)",
-                    p, 12, NULL, eb);
+                           DB_P_INT(sync_json_int(item, "quantity")),
+                           DB_P_TEXT(it->hash),
+                           DB_P_TEXT(it->data),
+                           DB_P_INT(it->now)};
+    enum err e = db_exec(c,
+                         "INSERT INTO temu_products (connection_id, goods_id, bucket, goods_name, "
+                         "out_goods_sn, cat_id, price, currency, quantity, content_hash, data, "
+                         "first_synced_at, synced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+                         "$10, $11, $12, $12) ON CONFLICT (connection_id, goods_id) DO UPDATE SET "
+                         "bucket = excluded.bucket, goods_name = excluded.goods_name, "
+                         "out_goods_sn = excluded.out_goods_sn, cat_id = excluded.cat_id, "
+                         "price = excluded.price, currency = excluded.currency, "
+                         "quantity = excluded.quantity, content_hash = excluded.content_hash, "
+                         "data = excluded.data, synced_at = excluded.synced_at",
+                         p, 12, NULL, eb);
     if (e == ERR_OK)
-        e = products_store_skus(c, connection_id, goods_id, json_object_get(item, "skuInfoList"),
-                                eb);
-    *kind = exists ? 1 : 0;
-out:
-    db_rows_free(rows);
-    free(data);
-    json_decref(copy);
+        e = products_store_skus(c, it->connection_id, it->key.id,
+                                json_object_get(item, "skuInfoList"), eb);
     return e;
 }
+
+/* Products have no usable update window (a price or stock change does not move
+ * goodsStatusChangeTime), so each run walks every bucket once. */
+static const struct sync_part products_parts[] = {{
+    .kind = "bucket",
+    .walk = SYNC_WALK_FULL,
+    .page_size = SYNC_GOODS_PAGE_SIZE,
+    .buckets = products_bucket_list,
+    .fetch = products_fetch_window,
+    .table = "temu_products",
+    .key_column = "goods_id",
+    .key_is_int = true,
+    .key = products_key,
+    .content = products_content,
+    .write = products_write,
+}};
+
+const struct sync_stream_def sync_products_def = {products_parts, 1};
 
 enum err sync_products_store_page(struct db_conn *c, const char *connection_id, int64_t bucket,
                                   const json_t *items, int64_t now, struct sync_counts *counts,
                                   struct errbuf *eb)
 {
-    size_t i;
-    const json_t *item;
-    json_array_foreach(items, i, item)
-    {
-        int64_t goods_id = products_int(item, "goodsId");
-        int kind = 0;
-        if (!json_is_object(item) || goods_id <= 0) {
-            counts->failed++;
-            continue;
-        }
-        enum err e = products_store_one(c, connection_id, bucket, item, goods_id, now, &kind, eb);
-        if (e != ERR_OK)
-            return e;
-        if (kind == 0)
-            counts->added++;
-        else if (kind == 1)
-            counts->updated++;
-        else
-            counts->unchanged++;
-    }
-    return ERR_OK;
+    struct sync_window w = {"bucket", bucket, bucket};
+    return sync_part_store_page(c, &products_parts[0], connection_id, &w, items, NULL, now, counts,
+                                eb);
 }

@@ -195,25 +195,25 @@ enum err sync_products_store_page(struct db_conn *c, const char *connection_id, 
 /* ---- buyer cases (cases.c) ---- */
 
 /*
- * Fetches page (1-based) of the after-sales list for one window: kind "backfill" is a
- * creation window (createAtStart/End), anything else an update window (updateAtStart/End),
- * both closed, unix seconds, SYNC_CASES_PAGE_SIZE per page.
- */
-enum err sync_cases_fetch(struct temu_client *client, const char *kind, int64_t lo, int64_t hi,
-                          int64_t page, struct temu_page *pg, struct temu_error *te);
-
-/*
  * Upserts one page of parent after-sales items inside the caller's transaction, keyed by
- * parentAfterSalesSn (temu_aftersales), compared by a content hash. Adds to counts; items
- * without a usable parentAfterSalesSn count as failed and are skipped.
+ * parentAfterSalesSn (temu_aftersales; status is parentAfterSalesStatus, times in seconds even
+ * when given in milliseconds), compared by a content hash. details (may be NULL) maps a
+ * parentAfterSalesSn to {"detail": <detail.get result>} or {"error": "..."}: a case with one
+ * is written even when unchanged, with its reason, refund summary and buyer comment. Adds to
+ * counts; items without a usable parentAfterSalesSn count as failed and are skipped.
  */
 enum err sync_cases_store_page(struct db_conn *c, const char *connection_id, const json_t *items,
-                               int64_t now, struct sync_counts *counts, struct errbuf *eb);
+                               const json_t *details, int64_t now, struct sync_counts *counts,
+                               struct errbuf *eb);
+
+/* The same for one page of bg.aftersales.cancel.list.get items (temu_cancellations). */
+enum err sync_cancels_store_page(struct db_conn *c, const char *connection_id, const json_t *items,
+                                 int64_t now, struct sync_counts *counts, struct errbuf *eb);
 
 /* Filters of sync_cases_list; NULL / 0 fields do not filter. */
 struct sync_cases_filter {
     const char *connection_id;
-    const char *kind; /* "after_sales" or "order_label" */
+    const char *kind; /* "after_sales", "cancellation" or "order_label" */
     const char *parent_order_sn;
     int64_t limit; /* 1..SYNC_CASES_LIST_MAX; 0 = SYNC_CASES_LIST_MAX */
 };
@@ -221,9 +221,13 @@ struct sync_cases_filter {
 /*
  * Buyer cases for the console, newest update first, as a new JSON object (caller decrefs)
  * {"cases": [...], "note": "..."}. Temu has no buyer-chat API (temu-open-platform.md §8), so
- * a buyer case is either
+ * a buyer case is one of
  *   {kind:"after_sales", connection_id, id (parentAfterSalesSn), parent_order_sn,
- *    status_group, status, type, created_at, updated_at, data (the stored item)}, or
+ *    status_group, status (parentAfterSalesStatus), type, created_at, updated_at, data (the
+ *    stored item), detail {reason_code, reason_desc, buyer_comment, refund_summary | null,
+ *    error ("" or why the detail could not be read)}},
+ *   {kind:"cancellation", connection_id, id (parentAfterSalesSn), parent_order_sn, status,
+ *    created_at, updated_at (= created_at), data}, or
  *   {kind:"order_label", connection_id, id ("<parentOrderSn>:<label>"), parent_order_sn,
  *    label, order_status, updated_at}
  * for each buyer-initiated label (pending_buyer_cancellation, pending_buyer_address_change)
@@ -244,11 +248,14 @@ struct temu_webhook_headers;
  * a content id (a hash of app key, event code and plaintext, without the timestamp, so a
  * redelivery, which is signed afresh, is the same event): *duplicate says it was there
  * already (its delivery count grows). Never calls Temu. Then schedules a targeted refresh:
- * order events (bg_order_status_change_event, bg_cancel_order_status_change,
- * bg_trade_logistics_address_changed) lower sync_state.refresh_from of the orders stream of
- * every connection of the event's mallId to the event's updateTime, after-sales events
- * (bg_aftersales_status_change) that of the buyer_cases stream; the next run of that stream
- * moves its watermark back there first (sync_run_stream), so it re-reads that window.
+ * order events (bg_order_status_change_event, bg_trade_logistics_address_changed) lower
+ * sync_state.refresh_from of the orders stream of every connection of the event's mallId to
+ * the event's updateTime (seconds), after-sales events (bg_aftersales_status_change) that of
+ * the buyer_cases stream to its updateAt (milliseconds, converted), and a cancellation
+ * (bg_cancel_order_status_change, an after-sales record about an order) both; the next run
+ * of that stream moves its watermark back there first (sync_run_stream), so it re-reads that
+ * window. The portal's bg_open_event_test is stored (it may come unencrypted, see
+ * temu_webhook_open) and refreshes nothing.
  * ERR_AUTH for an unknown app key or a bad signature, ERR_BADREQ for a malformed delivery
  * (nothing is stored in either case), ERR_UNAVAILABLE without a vault, ERR_DB.
  */

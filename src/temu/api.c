@@ -266,12 +266,12 @@ enum err temu_api_goods_list(struct temu_client *c, const struct temu_goods_list
     return api_page_call(c, "bg.local.goods.list.query", p, items, totals, out, terr);
 }
 
-enum err temu_api_aftersales_list(struct temu_client *c, const struct temu_aftersales_list_req *req,
-                                  struct temu_page *out, struct temu_error *terr)
+/* The params of both after-sales lists into *out (NULL when out of memory); ERR_INVAL when
+ * refused before sending (terr says why). */
+static enum err api_aftersales_params(const struct temu_aftersales_list_req *req, bool windows,
+                                      json_t **out, struct temu_error *terr)
 {
-    static const char *const items[] = {"parentAfterSalesList", "list", "pageItems", "data", NULL};
-    static const char *const totals[] = {"total", "totalItemNum", "totalCount", NULL};
-    memset(out, 0, sizeof *out);
+    *out = NULL;
     if (req->page_no < 0 || req->page_size < 0 || req->page_size > LIMIT_TEMU_AFTERSALES_PAGE_MAX)
         return api_refuse(terr, "pageNo must be >= 1 and pageSize from 1 to 200.");
     if (!api_list_ok(req->parent_order_sns, req->parent_order_sn_count) ||
@@ -280,6 +280,8 @@ enum err temu_api_aftersales_list(struct temu_client *c, const struct temu_after
     if (!api_window_ok(req->create_at_start, req->create_at_end) ||
         !api_window_ok(req->update_at_start, req->update_at_end))
         return api_refuse(terr, "Time windows need both ends, in order.");
+    if (!windows && (req->create_at_start != 0 || req->update_at_start != 0))
+        return api_refuse(terr, "The cancel list has no time window.");
     json_t *p = json_object();
     if (p != NULL &&
         (api_set_int(p, "pageNo", req->page_no) != 0 ||
@@ -296,7 +298,103 @@ enum err temu_api_aftersales_list(struct temu_client *c, const struct temu_after
         json_decref(p);
         p = NULL;
     }
+    *out = p;
+    return ERR_OK;
+}
+
+enum err temu_api_aftersales_list(struct temu_client *c, const struct temu_aftersales_list_req *req,
+                                  struct temu_page *out, struct temu_error *terr)
+{
+    static const char *const items[] = {"data", "parentAfterSalesList", "list", "pageItems", NULL};
+    static const char *const totals[] = {"total", "totalItemNum", "totalCount", NULL};
+    json_t *p = NULL;
+    memset(out, 0, sizeof *out);
+    if (api_aftersales_params(req, true, &p, terr) != ERR_OK)
+        return ERR_INVAL;
     return api_page_call(c, "bg.aftersales.parentaftersales.list.get", p, items, totals, out, terr);
+}
+
+void temu_aftersales_detail_clear(struct temu_aftersales_detail *d)
+{
+    if (d == NULL)
+        return;
+    json_decref(d->result);
+    memset(d, 0, sizeof *d);
+}
+
+enum err temu_api_aftersales_detail(struct temu_client *c, const char *parent_order_sn,
+                                    const char *parent_after_sales_sn,
+                                    struct temu_aftersales_detail *out, struct temu_error *terr)
+{
+    struct temu_result res;
+    memset(out, 0, sizeof *out);
+    if (!api_sn_ok(parent_order_sn) || !api_sn_ok(parent_after_sales_sn))
+        return api_refuse(terr, "parentOrderSn and parentAfterSalesSn are both required.");
+    json_t *p = json_object();
+    if (p != NULL && (api_set_str(p, "parentOrderSn", parent_order_sn) != 0 ||
+                      api_set_str(p, "parentAfterSalesSn", parent_after_sales_sn) != 0)) {
+        json_decref(p);
+        p = NULL;
+    }
+    enum err e = api_call(c, "temu.aftersales.parentaftersales.detail.get", p, NULL, &res, terr);
+    if (e != ERR_OK)
+        return e;
+    out->result = res.result;
+    out->status = api_int(res.result, "parentAfterSalesStatus");
+    out->type = api_int(res.result, "afterSalesType");
+    const json_t *sum = json_object_get(res.result, "refundSummary");
+    const json_t *lines = json_object_get(res.result, "afterSalesList");
+    out->refund_summary = json_is_object(sum) ? sum : NULL;
+    out->lines = json_is_array(lines) ? lines : NULL;
+    size_t i;
+    const json_t *line;
+    json_array_foreach(out->lines, i, line)
+    {
+        const char *desc = json_string_value(json_object_get(line, "afterSalesReasonDesc"));
+        const char *comment = json_string_value(json_object_get(line, "buyerComment"));
+        int64_t code = api_int(line, "afterSalesReasonCode");
+        if (out->reason_code == 0 && out->reason_desc == NULL && (code != 0 || desc != NULL)) {
+            out->reason_code = code;
+            out->reason_desc = desc;
+        }
+        if ((out->buyer_comment == NULL || out->buyer_comment[0] == '\0') && comment != NULL)
+            out->buyer_comment = comment;
+    }
+    return ERR_OK;
+}
+
+enum err temu_api_aftersales_cancel_list(struct temu_client *c,
+                                         const struct temu_aftersales_list_req *req,
+                                         struct temu_page *out, struct temu_error *terr)
+{
+    static const char *const items[] = {"data", "list", NULL};
+    static const char *const totals[] = {"total", "totalItemNum", NULL};
+    json_t *p = NULL;
+    memset(out, 0, sizeof *out);
+    if (api_aftersales_params(req, false, &p, terr) != ERR_OK)
+        return ERR_INVAL;
+    return api_page_call(c, "bg.aftersales.cancel.list.get", p, items, totals, out, terr);
+}
+
+enum err temu_api_tmc_message_update(struct temu_client *c, const char *const *permit,
+                                     size_t permit_count, const char *const *cancel,
+                                     size_t cancel_count, struct temu_error *terr)
+{
+    struct temu_result res;
+    if (!api_list_ok(permit, permit_count) || !api_list_ok(cancel, cancel_count) ||
+        permit_count + cancel_count == 0)
+        return api_refuse(terr, "Give 1 to 20 event codes to permit and/or 1 to 20 to cancel.");
+    json_t *p = json_object();
+    if (p != NULL && (api_set_list(p, "permitEventCodeList", permit, permit_count) != 0 ||
+                      api_set_list(p, "cancelEventCodeList", cancel, cancel_count) != 0)) {
+        json_decref(p);
+        p = NULL;
+    }
+    /* Setting the same switches twice is harmless, so a lost answer may be retried. */
+    struct temu_call_options o = {.access_token = NULL, .idempotent = 1};
+    enum err e = api_call(c, "bg.tmc.message.update", p, &o, &res, terr);
+    temu_result_clear(&res);
+    return e;
 }
 
 enum err temu_api_logistics_companies(struct temu_client *c, int64_t region_id,

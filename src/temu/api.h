@@ -124,8 +124,11 @@ enum err temu_api_goods_list(struct temu_client *c, const struct temu_goods_list
 
 /*
  * ---- after-sales (§8) ----
- * The response fields are undocumented: items is the first array among
- * parentAfterSalesList, list, pageItems, data; total is total, totalItemNum or totalCount.
+ * bg.aftersales.parentaftersales.list.get answers result.data[] with total and pageNumber
+ * (the official page); items is the first array among data, parentAfterSalesList, list,
+ * pageItems; total is total, totalItemNum or totalCount. Each item carries
+ * parentAfterSalesStatus (1 applied, 5 refunded, 6 buyer cancelled, 7 rejected, 8 return
+ * waybill review, 10 return applied).
  */
 struct temu_aftersales_list_req {
     int64_t page_no;                     /* 0 = default (1) */
@@ -140,6 +143,47 @@ struct temu_aftersales_list_req {
 };
 enum err temu_api_aftersales_list(struct temu_client *c, const struct temu_aftersales_list_req *req,
                                   struct temu_page *out, struct temu_error *terr);
+
+/* One after-sales case in full (temu.aftersales.parentaftersales.detail.get). */
+struct temu_aftersales_detail {
+    json_t *result;
+    int64_t status;               /* parentAfterSalesStatus */
+    int64_t type;                 /* afterSalesType: 1 refund only, 2 return and refund */
+    int64_t reason_code;          /* afterSalesReasonCode of the first afterSalesList entry */
+    const char *reason_desc;      /* afterSalesReasonDesc, or NULL */
+    const char *buyer_comment;    /* buyerComment (the buyer's own words and language), or NULL */
+    const json_t *refund_summary; /* refundSummary {buyerTotalRefund, ...}, or NULL */
+    const json_t *lines;          /* afterSalesList (array), or NULL */
+};
+
+void temu_aftersales_detail_clear(struct temu_aftersales_detail *d);
+
+/*
+ * temu.aftersales.parentaftersales.detail.get: both numbers are required (130010001 without
+ * them). Reason and comment come from the first afterSalesList entry that has them.
+ */
+enum err temu_api_aftersales_detail(struct temu_client *c, const char *parent_order_sn,
+                                    const char *parent_after_sales_sn,
+                                    struct temu_aftersales_detail *out, struct temu_error *terr);
+
+/*
+ * bg.aftersales.cancel.list.get: the buyers' cancellation requests; items = result.data
+ * ({parentAfterSalesSn, parentAfterSalesStatus, afterSalesInfoList[]}), total = result.total.
+ * Same request as the after-sales list, but this list has no time window (the official page),
+ * so the four window fields must be 0.
+ */
+enum err temu_api_aftersales_cancel_list(struct temu_client *c,
+                                         const struct temu_aftersales_list_req *req,
+                                         struct temu_page *out, struct temu_error *terr);
+
+/*
+ * bg.tmc.message.update (§9.1): switches webhook events on (permit) and off (cancel) for the
+ * token's shop; at most 20 codes each, at least one in all. Idempotent (a switch set twice
+ * is the same switch), so retried like a read; 110020007 means more than one call per second.
+ */
+enum err temu_api_tmc_message_update(struct temu_client *c, const char *const *permit,
+                                     size_t permit_count, const char *const *cancel,
+                                     size_t cancel_count, struct temu_error *terr);
 
 /* ---- logistics (§7) ---- */
 

@@ -89,6 +89,23 @@ static const struct temu_error_info temu_errors[] = {
     {7000016, C, "invalid url (CN)", "The CN gateway URL is wrong; check the region."},
     {7000018, A, "invalid token (CN)", "The access token is invalid; ask the seller again."},
     {7000020, A, "invalid token (CN)", "The access token is invalid; ask the seller again."},
+    /* Codes third-party clients used on real shops treat as token failures (hiscaler/temu-go
+     * errorWrap: 7000007 like 3000034, 7000022 like 3000032); temu-fidelity-2026-12.md §7. */
+    {7000007, A, "access token expired",
+     "The access token expired or was replaced; ask the seller to authorize the app again."},
+    {7000022, A, "access token lacks this api",
+     "The seller did not grant this API; ask the seller to re-authorize with this scope."},
+    /* After-sales family (temu.aftersales.parentaftersales.detail.get and the after-sales
+     * lists, official pages; 130010001 seen live when parentAfterSalesSnList was missing). */
+    {130010000, P, "after-sales request failed",
+     "Temu's after-sales service refused the request; the message says why (the official page "
+     "gives no detail, so it is not retried)."},
+    {130010001, P, "after-sales parameter missing",
+     "An after-sales parameter is missing or invalid (e.g. parentAfterSalesSn, parentOrderSn)."},
+    {130010002, P, "after-sales record not found",
+     "No after-sales case of this shop has that number; it may belong to another shop."},
+    {130010005, P, "after-sales operation not allowed",
+     "The after-sales case is not in a state that allows this request."},
     /* Authorization and message subscription (§3.2, §9.1). */
     {110020001, R, "token system error", "Temu's token service had a transient error."},
     {110020002, A, "invalid authorization code",

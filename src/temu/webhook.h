@@ -21,7 +21,8 @@
 #include "base/err.h"
 
 #define TEMU_WEBHOOK_SIG_HEX_LEN 64
-#define TEMU_WEBHOOK_KEY_BYTES   16 /* AES-128 key (and IV) length */
+#define TEMU_WEBHOOK_TEST_EVENT  "bg_open_event_test" /* the portal's Test button */
+#define TEMU_WEBHOOK_KEY_BYTES   16                   /* AES-128 key (and IV) length */
 
 /* The x-tm-* headers of one delivery (borrowed strings). */
 struct temu_webhook_headers {
@@ -74,7 +75,9 @@ enum err temu_webhook_verify(const char *secret, size_t secret_len,
  * LIMIT_TEMU_WEBHOOK_BYTES), checks h->app_key equals expected_app_key when that is not NULL,
  * decrypts and verifies. On ERR_OK *event is the parsed plaintext JSON (caller json_decref()s
  * it). ERR_PARSE for a malformed body or plaintext, ERR_AUTH for a wrong app key or
- * signature, other errors as above.
+ * signature, other errors as above. Only the portal's test event (TEMU_WEBHOOK_TEST_EVENT) is
+ * also accepted unencrypted, its signature then checked over eventData as sent (still
+ * authenticated by the secret); every other event must decrypt.
  */
 enum err temu_webhook_open(const char *secret, size_t secret_len, const char *expected_app_key,
                            const struct temu_webhook_headers *h, const char *body, size_t body_len,

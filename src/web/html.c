@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/url.h"
+
 #define HTML_REPLACEMENT "\xEF\xBF\xBD" /* U+FFFD */
 
 void html_init(struct html *h, struct buf *b)
@@ -171,15 +173,6 @@ void html_int(struct html *h, int64_t v)
 
 void html_url(struct html *h, const char *s)
 {
-    static const char hex[] = "0123456789ABCDEF";
-    for (; h->e == ERR_OK && s != NULL && *s != '\0'; s++) {
-        unsigned char c = (unsigned char)*s;
-        if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-            c == '-' || c == '.' || c == '_' || c == '~') {
-            html_put(h, s, 1);
-        } else {
-            char three[3] = {'%', hex[c >> 4], hex[c & 15]};
-            html_put(h, three, 3);
-        }
-    }
+    if (h->e == ERR_OK && s != NULL)
+        h->e = url_encode(h->b, s); /* base/url: unreserved characters only, safe in markup */
 }

@@ -20,5 +20,13 @@ if(TARGET temu-sandbox)
     add_test(NAME test_temu_contract COMMAND test_temu_contract)
     set_tests_properties(test_temu_contract PROPERTIES LABELS "integration" ENVIRONMENT
       "${AICOS_TEST_ENV};SANDBOX_BIN=$<TARGET_FILE:temu-sandbox>")
+    # The after-sales APIs and the event switch (issue 11).
+    add_executable(test_temu_cases_contract
+                   ${CMAKE_CURRENT_SOURCE_DIR}/test_temu_cases_contract.c)
+    target_link_libraries(test_temu_cases_contract PRIVATE aicos_testsupport Threads::Threads)
+    add_dependencies(test_temu_cases_contract temu-sandbox)
+    add_test(NAME test_temu_cases_contract COMMAND test_temu_cases_contract)
+    set_tests_properties(test_temu_cases_contract PROPERTIES LABELS "integration" ENVIRONMENT
+      "${AICOS_TEST_ENV};SANDBOX_BIN=$<TARGET_FILE:temu-sandbox>")
   endif()
 endif()

@@ -139,6 +139,129 @@ static void test_orders_change_detection(void **state)
     db_close(db);
 }
 
+/* A parent after-sales item as the official list gives it (times as given: s or ms). */
+static json_t *aftersale(const char *sn, int status, int64_t created, int64_t updated)
+{
+    return json_pack("{s:s, s:s, s:i, s:i, s:i, s:I, s:[], s:i, s:I, s:I}", "parentAfterSalesSn",
+                     sn, "parentOrderSn", "PO-211-77", "afterSalesType", 1, "afterSalesStatusGroup",
+                     status == 5 ? 2 : 1, "parentAfterSalesStatus", status, "operateExpireTimeMs",
+                     (json_int_t)0, "availableOperateList", "returnDeliveryType", 0, "createAt",
+                     (json_int_t)created, "updateAt", (json_int_t)updated);
+}
+
+static void store_cases(struct db_conn *c, json_t *items, json_t *details, struct sync_counts *n)
+{
+    struct errbuf eb = {0};
+    memset(n, 0, sizeof *n);
+    assert_int_equal(db_begin(c, &eb), ERR_OK);
+    assert_int_equal(sync_cases_store_page(c, "conn", items, details, 42, n, &eb), ERR_OK);
+    assert_int_equal(db_commit(c, &eb), ERR_OK);
+    json_decref(items);
+    json_decref(details);
+}
+
+/*
+ * Buyer cases: the status is parentAfterSalesStatus (before the fix the stream read
+ * afterSalesStatus, absent on the real list, so every case had status 0), times given in
+ * milliseconds are stored in seconds, the detail's reason, refund summary and the buyer's
+ * comment are stored, an unchanged case with a detail is still written (counted unchanged),
+ * a failed detail is noted; cancellations are stored by parentAfterSalesSn.
+ */
+static void test_cases_store(void **state)
+{
+    (void)state;
+    struct db *db = open_fresh("sync_cases");
+    struct db_conn *c = db_acquire(db);
+    struct sync_counts n;
+    store_cases(c,
+                json_pack("[o, o, {}]", aftersale("AS-1", 10, 1764691200, 1764777600),
+                          aftersale("AS-2", 5, 1764691200000LL, 1764777600123LL)),
+                NULL, &n);
+    assert_int_equal(n.added, 2);
+    assert_int_equal(n.failed, 1);
+    assert_int_equal(count(c, "SELECT status FROM temu_aftersales WHERE parent_after_sales_sn = "
+                              "'AS-1'"),
+                     10);
+    assert_int_equal(count(c, "SELECT status FROM temu_aftersales WHERE parent_after_sales_sn = "
+                              "'AS-2'"),
+                     5);
+    assert_int_equal(count(c, "SELECT update_at FROM temu_aftersales WHERE parent_after_sales_sn "
+                              "= 'AS-2'"),
+                     1764777600);
+    assert_int_equal(count(c, "SELECT detail_update_at FROM temu_aftersales WHERE "
+                              "parent_after_sales_sn = 'AS-1'"),
+                     -1);
+    /* The same page with AS-1's detail and a failed detail of AS-2. */
+    json_t *details =
+        json_pack("{s:{s:{s:{s:{s:I, s:s}}, s:[{s:I, s:s, s:s}]}}, s:{s:s}}", "AS-1", "detail",
+                  "refundSummary", "buyerTotalRefund", "amount", (json_int_t)1299, "currency",
+                  "EUR", "afterSalesList", "afterSalesReasonCode", (json_int_t)103,
+                  "afterSalesReasonDesc", "Not as described", "buyerComment",
+                  "Molto più piccolo che nelle foto.", "AS-2", "error", "3000027 no permission");
+    store_cases(c,
+                json_pack("[o, o]", aftersale("AS-1", 10, 1764691200, 1764777600),
+                          aftersale("AS-2", 5, 1764691200000LL, 1764777600123LL)),
+                details, &n);
+    assert_int_equal(n.unchanged, 2);
+    assert_int_equal(n.added + n.updated, 0);
+    assert_int_equal(count(c, "SELECT reason_code FROM temu_aftersales WHERE "
+                              "parent_after_sales_sn = 'AS-1'"),
+                     103);
+    assert_int_equal(count(c, "SELECT detail_update_at FROM temu_aftersales WHERE "
+                              "parent_after_sales_sn = 'AS-1'"),
+                     1764777600);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_aftersales WHERE buyer_comment = "
+                              "'Molto più piccolo che nelle foto.' AND refund_summary LIKE "
+                              "'%1299%' AND reason_desc = 'Not as described'"),
+                     1);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_aftersales WHERE detail_error LIKE "
+                              "'3000027%' AND parent_after_sales_sn = 'AS-2'"),
+                     1);
+    /* A status change is an update. */
+    store_cases(c, json_pack("[o]", aftersale("AS-1", 8, 1764691200, 1764780000)), NULL, &n);
+    assert_int_equal(n.updated, 1);
+    assert_int_equal(count(c, "SELECT status FROM temu_aftersales WHERE parent_after_sales_sn = "
+                              "'AS-1'"),
+                     8);
+    /* Cancellations. */
+    struct errbuf eb = {0};
+    json_t *cancels =
+        json_pack("[{s:s, s:i, s:[{s:s, s:s, s:I}]}, {}]", "parentAfterSalesSn", "AS-C1",
+                  "parentAfterSalesStatus", 5, "afterSalesInfoList", "parentOrderSn", "PO-211-78",
+                  "orderSn", "211-78-1", "createAtMillis", (json_int_t)1764691200456LL);
+    memset(&n, 0, sizeof n);
+    assert_int_equal(db_begin(c, &eb), ERR_OK);
+    assert_int_equal(sync_cancels_store_page(c, "conn", cancels, 42, &n, &eb), ERR_OK);
+    assert_int_equal(sync_cancels_store_page(c, "conn", cancels, 43, &n, &eb), ERR_OK);
+    assert_int_equal(db_commit(c, &eb), ERR_OK);
+    json_decref(cancels);
+    assert_int_equal(n.added, 1);
+    assert_int_equal(n.unchanged, 1);
+    assert_int_equal(n.failed, 2);
+    assert_int_equal(count(c, "SELECT create_at FROM temu_cancellations WHERE parent_order_sn = "
+                              "'PO-211-78'"),
+                     1764691200);
+    /* The console's view carries the detail and the cancellation. */
+    json_t *doc = NULL;
+    struct sync_cases_filter f = {.connection_id = "conn"};
+    db_release(c);
+    assert_int_equal(sync_cases_list(db, &f, &doc, &eb), ERR_OK);
+    size_t i, cancellations = 0;
+    json_t *row;
+    json_array_foreach(json_object_get(doc, "cases"), i, row)
+    {
+        const char *kind = json_string_value(json_object_get(row, "kind"));
+        cancellations += strcmp(kind, "cancellation") == 0;
+        if (strcmp(json_string_value(json_object_get(row, "id")), "AS-1") == 0)
+            assert_string_equal(
+                json_string_value(json_object_get(json_object_get(row, "detail"), "buyer_comment")),
+                "Molto più piccolo che nelle foto.");
+    }
+    assert_int_equal(cancellations, 1);
+    json_decref(doc);
+    db_close(db);
+}
+
 static void test_stream_names(void **state)
 {
     (void)state;
@@ -155,6 +278,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_lease),
         cmocka_unit_test(test_orders_change_detection),
+        cmocka_unit_test(test_cases_store),
         cmocka_unit_test(test_stream_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

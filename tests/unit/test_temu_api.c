@@ -475,6 +475,129 @@ static void test_fixture_tracking_and_money(void **state)
     temu_client_free(c);
 }
 
+/*
+ * Fixtures in the official shapes of the after-sales pages (temu-fidelity-2026-12.md §4.2,
+ * §8.2: every field name and JSON type as the pages give them, values of our own).
+ */
+static const char aftersales_list_fixture[] =
+    "{\"success\":true,\"errorCode\":1000000,\"errorMsg\":\"\",\"requestId\":\"us-1\","
+    "\"result\":{\"total\":2,\"pageNumber\":1,\"data\":["
+    "{\"parentAfterSalesSn\":\"PO-211-01-D01\",\"parentOrderSn\":\"PO-211-01\","
+    "\"afterSalesType\":2,\"afterSalesStatusGroup\":1,\"parentAfterSalesStatus\":10,"
+    "\"operateExpireTimeMs\":1764950400000,\"availableOperateList\":[10],"
+    "\"returnDeliveryType\":1,\"createAt\":1764691200,\"updateAt\":1764777600},"
+    "{\"parentAfterSalesSn\":\"PO-211-02-D02\",\"parentOrderSn\":\"PO-211-02\","
+    "\"afterSalesType\":1,\"afterSalesStatusGroup\":2,\"parentAfterSalesStatus\":5,"
+    "\"operateExpireTimeMs\":0,\"availableOperateList\":[],\"returnDeliveryType\":0,"
+    "\"createAt\":1764604800,\"updateAt\":1764691200}]}}";
+
+static const char aftersales_detail_fixture[] =
+    "{\"success\":true,\"errorCode\":1000000,\"requestId\":\"us-2\",\"result\":{"
+    "\"parentAfterSalesSn\":\"PO-211-01-D01\",\"parentOrderSn\":\"PO-211-01\","
+    "\"parentAfterSalesStatus\":10,\"afterSalesType\":2,\"availableOperateList\":[10],"
+    "\"createAtMillis\":1764691200000,\"lastUpdateAtMillis\":1764777600123,"
+    "\"refundSummary\":{\"buyerTotalRefund\":{\"amount\":1299,\"currency\":\"EUR\"},"
+    "\"taxTotalRefund\":{\"amount\":217,\"currency\":\"EUR\"},"
+    "\"retailPriceRefundTaxExcl\":{\"amount\":1082,\"currency\":\"EUR\"},"
+    "\"shippingAmountRefundTaxExcl\":{\"amount\":0,\"currency\":\"EUR\"},"
+    "\"discountFromSellerRefund\":{\"amount\":0,\"currency\":\"EUR\"},"
+    "\"discountFromTEMURefund\":{\"amount\":0,\"currency\":\"EUR\"}},"
+    "\"afterSalesList\":[{\"afterSalesSn\":\"PO-211-01-D01-1\",\"orderSn\":\"211-01-1\","
+    "\"afterSalesStatus\":10,\"applyAfterSalesGoodsNumber\":1,"
+    "\"applyRefundAmount\":{\"amount\":1299,\"currency\":\"EUR\"},"
+    "\"afterSalesReasonCode\":103,\"afterSalesReasonDesc\":\"Not as described\","
+    "\"buyerComment\":\"Viel kleiner als auf den Fotos.\",\"afterSalesGoodsInfo\":{"
+    "\"goodsId\":601,\"skuId\":701,\"productSkuId\":801,\"productList\":[]}}]}}";
+
+static const char cancel_list_fixture[] =
+    "{\"success\":true,\"errorCode\":1000000,\"requestId\":\"us-3\",\"result\":{"
+    "\"total\":1,\"pageNumber\":1,\"data\":[{\"parentAfterSalesSn\":\"PO-211-03-C01\","
+    "\"parentAfterSalesStatus\":5,\"afterSalesInfoList\":[{\"afterSalesSn\":\"PO-211-03-C01-1\","
+    "\"orderSn\":\"211-03-1\",\"parentOrderSn\":\"PO-211-03\",\"goodsId\":602,"
+    "\"productSkuId\":802,\"applyGoodsNumber\":2,\"createAtMillis\":1764691200456,"
+    "\"productList\":[{\"productSkuId\":802}]}]}]}}";
+
+static void test_aftersales_official_shapes(void **state)
+{
+    (void)state;
+    struct fake f = {aftersales_list_fixture, NULL, 0, ERR_OK};
+    struct temu_client *c = client(&f);
+    struct temu_aftersales_list_req req = {0};
+    struct temu_page p;
+    req.page_no = 1;
+    req.update_at_start = 1764600000;
+    req.update_at_end = 1764800000;
+    assert_int_equal(temu_api_aftersales_list(c, &req, &p, NULL), ERR_OK);
+    assert_int_equal(p.total, 2);
+    assert_int_equal(p.count, 2);
+    assert_int_equal(
+        json_integer_value(json_object_get(json_array_get(p.items, 0), "parentAfterSalesStatus")),
+        10);
+    temu_page_clear(&p);
+
+    /* The detail: both numbers sent; reason, the buyer's comment and the refund summary. */
+    f.answer = aftersales_detail_fixture;
+    struct temu_aftersales_detail d;
+    struct temu_error te;
+    assert_int_equal(temu_api_aftersales_detail(c, "PO-211-01", "PO-211-01-D01", &d, &te), ERR_OK);
+    assert_string_equal(str(f.last, "type"), "temu.aftersales.parentaftersales.detail.get");
+    assert_string_equal(str(f.last, "parentOrderSn"), "PO-211-01");
+    assert_string_equal(str(f.last, "parentAfterSalesSn"), "PO-211-01-D01");
+    assert_int_equal(d.status, 10);
+    assert_int_equal(d.type, 2);
+    assert_int_equal(d.reason_code, 103);
+    assert_string_equal(d.reason_desc, "Not as described");
+    assert_string_equal(d.buyer_comment, "Viel kleiner als auf den Fotos.");
+    assert_int_equal(json_integer_value(json_object_get(
+                         json_object_get(d.refund_summary, "buyerTotalRefund"), "amount")),
+                     1299);
+    temu_aftersales_detail_clear(&d);
+    int calls = f.calls;
+    assert_int_equal(temu_api_aftersales_detail(c, "PO-211-01", "", &d, &te), ERR_INVAL);
+    assert_int_equal(temu_api_aftersales_detail(c, NULL, "PO-211-01-D01", &d, &te), ERR_INVAL);
+    assert_int_equal(f.calls, calls); /* refused before sending */
+    /* The after-sales family is classified (130010001: a number missing). */
+    f.answer = "{\"success\":false,\"errorCode\":130010001,\"errorMsg\":\"param error\"}";
+    assert_int_equal(temu_api_aftersales_detail(c, "PO-211-01", "PO-211-01-D01", &d, &te),
+                     ERR_UPSTREAM);
+    assert_int_equal(te.cls, TEMU_ERROR_PERMANENT);
+    assert_non_null(strstr(te.hint, "after-sales"));
+
+    /* The cancel list: pageNo/pageSize and no time window. */
+    f.answer = cancel_list_fixture;
+    struct temu_aftersales_list_req cr = {0};
+    cr.page_no = 2;
+    cr.page_size = 100;
+    assert_int_equal(temu_api_aftersales_cancel_list(c, &cr, &p, &te), ERR_OK);
+    assert_string_equal(str(f.last, "type"), "bg.aftersales.cancel.list.get");
+    assert_int_equal(num(f.last, "pageNo"), 2);
+    assert_null(json_object_get(f.last, "updateAtStart"));
+    assert_int_equal(p.total, 1);
+    assert_int_equal(p.count, 1);
+    temu_page_clear(&p);
+    cr.page_size = 201;
+    assert_int_equal(temu_api_aftersales_cancel_list(c, &cr, &p, &te), ERR_INVAL);
+    cr.page_size = 100;
+    cr.update_at_start = 1764600000;
+    cr.update_at_end = 1764800000;
+    assert_int_equal(temu_api_aftersales_cancel_list(c, &cr, &p, &te), ERR_INVAL);
+
+    /* The event switch: both lists sent as given; nothing to switch is refused. */
+    f.answer = "{\"success\":true,\"errorCode\":1000000,\"result\":{\"success\":true}}";
+    const char *on[] = {"bg_aftersales_status_change"};
+    const char *off[] = {"bg_trade_logistics_address_changed", "bg_open_event_test"};
+    assert_int_equal(temu_api_tmc_message_update(c, on, 1, off, 2, &te), ERR_OK);
+    assert_string_equal(str(f.last, "type"), "bg.tmc.message.update");
+    assert_int_equal(json_array_size(json_object_get(f.last, "permitEventCodeList")), 1);
+    assert_int_equal(json_array_size(json_object_get(f.last, "cancelEventCodeList")), 2);
+    assert_int_equal(temu_api_tmc_message_update(c, NULL, 0, NULL, 0, &te), ERR_INVAL);
+    f.answer = "{\"success\":false,\"errorCode\":110020009,\"errorMsg\":\"not subscribed\"}";
+    assert_int_equal(temu_api_tmc_message_update(c, on, 1, NULL, 0, &te), ERR_UPSTREAM);
+    assert_int_equal(te.cls, TEMU_ERROR_CONFIG);
+    json_decref(f.last);
+    temu_client_free(c);
+}
+
 static void test_fixture_carriers(void **state)
 {
     (void)state;
@@ -556,6 +679,7 @@ int main(void)
         cmocka_unit_test(test_fixture_carriers),
         cmocka_unit_test(test_fixture_shippinginfo),
         cmocka_unit_test(test_tracking_number_shape),
+        cmocka_unit_test(test_aftersales_official_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -64,6 +64,14 @@ static const struct expect gateway_codes[] = {
     {7000016, TEMU_ERROR_CONFIG},
     {7000018, TEMU_ERROR_AUTH},
     {7000020, TEMU_ERROR_AUTH},
+    /* Token failures as third-party clients treat them, and the after-sales family (issue 11;
+     * before it 7000007 and 7000022 were unknown, so "permanent"). */
+    {7000007, TEMU_ERROR_AUTH},
+    {7000022, TEMU_ERROR_AUTH},
+    {130010000, TEMU_ERROR_PERMANENT},
+    {130010001, TEMU_ERROR_PERMANENT},
+    {130010002, TEMU_ERROR_PERMANENT},
+    {130010005, TEMU_ERROR_PERMANENT},
 };
 
 static void test_every_gateway_code(void **state)

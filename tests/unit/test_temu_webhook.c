@@ -181,12 +181,62 @@ static void test_round_trip_and_open(void **state)
     free(b64);
 }
 
+/* Opens body for event code with a signature over `signed_text`. */
+static enum err open_signed(const char *code, const char *signed_text, const char *body,
+                            json_t **ev)
+{
+    struct temu_webhook_headers h = {"app", code, "1726127013525", "{}", NULL};
+    char sig[TEMU_WEBHOOK_SIG_HEX_LEN + 1];
+    assert_int_equal(
+        temu_webhook_sign(SECRET "tail", 20, &h, signed_text, strlen(signed_text), true, sig),
+        ERR_OK);
+    h.signature = sig;
+    return temu_webhook_open(SECRET "tail", 20, "app", &h, body, strlen(body), ev, NULL);
+}
+
+/*
+ * The portal's test event may come unencrypted (before the fix: "eventData is not valid
+ * base64"); it is still authenticated by the signature over eventData as sent. Any other
+ * event must decrypt, and an unencrypted test event with a wrong signature is refused.
+ */
+static void test_unencrypted_portal_test_event(void **state)
+{
+    (void)state;
+    json_t *ev = NULL;
+    /* eventData as a JSON string holding the event, and as an object. */
+    const char text[] = "{\"mallId\":7,\"test\":true}";
+    const char body_str[] = "{\"eventData\":\"{\\\"mallId\\\":7,\\\"test\\\":true}\"}";
+    assert_int_equal(open_signed(TEMU_WEBHOOK_TEST_EVENT, text, body_str, &ev), ERR_OK);
+    assert_int_equal(json_integer_value(json_object_get(ev, "mallId")), 7);
+    json_decref(ev);
+    const char body_obj[] = "{\"eventData\":{\"mallId\":7,\"test\":true}}";
+    assert_int_equal(open_signed(TEMU_WEBHOOK_TEST_EVENT, text, body_obj, &ev), ERR_OK);
+    assert_true(json_is_true(json_object_get(ev, "test")));
+    json_decref(ev);
+    /* Plain text that is not JSON is kept as text. */
+    assert_int_equal(
+        open_signed(TEMU_WEBHOOK_TEST_EVENT, "hello", "{\"eventData\":\"hello\"}", &ev), ERR_OK);
+    assert_string_equal(json_string_value(json_object_get(ev, "text")), "hello");
+    json_decref(ev);
+    /* Signed over something else: refused. */
+    assert_int_equal(open_signed(TEMU_WEBHOOK_TEST_EVENT, "other", body_str, &ev), ERR_AUTH);
+    assert_null(ev);
+    /* No other event is accepted unencrypted, however it is signed. */
+    assert_int_equal(open_signed("bg_order_status_change_event", text, body_str, &ev), ERR_INVAL);
+    assert_int_equal(open_signed("bg_aftersales_status_change", text, body_obj, &ev), ERR_PARSE);
+    assert_null(ev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decrypt_official),         cmocka_unit_test(test_sign_both_variants),
-        cmocka_unit_test(test_verify_official_examples), cmocka_unit_test(test_verify_rejects),
-        cmocka_unit_test(test_decrypt_rejects),          cmocka_unit_test(test_round_trip_and_open),
+        cmocka_unit_test(test_decrypt_official),
+        cmocka_unit_test(test_sign_both_variants),
+        cmocka_unit_test(test_verify_official_examples),
+        cmocka_unit_test(test_verify_rejects),
+        cmocka_unit_test(test_decrypt_rejects),
+        cmocka_unit_test(test_round_trip_and_open),
+        cmocka_unit_test(test_unencrypted_portal_test_event),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,157 @@
+/*
+ * The skeleton's upsert with change detection (see stream.h): one page of a part's items,
+ * each keyed, hashed and compared with the stored hash, written by the part's hook only when
+ * new, changed or enriched.
+ */
+#include "sync/stream.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/parse.h"
+#include "base/secure.h"
+
+#define STREAM_SQL_MAX 256
+
+const struct sync_stream_def *sync_stream_def_of(enum sync_stream s)
+{
+    if (s == SYNC_STREAM_PRODUCTS)
+        return &sync_products_def;
+    if (s == SYNC_STREAM_BUYER_CASES)
+        return &sync_cases_def;
+    return &sync_orders_def;
+}
+
+int64_t sync_json_int(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    int64_t n = 0;
+    if (json_is_integer(v))
+        return (int64_t)json_integer_value(v);
+    if (json_is_string(v) && parse_int64(json_string_value(v), INT64_MIN, INT64_MAX, &n) == ERR_OK)
+        return n;
+    return 0;
+}
+
+const char *sync_json_sn(const json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    if (s == NULL || *s == '\0' || strlen(s) > SYNC_SN_MAX)
+        return NULL;
+    return s;
+}
+
+int64_t sync_time_seconds(int64_t t)
+{
+    return t > 100000000000LL ? t / 1000 : t;
+}
+
+void sync_key_text(const struct sync_part *part, const struct sync_key *key, char *out, size_t len)
+{
+    if (part->key_is_int)
+        snprintf(out, len, "%" PRId64, key->id);
+    else
+        snprintf(out, len, "%s", key->sn != NULL ? key->sn : "");
+}
+
+/* The key as a parameter. */
+static struct db_param stream_key_param(const struct sync_part *part, const struct sync_key *key)
+{
+    return part->key_is_int ? DB_P_INT(key->id) : DB_P_TEXT(key->sn);
+}
+
+/* The stored hash and watch value of key; *exists says whether the row is there. */
+static enum err stream_lookup(struct db_conn *c, const struct sync_part *part,
+                              const char *connection_id, const struct sync_key *key, bool *exists,
+                              char *hash, size_t len, int64_t *watch, struct errbuf *eb)
+{
+    char sql[STREAM_SQL_MAX];
+    struct db_rows *rows = NULL;
+    snprintf(sql, sizeof sql,
+             "SELECT content_hash, %s FROM %s WHERE connection_id = $1 AND %s = $2",
+             part->watch_column != NULL ? part->watch_column : "0", part->table, part->key_column);
+    struct db_param k[] = {DB_P_TEXT(connection_id), stream_key_param(part, key)};
+    enum err e = db_query(c, sql, k, 2, &rows, eb);
+    *exists = e == ERR_OK && db_rows_count(rows) == 1;
+    hash[0] = '\0';
+    *watch = 0;
+    if (*exists) {
+        snprintf(hash, len, "%s", db_rows_get(rows, 0, 0));
+        db_rows_int(rows, 0, 1, watch);
+    }
+    db_rows_free(rows);
+    return e;
+}
+
+enum err sync_part_stored_hash(struct db_conn *c, const struct sync_part *part,
+                               const char *connection_id, const struct sync_key *key, char *hash,
+                               size_t len, struct errbuf *eb)
+{
+    bool exists = false;
+    int64_t watch = 0;
+    return stream_lookup(c, part, connection_id, key, &exists, hash, len, &watch, eb);
+}
+
+/* Stores one item; *kind gets 0 added, 1 updated, 2 unchanged. */
+static enum err stream_store_one(struct db_conn *c, const struct sync_part *part,
+                                 struct sync_item *it, int *kind, struct errbuf *eb)
+{
+    char hash[SECURE_HASH_HEX], stored[SECURE_HASH_HEX];
+    char *data = NULL;
+    enum err e = ERR_OK;
+    json_t *content =
+        part->content != NULL ? part->content(it->item, it->win) : json_incref((json_t *)it->item);
+    if (content == NULL || (data = json_dumps(content, JSON_COMPACT | JSON_SORT_KEYS)) == NULL) {
+        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
+        goto out;
+    }
+    secure_hash_hex(data, hash);
+    e = stream_lookup(c, part, it->connection_id, &it->key, &it->exists, stored, sizeof stored,
+                      &it->old_watch, eb);
+    if (e != ERR_OK)
+        goto out;
+    it->changed = !it->exists || strcmp(stored, hash) != 0;
+    *kind = !it->exists ? 0 : it->changed ? 1 : 2;
+    if (!it->changed && it->extra == NULL)
+        goto out;
+    it->hash = hash;
+    it->data = data;
+    e = part->write(c, it, eb);
+out:
+    json_decref(content);
+    free(data);
+    return e;
+}
+
+enum err sync_part_store_page(struct db_conn *c, const struct sync_part *part,
+                              const char *connection_id, const struct sync_window *w,
+                              const json_t *items, const json_t *extras, int64_t now,
+                              struct sync_counts *counts, struct errbuf *eb)
+{
+    size_t i;
+    const json_t *item;
+    json_array_foreach(items, i, item)
+    {
+        struct sync_item it = {.connection_id = connection_id, .item = item, .win = w, .now = now};
+        char name[SYNC_SN_MAX + 24];
+        int kind = 2;
+        if (!json_is_object(item) || !part->key(item, &it.key)) {
+            counts->failed++;
+            continue;
+        }
+        sync_key_text(part, &it.key, name, sizeof name);
+        it.extra = extras != NULL ? json_object_get(extras, name) : NULL;
+        enum err e = stream_store_one(c, part, &it, &kind, eb);
+        if (e != ERR_OK)
+            return e;
+        if (kind == 0)
+            counts->added++;
+        else if (kind == 1)
+            counts->updated++;
+        else
+            counts->unchanged++;
+    }
+    return ERR_OK;
+}
