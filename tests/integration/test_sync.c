@@ -223,29 +223,26 @@ static void assert_db_equals_truth(void)
     free(want);
 }
 
-/* The first run's backfill_next and started_at, once its state is stored (0, 0 before). */
+/* The first run's backfill_next and started_at, once its state is stored. */
 static bool first_run_state(int64_t *backfill_next, int64_t *started_at)
 {
     struct db *db = NULL;
     struct db_rows *rows = NULL;
     struct errbuf eb = {0};
+    struct db_param p[] = {DB_P_TEXT(conn_id)};
     assert_int_equal(db_open(app.db_url, 1, &db, &eb), ERR_OK);
     struct db_conn *c = db_acquire(db);
-    struct db_param p[] = {DB_P_TEXT(conn_id)};
-    assert_int_equal(db_query(c,
-                              "SELECT s.backfill_next, r.started_at FROM sync_state s JOIN "
-                              "sync_runs r ON r.connection_id = s.connection_id AND r.stream = "
-                              "s.stream WHERE s.connection_id = $1 AND s.stream = 'orders'",
-                              p, 1, &rows, &eb),
-                     ERR_OK);
-    bool got = db_rows_count(rows) == 1;
-    if (got) {
-        assert_int_equal(db_rows_int(rows, 0, 0, backfill_next), ERR_OK);
-        assert_int_equal(db_rows_int(rows, 0, 1, started_at), ERR_OK);
-    }
-    db_rows_free(rows);
+    enum err e = db_query(c,
+                          "SELECT s.backfill_next, r.started_at FROM sync_state s JOIN sync_runs r "
+                          "ON r.connection_id = s.connection_id AND r.stream = s.stream WHERE "
+                          "s.connection_id = $1 AND s.stream = 'orders'",
+                          p, 1, &rows, &eb);
     db_release(c);
     db_close(db);
+    assert_int_equal(e, ERR_OK);
+    bool got = db_rows_count(rows) == 1 && db_rows_int(rows, 0, 0, backfill_next) == ERR_OK &&
+               db_rows_int(rows, 0, 1, started_at) == ERR_OK;
+    db_rows_free(rows);
     return got;
 }
 
