@@ -55,24 +55,26 @@ static struct result run(enum method m, const json_t *params, const char *concat
     char sign[TEMU_SIGN_HEX_LEN + 1];
     unsigned char md[EVP_MAX_MD_SIZE];
     unsigned int mdlen;
-    uint64_t n = 0;
+    uint64_t n = 0, failed = 0;
     uint64_t budget = (uint64_t)(seconds * 1e9);
     uint64_t start = clock_mono_ns(), now = start;
     while (now - start < budget) {
         for (int i = 0; i < 256; i++) {
             buf_reset(&b);
             if (m == M_BODY) {
-                temu_sign_body(params, secret, sizeof secret - 1, &b, sign, NULL);
+                failed +=
+                    temu_sign_body(params, secret, sizeof secret - 1, &b, sign, NULL) != ERR_OK;
                 sink += (unsigned char)sign[0];
             } else if (m == M_CANON) {
-                temu_sign_canonicalize(params, &b, NULL);
-                temu_sign_digest(secret, sizeof secret - 1, b.data, b.len, sign);
+                failed += temu_sign_canonicalize(params, &b, NULL) != ERR_OK;
+                failed +=
+                    temu_sign_digest(secret, sizeof secret - 1, b.data, b.len, sign) != ERR_OK;
                 sink += (unsigned char)sign[0];
             } else {
                 /* Reference: MD5 of secret + canonical + secret, as one contiguous string. */
-                buf_append(&b, secret, sizeof secret - 1);
-                buf_append(&b, concat, concat_len);
-                buf_append(&b, secret, sizeof secret - 1);
+                failed += buf_append(&b, secret, sizeof secret - 1) != ERR_OK;
+                failed += buf_append(&b, concat, concat_len) != ERR_OK;
+                failed += buf_append(&b, secret, sizeof secret - 1) != ERR_OK;
                 EVP_Digest(b.data, b.len, md, &mdlen, EVP_md5(), NULL);
                 sink += md[0];
             }
@@ -81,6 +83,10 @@ static struct result run(enum method m, const json_t *params, const char *concat
         now = clock_mono_ns();
     }
     buf_free(&b);
+    if (failed > 0) {
+        fprintf(stderr, "temu_sign_bench: %llu calls failed\n", (unsigned long long)failed);
+        exit(1);
+    }
     struct result r = {(double)(now - start) / (double)n, n};
     return r;
 }

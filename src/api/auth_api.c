@@ -47,7 +47,7 @@ static bool api_is_safe_method(const char *method)
 }
 
 /* Identifies the caller (if any) and stores the principal in the request. */
-static enum err api_identify(struct http_req *req, struct errbuf *eb)
+ERR_MUST_USE static enum err api_identify(struct http_req *req, struct errbuf *eb)
 {
     struct app *app = req->app;
     const char *bearer = api_bearer(req);
@@ -68,7 +68,7 @@ static enum err api_identify(struct http_req *req, struct errbuf *eb)
 }
 
 /* Cookie-authenticated writes must come from our own pages. */
-static enum err api_check_origin(struct http_req *req, struct errbuf *eb)
+ERR_MUST_USE static enum err api_check_origin(struct http_req *req, struct errbuf *eb)
 {
     const struct app *app = req->app;
     return app_origin_check(app->cfg, http_req_header(req, "Origin"), eb);
@@ -127,18 +127,21 @@ enum err api_authorize(struct http_req *req, const struct route *route, enum htt
  * Signs in (src/app/signin.h) and on success sets the session cookie; a throttled attempt
  * gets Retry-After. out->csrf receives the new CSRF token.
  */
-static enum err api_sign_in(struct http_req *req, struct http_resp *resp, const char *name,
-                            const char *password, struct app_signin *out, struct errbuf *eb)
+ERR_MUST_USE static enum err api_sign_in(struct http_req *req, struct http_resp *resp,
+                                         const char *name, const char *password,
+                                         struct app_signin *out, struct errbuf *eb)
 {
     const struct app *app = req->app;
     struct app_actor who = api_actor(req);
     enum err e = app_signin(app, &who, name, password, out, eb);
+    /* The throttle's answer goes out even without its Retry-After hint. */
     if (e == ERR_LIMIT)
-        http_resp_header(resp, "Retry-After",
-                         arena_printf(req->arena, "%lld", (long long)out->retry_after));
+        err_discard(http_resp_header(
+            resp, "Retry-After", arena_printf(req->arena, "%lld", (long long)out->retry_after)));
     if (e == ERR_OK)
-        http_resp_header(resp, "Set-Cookie",
-                         app_session_cookie(req->arena, app->cfg, out->token, AUTH_SESSION_MAX_S));
+        e = http_resp_header(
+            resp, "Set-Cookie",
+            app_session_cookie(req->arena, app->cfg, out->token, AUTH_SESSION_MAX_S));
     secure_wipe(out->token, sizeof out->token);
     return e;
 }
@@ -179,6 +182,9 @@ enum err api_session_delete(struct http_req *req, struct http_resp *resp, struct
     struct app_actor who = api_actor(req);
     const struct app *app = req->app;
     app_signout(app, &who, http_req_cookie(req, AUTH_SESSION_COOKIE));
-    http_resp_header(resp, "Set-Cookie", app_session_cookie(req->arena, app->cfg, "", 0));
+    enum err e =
+        http_resp_header(resp, "Set-Cookie", app_session_cookie(req->arena, app->cfg, "", 0));
+    if (e != ERR_OK)
+        return e;
     return http_resp_json(resp, 200, json_pack("{s:b}", "signed_out", 1));
 }

@@ -5,6 +5,7 @@
 #include "http/http.h"
 
 /* Checks proposed AICOS_* settings without applying them. */
-enum err api_config_validate(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err api_config_validate(struct http_req *req, struct http_resp *resp,
+                                          struct errbuf *eb);
 
 #endif

@@ -46,8 +46,9 @@ enum err api_deploy_mainland_revoke(struct http_req *req, struct http_resp *resp
                           json_pack("{s:s, s:o}", "status", "review_required", "revoked", so));
 }
 
-static enum err api_deploy_rerun_answer(struct http_req *req, struct http_resp *resp,
-                                        const char *kind, const char *token, struct errbuf *eb)
+ERR_MUST_USE static enum err api_deploy_rerun_answer(struct http_req *req, struct http_resp *resp,
+                                                     const char *kind, const char *token,
+                                                     struct errbuf *eb)
 {
     json_t *result = NULL;
     struct app_actor who = api_actor(req);

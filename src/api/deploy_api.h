@@ -9,15 +9,19 @@
 
 #include "http/http.h"
 
-enum err api_deploy_plan(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err api_deploy_mainland_sign_off(struct http_req *req, struct http_resp *resp,
+ERR_MUST_USE enum err api_deploy_plan(struct http_req *req, struct http_resp *resp,
                                       struct errbuf *eb);
-enum err api_deploy_mainland_revoke(struct http_req *req, struct http_resp *resp,
-                                    struct errbuf *eb);
-enum err api_deploy_preflight_run(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err api_deploy_dns_run(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err api_deploy_smoke_run(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err api_temu_deployment_packet(struct http_req *req, struct http_resp *resp,
-                                    struct errbuf *eb);
+ERR_MUST_USE enum err api_deploy_mainland_sign_off(struct http_req *req, struct http_resp *resp,
+                                                   struct errbuf *eb);
+ERR_MUST_USE enum err api_deploy_mainland_revoke(struct http_req *req, struct http_resp *resp,
+                                                 struct errbuf *eb);
+ERR_MUST_USE enum err api_deploy_preflight_run(struct http_req *req, struct http_resp *resp,
+                                               struct errbuf *eb);
+ERR_MUST_USE enum err api_deploy_dns_run(struct http_req *req, struct http_resp *resp,
+                                         struct errbuf *eb);
+ERR_MUST_USE enum err api_deploy_smoke_run(struct http_req *req, struct http_resp *resp,
+                                           struct errbuf *eb);
+ERR_MUST_USE enum err api_temu_deployment_packet(struct http_req *req, struct http_resp *resp,
+                                                 struct errbuf *eb);
 
 #endif

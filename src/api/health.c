@@ -34,7 +34,8 @@ enum err api_readyz(struct http_req *req, struct http_resp *resp, struct errbuf 
     } else if (e != ERR_OK) {
         log_kv(LOG_WARN, "readyz.database_unreachable", "rid", req->rid, "detail", why.msg, NULL);
         failed = "database_unreachable";
-        err_set(&why, e, NULL, "The database is not reachable.");
+        /* The answer says only that much; the detail stays in the log line above. */
+        e = err_set(&why, e, NULL, "The database is not reachable.");
     }
     json_t *doc = json_pack("{s:s, s:{s:s, s:b, s:i, s:i}}", "status",
                             failed ? "unavailable" : "ready", "database", "driver",
@@ -52,7 +53,7 @@ enum err api_readyz(struct http_req *req, struct http_resp *resp, struct errbuf 
  * token as a Bearer; without one, production answers only local scrapes (a loopback peer and
  * no X-Forwarded-For / Forwarded header, i.e. not through the proxy).
  */
-static enum err api_metrics_allowed(const struct http_req *req, struct errbuf *eb)
+ERR_MUST_USE static enum err api_metrics_allowed(const struct http_req *req, struct errbuf *eb)
 {
     const struct app *app = req->app;
     if (app->cfg->metrics_token[0] != '\0') {

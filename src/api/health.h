@@ -5,12 +5,12 @@
 #include "http/http.h"
 
 /* GET /healthz: the process is alive. */
-enum err api_healthz(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err api_healthz(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 /* GET /readyz: the database is reachable and the schema is current; 503 naming what is not. */
-enum err api_readyz(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err api_readyz(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 /* GET /metrics: Prometheus text. */
-enum err api_metrics(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err api_metrics(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 #endif

@@ -16,6 +16,6 @@
 json_t *api_openapi_document(const struct route *routes, size_t n);
 
 /* GET /api/v1/openapi.json: the document of the served table (struct app's routes). */
-enum err api_openapi(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err api_openapi(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 #endif

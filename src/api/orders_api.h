@@ -9,8 +9,11 @@
 
 #include "http/http.h"
 
-enum err api_orders_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err api_orders_get(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err api_products_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err api_orders_list(struct http_req *req, struct http_resp *resp,
+                                      struct errbuf *eb);
+ERR_MUST_USE enum err api_orders_get(struct http_req *req, struct http_resp *resp,
+                                     struct errbuf *eb);
+ERR_MUST_USE enum err api_products_list(struct http_req *req, struct http_resp *resp,
+                                        struct errbuf *eb);
 
 #endif

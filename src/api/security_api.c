@@ -35,8 +35,8 @@ enum err api_tokens_list(struct http_req *req, struct http_resp *resp, struct er
 }
 
 /* Reads an optional integer query argument within bounds. */
-static enum err api_query_int(struct http_req *req, const char *name, int64_t min, int64_t max,
-                              int64_t *out, struct errbuf *eb)
+ERR_MUST_USE static enum err api_query_int(struct http_req *req, const char *name, int64_t min,
+                                           int64_t max, int64_t *out, struct errbuf *eb)
 {
     const char *v = http_req_query(req, name);
     if (v == NULL)

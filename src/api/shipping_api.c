@@ -13,8 +13,8 @@
 #include "api/api.h"
 #include "sync/shipping.h"
 
-static enum err api_order_shipping_mode(struct http_req *req, struct http_resp *resp,
-                                        enum shipping_mode mode, struct errbuf *eb)
+ERR_MUST_USE static enum err api_order_shipping_mode(struct http_req *req, struct http_resp *resp,
+                                                     enum shipping_mode mode, struct errbuf *eb)
 {
     struct connect_env env;
     struct shipping_result res;

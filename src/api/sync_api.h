@@ -9,9 +9,12 @@
 
 #include "http/http.h"
 
-enum err api_sync_runs_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err api_sync_runs_create(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err api_sync_runs_list(struct http_req *req, struct http_resp *resp,
+                                         struct errbuf *eb);
+ERR_MUST_USE enum err api_sync_runs_create(struct http_req *req, struct http_resp *resp,
+                                           struct errbuf *eb);
 /* POST /api/v1/sync/runs/{id}/cancel: 202 {run_id, cancel_requested: true}; 404, 409. */
-enum err api_sync_runs_cancel(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err api_sync_runs_cancel(struct http_req *req, struct http_resp *resp,
+                                           struct errbuf *eb);
 
 #endif

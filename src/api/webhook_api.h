@@ -9,6 +9,7 @@
 
 #include "http/http.h"
 
-enum err api_temu_webhook(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err api_temu_webhook(struct http_req *req, struct http_resp *resp,
+                                       struct errbuf *eb);
 
 #endif

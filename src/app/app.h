@@ -68,6 +68,6 @@ void app_connect_env(const struct app *app, struct connect_env *env);
  * Refuses a body that carries a password-like field (password, passwd, pwd, ...): the shop
  * login password is never needed. ERR_INVAL naming the field and what to send instead.
  */
-enum err app_refuse_password_fields(const json_t *body, struct errbuf *eb);
+ERR_MUST_USE enum err app_refuse_password_fields(const json_t *body, struct errbuf *eb);
 
 #endif

@@ -9,18 +9,19 @@
 #include "app/app.h"
 
 /* Records the sign-off from body and audits the attempt; *out gets the stored sign-off. */
-enum err app_deploy_sign_off(const struct app *app, const struct app_actor *who, const json_t *body,
-                             json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err app_deploy_sign_off(const struct app *app, const struct app_actor *who,
+                                          const json_t *body, json_t **out, struct errbuf *eb);
 
 /* Revokes the sign-off (body: reason) and audits it; *out gets the revoked sign-off. */
-enum err app_deploy_revoke(const struct app *app, const struct app_actor *who, const json_t *body,
-                           json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err app_deploy_revoke(const struct app *app, const struct app_actor *who,
+                                        const json_t *body, json_t **out, struct errbuf *eb);
 
 /*
  * Runs and records one check ("preflight", "dns" or "smoke" with an ops token) from the
  * server, audited; *out gets the recorded result.
  */
-enum err app_deploy_check_run(const struct app *app, const struct app_actor *who, const char *kind,
-                              const char *token, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err app_deploy_check_run(const struct app *app, const struct app_actor *who,
+                                           const char *kind, const char *token, json_t **out,
+                                           struct errbuf *eb);
 
 #endif

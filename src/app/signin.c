@@ -73,7 +73,11 @@ enum err app_signin(const struct app *app, const struct app_actor *who, const ch
 
 void app_signout(const struct app *app, const struct app_actor *who, const char *cookie)
 {
-    if (cookie != NULL)
-        auth_session_delete(app->db, cookie, NULL);
+    /* The browser's cookie is cleared either way; a session row that could not be deleted
+     * is recorded as such and expires on its own. */
+    if (cookie != NULL && auth_session_delete(app->db, cookie, NULL) != ERR_OK) {
+        app_audit(app, who, "logout", "", "failure", "session could not be deleted");
+        return;
+    }
     app_audit(app, who, "logout", "", "success", "signed out");
 }

@@ -25,8 +25,9 @@ struct app_signin {
  * creates the session. ERR_INVAL when a field is missing, ERR_AUTH for wrong credentials,
  * ERR_LIMIT while throttled (out->retry_after set).
  */
-enum err app_signin(const struct app *app, const struct app_actor *who, const char *name,
-                    const char *password, struct app_signin *out, struct errbuf *eb);
+ERR_MUST_USE enum err app_signin(const struct app *app, const struct app_actor *who,
+                                 const char *name, const char *password, struct app_signin *out,
+                                 struct errbuf *eb);
 
 /* Ends the session of cookie (NULL: none) and audits the sign-out. */
 void app_signout(const struct app *app, const struct app_actor *who, const char *cookie);
@@ -42,17 +43,19 @@ const char *app_session_cookie(struct arena *a, const struct config *cfg, const 
  * Login CSRF (issue 18): an origin header value (NULL: none sent) is acceptable for a sign-in
  * or a cookie write when absent or one of our two origins. ERR_FORBIDDEN origin_mismatch.
  */
-enum err app_origin_check(const struct config *cfg, const char *origin, struct errbuf *eb);
+ERR_MUST_USE enum err app_origin_check(const struct config *cfg, const char *origin,
+                                       struct errbuf *eb);
 
 /*
  * The sign-in form's pre-session token: a fresh random value into token, and in *cookie the
  * Set-Cookie for it (aicos_login, HttpOnly, SameSite=Strict, Path=/login, an hour).
  */
 #define APP_LOGIN_COOKIE "aicos_login"
-enum err app_login_token_new(struct arena *a, const struct config *cfg,
-                             char token[SECURE_TOKEN_LEN + 1], const char **cookie);
+ERR_MUST_USE enum err app_login_token_new(struct arena *a, const struct config *cfg,
+                                          char token[SECURE_TOKEN_LEN + 1], const char **cookie);
 
 /* The posted form token must equal its cookie's value. ERR_FORBIDDEN login_csrf_failed. */
-enum err app_login_token_check(const char *sent, const char *cookie, struct errbuf *eb);
+ERR_MUST_USE enum err app_login_token_check(const char *sent, const char *cookie,
+                                            struct errbuf *eb);
 
 #endif

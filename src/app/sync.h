@@ -10,15 +10,16 @@
 #include "sync/sync.h"
 
 /* Runs stream o now, in the caller's thread; audited ("sync.run"). r as sync_run_stream. */
-enum err app_sync_run(const struct app *app, const struct app_actor *who,
-                      const struct sync_run_opts *o, struct sync_run_result *r, struct errbuf *eb);
+ERR_MUST_USE enum err app_sync_run(const struct app *app, const struct app_actor *who,
+                                   const struct sync_run_opts *o, struct sync_run_result *r,
+                                   struct errbuf *eb);
 
 /* Resumes a paused stream of connection conn; audited ("sync.resume"). */
-enum err app_sync_resume(const struct app *app, const struct app_actor *who, const char *conn,
-                         enum sync_stream s, struct errbuf *eb);
+ERR_MUST_USE enum err app_sync_resume(const struct app *app, const struct app_actor *who,
+                                      const char *conn, enum sync_stream s, struct errbuf *eb);
 
 /* Asks run id to stop after its current page; audited ("sync.cancel"). */
-enum err app_sync_cancel(const struct app *app, const struct app_actor *who, const char *id,
-                         struct errbuf *eb);
+ERR_MUST_USE enum err app_sync_cancel(const struct app *app, const struct app_actor *who,
+                                      const char *id, struct errbuf *eb);
 
 #endif

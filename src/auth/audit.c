@@ -62,9 +62,9 @@ out:
 }
 
 /* Builds "SELECT ... WHERE ... ORDER BY id <dir>" with numbered parameters. */
-static enum err audit_query(const struct audit_filter *f, bool newest_first, bool paged,
-                            struct buf *sql, struct db_param *p, size_t *np,
-                            char prefix_pattern[AUDIT_PATTERN_MAX])
+ERR_MUST_USE static enum err audit_query(const struct audit_filter *f, bool newest_first,
+                                         bool paged, struct buf *sql, struct db_param *p,
+                                         size_t *np, char prefix_pattern[AUDIT_PATTERN_MAX])
 {
     unsigned n = 0;
     enum err e = buf_puts(sql, "SELECT " AUDIT_COLUMNS " FROM audit_log WHERE 1 = 1");
@@ -116,9 +116,7 @@ static enum err audit_query(const struct audit_filter *f, bool newest_first, boo
 static json_t *audit_row_json(const struct db_rows *r, size_t row)
 {
     json_t *o = json_object();
-    int64_t id = 0;
-    db_rows_int(r, row, 0, &id);
-    json_object_set_new(o, "id", json_integer(id));
+    json_object_set_new(o, "id", json_integer(db_rows_int_or(r, row, 0, 0)));
     for (size_t c = 1; c < AUDIT_NCOLS; c++) {
         const char *v = audit_str(db_rows_get(r, row, c));
         /* Rows written before the writer sanitized may hold bytes that are not UTF-8. */
@@ -297,7 +295,7 @@ static void audit_iso_at(int64_t t, char dst[CLOCK_ISO_LEN])
 }
 
 /* Hex SHA-256 of the file at path. */
-static enum err audit_file_sha256(const char *path, char hex[65], struct errbuf *eb)
+ERR_MUST_USE static enum err audit_file_sha256(const char *path, char hex[65], struct errbuf *eb)
 {
     FILE *f = fopen(path, "rb");
     if (f == NULL)
@@ -334,11 +332,12 @@ enum err audit_prune(struct db *db, const char *before, const char *archive_path
     enum err e = db_query(c, "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM audit_log WHERE at < $1",
                           p, 1, &rows, eb);
     db_release(c);
+    if (e == ERR_OK)
+        e = db_rows_ints(rows, 0, 2, (size_t[]){0, 1},
+                         (int64_t *const[]){&res->through_id, &res->entries}, eb);
+    db_rows_free(rows);
     if (e != ERR_OK)
         return e;
-    db_rows_int(rows, 0, 0, &res->through_id);
-    db_rows_int(rows, 0, 1, &res->entries);
-    db_rows_free(rows);
     rows = NULL;
     if (res->through_id == 0)
         return ERR_OK;

@@ -24,18 +24,19 @@ struct audit_entry {
 };
 
 /* Appends one entry (NULL fields are written as ""). */
-enum err audit_write(struct db *db, const struct audit_entry *e, struct errbuf *eb);
+ERR_MUST_USE enum err audit_write(struct db *db, const struct audit_entry *e, struct errbuf *eb);
 
 /*
  * Counts one refusal of an anonymous caller (bad token, stale cookie, a callback matching no
  * session): one row per source address, UTC minute, action and target holds the count, so a
  * flood of refusals grows no table beyond one row a minute per source and route.
  */
-enum err audit_refusal_count(struct db *db, const char *source, const char *action,
-                             const char *target, struct errbuf *eb);
+ERR_MUST_USE enum err audit_refusal_count(struct db *db, const char *source, const char *action,
+                                          const char *target, struct errbuf *eb);
 
 /* Summary rows newest first, at most limit: a new JSON array of objects. */
-enum err audit_refusals_list(struct db *db, int64_t limit, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err audit_refusals_list(struct db *db, int64_t limit, json_t **out,
+                                          struct errbuf *eb);
 
 /* Entries of the audit log older than this many days may be pruned, never younger ones. */
 #define AUDIT_PRUNE_MIN_DAYS 30
@@ -55,8 +56,9 @@ struct audit_prune_result {
  * and appends an "audit.prune" entry by actor. Nothing is deleted unless the archive is
  * complete on disk.
  */
-enum err audit_prune(struct db *db, const char *before, const char *archive_path, const char *actor,
-                     int64_t now, struct audit_prune_result *res, struct errbuf *eb);
+ERR_MUST_USE enum err audit_prune(struct db *db, const char *before, const char *archive_path,
+                                  const char *actor, int64_t now, struct audit_prune_result *res,
+                                  struct errbuf *eb);
 
 struct audit_filter {
     const char *actor;   /* exact match, or NULL */
@@ -70,12 +72,13 @@ struct audit_filter {
 };
 
 /* Newest first. *out is a new JSON array of entry objects (with "id"). */
-enum err audit_list(struct db *db, const struct audit_filter *f, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err audit_list(struct db *db, const struct audit_filter *f, json_t **out,
+                                 struct errbuf *eb);
 
 enum audit_format { AUDIT_CSV, AUDIT_JSONL };
 
 /* Writes every entry matching f (oldest first; f->limit ignored) to out. */
-enum err audit_export(struct db *db, const struct audit_filter *f, enum audit_format format,
-                      FILE *out, struct errbuf *eb);
+ERR_MUST_USE enum err audit_export(struct db *db, const struct audit_filter *f,
+                                   enum audit_format format, FILE *out, struct errbuf *eb);
 
 #endif

@@ -16,13 +16,13 @@
 #define AUTH_GENERATED_LEN 20
 
 /* Hashes password into out (AUTH_HASH_MAX bytes). ERR_NOMEM when Argon2 cannot allocate. */
-enum err auth_password_hash(const char *password, char out[AUTH_HASH_MAX]);
+ERR_MUST_USE enum err auth_password_hash(const char *password, char out[AUTH_HASH_MAX]);
 
 /* True when password matches the stored hash. Takes the same time for any wrong password. */
 bool auth_password_verify(const char *hash, const char *password);
 
 /* Checks length and that the password is not trivially weak; ERR_INVAL with a reason. */
-enum err auth_password_check(const char *password, struct errbuf *eb);
+ERR_MUST_USE enum err auth_password_check(const char *password, struct errbuf *eb);
 
 /* Writes a random password of AUTH_GENERATED_LEN characters from an unambiguous alphabet. */
 void auth_password_generate(char out[AUTH_GENERATED_LEN + 1]);

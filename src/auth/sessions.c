@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/log.h"
+
 enum err auth_session_create(struct db *db, const struct auth_user *user, const char *ip,
                              int64_t now, char *token, char *csrf, struct errbuf *eb)
 {
@@ -52,18 +54,23 @@ enum err auth_session_lookup(struct db *db, const char *token, int64_t now,
         goto out;
     }
     int64_t uid = 0, disabled = 0, last_seen = 0, expires = 0;
-    db_rows_int(r, 0, 0, &uid);
-    db_rows_int(r, 0, 3, &disabled);
-    db_rows_int(r, 0, 5, &last_seen);
-    db_rows_int(r, 0, 6, &expires);
+    e = db_rows_ints(r, 0, 4, (size_t[]){0, 3, 5, 6},
+                     (int64_t *const[]){&uid, &disabled, &last_seen, &expires}, eb);
+    if (e != ERR_OK)
+        goto out;
     if (expires <= now || last_seen + AUTH_SESSION_IDLE_S <= now || disabled) {
-        db_exec(c, "DELETE FROM sessions WHERE id_hash = $1", p, 1, NULL, NULL);
+        /* Refused either way; a row left behind is refused again and swept later. */
+        if (db_exec(c, "DELETE FROM sessions WHERE id_hash = $1", p, 1, NULL, NULL) != ERR_OK)
+            log_kv(LOG_WARN, "auth.session_delete_failed", NULL);
         e = err_set(eb, ERR_AUTH, "session_expired", "The session has expired; sign in again.");
         goto out;
     }
     if (now - last_seen >= AUTH_SESSION_TOUCH_S) {
+        /* Best effort: a missed touch only makes the idle timeout count from an older use. */
         struct db_param t[] = {DB_P_INT(now), DB_P_TEXT(hash)};
-        db_exec(c, "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", t, 2, NULL, NULL);
+        if (db_exec(c, "UPDATE sessions SET last_seen_at = $1 WHERE id_hash = $2", t, 2, NULL,
+                    NULL) != ERR_OK)
+            log_kv(LOG_WARN, "auth.session_touch_failed", NULL);
     }
     out->via = AUTH_VIA_SESSION;
     out->id = uid;

@@ -22,17 +22,18 @@
  * Creates a session for user at time now. token gets the cookie value and csrf the CSRF
  * token (both SECURE_TOKEN_LEN + 1 bytes). Old expired sessions are swept on the way.
  */
-enum err auth_session_create(struct db *db, const struct auth_user *user, const char *ip,
-                             int64_t now, char *token, char *csrf, struct errbuf *eb);
+ERR_MUST_USE enum err auth_session_create(struct db *db, const struct auth_user *user,
+                                          const char *ip, int64_t now, char *token, char *csrf,
+                                          struct errbuf *eb);
 
 /*
  * Finds the live session for token at time now; ERR_AUTH when unknown, expired (it is then
  * deleted) or the user is disabled.
  */
-enum err auth_session_lookup(struct db *db, const char *token, int64_t now,
-                             struct auth_principal *out, struct errbuf *eb);
+ERR_MUST_USE enum err auth_session_lookup(struct db *db, const char *token, int64_t now,
+                                          struct auth_principal *out, struct errbuf *eb);
 
 /* Ends the session (no error if it did not exist). */
-enum err auth_session_delete(struct db *db, const char *token, struct errbuf *eb);
+ERR_MUST_USE enum err auth_session_delete(struct db *db, const char *token, struct errbuf *eb);
 
 #endif

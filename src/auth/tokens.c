@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "auth/users.h"
+#include "base/log.h"
 #include "base/clock.h"
 
 enum err auth_token_create(struct db *db, const char *name, enum auth_role role,
@@ -55,9 +56,10 @@ enum err auth_token_lookup(struct db *db, const char *token, struct auth_princip
                           p, 1, &r, eb);
     if (e == ERR_OK && db_rows_count(r) == 0)
         e = err_set(eb, ERR_AUTH, "token_invalid", "The API token is not valid or was revoked.");
+    if (e == ERR_OK)
+        e = db_rows_ints(r, 0, 1, (size_t[]){0}, (int64_t *const[]){&out->id}, eb);
     if (e == ERR_OK) {
         out->via = AUTH_VIA_TOKEN;
-        db_rows_int(r, 0, 0, &out->id);
         snprintf(out->name, sizeof out->name, "token:%.*s", AUTH_NAME_MAX, db_rows_get(r, 0, 1));
         if (!auth_role_parse(db_rows_get(r, 0, 2), &out->role))
             out->role = ROLE_NONE;
@@ -67,8 +69,11 @@ enum err auth_token_lookup(struct db *db, const char *token, struct auth_princip
         const char *last = db_rows_get(r, 0, 3);
         /* Written at most once a minute (same minute prefix), to keep lookups cheap. */
         if (last == NULL || strncmp(last, now, 16) != 0) {
+            /* Best effort: last use is shown to people, never used to decide access. */
             struct db_param u[] = {DB_P_TEXT(now), DB_P_INT(out->id)};
-            db_exec(c, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", u, 2, NULL, NULL);
+            if (db_exec(c, "UPDATE api_tokens SET last_used_at = $1 WHERE id = $2", u, 2, NULL,
+                        NULL) != ERR_OK)
+                log_kv(LOG_WARN, "auth.token_touch_failed", NULL);
         }
     }
     db_release(c);
@@ -107,8 +112,7 @@ enum err auth_token_list(struct db *db, json_t **out, struct errbuf *eb)
         return e;
     json_t *list = json_array();
     for (size_t i = 0; i < db_rows_count(r); i++) {
-        int64_t id = 0;
-        db_rows_int(r, i, 0, &id);
+        int64_t id = db_rows_int_or(r, i, 0, 0);
         json_t *o = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)id, "name",
                               db_rows_get(r, i, 1), "role", db_rows_get(r, i, 2), "prefix",
                               db_rows_get(r, i, 3), "created_at", db_rows_get(r, i, 4),

@@ -66,10 +66,8 @@ enum err auth_user_list(struct db *db, json_t **out, struct errbuf *eb)
         return e;
     json_t *list = json_array();
     for (size_t i = 0; i < db_rows_count(r); i++) {
-        int64_t id = 0, disabled = 0, locked = 0;
-        db_rows_int(r, i, 0, &id);
-        db_rows_int(r, i, 3, &disabled);
-        db_rows_int(r, i, 4, &locked);
+        int64_t id = db_rows_int_or(r, i, 0, 0), disabled = db_rows_int_or(r, i, 3, 1),
+                locked = db_rows_int_or(r, i, 4, 1);
         json_array_append_new(list,
                               json_pack("{s:I, s:s, s:s, s:b, s:b, s:s}", "id", (json_int_t)id,
                                         "name", db_rows_get(r, i, 1), "role", db_rows_get(r, i, 2),
@@ -91,12 +89,13 @@ enum err auth_user_get(struct db *db, const char *name, struct auth_user *out, s
     db_release(c);
     if (e == ERR_OK && db_rows_count(r) == 0)
         e = err_set(eb, ERR_NOTFOUND, "user_not_found", "There is no user named %.64s.", name);
+    int64_t disabled = 0;
+    if (e == ERR_OK)
+        e = db_rows_ints(r, 0, 2, (size_t[]){0, 3}, (int64_t *const[]){&out->id, &disabled}, eb);
     if (e == ERR_OK) {
-        int64_t disabled = 0;
-        db_rows_int(r, 0, 0, &out->id);
         snprintf(out->name, sizeof out->name, "%s", db_rows_get(r, 0, 1));
-        auth_role_parse(db_rows_get(r, 0, 2), &out->role);
-        db_rows_int(r, 0, 3, &disabled);
+        if (!auth_role_parse(db_rows_get(r, 0, 2), &out->role))
+            out->role = ROLE_NONE;
         out->disabled = disabled != 0;
     }
     db_rows_free(r);
@@ -104,8 +103,9 @@ enum err auth_user_get(struct db *db, const char *name, struct auth_user *out, s
 }
 
 /* Runs an UPDATE on users by name; ERR_NOTFOUND when no row matched. */
-static enum err auth_user_update(struct db_conn *c, const char *sql, struct db_param *p, size_t n,
-                                 const char *name, struct errbuf *eb)
+ERR_MUST_USE static enum err auth_user_update(struct db_conn *c, const char *sql,
+                                              struct db_param *p, size_t n, const char *name,
+                                              struct errbuf *eb)
 {
     int64_t changed = 0;
     enum err e = db_exec(c, sql, p, n, &changed, eb);
@@ -114,7 +114,8 @@ static enum err auth_user_update(struct db_conn *c, const char *sql, struct db_p
     return e;
 }
 
-static enum err auth_user_end_sessions(struct db_conn *c, const char *name, struct errbuf *eb)
+ERR_MUST_USE static enum err auth_user_end_sessions(struct db_conn *c, const char *name,
+                                                    struct errbuf *eb)
 {
     struct db_param p[] = {DB_P_TEXT(name)};
     return db_exec(c,
@@ -202,7 +203,8 @@ static const char *auth_dummy_hash(void)
  * that parallel wrong guesses are all counted; the delay or lock that the new count calls
  * for is then written. Returns ERR_AUTH with the message the caller shows, or ERR_DB.
  */
-static enum err auth_login_failed(struct db_conn *c, int64_t id, int64_t now, struct errbuf *eb)
+ERR_MUST_USE static enum err auth_login_failed(struct db_conn *c, int64_t id, int64_t now,
+                                               struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_INT(id)};
@@ -263,10 +265,10 @@ enum err auth_login(struct db *db, const char *name, const char *password, int64
         goto out;
     }
     int64_t id = 0, disabled = 0, next_at = 0, locked_until = 0;
-    db_rows_int(r, 0, 0, &id);
-    db_rows_int(r, 0, 2, &disabled);
-    db_rows_int(r, 0, 5, &next_at);
-    db_rows_int(r, 0, 6, &locked_until);
+    e = db_rows_ints(r, 0, 4, (size_t[]){0, 2, 5, 6},
+                     (int64_t *const[]){&id, &disabled, &next_at, &locked_until}, eb);
+    if (e != ERR_OK)
+        goto out;
     if (locked_until > now) {
         *retry_after = locked_until - now;
         e = err_set(eb, ERR_LIMIT, "account_locked",

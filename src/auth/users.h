@@ -29,27 +29,29 @@ struct auth_user {
 };
 
 /* Checks a user name: 1..64 of [A-Za-z0-9._@-], starting with a letter or digit. */
-enum err auth_user_name_check(const char *name, struct errbuf *eb);
+ERR_MUST_USE enum err auth_user_name_check(const char *name, struct errbuf *eb);
 
 /* Creates a user (password already checked by the caller). ERR_CONFLICT if the name exists. */
-enum err auth_user_add(struct db *db, const char *name, enum auth_role role, const char *password,
-                       struct errbuf *eb);
+ERR_MUST_USE enum err auth_user_add(struct db *db, const char *name, enum auth_role role,
+                                    const char *password, struct errbuf *eb);
 
 /* All users, ordered by name: JSON array of {id, name, role, disabled, locked, created_at}. */
-enum err auth_user_list(struct db *db, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err auth_user_list(struct db *db, json_t **out, struct errbuf *eb);
 
 /* Looks a user up by name; ERR_NOTFOUND if absent. */
-enum err auth_user_get(struct db *db, const char *name, struct auth_user *out, struct errbuf *eb);
+ERR_MUST_USE enum err auth_user_get(struct db *db, const char *name, struct auth_user *out,
+                                    struct errbuf *eb);
 
-enum err auth_user_set_role(struct db *db, const char *name, enum auth_role role,
-                            struct errbuf *eb);
+ERR_MUST_USE enum err auth_user_set_role(struct db *db, const char *name, enum auth_role role,
+                                         struct errbuf *eb);
 
 /* Sets a new password, clears the throttle and ends the user's sessions. */
-enum err auth_user_set_password(struct db *db, const char *name, const char *password,
-                                struct errbuf *eb);
+ERR_MUST_USE enum err auth_user_set_password(struct db *db, const char *name, const char *password,
+                                             struct errbuf *eb);
 
 /* Disables or enables; disabling also ends the user's sessions. */
-enum err auth_user_set_disabled(struct db *db, const char *name, bool disabled, struct errbuf *eb);
+ERR_MUST_USE enum err auth_user_set_disabled(struct db *db, const char *name, bool disabled,
+                                             struct errbuf *eb);
 
 /*
  * Checks a login attempt at time now (unix seconds). ERR_OK fills *user. A wrong name or
@@ -57,7 +59,7 @@ enum err auth_user_set_disabled(struct db *db, const char *name, bool disabled, 
  * ERR_LIMIT saying how long to wait (and *retry_after gets the seconds). Every failure is
  * counted against the account.
  */
-enum err auth_login(struct db *db, const char *name, const char *password, int64_t now,
-                    struct auth_user *user, int64_t *retry_after, struct errbuf *eb);
+ERR_MUST_USE enum err auth_login(struct db *db, const char *name, const char *password, int64_t now,
+                                 struct auth_user *user, int64_t *retry_after, struct errbuf *eb);
 
 #endif

@@ -17,13 +17,14 @@ struct buf {
 };
 
 /* Appends n bytes; ERR_TOOBIG past the maximum (buffer unchanged), ERR_NOMEM. */
-enum err buf_append(struct buf *b, const void *data, size_t n);
+ERR_MUST_USE enum err buf_append(struct buf *b, const void *data, size_t n);
 
 /* Appends a NUL-terminated string. */
-enum err buf_puts(struct buf *b, const char *s);
+ERR_MUST_USE enum err buf_puts(struct buf *b, const char *s);
 
 /* Appends printf output. */
-enum err buf_printf(struct buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+ERR_MUST_USE enum err buf_printf(struct buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* Empties the buffer, keeping its memory. */
 void buf_reset(struct buf *b);

@@ -132,7 +132,8 @@ static bool config_has_ctl(const char *s)
 
 /* Validates scheme://host[:port] (host a name, IPv4, or [IPv6]; the scheme in lower case) and
  * copies it without a trailing slash. */
-static enum err config_parse_origin(const char *v, char *dst, size_t dstlen, const char **why)
+ERR_MUST_USE static enum err config_parse_origin(const char *v, char *dst, size_t dstlen,
+                                                 const char **why)
 {
     struct url_origin o;
     static const char *const problems[] = {
@@ -163,8 +164,9 @@ static enum err config_parse_origin(const char *v, char *dst, size_t dstlen, con
     return ERR_OK;
 }
 
-static enum err config_parse_row(struct config *c, const struct config_row *r, const char *v,
-                                 const struct config_check *checks, struct errbuf *eb)
+ERR_MUST_USE static enum err config_parse_row(struct config *c, const struct config_row *r,
+                                              const char *v, const struct config_check *checks,
+                                              struct errbuf *eb)
 {
     char *field = (char *)c + r->offset;
     const char *why = NULL;
@@ -200,7 +202,8 @@ static enum err config_parse_row(struct config *c, const struct config_row *r, c
             why = "must be debug, info, warn or error";
         break;
     case CONFIG_KIND_ORIGIN:
-        config_parse_origin(v, field, r->size, &why);
+        /* Its refusal is told through why, which names the problem. */
+        err_discard(config_parse_origin(v, field, r->size, &why));
         break;
     case CONFIG_KIND_STRING:
         if (strlen(v) >= r->size)

@@ -80,16 +80,17 @@ struct config_check {
  * bad value returns ERR_CONFIG with a message naming the variable; out is then undefined.
  * Programs pass every domain's checks, so a bad value stops them where it always did.
  */
-enum err config_load_checked(struct config *out, config_lookup_fn lookup, void *ctx,
-                             const struct config_check *checks, struct errbuf *eb);
+ERR_MUST_USE enum err config_load_checked(struct config *out, config_lookup_fn lookup, void *ctx,
+                                          const struct config_check *checks, struct errbuf *eb);
 
 /* config_load_checked() without domain checks. */
-enum err config_load(struct config *out, config_lookup_fn lookup, void *ctx, struct errbuf *eb);
+ERR_MUST_USE enum err config_load(struct config *out, config_lookup_fn lookup, void *ctx,
+                                  struct errbuf *eb);
 
 /* config_load() and config_load_checked() with the process environment. */
-enum err config_from_env(struct config *out, struct errbuf *eb);
-enum err config_from_env_checked(struct config *out, const struct config_check *checks,
-                                 struct errbuf *eb);
+ERR_MUST_USE enum err config_from_env(struct config *out, struct errbuf *eb);
+ERR_MUST_USE enum err config_from_env_checked(struct config *out, const struct config_check *checks,
+                                              struct errbuf *eb);
 
 /* Number of rows in the table, and the variable name of row i (NULL past the end). */
 unsigned config_count(void);

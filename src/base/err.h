@@ -10,6 +10,12 @@
 
 #include <stddef.h>
 
+/*
+ * Marks a function whose enum err result must be used: a caller that drops it gets a
+ * compiler warning (an error in this build). Discard on purpose with err_discard(), with a comment.
+ */
+#define ERR_MUST_USE __attribute__((warn_unused_result))
+
 enum err {
     ERR_OK = 0,
     ERR_NOMEM,       /* allocation failed */
@@ -34,6 +40,15 @@ enum err {
     ERR__COUNT
 };
 
+/*
+ * Drops an enum err on purpose (GCC ignores a `(void)` cast on a must-use result). Say why in a
+ * comment beside every use.
+ */
+static inline void err_discard(enum err e)
+{
+    (void)e;
+}
+
 #define ERRBUF_CODE_MAX 48
 #define ERRBUF_MSG_MAX  512
 
@@ -52,7 +67,7 @@ const char *err_message(enum err e);
  * Fills eb (if not NULL) with a machine code (NULL keeps the default for e) and a
  * printf-style message, and returns e so callers can write `return err_set(...)`.
  */
-enum err err_set(struct errbuf *eb, enum err e, const char *code, const char *fmt, ...)
+ERR_MUST_USE enum err err_set(struct errbuf *eb, enum err e, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* The code to report: eb->code if set, else err_code(e). */

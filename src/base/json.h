@@ -17,18 +17,18 @@
  * invalid UTF-8, trailing data and syntax errors are ERR_PARSE with a message that says
  * where. On success *out is a new reference the caller must json_decref().
  */
-enum err json_parse_strict(const char *data, size_t len, int max_depth, json_t **out,
-                           struct errbuf *eb);
+ERR_MUST_USE enum err json_parse_strict(const char *data, size_t len, int max_depth, json_t **out,
+                                        struct errbuf *eb);
 
 /* Appends the compact serialization of v to b. */
-enum err json_dump_to_buf(const json_t *v, struct buf *b);
+ERR_MUST_USE enum err json_dump_to_buf(const json_t *v, struct buf *b);
 
 /*
  * Appends the error document {"error":{"code":...,"message":...}} to b. Bytes of code and
  * message that are not valid UTF-8 (echoed request bytes, a %.40s cut inside a character)
  * become U+FFFD, so an error body can always be built.
  */
-enum err json_error_body(struct buf *b, const char *code, const char *message);
+ERR_MUST_USE enum err json_error_body(struct buf *b, const char *code, const char *message);
 
 /* True when the NUL-terminated s is valid UTF-8 (no overlongs, surrogates, > U+10FFFF). */
 bool json_utf8_valid(const char *s);

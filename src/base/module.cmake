@@ -1,5 +1,7 @@
 # Errors, limits, arena, buffers, the integer parser, configuration, logs, JSON, clock, the
-# libsodium helpers, URLs (libcurl) and {{slot}} templates: no other folder of src/.
+# libsodium helpers, URLs (libcurl), {{slot}} templates and integer money: no other folder of
+# src/.
 aicos_module(base
   SOURCES err.c arena.c buf.c parse.c log.c config.c json.c clock.c secure.c url.c tmpl.c
+          money.c
   DEPS PkgConfig::JANSSON PkgConfig::SODIUM PkgConfig::CURL)

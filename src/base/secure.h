@@ -15,7 +15,7 @@
 #define SECURE_HASH_HEX  65 /* 64 hex digits of BLAKE2b-256 plus NUL */
 
 /* Initializes libsodium; ERR_INTERNAL if it cannot (no entropy source). */
-enum err secure_init(void);
+ERR_MUST_USE enum err secure_init(void);
 
 /* Writes a fresh random token (SECURE_TOKEN_LEN chars + NUL) into out. */
 void secure_token(char out[SECURE_TOKEN_LEN + 1]);

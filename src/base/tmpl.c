@@ -20,7 +20,8 @@ static bool tmpl_name_char(char c)
 }
 
 /* The slots themselves: a bounded count, names well formed and unique. */
-static enum err tmpl_check_slots(const struct tmpl_slot *slots, size_t nslots, struct errbuf *eb)
+ERR_MUST_USE static enum err tmpl_check_slots(const struct tmpl_slot *slots, size_t nslots,
+                                              struct errbuf *eb)
 {
     if (nslots > TMPL_SLOTS_MAX)
         return err_set(eb, ERR_INVAL, "template_too_many_slots",

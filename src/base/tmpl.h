@@ -29,7 +29,7 @@ struct tmpl_slot {
  * name given twice; out's own error (ERR_TOOBIG, ERR_NOMEM) when it is full. On an error out
  * keeps what was appended so far; the caller discards it.
  */
-enum err tmpl_render(const char *text, size_t len, const struct tmpl_slot *slots, size_t nslots,
-                     struct buf *out, struct errbuf *eb);
+ERR_MUST_USE enum err tmpl_render(const char *text, size_t len, const struct tmpl_slot *slots,
+                                  size_t nslots, struct buf *out, struct errbuf *eb);
 
 #endif

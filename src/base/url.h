@@ -16,7 +16,7 @@
 #define URL_ORIGIN_MAX 512 /* scheme://host:port (CONFIG_ORIGIN_MAX) */
 
 /* Appends s percent-encoded: A-Z a-z 0-9 - . _ ~ kept, every other byte as %XX (upper case). */
-enum err url_encode(struct buf *b, const char *s);
+ERR_MUST_USE enum err url_encode(struct buf *b, const char *s);
 
 enum url_decode_flags {
     URL_DECODE_PLUS = 1u << 0,   /* '+' is a space (form bodies) */
@@ -28,8 +28,8 @@ enum url_decode_flags {
  * NULL, gets the decoded length). ERR_PARSE on a truncated or non-hex escape (or %00 with
  * URL_DECODE_NO_NUL), ERR_TOOBIG when dst is too small. dst is "" after an error.
  */
-enum err url_decode(const char *s, size_t n, unsigned flags, char *dst, size_t dstlen,
-                    size_t *outlen);
+ERR_MUST_USE enum err url_decode(const char *s, size_t n, unsigned flags, char *dst, size_t dstlen,
+                                 size_t *outlen);
 
 /* What is wrong with an origin (url_origin_parse). */
 enum url_origin_problem {

@@ -34,8 +34,8 @@ static const char serve_usage[] =
  * Opens the vault with the configured master key. Without one, production refuses to start
  * and development runs with the vault off (secrets cannot be stored) and says so.
  */
-static enum err serve_open_vault(const struct config *cfg, struct db *db, struct vault **out,
-                                 struct errbuf *eb)
+ERR_MUST_USE static enum err serve_open_vault(const struct config *cfg, struct db *db,
+                                              struct vault **out, struct errbuf *eb)
 {
     unsigned char key[32];
     enum err e = vault_master_key_load(cfg, key, eb);
@@ -55,7 +55,8 @@ static enum err serve_open_vault(const struct config *cfg, struct db *db, struct
 }
 
 /* The database with a pool for the HTTP threads (and the scheduler), its schema current. */
-static enum err serve_open_db(const struct config *cfg, bool migrate, bool worker, struct db **db)
+ERR_MUST_USE static enum err serve_open_db(const struct config *cfg, bool migrate, bool worker,
+                                           struct db **db)
 {
     struct errbuf eb = {0};
     /* One more connection for the scheduler's run and its budget look-ups. */

@@ -16,8 +16,8 @@
 #define CONNECT_STATE_MAX 128 /* a state longer than this was never ours */
 
 /* A Temu failure as the API error: ERR_UPSTREAM with Temu's code and message. */
-static enum err connect_temu_failed(struct errbuf *eb, const char *code, const char *what,
-                                    const struct temu_error *te)
+ERR_MUST_USE static enum err connect_temu_failed(struct errbuf *eb, const char *code,
+                                                 const char *what, const struct temu_error *te)
 {
     return err_set(eb, ERR_UPSTREAM, code,
                    "%s failed: Temu answered %lld (%s, %.160s). %.160s Nothing was stored.", what,
@@ -26,9 +26,9 @@ static enum err connect_temu_failed(struct errbuf *eb, const char *code, const c
 }
 
 /* Verifies token with info.get into info (a fresh struct). */
-static enum err connect_verify(const struct connect_env *env, enum temu_region region,
-                               const char *token, struct temu_token_info *info,
-                               struct temu_error *te, struct errbuf *eb)
+ERR_MUST_USE static enum err connect_verify(const struct connect_env *env, enum temu_region region,
+                                            const char *token, struct temu_token_info *info,
+                                            struct temu_error *te, struct errbuf *eb)
 {
     struct temu_client *cl = NULL;
     enum err e = connect_client_new(env, region, token, &cl, eb);
@@ -57,9 +57,10 @@ struct connect_pending {
 #define CONNECT_START_AGAIN "Start a new one from /integrations."
 
 /* Reads the session of state into pd (and its id and creator into out). */
-static enum err connect_pending_load(const struct connect_env *env, const char *state,
-                                     struct connect_pending *pd, int64_t *expires, bool *used,
-                                     bool *cancelled, struct connect_result *out, struct errbuf *eb)
+ERR_MUST_USE static enum err connect_pending_load(const struct connect_env *env, const char *state,
+                                                  struct connect_pending *pd, int64_t *expires,
+                                                  bool *used, bool *cancelled,
+                                                  struct connect_result *out, struct errbuf *eb)
 {
     char hash[SECURE_HASH_HEX];
     struct db_rows *rows = NULL;
@@ -77,7 +78,7 @@ static enum err connect_pending_load(const struct connect_env *env, const char *
                     "The state matches no authorization session. Start again from "
                     "/integrations.");
     if (e == ERR_OK) {
-        db_rows_int(rows, 0, 6, expires);
+        *expires = db_rows_int_or(rows, 0, 6, 0);
         snprintf(pd->sid, sizeof pd->sid, "%s", db_rows_get(rows, 0, 0));
         snprintf(pd->seller_type, sizeof pd->seller_type, "%s", db_rows_get(rows, 0, 2));
         snprintf(pd->purpose, sizeof pd->purpose, "%s", db_rows_get(rows, 0, 3));
@@ -96,8 +97,9 @@ static enum err connect_pending_load(const struct connect_env *env, const char *
 
 /* A denial ends the session: its state is consumed, so a later approval with the same state
  * cannot connect. */
-static enum err connect_pending_deny(const struct connect_env *env, const char *sid,
-                                     const char *error_param, int64_t now, struct errbuf *eb)
+ERR_MUST_USE static enum err connect_pending_deny(const struct connect_env *env, const char *sid,
+                                                  const char *error_param, int64_t now,
+                                                  struct errbuf *eb)
 {
     struct db_param d[] = {DB_P_INT(now), DB_P_TEXT(sid)};
     struct db_conn *c = db_acquire(env->db);
@@ -116,10 +118,10 @@ static enum err connect_pending_deny(const struct connect_env *env, const char *
 }
 
 /* The checks before the state is consumed: session open, Temu agreed, a code, a vault. */
-static enum err connect_pending_check(const struct connect_env *env, const char *code,
-                                      const char *state, const char *error_param, int64_t now,
-                                      struct connect_pending *pd, struct connect_result *out,
-                                      struct errbuf *eb)
+ERR_MUST_USE static enum err connect_pending_check(const struct connect_env *env, const char *code,
+                                                   const char *state, const char *error_param,
+                                                   int64_t now, struct connect_pending *pd,
+                                                   struct connect_result *out, struct errbuf *eb)
 {
     int64_t expires = 0;
     bool used = false, cancelled = false;
@@ -159,8 +161,8 @@ static enum err connect_pending_check(const struct connect_env *env, const char 
 }
 
 /* Consumes the state atomically: of two concurrent callbacks only one goes on. */
-static enum err connect_pending_consume(const struct connect_env *env, const char *sid, int64_t now,
-                                        struct errbuf *eb)
+ERR_MUST_USE static enum err connect_pending_consume(const struct connect_env *env, const char *sid,
+                                                     int64_t now, struct errbuf *eb)
 {
     int64_t changed = 0;
     struct db_param u[] = {DB_P_INT(now), DB_P_TEXT(sid)};
@@ -179,8 +181,9 @@ static enum err connect_pending_consume(const struct connect_env *env, const cha
 }
 
 /* A re-authorization must return the shop of the connection it re-authorizes. */
-static enum err connect_target_same_shop(const struct connect_env *env, const char *target,
-                                         int64_t mall_id, struct errbuf *eb)
+ERR_MUST_USE static enum err connect_target_same_shop(const struct connect_env *env,
+                                                      const char *target, int64_t mall_id,
+                                                      struct errbuf *eb)
 {
     char cregion[16];
     int64_t mall = 0;
@@ -199,10 +202,11 @@ static enum err connect_target_same_shop(const struct connect_env *env, const ch
 }
 
 /* Exchanges code for a token (created) and verifies it (info). */
-static enum err connect_exchange(const struct connect_env *env, const struct connect_pending *pd,
-                                 const char *code, struct temu_token_info *created,
-                                 struct temu_token_info *info, struct temu_error *te,
-                                 struct errbuf *eb)
+ERR_MUST_USE static enum err connect_exchange(const struct connect_env *env,
+                                              const struct connect_pending *pd, const char *code,
+                                              struct temu_token_info *created,
+                                              struct temu_token_info *info, struct temu_error *te,
+                                              struct errbuf *eb)
 {
     struct temu_client *cl = NULL;
     enum err e = connect_client_new(env, pd->region, NULL, &cl, eb);

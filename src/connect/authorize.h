@@ -31,16 +31,18 @@ struct connect_result {
  * temu_verify_failed (message carries the Temu code); ERR_UNAVAILABLE vault_unavailable.
  * terr (may be NULL) receives the Temu error when there was one.
  */
-enum err connect_callback(const struct connect_env *env, const char *code, const char *state,
-                          const char *error_param, int64_t now, struct connect_result *out,
-                          struct temu_error *terr, struct errbuf *eb);
+ERR_MUST_USE enum err connect_callback(const struct connect_env *env, const char *code,
+                                       const char *state, const char *error_param, int64_t now,
+                                       struct connect_result *out, struct temu_error *terr,
+                                       struct errbuf *eb);
 
 /*
  * Manual mode: verifies a pasted token with info.get, then stores it like the callback does.
  * connection_id (or NULL) must then name the same shop (ERR_CONFLICT different_shop).
  */
-enum err connect_manual(const struct connect_env *env, enum temu_region region, const char *token,
-                        const char *connection_id, const char *actor, int64_t now,
-                        struct connect_result *out, struct temu_error *terr, struct errbuf *eb);
+ERR_MUST_USE enum err connect_manual(const struct connect_env *env, enum temu_region region,
+                                     const char *token, const char *connection_id,
+                                     const char *actor, int64_t now, struct connect_result *out,
+                                     struct temu_error *terr, struct errbuf *eb);
 
 #endif

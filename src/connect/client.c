@@ -48,9 +48,10 @@ enum err connect_load_credentials(const struct connect_env *env, enum temu_regio
     return ERR_OK;
 }
 
-static enum err connect_client_open(const struct connect_env *env, enum temu_region region,
-                                    const char *token, temu_wall_fn wall, void *wall_ctx,
-                                    struct temu_client **out, struct errbuf *eb)
+ERR_MUST_USE static enum err connect_client_open(const struct connect_env *env,
+                                                 enum temu_region region, const char *token,
+                                                 temu_wall_fn wall, void *wall_ctx,
+                                                 struct temu_client **out, struct errbuf *eb)
 {
     char *key = NULL, *secret = NULL;
     size_t key_len = 0, secret_len = 0;

@@ -14,24 +14,27 @@ struct temu_client;
  * (NULL for none). ERR_UNAVAILABLE vault_unavailable, ERR_CONFLICT credentials_missing, or
  * temu_client_new()'s error. The caller frees *out with temu_client_free().
  */
-enum err connect_client_new(const struct connect_env *env, enum temu_region region,
-                            const char *token, struct temu_client **out, struct errbuf *eb);
+ERR_MUST_USE enum err connect_client_new(const struct connect_env *env, enum temu_region region,
+                                         const char *token, struct temu_client **out,
+                                         struct errbuf *eb);
 
 /*
  * connect_client_new() whose request timestamps come from wall(wall_ctx) and that never
  * retries: the inspector uses it to show exactly the request it sends.
  */
-enum err connect_client_new_at(const struct connect_env *env, enum temu_region region,
-                               const char *token, int64_t (*wall)(void *), void *wall_ctx,
-                               struct temu_client **out, struct errbuf *eb);
+ERR_MUST_USE enum err connect_client_new_at(const struct connect_env *env, enum temu_region region,
+                                            const char *token, int64_t (*wall)(void *),
+                                            void *wall_ctx, struct temu_client **out,
+                                            struct errbuf *eb);
 
 /*
  * The access token of connection id and its region. The caller releases *token with
  * vault_secret_free(*token, *len). ERR_NOTFOUND, ERR_UNAVAILABLE (no vault), ERR_CONFLICT
  * token_missing.
  */
-enum err connect_token_get(const struct connect_env *env, const char *id, enum temu_region *region,
-                           char **token, size_t *len, struct errbuf *eb);
+ERR_MUST_USE enum err connect_token_get(const struct connect_env *env, const char *id,
+                                        enum temu_region *region, char **token, size_t *len,
+                                        struct errbuf *eb);
 
 /* True when the region's App Key and App Secret are in the vault. */
 bool connect_credentials_present(const struct connect_env *env, enum temu_region region);
@@ -41,8 +44,9 @@ bool connect_credentials_present(const struct connect_env *env, enum temu_region
  * vault; the caller frees them with vault_secret_free(). ERR_UNAVAILABLE vault_unavailable,
  * ERR_CONFLICT credentials_missing.
  */
-enum err connect_load_credentials(const struct connect_env *env, enum temu_region region,
-                                  char **key, size_t *key_len, char **secret, size_t *secret_len,
-                                  struct errbuf *eb);
+ERR_MUST_USE enum err connect_load_credentials(const struct connect_env *env,
+                                               enum temu_region region, char **key, size_t *key_len,
+                                               char **secret, size_t *secret_len,
+                                               struct errbuf *eb);
 
 #endif

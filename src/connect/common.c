@@ -70,7 +70,7 @@ enum err connect_connection_get(struct db_conn *c, const char *id, char *region,
         e = err_set(eb, ERR_NOTFOUND, "connection_not_found", "No such connection.");
     if (e == ERR_OK) {
         snprintf(region, region_len, "%s", db_rows_get(rows, 0, 0));
-        db_rows_int(rows, 0, 1, mall);
+        e = db_rows_ints(rows, 0, 1, (size_t[]){1}, (int64_t *const[]){mall}, eb);
         if (secret_name != NULL)
             snprintf(secret_name, secret_len, "%s", db_rows_get(rows, 0, 2));
     }

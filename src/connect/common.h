@@ -67,8 +67,8 @@ void connect_region_lower(enum temu_region region, char *dst, size_t len);
  * Region, mall and (when secret_name is not NULL) the token's vault name of connection id;
  * ERR_NOTFOUND "connection_not_found" when absent.
  */
-enum err connect_connection_get(struct db_conn *c, const char *id, char *region, size_t region_len,
-                                int64_t *mall, char *secret_name, size_t secret_len,
-                                struct errbuf *eb);
+ERR_MUST_USE enum err connect_connection_get(struct db_conn *c, const char *id, char *region,
+                                             size_t region_len, int64_t *mall, char *secret_name,
+                                             size_t secret_len, struct errbuf *eb);
 
 #endif

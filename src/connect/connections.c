@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "connect/client.h"
 #include "connect/session.h"
 #include "temu/api.h"
@@ -27,9 +28,9 @@ static json_t *connect_history(struct db_conn *c, const char *id)
     }
     for (size_t i = 0; i < db_rows_count(rows); i++) {
         int64_t at = 0, mall = 0, exp = 0;
-        db_rows_int(rows, i, 0, &at);
-        db_rows_int(rows, i, 4, &mall);
-        db_rows_int(rows, i, 5, &exp);
+        at = db_rows_int_or(rows, i, 0, 0);
+        mall = db_rows_int_or(rows, i, 4, 0);
+        exp = db_rows_int_or(rows, i, 5, 0);
         json_array_append_new(
             list, json_pack("{s:I, s:s, s:s, s:s*, s:I, s:I, s:s}", "at", (json_int_t)at, "actor",
                             db_rows_get(rows, i, 1), "auth_mode", db_rows_get(rows, i, 2),
@@ -54,12 +55,12 @@ enum err connect_connection_list(const struct connect_env *env, int64_t now, jso
     json_t *list = e == ERR_OK ? json_array() : NULL;
     for (size_t i = 0; list != NULL && i < db_rows_count(rows); i++) {
         int64_t mall = 0, at = 0, exp = 0, last = 0, ae = 0, se = 0;
-        db_rows_int(rows, i, 2, &mall);
-        db_rows_int(rows, i, 9, &at);
-        db_rows_int(rows, i, 10, &exp);
-        db_rows_int(rows, i, 11, &last);
-        db_rows_int(rows, i, 12, &ae);
-        db_rows_int(rows, i, 13, &se);
+        mall = db_rows_int_or(rows, i, 2, 0);
+        at = db_rows_int_or(rows, i, 9, 0);
+        exp = db_rows_int_or(rows, i, 10, 0);
+        last = db_rows_int_or(rows, i, 11, 0);
+        ae = db_rows_int_or(rows, i, 12, 0);
+        se = db_rows_int_or(rows, i, 13, 0);
         int64_t days = connect_days_left(exp, now);
         json_t *scopes = json_loads(db_rows_get(rows, i, 4), 0, NULL);
         json_t *hist = connect_history(c, db_rows_get(rows, i, 0));
@@ -142,7 +143,8 @@ enum err connect_connection_check(const struct connect_env *env, const char *id,
     if (e != ERR_OK)
         goto out;
     if (temu_api_accesstoken_info(cl, &info, te) != ERR_OK) {
-        connect_note_call(env, id, te, now, NULL);
+        if (connect_note_call(env, id, te, now, NULL) != ERR_OK)
+            log_kv(LOG_WARN, "connect.note_call_failed", "connection", id, NULL);
         e = err_set(eb, ERR_UPSTREAM,
                     te->cls == TEMU_ERROR_AUTH ? "temu_token_rejected" : "temu_call_failed",
                     "Temu answered %lld (%.160s)%s", (long long)te->code, te->message,
@@ -185,10 +187,10 @@ enum err connect_summary_get(const struct connect_env *env, int64_t now,
     db_release(c);
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(rows); i++) {
         int64_t exp = 0, last = 0, ae = 0, se = 0;
-        db_rows_int(rows, i, 1, &exp);
-        db_rows_int(rows, i, 2, &last);
-        db_rows_int(rows, i, 3, &ae);
-        db_rows_int(rows, i, 4, &se);
+        exp = db_rows_int_or(rows, i, 1, 0);
+        last = db_rows_int_or(rows, i, 2, 0);
+        ae = db_rows_int_or(rows, i, 3, 0);
+        se = db_rows_int_or(rows, i, 4, 0);
         out->auth_errors += ae;
         out->sync_errors += se;
         if (last > out->last_success_at)

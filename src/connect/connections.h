@@ -13,8 +13,8 @@
  * status_reason, auth_mode, authorized_by, authorized_at, expires_at, days_left,
  * expiry_warning, last_success_at, errors{auth, sync}, token (masked), history[...]}.
  */
-enum err connect_connection_list(const struct connect_env *env, int64_t now, json_t **out,
-                                 struct errbuf *eb);
+ERR_MUST_USE enum err connect_connection_list(const struct connect_env *env, int64_t now,
+                                              json_t **out, struct errbuf *eb);
 
 /*
  * Verifies a connection's token now with info.get: success records last_success_at and
@@ -22,15 +22,17 @@ enum err connect_connection_list(const struct connect_env *env, int64_t now, jso
  * errors mark it failed with Temu's message. *out gets {id, status, status_reason, ...}.
  * ERR_UPSTREAM when Temu refused (terr says why), ERR_NOTFOUND.
  */
-enum err connect_connection_check(const struct connect_env *env, const char *id, int64_t now,
-                                  json_t **out, struct temu_error *terr, struct errbuf *eb);
+ERR_MUST_USE enum err connect_connection_check(const struct connect_env *env, const char *id,
+                                               int64_t now, json_t **out, struct temu_error *terr,
+                                               struct errbuf *eb);
 
 /*
  * Records what a Temu call made with a connection's token answered: auth-class errors count
  * as auth errors and mark the connection failed (3000034 with CONNECT_REPLACED_REASON).
  */
-enum err connect_note_call(const struct connect_env *env, const char *id,
-                           const struct temu_error *te, int64_t now, struct errbuf *eb);
+ERR_MUST_USE enum err connect_note_call(const struct connect_env *env, const char *id,
+                                        const struct temu_error *te, int64_t now,
+                                        struct errbuf *eb);
 
 /* Counts for the registry and the progress engine. */
 struct connect_summary {
@@ -42,7 +44,7 @@ struct connect_summary {
     char failed_reason[CONNECT_REASON_MAX];
 };
 
-enum err connect_summary_get(const struct connect_env *env, int64_t now,
-                             struct connect_summary *out, struct errbuf *eb);
+ERR_MUST_USE enum err connect_summary_get(const struct connect_env *env, int64_t now,
+                                          struct connect_summary *out, struct errbuf *eb);
 
 #endif

@@ -22,8 +22,8 @@ static const char *connect_callback_origin(const struct config *cfg)
     return strcmp(cfg->temu_callback_mode, "web-bridge") == 0 ? cfg->web_origin : cfg->api_origin;
 }
 
-static enum err connect_blocker(json_t *list, const char *gate, const char *owner,
-                                const char *message, const char *next)
+ERR_MUST_USE static enum err connect_blocker(json_t *list, const char *gate, const char *owner,
+                                             const char *message, const char *next)
 {
     json_t *b = json_pack("{s:s, s:s, s:s, s:s}", "gate", gate, "owner", owner, "message", message,
                           "next_action", next);

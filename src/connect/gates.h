@@ -15,8 +15,9 @@ void connect_callback_url(const struct config *cfg, char *dst, size_t len);
  * The launch gates for region as a new JSON array of blockers {gate, owner, message,
  * next_action}; empty when every gate is open.
  */
-enum err connect_launch_blockers(const struct connect_env *env, enum temu_region region,
-                                 json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err connect_launch_blockers(const struct connect_env *env,
+                                              enum temu_region region, json_t **out,
+                                              struct errbuf *eb);
 
 /* Callback diagnostics (public, no secrets) as a new JSON object. */
 json_t *connect_callback_diagnostics(const struct config *cfg);

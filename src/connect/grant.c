@@ -5,14 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "temu/api.h"
 #include "vault/vault.h"
 
 /* Finds the connection of (region, mall) or names a new one; creates or updates its row. */
-static enum err connect_store_row(struct db_conn *c, const struct connect_grant *g,
-                                  const char *region, const char *scopes, const char *secret_name,
-                                  int64_t now, bool *existed, struct connect_result *out,
-                                  struct errbuf *eb)
+ERR_MUST_USE static enum err connect_store_row(struct db_conn *c, const struct connect_grant *g,
+                                               const char *region, const char *scopes,
+                                               const char *secret_name, int64_t now, bool *existed,
+                                               struct connect_result *out, struct errbuf *eb)
 {
     struct db_rows *rows = NULL;
     struct db_param q[] = {DB_P_TEXT(region), DB_P_INT(g->info->mall_id)};
@@ -55,9 +56,10 @@ static enum err connect_store_row(struct db_conn *c, const struct connect_grant 
 }
 
 /* Appends the authorization to the connection's history and closes its session. */
-static enum err connect_store_history(struct db_conn *c, const struct connect_grant *g,
-                                      const char *scopes, const char *masked, int64_t now,
-                                      const struct connect_result *out, struct errbuf *eb)
+ERR_MUST_USE static enum err connect_store_history(struct db_conn *c, const struct connect_grant *g,
+                                                   const char *scopes, const char *masked,
+                                                   int64_t now, const struct connect_result *out,
+                                                   struct errbuf *eb)
 {
     char hist[CONNECT_ID_LEN + 1];
     connect_random_id(hist);
@@ -120,7 +122,8 @@ out:
     if (in_tx)
         db_rollback(c);
     if (e != ERR_OK && !existed && env->vault != NULL)
-        vault_delete(env->vault, secret_name, NULL); /* nothing stays behind */
+        if (vault_delete(env->vault, secret_name, NULL) != ERR_OK) /* nothing stays behind */
+            log_kv(LOG_WARN, "connect.token_cleanup_failed", "secret", secret_name, NULL);
     if (e == ERR_OK) {
         snprintf(out->region, sizeof out->region, "%s", region);
         snprintf(out->created_by, sizeof out->created_by, "%s", g->actor);

@@ -21,7 +21,7 @@ struct connect_grant {
 };
 
 /* Stores g at time now into out (connection id, region, mall, expiry, scopes). */
-enum err connect_store(const struct connect_env *env, const struct connect_grant *g, int64_t now,
-                       struct connect_result *out, struct errbuf *eb);
+ERR_MUST_USE enum err connect_store(const struct connect_env *env, const struct connect_grant *g,
+                                    int64_t now, struct connect_result *out, struct errbuf *eb);
 
 #endif

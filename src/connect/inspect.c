@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/log.h"
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/secure.h"
@@ -42,8 +43,8 @@ static json_t *inspect_all(const json_t *params, const char *type, const char *a
 }
 
 /* The request's shape, and a vault to sign with. */
-static enum err inspect_check(const struct connect_env *env, const struct connect_inspect_req *rq,
-                              struct errbuf *eb)
+ERR_MUST_USE static enum err inspect_check(const struct connect_env *env,
+                                           const struct connect_inspect_req *rq, struct errbuf *eb)
 {
     if (rq->type == NULL || *rq->type == '\0' || strlen(rq->type) > 128)
         return err_set(eb, ERR_INVAL, "bad_type",
@@ -58,9 +59,10 @@ static enum err inspect_check(const struct connect_env *env, const struct connec
 }
 
 /* Sends the request with the inspector's timestamp and adds the answer and skew to doc. */
-static enum err inspect_send(const struct connect_env *env, const struct connect_inspect_req *rq,
-                             enum temu_region region, const char *token, int64_t ts, json_t *doc,
-                             struct errbuf *eb)
+ERR_MUST_USE static enum err inspect_send(const struct connect_env *env,
+                                          const struct connect_inspect_req *rq,
+                                          enum temu_region region, const char *token, int64_t ts,
+                                          json_t *doc, struct errbuf *eb)
 {
     struct temu_client *cl = NULL;
     struct temu_result res = {0};
@@ -90,7 +92,9 @@ static enum err inspect_send(const struct connect_env *env, const struct connect
                                         ? "outside the platform's window: fix the clock"
                                         : "within the platform's window"));
     if (rq->connection_id != NULL && *rq->connection_id != '\0' && te.source != TEMU_SOURCE_LOCAL)
-        connect_note_call(env, rq->connection_id, ce == ERR_OK ? NULL : &te, answered, NULL);
+        if (connect_note_call(env, rq->connection_id, ce == ERR_OK ? NULL : &te, answered, NULL) !=
+            ERR_OK)
+            log_kv(LOG_WARN, "connect.note_call_failed", "connection", rq->connection_id, NULL);
     if (ce == ERR_INVAL)
         e = err_set(eb, ERR_INVAL, "bad_request", "%s", te.message);
     temu_result_clear(&res);

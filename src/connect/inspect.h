@@ -18,7 +18,8 @@ struct connect_inspect_req {
  * when sent, the platform's answer or error. *out is a new object. ERR_INVAL for a bad type
  * or parameters; Temu failures are part of the answer, not errors.
  */
-enum err connect_inspect(const struct connect_env *env, const struct connect_inspect_req *rq,
-                         int64_t now, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err connect_inspect(const struct connect_env *env,
+                                      const struct connect_inspect_req *rq, int64_t now,
+                                      json_t **out, struct errbuf *eb);
 
 #endif

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/buf.h"
 #include "base/limits.h"
 #include "base/secure.h"
@@ -12,9 +13,9 @@
 #include "connect/gates.h"
 #include "vault/vault.h"
 
-static enum err connect_auth_base(const struct config *cfg, enum temu_region region,
-                                  enum connect_seller_type st, char *dst, size_t len,
-                                  struct errbuf *eb)
+ERR_MUST_USE static enum err connect_auth_base(const struct config *cfg, enum temu_region region,
+                                               enum connect_seller_type st, char *dst, size_t len,
+                                               struct errbuf *eb)
 {
     if (cfg->temu_auth_url[0] != '\0') {
         snprintf(dst, len, "%s", cfg->temu_auth_url);
@@ -41,8 +42,9 @@ static enum err connect_auth_base(const struct config *cfg, enum temu_region reg
 }
 
 /* The purpose's gates: dev refused in production, production needs every launch gate open. */
-static enum err connect_session_gates(const struct connect_env *env,
-                                      const struct connect_session_req *rq, struct errbuf *eb)
+ERR_MUST_USE static enum err connect_session_gates(const struct connect_env *env,
+                                                   const struct connect_session_req *rq,
+                                                   struct errbuf *eb)
 {
     json_t *blockers = NULL;
     if (rq->purpose == CONNECT_PURPOSE_DEV && env->cfg->env == CONFIG_ENV_PRODUCTION)
@@ -58,16 +60,16 @@ static enum err connect_session_gates(const struct connect_env *env,
     const char *first =
         n ? json_string_value(json_object_get(json_array_get(blockers, 0), "message")) : "";
     if (n > 0)
-        err_set(eb, ERR_CONFLICT, "gates_closed",
-                "%zu launch gate(s) are closed (first: %.300s); see the launch packet.", n,
-                first ? first : "");
+        e = err_set(eb, ERR_CONFLICT, "gates_closed",
+                    "%zu launch gate(s) are closed (first: %.300s); see the launch packet.", n,
+                    first ? first : "");
     json_decref(blockers);
-    return n > 0 ? ERR_CONFLICT : ERR_OK;
+    return e;
 }
 
 /* A connection being re-authorized must exist and be in the session's region. */
-static enum err connect_session_target(struct db_conn *c, const struct connect_session_req *rq,
-                                       struct errbuf *eb)
+ERR_MUST_USE static enum err
+connect_session_target(struct db_conn *c, const struct connect_session_req *rq, struct errbuf *eb)
 {
     char cregion[16];
     int64_t mall = 0;
@@ -86,8 +88,9 @@ static enum err connect_session_target(struct db_conn *c, const struct connect_s
 }
 
 /* base?appKey=..&redirect_uri=..&state=.. into out->url. */
-static enum err connect_session_url(const char *base, const char *key, const char *state,
-                                    struct connect_session_out *out, struct errbuf *eb)
+ERR_MUST_USE static enum err connect_session_url(const char *base, const char *key,
+                                                 const char *state, struct connect_session_out *out,
+                                                 struct errbuf *eb)
 {
     struct buf url = {.max = CONNECT_URL_MAX - 1};
     enum err e = buf_puts(&url, base);
@@ -105,9 +108,9 @@ static enum err connect_session_url(const char *base, const char *key, const cha
     return ERR_OK;
 }
 
-static enum err connect_session_insert(struct db_conn *c, const struct connect_session_req *rq,
-                                       const char *hash, int64_t now,
-                                       const struct connect_session_out *out, struct errbuf *eb)
+ERR_MUST_USE static enum err
+connect_session_insert(struct db_conn *c, const struct connect_session_req *rq, const char *hash,
+                       int64_t now, const struct connect_session_out *out, struct errbuf *eb)
 {
     char region[16];
     connect_region_lower(rq->region, region, sizeof region);
@@ -169,7 +172,7 @@ out:
 static const char *connect_session_state(const struct db_rows *r, size_t i, int64_t now)
 {
     int64_t expires = 0;
-    db_rows_int(r, i, 9, &expires);
+    expires = db_rows_int_or(r, i, 9, 0);
     if (!db_rows_is_null(r, i, 10))
         return "used";
     if (!db_rows_is_null(r, i, 11))
@@ -195,8 +198,8 @@ enum err connect_session_list(const struct connect_env *env, const char *actor, 
     json_t *list = json_array();
     for (size_t i = 0; list != NULL && i < db_rows_count(rows); i++) {
         int64_t created = 0, expires = 0;
-        db_rows_int(rows, i, 6, &created);
-        db_rows_int(rows, i, 9, &expires);
+        created = db_rows_int_or(rows, i, 6, 0);
+        expires = db_rows_int_or(rows, i, 9, 0);
         json_t *s =
             json_pack("{s:s, s:s, s:s, s:s, s:s*, s:s, s:I, s:I, s:s, s:s, s:s*, s:b}", "id",
                       db_rows_get(rows, i, 0), "region", db_rows_get(rows, i, 1), "seller_type",
@@ -269,7 +272,7 @@ enum err connect_session_open_count(const struct connect_env *env, int64_t now, 
                           p, 1, &rows, eb);
     *count = 0;
     if (e == ERR_OK)
-        db_rows_int(rows, 0, 0, count);
+        e = db_rows_ints(rows, 0, 1, (size_t[]){0}, (int64_t *const[]){count}, eb);
     db_rows_free(rows);
     db_release(c);
     return e;
@@ -279,6 +282,9 @@ void connect_session_outcome(const struct connect_env *env, const char *id, cons
 {
     struct db_param p[] = {DB_P_TEXT(outcome), DB_P_TEXT(id)};
     struct db_conn *c = db_acquire(env->db);
-    db_exec(c, "UPDATE temu_auth_sessions SET outcome = $1 WHERE id = $2", p, 2, NULL, NULL);
+    /* The outcome is shown to people; the session's state columns decide what it allows. */
+    if (db_exec(c, "UPDATE temu_auth_sessions SET outcome = $1 WHERE id = $2", p, 2, NULL, NULL) !=
+        ERR_OK)
+        log_kv(LOG_WARN, "connect.session_outcome_failed", "outcome", outcome, NULL);
     db_release(c);
 }

@@ -30,27 +30,29 @@ struct connect_session_out {
  * and Secret in the vault (ERR_CONFLICT "credentials_missing"). ERR_NOTFOUND for an unknown
  * connection_id, ERR_INVAL for a seller type whose region has no callback authorization.
  */
-enum err connect_session_create(const struct connect_env *env, const struct connect_session_req *rq,
-                                int64_t now, struct connect_session_out *out, struct errbuf *eb);
+ERR_MUST_USE enum err connect_session_create(const struct connect_env *env,
+                                             const struct connect_session_req *rq, int64_t now,
+                                             struct connect_session_out *out, struct errbuf *eb);
 
 /*
  * Sessions newest first as a new JSON array of {id, region, seller_type, purpose,
  * connection_id, created_by, created_at, expires_at, state ("open", "expired", "used",
  * "cancelled"), outcome}. actor NULL lists everyone's; otherwise only actor's.
  */
-enum err connect_session_list(const struct connect_env *env, const char *actor, int64_t now,
-                              json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err connect_session_list(const struct connect_env *env, const char *actor,
+                                           int64_t now, json_t **out, struct errbuf *eb);
 
 /*
  * Cancels an open session. Only its creator may, unless admin. ERR_NOTFOUND (also for
  * someone else's session when not admin), ERR_CONFLICT when it is no longer open.
  */
-enum err connect_session_cancel(const struct connect_env *env, const char *id, const char *actor,
-                                bool admin, int64_t now, struct errbuf *eb);
+ERR_MUST_USE enum err connect_session_cancel(const struct connect_env *env, const char *id,
+                                             const char *actor, bool admin, int64_t now,
+                                             struct errbuf *eb);
 
 /* Number of sessions that are open (unused, uncancelled, unexpired) at now. */
-enum err connect_session_open_count(const struct connect_env *env, int64_t now, int64_t *count,
-                                    struct errbuf *eb);
+ERR_MUST_USE enum err connect_session_open_count(const struct connect_env *env, int64_t now,
+                                                 int64_t *count, struct errbuf *eb);
 
 /* For the connect modules: records a session's outcome (errors are ignored: best effort). */
 void connect_session_outcome(const struct connect_env *env, const char *id, const char *outcome);

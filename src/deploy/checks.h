@@ -16,7 +16,8 @@
  * {kind, ran_at, status ("pass" or "blocked"), blockers, warnings, findings}, or a new
  * JSON null when none was recorded. ERR_INVAL for an unknown kind.
  */
-enum err deploy_check_latest(struct db *db, const char *kind, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err deploy_check_latest(struct db *db, const char *kind, json_t **out,
+                                          struct errbuf *eb);
 
 /*
  * Runs a check from the server and records it: "preflight" on cfg->deploy_dir, "dns" on the
@@ -26,7 +27,7 @@ enum err deploy_check_latest(struct db *db, const char *kind, json_t **out, stru
  * deploy_check_latest() shows it. ERR_NOTFOUND when the production folder is missing,
  * ERR_INVAL when the configured origins cannot be checked (smoke needs https).
  */
-enum err deploy_check_rerun(const struct config *cfg, struct db *db, const char *kind,
-                            const char *token, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err deploy_check_rerun(const struct config *cfg, struct db *db, const char *kind,
+                                         const char *token, json_t **out, struct errbuf *eb);
 
 #endif

@@ -41,7 +41,7 @@ bool deploy_ip_literal_classify(const char *text, enum deploy_addr_class *out);
  * .home.arpa, .test, .invalid, .example), and sslip.io / nip.io names that embed a
  * non-public IPv4 address.
  */
-enum err deploy_host_check_public(const char *host, struct errbuf *eb);
+ERR_MUST_USE enum err deploy_host_check_public(const char *host, struct errbuf *eb);
 
 struct deploy_dns_result {
     char host[256];
@@ -68,7 +68,7 @@ void deploy_dns_check(const char *api_host, const char *web_host, struct deploy_
  * "A-B-C-D.sslip.io" (dashed). ERR_INVAL with a sentence for anything else: not an IPv4
  * literal, or not a public address.
  */
-enum err deploy_suggest_host(const char *ip, char *dotted, size_t dotted_len, char *dashed,
-                             size_t dashed_len, struct errbuf *eb);
+ERR_MUST_USE enum err deploy_suggest_host(const char *ip, char *dotted, size_t dotted_len,
+                                          char *dashed, size_t dashed_len, struct errbuf *eb);
 
 #endif

@@ -29,7 +29,7 @@ static bool deploy_path_join(char *dst, size_t len, const char *dir, const char 
 }
 
 /* Writes data to a new temporary file beside path, fsynced, with mode; fills f->tmp. */
-static enum err deploy_write_tmp(struct deploy_out_file *f, struct errbuf *eb)
+ERR_MUST_USE static enum err deploy_write_tmp(struct deploy_out_file *f, struct errbuf *eb)
 {
     snprintf(f->tmp, sizeof f->tmp, "%s.tmpXXXXXX", f->path);
     int fd = mkstemp(f->tmp);
@@ -65,7 +65,7 @@ out:
 }
 
 /* Creates dir with mode 0755 unless it exists as a folder; *created says if it was made. */
-static enum err deploy_mkdir(const char *dir, bool *created, struct errbuf *eb)
+ERR_MUST_USE static enum err deploy_mkdir(const char *dir, bool *created, struct errbuf *eb)
 {
     struct stat st;
     *created = false;
@@ -81,8 +81,8 @@ static enum err deploy_mkdir(const char *dir, bool *created, struct errbuf *eb)
 }
 
 /* Writes text to path only when path does not exist yet (O_EXCL); *wrote says if it did. */
-static enum err deploy_write_if_missing(const char *path, const char *text, bool *wrote,
-                                        struct errbuf *eb)
+ERR_MUST_USE static enum err deploy_write_if_missing(const char *path, const char *text,
+                                                     bool *wrote, struct errbuf *eb)
 {
     struct buf b = {0};
     struct deploy_out_file f = {.path = path, .mode = 0644, .data = &b};
@@ -105,8 +105,8 @@ out:
     return e;
 }
 
-static enum err deploy_initenv_validate(const struct deploy_initenv_opts *o,
-                                        struct deploy_params *p, struct errbuf *eb)
+ERR_MUST_USE static enum err deploy_initenv_validate(const struct deploy_initenv_opts *o,
+                                                     struct deploy_params *p, struct errbuf *eb)
 {
     enum err e;
     if (o->api_origin == NULL || o->web_origin == NULL || o->acme_email == NULL ||
@@ -135,8 +135,9 @@ static enum err deploy_initenv_validate(const struct deploy_initenv_opts *o,
 }
 
 /* The folder (it must exist) and every path under it into res and the buffers. */
-static enum err initenv_paths(const char *out_dir, char *infra, char *caddy_dir, char *ignore_path,
-                              struct deploy_initenv_result *res, struct errbuf *eb)
+ERR_MUST_USE static enum err initenv_paths(const char *out_dir, char *infra, char *caddy_dir,
+                                           char *ignore_path, struct deploy_initenv_result *res,
+                                           struct errbuf *eb)
 {
     struct stat st;
     if (stat(out_dir, &st) != 0 || !S_ISDIR(st.st_mode))
@@ -157,7 +158,8 @@ static enum err initenv_paths(const char *out_dir, char *infra, char *caddy_dir,
 }
 
 /* Without --force, any of the three files already there refuses the whole run. */
-static enum err initenv_refuse_existing(const struct deploy_out_file *files, struct errbuf *eb)
+ERR_MUST_USE static enum err initenv_refuse_existing(const struct deploy_out_file *files,
+                                                     struct errbuf *eb)
 {
     char existing[3 * DEPLOY_PATH_MAX] = "";
     size_t n = 0;
@@ -178,8 +180,8 @@ static enum err initenv_refuse_existing(const struct deploy_out_file *files, str
 }
 
 /* A new master key into p (master_key, 64 bytes), then the three files into their buffers. */
-static enum err initenv_render(struct deploy_params *p, char *master_key, char *now,
-                               struct deploy_out_file *files, struct errbuf *eb)
+ERR_MUST_USE static enum err initenv_render(struct deploy_params *p, char *master_key, char *now,
+                                            struct deploy_out_file *files, struct errbuf *eb)
 {
     enum err e = deploy_master_key_new(master_key, 64);
     if (e != ERR_OK)
@@ -200,7 +202,8 @@ static enum err initenv_render(struct deploy_params *p, char *master_key, char *
 }
 
 /* Writes every file beside its place, then renames them all (*renamed once one is). */
-static enum err initenv_commit(struct deploy_out_file *files, bool *renamed, struct errbuf *eb)
+ERR_MUST_USE static enum err initenv_commit(struct deploy_out_file *files, bool *renamed,
+                                            struct errbuf *eb)
 {
     enum err e = ERR_OK;
     for (size_t i = 0; i < 3 && e == ERR_OK; i++)

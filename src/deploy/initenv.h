@@ -39,7 +39,7 @@ struct deploy_initenv_result {
  * not a folder, ERR_CONFLICT when a generated file exists and force is false (naming it).
  * ERR_IO when writing fails (temporary files removed, existing files untouched).
  */
-enum err deploy_initenv_run(const struct deploy_initenv_opts *opts,
-                            struct deploy_initenv_result *res, struct errbuf *eb);
+ERR_MUST_USE enum err deploy_initenv_run(const struct deploy_initenv_opts *opts,
+                                         struct deploy_initenv_result *res, struct errbuf *eb);
 
 #endif

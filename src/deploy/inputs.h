@@ -41,16 +41,16 @@ struct deploy_origin {
  * [IPv6]). ERR_INVAL with a sentence naming what (e.g. "--api-origin") on any defect.
  * It does not require https or a public host: see deploy_origin_check().
  */
-enum err deploy_origin_parse(const char *what, const char *s, struct deploy_origin *o,
-                             struct errbuf *eb);
+ERR_MUST_USE enum err deploy_origin_parse(const char *what, const char *s, struct deploy_origin *o,
+                                          struct errbuf *eb);
 
 /*
  * Parses and requires what a production origin must be: https, and a host that may be
  * public (deploy_host_check_public). IP literals are refused too, because ACME does not
  * issue certificates for them; the message suggests an sslip.io name.
  */
-enum err deploy_origin_check(const char *what, const char *s, struct deploy_origin *o,
-                             struct errbuf *eb);
+ERR_MUST_USE enum err deploy_origin_check(const char *what, const char *s, struct deploy_origin *o,
+                                          struct errbuf *eb);
 
 /* Writes the callback URL for mode into dst (DEPLOY_URL_MAX bytes). */
 void deploy_callback_url(enum deploy_callback_mode mode, const struct deploy_origin *api,
@@ -62,10 +62,10 @@ void deploy_callback_url(enum deploy_callback_mode mode, const struct deploy_ori
  * of space, quotes, $, #, \ or ` (they break env files and shell use). ERR_INVAL with a
  * sentence saying exactly what is missing; the password itself is never in the message.
  */
-enum err deploy_password_check(const char *pw, struct errbuf *eb);
+ERR_MUST_USE enum err deploy_password_check(const char *pw, struct errbuf *eb);
 
 /* A plain address local@domain.tld usable for ACME; ERR_INVAL saying what is wrong. */
-enum err deploy_email_check(const char *email, struct errbuf *eb);
+ERR_MUST_USE enum err deploy_email_check(const char *email, struct errbuf *eb);
 
 /* True when s is standard base64 (with padding) of exactly 32 bytes. */
 bool deploy_master_key_valid(const char *s);
@@ -74,6 +74,6 @@ bool deploy_master_key_valid(const char *s);
  * Writes a fresh master key, base64 of 32 random bytes from libsodium, into dst (at least
  * 45 bytes). ERR_INTERNAL if libsodium cannot start.
  */
-enum err deploy_master_key_new(char *dst, size_t dstlen);
+ERR_MUST_USE enum err deploy_master_key_new(char *dst, size_t dstlen);
 
 #endif

@@ -18,7 +18,7 @@ struct vault;
  * fit for production (with the reasons when not), and the regions whose App Key and App
  * Secret are stored in vault (may be NULL) or configured; never a secret or a masked one.
  */
-enum err deploy_packet_build(const struct config *cfg, struct vault *vault, json_t **out,
-                             struct errbuf *eb);
+ERR_MUST_USE enum err deploy_packet_build(const struct config *cfg, struct vault *vault,
+                                          json_t **out, struct errbuf *eb);
 
 #endif

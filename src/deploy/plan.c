@@ -102,7 +102,7 @@ static const char *plan_worst(const char *a, const char *b)
     return ia >= ib ? a : b;
 }
 
-static enum err plan_files(const struct config *cfg, json_t *plan)
+ERR_MUST_USE static enum err plan_files(const struct config *cfg, json_t *plan)
 {
     static const struct {
         const char *role, *label, *name;
@@ -124,7 +124,8 @@ static enum err plan_files(const struct config *cfg, json_t *plan)
     return e;
 }
 
-static enum err plan_strategies(const struct plan_origins *o, const json_t *signoff, json_t *plan)
+ERR_MUST_USE static enum err plan_strategies(const struct plan_origins *o, const json_t *signoff,
+                                             json_t *plan)
 {
     json_t *arr = json_array();
     enum err e = plan_set(plan, "strategies", arr);
@@ -175,8 +176,8 @@ static enum err plan_strategies(const struct plan_origins *o, const json_t *sign
     return e;
 }
 
-static enum err plan_dns(const struct plan_origins *o, const json_t *dns, json_t *plan,
-                         const char **status_out)
+ERR_MUST_USE static enum err plan_dns(const struct plan_origins *o, const json_t *dns, json_t *plan,
+                                      const char **status_out)
 {
     const char *api_reason, *web_reason;
     const char *api = plan_dns_host_status(dns, "API", &api_reason);
@@ -199,15 +200,15 @@ static enum err plan_dns(const struct plan_origins *o, const json_t *dns, json_t
 }
 
 /* One production input: label, owner, status and the reason for it. */
-static enum err plan_input(json_t *arr, const char *id, const char *label, const char *status,
-                           const char *reason)
+ERR_MUST_USE static enum err plan_input(json_t *arr, const char *id, const char *label,
+                                        const char *status, const char *reason)
 {
     return plan_push(arr, json_pack("{s:s, s:s, s:s, s:s, s:o}", "id", id, "label", label, "owner",
                                     PLAN_OWNER, "status", status, "reason", plan_reason(reason)));
 }
 
-static enum err plan_inputs(const struct plan_origins *o, const json_t *pf, const json_t *dns,
-                            json_t *plan)
+ERR_MUST_USE static enum err plan_inputs(const struct plan_origins *o, const json_t *pf,
+                                         const json_t *dns, json_t *plan)
 {
     static const char *const host_ids[] = {"origin.api", "origin.web", NULL};
     static const char *const email_ids[] = {"acme.email", "caddy.email", NULL};
@@ -268,16 +269,17 @@ static enum err plan_inputs(const struct plan_origins *o, const json_t *pf, cons
 }
 
 /* One command of the list: bilingual title and description, then the command line. */
-static enum err plan_command(json_t *arr, const char *id, const char *title, const char *desc,
-                             const char *cmd)
+ERR_MUST_USE static enum err plan_command(json_t *arr, const char *id, const char *title,
+                                          const char *desc, const char *cmd)
 {
     return plan_push(arr, json_pack("{s:s, s:s, s:s, s:s}", "id", id, "title", title, "description",
                                     desc, "command", cmd));
 }
 
 /* The commands from the preflight on: preflight, DNS, deploy, smoke. */
-static enum err plan_commands_run(json_t *arr, const char *dir, const struct plan_origins *o,
-                                  const char *api, const char *web, const char *mode)
+ERR_MUST_USE static enum err plan_commands_run(json_t *arr, const char *dir,
+                                               const struct plan_origins *o, const char *api,
+                                               const char *web, const char *mode)
 {
     char cmd[4 * CONFIG_ORIGIN_MAX + 3 * LIMIT_PATH_BYTES];
     enum err e = ERR_OK;
@@ -318,8 +320,8 @@ static enum err plan_commands_run(json_t *arr, const char *dir, const struct pla
     return e;
 }
 
-static enum err plan_commands(const struct config *cfg, const struct plan_origins *o,
-                              const json_t *strategies, json_t *plan)
+ERR_MUST_USE static enum err plan_commands(const struct config *cfg, const struct plan_origins *o,
+                                           const json_t *strategies, json_t *plan)
 {
     char api[CONFIG_ORIGIN_MAX], web[CONFIG_ORIGIN_MAX];
     char cmd[4 * CONFIG_ORIGIN_MAX + 3 * LIMIT_PATH_BYTES];
@@ -378,7 +380,7 @@ static enum err plan_commands(const struct config *cfg, const struct plan_origin
 }
 
 /* The names of what blocks, for the "当前阻断 / current blockers" line. */
-static enum err plan_summary(json_t *plan, const char *dns_status)
+ERR_MUST_USE static enum err plan_summary(json_t *plan, const char *dns_status)
 {
     json_t *blockers = json_array();
     enum err e = plan_set(plan, "blockers", blockers);

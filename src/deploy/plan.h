@@ -35,8 +35,8 @@ struct vault;
  * "commands" (with real values where known). ERR_DB or ERR_SCHEMA when the database cannot
  * be read.
  */
-enum err deploy_plan_build(const struct config *cfg, struct db *db, json_t **out,
-                           struct errbuf *eb);
+ERR_MUST_USE enum err deploy_plan_build(const struct config *cfg, struct db *db, json_t **out,
+                                        struct errbuf *eb);
 
 /* The rest of the section's facts, each in its module. */
 #include "deploy/checks.h"

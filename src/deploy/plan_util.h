@@ -26,8 +26,8 @@ const char *plan_dir(const struct config *cfg);
 enum deploy_callback_mode plan_mode(const struct config *cfg);
 
 /* Adds v to an object (plan_set) or array (plan_push); a NULL v or failure is ERR_NOMEM. */
-enum err plan_set(json_t *obj, const char *key, json_t *v);
-enum err plan_push(json_t *arr, json_t *v);
+ERR_MUST_USE enum err plan_set(json_t *obj, const char *key, json_t *v);
+ERR_MUST_USE enum err plan_push(json_t *arr, json_t *v);
 
 /* True for preflight, smoke and dns. */
 bool plan_kind_valid(const char *kind);

@@ -17,7 +17,8 @@
  * Runs every check on dir and appends findings to f. ERR_OK when the checks ran, whatever
  * they found; ERR_NOTFOUND when dir is not a folder (the preflight could not run).
  */
-enum err deploy_preflight_run(const char *dir, struct deploy_findings *f, struct errbuf *eb);
+ERR_MUST_USE enum err deploy_preflight_run(const char *dir, struct deploy_findings *f,
+                                           struct errbuf *eb);
 
 /*
  * The built-artifact check on its own (used by deploy_preflight_run with this program's
@@ -32,6 +33,6 @@ void deploy_preflight_check_build(const char *version, const char *commit, const
  * in a temporary folder. Returns ERR_NOTFOUND when caddy is not installed, ERR_INVAL with
  * Caddy's message when the file is invalid, ERR_OK when valid, ERR_IO when it cannot run.
  */
-enum err deploy_caddy_validate(const char *path, struct errbuf *eb);
+ERR_MUST_USE enum err deploy_caddy_validate(const char *path, struct errbuf *eb);
 
 #endif

@@ -221,7 +221,7 @@ static bool caddy_wait(pid_t pid, int *status)
 }
 
 /* A failed validate: the last error line of Caddy's output says what is wrong and where. */
-static enum err caddy_failure(const char *out_path, int status, struct errbuf *eb)
+ERR_MUST_USE static enum err caddy_failure(const char *out_path, int status, struct errbuf *eb)
 {
     char *output = NULL;
     if (deploy_read_file(out_path, &output, NULL) != ERR_OK)
@@ -243,7 +243,8 @@ static enum err caddy_failure(const char *out_path, int status, struct errbuf *e
 }
 
 /* Runs tool validate on path with output into tmpdir/output. */
-static enum err caddy_run(const char *tool, const char *path, const char *tmpdir, struct errbuf *eb)
+ERR_MUST_USE static enum err caddy_run(const char *tool, const char *path, const char *tmpdir,
+                                       struct errbuf *eb)
 {
     char out_path[64], xdg_data[64], xdg_config[64];
     posix_spawn_file_actions_t fa;

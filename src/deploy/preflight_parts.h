@@ -20,7 +20,7 @@ struct deploy_env {
 };
 
 /* Reads a whole file (at most LIMIT_DEPLOY_FILE_BYTES) into a malloc'd NUL-terminated string. */
-enum err deploy_read_file(const char *path, char **out, size_t *len);
+ERR_MUST_USE enum err deploy_read_file(const char *path, char **out, size_t *len);
 
 /* The value of name in env, or NULL. */
 const char *deploy_env_get(const struct deploy_env *env, const char *name);

@@ -104,8 +104,9 @@ enum err deploy_record_latest(struct db *db, const char *kind, struct deploy_rec
     if (e != ERR_OK || db_rows_count(rows) == 0)
         goto out;
     int64_t blockers = 0, warnings = 0;
-    db_rows_int(rows, 0, 1, &blockers);
-    db_rows_int(rows, 0, 2, &warnings);
+    e = db_rows_ints(rows, 0, 2, (size_t[]){1, 2}, (int64_t *const[]){&blockers, &warnings}, eb);
+    if (e != ERR_OK)
+        goto out;
     out->found = true;
     snprintf(out->ran_at, sizeof out->ran_at, "%s", db_rows_get(rows, 0, 0));
     out->blockers = (unsigned)blockers;

@@ -16,8 +16,8 @@
  * and the findings as JSON. ERR_SCHEMA when the table does not exist yet (the database needs
  * `aicos migrate`), ERR_INVAL for an unknown kind, ERR_DB on failure.
  */
-enum err deploy_record(struct db *db, const char *kind, const struct deploy_findings *f,
-                       struct errbuf *eb);
+ERR_MUST_USE enum err deploy_record(struct db *db, const char *kind,
+                                    const struct deploy_findings *f, struct errbuf *eb);
 
 /*
  * The command-line helper: when AICOS_DATABASE_URL is set in the environment, opens that
@@ -41,7 +41,7 @@ struct deploy_record_row {
  * Reads the newest row of kind ("preflight", "smoke" or "dns") into out (found false when
  * there is none, or when the table does not exist yet). ERR_INVAL for an unknown kind, ERR_DB.
  */
-enum err deploy_record_latest(struct db *db, const char *kind, struct deploy_record_row *out,
-                              struct errbuf *eb);
+ERR_MUST_USE enum err deploy_record_latest(struct db *db, const char *kind,
+                                           struct deploy_record_row *out, struct errbuf *eb);
 
 #endif

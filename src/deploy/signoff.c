@@ -57,8 +57,8 @@ static json_t *plan_signoff_json(const struct db_rows *r)
     "revoke_reason"
 
 /* Reads the sign-off with this id, or the one in force when id is NULL; JSON null if none. */
-static enum err plan_signoff_read(struct db_conn *c, const char *id, json_t **out,
-                                  struct errbuf *eb)
+ERR_MUST_USE static enum err plan_signoff_read(struct db_conn *c, const char *id, json_t **out,
+                                               struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_TEXT(id)};
@@ -88,8 +88,8 @@ enum err deploy_signoff_current(struct db *db, json_t **out, struct errbuf *eb)
 }
 
 /* A short single-line text: 1..max bytes (0 allowed when optional), no control characters. */
-static enum err plan_text_check(const json_t *body, const char *field, size_t max, bool required,
-                                const char **out, struct errbuf *eb)
+ERR_MUST_USE static enum err plan_text_check(const json_t *body, const char *field, size_t max,
+                                             bool required, const char **out, struct errbuf *eb)
 {
     json_t *v = json_object_get(body, field);
     *out = "";
@@ -111,7 +111,8 @@ static enum err plan_text_check(const json_t *body, const char *field, size_t ma
 }
 
 /* Refuses fields other than the allowed ones, so a typo never passes as a sign-off. */
-static enum err plan_fields_check(const json_t *body, const char *const *allowed, struct errbuf *eb)
+ERR_MUST_USE static enum err plan_fields_check(const json_t *body, const char *const *allowed,
+                                               struct errbuf *eb)
 {
     const char *key;
     json_t *v;
@@ -129,7 +130,8 @@ static enum err plan_fields_check(const json_t *body, const char *const *allowed
 }
 
 /* Checks "cleared" and writes the canonical comma list (all four items) into dst. */
-static enum err plan_items_check(const json_t *body, char *dst, size_t len, struct errbuf *eb)
+ERR_MUST_USE static enum err plan_items_check(const json_t *body, char *dst, size_t len,
+                                              struct errbuf *eb)
 {
     json_t *arr = json_object_get(body, "cleared");
     bool seen[PLAN_SIGNOFF_ITEMS] = {false};

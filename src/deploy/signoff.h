@@ -12,7 +12,7 @@
 #include "store/db.h"
 
 /* The mainland sign-off in force as a new object, or a new JSON null when there is none. */
-enum err deploy_signoff_current(struct db *db, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err deploy_signoff_current(struct db *db, json_t **out, struct errbuf *eb);
 
 /*
  * Records the compliance sign-off of the mainland China strategy by actor (an ops user).
@@ -21,14 +21,14 @@ enum err deploy_signoff_current(struct db *db, json_t **out, struct errbuf *eb);
  * ERR_INVAL (nothing stored) naming the defect; ERR_CONFLICT when a sign-off is already in
  * force. *out gets the stored sign-off (new reference).
  */
-enum err deploy_signoff_record(struct db *db, const char *actor, const json_t *body, json_t **out,
-                               struct errbuf *eb);
+ERR_MUST_USE enum err deploy_signoff_record(struct db *db, const char *actor, const json_t *body,
+                                            json_t **out, struct errbuf *eb);
 
 /*
  * Revokes the sign-off in force; body {"reason": text}. ERR_INVAL for a missing or bad
  * reason, ERR_NOTFOUND when none is in force. *out gets the revoked sign-off.
  */
-enum err deploy_signoff_revoke(struct db *db, const char *actor, const json_t *body, json_t **out,
-                               struct errbuf *eb);
+ERR_MUST_USE enum err deploy_signoff_revoke(struct db *db, const char *actor, const json_t *body,
+                                            json_t **out, struct errbuf *eb);
 
 #endif

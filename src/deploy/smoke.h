@@ -38,8 +38,8 @@ struct deploy_smoke_opts {
  * found; ERR_INVAL (with a sentence) when the options are unusable: an origin that is not
  * https://host[:port], a malformed --resolve entry, an unreadable --cacert.
  */
-enum err deploy_smoke_run(const struct deploy_smoke_opts *opts, struct deploy_findings *f,
-                          struct errbuf *eb);
+ERR_MUST_USE enum err deploy_smoke_run(const struct deploy_smoke_opts *opts,
+                                       struct deploy_findings *f, struct errbuf *eb);
 
 /*
  * The clock check on its own: date_header is the server's Date value (NULL when absent),

@@ -17,8 +17,8 @@ const char *deploy_image_tag(void)
 }
 
 /* Renders an embedded template into out (template errors are internal: the files are ours). */
-static enum err deploy_render(const unsigned char *text, size_t len, const struct tmpl_slot *slots,
-                              size_t n, struct buf *out)
+ERR_MUST_USE static enum err deploy_render(const unsigned char *text, size_t len,
+                                           const struct tmpl_slot *slots, size_t n, struct buf *out)
 {
     struct errbuf eb = {0};
     enum err e = tmpl_render((const char *)text, len, slots, n, out, &eb);
@@ -96,7 +96,7 @@ static void deploy_site_address(const struct deploy_origin *o, char *dst, size_t
 }
 
 /* One site block that imports the shared snippet. */
-static enum err deploy_render_site(const char *site, struct buf *out)
+ERR_MUST_USE static enum err deploy_render_site(const char *site, struct buf *out)
 {
     const struct tmpl_slot slots[] = {{"site", site}};
     return deploy_render(deploy_tmpl_caddy_site, deploy_tmpl_caddy_site_len, slots, 1, out);

@@ -35,13 +35,13 @@ struct deploy_params {
 const char *deploy_image_tag(void);
 
 /* Appends the env file. It holds secrets: the caller writes it with mode 0600. */
-enum err deploy_render_env(const struct deploy_params *p, struct buf *out);
+ERR_MUST_USE enum err deploy_render_env(const struct deploy_params *p, struct buf *out);
 
 /* Appends the compose file. It names secrets only as ${AICOS_POSTGRES_PASSWORD}. */
-enum err deploy_render_compose(const struct deploy_params *p, struct buf *out);
+ERR_MUST_USE enum err deploy_render_compose(const struct deploy_params *p, struct buf *out);
 
 /* Appends the Caddyfile: both hosts, ACME e-mail, headers, body limit, proxy to the app. */
-enum err deploy_render_caddyfile(const struct deploy_params *p, struct buf *out);
+ERR_MUST_USE enum err deploy_render_caddyfile(const struct deploy_params *p, struct buf *out);
 
 /* The Dockerfile (a static text, the same as the repository's infra/Dockerfile). */
 const char *deploy_dockerfile_text(void);

@@ -189,9 +189,11 @@ void http_resp_error(struct http_resp *resp, enum err e, const struct errbuf *eb
     }
     buf_reset(&resp->body);
     if (json_error_body(&resp->body, code, message) != ERR_OK) {
+        /* Out of memory: a constant body into the emptied buffer is all that can still be
+         * tried, and the 500 goes out with or without it. */
         buf_reset(&resp->body);
-        buf_puts(&resp->body, "{\"error\":{\"code\":\"internal_error\","
-                              "\"message\":\"An internal error occurred.\"}}");
+        err_discard(buf_puts(&resp->body, "{\"error\":{\"code\":\"internal_error\","
+                                          "\"message\":\"An internal error occurred.\"}}"));
         status = 500;
     }
     resp->status = status;

@@ -68,20 +68,21 @@ const char *http_req_form(const struct http_req *req, const char *name);
  * Parses an application/x-www-form-urlencoded body into req's form fields (arena memory).
  * ERR_PARSE on bad percent-escapes, ERR_TOOBIG past LIMIT_FORM_FIELDS fields.
  */
-enum err http_req_parse_form(struct http_req *req, const char *body, size_t len, struct errbuf *eb);
+ERR_MUST_USE enum err http_req_parse_form(struct http_req *req, const char *body, size_t len,
+                                          struct errbuf *eb);
 
 /* Serializes v (reference stolen, may be NULL for ERR_NOMEM) as the JSON body. */
-enum err http_resp_json(struct http_resp *resp, int status, json_t *v);
+ERR_MUST_USE enum err http_resp_json(struct http_resp *resp, int status, json_t *v);
 
 /* Sets a plain body with the given static content type. */
-enum err http_resp_text(struct http_resp *resp, int status, const char *content_type,
-                        const char *text, size_t len);
+ERR_MUST_USE enum err http_resp_text(struct http_resp *resp, int status, const char *content_type,
+                                     const char *text, size_t len);
 
 /* Adds a response header; name and value must outlive the request (arena or static). */
-enum err http_resp_header(struct http_resp *resp, const char *name, const char *value);
+ERR_MUST_USE enum err http_resp_header(struct http_resp *resp, const char *name, const char *value);
 
 /* Sends a 303 redirect to location (arena or static string). */
-enum err http_resp_redirect(struct http_resp *resp, const char *location);
+ERR_MUST_USE enum err http_resp_redirect(struct http_resp *resp, const char *location);
 
 /* The one mapping from internal errors to HTTP statuses. */
 int http_status_for_err(enum err e);

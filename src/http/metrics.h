@@ -27,7 +27,7 @@ void metrics_free(struct metrics *m);
 void metrics_observe(struct metrics *m, size_t route, int status, uint64_t duration_ns);
 
 /* Appends the exposition text, including aicos_build_info and uptime. */
-enum err metrics_render(struct metrics *m, struct buf *out, const char *version, const char *commit,
-                        uint64_t uptime_s);
+ERR_MUST_USE enum err metrics_render(struct metrics *m, struct buf *out, const char *version,
+                                     const char *commit, uint64_t uptime_s);
 
 #endif

@@ -216,8 +216,8 @@ static bool server_net_contains(const struct server_net *net, const struct serve
 }
 
 /* Fills nets from the comma-separated list; ERR_CONFIG naming a bad entry. */
-static enum err server_proxies_parse(const char *list, struct server_net *nets, size_t *count,
-                                     struct errbuf *eb)
+ERR_MUST_USE static enum err server_proxies_parse(const char *list, struct server_net *nets,
+                                                  size_t *count, struct errbuf *eb)
 {
     *count = 0;
     const char *p = list != NULL ? list : "";
@@ -456,7 +456,8 @@ static enum MHD_Result server_fail_status(struct http_ctx *ctx, struct MHD_Conne
                                           int status, const char *code, const char *message)
 {
     buf_reset(&ctx->resp.body);
-    json_error_body(&ctx->resp.body, code, message);
+    /* Out of memory leaves the body empty; the status still says what happened. */
+    err_discard(json_error_body(&ctx->resp.body, code, message));
     ctx->resp.status = status;
     ctx->resp.content_type = "application/json";
     return server_queue(ctx, conn);
@@ -468,8 +469,8 @@ static enum MHD_Result server_refuse(struct http_ctx *ctx, struct MHD_Connection
 {
     if (e == ERR_AUTH && (route->flags & ROUTE_PAGE)) {
         ctx->resp.nheaders = 0;
-        http_resp_redirect(&ctx->resp, "/login");
-        return server_queue(ctx, conn);
+        if (http_resp_redirect(&ctx->resp, "/login") == ERR_OK)
+            return server_queue(ctx, conn);
     }
     http_resp_error(&ctx->resp, e, eb);
     return server_queue(ctx, conn);
@@ -501,7 +502,8 @@ static enum MHD_Result server_begin(struct http_ctx *ctx, struct MHD_Connection 
             snprintf(n, sizeof n, "%ld", held);
             log_kv(LOG_WARN, "http.client_limit", "ip", ctx->req.client_ip, "held_back", n, NULL);
         }
-        http_resp_header(&ctx->resp, "Retry-After", "1");
+        /* The 503 goes out even if the header table is full. */
+        err_discard(http_resp_header(&ctx->resp, "Retry-After", "1"));
         return server_fail(ctx, conn, ERR_UNAVAILABLE, "too_many_requests_in_flight",
                            "This client has %u requests in flight already; retry in a second.",
                            srv->per_client);
@@ -551,7 +553,8 @@ static enum MHD_Result server_begin(struct http_ctx *ctx, struct MHD_Connection 
         return server_fail(ctx, conn, ERR_NOTFOUND, "unknown_route",
                            "No route matches %.200s %.200s.", ctx->req.method, ctx->req.path);
     if (rr == ROUTER_NO_METHOD) {
-        http_resp_header(&ctx->resp, "Allow", arena_strdup(ctx->req.arena, allow));
+        /* The 405 names the allowed methods in its body too, if the header cannot be added. */
+        err_discard(http_resp_header(&ctx->resp, "Allow", arena_strdup(ctx->req.arena, allow)));
         return server_fail(ctx, conn, ERR_METHOD, "method_not_allowed",
                            "%.16s is not allowed on %.200s; allowed: %s.", ctx->req.method,
                            ctx->req.path, allow);
@@ -641,8 +644,8 @@ static enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn,
     return server_dispatch(ctx, conn);
 }
 
-static enum err server_resolve(const char *host, unsigned port, struct sockaddr_storage *ss,
-                               struct errbuf *eb)
+ERR_MUST_USE static enum err server_resolve(const char *host, unsigned port,
+                                            struct sockaddr_storage *ss, struct errbuf *eb)
 {
     struct addrinfo hints = {0}, *res = NULL;
     hints.ai_family = AF_UNSPEC;

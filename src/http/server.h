@@ -43,11 +43,11 @@ struct http_server_opts {
 };
 
 /* Checks a trusted-proxy list as http_server_start() reads it (ERR_CONFIG naming the entry). */
-enum err http_server_check_proxies(const char *list, struct errbuf *eb);
+ERR_MUST_USE enum err http_server_check_proxies(const char *list, struct errbuf *eb);
 
 /* Binds and starts serving. *out is owned by the caller: http_server_stop() it. */
-enum err http_server_start(const struct http_server_opts *opts, struct http_server **out,
-                           struct errbuf *eb);
+ERR_MUST_USE enum err http_server_start(const struct http_server_opts *opts,
+                                        struct http_server **out, struct errbuf *eb);
 
 /* The bound port (useful after asking for port 0). */
 unsigned http_server_port(const struct http_server *s);

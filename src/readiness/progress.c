@@ -53,9 +53,10 @@ static void progress_set(struct progress_step *s, enum progress_status st, bool 
 }
 
 /* A deploy-check step: pending with the command until a result is recorded. */
-static enum err progress_check_step(const struct connect_env *env, struct progress_step *s,
-                                    const char *kind, const char *what, const char *command,
-                                    struct errbuf *eb)
+ERR_MUST_USE static enum err progress_check_step(const struct connect_env *env,
+                                                 struct progress_step *s, const char *kind,
+                                                 const char *what, const char *command,
+                                                 struct errbuf *eb)
 {
     struct deploy_record_row row;
     char reason[PROGRESS_TEXT_MAX], next[PROGRESS_TEXT_MAX];
@@ -82,8 +83,8 @@ static enum err progress_check_step(const struct connect_env *env, struct progre
     return ERR_OK;
 }
 
-static enum err progress_compute(const struct connect_env *env, int64_t now,
-                                 struct progress_step *steps, struct errbuf *eb)
+ERR_MUST_USE static enum err progress_compute(const struct connect_env *env, int64_t now,
+                                              struct progress_step *steps, struct errbuf *eb)
 {
     const struct config *cfg = env->cfg;
     char reason[PROGRESS_TEXT_MAX], next[PROGRESS_TEXT_MAX], url[CONNECT_URL_MAX];

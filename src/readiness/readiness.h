@@ -24,8 +24,8 @@
  * reads the sync run history: pending before any run, blocked when runs failed and none
  * succeeded, warning when streams fail or are paused, pass otherwise.
  */
-enum err readiness_progress(const struct connect_env *env, int64_t now, json_t **out,
-                            struct errbuf *eb);
+ERR_MUST_USE enum err readiness_progress(const struct connect_env *env, int64_t now, json_t **out,
+                                         struct errbuf *eb);
 
 /*
  * The registry at time now (a new object {"integrations": [...]}): one row per integration
@@ -34,7 +34,7 @@ enum err readiness_progress(const struct connect_env *env, int64_t now, json_t *
  * degraded, failed, paused), risk, last_success_at, errors {auth, sync},
  * next_action, and for Temu the token expiry warning.
  */
-enum err readiness_registry(const struct connect_env *env, int64_t now, json_t **out,
-                            struct errbuf *eb);
+ERR_MUST_USE enum err readiness_registry(const struct connect_env *env, int64_t now, json_t **out,
+                                         struct errbuf *eb);
 
 #endif

@@ -40,8 +40,8 @@ static bool registry_any_credentials(const struct connect_env *env)
     return false;
 }
 
-static enum err registry_temu(const struct connect_env *env, int64_t now, struct registry_row *row,
-                              struct errbuf *eb)
+ERR_MUST_USE static enum err registry_temu(const struct connect_env *env, int64_t now,
+                                           struct registry_row *row, struct errbuf *eb)
 {
     struct connect_summary s;
     enum err e = connect_summary_get(env, now, &s, eb);
@@ -125,8 +125,8 @@ static enum err registry_temu(const struct connect_env *env, int64_t now, struct
     return ERR_OK;
 }
 
-static enum err registry_tracking(const struct connect_env *env, int64_t now,
-                                  struct registry_row *row, struct errbuf *eb)
+ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, int64_t now,
+                                               struct registry_row *row, struct errbuf *eb)
 {
     (void)env;
     (void)now;
@@ -141,8 +141,8 @@ static enum err registry_tracking(const struct connect_env *env, int64_t now,
     return ERR_OK;
 }
 
-static enum err registry_settlement(const struct connect_env *env, int64_t now,
-                                    struct registry_row *row, struct errbuf *eb)
+ERR_MUST_USE static enum err registry_settlement(const struct connect_env *env, int64_t now,
+                                                 struct registry_row *row, struct errbuf *eb)
 {
     (void)env;
     (void)now;

@@ -152,7 +152,7 @@ enum err db_query(struct db_conn *c, const char *sql, const struct db_param *par
 }
 
 /* Transaction control and the lazy-commit wrappers: scripts that never change the schema. */
-static enum err db_control(struct db_conn *c, const char *sql, struct errbuf *eb)
+ERR_MUST_USE static enum err db_control(struct db_conn *c, const char *sql, struct errbuf *eb)
 {
     return c->db->drv->exec_script(c->handle, &c->cache, sql, false, eb);
 }
@@ -174,8 +174,9 @@ enum err db_query_lazy(struct db_conn *c, const char *sql, const struct db_param
             *out = NULL;
         }
     }
-    if (e != ERR_OK)
-        db_control(c, drv->lazy_abort_sql, NULL);
+    /* The statement's own error is the one reported; a failed abort is logged. */
+    if (e != ERR_OK && db_control(c, drv->lazy_abort_sql, NULL) != ERR_OK)
+        log_kv(LOG_WARN, "db.lazy_abort_failed", NULL);
     return e;
 }
 
@@ -220,7 +221,10 @@ enum err db_commit(struct db_conn *c, struct errbuf *eb)
 enum err db_rollback(struct db_conn *c)
 {
     c->in_tx = false;
-    return db_control(c, "ROLLBACK", NULL);
+    enum err e = db_control(c, "ROLLBACK", NULL);
+    if (e != ERR_OK)
+        log_kv(LOG_WARN, "db.rollback_failed", "error", err_code(e), NULL);
+    return e;
 }
 
 enum err db_ping(struct db_conn *c, struct errbuf *eb)
@@ -300,6 +304,23 @@ enum err db_rows_int(const struct db_rows *r, size_t row, size_t col, int64_t *o
     if (v == NULL)
         return ERR_INVAL;
     return parse_int64(v, INT64_MIN, INT64_MAX, out);
+}
+
+enum err db_rows_ints(const struct db_rows *r, size_t row, size_t n, const size_t *cols,
+                      int64_t *const *out, struct errbuf *eb)
+{
+    for (size_t i = 0; i < n; i++)
+        if (db_rows_int(r, row, cols[i], out[i]) != ERR_OK)
+            return err_set(eb, ERR_DB, "db_error",
+                           "The database returned no integer in column %zu of row %zu.", cols[i],
+                           row);
+    return ERR_OK;
+}
+
+int64_t db_rows_int_or(const struct db_rows *r, size_t row, size_t col, int64_t dflt)
+{
+    int64_t v;
+    return db_rows_int(r, row, col, &v) == ERR_OK ? v : dflt;
 }
 
 void db_rows_free(struct db_rows *r)

@@ -41,7 +41,8 @@ enum db_kind { DB_KIND_SQLITE, DB_KIND_POSTGRES };
  * "postgres://...". For SQLite, the parent folder is created and WAL, foreign keys and the
  * busy timeout are set on every connection. *out is owned by the caller: db_close() it.
  */
-enum err db_open(const char *url, unsigned pool_size, struct db **out, struct errbuf *eb);
+ERR_MUST_USE enum err db_open(const char *url, unsigned pool_size, struct db **out,
+                              struct errbuf *eb);
 
 /* Closes every connection; waits for none (all must have been released). NULL is a no-op. */
 void db_close(struct db *db);
@@ -59,12 +60,12 @@ struct db_conn *db_acquire(struct db *db);
 void db_release(struct db_conn *c);
 
 /* Runs one parameterized statement that returns no rows; *changed gets affected rows. */
-enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *params, size_t nparams,
-                 int64_t *changed, struct errbuf *eb);
+ERR_MUST_USE enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *params,
+                              size_t nparams, int64_t *changed, struct errbuf *eb);
 
 /* Runs a parameterized query; *out owns the rows: db_rows_free() it. */
-enum err db_query(struct db_conn *c, const char *sql, const struct db_param *params, size_t nparams,
-                  struct db_rows **out, struct errbuf *eb);
+ERR_MUST_USE enum err db_query(struct db_conn *c, const char *sql, const struct db_param *params,
+                               size_t nparams, struct db_rows **out, struct errbuf *eb);
 
 /*
  * db_query() of one statement committed without waiting for the disk: other processes see
@@ -73,18 +74,24 @@ enum err db_query(struct db_conn *c, const char *sql, const struct db_param *par
  * run under synchronous=NORMAL (WAL: no fsync at commit); PostgreSQL: in its own transaction
  * with SET LOCAL synchronous_commit = off. Inside an open transaction it is db_query().
  */
-enum err db_query_lazy(struct db_conn *c, const char *sql, const struct db_param *params,
-                       size_t nparams, struct db_rows **out, struct errbuf *eb);
+ERR_MUST_USE enum err db_query_lazy(struct db_conn *c, const char *sql,
+                                    const struct db_param *params, size_t nparams,
+                                    struct db_rows **out, struct errbuf *eb);
 
 /* Runs several unparameterized statements (migration scripts only). */
-enum err db_exec_script(struct db_conn *c, const char *sql, struct errbuf *eb);
+ERR_MUST_USE enum err db_exec_script(struct db_conn *c, const char *sql, struct errbuf *eb);
 
 /*
  * Transactions. db_begin() takes the write lock up front on SQLite (BEGIN IMMEDIATE) so
  * two writers never deadlock on upgrade.
  */
-enum err db_begin(struct db_conn *c, struct errbuf *eb);
-enum err db_commit(struct db_conn *c, struct errbuf *eb);
+ERR_MUST_USE enum err db_begin(struct db_conn *c, struct errbuf *eb);
+ERR_MUST_USE enum err db_commit(struct db_conn *c, struct errbuf *eb);
+/*
+ * Ends the transaction without its changes. Its result may be left unused: it runs on paths
+ * that already carry an error, a failure is logged here, and db_release() resets the
+ * connection's state either way.
+ */
 enum err db_rollback(struct db_conn *c);
 
 /* What the statement cache of one connection did so far (tests and benchmarks). */
@@ -102,10 +109,11 @@ void db_conn_stmt_stats(const struct db_conn *c, struct db_stmt_stats *out);
 void db_set_stmt_cache(struct db *db, unsigned capacity);
 
 /* Cheap liveness probe (SELECT 1). */
-enum err db_ping(struct db_conn *c, struct errbuf *eb);
+ERR_MUST_USE enum err db_ping(struct db_conn *c, struct errbuf *eb);
 
 /* True when the table exists. */
-enum err db_table_exists(struct db_conn *c, const char *table, bool *exists, struct errbuf *eb);
+ERR_MUST_USE enum err db_table_exists(struct db_conn *c, const char *table, bool *exists,
+                                      struct errbuf *eb);
 
 /* Result access. Row and column indexes are 0-based; out-of-range gives NULL. */
 size_t db_rows_count(const struct db_rows *r);
@@ -113,7 +121,16 @@ size_t db_rows_columns(const struct db_rows *r);
 const char *db_rows_get(const struct db_rows *r, size_t row, size_t col);
 bool db_rows_is_null(const struct db_rows *r, size_t row, size_t col);
 /* Parses a cell as an integer; ERR_INVAL if NULL or not an integer. */
-enum err db_rows_int(const struct db_rows *r, size_t row, size_t col, int64_t *out);
+ERR_MUST_USE enum err db_rows_int(const struct db_rows *r, size_t row, size_t col, int64_t *out);
+/*
+ * Reads n integer cells of one row: out[i] from column cols[i]. The first cell that is NULL
+ * or not an integer fails the whole read with ERR_DB naming its column, for columns that the
+ * schema declares NOT NULL (a failure there is a schema defect, never a value to guess).
+ */
+ERR_MUST_USE enum err db_rows_ints(const struct db_rows *r, size_t row, size_t n,
+                                   const size_t *cols, int64_t *const *out, struct errbuf *eb);
+/* The integer of a cell, or dflt when it is NULL or not an integer (nullable columns). */
+int64_t db_rows_int_or(const struct db_rows *r, size_t row, size_t col, int64_t dflt);
 void db_rows_free(struct db_rows *r);
 
 #endif

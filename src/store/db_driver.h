@@ -42,6 +42,6 @@ extern const struct db_driver db_driver_postgres;
 struct db_rows *db_rows_new(size_t nrows, size_t ncols);
 
 /* Grows a rows object to nrows rows (for drivers that learn the count as they step). */
-enum err db_rows_grow(struct db_rows *r, size_t nrows);
+ERR_MUST_USE enum err db_rows_grow(struct db_rows *r, size_t nrows);
 
 #endif

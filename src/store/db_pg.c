@@ -18,7 +18,7 @@ static void pg_notice(void *arg, const char *message)
         log_kv(LOG_DEBUG, "db.notice", "message", message, NULL);
 }
 
-static enum err pg_fail(PGconn *h, PGresult *res, struct errbuf *eb, const char *what)
+ERR_MUST_USE static enum err pg_fail(PGconn *h, PGresult *res, struct errbuf *eb, const char *what)
 {
     const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(h);
@@ -42,7 +42,7 @@ static enum err pg_fail(PGconn *h, PGresult *res, struct errbuf *eb, const char 
     return err_set(eb, e, code, "PostgreSQL %s failed: %s.", what, clean);
 }
 
-static enum err pg_connect(const char *url, void **handle, struct errbuf *eb)
+ERR_MUST_USE static enum err pg_connect(const char *url, void **handle, struct errbuf *eb)
 {
     *handle = NULL;
     PGconn *h = PQconnectdb(url);
@@ -118,8 +118,8 @@ static bool pg_ok(PGresult *res)
  * Prepares sql under a fresh name and caches it. A failed PREPARE inside a transaction
  * aborts it just as the statement itself would have, so nothing differs for the caller.
  */
-static enum err pg_prepare(PGconn *h, struct stmt_cache *sc, const char *sql, uint64_t hash,
-                           struct pg_stmt **out, struct errbuf *eb)
+ERR_MUST_USE static enum err pg_prepare(PGconn *h, struct stmt_cache *sc, const char *sql,
+                                        uint64_t hash, struct pg_stmt **out, struct errbuf *eb)
 {
     static unsigned long long pg_stmt_serial;
     struct pg_stmt *ps = calloc(1, sizeof *ps);
@@ -150,9 +150,9 @@ static enum err pg_prepare(PGconn *h, struct stmt_cache *sc, const char *sql, ui
  * transaction is open; inside one, the transaction is already aborted, so the error goes to
  * the caller and the statement is prepared again at its next use.
  */
-static enum err pg_run_cached(PGconn *h, struct stmt_cache *sc, const char *sql,
-                              const char *const *values, size_t n, PGresult **out,
-                              struct errbuf *eb)
+ERR_MUST_USE static enum err pg_run_cached(PGconn *h, struct stmt_cache *sc, const char *sql,
+                                           const char *const *values, size_t n, PGresult **out,
+                                           struct errbuf *eb)
 {
     uint64_t hash;
     struct pg_stmt *ps = stmt_cache_get(sc, sql, &hash);
@@ -180,8 +180,9 @@ static enum err pg_run_cached(PGconn *h, struct stmt_cache *sc, const char *sql,
     return e;
 }
 
-static enum err pg_run(PGconn *h, struct stmt_cache *sc, const char *sql,
-                       const struct db_param *params, size_t n, PGresult **out, struct errbuf *eb)
+ERR_MUST_USE static enum err pg_run(PGconn *h, struct stmt_cache *sc, const char *sql,
+                                    const struct db_param *params, size_t n, PGresult **out,
+                                    struct errbuf *eb)
 {
     const char *values[PG_MAX_PARAMS];
     char ints[PG_MAX_PARAMS][24];
@@ -217,9 +218,9 @@ static enum err pg_run(PGconn *h, struct stmt_cache *sc, const char *sql,
     return ERR_OK;
 }
 
-static enum err pg_exec(void *handle, struct stmt_cache *sc, const char *sql,
-                        const struct db_param *params, size_t n, int64_t *changed,
-                        struct errbuf *eb)
+ERR_MUST_USE static enum err pg_exec(void *handle, struct stmt_cache *sc, const char *sql,
+                                     const struct db_param *params, size_t n, int64_t *changed,
+                                     struct errbuf *eb)
 {
     PGresult *res;
     enum err e = pg_run(handle, sc, sql, params, n, &res, eb);
@@ -232,9 +233,9 @@ static enum err pg_exec(void *handle, struct stmt_cache *sc, const char *sql,
     return ERR_OK;
 }
 
-static enum err pg_query(void *handle, struct stmt_cache *sc, const char *sql,
-                         const struct db_param *params, size_t n, struct db_rows **out,
-                         struct errbuf *eb)
+ERR_MUST_USE static enum err pg_query(void *handle, struct stmt_cache *sc, const char *sql,
+                                      const struct db_param *params, size_t n, struct db_rows **out,
+                                      struct errbuf *eb)
 {
     PGresult *res;
     enum err e = pg_run(handle, sc, sql, params, n, &res, eb);
@@ -269,8 +270,8 @@ static enum err pg_query(void *handle, struct stmt_cache *sc, const char *sql,
  * A caller's script may change the schema: cached plans are then prepared again at their
  * next use rather than risk "cached plan must not change result type" inside a transaction.
  */
-static enum err pg_exec_script(void *handle, struct stmt_cache *sc, const char *sql, bool caller,
-                               struct errbuf *eb)
+ERR_MUST_USE static enum err pg_exec_script(void *handle, struct stmt_cache *sc, const char *sql,
+                                            bool caller, struct errbuf *eb)
 {
     PGconn *h = handle;
     pg_heal(h, sc);

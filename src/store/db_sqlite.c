@@ -12,7 +12,7 @@
 #include "store/db_driver.h"
 
 /* Creates every missing folder above path (mode 0700). */
-static enum err sqlite_make_parent(const char *path, struct errbuf *eb)
+ERR_MUST_USE static enum err sqlite_make_parent(const char *path, struct errbuf *eb)
 {
     char dir[LIMIT_DB_URL_BYTES];
     snprintf(dir, sizeof dir, "%s", path);
@@ -35,7 +35,7 @@ static enum err sqlite_make_parent(const char *path, struct errbuf *eb)
     return ERR_OK;
 }
 
-static enum err sqlite_fail(sqlite3 *h, struct errbuf *eb, const char *what)
+ERR_MUST_USE static enum err sqlite_fail(sqlite3 *h, struct errbuf *eb, const char *what)
 {
     int code = sqlite3_extended_errcode(h);
     const char *mcode = "database_error";
@@ -50,7 +50,7 @@ static enum err sqlite_fail(sqlite3 *h, struct errbuf *eb, const char *what)
     return err_set(eb, e, mcode, "SQLite %s failed: %s.", what, sqlite3_errmsg(h));
 }
 
-static enum err sqlite_connect(const char *url, void **handle, struct errbuf *eb)
+ERR_MUST_USE static enum err sqlite_connect(const char *url, void **handle, struct errbuf *eb)
 {
     const char *path = url + strlen("sqlite:");
     *handle = NULL;
@@ -104,8 +104,8 @@ static void sqlite_stmt_drop(void *handle, void *stmt, bool on_server)
 }
 
 /* Compiles sql, refusing anything after its first statement. */
-static enum err sqlite_compile(sqlite3 *h, const char *sql, bool persistent, sqlite3_stmt **out,
-                               struct errbuf *eb)
+ERR_MUST_USE static enum err sqlite_compile(sqlite3 *h, const char *sql, bool persistent,
+                                            sqlite3_stmt **out, struct errbuf *eb)
 {
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
@@ -135,8 +135,8 @@ static void sqlite_done(sqlite3_stmt *st, bool cached)
     sqlite3_clear_bindings(st);
 }
 
-static enum err sqlite_bind(sqlite3 *h, sqlite3_stmt *st, const struct db_param *params, size_t n,
-                            struct errbuf *eb)
+ERR_MUST_USE static enum err sqlite_bind(sqlite3 *h, sqlite3_stmt *st,
+                                         const struct db_param *params, size_t n, struct errbuf *eb)
 {
     if ((size_t)sqlite3_bind_parameter_count(st) != n)
         return err_set(eb, ERR_INTERNAL, "parameter_count",
@@ -172,9 +172,9 @@ static enum err sqlite_bind(sqlite3 *h, sqlite3_stmt *st, const struct db_param 
  * sc allows, else compiled for this call. *cached says which, for sqlite_done(). A cached
  * statement that the schema outdated is compiled again by sqlite3_step() (SQLITE_SCHEMA).
  */
-static enum err sqlite_prepare(sqlite3 *h, struct stmt_cache *sc, const char *sql,
-                               const struct db_param *params, size_t n, sqlite3_stmt **out,
-                               bool *cached, struct errbuf *eb)
+ERR_MUST_USE static enum err sqlite_prepare(sqlite3 *h, struct stmt_cache *sc, const char *sql,
+                                            const struct db_param *params, size_t n,
+                                            sqlite3_stmt **out, bool *cached, struct errbuf *eb)
 {
     sqlite3_stmt *st = NULL;
     enum err e = ERR_OK;
@@ -199,9 +199,9 @@ static enum err sqlite_prepare(sqlite3 *h, struct stmt_cache *sc, const char *sq
     return ERR_OK;
 }
 
-static enum err sqlite_exec(void *handle, struct stmt_cache *sc, const char *sql,
-                            const struct db_param *params, size_t n, int64_t *changed,
-                            struct errbuf *eb)
+ERR_MUST_USE static enum err sqlite_exec(void *handle, struct stmt_cache *sc, const char *sql,
+                                         const struct db_param *params, size_t n, int64_t *changed,
+                                         struct errbuf *eb)
 {
     sqlite3 *h = handle;
     sqlite3_stmt *st;
@@ -220,9 +220,9 @@ static enum err sqlite_exec(void *handle, struct stmt_cache *sc, const char *sql
     return e;
 }
 
-static enum err sqlite_query(void *handle, struct stmt_cache *sc, const char *sql,
-                             const struct db_param *params, size_t n, struct db_rows **out,
-                             struct errbuf *eb)
+ERR_MUST_USE static enum err sqlite_query(void *handle, struct stmt_cache *sc, const char *sql,
+                                          const struct db_param *params, size_t n,
+                                          struct db_rows **out, struct errbuf *eb)
 {
     sqlite3 *h = handle;
     sqlite3_stmt *st;
@@ -273,8 +273,8 @@ out:
 }
 
 /* Scripts never use the cache: SQLite compiles outdated cached statements again by itself. */
-static enum err sqlite_exec_script(void *handle, struct stmt_cache *sc, const char *sql,
-                                   bool caller, struct errbuf *eb)
+ERR_MUST_USE static enum err sqlite_exec_script(void *handle, struct stmt_cache *sc,
+                                                const char *sql, bool caller, struct errbuf *eb)
 {
     sqlite3 *h = handle;
     (void)sc;

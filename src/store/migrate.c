@@ -12,7 +12,8 @@ int migrate_latest(void)
     return migrations_count == 0 ? 0 : migrations[migrations_count - 1].version;
 }
 
-static enum err migrate_read_version(struct db_conn *c, int *current, struct errbuf *eb)
+ERR_MUST_USE static enum err migrate_read_version(struct db_conn *c, int *current,
+                                                  struct errbuf *eb)
 {
     bool exists = false;
     enum err e = db_table_exists(c, "schema_migrations", &exists, eb);
@@ -42,7 +43,7 @@ enum err migrate_current(struct db *db, int *current, struct errbuf *eb)
     return e;
 }
 
-static enum err migrate_newer(int current, struct errbuf *eb)
+ERR_MUST_USE static enum err migrate_newer(int current, struct errbuf *eb)
 {
     return err_set(eb, ERR_SCHEMA, "schema_newer",
                    "The database schema (version %d) is newer than this program, which knows "
@@ -69,7 +70,7 @@ enum err migrate_check_current(struct db *db, int *current_out, struct errbuf *e
 }
 
 /* Opens a transaction that holds the migration lock. */
-static enum err migrate_lock(struct db *db, struct db_conn *c, struct errbuf *eb)
+ERR_MUST_USE static enum err migrate_lock(struct db *db, struct db_conn *c, struct errbuf *eb)
 {
     enum err e = db_begin(c, eb);
     if (e != ERR_OK || db_kind(db) != DB_KIND_POSTGRES)

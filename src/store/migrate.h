@@ -29,19 +29,19 @@ int migrate_latest(void);
  * Current version of the database (0 when never migrated). ERR_OK even when behind or
  * newer; the caller compares with migrate_latest().
  */
-enum err migrate_current(struct db *db, int *current, struct errbuf *eb);
+ERR_MUST_USE enum err migrate_current(struct db *db, int *current, struct errbuf *eb);
 
 /*
  * Applies every missing migration in order. *applied (optional) gets how many ran. A
  * database newer than the program is ERR_SCHEMA with a message naming both versions, and
  * nothing is changed.
  */
-enum err migrate_apply(struct db *db, int *applied, struct errbuf *eb);
+ERR_MUST_USE enum err migrate_apply(struct db *db, int *applied, struct errbuf *eb);
 
 /*
  * ERR_OK when the database is exactly at migrate_latest(); ERR_SCHEMA saying why if not;
  * a database error when it cannot be read. *current (optional) gets the version read.
  */
-enum err migrate_check_current(struct db *db, int *current, struct errbuf *eb);
+ERR_MUST_USE enum err migrate_check_current(struct db *db, int *current, struct errbuf *eb);
 
 #endif

@@ -54,7 +54,8 @@ void *stmt_cache_get(struct stmt_cache *sc, const char *sql, uint64_t *hash);
  * Adds a freshly prepared statement, evicting the least recently used one when full.
  * ERR_NOMEM leaves the cache unchanged: the caller still owns stmt.
  */
-enum err stmt_cache_put(struct stmt_cache *sc, const char *sql, uint64_t hash, void *stmt);
+ERR_MUST_USE enum err stmt_cache_put(struct stmt_cache *sc, const char *sql, uint64_t hash,
+                                     void *stmt);
 
 /* Marks one statement (or every statement when stmt is NULL) to be prepared again. */
 void stmt_cache_mark_stale(struct stmt_cache *sc, const void *stmt);

@@ -23,8 +23,8 @@ static const char *const cases_buyer_labels[] = {"pending_buyer_cancellation",
 
 /* ---- after-sales requests: the WINDOWS part --------------------------------------------- */
 
-static enum err cases_fetch(struct temu_client *c, const struct sync_window *w, int64_t page,
-                            struct temu_page *pg, struct temu_error *te)
+ERR_MUST_USE static enum err cases_fetch(struct temu_client *c, const struct sync_window *w,
+                                         int64_t page, struct temu_page *pg, struct temu_error *te)
 {
     struct temu_aftersales_list_req rq;
     memset(&rq, 0, sizeof rq);
@@ -89,7 +89,7 @@ static void cases_prepare(const struct sync_part *part, struct sync_prepare *p)
                      "parent_after_sales_sn = $2",
                      k, 2, &rows, &ignore) == ERR_OK &&
             db_rows_count(rows) == 1)
-            db_rows_int(rows, 0, 0, &have);
+            have = db_rows_int_or(rows, 0, 0, have);
         db_rows_free(rows);
         db_release(c);
         if (have == at)
@@ -112,7 +112,8 @@ static void cases_prepare(const struct sync_part *part, struct sync_prepare *p)
 }
 
 /* Stores what the detail adds: reason, refund summary, the buyer's comment; or why it failed. */
-static enum err cases_write_detail(struct db_conn *c, const struct sync_item *it, struct errbuf *eb)
+ERR_MUST_USE static enum err cases_write_detail(struct db_conn *c, const struct sync_item *it,
+                                                struct errbuf *eb)
 {
     const json_t *result = json_object_get(it->extra, "detail");
     const char *error = json_string_value(json_object_get(it->extra, "error"));
@@ -165,7 +166,8 @@ out:
 }
 
 /* Writes one new or changed case (status: parentAfterSalesStatus), then its detail if read. */
-static enum err cases_write(struct db_conn *c, const struct sync_item *it, struct errbuf *eb)
+ERR_MUST_USE static enum err cases_write(struct db_conn *c, const struct sync_item *it,
+                                         struct errbuf *eb)
 {
     const json_t *item = it->item;
     const char *order_sn = sync_json_sn(item, "parentOrderSn");
@@ -200,8 +202,9 @@ static enum err cases_write(struct db_conn *c, const struct sync_item *it, struc
 
 /* ---- cancellations: a FULL part ------------------------------------------------------- */
 
-static enum err cancels_fetch(struct temu_client *c, const struct sync_window *w, int64_t page,
-                              struct temu_page *pg, struct temu_error *te)
+ERR_MUST_USE static enum err cancels_fetch(struct temu_client *c, const struct sync_window *w,
+                                           int64_t page, struct temu_page *pg,
+                                           struct temu_error *te)
 {
     struct temu_aftersales_list_req rq;
     memset(&rq, 0, sizeof rq);
@@ -212,7 +215,8 @@ static enum err cancels_fetch(struct temu_client *c, const struct sync_window *w
 }
 
 /* Writes one new or changed cancellation request. */
-static enum err cancels_write(struct db_conn *c, const struct sync_item *it, struct errbuf *eb)
+ERR_MUST_USE static enum err cancels_write(struct db_conn *c, const struct sync_item *it,
+                                           struct errbuf *eb)
 {
     const json_t *first = json_array_get(json_object_get(it->item, "afterSalesInfoList"), 0);
     const char *order_sn = sync_json_sn(first, "parentOrderSn");
@@ -297,10 +301,10 @@ static json_t *cases_json_or_null(const char *text)
     "(CAST($2 AS TEXT) IS NULL OR parent_order_sn = CAST($2 AS TEXT)) "
 
 /* Runs sql (filtered by f, CASES_WHERE) and appends build's row for each result to list. */
-static enum err cases_append_rows(struct db_conn *c, const struct sync_cases_filter *f,
-                                  int64_t limit, const char *sql,
-                                  json_t *(*build)(const struct db_rows *rows, size_t i),
-                                  json_t *list, struct errbuf *eb)
+ERR_MUST_USE static enum err
+cases_append_rows(struct db_conn *c, const struct sync_cases_filter *f, int64_t limit,
+                  const char *sql, json_t *(*build)(const struct db_rows *rows, size_t i),
+                  json_t *list, struct errbuf *eb)
 {
     struct db_rows *rows = NULL;
     struct db_param p[] = {f->connection_id ? DB_P_TEXT(f->connection_id) : DB_P_NULL,
@@ -321,7 +325,7 @@ static json_t *cases_aftersales_row(const struct db_rows *rows, size_t i)
 {
     int64_t v[6] = {0};
     for (size_t k = 0; k < 6; k++)
-        db_rows_int(rows, i, 3 + k, &v[k]);
+        v[k] = db_rows_int_or(rows, i, 3 + k, v[k]);
     return json_pack(
         "{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:I, s:o, s:{s:I, s:s, s:s, s:o, s:s}}", "kind",
         "after_sales", "connection_id", db_rows_get(rows, i, 0), "id", db_rows_get(rows, i, 1),
@@ -337,8 +341,8 @@ static json_t *cases_aftersales_row(const struct db_rows *rows, size_t i)
 static json_t *cases_cancel_row(const struct db_rows *rows, size_t i)
 {
     int64_t status = 0, at = 0;
-    db_rows_int(rows, i, 3, &status);
-    db_rows_int(rows, i, 4, &at);
+    status = db_rows_int_or(rows, i, 3, status);
+    at = db_rows_int_or(rows, i, 4, at);
     return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:o}", "kind", "cancellation",
                      "connection_id", db_rows_get(rows, i, 0), "id", db_rows_get(rows, i, 1),
                      "parent_order_sn", db_rows_get(rows, i, 2), "status", (json_int_t)status,
@@ -347,8 +351,9 @@ static json_t *cases_cancel_row(const struct db_rows *rows, size_t i)
 }
 
 /* Appends the after-sales rows matching f to list. */
-static enum err cases_list_aftersales(struct db_conn *c, const struct sync_cases_filter *f,
-                                      int64_t limit, json_t *list, struct errbuf *eb)
+ERR_MUST_USE static enum err cases_list_aftersales(struct db_conn *c,
+                                                   const struct sync_cases_filter *f, int64_t limit,
+                                                   json_t *list, struct errbuf *eb)
 {
     return cases_append_rows(
         c, f, limit,
@@ -360,8 +365,9 @@ static enum err cases_list_aftersales(struct db_conn *c, const struct sync_cases
 }
 
 /* Appends the cancellation requests matching f to list. */
-static enum err cases_list_cancels(struct db_conn *c, const struct sync_cases_filter *f,
-                                   int64_t limit, json_t *list, struct errbuf *eb)
+ERR_MUST_USE static enum err cases_list_cancels(struct db_conn *c,
+                                                const struct sync_cases_filter *f, int64_t limit,
+                                                json_t *list, struct errbuf *eb)
 {
     return cases_append_rows(c, f, limit,
                              "SELECT connection_id, parent_after_sales_sn, parent_order_sn, "
@@ -371,8 +377,8 @@ static enum err cases_list_cancels(struct db_conn *c, const struct sync_cases_fi
 }
 
 /* Appends one row per buyer label of the orders matching f to list. */
-static enum err cases_list_labels(struct db_conn *c, const struct sync_cases_filter *f,
-                                  int64_t limit, json_t *list, struct errbuf *eb)
+ERR_MUST_USE static enum err cases_list_labels(struct db_conn *c, const struct sync_cases_filter *f,
+                                               int64_t limit, json_t *list, struct errbuf *eb)
 {
     struct db_rows *rows = NULL;
     char like[2][80];
@@ -392,8 +398,8 @@ static enum err cases_list_labels(struct db_conn *c, const struct sync_cases_fil
                           p, 5, &rows, eb);
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(rows); i++) {
         int64_t status = 0, updated = 0;
-        db_rows_int(rows, i, 2, &status);
-        db_rows_int(rows, i, 3, &updated);
+        status = db_rows_int_or(rows, i, 2, status);
+        updated = db_rows_int_or(rows, i, 3, updated);
         json_t *labels = json_loads(db_rows_get(rows, i, 4), 0, NULL);
         for (size_t l = 0; e == ERR_OK && l < 2; l++) {
             bool has = false;

@@ -103,7 +103,7 @@ enum err sync_lease_claim(struct db_conn *c, const char *connection_id, const ch
         goto out;
     const char *old = db_rows_get(rows, 0, 0);
     int64_t expires = 0;
-    db_rows_int(rows, 0, 1, &expires);
+    expires = db_rows_int_or(rows, 0, 1, expires);
     if (strcmp(old, holder) != 0 && expires >= now && !sync_holder_dead(old))
         goto out;
     /* Compare-and-set on the holder we saw: of two claimers, one wins. */
@@ -120,8 +120,9 @@ out:
 }
 
 /* Extends the lease inside the page's transaction; ERR_CONFLICT lease_lost when gone. */
-static enum err sync_lease_renew(struct db_conn *c, const char *connection_id, const char *stream,
-                                 const char *holder, int64_t now, struct errbuf *eb)
+ERR_MUST_USE static enum err sync_lease_renew(struct db_conn *c, const char *connection_id,
+                                              const char *stream, const char *holder, int64_t now,
+                                              struct errbuf *eb)
 {
     int64_t changed = 0;
     struct db_param p[] = {DB_P_TEXT(connection_id), DB_P_TEXT(stream), DB_P_TEXT(holder),
@@ -155,8 +156,9 @@ struct sync_state {
     int64_t failures, paused;
 };
 
-static enum err sync_state_load(struct db_conn *c, const char *connection_id, const char *stream,
-                                struct sync_state *st, struct errbuf *eb)
+ERR_MUST_USE static enum err sync_state_load(struct db_conn *c, const char *connection_id,
+                                             const char *stream, struct sync_state *st,
+                                             struct errbuf *eb)
 {
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_TEXT(connection_id), DB_P_TEXT(stream)};
@@ -192,8 +194,9 @@ out:
     return e;
 }
 
-static enum err sync_state_save(struct db_conn *c, const char *connection_id, const char *stream,
-                                const struct sync_state *st, struct errbuf *eb)
+ERR_MUST_USE static enum err sync_state_save(struct db_conn *c, const char *connection_id,
+                                             const char *stream, const struct sync_state *st,
+                                             struct errbuf *eb)
 {
     struct db_param p[] = {DB_P_TEXT(connection_id),    DB_P_TEXT(stream),
                            DB_P_INT(st->watermark),     DB_P_INT(st->backfill_since),
@@ -209,8 +212,8 @@ static enum err sync_state_save(struct db_conn *c, const char *connection_id, co
 
 /* ---- runs ------------------------------------------------------------------------------- */
 
-static enum err sync_run_counts_save(struct db_conn *c, const char *run_id,
-                                     const struct sync_counts *n, struct errbuf *eb)
+ERR_MUST_USE static enum err sync_run_counts_save(struct db_conn *c, const char *run_id,
+                                                  const struct sync_counts *n, struct errbuf *eb)
 {
     struct db_param p[] = {DB_P_TEXT(run_id),    DB_P_INT(n->pages),     DB_P_INT(n->added),
                            DB_P_INT(n->updated), DB_P_INT(n->unchanged), DB_P_INT(n->failed)};
@@ -282,7 +285,7 @@ static bool sync_cancel_wanted(struct sync_job *j)
     enum err e =
         db_query(c, "SELECT cancel_requested FROM sync_runs WHERE id = $1", p, 1, &rows, &ignore);
     if (e == ERR_OK && db_rows_count(rows) == 1)
-        db_rows_int(rows, 0, 0, &flag);
+        flag = db_rows_int_or(rows, 0, 0, flag);
     db_rows_free(rows);
     db_release(c);
     return flag != 0;
@@ -405,8 +408,9 @@ static json_t *sync_prepare_page(struct sync_job *j, const struct sync_part *par
  * Stores one fetched page and the cursor after it in one transaction, only while the lease is
  * ours. page is the page that was read.
  */
-static enum err sync_commit_page(struct sync_job *j, const struct sync_part *part, size_t index,
-                                 int64_t page, const struct temu_page *pg, struct errbuf *eb)
+ERR_MUST_USE static enum err sync_commit_page(struct sync_job *j, const struct sync_part *part,
+                                              size_t index, int64_t page,
+                                              const struct temu_page *pg, struct errbuf *eb)
 {
     struct sync_counts counts = j->res->counts;
     int64_t now = (int64_t)time(NULL);
@@ -448,8 +452,8 @@ static enum err sync_commit_page(struct sync_job *j, const struct sync_part *par
 
 /* Fetches one page of the current window. An answer whose result is null is an empty last
  * page (an empty shop's goods list is answered so); one without its items or total is not. */
-static enum err sync_fetch_page(struct sync_job *j, const struct sync_part *part, int64_t page,
-                                struct temu_page *pg, json_t **empty)
+ERR_MUST_USE static enum err sync_fetch_page(struct sync_job *j, const struct sync_part *part,
+                                             int64_t page, struct temu_page *pg, json_t **empty)
 {
     struct sync_window w = {j->st.cur_kind, j->st.cur_lo, j->st.cur_hi};
     enum err e = part->fetch(j->client, &w, page, pg, &j->te);
@@ -480,7 +484,7 @@ static void sync_skip_part(struct sync_job *j, size_t index)
 }
 
 /* Walks windows until caught up or a failure. */
-static enum err sync_loop(struct sync_job *j, struct errbuf *eb)
+ERR_MUST_USE static enum err sync_loop(struct sync_job *j, struct errbuf *eb)
 {
     enum err e = ERR_OK;
     for (int64_t n = 0; n < SYNC_RUN_PAGES_MAX; n++) {
@@ -504,8 +508,9 @@ static enum err sync_loop(struct sync_job *j, struct errbuf *eb)
         } else if (e == ERR_OK) {
             e = sync_commit_page(j, part, index, page, &pg, eb);
         } else if (e == ERR_UPSTREAM) {
-            err_set(eb, e, "temu_failed", "Temu refused the %s list (%s %lld): %.200s", j->stream,
-                    temu_error_class_name(j->te.cls), (long long)j->te.code, j->te.message);
+            e = err_set(eb, e, "temu_failed", "Temu refused the %s list (%s %lld): %.200s",
+                        j->stream, temu_error_class_name(j->te.cls), (long long)j->te.code,
+                        j->te.message);
         }
         temu_page_clear(&pg);
         json_decref(empty);
@@ -523,8 +528,8 @@ static enum err sync_loop(struct sync_job *j, struct errbuf *eb)
 }
 
 /* Looks up the connection's status; ERR_NOTFOUND when unknown. */
-static enum err sync_connection_status(struct db *db, const char *id, char *status, size_t len,
-                                       struct errbuf *eb)
+ERR_MUST_USE static enum err sync_connection_status(struct db *db, const char *id, char *status,
+                                                    size_t len, struct errbuf *eb)
 {
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_TEXT(id)};
@@ -579,32 +584,41 @@ static void sync_finish(struct sync_job *j, enum err result, struct errbuf *eb)
         DB_P_TEXT(r->run_id),  DB_P_INT(now),
         DB_P_TEXT(r->outcome), DB_P_TEXT(ok || j->cancelled ? "" : temu_error_class_name(r->cls)),
         DB_P_INT(r->code),     DB_P_TEXT(r->message)};
-    db_exec(c,
-            "UPDATE sync_runs SET finished_at = $2, outcome = $3, error_class = $4, "
-            "error_code = $5, error_message = $6 WHERE id = $1",
-            rp, 6, NULL, &ignore);
+    /* A run whose end cannot be written stays "running" until its lease expires, when the next
+     * run marks it abandoned; the pages it committed are safe either way. */
+    enum err we = db_exec(c,
+                          "UPDATE sync_runs SET finished_at = $2, outcome = $3, error_class = $4, "
+                          "error_code = $5, error_message = $6 WHERE id = $1",
+                          rp, 6, NULL, &ignore);
     struct db_param sp[] = {
         DB_P_TEXT(j->o->connection_id), DB_P_TEXT(j->stream), DB_P_INT(failures),
         DB_P_INT(pause ? 1 : 0),        DB_P_TEXT(warning),   DB_P_INT(now)};
-    if (ok)
-        db_exec(c,
-                "UPDATE sync_state SET consecutive_failures = $3, paused = $4, warning = $5, "
-                "last_success_at = $6, last_run_at = $6 WHERE connection_id = $1 AND stream = $2",
-                sp, 6, NULL, &ignore);
-    else
-        db_exec(c,
-                "UPDATE sync_state SET consecutive_failures = $3, paused = $4, warning = $5, "
-                "last_run_at = $6 WHERE connection_id = $1 AND stream = $2",
-                sp, 6, NULL, &ignore);
-    sync_lease_release(c, j->o->connection_id, j->stream, j->holder, &ignore);
+    if (we == ERR_OK && ok)
+        we = db_exec(c,
+                     "UPDATE sync_state SET consecutive_failures = $3, paused = $4, warning = $5, "
+                     "last_success_at = $6, last_run_at = $6 WHERE connection_id = $1 AND "
+                     "stream = $2",
+                     sp, 6, NULL, &ignore);
+    else if (we == ERR_OK)
+        we = db_exec(c,
+                     "UPDATE sync_state SET consecutive_failures = $3, paused = $4, warning = $5, "
+                     "last_run_at = $6 WHERE connection_id = $1 AND stream = $2",
+                     sp, 6, NULL, &ignore);
+    /* A lease that could not be released expires on its own. */
+    if (sync_lease_release(c, j->o->connection_id, j->stream, j->holder, &ignore) != ERR_OK &&
+        we == ERR_OK)
+        we = ERR_DB;
     db_release(c);
     /* The connection learns of the outcome: success, or auth errors that mark it failed. */
-    if ((ok || j->te.cls != TEMU_ERROR_NONE) && !j->cancelled)
-        connect_note_call(j->env, j->o->connection_id, ok ? NULL : &j->te, now, &ignore);
+    if ((ok || j->te.cls != TEMU_ERROR_NONE) && !j->cancelled && we == ERR_OK)
+        we = connect_note_call(j->env, j->o->connection_id, ok ? NULL : &j->te, now, &ignore);
+    if (we != ERR_OK)
+        log_kv(LOG_WARN, "sync.finish_not_recorded", "connection", j->o->connection_id, "stream",
+               j->stream, "run", r->run_id, "detail", ignore.msg, NULL);
 }
 
 /* Claims the lease, loads the state, and records the start of the run. */
-static enum err sync_start(struct sync_job *j, struct errbuf *eb)
+ERR_MUST_USE static enum err sync_start(struct sync_job *j, struct errbuf *eb)
 {
     const struct sync_run_opts *o = j->o;
     int64_t now = (int64_t)time(NULL);
@@ -672,7 +686,10 @@ static enum err sync_start(struct sync_job *j, struct errbuf *eb)
     if (e != ERR_OK) {
         struct errbuf ignore = {0};
         j->res->run_id[0] = '\0';
-        sync_lease_release(c, o->connection_id, j->stream, j->holder, &ignore);
+        /* The start failed; a lease left behind expires on its own. */
+        if (sync_lease_release(c, o->connection_id, j->stream, j->holder, &ignore) != ERR_OK)
+            log_kv(LOG_WARN, "sync.lease_not_released", "connection", o->connection_id, "stream",
+                   j->stream, NULL);
     }
     db_release(c);
     return e;

@@ -35,8 +35,8 @@ static void intake_streams_of(const char *code, const char *out[3])
 }
 
 /* The App Secret of the region whose App Key is app_key; ERR_AUTH when none is. */
-static enum err intake_secret(struct vault *v, const char *app_key, char **secret,
-                              size_t *secret_len, struct errbuf *eb)
+ERR_MUST_USE static enum err intake_secret(struct vault *v, const char *app_key, char **secret,
+                                           size_t *secret_len, struct errbuf *eb)
 {
     for (int r = 0; r < TEMU_REGION__COUNT; r++) {
         char key_name[48], secret_name[48];
@@ -54,8 +54,8 @@ static enum err intake_secret(struct vault *v, const char *app_key, char **secre
 }
 
 /* Lowers refresh_from of stream for every connection of mall_id to at (in c's transaction). */
-static enum err intake_schedule(struct db_conn *c, int64_t mall_id, const char *stream, int64_t at,
-                                struct errbuf *eb)
+ERR_MUST_USE static enum err intake_schedule(struct db_conn *c, int64_t mall_id, const char *stream,
+                                             int64_t at, struct errbuf *eb)
 {
     struct db_param p[] = {DB_P_INT(mall_id), DB_P_TEXT(stream), DB_P_INT(at)};
     return db_exec(c,

@@ -32,9 +32,9 @@ static char *orders_labels(const json_t *labels)
     return text;
 }
 
-static enum err orders_store_children(struct db_conn *c, const char *connection_id,
-                                      const char *parent_sn, const json_t *list, bool replace,
-                                      struct errbuf *eb)
+ERR_MUST_USE static enum err orders_store_children(struct db_conn *c, const char *connection_id,
+                                                   const char *parent_sn, const json_t *list,
+                                                   bool replace, struct errbuf *eb)
 {
     enum err e = ERR_OK;
     if (replace) {
@@ -78,9 +78,9 @@ static enum err orders_store_children(struct db_conn *c, const char *connection_
 }
 
 /* Records that sn was seen in status at the platform's update_time (once per pair). */
-static enum err orders_note_status(struct db_conn *c, const char *connection_id, const char *sn,
-                                   int64_t status, int64_t update_time, int64_t now,
-                                   struct errbuf *eb)
+ERR_MUST_USE static enum err orders_note_status(struct db_conn *c, const char *connection_id,
+                                                const char *sn, int64_t status, int64_t update_time,
+                                                int64_t now, struct errbuf *eb)
 {
     struct db_param p[] = {DB_P_TEXT(connection_id), DB_P_TEXT(sn), DB_P_INT(status), DB_P_INT(now),
                            DB_P_INT(update_time)};
@@ -93,8 +93,8 @@ static enum err orders_note_status(struct db_conn *c, const char *connection_id,
 
 /* One page of the current window: creation windows sorted by createTime, update windows by
  * updateTime, both descending (the platform's only order). */
-static enum err orders_fetch(struct temu_client *c, const struct sync_window *w, int64_t page,
-                             struct temu_page *pg, struct temu_error *te)
+ERR_MUST_USE static enum err orders_fetch(struct temu_client *c, const struct sync_window *w,
+                                          int64_t page, struct temu_page *pg, struct temu_error *te)
 {
     struct temu_order_list_req rq;
     memset(&rq, 0, sizeof rq);
@@ -128,7 +128,8 @@ static json_t *orders_content(const json_t *item, const struct sync_window *w)
 }
 
 /* Writes one new or changed parent order, its children and, on a new status, its history. */
-static enum err orders_write(struct db_conn *c, const struct sync_item *it, struct errbuf *eb)
+ERR_MUST_USE static enum err orders_write(struct db_conn *c, const struct sync_item *it,
+                                          struct errbuf *eb)
 {
     const json_t *map = json_object_get(it->item, "parentOrderMap");
     const json_t *list = json_object_get(it->item, "orderList");

@@ -43,8 +43,9 @@ static const char *products_text(const json_t *obj, const char *key)
 }
 
 /* Replaces the SKUs of one product. */
-static enum err products_store_skus(struct db_conn *c, const char *connection_id, int64_t goods_id,
-                                    const json_t *skus, struct errbuf *eb)
+ERR_MUST_USE static enum err products_store_skus(struct db_conn *c, const char *connection_id,
+                                                 int64_t goods_id, const json_t *skus,
+                                                 struct errbuf *eb)
 {
     struct db_param d[] = {DB_P_TEXT(connection_id), DB_P_INT(goods_id)};
     enum err e =
@@ -85,8 +86,9 @@ static enum err products_store_skus(struct db_conn *c, const char *connection_id
     return e;
 }
 
-static enum err products_fetch_window(struct temu_client *c, const struct sync_window *w,
-                                      int64_t page, struct temu_page *pg, struct temu_error *te)
+ERR_MUST_USE static enum err products_fetch_window(struct temu_client *c,
+                                                   const struct sync_window *w, int64_t page,
+                                                   struct temu_page *pg, struct temu_error *te)
 {
     return sync_products_fetch(c, w->lo, page, pg, te);
 }
@@ -109,7 +111,8 @@ static json_t *products_content(const json_t *item, const struct sync_window *w)
 }
 
 /* Writes one new or changed product and replaces its SKUs. */
-static enum err products_write(struct db_conn *c, const struct sync_item *it, struct errbuf *eb)
+ERR_MUST_USE static enum err products_write(struct db_conn *c, const struct sync_item *it,
+                                            struct errbuf *eb)
 {
     const json_t *item = it->item;
     struct db_param p[] = {DB_P_TEXT(it->connection_id),

@@ -156,7 +156,7 @@ enum err query_orders_filter_parse(const struct query_orders_args *a, struct que
 static int64_t query_int(const struct db_rows *r, size_t row, size_t col)
 {
     int64_t v = 0;
-    db_rows_int(r, row, col, &v);
+    v = db_rows_int_or(r, row, col, v);
     return v;
 }
 
@@ -467,8 +467,8 @@ static json_t *query_product_json(const struct db_rows *r, size_t i)
  * price, quantity} to the skus of their products in list. Both come in page order, so the
  * search starts at the previous row's product; a row whose product is not in list (the page
  * moved between the two reads, which take no lock) is left out. */
-static enum err query_attach_skus(json_t *list, const struct db_rows *skus, size_t max,
-                                  struct errbuf *eb)
+ERR_MUST_USE static enum err query_attach_skus(json_t *list, const struct db_rows *skus, size_t max,
+                                               struct errbuf *eb)
 {
     size_t k = 0, n = json_array_size(list);
     for (size_t i = 0; i < db_rows_count(skus) && i < max && n > 0; i++) {

@@ -54,16 +54,16 @@ struct query_orders_filter {
  * Checks a and fills f. ERR_INVAL with code bad_status, bad_label, bad_ship_before,
  * bad_ship_after, bad_search, bad_page, bad_limit or bad_connection and a sentence.
  */
-enum err query_orders_filter_parse(const struct query_orders_args *a, struct query_orders_filter *f,
-                                   struct errbuf *eb);
+ERR_MUST_USE enum err query_orders_filter_parse(const struct query_orders_args *a,
+                                                struct query_orders_filter *f, struct errbuf *eb);
 
 /*
  * One page of orders, newest update first, as a new JSON object {orders: [{connection_id,
  * parent_order_sn, status, status_name, order_time, update_time, ship_by, labels: [...],
  * region_id, items}], total, page, limit, pages}. The caller owns *out.
  */
-enum err query_orders_list(struct db *db, const struct query_orders_filter *f, json_t **out,
-                           struct errbuf *eb);
+ERR_MUST_USE enum err query_orders_list(struct db *db, const struct query_orders_filter *f,
+                                        json_t **out, struct errbuf *eb);
 
 /*
  * One parent order (connection_id may be NULL: the first connection holding sn) as a new JSON
@@ -72,8 +72,8 @@ enum err query_orders_list(struct db *db, const struct query_orders_filter *f, j
  * and status_history [{status, status_name, update_time, seen_at}] oldest first (at most
  * LIMIT_QUERY_HISTORY_MAX, the newest kept). ERR_NOTFOUND "order_not_found".
  */
-enum err query_order_get(struct db *db, const char *connection_id, const char *sn, json_t **out,
-                         struct errbuf *eb);
+ERR_MUST_USE enum err query_order_get(struct db *db, const char *connection_id, const char *sn,
+                                      json_t **out, struct errbuf *eb);
 
 /*
  * Which connection holds parent order sn (connection_id may be NULL: the first one), into
@@ -88,7 +88,8 @@ enum err query_order_locate(struct db *db, const char *connection_id, const char
  * watermark, backfill_done, last_success_at, last_run_at, consecutive_failures, paused,
  * warning}; stream may be NULL (all). At most LIMIT_QUERY_STATES_MAX rows.
  */
-enum err query_stream_states(struct db *db, const char *stream, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err query_stream_states(struct db *db, const char *stream, json_t **out,
+                                          struct errbuf *eb);
 
 /* The English name of a parentOrderStatus value ("unknown" for others); static. */
 const char *query_order_status_name(int64_t status);
@@ -120,8 +121,9 @@ struct query_products_filter {
  * Checks a and fills f. ERR_INVAL with code bad_bucket, bad_search, bad_page, bad_limit or
  * bad_connection and a sentence.
  */
-enum err query_products_filter_parse(const struct query_products_args *a,
-                                     struct query_products_filter *f, struct errbuf *eb);
+ERR_MUST_USE enum err query_products_filter_parse(const struct query_products_args *a,
+                                                  struct query_products_filter *f,
+                                                  struct errbuf *eb);
 
 /*
  * One page of products, highest goods id first, as a new JSON object {products:
@@ -130,8 +132,8 @@ enum err query_products_filter_parse(const struct query_products_args *a,
  * quantity}]}], total, page, limit, pages, skus_truncated}. At most LIMIT_QUERY_SKUS_MAX SKUs
  * in all (skus_truncated says some were left out). The caller owns *out.
  */
-enum err query_products_list(struct db *db, const struct query_products_filter *f, json_t **out,
-                             struct errbuf *eb);
+ERR_MUST_USE enum err query_products_list(struct db *db, const struct query_products_filter *f,
+                                          json_t **out, struct errbuf *eb);
 
 /* The name of a goods status bucket ("on_off_sale", "not_published", "draft", "deleted",
  * "unknown" for others); static. */

@@ -34,7 +34,7 @@ enum err sync_runs_list(struct db *db, const char *connection_id, const char *st
         int64_t v[9] = {0};
         const size_t cols[9] = {4, 5, 7, 8, 9, 10, 11, 13, 0};
         for (size_t k = 0; k < 8; k++)
-            db_rows_int(rows, i, cols[k], &v[k]);
+            v[k] = db_rows_int_or(rows, i, cols[k], v[k]);
         json_t *error = json_null();
         if (*db_rows_get(rows, i, 12) != '\0' || *db_rows_get(rows, i, 14) != '\0')
             error = json_pack("{s:s, s:I, s:s}", "class", db_rows_get(rows, i, 12), "code",
@@ -108,8 +108,8 @@ enum err sync_summary_get(struct db *db, struct sync_summary *out, struct errbuf
                           "outcome = 'success'",
                           NULL, 0, &rows, eb);
     if (e == ERR_OK && db_rows_count(rows) == 1) {
-        db_rows_int(rows, 0, 0, &out->last_success_at);
-        db_rows_int(rows, 0, 1, &out->success_runs);
+        out->last_success_at = db_rows_int_or(rows, 0, 0, out->last_success_at);
+        out->success_runs = db_rows_int_or(rows, 0, 1, out->success_runs);
     }
     db_rows_free(rows);
     rows = NULL;
@@ -119,8 +119,8 @@ enum err sync_summary_get(struct db *db, struct sync_summary *out, struct errbuf
                      "consecutive_failures > 0 THEN 1 ELSE 0 END), 0) FROM sync_state",
                      NULL, 0, &rows, eb);
     if (e == ERR_OK && db_rows_count(rows) == 1) {
-        db_rows_int(rows, 0, 0, &out->paused);
-        db_rows_int(rows, 0, 1, &out->failing);
+        out->paused = db_rows_int_or(rows, 0, 0, out->paused);
+        out->failing = db_rows_int_or(rows, 0, 1, out->failing);
     }
     db_rows_free(rows);
     rows = NULL;

@@ -70,7 +70,7 @@ static int64_t sched_last_run(struct sync_scheduler *s, const char *conn, enum s
     if (db_query(c, "SELECT last_run_at FROM sync_state WHERE connection_id = $1 AND stream = $2",
                  p, 2, &rows, &ignore) == ERR_OK &&
         db_rows_count(rows) == 1 && !db_rows_is_null(rows, 0, 0))
-        db_rows_int(rows, 0, 0, &last);
+        last = db_rows_int_or(rows, 0, 0, last);
     db_rows_free(rows);
     db_release(c);
     return last;

@@ -30,7 +30,8 @@ static const char *const shipping_fields[] = {
 };
 
 /* The secret name of an order's copy: readable when the number fits a name, else a digest. */
-static enum err shipping_name(const char *conn, const char *sn, char name[VAULT_NAME_MAX + 1])
+ERR_MUST_USE static enum err shipping_name(const char *conn, const char *sn,
+                                           char name[VAULT_NAME_MAX + 1])
 {
     size_t n = (size_t)snprintf(name, VAULT_NAME_MAX + 1, SHIPPING_PREFIX "%s/", conn);
     size_t i = 0;
@@ -81,10 +82,13 @@ static json_t *shipping_cached(struct vault *v, const char *name, const char *co
 }
 
 /* Maps a failed Temu call to the caller's error; the connection learns of auth failures. */
-static enum err shipping_upstream(const struct connect_env *env, const char *conn,
-                                  const struct temu_error *te, int64_t now, struct errbuf *eb)
+ERR_MUST_USE static enum err shipping_upstream(const struct connect_env *env, const char *conn,
+                                               const struct temu_error *te, int64_t now,
+                                               struct errbuf *eb)
 {
-    connect_note_call(env, conn, te, now, NULL);
+    /* The caller's answer is the upstream error; the connection's note is secondary. */
+    if (connect_note_call(env, conn, te, now, NULL) != ERR_OK)
+        log_kv(LOG_WARN, "connect.note_call_failed", "connection", conn, NULL);
     const char *code = te->cls == TEMU_ERROR_AUTH        ? "temu_token_rejected"
                        : te->cls == TEMU_ERROR_RETRYABLE ? "temu_unavailable"
                                                          : "temu_call_failed";
@@ -94,8 +98,9 @@ static enum err shipping_upstream(const struct connect_env *env, const char *con
 }
 
 /* Fetches the address now into a new object {parent_order_sn, connection_id, shipping, ...}. */
-static enum err shipping_fetch(const struct connect_env *env, const char *conn, const char *sn,
-                               int64_t now, json_t **doc, struct temu_error *te, struct errbuf *eb)
+ERR_MUST_USE static enum err shipping_fetch(const struct connect_env *env, const char *conn,
+                                            const char *sn, int64_t now, json_t **doc,
+                                            struct temu_error *te, struct errbuf *eb)
 {
     struct temu_client *cl = NULL;
     struct temu_order o;
@@ -150,8 +155,8 @@ out:
 }
 
 /* Seals doc under name. */
-static enum err shipping_store(struct vault *v, const char *name, const json_t *doc,
-                               const char *actor, struct errbuf *eb)
+ERR_MUST_USE static enum err shipping_store(struct vault *v, const char *name, const json_t *doc,
+                                            const char *actor, struct errbuf *eb)
 {
     char *val = json_dumps(doc, JSON_COMPACT | JSON_PRESERVE_ORDER);
     if (val == NULL)

@@ -46,8 +46,9 @@ enum shipping_mode { SHIPPING_STORED, SHIPPING_FETCH };
  * gets the Temu error); the connection's own errors (token_missing, credentials_missing) as
  * connect_token_get()/connect_client_new() give them.
  */
-enum err shipping_get(const struct connect_env *env, const char *connection_id, const char *sn,
-                      enum shipping_mode mode, const char *actor, int64_t now, json_t **out,
-                      struct shipping_result *res, struct temu_error *terr, struct errbuf *eb);
+ERR_MUST_USE enum err shipping_get(const struct connect_env *env, const char *connection_id,
+                                   const char *sn, enum shipping_mode mode, const char *actor,
+                                   int64_t now, json_t **out, struct shipping_result *res,
+                                   struct temu_error *terr, struct errbuf *eb);
 
 #endif

@@ -63,9 +63,10 @@ static struct db_param stream_key_param(const struct sync_part *part, const stru
 }
 
 /* The stored hash and watch value of key; *exists says whether the row is there. */
-static enum err stream_lookup(struct db_conn *c, const struct sync_part *part,
-                              const char *connection_id, const struct sync_key *key, bool *exists,
-                              char *hash, size_t len, int64_t *watch, struct errbuf *eb)
+ERR_MUST_USE static enum err stream_lookup(struct db_conn *c, const struct sync_part *part,
+                                           const char *connection_id, const struct sync_key *key,
+                                           bool *exists, char *hash, size_t len, int64_t *watch,
+                                           struct errbuf *eb)
 {
     char sql[STREAM_SQL_MAX];
     struct db_rows *rows = NULL;
@@ -79,7 +80,7 @@ static enum err stream_lookup(struct db_conn *c, const struct sync_part *part,
     *watch = 0;
     if (*exists) {
         snprintf(hash, len, "%s", db_rows_get(rows, 0, 0));
-        db_rows_int(rows, 0, 1, watch);
+        *watch = db_rows_int_or(rows, 0, 1, *watch);
     }
     db_rows_free(rows);
     return e;
@@ -95,8 +96,8 @@ enum err sync_part_stored_hash(struct db_conn *c, const struct sync_part *part,
 }
 
 /* Stores one item; *kind gets 0 added, 1 updated, 2 unchanged. */
-static enum err stream_store_one(struct db_conn *c, const struct sync_part *part,
-                                 struct sync_item *it, int *kind, struct errbuf *eb)
+ERR_MUST_USE static enum err stream_store_one(struct db_conn *c, const struct sync_part *part,
+                                              struct sync_item *it, int *kind, struct errbuf *eb)
 {
     char hash[SECURE_HASH_HEX], stored[SECURE_HASH_HEX];
     char *data = NULL;

@@ -115,15 +115,15 @@ extern const struct sync_stream_def sync_cases_def;
  * detection): an item is written when it is new, its content hash changed, or it has an extra;
  * counts get added / updated / unchanged / failed.
  */
-enum err sync_part_store_page(struct db_conn *c, const struct sync_part *part,
-                              const char *connection_id, const struct sync_window *w,
-                              const json_t *items, const json_t *extras, int64_t now,
-                              struct sync_counts *counts, struct errbuf *eb);
+ERR_MUST_USE enum err sync_part_store_page(struct db_conn *c, const struct sync_part *part,
+                                           const char *connection_id, const struct sync_window *w,
+                                           const json_t *items, const json_t *extras, int64_t now,
+                                           struct sync_counts *counts, struct errbuf *eb);
 
 /* The item's stored content hash into hash (SECURE_HASH_HEX); "" when not stored. */
-enum err sync_part_stored_hash(struct db_conn *c, const struct sync_part *part,
-                               const char *connection_id, const struct sync_key *key, char *hash,
-                               size_t len, struct errbuf *eb);
+ERR_MUST_USE enum err sync_part_stored_hash(struct db_conn *c, const struct sync_part *part,
+                                            const char *connection_id, const struct sync_key *key,
+                                            char *hash, size_t len, struct errbuf *eb);
 
 /* The key as text (an integer key in decimal) into out. */
 void sync_key_text(const struct sync_part *part, const struct sync_key *key, char *out, size_t len);

@@ -106,8 +106,8 @@ struct sync_run_result {
  * "lease_held" when another process runs this stream, "stream_paused" when it is paused;
  * ERR_NOTFOUND for an unknown connection; ERR_DB. out is always filled.
  */
-enum err sync_run_stream(const struct connect_env *env, const struct sync_run_opts *o,
-                         struct sync_run_result *out, struct errbuf *eb);
+ERR_MUST_USE enum err sync_run_stream(const struct connect_env *env, const struct sync_run_opts *o,
+                                      struct sync_run_result *out, struct errbuf *eb);
 
 /*
  * The run history, newest first, as a new JSON array of {id, connection_id, stream, trigger,
@@ -115,12 +115,12 @@ enum err sync_run_stream(const struct connect_env *env, const struct sync_run_op
  * error {class, code, message} | null}. connection_id and stream may be NULL (all); limit is
  * 1..SYNC_RUNS_LIST_MAX.
  */
-enum err sync_runs_list(struct db *db, const char *connection_id, const char *stream, int64_t limit,
-                        json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err sync_runs_list(struct db *db, const char *connection_id, const char *stream,
+                                     int64_t limit, json_t **out, struct errbuf *eb);
 
 /* Clears the paused flag and the failure count of a stream. ERR_NOTFOUND when it has no state. */
-enum err sync_resume(struct db *db, const char *connection_id, enum sync_stream stream,
-                     struct errbuf *eb);
+ERR_MUST_USE enum err sync_resume(struct db *db, const char *connection_id, enum sync_stream stream,
+                                  struct errbuf *eb);
 
 /* For readiness: the newest successful run and the streams' health. */
 struct sync_summary {
@@ -132,7 +132,7 @@ struct sync_summary {
 };
 
 /* Fills out from the database. */
-enum err sync_summary_get(struct db *db, struct sync_summary *out, struct errbuf *eb);
+ERR_MUST_USE enum err sync_summary_get(struct db *db, struct sync_summary *out, struct errbuf *eb);
 
 /* ---- building blocks, public for the tests ---- */
 
@@ -141,13 +141,13 @@ enum err sync_summary_get(struct db *db, struct sync_summary *out, struct errbuf
  * holds it, holder already does, it expired, or its holder is a process of this host that no
  * longer exists. *got says whether it was claimed.
  */
-enum err sync_lease_claim(struct db_conn *c, const char *connection_id, const char *stream,
-                          const char *holder, int64_t now, int64_t ttl, bool *got,
-                          struct errbuf *eb);
+ERR_MUST_USE enum err sync_lease_claim(struct db_conn *c, const char *connection_id,
+                                       const char *stream, const char *holder, int64_t now,
+                                       int64_t ttl, bool *got, struct errbuf *eb);
 
 /* Releases the lease if holder holds it. */
-enum err sync_lease_release(struct db_conn *c, const char *connection_id, const char *stream,
-                            const char *holder, struct errbuf *eb);
+ERR_MUST_USE enum err sync_lease_release(struct db_conn *c, const char *connection_id,
+                                         const char *stream, const char *holder, struct errbuf *eb);
 
 /* A holder id for this process: "<host>:<pid>:<random>" into out (SYNC_HOLDER_MAX). */
 void sync_holder_id(char *out, size_t len);
@@ -160,8 +160,9 @@ void sync_holder_id(char *out, size_t len);
  * parentOrderStatus than stored, also gets a temu_order_status_history row (status, now,
  * updateTime) in the same transaction; an unchanged order or a status kept gets none.
  */
-enum err sync_orders_store_page(struct db_conn *c, const char *connection_id, const json_t *items,
-                                int64_t now, struct sync_counts *counts, struct errbuf *eb);
+ERR_MUST_USE enum err sync_orders_store_page(struct db_conn *c, const char *connection_id,
+                                             const json_t *items, int64_t now,
+                                             struct sync_counts *counts, struct errbuf *eb);
 
 /* ---- products (products.c) ---- */
 
@@ -179,8 +180,8 @@ struct temu_error;
 int64_t sync_products_next_bucket(int64_t bucket);
 
 /* Fetches page (1-based) of bucket, createTime descending, SYNC_GOODS_PAGE_SIZE per page. */
-enum err sync_products_fetch(struct temu_client *client, int64_t bucket, int64_t page,
-                             struct temu_page *pg, struct temu_error *te);
+ERR_MUST_USE enum err sync_products_fetch(struct temu_client *client, int64_t bucket, int64_t page,
+                                          struct temu_page *pg, struct temu_error *te);
 
 /*
  * Upserts one page of goodsList items of bucket inside the caller's transaction: products
@@ -188,9 +189,9 @@ enum err sync_products_fetch(struct temu_client *client, int64_t bucket, int64_t
  * product), compared by a content hash over the item and its bucket. Adds to counts; items
  * without a usable goodsId count as failed and are skipped.
  */
-enum err sync_products_store_page(struct db_conn *c, const char *connection_id, int64_t bucket,
-                                  const json_t *items, int64_t now, struct sync_counts *counts,
-                                  struct errbuf *eb);
+ERR_MUST_USE enum err sync_products_store_page(struct db_conn *c, const char *connection_id,
+                                               int64_t bucket, const json_t *items, int64_t now,
+                                               struct sync_counts *counts, struct errbuf *eb);
 
 /* ---- buyer cases (cases.c) ---- */
 
@@ -202,13 +203,14 @@ enum err sync_products_store_page(struct db_conn *c, const char *connection_id, 
  * is written even when unchanged, with its reason, refund summary and buyer comment. Adds to
  * counts; items without a usable parentAfterSalesSn count as failed and are skipped.
  */
-enum err sync_cases_store_page(struct db_conn *c, const char *connection_id, const json_t *items,
-                               const json_t *details, int64_t now, struct sync_counts *counts,
-                               struct errbuf *eb);
+ERR_MUST_USE enum err sync_cases_store_page(struct db_conn *c, const char *connection_id,
+                                            const json_t *items, const json_t *details, int64_t now,
+                                            struct sync_counts *counts, struct errbuf *eb);
 
 /* The same for one page of bg.aftersales.cancel.list.get items (temu_cancellations). */
-enum err sync_cancels_store_page(struct db_conn *c, const char *connection_id, const json_t *items,
-                                 int64_t now, struct sync_counts *counts, struct errbuf *eb);
+ERR_MUST_USE enum err sync_cancels_store_page(struct db_conn *c, const char *connection_id,
+                                              const json_t *items, int64_t now,
+                                              struct sync_counts *counts, struct errbuf *eb);
 
 /* Filters of sync_cases_list; NULL / 0 fields do not filter. */
 struct sync_cases_filter {
@@ -233,8 +235,8 @@ struct sync_cases_filter {
  * for each buyer-initiated label (pending_buyer_cancellation, pending_buyer_address_change)
  * an order synced by the orders stream carries. ERR_INVAL for a bad kind or limit; ERR_DB.
  */
-enum err sync_cases_list(struct db *db, const struct sync_cases_filter *f, json_t **out,
-                         struct errbuf *eb);
+ERR_MUST_USE enum err sync_cases_list(struct db *db, const struct sync_cases_filter *f,
+                                      json_t **out, struct errbuf *eb);
 
 /* ---- webhook intake (intake.c) ---- */
 
@@ -259,9 +261,10 @@ struct temu_webhook_headers;
  * ERR_AUTH for an unknown app key or a bad signature, ERR_BADREQ for a malformed delivery
  * (nothing is stored in either case), ERR_UNAVAILABLE without a vault, ERR_DB.
  */
-enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_webhook_headers *h,
-                              const char *body, size_t body_len, int64_t now, bool *duplicate,
-                              struct errbuf *eb);
+ERR_MUST_USE enum err sync_webhook_receive(struct db *db, struct vault *v,
+                                           const struct temu_webhook_headers *h, const char *body,
+                                           size_t body_len, int64_t now, bool *duplicate,
+                                           struct errbuf *eb);
 
 /* ---- cancel, shared request budget, scheduler (src/sync/budget.c, scheduler.c) ---------- */
 
@@ -270,7 +273,7 @@ enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_
  * run as "cancelled" (what was stored stays stored). ERR_NOTFOUND for an unknown run,
  * ERR_CONFLICT "not_running" when it has already finished.
  */
-enum err sync_run_cancel(struct db *db, const char *run_id, struct errbuf *eb);
+ERR_MUST_USE enum err sync_run_cancel(struct db *db, const char *run_id, struct errbuf *eb);
 
 /*
  * Reserves the next request slot of app_key's budget of `rate` requests per second (less
@@ -279,8 +282,8 @@ enum err sync_run_cancel(struct db *db, const char *run_id, struct errbuf *eb);
  * time in microseconds; *wait_us says how long the caller must wait before sending (0..). The
  * row is created on first use.
  */
-enum err sync_budget_reserve(struct db_conn *c, const char *app_key, uint32_t rate, int64_t now_us,
-                             int64_t *wait_us, struct errbuf *eb);
+ERR_MUST_USE enum err sync_budget_reserve(struct db_conn *c, const char *app_key, uint32_t rate,
+                                          int64_t now_us, int64_t *wait_us, struct errbuf *eb);
 
 /* The acquire hook context for temu_client_set_acquire(): budget of one app key. */
 struct sync_budget {
@@ -304,8 +307,8 @@ struct sync_scheduler;
  * stream this one runs. env (and what it points to) must outlive the scheduler. The caller
  * stops it with sync_scheduler_stop(). ERR_NOMEM, ERR_INTERNAL (thread).
  */
-enum err sync_scheduler_start(const struct connect_env *env, struct sync_scheduler **out,
-                              struct errbuf *eb);
+ERR_MUST_USE enum err sync_scheduler_start(const struct connect_env *env,
+                                           struct sync_scheduler **out, struct errbuf *eb);
 
 /*
  * Stops the scheduler: a running sync stops after its current page ("cancelled"), then the

@@ -7,7 +7,7 @@
 #include "base/parse.h"
 
 /* Fails a call before sending: ERR_INVAL with a local, permanent temu_error. */
-static enum err api_refuse(struct temu_error *terr, const char *msg)
+ERR_MUST_USE static enum err api_refuse(struct temu_error *terr, const char *msg)
 {
     if (terr != NULL) {
         temu_error_clear(terr);
@@ -73,9 +73,9 @@ static int64_t api_int(const json_t *obj, const char *key)
 }
 
 /* Calls type with params (reference stolen; NULL means allocation failed). */
-static enum err api_call(struct temu_client *c, const char *type, json_t *params,
-                         const struct temu_call_options *opts, struct temu_result *res,
-                         struct temu_error *terr)
+ERR_MUST_USE static enum err api_call(struct temu_client *c, const char *type, json_t *params,
+                                      const struct temu_call_options *opts, struct temu_result *res,
+                                      struct temu_error *terr)
 {
     memset(res, 0, sizeof *res);
     if (params == NULL)
@@ -185,9 +185,10 @@ static void api_fill_page(struct temu_page *out, json_t *result, const char *con
         out->total = (int64_t)out->count;
 }
 
-static enum err api_page_call(struct temu_client *c, const char *type, json_t *params,
-                              const char *const *item_keys, const char *const *total_keys,
-                              struct temu_page *out, struct temu_error *terr)
+ERR_MUST_USE static enum err api_page_call(struct temu_client *c, const char *type, json_t *params,
+                                           const char *const *item_keys,
+                                           const char *const *total_keys, struct temu_page *out,
+                                           struct temu_error *terr)
 {
     struct temu_result res;
     enum err e = api_call(c, type, params, NULL, &res, terr);
@@ -268,8 +269,9 @@ enum err temu_api_goods_list(struct temu_client *c, const struct temu_goods_list
 
 /* The params of both after-sales lists into *out (NULL when out of memory); ERR_INVAL when
  * refused before sending (terr says why). */
-static enum err api_aftersales_params(const struct temu_aftersales_list_req *req, bool windows,
-                                      json_t **out, struct temu_error *terr)
+ERR_MUST_USE static enum err api_aftersales_params(const struct temu_aftersales_list_req *req,
+                                                   bool windows, json_t **out,
+                                                   struct temu_error *terr)
 {
     *out = NULL;
     if (req->page_no < 0 || req->page_size < 0 || req->page_size > LIMIT_TEMU_AFTERSALES_PAGE_MAX)
@@ -424,9 +426,9 @@ void temu_order_clear(struct temu_order *o)
     memset(o, 0, sizeof *o);
 }
 
-static enum err api_order_call(struct temu_client *c, const char *type, const char *parent_sn,
-                               const char *order_sn, struct temu_order *out,
-                               struct temu_error *terr)
+ERR_MUST_USE static enum err api_order_call(struct temu_client *c, const char *type,
+                                            const char *parent_sn, const char *order_sn,
+                                            struct temu_order *out, struct temu_error *terr)
 {
     struct temu_result res;
     memset(out, 0, sizeof *out);

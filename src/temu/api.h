@@ -42,12 +42,13 @@ struct temu_token_info {
  * for an access token. The code is sent as both access_token and code (§3.2). Never retried
  * after the request may have arrived, because the code is single-use.
  */
-enum err temu_api_accesstoken_create(struct temu_client *c, const char *code,
-                                     struct temu_token_info *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_accesstoken_create(struct temu_client *c, const char *code,
+                                                  struct temu_token_info *out,
+                                                  struct temu_error *terr);
 
 /* bg.open.accesstoken.info.get: validates the client's token; fills all but access_token. */
-enum err temu_api_accesstoken_info(struct temu_client *c, struct temu_token_info *out,
-                                   struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_accesstoken_info(struct temu_client *c, struct temu_token_info *out,
+                                                struct temu_error *terr);
 
 /* Wipes out->access_token, releases result and zeroes the struct. */
 void temu_token_info_clear(struct temu_token_info *out);
@@ -75,8 +76,9 @@ struct temu_order_list_req {
     int64_t region_id;
     const char *sortby; /* NULL, "createTime" or "updateTime" */
 };
-enum err temu_api_order_list(struct temu_client *c, const struct temu_order_list_req *req,
-                             struct temu_page *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_order_list(struct temu_client *c,
+                                          const struct temu_order_list_req *req,
+                                          struct temu_page *out, struct temu_error *terr);
 
 /* ---- one order ---- */
 
@@ -89,22 +91,23 @@ struct temu_order {
 void temu_order_clear(struct temu_order *o);
 
 /* bg.order.detail.v2.get (§5.3). */
-enum err temu_api_order_detail(struct temu_client *c, const char *parent_order_sn,
-                               struct temu_order *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_order_detail(struct temu_client *c, const char *parent_order_sn,
+                                            struct temu_order *out, struct temu_error *terr);
 
 /*
  * bg.order.shippinginfo.v2.get (§5.4): the buyer's address. PII: never log the result.
  * parent_order is NULL; the fields (receiptName, addressLine1, ...) are in result.
  */
-enum err temu_api_order_shippinginfo(struct temu_client *c, const char *parent_order_sn,
-                                     struct temu_order *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_order_shippinginfo(struct temu_client *c,
+                                                  const char *parent_order_sn,
+                                                  struct temu_order *out, struct temu_error *terr);
 
 /*
  * bg.order.amount.query (§5.5), a sensitive API (3000032 until Temu grants it). MoneyAmount
  * objects are {"amount": minor units, "currency": "EUR"}.
  */
-enum err temu_api_order_amount(struct temu_client *c, const char *parent_order_sn,
-                               struct temu_order *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_order_amount(struct temu_client *c, const char *parent_order_sn,
+                                            struct temu_order *out, struct temu_error *terr);
 
 /* ---- products (§6.1); items = result.goodsList, total = result.total ---- */
 
@@ -119,8 +122,9 @@ struct temu_goods_list_req {
     int64_t crt_from_ms, crt_to_ms;                     /* creation window, milliseconds */
     int64_t status_change_from_ms, status_change_to_ms; /* goodsStatusChangeTimeFrom/To */
 };
-enum err temu_api_goods_list(struct temu_client *c, const struct temu_goods_list_req *req,
-                             struct temu_page *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_goods_list(struct temu_client *c,
+                                          const struct temu_goods_list_req *req,
+                                          struct temu_page *out, struct temu_error *terr);
 
 /*
  * ---- after-sales (§8) ----
@@ -141,8 +145,9 @@ struct temu_aftersales_list_req {
     int64_t update_at_start, update_at_end; /* seconds */
     int64_t after_sales_status_group;       /* 0 = omitted */
 };
-enum err temu_api_aftersales_list(struct temu_client *c, const struct temu_aftersales_list_req *req,
-                                  struct temu_page *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_aftersales_list(struct temu_client *c,
+                                               const struct temu_aftersales_list_req *req,
+                                               struct temu_page *out, struct temu_error *terr);
 
 /* One after-sales case in full (temu.aftersales.parentaftersales.detail.get). */
 struct temu_aftersales_detail {
@@ -162,9 +167,10 @@ void temu_aftersales_detail_clear(struct temu_aftersales_detail *d);
  * temu.aftersales.parentaftersales.detail.get: both numbers are required (130010001 without
  * them). Reason and comment come from the first afterSalesList entry that has them.
  */
-enum err temu_api_aftersales_detail(struct temu_client *c, const char *parent_order_sn,
-                                    const char *parent_after_sales_sn,
-                                    struct temu_aftersales_detail *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_aftersales_detail(struct temu_client *c, const char *parent_order_sn,
+                                                 const char *parent_after_sales_sn,
+                                                 struct temu_aftersales_detail *out,
+                                                 struct temu_error *terr);
 
 /*
  * bg.aftersales.cancel.list.get: the buyers' cancellation requests; items = result.data
@@ -172,18 +178,19 @@ enum err temu_api_aftersales_detail(struct temu_client *c, const char *parent_or
  * Same request as the after-sales list, but this list has no time window (the official page),
  * so the four window fields must be 0.
  */
-enum err temu_api_aftersales_cancel_list(struct temu_client *c,
-                                         const struct temu_aftersales_list_req *req,
-                                         struct temu_page *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_aftersales_cancel_list(struct temu_client *c,
+                                                      const struct temu_aftersales_list_req *req,
+                                                      struct temu_page *out,
+                                                      struct temu_error *terr);
 
 /*
  * bg.tmc.message.update (§9.1): switches webhook events on (permit) and off (cancel) for the
  * token's shop; at most 20 codes each, at least one in all. Idempotent (a switch set twice
  * is the same switch), so retried like a read; 110020007 means more than one call per second.
  */
-enum err temu_api_tmc_message_update(struct temu_client *c, const char *const *permit,
-                                     size_t permit_count, const char *const *cancel,
-                                     size_t cancel_count, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_tmc_message_update(struct temu_client *c, const char *const *permit,
+                                                  size_t permit_count, const char *const *cancel,
+                                                  size_t cancel_count, struct temu_error *terr);
 
 /* ---- logistics (§7) ---- */
 
@@ -193,8 +200,8 @@ enum err temu_api_tmc_message_update(struct temu_client *c, const char *const *p
  * logisticsBrandName} (S-QT, the sandbox), or an object holding it under items (hiscaler/temu-go),
  * logisticsCompaniesList (vidaniello/temu-api), logisticsServiceProviderList or list.
  */
-enum err temu_api_logistics_companies(struct temu_client *c, int64_t region_id,
-                                      struct temu_page *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_logistics_companies(struct temu_client *c, int64_t region_id,
+                                                   struct temu_page *out, struct temu_error *terr);
 
 /* One carrier of a companies page. */
 struct temu_carrier {

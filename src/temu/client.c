@@ -119,9 +119,9 @@ static void client_curl_give(struct temu_client *c, CURL *h)
 }
 
 /* The libcurl transport; ctx is the client. */
-static enum err client_curl_post(void *ctx, const char *url, const char *body, size_t len,
-                                 long connect_timeout_ms, long timeout_ms,
-                                 struct temu_http_answer *ans, struct errbuf *eb)
+ERR_MUST_USE static enum err client_curl_post(void *ctx, const char *url, const char *body,
+                                              size_t len, long connect_timeout_ms, long timeout_ms,
+                                              struct temu_http_answer *ans, struct errbuf *eb)
 {
     struct temu_client *c = ctx;
     struct client_sink sink = {&ans->body, false};
@@ -222,8 +222,8 @@ static bool client_printable(const char *s)
     return true;
 }
 
-static enum err client_check_options(const struct temu_client_options *o, const char *url,
-                                     struct errbuf *eb)
+ERR_MUST_USE static enum err client_check_options(const struct temu_client_options *o,
+                                                  const char *url, struct errbuf *eb)
 {
     if (url == NULL)
         return err_set(eb, ERR_INVAL, "temu_bad_option", "Unknown Temu region.");
@@ -551,8 +551,9 @@ static void client_wipe_buf(struct buf *b)
 }
 
 /* One attempt: sign with a fresh timestamp, send, classify. ERR_OK or ERR_UPSTREAM/INVAL. */
-static enum err client_attempt(struct temu_client *c, json_t *all, bool idempotent,
-                               struct temu_result *res, struct temu_error *te, bool *may_retry)
+ERR_MUST_USE static enum err client_attempt(struct temu_client *c, json_t *all, bool idempotent,
+                                            struct temu_result *res, struct temu_error *te,
+                                            bool *may_retry)
 {
     struct buf body = {.max = LIMIT_TEMU_REQUEST_BYTES};
     struct temu_http_answer ans = {.body = {.max = LIMIT_TEMU_RESPONSE_BYTES}};

@@ -132,8 +132,8 @@ void temu_client_options_from_config(struct temu_client_options *o, const struct
  * out of bounds, or a gateway URL that is not https:// (http:// needs allow_http); ERR_NOMEM.
  * The caller owns *out and frees it with temu_client_free().
  */
-enum err temu_client_new(const struct temu_client_options *o, struct temu_client **out,
-                         struct errbuf *eb);
+ERR_MUST_USE enum err temu_client_new(const struct temu_client_options *o, struct temu_client **out,
+                                      struct errbuf *eb);
 
 /* Wipes the secrets and frees the client; NULL is a no-op. No call may be in progress. */
 void temu_client_free(struct temu_client *c);
@@ -142,7 +142,7 @@ void temu_client_free(struct temu_client *c);
  * Replaces the seller access token (e.g. after re-authorization); NULL or "" clears it.
  * Thread-safe. ERR_INVAL when longer than LIMIT_TEMU_SECRET_BYTES, ERR_NOMEM.
  */
-enum err temu_client_set_access_token(struct temu_client *c, const char *token);
+ERR_MUST_USE enum err temu_client_set_access_token(struct temu_client *c, const char *token);
 
 /* The router URL the client posts to (owned by the client). */
 const char *temu_client_url(const struct temu_client *c);
@@ -156,13 +156,15 @@ const char *temu_client_url(const struct temu_client *c);
  * failure res still holds the result, so per-item statuses can be inspected; otherwise res
  * is empty. terr may be NULL.
  */
-enum err temu_client_call(struct temu_client *c, const char *type, const json_t *params,
-                          struct temu_result *res, struct temu_error *terr);
+ERR_MUST_USE enum err temu_client_call(struct temu_client *c, const char *type,
+                                       const json_t *params, struct temu_result *res,
+                                       struct temu_error *terr);
 
 /* temu_client_call() with per-call options (opts NULL means the defaults). */
-enum err temu_client_call_ex(struct temu_client *c, const char *type, const json_t *params,
-                             const struct temu_call_options *opts, struct temu_result *res,
-                             struct temu_error *terr);
+ERR_MUST_USE enum err temu_client_call_ex(struct temu_client *c, const char *type,
+                                          const json_t *params,
+                                          const struct temu_call_options *opts,
+                                          struct temu_result *res, struct temu_error *terr);
 
 /*
  * An optional second rate limiter shared beyond this process (the sync engine's request budget
@@ -191,8 +193,8 @@ void temu_result_clear(struct temu_result *res);
  * ERR_OK with res filled, or ERR_UPSTREAM with terr filled (source envelope, gateway or
  * inner; for inner, res is filled too). Never trusts the input; used by the fuzzer.
  */
-enum err temu_envelope_parse(const char *body, size_t len, struct temu_result *res,
-                             struct temu_error *terr);
+ERR_MUST_USE enum err temu_envelope_parse(const char *body, size_t len, struct temu_result *res,
+                                          struct temu_error *terr);
 
 /*
  * The pause before retry number `retry` (0 for the first retry): with d = min(max_ms,

@@ -16,8 +16,8 @@ void temu_credentials_names(enum temu_region region, char *key_name, char *secre
     snprintf(secret_name, len, "temu/%s/app_secret", lower);
 }
 
-static enum err temu_credential_check(const char *field, const char *v, size_t min, size_t max,
-                                      struct errbuf *eb)
+ERR_MUST_USE static enum err temu_credential_check(const char *field, const char *v, size_t min,
+                                                   size_t max, struct errbuf *eb)
 {
     if (v == NULL || *v == '\0')
         return err_set(eb, ERR_INVAL, "field_required", "%s is required.", field);

@@ -25,8 +25,9 @@ void temu_credentials_names(enum temu_region region, char *key_name, char *secre
  * ERR_INVAL naming the field, or the vault's error. masked_key / masked_secret receive the
  * masked forms (VAULT_MASKED_MAX bytes each).
  */
-enum err temu_credentials_store(struct vault *v, enum temu_region region, const char *app_key,
-                                const char *app_secret, const char *actor, char *masked_key,
-                                char *masked_secret, struct errbuf *eb);
+ERR_MUST_USE enum err temu_credentials_store(struct vault *v, enum temu_region region,
+                                             const char *app_key, const char *app_secret,
+                                             const char *actor, char *masked_key,
+                                             char *masked_secret, struct errbuf *eb);
 
 #endif

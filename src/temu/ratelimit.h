@@ -22,7 +22,8 @@ struct temu_ratelimit;
  * 1..LIMIT_TEMU_RATE_MAX and burst 1..rate*10 (0 means burst = rate); ERR_INVAL otherwise,
  * ERR_NOMEM. The caller frees it with temu_ratelimit_free().
  */
-enum err temu_ratelimit_new(uint32_t rate, uint32_t burst, struct temu_ratelimit **out);
+ERR_MUST_USE enum err temu_ratelimit_new(uint32_t rate, uint32_t burst,
+                                         struct temu_ratelimit **out);
 
 /* Frees the limiter; NULL is a no-op. No call may be in progress. */
 void temu_ratelimit_free(struct temu_ratelimit *rl);

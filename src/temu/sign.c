@@ -49,7 +49,8 @@ static bool sign_key_valid(const char *key, size_t len)
 }
 
 /* Refuses real numbers anywhere inside v and nesting past the JSON depth limit. */
-static enum err sign_check_nested(const json_t *v, int depth, const char *key, struct errbuf *eb)
+ERR_MUST_USE static enum err sign_check_nested(const json_t *v, int depth, const char *key,
+                                               struct errbuf *eb)
 {
     if (depth > LIMIT_JSON_DEPTH)
         return err_set(eb, ERR_INVAL, "temu_param_too_deep",
@@ -89,7 +90,7 @@ static bool sign_is_omitted(const json_t *v)
 }
 
 /* Fills e->text/e->len (and e->owned) with the valueString of e->value. */
-static enum err sign_value_text(struct sign_entry *e, struct errbuf *eb)
+ERR_MUST_USE static enum err sign_value_text(struct sign_entry *e, struct errbuf *eb)
 {
     const json_t *v = e->value;
     switch (json_typeof(v)) {
@@ -155,7 +156,8 @@ static void sign_set_clear(struct sign_set *s)
 }
 
 /* Collects, validates and sorts the parameters of params. */
-static enum err sign_set_build(struct sign_set *s, const json_t *params, struct errbuf *eb)
+ERR_MUST_USE static enum err sign_set_build(struct sign_set *s, const json_t *params,
+                                            struct errbuf *eb)
 {
     s->count = 0;
     if (!json_is_object(params))
@@ -196,7 +198,7 @@ out:
     return e;
 }
 
-static enum err sign_set_concat(const struct sign_set *s, struct buf *concat)
+ERR_MUST_USE static enum err sign_set_concat(const struct sign_set *s, struct buf *concat)
 {
     for (size_t i = 0; i < s->count; i++) {
         enum err e = buf_puts(concat, s->entries[i].key);
@@ -218,7 +220,7 @@ enum err temu_sign_canonicalize(const json_t *params, struct buf *concat, struct
         goto out;
     e = sign_set_concat(s, concat);
     if (e == ERR_TOOBIG)
-        err_set(eb, e, "temu_request_too_big", "The signed parameters exceed the size limit.");
+        e = err_set(eb, e, "temu_request_too_big", "The signed parameters exceed the size limit.");
     sign_set_clear(s);
 out:
     free(s);
@@ -226,9 +228,9 @@ out:
 }
 
 /* MD5 over secret + each key/valueString pair + secret, without materializing the string. */
-static enum err sign_digest_set(const char *secret, size_t secret_len, const struct sign_set *s,
-                                const char *concat, size_t concat_len,
-                                char out[TEMU_SIGN_HEX_LEN + 1])
+ERR_MUST_USE static enum err sign_digest_set(const char *secret, size_t secret_len,
+                                             const struct sign_set *s, const char *concat,
+                                             size_t concat_len, char out[TEMU_SIGN_HEX_LEN + 1])
 {
     static const char hex[] = "0123456789ABCDEF";
     unsigned char md[EVP_MAX_MD_SIZE];
@@ -275,7 +277,7 @@ enum err temu_sign_digest(const char *secret, size_t secret_len, const char *con
  * Appends s as a JSON string: quotes, backslashes and control characters escaped as jansson
  * escapes them, everything else (valid UTF-8, checked by jansson) copied raw.
  */
-static enum err sign_append_json_string(struct buf *b, const char *s, size_t len)
+ERR_MUST_USE static enum err sign_append_json_string(struct buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     enum err e = buf_append(b, "\"", 1);
@@ -310,7 +312,8 @@ static enum err sign_append_json_string(struct buf *b, const char *s, size_t len
     return e;
 }
 
-static enum err sign_body_write(const struct sign_set *s, const char *sign, struct buf *body)
+ERR_MUST_USE static enum err sign_body_write(const struct sign_set *s, const char *sign,
+                                             struct buf *body)
 {
     enum err e = buf_puts(body, "{");
     for (size_t i = 0; e == ERR_OK && i < s->count; i++) {
@@ -346,13 +349,13 @@ enum err temu_sign_body(const json_t *params, const char *secret, size_t secret_
         goto out;
     e = sign_digest_set(secret, secret_len, s, NULL, 0, sign);
     if (e != ERR_OK) {
-        err_set(eb, e, "temu_md5_unavailable", "MD5 is not available from OpenSSL.");
+        e = err_set(eb, e, "temu_md5_unavailable", "MD5 is not available from OpenSSL.");
         goto out;
     }
     e = sign_body_write(s, sign, body);
     if (e == ERR_TOOBIG)
-        err_set(eb, e, "temu_request_too_big", "The request body exceeds %d bytes.",
-                LIMIT_TEMU_REQUEST_BYTES);
+        e = err_set(eb, e, "temu_request_too_big", "The request body exceeds %d bytes.",
+                    LIMIT_TEMU_REQUEST_BYTES);
     if (e == ERR_OK && sign_out != NULL)
         memcpy(sign_out, sign, sizeof sign);
 out:

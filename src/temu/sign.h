@@ -33,15 +33,16 @@
  * naming the key) for a non-object, a bad key, a real number, a string holding NUL, or too
  * many keys; ERR_TOOBIG past concat->max; ERR_NOMEM.
  */
-enum err temu_sign_canonicalize(const json_t *params, struct buf *concat, struct errbuf *eb);
+ERR_MUST_USE enum err temu_sign_canonicalize(const json_t *params, struct buf *concat,
+                                             struct errbuf *eb);
 
 /*
  * Computes uppercase hex MD5(secret + concat + secret) into out (NUL-terminated). The secret
  * is fed to the digest directly and never copied. ERR_INTERNAL if the MD5 implementation is
  * unavailable (e.g. a FIPS-only OpenSSL).
  */
-enum err temu_sign_digest(const char *secret, size_t secret_len, const char *concat,
-                          size_t concat_len, char out[TEMU_SIGN_HEX_LEN + 1]);
+ERR_MUST_USE enum err temu_sign_digest(const char *secret, size_t secret_len, const char *concat,
+                                       size_t concat_len, char out[TEMU_SIGN_HEX_LEN + 1]);
 
 /*
  * Signs params with secret and appends to body the complete JSON request body: every
@@ -49,7 +50,8 @@ enum err temu_sign_digest(const char *secret, size_t secret_len, const char *con
  * "sign". If sign_out is not NULL it receives the signature. The body never contains the
  * secret. Errors as temu_sign_canonicalize(); on error body may hold a partial document.
  */
-enum err temu_sign_body(const json_t *params, const char *secret, size_t secret_len,
-                        struct buf *body, char sign_out[TEMU_SIGN_HEX_LEN + 1], struct errbuf *eb);
+ERR_MUST_USE enum err temu_sign_body(const json_t *params, const char *secret, size_t secret_len,
+                                     struct buf *body, char sign_out[TEMU_SIGN_HEX_LEN + 1],
+                                     struct errbuf *eb);
 
 #endif

@@ -118,10 +118,10 @@ static void webhook_pair(crypto_auth_hmacsha256_state *st, const char *name, con
 }
 
 /* The raw 32-byte MAC of one variant. */
-static enum err webhook_mac(const char *secret, size_t secret_len,
-                            const struct temu_webhook_headers *h, const char *plain,
-                            size_t plain_len, bool with_ext,
-                            unsigned char mac[crypto_auth_hmacsha256_BYTES])
+ERR_MUST_USE static enum err webhook_mac(const char *secret, size_t secret_len,
+                                         const struct temu_webhook_headers *h, const char *plain,
+                                         size_t plain_len, bool with_ext,
+                                         unsigned char mac[crypto_auth_hmacsha256_BYTES])
 {
     crypto_auth_hmacsha256_state st;
     if (h->app_key == NULL || h->event_code == NULL || h->timestamp == NULL || plain == NULL)
@@ -199,9 +199,10 @@ enum err temu_webhook_verify(const char *secret, size_t secret_len,
  * event changes no data (it refreshes no stream). The plaintext is parsed as JSON when it is
  * JSON, else kept as {"text": ...}.
  */
-static enum err webhook_open_test(const char *secret, size_t secret_len,
-                                  const struct temu_webhook_headers *h, const json_t *data,
-                                  json_t **event, struct errbuf *eb)
+ERR_MUST_USE static enum err webhook_open_test(const char *secret, size_t secret_len,
+                                               const struct temu_webhook_headers *h,
+                                               const json_t *data, json_t **event,
+                                               struct errbuf *eb)
 {
     char *text = NULL;
     if (json_is_string(data)) {

@@ -47,8 +47,9 @@ enum temu_webhook_variant {
  * empty or not a multiple of 16 bytes, or bad padding; ERR_TOOBIG past
  * LIMIT_TEMU_WEBHOOK_BYTES; ERR_NOMEM. The message never contains key material.
  */
-enum err temu_webhook_decrypt(const char *secret, size_t secret_len, const char *b64,
-                              size_t b64_len, char **plain, size_t *plain_len, struct errbuf *eb);
+ERR_MUST_USE enum err temu_webhook_decrypt(const char *secret, size_t secret_len, const char *b64,
+                                           size_t b64_len, char **plain, size_t *plain_len,
+                                           struct errbuf *eb);
 
 /*
  * Computes the lowercase hex signature of a delivery over the decrypted plaintext, with or
@@ -56,19 +57,20 @@ enum err temu_webhook_decrypt(const char *secret, size_t secret_len, const char 
  * characters and a NUL. ERR_INVAL when a required header is NULL, ERR_INTERNAL on a crypto
  * failure.
  */
-enum err temu_webhook_sign(const char *secret, size_t secret_len,
-                           const struct temu_webhook_headers *h, const char *plain,
-                           size_t plain_len, bool with_ext, char out[TEMU_WEBHOOK_SIG_HEX_LEN + 1]);
+ERR_MUST_USE enum err temu_webhook_sign(const char *secret, size_t secret_len,
+                                        const struct temu_webhook_headers *h, const char *plain,
+                                        size_t plain_len, bool with_ext,
+                                        char out[TEMU_WEBHOOK_SIG_HEX_LEN + 1]);
 
 /*
  * Verifies h->signature (hex, either case) against both variants in constant time.
  * ERR_OK with *variant set (may be NULL) when one matches; ERR_AUTH when none does or the
  * signature is not 64 hex characters; ERR_INVAL for missing headers.
  */
-enum err temu_webhook_verify(const char *secret, size_t secret_len,
-                             const struct temu_webhook_headers *h, const char *plain,
-                             size_t plain_len, enum temu_webhook_variant *variant,
-                             struct errbuf *eb);
+ERR_MUST_USE enum err temu_webhook_verify(const char *secret, size_t secret_len,
+                                          const struct temu_webhook_headers *h, const char *plain,
+                                          size_t plain_len, enum temu_webhook_variant *variant,
+                                          struct errbuf *eb);
 
 /*
  * The whole receiving step: parses the body {"eventData":"..."} (at most
@@ -79,15 +81,16 @@ enum err temu_webhook_verify(const char *secret, size_t secret_len,
  * also accepted unencrypted, its signature then checked over eventData as sent (still
  * authenticated by the secret); every other event must decrypt.
  */
-enum err temu_webhook_open(const char *secret, size_t secret_len, const char *expected_app_key,
-                           const struct temu_webhook_headers *h, const char *body, size_t body_len,
-                           json_t **event, struct errbuf *eb);
+ERR_MUST_USE enum err temu_webhook_open(const char *secret, size_t secret_len,
+                                        const char *expected_app_key,
+                                        const struct temu_webhook_headers *h, const char *body,
+                                        size_t body_len, json_t **event, struct errbuf *eb);
 
 /*
  * Encrypts plaintext as Temu does (for the sandbox and tests): AES-128-CBC, PKCS#7,
  * key = IV = secret[0:16], base64. *b64 is malloc'd and NUL-terminated, owned by the caller.
  */
-enum err temu_webhook_encrypt(const char *secret, size_t secret_len, const char *plain,
-                              size_t plain_len, char **b64, struct errbuf *eb);
+ERR_MUST_USE enum err temu_webhook_encrypt(const char *secret, size_t secret_len, const char *plain,
+                                           size_t plain_len, char **b64, struct errbuf *eb);
 
 #endif

@@ -28,8 +28,8 @@ struct vault {
 };
 
 /* Seals plain under key with ad into base64 text (malloc'd). */
-static enum err vault_seal(const unsigned char *key, const char *ad, const unsigned char *plain,
-                           size_t len, char **out)
+ERR_MUST_USE static enum err vault_seal(const unsigned char *key, const char *ad,
+                                        const unsigned char *plain, size_t len, char **out)
 {
     size_t raw_len = VAULT_NONCE_BYTES + len + VAULT_TAG_BYTES;
     unsigned char *raw = malloc(raw_len);
@@ -53,8 +53,8 @@ static enum err vault_seal(const unsigned char *key, const char *ad, const unsig
 }
 
 /* Opens base64 sealed text; *plain is sodium_malloc'd (len + 1, NUL-terminated). */
-static enum err vault_unseal(const unsigned char *key, const char *ad, const char *sealed,
-                             unsigned char **plain, size_t *len)
+ERR_MUST_USE static enum err vault_unseal(const unsigned char *key, const char *ad,
+                                          const char *sealed, unsigned char **plain, size_t *len)
 {
     size_t slen = strlen(sealed);
     if (slen > VAULT_SEALED_MAX)
@@ -144,8 +144,8 @@ static void vault_ad(char *ad, size_t n, const char *name, const char *key_id)
 }
 
 /* Unwraps the wrapped form of data key id into dek. */
-static enum err vault_key_unwrap(struct vault *v, const char *id, const char *wrapped,
-                                 unsigned char dek[32], struct errbuf *eb)
+ERR_MUST_USE static enum err vault_key_unwrap(struct vault *v, const char *id, const char *wrapped,
+                                              unsigned char dek[32], struct errbuf *eb)
 {
     char ad[64];
     snprintf(ad, sizeof ad, "vault-key:%s", id);
@@ -165,8 +165,8 @@ static enum err vault_key_unwrap(struct vault *v, const char *id, const char *wr
 }
 
 /* Unwraps data key id into dek. */
-static enum err vault_key_get(struct vault *v, struct db_conn *c, const char *id,
-                              unsigned char dek[32], struct errbuf *eb)
+ERR_MUST_USE static enum err vault_key_get(struct vault *v, struct db_conn *c, const char *id,
+                                           unsigned char dek[32], struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_TEXT(id)};
@@ -186,7 +186,7 @@ static enum err vault_key_get(struct vault *v, struct db_conn *c, const char *id
  */
 #define VAULT_RING_LOCK 0x7661756c74LL /* "vault" */
 
-static enum err vault_ring_lock(struct vault *v, struct db_conn *c, struct errbuf *eb)
+ERR_MUST_USE static enum err vault_ring_lock(struct vault *v, struct db_conn *c, struct errbuf *eb)
 {
     if (strcmp(db_driver_name(v->db), "postgres") != 0)
         return ERR_OK;
@@ -195,8 +195,8 @@ static enum err vault_ring_lock(struct vault *v, struct db_conn *c, struct errbu
 }
 
 /* Adds a fresh data key with the given state; id receives its id. */
-static enum err vault_key_add(struct vault *v, struct db_conn *c, const char *state, char *id,
-                              struct errbuf *eb)
+ERR_MUST_USE static enum err vault_key_add(struct vault *v, struct db_conn *c, const char *state,
+                                           char *id, struct errbuf *eb)
 {
     unsigned char dek[32], rnd[5];
     randombytes_buf(dek, sizeof dek);
@@ -220,7 +220,7 @@ static enum err vault_key_add(struct vault *v, struct db_conn *c, const char *st
     return e;
 }
 
-static enum err vault_active_key(struct db_conn *c, char *id, struct errbuf *eb)
+ERR_MUST_USE static enum err vault_active_key(struct db_conn *c, char *id, struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     enum err e = db_query(c, "SELECT id FROM vault_keys WHERE state = 'active'", NULL, 0, &r, eb);
@@ -234,7 +234,7 @@ static enum err vault_active_key(struct db_conn *c, char *id, struct errbuf *eb)
 }
 
 /* First use: the canary and the first key. Later: the canary must open. */
-static enum err vault_init_or_verify(struct vault *v, struct errbuf *eb)
+ERR_MUST_USE static enum err vault_init_or_verify(struct vault *v, struct errbuf *eb)
 {
     struct db_conn *c = db_acquire(v->db);
     struct db_rows *r = NULL;
@@ -390,8 +390,9 @@ enum err vault_put(struct vault *v, const char *name, const char *value, size_t 
 }
 
 /* Reads and opens one secret on connection c. */
-static enum err vault_get_on(struct vault *v, struct db_conn *c, const char *name, char **value,
-                             size_t *len, char *key_id_out, struct errbuf *eb)
+ERR_MUST_USE static enum err vault_get_on(struct vault *v, struct db_conn *c, const char *name,
+                                          char **value, size_t *len, char *key_id_out,
+                                          struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_TEXT(name)};
@@ -494,8 +495,7 @@ enum err vault_status(struct vault *v, json_t **out, struct errbuf *eb)
     json_int_t total = 0;
     const char *active = "";
     for (size_t i = 0; i < db_rows_count(r); i++) {
-        int64_t n = 0;
-        db_rows_int(r, i, 3, &n);
+        int64_t n = db_rows_int_or(r, i, 3, 0);
         total += n;
         if (strcmp(db_rows_get(r, i, 1), "active") == 0)
             active = db_rows_get(r, i, 0);
@@ -536,8 +536,8 @@ enum err vault_check(struct vault *v, unsigned *ok, unsigned *failed, json_t **r
 }
 
 /* Re-seals one secret from its key to the active key, if it is still on old_key. */
-static enum err vault_reseal_one(struct vault *v, struct db_conn *c, const char *name,
-                                 const char *active, struct errbuf *eb)
+ERR_MUST_USE static enum err vault_reseal_one(struct vault *v, struct db_conn *c, const char *name,
+                                              const char *active, struct errbuf *eb)
 {
     char *value = NULL, *sealed = NULL, old_key[VAULT_KEY_ID_MAX], ad[VAULT_AD_MAX];
     size_t len = 0;
@@ -570,7 +570,8 @@ static enum err vault_reseal_one(struct vault *v, struct db_conn *c, const char 
 }
 
 /* Deletes every non-active key that seals no secret; *destroyed (may be NULL) counts them. */
-static enum err vault_keys_destroy_unused(struct db_conn *c, int64_t *destroyed, struct errbuf *eb)
+ERR_MUST_USE static enum err vault_keys_destroy_unused(struct db_conn *c, int64_t *destroyed,
+                                                       struct errbuf *eb)
 {
     int64_t n = 0;
     enum err e = db_exec(c,

@@ -36,7 +36,8 @@ struct vault;
  * ERR_CONFIG (naming the variable) when it is malformed or the key file is readable by
  * group or others. key must hold 32 bytes; wipe it after use.
  */
-enum err vault_master_key_load(const struct config *cfg, unsigned char key[32], struct errbuf *eb);
+ERR_MUST_USE enum err vault_master_key_load(const struct config *cfg, unsigned char key[32],
+                                            struct errbuf *eb);
 
 /*
  * Opens the vault on db with the 32-byte master key (copied into guarded memory). On first
@@ -44,43 +45,44 @@ enum err vault_master_key_load(const struct config *cfg, unsigned char key[32], 
  * cannot open the canary (ERR_CONFIG, "wrong master key"). *out is owned by the caller:
  * vault_free() it.
  */
-enum err vault_open(struct db *db, const unsigned char key[32], struct vault **out,
-                    struct errbuf *eb);
+ERR_MUST_USE enum err vault_open(struct db *db, const unsigned char key[32], struct vault **out,
+                                 struct errbuf *eb);
 
 /* Wipes the keys and frees; NULL is a no-op. */
 void vault_free(struct vault *v);
 
 /* Checks a secret name: 1..128 of [a-z0-9_./-]. */
-enum err vault_name_check(const char *name, struct errbuf *eb);
+ERR_MUST_USE enum err vault_name_check(const char *name, struct errbuf *eb);
 
 /* Stores (or replaces) a secret. len <= VAULT_VALUE_MAX. */
-enum err vault_put(struct vault *v, const char *name, const char *value, size_t len,
-                   const char *actor, struct errbuf *eb);
+ERR_MUST_USE enum err vault_put(struct vault *v, const char *name, const char *value, size_t len,
+                                const char *actor, struct errbuf *eb);
 
 /*
  * Decrypts a secret into memory the caller must release with vault_secret_free(). ERR_NOTFOUND
  * when absent; ERR_INTERNAL when it fails authentication (tampered, moved or wrong key).
  */
-enum err vault_get(struct vault *v, const char *name, char **value, size_t *len, struct errbuf *eb);
+ERR_MUST_USE enum err vault_get(struct vault *v, const char *name, char **value, size_t *len,
+                                struct errbuf *eb);
 
 /* Wipes and frees a value from vault_get; NULL is a no-op. */
 void vault_secret_free(char *value, size_t len);
 
 /* Deletes a secret; ERR_NOTFOUND when absent. */
-enum err vault_delete(struct vault *v, const char *name, struct errbuf *eb);
+ERR_MUST_USE enum err vault_delete(struct vault *v, const char *name, struct errbuf *eb);
 
 /* The masked form shown to people: at most the last four characters, e.g. "••••f503". */
 void vault_mask(const char *value, size_t len, char out[VAULT_MASKED_MAX]);
 
 /* Names and masked values: JSON array of {name, masked, key_id, updated_at, updated_by}. */
-enum err vault_list(struct vault *v, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err vault_list(struct vault *v, json_t **out, struct errbuf *eb);
 
 /* Key ids with their state and how many secrets each seals: JSON object. */
-enum err vault_status(struct vault *v, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err vault_status(struct vault *v, json_t **out, struct errbuf *eb);
 
 /* Decrypts every secret; *failed counts failures and *report lists them (names only). */
-enum err vault_check(struct vault *v, unsigned *ok, unsigned *failed, json_t **report,
-                     struct errbuf *eb);
+ERR_MUST_USE enum err vault_check(struct vault *v, unsigned *ok, unsigned *failed, json_t **report,
+                                  struct errbuf *eb);
 
 /*
  * Rotates the data key: finishes an interrupted rotation if there is one, otherwise adds a
@@ -89,8 +91,8 @@ enum err vault_check(struct vault *v, unsigned *ok, unsigned *failed, json_t **r
  * "interrupted"), which is how tests interrupt it; 0 means run to the end. *resealed gets
  * the count; *new_key (VAULT_KEY_ID_MAX) the active key id.
  */
-enum err vault_rotate(struct vault *v, unsigned max_steps, unsigned *resealed, char *new_key,
-                      struct errbuf *eb);
+ERR_MUST_USE enum err vault_rotate(struct vault *v, unsigned max_steps, unsigned *resealed,
+                                   char *new_key, struct errbuf *eb);
 
 /*
  * Repairs the key ring under the ring lock: of several active keys the newest stays active and
@@ -98,14 +100,14 @@ enum err vault_rotate(struct vault *v, unsigned max_steps, unsigned *resealed, c
  * nothing are destroyed. *repairs is a new JSON array describing what was done (empty when
  * nothing needed it).
  */
-enum err vault_repair(struct vault *v, json_t **repairs, struct errbuf *eb);
+ERR_MUST_USE enum err vault_repair(struct vault *v, json_t **repairs, struct errbuf *eb);
 
 /*
  * Re-wraps every data key and the canary under new_master in one transaction (a leaked
  * master key is replaced without touching the secrets). After it, only new_master opens the
  * vault; *keys counts the data keys re-wrapped. ERR_INVAL when new_master is the current key.
  */
-enum err vault_rewrap(struct vault *v, const unsigned char new_master[32], unsigned *keys,
-                      struct errbuf *eb);
+ERR_MUST_USE enum err vault_rewrap(struct vault *v, const unsigned char new_master[32],
+                                   unsigned *keys, struct errbuf *eb);
 
 #endif

@@ -49,8 +49,9 @@ void web_page_begin(struct html *h, struct http_resp *resp, const char *title, c
                     const struct auth_principal *p);
 
 /* Writes the rest of the layout, sets the status and HTML content type; h's first error. */
-enum err web_page_end(struct html *h, struct http_resp *resp, int status);
+ERR_MUST_USE enum err web_page_end(struct html *h, struct http_resp *resp, int status);
 /* GET /static/console.css: the stylesheet, embedded at build time (every rule of the console). */
-enum err page_console_stylesheet(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_console_stylesheet(struct http_req *req, struct http_resp *resp,
+                                              struct errbuf *eb);
 
 #endif

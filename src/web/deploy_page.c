@@ -48,8 +48,8 @@ static void page_deploy_actions(struct http_req *req, struct html *h)
 }
 
 /* Renders /deploy with an optional error sentence at the top. */
-static enum err page_deploy_render(struct http_req *req, struct http_resp *resp, int status,
-                                   const char *error)
+ERR_MUST_USE static enum err page_deploy_render(struct http_req *req, struct http_resp *resp,
+                                                int status, const char *error)
 {
     struct app *app = req->app;
     struct html h;
@@ -69,8 +69,8 @@ enum err page_deploy(struct http_req *req, struct http_resp *resp, struct errbuf
 }
 
 /* After a form action: back to the page on success, the page with the error otherwise. */
-static enum err page_deploy_after(struct http_req *req, struct http_resp *resp, enum err e,
-                                  struct errbuf *why, struct errbuf *eb)
+ERR_MUST_USE static enum err page_deploy_after(struct http_req *req, struct http_resp *resp,
+                                               enum err e, struct errbuf *why, struct errbuf *eb)
 {
     if (e == ERR_OK)
         return http_resp_redirect(resp, "/deploy");
@@ -102,8 +102,8 @@ enum err page_deploy_dns(struct http_req *req, struct http_resp *resp, struct er
 }
 
 /* A form field as a JSON string ("" when absent); ERR_INVAL when it is not UTF-8. */
-static enum err page_deploy_field(struct http_req *req, const char *name, json_t **out,
-                                  struct errbuf *eb)
+ERR_MUST_USE static enum err page_deploy_field(struct http_req *req, const char *name, json_t **out,
+                                               struct errbuf *eb)
 {
     const char *v = http_req_form(req, name);
     *out = json_string(v != NULL ? v : "");

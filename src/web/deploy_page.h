@@ -7,10 +7,14 @@
 
 #include "http/http.h"
 
-enum err page_deploy(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_deploy_preflight(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_deploy_dns(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_deploy_sign_off(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_deploy_revoke(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_deploy(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_deploy_preflight(struct http_req *req, struct http_resp *resp,
+                                            struct errbuf *eb);
+ERR_MUST_USE enum err page_deploy_dns(struct http_req *req, struct http_resp *resp,
+                                      struct errbuf *eb);
+ERR_MUST_USE enum err page_deploy_sign_off(struct http_req *req, struct http_resp *resp,
+                                           struct errbuf *eb);
+ERR_MUST_USE enum err page_deploy_revoke(struct http_req *req, struct http_resp *resp,
+                                         struct errbuf *eb);
 
 #endif

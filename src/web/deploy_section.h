@@ -18,6 +18,6 @@
  * Appends the section (one <section class="card deploy-plan">, every value escaped) to b.
  * Database errors are returned and nothing useful is appended; the caller owns b.
  */
-enum err web_deploy_section(struct buf *b, const struct config *cfg, struct db *db);
+ERR_MUST_USE enum err web_deploy_section(struct buf *b, const struct config *cfg, struct db *db);
 
 #endif

@@ -27,7 +27,7 @@ struct html {
 void html_init(struct html *h, struct buf *b);
 
 /* The first failure of any write so far (ERR_OK when none). */
-enum err html_err(const struct html *h);
+ERR_MUST_USE enum err html_err(const struct html *h);
 
 /* Appends trusted markup unescaped: string literals of the program only, never data. */
 void html_raw(struct html *h, const char *markup);

@@ -160,8 +160,8 @@ static void page_deploy_section(struct html *h, const struct app *app)
     }
 }
 
-static enum err page_render(struct http_req *req, struct http_resp *resp, int status,
-                            const struct page_extra *x, struct errbuf *eb)
+ERR_MUST_USE static enum err page_render(struct http_req *req, struct http_resp *resp, int status,
+                                         const struct page_extra *x, struct errbuf *eb)
 {
     const struct app *app = req->app;
     struct connect_env env;
@@ -223,8 +223,8 @@ enum err page_integrations(struct http_req *req, struct http_resp *resp, struct 
 }
 
 /* Renders the page with an error banner for a failed form post (5xx stay errors). */
-static enum err page_form_error(struct http_req *req, struct http_resp *resp, enum err e,
-                                struct errbuf *why, struct errbuf *eb)
+ERR_MUST_USE static enum err page_form_error(struct http_req *req, struct http_resp *resp,
+                                             enum err e, struct errbuf *why, struct errbuf *eb)
 {
     if (!web_form_failure_shown(e)) {
         *eb = *why;
@@ -247,8 +247,8 @@ static json_t *page_form_json(struct http_req *req)
     return o;
 }
 
-static enum err page_start(struct http_req *req, struct http_resp *resp, json_t *body,
-                           enum connect_purpose purpose, struct errbuf *eb)
+ERR_MUST_USE static enum err page_start(struct http_req *req, struct http_resp *resp, json_t *body,
+                                        enum connect_purpose purpose, struct errbuf *eb)
 {
     struct connect_session_out s;
     struct errbuf why = {0};

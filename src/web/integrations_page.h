@@ -8,14 +8,21 @@
 
 #include "http/http.h"
 
-enum err page_integrations(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_temu_callback_bridge(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_temu_dev_submit(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_temu_launch_submit(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_temu_manual_submit(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_temu_session_cancel(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_temu_connection_check(struct http_req *req, struct http_resp *resp,
-                                    struct errbuf *eb);
-enum err page_temu_reauthorize(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_integrations(struct http_req *req, struct http_resp *resp,
+                                        struct errbuf *eb);
+ERR_MUST_USE enum err page_temu_callback_bridge(struct http_req *req, struct http_resp *resp,
+                                                struct errbuf *eb);
+ERR_MUST_USE enum err page_temu_dev_submit(struct http_req *req, struct http_resp *resp,
+                                           struct errbuf *eb);
+ERR_MUST_USE enum err page_temu_launch_submit(struct http_req *req, struct http_resp *resp,
+                                              struct errbuf *eb);
+ERR_MUST_USE enum err page_temu_manual_submit(struct http_req *req, struct http_resp *resp,
+                                              struct errbuf *eb);
+ERR_MUST_USE enum err page_temu_session_cancel(struct http_req *req, struct http_resp *resp,
+                                               struct errbuf *eb);
+ERR_MUST_USE enum err page_temu_connection_check(struct http_req *req, struct http_resp *resp,
+                                                 struct errbuf *eb);
+ERR_MUST_USE enum err page_temu_reauthorize(struct http_req *req, struct http_resp *resp,
+                                            struct errbuf *eb);
 
 #endif

@@ -4,6 +4,6 @@
 
 #include "http/http.h"
 
-enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 #endif

@@ -5,6 +5,7 @@
 
 #include "http/http.h"
 
-enum err page_products(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_products(struct http_req *req, struct http_resp *resp,
+                                    struct errbuf *eb);
 
 #endif

@@ -12,8 +12,8 @@
 #include "web/page.h"
 
 /* The form with a fresh pre-session token (login CSRF, app_login_token_new). */
-static enum err page_login_render(struct http_req *req, struct http_resp *resp, int status,
-                                  const char *error, const char *name)
+ERR_MUST_USE static enum err page_login_render(struct http_req *req, struct http_resp *resp,
+                                               int status, const char *error, const char *name)
 {
     const struct app *app = req->app;
     char token[SECURE_TOKEN_LEN + 1];
@@ -70,12 +70,14 @@ enum err page_login_submit(struct http_req *req, struct http_resp *resp, struct 
         return page_login_render(req, resp, http_status_for_err(e), errbuf_message(&why, e), NULL);
     }
     e = app_signin(app, &who, name, http_req_form(req, "password"), &in, &why);
+    /* The throttle's answer goes out even without its Retry-After hint. */
     if (e == ERR_LIMIT)
-        http_resp_header(resp, "Retry-After",
-                         arena_printf(req->arena, "%lld", (long long)in.retry_after));
+        err_discard(http_resp_header(resp, "Retry-After",
+                                     arena_printf(req->arena, "%lld", (long long)in.retry_after)));
     if (e == ERR_OK)
-        http_resp_header(resp, "Set-Cookie",
-                         app_session_cookie(req->arena, app->cfg, in.token, AUTH_SESSION_MAX_S));
+        e = http_resp_header(
+            resp, "Set-Cookie",
+            app_session_cookie(req->arena, app->cfg, in.token, AUTH_SESSION_MAX_S));
     secure_wipe(in.token, sizeof in.token);
     if (e == ERR_OK)
         return http_resp_redirect(resp, "/");
@@ -92,8 +94,9 @@ enum err page_logout(struct http_req *req, struct http_resp *resp, struct errbuf
     const struct app *app = req->app;
     struct app_actor who = web_actor(req);
     app_signout(app, &who, http_req_cookie(req, AUTH_SESSION_COOKIE));
-    http_resp_header(resp, "Set-Cookie", app_session_cookie(req->arena, app->cfg, "", 0));
-    return http_resp_redirect(resp, "/login");
+    enum err e =
+        http_resp_header(resp, "Set-Cookie", app_session_cookie(req->arena, app->cfg, "", 0));
+    return e != ERR_OK ? e : http_resp_redirect(resp, "/login");
 }
 
 enum err page_home(struct http_req *req, struct http_resp *resp, struct errbuf *eb)

@@ -5,11 +5,12 @@
 #include "http/http.h"
 
 /* GET /login (a signed-in session goes home) and POST /login (the form). */
-enum err page_login(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_login_submit(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_login(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_login_submit(struct http_req *req, struct http_resp *resp,
+                                        struct errbuf *eb);
 /* POST /logout: ends the session, clears the cookie, back to /login. */
-enum err page_logout(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_logout(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 /* GET /: the console's main page (/integrations). */
-enum err page_home(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_home(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 #endif

@@ -139,8 +139,8 @@ static void sync_runs(struct http_req *req, struct html *h, const json_t *runs)
 }
 
 /* The page with an optional notice (kind NULL for none). */
-static enum err sync_render(struct http_req *req, struct http_resp *resp, int status,
-                            const char *kind, const char *notice, struct errbuf *eb)
+ERR_MUST_USE static enum err sync_render(struct http_req *req, struct http_resp *resp, int status,
+                                         const char *kind, const char *notice, struct errbuf *eb)
 {
     const struct app *app = req->app;
     json_t *runs = NULL, *states = NULL;
@@ -177,8 +177,9 @@ enum err page_sync(struct http_req *req, struct http_resp *resp, struct errbuf *
 
 /* Renders /sync with an error banner for a failed form post (5xx other than upstream stay
  * errors). */
-static enum err sync_form_error(struct http_req *req, struct http_resp *resp, enum err e,
-                                const char *message, struct errbuf *why, struct errbuf *eb)
+ERR_MUST_USE static enum err sync_form_error(struct http_req *req, struct http_resp *resp,
+                                             enum err e, const char *message, struct errbuf *why,
+                                             struct errbuf *eb)
 {
     if (!web_form_failure_shown(e)) {
         *eb = *why;
@@ -188,8 +189,8 @@ static enum err sync_form_error(struct http_req *req, struct http_resp *resp, en
 }
 
 /* The form's connection and stream; ERR_INVAL naming what is missing. */
-static enum err sync_stream_fields(struct http_req *req, const char **conn, enum sync_stream *s,
-                                   struct errbuf *eb)
+ERR_MUST_USE static enum err sync_stream_fields(struct http_req *req, const char **conn,
+                                                enum sync_stream *s, struct errbuf *eb)
 {
     *conn = http_req_form(req, "connection_id");
     const char *stream = http_req_form(req, "stream");

@@ -8,8 +8,10 @@
 
 #include "http/http.h"
 
-enum err page_sync(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_sync_retry(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-enum err page_sync_resume(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_sync(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_sync_retry(struct http_req *req, struct http_resp *resp,
+                                      struct errbuf *eb);
+ERR_MUST_USE enum err page_sync_resume(struct http_req *req, struct http_resp *resp,
+                                       struct errbuf *eb);
 
 #endif

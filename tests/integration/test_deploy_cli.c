@@ -216,7 +216,7 @@ static int64_t count_checks(const char *url, const char *kind)
     struct db_param p[] = {DB_P_TEXT(kind)};
     int64_t n = -1;
     if (db_query(c, "SELECT COUNT(*) FROM deploy_checks WHERE kind = $1", p, 1, &r, NULL) == ERR_OK)
-        db_rows_int(r, 0, 0, &n);
+        assert_int_equal(db_rows_int(r, 0, 0, &n), ERR_OK);
     db_rows_free(r);
     db_release(c);
     db_close(db);

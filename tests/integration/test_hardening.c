@@ -578,7 +578,7 @@ static char *table_counts(const char *skip)
         snprintf(sql, sizeof sql, "SELECT COUNT(*) FROM %s", t);
         struct db_rows *n = NULL;
         assert_int_equal(db_query(c, sql, NULL, 0, &n, &eb), ERR_OK);
-        buf_printf(&out, "%s=%s;", t, db_rows_get(n, 0, 0));
+        assert_int_equal(buf_printf(&out, "%s=%s;", t, db_rows_get(n, 0, 0)), ERR_OK);
         db_rows_free(n);
     }
     db_rows_free(names);

@@ -94,10 +94,10 @@ static void call(unsigned port, const char *method, const char *path, const char
 {
     if (!ts_http_ex(port, method, path, headers, ctype, body, r))
         fail_msg("%s %s: no answer", method, path);
-    buf_puts(&transcript, r->headers);
-    buf_puts(&transcript, "\n");
-    buf_puts(&transcript, r->body);
-    buf_puts(&transcript, "\n");
+    assert_int_equal(buf_puts(&transcript, r->headers), ERR_OK);
+    assert_int_equal(buf_puts(&transcript, "\n"), ERR_OK);
+    assert_int_equal(buf_puts(&transcript, r->body), ERR_OK);
+    assert_int_equal(buf_puts(&transcript, "\n"), ERR_OK);
 }
 
 static const char *error_code(const struct ts_http_resp *r)

@@ -143,8 +143,8 @@ static void check_history(void)
     bool two_holders = false;
     for (size_t i = 0; i < n; i++) {
         const char *outcome = db_rows_get(rows, i, 4);
-        int64_t code = 0;
-        db_rows_int(rows, i, 6, &code);
+        /* NULL when the run had no upstream error. */
+        int64_t code = db_rows_int_or(rows, i, 6, 0);
         if (code == 4000004 || strcmp(outcome, "failed") == 0 || strcmp(outcome, "auth") == 0 ||
             strcmp(outcome, "running") == 0 || strcmp(outcome, "abandoned") == 0)
             fail_msg("run %zu of %s: outcome %s code %lld: %s", i, db_rows_get(rows, i, 0), outcome,
@@ -164,8 +164,8 @@ static void check_history(void)
         if (i > 0 && strcmp(db_rows_get(rows, i, 0), db_rows_get(rows, i - 1, 0)) == 0 &&
             strcmp(db_rows_get(rows, i, 1), db_rows_get(rows, i - 1, 1)) == 0) {
             int64_t start = 0, prev_end = 0;
-            db_rows_int(rows, i, 2, &start);
-            db_rows_int(rows, i - 1, 3, &prev_end);
+            assert_int_equal(db_rows_int(rows, i, 2, &start), ERR_OK);
+            assert_int_equal(db_rows_int(rows, i - 1, 3, &prev_end), ERR_OK);
             if (start < prev_end)
                 fail_msg("runs of %s overlap: one started at %lld before the previous ended at "
                          "%lld",

@@ -465,6 +465,32 @@ static void test_query_lazy(void **state)
     db_close(db);
 }
 
+/* Several integer cells read at once fail as a whole on the first NULL; _or gives a default. */
+static void test_rows_ints(void **state)
+{
+    (void)state;
+    struct db *db = open_fresh("ints", 1);
+    struct db_conn *c = db_acquire(db);
+    struct errbuf eb = {0};
+    struct db_rows *r = NULL;
+    assert_int_equal(db_query(c, "SELECT 7, 'x', -3, NULL", NULL, 0, &r, &eb), ERR_OK);
+    int64_t a = 0, b = 0;
+    assert_int_equal(db_rows_ints(r, 0, 2, (size_t[]){0, 2}, (int64_t *const[]){&a, &b}, &eb),
+                     ERR_OK);
+    assert_int_equal(a, 7);
+    assert_int_equal(b, -3);
+    assert_int_equal(db_rows_ints(r, 0, 2, (size_t[]){0, 3}, (int64_t *const[]){&a, &b}, &eb),
+                     ERR_DB);
+    assert_true(ts_contains(eb.msg, "column 3"));
+    assert_int_equal(db_rows_ints(r, 0, 1, (size_t[]){1}, (int64_t *const[]){&a}, &eb), ERR_DB);
+    assert_int_equal(db_rows_int_or(r, 0, 0, 5), 7);
+    assert_int_equal(db_rows_int_or(r, 0, 3, 5), 5);
+    assert_int_equal(db_rows_int_or(r, 0, 1, -1), -1);
+    db_rows_free(r);
+    db_release(c);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -479,6 +505,7 @@ int main(void)
         cmocka_unit_test(test_stmt_cache_schema_change),
         cmocka_unit_test(test_stmt_cache_tx_error),
         cmocka_unit_test(test_query_lazy),
+        cmocka_unit_test(test_rows_ints),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -171,9 +171,9 @@ static void apply(const char *infra, const struct pf_case *c)
             if (strncmp(line, c->a, nl) == 0 && line[nl] == '=') {
                 found = true;
                 if (c->op == SET_VAR)
-                    buf_printf(&out, "%s=%s\n", c->a, c->b);
+                    assert_int_equal(buf_printf(&out, "%s=%s\n", c->a, c->b), ERR_OK);
             } else {
-                buf_printf(&out, "%.*s\n", (int)len, line);
+                assert_int_equal(buf_printf(&out, "%.*s\n", (int)len, line), ERR_OK);
             }
             line += len + (end != NULL);
         }
@@ -188,16 +188,16 @@ static void apply(const char *infra, const struct pf_case *c)
             fail_msg("%s: \"%s\" not found in %s", c->id, c->a, path);
         const char *start = text;
         while (p != NULL) {
-            buf_printf(&out, "%.*s%s", (int)(p - start), start, c->b);
+            assert_int_equal(buf_printf(&out, "%.*s%s", (int)(p - start), start, c->b), ERR_OK);
             start = p + strlen(c->a);
             p = strstr(start, c->a);
         }
-        buf_puts(&out, start);
+        assert_int_equal(buf_puts(&out, start), ERR_OK);
         write_text(path, out.data != NULL ? out.data : "");
         break;
     }
     case APPEND:
-        buf_printf(&out, "%s%s", text, c->a);
+        assert_int_equal(buf_printf(&out, "%s%s", text, c->a), ERR_OK);
         write_text(path, out.data);
         break;
     case REMOVE:

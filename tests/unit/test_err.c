@@ -78,7 +78,7 @@ static void test_err_set_null_code_uses_default(void **state)
 {
     (void)state;
     struct errbuf eb;
-    err_set(&eb, ERR_INVAL, "old_code", "first");
+    assert_int_equal(err_set(&eb, ERR_INVAL, "old_code", "first"), ERR_INVAL);
     assert_int_equal(err_set(&eb, ERR_NOTFOUND, NULL, "no thing %d", 7), ERR_NOTFOUND);
     assert_string_equal(eb.code, "");
     assert_string_equal(errbuf_code(&eb, ERR_NOTFOUND), "not_found");
@@ -113,7 +113,7 @@ static void test_err_set_truncates(void **state)
     memset(longmsg, 'm', sizeof longmsg - 1);
     longmsg[sizeof longmsg - 1] = '\0';
     struct errbuf eb;
-    err_set(&eb, ERR_TOOBIG, longcode, "%s", longmsg);
+    assert_int_equal(err_set(&eb, ERR_TOOBIG, longcode, "%s", longmsg), ERR_TOOBIG);
     assert_int_equal(strlen(eb.code), ERRBUF_CODE_MAX - 1);
     assert_int_equal(strlen(eb.msg), ERRBUF_MSG_MAX - 1);
     assert_memory_equal(eb.code, longcode, ERRBUF_CODE_MAX - 1);

@@ -75,7 +75,8 @@ static enum MHD_Result gw_handler(void *cls, struct MHD_Connection *conn, const 
     }
     struct upload *u = *con_cls;
     if (*data_size > 0) {
-        buf_append(&u->body, data, *data_size);
+        if (buf_append(&u->body, data, *data_size) != ERR_OK)
+            return MHD_NO;
         *data_size = 0;
         return MHD_YES;
     }

@@ -1,0 +1,6 @@
+# Statement file readers for the settlement import: rows and header detection (table), the
+# streaming XLSX reader on libzip + libexpat, the CSV reader on libcsv with encoding
+# detection (iconv is part of the C library). Money itself is base (base/money.h).
+aicos_module(settlement
+  SOURCES table.c xlsx.c xlsx_sheet.c csv_reader.c
+  DEPS aicos_base PkgConfig::LIBZIP PkgConfig::EXPAT ${LIBCSV_LIBRARY})
