@@ -191,6 +191,34 @@ static bool main_keys(const char *path, char (*keys)[TK_KEY_MAX], size_t *n, cha
     return ok;
 }
 
+/* The API keys: those of --key-file, or one random key printed as 17token=KEY. */
+static bool main_setup_keys(const struct main_opts *o, char (*keys)[TK_KEY_MAX], size_t *nkeys,
+                            char *err, size_t errlen)
+{
+    if (o->key_file != NULL)
+        return main_keys(o->key_file, keys, nkeys, err, errlen);
+    unsigned char raw[16];
+    randombytes_buf(raw, sizeof raw);
+    sodium_bin2hex(keys[0], sizeof keys[0], raw, sizeof raw);
+    for (char *p = keys[0]; *p; p++)
+        if (*p >= 'a' && *p <= 'f')
+            *p = (char)(*p - 32);
+    *nkeys = 1;
+    printf("17token=%s\n", keys[0]);
+    return true;
+}
+
+/* The --fault specs and the --webhook-url. */
+static bool main_configure(const struct main_opts *o, struct fault *fault, struct push *push,
+                           char *err, size_t errlen)
+{
+    for (size_t i = 0; i < o->nfaults; i++) {
+        if (!fault_add_spec(fault, o->faults[i], err, errlen))
+            return false;
+    }
+    return o->webhook_url == NULL || push_configure(push, o->webhook_url, -1, -1, err, errlen);
+}
+
 static atomic_bool main_ticking;
 
 static void *main_tick(void *arg)
@@ -233,20 +261,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "track-sandbox: libsodium, libcurl or the carrier rules failed\n");
         goto out;
     }
-    if (o.key_file != NULL) {
-        if (!main_keys(o.key_file, keys, &nkeys, err, sizeof err)) {
-            rc = main_config_error(err);
-            goto out;
-        }
-    } else {
-        unsigned char raw[16];
-        randombytes_buf(raw, sizeof raw);
-        sodium_bin2hex(keys[0], sizeof keys[0], raw, sizeof raw);
-        for (char *p = keys[0]; *p; p++)
-            if (*p >= 'a' && *p <= 'f')
-                *p = (char)(*p - 32);
-        nkeys = 1;
-        printf("17token=%s\n", keys[0]);
+    if (!main_setup_keys(&o, keys, &nkeys, err, sizeof err)) {
+        rc = main_config_error(err);
+        goto out;
     }
     push = push_new(keys[0]);
     reg = push != NULL ? registry_new(&o.reg, push) : NULL;
@@ -256,13 +273,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "track-sandbox: out of memory\n");
         goto out;
     }
-    for (size_t i = 0; i < o.nfaults; i++) {
-        if (!fault_add_spec(fault, o.faults[i], err, sizeof err)) {
-            rc = main_config_error(err);
-            goto out;
-        }
-    }
-    if (o.webhook_url != NULL && !push_configure(push, o.webhook_url, -1, -1, err, sizeof err)) {
+    if (!main_configure(&o, fault, push, err, sizeof err)) {
         rc = main_config_error(err);
         goto out;
     }

@@ -190,64 +190,37 @@ static int registry_day(int64_t t)
     return (int)(t / TK_DAY_S);
 }
 
-int registry_register(struct registry *r, const struct registry_reg *q, json_t **accepted,
-                      int *carrier_out)
+/* The carrier of a registration (given or detected) and its final carrier: 0, or the error
+ * code that refuses it. */
+static int registry_resolve_carrier(const struct registry_reg *q, int *carrier, int *origin)
 {
-    int code = 0, origin = 2, carrier = q->carrier;
-    *carrier_out = 0;
-    pthread_mutex_lock(&r->lock);
-    int64_t now = vclock_now();
-    if (r->today != registry_day(now)) {
-        r->today = registry_day(now);
-        r->today_used = 0;
-    }
-    if (carrier != 0 && carrier_find(carrier) == NULL) {
-        code = -18019910;
-        goto out;
-    }
-    if (carrier == 0) {
-        carrier = q->auto_detection ? carrier_detect(q->number, &origin) : 0;
-        if (carrier == 0) {
-            code = -18019903;
-            goto out;
-        }
+    if (*carrier != 0 && carrier_find(*carrier) == NULL)
+        return -18019910;
+    if (*carrier == 0) {
+        *carrier = q->auto_detection ? carrier_detect(q->number, origin) : 0;
+        if (*carrier == 0)
+            return -18019903;
     }
     if (q->final_carrier != 0) {
-        if (carrier_find(q->final_carrier) == NULL) {
-            code = -18019910;
-            goto out;
-        }
-        if (carrier_find(carrier)->lane != CARRIER_POSTAL) {
-            code = -18010016;
-            goto out;
-        }
+        if (carrier_find(q->final_carrier) == NULL)
+            return -18019910;
+        if (carrier_find(*carrier)->lane != CARRIER_POSTAL)
+            return -18010016;
     }
-    struct record *dup = registry_find(r, q->number, q->carrier != 0 ? carrier : 0, NULL);
-    if (dup != NULL) {
-        *carrier_out = dup->carrier;
-        code = -18019901;
-        goto out;
-    }
-    int64_t cost = 1 + (q->lang != NULL && *q->lang != '\0');
-    if (r->o.max_track_daily > 0 && r->today_used + 1 > r->o.max_track_daily) {
-        code = -18019907;
-        goto out;
-    }
-    if (r->quota_used + cost > r->o.quota_total) {
-        code = -18019908;
-        goto out;
-    }
-    if (r->n >= TK_RECORDS_MAX) {
-        code = -18010003;
-        goto out;
-    }
+    return 0;
+}
+
+/* A new record for a registration (under r->lock), NULL when the table is full. */
+static struct record *registry_add(struct registry *r, const struct registry_reg *q, int carrier,
+                                   int64_t now)
+{
+    if (r->n >= TK_RECORDS_MAX)
+        return NULL;
     if (r->n == r->cap) {
         size_t cap = r->cap ? r->cap * 2 : 256;
         struct record *nr = realloc(r->recs, cap * sizeof *nr);
-        if (nr == NULL) {
-            code = -18010003;
-            goto out;
-        }
+        if (nr == NULL)
+            return NULL;
         r->recs = nr;
         r->cap = cap;
     }
@@ -268,6 +241,43 @@ int registry_register(struct registry *r, const struct registry_reg *q, json_t *
     rec->start = now + r->o.first_delay_s;
     rec->pushed_upto = now;
     rec->changed_at = now;
+    return rec;
+}
+
+int registry_register(struct registry *r, const struct registry_reg *q, json_t **accepted,
+                      int *carrier_out)
+{
+    int code = 0, origin = 2, carrier = q->carrier;
+    *carrier_out = 0;
+    pthread_mutex_lock(&r->lock);
+    int64_t now = vclock_now();
+    if (r->today != registry_day(now)) {
+        r->today = registry_day(now);
+        r->today_used = 0;
+    }
+    code = registry_resolve_carrier(q, &carrier, &origin);
+    if (code != 0)
+        goto out;
+    struct record *dup = registry_find(r, q->number, q->carrier != 0 ? carrier : 0, NULL);
+    if (dup != NULL) {
+        *carrier_out = dup->carrier;
+        code = -18019901;
+        goto out;
+    }
+    int64_t cost = 1 + (q->lang != NULL && *q->lang != '\0');
+    if (r->o.max_track_daily > 0 && r->today_used + 1 > r->o.max_track_daily) {
+        code = -18019907;
+        goto out;
+    }
+    if (r->quota_used + cost > r->o.quota_total) {
+        code = -18019908;
+        goto out;
+    }
+    struct record *rec = registry_add(r, q, carrier, now);
+    if (rec == NULL) {
+        code = -18010003;
+        goto out;
+    }
     r->quota_used += cost;
     r->today_used++;
     *carrier_out = carrier;

@@ -308,15 +308,15 @@ static int scenario_leg_carrier(const struct scenario_ctx *s, int leg)
     return s->final_carrier != 0 ? s->final_carrier : 21051;
 }
 
-json_t *scenario_track_info(const struct scenario_ctx *s, int64_t at)
+/* Providers, the last leg first (the carrier the parcel is with now), events newest first;
+ * *all_hash_out is the hash over every provider's events. */
+static json_t *scenario_providers(const struct scenario_ctx *s, size_t n, uint32_t *all_hash_out)
 {
     const struct scenario_def *d = &scenario_defs[s->id];
-    size_t n = scenario_revealed(s, at);
     int legs = 1;
     for (size_t i = 0; i < n; i++)
         if (d->steps[i].leg == 1)
             legs = 2;
-    /* Providers, the last leg first (the carrier the parcel is with now), events newest first. */
     json_t *providers = json_array();
     uint32_t all_hash = 2166136261u;
     for (int leg = legs - 1; leg >= 0; leg--) {
@@ -347,13 +347,14 @@ json_t *scenario_track_info(const struct scenario_ctx *s, int64_t at)
                                         "latest_sync_time", newest != 0 ? sync : NULL,
                                         "events_hash", (json_int_t)(int32_t)h, "events", events));
     }
-    const char *status, *sub;
-    scenario_status(s, at, &status, &sub);
-    json_t *latest_event = json_null();
-    if (n > 0)
-        latest_event = scenario_event(s, &d->steps[n - 1]);
+    *all_hash_out = all_hash;
+    return providers;
+}
 
-    /* Milestones: all nine key stages, the time each was first reached (17-FIX). */
+/* Milestones: all nine key stages, the time each was first reached (17-FIX). */
+static json_t *scenario_milestones(const struct scenario_ctx *s, size_t n)
+{
+    const struct scenario_def *d = &scenario_defs[s->id];
     static const char *const stages[] = {"InfoReceived", "PickedUp",           "Departure",
                                          "Arrival",      "AvailableForPickup", "OutForDelivery",
                                          "Delivered",    "Returning",          "Returned"};
@@ -371,8 +372,13 @@ json_t *scenario_track_info(const struct scenario_ctx *s, int64_t at)
                                         ev ? json_object_get(ev, "time_utc") : NULL));
         json_decref(ev);
     }
+    return milestone;
+}
 
-    /* time_metrics by the 17-TM rules, in whole days at time at. */
+/* time_metrics by the 17-TM rules, in whole days at time at. */
+static json_t *scenario_metrics(const struct scenario_ctx *s, int64_t at, size_t n, const char *sub)
+{
+    const struct scenario_def *d = &scenario_defs[s->id];
     int64_t first = n > 0 ? s->start : 0, last = n > 0 ? s->start + d->steps[n - 1].at : 0;
     int64_t picked = 0, delivered = 0;
     for (size_t i = 0; i < n; i++) {
@@ -393,12 +399,17 @@ json_t *scenario_track_info(const struct scenario_ctx *s, int64_t at)
         scenario_format_utc(s->start + 2 * D, from, sizeof from);
         scenario_format_utc(s->start + 4 * D, to, sizeof to);
     }
-    json_t *metrics = json_pack(
-        "{s:I, s:I, s:I, s:I, s:{s:s?, s:s?, s:s?}}", "days_after_order", after_order,
-        "days_after_last_update", after_update, "days_of_transit", transit, "days_of_transit_done",
-        delivered != 0 ? transit : (json_int_t)0, "estimated_delivery_date", "source",
-        from[0] ? "Official" : NULL, "from", from[0] ? from : NULL, "to", to[0] ? to : NULL);
+    return json_pack("{s:I, s:I, s:I, s:I, s:{s:s?, s:s?, s:s?}}", "days_after_order", after_order,
+                     "days_after_last_update", after_update, "days_of_transit", transit,
+                     "days_of_transit_done", delivered != 0 ? transit : (json_int_t)0,
+                     "estimated_delivery_date", "source", from[0] ? "Official" : NULL, "from",
+                     from[0] ? from : NULL, "to", to[0] ? to : NULL);
+}
 
+/* misc_info: the last-mile number and carrier once the parcel was handed over. */
+static json_t *scenario_misc(const struct scenario_ctx *s, size_t n)
+{
+    const struct scenario_def *d = &scenario_defs[s->id];
     json_t *misc = json_pack("{s:i, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n, s:n}",
                              "risk_factor", 0, "service_type", "weight_raw", "weight_kg", "pieces",
                              "dimensions", "customer_number", "reference_number", "local_number",
@@ -414,6 +425,23 @@ json_t *scenario_track_info(const struct scenario_ctx *s, int64_t at)
             break;
         }
     }
+    return misc;
+}
+
+json_t *scenario_track_info(const struct scenario_ctx *s, int64_t at)
+{
+    const struct scenario_def *d = &scenario_defs[s->id];
+    size_t n = scenario_revealed(s, at);
+    uint32_t all_hash;
+    json_t *providers = scenario_providers(s, n, &all_hash);
+    const char *status, *sub;
+    scenario_status(s, at, &status, &sub);
+    json_t *latest_event = json_null();
+    if (n > 0)
+        latest_event = scenario_event(s, &d->steps[n - 1]);
+    json_t *milestone = scenario_milestones(s, n);
+    json_t *metrics = scenario_metrics(s, at, n, sub);
+    json_t *misc = scenario_misc(s, n);
     const struct carrier *c0 = carrier_find(s->carrier);
     bool cross = c0 != NULL && strcmp(c0->country, "CN") == 0;
     const struct scenario_loc *from_loc = &scenario_locs[cross ? L_SZ : L_LA];

@@ -185,53 +185,68 @@ static enum MHD_Result server_admin_auth(struct server *s, struct MHD_Connection
     return server_json(c, 200, server_auth_json(s));
 }
 
+/* POST /_sandbox/clock: shift or advance the virtual clock. */
+static enum MHD_Result server_admin_clock(struct server *s, struct MHD_Connection *c, json_t *in)
+{
+    json_t *shift = json_object_get(in, "shift"), *adv = json_object_get(in, "advance");
+    if ((shift != NULL && !json_is_integer(shift)) || (adv != NULL && !json_is_integer(adv)) ||
+        (adv != NULL &&
+         (json_integer_value(adv) < 0 || json_integer_value(adv) > TK_CLOCK_ADVANCE_MAX)))
+        return server_admin_error(c, 400, "want {\"advance\":0..315360000} or {\"shift\":s}");
+    if (shift != NULL)
+        vclock_set_shift(json_integer_value(shift));
+    else if (adv != NULL)
+        vclock_advance(json_integer_value(adv));
+    registry_tick(s->d.registry);
+    push_kick(s->d.push);
+    return server_json(c, 200, server_clock_json());
+}
+
+/* POST /_sandbox/scenario: force a scenario on a number. */
+static enum MHD_Result server_admin_scenario(struct server *s, struct MHD_Connection *c, json_t *in)
+{
+    const char *number = json_string_value(json_object_get(in, "number"));
+    int id = scenario_by_name(json_string_value(json_object_get(in, "scenario")));
+    if (number == NULL || strlen(number) > TK_NUMBER_MAX || id < 0)
+        return server_admin_error(c, 400,
+                                  "want {\"number\", \"scenario\"} with a scenario "
+                                  "named in GET /_sandbox/scenarios");
+    char up[TK_NUMBER_MAX + 1];
+    size_t i = 0;
+    for (; number[i]; i++)
+        up[i] = (char)(number[i] >= 'a' && number[i] <= 'z' ? number[i] - 32 : number[i]);
+    up[i] = '\0';
+    if (!registry_force(s->d.registry, up, id))
+        return server_admin_error(c, 507, "too many forced scenarios");
+    return server_json(
+        c, 200,
+        json_pack("{s:s, s:s}", "number", up, "scenario", scenario_name((enum scenario_id)id)));
+}
+
+/* POST /_sandbox/quota: set the quota counters. */
+static enum MHD_Result server_admin_quota(struct server *s, struct MHD_Connection *c, json_t *in)
+{
+    json_t *t = json_object_get(in, "total"), *d = json_object_get(in, "max_track_daily"),
+           *u = json_object_get(in, "used");
+    if ((t != NULL && (!json_is_integer(t) || json_integer_value(t) < 0)) ||
+        (d != NULL && (!json_is_integer(d) || json_integer_value(d) < 0)) ||
+        (u != NULL && (!json_is_integer(u) || json_integer_value(u) < 0)))
+        return server_admin_error(c, 400, "total, max_track_daily and used are integers >= 0");
+    registry_quota_set(s->d.registry, t ? json_integer_value(t) : -1,
+                       d ? json_integer_value(d) : -1, u ? json_integer_value(u) : -1);
+    return server_json(c, 200, registry_quota_json(s->d.registry));
+}
+
 static enum MHD_Result server_admin_post(struct server *s, struct MHD_Connection *c,
                                          const char *path, json_t *in)
 {
     char err[256] = "";
-    if (strcmp(path, "/clock") == 0) {
-        json_t *shift = json_object_get(in, "shift"), *adv = json_object_get(in, "advance");
-        if ((shift != NULL && !json_is_integer(shift)) || (adv != NULL && !json_is_integer(adv)) ||
-            (adv != NULL &&
-             (json_integer_value(adv) < 0 || json_integer_value(adv) > TK_CLOCK_ADVANCE_MAX)))
-            return server_admin_error(c, 400, "want {\"advance\":0..315360000} or {\"shift\":s}");
-        if (shift != NULL)
-            vclock_set_shift(json_integer_value(shift));
-        else if (adv != NULL)
-            vclock_advance(json_integer_value(adv));
-        registry_tick(s->d.registry);
-        push_kick(s->d.push);
-        return server_json(c, 200, server_clock_json());
-    }
-    if (strcmp(path, "/scenario") == 0) {
-        const char *number = json_string_value(json_object_get(in, "number"));
-        int id = scenario_by_name(json_string_value(json_object_get(in, "scenario")));
-        if (number == NULL || strlen(number) > TK_NUMBER_MAX || id < 0)
-            return server_admin_error(c, 400,
-                                      "want {\"number\", \"scenario\"} with a scenario "
-                                      "named in GET /_sandbox/scenarios");
-        char up[TK_NUMBER_MAX + 1];
-        size_t i = 0;
-        for (; number[i]; i++)
-            up[i] = (char)(number[i] >= 'a' && number[i] <= 'z' ? number[i] - 32 : number[i]);
-        up[i] = '\0';
-        if (!registry_force(s->d.registry, up, id))
-            return server_admin_error(c, 507, "too many forced scenarios");
-        return server_json(
-            c, 200,
-            json_pack("{s:s, s:s}", "number", up, "scenario", scenario_name((enum scenario_id)id)));
-    }
-    if (strcmp(path, "/quota") == 0) {
-        json_t *t = json_object_get(in, "total"), *d = json_object_get(in, "max_track_daily"),
-               *u = json_object_get(in, "used");
-        if ((t != NULL && (!json_is_integer(t) || json_integer_value(t) < 0)) ||
-            (d != NULL && (!json_is_integer(d) || json_integer_value(d) < 0)) ||
-            (u != NULL && (!json_is_integer(u) || json_integer_value(u) < 0)))
-            return server_admin_error(c, 400, "total, max_track_daily and used are integers >= 0");
-        registry_quota_set(s->d.registry, t ? json_integer_value(t) : -1,
-                           d ? json_integer_value(d) : -1, u ? json_integer_value(u) : -1);
-        return server_json(c, 200, registry_quota_json(s->d.registry));
-    }
+    if (strcmp(path, "/clock") == 0)
+        return server_admin_clock(s, c, in);
+    if (strcmp(path, "/scenario") == 0)
+        return server_admin_scenario(s, c, in);
+    if (strcmp(path, "/quota") == 0)
+        return server_admin_quota(s, c, in);
     if (strcmp(path, "/ratelimit") == 0) {
         json_t *l = json_object_get(in, "limit");
         if (!json_is_integer(l) || json_integer_value(l) < 0 || json_integer_value(l) > TK_RATE_MAX)

@@ -315,33 +315,10 @@ ERR_MUST_USE static enum err audit_file_sha256(const char *path, char hex[65], s
     return ERR_OK;
 }
 
-enum err audit_prune(struct db *db, const char *before, const char *archive_path, const char *actor,
-                     int64_t now, struct audit_prune_result *res, struct errbuf *eb)
+/* Writes the entries through res->through_id to a new file, synced, and its digest. */
+ERR_MUST_USE static enum err audit_prune_archive(struct db *db, const char *archive_path,
+                                                 struct audit_prune_result *res, struct errbuf *eb)
 {
-    memset(res, 0, sizeof *res);
-    char limit[CLOCK_ISO_LEN];
-    audit_iso_at(now - (int64_t)AUDIT_PRUNE_MIN_DAYS * 86400, limit);
-    if (before == NULL || strlen(before) < 10 || strcmp(before, limit) > 0)
-        return err_set(eb, ERR_INVAL, "retention_too_short",
-                       "Entries younger than %d days are kept: --before must be %s or "
-                       "earlier.",
-                       AUDIT_PRUNE_MIN_DAYS, limit);
-    struct db_rows *rows = NULL;
-    struct db_param p[] = {DB_P_TEXT(before)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c, "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM audit_log WHERE at < $1",
-                          p, 1, &rows, eb);
-    db_release(c);
-    if (e == ERR_OK)
-        e = db_rows_ints(rows, 0, 2, (size_t[]){0, 1},
-                         (int64_t *const[]){&res->through_id, &res->entries}, eb);
-    db_rows_free(rows);
-    if (e != ERR_OK)
-        return e;
-    rows = NULL;
-    if (res->through_id == 0)
-        return ERR_OK;
-    /* The archive first, complete and on disk, or nothing is deleted. */
     int fd = open(archive_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0)
         return err_set(eb, ERR_IO, "archive_exists",
@@ -353,21 +330,28 @@ enum err audit_prune(struct db *db, const char *before, const char *archive_path
         return err_set(eb, ERR_IO, "archive_failed", "Cannot write %s.", archive_path);
     }
     struct audit_filter f = {.max_id = res->through_id};
-    e = audit_export(db, &f, AUDIT_JSONL, out, eb);
+    enum err e = audit_export(db, &f, AUDIT_JSONL, out, eb);
     if (e == ERR_OK && (fflush(out) != 0 || fsync(fileno(out)) != 0))
         e = err_set(eb, ERR_IO, "archive_failed", "Cannot write %s to disk.", archive_path);
     if (fclose(out) != 0 && e == ERR_OK)
         e = err_set(eb, ERR_IO, "archive_failed", "Cannot write %s.", archive_path);
     if (e == ERR_OK)
         e = audit_file_sha256(archive_path, res->sha256, eb);
-    if (e != ERR_OK)
-        return e;
+    return e;
+}
+
+/* In one transaction: records the prune, deletes the archived entries and old refusal counts,
+ * and logs it. */
+ERR_MUST_USE static enum err audit_prune_delete(struct db *db, const char *before,
+                                                const char *archive_path, const char *actor,
+                                                struct audit_prune_result *res, struct errbuf *eb)
+{
     char at[CLOCK_ISO_LEN], minute[CLOCK_ISO_LEN], detail[512];
     clock_now_iso(at);
     snprintf(minute, sizeof minute, "%.16s", before);
     int64_t deleted = 0;
-    c = db_acquire(db);
-    e = db_begin(c, eb);
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_begin(c, eb);
     struct db_param ins[] = {
         DB_P_INT(res->through_id), DB_P_INT(res->entries), DB_P_TEXT(archive_path),
         DB_P_TEXT(res->sha256),    DB_P_TEXT(at),          DB_P_TEXT(audit_str(actor))};
@@ -402,4 +386,37 @@ enum err audit_prune(struct db *db, const char *before, const char *archive_path
     if (e == ERR_OK)
         res->entries = deleted;
     return e;
+}
+
+enum err audit_prune(struct db *db, const char *before, const char *archive_path, const char *actor,
+                     int64_t now, struct audit_prune_result *res, struct errbuf *eb)
+{
+    memset(res, 0, sizeof *res);
+    char limit[CLOCK_ISO_LEN];
+    audit_iso_at(now - (int64_t)AUDIT_PRUNE_MIN_DAYS * 86400, limit);
+    if (before == NULL || strlen(before) < 10 || strcmp(before, limit) > 0)
+        return err_set(eb, ERR_INVAL, "retention_too_short",
+                       "Entries younger than %d days are kept: --before must be %s or "
+                       "earlier.",
+                       AUDIT_PRUNE_MIN_DAYS, limit);
+    struct db_rows *rows = NULL;
+    struct db_param p[] = {DB_P_TEXT(before)};
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_query(c, "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM audit_log WHERE at < $1",
+                          p, 1, &rows, eb);
+    db_release(c);
+    if (e == ERR_OK)
+        e = db_rows_ints(rows, 0, 2, (size_t[]){0, 1},
+                         (int64_t *const[]){&res->through_id, &res->entries}, eb);
+    db_rows_free(rows);
+    if (e != ERR_OK)
+        return e;
+    rows = NULL;
+    if (res->through_id == 0)
+        return ERR_OK;
+    /* The archive first, complete and on disk, or nothing is deleted. */
+    e = audit_prune_archive(db, archive_path, res, eb);
+    if (e != ERR_OK)
+        return e;
+    return audit_prune_delete(db, before, archive_path, actor, res, eb);
 }

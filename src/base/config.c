@@ -164,15 +164,30 @@ ERR_MUST_USE static enum err config_parse_origin(const char *v, char *dst, size_
     return ERR_OK;
 }
 
-ERR_MUST_USE static enum err config_parse_row(struct config *c, const struct config_row *r,
-                                              const char *v, const struct config_check *checks,
-                                              struct errbuf *eb)
+/* A CONFIG_KIND_CHECKED value: canonicalized by its check, or copied if it has none. */
+static const char *config_parse_checked(const struct config_row *r, const char *v, char *field,
+                                        const struct config_check *checks)
+{
+    const struct config_check *k = checks;
+    while (k != NULL && k->var != NULL && strcmp(k->var, r->var) != 0)
+        k++;
+    if (k != NULL && k->var != NULL) {
+        if (!k->canon(v, field, r->size))
+            return k->why;
+    } else if (strlen(v) >= r->size) {
+        return "is too long";
+    } else {
+        memcpy(field, v, strlen(v) + 1);
+    }
+    return NULL;
+}
+
+/* Stores v by the row's kind; *why names what is wrong with a refused value. */
+ERR_MUST_USE static enum err config_parse_kind(struct config *c, const struct config_row *r,
+                                               const char *v, const struct config_check *checks,
+                                               const char **why, struct errbuf *eb)
 {
     char *field = (char *)c + r->offset;
-    const char *why = NULL;
-    if (strlen(v) > LIMIT_STRING_BYTES || config_has_ctl(v))
-        return err_set(eb, ERR_CONFIG, "bad_configuration",
-                       "%s: value is too long or contains control characters", r->var);
     switch (r->kind) {
     case CONFIG_KIND_ENV:
         if (strcmp(v, "development") == 0)
@@ -180,58 +195,47 @@ ERR_MUST_USE static enum err config_parse_row(struct config *c, const struct con
         else if (strcmp(v, "production") == 0)
             c->env = CONFIG_ENV_PRODUCTION;
         else
-            why = "must be development or production";
+            *why = "must be development or production";
         break;
     case CONFIG_KIND_LISTEN:
         if (parse_host_port(v, c->listen_host, sizeof c->listen_host, &c->listen_port, 1) != ERR_OK)
-            why = "must be host:port with a port from 0 to 65535 (IPv6 as [addr]:port)";
+            *why = "must be host:port with a port from 0 to 65535 (IPv6 as [addr]:port)";
         break;
     case CONFIG_KIND_DB_URL:
         if (strlen(v) >= r->size)
-            why = "is too long";
+            *why = "is too long";
         else if (strncmp(v, "sqlite:", 7) == 0 && v[7] != '\0')
             memcpy(field, v, strlen(v) + 1);
         else if ((strncmp(v, "postgres://", 11) == 0 && v[11] != '\0') ||
                  (strncmp(v, "postgresql://", 13) == 0 && v[13] != '\0'))
             memcpy(field, v, strlen(v) + 1);
         else
-            why = "must be sqlite:<path> or postgres://user:password@host:port/database";
+            *why = "must be sqlite:<path> or postgres://user:password@host:port/database";
         break;
     case CONFIG_KIND_LOG_LEVEL:
         if (!log_level_parse(v, &c->log_level))
-            why = "must be debug, info, warn or error";
+            *why = "must be debug, info, warn or error";
         break;
     case CONFIG_KIND_ORIGIN:
         /* Its refusal is told through why, which names the problem. */
-        err_discard(config_parse_origin(v, field, r->size, &why));
+        err_discard(config_parse_origin(v, field, r->size, why));
         break;
     case CONFIG_KIND_STRING:
         if (strlen(v) >= r->size)
-            why = "is too long";
+            *why = "is too long";
         else
             memcpy(field, v, strlen(v) + 1);
         break;
-    case CONFIG_KIND_CHECKED: {
-        const struct config_check *k = checks;
-        while (k != NULL && k->var != NULL && strcmp(k->var, r->var) != 0)
-            k++;
-        if (k != NULL && k->var != NULL) {
-            if (!k->canon(v, field, r->size))
-                why = k->why;
-        } else if (strlen(v) >= r->size) {
-            why = "is too long";
-        } else {
-            memcpy(field, v, strlen(v) + 1);
-        }
+    case CONFIG_KIND_CHECKED:
+        *why = config_parse_checked(r, v, field, checks);
         break;
-    }
     case CONFIG_KIND_URL:
         if (strlen(v) >= r->size)
-            why = "is too long";
+            *why = "is too long";
         else if (v[0] != '\0' &&
                  ((strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) ||
                   strchr(v, ' ') != NULL))
-            why = "must be empty or an http:// or https:// URL without spaces";
+            *why = "must be empty or an http:// or https:// URL without spaces";
         else
             memcpy(field, v, strlen(v) + 1);
         break;
@@ -239,7 +243,7 @@ ERR_MUST_USE static enum err config_parse_row(struct config *c, const struct con
         if (strcmp(v, "api") == 0 || strcmp(v, "web-bridge") == 0)
             snprintf(field, r->size, "%s", v);
         else
-            why = "must be api or web-bridge";
+            *why = "must be api or web-bridge";
         break;
     case CONFIG_KIND_INT: {
         int64_t n;
@@ -251,6 +255,20 @@ ERR_MUST_USE static enum err config_parse_row(struct config *c, const struct con
         break;
     }
     }
+    return ERR_OK;
+}
+
+ERR_MUST_USE static enum err config_parse_row(struct config *c, const struct config_row *r,
+                                              const char *v, const struct config_check *checks,
+                                              struct errbuf *eb)
+{
+    const char *why = NULL;
+    if (strlen(v) > LIMIT_STRING_BYTES || config_has_ctl(v))
+        return err_set(eb, ERR_CONFIG, "bad_configuration",
+                       "%s: value is too long or contains control characters", r->var);
+    enum err e = config_parse_kind(c, r, v, checks, &why, eb);
+    if (e != ERR_OK)
+        return e;
     if (why != NULL) {
         if (r->secret != CONFIG_PUBLIC)
             return err_set(eb, ERR_CONFIG, "bad_configuration", "%s: %s", r->var, why);

@@ -76,6 +76,76 @@ ERR_MUST_USE static enum err refuse(struct errbuf *eb, const char *code, const c
     return err_set(eb, ERR_INVAL, code, "amount \"%.*s\" %s", (int)n, t, why);
 }
 
+/* The integer part of t from *i up to the decimal separator (or the end), with its thousands
+ * separators checked; *i stops at the separator. */
+ERR_MUST_USE static enum err money_parse_whole(const char *t, size_t n, size_t *i, char group,
+                                               char decimal, int64_t *whole, size_t *int_digits,
+                                               struct errbuf *eb)
+{
+    size_t group_len = 0;
+    bool grouped = false;
+    for (; *i < n && t[*i] != decimal; (*i)++) {
+        char c = t[*i];
+        if (c >= '0' && c <= '9') {
+            if (__builtin_mul_overflow(*whole, 10, whole) ||
+                __builtin_add_overflow(*whole, c - '0', whole))
+                return refuse(eb, "money_overflow", t, n, "is too large");
+            (*int_digits)++;
+            group_len++;
+        } else if (group != '\0' && c == group) {
+            /* The first group has 1..3 digits, every later one exactly 3. */
+            if (*int_digits == 0 || (grouped ? group_len != 3 : group_len > 3))
+                return refuse(eb, "bad_amount", t, n, "has misplaced thousands separators");
+            grouped = true;
+            group_len = 0;
+        } else if (c == 'e' || c == 'E') {
+            return refuse(eb, "bad_amount", t, n, "is in exponent notation");
+        } else {
+            return refuse(eb, "bad_amount", t, n, "is not a number");
+        }
+    }
+    if (grouped && group_len != 3)
+        return refuse(eb, "bad_amount", t, n, "has misplaced thousands separators");
+    return ERR_OK;
+}
+
+/* The fraction of an amount: its first exp digits, how many digits there were in all, and
+ * whether the dropped ones round up or lose anything. */
+struct money_frac {
+    int64_t frac;
+    int frac_digits, all_frac;
+    bool round_up, lossy;
+};
+
+/* The fraction of t after the decimal separator at i, if any (i == n: none). */
+ERR_MUST_USE static enum err money_parse_frac(const char *t, size_t n, size_t i, int exp,
+                                              struct money_frac *f, struct errbuf *eb)
+{
+    if (i < n) {
+        i++; /* the decimal separator */
+        if (i == n)
+            return refuse(eb, "bad_amount", t, n, "ends with a decimal separator");
+        for (; i < n; i++) {
+            char c = t[i];
+            if (c < '0' || c > '9')
+                return refuse(eb, "bad_amount", t, n,
+                              c == 'e' || c == 'E' ? "is in exponent notation" : "is not a number");
+            if (f->frac_digits < exp) {
+                f->frac = f->frac * 10 + (c - '0');
+                f->frac_digits++;
+            } else {
+                /* Half away from zero needs only the first dropped digit. */
+                if (f->all_frac == exp)
+                    f->round_up = c >= '5';
+                if (c != '0')
+                    f->lossy = true; /* extra zeros lose nothing */
+            }
+            f->all_frac++;
+        }
+    }
+    return ERR_OK;
+}
+
 enum err money_parse(const char *text, size_t len, const char *currency, enum money_style style,
                      unsigned flags, struct money *out, bool *absent, struct errbuf *eb)
 {
@@ -122,66 +192,25 @@ enum err money_parse(const char *text, size_t len, const char *currency, enum mo
         i = 1;
     }
     int64_t whole = 0;
-    size_t int_digits = 0, group_len = 0;
-    bool grouped = false;
-    for (; i < n && t[i] != decimal; i++) {
-        char c = t[i];
-        if (c >= '0' && c <= '9') {
-            if (__builtin_mul_overflow(whole, 10, &whole) ||
-                __builtin_add_overflow(whole, c - '0', &whole))
-                return refuse(eb, "money_overflow", t, n, "is too large");
-            int_digits++;
-            group_len++;
-        } else if (group != '\0' && c == group) {
-            /* The first group has 1..3 digits, every later one exactly 3. */
-            if (int_digits == 0 || (grouped ? group_len != 3 : group_len > 3))
-                return refuse(eb, "bad_amount", t, n, "has misplaced thousands separators");
-            grouped = true;
-            group_len = 0;
-        } else if (c == 'e' || c == 'E') {
-            return refuse(eb, "bad_amount", t, n, "is in exponent notation");
-        } else {
-            return refuse(eb, "bad_amount", t, n, "is not a number");
-        }
-    }
-    if (grouped && group_len != 3)
-        return refuse(eb, "bad_amount", t, n, "has misplaced thousands separators");
-    int64_t frac = 0;
-    int frac_digits = 0, all_frac = 0;
-    bool round_up = false, lossy = false;
-    if (i < n) {
-        i++; /* the decimal separator */
-        if (i == n)
-            return refuse(eb, "bad_amount", t, n, "ends with a decimal separator");
-        for (; i < n; i++) {
-            char c = t[i];
-            if (c < '0' || c > '9')
-                return refuse(eb, "bad_amount", t, n,
-                              c == 'e' || c == 'E' ? "is in exponent notation" : "is not a number");
-            if (frac_digits < exp) {
-                frac = frac * 10 + (c - '0');
-                frac_digits++;
-            } else {
-                /* Half away from zero needs only the first dropped digit. */
-                if (all_frac == exp)
-                    round_up = c >= '5';
-                if (c != '0')
-                    lossy = true; /* extra zeros lose nothing */
-            }
-            all_frac++;
-        }
-    }
-    if (int_digits == 0 && all_frac == 0)
+    size_t int_digits = 0;
+    enum err r = money_parse_whole(t, n, &i, group, decimal, &whole, &int_digits, eb);
+    if (r != ERR_OK)
+        return r;
+    struct money_frac fr = {0};
+    r = money_parse_frac(t, n, i, exp, &fr, eb);
+    if (r != ERR_OK)
+        return r;
+    if (int_digits == 0 && fr.all_frac == 0)
         return refuse(eb, "bad_amount", t, n, "has no digits");
-    if (lossy && !(flags & MONEY_ROUND))
+    if (fr.lossy && !(flags & MONEY_ROUND))
         return err_set(eb, ERR_INVAL, "too_many_decimals",
                        "amount \"%.*s\" has more decimals than %s allows (%d)", (int)n, t, currency,
                        exp);
     int64_t minor;
-    frac *= pow10_of(exp - frac_digits);
+    fr.frac *= pow10_of(exp - fr.frac_digits);
     if (__builtin_mul_overflow(whole, pow10_of(exp), &minor) ||
-        __builtin_add_overflow(minor, frac, &minor) ||
-        (round_up && __builtin_add_overflow(minor, 1, &minor)))
+        __builtin_add_overflow(minor, fr.frac, &minor) ||
+        (fr.round_up && __builtin_add_overflow(minor, 1, &minor)))
         return refuse(eb, "money_overflow", t, n, "is too large");
     out->minor = negative ? -minor : minor;
     memcpy(out->currency, currency, MONEY_CODE_LEN + 1);

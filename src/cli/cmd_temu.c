@@ -129,6 +129,52 @@ static bool temu_read_all(int fd, const char *what, size_t max, struct buf *b)
     }
 }
 
+/* The options of `temu sign`: --secret-file (required) and --body-file. */
+static int temu_sign_options(int argc, char **argv, const char **secret_file,
+                             const char **body_file)
+{
+    static const struct option opts[] = {{"secret-file", required_argument, NULL, 's'},
+                                         {"body-file", required_argument, NULL, 'b'},
+                                         {0}};
+    const struct cli_getopt g = {"temu sign", opts, false};
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 's')
+            *secret_file = optarg;
+        else if (c == 'b')
+            *body_file = optarg;
+    }
+    if (cli_no_operands("temu sign", argc, argv) != CLI_OK)
+        return CLI_USAGE;
+    if (*secret_file == NULL) {
+        fprintf(stderr, "aicos temu sign: --secret-file FILE is required; see `aicos temu sign "
+                        "--help`.\n");
+        return CLI_USAGE;
+    }
+    return CLI_OK;
+}
+
+/* The body to sign, from body_file or (NULL or "-") standard input. */
+static bool temu_sign_read_body(const char *body_file, struct buf *body)
+{
+    int fd = 0;
+    if (body_file != NULL && strcmp(body_file, "-") != 0) {
+        fd = open(body_file, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            fprintf(stderr, "aicos temu sign: cannot open %s: %s.\n", body_file, strerror(errno));
+            return false;
+        }
+    }
+    bool read_ok = temu_read_all(fd, body_file != NULL ? body_file : "standard input",
+                                 LIMIT_TEMU_REQUEST_BYTES, body);
+    if (fd != 0)
+        close(fd);
+    return read_ok;
+}
+
 static int temu_cmd_sign(int argc, char **argv)
 {
     const char *secret_file = NULL, *body_file = NULL;
@@ -143,42 +189,11 @@ static int temu_cmd_sign(int argc, char **argv)
         fputs(temu_sign_usage, stdout);
         return CLI_OK;
     }
-    static const struct option opts[] = {{"secret-file", required_argument, NULL, 's'},
-                                         {"body-file", required_argument, NULL, 'b'},
-                                         {0}};
-    const struct cli_getopt g = {"temu sign", opts, false};
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        if (c == 's')
-            secret_file = optarg;
-        else if (c == 'b')
-            body_file = optarg;
-    }
-    if (cli_no_operands("temu sign", argc, argv) != CLI_OK)
+    if (temu_sign_options(argc, argv, &secret_file, &body_file) != CLI_OK)
         return CLI_USAGE;
-    if (secret_file == NULL) {
-        fprintf(stderr, "aicos temu sign: --secret-file FILE is required; see `aicos temu sign "
-                        "--help`.\n");
-        return CLI_USAGE;
-    }
     if (!temu_read_secret_file("app secret", secret_file, secret, sizeof secret))
         goto out;
-    int fd = 0;
-    if (body_file != NULL && strcmp(body_file, "-") != 0) {
-        fd = open(body_file, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            fprintf(stderr, "aicos temu sign: cannot open %s: %s.\n", body_file, strerror(errno));
-            goto out;
-        }
-    }
-    bool read_ok = temu_read_all(fd, body_file != NULL ? body_file : "standard input",
-                                 LIMIT_TEMU_REQUEST_BYTES, &body);
-    if (fd != 0)
-        close(fd);
-    if (!read_ok)
+    if (!temu_sign_read_body(body_file, &body))
         goto out;
     if (json_parse_strict(body.data != NULL ? body.data : "", body.len, LIMIT_JSON_DEPTH, &params,
                           &eb) != ERR_OK) {

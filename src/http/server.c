@@ -477,39 +477,15 @@ static enum MHD_Result server_refuse(struct http_ctx *ctx, struct MHD_Connection
 }
 
 /*
- * First call for a request: headers are in, the body is not. Everything that can be refused
- * without reading the body is refused here, so an oversized upload is never read.
+ * The checks on the request line and headers: URL and header sizes, NUL bytes, Host, framing
+ * (Transfer-Encoding, Content-Length) and the declared body size. On a refusal *refused is set
+ * and the result is the queued refusal's.
  */
-static enum MHD_Result server_begin(struct http_ctx *ctx, struct MHD_Connection *conn,
-                                    const char *url, const char *method, const char *version)
+static enum MHD_Result server_check_headers(struct http_ctx *ctx, struct MHD_Connection *conn,
+                                            const char *version, bool *refused)
 {
     struct http_server *srv = ctx->srv;
-    ctx->req.conn = conn;
-    ctx->req.app = srv->opts.app;
-    ctx->req.rid = server_make_rid(ctx, conn);
-    ctx->req.client_ip = server_client_ip(ctx, conn);
-    ctx->req.method = arena_strdup(ctx->req.arena, strcmp(method, "HEAD") == 0 ? "GET" : method);
-    ctx->req.path = arena_strndup(ctx->req.arena, url, strnlen(url, LIMIT_HTTP_URL_BYTES));
-    if (ctx->req.rid == NULL || ctx->req.client_ip == NULL || ctx->req.method == NULL ||
-        ctx->req.path == NULL)
-        return MHD_NO;
-
-    /* Per real client, not per socket: behind a proxy every socket has the proxy's address. */
-    if (!server_client_acquire(srv, ctx->req.client_ip)) {
-        long held = 0;
-        if (server_warn_due(&srv->warn_client, &held)) {
-            char n[24];
-            snprintf(n, sizeof n, "%ld", held);
-            log_kv(LOG_WARN, "http.client_limit", "ip", ctx->req.client_ip, "held_back", n, NULL);
-        }
-        /* The 503 goes out even if the header table is full. */
-        err_discard(http_resp_header(&ctx->resp, "Retry-After", "1"));
-        return server_fail(ctx, conn, ERR_UNAVAILABLE, "too_many_requests_in_flight",
-                           "This client has %u requests in flight already; retry in a second.",
-                           srv->per_client);
-    }
-    ctx->counted = true;
-
+    *refused = true;
     if (ctx->uri_len > LIMIT_HTTP_URL_BYTES)
         return server_fail_status(ctx, conn, 414, "uri_too_long",
                                   "The request URL is longer than the limit of 2048 bytes.");
@@ -544,7 +520,19 @@ static enum MHD_Result server_begin(struct http_ctx *ctx, struct MHD_Connection 
                                "The request body is larger than the limit of %zu bytes.",
                                srv->opts.body_max);
     }
+    *refused = false;
+    return MHD_YES;
+}
 
+/*
+ * Routing, header authentication and the body's media type. On a refusal *refused is set and
+ * the result is the queued refusal's.
+ */
+static enum MHD_Result server_check_route(struct http_ctx *ctx, struct MHD_Connection *conn,
+                                          bool *refused)
+{
+    struct http_server *srv = ctx->srv;
+    *refused = true;
     char allow[128];
     size_t idx;
     enum router_result rr = router_match(srv->opts.routes, srv->opts.nroutes, ctx->req.method,
@@ -578,7 +566,49 @@ static enum MHD_Result server_begin(struct http_ctx *ctx, struct MHD_Connection 
         return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
                            "This route takes a form: send Content-Type: "
                            "application/x-www-form-urlencoded.");
+    *refused = false;
     return MHD_YES;
+}
+
+/*
+ * First call for a request: headers are in, the body is not. Everything that can be refused
+ * without reading the body is refused here, so an oversized upload is never read.
+ */
+static enum MHD_Result server_begin(struct http_ctx *ctx, struct MHD_Connection *conn,
+                                    const char *url, const char *method, const char *version)
+{
+    struct http_server *srv = ctx->srv;
+    ctx->req.conn = conn;
+    ctx->req.app = srv->opts.app;
+    ctx->req.rid = server_make_rid(ctx, conn);
+    ctx->req.client_ip = server_client_ip(ctx, conn);
+    ctx->req.method = arena_strdup(ctx->req.arena, strcmp(method, "HEAD") == 0 ? "GET" : method);
+    ctx->req.path = arena_strndup(ctx->req.arena, url, strnlen(url, LIMIT_HTTP_URL_BYTES));
+    if (ctx->req.rid == NULL || ctx->req.client_ip == NULL || ctx->req.method == NULL ||
+        ctx->req.path == NULL)
+        return MHD_NO;
+
+    /* Per real client, not per socket: behind a proxy every socket has the proxy's address. */
+    if (!server_client_acquire(srv, ctx->req.client_ip)) {
+        long held = 0;
+        if (server_warn_due(&srv->warn_client, &held)) {
+            char n[24];
+            snprintf(n, sizeof n, "%ld", held);
+            log_kv(LOG_WARN, "http.client_limit", "ip", ctx->req.client_ip, "held_back", n, NULL);
+        }
+        /* The 503 goes out even if the header table is full. */
+        err_discard(http_resp_header(&ctx->resp, "Retry-After", "1"));
+        return server_fail(ctx, conn, ERR_UNAVAILABLE, "too_many_requests_in_flight",
+                           "This client has %u requests in flight already; retry in a second.",
+                           srv->per_client);
+    }
+    ctx->counted = true;
+
+    bool refused;
+    enum MHD_Result r = server_check_headers(ctx, conn, version, &refused);
+    if (refused)
+        return r;
+    return server_check_route(ctx, conn, &refused);
 }
 
 /* Last call: the whole body is in. Parse it if the route wants JSON, then run the handler. */

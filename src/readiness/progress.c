@@ -83,21 +83,13 @@ ERR_MUST_USE static enum err progress_check_step(const struct connect_env *env,
     return ERR_OK;
 }
 
-ERR_MUST_USE static enum err progress_compute(const struct connect_env *env, int64_t now,
-                                              struct progress_step *steps, struct errbuf *eb)
+/* 1. App credentials. */
+static void progress_credentials(const struct connect_env *env, enum temu_region region,
+                                 struct progress_step *s)
 {
-    const struct config *cfg = env->cfg;
-    char reason[PROGRESS_TEXT_MAX], next[PROGRESS_TEXT_MAX], url[CONNECT_URL_MAX];
-    enum temu_region region = TEMU_REGION_US;
-    temu_region_parse(cfg->temu_region, &region);
-    struct deploy_origin o;
-    struct errbuf why = {0};
-    struct connect_summary sum;
-    enum err e;
-
-    /* 1. App credentials. */
+    char reason[PROGRESS_TEXT_MAX], next[PROGRESS_TEXT_MAX];
     if (env->vault == NULL) {
-        progress_set(&steps[0], PROGRESS_BLOCKED, true,
+        progress_set(s, PROGRESS_BLOCKED, true,
                      "No vault master key is configured, so App Key/App Secret cannot be stored "
                      "encrypted.",
                      "ops: set AICOS_MASTER_KEY_FILE, then store the App Key and App Secret.");
@@ -106,7 +98,7 @@ ERR_MUST_USE static enum err progress_compute(const struct connect_env *env, int
                  "App Key and App Secret for region %s are stored "
                  "encrypted.",
                  temu_region_name(region));
-        progress_set(&steps[0], PROGRESS_PASS, false, reason, "Nothing to do.");
+        progress_set(s, PROGRESS_PASS, false, reason, "Nothing to do.");
     } else {
         snprintf(reason, sizeof reason, "No App Key/App Secret is stored for region %s.",
                  temu_region_name(region));
@@ -114,35 +106,46 @@ ERR_MUST_USE static enum err progress_compute(const struct connect_env *env, int
                  "aicos temu credentials set --region %s --app-key KEY --app-secret-file FILE "
                  "(from the Temu partner portal; never the shop password).",
                  temu_region_name(region));
-        progress_set(&steps[0], PROGRESS_BLOCKED, true, reason, next);
+        progress_set(s, PROGRESS_BLOCKED, true, reason, next);
     }
+}
 
-    /* 2. Public callback URL. */
+/* 2. Public callback URL. */
+static void progress_callback(const struct config *cfg, struct progress_step *s)
+{
+    char reason[PROGRESS_TEXT_MAX], url[CONNECT_URL_MAX];
+    struct deploy_origin o;
+    struct errbuf why = {0};
     connect_callback_url(cfg, url, sizeof url);
     const char *origin =
         strcmp(cfg->temu_callback_mode, "web-bridge") == 0 ? cfg->web_origin : cfg->api_origin;
     if (deploy_origin_check("the callback origin", origin, &o, &why) == ERR_OK) {
         snprintf(reason, sizeof reason, "Callback %.600s is public HTTPS (%s mode).", url,
                  cfg->temu_callback_mode);
-        progress_set(&steps[1], PROGRESS_PASS, false, reason,
+        progress_set(s, PROGRESS_PASS, false, reason,
                      "Register this URL in the Temu partner portal.");
     } else {
         snprintf(reason, sizeof reason, "Callback %.300s is not public HTTPS: %.300s", url,
                  why.msg);
-        progress_set(&steps[1], PROGRESS_BLOCKED, true, reason,
+        progress_set(s, PROGRESS_BLOCKED, true, reason,
                      "aicos deploy init-env --api-origin https://<api-host> --web-origin "
                      "https://<web-host> --acme-email ops@your-domain.com --postgres-password "
                      "<strong-password>; serve with those origins.");
     }
+}
 
-    /* 3. DNS, 5. preflight, 6. smoke: the recorded results. */
+/* 3. DNS, 5. preflight, 6. smoke: the recorded results. */
+ERR_MUST_USE static enum err progress_checks(const struct connect_env *env,
+                                             struct progress_step *steps, struct errbuf *eb)
+{
+    const struct config *cfg = env->cfg;
     char cmd[PROGRESS_TEXT_MAX];
     struct deploy_origin api, web;
     bool parsed = deploy_origin_parse("api", cfg->api_origin, &api, NULL) == ERR_OK &&
                   deploy_origin_parse("web", cfg->web_origin, &web, NULL) == ERR_OK;
     snprintf(cmd, sizeof cmd, "aicos deploy dns --api-host %s --web-host %s",
              parsed ? api.host : "<api-host>", parsed ? web.host : "<web-host>");
-    e = progress_check_step(env, &steps[2], "dns", "DNS check", cmd, eb);
+    enum err e = progress_check_step(env, &steps[2], "dns", "DNS check", cmd, eb);
     if (e == ERR_OK)
         e = progress_check_step(env, &steps[4], "preflight", "deployment preflight",
                                 "aicos deploy preflight", eb);
@@ -150,36 +153,45 @@ ERR_MUST_USE static enum err progress_compute(const struct connect_env *env, int
              cfg->web_origin);
     if (e == ERR_OK)
         e = progress_check_step(env, &steps[5], "smoke", "public smoke test", cmd, eb);
-    if (e != ERR_OK)
-        return e;
+    return e;
+}
 
-    /* 4. Production env files: judged by the preflight's env checks. */
+/* 4. Production env files: judged by the preflight's env checks. */
+ERR_MUST_USE static enum err progress_env_files(const struct connect_env *env,
+                                                struct progress_step *s, struct errbuf *eb)
+{
     struct deploy_record_row pf;
-    e = deploy_record_latest(env->db, "preflight", &pf, eb);
+    enum err e = deploy_record_latest(env->db, "preflight", &pf, eb);
     if (e != ERR_OK)
         return e;
     if (!pf.found)
-        progress_set(&steps[3], PROGRESS_PENDING, true,
-                     "No production env files have been checked yet.",
+        progress_set(s, PROGRESS_PENDING, true, "No production env files have been checked yet.",
                      "aicos deploy init-env --api-origin https://<api-host> --web-origin "
                      "https://<web-host> --acme-email ... --postgres-password ..., then aicos "
                      "deploy preflight");
     else if (pf.env_blocker)
-        progress_set(&steps[3], PROGRESS_BLOCKED, true,
+        progress_set(s, PROGRESS_BLOCKED, true,
                      "The latest preflight found problems in the production env file.",
                      "Regenerate with aicos deploy init-env --force, then aicos deploy preflight");
-    else if (cfg->env != CONFIG_ENV_PRODUCTION)
-        progress_set(&steps[3], PROGRESS_WARNING, false,
+    else if (env->cfg->env != CONFIG_ENV_PRODUCTION)
+        progress_set(s, PROGRESS_WARNING, false,
                      "The production env files are valid, but this server runs with "
                      "AICOS_ENV=development.",
                      "Start the production stack with infra/production.env.");
     else
-        progress_set(&steps[3], PROGRESS_PASS, false,
+        progress_set(s, PROGRESS_PASS, false,
                      "Production env files are valid and this server runs in production.",
                      "Nothing to do.");
+    return ERR_OK;
+}
 
-    /* 7. Seller authorization. */
-    e = connect_summary_get(env, now, &sum, eb);
+/* 7. Seller authorization. */
+ERR_MUST_USE static enum err progress_authorization(const struct connect_env *env, int64_t now,
+                                                    struct progress_step *s, struct errbuf *eb)
+{
+    char reason[PROGRESS_TEXT_MAX];
+    struct connect_summary sum;
+    enum err e = connect_summary_get(env, now, &sum, eb);
     if (e != ERR_OK)
         return e;
     if (sum.active > 0) {
@@ -188,57 +200,80 @@ ERR_MUST_USE static enum err progress_compute(const struct connect_env *env, int
                  "%lld shop(s) authorized; the earliest token expires in %lld day(s).",
                  (long long)sum.active, (long long)days);
         if (days <= CONNECT_WARN_DAYS_7)
-            progress_set(&steps[6], PROGRESS_WARNING, true, reason,
+            progress_set(s, PROGRESS_WARNING, true, reason,
                          "seller_admin: re-authorize the connection before the token expires.");
         else
-            progress_set(&steps[6], PROGRESS_PASS, false, reason, "Nothing to do.");
+            progress_set(s, PROGRESS_PASS, false, reason, "Nothing to do.");
     } else if (sum.failed > 0) {
         snprintf(reason, sizeof reason, "The Temu connection failed: %s.", sum.failed_reason);
-        progress_set(&steps[6], PROGRESS_BLOCKED, true, reason,
+        progress_set(s, PROGRESS_BLOCKED, true, reason,
                      "seller_admin: re-authorize the connection from /integrations.");
     } else if (sum.open_sessions > 0) {
-        progress_set(&steps[6], PROGRESS_PENDING, true,
+        progress_set(s, PROGRESS_PENDING, true,
                      "An authorization session is open; waiting for a seller admin to approve "
                      "the app in Seller Center.",
                      "seller_admin: open the authorization URL and approve it in Temu Seller "
                      "Center.");
     } else {
-        progress_set(&steps[6], PROGRESS_BLOCKED, true,
+        progress_set(s, PROGRESS_BLOCKED, true,
                      "A seller admin must approve the generated Temu Open Platform authorization "
                      "link.",
                      "Open /integrations, generate the authorization URL, and approve it in Temu "
                      "Seller Center.");
     }
+    return ERR_OK;
+}
 
-    /* 8. First sync: the sync engine's recorded runs. */
+/* 8. First sync: the sync engine's recorded runs. */
+ERR_MUST_USE static enum err progress_first_sync(const struct connect_env *env,
+                                                 struct progress_step *s, struct errbuf *eb)
+{
+    char reason[PROGRESS_TEXT_MAX];
     struct sync_summary ss;
-    e = sync_summary_get(env->db, &ss, eb);
+    enum err e = sync_summary_get(env->db, &ss, eb);
     if (e != ERR_OK)
         return e;
     if (ss.success_runs > 0 && ss.paused == 0 && ss.failing == 0) {
         snprintf(reason, sizeof reason, "%lld successful sync run(s); the latest finished at %lld.",
                  (long long)ss.success_runs, (long long)ss.last_success_at);
-        progress_set(&steps[7], PROGRESS_PASS, false, reason, "Nothing to do.");
+        progress_set(s, PROGRESS_PASS, false, reason, "Nothing to do.");
     } else if (ss.success_runs > 0) {
         snprintf(reason, sizeof reason,
                  "Sync has succeeded before, but %lld stream(s) are failing and %lld paused: "
                  "%.400s",
                  (long long)ss.failing, (long long)ss.paused, ss.last_error);
-        progress_set(&steps[7], PROGRESS_WARNING, true, reason,
+        progress_set(s, PROGRESS_WARNING, true, reason,
                      "operator: read GET /api/v1/sync/runs, fix the cause, then aicos sync resume "
                      "--connection ID --stream orders.");
     } else if (ss.last_error[0] != '\0') {
         snprintf(reason, sizeof reason, "No sync has succeeded yet; the latest failed: %.600s",
                  ss.last_error);
-        progress_set(&steps[7], PROGRESS_BLOCKED, true, reason,
+        progress_set(s, PROGRESS_BLOCKED, true, reason,
                      "operator: fix the cause, then aicos sync run --connection ID --stream "
                      "orders.");
     } else {
-        progress_set(&steps[7], PROGRESS_PENDING, true, "No sync has run yet.",
+        progress_set(s, PROGRESS_PENDING, true, "No sync has run yet.",
                      "operator: aicos sync run --connection ID --stream orders (or POST "
                      "/api/v1/sync/runs).");
     }
     return ERR_OK;
+}
+
+ERR_MUST_USE static enum err progress_compute(const struct connect_env *env, int64_t now,
+                                              struct progress_step *steps, struct errbuf *eb)
+{
+    enum temu_region region = TEMU_REGION_US;
+    temu_region_parse(env->cfg->temu_region, &region);
+    progress_credentials(env, region, &steps[0]);
+    progress_callback(env->cfg, &steps[1]);
+    enum err e = progress_checks(env, steps, eb);
+    if (e == ERR_OK)
+        e = progress_env_files(env, &steps[3], eb);
+    if (e == ERR_OK)
+        e = progress_authorization(env, now, &steps[6], eb);
+    if (e == ERR_OK)
+        e = progress_first_sync(env, &steps[7], eb);
+    return e;
 }
 
 enum err readiness_progress(const struct connect_env *env, int64_t now, json_t **out,

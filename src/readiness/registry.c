@@ -40,6 +40,41 @@ static bool registry_any_credentials(const struct connect_env *env)
     return false;
 }
 
+/* An active connection with no token or connection trouble: judged by the sync runs. */
+ERR_MUST_USE static enum err registry_temu_sync(const struct connect_env *env, int64_t now,
+                                                const struct connect_summary *s, int64_t days,
+                                                struct registry_row *row, struct errbuf *eb)
+{
+    struct sync_summary ss;
+    enum err e = sync_summary_get(env->db, &ss, eb);
+    if (e != ERR_OK)
+        return e;
+    if (ss.last_success_at > 0 && ss.paused == 0 && ss.failing == 0 &&
+        now - ss.last_success_at <= REGISTRY_SYNC_RECENT_S) {
+        row->status = "connected";
+        snprintf(row->risk, sizeof row->risk,
+                 "%lld shop(s) authorized and verified; token expires in %lld day(s); "
+                 "the latest sync succeeded.",
+                 (long long)s->active, (long long)days);
+        snprintf(row->next, sizeof row->next, "Nothing to do.");
+    } else if (ss.paused > 0 || ss.failing > 0) {
+        row->status = ss.paused > 0 ? "paused" : "degraded";
+        snprintf(row->risk, sizeof row->risk, "Sync is %s: %.300s",
+                 ss.paused > 0 ? "paused" : "failing", ss.last_error);
+        snprintf(row->next, sizeof row->next,
+                 "operator: read /api/v1/sync/runs, fix the cause, aicos sync resume.");
+    } else {
+        row->status = "authorized";
+        snprintf(row->risk, sizeof row->risk,
+                 "%lld shop(s) connected (authorized and verified); token expires in "
+                 "%lld day(s); no recent successful sync.",
+                 (long long)s->active, (long long)days);
+        snprintf(row->next, sizeof row->next,
+                 "operator: aicos sync run --connection ID --stream orders.");
+    }
+    return ERR_OK;
+}
+
 ERR_MUST_USE static enum err registry_temu(const struct connect_env *env, int64_t now,
                                            struct registry_row *row, struct errbuf *eb)
 {
@@ -68,33 +103,9 @@ ERR_MUST_USE static enum err registry_temu(const struct connect_env *env, int64_
             snprintf(row->next, sizeof row->next,
                      "seller_admin: re-authorize the failed connection in /integrations.");
         } else {
-            struct sync_summary ss;
-            e = sync_summary_get(env->db, &ss, eb);
+            e = registry_temu_sync(env, now, &s, days, row, eb);
             if (e != ERR_OK)
                 return e;
-            if (ss.last_success_at > 0 && ss.paused == 0 && ss.failing == 0 &&
-                now - ss.last_success_at <= REGISTRY_SYNC_RECENT_S) {
-                row->status = "connected";
-                snprintf(row->risk, sizeof row->risk,
-                         "%lld shop(s) authorized and verified; token expires in %lld day(s); "
-                         "the latest sync succeeded.",
-                         (long long)s.active, (long long)days);
-                snprintf(row->next, sizeof row->next, "Nothing to do.");
-            } else if (ss.paused > 0 || ss.failing > 0) {
-                row->status = ss.paused > 0 ? "paused" : "degraded";
-                snprintf(row->risk, sizeof row->risk, "Sync is %s: %.300s",
-                         ss.paused > 0 ? "paused" : "failing", ss.last_error);
-                snprintf(row->next, sizeof row->next,
-                         "operator: read /api/v1/sync/runs, fix the cause, aicos sync resume.");
-            } else {
-                row->status = "authorized";
-                snprintf(row->risk, sizeof row->risk,
-                         "%lld shop(s) connected (authorized and verified); token expires in "
-                         "%lld day(s); no recent successful sync.",
-                         (long long)s.active, (long long)days);
-                snprintf(row->next, sizeof row->next,
-                         "operator: aicos sync run --connection ID --stream orders.");
-            }
         }
     } else if (s.failed > 0) {
         row->status = "failed";

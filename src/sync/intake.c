@@ -65,42 +65,27 @@ ERR_MUST_USE static enum err intake_schedule(struct db_conn *c, int64_t mall_id,
                    p, 3, NULL, eb);
 }
 
-enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_webhook_headers *h,
-                              const char *body, size_t body_len, int64_t now, bool *duplicate,
-                              struct errbuf *eb)
+/* The event's id: the hash of app key, event code and the canonical event text (*text). */
+ERR_MUST_USE static enum err intake_event_id(const struct temu_webhook_headers *h, json_t *event,
+                                             char **text, char id[SECURE_HASH_HEX],
+                                             struct errbuf *eb)
 {
-    char *secret = NULL, *text = NULL, *idsrc = NULL;
-    size_t secret_len = 0;
-    json_t *event = NULL;
-    struct db_conn *c = NULL;
-    char id[SECURE_HASH_HEX];
-    enum err e;
-    *duplicate = false;
-    if (v == NULL)
-        return err_set(eb, ERR_UNAVAILABLE, "vault_unavailable",
-                       "No vault master key is configured, so the App Secret cannot be read.");
-    if (h->app_key == NULL || h->event_code == NULL || h->timestamp == NULL ||
-        h->signature == NULL || strlen(h->event_code) > SYNC_SN_MAX ||
-        strlen(h->app_key) > TEMU_APP_KEY_MAX)
-        return err_set(eb, ERR_BADREQ, "webhook_headers",
-                       "A Temu event needs x-tm-app-key, x-tm-event-code, x-tm-timestamp and "
-                       "x-tm-signature.");
-    e = intake_secret(v, h->app_key, &secret, &secret_len, eb);
-    if (e == ERR_OK)
-        e = temu_webhook_open(secret, secret_len, h->app_key, h, body, body_len, &event, eb);
-    if (e == ERR_INVAL || e == ERR_PARSE)
-        e = err_set(eb, ERR_BADREQ, "webhook_malformed", "%s", errbuf_message(eb, e));
-    if (e != ERR_OK)
-        goto out;
-    text = json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS);
-    size_t n = (text != NULL ? strlen(text) : 0) + strlen(h->app_key) + strlen(h->event_code) + 3;
-    idsrc = text != NULL ? malloc(n) : NULL;
-    if (idsrc == NULL) {
-        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-        goto out;
-    }
-    snprintf(idsrc, n, "%s|%s|%s", h->app_key, h->event_code, text);
+    *text = json_dumps(event, JSON_COMPACT | JSON_SORT_KEYS);
+    size_t n = (*text != NULL ? strlen(*text) : 0) + strlen(h->app_key) + strlen(h->event_code) + 3;
+    char *idsrc = *text != NULL ? malloc(n) : NULL;
+    if (idsrc == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    snprintf(idsrc, n, "%s|%s|%s", h->app_key, h->event_code, *text);
     secure_hash_hex(idsrc, id);
+    free(idsrc);
+    return ERR_OK;
+}
+
+/* Stores the event once (a repeat counts a delivery) and schedules the streams it touches. */
+ERR_MUST_USE static enum err intake_store(struct db *db, const struct temu_webhook_headers *h,
+                                          json_t *event, const char *text, const char *id,
+                                          int64_t now, bool *duplicate, struct errbuf *eb)
+{
     int64_t sent_ms = 0;
     if (parse_int64(h->timestamp, INT64_MIN, INT64_MAX, &sent_ms) != ERR_OK)
         sent_ms = 0;
@@ -116,8 +101,8 @@ enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_
         DB_P_INT(mall_id),
         DB_P_TEXT(order_sn != NULL && strlen(order_sn) <= SYNC_SN_MAX ? order_sn : ""),
         DB_P_TEXT(text)};
-    c = db_acquire(db);
-    e = db_begin(c, eb);
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_begin(c, eb);
     if (e == ERR_OK)
         e = db_exec(c,
                     "INSERT INTO temu_webhook_events (id, app_key, event_code, sent_at_ms, "
@@ -141,12 +126,42 @@ enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_
         e = db_commit(c, eb);
     else
         db_rollback(c);
+    db_release(c);
+    return e;
+}
+
+enum err sync_webhook_receive(struct db *db, struct vault *v, const struct temu_webhook_headers *h,
+                              const char *body, size_t body_len, int64_t now, bool *duplicate,
+                              struct errbuf *eb)
+{
+    char *secret = NULL, *text = NULL;
+    size_t secret_len = 0;
+    json_t *event = NULL;
+    char id[SECURE_HASH_HEX];
+    enum err e;
+    *duplicate = false;
+    if (v == NULL)
+        return err_set(eb, ERR_UNAVAILABLE, "vault_unavailable",
+                       "No vault master key is configured, so the App Secret cannot be read.");
+    if (h->app_key == NULL || h->event_code == NULL || h->timestamp == NULL ||
+        h->signature == NULL || strlen(h->event_code) > SYNC_SN_MAX ||
+        strlen(h->app_key) > TEMU_APP_KEY_MAX)
+        return err_set(eb, ERR_BADREQ, "webhook_headers",
+                       "A Temu event needs x-tm-app-key, x-tm-event-code, x-tm-timestamp and "
+                       "x-tm-signature.");
+    e = intake_secret(v, h->app_key, &secret, &secret_len, eb);
+    if (e == ERR_OK)
+        e = temu_webhook_open(secret, secret_len, h->app_key, h, body, body_len, &event, eb);
+    if (e == ERR_INVAL || e == ERR_PARSE)
+        e = err_set(eb, ERR_BADREQ, "webhook_malformed", "%s", errbuf_message(eb, e));
+    if (e != ERR_OK)
+        goto out;
+    e = intake_event_id(h, event, &text, id, eb);
+    if (e == ERR_OK)
+        e = intake_store(db, h, event, text, id, now, duplicate, eb);
 out:
-    if (c != NULL)
-        db_release(c);
     vault_secret_free(secret, secret_len);
     json_decref(event);
     free(text);
-    free(idsrc);
     return e;
 }

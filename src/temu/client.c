@@ -629,28 +629,22 @@ out:
 static const char *const client_reserved[] = {"type",      "app_key",   "access_token",
                                               "timestamp", "data_type", "sign"};
 
-enum err temu_client_call_ex(struct temu_client *c, const char *type, const json_t *params,
-                             const struct temu_call_options *opts, struct temu_result *res,
-                             struct temu_error *terr)
+/* Refuses a call before sending: a bad type, non-object parameters, a parameter the client
+ * sets itself or an over-long access token (te says which). */
+static bool client_call_refused(const char *type, const json_t *params,
+                                const struct temu_call_options *opts, struct temu_error *te)
 {
-    struct temu_error local_err;
-    struct temu_error *te = terr != NULL ? terr : &local_err;
-    char token[LIMIT_TEMU_SECRET_BYTES + 1] = "";
-    json_t *all = NULL;
-    enum err e = ERR_INVAL;
-    memset(res, 0, sizeof *res);
-    temu_error_clear(te);
     if (!client_type_valid(type)) {
         temu_error_set(te, TEMU_ERROR_PERMANENT, TEMU_SOURCE_LOCAL, 0,
                        "The API type must be 1-128 letters, digits, '.' or '_'.",
                        "The call was refused before sending.");
-        goto out;
+        return true;
     }
     if (params != NULL && !json_is_object(params)) {
         temu_error_set(te, TEMU_ERROR_PERMANENT, TEMU_SOURCE_LOCAL, 0,
                        "Temu parameters must be a JSON object.",
                        "The call was refused before sending.");
-        goto out;
+        return true;
     }
     for (size_t i = 0; params != NULL && i < sizeof client_reserved / sizeof client_reserved[0];
          i++) {
@@ -660,31 +654,24 @@ enum err temu_client_call_ex(struct temu_client *c, const char *type, const json
                      client_reserved[i]);
             temu_error_set(te, TEMU_ERROR_PERMANENT, TEMU_SOURCE_LOCAL, 0, msg,
                            "The call was refused before sending.");
-            goto out;
+            return true;
         }
     }
-    if (opts != NULL && opts->access_token != NULL) {
-        if (strlen(opts->access_token) > LIMIT_TEMU_SECRET_BYTES) {
-            temu_error_set(te, TEMU_ERROR_PERMANENT, TEMU_SOURCE_LOCAL, 0,
-                           "The access token is too long.", "The call was refused before sending.");
-            goto out;
-        }
-        memcpy(token, opts->access_token, strlen(opts->access_token) + 1);
-    } else {
-        pthread_mutex_lock(&c->lock);
-        if (c->token != NULL)
-            memcpy(token, c->token, strlen(c->token) + 1);
-        pthread_mutex_unlock(&c->lock);
+    if (opts != NULL && opts->access_token != NULL &&
+        strlen(opts->access_token) > LIMIT_TEMU_SECRET_BYTES) {
+        temu_error_set(te, TEMU_ERROR_PERMANENT, TEMU_SOURCE_LOCAL, 0,
+                       "The access token is too long.", "The call was refused before sending.");
+        return true;
     }
-    bool idempotent =
-        opts != NULL && opts->idempotent >= 0 ? opts->idempotent != 0 : temu_type_is_read(type);
-    e = ERR_NOMEM;
-    all = params != NULL ? json_copy((json_t *)params) : json_object();
-    if (all == NULL || json_object_set_new(all, "type", json_string(type)) != 0 ||
-        json_object_set_new(all, "app_key", json_string(c->app_key)) != 0 ||
-        json_object_set_new(all, "data_type", json_string("JSON")) != 0 ||
-        (token[0] != '\0' && json_object_set_new(all, "access_token", json_string(token)) != 0))
-        goto out;
+    return false;
+}
+
+/* Sends all, retrying with backoff while the failure allows it. */
+ERR_MUST_USE static enum err client_call_retrying(struct temu_client *c, json_t *all,
+                                                  const char *type, bool idempotent,
+                                                  struct temu_result *res, struct temu_error *te)
+{
+    enum err e;
     for (int attempt = 0;; attempt++) {
         bool may_retry = false;
         if (attempt > 0) {
@@ -704,6 +691,40 @@ enum err temu_client_call_ex(struct temu_client *c, const char *type, const json
             break;
         temu_result_clear(res);
     }
+    return e;
+}
+
+enum err temu_client_call_ex(struct temu_client *c, const char *type, const json_t *params,
+                             const struct temu_call_options *opts, struct temu_result *res,
+                             struct temu_error *terr)
+{
+    struct temu_error local_err;
+    struct temu_error *te = terr != NULL ? terr : &local_err;
+    char token[LIMIT_TEMU_SECRET_BYTES + 1] = "";
+    json_t *all = NULL;
+    enum err e = ERR_INVAL;
+    memset(res, 0, sizeof *res);
+    temu_error_clear(te);
+    if (client_call_refused(type, params, opts, te))
+        goto out;
+    if (opts != NULL && opts->access_token != NULL) {
+        memcpy(token, opts->access_token, strlen(opts->access_token) + 1);
+    } else {
+        pthread_mutex_lock(&c->lock);
+        if (c->token != NULL)
+            memcpy(token, c->token, strlen(c->token) + 1);
+        pthread_mutex_unlock(&c->lock);
+    }
+    bool idempotent =
+        opts != NULL && opts->idempotent >= 0 ? opts->idempotent != 0 : temu_type_is_read(type);
+    e = ERR_NOMEM;
+    all = params != NULL ? json_copy((json_t *)params) : json_object();
+    if (all == NULL || json_object_set_new(all, "type", json_string(type)) != 0 ||
+        json_object_set_new(all, "app_key", json_string(c->app_key)) != 0 ||
+        json_object_set_new(all, "data_type", json_string("JSON")) != 0 ||
+        (token[0] != '\0' && json_object_set_new(all, "access_token", json_string(token)) != 0))
+        goto out;
+    e = client_call_retrying(c, all, type, idempotent, res, te);
     res->attempts = te->attempts;
     if (e == ERR_OK) {
         int attempts = te->attempts;
