@@ -18,7 +18,8 @@
 #define SHIPMENTS_API_SNS_MAX SHIPMENTS_LINES_MAX
 
 /* Reads the optional order_sns array of the body into sns; ERR_INVAL when malformed. */
-static enum err api_shipment_sns(const json_t *body, const char **sns, size_t *n, struct errbuf *eb)
+ERR_MUST_USE static enum err api_shipment_sns(const json_t *body, const char **sns, size_t *n,
+                                              struct errbuf *eb)
 {
     const json_t *a = json_object_get(body, "order_sns");
     *n = 0;

@@ -10,8 +10,9 @@
 
 #include "http/http.h"
 
-enum err api_order_shipments_create(struct http_req *req, struct http_resp *resp,
-                                    struct errbuf *eb);
-enum err api_order_shipments_list(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err api_order_shipments_create(struct http_req *req, struct http_resp *resp,
+                                                 struct errbuf *eb);
+ERR_MUST_USE enum err api_order_shipments_list(struct http_req *req, struct http_resp *resp,
+                                               struct errbuf *eb);
 
 #endif

@@ -600,7 +600,7 @@ enum err query_order_locate(struct db *db, const char *connection_id, const char
     } else {
         memcpy(conn, id, strlen(id) + 1);
         if (region_id != NULL)
-            db_rows_int(rows, 0, 1, region_id);
+            *region_id = db_rows_int_or(rows, 0, 1, *region_id);
     }
     db_rows_free(rows);
     return e;

@@ -80,8 +80,8 @@ ERR_MUST_USE enum err query_order_get(struct db *db, const char *connection_id, 
  * conn (at least 33 bytes: CONNECT_ID_LEN + 1), and the order's regionId into *region_id
  * (may be NULL). ERR_NOTFOUND "order_not_found".
  */
-enum err query_order_locate(struct db *db, const char *connection_id, const char *sn, char *conn,
-                            int64_t *region_id, struct errbuf *eb);
+ERR_MUST_USE enum err query_order_locate(struct db *db, const char *connection_id, const char *sn,
+                                         char *conn, int64_t *region_id, struct errbuf *eb);
 
 /*
  * The per-(connection, stream) sync state as a new JSON array of {connection_id, stream,

@@ -91,8 +91,8 @@ enum err shipment_tracking_check(const char *carrier_name, const char *in,
 
 /* ---- carriers ---- */
 
-static enum err ship_carriers_cached(struct db *db, const char *conn, int64_t now, bool any_age,
-                                     json_t **out, struct errbuf *eb)
+ERR_MUST_USE static enum err ship_carriers_cached(struct db *db, const char *conn, int64_t now,
+                                                  bool any_age, json_t **out, struct errbuf *eb)
 {
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_TEXT(conn),
@@ -108,7 +108,7 @@ static enum err ship_carriers_cached(struct db *db, const char *conn, int64_t no
     *out = json_array();
     for (size_t i = 0; i < db_rows_count(rows) && *out != NULL; i++) {
         int64_t id = 0;
-        db_rows_int(rows, i, 0, &id);
+        id = db_rows_int_or(rows, i, 0, id);
         json_array_append_new(*out,
                               json_pack("{s:I, s:s}", "carrier_id", (json_int_t)id, "name",
                                         db_rows_get(rows, i, 1) ? db_rows_get(rows, i, 1) : ""));
@@ -118,8 +118,9 @@ static enum err ship_carriers_cached(struct db *db, const char *conn, int64_t no
 }
 
 /* Replaces the cached list of conn with the page's carriers, in one transaction. */
-static enum err ship_carriers_store(struct db *db, const char *conn, const struct temu_page *pg,
-                                    int64_t now, struct errbuf *eb)
+ERR_MUST_USE static enum err ship_carriers_store(struct db *db, const char *conn,
+                                                 const struct temu_page *pg, int64_t now,
+                                                 struct errbuf *eb)
 {
     struct db_conn *c = db_acquire(db);
     struct db_param del[] = {DB_P_TEXT(conn)};
@@ -145,8 +146,8 @@ static enum err ship_carriers_store(struct db *db, const char *conn, const struc
 }
 
 /* A client for connection conn (the caller frees it). */
-static enum err ship_client(const struct connect_env *env, const char *conn,
-                            struct temu_client **cl, struct errbuf *eb)
+ERR_MUST_USE static enum err ship_client(const struct connect_env *env, const char *conn,
+                                         struct temu_client **cl, struct errbuf *eb)
 {
     enum temu_region region = TEMU_REGION_US;
     char *token = NULL;
@@ -159,10 +160,13 @@ static enum err ship_client(const struct connect_env *env, const char *conn,
 }
 
 /* Maps a failed Temu call to the caller's error; the connection learns of auth failures. */
-static enum err ship_upstream(const struct connect_env *env, const char *conn,
-                              const struct temu_error *te, int64_t now, struct errbuf *eb)
+ERR_MUST_USE static enum err ship_upstream(const struct connect_env *env, const char *conn,
+                                           const struct temu_error *te, int64_t now,
+                                           struct errbuf *eb)
 {
-    connect_note_call(env, conn, te, now, NULL);
+    /* The caller's answer is the upstream error; the connection's note is secondary. */
+    if (connect_note_call(env, conn, te, now, NULL) != ERR_OK)
+        log_kv(LOG_WARN, "connect.note_call_failed", "connection", conn, NULL);
     const char *code = te->cls == TEMU_ERROR_AUTH        ? "temu_token_rejected"
                        : te->cls == TEMU_ERROR_RETRYABLE ? "temu_unavailable"
                                                          : "temu_call_failed";
@@ -229,8 +233,9 @@ static bool ship_named(const struct shipment_req *req, const char *osn)
  * ones named, which must all be unshipped. *lines is a new array [{order_sn, goods_id, sku_id,
  * quantity}].
  */
-static enum err ship_lines(struct db *db, const struct ship_order *o,
-                           const struct shipment_req *req, json_t **lines, struct errbuf *eb)
+ERR_MUST_USE static enum err ship_lines(struct db *db, const struct ship_order *o,
+                                        const struct shipment_req *req, json_t **lines,
+                                        struct errbuf *eb)
 {
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_TEXT(o->conn), DB_P_TEXT(req->sn)};
@@ -248,10 +253,10 @@ static enum err ship_lines(struct db *db, const struct ship_order *o,
     for (size_t i = 0; i < db_rows_count(rows) && *lines != NULL; i++) {
         const char *osn = db_rows_get(rows, i, 0);
         int64_t st = 0, goods = 0, sku = 0, qty = 0;
-        db_rows_int(rows, i, 1, &st);
-        db_rows_int(rows, i, 2, &goods);
-        db_rows_int(rows, i, 3, &sku);
-        db_rows_int(rows, i, 4, &qty);
+        st = db_rows_int_or(rows, i, 1, st);
+        goods = db_rows_int_or(rows, i, 2, goods);
+        sku = db_rows_int_or(rows, i, 3, sku);
+        qty = db_rows_int_or(rows, i, 4, qty);
         if (osn == NULL || !ship_named(req, osn))
             continue;
         named++;
@@ -288,9 +293,9 @@ static const char ship_cols[] = "connection_id, parent_order_sn, tracking_number
 static json_t *ship_row_json(const struct db_rows *r, size_t i)
 {
     int64_t carrier = 0, created = 0, confirmed = 0;
-    db_rows_int(r, i, 3, &carrier);
-    db_rows_int(r, i, 9, &created);
-    db_rows_int(r, i, 10, &confirmed);
+    carrier = db_rows_int_or(r, i, 3, carrier);
+    created = db_rows_int_or(r, i, 9, created);
+    confirmed = db_rows_int_or(r, i, 10, confirmed);
     json_t *sns = json_loads(db_rows_get(r, i, 5) ? db_rows_get(r, i, 5) : "[]", 0, NULL);
     json_t *warn = json_loads(db_rows_get(r, i, 7) ? db_rows_get(r, i, 7) : "[]", 0, NULL);
     return json_pack("{s:s, s:s, s:s, s:I, s:s, s:o, s:s, s:o, s:s, s:I, s:I, s:b}",
@@ -302,8 +307,8 @@ static json_t *ship_row_json(const struct db_rows *r, size_t i)
                      (json_int_t)confirmed, "replayed", 0);
 }
 
-static enum err ship_record_get(struct db *db, const char *conn, const char *sn,
-                                const char *tracking, json_t **out, struct errbuf *eb)
+ERR_MUST_USE static enum err ship_record_get(struct db *db, const char *conn, const char *sn,
+                                             const char *tracking, json_t **out, struct errbuf *eb)
 {
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_TEXT(conn), DB_P_TEXT(sn), DB_P_TEXT(tracking)};
@@ -320,10 +325,10 @@ static enum err ship_record_get(struct db *db, const char *conn, const char *sn,
     return e;
 }
 
-static enum err ship_record_add(struct db *db, const char *conn, const char *sn,
-                                const char *tracking, int64_t carrier, const char *name,
-                                const json_t *lines, const char *actor, int64_t now,
-                                struct errbuf *eb)
+ERR_MUST_USE static enum err ship_record_add(struct db *db, const char *conn, const char *sn,
+                                             const char *tracking, int64_t carrier,
+                                             const char *name, const json_t *lines,
+                                             const char *actor, int64_t now, struct errbuf *eb)
 {
     json_t *sns = json_array();
     size_t i;
@@ -348,9 +353,9 @@ static enum err ship_record_add(struct db *db, const char *conn, const char *sn,
 }
 
 /* Marks the record confirmed with Temu's warnings (NULL: none), or deletes it (drop). */
-static enum err ship_record_end(struct db *db, const char *conn, const char *sn,
-                                const char *tracking, bool drop, const json_t *warnings,
-                                int64_t now, struct errbuf *eb)
+ERR_MUST_USE static enum err ship_record_end(struct db *db, const char *conn, const char *sn,
+                                             const char *tracking, bool drop,
+                                             const json_t *warnings, int64_t now, struct errbuf *eb)
 {
     char *text = json_dumps(warnings != NULL ? warnings : json_array(), JSON_COMPACT);
     struct db_param p[] = {DB_P_TEXT(conn), DB_P_TEXT(sn), DB_P_TEXT(tracking),
@@ -396,8 +401,8 @@ enum err shipments_list(struct db *db, const char *conn, const char *sn, json_t 
 /* ---- confirm ---- */
 
 /* Whether Temu already lists tracking among the parcels of sub-order osn. */
-static enum err ship_known(struct temu_client *cl, const char *sn, const char *osn,
-                           const char *tracking, bool *found, struct temu_error *te)
+ERR_MUST_USE static enum err ship_known(struct temu_client *cl, const char *sn, const char *osn,
+                                        const char *tracking, bool *found, struct temu_error *te)
 {
     struct temu_shipments sh;
     *found = false;
@@ -409,9 +414,9 @@ static enum err ship_known(struct temu_client *cl, const char *sn, const char *o
 }
 
 /* Sends the confirm for lines; on success *warnings is Temu's warningMessage (new ref). */
-static enum err ship_send(struct temu_client *cl, const char *sn, int64_t carrier,
-                          const char *tracking, const json_t *lines, bool all, json_t **warnings,
-                          struct temu_error *te)
+ERR_MUST_USE static enum err ship_send(struct temu_client *cl, const char *sn, int64_t carrier,
+                                       const char *tracking, const json_t *lines, bool all,
+                                       json_t **warnings, struct temu_error *te)
 {
     struct temu_send_line sl[SHIPMENTS_LINES_MAX];
     size_t n = 0, i;
@@ -452,7 +457,8 @@ struct ship_ctx {
     int64_t now;
 };
 
-static enum err ship_prepare(struct ship_ctx *x, struct temu_error *te, struct errbuf *eb)
+ERR_MUST_USE static enum err ship_prepare(struct ship_ctx *x, struct temu_error *te,
+                                          struct errbuf *eb)
 {
     const struct shipment_req *req = x->req;
     if (req->sn == NULL || req->sn[0] == '\0' || strlen(req->sn) > SYNC_SN_MAX)
@@ -484,8 +490,9 @@ static enum err ship_prepare(struct ship_ctx *x, struct temu_error *te, struct e
 }
 
 /* Uploads lines (the record is in state sending) and ends the record by Temu's answer. */
-static enum err ship_upload(struct ship_ctx *x, struct temu_client *cl, const json_t *lines,
-                            struct temu_error *te, struct errbuf *eb)
+ERR_MUST_USE static enum err ship_upload(struct ship_ctx *x, struct temu_client *cl,
+                                         const json_t *lines, struct temu_error *te,
+                                         struct errbuf *eb)
 {
     json_t *warnings = NULL;
     const struct shipment_req *req = x->req;
@@ -495,7 +502,11 @@ static enum err ship_upload(struct ship_ctx *x, struct temu_client *cl, const js
         e = ship_record_end(x->env->db, x->order.conn, req->sn, x->tracking, false, warnings,
                             x->now, eb);
     } else if (ship_answered(te)) {
-        ship_record_end(x->env->db, x->order.conn, req->sn, x->tracking, true, NULL, x->now, NULL);
+        /* Temu refused the upload: the record is closed so a corrected retry may upload; if
+         * that fails, the retry finds it "sending" and asks shipment.v2.get first. */
+        if (ship_record_end(x->env->db, x->order.conn, req->sn, x->tracking, true, NULL, x->now,
+                            NULL) != ERR_OK)
+            log_kv(LOG_WARN, "shipment.record_not_closed", "order", req->sn, NULL);
         e = ship_upstream(x->env, x->order.conn, te, x->now, eb);
     } else {
         log_kv(LOG_WARN, "shipment.answer_lost", "order", req->sn, "code",
@@ -510,8 +521,8 @@ static enum err ship_upload(struct ship_ctx *x, struct temu_client *cl, const js
 }
 
 /* A retry of a recorded upload: replay it, or finish one whose answer was lost. */
-static enum err ship_resume(struct ship_ctx *x, struct temu_client *cl, json_t *rec, bool *created,
-                            struct temu_error *te, struct errbuf *eb)
+ERR_MUST_USE static enum err ship_resume(struct ship_ctx *x, struct temu_client *cl, json_t *rec,
+                                         bool *created, struct temu_error *te, struct errbuf *eb)
 {
     const struct shipment_req *req = x->req;
     if (json_integer_value(json_object_get(rec, "carrier_id")) != req->carrier_id)

@@ -48,8 +48,9 @@ struct shipment_req {
  * carrier's own shape for USPS, UPS and FedEx (by name). ERR_INVAL "tracking_invalid" with the
  * reason otherwise.
  */
-enum err shipment_tracking_check(const char *carrier_name, const char *in,
-                                 char out[SHIPMENTS_TRACKING_MAX + 1], struct errbuf *eb);
+ERR_MUST_USE enum err shipment_tracking_check(const char *carrier_name, const char *in,
+                                              char out[SHIPMENTS_TRACKING_MAX + 1],
+                                              struct errbuf *eb);
 
 /*
  * Confirms the shipment at time now as actor. *out (owned by the caller) is
@@ -61,20 +62,21 @@ enum err shipment_tracking_check(const char *carrier_name, const char *in,
  * temu_call_failed (Temu's code and message), ERR_UNAVAILABLE temu_unavailable (the answer was
  * lost; retrying is safe), and the connection's own errors.
  */
-enum err shipment_confirm(const struct connect_env *env, const struct shipment_req *req,
-                          const char *actor, int64_t now, json_t **out, bool *created,
-                          struct temu_error *terr, struct errbuf *eb);
+ERR_MUST_USE enum err shipment_confirm(const struct connect_env *env,
+                                       const struct shipment_req *req, const char *actor,
+                                       int64_t now, json_t **out, bool *created,
+                                       struct temu_error *terr, struct errbuf *eb);
 
 /*
  * The carriers of connection conn for region_id as a new array [{carrier_id, name}], from the
  * cache when fresh (or when fetch is false), else fetched from Temu and cached.
  */
-enum err shipments_carriers(const struct connect_env *env, const char *conn, int64_t region_id,
-                            int64_t now, bool fetch, json_t **out, struct temu_error *terr,
-                            struct errbuf *eb);
+ERR_MUST_USE enum err shipments_carriers(const struct connect_env *env, const char *conn,
+                                         int64_t region_id, int64_t now, bool fetch, json_t **out,
+                                         struct temu_error *terr, struct errbuf *eb);
 
 /* The recorded uploads of parent order sn on conn, newest first, as a new array. */
-enum err shipments_list(struct db *db, const char *conn, const char *sn, json_t **out,
-                        struct errbuf *eb);
+ERR_MUST_USE enum err shipments_list(struct db *db, const char *conn, const char *sn, json_t **out,
+                                     struct errbuf *eb);
 
 #endif

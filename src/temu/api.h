@@ -240,9 +240,9 @@ struct temu_shipments {
 void temu_shipments_clear(struct temu_shipments *s);
 
 /* bg.logistics.shipment.v2.get: the parcels of one sub-order (both numbers required). */
-enum err temu_api_shipment_get(struct temu_client *c, const char *parent_order_sn,
-                               const char *order_sn, struct temu_shipments *out,
-                               struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_shipment_get(struct temu_client *c, const char *parent_order_sn,
+                                            const char *order_sn, struct temu_shipments *out,
+                                            struct temu_error *terr);
 
 #define TEMU_SEND_REQUESTS_MAX 20 /* sendRequestList entries */
 #define TEMU_SEND_LINES_MAX    50 /* orderSendInfoList entries per parcel */
@@ -283,9 +283,10 @@ void temu_shipment_confirm_clear(struct temu_shipment_confirm *c);
  * shipped. Not idempotent at Temu (a second upload fails), so it is never retried once the
  * request may have arrived: callers that retry must first look at shipment.v2.get.
  */
-enum err temu_api_shipment_confirm(struct temu_client *c,
-                                   const struct temu_shipment_confirm_req *req,
-                                   struct temu_shipment_confirm *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_shipment_confirm(struct temu_client *c,
+                                                const struct temu_shipment_confirm_req *req,
+                                                struct temu_shipment_confirm *out,
+                                                struct temu_error *terr);
 
 /* ---- tracking: temu.track.trackinginfo.get ---- */
 
@@ -311,8 +312,9 @@ void temu_tracking_clear(struct temu_tracking *t);
  * The scans of one parcel by packageSn; language NULL for the default (English). Errors
  * 170070010 invalid params, 170070011 not found, 170070012 unsupported language.
  */
-enum err temu_api_tracking_get(struct temu_client *c, const char *package_sn, const char *language,
-                               struct temu_tracking *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_tracking_get(struct temu_client *c, const char *package_sn,
+                                            const char *language, struct temu_tracking *out,
+                                            struct temu_error *terr);
 
 /* ---- money ---- */
 
@@ -320,8 +322,8 @@ enum err temu_api_tracking_get(struct temu_client *c, const char *package_sn, co
  * temu.order.amount.v2.query (estimated settlement): parent_order is result.parentOrderMap
  * {parentOrderSn, salesProceeds{...}, customerPaid{...}}, order_list result.orderList.
  */
-enum err temu_api_order_amount_v2(struct temu_client *c, const char *parent_order_sn,
-                                  struct temu_order *out, struct temu_error *terr);
+ERR_MUST_USE enum err temu_api_order_amount_v2(struct temu_client *c, const char *parent_order_sn,
+                                               struct temu_order *out, struct temu_error *terr);
 
 /*
  * Reads the MoneyAmount obj.key = {amount (minor units, number or digit string), currency}.

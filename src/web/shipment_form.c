@@ -140,7 +140,7 @@ static bool sf_sn_plain(const char *sn)
     return true;
 }
 
-static enum err sf_back(struct http_resp *resp, const char *sn, const char *code)
+ERR_MUST_USE static enum err sf_back(struct http_resp *resp, const char *sn, const char *code)
 {
     char loc[160];
     snprintf(loc, sizeof loc, "/orders/%s?shipment=%s#shipment", sn, code);

@@ -15,8 +15,9 @@
 /* Appends the section for order (a query_order_get object). */
 void web_order_shipment_section(struct http_req *req, struct html *h, const json_t *order);
 
-enum err page_order_shipment_submit(struct http_req *req, struct http_resp *resp,
-                                    struct errbuf *eb);
-enum err page_order_carriers_load(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
+ERR_MUST_USE enum err page_order_shipment_submit(struct http_req *req, struct http_resp *resp,
+                                                 struct errbuf *eb);
+ERR_MUST_USE enum err page_order_carriers_load(struct http_req *req, struct http_resp *resp,
+                                               struct errbuf *eb);
 
 #endif
