@@ -4,8 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "params.h"
 #include "sbx_limits.h"
+#include "world_param.h"
 
 #define AS_SN_MAX       64
 #define AS_DAY          86400

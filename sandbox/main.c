@@ -53,6 +53,8 @@ static const char main_usage[] =
     "  --orders N             parent orders per shop (default 120)\n"
     "  --products N           products per shop (default 40)\n"
     "  --aftersales N         after-sales cases per shop (default 20)\n"
+    "  --incident-rate PCT    percent of orders shipped late, parcels stalled or lost (default\n"
+    "                         0: a healthy shop's few percent; raise it for tests)\n"
     "  --apps FILE            JSON [{\"app_key\",\"app_secret\",\"scopes\":[types]}]; without it "
     "a\n"
     "                         development app with every scope is created and printed\n"
@@ -101,16 +103,56 @@ static bool main_listen(const char *s, struct main_opts *o)
     return true;
 }
 
+/* One of the generated world's flags: -1 when taken, -2 when f is no world flag, else an exit
+ * status for a bad value. */
+static int main_world_flag(const char *f, const char *val, struct world_opts *w)
+{
+    long long v;
+    if (strcmp(f, "--seed") == 0) {
+        if (!main_int(val, 0, INT64_MAX, &v))
+            return main_bad("--seed wants a non-negative integer", val);
+        w->seed = (uint64_t)v;
+    } else if (strcmp(f, "--epoch") == 0) {
+        if (!main_int(val, 946684800LL, 4102444800LL, &v))
+            return main_bad("--epoch wants unix seconds between 2000 and 2100", val);
+        w->epoch = v;
+    } else if (strcmp(f, "--shops") == 0) {
+        if (!main_int(val, 1, SBX_SHOPS_MAX, &v))
+            return main_bad("--shops wants 1 to 64", val);
+        w->shops = (int)v;
+    } else if (strcmp(f, "--orders") == 0) {
+        if (!main_int(val, 0, SBX_ORDERS_MAX / 2, &v))
+            return main_bad("--orders wants 0 to 100000 per shop", val);
+        w->orders = (int)v;
+    } else if (strcmp(f, "--products") == 0) {
+        if (!main_int(val, 1, SBX_PRODUCTS_MAX, &v))
+            return main_bad("--products wants 1 to 100000 per shop", val);
+        w->products = (int)v;
+    } else if (strcmp(f, "--aftersales") == 0) {
+        if (!main_int(val, 0, SBX_AFTERSALES_MAX, &v))
+            return main_bad("--aftersales wants 0 to 100000 per shop", val);
+        w->aftersales = (int)v;
+    } else if (strcmp(f, "--incident-rate") == 0) {
+        if (!main_int(val, 0, 100, &v))
+            return main_bad("--incident-rate wants 0 to 100 percent", val);
+        w->incidents = (int)v;
+    } else {
+        return -2;
+    }
+    return -1;
+}
+
 /* Parses argv; returns -1 to go on, else an exit status. */
 static int main_parse(int argc, char **argv, struct main_opts *o)
 {
     snprintf(o->host, sizeof o->host, "127.0.0.1");
     o->port = 8081;
-    o->world = (struct world_opts){1, 2, 120, 40, 20, 0};
+    o->world = (struct world_opts){1, 2, 120, 40, 20, 0, 0};
     o->rate_limit = 20;
     o->webhook_scale = 1.0;
     bool fault_seed_set = false;
     long long v;
+    int rc;
     for (int i = 1; i < argc; i++) {
         const char *f = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
@@ -130,30 +172,9 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
         if (strcmp(f, "--listen") == 0) {
             if (!main_listen(val, o))
                 return main_bad("--listen wants HOST:PORT with a port 1-65535", val);
-        } else if (strcmp(f, "--seed") == 0) {
-            if (!main_int(val, 0, INT64_MAX, &v))
-                return main_bad("--seed wants a non-negative integer", val);
-            o->world.seed = (uint64_t)v;
-        } else if (strcmp(f, "--epoch") == 0) {
-            if (!main_int(val, 946684800LL, 4102444800LL, &v))
-                return main_bad("--epoch wants unix seconds between 2000 and 2100", val);
-            o->world.epoch = v;
-        } else if (strcmp(f, "--shops") == 0) {
-            if (!main_int(val, 1, SBX_SHOPS_MAX, &v))
-                return main_bad("--shops wants 1 to 64", val);
-            o->world.shops = (int)v;
-        } else if (strcmp(f, "--orders") == 0) {
-            if (!main_int(val, 0, SBX_ORDERS_MAX / 2, &v))
-                return main_bad("--orders wants 0 to 100000 per shop", val);
-            o->world.orders = (int)v;
-        } else if (strcmp(f, "--products") == 0) {
-            if (!main_int(val, 1, SBX_PRODUCTS_MAX, &v))
-                return main_bad("--products wants 1 to 100000 per shop", val);
-            o->world.products = (int)v;
-        } else if (strcmp(f, "--aftersales") == 0) {
-            if (!main_int(val, 0, SBX_AFTERSALES_MAX, &v))
-                return main_bad("--aftersales wants 0 to 100000 per shop", val);
-            o->world.aftersales = (int)v;
+        } else if ((rc = main_world_flag(f, val, &o->world)) != -2) {
+            if (rc >= 0)
+                return rc;
         } else if (strcmp(f, "--apps") == 0) {
             o->apps_file = val;
         } else if (strcmp(f, "--rate-limit") == 0) {
@@ -197,6 +218,35 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
     return -1;
 }
 
+/* Blocks SIGINT and SIGTERM (taken by sigwait; every later thread inherits the mask). */
+static void main_block_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+/* Loads the apps (the file, or the printed development app) and the --fault rules. */
+static bool main_load(struct auth *auth, struct fault *fault, const struct main_opts *o, char *err,
+                      size_t errlen)
+{
+    if (o->apps_file != NULL) {
+        if (!auth_load_apps(auth, o->apps_file, err, errlen))
+            return false;
+    } else {
+        size_t n;
+        const char *const *types = gateway_types(&n);
+        const struct auth_app *dev = auth_add_default_app(auth, types, n);
+        printf("temu-sandbox dev app: app_key=%s app_secret=%s\n", dev->key, dev->secret);
+    }
+    for (size_t i = 0; i < o->nfaults; i++)
+        if (!fault_add_spec(fault, o->faults[i], err, errlen))
+            return false;
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     struct main_opts o;
@@ -214,13 +264,8 @@ int main(int argc, char **argv)
     struct webhook *wh = NULL;
     struct web *web = NULL;
 
-    /* Signals are taken by sigwait below; every thread started from here inherits the mask. */
     sigset_t stop_set;
-    sigemptyset(&stop_set);
-    sigaddset(&stop_set, SIGINT);
-    sigaddset(&stop_set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    main_block_signals(&stop_set);
 
     if (sodium_init() < 0) {
         fprintf(stderr, "temu-sandbox: libsodium failed to start\n");
@@ -233,22 +278,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "temu-sandbox: out of memory\n");
         goto out;
     }
-    if (o.apps_file != NULL) {
-        if (!auth_load_apps(auth, o.apps_file, err, sizeof err)) {
-            rc = main_bad(err, NULL);
-            goto out;
-        }
-    } else {
-        size_t n;
-        const char *const *types = gateway_types(&n);
-        const struct auth_app *dev = auth_add_default_app(auth, types, n);
-        printf("temu-sandbox dev app: app_key=%s app_secret=%s\n", dev->key, dev->secret);
-    }
-    for (size_t i = 0; i < o.nfaults; i++) {
-        if (!fault_add_spec(fault, o.faults[i], err, sizeof err)) {
-            rc = main_bad(err, NULL);
-            goto out;
-        }
+    if (!main_load(auth, fault, &o, err, sizeof err)) {
+        rc = main_bad(err, NULL);
+        goto out;
     }
     world = world_new(&o.world, err, sizeof err);
     if (world == NULL) {

@@ -3,8 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "params.h"
 #include "sbx_limits.h"
+#include "world_param.h"
 
 #define TMC_CODES_MAX 20 /* per list, the platform's rule */
 

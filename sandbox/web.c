@@ -362,11 +362,33 @@ static enum MHD_Result web_redirect(struct MHD_Connection *c, const char *redire
     return r;
 }
 
+/* The shop of the consent form: the one picked (mallId), which must exist, else the first. */
+static bool web_authz_shop(struct web *w, const char *body, int64_t *mall, int *region)
+{
+    char mall_s[32];
+    if (!web_form_get(body, "mallId", 0, mall_s, sizeof mall_s))
+        return world_shop_at(w->d.world, 0, mall, region);
+    bool found = false;
+    for (size_t i = 0; i < world_shop_count(w->d.world); i++) {
+        int64_t m;
+        int r;
+        world_shop_at(w->d.world, i, &m, &r);
+        char ms[32];
+        snprintf(ms, sizeof ms, "%lld", (long long)m);
+        if (strcmp(ms, mall_s) == 0) {
+            *mall = m;
+            *region = r;
+            found = true;
+        }
+    }
+    return found;
+}
+
 static enum MHD_Result web_authz_submit(struct web *w, struct MHD_Connection *c,
                                         struct web_conn *wc)
 {
     const char *body = wc->body.data ? wc->body.data : "";
-    char app_key[SBX_NAME_MAX], redirect[1024] = "", state[520] = "", action[16], mall_s[32];
+    char app_key[SBX_NAME_MAX], redirect[1024] = "", state[520] = "", action[16];
     if (!web_form_get(body, "appKey", 0, app_key, sizeof app_key) ||
         !web_form_get(body, "action", 0, action, sizeof action))
         return web_authz_error(c, "The form is incomplete.");
@@ -389,26 +411,9 @@ static enum MHD_Result web_authz_submit(struct web *w, struct MHD_Connection *c,
     }
     if (strcmp(action, "approve") != 0)
         return web_authz_error(c, "Unknown action.");
-    /* The shop: the one picked, which must exist. */
     int64_t mall = 0;
     int region = 0;
-    bool shop_ok = false;
-    if (web_form_get(body, "mallId", 0, mall_s, sizeof mall_s)) {
-        for (size_t i = 0; i < world_shop_count(w->d.world); i++) {
-            int64_t m;
-            int r;
-            world_shop_at(w->d.world, i, &m, &r);
-            char ms[32];
-            snprintf(ms, sizeof ms, "%lld", (long long)m);
-            if (strcmp(ms, mall_s) == 0) {
-                mall = m;
-                region = r;
-                shop_ok = true;
-            }
-        }
-    } else {
-        shop_ok = world_shop_at(w->d.world, 0, &mall, &region);
-    }
+    bool shop_ok = web_authz_shop(w, body, &mall, &region);
     if (!shop_ok)
         return web_authz_error(c, "Unknown shop.");
     /* Granted scopes: the ticked ones that the app actually has. */
@@ -460,16 +465,12 @@ static json_t *web_admin_body(struct web_conn *wc)
     return json_loadb(wc->body.data, wc->body.len, JSON_REJECT_DUPLICATES, NULL);
 }
 
-static enum MHD_Result web_admin(struct web *w, struct MHD_Connection *c, const char *url,
-                                 const char *method, struct web_conn *wc)
+/* The admin API's reads (GET) and the fault reset (DELETE); *handled false for any other route. */
+static enum MHD_Result web_admin_read(struct web *w, struct MHD_Connection *c, const char *path,
+                                      const char *method, bool *handled)
 {
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    if (ci == NULL || !web_peer_is_loopback(ci->client_addr))
-        return web_json_error(c, 403, "the admin API answers loopback peers only");
-    bool get = strcmp(method, "GET") == 0, post = strcmp(method, "POST") == 0;
-    const char *path = url + strlen("/_sandbox");
-    char err[256] = "";
+    bool get = strcmp(method, "GET") == 0;
+    *handled = true;
     if (get && strcmp(path, "/health") == 0)
         return web_json(c, 200, json_pack("{s:s}", "status", "ok"));
     if (get && strcmp(path, "/truth") == 0) {
@@ -497,29 +498,78 @@ static enum MHD_Result web_admin(struct web *w, struct MHD_Connection *c, const 
         fault_reset(w->d.fault, seed);
         return web_json(c, 200, fault_json(w->d.fault));
     }
-    if (!post)
-        return web_json_error(c, 404, "no such admin route");
-    json_t *in = web_admin_body(wc);
-    if (!json_is_object(in)) {
-        json_decref(in);
-        return web_json_error(c, 400, "the body must be a JSON object");
+    *handled = false;
+    return MHD_NO;
+}
+
+/* POST /_sandbox/faults: optionally reseeds, then adds one fault rule. */
+static enum MHD_Result web_admin_faults(struct web *w, struct MHD_Connection *c, json_t *in)
+{
+    char err[256] = "";
+    json_t *seed = json_object_get(in, "seed");
+    if (json_is_integer(seed))
+        fault_reset(w->d.fault, (uint64_t)json_integer_value(seed));
+    const char *kind = json_string_value(json_object_get(in, "kind"));
+    json_t *pv = json_object_get(in, "probability");
+    double p = pv != NULL ? json_number_value(pv) : 1.0;
+    int count = (int)json_integer_value(json_object_get(in, "count"));
+    int param = (int)json_integer_value(json_object_get(in, "latency_ms"));
+    if (param == 0)
+        param = (int)json_integer_value(json_object_get(in, "status"));
+    if (kind != NULL && !fault_add(w->d.fault, kind, p, count, param, err, sizeof err))
+        return web_json_error(c, 400, err);
+    return web_json(c, 200, fault_json(w->d.fault));
+}
+
+/* POST /_sandbox/tokens: issues a token for a known app and shop with the asked scopes. */
+static enum MHD_Result web_admin_tokens(struct web *w, struct MHD_Connection *c, json_t *in)
+{
+    enum MHD_Result ret;
+    const char *key = json_string_value(json_object_get(in, "app_key"));
+    const struct auth_app *app = key ? auth_app_find(w->d.auth, key) : NULL;
+    json_int_t mall_in = json_integer_value(json_object_get(in, "mallId"));
+    int64_t mall = 0;
+    int region = 0;
+    bool shop_ok = false;
+    for (size_t i = 0; i < world_shop_count(w->d.world) && !shop_ok; i++) {
+        world_shop_at(w->d.world, i, &mall, &region);
+        shop_ok = mall_in == 0 || mall == mall_in;
     }
+    json_t *sc = json_object_get(in, "scopes");
+    char(*granted)[SBX_NAME_MAX] = calloc(SBX_SCOPES_MAX, SBX_NAME_MAX);
+    size_t n = 0;
+    if (granted != NULL && app != NULL) {
+        for (size_t i = 0; i < app->nscopes; i++) {
+            bool want = !json_is_array(sc);
+            size_t k;
+            json_t *s;
+            json_array_foreach(sc, k, s) want |=
+                json_is_string(s) && strcmp(json_string_value(s), app->scopes[i]) == 0;
+            if (want)
+                memcpy(granted[n++], app->scopes[i], SBX_NAME_MAX);
+        }
+    }
+    struct auth_token t;
+    if (app == NULL || !shop_ok)
+        ret = web_json_error(c, 400, "want a known app_key and (optionally) mallId");
+    else if (granted == NULL ||
+             auth_token_issue(w->d.auth, app->key, mall, region,
+                              (const char(*)[SBX_NAME_MAX])granted, n, &t) != AUTH_OK)
+        ret = web_json_error(c, 500, "token store full");
+    else
+        ret = web_json(c, 200, auth_token_json(&t, true));
+    free(granted);
+    return ret;
+}
+
+/* The admin API's writes (POST with a JSON object body). */
+static enum MHD_Result web_admin_write(struct web *w, struct MHD_Connection *c, const char *path,
+                                       json_t *in)
+{
+    char err[256] = "";
     enum MHD_Result ret;
     if (strcmp(path, "/faults") == 0) {
-        json_t *seed = json_object_get(in, "seed");
-        if (json_is_integer(seed))
-            fault_reset(w->d.fault, (uint64_t)json_integer_value(seed));
-        const char *kind = json_string_value(json_object_get(in, "kind"));
-        json_t *pv = json_object_get(in, "probability");
-        double p = pv != NULL ? json_number_value(pv) : 1.0;
-        int count = (int)json_integer_value(json_object_get(in, "count"));
-        int param = (int)json_integer_value(json_object_get(in, "latency_ms"));
-        if (param == 0)
-            param = (int)json_integer_value(json_object_get(in, "status"));
-        if (kind != NULL && !fault_add(w->d.fault, kind, p, count, param, err, sizeof err))
-            ret = web_json_error(c, 400, err);
-        else
-            ret = web_json(c, 200, fault_json(w->d.fault));
+        ret = web_admin_faults(w, c, in);
     } else if (strcmp(path, "/clock") == 0) {
         json_t *shift = json_object_get(in, "shift"), *adv = json_object_get(in, "advance");
         if (json_is_integer(shift))
@@ -530,40 +580,7 @@ static enum MHD_Result web_admin(struct web *w, struct MHD_Connection *c, const 
                        json_pack("{s:I, s:I}", "now", (json_int_t)vclock_now(), "shift",
                                  (json_int_t)vclock_shift()));
     } else if (strcmp(path, "/tokens") == 0) {
-        const char *key = json_string_value(json_object_get(in, "app_key"));
-        const struct auth_app *app = key ? auth_app_find(w->d.auth, key) : NULL;
-        json_int_t mall_in = json_integer_value(json_object_get(in, "mallId"));
-        int64_t mall = 0;
-        int region = 0;
-        bool shop_ok = false;
-        for (size_t i = 0; i < world_shop_count(w->d.world) && !shop_ok; i++) {
-            world_shop_at(w->d.world, i, &mall, &region);
-            shop_ok = mall_in == 0 || mall == mall_in;
-        }
-        json_t *sc = json_object_get(in, "scopes");
-        char(*granted)[SBX_NAME_MAX] = calloc(SBX_SCOPES_MAX, SBX_NAME_MAX);
-        size_t n = 0;
-        if (granted != NULL && app != NULL) {
-            for (size_t i = 0; i < app->nscopes; i++) {
-                bool want = !json_is_array(sc);
-                size_t k;
-                json_t *s;
-                json_array_foreach(sc, k, s) want |=
-                    json_is_string(s) && strcmp(json_string_value(s), app->scopes[i]) == 0;
-                if (want)
-                    memcpy(granted[n++], app->scopes[i], SBX_NAME_MAX);
-            }
-        }
-        struct auth_token t;
-        if (app == NULL || !shop_ok)
-            ret = web_json_error(c, 400, "want a known app_key and (optionally) mallId");
-        else if (granted == NULL ||
-                 auth_token_issue(w->d.auth, app->key, mall, region,
-                                  (const char(*)[SBX_NAME_MAX])granted, n, &t) != AUTH_OK)
-            ret = web_json_error(c, 500, "token store full");
-        else
-            ret = web_json(c, 200, auth_token_json(&t, true));
-        free(granted);
+        ret = web_admin_tokens(w, c, in);
     } else if (strcmp(path, "/tokens/revoke") == 0) {
         const char *tok = json_string_value(json_object_get(in, "access_token"));
         if (tok == NULL || !auth_token_revoke(w->d.auth, tok))
@@ -601,8 +618,31 @@ static enum MHD_Result web_admin(struct web *w, struct MHD_Connection *c, const 
     } else {
         ret = web_json_error(c, 404, "no such admin route");
     }
-    json_decref(in);
     return ret;
+}
+
+static enum MHD_Result web_admin(struct web *w, struct MHD_Connection *c, const char *url,
+                                 const char *method, struct web_conn *wc)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    if (ci == NULL || !web_peer_is_loopback(ci->client_addr))
+        return web_json_error(c, 403, "the admin API answers loopback peers only");
+    const char *path = url + strlen("/_sandbox");
+    bool handled;
+    enum MHD_Result r = web_admin_read(w, c, path, method, &handled);
+    if (handled)
+        return r;
+    if (strcmp(method, "POST") != 0)
+        return web_json_error(c, 404, "no such admin route");
+    json_t *in = web_admin_body(wc);
+    if (!json_is_object(in)) {
+        json_decref(in);
+        return web_json_error(c, 400, "the body must be a JSON object");
+    }
+    r = web_admin_write(w, c, path, in);
+    json_decref(in);
+    return r;
 }
 
 /* ---- dispatch ---------------------------------------------------------------------------- */

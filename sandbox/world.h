@@ -22,6 +22,7 @@ struct world_opts {
     int products;   /* products per shop */
     int aftersales; /* after-sales cases per shop */
     int64_t epoch;  /* unix seconds; generated times lie in the 90 days before it */
+    int incidents;  /* 0: realistic rates; 1-100: percent of orders late, parcels stalled/lost */
 };
 
 /* A business error answered inside the envelope (success false). */

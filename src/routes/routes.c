@@ -13,6 +13,7 @@
 #include "api/openapi.h"
 #include "api/orders_api.h"
 #include "api/security_api.h"
+#include "api/shipments_api.h"
 #include "api/shipping_api.h"
 #include "api/sync_api.h"
 #include "api/webhook_api.h"
@@ -25,6 +26,7 @@
 #include "web/orders_page.h"
 #include "web/products_page.h"
 #include "web/records_page.h"
+#include "web/shipment_form.h"
 #include "web/signin_page.h"
 #include "web/sync_page.h"
 #include "web/team_page.h"
@@ -134,6 +136,20 @@ const struct route api_routes[] = {
      "Fetches the buyer's shipping info (PII) of one order from Temu unless a fresh encrypted "
      "copy is stored, stores it encrypted and returns it; audited (connection_id optional).",
      "orders", NULL, ROLE_OPERATOR},
+    {"POST", "/api/v1/orders/{sn}/shipments", api_order_shipments_create, ROUTE_JSON_BODY,
+     "Confirm a shipment {carrier_id, tracking_number, order_sns?, connection_id?}: uploads the "
+     "carrier and tracking number to Temu (bg.logistics.shipment.v2.confirm); idempotent on "
+     "retry (200 replayed); audited.",
+     "orders", NULL, ROLE_OPERATOR},
+    {"GET", "/api/v1/orders/{sn}/shipments", api_order_shipments_list, 0,
+     "The recorded shipment uploads of one order and the shop's cached carrier list.", "orders",
+     NULL, ROLE_VIEWER},
+    {"POST", "/orders/{sn}/shipments", page_order_shipment_submit,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Confirm a shipment (form).", "pages",
+     "text/html", ROLE_OPERATOR},
+    {"POST", "/orders/{sn}/carriers", page_order_carriers_load,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Load the shop's carrier list (form).", "pages",
+     "text/html", ROLE_OPERATOR},
     {"GET", "/orders", page_orders, ROUTE_PAGE | ROUTE_INTERNAL, "Orders page.", "pages",
      "text/html", ROLE_VIEWER},
     {"GET", "/orders/{sn}", page_order_detail, ROUTE_PAGE | ROUTE_INTERNAL, "Order detail page.",

@@ -457,9 +457,33 @@ const struct migration migrations[] = {
      "CREATE INDEX temu_cancellations_order ON temu_cancellations(connection_id, "
      "parent_order_sn);",
      NULL, NULL},
-    /* Version 15 (issue 16): the flash notice of a session, shown once by the next page after
+    /* Version 15: shipment confirm (src/sync/shipments.c). Every upload of a carrier and
+     * tracking number is recorded before Temu is called (state sending, then confirmed), so a
+     * retried request never uploads twice; the shop's carrier list is cached per connection. */
+    {15, "shipment_uploads",
+     "CREATE TABLE temu_shipment_uploads ("
+     "  connection_id TEXT NOT NULL,"
+     "  parent_order_sn TEXT NOT NULL,"
+     "  tracking_number TEXT NOT NULL,"
+     "  carrier_id BIGINT NOT NULL,"
+     "  carrier_name TEXT NOT NULL,"
+     "  order_sns TEXT NOT NULL,"
+     "  state TEXT NOT NULL,"
+     "  warnings TEXT NOT NULL,"
+     "  actor TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  confirmed_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (connection_id, parent_order_sn, tracking_number));"
+     "CREATE TABLE temu_carriers ("
+     "  connection_id TEXT NOT NULL,"
+     "  carrier_id BIGINT NOT NULL,"
+     "  name TEXT NOT NULL,"
+     "  fetched_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (connection_id, carrier_id));",
+     NULL, NULL},
+    /* Version 16 (issue 16): the flash notice of a session, shown once by the next page after
      * a form post (post/redirect/get); it goes with its session. */
-    {15, "session_flash",
+    {16, "session_flash",
      "CREATE TABLE session_flash ("
      "  id_hash TEXT PRIMARY KEY REFERENCES sessions(id_hash) ON DELETE CASCADE,"
      "  kind TEXT NOT NULL CHECK (kind IN ('ok','error','info')),"

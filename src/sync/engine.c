@@ -651,11 +651,14 @@ ERR_MUST_USE static enum err sync_start(struct sync_job *j, struct errbuf *eb)
                     j->stream);
     if (e == ERR_OK && j->st.backfill_next == 0 && !j->st.backfill_done &&
         j->st.cur_kind[0] == '\0') {
-        /* The first run: backfill by creation from now back to since, then follow updates
-         * from now on. An order read by the backfill and updated later has updateTime >= now,
-         * so the incremental windows see it. */
+        /* The first run: backfill by creation from an overlap before now back to since,
+         * then follow updates from now on. The backfill's windows end in the past: orders
+         * created while a window is paged (newest first, last page first) would join it and
+         * push older ones onto pages already read, lost for good. Those created since (or
+         * read by the backfill and updated later) have updateTime >= now - overlap, which
+         * the first incremental window (from watermark - overlap) covers. */
         j->st.backfill_since = o->since > 0 ? o->since : now - SYNC_BACKFILL_DEFAULT_S;
-        j->st.backfill_next = now;
+        j->st.backfill_next = now - SYNC_OVERLAP_S;
         j->st.watermark = now;
         e = sync_state_save(c, o->connection_id, j->stream, &j->st, eb);
     }

@@ -579,3 +579,29 @@ void query_products_args_read(query_arg_fn get, const void *ctx, struct query_pr
     a->page = get(ctx, "page");
     a->limit = get(ctx, "limit");
 }
+
+enum err query_order_locate(struct db *db, const char *connection_id, const char *sn, char *conn,
+                            int64_t *region_id, struct errbuf *eb)
+{
+    struct db_rows *rows = NULL;
+    struct db_param p[] = {connection_id ? DB_P_TEXT(connection_id) : DB_P_NULL, DB_P_TEXT(sn)};
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_query(c,
+                          "SELECT connection_id, region_id FROM temu_orders WHERE (CAST($1 AS "
+                          "TEXT) IS NULL OR connection_id = CAST($1 AS TEXT)) AND "
+                          "parent_order_sn = $2 ORDER BY connection_id LIMIT 1",
+                          p, 2, &rows, eb);
+    db_release(c);
+    if (e != ERR_OK)
+        return e;
+    const char *id = db_rows_count(rows) == 1 ? db_rows_get(rows, 0, 0) : NULL;
+    if (id == NULL || strlen(id) > CONNECT_ID_LEN) {
+        e = err_set(eb, ERR_NOTFOUND, "order_not_found", "No synced order has this number.");
+    } else {
+        memcpy(conn, id, strlen(id) + 1);
+        if (region_id != NULL)
+            *region_id = db_rows_int_or(rows, 0, 1, *region_id);
+    }
+    db_rows_free(rows);
+    return e;
+}

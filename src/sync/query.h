@@ -76,6 +76,14 @@ ERR_MUST_USE enum err query_order_get(struct db *db, const char *connection_id, 
                                       json_t **out, struct errbuf *eb);
 
 /*
+ * Which connection holds parent order sn (connection_id may be NULL: the first one), into
+ * conn (at least 33 bytes: CONNECT_ID_LEN + 1), and the order's regionId into *region_id
+ * (may be NULL). ERR_NOTFOUND "order_not_found".
+ */
+ERR_MUST_USE enum err query_order_locate(struct db *db, const char *connection_id, const char *sn,
+                                         char *conn, int64_t *region_id, struct errbuf *eb);
+
+/*
  * The per-(connection, stream) sync state as a new JSON array of {connection_id, stream,
  * watermark, backfill_done, last_success_at, last_run_at, consecutive_failures, paused,
  * warning}; stream may be NULL (all). At most LIMIT_QUERY_STATES_MAX rows.

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "sync/query.h"
 #include "sync/sync.h"
 #include "temu/api.h"
 #include "temu/client.h"
@@ -25,33 +26,8 @@ static const char *const shipping_fields[] = {
     "receiptName",  "receiptAdditionalName", "mobile",         "backupMobile", "mail",
     "regionName1",  "regionName2",           "regionName3",    "regionName4",  "addressLine1",
     "addressLine2", "addressLine3",          "addressLineAll", "postCode",     "taxCode",
-    "warning",
+    "warning",      "nationalAddress",       "addressExtra",
 };
-
-/* The connection holding parent order sn (the first one when connection_id is NULL). */
-ERR_MUST_USE static enum err shipping_order_find(struct db *db, const char *connection_id,
-                                                 const char *sn, char conn[CONNECT_ID_LEN + 1],
-                                                 struct errbuf *eb)
-{
-    struct db_rows *rows = NULL;
-    struct db_param p[] = {connection_id ? DB_P_TEXT(connection_id) : DB_P_NULL, DB_P_TEXT(sn)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT connection_id FROM temu_orders WHERE (CAST($1 AS TEXT) IS NULL "
-                          "OR connection_id = CAST($1 AS TEXT)) AND parent_order_sn = $2 "
-                          "ORDER BY connection_id LIMIT 1",
-                          p, 2, &rows, eb);
-    db_release(c);
-    if (e != ERR_OK)
-        return e;
-    const char *id = db_rows_count(rows) == 1 ? db_rows_get(rows, 0, 0) : NULL;
-    if (id == NULL || strlen(id) > CONNECT_ID_LEN)
-        e = err_set(eb, ERR_NOTFOUND, "order_not_found", "No synced order has this number.");
-    else
-        snprintf(conn, CONNECT_ID_LEN + 1, "%s", id);
-    db_rows_free(rows);
-    return e;
-}
 
 /* The secret name of an order's copy: readable when the number fits a name, else a digest. */
 ERR_MUST_USE static enum err shipping_name(const char *conn, const char *sn,
@@ -156,7 +132,9 @@ ERR_MUST_USE static enum err shipping_fetch(const struct connect_env *env, const
     }
     for (size_t i = 0; i < sizeof shipping_fields / sizeof shipping_fields[0]; i++) {
         json_t *f = json_object_get(o.result, shipping_fields[i]);
-        if (json_is_string(f) || (json_is_object(f) && strcmp(shipping_fields[i], "warning") == 0))
+        if (json_is_string(f) ||
+            (json_is_object(f) && (strcmp(shipping_fields[i], "warning") == 0 ||
+                                   strcmp(shipping_fields[i], "addressExtra") == 0)))
             json_object_set(ship, shipping_fields[i], f);
     }
     /* fetched_at comes last so that the vault's masked form (last characters) shows no PII. */
@@ -205,7 +183,7 @@ enum err shipping_get(const struct connect_env *env, const char *connection_id, 
     temu_error_clear(te);
     if (sn == NULL || sn[0] == '\0' || strlen(sn) > SYNC_SN_MAX)
         return err_set(eb, ERR_NOTFOUND, "order_not_found", "No synced order has this number.");
-    enum err e = shipping_order_find(env->db, connection_id, sn, res->connection_id, eb);
+    enum err e = query_order_locate(env->db, connection_id, sn, res->connection_id, NULL, eb);
     if (e != ERR_OK)
         return e;
     if (env->vault == NULL)

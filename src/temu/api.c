@@ -1,6 +1,7 @@
 #include "temu/api.h"
 
 #include <sodium.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "base/parse.h"
@@ -401,11 +402,12 @@ enum err temu_api_tmc_message_update(struct temu_client *c, const char *const *p
 enum err temu_api_logistics_companies(struct temu_client *c, int64_t region_id,
                                       struct temu_page *out, struct temu_error *terr)
 {
-    static const char *const items[] = {"logisticsServiceProviderList", "list", NULL};
+    static const char *const items[] = {"items", "logisticsCompaniesList",
+                                        "logisticsServiceProviderList", "list", NULL};
     static const char *const totals[] = {"total", NULL};
     memset(out, 0, sizeof *out);
-    if (region_id < 0)
-        return api_refuse(terr, "regionId must be positive.");
+    if (region_id <= 0)
+        return api_refuse(terr, "regionId is required (the shop's region, e.g. 211 for the US).");
     json_t *p = json_object();
     if (p != NULL && api_set_int(p, "regionId", region_id) != 0) {
         json_decref(p);
@@ -467,9 +469,237 @@ enum err temu_api_order_amount(struct temu_client *c, const char *parent_order_s
     return api_order_call(c, "bg.order.amount.query", parent_order_sn, NULL, out, terr);
 }
 
+enum err temu_api_order_amount_v2(struct temu_client *c, const char *parent_order_sn,
+                                  struct temu_order *out, struct temu_error *terr)
+{
+    return api_order_call(c, "temu.order.amount.v2.query", parent_order_sn, NULL, out, terr);
+}
+
+bool temu_money_get(const json_t *obj, const char *key, int64_t *minor, char currency[8])
+{
+    const json_t *m = json_object_get(obj, key);
+    const json_t *amount = json_object_get(m, "amount");
+    const char *cur = json_string_value(json_object_get(m, "currency"));
+    currency[0] = '\0';
+    if (!json_is_object(m) || (!json_is_integer(amount) && !json_is_string(amount)))
+        return false;
+    if (json_is_string(amount) &&
+        parse_int64(json_string_value(amount), INT64_MIN, INT64_MAX, minor) != ERR_OK)
+        return false;
+    if (json_is_integer(amount))
+        *minor = (int64_t)json_integer_value(amount);
+    if (cur != NULL && strlen(cur) < 8)
+        memcpy(currency, cur, strlen(cur) + 1);
+    return true;
+}
+
+/* ---- carriers, shipments, tracking ---- */
+
+static const char *api_str(const json_t *obj, const char *key)
+{
+    const char *s = json_string_value(json_object_get(obj, key));
+    return s != NULL ? s : "";
+}
+
+bool temu_carrier_at(const struct temu_page *p, size_t i, struct temu_carrier *out)
+{
+    const json_t *it = p != NULL ? json_array_get(p->items, i) : NULL;
+    memset(out, 0, sizeof *out);
+    if (!json_is_object(it))
+        return false;
+    out->id = api_int(it, "logisticsServiceProviderId");
+    out->name = api_str(it, "logisticsServiceProviderName");
+    out->brand = api_str(it, "logisticsBrandName");
+    return out->id > 0;
+}
+
+void temu_shipments_clear(struct temu_shipments *s)
+{
+    if (s == NULL)
+        return;
+    json_decref(s->result);
+    free(s->items);
+    memset(s, 0, sizeof *s);
+}
+
+static void api_fill_shipment(struct temu_shipment *sh, const json_t *it)
+{
+    const json_t *wh = json_object_get(it, "cooperativeWarehouseDTO");
+    const json_t *subs = json_object_get(it, "subPackageShipmentInfoList");
+    sh->carrier_id = api_int(it, "carrierId");
+    sh->carrier_name = api_str(it, "carrierName");
+    sh->tracking_number = api_str(it, "trackingNumber");
+    sh->sku_id = api_int(it, "skuId");
+    sh->quantity = api_int(it, "quantity");
+    sh->package_sn = api_str(it, "packageSn");
+    sh->package_delivery_type = api_int(it, "packageDeliveryType");
+    sh->tracking_warning_label = api_int(it, "trackingWarningLabel");
+    sh->cooperative_warehouse = json_is_object(wh) ? wh : NULL;
+    sh->sub_packages = json_is_array(subs) ? subs : NULL;
+}
+
 enum err temu_api_shipment_get(struct temu_client *c, const char *parent_order_sn,
-                               const char *order_sn, struct temu_order *out,
+                               const char *order_sn, struct temu_shipments *out,
                                struct temu_error *terr)
 {
-    return api_order_call(c, "bg.logistics.shipment.v2.get", parent_order_sn, order_sn, out, terr);
+    struct temu_result res;
+    memset(out, 0, sizeof *out);
+    if (!api_sn_ok(parent_order_sn) || !api_sn_ok(order_sn))
+        return api_refuse(terr, "parentOrderSn and orderSn are both required.");
+    json_t *p = json_object();
+    if (p != NULL && (api_set_str(p, "parentOrderSn", parent_order_sn) != 0 ||
+                      api_set_str(p, "orderSn", order_sn) != 0)) {
+        json_decref(p);
+        p = NULL;
+    }
+    enum err e = api_call(c, "bg.logistics.shipment.v2.get", p, NULL, &res, terr);
+    if (e != ERR_OK)
+        return e;
+    out->result = res.result;
+    const json_t *list = json_object_get(res.result, "shipmentInfoDTO");
+    size_t n = json_is_array(list) ? json_array_size(list) : 0;
+    if (n > TEMU_SHIPMENTS_MAX)
+        n = TEMU_SHIPMENTS_MAX;
+    out->items = n > 0 ? calloc(n, sizeof *out->items) : NULL;
+    if (n > 0 && out->items == NULL) {
+        temu_shipments_clear(out);
+        return ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const json_t *it = json_array_get(list, i);
+        if (json_is_object(it))
+            api_fill_shipment(&out->items[out->count++], it);
+    }
+    return ERR_OK;
+}
+
+void temu_shipment_confirm_clear(struct temu_shipment_confirm *c)
+{
+    if (c == NULL)
+        return;
+    json_decref(c->result);
+    memset(c, 0, sizeof *c);
+}
+
+static bool api_tracking_ok(const char *t)
+{
+    size_t n = t != NULL ? strlen(t) : 0;
+    if (n == 0 || n >= TEMU_TRACKING_MAX)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char ch = t[i];
+        if (!((ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+              ch == '-'))
+            return false;
+    }
+    return true;
+}
+
+/* One sendRequestList entry as JSON, or NULL when it breaks the documented bounds. */
+static json_t *api_send_request(const struct temu_send_request *r)
+{
+    if (r->carrier_id <= 0 || !api_tracking_ok(r->tracking_number) || r->line_count == 0 ||
+        r->line_count > TEMU_SEND_LINES_MAX || r->lines == NULL)
+        return NULL;
+    json_t *lines = json_array();
+    for (size_t i = 0; lines != NULL && i < r->line_count; i++) {
+        const struct temu_send_line *l = &r->lines[i];
+        if (!api_sn_ok(l->parent_order_sn) || !api_sn_ok(l->order_sn) || l->goods_id <= 0 ||
+            l->sku_id <= 0 || l->quantity <= 0 ||
+            json_array_append_new(lines,
+                                  json_pack("{s:s, s:s, s:I, s:I, s:I}", "parentOrderSn",
+                                            l->parent_order_sn, "orderSn", l->order_sn, "goodsId",
+                                            (json_int_t)l->goods_id, "skuId", (json_int_t)l->sku_id,
+                                            "quantity", (json_int_t)l->quantity)) != 0) {
+            json_decref(lines);
+            lines = NULL;
+        }
+    }
+    if (lines == NULL)
+        return NULL;
+    return json_pack("{s:I, s:s, s:o}", "carrierId", (json_int_t)r->carrier_id, "trackingNumber",
+                     r->tracking_number, "orderSendInfoList", lines);
+}
+
+enum err temu_api_shipment_confirm(struct temu_client *c,
+                                   const struct temu_shipment_confirm_req *req,
+                                   struct temu_shipment_confirm *out, struct temu_error *terr)
+{
+    struct temu_result res;
+    memset(out, 0, sizeof *out);
+    if (req->send_type < 0 || req->send_type > 2 || req->request_count == 0 ||
+        req->request_count > TEMU_SEND_REQUESTS_MAX || req->requests == NULL ||
+        (req->send_type == 0 && req->request_count != 1))
+        return api_refuse(terr, "sendType 0-2 with 1 to 20 parcels (exactly one for type 0).");
+    json_t *list = json_array();
+    for (size_t i = 0; list != NULL && i < req->request_count; i++) {
+        json_t *r = api_send_request(&req->requests[i]);
+        if (r == NULL) {
+            json_decref(list);
+            return api_refuse(terr, "Each parcel needs a carrier, a tracking number of letters, "
+                                    "digits and '-', and 1 to 50 order lines with their ids.");
+        }
+        json_array_append_new(list, r);
+    }
+    json_t *p =
+        json_pack("{s:I, s:o}", "sendType", (json_int_t)req->send_type, "sendRequestList", list);
+    struct temu_call_options opts = {.idempotent = 0};
+    enum err e = api_call(c, "bg.logistics.shipment.v2.confirm", p, &opts, &res, terr);
+    if (e != ERR_OK)
+        return e;
+    out->result = res.result;
+    out->agreement_text = api_str(res.result, "assistantAgreementText");
+    const json_t *w = json_object_get(res.result, "warningMessage");
+    out->warnings = json_is_array(w) ? w : NULL;
+    out->warning_count = out->warnings != NULL ? json_array_size(w) : 0;
+    return ERR_OK;
+}
+
+void temu_tracking_clear(struct temu_tracking *t)
+{
+    if (t == NULL)
+        return;
+    json_decref(t->result);
+    free(t->events);
+    memset(t, 0, sizeof *t);
+}
+
+enum err temu_api_tracking_get(struct temu_client *c, const char *package_sn, const char *language,
+                               struct temu_tracking *out, struct temu_error *terr)
+{
+    struct temu_result res;
+    memset(out, 0, sizeof *out);
+    if (!api_sn_ok(package_sn) || (language != NULL && strlen(language) > 16))
+        return api_refuse(terr, "packageSn is required (one package number).");
+    json_t *p = json_object();
+    if (p != NULL && (api_set_str(p, "packageSn", package_sn) != 0 ||
+                      api_set_str(p, "language", language) != 0)) {
+        json_decref(p);
+        p = NULL;
+    }
+    enum err e = api_call(c, "temu.track.trackinginfo.get", p, NULL, &res, terr);
+    if (e != ERR_OK)
+        return e;
+    out->result = res.result;
+    out->package_sn = api_str(res.result, "packageSn");
+    out->tracking_num = api_str(res.result, "trackingNum");
+    const json_t *list = json_object_get(res.result, "trackingInfo");
+    size_t n = json_is_array(list) ? json_array_size(list) : 0;
+    if (n > TEMU_TRACK_EVENTS_MAX)
+        n = TEMU_TRACK_EVENTS_MAX;
+    out->events = n > 0 ? calloc(n, sizeof *out->events) : NULL;
+    if (n > 0 && out->events == NULL) {
+        temu_tracking_clear(out);
+        return ERR_NOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const json_t *it = json_array_get(list, i);
+        if (!json_is_object(it))
+            continue;
+        struct temu_track_event *ev = &out->events[out->count++];
+        ev->status = api_str(it, "logisticsStatus");
+        ev->updated_at = api_int(it, "logisticsUpdatedAt");
+        ev->text = api_str(it, "statusText");
+    }
+    return ERR_OK;
 }

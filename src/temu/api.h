@@ -16,6 +16,7 @@
 #define AICOS_TEMU_API_H
 
 #include <jansson.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -194,16 +195,140 @@ ERR_MUST_USE enum err temu_api_tmc_message_update(struct temu_client *c, const c
 /* ---- logistics (§7) ---- */
 
 /*
- * bg.logistics.companies.get: result is an array of {logisticsServiceProviderId,
- * logisticsServiceProviderName, logisticsBrandName}; items = result, total = count.
- * region_id 0 omits it (the platform needs it in practice).
+ * bg.logistics.companies.get: regionId is required (the US test shop answers 7000000 without
+ * it). The result is an array of {logisticsServiceProviderId, logisticsServiceProviderName,
+ * logisticsBrandName} (S-QT, the sandbox), or an object holding it under items (hiscaler/temu-go),
+ * logisticsCompaniesList (vidaniello/temu-api), logisticsServiceProviderList or list.
  */
 ERR_MUST_USE enum err temu_api_logistics_companies(struct temu_client *c, int64_t region_id,
                                                    struct temu_page *out, struct temu_error *terr);
 
-/* bg.logistics.shipment.v2.get: shipped info of a self-fulfilled order (order_sn optional). */
+/* One carrier of a companies page. */
+struct temu_carrier {
+    int64_t id;        /* logisticsServiceProviderId = carrierId of the shipment APIs */
+    const char *name;  /* logisticsServiceProviderName (borrowed), or "" */
+    const char *brand; /* logisticsBrandName (borrowed), or "" */
+};
+
+/* The i-th carrier of a companies page; false past the end or when it has no id. */
+bool temu_carrier_at(const struct temu_page *p, size_t i, struct temu_carrier *out);
+
+/* ---- shipments: bg.logistics.shipment.v2.get / .confirm ---- */
+
+#define TEMU_SHIPMENTS_MAX 200 /* parcels of one sub-order kept from an answer */
+
+/* One shipmentInfoDTO item (strings borrowed from result; "" when absent). */
+struct temu_shipment {
+    int64_t carrier_id; /* = logisticsServiceProviderId */
+    const char *carrier_name;
+    const char *tracking_number;
+    int64_t sku_id;
+    int64_t quantity;
+    const char *package_sn;
+    int64_t package_delivery_type;       /* 1 seller, 2 seller via Temu channel, 3-4 warehouse */
+    int64_t tracking_warning_label;      /* 0 none, 1 no info, 2 maybe wrong, 3-4 address/pickup */
+    const json_t *cooperative_warehouse; /* object, or NULL */
+    const json_t *sub_packages;          /* subPackageShipmentInfoList array, or NULL */
+};
+
+struct temu_shipments {
+    json_t *result;
+    struct temu_shipment *items; /* count entries (owned) */
+    size_t count;
+};
+
+void temu_shipments_clear(struct temu_shipments *s);
+
+/* bg.logistics.shipment.v2.get: the parcels of one sub-order (both numbers required). */
 ERR_MUST_USE enum err temu_api_shipment_get(struct temu_client *c, const char *parent_order_sn,
-                                            const char *order_sn, struct temu_order *out,
+                                            const char *order_sn, struct temu_shipments *out,
                                             struct temu_error *terr);
+
+#define TEMU_SEND_REQUESTS_MAX 20 /* sendRequestList entries */
+#define TEMU_SEND_LINES_MAX    50 /* orderSendInfoList entries per parcel */
+#define TEMU_TRACKING_MAX      64 /* tracking number bytes */
+
+/* One sub-order (or part) in a parcel; goods_id/sku_id are the order line's ids. */
+struct temu_send_line {
+    const char *parent_order_sn;
+    const char *order_sn;
+    int64_t goods_id, sku_id, quantity;
+};
+
+/* One parcel: a carrier from bg.logistics.companies.get and its tracking number. */
+struct temu_send_request {
+    int64_t carrier_id;
+    const char *tracking_number;
+    const struct temu_send_line *lines;
+    size_t line_count;
+};
+
+struct temu_shipment_confirm_req {
+    int64_t send_type; /* 0 one parcel for the order, 1 split into parcels, 2 orders merged */
+    const struct temu_send_request *requests;
+    size_t request_count;
+};
+
+struct temu_shipment_confirm {
+    json_t *result;
+    const char *agreement_text; /* assistantAgreementText (borrowed), or "" */
+    const json_t *warnings;     /* warningMessage: array of strings, or NULL */
+    size_t warning_count;
+};
+
+void temu_shipment_confirm_clear(struct temu_shipment_confirm *c);
+
+/*
+ * bg.logistics.shipment.v2.confirm: uploads carrier and tracking number; the order becomes
+ * shipped. Not idempotent at Temu (a second upload fails), so it is never retried once the
+ * request may have arrived: callers that retry must first look at shipment.v2.get.
+ */
+ERR_MUST_USE enum err temu_api_shipment_confirm(struct temu_client *c,
+                                                const struct temu_shipment_confirm_req *req,
+                                                struct temu_shipment_confirm *out,
+                                                struct temu_error *terr);
+
+/* ---- tracking: temu.track.trackinginfo.get ---- */
+
+#define TEMU_TRACK_EVENTS_MAX 200
+
+struct temu_track_event {
+    const char *status; /* logisticsStatus (borrowed) */
+    int64_t updated_at; /* logisticsUpdatedAt, unix seconds (sent as a string) */
+    const char *text;   /* statusText (borrowed) */
+};
+
+struct temu_tracking {
+    json_t *result;
+    const char *package_sn;
+    const char *tracking_num;        /* the last-mile number when the parcel has several legs */
+    struct temu_track_event *events; /* count entries (owned), in the answer's order */
+    size_t count;
+};
+
+void temu_tracking_clear(struct temu_tracking *t);
+
+/*
+ * The scans of one parcel by packageSn; language NULL for the default (English). Errors
+ * 170070010 invalid params, 170070011 not found, 170070012 unsupported language.
+ */
+ERR_MUST_USE enum err temu_api_tracking_get(struct temu_client *c, const char *package_sn,
+                                            const char *language, struct temu_tracking *out,
+                                            struct temu_error *terr);
+
+/* ---- money ---- */
+
+/*
+ * temu.order.amount.v2.query (estimated settlement): parent_order is result.parentOrderMap
+ * {parentOrderSn, salesProceeds{...}, customerPaid{...}}, order_list result.orderList.
+ */
+ERR_MUST_USE enum err temu_api_order_amount_v2(struct temu_client *c, const char *parent_order_sn,
+                                               struct temu_order *out, struct temu_error *terr);
+
+/*
+ * Reads the MoneyAmount obj.key = {amount (minor units, number or digit string), currency}.
+ * currency gets up to 7 letters ("" when absent). false when the member is absent or malformed.
+ */
+bool temu_money_get(const json_t *obj, const char *key, int64_t *minor, char currency[8]);
 
 #endif

@@ -119,6 +119,21 @@ static const struct temu_error_info temu_errors[] = {
      "The seller has not authorized these webhook events; ask them to re-authorize."},
     {110020009, C, "app not subscribed to event",
      "The app is not subscribed to this event in the partner portal."},
+    /* Tracking, temu.track.trackinginfo.get (PG-DOC 53643659122). */
+    {170070010, P, "invalid params", "The tracking request lacks a valid packageSn."},
+    {170070011, P, "tracking number not found",
+     "Temu has no tracking for this package yet (or the package number is wrong)."},
+    {170070012, P, "unsupported language",
+     "The tracking language is not supported; leave it out for English."},
+};
+
+/* Families of codes that share a meaning; a code of the family missing above falls here. */
+static const struct {
+    int64_t lo, hi;
+    enum temu_error_class cls;
+    const char *hint;
+} temu_error_families[] = {
+    {170070000, 170070099, P, "Temu's tracking service rejected the request."},
 };
 
 #undef R
@@ -137,17 +152,30 @@ const struct temu_error_info *temu_error_lookup(int64_t code)
     return NULL;
 }
 
+/* The family entry of code, or -1. */
+static int temu_error_family(int64_t code)
+{
+    for (size_t i = 0; i < sizeof temu_error_families / sizeof temu_error_families[0]; i++)
+        if (code >= temu_error_families[i].lo && code <= temu_error_families[i].hi)
+            return (int)i;
+    return -1;
+}
+
 enum temu_error_class temu_error_classify(int64_t code)
 {
     const struct temu_error_info *info = temu_error_lookup(code);
-    return info != NULL ? info->cls : TEMU_ERROR_PERMANENT;
+    int f = info == NULL ? temu_error_family(code) : -1;
+    return info != NULL ? info->cls : f >= 0 ? temu_error_families[f].cls : TEMU_ERROR_PERMANENT;
 }
 
 const char *temu_error_hint(int64_t code)
 {
     const struct temu_error_info *info = temu_error_lookup(code);
-    return info != NULL ? info->hint
-                        : "Temu rejected the request; the error code and message say why.";
+    int f = info == NULL ? temu_error_family(code) : -1;
+    if (info != NULL)
+        return info->hint;
+    return f >= 0 ? temu_error_families[f].hint
+                  : "Temu rejected the request; the error code and message say why.";
 }
 
 enum temu_error_class temu_error_classify_http(int status)

@@ -7,6 +7,7 @@
 #include "sync/query.h"
 #include "web/console.h"
 #include "web/page.h"
+#include "web/shipment_form.h"
 #include "web/widget.h"
 
 static void order_kv_time(struct html *h, const char *label, int64_t t)
@@ -126,6 +127,7 @@ enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct 
     widget_page_head(&h, "订单 / Order", widget_json_str(o, "parent_order_sn"));
     order_fields(&h, o);
     order_items(&h, json_object_get(o, "items"));
+    web_order_shipment_section(req, &h, o);
     order_history(&h, json_object_get(o, "status_history"));
     e = web_page_end(&h, resp, 200);
 out:

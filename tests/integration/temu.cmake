@@ -14,6 +14,8 @@ if(TARGET temu-sandbox)
      EXISTS ${CMAKE_SOURCE_DIR}/src/temu/client.h)
     add_executable(test_temu_contract ${CMAKE_CURRENT_SOURCE_DIR}/test_temu_contract.c)
     target_link_libraries(test_temu_contract PRIVATE aicos_testsupport Threads::Threads)
+    target_compile_definitions(test_temu_contract PRIVATE
+                               FIXTURES_DIR="${CMAKE_SOURCE_DIR}/tests/fixtures/temu")
     add_dependencies(test_temu_contract temu-sandbox)
     add_test(NAME test_temu_contract COMMAND test_temu_contract)
     set_tests_properties(test_temu_contract PROPERTIES LABELS "integration" ENVIRONMENT

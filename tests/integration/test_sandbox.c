@@ -419,10 +419,16 @@ static void test_gateway_check_order(void **state)
     json_object_set_new(p, "timestamp", json_integer((json_int_t)time(NULL) - 1000));
     json_object_set_new(p, "data_type", json_string("XML"));
     expect_code(call_p(&s, p, SECRET_A), 3000012);
-    /* 6. data_type */
+    /* 6. data_type: absent is accepted (CJO and VID never send it and work on real shops), so
+     * the call gets as far as with it; present, it must be JSON */
+    p = common(&s, APP_A, tok_a, LIST_TYPE);
+    env = call_p(&s, p, SECRET_A);
+    long with_type = env_code(env);
+    json_decref(env);
+    assert_int_not_equal(with_type, 3000013);
     p = common(&s, APP_A, tok_a, LIST_TYPE);
     json_object_del(p, "data_type");
-    expect_code(call_p(&s, p, SECRET_A), 3000013);
+    expect_code(call_p(&s, p, SECRET_A), with_type);
     p = common(&s, APP_A, tok_a, LIST_TYPE);
     json_object_set_new(p, "data_type", json_string("XML"));
     json_object_del(p, "type");
@@ -498,10 +504,13 @@ static void test_signature_variants(void **state)
     json_decref(p);
     expect_code(post_router(&s, body, 200), 1000000);
     free(body);
-    /* business params wrapped in "request" (S-OMNI, S-EN): signed over what was sent */
-    expect_code(call(&s, APP_A, SECRET_A, tok, LIST_TYPE,
-                     "{\"request\":{\"pageNumber\":1,\"pageSize\":1},\"flag\":true}"),
-                1000000);
+    /* business params wrapped in "request" (S-OMNI, S-EN): signed over what was sent, but
+     * not read (OMNI's live test): the page size inside is ignored, the default 10 applies */
+    json_t *wrapped = call(&s, APP_A, SECRET_A, tok, LIST_TYPE,
+                           "{\"request\":{\"pageNumber\":1,\"pageSize\":1},\"flag\":true}");
+    assert_int_equal(
+        json_array_size(json_object_get(json_object_get(wrapped, "result"), "pageItems")), 10);
+    expect_code(wrapped, 1000000);
     /* pretty-printed body with nested non-ASCII text escaped in the body but raw in the sign,
      * the way the Python sample signs (ensure_ascii=False) and requests sends (ensure_ascii) */
     long long now = (long long)time(NULL);
@@ -652,7 +661,11 @@ static void test_authorization_flow(void **state)
     assert_int_equal(strlen(code), 56);
     free(loc);
     /* A code of app A presented by app B is not B's. */
-    expect_code(call(&s, APP_B, SECRET_B, code, "bg.open.accesstoken.create", NULL), 110020002);
+    json_t *refused = call(&s, APP_B, SECRET_B, code, "bg.open.accesstoken.create", NULL);
+    /* the official wording (PG-DOC), not our own */
+    assert_string_equal(json_string_value(json_object_get(refused, "errorMsg")),
+                        "Invalid code, please check and try again.");
+    expect_code(refused, 110020002);
     char params[256];
     snprintf(params, sizeof params, "{\"code\":\"%s\"}", code);
     json_t *env = call(&s, APP_A, SECRET_A, code, "bg.open.accesstoken.create", params);
@@ -794,6 +807,8 @@ static void test_data_apis_and_pagination(void **state)
     snprintf(one, sizeof one, "{\"parentOrderSn\":\"%s\"}", sn);
     json_t *d = result_of(call(&s, APP_A, SECRET_A, tok, "bg.order.detail.v2.get", one));
     json_t *child = json_array_get(json_object_get(d, "orderList"), 0);
+    char child_sn[64];
+    snprintf(child_sn, sizeof child_sn, "%s", json_string_value(json_object_get(child, "orderSn")));
     assert_true(json_integer_value(json_object_get(child, "goodsId")) > 0);
     assert_true(json_array_size(json_object_get(child, "packageSnInfo")) >= 1);
     assert_non_null(json_string_value(
@@ -808,9 +823,17 @@ static void test_data_apis_and_pagination(void **state)
     assert_true(json_is_integer(json_object_get(paid, "amount")));
     assert_string_equal(json_string_value(json_object_get(paid, "currency")), "USD");
     json_decref(d);
-    d = result_of(call(&s, APP_A, SECRET_A, tok, "bg.logistics.shipment.v2.get", one));
-    assert_true(json_array_size(json_object_get(d, "shipmentInfoList")) >= 1);
+    /* shipment.v2.get needs both numbers (official page); the parcels are shipmentInfoDTO */
+    expect_code(call(&s, APP_A, SECRET_A, tok, "bg.logistics.shipment.v2.get", one), 3000000);
+    char both[192];
+    snprintf(both, sizeof both, "{\"parentOrderSn\":\"%s\",\"orderSn\":\"%s\"}", sn, child_sn);
+    d = result_of(call(&s, APP_A, SECRET_A, tok, "bg.logistics.shipment.v2.get", both));
+    json_t *parcel = json_array_get(json_object_get(d, "shipmentInfoDTO"), 0);
+    assert_true(json_integer_value(json_object_get(parcel, "carrierId")) > 0);
+    assert_non_null(json_string_value(json_object_get(parcel, "trackingNumber")));
+    assert_null(json_object_get(d, "shipmentInfoList"));
     json_decref(d);
+    expect_code(call(&s, APP_A, SECRET_A, tok, "bg.logistics.companies.get", "{}"), 7000000);
     d = result_of(
         call(&s, APP_A, SECRET_A, tok, "bg.logistics.companies.get", "{\"regionId\":211}"));
     assert_true(json_is_array(d));
@@ -1233,6 +1256,41 @@ static void test_admin_is_loopback_only_and_health(void **state)
     sbx_stop(&s);
 }
 
+/* Generated shops look like healthy ones, unless incidents are raised for a test. */
+static void test_generated_rates(void **state)
+{
+    (void)state;
+    struct sbx s;
+    const char *flags[] = {"--shops", "4", "--orders", "100", NULL};
+    sbx_start(&s, flags);
+    json_t *t = truth(&s);
+    const json_t *h = json_object_get(t, "health");
+    long long orders = json_integer_value(json_object_get(json_object_get(t, "counts"), "orders"));
+    long long late = json_integer_value(json_object_get(h, "lateUnshipped"));
+    long long parcels = json_integer_value(json_object_get(h, "parcels"));
+    long long stalled = json_integer_value(json_object_get(h, "stalled"));
+    long long lost = json_integer_value(json_object_get(h, "lost"));
+    assert_int_equal(orders, 400);
+    if (late * 100 > orders * 5) /* a few percent, not the 122 of 400 it once was */
+        fail_msg("%lld of %lld orders unshipped past their ship-by time", late, orders);
+    assert_true(late >= 1);
+    assert_true(parcels > orders);
+    assert_true(stalled + lost >= 1 && (stalled + lost) * 100 < parcels * 5);
+    json_decref(t);
+    sbx_stop(&s);
+    const char *raised[] = {"--shops", "4", "--orders", "100", "--incident-rate", "40", NULL};
+    sbx_start(&s, raised);
+    t = truth(&s);
+    h = json_object_get(t, "health");
+    late = json_integer_value(json_object_get(h, "lateUnshipped"));
+    stalled = json_integer_value(json_object_get(h, "stalled"));
+    lost = json_integer_value(json_object_get(h, "lost"));
+    assert_true(late * 100 > 400 * 25);
+    assert_true(stalled > 20 && lost > 20);
+    json_decref(t);
+    sbx_stop(&s);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1244,6 +1302,7 @@ int main(void)
         cmocka_unit_test_teardown(test_authorization_flow, sbx_teardown),
         cmocka_unit_test_teardown(test_data_apis_and_pagination, sbx_teardown),
         cmocka_unit_test_teardown(test_determinism_and_live_activity, sbx_teardown),
+        cmocka_unit_test_teardown(test_generated_rates, sbx_teardown),
         cmocka_unit_test_teardown(test_rate_limit, sbx_teardown),
         cmocka_unit_test_teardown(test_faults, sbx_teardown),
         cmocka_unit_test_teardown(test_webhook, sbx_teardown),

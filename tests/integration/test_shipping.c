@@ -53,13 +53,24 @@ static int setup(void **state)
 {
     (void)state;
     assert_true(sodium_init() >= 0);
-    char *sandbox_args[] = {(char *)"--shops",      (char *)"1",      (char *)"--orders",
-                            (char *)ORDERS,         (char *)"--seed", (char *)"47",
-                            (char *)"--rate-limit", (char *)"0",      NULL};
+    /* Raised incidents leave enough orders unshipped past their ship-by time to ship here. */
+    char *sandbox_args[] = {(char *)"--shops",
+                            (char *)"1",
+                            (char *)"--orders",
+                            (char *)ORDERS,
+                            (char *)"--seed",
+                            (char *)"47",
+                            (char *)"--rate-limit",
+                            (char *)"0",
+                            (char *)"--incident-rate",
+                            (char *)"30",
+                            NULL};
     ts_app_prepare(&app, "shipping",
                    "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
                    "\",\"name\":\"Shipping\",\"scopes\":[\"bg.order.list.v2.get\","
-                   "\"bg.order.detail.v2.get\",\"bg.order.shippinginfo.v2.get\"]}]",
+                   "\"bg.order.detail.v2.get\",\"bg.order.shippinginfo.v2.get\","
+                   "\"bg.logistics.companies.get\",\"bg.logistics.shipment.v2.get\","
+                   "\"bg.logistics.shipment.v2.confirm\"]}]",
                    sandbox_args);
     char *env[] = {(char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
     ts_app_serve(&app, env);
@@ -78,8 +89,8 @@ static int teardown(void **state)
     return 0;
 }
 
-/* The sandbox's address of sn, read with our own client (not through aicos). */
-static json_t *sandbox_address(const char *sn)
+/* Our own client of the sandbox (not through aicos). */
+static struct temu_client *sandbox_client(void)
 {
     struct temu_client_options o;
     temu_client_options_init(&o);
@@ -92,9 +103,16 @@ static json_t *sandbox_address(const char *sn)
     o.timeout_ms = 10000;
     struct temu_client *c = NULL;
     struct errbuf eb = {0};
+    assert_int_equal(temu_client_new(&o, &c, &eb), ERR_OK);
+    return c;
+}
+
+/* The sandbox's address of sn, read with our own client. */
+static json_t *sandbox_address(const char *sn)
+{
+    struct temu_client *c = sandbox_client();
     struct temu_error te;
     struct temu_order od;
-    assert_int_equal(temu_client_new(&o, &c, &eb), ERR_OK);
     assert_int_equal(temu_api_order_shippinginfo(c, sn, &od, &te), ERR_OK);
     json_t *r = json_incref(od.result);
     temu_order_clear(&od);
@@ -166,9 +184,9 @@ static void csrf_refusals(const char *path)
     json_decref(d);
 }
 
-static void test_shipping(void **state)
+/* Syncs the shop's orders of the last 92 days with `aicos sync run`. */
+static void sync_orders(void)
 {
-    (void)state;
     json_t *t = ts_sbx(&app, "GET", "/_sandbox/truth", NULL);
     long long epoch = (long long)json_integer_value(json_object_get(t, "epoch"));
     json_decref(t);
@@ -189,7 +207,14 @@ static void test_shipping(void **state)
         fail_msg("sync run: %s %s", out, err);
     free(out);
     free(err);
+}
 
+static void test_shipping(void **state)
+{
+    (void)state;
+    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *out = NULL, *err = NULL;
+    sync_orders();
     json_t *list = ts_api_as(&app, "GET", "/api/v1/orders?limit=5", app.viewer_hdr, NULL, 200);
     assert_true(json_array_size(json_object_get(list, "orders")) >= 3);
     char sn[3][80];
@@ -242,6 +267,11 @@ static void test_shipping(void **state)
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         assert_string_equal(json_string_value(json_object_get(ship, fields[i])),
                             json_string_value(json_object_get(truth, fields[i])));
+    /* The newer fields: addressExtra (names split), warning with its integer reason. */
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(ship, "addressExtra"), "firstName")),
+        json_string_value(json_object_get(json_object_get(truth, "addressExtra"), "firstName")));
+    assert_true(json_equal(json_object_get(ship, "warning"), json_object_get(truth, "warning")));
     json_decref(d);
     long long after_first = sbx_requests();
     assert_int_equal(after_first, before + 1);
@@ -341,9 +371,148 @@ static void test_shipping(void **state)
     json_decref(truth);
 }
 
+static void shipments_path(const char *sn, char *path, size_t len)
+{
+    snprintf(path, len, "/api/v1/orders/%s/shipments", sn);
+}
+
+/* The parcels the sandbox lists for the first sub-order of sn, and its parent status. */
+static size_t sandbox_parcels(const char *sn, const char *tracking, int64_t *status)
+{
+    struct temu_client *c = sandbox_client();
+    struct temu_error te;
+    struct temu_order od;
+    struct temu_shipments sh;
+    assert_int_equal(temu_api_order_detail(c, sn, &od, &te), ERR_OK);
+    *status = (int64_t)json_integer_value(json_object_get(od.parent_order, "parentOrderStatus"));
+    const char *osn =
+        json_string_value(json_object_get(json_array_get(od.order_list, 0), "orderSn"));
+    assert_int_equal(temu_api_shipment_get(c, sn, osn, &sh, &te), ERR_OK);
+    size_t n = 0;
+    for (size_t i = 0; i < sh.count; i++)
+        n += strcmp(sh.items[i].tracking_number, tracking) == 0;
+    temu_shipments_clear(&sh);
+    temu_order_clear(&od);
+    temu_client_free(c);
+    return n;
+}
+
+static void test_shipments(void **state)
+{
+    (void)state;
+    sync_orders();
+    json_t *list =
+        ts_api_as(&app, "GET", "/api/v1/orders?status=2&limit=10", app.viewer_hdr, NULL, 200);
+    const json_t *orders = json_object_get(list, "orders");
+    if (json_array_size(orders) < 3)
+        fail_msg("only %zu unshipped orders to ship", json_array_size(orders));
+    char sn[3][80], path[256], body[512];
+    for (size_t i = 0; i < 3; i++)
+        snprintf(sn[i], sizeof sn[i], "%s",
+                 json_string_value(json_object_get(json_array_get(orders, i), "parent_order_sn")));
+    json_decref(list);
+    shipments_path(sn[0], path, sizeof path);
+
+    /* Roles, then bad input: refused before anything is sent to Temu's confirm. */
+    snprintf(body, sizeof body, "{\"carrier_id\":699272600,\"tracking_number\":\"%s\"}",
+             "9400 1112 0255 5842 7612 34");
+    json_decref(ts_api_as(&app, "POST", path, app.viewer_hdr, body, 403));
+    json_t *d = ts_api_as(&app, "POST", path, app.operator_hdr,
+                          "{\"carrier_id\":1,\"tracking_number\":\"x\"}", 422);
+    assert_string_equal(error_code(d), "bad_carrier");
+    json_decref(d);
+    d = ts_api_as(&app, "POST", path, app.operator_hdr,
+                  "{\"carrier_id\":699272600,\"tracking_number\":\"1Z99\"}", 422);
+    assert_string_equal(error_code(d), "tracking_invalid");
+    json_decref(d);
+    d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(d, "uploads")), 0);
+    assert_true(json_array_size(json_object_get(d, "carriers")) >= 4); /* cached by the first */
+    json_decref(d);
+    json_decref(
+        ts_api_as(&app, "POST", "/api/v1/orders/PO-000-1/shipments", app.operator_hdr, body, 404));
+
+    /* Upload: Temu has the parcel and the order is shipped; the answer is the record. */
+    long long before = sbx_requests();
+    d = ts_api_as(&app, "POST", path, app.operator_hdr, body, 201);
+    assert_string_equal(json_string_value(json_object_get(d, "state")), "confirmed");
+    assert_string_equal(json_string_value(json_object_get(d, "tracking_number")),
+                        "9400111202555842761234");
+    assert_string_equal(json_string_value(json_object_get(d, "carrier_name")), "USPS");
+    assert_false(json_is_true(json_object_get(d, "replayed")));
+    json_decref(d);
+    int64_t status = 0;
+    assert_int_equal(sandbox_parcels(sn[0], "9400111202555842761234", &status), 1);
+    assert_true(status == 4 || status == 41);
+    /* A repeat is answered from the record: no call to Temu at all. */
+    long long after = sbx_requests();
+    assert_true(after > before);
+    d = ts_api_as(&app, "POST", path, app.operator_hdr, body, 200);
+    assert_true(json_is_true(json_object_get(d, "replayed")));
+    json_decref(d);
+    assert_int_equal(sbx_requests(), after);
+    snprintf(body, sizeof body, "{\"carrier_id\":699272602,\"tracking_number\":\"%s\"}",
+             "9400111202555842761234"); /* FedEx accepts 22 digits too */
+    d = ts_api_as(&app, "POST", path, app.operator_hdr, body, 409);
+    assert_string_equal(error_code(d), "shipment_conflict");
+    json_decref(d);
+
+    /* The answer is lost: 503, then the retry finds the parcel at Temu and uploads nothing. */
+    shipments_path(sn[1], path, sizeof path);
+    snprintf(body, sizeof body, "{\"carrier_id\":699272601,\"tracking_number\":\"%s\"}",
+             "1Z999AA10123456784");
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/faults", "{\"kind\":\"truncated\",\"count\":1}"));
+    d = ts_api_as(&app, "POST", path, app.operator_hdr, body, 503);
+    assert_string_equal(error_code(d), "temu_unavailable");
+    json_decref(d);
+    json_decref(ts_sbx(&app, "DELETE", "/_sandbox/faults", NULL));
+    assert_int_equal(sandbox_parcels(sn[1], "1Z999AA10123456784", &status), 1);
+    d = ts_api_as(&app, "POST", path, app.operator_hdr, body, 200);
+    assert_string_equal(json_string_value(json_object_get(d, "state")), "confirmed");
+    json_decref(d);
+    assert_int_equal(sandbox_parcels(sn[1], "1Z999AA10123456784", &status), 1);
+
+    /* The order page's form does the same and redirects back with a notice. */
+    char page[256], form[256];
+    struct ts_http_resp r;
+    snprintf(page, sizeof page, "/orders/%s", sn[2]);
+    assert_true(ts_http_ex(app.server.port, "GET", page, app.operator_hdr, NULL, NULL, &r));
+    assert_int_equal(r.status, 200);
+    assert_true(ts_contains(r.body, "id=\"shipment\"") && ts_contains(r.body, "carrier_id"));
+    ts_http_free(&r);
+    snprintf(page, sizeof page, "/orders/%s/shipments", sn[2]);
+    snprintf(form, sizeof form, "connection_id=%s&carrier_id=699272602&tracking_number=%s", conn_id,
+             "123456789012");
+    assert_true(ts_http_ex(app.server.port, "POST", page, app.operator_hdr,
+                           "application/x-www-form-urlencoded", form, &r));
+    assert_int_equal(r.status, 303);
+    char loc[256];
+    assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
+    assert_true(ts_contains(loc, "shipment=uploaded"));
+    ts_http_free(&r);
+    assert_int_equal(sandbox_parcels(sn[2], "123456789012", &status), 1);
+
+    /* Every attempt is audited with the carrier and tracking number. */
+    d = ts_api_as(&app, "GET", "/api/v1/audit?action=order.shipment.confirm&limit=50", app.ops_hdr,
+                  NULL, 200);
+    size_t ok = 0, failed = 0, i;
+    const json_t *e;
+    json_array_foreach(json_object_get(d, "entries"), i, e)
+    {
+        if (strcmp(json_string_value(json_object_get(e, "outcome")), "success") == 0)
+            ok++;
+        else
+            failed++;
+    }
+    assert_int_equal(ok, 4);     /* uploaded, replayed, finished after the lost answer, form */
+    assert_int_equal(failed, 5); /* carrier, tracking, unknown order, conflict, lost answer */
+    json_decref(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_shipments),
         cmocka_unit_test(test_shipping),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

@@ -3,6 +3,11 @@
  * leaves out unset ones), refuses out-of-bounds requests before sending, and parses the
  * documented result fields. The transport is scripted: it records the request and answers
  * a canned envelope.
+ *
+ * Fixtures (tests/fixtures/temu, values of our own): order_list.json has every field name and
+ * JSON type of the real recorded bg.order.list.v2.get answer (XIE7654/temu_api
+ * tests/order_list.json); the others have the shapes of the official pages and live-used SDKs
+ * (docs/sandbox.md). Each goes through its wrapper, the order list on into the orders store.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -14,7 +19,11 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "store/migrate.h"
+#include "sync/shipments.h"
+#include "sync/sync.h"
 #include "temu/api.h"
+#include "testsupport.h"
 
 struct fake {
     const char *answer; /* the envelope to return */
@@ -199,10 +208,13 @@ static void test_order_single(void **state)
     assert_int_equal(temu_api_order_amount(c, "PO-211-1", &o, &te), ERR_OK);
     assert_string_equal(str(f.last, "type"), "bg.order.amount.query");
     temu_order_clear(&o);
-    assert_int_equal(temu_api_shipment_get(c, "PO-211-1", "211-1", &o, &te), ERR_OK);
+    struct temu_shipments sh;
+    assert_int_equal(temu_api_shipment_get(c, "PO-211-1", "211-1", &sh, &te), ERR_OK);
     assert_string_equal(str(f.last, "type"), "bg.logistics.shipment.v2.get");
     assert_string_equal(str(f.last, "orderSn"), "211-1");
-    temu_order_clear(&o);
+    temu_shipments_clear(&sh);
+    /* both numbers are required (the official page) */
+    assert_int_equal(temu_api_shipment_get(c, "PO-211-1", NULL, &sh, &te), ERR_INVAL);
     assert_int_equal(temu_api_order_detail(c, NULL, &o, &te), ERR_INVAL);
     assert_int_equal(temu_api_order_detail(c, "", &o, &te), ERR_INVAL);
     temu_order_clear(NULL);
@@ -284,6 +296,181 @@ static void test_aftersales_and_logistics(void **state)
     assert_int_equal(temu_api_logistics_companies(c, 20, &p, &te), ERR_UPSTREAM);
     assert_int_equal(te.cls, TEMU_ERROR_AUTH);
     assert_null(p.result);
+    json_decref(f.last);
+    temu_client_free(c);
+}
+
+/* ---- fixtures with the real shapes ---- */
+
+static char *fixture(const char *name)
+{
+    char path[TS_PATH_MAX];
+    snprintf(path, sizeof path, "%s/%s", FIXTURES_DIR, name);
+    char *text = ts_read_file(path);
+    if (text == NULL)
+        fail_msg("fixture %s is missing", path);
+    return text;
+}
+
+/* Stores the fixture's page with the orders stream and returns the number of stored rows. */
+static int64_t store_page(const json_t *items, const char *sql)
+{
+    char url[TS_PATH_MAX];
+    struct db *db = NULL;
+    struct errbuf eb = {0};
+    struct sync_counts counts;
+    struct db_rows *rows = NULL;
+    int applied = 0;
+    int64_t n = -1;
+    memset(&counts, 0, sizeof counts);
+    ts_fresh_db_url("temu_shapes", url, sizeof url);
+    assert_int_equal(db_open(url, 1, &db, &eb), ERR_OK);
+    assert_int_equal(migrate_apply(db, &applied, &eb), ERR_OK);
+    struct db_conn *c = db_acquire(db);
+    assert_int_equal(db_begin(c, &eb), ERR_OK);
+    assert_int_equal(sync_orders_store_page(c, "conn1", items, 1764100000, &counts, &eb), ERR_OK);
+    assert_int_equal(db_commit(c, &eb), ERR_OK);
+    assert_int_equal(counts.added, 3);
+    assert_int_equal(counts.failed, 0);
+    assert_int_equal(db_query(c, sql, NULL, 0, &rows, &eb), ERR_OK);
+    assert_int_equal(db_rows_int(rows, 0, 0, &n), ERR_OK);
+    db_rows_free(rows);
+    db_release(c);
+    db_close(db);
+    return n;
+}
+
+static void test_fixture_order_list(void **state)
+{
+    (void)state;
+    char *text = fixture("order_list.json");
+    struct fake f = {text, NULL, 0, ERR_OK};
+    struct temu_client *c = client(&f);
+    struct temu_order_list_req req;
+    memset(&req, 0, sizeof req);
+    struct temu_page p;
+    struct temu_error te;
+    assert_int_equal(temu_api_order_list(c, &req, &p, &te), ERR_OK);
+    assert_int_equal(p.total, 3);
+    assert_int_equal(p.count, 3);
+    /* The parts the sync reads, typed as the real answer types them. */
+    const json_t *second = json_object_get(json_array_get(p.items, 1), "parentOrderMap");
+    assert_true(json_is_null(json_object_get(second, "parentShippingTime")));
+    assert_true(json_is_boolean(json_object_get(second, "hasShippingFee")));
+    /* On into the store: all three, the 51 with its single child, the past_due label kept. */
+    assert_int_equal(store_page(p.items, "SELECT COUNT(*) FROM temu_orders"), 3);
+    assert_int_equal(store_page(p.items, "SELECT COUNT(*) FROM temu_order_items WHERE "
+                                         "parent_order_sn = 'PO-211-10000000000000003'"),
+                     1);
+    assert_int_equal(store_page(p.items, "SELECT COUNT(*) FROM temu_orders WHERE labels LIKE "
+                                         "'%past_due%' AND status = 2"),
+                     1);
+    temu_page_clear(&p);
+    json_decref(f.last);
+    temu_client_free(c);
+    free(text);
+}
+
+static void test_fixture_shipments(void **state)
+{
+    (void)state;
+    char *text = fixture("shipment_get.json");
+    struct fake f = {text, NULL, 0, ERR_OK};
+    struct temu_client *c = client(&f);
+    struct temu_shipments sh;
+    struct temu_error te;
+    assert_int_equal(temu_api_shipment_get(c, "PO-211-1", "211-1", &sh, &te), ERR_OK);
+    assert_int_equal(sh.count, 2);
+    assert_int_equal(sh.items[0].carrier_id, 699272600);
+    assert_string_equal(sh.items[0].carrier_name, "USPS");
+    assert_string_equal(sh.items[0].tracking_number, "9400100000000000000001");
+    assert_int_equal(sh.items[0].sku_id, 17000000000001LL);
+    assert_int_equal(sh.items[0].package_delivery_type, 1);
+    assert_null(sh.items[0].cooperative_warehouse);
+    assert_int_equal(sh.items[1].tracking_warning_label, 2);
+    assert_int_equal(sh.items[1].quantity, 3);
+    assert_non_null(sh.items[1].cooperative_warehouse);
+    assert_int_equal(json_array_size(sh.items[1].sub_packages), 1);
+    temu_shipments_clear(&sh);
+    free(text);
+    /* confirm: the request carries sendType and the parcel; the inner warnings come back */
+    text = fixture("shipment_confirm.json");
+    f.answer = text;
+    struct temu_send_line line = {"PO-211-1", "211-1", 601, 17, 2};
+    struct temu_send_request r = {699272601, "1Z0000000000000001", &line, 1};
+    struct temu_shipment_confirm_req cr = {0, &r, 1};
+    struct temu_shipment_confirm out;
+    assert_int_equal(temu_api_shipment_confirm(c, &cr, &out, &te), ERR_OK);
+    assert_string_equal(str(f.last, "type"), "bg.logistics.shipment.v2.confirm");
+    assert_int_equal(num(f.last, "sendType"), 0);
+    const json_t *sent = json_array_get(json_object_get(f.last, "sendRequestList"), 0);
+    assert_int_equal(num(sent, "carrierId"), 699272601);
+    const json_t *sl = json_array_get(json_object_get(sent, "orderSendInfoList"), 0);
+    assert_int_equal(num(sl, "skuId"), 17);
+    assert_int_equal(out.warning_count, 1);
+    assert_true(strlen(out.agreement_text) > 10);
+    temu_shipment_confirm_clear(&out);
+    /* refused before sending: two parcels for sendType 0, a tracking number with a space */
+    int calls = f.calls;
+    struct temu_send_request two[2] = {r, r};
+    cr = (struct temu_shipment_confirm_req){0, two, 2};
+    assert_int_equal(temu_api_shipment_confirm(c, &cr, &out, &te), ERR_INVAL);
+    r.tracking_number = "1Z 00";
+    cr = (struct temu_shipment_confirm_req){1, &r, 1};
+    assert_int_equal(temu_api_shipment_confirm(c, &cr, &out, &te), ERR_INVAL);
+    assert_int_equal(f.calls, calls);
+    json_decref(f.last);
+    temu_client_free(c);
+    free(text);
+}
+
+static void test_fixture_tracking_and_money(void **state)
+{
+    (void)state;
+    char *text = fixture("tracking.json");
+    struct fake f = {text, NULL, 0, ERR_OK};
+    struct temu_client *c = client(&f);
+    struct temu_tracking t;
+    struct temu_error te;
+    assert_int_equal(temu_api_tracking_get(c, "PK-1", NULL, &t, &te), ERR_OK);
+    assert_string_equal(str(f.last, "packageSn"), "PK-1");
+    assert_null(json_object_get(f.last, "language"));
+    assert_int_equal(t.count, 2);
+    assert_string_equal(t.tracking_num, "9400100000000000000001");
+    assert_int_equal(t.events[0].updated_at, 1764064800); /* sent as a string */
+    assert_string_equal(t.events[1].status, "Info received");
+    temu_tracking_clear(&t);
+    free(text);
+    /* the tracking error family is classified */
+    f.answer = "{\"success\":false,\"errorCode\":170070011,\"errorMsg\":\"not found\"}";
+    assert_int_equal(temu_api_tracking_get(c, "PK-1", "en", &t, &te), ERR_UPSTREAM);
+    assert_int_equal(te.cls, TEMU_ERROR_PERMANENT);
+    assert_non_null(strstr(te.hint, "tracking"));
+    assert_string_equal(temu_error_hint(170070099),
+                        "Temu's tracking service rejected the request.");
+    /* amounts: the documented names, no shippingTotal */
+    const char *names[] = {"amount.json", "amount_v2.json"};
+    for (size_t i = 0; i < 2; i++) {
+        text = fixture(names[i]);
+        f.answer = text;
+        struct temu_order o;
+        assert_int_equal(i == 0 ? temu_api_order_amount(c, "PO-211-1", &o, &te)
+                                : temu_api_order_amount_v2(c, "PO-211-1", &o, &te),
+                         ERR_OK);
+        int64_t minor = 0;
+        char cur[8];
+        const json_t *paid =
+            i == 0 ? o.parent_order : json_object_get(o.parent_order, "customerPaid");
+        assert_true(
+            temu_money_get(paid, i == 0 ? "customerPaid" : "customerPaidTotal", &minor, cur));
+        assert_int_equal(minor, 2698);
+        assert_string_equal(cur, "USD");
+        assert_false(temu_money_get(o.parent_order, "shippingTotal", &minor, cur));
+        assert_string_equal(str(f.last, "type"),
+                            i == 0 ? "bg.order.amount.query" : "temu.order.amount.v2.query");
+        temu_order_clear(&o);
+        free(text);
+    }
     json_decref(f.last);
     temu_client_free(c);
 }
@@ -411,6 +598,72 @@ static void test_aftersales_official_shapes(void **state)
     temu_client_free(c);
 }
 
+static void test_fixture_carriers(void **state)
+{
+    (void)state;
+    const char *names[] = {"companies_array.json", "companies_items.json", "companies_list.json"};
+    for (size_t i = 0; i < 3; i++) {
+        char *text = fixture(names[i]);
+        struct fake f = {text, NULL, 0, ERR_OK};
+        struct temu_client *c = client(&f);
+        struct temu_page p;
+        struct temu_carrier ca;
+        assert_int_equal(temu_api_logistics_companies(c, 211, &p, NULL), ERR_OK);
+        assert_int_equal(p.count, 2);
+        assert_true(temu_carrier_at(&p, 1, &ca));
+        assert_int_equal(ca.id, 699272601);
+        assert_string_equal(ca.name, "UPS");
+        assert_false(temu_carrier_at(&p, 2, &ca));
+        temu_page_clear(&p);
+        /* regionId is required (7000000 without it on the US test shop) */
+        assert_int_equal(temu_api_logistics_companies(c, 0, &p, NULL), ERR_INVAL);
+        json_decref(f.last);
+        temu_client_free(c);
+        free(text);
+    }
+}
+
+static void test_fixture_shippinginfo(void **state)
+{
+    (void)state;
+    char *text = fixture("shippinginfo.json");
+    struct fake f = {text, NULL, 0, ERR_OK};
+    struct temu_client *c = client(&f);
+    struct temu_order o;
+    struct temu_error te;
+    assert_int_equal(temu_api_order_shippinginfo(c, "PO-211-1", &o, &te), ERR_OK);
+    const json_t *w = json_object_get(o.result, "warning");
+    assert_true(json_is_integer(json_object_get(w, "reason")));
+    assert_string_equal(str(json_object_get(o.result, "addressExtra"), "firstName"), "Sam");
+    temu_order_clear(&o);
+    json_decref(f.last);
+    temu_client_free(c);
+    free(text);
+}
+
+static void test_tracking_number_shape(void **state)
+{
+    (void)state;
+    char out[SHIPMENTS_TRACKING_MAX + 1];
+    struct errbuf eb = {0};
+    assert_int_equal(shipment_tracking_check("USPS", "9400 1112-0255 5842 7612 34", out, &eb),
+                     ERR_OK);
+    assert_string_equal(out, "9400111202555842761234");
+    assert_int_equal(shipment_tracking_check("USPS", "LZ123456789US", out, &eb), ERR_OK);
+    assert_int_equal(shipment_tracking_check("USPS", "1Z999AA10123456784", out, &eb), ERR_INVAL);
+    assert_int_equal(shipment_tracking_check("UPS", "1z999aa10123456784", out, &eb), ERR_OK);
+    assert_string_equal(out, "1Z999AA10123456784");
+    assert_int_equal(shipment_tracking_check("UPS", "999AA10123456784", out, &eb), ERR_INVAL);
+    assert_int_equal(shipment_tracking_check("FedEx", "123456789012", out, &eb), ERR_OK);
+    assert_int_equal(shipment_tracking_check("FedEx", "12345678901", out, &eb), ERR_INVAL);
+    assert_int_equal(shipment_tracking_check("OnTrac", "D10010000000001", out, &eb), ERR_OK);
+    assert_int_equal(shipment_tracking_check("OnTrac", "ABCDEFGH", out, &eb), ERR_INVAL);
+    assert_int_equal(shipment_tracking_check("OnTrac", "D100/100", out, &eb), ERR_INVAL);
+    assert_int_equal(shipment_tracking_check("OnTrac", "D1001", out, &eb), ERR_INVAL);
+    assert_int_equal(shipment_tracking_check("OnTrac", NULL, out, &eb), ERR_INVAL);
+    assert_string_equal(errbuf_code(&eb, ERR_INVAL), "tracking_invalid");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -420,6 +673,12 @@ int main(void)
         cmocka_unit_test(test_order_single),
         cmocka_unit_test(test_goods_list),
         cmocka_unit_test(test_aftersales_and_logistics),
+        cmocka_unit_test(test_fixture_order_list),
+        cmocka_unit_test(test_fixture_shipments),
+        cmocka_unit_test(test_fixture_tracking_and_money),
+        cmocka_unit_test(test_fixture_carriers),
+        cmocka_unit_test(test_fixture_shippinginfo),
+        cmocka_unit_test(test_tracking_number_shape),
         cmocka_unit_test(test_aftersales_official_shapes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,10 +1,11 @@
 /*
- * params: the readers of the world's API parameters, shared by the data APIs (world.c,
- * aftersales.c): integers (numeric strings coerced unless strict), pages, closed windows,
- * string lists, and the business error they set; and the MoneyAmount shape.
+ * world_param: the readers of the world's API parameters (world_param.c), shared by the data
+ * APIs (world_*.c, aftersales.c, tmc.c): integers (numeric strings coerced unless strict),
+ * pages, closed windows, string lists, and the business error they set; and the MoneyAmount
+ * shape.
  */
-#ifndef SBX_PARAMS_H
-#define SBX_PARAMS_H
+#ifndef SBX_WORLD_PARAM_H
+#define SBX_WORLD_PARAM_H
 
 #include <stdbool.h>
 #include <stddef.h>

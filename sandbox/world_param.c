@@ -1,9 +1,11 @@
-#include "params.h"
-
+/* world request parameters: typed readers with the platform's coercions and error codes. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "world_impl.h"
+#include "world_param.h"
 
 json_t *world_money(int64_t minor)
 {
@@ -93,4 +95,27 @@ bool world_list_has(json_t *list, const char *s)
     json_t *v;
     json_array_foreach(list, i, v) if (strcmp(json_string_value(v), s) == 0) return true;
     return false;
+}
+
+struct world_order *world_find_order(struct world *w, int64_t mall, const char *sn)
+{
+    for (size_t i = 0; i < w->norders; i++)
+        if (w->orders[i].mall_id == mall && strcmp(w->orders[i].sn, sn) == 0)
+            return &w->orders[i];
+    return NULL;
+}
+
+/* The singular parentOrderSn of detail/shippinginfo/amount/shipment (a list is an error). */
+struct world_order *world_order_param(struct world *w, int64_t mall, json_t *params,
+                                      struct world_err *e, long bad_code)
+{
+    json_t *v = json_object_get(params, "parentOrderSn");
+    if (!json_is_string(v) || json_string_length(v) == 0) {
+        world_fail(e, bad_code, bad_code == 3000000 ? "BAD_PARAMS" : "invalid param");
+        return NULL;
+    }
+    struct world_order *o = world_find_order(w, mall, json_string_value(v));
+    if (o == NULL)
+        world_fail(e, 140020002, "order not found");
+    return o;
 }
