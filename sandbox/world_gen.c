@@ -215,7 +215,7 @@ static json_t *world_gen_parent(const struct world_order *o, int region, bool fe
     return m;
 }
 
-/* How many children a new order of this status gets (a partly shipped one needs two). */
+/* The number of children for a new order of this status; a partly shipped one has two or more. */
 static size_t world_gen_nchild(struct prng *g, int status)
 {
     size_t n = (size_t)prng_range(g, 1, WORLD_CHILDREN);

@@ -107,10 +107,10 @@ enum err sync_summary_get(struct db *db, struct sync_summary *out, struct errbuf
                           "SELECT COALESCE(MAX(finished_at), 0), COUNT(*) FROM sync_runs WHERE "
                           "outcome = 'success'",
                           NULL, 0, &rows, eb);
-    if (e == ERR_OK && db_rows_count(rows) == 1) {
-        out->last_success_at = db_rows_int_or(rows, 0, 0, out->last_success_at);
-        out->success_runs = db_rows_int_or(rows, 0, 1, out->success_runs);
-    }
+    /* Aggregates with COALESCE: one row of two integers, anything else is a database fault. */
+    if (e == ERR_OK)
+        e = db_rows_ints(rows, 0, 2, (size_t[]){0, 1},
+                         (int64_t *const[]){&out->last_success_at, &out->success_runs}, eb);
     db_rows_free(rows);
     rows = NULL;
     if (e == ERR_OK)
@@ -118,10 +118,9 @@ enum err sync_summary_get(struct db *db, struct sync_summary *out, struct errbuf
                      "SELECT COALESCE(SUM(paused), 0), COALESCE(SUM(CASE WHEN "
                      "consecutive_failures > 0 THEN 1 ELSE 0 END), 0) FROM sync_state",
                      NULL, 0, &rows, eb);
-    if (e == ERR_OK && db_rows_count(rows) == 1) {
-        out->paused = db_rows_int_or(rows, 0, 0, out->paused);
-        out->failing = db_rows_int_or(rows, 0, 1, out->failing);
-    }
+    if (e == ERR_OK)
+        e = db_rows_ints(rows, 0, 2, (size_t[]){0, 1},
+                         (int64_t *const[]){&out->paused, &out->failing}, eb);
     db_rows_free(rows);
     rows = NULL;
     if (e == ERR_OK)
