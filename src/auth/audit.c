@@ -140,9 +140,7 @@ enum err audit_list(struct db *db, const struct audit_filter *f, json_t **out, s
     enum err e = audit_query(f, true, true, &sql, p, &np, pattern);
     struct db_rows *rows = NULL;
     if (e == ERR_OK) {
-        struct db_conn *c = db_acquire(db);
-        e = db_query(c, sql.data, p, np, &rows, eb);
-        db_release(c);
+        e = db_pool_query(db, sql.data, p, np, &rows, eb);
     }
     if (e == ERR_OK) {
         json_t *list = json_array();
@@ -257,12 +255,11 @@ enum err audit_refusals_list(struct db *db, int64_t limit, json_t **out, struct 
                        LIMIT_PAGE_SIZE_MAX);
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_INT(limit)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT source, minute, action, target, count, first_at, last_at FROM "
-                          "audit_refusals ORDER BY minute DESC, source, action, target LIMIT $1",
-                          p, 1, &rows, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(db,
+                      "SELECT source, minute, action, target, count, first_at, last_at FROM "
+                      "audit_refusals ORDER BY minute DESC, source, action, target LIMIT $1",
+                      p, 1, &rows, eb);
     if (e != ERR_OK)
         return e;
     static const char *const names[] = {"source", "minute",   "action", "target",
@@ -401,10 +398,8 @@ enum err audit_prune(struct db *db, const char *before, const char *archive_path
                        AUDIT_PRUNE_MIN_DAYS, limit);
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_TEXT(before)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c, "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM audit_log WHERE at < $1",
-                          p, 1, &rows, eb);
-    db_release(c);
+    enum err e = db_pool_query(
+        db, "SELECT COALESCE(MAX(id), 0), COUNT(*) FROM audit_log WHERE at < $1", p, 1, &rows, eb);
     if (e == ERR_OK)
         e = db_rows_ints(rows, 0, 2, (size_t[]){0, 1},
                          (int64_t *const[]){&res->through_id, &res->entries}, eb);

@@ -147,9 +147,7 @@ enum err auth_session_delete(struct db *db, const char *token, struct errbuf *eb
     char hash[SECURE_HASH_HEX];
     secure_hash_hex(token, hash);
     struct db_param p[] = {DB_P_TEXT(hash)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c, "DELETE FROM sessions WHERE id_hash = $1", p, 1, NULL, eb);
-    db_release(c);
+    enum err e = db_pool_exec(db, "DELETE FROM sessions WHERE id_hash = $1", p, 1, NULL, eb);
     return e;
 }
 
@@ -194,9 +192,7 @@ enum err auth_session_flash_clear(struct db *db, const char *token, struct errbu
     char hash[SECURE_HASH_HEX];
     secure_hash_hex(token, hash);
     struct db_param p[] = {DB_P_TEXT(hash)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c, "DELETE FROM session_flash WHERE id_hash = $1", p, 1, NULL, eb);
-    db_release(c);
+    enum err e = db_pool_exec(db, "DELETE FROM session_flash WHERE id_hash = $1", p, 1, NULL, eb);
     secure_wipe(hash, sizeof hash);
     return e;
 }

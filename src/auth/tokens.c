@@ -24,12 +24,11 @@ enum err auth_token_create(struct db *db, const char *name, enum auth_role role,
                            DB_P_TEXT(hash), DB_P_TEXT(prefix),
                            DB_P_TEXT(now),  DB_P_TEXT(created_by)};
     struct db_rows *r = NULL;
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "INSERT INTO api_tokens (name, role, token_hash, prefix, created_at, "
-                          "created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-                          p, 6, &r, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(db,
+                      "INSERT INTO api_tokens (name, role, token_hash, prefix, created_at, "
+                      "created_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                      p, 6, &r, eb);
     if (e == ERR_OK)
         e = db_rows_int(r, 0, 0, id);
     db_rows_free(r);
@@ -87,12 +86,11 @@ enum err auth_token_revoke(struct db *db, int64_t id, struct errbuf *eb)
     clock_now_iso(now);
     struct db_param p[] = {DB_P_TEXT(now), DB_P_INT(id)};
     int64_t changed = 0;
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c,
-                         "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS "
-                         "NULL",
-                         p, 2, &changed, eb);
-    db_release(c);
+    enum err e =
+        db_pool_exec(db,
+                     "UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS "
+                     "NULL",
+                     p, 2, &changed, eb);
     if (e == ERR_OK && changed == 0)
         e = err_set(eb, ERR_NOTFOUND, "token_not_found", "There is no live token with id %lld.",
                     (long long)id);
@@ -102,12 +100,11 @@ enum err auth_token_revoke(struct db *db, int64_t id, struct errbuf *eb)
 enum err auth_token_list(struct db *db, json_t **out, struct errbuf *eb)
 {
     struct db_rows *r = NULL;
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT id, name, role, prefix, created_at, created_by, last_used_at, "
-                          "revoked_at FROM api_tokens ORDER BY id",
-                          NULL, 0, &r, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(db,
+                      "SELECT id, name, role, prefix, created_at, created_by, last_used_at, "
+                      "revoked_at FROM api_tokens ORDER BY id",
+                      NULL, 0, &r, eb);
     if (e != ERR_OK)
         return e;
     json_t *list = json_array();

@@ -40,12 +40,10 @@ enum err auth_user_add(struct db *db, const char *name, enum auth_role role, con
     clock_now_iso(now);
     struct db_param p[] = {DB_P_TEXT(name), DB_P_TEXT(auth_role_name(role)), DB_P_TEXT(hash),
                            DB_P_TEXT(now)};
-    struct db_conn *c = db_acquire(db);
-    e = db_exec(c,
-                "INSERT INTO users (name, role, password_hash, created_at, updated_at) "
-                "VALUES ($1, $2, $3, $4, $4)",
-                p, 4, NULL, eb);
-    db_release(c);
+    e = db_pool_exec(db,
+                     "INSERT INTO users (name, role, password_hash, created_at, updated_at) "
+                     "VALUES ($1, $2, $3, $4, $4)",
+                     p, 4, NULL, eb);
     if (e == ERR_CONFLICT)
         return err_set(eb, ERR_CONFLICT, "user_exists", "A user named %s already exists.", name);
     return e;

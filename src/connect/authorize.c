@@ -102,12 +102,11 @@ ERR_MUST_USE static enum err connect_pending_deny(const struct connect_env *env,
                                                   struct errbuf *eb)
 {
     struct db_param d[] = {DB_P_INT(now), DB_P_TEXT(sid)};
-    struct db_conn *c = db_acquire(env->db);
-    enum err e = db_exec(c,
-                         "UPDATE temu_auth_sessions SET used_at = $1, outcome = 'denied' WHERE id "
-                         "= $2 AND used_at IS NULL AND cancelled_at IS NULL",
-                         d, 2, NULL, eb);
-    db_release(c);
+    enum err e =
+        db_pool_exec(env->db,
+                     "UPDATE temu_auth_sessions SET used_at = $1, outcome = 'denied' WHERE id "
+                     "= $2 AND used_at IS NULL AND cancelled_at IS NULL",
+                     d, 2, NULL, eb);
     if (e != ERR_OK)
         return e;
     return err_set(eb, ERR_BADREQ, "authorization_denied",
@@ -166,13 +165,11 @@ ERR_MUST_USE static enum err connect_pending_consume(const struct connect_env *e
 {
     int64_t changed = 0;
     struct db_param u[] = {DB_P_INT(now), DB_P_TEXT(sid)};
-    struct db_conn *c = db_acquire(env->db);
-    enum err e = db_exec(c,
-                         "UPDATE temu_auth_sessions SET used_at = $1, outcome = 'exchanging' "
-                         "WHERE id = $2 AND used_at IS NULL AND cancelled_at IS NULL AND "
-                         "expires_at > $1",
-                         u, 2, &changed, eb);
-    db_release(c);
+    enum err e = db_pool_exec(env->db,
+                              "UPDATE temu_auth_sessions SET used_at = $1, outcome = 'exchanging' "
+                              "WHERE id = $2 AND used_at IS NULL AND cancelled_at IS NULL AND "
+                              "expires_at > $1",
+                              u, 2, &changed, eb);
     if (e == ERR_OK && changed != 1)
         e = err_set(eb, ERR_CONFLICT, "state_used",
                     "This authorization was already completed or attempted (the state is "

@@ -152,12 +152,10 @@ enum err connect_connection_check(const struct connect_env *env, const char *id,
         goto out;
     }
     struct db_param p[] = {DB_P_INT(now), DB_P_INT(info.expired_time), DB_P_TEXT(id)};
-    struct db_conn *c = db_acquire(env->db);
-    e = db_exec(c,
-                "UPDATE temu_connections SET status = 'active', status_reason = '', "
-                "last_success_at = $1, expires_at = $2, updated_at = $1 WHERE id = $3",
-                p, 3, NULL, eb);
-    db_release(c);
+    e = db_pool_exec(env->db,
+                     "UPDATE temu_connections SET status = 'active', status_reason = '', "
+                     "last_success_at = $1, expires_at = $2, updated_at = $1 WHERE id = $3",
+                     p, 3, NULL, eb);
     if (e == ERR_OK) {
         int64_t days = connect_days_left(info.expired_time, now);
         *out = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s*}", "id", id, "status", "active", "mall_id",
@@ -179,12 +177,11 @@ enum err connect_summary_get(const struct connect_env *env, int64_t now,
 {
     struct db_rows *rows = NULL;
     memset(out, 0, sizeof *out);
-    struct db_conn *c = db_acquire(env->db);
-    enum err e = db_query(c,
-                          "SELECT status, expires_at, last_success_at, auth_errors, sync_errors, "
-                          "status_reason FROM temu_connections",
-                          NULL, 0, &rows, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(env->db,
+                      "SELECT status, expires_at, last_success_at, auth_errors, sync_errors, "
+                      "status_reason FROM temu_connections",
+                      NULL, 0, &rows, eb);
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(rows); i++) {
         int64_t exp = 0, last = 0, ae = 0, se = 0;
         exp = db_rows_int_or(rows, i, 1, 0);

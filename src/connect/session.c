@@ -185,14 +185,13 @@ enum err connect_session_list(const struct connect_env *env, const char *actor, 
 {
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_TEXT(actor ? actor : "")};
-    struct db_conn *c = db_acquire(env->db);
-    enum err e = db_query(c,
-                          "SELECT id, region, seller_type, purpose, connection_id, created_by, "
-                          "created_at, outcome, result_connection_id, expires_at, used_at, "
-                          "cancelled_at FROM temu_auth_sessions WHERE ($1 = '' OR created_by = $1) "
-                          "ORDER BY created_at DESC, id LIMIT 50",
-                          p, 1, &rows, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(env->db,
+                      "SELECT id, region, seller_type, purpose, connection_id, created_by, "
+                      "created_at, outcome, result_connection_id, expires_at, used_at, "
+                      "cancelled_at FROM temu_auth_sessions WHERE ($1 = '' OR created_by = $1) "
+                      "ORDER BY created_at DESC, id LIMIT 50",
+                      p, 1, &rows, eb);
     if (e != ERR_OK)
         return e;
     json_t *list = json_array();

@@ -151,6 +151,24 @@ enum err db_query(struct db_conn *c, const char *sql, const struct db_param *par
     return c->db->drv->query(c->handle, &c->cache, sql, params, nparams, out, eb);
 }
 
+enum err db_pool_exec(struct db *db, const char *sql, const struct db_param *params, size_t nparams,
+                      int64_t *changed, struct errbuf *eb)
+{
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_exec(c, sql, params, nparams, changed, eb);
+    db_release(c);
+    return e;
+}
+
+enum err db_pool_query(struct db *db, const char *sql, const struct db_param *params,
+                       size_t nparams, struct db_rows **out, struct errbuf *eb)
+{
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_query(c, sql, params, nparams, out, eb);
+    db_release(c);
+    return e;
+}
+
 /* Transaction control and the lazy-commit wrappers: scripts that never change the schema. */
 ERR_MUST_USE static enum err db_control(struct db_conn *c, const char *sql, struct errbuf *eb)
 {

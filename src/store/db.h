@@ -67,6 +67,12 @@ ERR_MUST_USE enum err db_exec(struct db_conn *c, const char *sql, const struct d
 ERR_MUST_USE enum err db_query(struct db_conn *c, const char *sql, const struct db_param *params,
                                size_t nparams, struct db_rows **out, struct errbuf *eb);
 
+/* db_exec() and db_query() on a connection taken from the pool for that one statement. */
+ERR_MUST_USE enum err db_pool_exec(struct db *db, const char *sql, const struct db_param *params,
+                                   size_t nparams, int64_t *changed, struct errbuf *eb);
+ERR_MUST_USE enum err db_pool_query(struct db *db, const char *sql, const struct db_param *params,
+                                    size_t nparams, struct db_rows **out, struct errbuf *eb);
+
 /*
  * db_query() of one statement committed without waiting for the disk: other processes see
  * its effect at once, a process crash never loses it, a power failure or OS crash may (never

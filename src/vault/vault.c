@@ -449,9 +449,7 @@ enum err vault_delete(struct vault *v, const char *name, struct errbuf *eb)
 {
     struct db_param p[] = {DB_P_TEXT(name)};
     int64_t changed = 0;
-    struct db_conn *c = db_acquire(v->db);
-    enum err e = db_exec(c, "DELETE FROM secrets WHERE name = $1", p, 1, &changed, eb);
-    db_release(c);
+    enum err e = db_pool_exec(v->db, "DELETE FROM secrets WHERE name = $1", p, 1, &changed, eb);
     if (e == ERR_OK && changed == 0)
         e = err_set(eb, ERR_NOTFOUND, "secret_not_found", "There is no secret named %.128s.", name);
     return e;
@@ -460,12 +458,10 @@ enum err vault_delete(struct vault *v, const char *name, struct errbuf *eb)
 enum err vault_list(struct vault *v, json_t **out, struct errbuf *eb)
 {
     struct db_rows *r = NULL;
-    struct db_conn *c = db_acquire(v->db);
-    enum err e = db_query(c,
-                          "SELECT name, masked, key_id, updated_at, updated_by FROM secrets "
-                          "ORDER BY name",
-                          NULL, 0, &r, eb);
-    db_release(c);
+    enum err e = db_pool_query(v->db,
+                               "SELECT name, masked, key_id, updated_at, updated_by FROM secrets "
+                               "ORDER BY name",
+                               NULL, 0, &r, eb);
     if (e != ERR_OK)
         return e;
     json_t *list = json_array();
@@ -482,13 +478,12 @@ enum err vault_list(struct vault *v, json_t **out, struct errbuf *eb)
 enum err vault_status(struct vault *v, json_t **out, struct errbuf *eb)
 {
     struct db_rows *r = NULL;
-    struct db_conn *c = db_acquire(v->db);
-    enum err e = db_query(c,
-                          "SELECT k.id, k.state, k.created_at, COUNT(s.name) FROM vault_keys k "
-                          "LEFT JOIN secrets s ON s.key_id = k.id "
-                          "GROUP BY k.id, k.state, k.created_at ORDER BY k.created_at, k.id",
-                          NULL, 0, &r, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(v->db,
+                      "SELECT k.id, k.state, k.created_at, COUNT(s.name) FROM vault_keys k "
+                      "LEFT JOIN secrets s ON s.key_id = k.id "
+                      "GROUP BY k.id, k.state, k.created_at ORDER BY k.created_at, k.id",
+                      NULL, 0, &r, eb);
     if (e != ERR_OK)
         return e;
     json_t *keys = json_array();
