@@ -1,5 +1,4 @@
 # Unit tests of the statement readers (src/settlement); included from tests/unit/CMakeLists.txt.
-pkg_check_modules(XLSXWRITER REQUIRED IMPORTED_TARGET xlsxwriter)
 aicos_unit_test(test_table test_table.c)
 aicos_unit_test(test_xlsx test_xlsx.c)
 # Fixtures are written at test time: with libzip from XML in the test, and with libxlsxwriter.
