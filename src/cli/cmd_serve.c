@@ -13,6 +13,7 @@
 #include "http/server.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "settlement/payout_worker.h"
 #include "sync/sync.h"
 #include "vault/vault.h"
 #include "base/secure.h"
@@ -62,7 +63,7 @@ ERR_MUST_USE static enum err serve_open_db(const struct config *cfg, bool migrat
     struct errbuf eb = {0};
     /* One more connection for the scheduler's run and its budget look-ups. */
     enum err e =
-        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 3 : 1), db, &eb);
+        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 4 : 1), db, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
         return e;
@@ -107,6 +108,7 @@ static void serve_block_signals(sigset_t *stop)
 static int serve_run(const struct config *cfg, bool migrate, bool worker)
 {
     struct sync_scheduler *sched = NULL;
+    struct payout_worker *payout = NULL;
     struct errbuf eb = {0};
     struct db *db = NULL;
     struct metrics *metrics = NULL;
@@ -157,6 +159,8 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
     struct connect_env sched_env = {.cfg = cfg, .db = db, .vault = vault};
     if (worker && vault != NULL)
         e = sync_scheduler_start(&sched_env, &sched, &eb);
+    if (e == ERR_OK && worker && vault != NULL)
+        e = payout_worker_start(db, vault, cfg, &payout, &eb);
     else if (worker)
         log_kv(LOG_WARN, "sync.scheduler_off", "reason",
                "the vault is off, so no token can be read", NULL);
@@ -174,6 +178,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
     srv = NULL;
     rc = CLI_OK;
 out:
+    payout_worker_stop(payout);
     sync_scheduler_stop(sched);
     http_server_stop(srv);
     metrics_free(metrics);
