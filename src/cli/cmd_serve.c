@@ -105,6 +105,26 @@ static void serve_block_signals(sigset_t *stop)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* The sync scheduler and the payout worker (both need the vault to read credentials). */
+ERR_MUST_USE static enum err serve_workers_start(const struct config *cfg, struct db *db,
+                                                 struct vault *vault, bool worker,
+                                                 struct sync_scheduler **sched,
+                                                 struct payout_worker **payout, struct errbuf *eb)
+{
+    if (!worker)
+        return ERR_OK;
+    if (vault == NULL) {
+        log_kv(LOG_WARN, "sync.scheduler_off", "reason",
+               "the vault is off, so no token can be read", NULL);
+        return ERR_OK;
+    }
+    /* The scheduler keeps env's address: it lives as long as the process serves. */
+    static struct connect_env sched_env;
+    sched_env = (struct connect_env){.cfg = cfg, .db = db, .vault = vault};
+    enum err e = sync_scheduler_start(&sched_env, sched, eb);
+    return e == ERR_OK ? payout_worker_start(db, vault, cfg, payout, eb) : e;
+}
+
 static int serve_run(const struct config *cfg, bool migrate, bool worker)
 {
     struct sync_scheduler *sched = NULL;
@@ -156,14 +176,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
         goto out;
     }
-    struct connect_env sched_env = {.cfg = cfg, .db = db, .vault = vault};
-    if (worker && vault != NULL)
-        e = sync_scheduler_start(&sched_env, &sched, &eb);
-    if (e == ERR_OK && worker && vault != NULL)
-        e = payout_worker_start(db, vault, cfg, &payout, &eb);
-    else if (worker)
-        log_kv(LOG_WARN, "sync.scheduler_off", "reason",
-               "the vault is off, so no token can be read", NULL);
+    e = serve_workers_start(cfg, db, vault, worker, &sched, &payout, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
         goto out;
