@@ -247,7 +247,12 @@ void ledger_free(struct ledger *l)
 
 void ledger_summary(struct ledger *l, struct sbuf *out)
 {
+    size_t visible = 0;
+    int64_t now = (int64_t)time(NULL);
     pthread_mutex_lock(&l->lock);
-    sbuf_printf(out, "{\"settlements\":%zu,\"history\":%zu}", l->ns, l->nh);
+    for (size_t i = 0; i < l->nh; i++)
+        visible += l->h[i].created_at <= now;
+    sbuf_printf(out, "{\"settlements\":%zu,\"history\":%zu,\"history_later\":%zu}", l->ns, visible,
+                l->nh - visible);
     pthread_mutex_unlock(&l->lock);
 }

@@ -69,7 +69,8 @@ int ledger_settlement(struct ledger *l, const char *id, struct sbuf *out);
 /* GET /api/v1/balances/history: 200, or 400 (time_range_exceed over 7 days, bad values). */
 int ledger_history(struct ledger *l, const struct ledger_args *a, struct sbuf *out);
 
-/* Counts for GET /_sandbox/ledger: {"settlements":n,"history":n}. */
+/* Counts for GET /_sandbox/ledger: {"settlements", "history" (what the clock shows now),
+ * "history_later" (items dated after now, shown once the clock reaches them)}. */
 void ledger_summary(struct ledger *l, struct sbuf *out);
 
 /* Appends an Airwallex error body {"code","source"?,"message"}. */

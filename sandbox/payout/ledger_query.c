@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "ledger_impl.h"
 
@@ -22,6 +23,12 @@ static bool query_int(const char *s, long long lo, long long hi, long long dflt,
     return true;
 }
 
+/* Settled as the clock reads now: a credit due later is still PENDING (its estimate). */
+static bool query_settled(const struct po_settlement *s)
+{
+    return s->settled && s->settled_at <= (int64_t)time(NULL);
+}
+
 static void query_settlement_json(struct sbuf *b, const struct po_settlement *s)
 {
     char t[32];
@@ -32,10 +39,10 @@ static void query_settlement_json(struct sbuf *b, const struct po_settlement *s)
     sbuf_puts(b, ",\"fee\":");
     ledger_json_amount(b, s->fee);
     sbuf_printf(b, ",\"currency\":\"%s\",\"status\":\"%s\"", s->currency,
-                s->settled ? "SETTLED" : "PENDING");
+                query_settled(s) ? "SETTLED" : "PENDING");
     ledger_format_time(s->created_at, t, sizeof t);
     sbuf_printf(b, ",\"created_at\":\"%s\"", t);
-    if (s->settled) {
+    if (query_settled(s)) {
         ledger_format_time(s->settled_at, t, sizeof t);
         sbuf_printf(b, ",\"settled_at\":\"%s\"", t);
     } else {
@@ -48,7 +55,7 @@ static void query_settlement_json(struct sbuf *b, const struct po_settlement *s)
 /* The time a settlement is filtered and ordered by: settled_at, or the estimate when pending. */
 static int64_t query_when(const struct po_settlement *s)
 {
-    return s->settled ? s->settled_at : s->estimated_at;
+    return query_settled(s) ? s->settled_at : s->estimated_at;
 }
 
 static const struct po_settlement *query_sort_base;
@@ -116,7 +123,7 @@ int ledger_settlements(struct ledger *l, const struct ledger_args *a, struct sbu
     size_t *idx = malloc((l->ns + 1) * sizeof *idx), n = 0;
     for (size_t i = 0; idx != NULL && i < l->ns; i++) {
         const struct po_settlement *s = &l->s[i];
-        if (s->settled == settled && strcmp(s->currency, a->currency) == 0 &&
+        if (query_settled(s) == settled && strcmp(s->currency, a->currency) == 0 &&
             query_when(s) >= from && query_when(s) <= to)
             idx[n++] = i;
     }
@@ -215,12 +222,13 @@ int ledger_history(struct ledger *l, const struct ledger_args *a, struct sbuf *o
                      "page must be 0 or a page_after value, page_size 1 to 1000");
         return 400;
     }
+    int64_t now = (int64_t)time(NULL); /* what has not happened yet is not in the history */
     pthread_mutex_lock(&l->lock);
     sbuf_puts(out, "{\"items\":[");
     size_t shown = 0, i = start, prev = start;
     for (; i < l->nh && shown < (size_t)size; i++) {
         const struct po_history *h = &l->h[i];
-        if (h->created_at < from || h->created_at > to ||
+        if (h->created_at < from || h->created_at > to || h->created_at > now ||
             (a->currency != NULL && strcmp(a->currency, h->currency) != 0))
             continue;
         sbuf_puts(out, shown++ ? "," : "");
@@ -229,6 +237,7 @@ int ledger_history(struct ledger *l, const struct ledger_args *a, struct sbuf *o
     bool more = false;
     for (size_t k = i; k < l->nh && !more; k++)
         more = l->h[k].created_at >= from && l->h[k].created_at <= to &&
+               l->h[k].created_at <= now &&
                (a->currency == NULL || strcmp(a->currency, l->h[k].currency) == 0);
     pthread_mutex_unlock(&l->lock);
     sbuf_puts(out, "],\"page_after\":");

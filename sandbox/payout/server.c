@@ -34,8 +34,9 @@ struct server {
     pthread_mutex_t lock; /* guards everything below */
     struct po_token tokens[PO_TOKENS_MAX];
     size_t next_token;
-    long long throttle; /* the next n API requests answer 429 */
-    time_t rate_second; /* the second the rate counter counts */
+    long long throttle;     /* the next n API requests answer 429 */
+    long long expire_after; /* > 0: every token expires after this many more data calls */
+    time_t rate_second;     /* the second the rate counter counts */
     int rate_count;
     long long logins, requests, refused;
 };
@@ -162,6 +163,10 @@ static int server_token(struct server *s, struct MHD_Connection *c, const char *
                 *code = "credentials_expired";
             break;
         }
+    }
+    if (st == 0 && s->expire_after > 0 && --s->expire_after == 0) {
+        for (size_t i = 0; i < PO_TOKENS_MAX; i++) /* this call is the last one they carry */
+            s->tokens[i].expires = 0;
     }
     pthread_mutex_unlock(&s->lock);
     return st;
@@ -295,8 +300,10 @@ static enum MHD_Result server_admin_stats(struct server *s, struct MHD_Connectio
     struct sbuf b;
     sbuf_init(&b, 4096);
     pthread_mutex_lock(&s->lock);
-    sbuf_printf(&b, "{\"logins\":%lld,\"requests\":%lld,\"refused\":%lld,\"throttle\":%lld}",
-                s->logins, s->requests, s->refused, s->throttle);
+    sbuf_printf(&b,
+                "{\"logins\":%lld,\"requests\":%lld,\"refused\":%lld,\"throttle\":%lld,"
+                "\"expire_after\":%lld}",
+                s->logins, s->requests, s->refused, s->throttle, s->expire_after);
     pthread_mutex_unlock(&s->lock);
     return server_json(c, 200, &b);
 }
@@ -307,9 +314,13 @@ static enum MHD_Result server_admin_post(struct server *s, struct MHD_Connection
     char err[256] = "";
     if (strcmp(path, "/credits") == 0)
         return server_admin_credit(s, c, in);
-    if (strcmp(path, "/tokens/expire") == 0) {
+    if (strcmp(path, "/tokens/expire") == 0) { /* now, or {"after": n} data calls */
+        json_t *n = json_object_get(in, "after");
+        if (n != NULL && (!json_is_integer(n) || json_integer_value(n) < 1))
+            return server_error(c, 400, "validation_error", "want {} or {\"after\": n >= 1}");
         pthread_mutex_lock(&s->lock);
-        for (size_t i = 0; i < PO_TOKENS_MAX; i++)
+        s->expire_after = n != NULL ? json_integer_value(n) : 0;
+        for (size_t i = 0; i < PO_TOKENS_MAX && n == NULL; i++)
             s->tokens[i].expires = 0;
         pthread_mutex_unlock(&s->lock);
         return server_admin_stats(s, c);

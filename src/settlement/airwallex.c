@@ -254,7 +254,7 @@ ERR_MUST_USE static enum err awx_login(struct airwallex_client *c, struct awx_an
     if (tok == NULL || exp == NULL || tok[0] == '\0' || strlen(tok) >= sizeof c->token ||
         airwallex_time_parse(exp, &expires, &inner) != ERR_OK)
         e = err_set(eb, ERR_UPSTREAM, "airwallex_login",
-                    "The Airwallex login answer has no usable token and expires_at.");
+                    "Airwallex sent a malformed login answer (no usable token and expires_at).");
     else
         e = ERR_OK;
     if (e == ERR_OK) {
@@ -309,15 +309,11 @@ ERR_MUST_USE static enum err awx_get(struct airwallex_client *c, const char *pat
         if (attempt >= c->o.max_retries) {
             if (e == ERR_OK)
                 awx_error_text(a, why, sizeof why);
-            return e != ERR_OK || a->status < 500 || a->status == 429
-                       ? err_set(eb, a->status == 429 ? ERR_LIMIT : ERR_UPSTREAM,
-                                 "airwallex_unavailable",
-                                 "Airwallex did not answer after %d "
-                                 "attempts (%s).",
-                                 attempt + 1, e != ERR_OK ? errbuf_message(eb, e) : why)
-                       : err_set(eb, ERR_UPSTREAM, "airwallex_unavailable",
-                                 "Airwallex did not answer after %d attempts (%s).", attempt + 1,
-                                 why);
+            else /* the message is copied out first: err_set below rewrites eb */
+                snprintf(why, sizeof why, "%s", errbuf_message(eb, e));
+            return err_set(eb, e == ERR_OK && a->status == 429 ? ERR_LIMIT : ERR_UPSTREAM,
+                           "airwallex_unavailable",
+                           "Airwallex did not answer after %d attempts (%s).", attempt + 1, why);
         }
         c->stats.retries++;
         awx_sleep_ms(awx_wait_ms(c, a, attempt + 1));

@@ -77,8 +77,9 @@ enum err airwallex_time_parse(const char *s, int64_t *out, struct errbuf *eb)
 }
 
 /*
- * The decimal text of a JSON number: integers as digits, reals as the shortest text that
- * reads back as the same double (what the provider wrote, for up to 15 significant digits).
+ * The decimal text of a JSON number: integers as digits, reals as the shortest fixed-point
+ * text (0 to 6 decimals) that reads back as the same double, which is what the provider wrote
+ * for any amount below 10^15; no arithmetic is done on the double.
  */
 static bool awx_number_text(const json_t *v, char *out, size_t len)
 {
@@ -89,10 +90,12 @@ static bool awx_number_text(const json_t *v, char *out, size_t len)
     if (!json_is_real(v))
         return false;
     double d = json_real_value(v);
-    for (int prec = 1; prec <= 15; prec++) {
-        snprintf(out, len, "%.*g", prec, d);
+    if (!(d > -1e15 && d < 1e15))
+        return false;
+    for (int decimals = 0; decimals <= 6; decimals++) {
+        snprintf(out, len, "%.*f", decimals, d);
         if (strtod(out, NULL) == d)
-            return strpbrk(out, "eE") == NULL;
+            return true;
     }
     return false;
 }
