@@ -36,6 +36,7 @@ release: deps
 	@ln -sf release/aicos build/aicos
 	@ln -sf release/temu-sandbox build/temu-sandbox
 	@ln -sf release/track-sandbox build/track-sandbox
+	@ln -sf release/payout-sandbox build/payout-sandbox
 
 debug: deps
 	@cmake -S . -B build/debug -G Ninja -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null

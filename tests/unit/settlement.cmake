@@ -6,3 +6,4 @@ target_link_libraries(test_xlsx PRIVATE PkgConfig::LIBZIP PkgConfig::XLSXWRITER)
 aicos_unit_test(test_csv_reader test_csv_reader.c)
 
 # The fuzz targets fuzz_xlsx and fuzz_csv are in the fuzz target list (tests/fuzz/CMakeLists.txt).
+aicos_unit_test(test_airwallex test_airwallex.c)
