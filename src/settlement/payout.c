@@ -78,9 +78,7 @@ enum err payout_credential_present(struct db *db, bool *present, struct errbuf *
     *present = false;
     struct db_param p[] = {DB_P_TEXT(PAYOUT_VAULT_NAME)};
     struct db_rows *rows = NULL;
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c, "SELECT 1 FROM secrets WHERE name = $1", p, 1, &rows, eb);
-    db_release(c);
+    enum err e = db_pool_query(db, "SELECT 1 FROM secrets WHERE name = $1", p, 1, &rows, eb);
     if (e == ERR_OK)
         *present = db_rows_count(rows) == 1;
     db_rows_free(rows);
@@ -165,12 +163,10 @@ enum err payout_checkpoint_get(struct db *db, const char *feed, int64_t *out, st
 {
     struct db_param p[] = {DB_P_TEXT(PAYOUT_PROVIDER), DB_P_TEXT(feed)};
     struct db_rows *rows = NULL;
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT checkpoint FROM payout_sync_state WHERE provider = $1 AND "
-                          "feed = $2",
-                          p, 2, &rows, eb);
-    db_release(c);
+    enum err e = db_pool_query(db,
+                               "SELECT checkpoint FROM payout_sync_state WHERE provider = $1 AND "
+                               "feed = $2",
+                               p, 2, &rows, eb);
     *out = -1;
     if (e == ERR_OK && db_rows_count(rows) == 1)
         e = db_rows_int(rows, 0, 0, out);
@@ -185,9 +181,8 @@ enum err payout_state_put(struct db *db, const char *feed, int64_t checkpoint, i
     struct db_param p[] = {DB_P_TEXT(PAYOUT_PROVIDER), DB_P_TEXT(feed),
                            DB_P_INT(checkpoint),       DB_P_INT(now),
                            DB_P_INT(ok ? now : -1),    DB_P_TEXT(ok ? "" : error)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(
-        c,
+    enum err e = db_pool_exec(
+        db,
         "INSERT INTO payout_sync_state (provider, feed, checkpoint, last_run_at, last_ok_at, "
         "last_error) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (provider, feed) DO UPDATE SET "
         "checkpoint = CASE WHEN excluded.checkpoint < 0 THEN payout_sync_state.checkpoint ELSE "
@@ -195,6 +190,5 @@ enum err payout_state_put(struct db *db, const char *feed, int64_t checkpoint, i
         "excluded.last_ok_at < 0 THEN payout_sync_state.last_ok_at ELSE excluded.last_ok_at END, "
         "last_error = excluded.last_error",
         p, 6, NULL, eb);
-    db_release(c);
     return e;
 }

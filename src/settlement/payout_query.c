@@ -46,14 +46,12 @@ enum err payout_credits_list(struct db *db, const struct payout_credits_filter *
                            DB_P_INT(f->include_pending ? 1 : 0),
                            DB_P_INT((int64_t)limit)};
     struct db_rows *rows = NULL;
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT " PAYOUT_COLS " FROM payout_credits WHERE provider = $1 AND "
-                          "((settled_at >= $2 AND settled_at < $3) OR ($6 = 1 AND settled_at "
-                          "< 0)) AND ($4 = '' OR currency = $4) AND ($5 = '' OR feed = $5) "
-                          "ORDER BY settled_at, feed, provider_id LIMIT $7",
-                          p, sizeof p / sizeof p[0], &rows, eb);
-    db_release(c);
+    enum err e = db_pool_query(db,
+                               "SELECT " PAYOUT_COLS " FROM payout_credits WHERE provider = $1 AND "
+                               "((settled_at >= $2 AND settled_at < $3) OR ($6 = 1 AND settled_at "
+                               "< 0)) AND ($4 = '' OR currency = $4) AND ($5 = '' OR feed = $5) "
+                               "ORDER BY settled_at, feed, provider_id LIMIT $7",
+                               p, sizeof p / sizeof p[0], &rows, eb);
     size_t count = e == ERR_OK ? db_rows_count(rows) : 0;
     struct payout_credit *list = e == ERR_OK ? calloc(count + 1, sizeof *list) : NULL;
     if (e == ERR_OK && list == NULL)
