@@ -20,7 +20,7 @@ static const char awx_usage[] =
     "FILE, which must not be readable by group or others) in the vault as the secret\n"
     "\"airwallex\". sync reads the settlements (per currency, default " PAYOUT_CURRENCIES ")\n"
     "and the balance history from AICOS_AIRWALLEX_URL into the database: the first time from\n"
-    "--since (default 90 days ago), then from each feed's checkpoint; re-reading stores\n"
+    "--since (default 180 days ago), then from each feed's checkpoint; re-reading stores\n"
     "nothing twice. status prints the credential's presence, the stored credits and each\n"
     "feed's checkpoint and last error as JSON.\n";
 

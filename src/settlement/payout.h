@@ -60,7 +60,7 @@ struct payout_sync_result {
     struct airwallex_stats http;
 };
 
-/* Fills o from the configuration: URL, http:// outside production, since = now - 90 days. */
+/* Fills o from the configuration: URL, http:// outside production, since = now - 180 days. */
 void payout_sync_opts_from_config(struct payout_sync_opts *o, const struct config *cfg);
 
 /*

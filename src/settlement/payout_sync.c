@@ -12,6 +12,7 @@
 #define PAYOUT_OVERLAP      (3 * PAYOUT_DAY)  /* re-read before the checkpoint: late settlements */
 #define PAYOUT_PENDING      (60 * PAYOUT_DAY) /* pending ones: this far back and ahead */
 #define PAYOUT_PAGES_MAX    100000            /* pages of one window, a guard against a loop */
+#define PAYOUT_LOOKBACK     (180 * PAYOUT_DAY) /* the first sync reaches this far back */
 #define PAYOUT_LEASE_TTL    600
 #define PAYOUT_LEASE_CONN   "payout:" PAYOUT_PROVIDER
 #define PAYOUT_LEASE_STREAM "payout"
@@ -30,7 +31,7 @@ void payout_sync_opts_from_config(struct payout_sync_opts *o, const struct confi
     memset(o, 0, sizeof *o);
     o->base_url = cfg->airwallex_url;
     o->allow_http = cfg->env != CONFIG_ENV_PRODUCTION;
-    o->since = (int64_t)time(NULL) - 90 * PAYOUT_DAY;
+    o->since = (int64_t)time(NULL) - PAYOUT_LOOKBACK;
     o->max_retries = -1;
 }
 

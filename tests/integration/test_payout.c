@@ -365,6 +365,40 @@ static void test_kill_during_sync(void **state)
     px_stop(&p);
 }
 
+static void test_scheduled_worker(void **state)
+{
+    (void)state;
+    struct px p;
+    px_start(&p, "payout_worker", "30");
+    px_credential(&p);
+    char *env[] = {p.env_db, p.env_key, p.env_url, (char *)"AICOS_LOG_LEVEL=warn",
+                   (char *)"AICOS_PAYOUT_SYNC_INTERVAL_S=1", NULL};
+    char *args[] = {getenv("AICOS_BIN"), (char *)"worker", NULL};
+    struct ts_proc w;
+    ts_spawn(p.dir, args, env, &w);
+    long long total = px_ledger(&p), seen = 0;
+    for (int i = 0; i < 6000 && seen < total; i++) { /* the worker's first turn, then each */
+        ts_sleep_ms(10);
+        seen = px_count(&p);
+    }
+    assert_int_equal(seen, total);
+    /* A credit that arrives later is picked up by a later turn. */
+    char late[256];
+    long long now = (long long)time(NULL);
+    snprintf(late, sizeof late,
+             "{\"currency\":\"EUR\",\"amount\":\"99.00\",\"reference\":\"turn 2\","
+             "\"created_at\":%lld,\"settled_at\":%lld}",
+             now - 7200, now - 3600);
+    px_admin(&p, "/_sandbox/credits", late);
+    for (int i = 0; i < 6000 && seen < total + 4; i++) {
+        ts_sleep_ms(10);
+        seen = px_count(&p);
+    }
+    assert_int_equal(seen, total + 4); /* settlement, deposit and the conversion pair */
+    assert_int_equal(ts_stop(&w, SIGTERM, 20000), 0);
+    px_stop(&p);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -372,6 +406,7 @@ int main(void)
         cmocka_unit_test_teardown(test_token_expiry_and_429, px_teardown),
         cmocka_unit_test_teardown(test_faults, px_teardown),
         cmocka_unit_test_teardown(test_kill_during_sync, px_teardown),
+        cmocka_unit_test_teardown(test_scheduled_worker, px_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
