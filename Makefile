@@ -23,7 +23,7 @@ TSAN_TARGETS := aicos temu-sandbox test_http_server test_db test_migrate test_sy
                 test_sandbox
 TSAN_TESTS := ^(test_http_server|test_db|test_migrate|test_sync_workers_sqlite|test_sandbox)$$
 FUZZ_TARGETS := $(addsuffix _libfuzzer,temu_envelope temu_sign temu_webhook json_strict form \
-                router deploy_env deploy_caddyfile xlsx csv)
+                router deploy_env deploy_caddyfile xlsx csv airwallex)
 
 all: release
 
