@@ -8,10 +8,10 @@
 #include "sync/sync.h"
 
 #define PAYOUT_DAY          86400
-#define PAYOUT_WINDOW       (30 * PAYOUT_DAY) /* one settlements query */
-#define PAYOUT_OVERLAP      (3 * PAYOUT_DAY)  /* re-read before the checkpoint: late settlements */
-#define PAYOUT_PENDING      (60 * PAYOUT_DAY) /* pending ones: this far back and ahead */
-#define PAYOUT_PAGES_MAX    100000            /* pages of one window, a guard against a loop */
+#define PAYOUT_WINDOW       (30 * PAYOUT_DAY)  /* one settlements query */
+#define PAYOUT_OVERLAP      (3 * PAYOUT_DAY)   /* re-read before the checkpoint: late settlements */
+#define PAYOUT_PENDING      (60 * PAYOUT_DAY)  /* pending ones: this far back and ahead */
+#define PAYOUT_PAGES_MAX    100000             /* pages of one window, a guard against a loop */
 #define PAYOUT_LOOKBACK     (180 * PAYOUT_DAY) /* the first sync reaches this far back */
 #define PAYOUT_LEASE_TTL    600
 #define PAYOUT_LEASE_CONN   "payout:" PAYOUT_PROVIDER

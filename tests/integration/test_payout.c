@@ -371,8 +371,12 @@ static void test_scheduled_worker(void **state)
     struct px p;
     px_start(&p, "payout_worker", "30");
     px_credential(&p);
-    char *env[] = {p.env_db, p.env_key, p.env_url, (char *)"AICOS_LOG_LEVEL=warn",
-                   (char *)"AICOS_PAYOUT_SYNC_INTERVAL_S=1", NULL};
+    char *env[] = {p.env_db,
+                   p.env_key,
+                   p.env_url,
+                   (char *)"AICOS_LOG_LEVEL=warn",
+                   (char *)"AICOS_PAYOUT_SYNC_INTERVAL_S=1",
+                   NULL};
     char *args[] = {getenv("AICOS_BIN"), (char *)"worker", NULL};
     struct ts_proc w;
     ts_spawn(p.dir, args, env, &w);
