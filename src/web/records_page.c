@@ -11,6 +11,7 @@
 #include "base/parse.h"
 #include "vault/vault.h"
 #include "web/console.h"
+#include "web/download.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -201,28 +202,12 @@ ERR_MUST_USE static enum err records_audit_download(struct http_req *req, struct
     const struct app *app = req->app;
     struct audit_filter f;
     enum err e = records_filter(req, &f, eb);
-    if (e != ERR_OK)
-        return e;
-    char *data = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&data, &len);
-    if (out == NULL)
-        return ERR_NOMEM;
-    e = audit_export(app->db, &f, format, out, eb);
-    if (fclose(out) != 0 && e == ERR_OK)
-        e = err_set(eb, ERR_NOMEM, "out_of_memory", "The export did not fit in memory.");
-    bool xlsx = format == AUDIT_XLSX;
-    if (e == ERR_OK)
-        e = http_resp_text(resp, 200,
-                           xlsx
-                               ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                               : "text/csv; charset=utf-8",
-                           data, len);
-    if (e == ERR_OK)
-        e = http_resp_header(resp, "Content-Disposition",
-                             xlsx ? "attachment; filename=\"audit.xlsx\""
-                                  : "attachment; filename=\"audit.csv\"");
-    free(data);
+    struct web_download d;
+    if (e == ERR_OK && (e = web_download_begin(&d, eb)) == ERR_OK) {
+        e = audit_export(app->db, &f, format, d.out, eb);
+        e = web_download_end(&d, e, format == AUDIT_XLSX ? EXPORT_XLSX : EXPORT_CSV, "audit", resp,
+                             eb);
+    }
     return e;
 }
 
