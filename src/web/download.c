@@ -25,8 +25,9 @@ enum err web_download_end(struct web_download *d, enum err e, enum export_format
         e = err_set(eb, ERR_INTERNAL, "download_name", "A download needs a plain file name.");
     if (e == ERR_OK)
         e = http_resp_text(resp, 200,
-                           xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-                                : "text/csv; charset=utf-8",
+                           xlsx
+                               ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                               : "text/csv; charset=utf-8",
                            d->data != NULL ? d->data : "", d->len);
     if (e == ERR_OK) {
         snprintf(disposition, sizeof disposition, "attachment; filename=\"%s.%s\"", base,
