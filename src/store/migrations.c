@@ -523,6 +523,16 @@ const struct migration migrations[] = {
      "  last_error TEXT NOT NULL,"
      "  PRIMARY KEY (provider, feed));",
      NULL, NULL},
+    /* Version 18 (issue 15): operators' relabels of buyer messages, read by `aicos ai train`
+     * (src/ai/corrections.c); one row per text, the latest label wins. */
+    {18, "ai_corrections",
+     "CREATE TABLE ai_corrections ("
+     "  text TEXT PRIMARY KEY,"
+     "  lang TEXT NOT NULL,"
+     "  label TEXT NOT NULL,"
+     "  actor TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL);",
+     NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];
