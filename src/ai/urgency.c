@@ -130,9 +130,10 @@ static const char *const threat_words[] = {
     "tagliata",
 };
 
-static const char *const threat_han[] = {"拒付", "律师", "骗子", "着火", "烫伤", "报警",
-                                         "起诉", "争议", "误吞", "辱骂", "冒烟", "火花",
-                                         "小偷", "欺诈", "被骗", "割伤"};
+static const char *const threat_han[] = {"拒付", "律师", "骗子", "着火", "烫伤",       "报警",
+                                         "起诉", "争议", "误吞", "辱骂", "冒烟",       "火花",
+                                         "小偷", "欺诈", "被骗", "割伤", "消费者协会", "法律",
+                                         "熔化", "烧焦", "弄伤", "诈骗", "脏话"};
 
 /* Anger and urgency without a threat. */
 static const char *const urgent_words[] = {
