@@ -67,7 +67,7 @@ enum err ai_classify_with(const struct ai_model *m, const char *text, size_t len
     struct ai_flags flags;
     ai_flags_of(&s->tok, &flags);
     double conf = prob[best];
-    if (flags.threat) {
+    if (flags.threat || prob[AI_ESCALATE] * 1000 >= m->escalate_pm) {
         best = AI_ESCALATE;
         conf = prob[AI_ESCALATE] > AI_RULE_CONFIDENCE ? prob[AI_ESCALATE] : AI_RULE_CONFIDENCE;
     } else if (known == 0 || known_words(m, &s->tok) == 0 || conf * 1000 < m->abstain_pm) {

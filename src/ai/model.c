@@ -42,12 +42,13 @@ enum err ai_model_load(const unsigned char *b, size_t len, struct ai_model *out,
     out->high_pm = rd32(b + 20);
     out->medium_pm = rd32(b + 24);
     out->abstain_pm = rd32(b + 28);
+    out->escalate_pm = rd32(b + 32);
     for (int k = 0; k < AI_NLABELS; k++) {
-        const char *name = (const char *)b + 32 + 32 * k;
+        const char *name = (const char *)b + 36 + 32 * k;
         if (memchr(name, '\0', 32) == NULL || strcmp(name, ai_label_name(k)) != 0)
             return err_set(eb, ERR_PARSE, "ai_model", "model label %d is not %s", k,
                            ai_label_name(k));
-        out->bias[k] = (int32_t)rd32(b + 32 + 32 * AI_NLABELS + 4 * k);
+        out->bias[k] = (int32_t)rd32(b + 36 + 32 * AI_NLABELS + 4 * k);
     }
     out->rows = b + AI_MODEL_HEADER;
     out->nfeat = nfeat;
@@ -133,10 +134,11 @@ enum err ai_model_serialize(const struct ai_model_draft *d, unsigned char **out,
     wr32(b + 20, d->high_pm);
     wr32(b + 24, d->medium_pm);
     wr32(b + 28, d->abstain_pm);
+    wr32(b + 32, d->escalate_pm);
     for (int k = 0; k < AI_NLABELS; k++) {
         const char *name = ai_label_name(k);
-        memcpy(b + 32 + 32 * k, name, strlen(name));
-        wr32(b + 32 + 32 * AI_NLABELS + 4 * k, (uint32_t)d->bias[k]);
+        memcpy(b + 36 + 32 * k, name, strlen(name));
+        wr32(b + 36 + 32 * AI_NLABELS + 4 * k, (uint32_t)d->bias[k]);
     }
     for (size_t i = 0; i < d->nfeat; i++) {
         unsigned char *row = b + AI_MODEL_HEADER + i * AI_MODEL_ROW;

@@ -3,7 +3,7 @@
  * `aicos ai train` and embedded into the binary (data/ai/model.bin).
  *
  * Layout (integers little-endian): "AICOSAI1", u32 version (1), u32 labels (16), u32
- * features, u32 thresholds in per mille (high band, medium band, abstain), the 16 label
+ * features, u32 thresholds in per mille (high band, medium band, abstain, escalate), the 16 label
  * names (32 bytes each, NUL-padded), 16 i32 biases, then per feature in increasing id: u32
  * id and 16 i16 weights. Weights and biases are fixed-point, AI_MODEL_SCALE units per 1.0.
  * Loading checks the layout and points into the bytes (no copy): a few microseconds.
@@ -21,7 +21,7 @@
 
 #define AI_MODEL_SCALE  1024
 #define AI_MODEL_MAGIC  "AICOSAI1"
-#define AI_MODEL_HEADER (8 + 4 * 6 + AI_NLABELS * 32 + AI_NLABELS * 4)
+#define AI_MODEL_HEADER (8 + 4 * 7 + AI_NLABELS * 32 + AI_NLABELS * 4)
 #define AI_MODEL_ROW    (4 + AI_NLABELS * 2)
 
 struct ai_model {
@@ -29,6 +29,7 @@ struct ai_model {
     size_t nfeat;
     int32_t bias[AI_NLABELS];
     unsigned high_pm, medium_pm, abstain_pm; /* thresholds, per mille */
+    unsigned escalate_pm; /* escalate when its probability reaches this, even if not the best */
 };
 
 /* Checks and maps a model file's bytes (which must outlive the model). */
@@ -54,7 +55,7 @@ struct ai_model_draft {
     uint32_t *id; /* nfeat ids, increasing */
     int16_t *w;   /* nfeat * AI_NLABELS weights */
     int32_t bias[AI_NLABELS];
-    unsigned high_pm, medium_pm, abstain_pm;
+    unsigned high_pm, medium_pm, abstain_pm, escalate_pm;
 };
 
 /* Serialises a draft; *out is malloc'd (free it). */

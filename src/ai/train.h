@@ -22,7 +22,7 @@
 struct ai_train_report {
     size_t examples, features; /* features kept in the model */
     double cv_accuracy;        /* of the 5-fold cross-validation */
-    unsigned high_pm, medium_pm, abstain_pm;
+    unsigned high_pm, medium_pm, abstain_pm, escalate_pm;
 };
 
 /* Trains on ds; the draft's arrays are malloc'd (ai_model_draft_free()). */

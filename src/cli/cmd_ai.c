@@ -150,10 +150,10 @@ static int train_run(const char *seed, const char *out, bool use_db)
     free(bytes);
     if (ok)
         printf("Trained on %zu messages (%zu corrections): %zu features, %zu bytes, "
-               "cross-validated accuracy %.3f; thresholds high %.3f medium %.3f abstain %.3f; "
-               "wrote %s.\n",
+               "cross-validated accuracy %.3f; thresholds high %.3f medium %.3f abstain %.3f "
+               "escalate %.3f; wrote %s.\n",
                rep.examples, corrections, rep.features, len, rep.cv_accuracy, rep.high_pm / 1000.0,
-               rep.medium_pm / 1000.0, rep.abstain_pm / 1000.0, out);
+               rep.medium_pm / 1000.0, rep.abstain_pm / 1000.0, rep.escalate_pm / 1000.0, out);
     return ok ? CLI_OK : CLI_FAIL;
 }
 
