@@ -67,15 +67,17 @@ enum err ai_classify_with(const struct ai_model *m, const char *text, size_t len
     struct ai_flags flags;
     ai_flags_of(&s->tok, &flags);
     double conf = prob[best];
+    bool abstain = false;
     if (flags.threat || prob[AI_ESCALATE] * 1000 >= m->escalate_pm) {
         best = AI_ESCALATE;
         conf = prob[AI_ESCALATE] > AI_RULE_CONFIDENCE ? prob[AI_ESCALATE] : AI_RULE_CONFIDENCE;
     } else if (known == 0 || known_words(m, &s->tok) == 0 || conf * 1000 < m->abstain_pm) {
         best = AI_UNKNOWN; /* abstain: the confidence stays that of the rejected best guess */
+        abstain = true;
     }
     snprintf(out->label, sizeof out->label, "%s", ai_label_name(best));
     out->confidence = conf;
-    out->band = best == AI_UNKNOWN && conf * 1000 < m->abstain_pm ? AI_BAND_LOW : band_of(m, conf);
+    out->band = abstain ? AI_BAND_LOW : band_of(m, conf);
     out->urgent = flags.urgent;
     return ERR_OK;
 }
