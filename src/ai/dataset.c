@@ -7,8 +7,8 @@
 
 #include "ai/labels.h"
 
-static enum err ds_append(struct ai_dataset *ds, const char *text, size_t len, const char *lang,
-                          int label, struct errbuf *eb)
+ERR_MUST_USE static enum err ds_append(struct ai_dataset *ds, const char *text, size_t len,
+                                       const char *lang, int label, struct errbuf *eb)
 {
     if (ds->n == ds->cap) {
         size_t cap = ds->cap ? ds->cap * 2 : 256;
@@ -44,8 +44,8 @@ enum err ai_dataset_put(struct ai_dataset *ds, const char *text, const char *lan
 }
 
 /* Parses one data line (NUL-terminated, no newline) into the dataset. */
-static enum err ds_line(struct ai_dataset *ds, char *line, const char *path, long no,
-                        struct errbuf *eb)
+ERR_MUST_USE static enum err ds_line(struct ai_dataset *ds, char *line, const char *path, long no,
+                                     struct errbuf *eb)
 {
     char *tab1 = strchr(line, '\t');
     char *tab2 = tab1 != NULL ? strchr(tab1 + 1, '\t') : NULL;

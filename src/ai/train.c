@@ -37,7 +37,8 @@ static void featured_free(struct featured *f)
     memset(f, 0, sizeof *f);
 }
 
-static enum err featurize(const struct ai_dataset *ds, struct featured *out, struct errbuf *eb)
+ERR_MUST_USE static enum err featurize(const struct ai_dataset *ds, struct featured *out,
+                                       struct errbuf *eb)
 {
     static _Thread_local struct ai_tokens tok;
     static _Thread_local struct ai_feats f;
@@ -200,9 +201,9 @@ static int guess_of(const struct model *m, const struct feature_node *row, struc
     return m->label[best];
 }
 
-static enum err cross_validate(const struct ai_dataset *ds, const struct featured *f,
-                               struct feature_node **rows, struct ai_train_report *rep,
-                               struct errbuf *eb)
+ERR_MUST_USE static enum err cross_validate(const struct ai_dataset *ds, const struct featured *f,
+                                            struct feature_node **rows, struct ai_train_report *rep,
+                                            struct errbuf *eb)
 {
     struct guess *g = malloc(ds->n * sizeof *g);
     if (g == NULL)
@@ -246,8 +247,8 @@ static int16_t quantize(double w)
 }
 
 /* The fixed-point weights of the full model; rows with only zeros are left out. */
-static enum err extract(const struct model *m, const struct featured *f, struct ai_model_draft *d,
-                        struct errbuf *eb)
+ERR_MUST_USE static enum err extract(const struct model *m, const struct featured *f,
+                                     struct ai_model_draft *d, struct errbuf *eb)
 {
     memset(d, 0, sizeof *d);
     d->id = malloc((f->nids + 1) * sizeof *d->id);

@@ -27,9 +27,8 @@ enum err api_ai_classify(struct http_req *req, struct http_resp *resp, struct er
                              json_is_string(region) ? json_string_value(region) : NULL, &r, eb);
     if (e != ERR_OK)
         return e;
-    json_t *doc = json_pack("{s:s,s:f,s:s,s:s,s:b}", "label", r.label, "confidence",
-                            r.confidence, "band", ai_band_name(r.band), "lang", r.lang, "urgent",
-                            r.urgent);
+    json_t *doc = json_pack("{s:s,s:f,s:s,s:s,s:b}", "label", r.label, "confidence", r.confidence,
+                            "band", ai_band_name(r.band), "lang", r.lang, "urgent", r.urgent);
     if (doc == NULL)
         return err_set(eb, ERR_NOMEM, NULL, "out of memory");
     return http_resp_json(resp, 200, doc);

@@ -123,8 +123,7 @@ static void lang_is(const char *text, const char *hint, const char *region, cons
     tokens_of(text);
     ai_lang_detect(text, strlen(text), &tok, hint, region, AI_LANG_COMBINED, got);
     if (strcmp(got, want) != 0)
-        fail_msg("lang of \"%s\" (hint %s, region %s): %s, want %s", text, hint, region, got,
-                 want);
+        fail_msg("lang of \"%s\" (hint %s, region %s): %s, want %s", text, hint, region, got, want);
 }
 
 static void test_lang(void **state)
@@ -138,8 +137,8 @@ static void test_lang(void **state)
     lang_is("bonjour, je n'ai toujours pas reçu ma commande", NULL, NULL, "fr");
     lang_is("ciao, il mio pacco non è ancora arrivato", NULL, NULL, "it");
     lang_is("hi, my parcel has not arrived yet and it is late", NULL, NULL, "en");
-    lang_is("ok 👍", NULL, "de", "de");         /* too short: the region decides */
-    lang_is("ok 👍", "fr", "de", "fr");         /* a hint beats the region */
+    lang_is("ok 👍", NULL, "de", "de"); /* too short: the region decides */
+    lang_is("ok 👍", "fr", "de", "fr"); /* a hint beats the region */
     lang_is("ok 👍", NULL, NULL, "und");
     lang_is("hi, my parcel has not arrived yet and it is late", "de", NULL, "en");
     assert_string_equal(ai_lang_of_region("US"), "en");
@@ -242,9 +241,8 @@ static void test_dataset_errors(void **state)
     (void)state;
     struct ai_dataset ds;
     struct errbuf eb = {0};
-    assert_int_equal(read_tsv("label\tlang\ttext\r\nescalate\ten\tsue\nunknown\tund\tqq\n", &ds,
-                              &eb),
-                     ERR_OK);
+    assert_int_equal(
+        read_tsv("label\tlang\ttext\r\nescalate\ten\tsue\nunknown\tund\tqq\n", &ds, &eb), ERR_OK);
     assert_int_equal(ds.n, 2);
     assert_int_equal(ds.ex[0].label, AI_ESCALATE);
     assert_string_equal(ds.ex[0].text, "sue");
@@ -358,11 +356,11 @@ static void test_corrections(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_tokenize),       cmocka_unit_test(test_features),
-        cmocka_unit_test(test_labels),         cmocka_unit_test(test_model_checks),
-        cmocka_unit_test(test_lang),           cmocka_unit_test(test_flags),
-        cmocka_unit_test(test_classify),       cmocka_unit_test(test_dataset_errors),
-        cmocka_unit_test(test_data_files),     cmocka_unit_test(test_corrections),
+        cmocka_unit_test(test_tokenize),   cmocka_unit_test(test_features),
+        cmocka_unit_test(test_labels),     cmocka_unit_test(test_model_checks),
+        cmocka_unit_test(test_lang),       cmocka_unit_test(test_flags),
+        cmocka_unit_test(test_classify),   cmocka_unit_test(test_dataset_errors),
+        cmocka_unit_test(test_data_files), cmocka_unit_test(test_corrections),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
