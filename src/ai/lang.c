@@ -124,6 +124,14 @@ static void put(char *out, const char *lang)
     snprintf(out, AI_LANG_MAX, "%s", lang);
 }
 
+/* The best libexttextcat language, computed on first use (*t is -2 until then). */
+static int textcat_lazy(const char *raw, size_t len, const struct ai_tokens *tok, int *t)
+{
+    if (*t == -2)
+        *t = lang_textcat(raw, len > AI_TEXT_MAX ? AI_TEXT_MAX : len, tok);
+    return *t;
+}
+
 void ai_lang_detect(const char *raw, size_t len, const struct ai_tokens *tok, const char *hint,
                     const char *region, enum ai_lang_method method, char *out)
 {
@@ -131,26 +139,25 @@ void ai_lang_detect(const char *raw, size_t len, const struct ai_tokens *tok, co
         put(out, "zh");
         return;
     }
-    int votes = 0;
+    int votes = 0, t = -2; /* libexttextcat runs only when the function words do not decide */
     int w = method == AI_LANG_TEXTCAT ? -1 : lang_words(tok, &votes);
-    int t = method == AI_LANG_WORDS ? -1
-                                    : lang_textcat(raw, len > AI_TEXT_MAX ? AI_TEXT_MAX : len, tok);
     if (method != AI_LANG_COMBINED) {
-        put(out, ai_lang_name(method == AI_LANG_WORDS ? w : t));
+        put(out, ai_lang_name(method == AI_LANG_WORDS ? w : textcat_lazy(raw, len, tok, &t)));
         return;
     }
     bool long_text = tok->letters >= 20;
     if (hint != NULL && ai_lang_known(hint) &&
-        !(w >= 0 && w == t && long_text && strcmp(ai_lang_name(w), hint) != 0)) {
+        !(w >= 0 && long_text && strcmp(ai_lang_name(w), hint) != 0 &&
+          w == textcat_lazy(raw, len, tok, &t))) {
         put(out, hint);
         return;
     }
     const char *by_region = ai_lang_of_region(region);
-    if (w >= 0 && (votes >= 2 || w == t || t < 0))
+    if (w >= 0 && (votes >= 2 || w == textcat_lazy(raw, len, tok, &t) || t < 0))
         put(out, ai_lang_name(w));
     else if (by_region != NULL && !long_text)
         put(out, by_region);
-    else if (t >= 0)
+    else if (textcat_lazy(raw, len, tok, &t) >= 0)
         put(out, ai_lang_name(t));
     else
         put(out, by_region != NULL ? by_region : "und");
