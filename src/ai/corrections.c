@@ -27,25 +27,20 @@ enum err ai_correction_add(struct db *db, const char *text, const char *lang, co
     clock_now_iso(now);
     const struct db_param p[] = {DB_P_TEXT(text), DB_P_TEXT(lang), DB_P_TEXT(label),
                                  DB_P_TEXT(actor), DB_P_TEXT(now)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c,
-                         "INSERT INTO ai_corrections (text, lang, label, actor, created_at) "
-                         "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (text) DO UPDATE SET "
-                         "lang = excluded.lang, label = excluded.label, actor = excluded.actor, "
-                         "created_at = excluded.created_at",
-                         p, 5, NULL, eb);
-    db_release(c);
-    return e;
+    return db_pool_exec(db,
+                        "INSERT INTO ai_corrections (text, lang, label, actor, created_at) "
+                        "VALUES ($1, $2, $3, $4, $5) ON CONFLICT (text) DO UPDATE SET "
+                        "lang = excluded.lang, label = excluded.label, actor = excluded.actor, "
+                        "created_at = excluded.created_at",
+                        p, 5, NULL, eb);
 }
 
 enum err ai_corrections_load(struct db *db, struct ai_dataset *ds, size_t *count, struct errbuf *eb)
 {
     *count = 0;
-    struct db_conn *c = db_acquire(db);
     struct db_rows *rows = NULL;
-    enum err e = db_query(c, "SELECT text, lang, label FROM ai_corrections ORDER BY text", NULL, 0,
-                          &rows, eb);
-    db_release(c);
+    enum err e = db_pool_query(db, "SELECT text, lang, label FROM ai_corrections ORDER BY text",
+                               NULL, 0, &rows, eb);
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(rows); i++) {
         int label = ai_label_find(db_rows_get(rows, i, 2));
         if (label < 0) {
