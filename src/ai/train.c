@@ -228,13 +228,16 @@ ERR_MUST_USE static enum err cross_validate(const struct ai_dataset *ds, const s
     rep->escalate_pm = 1000;
     rep->high_pm = threshold_for(g, ds->n, 400, 950, 0.95);
     rep->medium_pm = threshold_for(g, ds->n, 150, rep->high_pm, 0.80);
-    double best = -1;
+    /* The abstain threshold: the highest one whose macro-F1 is within 0.001 of the best
+     * (abstaining when it costs nothing). */
+    double best = -1, score[1000 / 25 + 1];
     for (unsigned t = 0; t <= rep->medium_pm; t += 25) {
-        double score = macro_f1(g, ds->n, t);
-        if (score > best + 1e-9) {
-            best = score;
+        score[t / 25] = macro_f1(g, ds->n, t);
+        best = score[t / 25] > best ? score[t / 25] : best;
+    }
+    for (unsigned t = 0; t <= rep->medium_pm; t += 25) {
+        if (score[t / 25] >= best - 0.001)
             rep->abstain_pm = t;
-        }
     }
     free(g);
     return ERR_OK;
