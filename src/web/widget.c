@@ -150,7 +150,9 @@ void widget_csrf(struct html *h, const struct auth_principal *p)
 }
 
 /* The pager's link to page: path?name=value&amp;…page=N. */
-static void widget_pager_href(struct html *h, const struct widget_pager *p, int64_t page)
+/* The link to page (when > 0) or to cursor, keeping the args. */
+static void widget_pager_href(struct html *h, const struct widget_pager *p, int64_t page,
+                              const char *cursor)
 {
     html_attr(h, p->path);
     html_raw(h, "?");
@@ -163,26 +165,52 @@ static void widget_pager_href(struct html *h, const struct widget_pager *p, int6
         html_url(h, a->value);
         html_raw(h, "&amp;");
     }
-    html_raw(h, "page=");
-    html_int(h, page);
+    if (page > 0) {
+        html_raw(h, "page=");
+        html_int(h, page);
+    } else {
+        html_raw(h, "cursor=");
+        html_url(h, cursor);
+    }
+}
+
+static void widget_pager_info(struct html *h, const struct widget_pager *p)
+{
+    int64_t pages = p->pages > 0 ? p->pages : 1;
+    long long pg = (long long)p->page, n = (long long)p->total;
+    if (!p->total_estimated && p->page > 0)
+        html_txtf(h, "第 %lld / %lld 页 · 共 %lld %s / Page %lld of %lld · %lld %s", pg,
+                  (long long)pages, n, p->noun_zh, pg, (long long)pages, n, p->noun_en);
+    else if (p->page > 0)
+        html_txtf(h, "第 %lld 页 · 超过 %lld %s / Page %lld · more than %lld %s", pg, n, p->noun_zh,
+                  pg, n, p->noun_en);
+    else if (p->total_estimated)
+        html_txtf(h, "超过 %lld %s / more than %lld %s", n, p->noun_zh, n, p->noun_en);
+    else
+        html_txtf(h, "共 %lld %s / %lld %s", n, p->noun_zh, n, p->noun_en);
 }
 
 void widget_pager(struct html *h, const struct widget_pager *p)
 {
-    int64_t pages = p->pages > 0 ? p->pages : 1;
     html_raw(h, "<nav class=\"pager\" aria-label=\"分页 / Pages\"><span id=\"pager-info\">");
-    html_txtf(h, "第 %lld / %lld 页 · 共 %lld %s / Page %lld of %lld · %lld %s", (long long)p->page,
-              (long long)pages, (long long)p->total, p->noun_zh, (long long)p->page,
-              (long long)pages, (long long)p->total, p->noun_en);
+    widget_pager_info(h, p);
     html_raw(h, "</span>");
-    if (p->page > 1) {
-        html_raw(h, " <a rel=\"prev\" href=\"");
-        widget_pager_href(h, p, p->page - 1);
-        html_raw(h, "\">← 上一页 / Previous</a>");
+    if (p->page > 1 || (p->keyset && p->page == 0)) {
+        html_raw(h, p->page > 1 ? " <a rel=\"prev\" href=\"" : " <a rel=\"first\" href=\"");
+        widget_pager_href(h, p, p->page > 1 ? p->page - 1 : 1, NULL);
+        html_raw(h, p->page > 1 ? "\">← 上一页 / Previous</a>" : "\">« 第一页 / First page</a>");
     }
-    if (p->page < p->pages && p->page < LIMIT_QUERY_PAGE_MAX) {
+    int64_t next = 0;
+    const char *cursor = NULL;
+    if (!p->keyset && p->page < p->pages && p->page < LIMIT_QUERY_PAGE_MAX)
+        next = p->page + 1;
+    else if (p->keyset && p->next_page > 0)
+        next = p->next_page;
+    else if (p->keyset)
+        cursor = p->next_cursor;
+    if (next > 0 || cursor != NULL) {
         html_raw(h, " <a rel=\"next\" href=\"");
-        widget_pager_href(h, p, p->page + 1);
+        widget_pager_href(h, p, next, cursor);
         html_raw(h, "\">下一页 / Next →</a>");
     }
     html_raw(h, "</nav>");
