@@ -36,8 +36,9 @@
     " connection_id);"                                                                             \
     "CREATE INDEX temu_orders_conn_status ON temu_orders(connection_id, status, update_time,"      \
     " parent_order_sn);"                                                                           \
-    "CREATE INDEX temu_orders_sn ON temu_orders(parent_order_sn);"                                 \
-    "CREATE INDEX temu_orders_ship ON temu_orders(ship_by);"                                       \
+    "CREATE INDEX temu_orders_sn ON temu_orders(parent_order_sn, update_time, connection_id);"     \
+    "CREATE INDEX temu_orders_ship ON temu_orders(ship_by, update_time, parent_order_sn,"          \
+    " connection_id);"                                                                             \
     "CREATE INDEX temu_order_items_sn ON temu_order_items(order_sn);"                              \
     "CREATE INDEX temu_order_items_goods ON temu_order_items(goods_id);"                           \
     "CREATE INDEX temu_order_items_sku ON temu_order_items(sku_id);"                               \

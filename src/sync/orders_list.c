@@ -95,43 +95,61 @@ static void ol_prefix_make(const char *q, struct ol_prefix *px)
         px->id = 0;
 }
 
-/* The search's match set: (connection_id, parent_order_sn) of at most LIMIT_QUERY_MATCH_MAX
- * orders whose number or a sub-order's number starts with q, whose goods or SKU id is q, or
- * whose product name holds q as words. */
+/* Each branch of the search set is bounded on its own, so that no branch reads more than
+ * LIMIT_QUERY_MATCH_MAX rows: " UNION SELECT * FROM (" branch " LIMIT n) bN". */
+#define OL_BOUND " LIMIT " QUERY_STR(LIMIT_QUERY_MATCH_MAX) ") b"
+#define OL_ITEM_BRANCH(n)                                                                          \
+    OL_BOUND #n " UNION SELECT * FROM (SELECT o.connection_id, o.parent_order_sn, o.update_time"   \
+                " FROM temu_order_items i JOIN temu_orders o ON o.connection_id ="                 \
+                " i.connection_id AND o.parent_order_sn = i.parent_order_sn WHERE "
+
+/* The search's match set m(connection_id, parent_order_sn, update_time) of at most
+ * LIMIT_QUERY_MATCH_MAX orders whose number or a sub-order's number starts with q, whose goods or
+ * SKU id is q, or whose product name holds q as words. */
 static void ol_search_set(struct ol_sql *s, const struct ol_prefix *px, bool pg)
 {
-    ol_add(s, "SELECT connection_id, parent_order_sn FROM (SELECT connection_id, parent_order_sn "
-              "FROM temu_orders WHERE parent_order_sn >= ");
+    ol_add(s, "(SELECT connection_id, parent_order_sn, update_time FROM (SELECT * FROM (SELECT "
+              "connection_id, parent_order_sn, update_time FROM temu_orders WHERE "
+              "parent_order_sn >= ");
     ol_arg(s, DB_P_TEXT(px->lo), "TEXT");
     ol_add(s, " AND parent_order_sn < ");
     ol_arg(s, DB_P_TEXT(px->hi), "TEXT");
-    ol_add(s, " UNION SELECT connection_id, parent_order_sn FROM temu_order_items WHERE "
-              "order_sn >= ");
+    ol_add(s, OL_ITEM_BRANCH(1) "i.order_sn >= ");
     ol_arg(s, DB_P_TEXT(px->lo), "TEXT");
-    ol_add(s, " AND order_sn < ");
+    ol_add(s, " AND i.order_sn < ");
     ol_arg(s, DB_P_TEXT(px->hi), "TEXT");
     if (px->id > 0) {
-        ol_add(s, " UNION SELECT connection_id, parent_order_sn FROM temu_order_items WHERE "
-                  "goods_id = ");
+        ol_add(s, OL_ITEM_BRANCH(2) "i.goods_id = ");
         ol_arg(s, DB_P_INT(px->id), "BIGINT");
-        ol_add(s, " UNION SELECT connection_id, parent_order_sn FROM temu_order_items WHERE "
-                  "sku_id = ");
+        ol_add(s, OL_ITEM_BRANCH(3) "i.sku_id = ");
         ol_arg(s, DB_P_INT(px->id), "BIGINT");
     }
     if (pg) {
-        ol_add(s, " UNION SELECT connection_id, parent_order_sn FROM temu_order_items WHERE "
-                  "to_tsvector('simple', data::jsonb ->> 'goodsName') @@ phraseto_tsquery("
-                  "'simple', ");
+        ol_add(s, OL_ITEM_BRANCH(4) "to_tsvector('simple', i.data::jsonb ->> 'goodsName') @@ "
+                                    "phraseto_tsquery('simple', ");
         ol_arg(s, DB_P_TEXT(px->words), "TEXT");
-        ol_add(s, ")");
     } else {
-        ol_add(s, " UNION SELECT connection_id, parent_order_sn FROM temu_order_items WHERE "
-                  "rowid IN (SELECT rowid FROM temu_order_items_fts WHERE temu_order_items_fts "
-                  "MATCH ");
+        ol_add(s, OL_ITEM_BRANCH(4) "i.rowid IN (SELECT rowid FROM temu_order_items_fts WHERE "
+                                    "temu_order_items_fts MATCH ");
         ol_arg(s, DB_P_TEXT(px->fts), "TEXT");
-        ol_add(s, ")");
     }
-    ol_add(s, ") m LIMIT " QUERY_STR(LIMIT_QUERY_MATCH_MAX));
+    ol_add(s, ")" OL_BOUND "5) u LIMIT " QUERY_STR(LIMIT_QUERY_MATCH_MAX) ") m");
+}
+
+/* The deadline's set m: at most LIMIT_QUERY_MATCH_MAX orders in the ship-by range, read from
+ * the covering index temu_orders_ship. */
+static void ol_ship_set(struct ol_sql *s, const struct query_orders_filter *f)
+{
+    ol_add(s, "(SELECT connection_id, parent_order_sn, update_time FROM temu_orders WHERE ");
+    if (f->ship_before) {
+        ol_add(s, "ship_by > 0 AND ship_by < ");
+        ol_arg(s, DB_P_INT(f->ship_before), "BIGINT");
+    }
+    if (f->ship_after) {
+        ol_add(s, f->ship_before ? " AND ship_by >= " : "ship_by >= ");
+        ol_arg(s, DB_P_INT(f->ship_after), "BIGINT");
+    }
+    ol_add(s, " LIMIT " QUERY_STR(LIMIT_QUERY_MATCH_MAX) ") m");
 }
 
 /* What a list statement is made of. */
@@ -139,81 +157,102 @@ struct ol_plan {
     const struct query_orders_filter *f;
     const struct ol_prefix *px; /* NULL: no search */
     bool pg;
-    const char *k; /* the alias holding the sort key: "o", or "l" for a label */
+    /* The source of the sort keys: o (temu_orders), l (temu_order_labels) or m (a set). */
+    char k;
 };
 
-/* FROM and WHERE of the list, with the cursor's bound when cursor. */
+static char ol_source(const struct query_orders_filter *f)
+{
+    if (f->q)
+        return 'm';
+    if (f->label)
+        return 'l';
+    return f->ship_before || f->ship_after ? 'm' : 'o';
+}
+
+/* One condition: " WHERE " first, " AND " after. */
+static void ol_cond(struct ol_sql *s, bool *first, const char *text)
+{
+    ol_add(s, *first ? " WHERE " : " AND ");
+    ol_add(s, text);
+    *first = false;
+}
+
+/* The cursor's bound on the source k: (update_time, parent_order_sn[, connection_id]) < (...). */
+static void ol_cursor_cond(struct ol_sql *s, bool *first, const struct ol_plan *pl)
+{
+    const struct query_orders_filter *f = pl->f;
+    char cols[96];
+    snprintf(cols, sizeof cols, "(%c.update_time, %c.parent_order_sn%s%c%s) < (", pl->k, pl->k,
+             f->connection_id ? "" : ", ", f->connection_id ? ' ' : pl->k,
+             f->connection_id ? "" : ".connection_id");
+    ol_cond(s, first, cols);
+    ol_arg(s, DB_P_INT(f->cursor_time), "BIGINT");
+    ol_add(s, ", ");
+    ol_arg(s, DB_P_TEXT(f->cursor_sn), "TEXT");
+    if (!f->connection_id) {
+        ol_add(s, ", ");
+        ol_arg(s, DB_P_TEXT(f->cursor_conn), "TEXT");
+    }
+    ol_add(s, ")");
+}
+
+/* FROM and WHERE of the list, with the cursor's bound when cursor. temu_orders is joined to a
+ * label or set source only when a filter needs its columns. */
 static void ol_from_where(struct ol_sql *s, const struct ol_plan *pl, bool cursor)
 {
     const struct query_orders_filter *f = pl->f;
-    const char *and = " WHERE ";
-    if (f->label) {
-        ol_add(s, " FROM temu_order_labels l JOIN temu_orders o ON o.connection_id = "
-                  "l.connection_id AND o.parent_order_sn = l.parent_order_sn WHERE l.label = ");
-        ol_arg(s, DB_P_TEXT(f->label), "TEXT");
-        and = " AND ";
-    } else {
+    bool ship_inline = (f->ship_before || f->ship_after) && (f->q || f->label);
+    bool first = true;
+    if (pl->k == 'o')
         ol_add(s, " FROM temu_orders o");
+    else if (pl->k == 'l')
+        ol_add(s, " FROM temu_order_labels l");
+    else
+        ol_add(s, " FROM ");
+    if (pl->k == 'm' && f->q)
+        ol_search_set(s, pl->px, pl->pg);
+    else if (pl->k == 'm')
+        ol_ship_set(s, f);
+    if (pl->k != 'o' && (f->status >= 0 || ship_inline)) {
+        char join[160];
+        snprintf(join, sizeof join,
+                 " JOIN temu_orders o ON o.connection_id = %c.connection_id AND "
+                 "o.parent_order_sn = %c.parent_order_sn",
+                 pl->k, pl->k);
+        ol_add(s, join);
+    }
+    if (f->label && pl->k == 'l') {
+        ol_cond(s, &first, "l.label = ");
+        ol_arg(s, DB_P_TEXT(f->label), "TEXT");
+    } else if (f->label) { /* a search with a label: the label's row of each match */
+        ol_cond(s, &first,
+                "EXISTS (SELECT 1 FROM temu_order_labels l WHERE l.connection_id = "
+                "m.connection_id AND l.parent_order_sn = m.parent_order_sn AND "
+                "l.label = ");
+        ol_arg(s, DB_P_TEXT(f->label), "TEXT");
+        ol_add(s, ")");
     }
     if (f->connection_id) {
-        ol_add(s, and);
-        ol_add(s, pl->k[0] == 'l' ? "l.connection_id = " : "o.connection_id = ");
+        char col[32];
+        snprintf(col, sizeof col, "%c.connection_id = ", pl->k);
+        ol_cond(s, &first, col);
         ol_arg(s, DB_P_TEXT(f->connection_id), "TEXT");
-        and = " AND ";
     }
     if (f->status >= 0) {
-        ol_add(s, and);
-        ol_add(s, "o.status = ");
+        ol_cond(s, &first, "o.status = ");
         ol_arg(s, DB_P_INT(f->status), "BIGINT");
-        and = " AND ";
     }
-    if (f->ship_before) {
-        ol_add(s, and);
-        ol_add(s, "o.ship_by > 0 AND o.ship_by < ");
+    if (f->ship_before && (pl->k == 'o' || ship_inline)) {
+        ol_cond(s, &first, "o.ship_by > 0 AND o.ship_by < ");
         ol_arg(s, DB_P_INT(f->ship_before), "BIGINT");
-        and = " AND ";
     }
-    if (f->ship_after) {
-        ol_add(s, and);
-        ol_add(s, "o.ship_by >= ");
+    if (f->ship_after && (pl->k == 'o' || ship_inline)) {
+        ol_cond(s, &first, "o.ship_by >= ");
         ol_arg(s, DB_P_INT(f->ship_after), "BIGINT");
-        and = " AND ";
     }
-    if (pl->px != NULL || ((f->ship_before || f->ship_after) && !f->label)) {
-        /* A small set drives the list: the search's matches, or the deadline's range. */
-        ol_add(s, and);
-        ol_add(s, "(o.connection_id, o.parent_order_sn) IN (");
-        if (pl->px != NULL) {
-            ol_search_set(s, pl->px, pl->pg);
-        } else {
-            ol_add(s, "SELECT connection_id, parent_order_sn FROM temu_orders WHERE ship_by ");
-            ol_add(s, f->ship_before ? "> 0 AND ship_by < " : ">= ");
-            ol_arg(s, DB_P_INT(f->ship_before ? f->ship_before : f->ship_after), "BIGINT");
-            if (f->ship_before && f->ship_after) {
-                ol_add(s, " AND ship_by >= ");
-                ol_arg(s, DB_P_INT(f->ship_after), "BIGINT");
-            }
-            ol_add(s, " LIMIT " QUERY_STR(LIMIT_QUERY_MATCH_MAX));
-        }
-        ol_add(s, ")");
-        and = " AND ";
-    }
-    if (cursor && f->cursor_set) {
-        char cols[96];
-        ol_add(s, and);
-        snprintf(cols, sizeof cols, "(%s.update_time, %s.parent_order_sn%s%s%s) < (", pl->k, pl->k,
-                 f->connection_id ? "" : ", ", f->connection_id ? "" : pl->k,
-                 f->connection_id ? "" : ".connection_id");
-        ol_add(s, cols);
-        ol_arg(s, DB_P_INT(f->cursor_time), "BIGINT");
-        ol_add(s, ", ");
-        ol_arg(s, DB_P_TEXT(f->cursor_sn), "TEXT");
-        if (!f->connection_id) {
-            ol_add(s, ", ");
-            ol_arg(s, DB_P_TEXT(f->cursor_conn), "TEXT");
-        }
-        ol_add(s, ")");
-    }
+    if (cursor && f->cursor_set)
+        ol_cursor_cond(s, &first, pl);
 }
 
 /* Counts the filtered orders up to LIMIT_QUERY_COUNT_MAX + 1 (the cursor plays no part). */
@@ -247,7 +286,7 @@ ERR_MUST_USE static enum err ol_page(struct db_conn *c, const struct ol_plan *pl
                "temu_order_items i WHERE i.connection_id = o.connection_id AND "
                "i.parent_order_sn = o.parent_order_sn) FROM (SELECT ");
     snprintf(head, sizeof head,
-             "%s.update_time AS u, %s.parent_order_sn AS s, %s.connection_id AS c", pl->k, pl->k,
+             "%c.update_time AS u, %c.parent_order_sn AS s, %c.connection_id AS c", pl->k, pl->k,
              pl->k);
     ol_add(&s, head);
     ol_from_where(&s, pl, true);
@@ -321,10 +360,8 @@ enum err query_orders_list(struct db *db, const struct query_orders_filter *f, j
         return err_set(eb, ERR_INVAL, "bad_page", "page or limit out of range.");
     if (f->q)
         ol_prefix_make(f->q, &px);
-    const struct ol_plan pl = {.f = f,
-                               .px = f->q ? &px : NULL,
-                               .pg = db_kind(db) == DB_KIND_POSTGRES,
-                               .k = f->label ? "l" : "o"};
+    const struct ol_plan pl = {
+        .f = f, .px = f->q ? &px : NULL, .pg = db_kind(db) == DB_KIND_POSTGRES, .k = ol_source(f)};
     struct db_conn *c = db_acquire(db);
     enum err e = ol_count(c, &pl, &counted, eb);
     int64_t skip = f->cursor_set ? 0 : (f->page - 1) * f->limit;
