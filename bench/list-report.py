@@ -1,0 +1,71 @@
+#!/usr/bin/env python3
+"""Turns bench/run-list-bench's raw results into the Markdown tables of docs/benchmarks.md.
+usage: list-report.py TMPDIR ROUNDS HTTP_SIZE BODY_BYTES CLK_TCK
+"""
+import glob
+import re
+import statistics
+import sys
+
+tmp, rounds, http_size, body, tck = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], int(sys.argv[5])
+
+
+def spread(xs, fmt="{:.0f}"):
+    xs = sorted(xs)
+    return " / ".join(fmt.format(x) for x in (xs[0], statistics.median(xs), xs[-1]))
+
+
+# ---- the list at each size ----
+p50 = {}  # (shape, size) -> [p50 per round]
+order, sizes = [], []
+for line in open(f"{tmp}/list.txt"):
+    kv = dict(f.split("=", 1) for f in line.split())
+    key = (kv["shape"], int(kv["size"]))
+    if kv["shape"] not in order:
+        order.append(kv["shape"])
+    if int(kv["size"]) not in sizes:
+        sizes.append(int(kv["size"]))
+    p50.setdefault(key, []).append(float(kv["p50_us"]))
+sizes.sort()
+print("Orders list, `query_orders_list()` p50 in µs (min / median / max of the rounds' p50s), "
+      "SQLite, limit 50:\n")
+print("| shape | " + " | ".join(f"{n:,} orders" for n in sizes) +
+      f" | ratio {sizes[-1]:,} / {sizes[0]:,} (median) |")
+print("|---|" + "---:|" * len(sizes) + "---:|")
+worst = 0.0
+for s in order:
+    cells = [spread(p50[(s, n)]) for n in sizes]
+    ratio = statistics.median(p50[(s, sizes[-1])]) / max(statistics.median(p50[(s, sizes[0])]), 1)
+    worst = max(worst, max(statistics.median(p50[(s, n)]) for n in sizes))
+    print(f"| {s} | " + " | ".join(cells) + f" | {ratio:.2f} |")
+print(f"\nSlowest median p50 of any shape at any size: **{worst / 1000:.2f} ms** (goal < 2 ms).\n")
+
+# ---- HTTP against nginx ----
+def wrk(path):
+    text = open(path).read()
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    total = int(re.search(r"(\d+) requests in", text).group(1))
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    lat = {}
+    for q, v, unit in re.findall(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", text, re.M):
+        lat[q] = float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+    cpu = int(re.search(r"cpu_ticks=(\d+)", text).group(1))
+    return {"rps": rps, "p50": lat["50"], "p99": lat["99"], "cpu_us": cpu * 1e6 / tck / max(total, 1),
+            "bad": int(non2xx.group(1)) if non2xx else 0}
+
+
+runs = {n: [wrk(f"{tmp}/wrk-{n}-{r}.txt") for r in range(1, rounds + 1)] for n in ("aicos", "nginx")}
+print(f"`GET /api/v1/orders?limit=50` ({body} bytes, {int(http_size):,} orders) against nginx "
+      "serving the same bytes, wrk 64 connections, 2 threads (min / median / max of the rounds):\n")
+print("| server | requests/s | p50 ms | p99 ms | server CPU µs per request | non-2xx |")
+print("|---|---:|---:|---:|---:|---:|")
+for n in ("aicos", "nginx"):
+    r = runs[n]
+    print(f"| {n} | {spread([x['rps'] for x in r])} | {spread([x['p50'] for x in r], '{:.2f}')} | "
+          f"{spread([x['p99'] for x in r], '{:.2f}')} | {spread([x['cpu_us'] for x in r], '{:.1f}')} | "
+          f"{sum(x['bad'] for x in r)} |")
+ratio = [a["rps"] / b["rps"] for a, b in zip(runs["aicos"], runs["nginx"])]
+cpu = [a["cpu_us"] / b["cpu_us"] for a, b in zip(runs["aicos"], runs["nginx"]) if b["cpu_us"] > 0]
+print(f"\nRatio aicos / nginx, requests/s per round: **{spread(ratio, '{:.3f}')}** (goal ≥ 0.2); "
+      f"CPU per request nginx / aicos: {spread([1 / c for c in cpu], '{:.3f}') if cpu else 'n/a'}; "
+      f"aicos p99 {spread([x['p99'] for x in runs['aicos']], '{:.2f}')} ms (goal < 5 ms).")
