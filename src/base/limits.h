@@ -6,7 +6,7 @@
 
 /* HTTP server. */
 #define LIMIT_HTTP_HEADER_BYTES     (16 * 1024)   /* all request headers together */
-#define LIMIT_HTTP_CONN_MEMORY      (64 * 1024)   /* per-connection buffer, headers + I/O */
+#define LIMIT_HTTP_CONN_MEMORY      (32 * 1024)   /* per-connection buffer, headers + I/O */
 #define LIMIT_HTTP_BODY_BYTES       (1024 * 1024) /* request body, default 1 MiB */
 #define LIMIT_HTTP_URL_BYTES        2048          /* path plus query string */
 #define LIMIT_HTTP_CONN_TIMEOUT_S   30            /* idle connection timeout */
