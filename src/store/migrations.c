@@ -623,7 +623,7 @@ const struct migration migrations[] = {
      "  FOR EACH ROW WHEN (OLD.labels IS DISTINCT FROM NEW.labels OR OLD.update_time IS"
      "  DISTINCT FROM NEW.update_time) EXECUTE FUNCTION temu_order_labels_keep();"
      "CREATE INDEX temu_order_items_name ON temu_order_items USING gin"
-     " (to_tsvector('simple', data::jsonb ->> 'goodsName'));"},
+     " (to_tsvector('simple', data::jsonb ->> 'goodsName')) WITH (fastupdate = off);"},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];
