@@ -12,7 +12,7 @@
  * (update_time, parent_order_sn[, connection_id]) < cursor. Page numbers (OFFSET) are accepted
  * only while the rows skipped are fewer than LIMIT_QUERY_OFFSET_MAX or the total is known to
  * end before them. The total is counted up to LIMIT_QUERY_COUNT_MAX rows on the same index;
- * past that it is that lower bound with total_exact false.
+ * past that (or when a match set is full) it is a lower bound with total_exact false.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -277,6 +277,29 @@ ERR_MUST_USE static enum err ol_count(struct db_conn *c, const struct ol_plan *p
     return e;
 }
 
+/* Whether the match set of a search or deadline is full (it holds LIMIT_QUERY_MATCH_MAX orders,
+ * so more may match): the total is then a lower bound whatever the other filters leave. */
+ERR_MUST_USE static enum err ol_set_full(struct db_conn *c, const struct ol_plan *pl, bool *full,
+                                         struct errbuf *eb)
+{
+    struct ol_sql s = {0};
+    struct db_rows *r = NULL;
+    int64_t n = 0;
+    ol_add(&s, "SELECT COUNT(*) FROM ");
+    if (pl->f->q)
+        ol_search_set(&s, pl->px, pl->pg);
+    else
+        ol_ship_set(&s, pl->f);
+    if (s.full)
+        return err_set(eb, ERR_INTERNAL, NULL, "orders set statement too long");
+    enum err e = db_query(c, s.text, s.p, s.np, &r, eb);
+    if (e == ERR_OK)
+        e = db_rows_int(r, 0, 0, &n);
+    db_rows_free(r);
+    *full = n >= LIMIT_QUERY_MATCH_MAX;
+    return e;
+}
+
 /* One page of rows: limit + 1 (the extra row tells that there is a next page). The page's keys
  * are chosen first, on the index alone; only those rows are read and their sub-orders counted. */
 ERR_MUST_USE static enum err ol_page(struct db_conn *c, const struct ol_plan *pl,
@@ -332,11 +355,9 @@ static json_t *ol_cursor_json(const struct db_rows *r, size_t i)
 }
 
 /* The answer's paging fields: total, total_exact, page, pages, next_page, next_cursor. */
-static json_t *ol_answer(const struct query_orders_filter *f, json_t *list, int64_t counted,
-                         const struct db_rows *rows)
+static json_t *ol_answer(const struct query_orders_filter *f, json_t *list, int64_t total,
+                         bool exact, const struct db_rows *rows)
 {
-    bool exact = counted <= LIMIT_QUERY_COUNT_MAX;
-    int64_t total = exact ? counted : LIMIT_QUERY_COUNT_MAX;
     size_t shown = json_array_size(list);
     bool more = db_rows_count(rows) > (size_t)f->limit;
     int64_t page = f->cursor_set ? 0 : f->page;
@@ -387,7 +408,13 @@ enum err query_orders_list(struct db *db, const struct query_orders_filter *f, j
     enum err e = generic ? ol_generic_plans(c, eb) : ERR_OK;
     e = e ? e : ol_count(c, &pl, &counted, eb);
     int64_t skip = f->cursor_set ? 0 : (f->page - 1) * f->limit;
-    if (e == ERR_OK && skip >= LIMIT_QUERY_OFFSET_MAX && counted > LIMIT_QUERY_COUNT_MAX)
+    /* Counted past the cap, or a match set that filled up: total is then a lower bound. */
+    bool full = false;
+    if (e == ERR_OK && pl.k == 'm')
+        e = ol_set_full(c, &pl, &full, eb);
+    bool exact = counted <= LIMIT_QUERY_COUNT_MAX && !full;
+    int64_t cap = counted < LIMIT_QUERY_COUNT_MAX ? counted : LIMIT_QUERY_COUNT_MAX;
+    if (e == ERR_OK && skip >= LIMIT_QUERY_OFFSET_MAX && !exact)
         e = err_set(eb, ERR_INVAL, "bad_page",
                     "Page numbers reach the first %d orders of a list this long; follow "
                     "next_cursor for the pages after them.",
@@ -406,7 +433,7 @@ enum err query_orders_list(struct db *db, const struct query_orders_filter *f, j
             goto out;
         }
     }
-    *out = list ? ol_answer(f, list, counted, rows) : NULL;
+    *out = list ? ol_answer(f, list, cap, exact, rows) : NULL;
     if (*out == NULL)
         e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
 out:

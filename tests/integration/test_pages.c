@@ -213,6 +213,48 @@ static void check_search_ids(const json_t *all)
     json_decref(d);
 }
 
+/* Filters together (issue 17: each shape has its own statement): the order o, labelled label,
+ * is found by its label with its status, by its number's start with its label and with its
+ * status, and not with another status. */
+static void check_combined(const json_t *o, const char *label)
+{
+    const char *sn = json_string_value(json_object_get(o, "parent_order_sn"));
+    long long st = (long long)json_integer_value(json_object_get(o, "status"));
+    long long other = st == 2 ? 1 : 2;
+    char path[1024];
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "/api/v1/orders?label=%s&status=%lld", label,
+                 k == 0 ? st : other);
+        json_t *d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
+        assert_int_equal(json_integer_value(json_object_get(d, "total")), k == 0 ? 1 : 0);
+        json_decref(d);
+    }
+    const char *const more[] = {"&status=", "&label=", "&status="};
+    for (size_t k = 0; k < 3; k++) {
+        char val[128];
+        if (k == 1)
+            snprintf(val, sizeof val, "%s", label);
+        else
+            snprintf(val, sizeof val, "%lld", k == 0 ? st : other);
+        snprintf(path, sizeof path, "/api/v1/orders?limit=100&q=%.*s%s%s", (int)strlen(sn) - 1, sn,
+                 more[k], val);
+        json_t *d = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
+        bool found = false;
+        size_t i;
+        const json_t *r;
+        json_array_foreach(json_object_get(d, "orders"), i, r)
+        {
+            if (strcmp(json_string_value(json_object_get(r, "parent_order_sn")), sn) == 0)
+                found = true;
+            if (k != 1)
+                assert_int_equal(json_integer_value(json_object_get(r, "status")),
+                                 k == 0 ? st : other);
+        }
+        assert_true(found == (k != 2));
+        json_decref(d);
+    }
+}
+
 static void test_sync_then_lists(void **state)
 {
     (void)state;
@@ -345,6 +387,8 @@ static void test_sync_then_lists(void **state)
         if (n == 1)
             assert_int_equal(json_integer_value(json_object_get(d, "total")), 1);
         json_decref(d);
+        if (n == 1)
+            check_combined(json_array_get(json_object_get(all, "orders"), 10), label);
         char *cases = page("/cases", app.viewer_hdr, 200);
         assert_true(ts_contains(cases, "pending_buyer_cancellation</span>"));
         assert_true(ts_contains(cases, "Order label"));
