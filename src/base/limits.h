@@ -82,7 +82,7 @@
 #define LIMIT_QUERY_SEARCH_BYTES  64    /* an order-number search string */
 #define LIMIT_QUERY_COUNT_MAX     1000  /* rows a list counts exactly; beyond: "more than" */
 #define LIMIT_QUERY_OFFSET_MAX    1000  /* rows page numbers may skip in a longer list */
-#define LIMIT_QUERY_MATCH_MAX     500   /* orders a search or deadline filter considers */
+#define LIMIT_QUERY_MATCH_MAX     200   /* orders a search or deadline filter considers */
 #define LIMIT_QUERY_LABEL_BYTES   64    /* an order label filter */
 #define LIMIT_QUERY_ITEMS_MAX     500   /* sub-orders shown for one order */
 #define LIMIT_QUERY_STATES_MAX    500   /* per-stream states one listing returns */

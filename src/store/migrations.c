@@ -26,8 +26,9 @@
 
 /* Version 19's indexes (issue 17, lists flat in shop size): one per filter of the orders list
  * with the list's sort (update_time, parent_order_sn, connection_id) behind it, the order
- * numbers without their connection (prefix search), goods and SKU ids, and the label table that
- * triggers keep in step with temu_orders.labels (one row per label and order). */
+ * numbers without their connection (prefix search), goods and SKU ids (covering: a search reads
+ * no table row to find its orders), and the label table that triggers keep in step with
+ * temu_orders.labels (one row per label and order). */
 #define MIGRATION_ORDER_LIST_INDEXES                                                               \
     "DROP INDEX temu_orders_update;"                                                               \
     "CREATE INDEX temu_orders_update ON temu_orders(connection_id, update_time, parent_order_sn);" \
@@ -39,9 +40,12 @@
     "CREATE INDEX temu_orders_sn ON temu_orders(parent_order_sn, update_time, connection_id);"     \
     "CREATE INDEX temu_orders_ship ON temu_orders(ship_by, update_time, parent_order_sn,"          \
     " connection_id);"                                                                             \
-    "CREATE INDEX temu_order_items_sn ON temu_order_items(order_sn);"                              \
-    "CREATE INDEX temu_order_items_goods ON temu_order_items(goods_id);"                           \
-    "CREATE INDEX temu_order_items_sku ON temu_order_items(sku_id);"                               \
+    "CREATE INDEX temu_order_items_sn ON temu_order_items(order_sn, connection_id,"                \
+    " parent_order_sn);"                                                                           \
+    "CREATE INDEX temu_order_items_goods ON temu_order_items(goods_id, connection_id,"             \
+    " parent_order_sn);"                                                                           \
+    "CREATE INDEX temu_order_items_sku ON temu_order_items(sku_id, connection_id,"                 \
+    " parent_order_sn);"                                                                           \
     "CREATE TABLE temu_order_labels ("                                                             \
     "  label TEXT NOT NULL,"                                                                       \
     "  update_time BIGINT NOT NULL,"                                                               \

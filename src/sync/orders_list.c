@@ -265,8 +265,15 @@ ERR_MUST_USE static enum err ol_count(struct db_conn *c, const struct ol_plan *p
 {
     struct ol_sql s = {0};
     struct db_rows *r = NULL;
+    char order[128];
     ol_add(&s, "SELECT COUNT(*) FROM (SELECT 1");
     ol_from_where(&s, pl, false);
+    /* In the list's order, so that the count reads the list's index (PostgreSQL's generic plan
+     * would otherwise guess that a table scan finds the first 1001 rows soon). */
+    snprintf(order, sizeof order,
+             " ORDER BY %c.update_time DESC, %c.parent_order_sn DESC, %c.connection_id DESC", pl->k,
+             pl->k, pl->k);
+    ol_add(&s, order);
     ol_add(&s, " LIMIT " QUERY_STR(LIMIT_QUERY_COUNT_MAX) " + 1) t");
     if (s.full)
         return err_set(eb, ERR_INTERNAL, NULL, "orders count statement too long");
@@ -317,12 +324,17 @@ ERR_MUST_USE static enum err ol_page(struct db_conn *c, const struct ol_plan *pl
              pl->k);
     ol_add(&s, head);
     ol_from_where(&s, pl, true);
-    ol_add(&s, " ORDER BY u DESC, s DESC, c DESC LIMIT ");
-    ol_arg(&s, DB_P_INT(f->limit + 1), "BIGINT");
-    if (!f->cursor_set && f->page > 1) {
-        ol_add(&s, " OFFSET ");
-        ol_arg(&s, DB_P_INT((f->page - 1) * f->limit), "BIGINT");
-    }
+    /* LIMIT and OFFSET as literals (checked integers): PostgreSQL's generic plan of a prepared
+     * statement does not know a parameter's LIMIT and would sort the whole match instead of
+     * reading the index in order. */
+    char lim[64];
+    if (!f->cursor_set && f->page > 1)
+        snprintf(lim, sizeof lim, " LIMIT %lld OFFSET %lld", (long long)f->limit + 1,
+                 (long long)((f->page - 1) * f->limit));
+    else
+        snprintf(lim, sizeof lim, " LIMIT %lld", (long long)f->limit + 1);
+    ol_add(&s, " ORDER BY u DESC, s DESC, c DESC");
+    ol_add(&s, lim);
     ol_add(&s, ") p JOIN temu_orders o ON o.connection_id = p.c AND o.parent_order_sn = p.s "
                "ORDER BY p.u DESC, p.s DESC, p.c DESC");
     if (s.full)
