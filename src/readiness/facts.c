@@ -50,6 +50,25 @@ enum err readiness_facts_creds(struct readiness_facts *f, const bool **present, 
     return ERR_OK;
 }
 
+enum err readiness_facts_deploy(struct readiness_facts *f, const char *kind,
+                                const struct deploy_record_row **out, struct errbuf *eb)
+{
+    static const char *const kinds[READINESS_DEPLOY_KINDS] = {"dns", "preflight", "smoke"};
+    size_t i = 0;
+    while (i < READINESS_DEPLOY_KINDS && strcmp(kinds[i], kind) != 0)
+        i++;
+    if (i == READINESS_DEPLOY_KINDS)
+        return err_set(eb, ERR_INVAL, NULL, "unknown deploy check %s", kind);
+    if (!f->have_deploy[i]) {
+        enum err e = deploy_record_latest(f->env->db, kind, &f->deploy[i], eb);
+        if (e != ERR_OK)
+            return e;
+        f->have_deploy[i] = true;
+    }
+    *out = &f->deploy[i];
+    return ERR_OK;
+}
+
 enum err readiness_registry(const struct connect_env *env, int64_t now, json_t **out,
                             struct errbuf *eb)
 {

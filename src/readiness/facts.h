@@ -11,7 +11,10 @@
 
 #include "base/err.h"
 #include "connect/connect.h"
+#include "deploy/record.h"
 #include "sync/sync.h"
+
+#define READINESS_DEPLOY_KINDS 3 /* dns, preflight, smoke */
 
 struct readiness_facts {
     const struct connect_env *env;
@@ -20,6 +23,8 @@ struct readiness_facts {
     struct connect_summary connect;
     struct sync_summary sync;
     bool creds[TEMU_REGION__COUNT];
+    bool have_deploy[READINESS_DEPLOY_KINDS];
+    struct deploy_record_row deploy[READINESS_DEPLOY_KINDS];
 };
 
 /* Facts for env at now; nothing is read until asked for. */
@@ -33,6 +38,10 @@ ERR_MUST_USE enum err readiness_facts_sync(struct readiness_facts *f,
                                            const struct sync_summary **out, struct errbuf *eb);
 ERR_MUST_USE enum err readiness_facts_creds(struct readiness_facts *f, const bool **present,
                                             struct errbuf *eb);
+/* The newest deploy check of kind "dns", "preflight" or "smoke" (deploy_record_latest). */
+ERR_MUST_USE enum err readiness_facts_deploy(struct readiness_facts *f, const char *kind,
+                                             const struct deploy_record_row **out,
+                                             struct errbuf *eb);
 
 /* readiness_registry() and readiness_progress() over shared facts. */
 ERR_MUST_USE enum err readiness_registry_of(struct readiness_facts *f, json_t **out,

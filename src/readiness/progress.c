@@ -54,16 +54,16 @@ static void progress_set(struct progress_step *s, enum progress_status st, bool 
 }
 
 /* A deploy-check step: pending with the command until a result is recorded. */
-ERR_MUST_USE static enum err progress_check_step(const struct connect_env *env,
-                                                 struct progress_step *s, const char *kind,
-                                                 const char *what, const char *command,
-                                                 struct errbuf *eb)
+ERR_MUST_USE static enum err progress_check_step(struct readiness_facts *f, struct progress_step *s,
+                                                 const char *kind, const char *what,
+                                                 const char *command, struct errbuf *eb)
 {
-    struct deploy_record_row row;
+    const struct deploy_record_row *rp = NULL;
     char reason[PROGRESS_TEXT_MAX], next[PROGRESS_TEXT_MAX];
-    enum err e = deploy_record_latest(env->db, kind, &row, eb);
+    enum err e = readiness_facts_deploy(f, kind, &rp, eb);
     if (e != ERR_OK)
         return e;
+    const struct deploy_record_row row = *rp;
     if (!row.found) {
         snprintf(reason, sizeof reason, "No %s result is recorded yet.", what);
         snprintf(next, sizeof next, "Run: %s", command);
@@ -139,35 +139,37 @@ static void progress_callback(const struct config *cfg, struct progress_step *s)
 }
 
 /* 3. DNS, 5. preflight, 6. smoke: the recorded results. */
-ERR_MUST_USE static enum err progress_checks(const struct connect_env *env,
-                                             struct progress_step *steps, struct errbuf *eb)
+ERR_MUST_USE static enum err progress_checks(struct readiness_facts *f, struct progress_step *steps,
+                                             struct errbuf *eb)
 {
-    const struct config *cfg = env->cfg;
+    const struct config *cfg = f->env->cfg;
     char cmd[PROGRESS_TEXT_MAX];
     struct deploy_origin api, web;
     bool parsed = deploy_origin_parse("api", cfg->api_origin, &api, NULL) == ERR_OK &&
                   deploy_origin_parse("web", cfg->web_origin, &web, NULL) == ERR_OK;
     snprintf(cmd, sizeof cmd, "aicos deploy dns --api-host %s --web-host %s",
              parsed ? api.host : "<api-host>", parsed ? web.host : "<web-host>");
-    enum err e = progress_check_step(env, &steps[2], "dns", "DNS check", cmd, eb);
+    enum err e = progress_check_step(f, &steps[2], "dns", "DNS check", cmd, eb);
     if (e == ERR_OK)
-        e = progress_check_step(env, &steps[4], "preflight", "deployment preflight",
+        e = progress_check_step(f, &steps[4], "preflight", "deployment preflight",
                                 "aicos deploy preflight", eb);
     snprintf(cmd, sizeof cmd, "aicos deploy smoke --api-origin %s --web-origin %s", cfg->api_origin,
              cfg->web_origin);
     if (e == ERR_OK)
-        e = progress_check_step(env, &steps[5], "smoke", "public smoke test", cmd, eb);
+        e = progress_check_step(f, &steps[5], "smoke", "public smoke test", cmd, eb);
     return e;
 }
 
 /* 4. Production env files: judged by the preflight's env checks. */
-ERR_MUST_USE static enum err progress_env_files(const struct connect_env *env,
-                                                struct progress_step *s, struct errbuf *eb)
+ERR_MUST_USE static enum err progress_env_files(struct readiness_facts *f, struct progress_step *s,
+                                                struct errbuf *eb)
 {
-    struct deploy_record_row pf;
-    enum err e = deploy_record_latest(env->db, "preflight", &pf, eb);
+    const struct connect_env *env = f->env;
+    const struct deploy_record_row *pp = NULL;
+    enum err e = readiness_facts_deploy(f, "preflight", &pp, eb);
     if (e != ERR_OK)
         return e;
+    const struct deploy_record_row pf = *pp;
     if (!pf.found)
         progress_set(s, PROGRESS_PENDING, true, "No production env files have been checked yet.",
                      "aicos deploy init-env --api-origin https://<api-host> --web-origin "
@@ -274,9 +276,9 @@ ERR_MUST_USE static enum err progress_compute(struct readiness_facts *f,
     temu_region_parse(env->cfg->temu_region, &region);
     progress_credentials(f, region, &steps[0]);
     progress_callback(env->cfg, &steps[1]);
-    enum err e = progress_checks(env, steps, eb);
+    enum err e = progress_checks(f, steps, eb);
     if (e == ERR_OK)
-        e = progress_env_files(env, &steps[3], eb);
+        e = progress_env_files(f, &steps[3], eb);
     if (e == ERR_OK)
         e = progress_authorization(f, now, &steps[6], eb);
     if (e == ERR_OK)
