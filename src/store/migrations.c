@@ -35,8 +35,6 @@
     "CREATE INDEX temu_orders_recent ON temu_orders(update_time, parent_order_sn, connection_id);" \
     "CREATE INDEX temu_orders_status ON temu_orders(status, update_time, parent_order_sn,"         \
     " connection_id);"                                                                             \
-    "CREATE INDEX temu_orders_conn_status ON temu_orders(connection_id, status, update_time,"      \
-    " parent_order_sn);"                                                                           \
     "CREATE INDEX temu_orders_sn ON temu_orders(parent_order_sn, update_time, connection_id);"     \
     "CREATE INDEX temu_orders_ship ON temu_orders(ship_by, update_time, parent_order_sn,"          \
     " connection_id);"                                                                             \

@@ -3,8 +3,9 @@
  *
  * Only the filters given are in the SQL, and each one is served by an index that also holds the
  * list's sort (update_time DESC, parent_order_sn DESC, connection_id DESC; migration 17):
- * temu_orders_recent, _update (per connection), _status, _conn_status, and temu_order_labels
- * for a label (kept by triggers). A search or a ship-by deadline is a set of at most
+ * temu_orders_recent, _update (per connection), _status (a connection with a status reads it
+ * and skips the other connections' rows: a shop has few), and temu_order_labels for a label
+ * (kept by triggers). A search or a ship-by deadline is a set of at most
  * LIMIT_QUERY_MATCH_MAX orders read from its own index (order number prefix, sub-order number
  * prefix, goods id, SKU id, the full-text index of product names; ship_by), sorted after.
  *
