@@ -523,6 +523,13 @@ const struct migration migrations[] = {
      "  last_error TEXT NOT NULL,"
      "  PRIMARY KEY (provider, feed));",
      NULL, NULL},
+    /* Version 18 (issue 16): each user's own language ('' follows the browser, 'zh', 'en')
+     * and time zone (a tz database name) for the console. */
+    {18, "user_preferences",
+     "ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT '' "
+     "CHECK (lang IN ('','zh','en'));"
+     "ALTER TABLE users ADD COLUMN tz TEXT NOT NULL DEFAULT 'UTC';",
+     NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

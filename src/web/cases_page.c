@@ -5,15 +5,28 @@
  */
 #include "web/cases_page.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "sync/query.h"
 #include "sync/sync.h"
 #include "web/console.h"
 #include "web/page.h"
+#include "web/status.h"
 #include "web/widget.h"
 
 #define CASES_SHOWN 100 /* buyer cases on the /cases page */
+
+/* An after-sales value as a word of the vocabulary, its code in the tooltip. */
+static void cases_status(struct html *h, const char *what, int64_t v)
+{
+    char code[48];
+    snprintf(code, sizeof code, "aftersales_%s_%lld", what, (long long)v);
+    if (web_status_aftersales(what, (long long)v) != NULL)
+        widget_status(h, code);
+    else
+        html_txtf(h, "%s %lld", what, (long long)v);
+}
 
 static void cases_row(struct html *h, const json_t *c)
 {
@@ -28,11 +41,9 @@ static void cases_row(struct html *h, const json_t *c)
     if (label) {
         widget_pill(h, "label", widget_json_str(c, "label"));
     } else {
-        html_raw(h, "<code>");
-        html_txtf(h, "group %lld · status %lld · type %lld",
-                  (long long)widget_json_int(c, "status_group"),
-                  (long long)widget_json_int(c, "status"), (long long)widget_json_int(c, "type"));
-        html_raw(h, "</code>");
+        cases_status(h, "status", widget_json_int(c, "status"));
+        html_raw(h, " ");
+        cases_status(h, "type", widget_json_int(c, "type"));
     }
     html_raw(h, "</td><td>");
     widget_time(h, widget_json_int(c, "updated_at"));

@@ -132,7 +132,7 @@ ERR_MUST_USE static enum err team_after(struct http_req *req, struct http_resp *
         *eb = *why;
         return e;
     }
-    return web_redirect_notice(req, resp, page, "error", errbuf_message(why, e));
+    return web_redirect_notice(req, resp, page, "error", web_error_text(req, why, e));
 }
 
 enum err page_user_add(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
