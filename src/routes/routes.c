@@ -26,6 +26,7 @@
 #include "web/orders_page.h"
 #include "web/products_page.h"
 #include "web/records_page.h"
+#include "web/settings_page.h"
 #include "web/shipment_form.h"
 #include "web/signin_page.h"
 #include "web/sync_page.h"
@@ -235,6 +236,17 @@ const struct route api_routes[] = {
     {"POST", "/integrations/temu/connections/{id}/reauthorize", page_temu_reauthorize,
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Re-authorize a connection (form).", "pages",
      "text/html", ROLE_SELLER_ADMIN},
+    /* Settings (issue 16): the viewer's language and time zone; the server's settings. */
+    {"GET", "/settings", page_settings, ROUTE_PAGE | ROUTE_INTERNAL, "Settings page.", "pages",
+     "text/html", ROLE_VIEWER},
+    {"POST", "/settings/preferences", page_settings_prefs,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Save the signed-in user's language and time zone (form, audited).", "pages", "text/html",
+     ROLE_VIEWER},
+    {"POST", "/settings/language", page_settings_language,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Switch the signed-in user's console language (form, audited).", "pages", "text/html",
+     ROLE_VIEWER},
     /* Team and records pages (issue 16): users, API tokens, audit log, secrets. */
     {"GET", "/users", page_users, ROUTE_PAGE | ROUTE_INTERNAL, "Users page.", "pages", "text/html",
      ROLE_SELLER_ADMIN},

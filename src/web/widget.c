@@ -143,9 +143,19 @@ void widget_time_iso(struct html *h, const char *iso)
         html_raw(h, "—");
         return;
     }
-    char s[24];
-    snprintf(s, sizeof s, "%.10s %.5s UTC", iso, iso + 11);
-    html_txt(h, s);
+    int v[6] = {0};
+    static const int at[6] = {0, 5, 8, 11, 14, 17}, len[6] = {4, 2, 2, 2, 2, 2};
+    for (int k = 0; k < 6; k++) {
+        for (int j = 0; j < len[k]; j++) {
+            char c = iso[at[k] + j];
+            if (k == 5 && (c < '0' || c > '9'))
+                break; /* seconds are optional */
+            v[k] = v[k] * 10 + (c - '0');
+        }
+    }
+    struct tm tm = {.tm_year = v[0] - 1900, .tm_mon = v[1] - 1, .tm_mday = v[2],
+                    .tm_hour = v[3], .tm_min = v[4], .tm_sec = v[5]};
+    widget_time(h, (int64_t)timegm(&tm)); /* timegm reads no TZ */
 }
 
 void widget_money(struct html *h, const char *amount, const char *currency)
