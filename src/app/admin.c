@@ -85,7 +85,8 @@ enum err app_user_set_prefs(const struct app *app, const struct app_actor *who, 
     const struct tz_zone *z = NULL;
     enum err e = ERR_OK;
     if (who->name == NULL || strncmp(who->name, "token:", 6) == 0 || who->role == ROLE_NONE)
-        e = err_set(eb, ERR_FORBIDDEN, "forbidden", "Only a signed-in user has preferences.");
+        e = err_set(eb, ERR_INVAL, "no_preferences",
+                    "An API token has no console preferences; sign in to set them.");
     if (e == ERR_OK)
         e = tz_load(tz != NULL ? tz : "", &z, eb);
     if (e == ERR_OK)

@@ -39,7 +39,7 @@ ERR_MUST_USE enum err app_user_reset_password(const struct app *app, const struc
                                               struct errbuf *eb);
 
 /* Sets the signed-in user's own console language ("", "zh", "en") and time zone (a zone of
- * the tz database). An API token has no preferences (ERR_FORBIDDEN). user.set_preferences. */
+ * the tz database). An API token has no preferences (ERR_INVAL). user.set_preferences. */
 ERR_MUST_USE enum err app_user_set_prefs(const struct app *app, const struct app_actor *who,
                                          const char *lang, const char *tz, struct errbuf *eb);
 

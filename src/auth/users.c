@@ -136,7 +136,8 @@ enum err auth_user_set_role(struct db *db, const char *name, enum auth_role role
 enum err auth_user_set_prefs(struct db *db, const char *name, const char *lang, const char *tz,
                              struct errbuf *eb)
 {
-    if (lang == NULL || (strcmp(lang, "") != 0 && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0))
+    if (lang == NULL ||
+        (strcmp(lang, "") != 0 && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0))
         return err_set(eb, ERR_INVAL, "bad_language",
                        "The language is zh, en or empty (follow the browser).");
     if (tz == NULL || *tz == '\0' || strlen(tz) > 63)

@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TZ_DIR        "/usr/share/zoneinfo/"
-#define TZ_FILE_MAX   (256 * 1024) /* the largest zone file is under 4 KiB */
-#define TZ_CACHE_MAX  64           /* distinct zones kept; a bigger set is refused */
+#define TZ_DIR       "/usr/share/zoneinfo/"
+#define TZ_FILE_MAX  (256 * 1024) /* the largest zone file is under 4 KiB */
+#define TZ_CACHE_MAX 64           /* distinct zones kept; a bigger set is refused */
 
 struct tz_zone {
     char name[TZ_NAME_MAX + 1];

@@ -62,7 +62,8 @@ static const struct error_text *error_text_for(int status)
 static void error_callback_next(struct html *h, const char *code)
 {
     html_raw(h, "<p id=\"error-next\">");
-    widget_msg(h, strstr(code, "denied") != NULL ? MSG_ERR_CALLBACK_DENIED : MSG_ERR_CALLBACK_FAILED);
+    widget_msg(h,
+               strstr(code, "denied") != NULL ? MSG_ERR_CALLBACK_DENIED : MSG_ERR_CALLBACK_FAILED);
     html_raw(h, "</p>");
 }
 

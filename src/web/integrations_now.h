@@ -14,10 +14,10 @@
 #include "web/html.h"
 
 struct integrations_now {
-    const json_t *progress;    /* readiness_progress */
-    const json_t *conns;       /* connect_connection_list */
-    const json_t *orders;      /* query_stream_states("orders") */
-    bool production;           /* AICOS_ENV=production: no dev path */
+    const json_t *progress; /* readiness_progress */
+    const json_t *conns;    /* connect_connection_list */
+    const json_t *orders;   /* query_stream_states("orders") */
+    bool production;        /* AICOS_ENV=production: no dev path */
 };
 
 /* The "what to do now" card. */

@@ -15,8 +15,9 @@
 static void settings_option(struct html *h, const char *value, const char *current,
                             const char *label)
 {
-    html_tpl(h, strcmp(value, current) == 0 ? "<option value=\"{}\" selected>{}</option>"
-                                            : "<option value=\"{}\">{}</option>",
+    html_tpl(h,
+             strcmp(value, current) == 0 ? "<option value=\"{}\" selected>{}</option>"
+                                         : "<option value=\"{}\">{}</option>",
              value, label);
 }
 
@@ -27,9 +28,10 @@ static void settings_prefs(struct html *h, const struct auth_principal *p)
     widget_msg(h, MSG_S_PREFS_LEAD);
     html_raw(h, "</p><form class=\"stack\" method=\"post\" action=\"/settings/preferences\">");
     widget_csrf(h, p);
-    html_raw(h, "<label for=\"f-lang\">语言 / Language</label><select id=\"f-lang\" name=\"lang\">");
-    settings_option(h, "", p->lang, web_msg(h->lang == WEB_LANG_EN ? WEB_LANG_EN : WEB_LANG_ZH,
-                                            MSG_S_LANG_AUTO));
+    html_raw(h,
+             "<label for=\"f-lang\">语言 / Language</label><select id=\"f-lang\" name=\"lang\">");
+    settings_option(h, "", p->lang,
+                    web_msg(h->lang == WEB_LANG_EN ? WEB_LANG_EN : WEB_LANG_ZH, MSG_S_LANG_AUTO));
     settings_option(h, "zh", p->lang, "中文");
     settings_option(h, "en", p->lang, "English");
     html_tpl(h,
@@ -64,8 +66,8 @@ static void settings_server(struct html *h, const struct config *cfg)
     widget_table_begin(h, NULL, NULL, heads);
     settings_row(h, "AICOS_SYNC_WORKER", cfg->sync_worker, "是否在服务内运行同步调度",
                  "whether the server runs the sync scheduler");
-    settings_row(h, "AICOS_SYNC_ORDERS_INTERVAL_S", cfg->sync_orders_interval_s,
-                 "订单同步间隔(秒)", "orders sync interval (seconds)");
+    settings_row(h, "AICOS_SYNC_ORDERS_INTERVAL_S", cfg->sync_orders_interval_s, "订单同步间隔(秒)",
+                 "orders sync interval (seconds)");
     settings_row(h, "AICOS_SYNC_JITTER_S", cfg->sync_jitter_s, "每次间隔附加的随机秒数",
                  "random seconds added to each interval");
     settings_row(h, "AICOS_HTTP_PER_CLIENT", cfg->http_per_client, "每个客户端的并发请求上限",

@@ -118,7 +118,9 @@ void widget_time_ago(struct html *h, int64_t t, int64_t now)
     char n[24];
     int id = a < 3600 ? MSG_W_AGO_MIN : a < 86400 ? MSG_W_AGO_HOUR : MSG_W_AGO_DAY;
     snprintf(n, sizeof n, "%lld",
-             (long long)(a < 3600 ? a / 60 : a < 86400 ? a / 3600 : a / 86400));
+             (long long)(a < 3600    ? a / 60
+                         : a < 86400 ? a / 3600
+                                     : a / 86400));
     html_raw(h, " <span class=\"muted ago\">(");
     if (a < 60)
         widget_msg(h, MSG_W_JUST_NOW);
@@ -153,8 +155,12 @@ void widget_time_iso(struct html *h, const char *iso)
             v[k] = v[k] * 10 + (c - '0');
         }
     }
-    struct tm tm = {.tm_year = v[0] - 1900, .tm_mon = v[1] - 1, .tm_mday = v[2],
-                    .tm_hour = v[3], .tm_min = v[4], .tm_sec = v[5]};
+    struct tm tm = {.tm_year = v[0] - 1900,
+                    .tm_mon = v[1] - 1,
+                    .tm_mday = v[2],
+                    .tm_hour = v[3],
+                    .tm_min = v[4],
+                    .tm_sec = v[5]};
     widget_time(h, (int64_t)timegm(&tm)); /* timegm reads no TZ */
 }
 

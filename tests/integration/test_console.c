@@ -328,6 +328,60 @@ static void test_tokens_prg(void **state)
                      1);
 }
 
+/* The reader's language (Accept-Language, then their own choice from the layout's switch or
+ * /settings) and time zone; every form answers 303 and its notice shows once. */
+static void test_language_and_time_zone(void **state)
+{
+    (void)state;
+    struct ts_http_resp r;
+    req("GET", "/no-such-page", HTML "Accept-Language: en-US,en;q=0.9\r\n", NULL, NULL, 404, &r);
+    assert_true(ts_contains(r.body, "Check the address"));
+    assert_false(ts_contains(r.body, "请检查网址"));
+    assert_true(ts_contains(r.body, "<html lang=\"en\">"));
+    ts_http_free(&r);
+    req("GET", "/no-such-page", HTML "Accept-Language: zh-CN,zh;q=0.9,en;q=0.5\r\n", NULL, NULL,
+        404, &r);
+    assert_true(ts_contains(r.body, "请检查网址"));
+    assert_false(ts_contains(r.body, "Check the address"));
+    ts_http_free(&r);
+    /* The switch: English from now on, whatever the browser says. */
+    admin_post("/settings/language", "lang=en", "/settings");
+    char *b = flash_once("/settings", "Your language and time zone were saved.");
+    assert_true(ts_contains(b, "<html lang=\"en\">"));
+    assert_true(ts_contains(b, "aria-pressed=\"true\" lang=\"en\""));
+    free(b);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'boss' AND lang = 'en'"), 1);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM audit_log WHERE action = "
+                              "'user.set_preferences' AND outcome = 'success'"),
+                     1);
+    /* A zone the database does not have: refused, nothing changes. */
+    admin_post("/settings/preferences", "lang=zh&tz=Mars%2FOlympus", "/settings");
+    free(flash_once("/settings", "not in the tz database"));
+    assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'boss' AND tz = 'UTC' AND "
+                              "lang = 'en'"),
+                     1);
+    admin_post("/settings/preferences", "lang=&tz=Asia%2FShanghai", "/settings");
+    free(flash_once("/settings", "您的语言和时区已保存。"));
+    b = admin_page("/audit");
+    assert_true(ts_contains(b, " UTC+08:00</time>"));
+    free(b);
+    admin_post("/settings/preferences", "lang=&tz=UTC", "/settings");
+    free(admin_page("/settings"));
+    /* An API token has no preferences: refused, nothing stored. */
+    req("POST", "/settings/preferences", viewer_tok, form, "lang=en&tz=UTC", 0, &r);
+    assert_int_equal(r.status / 100, 4);
+    assert_true(ts_contains(r.body, "no_preferences"));
+    ts_http_free(&r);
+    /* Integrations opens with what to do now. */
+    b = admin_page("/integrations");
+    assert_true(ts_contains(b, "id=\"now\""));
+    assert_true(ts_contains(b, "id=\"now-act\""));
+    assert_true(ts_contains(b, "id=\"now-dev\""));
+    assert_true(ts_contains(b, "<details class=\"card runbook\""));
+    assert_false(ts_contains(b, "MSG_"));
+    free(b);
+}
+
 static void test_audit_and_secrets(void **state)
 {
     (void)state;
@@ -405,6 +459,7 @@ int main(void)
         cmocka_unit_test(test_users_prg),
         cmocka_unit_test(test_tokens_prg),
         cmocka_unit_test(test_audit_and_secrets),
+        cmocka_unit_test(test_language_and_time_zone),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

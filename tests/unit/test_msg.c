@@ -154,8 +154,8 @@ static void test_time_zones(void **state)
     fresh(state);
     h.tz = z;
     widget_time(&h, 1764774549); /* 2025-12-03 15:09:09 UTC */
-    assert_string_equal(text(),
-                        "<time datetime=\"2025-12-03T15:09:09Z\">2025-12-03 23:09 UTC+08:00</time>");
+    assert_string_equal(
+        text(), "<time datetime=\"2025-12-03T15:09:09Z\">2025-12-03 23:09 UTC+08:00</time>");
     const struct tz_zone *ny = NULL;
     assert_int_equal(tz_load("America/New_York", &ny, NULL), ERR_OK);
     assert_int_equal(tz_offset(ny, 1764774549), -5 * 3600); /* December: EST */

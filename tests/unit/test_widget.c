@@ -61,15 +61,17 @@ static void test_status_renders_one_way(void **state)
                                 "title=\"pending\">待处理 / pending</span>");
     buf_reset(&out);
     widget_status(&h, "success"); /* the class comes from the table, not the code */
-    assert_string_equal(text(), "<span class=\"pill pass\" title=\"success\">成功 / success</span>");
+    assert_string_equal(text(),
+                        "<span class=\"pill pass\" title=\"success\">成功 / success</span>");
     buf_reset(&out);
     widget_status(&h, "un_shipping");
-    assert_string_equal(text(),
-                        "<span class=\"pill un_shipping\" title=\"un_shipping\">待发货 / to ship</span>");
+    assert_string_equal(
+        text(), "<span class=\"pill un_shipping\" title=\"un_shipping\">待发货 / to ship</span>");
     buf_reset(&out);
     h.lang = WEB_LANG_EN; /* one language: one half of the pair */
     widget_status(&h, "un_shipping");
-    assert_string_equal(text(), "<span class=\"pill un_shipping\" title=\"un_shipping\">to ship</span>");
+    assert_string_equal(text(),
+                        "<span class=\"pill un_shipping\" title=\"un_shipping\">to ship</span>");
     h.lang = WEB_LANG_BOTH;
 }
 
