@@ -32,7 +32,7 @@ static void products_filters(struct html *h, const struct query_products_args *a
 }
 
 /* The SKUs of one product as a nested table in its row. */
-static void products_skus(struct html *h, const json_t *skus)
+static void products_skus(struct html *h, const json_t *skus, const char *currency)
 {
     static const char *const heads[] = {"SKU ID",       "货号 / SKU number", "规格 / Spec",
                                         "价格 / Price", "库存 / Stock",      NULL};
@@ -47,9 +47,10 @@ static void products_skus(struct html *h, const json_t *skus)
     {
         html_raw(h, "<tr class=\"sku\"><td class=\"mono\">");
         html_int(h, widget_json_int(k, "sku_id"));
-        html_tpl(h, "</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>",
-                 widget_json_str(k, "out_sku_sn"), widget_json_str(k, "spec_name"),
-                 widget_json_str(k, "price"));
+        html_tpl(h, "</td><td class=\"mono\">{}</td><td>{}</td><td>",
+                 widget_json_str(k, "out_sku_sn"), widget_json_str(k, "spec_name"));
+        widget_money(h, widget_json_str(k, "price"), currency);
+        html_raw(h, "</td><td>");
         html_int(h, widget_json_int(k, "quantity"));
         html_raw(h, "</td></tr>");
     }
@@ -68,7 +69,7 @@ static void products_row(struct html *h, const json_t *p)
     html_raw(h, "</td><td>");
     html_int(h, widget_json_int(p, "quantity"));
     html_raw(h, "</td><td>");
-    products_skus(h, json_object_get(p, "skus"));
+    products_skus(h, json_object_get(p, "skus"), widget_json_str(p, "currency"));
     html_raw(h, "</td><td>");
     widget_time(h, widget_json_int(p, "synced_at"));
     html_raw(h, "</td></tr>");

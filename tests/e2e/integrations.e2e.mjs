@@ -269,7 +269,7 @@ async function run() {
       ],
     });
     const context = await browser.newContext({
-      viewport: { width: 1280, height: 900 },
+      viewport: { width: 1366, height: 900 },
       locale: 'zh-CN',
     });
     // Loopback only: any request for another host is refused (and reported).
@@ -367,7 +367,7 @@ async function run() {
     );
     await page.locator('#progress-steps').waitFor();
     const notice = (await page.locator('#notice').textContent()) || '';
-    check(/shop is connected/.test(notice), `notice says "${notice}"`);
+    check(/店铺已连接/.test(notice), `notice says "${notice}"`); // zh-CN: the Chinese text only
     const row = page.locator(`#connections tr[data-mall="${mall}"]`);
     check((await row.count()) === 1, `no row for shop ${mall} in the connections table`);
     const rowText = (await row.textContent()) || '';
@@ -381,10 +381,10 @@ async function run() {
     const pill = await page
       .locator('#progress-steps li[data-step="seller_authorization"] .pill')
       .textContent();
-    check(/pass/.test(pill || ''), `seller_authorization pill says "${pill}"`);
+    check(/通过/.test(pill || ''), `seller_authorization pill says "${pill}"`);
     const temuRow = page.locator('#registry tr[data-key]').first();
     check(
-      /connected/.test((await temuRow.textContent()) || ''),
+      /^(connected|authorized)$/.test((await temuRow.locator('.pill').first().getAttribute('title')) || ''),
       'the registry row of Temu Open Platform should say connected',
     );
     await shot(page, '04-integrations-after.png');
@@ -436,6 +436,37 @@ async function run() {
     check(r && r.status() === 404, `GET /no-such-page answered ${r && r.status()}`);
     check((await page.locator('#error').count()) === 1, 'a mistyped URL is not a console page');
     log('team pages and the token post/redirect/get checked');
+
+    // 7. Every page reads as words: no catalog key, no raw epoch, no horizontal scroll at
+    // 1366 px; then the same pages in English after the layout's language switch.
+    const pages = ['/integrations', '/deploy', '/orders', '/products', '/cases', '/sync', '/users',
+      '/tokens', '/audit', '/secrets', '/settings'];
+    const readable = async (lang) => {
+      for (const p of pages) {
+        r = await page.goto(`${origin}${p}`);
+        check(r && r.status() === 200, `GET ${p} answered ${r && r.status()}`);
+        const text = await page.locator('main').innerText();
+        check(!/\bMSG_[A-Z_]+\b/.test(text), `${p}: a message key is shown`);
+        check(!/(?<![\d.])1[6-9]\d{8}(?![\d.])/.test(text.replace(/\d{12,}/g, '')),
+          `${p}: a raw Unix time is shown`);
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        check(wide <= 1366, `${p}: ${wide} px wide at 1366 px (horizontal scroll)`);
+        check((await page.locator('html').getAttribute('lang')) === lang, `${p}: lang is not ${lang}`);
+        await shot(page, `10-${lang}${p.replace(/\//g, '-')}.png`);
+      }
+    };
+    await readable('zh-CN');
+    await page.goto(`${origin}/settings`);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname === '/settings'),
+      page.click('.lang-switch button[value="en"]'),
+    ]);
+    check(/language and time zone were saved/.test((await page.locator('#flash').textContent()) || ''),
+      'the language switch has no English notice');
+    await page.reload();
+    check((await page.locator('#flash').count()) === 0, 'the switch notice came back on a reload');
+    await readable('en');
+    log('every page checked in both languages at 1366 px');
 
     check(offHost.length === 0, `the pages asked for other hosts: ${offHost.join(', ')}`);
     check(pageErrors.length === 0, `script errors on the pages: ${pageErrors.join('; ')}`);
