@@ -132,7 +132,7 @@ static void now_deploy(struct html *h, const json_t *progress)
         else
             todo++;
     }
-    char a[8], b[8];
+    char a[16], b[16];
     snprintf(a, sizeof a, "%d", pass);
     snprintf(b, sizeof b, "%d", todo);
     html_raw(h, "<p class=\"muted\" id=\"now-deploy\">");
