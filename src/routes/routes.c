@@ -20,6 +20,7 @@
 #include "auth/roles.h"
 #include "web/console.h"
 #include "web/cases_page.h"
+#include "web/dashboard_page.h"
 #include "web/deploy_page.h"
 #include "web/integrations_page.h"
 #include "web/order_page.h"
@@ -236,6 +237,11 @@ const struct route api_routes[] = {
     {"POST", "/integrations/temu/connections/{id}/reauthorize", page_temu_reauthorize,
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Re-authorize a connection (form).", "pages",
      "text/html", ROLE_SELLER_ADMIN},
+    /* The shop dashboard (issue 16). */
+    {"GET", "/dashboard", page_dashboard, ROUTE_PAGE | ROUTE_INTERNAL,
+     "Shop dashboard: orders per day, late parcels, on-time shipping, open cases "
+     "(connection_id optional).",
+     "pages", "text/html", ROLE_VIEWER},
     /* Settings (issue 16): the viewer's language and time zone; the server's settings. */
     {"GET", "/settings", page_settings, ROUTE_PAGE | ROUTE_INTERNAL, "Settings page.", "pages",
      "text/html", ROLE_VIEWER},

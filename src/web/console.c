@@ -26,6 +26,7 @@ static void web_nav(struct html *h, const char *active)
     static const struct {
         const char *key, *href, *label;
     } items[] = {
+        {"dashboard", "/dashboard", "看板 / Dashboard"},
         {"integrations", "/integrations", "平台集成 / Integrations"},
         {"deploy", "/deploy", "公网回调部署 / Deployment"},
         {"orders", "/orders", "订单 / Orders"},

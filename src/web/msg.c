@@ -159,7 +159,10 @@ static const struct web_msg web_msgs[MSG_COUNT] = {
       "shops."),
     M(MSG_D_NO_ORDERS, "d.no_orders", "这段时间没有订单。", "No orders in this period."),
     M(MSG_D_ON_TIME, "d.on_time", "{}% 准时发货({} / {})", "{}% shipped on time ({} of {})"),
-    M(MSG_D_SETTLED_NONE, "d.settled_none", "还没有结算数据。", "No settlement data yet."),
+    M(MSG_D_SETTLED_NONE, "d.settled_none",
+      "订单金额和结算尚未同步:Temu 的订单列表不含金额;导入结算报表后,这里显示已结算与应结算。",
+      "Order values and settlements are not synced yet: Temu's order list carries no amounts; "
+      "settled versus expected money shows here once settlement reports are imported."),
 };
 
 const struct web_msg *web_msg_at(unsigned id)

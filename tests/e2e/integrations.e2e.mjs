@@ -439,7 +439,7 @@ async function run() {
 
     // 7. Every page reads as words: no catalog key, no raw epoch, no horizontal scroll at
     // 1366 px; then the same pages in English after the layout's language switch.
-    const pages = ['/integrations', '/deploy', '/orders', '/products', '/cases', '/sync', '/users',
+    const pages = ['/dashboard', '/integrations', '/deploy', '/orders', '/products', '/cases', '/sync', '/users',
       '/tokens', '/audit', '/secrets', '/settings'];
     const readable = async (lang) => {
       for (const p of pages) {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static char db_url[TS_PATH_MAX], env_key[TS_PATH_MAX + 32];
 static struct ts_server server;
@@ -382,6 +383,53 @@ static void test_language_and_time_zone(void **state)
     free(b);
 }
 
+/* The shop dashboard from synced rows: counts, on-time share, the SVG chart, the switcher. */
+static void test_dashboard(void **state)
+{
+    (void)state;
+    char sql[2048];
+    long long now = (long long)time(NULL);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO temu_orders (connection_id, parent_order_sn, status, order_time, "
+             "update_time, ship_by, labels, region_id, content_hash, data, first_synced_at, "
+             "synced_at) VALUES ('c1', 'PO-1', 2, %lld, %lld, %lld, '[]', 211, 'h', '{}', 1, 1), "
+             "('c1', 'PO-2', 4, %lld, %lld, %lld, '[]', 211, 'h', '{}', 1, 1), "
+             "('c1', 'PO-3', 4, %lld, %lld, %lld, '[]', 211, 'h', '{}', 1, 1)",
+             now - 60, now - 60, now - 30, now - 50, now - 50, now + 3600, now - 40, now - 40,
+             now - 7200);
+    ts_db_exec(db_url, sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO temu_order_status_history (connection_id, parent_order_sn, status, "
+             "seen_at, update_time) VALUES ('c1', 'PO-2', 4, 1, %lld), ('c1', 'PO-3', 4, 1, %lld)",
+             now - 50, now - 40);
+    ts_db_exec(db_url, sql);
+    ts_db_exec(db_url, "INSERT INTO temu_aftersales (connection_id, parent_after_sales_sn, "
+                       "parent_order_sn, status_group, status, case_type, create_at, update_at, "
+                       "content_hash, data, first_synced_at, synced_at) VALUES ('c1', 'AS-1', "
+                       "'PO-1', 1, 1, 1, 1, 1, 'h', '{}', 1, 1), ('c1', 'AS-2', 'PO-2', 1, 5, 1, "
+                       "1, 1, 'h', '{}', 1, 1)");
+    char *b = admin_page("/dashboard");
+    assert_true(ts_contains(b, "id=\"dash-orders\""));
+    assert_true(ts_contains(b, "Orders</div><div class=\"v\">3</div>"));
+    assert_true(ts_contains(b, "Late parcels</div><div class=\"v\">1</div>"));
+    assert_true(ts_contains(b, "Open buyer cases</div><div class=\"v\">1</div>"));
+    assert_true(ts_contains(b, "50% shipped on time (1 of 2)"));
+    assert_true(ts_contains(b, "<svg class=\"chart\""));
+    assert_true(ts_contains(b, ": 3</title></rect>")); /* today's bar: three orders */
+    assert_false(ts_contains(b, "<script"));
+    assert_true(ts_contains(b, "id=\"shop-switcher\""));
+    free(b);
+    struct ts_http_resp r;
+    req("GET", "/dashboard?connection_id=nope", admin_hdr, NULL, NULL, 404, &r);
+    assert_true(ts_contains(r.body, "id=\"error\""));
+    ts_http_free(&r);
+    req("GET", "/dashboard", viewer_hdr, NULL, NULL, 200, &r); /* a viewer may look */
+    ts_http_free(&r);
+    ts_db_exec(db_url, "DELETE FROM temu_order_status_history");
+    ts_db_exec(db_url, "DELETE FROM temu_orders");
+    ts_db_exec(db_url, "DELETE FROM temu_aftersales");
+}
+
 static void test_audit_and_secrets(void **state)
 {
     (void)state;
@@ -460,6 +508,7 @@ int main(void)
         cmocka_unit_test(test_tokens_prg),
         cmocka_unit_test(test_audit_and_secrets),
         cmocka_unit_test(test_language_and_time_zone),
+        cmocka_unit_test(test_dashboard),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
