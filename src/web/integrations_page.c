@@ -155,9 +155,9 @@ static void page_deploy_section(struct html *h, const struct app *app)
     if (h->e != ERR_OK)
         return;
     html_raw(h, "<details class=\"card runbook\" id=\"runbook\"><summary>公网回调部署 / Public "
-                "Callback Deployment · <a href=\"/deploy\">");
+                "Callback Deployment</summary><p><a href=\"/deploy\">");
     widget_msg(h, MSG_I_DEPLOY_LINK);
-    html_raw(h, "</a></summary>");
+    html_raw(h, " →</a></p>");
     size_t mark = h->b->len;
     if (web_deploy_section(h->b, app->cfg, app->db) != ERR_OK) {
         h->b->len = mark;

@@ -7,8 +7,10 @@
 // Center page, lands back on the console and checks that the connection is shown and that the
 // progress step `seller_authorization` passes; then opens the Users, API tokens, Audit log and
 // Secrets pages, creates a token (post/redirect/get: the secret shown once, a reload shows and
-// creates nothing) and checks that a mistyped URL is a console page. Screenshots go to
-// AICOS_E2E_ARTIFACTS.
+// creates nothing) and checks that a mistyped URL is a console page; then walks every page in
+// Chinese and, after the layout's language switch, in English at 1366 px: no message key, no
+// raw Unix time, no horizontal scroll, and no serious or critical axe-core violation.
+// Screenshots go to AICOS_E2E_ARTIFACTS.
 //
 // Environment: AICOS_BIN and SANDBOX_BIN (set by ctest), AICOS_E2E_ARTIFACTS (screenshots and,
 // on failure, the servers' logs), AICOS_E2E_CHROMIUM (default /usr/bin/chromium).
@@ -20,6 +22,24 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const require = createRequire(import.meta.url);
+// axe-core (npm, pinned in package.json): the accessibility check of every page.
+const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+
+// axe-core's serious and critical violations of the page as "rule: target" lines.
+async function axeViolations(page) {
+  await page.evaluate(axeSource);
+  const res = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'] }).then((r) =>
+      r.violations
+        .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`),
+    ),
+  );
+  return res;
+}
 
 const STEP_TIMEOUT_MS = 15000; // any one browser action or navigation
 const START_TIMEOUT_MS = 20000; // a server becoming ready
@@ -452,6 +472,8 @@ async function run() {
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
         check(wide <= 1366, `${p}: ${wide} px wide at 1366 px (horizontal scroll)`);
         check((await page.locator('html').getAttribute('lang')) === lang, `${p}: lang is not ${lang}`);
+        const bad = await axeViolations(page);
+        check(bad.length === 0, `${p} (${lang}): accessibility violations: ${bad.join('; ')}`);
         await shot(page, `10-${lang}${p.replace(/\//g, '-')}.png`);
       }
     };
