@@ -7,6 +7,7 @@
  */
 #include "testsupport.h"
 
+#include "routes/routes.h"
 #include "settlement/xlsx.h"
 
 #include <jansson.h>
@@ -430,6 +431,70 @@ static void test_dashboard(void **state)
     ts_db_exec(db_url, "DELETE FROM temu_aftersales");
 }
 
+/* Every console form of the route table, posted by a signed-in browser (a value that names
+ * nothing, so each is a refusal or a harmless action): 303 to a console page, which shows the
+ * notice once; a reload of that page shows nothing and posts nothing. The two forms whose
+ * answer is a link to follow at once (docs/console.md) may answer 200 instead, and a form
+ * naming a missing thing the console's 404 page. */
+static void test_every_form_prg(void **state)
+{
+    (void)state;
+    size_t checked = 0;
+    /* An order the order forms can name (a shipment form redirects to its page). */
+    ts_db_exec(db_url, "INSERT INTO temu_orders (connection_id, parent_order_sn, status, "
+                       "order_time, update_time, ship_by, labels, region_id, content_hash, data, "
+                       "first_synced_at, synced_at) VALUES ('c1', '999999', 2, 1, 1, 0, '[]', "
+                       "211, 'h', '{}', 1, 1)");
+    for (size_t i = 0; i < api_routes_count; i++) {
+        const struct route *rt = &api_routes[i];
+        if (strcmp(rt->method, "POST") != 0 || !(rt->flags & ROUTE_PAGE) ||
+            !(rt->flags & ROUTE_FORM_BODY) || strcmp(rt->pattern, "/login") == 0 ||
+            strcmp(rt->pattern, "/logout") == 0)
+            continue;
+        char path[256], body[256], loc[256];
+        size_t o = 0;
+        for (const char *p = rt->pattern; *p && o + 7 < sizeof path; p++) {
+            if (*p == '{') {
+                memcpy(path + o, "999999", 6);
+                o += 6;
+                p = strchr(p, '}');
+            } else {
+                path[o++] = *p;
+            }
+        }
+        path[o] = '\0';
+        snprintf(body, sizeof body, "probe=1&csrf_token=%s", admin_csrf);
+        struct ts_http_resp r;
+        req("POST", path, admin_hdr, form, body, 0, &r);
+        bool link_form = strcmp(rt->pattern, "/integrations/temu/dev") == 0 ||
+                         strcmp(rt->pattern, "/integrations/temu/launch") == 0;
+        /* A form naming a thing that does not exist may answer the console's 404 page (the
+         * order forms): nothing was done, so even a re-post does nothing. */
+        bool missing = r.status == 404 && ts_contains(r.body, "id=\"error\"");
+        if (r.status != 303 && !(link_form && r.status == 200) && !missing)
+            fail_msg("POST %s answered %d, want 303: %.300s", path, r.status, r.body);
+        if (r.status == 303) {
+            assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
+            assert_true(loc[0] == '/' && loc[1] != '/');
+            char *first = admin_page(loc);
+            if (!ts_contains(first, "id=\"flash\""))
+                fail_msg("POST %s: %s shows no notice", path, loc);
+            free(first);
+            long long after = db_count("SELECT COUNT(*) FROM audit_log");
+            char *again = admin_page(loc); /* the reload */
+            assert_false(ts_contains(again, "id=\"flash\""));
+            free(again);
+            assert_int_equal(db_count("SELECT COUNT(*) FROM audit_log"), after);
+        }
+        ts_http_free(&r);
+        checked++;
+    }
+    assert_true(checked >= 15);
+    ts_db_exec(db_url, "DELETE FROM temu_orders");
+    admin_post("/settings/preferences", "lang=&tz=UTC", "/settings");
+    free(admin_page("/settings"));
+}
+
 static void test_audit_and_secrets(void **state)
 {
     (void)state;
@@ -509,6 +574,7 @@ int main(void)
         cmocka_unit_test(test_audit_and_secrets),
         cmocka_unit_test(test_language_and_time_zone),
         cmocka_unit_test(test_dashboard),
+        cmocka_unit_test(test_every_form_prg),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
