@@ -1,8 +1,60 @@
 #include "sync/dashboard.h"
 
+#include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 
-#define DAY_S 86400
+#define DAY_S        86400
+#define DASH_CACHE_S 15 /* figures are at most this old */
+#define DASH_CACHE_N 16 /* shops (and "all") kept */
+
+/* The last figures per connection ("" for all shops): a dashboard under load runs its scans
+ * once per DASH_CACHE_S instead of once per request. */
+static struct {
+    char key[80];
+    int64_t at;
+    json_t *doc;
+} dash_cache[DASH_CACHE_N];
+static pthread_mutex_t dash_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* A copy of the cached figures of key computed within DASH_CACHE_S of now, or NULL. */
+static json_t *dash_cached(const char *key, int64_t now)
+{
+    json_t *d = NULL;
+    pthread_mutex_lock(&dash_lock);
+    for (size_t i = 0; d == NULL && i < DASH_CACHE_N; i++) {
+        if (dash_cache[i].doc != NULL && strcmp(dash_cache[i].key, key) == 0 &&
+            now >= dash_cache[i].at && now - dash_cache[i].at < DASH_CACHE_S)
+            d = json_deep_copy(dash_cache[i].doc);
+    }
+    pthread_mutex_unlock(&dash_lock);
+    return d;
+}
+
+/* Keeps a copy of d as key's figures at now (replacing key's or the oldest entry). */
+static void dash_keep(const char *key, int64_t now, const json_t *d)
+{
+    json_t *copy = json_deep_copy(d);
+    if (copy == NULL || strlen(key) >= sizeof dash_cache[0].key) {
+        json_decref(copy);
+        return;
+    }
+    pthread_mutex_lock(&dash_lock);
+    size_t slot = 0;
+    for (size_t i = 0; i < DASH_CACHE_N; i++) {
+        if (strcmp(dash_cache[i].key, key) == 0 || dash_cache[i].doc == NULL) {
+            slot = i;
+            break;
+        }
+        if (dash_cache[i].at < dash_cache[slot].at)
+            slot = i;
+    }
+    json_decref(dash_cache[slot].doc);
+    snprintf(dash_cache[slot].key, sizeof dash_cache[slot].key, "%s", key);
+    dash_cache[slot].at = now;
+    dash_cache[slot].doc = copy;
+    pthread_mutex_unlock(&dash_lock);
+}
 
 /* Restricts to one connection when $1 is not NULL. */
 #define DASH_CONN "(CAST($1 AS TEXT) IS NULL OR o.connection_id = CAST($1 AS TEXT))"
@@ -86,8 +138,11 @@ enum err sync_dashboard(struct db *db, const char *connection_id, int64_t now, j
     static const char *const k_orders[] = {"orders_total", "late"};
     static const char *const k_ship[] = {"shipped", "shipped_on_time"};
     static const char *const k_cases[] = {"open_cases"};
+    const char *key = connection_id != NULL ? connection_id : "";
+    *out = dash_cached(key, now);
+    if (*out != NULL)
+        return ERR_OK;
     json_t *d = json_object();
-    *out = NULL;
     if (d == NULL)
         return err_set(eb, ERR_NOMEM, NULL, "out of memory");
     enum err e = dash_shops(db, connection_id, d, eb);
@@ -118,6 +173,8 @@ enum err sync_dashboard(struct db *db, const char *connection_id, int64_t now, j
         json_decref(d);
         return e;
     }
+    if (json_object_set_new(d, "computed_at", json_integer(now)) == 0)
+        dash_keep(key, now, d);
     *out = d;
     return ERR_OK;
 }

@@ -164,6 +164,11 @@ enum err page_dashboard(struct http_req *req, struct http_resp *resp, struct err
     web_page_begin(&h, resp, "店铺看板 / Shop dashboard", "dashboard", req->auth);
     widget_page_head_msg(&h, "店铺看板 / Shop dashboard", MSG_D_LEAD);
     dash_switcher(&h, json_object_get(d, "shops"), conn);
+    html_raw(&h, "<p class=\"muted\" id=\"dash-as-of\">");
+    widget_pair(&h, "数据时间", "Figures as of");
+    html_raw(&h, ": ");
+    widget_time_ago(&h, widget_json_int(d, "computed_at"), (int64_t)time(NULL));
+    html_raw(&h, "</p>");
     dash_stats(&h, d);
     dash_chart(&h, json_object_get(d, "days"));
     html_raw(&h, "<section class=\"card\" id=\"money\"><h2>金额 / Money</h2><p class=\"muted\">");
