@@ -5,6 +5,8 @@
  */
 #include "web/orders_page.h"
 
+#include <string.h>
+
 #include "sync/query.h"
 #include "web/console.h"
 #include "web/page.h"
@@ -103,7 +105,18 @@ static void orders_table(struct html *h, const struct query_orders_args *a, cons
         widget_table_end(h);
     }
     widget_pager(h, &pager);
-    html_raw(h, "</section>");
+    html_raw(h, "<p><a class=\"button secondary\" id=\"orders-csv\" href=\"/orders/export.csv?");
+    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
+        if (args[i].value == NULL || *args[i].value == '\0' || strcmp(args[i].name, "limit") == 0)
+            continue;
+        html_attr(h, args[i].name);
+        html_raw(h, "=");
+        html_url(h, args[i].value);
+        html_raw(h, "&amp;");
+    }
+    html_raw(h, "\">");
+    widget_pair(h, "导出 CSV", "Export CSV");
+    html_raw(h, "</a></p></section>");
 }
 
 enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf *eb)

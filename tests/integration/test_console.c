@@ -409,6 +409,23 @@ static void test_dashboard(void **state)
                        "content_hash, data, first_synced_at, synced_at) VALUES ('c1', 'AS-1', "
                        "'PO-1', 1, 1, 1, 1, 1, 'h', '{}', 1, 1), ('c1', 'AS-2', 'PO-2', 1, 5, 1, "
                        "1, 1, 'h', '{}', 1, 1)");
+    /* The CSV export of the filtered list: a formula-looking cell is neutralized. */
+    ts_db_exec(db_url, "INSERT INTO temu_orders (connection_id, parent_order_sn, status, "
+                       "order_time, update_time, ship_by, labels, region_id, content_hash, data, "
+                       "first_synced_at, synced_at) VALUES ('c1', '=HYPERLINK(1)', 5, 1, 1, 0, "
+                       "'[\"past_due\",\"x\"]', 211, 'h', '{}', 1, 1)");
+    struct ts_http_resp csv;
+    req("GET", "/orders/export.csv?q=hyperlink", admin_hdr, NULL, NULL, 200, &csv);
+    assert_true(ts_contains(csv.body, "connection_id,parent_order_sn,status,status_en,labels"));
+    assert_true(ts_contains(csv.body, "c1,\"'=HYPERLINK(1)\",receipted,received,past_due;x,,"
+                                      "1970-01-01T00:00:01Z,1970-01-01T00:00:01Z,0\r\n"));
+    assert_false(ts_contains(csv.body, "PO-1"));
+    ts_http_free(&csv);
+    req("GET", "/orders/export.csv?status=abc", admin_hdr, NULL, NULL, 422, &csv);
+    assert_true(ts_contains(csv.body, "id=\"error\""));
+    ts_http_free(&csv);
+    ts_db_exec(db_url, "DELETE FROM temu_orders WHERE connection_id = 'c1' AND parent_order_sn "
+                       "= '=HYPERLINK(1)'");
     char *b = admin_page("/dashboard");
     assert_true(ts_contains(b, "id=\"dash-orders\""));
     assert_true(ts_contains(b, "Orders</div><div class=\"v\">3</div>"));
