@@ -11,6 +11,7 @@
 #include "sync/query.h"
 #include "sync/sync.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/status.h"
 #include "web/widget.h"
@@ -59,10 +60,7 @@ static void cases_table(struct html *h, const json_t *doc)
     size_t i;
     const json_t *c;
     if (json_array_size(cases) == 0) {
-        widget_empty(h, "cases-empty",
-                     "尚无买家请求:尚未同步到任何售后请求,已同步的订单也没有买家发起的标签。/ "
-                     "No buyer cases are stored: no after-sales request has been synced and no "
-                     "synced order carries a buyer-initiated label.");
+        widget_empty_msg(h, "cases-empty", MSG_P_CASES_PAGE_1);
         return;
     }
     widget_table_begin(h, NULL, NULL, heads);
@@ -81,9 +79,7 @@ enum err page_cases(struct http_req *req, struct http_resp *resp, struct errbuf 
     if (e != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "买家请求 / Buyer cases", "cases", req->auth);
-    widget_page_head(&h, "买家请求 / Buyer cases",
-                     "买家发起的售后、取消和改地址请求,按更新时间倒序。/ Buyer-initiated "
-                     "after-sales, cancellation and address-change requests, newest first.");
+    widget_page_head_msg(&h, "买家请求 / Buyer cases", MSG_P_CASES_PAGE_2);
     html_raw(&h, "<div class=\"notice info\" id=\"no-chat-api\">Temu 不提供买家聊天接口。"
                  "本产品所说的“买家消息”就是 Temu 开放的买家发起的请求:售后(退货/退款)、"
                  "取消订单和修改地址请求。/ Temu offers no buyer-chat API. What this product "

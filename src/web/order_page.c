@@ -6,6 +6,7 @@
 
 #include "sync/query.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/shipment_form.h"
 #include "web/widget.h"
@@ -27,7 +28,7 @@ static void order_items(struct html *h, const json_t *items)
     const json_t *it;
     html_raw(h, "<section class=\"card\" id=\"items\"><h2>子订单 / Sub-orders</h2>");
     if (json_array_size(items) == 0) {
-        widget_empty(h, NULL, "没有子订单 / No sub-orders stored.");
+        widget_empty_msg(h, NULL, MSG_P_ORDER_PAGE_3);
         html_raw(h, "</section>");
         return;
     }
@@ -59,8 +60,7 @@ static void order_history(struct html *h, const json_t *history)
     const json_t *e;
     html_raw(h, "<section class=\"card\" id=\"status-history\"><h2>状态历史 / Status history</h2>");
     if (json_array_size(history) == 0) {
-        widget_empty(h, "history-empty",
-                     "尚无状态记录 / No status has been recorded for this order yet.");
+        widget_empty_msg(h, "history-empty", MSG_P_ORDER_PAGE_4);
         html_raw(h, "</section>");
         return;
     }
@@ -116,7 +116,7 @@ enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct 
     if (e == ERR_NOTFOUND) {
         web_page_begin(&h, resp, "订单 / Order", "orders", req->auth);
         widget_page_head(&h, "订单 / Order", sn ? sn : "");
-        widget_notice(&h, "error", "未找到该订单 / No such order has been synced.");
+        widget_notice_msg(&h, "error", MSG_P_ORDER_PAGE_5);
         html_raw(&h, "<p><a href=\"/orders\">← 返回订单列表 / Back to orders</a></p>");
         e = web_page_end(&h, resp, 404);
         goto out;

@@ -9,6 +9,7 @@
 
 #include "sync/query.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -92,7 +93,7 @@ static void orders_table(struct html *h, const struct query_orders_args *a, cons
     };
     html_raw(h, "<section class=\"card\" id=\"orders\">");
     if (json_array_size(orders) == 0 && (filtered || pager.page > 1)) {
-        widget_empty(h, "orders-empty", "没有符合条件的订单 / No orders match these filters.");
+        widget_empty_msg(h, "orders-empty", MSG_P_ORDERS_PAGE_6);
     } else if (json_array_size(orders) == 0) {
         html_raw(h, "<div class=\"empty\" id=\"orders-empty\">尚未同步任何订单 / No orders have "
                     "been synced yet. 在<a href=\"/sync\">同步</a>页查看运行记录 / See the "
@@ -133,9 +134,7 @@ enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf
     if (bad == ERR_OK && (e = query_orders_list(app->db, &f, &doc, eb)) != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "订单 / Orders", "orders", req->auth);
-    widget_page_head(&h, "订单 / Orders",
-                     "已同步的 Temu 订单,按更新时间倒序。/ Synced Temu orders, newest update "
-                     "first.");
+    widget_page_head_msg(&h, "订单 / Orders", MSG_P_ORDERS_PAGE_7);
     if (bad != ERR_OK)
         widget_notice(&h, "error", errbuf_message(&why, bad));
     orders_filters(&h, &a);

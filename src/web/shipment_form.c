@@ -16,6 +16,7 @@
 #include "base/parse.h"
 #include "sync/shipments.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -54,7 +55,7 @@ static void sf_uploads(struct html *h, const json_t *uploads)
     static const char *const heads[] = {"承运商 / Carrier", "运单号 / Tracking", "状态 / State",
                                         "上传 / At",        "提示 / Warnings",   NULL};
     if (json_array_size(uploads) == 0) {
-        widget_empty(h, "shipments-empty", "尚未上传运单 / No tracking number uploaded yet.");
+        widget_empty_msg(h, "shipments-empty", MSG_P_SHIPMENT_FORM_17);
         return;
     }
     widget_table_begin(h, "shipments", NULL, heads);

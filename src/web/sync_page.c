@@ -12,6 +12,7 @@
 #include "sync/query.h"
 #include "sync/sync.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -69,7 +70,7 @@ static void sync_states(struct http_req *req, struct html *h, const json_t *stat
     const json_t *s;
     html_raw(h, "<section class=\"card\" id=\"streams\"><h2>同步流状态 / Stream state</h2>");
     if (json_array_size(states) == 0) {
-        widget_empty(h, NULL, "还没有任何同步流运行过 / No stream has run yet.");
+        widget_empty_msg(h, NULL, MSG_P_SYNC_PAGE_18);
     } else {
         widget_table_begin(h, NULL, NULL, heads);
         json_array_foreach(states, i, s) sync_state_row(req, h, s);
@@ -129,7 +130,7 @@ static void sync_runs(struct http_req *req, struct html *h, const json_t *runs)
     const json_t *r;
     html_raw(h, "<section class=\"card\" id=\"runs\"><h2>同步记录 / Sync runs</h2>");
     if (json_array_size(runs) == 0) {
-        widget_empty(h, NULL, "还没有同步记录 / No sync has run yet.");
+        widget_empty_msg(h, NULL, MSG_P_SYNC_PAGE_19);
     } else {
         widget_table_begin(h, NULL, NULL, heads);
         json_array_foreach(runs, i, r) sync_run_row(req, h, r);
@@ -150,9 +151,7 @@ ERR_MUST_USE static enum err sync_render(struct http_req *req, struct http_resp 
     if (e != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "同步 / Sync", "sync", req->auth);
-    widget_page_head(&h, "同步 / Sync",
-                     "每个店铺每个数据流的同步状态和运行记录。/ Each shop's streams: state and "
-                     "run history, with their errors.");
+    widget_page_head_msg(&h, "同步 / Sync", MSG_P_SYNC_PAGE_20);
     if (kind != NULL)
         widget_notice(&h, kind, notice);
     sync_states(req, &h, states);

@@ -202,6 +202,24 @@ void widget_empty(struct html *h, const char *id, const char *text)
         html_tpl(h, "<div class=\"empty\">{}</div>", text);
 }
 
+void widget_empty_msg(struct html *h, const char *id, int msg)
+{
+    if (id != NULL)
+        html_tpl(h, "<div class=\"empty\" id=\"{}\">", id);
+    else
+        html_raw(h, "<div class=\"empty\">");
+    widget_msg(h, msg);
+    html_raw(h, "</div>");
+}
+
+void widget_notice_msg(struct html *h, const char *kind, int msg)
+{
+    bool known = kind != NULL && (strcmp(kind, "ok") == 0 || strcmp(kind, "error") == 0);
+    html_tpl(h, "<div class=\"notice {}\" id=\"notice\" role=\"status\">", known ? kind : "info");
+    widget_msg(h, msg);
+    html_raw(h, "</div>");
+}
+
 void widget_notice(struct html *h, const char *kind, const char *text)
 {
     bool known = kind != NULL && (strcmp(kind, "ok") == 0 || strcmp(kind, "error") == 0);

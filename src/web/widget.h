@@ -72,6 +72,12 @@ void widget_money_minor(struct html *h, int64_t minor, const char *currency);
 /* <div class="empty" id="ID">TEXT</div> (no id when NULL). */
 void widget_empty(struct html *h, const char *id, const char *text);
 
+/* widget_empty() with the text from the catalog (message id, web/msg.h). */
+void widget_empty_msg(struct html *h, const char *id, int msg);
+
+/* widget_notice() with the text from the catalog. */
+void widget_notice_msg(struct html *h, const char *kind, int msg);
+
 /* <div class="notice KIND" id="notice" role="status">TEXT</div>; kind is "ok", "error" or
  * "info" (anything else is shown as "info"). */
 void widget_notice(struct html *h, const char *kind, const char *text);
