@@ -51,8 +51,7 @@ static void cases_row(struct html *h, const json_t *c)
     html_raw(h, "</td></tr>");
 }
 
-/* The cases table from sync_cases_list's {"cases": [...]}. */
-static void cases_table(struct html *h, const json_t *doc)
+void web_cases_table(struct html *h, const json_t *doc, int empty_msg)
 {
     static const char *const heads[] = {"类型 / Kind",   "请求 / Case",    "订单 / Order",
                                         "状态 / Status", "更新 / Updated", NULL};
@@ -60,7 +59,7 @@ static void cases_table(struct html *h, const json_t *doc)
     size_t i;
     const json_t *c;
     if (json_array_size(cases) == 0) {
-        widget_empty_msg(h, "cases-empty", MSG_P_CASES_PAGE_1);
+        widget_empty_msg(h, "cases-empty", empty_msg);
         return;
     }
     widget_table_begin(h, NULL, NULL, heads);
@@ -87,7 +86,7 @@ enum err page_cases(struct http_req *req, struct http_resp *resp, struct errbuf 
                  "after-sales requests (returns / refunds), cancellation requests and "
                  "address-change requests.</div>");
     html_raw(&h, "<section class=\"card\" id=\"cases\">");
-    cases_table(&h, doc);
+    web_cases_table(&h, doc, MSG_P_CASES_PAGE_1);
     widget_stream_status(&h, states, "buyer_cases");
     html_raw(&h, "</section>");
     e = web_page_end(&h, resp, 200);

@@ -207,6 +207,9 @@ static const struct web_msg web_msgs[MSG_COUNT] = {
     M(MSG_P_TEAM_PAGE_23, "team_page.23", "脚本和集成用的令牌;只保存哈希,值只在创建时显示一次。",
       "Tokens for scripts and integrations: only a hash is kept, the value is shown once when "
       "created."),
+    M(MSG_O_NO_CASES, "o.no_cases", "这个订单没有买家请求。", "No buyer case for this order."),
+    M(MSG_O_CASES_UNREADABLE, "o.cases_unreadable", "暂时无法读取买家请求。",
+      "The buyer cases could not be read just now."),
 };
 
 const struct web_msg *web_msg_at(unsigned id)

@@ -133,6 +133,9 @@ enum web_msg_id {
     MSG_P_TEAM_PAGE_21,
     MSG_P_TEAM_PAGE_22,
     MSG_P_TEAM_PAGE_23,
+    /* the order page */
+    MSG_O_NO_CASES,
+    MSG_O_CASES_UNREADABLE,
     MSG_COUNT
 };
 

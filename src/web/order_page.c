@@ -5,6 +5,8 @@
 #include "web/order_page.h"
 
 #include "sync/query.h"
+#include "sync/sync.h"
+#include "web/cases_page.h"
 #include "web/console.h"
 #include "web/msg.h"
 #include "web/page.h"
@@ -105,6 +107,25 @@ static void order_fields(struct html *h, const json_t *o)
     html_raw(h, "</dl></section>");
 }
 
+/* The buyer cases of this order (after-sales, cancellations, labels); a placeholder when they
+ * cannot be read (the rest of the page stands). */
+static void order_cases(struct html *h, const struct app *app, const json_t *o)
+{
+    const struct sync_cases_filter f = {
+        .connection_id = widget_json_str(o, "connection_id"),
+        .parent_order_sn = widget_json_str(o, "parent_order_sn"),
+        .limit = 50,
+    };
+    json_t *doc = NULL;
+    html_raw(h, "<section class=\"card\" id=\"order-cases\"><h2>买家请求 / Buyer cases</h2>");
+    if (sync_cases_list(app->db, &f, &doc, NULL) == ERR_OK)
+        web_cases_table(h, doc, MSG_O_NO_CASES);
+    else
+        widget_empty_msg(h, NULL, MSG_O_CASES_UNREADABLE);
+    html_raw(h, "</section>");
+    json_decref(doc);
+}
+
 enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
@@ -129,6 +150,7 @@ enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct 
     order_items(&h, json_object_get(o, "items"));
     web_order_shipment_section(req, &h, o);
     order_history(&h, json_object_get(o, "status_history"));
+    order_cases(&h, app, o);
     e = web_page_end(&h, resp, 200);
 out:
     json_decref(o);

@@ -443,6 +443,13 @@ static void test_dashboard(void **state)
     ts_http_free(&r);
     req("GET", "/dashboard", viewer_hdr, NULL, NULL, 200, &r); /* a viewer may look */
     ts_http_free(&r);
+    /* The order page lists the order's buyer cases, states as words with the code beside. */
+    b = admin_page("/orders/PO-1?connection_id=c1");
+    assert_true(ts_contains(b, "id=\"order-cases\""));
+    assert_true(ts_contains(b, "title=\"aftersales_status_1\">已申请 / applied</span>"));
+    assert_true(ts_contains(b, "仅退款 / refund only"));
+    assert_false(ts_contains(b, "group 1 · status"));
+    free(b);
     ts_db_exec(db_url, "DELETE FROM temu_order_status_history");
     ts_db_exec(db_url, "DELETE FROM temu_orders");
     ts_db_exec(db_url, "DELETE FROM temu_aftersales");
