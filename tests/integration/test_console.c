@@ -186,7 +186,7 @@ static void test_error_pages(void **state)
 /* POSTs a console form as the admin session; wants 303 to location. */
 static void admin_post(const char *path, const char *fields, const char *location)
 {
-    char body[512], loc[128];
+    char body[2048], loc[128];
     struct ts_http_resp r;
     snprintf(body, sizeof body, "%s%scsrf_token=%s", fields, *fields ? "&" : "", admin_csrf);
     req("POST", path, admin_hdr, form, body, 303, &r);
@@ -519,6 +519,38 @@ static void test_every_form_prg(void **state)
     free(admin_page("/settings"));
 }
 
+/* The mainland sign-off's free text is limited (1,000 bytes) and a role below ops is refused:
+ * nothing is stored either way. */
+static void test_signoff_limits(void **state)
+{
+    (void)state;
+    static char body[1400];
+    char note[1002];
+    memset(note, 'n', 1001);
+    note[1001] = '\0';
+    snprintf(body, sizeof body,
+             "cleared_by=Ops+team&cleared_domain=on&cleared_hosting=on&cleared_data=on&"
+             "cleared_compliance=on&note=%s",
+             note);
+    admin_post("/deploy/mainland/sign-off", body, "/deploy");
+    free(flash_once("/deploy", "note must have 1 to 1000 characters"));
+    assert_int_equal(db_count("SELECT COUNT(*) FROM deploy_signoffs"), 0);
+    struct ts_http_resp r;
+    snprintf(body, sizeof body,
+             "{\"cleared_by\":\"x\",\"cleared\":[\"domain\",\"hosting\",\"data\","
+             "\"compliance\"],\"note\":\"%s\"}",
+             note);
+    req("POST", "/api/v1/deploy/strategies/mainland/sign-off", ops_tok, "application/json", body, 0,
+        &r);
+    assert_true(ts_contains(r.body, "note must have 1 to 1000 characters"));
+    assert_int_equal(r.status / 100, 4);
+    ts_http_free(&r);
+    req("POST", "/deploy/mainland/sign-off", viewer_hdr, form, "cleared_by=x", 403, &r);
+    assert_true(ts_contains(r.body, "id=\"error\""));
+    ts_http_free(&r);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM deploy_signoffs"), 0);
+}
+
 static void test_audit_and_secrets(void **state)
 {
     (void)state;
@@ -599,6 +631,7 @@ int main(void)
         cmocka_unit_test(test_language_and_time_zone),
         cmocka_unit_test(test_dashboard),
         cmocka_unit_test(test_every_form_prg),
+        cmocka_unit_test(test_signoff_limits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
