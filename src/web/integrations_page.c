@@ -42,7 +42,7 @@ static void page_registry_row(struct html *h, const json_t *row)
         html_raw(h, "</span>");
     }
     html_tpl(h, "</td><td>{}</td><td>", widget_json_str(row, "risk"));
-    widget_time(h, widget_json_int(row, "last_success_at"));
+    widget_time_ago(h, widget_json_int(row, "last_success_at"), (int64_t)time(NULL));
     html_raw(h, "</td><td>");
     html_txtf(h, "%lld · %lld", (long long)widget_json_int(errs, "auth"),
               (long long)widget_json_int(errs, "sync"));

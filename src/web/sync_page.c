@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/sync.h"
 #include "sync/query.h"
@@ -38,7 +39,7 @@ static void sync_state_row(struct http_req *req, struct html *h, const json_t *s
     html_raw(h, json_is_true(json_object_get(s, "backfill_done"))
                     ? "</td><td>完成 / done</td><td>"
                     : "</td><td>进行中 / in progress</td><td>");
-    widget_time(h, widget_json_int(s, "last_success_at"));
+    widget_time_ago(h, widget_json_int(s, "last_success_at"), (int64_t)time(NULL));
     html_raw(h, "</td><td>");
     html_int(h, widget_json_int(s, "consecutive_failures"));
     html_raw(h, "</td><td>");
