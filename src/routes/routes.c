@@ -124,7 +124,8 @@ const struct route api_routes[] = {
     /* Console data pages and their JSON lists (issue 7, "Console"). */
     {"GET", "/api/v1/orders", api_orders_list, 0,
      "Synced orders, newest update first; filters connection_id, status, label, ship_before, "
-     "ship_after (YYYY-MM-DD or Unix seconds), q (order number); paging page, limit.",
+     "ship_after (YYYY-MM-DD or Unix seconds), q (order number, product name, SKU or goods id); "
+     "paging page, limit.",
      "orders", NULL, ROLE_VIEWER},
     {"GET", "/api/v1/orders/{sn}", api_orders_get, 0,
      "One synced parent order with its sub-orders and status history (connection_id "

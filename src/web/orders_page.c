@@ -28,7 +28,7 @@ static void orders_filters(struct html *h, const struct query_orders_args *a)
         {"标签 / Label", "text", "label", a->label, "past_due, soon_to_be_overdue …"},
         {"最晚发货从 / Ship by from", "date", "ship_after", a->ship_after, ""},
         {"最晚发货早于 / Ship by before", "date", "ship_before", a->ship_before, ""},
-        {"订单号 / Order number", "search", "q", a->q, "PO-…"},
+        {"订单号、商品、SKU / Order, product, SKU", "search", "q", a->q, "PO-…, goods id, name"},
     };
     const struct widget_filter f = {
         .action = "/orders",

@@ -409,6 +409,19 @@ static void test_dashboard(void **state)
                        "content_hash, data, first_synced_at, synced_at) VALUES ('c1', 'AS-1', "
                        "'PO-1', 1, 1, 1, 1, 1, 'h', '{}', 1, 1), ('c1', 'AS-2', 'PO-2', 1, 5, 1, "
                        "1, 1, 'h', '{}', 1, 1)");
+    /* The search finds an order by its product's name, SKU or goods id. */
+    ts_db_exec(db_url,
+               "INSERT INTO temu_order_items (connection_id, order_sn, parent_order_sn, "
+               "status, goods_id, sku_id, quantity, data) VALUES ('c1', 'PO-2-1', 'PO-2', 4, "
+               "601099, 17592, 1, '{\"goodsName\":\"Blue Ceramic Mug\",\"skuId\":17592}')");
+    static const char *const finds[] = {"/orders?q=ceramic+mug", "/orders?q=17592",
+                                        "/orders?q=601099"};
+    for (size_t k = 0; k < sizeof finds / sizeof finds[0]; k++) {
+        char *found = admin_page(finds[k]);
+        if (!ts_contains(found, ">PO-2</a>") || ts_contains(found, ">PO-1</a>"))
+            fail_msg("%s does not find exactly PO-2", finds[k]);
+        free(found);
+    }
     /* The CSV export of the filtered list: a formula-looking cell is neutralized. */
     ts_db_exec(db_url, "INSERT INTO temu_orders (connection_id, parent_order_sn, status, "
                        "order_time, update_time, ship_by, labels, region_id, content_hash, data, "
@@ -452,6 +465,7 @@ static void test_dashboard(void **state)
     free(b);
     ts_db_exec(db_url, "DELETE FROM temu_order_status_history");
     ts_db_exec(db_url, "DELETE FROM temu_orders");
+    ts_db_exec(db_url, "DELETE FROM temu_order_items");
     ts_db_exec(db_url, "DELETE FROM temu_aftersales");
 }
 
