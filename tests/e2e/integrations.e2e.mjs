@@ -472,6 +472,12 @@ async function run() {
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
         check(wide <= 1366, `${p}: ${wide} px wide at 1366 px (horizontal scroll)`);
         check((await page.locator('html').getAttribute('lang')) === lang, `${p}: lang is not ${lang}`);
+        if (lang === 'zh-CN') {
+          // A status with a word in the vocabulary shows the word (its code is the tooltip).
+          const raw = await page.$$eval('.pill[title], .status[title]', (els) =>
+            els.filter((e) => !/[\u4e00-\u9fff]/.test(e.textContent || '')).map((e) => e.title));
+          check(raw.length === 0, `${p}: codes shown where a word exists: ${raw.join(', ')}`);
+        }
         const bad = await axeViolations(page);
         check(bad.length === 0, `${p} (${lang}): accessibility violations: ${bad.join('; ')}`);
         await shot(page, `10-${lang}${p.replace(/\//g, '-')}.png`);
