@@ -36,7 +36,13 @@ static void settings_prefs(struct html *h, const struct auth_principal *p)
     settings_option(h, "en", p->lang, "English");
     html_tpl(h,
              "</select><label for=\"f-tz\">时区 / Time zone</label><input id=\"f-tz\" name=\"tz\" "
-             "value=\"{}\" maxlength=\"63\" required autocomplete=\"off\" spellcheck=\"false\">"
+             "value=\"{}\" maxlength=\"63\" required autocomplete=\"off\" spellcheck=\"false\" "
+             "list=\"tz-list\"><datalist id=\"tz-list\"><option value=\"UTC\"><option "
+             "value=\"Asia/Shanghai\"><option value=\"Asia/Hong_Kong\"><option "
+             "value=\"Asia/Singapore\"><option value=\"Asia/Tokyo\"><option "
+             "value=\"Europe/London\"><option value=\"Europe/Berlin\"><option "
+             "value=\"America/New_York\"><option value=\"America/Chicago\"><option "
+             "value=\"America/Los_Angeles\"><option value=\"Australia/Sydney\"></datalist>"
              "<p class=\"muted\">",
              p->tz);
     widget_msg(h, MSG_S_TZ_HINT);
