@@ -33,8 +33,9 @@ static void sync_stream_form(struct http_req *req, struct html *h, const char *a
 static void sync_state_row(struct http_req *req, struct html *h, const json_t *s)
 {
     bool paused = json_is_true(json_object_get(s, "paused"));
-    html_tpl(h, "<tr><td class=\"mono\">{}</td><td>{}</td><td>",
-             widget_json_str(s, "connection_id"), widget_json_str(s, "stream"));
+    html_tpl(h, "<tr><td class=\"mono\">{}</td><td>", widget_json_str(s, "connection_id"));
+    widget_word(h, widget_json_str(s, "stream"));
+    html_raw(h, "</td><td>");
     widget_time(h, widget_json_int(s, "watermark"));
     html_raw(h, json_is_true(json_object_get(s, "backfill_done"))
                     ? "</td><td>完成 / done</td><td>"
@@ -84,9 +85,10 @@ static void sync_run_row(struct http_req *req, struct html *h, const json_t *r)
 {
     const json_t *c = json_object_get(r, "counts"), *err = json_object_get(r, "error");
     const char *outcome = widget_json_str(r, "outcome");
-    html_tpl(h, "<tr><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td>",
-             widget_json_str(r, "stream"), widget_json_str(r, "connection_id"),
-             widget_json_str(r, "trigger"));
+    html_raw(h, "<tr><td>");
+    widget_word(h, widget_json_str(r, "stream"));
+    html_tpl(h, "</td><td class=\"mono\">{}</td><td>{}</td><td>",
+             widget_json_str(r, "connection_id"), widget_json_str(r, "trigger"));
     widget_time(h, widget_json_int(r, "started_at"));
     html_raw(h, "</td><td>");
     widget_time(h, widget_json_int(r, "finished_at"));

@@ -65,6 +65,13 @@ void widget_status_label(struct html *h, const char *code)
         html_txt(h, code);
 }
 
+void widget_word(struct html *h, const char *code)
+{
+    html_tpl(h, "<span class=\"word\" title=\"{}\">", code);
+    widget_status_label(h, code);
+    html_raw(h, "</span>");
+}
+
 void widget_status(struct html *h, const char *code)
 {
     const struct web_status *s = web_status_find(code);

@@ -36,6 +36,10 @@ void widget_status_badge(struct html *h, const char *code);
 /* The label alone ("中文 / English"; the code itself when unknown), as text. */
 void widget_status_label(struct html *h, const char *code);
 
+/* A code of the vocabulary as its word, the code in the tooltip: <span title="CODE">word</span>
+ * (the code itself when the vocabulary does not know it). */
+void widget_word(struct html *h, const char *code);
+
 /* A unix time as "YYYY-MM-DD HH:MM UTC" in the reader's time zone (h->tz; the suffix is
  * "UTC" or the offset, "UTC+08:00"), inside <time datetime="…Z">; "—" for 0 or an
  * unrepresentable time. */

@@ -73,6 +73,10 @@ static void test_status_renders_one_way(void **state)
     assert_string_equal(text(),
                         "<span class=\"pill un_shipping\" title=\"un_shipping\">to ship</span>");
     h.lang = WEB_LANG_BOTH;
+    buf_reset(&out);
+    widget_word(&h, "buyer_cases"); /* a stream name as a word, its code in the tooltip */
+    assert_string_equal(text(),
+                        "<span class=\"word\" title=\"buyer_cases\">买家请求 / buyer cases</span>");
 }
 
 static void test_unknown_status_is_escaped(void **state)
