@@ -96,6 +96,12 @@ static const struct config_row config_rows[] = {
      "requests one client may have in flight; more get 503 with Retry-After"},
     {"AICOS_METRICS_TOKEN", "", CONFIG_KIND_STRING, FIELD(metrics_token), 0, 0, CONFIG_SECRET_ALL,
      "token /metrics requires (Authorization: Bearer); production without it: loopback only"},
+    {"AICOS_LLM_URL", "", CONFIG_KIND_URL, FIELD(llm_url), 0, 0, CONFIG_SECRET_URL_PASSWORD,
+     "OpenAI-compatible chat completions URL that rewords reply drafts; empty: off"},
+    {"AICOS_LLM_MODEL", "default", CONFIG_KIND_STRING, FIELD(llm_model), 0, 0, CONFIG_PUBLIC,
+     "model name sent to AICOS_LLM_URL"},
+    {"AICOS_LLM_TIMEOUT_MS", "10000", CONFIG_KIND_INT, FIELD(llm_timeout_ms), 100, 120000,
+     CONFIG_PUBLIC, "whole-request timeout of an LLM call in milliseconds"},
 };
 
 #define CONFIG_ROWS (sizeof config_rows / sizeof config_rows[0])

@@ -56,6 +56,10 @@ struct config {
     char trusted_proxies[512];
     long http_per_client;
     char metrics_token[128];                    /* secret: /metrics needs it (Bearer) when set */
+    /* Optional LLM for reply drafts (src/reply/llm.h): off while llm_url is "". */
+    char llm_url[LIMIT_TEMU_URL_BYTES];
+    char llm_model[128];
+    long llm_timeout_ms;
     enum config_source source[CONFIG_ROWS_MAX]; /* per table row, in table order */
 };
 
