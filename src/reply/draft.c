@@ -213,6 +213,7 @@ ERR_MUST_USE static enum err reply_checklist_build(const struct reply_facts *f,
     d->state = "checklist";
     d->tmpl = summary;
     d->items = c->items;
+    d->issue = c->issue;
     while (d->nitems < REPLY_CHECKLIST_MAX && c->items[d->nitems].en != NULL)
         d->nitems++;
     return reply_fill(summary, f, c->issue, d, eb);
@@ -297,7 +298,7 @@ static json_t *reply_draft_parts(const struct reply_draft *d)
                                   json_pack("{s:s, s:s}", "fact", reply_fact_name((enum reply_fact)i),
                                             "text", d->slot[i]));
         else /* the checklist's issue words */
-            json_array_append_new(parts, json_pack("{s:s%}", "text", p, (size_t)(end + 2 - p)));
+            json_array_append_new(parts, json_pack("{s:s}", "text", d->issue ? d->issue : ""));
         t = end + 2;
     }
     return parts;

@@ -39,6 +39,7 @@ struct reply_draft {
     unsigned used;        /* bit (1u << fact) for every fact the text quotes */
     int missing;          /* the missing fact (enum reply_fact), -1 for none */
     char why[REPLY_DETAIL_MAX]; /* REPLY_DRAFT_NONE: the reason shown instead */
+    const char *issue;    /* REPLY_DRAFT_CHECKLIST: the issue words of its summary (static) */
     const struct reply_checklist_item *items; /* REPLY_DRAFT_CHECKLIST: its items */
     unsigned nitems;
 };

@@ -42,7 +42,8 @@ static bool guard_digit(char c)
     return c >= '0' && c <= '9';
 }
 
-/* True when s[0..n) occurs in one of the facts. */
+/* True when the number s[0..n) occurs in one of the facts as a whole number (no digit right
+ * before or after it there): "3" is not quoted from "2026-12-03". */
 static bool guard_in_facts(const struct reply_guard_in *in, const char *s, size_t n)
 {
     for (size_t i = 0; i < in->nfacts; i++) {
@@ -50,7 +51,7 @@ static bool guard_in_facts(const struct reply_guard_in *in, const char *s, size_
         if (f == NULL)
             continue;
         for (const char *p = f; strlen(p) >= n; p++) {
-            if (memcmp(p, s, n) == 0)
+            if (memcmp(p, s, n) == 0 && (p == f || !guard_digit(p[-1])) && !guard_digit(p[n]))
                 return true;
         }
     }
