@@ -249,13 +249,16 @@ ERR_MUST_USE static enum err case_after(struct http_req *req, struct http_resp *
         u = u ? u : buf_append(&loc, "?connection_id=", 15);
         u = u ? u : url_encode(&loc, conn);
     }
+    /* the Location header outlives this function: the request's arena owns it */
+    const char *where = u == ERR_OK ? arena_strdup(req->arena, loc.data) : NULL;
+    u = u == ERR_OK && where == NULL ? ERR_NOMEM : u;
     if (u == ERR_OK && e == ERR_OK)
-        u = web_redirect_notice(req, resp, loc.data, "ok", done);
+        u = web_redirect_notice(req, resp, where, "ok", done);
     else if (u == ERR_OK && (http_status_for_err(e) >= 500 || !web_form_redirects(req, e))) {
         *eb = *why;
         u = e;
     } else if (u == ERR_OK) {
-        u = web_redirect_notice(req, resp, loc.data, "error", errbuf_message(why, e));
+        u = web_redirect_notice(req, resp, where, "error", errbuf_message(why, e));
     } else {
         u = err_set(eb, u, NULL, "the case address is too long");
     }
