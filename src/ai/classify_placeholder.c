@@ -23,21 +23,46 @@ struct placeholder_rule {
 };
 
 static const struct placeholder_rule placeholder_rules[] = {
-    {"chargeback", "escalate"},    {"lawyer", "escalate"},     {"anwalt", "escalate"},
-    {"abogado", "escalate"},       {"avocat", "escalate"},     {"avvocato", "escalate"},
-    {"damaged", "damaged_item"},   {"broken", "damaged_item"}, {"cracked", "damaged_item"},
-    {"roto", "damaged_item"},      {"riss", "damaged_item"},   {"fissur", "damaged_item"},
-    {"crepat", "damaged_item"},    {"wrong", "wrong_item"},    {"grey", "wrong_item"},
-    {"gris", "wrong_item"},        {"grau", "wrong_item"},     {"grigio", "wrong_item"},
-    {"missing", "missing_item"},   {"faltan", "missing_item"}, {"fehlen", "missing_item"},
-    {"manquent", "missing_item"},  {"mancano", "missing_item"}, {"smaller", "not_as_described"},
-    {"peque", "not_as_described"}, {"kleiner", "not_as_described"},
-    {"petit", "not_as_described"}, {"piccolo", "not_as_described"},
-    {"nothing arrived", "delivered_not_received"}, {"no lleg", "delivered_not_received"},
-    {"nichts ist", "delivered_not_received"}, {"rien re", "delivered_not_received"},
-    {"non è arrivato", "delivered_not_received"}, {"refund", "refund_status"},
-    {"cancel", "cancel_request"},  {"address", "change_address"}, {"invoice", "invoice_request"},
-    {"where is", "where_is_my_order"}, {"late", "delivery_late"}, {"return", "return_request"},
+    {"chargeback", "escalate"},
+    {"lawyer", "escalate"},
+    {"anwalt", "escalate"},
+    {"abogado", "escalate"},
+    {"avocat", "escalate"},
+    {"avvocato", "escalate"},
+    {"damaged", "damaged_item"},
+    {"broken", "damaged_item"},
+    {"cracked", "damaged_item"},
+    {"roto", "damaged_item"},
+    {"riss", "damaged_item"},
+    {"fissur", "damaged_item"},
+    {"crepat", "damaged_item"},
+    {"wrong", "wrong_item"},
+    {"grey", "wrong_item"},
+    {"gris", "wrong_item"},
+    {"grau", "wrong_item"},
+    {"grigio", "wrong_item"},
+    {"missing", "missing_item"},
+    {"faltan", "missing_item"},
+    {"fehlen", "missing_item"},
+    {"manquent", "missing_item"},
+    {"mancano", "missing_item"},
+    {"smaller", "not_as_described"},
+    {"peque", "not_as_described"},
+    {"kleiner", "not_as_described"},
+    {"petit", "not_as_described"},
+    {"piccolo", "not_as_described"},
+    {"nothing arrived", "delivered_not_received"},
+    {"no lleg", "delivered_not_received"},
+    {"nichts ist", "delivered_not_received"},
+    {"rien re", "delivered_not_received"},
+    {"non è arrivato", "delivered_not_received"},
+    {"refund", "refund_status"},
+    {"cancel", "cancel_request"},
+    {"address", "change_address"},
+    {"invoice", "invoice_request"},
+    {"where is", "where_is_my_order"},
+    {"late", "delivery_late"},
+    {"return", "return_request"},
     {"thank", "thanks_or_other"},
 };
 
@@ -45,9 +70,9 @@ static const struct placeholder_rule placeholder_rules[] = {
 static const char *placeholder_lang(const char *t, const char *hint)
 {
     static const struct placeholder_rule marks[] = {
-        {" el ", "es"}, {" la ", "es"}, {"pero", "es"}, {" der ", "de"}, {" und ", "de"},
-        {"ich ", "de"}, {" le ", "fr"}, {"mais", "fr"}, {" est ", "fr"}, {" il ", "it"},
-        {" è ", "it"},  {"ho ", "it"},
+        {" el ", "es"},  {" la ", "es"}, {"pero", "es"}, {" der ", "de"},
+        {" und ", "de"}, {"ich ", "de"}, {" le ", "fr"}, {"mais", "fr"},
+        {" est ", "fr"}, {" il ", "it"}, {" è ", "it"},  {"ho ", "it"},
     };
     if (hint != NULL && *hint != '\0')
         return hint;
@@ -94,8 +119,8 @@ enum err ai_correction_add(struct db *db, const char *text, const char *lang, co
     if (text == NULL || lang == NULL || label == NULL || actor == NULL)
         return err_set(eb, ERR_INVAL, "bad_correction", "text, lang, label and actor are needed");
     secure_token(id);
-    struct db_param p[] = {DB_P_TEXT(id), DB_P_TEXT(text), DB_P_TEXT(lang), DB_P_TEXT(label),
-                           DB_P_TEXT(actor), DB_P_INT((int64_t)time(NULL))};
+    struct db_param p[] = {DB_P_TEXT(id),    DB_P_TEXT(text),  DB_P_TEXT(lang),
+                           DB_P_TEXT(label), DB_P_TEXT(actor), DB_P_INT((int64_t)time(NULL))};
     struct db_conn *c = db_acquire(db);
     enum err e = db_exec(c,
                          "INSERT INTO ai_corrections (id, text, lang, label, actor, created_at) "

@@ -37,16 +37,16 @@ enum err api_case_get(struct http_req *req, struct http_resp *resp, struct errbu
 {
     const struct app *app = req->app;
     json_t *doc = NULL;
-    enum err e = reply_case_get(app->db, cases_arg(req, "connection_id"),
-                                http_req_param(req, "id"), &doc, eb);
+    enum err e = reply_case_get(app->db, cases_arg(req, "connection_id"), http_req_param(req, "id"),
+                                &doc, eb);
     if (e == ERR_OK)
         json_object_set_new(doc, "llm_enabled", json_boolean(app_case_llm_enabled(app)));
     return e ? e : http_resp_json(resp, 200, doc);
 }
 
 /* A string member of the body or NULL; ERR_INVAL when present and not a string. */
-ERR_MUST_USE static enum err cases_body_str(const json_t *body, const char *key,
-                                            const char **out, struct errbuf *eb)
+ERR_MUST_USE static enum err cases_body_str(const json_t *body, const char *key, const char **out,
+                                            struct errbuf *eb)
 {
     const json_t *v = json_object_get(body, key);
     *out = json_string_value(v);

@@ -11,8 +11,7 @@
 ERR_MUST_USE enum err api_cases_list(struct http_req *req, struct http_resp *resp,
                                      struct errbuf *eb);
 /* GET /api/v1/cases/{id}?connection_id= */
-ERR_MUST_USE enum err api_case_get(struct http_req *req, struct http_resp *resp,
-                                   struct errbuf *eb);
+ERR_MUST_USE enum err api_case_get(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 /* POST /api/v1/cases/{id}/draft {action?: propose|copied|sent|discarded, draft_id?, text?,
  * connection_id?} */
 ERR_MUST_USE enum err api_case_draft(struct http_req *req, struct http_resp *resp,

@@ -36,15 +36,16 @@ enum err app_case_draft_propose(const struct app *app, const struct app_actor *w
     char detail[320];
     snprintf(detail, sizeof detail, "source=%s llm_note=%s",
              e == ERR_OK ? json_string_value(json_object_get(*out, "source")) : "",
-             e == ERR_OK ? json_string_value(json_object_get(*out, "llm_note")) : errbuf_code(eb, e));
+             e == ERR_OK ? json_string_value(json_object_get(*out, "llm_note"))
+                         : errbuf_code(eb, e));
     app_audit(app, who, "case.draft.propose", case_id, e == ERR_OK ? "ok" : "refused", detail);
     return e;
 }
 
 enum err app_case_draft_decide(const struct app *app, const struct app_actor *who,
-                               const char *connection_id, const char *case_id,
-                               const char *draft_id, const char *action, const char *text,
-                               json_t **out, struct errbuf *eb)
+                               const char *connection_id, const char *case_id, const char *draft_id,
+                               const char *action, const char *text, json_t **out,
+                               struct errbuf *eb)
 {
     enum err e = reply_draft_decide(app->db, connection_id, case_id, draft_id, action, text,
                                     who->name, out, eb);

@@ -55,7 +55,7 @@ struct config {
      * in flight before it gets 503. */
     char trusted_proxies[512];
     long http_per_client;
-    char metrics_token[128];                    /* secret: /metrics needs it (Bearer) when set */
+    char metrics_token[128]; /* secret: /metrics needs it (Bearer) when set */
     /* Optional LLM for reply drafts (src/reply/llm.h): off while llm_url is "". */
     char llm_url[LIMIT_TEMU_URL_BYTES];
     char llm_model[128];

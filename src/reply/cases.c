@@ -19,9 +19,8 @@ static const char *const ship_names[] = {"not_shipped", "shipped", "delivered", 
 
 /* The case's facts, its triage and the template draft for its intent and language. */
 ERR_MUST_USE static enum err cases_load(struct db *db, const char *connection_id,
-                                        const char *case_id, struct reply_facts *f,
-                                        json_t **triage, struct reply_draft *d,
-                                        struct errbuf *eb)
+                                        const char *case_id, struct reply_facts *f, json_t **triage,
+                                        struct reply_draft *d, struct errbuf *eb)
 {
     *triage = NULL;
     enum err e = reply_facts_load(db, connection_id, case_id, f, eb);
@@ -50,9 +49,8 @@ static json_t *cases_draft_row(const struct db_rows *r, size_t i)
                      db_rows_get(r, i, 4), "llm_note", db_rows_get(r, i, 5), "state",
                      db_rows_get(r, i, 6), "action", db_rows_get(r, i, 7), "final_text",
                      db_rows_get(r, i, 8), "created_by", db_rows_get(r, i, 9), "created_at",
-                     (json_int_t)db_rows_int_or(r, i, 10, 0), "decided_by",
-                     db_rows_get(r, i, 11), "decided_at",
-                     (json_int_t)db_rows_int_or(r, i, 12, 0));
+                     (json_int_t)db_rows_int_or(r, i, 10, 0), "decided_by", db_rows_get(r, i, 11),
+                     "decided_at", (json_int_t)db_rows_int_or(r, i, 12, 0));
 }
 
 /* The stored drafts of the case, newest first (at most 20). */
@@ -92,8 +90,8 @@ static json_t *cases_proposed(const json_t *list)
     return json_null();
 }
 
-enum err reply_case_get(struct db *db, const char *connection_id, const char *case_id,
-                        json_t **out, struct errbuf *eb)
+enum err reply_case_get(struct db *db, const char *connection_id, const char *case_id, json_t **out,
+                        struct errbuf *eb)
 {
     struct reply_facts f;
     struct reply_draft d;
@@ -105,13 +103,12 @@ enum err reply_case_get(struct db *db, const char *connection_id, const char *ca
         json_t *facts = reply_facts_json(&f);
         if (facts != NULL)
             json_object_set_new(facts, "ship_state", json_string(ship_names[f.ship]));
-        *out = json_pack(
-            "{s:{s:s, s:s, s:s, s:s, s:s, s:I}, s:O, s:o, s:o, s:o, s:O}", "case", "id", case_id,
-            "connection_id", f.connection_id, "order_sn", f.value[REPLY_FACT_ORDER],
-            "buyer_comment", f.buyer_comment, "reason", f.reason, "status",
-            (json_int_t)f.case_status_code, "triage", triage, "facts",
-            facts ? facts : json_null(), "draft", reply_draft_json(&d), "proposed",
-            cases_proposed(drafts), "drafts", drafts);
+        *out = json_pack("{s:{s:s, s:s, s:s, s:s, s:s, s:I}, s:O, s:o, s:o, s:o, s:O}", "case",
+                         "id", case_id, "connection_id", f.connection_id, "order_sn",
+                         f.value[REPLY_FACT_ORDER], "buyer_comment", f.buyer_comment, "reason",
+                         f.reason, "status", (json_int_t)f.case_status_code, "triage", triage,
+                         "facts", facts ? facts : json_null(), "draft", reply_draft_json(&d),
+                         "proposed", cases_proposed(drafts), "drafts", drafts);
         if (*out == NULL)
             e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
     }
@@ -127,11 +124,15 @@ ERR_MUST_USE static enum err cases_insert(struct db *db, const struct reply_fact
                                           char id[SECURE_TOKEN_LEN + 1], struct errbuf *eb)
 {
     secure_token(id);
-    struct db_param p[] = {DB_P_TEXT(id),      DB_P_TEXT(f->connection_id),
+    struct db_param p[] = {DB_P_TEXT(id),
+                           DB_P_TEXT(f->connection_id),
                            DB_P_TEXT(f->value[REPLY_FACT_CASE]),
-                           DB_P_TEXT(d->intent), DB_P_TEXT(d->lang),
-                           DB_P_TEXT(source),  DB_P_TEXT(body),
-                           DB_P_TEXT(note),    DB_P_TEXT(actor),
+                           DB_P_TEXT(d->intent),
+                           DB_P_TEXT(d->lang),
+                           DB_P_TEXT(source),
+                           DB_P_TEXT(body),
+                           DB_P_TEXT(note),
+                           DB_P_TEXT(actor),
                            DB_P_INT((int64_t)time(NULL))};
     struct db_conn *c = db_acquire(db);
     enum err e = db_exec(c,
@@ -217,11 +218,13 @@ enum err reply_draft_decide(struct db *db, const char *connection_id, const char
         return e;
     const char *body = json_string_value(json_object_get(row, "text"));
     bool same = text == NULL || *text == '\0' || strcmp(text, body) == 0;
-    const char *state = strcmp(action, "discarded") == 0 ? "discarded" : same ? "accepted"
-                                                                               : "edited";
-    struct db_param p[] = {DB_P_TEXT(draft_id), DB_P_TEXT(state), DB_P_TEXT(action),
-                           DB_P_TEXT(same || strcmp(state, "discarded") == 0 ? "" : text),
-                           DB_P_TEXT(actor), DB_P_INT((int64_t)time(NULL))};
+    const char *state = strcmp(action, "discarded") == 0 ? "discarded"
+                        : same                           ? "accepted"
+                                                         : "edited";
+    struct db_param p[] = {
+        DB_P_TEXT(draft_id), DB_P_TEXT(state),
+        DB_P_TEXT(action),   DB_P_TEXT(same || strcmp(state, "discarded") == 0 ? "" : text),
+        DB_P_TEXT(actor),    DB_P_INT((int64_t)time(NULL))};
     json_decref(row);
     struct db_conn *c = db_acquire(db);
     e = db_exec(c,

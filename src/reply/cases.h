@@ -41,8 +41,8 @@ ERR_MUST_USE enum err reply_cases_list(struct db *db, const struct reply_cases_f
  * "proposed" (the newest undecided stored draft or null), "drafts" (the stored ones, newest
  * first)}. ERR_NOTFOUND, ERR_CONFLICT (case id on several connections), ERR_DB.
  */
-ERR_MUST_USE enum err reply_case_get(struct db *db, const char *connection_id,
-                                     const char *case_id, json_t **out, struct errbuf *eb);
+ERR_MUST_USE enum err reply_case_get(struct db *db, const char *connection_id, const char *case_id,
+                                     json_t **out, struct errbuf *eb);
 
 /*
  * Stores a new proposed draft of the case: the template's reply, reworded by the LLM when
@@ -69,7 +69,7 @@ ERR_MUST_USE enum err reply_draft_decide(struct db *db, const char *connection_i
  * correction for the next training (ai_correction_add). ERR_INVAL for an unknown label.
  */
 ERR_MUST_USE enum err reply_case_relabel(struct db *db, const char *connection_id,
-                                         const char *case_id, const char *label,
-                                         const char *actor, struct errbuf *eb);
+                                         const char *case_id, const char *label, const char *actor,
+                                         struct errbuf *eb);
 
 #endif

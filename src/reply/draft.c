@@ -13,10 +13,10 @@
 #include "reply/draft_text.h"
 
 static const char *const reply_intents[] = {
-    "where_is_my_order", "delivery_late",   "delivered_not_received", "damaged_item",
-    "wrong_item",        "missing_item",    "not_as_described",       "return_request",
-    "refund_status",     "cancel_request",  "change_address",         "invoice_request",
-    "product_question",  "escalate",        "thanks_or_other",        "unknown"};
+    "where_is_my_order", "delivery_late",  "delivered_not_received", "damaged_item",
+    "wrong_item",        "missing_item",   "not_as_described",       "return_request",
+    "refund_status",     "cancel_request", "change_address",         "invoice_request",
+    "product_question",  "escalate",       "thanks_or_other",        "unknown"};
 
 #define REPLY_INTENTS (sizeof reply_intents / sizeof reply_intents[0])
 
@@ -40,10 +40,18 @@ struct reply_checklist {
     struct reply_checklist_item items[REPLY_CHECKLIST_MAX];
 };
 
-#define CHECK_PHOTOS {"请买家提供照片(商品、包装、面单)", "Ask for photos (item, packaging, label)"}
-#define CHECK_POLICY {"对照 Temu 售后规则决定处理方式", "Decide against Temu's after-sales rules"}
-#define CHECK_NO_PROMISE                                                                          \
-    {"在决定前不要承诺退款、补偿或补发", "Promise no refund, compensation or replacement yet"}
+#define CHECK_PHOTOS                                                                               \
+    {                                                                                              \
+        "请买家提供照片(商品、包装、面单)", "Ask for photos (item, packaging, label)"              \
+    }
+#define CHECK_POLICY                                                                               \
+    {                                                                                              \
+        "对照 Temu 售后规则决定处理方式", "Decide against Temu's after-sales rules"                \
+    }
+#define CHECK_NO_PROMISE                                                                           \
+    {                                                                                              \
+        "在决定前不要承诺退款、补偿或补发", "Promise no refund, compensation or replacement yet"   \
+    }
 
 static const struct reply_checklist reply_checklists[] = {
     {"escalate",
@@ -54,25 +62,34 @@ static const struct reply_checklist reply_checklists[] = {
       CHECK_NO_PROMISE}},
     {"damaged_item",
      "damaged item",
-     {CHECK_PHOTOS, {"核对发货包装和承运商", "Check the packing and the carrier"}, CHECK_POLICY,
+     {CHECK_PHOTOS,
+      {"核对发货包装和承运商", "Check the packing and the carrier"},
+      CHECK_POLICY,
       CHECK_NO_PROMISE}},
     {"wrong_item",
      "wrong item received",
-     {CHECK_PHOTOS, {"核对订单 SKU 与发出的商品", "Compare the ordered SKU with what was packed"},
-      CHECK_POLICY, CHECK_NO_PROMISE}},
+     {CHECK_PHOTOS,
+      {"核对订单 SKU 与发出的商品", "Compare the ordered SKU with what was packed"},
+      CHECK_POLICY,
+      CHECK_NO_PROMISE}},
     {"missing_item",
      "missing item or parts",
-     {CHECK_PHOTOS, {"核对包裹重量和装箱单", "Check parcel weight and packing list"}, CHECK_POLICY,
+     {CHECK_PHOTOS,
+      {"核对包裹重量和装箱单", "Check parcel weight and packing list"},
+      CHECK_POLICY,
       CHECK_NO_PROMISE}},
     {"not_as_described",
      "not as described",
-     {CHECK_PHOTOS, {"对照商品页面描述", "Compare with the listing's description"}, CHECK_POLICY,
+     {CHECK_PHOTOS,
+      {"对照商品页面描述", "Compare with the listing's description"},
+      CHECK_POLICY,
       CHECK_NO_PROMISE}},
     {"delivered_not_received",
      "delivered but not received",
      {{"查看承运商的签收证明", "Check the carrier's proof of delivery"},
       {"请买家询问邻居和代收点", "Ask the buyer to check neighbours and pick-up points"},
-      CHECK_POLICY, CHECK_NO_PROMISE}},
+      CHECK_POLICY,
+      CHECK_NO_PROMISE}},
 };
 
 bool reply_intent_is_checklist(const char *intent)
@@ -93,7 +110,7 @@ static bool reply_pick(const char *intent, const struct reply_facts *f, const ch
     if (strcmp(intent, "where_is_my_order") == 0 || strcmp(intent, "delivery_late") == 0 ||
         (strcmp(intent, "change_address") == 0 && f->ship == REPLY_SHIP_CANCELLED)) {
         *group = "track";
-        *state = f->ship == REPLY_SHIP_CANCELLED  ? "cancelled"
+        *state = f->ship == REPLY_SHIP_CANCELLED   ? "cancelled"
                  : f->ship == REPLY_SHIP_DELIVERED ? "delivered"
                  : f->ship == REPLY_SHIP_SHIPPED
                      ? (*f->value[REPLY_FACT_LAST_EVENT] ? "shipped_event" : "shipped")
@@ -106,7 +123,7 @@ static bool reply_pick(const char *intent, const struct reply_facts *f, const ch
         *group = sent ? "shipped_already" : cancel ? "cancel" : "address";
         *state = sent ? "shipped" : "not_shipped";
     } else {
-        *group = strcmp(intent, "return_request") == 0    ? "return"
+        *group = strcmp(intent, "return_request") == 0     ? "return"
                  : strcmp(intent, "invoice_request") == 0  ? "invoice"
                  : strcmp(intent, "product_question") == 0 ? "question"
                  : strcmp(intent, "thanks_or_other") == 0  ? "thanks"
@@ -118,8 +135,7 @@ static bool reply_pick(const char *intent, const struct reply_facts *f, const ch
         return false;
     }
     if (*group == NULL)
-        snprintf(d->why, sizeof d->why,
-                 "The intent is unknown: relabel the case to get a draft.");
+        snprintf(d->why, sizeof d->why, "The intent is unknown: relabel the case to get a draft.");
     return *group != NULL;
 }
 
@@ -149,8 +165,7 @@ static const char *reply_slot_text(const struct reply_facts *f, int i, const cha
  * the template names and f lacks makes d a REPLY_DRAFT_NONE naming it.
  */
 ERR_MUST_USE static enum err reply_fill(const char *t, const struct reply_facts *f,
-                                        const char *issue, struct reply_draft *d,
-                                        struct errbuf *eb)
+                                        const char *issue, struct reply_draft *d, struct errbuf *eb)
 {
     struct tmpl_slot slots[REPLY_FACT__COUNT + 1];
     size_t n = 0;
@@ -172,7 +187,8 @@ ERR_MUST_USE static enum err reply_fill(const char *t, const struct reply_facts 
         if (d->slot[i][0] == '\0') {
             d->kind = REPLY_DRAFT_NONE;
             d->missing = i;
-            snprintf(d->why, sizeof d->why, "Missing fact: %s.", reply_fact_name((enum reply_fact)i));
+            snprintf(d->why, sizeof d->why, "Missing fact: %s.",
+                     reply_fact_name((enum reply_fact)i));
             return ERR_OK;
         }
         if ((d->used & (1u << i)) == 0)
@@ -294,9 +310,9 @@ static json_t *reply_draft_parts(const struct reply_draft *d)
             break;
         int i = reply_fact_of(p + 2, (size_t)(end - p - 2));
         if (i >= 0)
-            json_array_append_new(parts,
-                                  json_pack("{s:s, s:s}", "fact", reply_fact_name((enum reply_fact)i),
-                                            "text", d->slot[i]));
+            json_array_append_new(parts, json_pack("{s:s, s:s}", "fact",
+                                                   reply_fact_name((enum reply_fact)i), "text",
+                                                   d->slot[i]));
         else /* the checklist's issue words */
             json_array_append_new(parts, json_pack("{s:s}", "text", d->issue ? d->issue : ""));
         t = end + 2;
@@ -313,14 +329,14 @@ json_t *reply_draft_json(const struct reply_draft *d)
             json_array_append_new(used, json_string(reply_fact_name((enum reply_fact)i)));
     }
     for (unsigned i = 0; items != NULL && i < d->nitems; i++)
-        json_array_append_new(items, json_pack("{s:s, s:s}", "zh", d->items[i].zh, "en",
-                                               d->items[i].en));
+        json_array_append_new(items,
+                              json_pack("{s:s, s:s}", "zh", d->items[i].zh, "en", d->items[i].en));
     bool none = d->kind == REPLY_DRAFT_NONE;
     return json_pack("{s:s, s:s, s:s, s:s?, s:o, s:o, s:o, s:s?, s:s?, s:o}", "kind",
                      kinds[d->kind], "intent", d->intent, "lang", d->lang, "state", d->state,
                      "text", none ? json_null() : json_string(d->text), "facts_used",
                      used ? used : json_array(), "parts",
                      none ? json_array() : reply_draft_parts(d), "missing_fact",
-                     d->missing >= 0 ? reply_fact_name((enum reply_fact)d->missing) : NULL,
-                     "why", *d->why ? d->why : NULL, "checklist", items ? items : json_array());
+                     d->missing >= 0 ? reply_fact_name((enum reply_fact)d->missing) : NULL, "why",
+                     *d->why ? d->why : NULL, "checklist", items ? items : json_array());
 }

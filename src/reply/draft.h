@@ -32,14 +32,14 @@ struct reply_draft {
     enum reply_draft_kind kind;
     char intent[32];
     char lang[8];
-    const char *state;    /* the fact state the template is for ("shipped", ...), static */
-    const char *tmpl;     /* the template used (static), NULL for none */
+    const char *state; /* the fact state the template is for ("shipped", ...), static */
+    const char *tmpl;  /* the template used (static), NULL for none */
     char text[REPLY_DRAFT_MAX + 1];
     char slot[REPLY_FACT__COUNT][REPLY_FACT_MAX]; /* each slot's text as filled */
-    unsigned used;        /* bit (1u << fact) for every fact the text quotes */
-    int missing;          /* the missing fact (enum reply_fact), -1 for none */
+    unsigned used;              /* bit (1u << fact) for every fact the text quotes */
+    int missing;                /* the missing fact (enum reply_fact), -1 for none */
     char why[REPLY_DETAIL_MAX]; /* REPLY_DRAFT_NONE: the reason shown instead */
-    const char *issue;    /* REPLY_DRAFT_CHECKLIST: the issue words of its summary (static) */
+    const char *issue;          /* REPLY_DRAFT_CHECKLIST: the issue words of its summary (static) */
     const struct reply_checklist_item *items; /* REPLY_DRAFT_CHECKLIST: its items */
     unsigned nitems;
 };

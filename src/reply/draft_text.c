@@ -224,16 +224,21 @@ const struct reply_tmpl reply_tmpls[] = {
     {"question", "any", "it",
      "Salve, grazie per la sua domanda sull'ordine {{order}}. Stiamo controllando i dettagli e "
      "le risponderemo presto."},
-    {"thanks", "any", "en", "Hello, thank you for your message about order {{order}}. We are glad "
-                            "to help."},
-    {"thanks", "any", "es", "Hola, gracias por su mensaje sobre el pedido {{order}}. Es un placer "
-                            "ayudarle."},
-    {"thanks", "any", "de", "Hallo, danke für Ihre Nachricht zur Bestellung {{order}}. Wir helfen "
-                            "Ihnen gern."},
-    {"thanks", "any", "fr", "Bonjour, merci pour votre message sur la commande {{order}}. Nous "
-                            "sommes heureux de vous aider."},
-    {"thanks", "any", "it", "Salve, grazie per il suo messaggio sull'ordine {{order}}. Siamo "
-                            "felici di aiutarla."},
+    {"thanks", "any", "en",
+     "Hello, thank you for your message about order {{order}}. We are glad "
+     "to help."},
+    {"thanks", "any", "es",
+     "Hola, gracias por su mensaje sobre el pedido {{order}}. Es un placer "
+     "ayudarle."},
+    {"thanks", "any", "de",
+     "Hallo, danke für Ihre Nachricht zur Bestellung {{order}}. Wir helfen "
+     "Ihnen gern."},
+    {"thanks", "any", "fr",
+     "Bonjour, merci pour votre message sur la commande {{order}}. Nous "
+     "sommes heureux de vous aider."},
+    {"thanks", "any", "it",
+     "Salve, grazie per il suo messaggio sull'ordine {{order}}. Siamo "
+     "felici di aiutarla."},
 };
 
 const size_t reply_tmpls_count = sizeof reply_tmpls / sizeof reply_tmpls[0];

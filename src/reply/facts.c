@@ -14,8 +14,8 @@
 #include "base/money.h"
 
 static const char *const reply_fact_names[REPLY_FACT__COUNT] = {
-    "order",      "case",     "case_status", "carrier", "tracking",
-    "last_event", "event_date", "promised",  "refund"};
+    "order",      "case",       "case_status", "carrier", "tracking",
+    "last_event", "event_date", "promised",    "refund"};
 
 const char *reply_fact_name(enum reply_fact f)
 {
@@ -131,12 +131,13 @@ ERR_MUST_USE static enum err reply_facts_order(struct db_conn *c, struct reply_f
     f->ship = REPLY_SHIP_UNKNOWN;
     if (e == ERR_OK && db_rows_count(r) == 1) {
         int64_t status = db_rows_int_or(r, 0, 0, 0);
-        f->ship = status == 3                  ? REPLY_SHIP_CANCELLED
+        f->ship = status == 3                   ? REPLY_SHIP_CANCELLED
                   : status == 5 || status == 51 ? REPLY_SHIP_DELIVERED
                   : status == 4 || status == 41 ? REPLY_SHIP_SHIPPED
                                                 : REPLY_SHIP_NOT_SHIPPED;
         json_t *d = json_loads(db_rows_get(r, 0, 1), 0, NULL);
-        const json_t *t = json_object_get(json_object_get(d, "parentOrderMap"), "latestDeliveryTime");
+        const json_t *t =
+            json_object_get(json_object_get(d, "parentOrderMap"), "latestDeliveryTime");
         if (json_is_integer(t))
             reply_date((int64_t)json_integer_value(t), f->value[REPLY_FACT_PROMISED],
                        REPLY_FACT_MAX);

@@ -15,9 +15,9 @@
 #include "base/limits.h"
 #include "store/db.h"
 
-#define REPLY_FACT_MAX    128  /* bytes of one fact value */
-#define REPLY_WORDS_MAX   1024 /* bytes of the buyer's words kept for the classifier */
-#define REPLY_ID_MAX      128  /* bytes of a connection or case id */
+#define REPLY_FACT_MAX  128  /* bytes of one fact value */
+#define REPLY_WORDS_MAX 1024 /* bytes of the buyer's words kept for the classifier */
+#define REPLY_ID_MAX    128  /* bytes of a connection or case id */
 
 /* The facts a draft may use; each is a {{slot}} of the templates under its name. */
 enum reply_fact {
@@ -44,13 +44,13 @@ enum reply_ship_state {
 
 struct reply_facts {
     char connection_id[REPLY_ID_MAX];
-    char region[16];                  /* the connection's region ("us", "eu", ...) */
+    char region[16]; /* the connection's region ("us", "eu", ...) */
     char value[REPLY_FACT__COUNT][REPLY_FACT_MAX];
     enum reply_ship_state ship;
-    bool refunded;                    /* the case state says the refund is paid */
-    int64_t case_status_code;         /* parentAfterSalesStatus */
+    bool refunded;            /* the case state says the refund is paid */
+    int64_t case_status_code; /* parentAfterSalesStatus */
     char buyer_comment[REPLY_WORDS_MAX];
-    char reason[REPLY_FACT_MAX];      /* afterSalesReasonDesc */
+    char reason[REPLY_FACT_MAX]; /* afterSalesReasonDesc */
 };
 
 /* The slot name of fact f ("order", ...); NULL past the end. */

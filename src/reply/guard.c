@@ -13,15 +13,13 @@
 
 #define GUARD_LANGS 5
 
-static const char *const guard_rule_names[] = {"ok",    "empty",  "length",  "encoding",
-                                               "link",  "email",  "phone",   "number",
-                                               "promise", "language"};
+static const char *const guard_rule_names[] = {"ok",    "empty", "length", "encoding", "link",
+                                               "email", "phone", "number", "promise",  "language"};
 
 const char *reply_guard_rule_name(enum reply_guard_rule r)
 {
-    return (unsigned)r < sizeof guard_rule_names / sizeof guard_rule_names[0]
-               ? guard_rule_names[r]
-               : "unknown";
+    return (unsigned)r < sizeof guard_rule_names / sizeof guard_rule_names[0] ? guard_rule_names[r]
+                                                                              : "unknown";
 }
 
 static bool guard_fail(struct reply_guard_verdict *v, enum reply_guard_rule r, const char *what,
@@ -70,8 +68,8 @@ static void guard_fold(const char *text, char *low, size_t cap)
 /* Links: a scheme, "www." or a word followed by a common top-level domain. */
 static bool guard_links(const char *low, struct reply_guard_verdict *v)
 {
-    static const char *const tlds[] = {"com", "net", "org", "io", "co", "de", "fr", "es", "it",
-                                       "cn", "uk", "eu", "info", "ly", "me", "shop", "app"};
+    static const char *const tlds[] = {"com", "net", "org", "io",   "co", "de", "fr",   "es", "it",
+                                       "cn",  "uk",  "eu",  "info", "ly", "me", "shop", "app"};
     const char *p = strstr(low, "://");
     if (p == NULL)
         p = strstr(low, "www.");
@@ -143,8 +141,8 @@ static bool guard_numbers(const char *s, const struct reply_guard_in *in,
         if (!guard_digit(s[i]))
             continue;
         size_t j = i;
-        while (guard_digit(s[j]) || (strchr(".,:/-", s[j]) != NULL && s[j] != '\0' &&
-                                     guard_digit(s[j + 1]) && j > i))
+        while (guard_digit(s[j]) ||
+               (strchr(".,:/-", s[j]) != NULL && s[j] != '\0' && guard_digit(s[j + 1]) && j > i))
             j++;
         if (!guard_in_facts(in, s + i, j - i))
             return guard_fail(v, REPLY_GUARD_NUMBER, "number not in the facts:", s + i, j - i);
@@ -156,13 +154,14 @@ static bool guard_numbers(const char *s, const struct reply_guard_in *in,
 /* Stems of a refund promise (allowed once the refund is paid) and of compensation or a
  * replacement (never), in every shipped language: an LLM may switch languages. */
 static const char *const guard_refund_words[] = {
-    "refund", "reimburs", "money back", "reembols", "devolver el dinero", "erstatt",
-    "geld zurück", "rembours", "rimbors", "退款"};
+    "refund",  "reimburs",    "money back", "reembols", "devolver el dinero",
+    "erstatt", "geld zurück", "rembours",   "rimbors",  "退款"};
 static const char *const guard_never_words[] = {
-    "compensat", "replacement", "replace it", "send a new", "resend", "voucher", "coupon",
-    "credit", "free of charge", "compensa", "indemniz", "reemplaz", "sustitu", "cupón",
-    "entschädig", "ersatz", "gutschein", "gutschrift", "neu senden", "indemnis", "remplac",
-    "bon d'achat", "dédommag", "risarc", "sostitu", "buono", "rimpiazz", "赔偿", "补发", "换货"};
+    "compensat",  "replacement", "replace it",     "send a new",  "resend",    "voucher",
+    "coupon",     "credit",      "free of charge", "compensa",    "indemniz",  "reemplaz",
+    "sustitu",    "cupón",       "entschädig",     "ersatz",      "gutschein", "gutschrift",
+    "neu senden", "indemnis",    "remplac",        "bon d'achat", "dédommag",  "risarc",
+    "sostitu",    "buono",       "rimpiazz",       "赔偿",        "补发",      "换货"};
 
 static bool guard_promises(const char *low, const struct reply_guard_in *in,
                            struct reply_guard_verdict *v)
@@ -173,12 +172,12 @@ static bool guard_promises(const char *low, const struct reply_guard_in *in,
             return guard_fail(v, REPLY_GUARD_PROMISE, "compensation or replacement:", p,
                               strlen(guard_never_words[i]));
     }
-    for (size_t i = 0; !in->refund_allowed && i < sizeof guard_refund_words / sizeof *guard_refund_words;
-         i++) {
+    for (size_t i = 0;
+         !in->refund_allowed && i < sizeof guard_refund_words / sizeof *guard_refund_words; i++) {
         const char *p = strstr(low, guard_refund_words[i]);
         if (p != NULL)
-            return guard_fail(v, REPLY_GUARD_PROMISE, "refund before the case says it is paid:",
-                              p, strlen(guard_refund_words[i]));
+            return guard_fail(v, REPLY_GUARD_PROMISE, "refund before the case says it is paid:", p,
+                              strlen(guard_refund_words[i]));
     }
     return true;
 }
@@ -192,10 +191,10 @@ static const char *const guard_stop[GUARD_LANGS][16] = {
      "con", "ha", "sido", "por"},
     {"der", "die", "das", "und", "ist", "ihr", "ihre", "sie", "wir", "für", "mit", "danke",
      "bestellung", "wurde", "hat", "den"},
-    {"le", "les", "votre", "vous", "est", "et", "pour", "nous", "merci", "commande", "des",
-     "avec", "été", "une", "du", "au"},
-    {"il", "suo", "vostro", "ordine", "è", "e", "per", "grazie", "abbiamo", "della", "con",
-     "stato", "ha", "una", "del", "sua"}};
+    {"le", "les", "votre", "vous", "est", "et", "pour", "nous", "merci", "commande", "des", "avec",
+     "été", "une", "du", "au"},
+    {"il", "suo", "vostro", "ordine", "è", "e", "per", "grazie", "abbiamo", "della", "con", "stato",
+     "ha", "una", "del", "sua"}};
 
 static bool guard_word_is(const char *w, size_t n, const char *stop)
 {
@@ -236,7 +235,8 @@ static bool guard_language(const char *low, const struct reply_guard_in *in,
     int want = -1;
     bool zh = in->lang != NULL && strcmp(in->lang, "zh") == 0;
     if (zh != guard_has_cjk(low))
-        return guard_fail(v, REPLY_GUARD_LANGUAGE, zh ? "no Chinese text, want" : "Chinese text, want",
+        return guard_fail(v, REPLY_GUARD_LANGUAGE,
+                          zh ? "no Chinese text, want" : "Chinese text, want",
                           in->lang ? in->lang : "?", 2);
     if (zh)
         return true;

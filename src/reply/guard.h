@@ -31,8 +31,8 @@ struct reply_guard_in {
     const char *lang;         /* the buyer's language: en es de fr it zh */
     const char *const *facts; /* every value the text may quote */
     size_t nfacts;
-    bool refund_allowed;      /* the case state says the refund is paid */
-    size_t max_len;           /* 0: REPLY_DRAFT_MAX */
+    bool refund_allowed; /* the case state says the refund is paid */
+    size_t max_len;      /* 0: REPLY_DRAFT_MAX */
 };
 
 struct reply_guard_verdict {

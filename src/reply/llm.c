@@ -47,20 +47,19 @@ static char *llm_request(const struct reply_llm_cfg *cfg, const struct reply_dra
     json_t *user = json_pack("{s:s, s:s, s:o}", "draft", d->text, "language", d->lang, "facts",
                              facts ? facts : json_object());
     char *user_text = user != NULL ? json_dumps(user, JSON_COMPACT) : NULL;
-    json_t *schema = json_pack(
-        "{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s, s:{s:s}}}, s:[s,s,s], s:b}", "type", "object",
-        "properties", "reply", "type", "string", "language", "type", "string", "used_facts",
-        "type", "array", "items", "type", "string", "required", "reply", "language",
-        "used_facts", "additionalProperties", 0);
+    json_t *schema =
+        json_pack("{s:s, s:{s:{s:s}, s:{s:s}, s:{s:s, s:{s:s}}}, s:[s,s,s], s:b}", "type", "object",
+                  "properties", "reply", "type", "string", "language", "type", "string",
+                  "used_facts", "type", "array", "items", "type", "string", "required", "reply",
+                  "language", "used_facts", "additionalProperties", 0);
     json_t *body = user_text == NULL || schema == NULL
                        ? NULL
                        : json_pack("{s:s, s:i, s:[{s:s, s:s}, {s:s, s:s}], s:{s:s, s:{s:s, "
                                    "s:b, s:o}}}",
-                                   "model", cfg->model ? cfg->model : "default", "temperature",
-                                   0, "messages", "role", "system", "content", rules, "role",
-                                   "user", "content", user_text, "response_format", "type",
-                                   "json_schema", "json_schema", "name", "reply", "strict", 1,
-                                   "schema", schema);
+                                   "model", cfg->model ? cfg->model : "default", "temperature", 0,
+                                   "messages", "role", "system", "content", rules, "role", "user",
+                                   "content", user_text, "response_format", "type", "json_schema",
+                                   "json_schema", "name", "reply", "strict", 1, "schema", schema);
     char *out = body != NULL ? json_dumps(body, JSON_COMPACT) : NULL;
     if (body == NULL)
         json_decref(schema);
@@ -114,12 +113,12 @@ static bool llm_post(const struct reply_llm_cfg *cfg, const char *body, struct b
 
 /* The reply inside a chat completion answer: choices[0].message.content, itself the JSON of
  * the schema. False with the reason when any layer is malformed. */
-static bool llm_parse(const struct buf *ans, const char *lang, char *text, size_t tn,
-                      char *reason, size_t rn)
+static bool llm_parse(const struct buf *ans, const char *lang, char *text, size_t tn, char *reason,
+                      size_t rn)
 {
     json_t *doc = json_loadb(ans->data ? ans->data : "", ans->len, JSON_REJECT_DUPLICATES, NULL);
-    const json_t *msg = json_object_get(json_array_get(json_object_get(doc, "choices"), 0),
-                                        "message");
+    const json_t *msg =
+        json_object_get(json_array_get(json_object_get(doc, "choices"), 0), "message");
     const char *content = json_string_value(json_object_get(msg, "content"));
     json_t *inner = content != NULL ? json_loads(content, JSON_REJECT_DUPLICATES, NULL) : NULL;
     const char *reply = json_string_value(json_object_get(inner, "reply"));

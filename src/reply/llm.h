@@ -14,8 +14,8 @@
 
 #include "reply/draft.h"
 
-#define REPLY_LLM_KEY_SECRET  "llm.api_key"
-#define REPLY_LLM_ANSWER_MAX  65536 /* bytes of the endpoint's answer */
+#define REPLY_LLM_KEY_SECRET "llm.api_key"
+#define REPLY_LLM_ANSWER_MAX 65536 /* bytes of the endpoint's answer */
 
 struct reply_llm_cfg {
     const char *url;     /* the chat completions URL; NULL or "" = off */
@@ -25,9 +25,9 @@ struct reply_llm_cfg {
 };
 
 struct reply_llm_result {
-    bool used;                       /* text is the LLM's guarded wording */
-    char text[REPLY_DRAFT_MAX + 1];  /* the reply to show: the LLM's, or the template's */
-    char reason[REPLY_DETAIL_MAX];   /* why the template stayed ("timeout", "http 500", ...) */
+    bool used;                      /* text is the LLM's guarded wording */
+    char text[REPLY_DRAFT_MAX + 1]; /* the reply to show: the LLM's, or the template's */
+    char reason[REPLY_DETAIL_MAX];  /* why the template stayed ("timeout", "http 500", ...) */
 };
 
 /* True when cfg turns the LLM on. */

@@ -56,14 +56,13 @@ static json_t *triage_json(const struct db_rows *r)
                      "model_intent", model, "confidence", (double)bp / 10000.0, "band",
                      db_rows_get(r, 0, 2), "lang", db_rows_get(r, 0, 3), "urgent", urgent != 0,
                      "priority", high ? "high" : "normal", "classified_at",
-                     (json_int_t)db_rows_int_or(r, 0, 5, 0), "relabel",
-                     *relabel ? relabel : NULL, "relabel_by",
-                     *relabel ? db_rows_get(r, 0, 7) : NULL);
+                     (json_int_t)db_rows_int_or(r, 0, 5, 0), "relabel", *relabel ? relabel : NULL,
+                     "relabel_by", *relabel ? db_rows_get(r, 0, 7) : NULL);
 }
 
 enum err reply_triage_get(struct db_conn *c, const char *connection_id, const char *case_id,
-                          const char *comment, const char *reason, const char *region,
-                          json_t **out, struct errbuf *eb)
+                          const char *comment, const char *reason, const char *region, json_t **out,
+                          struct errbuf *eb)
 {
     struct db_param k[] = {DB_P_TEXT(connection_id), DB_P_TEXT(case_id)};
     static const char sql[] = "SELECT intent, confidence_bp, band, lang, urgent, classified_at, "
@@ -121,11 +120,11 @@ ERR_MUST_USE static enum err triage_of_row(struct db_conn *c, const json_t *row,
     }
     /* A cancellation request or a buyer label says its intent itself. */
     const char *label = json_string_value(json_object_get(row, "label"));
-    const char *intent = label != NULL && strstr(label, "address") != NULL ? "change_address"
-                                                                           : "cancel_request";
-    *out = json_pack("{s:s, s:s, s:f, s:s, s:s, s:b, s:s}", "intent", intent, "model_intent",
-                     intent, "confidence", 1.0, "band", "high", "lang", "", "urgent", 0,
-                     "priority", "normal");
+    const char *intent =
+        label != NULL && strstr(label, "address") != NULL ? "change_address" : "cancel_request";
+    *out =
+        json_pack("{s:s, s:s, s:f, s:s, s:s, s:b, s:s}", "intent", intent, "model_intent", intent,
+                  "confidence", 1.0, "band", "high", "lang", "", "urgent", 0, "priority", "normal");
     return *out != NULL ? ERR_OK : err_set(eb, ERR_NOMEM, NULL, "out of memory");
 }
 
@@ -175,8 +174,8 @@ enum err reply_cases_list(struct db *db, const struct reply_cases_filter *f, jso
     if (e == ERR_OK && kept == NULL)
         e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
     if (e == ERR_OK) {
-        *out = json_pack("{s:O, s:{s:s?, s:s?, s:I}}", "cases", kept, "filter", "intent",
-                         f->intent, "priority", f->priority, "limit", (json_int_t)limit);
+        *out = json_pack("{s:O, s:{s:s?, s:s?, s:I}}", "cases", kept, "filter", "intent", f->intent,
+                         "priority", f->priority, "limit", (json_int_t)limit);
         e = *out != NULL ? ERR_OK : err_set(eb, ERR_NOMEM, NULL, "out of memory");
     }
     json_decref(kept);

@@ -16,8 +16,7 @@
  * connection's) and storing the result when the case has none yet.
  */
 ERR_MUST_USE enum err reply_triage_get(struct db_conn *c, const char *connection_id,
-                                       const char *case_id, const char *comment,
-                                       const char *reason, const char *region, json_t **out,
-                                       struct errbuf *eb);
+                                       const char *case_id, const char *comment, const char *reason,
+                                       const char *region, json_t **out, struct errbuf *eb);
 
 #endif

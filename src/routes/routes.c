@@ -192,8 +192,8 @@ const struct route api_routes[] = {
      "discarded; audited.",
      "cases", NULL, ROLE_OPERATOR},
     {"POST", "/api/v1/cases/{id}/label", api_case_label, ROUTE_JSON_BODY,
-     "Relabel a case {label}: stored on the case and as a classifier correction; audited.",
-     "cases", NULL, ROLE_OPERATOR},
+     "Relabel a case {label}: stored on the case and as a classifier correction; audited.", "cases",
+     NULL, ROLE_OPERATOR},
     /* Temu authorization workbench, connection progress and integration registry (issue 5). */
     {"GET", "/api/v1/integrations", api_integrations_list, 0,
      "Integration registry: one row per integration with a computed status.", "integrations", NULL,

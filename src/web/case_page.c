@@ -18,19 +18,23 @@
 
 /* The fact names with their Chinese and English labels, in the panel's order. */
 static const char *const case_fact_rows[][3] = {
-    {"order", "订单号", "Order"},          {"case", "售后单号", "Case"},
-    {"case_status", "售后状态", "Case status"}, {"refund", "已退款", "Refund paid"},
-    {"carrier", "承运商", "Carrier"},      {"tracking", "运单号", "Tracking number"},
-    {"last_event", "最新轨迹", "Last event"}, {"event_date", "轨迹日期", "Event date"},
-    {"promised", "承诺送达", "Promised delivery"}, {"ship_state", "发货状态", "Shipping state"},
+    {"order", "订单号", "Order"},
+    {"case", "售后单号", "Case"},
+    {"case_status", "售后状态", "Case status"},
+    {"refund", "已退款", "Refund paid"},
+    {"carrier", "承运商", "Carrier"},
+    {"tracking", "运单号", "Tracking number"},
+    {"last_event", "最新轨迹", "Last event"},
+    {"event_date", "轨迹日期", "Event date"},
+    {"promised", "承诺送达", "Promised delivery"},
+    {"ship_state", "发货状态", "Shipping state"},
 };
 
 static void case_words(struct html *h, const json_t *c)
 {
     html_raw(h, "<section class=\"card\" id=\"buyer-words\"><h2>买家原话 / The buyer's "
                 "words</h2><blockquote>");
-    html_txt(h, *widget_json_str(c, "buyer_comment") ? widget_json_str(c, "buyer_comment")
-                                                      : "—");
+    html_txt(h, *widget_json_str(c, "buyer_comment") ? widget_json_str(c, "buyer_comment") : "—");
     html_raw(h, "</blockquote><p class=\"muted\">原因 / Reason: ");
     html_txt(h, *widget_json_str(c, "reason") ? widget_json_str(c, "reason") : "—");
     html_raw(h, "</p></section>");
@@ -131,8 +135,9 @@ static void case_checklist(struct html *h, const json_t *draft)
 {
     size_t i;
     const json_t *it;
-    html_raw(h, "<p class=\"notice info\" id=\"no-answer\">此意图不提供回复草稿,只给摘要和核对清单。"
-                "/ This intent gets a summary and a checklist, never a proposed answer.</p>");
+    html_raw(h,
+             "<p class=\"notice info\" id=\"no-answer\">此意图不提供回复草稿,只给摘要和核对清单。"
+             "/ This intent gets a summary and a checklist, never a proposed answer.</p>");
     case_draft_text(h, draft);
     html_raw(h, "<ul id=\"checklist\">");
     json_array_foreach(json_object_get(draft, "checklist"), i, it)
@@ -164,10 +169,9 @@ static void case_draft(struct html *h, const struct http_req *req, const json_t 
                 html_tpl(h, "<p class=\"muted\" id=\"llm-note\">LLM: {}</p>",
                          widget_json_str(prop, "llm_note"));
         }
-        case_decide_form(h, req, c, json_is_object(prop) ? widget_json_str(prop, "id") : "",
-                         json_is_object(prop) ? widget_json_str(prop, "text")
-                                              : widget_json_str(d, "text"),
-                         llm);
+        case_decide_form(
+            h, req, c, json_is_object(prop) ? widget_json_str(prop, "id") : "",
+            json_is_object(prop) ? widget_json_str(prop, "text") : widget_json_str(d, "text"), llm);
     }
     html_raw(h, "</section>");
 }
@@ -191,7 +195,7 @@ static void case_history(struct html *h, const json_t *doc)
         widget_pill(h, widget_json_str(d, "state"), widget_json_str(d, "state"));
         html_tpl(h, "</td><td>{}</td><td>{}</td></tr>", widget_json_str(d, "action"),
                  *widget_json_str(d, "decided_by") ? widget_json_str(d, "decided_by")
-                                                    : widget_json_str(d, "created_by"));
+                                                   : widget_json_str(d, "created_by"));
     }
     widget_table_end(h);
     html_raw(h, "</section>");

@@ -84,10 +84,11 @@ static void cases_row(struct html *h, const json_t *c)
 /* The cases table from reply_cases_list's {"cases": [...]}. */
 static void cases_table(struct html *h, const json_t *doc, bool filtered)
 {
-    static const char *const heads[] = {"类型 / Kind",       "请求 / Case",     "订单 / Order",
-                                        "意图 / Intent",     "置信度 / Confidence", "语言 / Language",
-                                        "优先级 / Priority", "状态 / Status",   "更新 / Updated",
-                                        NULL};
+    static const char *const heads[] = {"类型 / Kind",         "请求 / Case",
+                                        "订单 / Order",        "意图 / Intent",
+                                        "置信度 / Confidence", "语言 / Language",
+                                        "优先级 / Priority",   "状态 / Status",
+                                        "更新 / Updated",      NULL};
     const json_t *cases = json_object_get(doc, "cases");
     size_t i;
     const json_t *c;
@@ -114,7 +115,9 @@ static void cases_filters(struct html *h, const char *intent, const char *priori
     for (unsigned i = 0; reply_intent_at(i) != NULL; i++) {
         const char *v = reply_intent_at(i);
         bool on = intent != NULL && strcmp(intent, v) == 0;
-        html_tpl(h, on ? "<option value=\"{}\" selected>{}</option>" : "<option value=\"{}\">{}</option>",
+        html_tpl(h,
+                 on ? "<option value=\"{}\" selected>{}</option>"
+                    : "<option value=\"{}\">{}</option>",
                  v, v);
     }
     html_raw(h, "</select></label><label>优先级 / Priority<select name=\"priority\" "
@@ -149,10 +152,11 @@ enum err page_cases(struct http_req *req, struct http_resp *resp, struct errbuf 
     if (e != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "买家请求 / Buyer cases", "cases", req->auth);
-    widget_page_head(&h, "买家请求 / Buyer cases",
-                     "买家发起的售后、取消和改地址请求,按更新时间倒序,附意图分类。/ Buyer-initiated "
-                     "after-sales, cancellation and address-change requests, newest first, "
-                     "each with its intent.");
+    widget_page_head(
+        &h, "买家请求 / Buyer cases",
+        "买家发起的售后、取消和改地址请求,按更新时间倒序,附意图分类。/ Buyer-initiated "
+        "after-sales, cancellation and address-change requests, newest first, "
+        "each with its intent.");
     html_raw(&h, "<div class=\"notice info\" id=\"no-chat-api\">Temu 不提供买家聊天接口。"
                  "本产品所说的“买家消息”就是 Temu 开放的买家发起的请求:售后(退货/退款)、"
                  "取消订单和修改地址请求。/ Temu offers no buyer-chat API. What this product "

@@ -62,8 +62,8 @@ static int setup(void **state)
     ts_server_start(&server, db_url, env);
     seed();
     char cookie[160], tok[128];
-    ts_session_login(db_url, server.port, "boss", "seller_admin", cookie, sizeof cookie,
-                     admin_csrf, sizeof admin_csrf);
+    ts_session_login(db_url, server.port, "boss", "seller_admin", cookie, sizeof cookie, admin_csrf,
+                     sizeof admin_csrf);
     snprintf(admin_hdr, sizeof admin_hdr,
              "Cookie: %s\r\nAccept: text/html,application/xhtml+xml,*/*;q=0.8\r\n", cookie);
     ts_make_token(db_url, "operator", tok, sizeof tok);
@@ -173,8 +173,8 @@ static void test_facts_relabel_and_drafts(void **state)
     json_decref(api("POST", "/api/v1/cases/" CASE1 "/draft", NULL,
                     "{\"action\":\"sent\",\"draft_id\":\"nope\"}", 404));
     json_decref(api("POST", "/api/v1/cases/" CASE1 "/label", NULL, "{\"label\":\"nope\"}", 422));
-    json_decref(api("POST", "/api/v1/cases/" CASE1 "/label", viewer_hdr,
-                    "{\"label\":\"escalate\"}", 403));
+    json_decref(
+        api("POST", "/api/v1/cases/" CASE1 "/label", viewer_hdr, "{\"label\":\"escalate\"}", 403));
     assert_int_equal(ts_db_int(db_url, "SELECT COUNT(*) FROM reply_drafts"), 3);
     assert_int_equal(ts_db_int(db_url, "SELECT COUNT(*) FROM audit_log WHERE action LIKE "
                                        "'case.%'"),
@@ -205,8 +205,8 @@ static void test_checklist_and_missing_fact(void **state)
     assert_true(ts_contains(str(dr, "why"), "not synced"));
     json_decref(d);
     /* a refund question on an open case: no refund named, the status instead */
-    json_decref(api("POST", "/api/v1/cases/" CASE2 "/label", NULL,
-                    "{\"label\":\"refund_status\"}", 200));
+    json_decref(
+        api("POST", "/api/v1/cases/" CASE2 "/label", NULL, "{\"label\":\"refund_status\"}", 200));
     d = api("GET", "/api/v1/cases/" CASE2, NULL, NULL, 200);
     dr = json_object_get(d, "draft");
     assert_string_equal(str(dr, "state"), "pending");
@@ -222,8 +222,8 @@ static void test_pages(void **state)
     (void)state;
     struct ts_http_resp r;
     char body[600], loc[256];
-    assert_true(ts_http_ex(server.port, "GET", "/cases?intent=refund_status", admin_hdr, NULL,
-                           NULL, &r));
+    assert_true(
+        ts_http_ex(server.port, "GET", "/cases?intent=refund_status", admin_hdr, NULL, NULL, &r));
     assert_int_equal(r.status, 200);
     assert_true(ts_contains(r.body, "href=\"/cases/" CASE2 "?connection_id=conn-1\""));
     assert_false(ts_contains(r.body, "href=\"/cases/" CASE1));
@@ -231,8 +231,8 @@ static void test_pages(void **state)
     ts_http_free(&r);
     snprintf(body, sizeof body, "label=where_is_my_order&connection_id=conn-1&csrf_token=%s",
              admin_csrf);
-    assert_true(ts_http_ex(server.port, "POST", "/cases/" CASE1 "/label", admin_hdr, form, body,
-                           &r));
+    assert_true(
+        ts_http_ex(server.port, "POST", "/cases/" CASE1 "/label", admin_hdr, form, body, &r));
     assert_int_equal(r.status, 303);
     assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
     assert_string_equal(loc, "/cases/" CASE1 "?connection_id=conn-1");
@@ -247,8 +247,8 @@ static void test_pages(void **state)
     ts_http_free(&r);
     snprintf(body, sizeof body, "action=sent&connection_id=conn-1&draft_id=&text=&csrf_token=%s",
              admin_csrf);
-    assert_true(ts_http_ex(server.port, "POST", "/cases/" CASE1 "/draft", admin_hdr, form, body,
-                           &r));
+    assert_true(
+        ts_http_ex(server.port, "POST", "/cases/" CASE1 "/draft", admin_hdr, form, body, &r));
     assert_int_equal(r.status, 303);
     ts_http_free(&r);
     assert_int_equal(ts_db_int(db_url, "SELECT COUNT(*) FROM reply_drafts WHERE action = 'sent' "
@@ -256,8 +256,8 @@ static void test_pages(void **state)
                      1);
     /* a refused form comes back as the page's notice, nothing stored */
     snprintf(body, sizeof body, "label=bogus&connection_id=conn-1&csrf_token=%s", admin_csrf);
-    assert_true(ts_http_ex(server.port, "POST", "/cases/" CASE1 "/label", admin_hdr, form, body,
-                           &r));
+    assert_true(
+        ts_http_ex(server.port, "POST", "/cases/" CASE1 "/label", admin_hdr, form, body, &r));
     assert_int_equal(r.status, 303);
     ts_http_free(&r);
     assert_int_equal(ts_db_int(db_url, "SELECT COUNT(*) FROM ai_corrections WHERE label = "

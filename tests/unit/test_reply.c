@@ -33,7 +33,16 @@ static void facts_full(struct reply_facts *f)
 }
 
 /* The fact states of the table: each changes the full facts one way. */
-enum state { S_FULL, S_NO_EVENT, S_NOT_SHIPPED, S_DELIVERED, S_CANCELLED, S_UNSYNCED, S_OPEN, S__N };
+enum state {
+    S_FULL,
+    S_NO_EVENT,
+    S_NOT_SHIPPED,
+    S_DELIVERED,
+    S_CANCELLED,
+    S_UNSYNCED,
+    S_OPEN,
+    S__N
+};
 
 static void facts_state(struct reply_facts *f, enum state s)
 {
@@ -45,7 +54,7 @@ static void facts_state(struct reply_facts *f, enum state s)
         f->value[REPLY_FACT_CARRIER][0] = f->value[REPLY_FACT_TRACKING][0] = '\0';
         f->ship = REPLY_SHIP_NOT_SHIPPED;
     }
-    f->ship = s == S_DELIVERED ? REPLY_SHIP_DELIVERED
+    f->ship = s == S_DELIVERED   ? REPLY_SHIP_DELIVERED
               : s == S_CANCELLED ? REPLY_SHIP_CANCELLED
               : s == S_UNSYNCED  ? REPLY_SHIP_UNKNOWN
                                  : f->ship;
@@ -160,8 +169,8 @@ static void test_draft_missing_fact(void **state)
                         continue;
                     struct reply_facts g = f;
                     g.value[k][0] = '\0';
-                    assert_int_equal(
-                        reply_draft_build(&g, reply_intent_at(i), langs[l], &d2, NULL), ERR_OK);
+                    assert_int_equal(reply_draft_build(&g, reply_intent_at(i), langs[l], &d2, NULL),
+                                     ERR_OK);
                     if (d2.kind == REPLY_DRAFT_NONE) {
                         assert_int_equal(d2.missing, k);
                         assert_non_null(strstr(d2.why, reply_fact_name((enum reply_fact)k)));
@@ -245,8 +254,8 @@ static void test_guards(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         const struct guard_case *c = &cases[i];
-        struct reply_guard_in in = {.lang = c->lang, .facts = facts, .nfacts = 5,
-                                    .refund_allowed = c->refund_allowed};
+        struct reply_guard_in in = {
+            .lang = c->lang, .facts = facts, .nfacts = 5, .refund_allowed = c->refund_allowed};
         struct reply_guard_verdict v;
         bool ok = reply_guard_check(c->text, &in, &v);
         if (v.rule != c->want)

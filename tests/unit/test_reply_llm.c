@@ -28,8 +28,8 @@ struct upload {
 
 static enum MHD_Result stub_answer(struct MHD_Connection *conn, unsigned status, const char *t)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(strlen(t), (void *)t,
-                                                             MHD_RESPMEM_MUST_COPY);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(t), (void *)t, MHD_RESPMEM_MUST_COPY);
     MHD_add_response_header(r, "Content-Type", "application/json");
     enum MHD_Result ret = MHD_queue_response(conn, status, r);
     MHD_destroy_response(r);
@@ -178,28 +178,33 @@ static void test_llm_faults(void **state)
     r = run(s, "", "this is not JSON", "en");
     assert_false(r.used);
     assert_non_null(strstr(r.reason, "malformed JSON"));
-    r = run(s, "", "{\"reply\":\"Your order PO-211-20531946082830118 arrives on 2026-12-11.\","
-                   "\"language\":\"en\",\"used_facts\":[]}",
+    r = run(s, "",
+            "{\"reply\":\"Your order PO-211-20531946082830118 arrives on 2026-12-11.\","
+            "\"language\":\"en\",\"used_facts\":[]}",
             "en");
     assert_false(r.used); /* a hallucinated date */
     assert_non_null(strstr(r.reason, "guard number"));
-    r = run(s, "", "{\"reply\":\"Your order has shipped, track it on usps.com today.\","
-                   "\"language\":\"en\",\"used_facts\":[]}",
+    r = run(s, "",
+            "{\"reply\":\"Your order has shipped, track it on usps.com today.\","
+            "\"language\":\"en\",\"used_facts\":[]}",
             "en");
     assert_false(r.used);
     assert_non_null(strstr(r.reason, "guard link"));
-    r = run(s, "", "{\"reply\":\"Sorry! We will refund your order in full.\","
-                   "\"language\":\"en\",\"used_facts\":[]}",
+    r = run(s, "",
+            "{\"reply\":\"Sorry! We will refund your order in full.\","
+            "\"language\":\"en\",\"used_facts\":[]}",
             "en");
     assert_false(r.used);
     assert_non_null(strstr(r.reason, "guard promise"));
-    r = run(s, "", "{\"reply\":\"Your order has shipped with USPS.\",\"language\":\"en\","
-                   "\"used_facts\":[]}",
+    r = run(s, "",
+            "{\"reply\":\"Your order has shipped with USPS.\",\"language\":\"en\","
+            "\"used_facts\":[]}",
             "de");
     assert_false(r.used); /* asked for German */
     assert_non_null(strstr(r.reason, "language"));
-    r = run(s, "", "{\"reply\":\"Hallo, your order has shipped with USPS and the tracking is "
-                   "fine.\",\"language\":\"de\",\"used_facts\":[]}",
+    r = run(s, "",
+            "{\"reply\":\"Hallo, your order has shipped with USPS and the tracking is "
+            "fine.\",\"language\":\"de\",\"used_facts\":[]}",
             "de");
     assert_false(r.used); /* claims German, writes English */
     assert_non_null(strstr(r.reason, "guard language"));
