@@ -88,3 +88,17 @@ enum err api_case_label(struct http_req *req, struct http_resp *resp, struct err
     e = app_case_relabel(req->app, &who, conn, http_req_param(req, "id"), label, eb);
     return e ? e : http_resp_json(resp, 200, json_pack("{s:s}", "label", label));
 }
+
+enum err api_llm_key_put(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const char *key = NULL;
+    enum err e = cases_body_str(req->json, "api_key", &key, eb);
+    if (e != ERR_OK)
+        return e;
+    struct app_actor who = api_actor(req);
+    e = app_case_llm_key_put(req->app, &who, key, eb);
+    return e ? e
+             : http_resp_json(resp, 200,
+                              json_pack("{s:s, s:b}", "secret", "llm.api_key", "stored",
+                                        key != NULL && *key != '\0'));
+}

@@ -20,4 +20,8 @@ ERR_MUST_USE enum err api_case_draft(struct http_req *req, struct http_resp *res
 ERR_MUST_USE enum err api_case_label(struct http_req *req, struct http_resp *resp,
                                      struct errbuf *eb);
 
+/* PUT /api/v1/llm/key {api_key}: the LLM endpoint's key into the vault ("" deletes it) */
+ERR_MUST_USE enum err api_llm_key_put(struct http_req *req, struct http_resp *resp,
+                                      struct errbuf *eb);
+
 #endif

@@ -66,3 +66,24 @@ enum err app_case_relabel(const struct app *app, const struct app_actor *who,
     app_audit(app, who, "case.relabel", case_id, e == ERR_OK ? "ok" : "refused", detail);
     return e;
 }
+
+enum err app_case_llm_key_put(const struct app *app, const struct app_actor *who, const char *key,
+                              struct errbuf *eb)
+{
+    enum err e;
+    if (app->vault == NULL)
+        e = err_set(eb, ERR_UNAVAILABLE, "vault_unavailable",
+                    "No master key is configured, so the LLM key cannot be stored encrypted; "
+                    "configure AICOS_MASTER_KEY_FILE first.");
+    else if (key == NULL)
+        e = err_set(eb, ERR_INVAL, "bad_api_key", "api_key is required (\"\" deletes it).");
+    else if (*key == '\0')
+        e = vault_delete(app->vault, REPLY_LLM_KEY_SECRET, eb);
+    else
+        e = vault_put(app->vault, REPLY_LLM_KEY_SECRET, key, strlen(key), who->name, eb);
+    if (e == ERR_NOTFOUND && key != NULL && *key == '\0')
+        e = ERR_OK; /* nothing to delete */
+    app_audit(app, who, "llm.key.put", REPLY_LLM_KEY_SECRET, e == ERR_OK ? "ok" : "refused",
+              key != NULL && *key == '\0' ? "deleted" : "stored");
+    return e;
+}

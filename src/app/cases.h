@@ -28,4 +28,11 @@ ERR_MUST_USE enum err app_case_relabel(const struct app *app, const struct app_a
                                        const char *connection_id, const char *case_id,
                                        const char *label, struct errbuf *eb);
 
+/*
+ * Stores the LLM endpoint's bearer key in the vault (REPLY_LLM_KEY_SECRET); "" deletes it.
+ * ERR_UNAVAILABLE without a master key. Audited "llm.key.put" (never the key itself).
+ */
+ERR_MUST_USE enum err app_case_llm_key_put(const struct app *app, const struct app_actor *who,
+                                           const char *key, struct errbuf *eb);
+
 #endif

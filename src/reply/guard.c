@@ -97,37 +97,65 @@ static bool guard_email(const char *low, struct reply_guard_verdict *v)
     return true;
 }
 
-/* Phone numbers: "+" before a digit, or a run of digits, spaces, dots, dashes and brackets
- * with seven digits or more that no fact holds. */
+/* True for the separator at s[j] inside a phone-like run: one of " .-/()" with a digit
+ * next (or ") " before a digit); a sentence's ". " ends the run. */
+static bool guard_phone_sep(const char *s, size_t j)
+{
+    if (s[j] == '\0' || strchr(" .-/()", s[j]) == NULL)
+        return false;
+    return guard_digit(s[j + 1]) || (s[j] == ')' && s[j + 1] == ' ' && guard_digit(s[j + 2])) ||
+           (s[j] == ' ' && s[j + 1] == '(');
+}
+
+/* A date YYYY-MM-DD is no phone number (the number guard checks it). */
+static bool guard_is_date(const char *s, size_t n)
+{
+    static const char shape[] = "dddd-dd-dd";
+    if (n != sizeof shape - 1)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        if (shape[i] == 'd' ? !guard_digit(s[i]) : s[i] != '-')
+            return false;
+    }
+    return true;
+}
+
+/* True when every group of three digits or more in s[i..last] is a fact's number. */
+static bool guard_groups_in_facts(const char *s, size_t i, size_t last,
+                                  const struct reply_guard_in *in)
+{
+    for (size_t k = i; k <= last; k++) {
+        size_t e = k;
+        while (e <= last && guard_digit(s[e]))
+            e++;
+        if (e - k >= 3 && !guard_in_facts(in, s + k, e - k))
+            return false;
+        k = e;
+    }
+    return true;
+}
+
+/* Phone numbers: "+" before a digit, or a run of digits joined by spaces, dots, dashes,
+ * slashes or brackets with seven digits or more that no fact holds. */
 static bool guard_phone(const char *s, const struct reply_guard_in *in,
                         struct reply_guard_verdict *v)
 {
     for (size_t i = 0; s[i] != '\0'; i++) {
         if (s[i] == '+' && guard_digit(s[i + 1]))
             return guard_fail(v, REPLY_GUARD_PHONE, "phone number", s + i, 12);
-        if (!guard_digit(s[i]) && s[i] != '(')
+        if (!guard_digit(s[i]) && !(s[i] == '(' && guard_digit(s[i + 1])))
             continue;
         size_t j = i, digits = 0, last = i;
-        for (; s[j] != '\0' && (guard_digit(s[j]) || strchr(" .-()/", s[j]) != NULL); j++) {
+        for (; guard_digit(s[j]) || guard_phone_sep(s, j) || (j == i && s[j] == '('); j++) {
             if (guard_digit(s[j])) {
                 digits++;
                 last = j;
             }
         }
-        if (digits >= 7 && !guard_in_facts(in, s + i, last + 1 - i)) {
-            /* a fact like an order number may sit inside the run: check each digit group */
-            bool all = true;
-            for (size_t k = i; k <= last && all; k++) {
-                size_t e = k;
-                while (e <= last && guard_digit(s[e]))
-                    e++;
-                if (e > k && e - k >= 3 && !guard_in_facts(in, s + k, e - k))
-                    all = false;
-                k = e;
-            }
-            if (!all)
-                return guard_fail(v, REPLY_GUARD_PHONE, "phone number", s + i, last + 1 - i);
-        }
+        size_t n = last + 1 - i;
+        if (digits >= 7 && !guard_is_date(s + i, n) && !guard_in_facts(in, s + i, n) &&
+            !guard_groups_in_facts(s, i, last, in))
+            return guard_fail(v, REPLY_GUARD_PHONE, "phone number", s + i, n);
         i = j > i ? j - 1 : i;
     }
     return true;

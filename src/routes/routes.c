@@ -191,6 +191,10 @@ const struct route api_routes[] = {
      "record one {action: copied|sent|discarded, draft_id?, text?} as accepted, edited or "
      "discarded; audited.",
      "cases", NULL, ROLE_OPERATOR},
+    {"PUT", "/api/v1/llm/key", api_llm_key_put, ROUTE_JSON_BODY,
+     "Store the optional LLM endpoint's bearer key {api_key} in the vault (\"\" deletes it); "
+     "audited, never shown.",
+     "cases", NULL, ROLE_OPS},
     {"POST", "/api/v1/cases/{id}/label", api_case_label, ROUTE_JSON_BODY,
      "Relabel a case {label}: stored on the case and as a classifier correction; audited.", "cases",
      NULL, ROLE_OPERATOR},

@@ -10,7 +10,10 @@
 #include "testsupport.h"
 #include "ts_app.h"
 
+#include "base/buf.h"
+
 #include <jansson.h>
+#include <microhttpd.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -265,6 +268,132 @@ static void test_pages(void **state)
                      0);
 }
 
+/* ---- a stub OpenAI-compatible endpoint (real HTTP on loopback) for the LLM wiring ---- */
+
+struct stub {
+    struct MHD_Daemon *d;
+    unsigned port;
+    bool hallucinate; /* append a date that is no fact */
+    char auth[160];   /* the last Authorization header */
+};
+
+struct upload {
+    struct buf body;
+};
+
+/* The answer: the draft it was sent, back as the "reworded" reply in the asked language. */
+static char *stub_reply(const struct stub *s, const struct buf *body)
+{
+    json_t *req = json_loads(body->data ? body->data : "", 0, NULL);
+    const char *content = json_string_value(
+        json_object_get(json_array_get(json_object_get(req, "messages"), 1), "content"));
+    json_t *user = content ? json_loads(content, 0, NULL) : NULL;
+    char reply[1024];
+    snprintf(reply, sizeof reply, "%s%s", str(user, "draft"), s->hallucinate ? " 2031-01-01" : "");
+    json_t *inner = json_pack("{s:s, s:s, s:[]}", "reply", reply, "language", str(user, "language"),
+                              "used_facts");
+    char *inner_text = json_dumps(inner, JSON_COMPACT);
+    json_t *ans = json_pack("{s:[{s:{s:s, s:s}}]}", "choices", "message", "role", "assistant",
+                            "content", inner_text);
+    char *out = json_dumps(ans, JSON_COMPACT);
+    json_decref(ans);
+    free(inner_text);
+    json_decref(inner);
+    json_decref(user);
+    json_decref(req);
+    return out;
+}
+
+static enum MHD_Result stub_handler(void *cls, struct MHD_Connection *conn, const char *url,
+                                    const char *method, const char *version, const char *data,
+                                    size_t *data_size, void **con_cls)
+{
+    struct stub *s = cls;
+    (void)url;
+    (void)method;
+    (void)version;
+    if (*con_cls == NULL) {
+        *con_cls = calloc(1, sizeof(struct upload));
+        return *con_cls != NULL ? MHD_YES : MHD_NO;
+    }
+    struct upload *u = *con_cls;
+    if (*data_size > 0) {
+        enum err e = buf_append(&u->body, data, *data_size);
+        *data_size = 0;
+        return e == ERR_OK ? MHD_YES : MHD_NO;
+    }
+    const char *a = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
+    snprintf(s->auth, sizeof s->auth, "%s", a ? a : "");
+    char *text = stub_reply(s, &u->body);
+    struct MHD_Response *r =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    MHD_add_response_header(r, "Content-Type", "application/json");
+    enum MHD_Result ret = MHD_queue_response(conn, 200, r);
+    MHD_destroy_response(r);
+    return ret;
+}
+
+static void stub_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                           enum MHD_RequestTerminationCode code)
+{
+    (void)cls;
+    (void)conn;
+    (void)code;
+    struct upload *u = *con_cls;
+    if (u != NULL) {
+        buf_free(&u->body);
+        free(u);
+    }
+    *con_cls = NULL;
+}
+
+/* A second aicos on the same database with AICOS_LLM_URL at the stub: the key from the vault
+ * reaches the endpoint, its guarded wording is stored, a hallucinated date falls back. */
+static void test_llm_wiring(void **state)
+{
+    (void)state;
+    struct stub s = {0};
+    for (int tries = 0; tries < 5 && s.d == NULL; tries++) {
+        s.port = ts_free_port();
+        s.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)s.port, NULL, NULL,
+                               stub_handler, &s, MHD_OPTION_NOTIFY_COMPLETED, stub_completed, &s,
+                               MHD_OPTION_END);
+    }
+    assert_non_null(s.d);
+    char env_llm[128];
+    snprintf(env_llm, sizeof env_llm, "AICOS_LLM_URL=http://127.0.0.1:%u/v1/chat/completions",
+             s.port);
+    char *env[] = {env_key, env_llm, NULL};
+    struct ts_server llm_server;
+    ts_server_start(&llm_server, db_url, env);
+    char ops[128], ops_hdr[160];
+    ts_make_token(db_url, "ops", ops, sizeof ops);
+    snprintf(ops_hdr, sizeof ops_hdr, "Authorization: Bearer %s\r\n", ops);
+    json_decref(ts_api_at(llm_server.port, "PUT", "/api/v1/llm/key", tok_hdr,
+                          "{\"api_key\":\"sk-test-123\"}", 403)); /* operators may not */
+    json_decref(ts_api_at(llm_server.port, "PUT", "/api/v1/llm/key", ops_hdr,
+                          "{\"api_key\":\"sk-test-123\"}", 200));
+    json_decref(ts_api_at(llm_server.port, "POST", "/api/v1/cases/" CASE1 "/label", tok_hdr,
+                          "{\"label\":\"where_is_my_order\"}", 200));
+    json_t *d = ts_api_at(llm_server.port, "GET", "/api/v1/cases/" CASE1, tok_hdr, NULL, 200);
+    assert_true(json_is_true(json_object_get(d, "llm_enabled")));
+    json_decref(d);
+    d = ts_api_at(llm_server.port, "POST", "/api/v1/cases/" CASE1 "/draft", tok_hdr,
+                  "{\"action\":\"propose\"}", 201);
+    assert_string_equal(str(d, "source"), "llm");
+    assert_string_equal(s.auth, "Bearer sk-test-123");
+    json_decref(d);
+    s.hallucinate = true;
+    d = ts_api_at(llm_server.port, "POST", "/api/v1/cases/" CASE1 "/draft", tok_hdr,
+                  "{\"action\":\"propose\"}", 201);
+    assert_string_equal(str(d, "source"), "template");
+    assert_true(ts_contains(str(d, "llm_note"), "guard number"));
+    assert_false(ts_contains(str(d, "text"), "2031"));
+    json_decref(d);
+    ts_server_stop(&llm_server);
+    MHD_stop_daemon(s.d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +401,7 @@ int main(void)
         cmocka_unit_test(test_facts_relabel_and_drafts),
         cmocka_unit_test(test_checklist_and_missing_fact),
         cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_llm_wiring),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -242,6 +242,11 @@ static void test_guards(void **state)
          REPLY_GUARD_EMAIL},
         {"en", false, "Call us at +1 415 555 0100 about your order.", REPLY_GUARD_PHONE},
         {"en", false, "Call us at 415 555 0100 about your order.", REPLY_GUARD_PHONE},
+        {"en", false, "Call us at (415) 555-0100 about your order.", REPLY_GUARD_PHONE},
+        {"en", false, "Your order arrives by 2026-12-09. 2031-01-01 is our next sale.",
+         REPLY_GUARD_NUMBER}, /* two dates, no phone */
+        {"en", false, "Order PO-211-20531946082830118, tracking 9400111899562938501736 with USPS.",
+         REPLY_GUARD_OK},
         {"de", false, "Hello, your order has shipped with USPS and the tracking is fine.",
          REPLY_GUARD_LANGUAGE}, /* English for a German buyer */
         {"it", false, "Ihre Bestellung wurde mit USPS versandt, danke für Ihre Geduld.",
