@@ -121,11 +121,10 @@ enum err ai_correction_add(struct db *db, const char *text, const char *lang, co
     secure_token(id);
     struct db_param p[] = {DB_P_TEXT(id),    DB_P_TEXT(text),  DB_P_TEXT(lang),
                            DB_P_TEXT(label), DB_P_TEXT(actor), DB_P_INT((int64_t)time(NULL))};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c,
-                         "INSERT INTO ai_corrections (id, text, lang, label, actor, created_at) "
-                         "VALUES ($1, $2, $3, $4, $5, $6)",
-                         p, 6, NULL, eb);
-    db_release(c);
+    enum err e =
+        db_pool_exec(db,
+                     "INSERT INTO ai_corrections (id, text, lang, label, actor, created_at) "
+                     "VALUES ($1, $2, $3, $4, $5, $6)",
+                     p, 6, NULL, eb);
     return e;
 }

@@ -60,13 +60,12 @@ ERR_MUST_USE static enum err cases_drafts(struct db *db, const struct reply_fact
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_TEXT(f->connection_id), DB_P_TEXT(f->value[REPLY_FACT_CASE]),
                            draft_id ? DB_P_TEXT(draft_id) : DB_P_NULL};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT " CASES_DRAFT_COLS " FROM reply_drafts WHERE connection_id = $1 "
-                          "AND case_id = $2 AND (CAST($3 AS TEXT) IS NULL OR id = CAST($3 AS "
-                          "TEXT)) ORDER BY created_at DESC, id DESC LIMIT 20",
-                          p, 3, &r, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(db,
+                      "SELECT " CASES_DRAFT_COLS " FROM reply_drafts WHERE connection_id = $1 "
+                      "AND case_id = $2 AND (CAST($3 AS TEXT) IS NULL OR id = CAST($3 AS "
+                      "TEXT)) ORDER BY created_at DESC, id DESC LIMIT 20",
+                      p, 3, &r, eb);
     *out = e == ERR_OK ? json_array() : NULL;
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
         if (*out == NULL || json_array_append_new(*out, cases_draft_row(r, i)) != 0)
@@ -134,14 +133,13 @@ ERR_MUST_USE static enum err cases_insert(struct db *db, const struct reply_fact
                            DB_P_TEXT(note),
                            DB_P_TEXT(actor),
                            DB_P_INT((int64_t)time(NULL))};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c,
-                         "INSERT INTO reply_drafts (id, connection_id, case_id, intent, lang, "
-                         "source, body, llm_note, state, action, final_text, created_by, "
-                         "created_at, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-                         "$8, 'proposed', '', '', $9, $10, '', 0)",
-                         p, 10, NULL, eb);
-    db_release(c);
+    enum err e =
+        db_pool_exec(db,
+                     "INSERT INTO reply_drafts (id, connection_id, case_id, intent, lang, "
+                     "source, body, llm_note, state, action, final_text, created_by, "
+                     "created_at, decided_by, decided_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
+                     "$8, 'proposed', '', '', $9, $10, '', 0)",
+                     p, 10, NULL, eb);
     return e;
 }
 
@@ -226,12 +224,11 @@ enum err reply_draft_decide(struct db *db, const char *connection_id, const char
         DB_P_TEXT(action),   DB_P_TEXT(same || strcmp(state, "discarded") == 0 ? "" : text),
         DB_P_TEXT(actor),    DB_P_INT((int64_t)time(NULL))};
     json_decref(row);
-    struct db_conn *c = db_acquire(db);
-    e = db_exec(c,
-                "UPDATE reply_drafts SET state = $2, action = $3, final_text = $4, decided_by = "
-                "$5, decided_at = $6 WHERE id = $1 AND state = 'proposed'",
-                p, 6, &changed, eb);
-    db_release(c);
+    e = db_pool_exec(
+        db,
+        "UPDATE reply_drafts SET state = $2, action = $3, final_text = $4, decided_by = "
+        "$5, decided_at = $6 WHERE id = $1 AND state = 'proposed'",
+        p, 6, &changed, eb);
     if (e == ERR_OK && changed != 1)
         e = err_set(eb, ERR_CONFLICT, "draft_decided", "This draft is already decided.");
     return e ? e : cases_draft_one(db, &f, draft_id, out, eb);
@@ -256,11 +253,9 @@ enum err reply_case_relabel(struct db *db, const char *connection_id, const char
     snprintf(text, sizeof text, "%s\n%s", f.buyer_comment, f.reason);
     struct db_param p[] = {DB_P_TEXT(f.connection_id), DB_P_TEXT(case_id), DB_P_TEXT(label),
                            DB_P_TEXT(actor), DB_P_INT((int64_t)time(NULL))};
-    struct db_conn *c = db_acquire(db);
-    e = db_exec(c,
-                "UPDATE case_triage SET relabel = $3, relabel_by = $4, relabel_at = $5 WHERE "
-                "connection_id = $1 AND case_id = $2",
-                p, 5, NULL, eb);
-    db_release(c);
+    e = db_pool_exec(db,
+                     "UPDATE case_triage SET relabel = $3, relabel_by = $4, relabel_at = $5 WHERE "
+                     "connection_id = $1 AND case_id = $2",
+                     p, 5, NULL, eb);
     return e ? e : ai_correction_add(db, text, lang, label, actor, eb);
 }
