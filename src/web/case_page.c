@@ -61,8 +61,13 @@ static void case_triage(struct html *h, const struct http_req *req, const json_t
     html_tpl(h, "<input type=\"hidden\" name=\"connection_id\" value=\"{}\">",
              widget_json_str(c, "connection_id"));
     html_raw(h, "<label>改为 / Relabel as<select name=\"label\" id=\"f-label\">");
-    for (unsigned i = 0; reply_intent_at(i) != NULL; i++)
-        html_tpl(h, "<option value=\"{}\">{}</option>", reply_intent_at(i), reply_intent_at(i));
+    for (unsigned i = 0; reply_intent_at(i) != NULL; i++) {
+        bool on = strcmp(reply_intent_at(i), widget_json_str(t, "intent")) == 0;
+        html_tpl(h,
+                 on ? "<option value=\"{}\" selected>{}</option>"
+                    : "<option value=\"{}\">{}</option>",
+                 reply_intent_at(i), reply_intent_at(i));
+    }
     html_raw(h, "</select></label><div class=\"actions\"><button type=\"submit\">保存标注 / Save "
                 "label</button></div></form></section>");
 }

@@ -196,6 +196,12 @@ static void test_checklist_and_missing_fact(void **state)
     assert_string_equal(str(json_object_get(d, "triage"), "priority"), "high");
     json_decref(d);
     json_decref(api("POST", "/api/v1/cases/" CASE1 "/draft", NULL, "{}", 409));
+    struct ts_http_resp r;
+    assert_true(ts_http_ex(server.port, "GET", "/cases/" CASE1, admin_hdr, NULL, NULL, &r));
+    assert_int_equal(r.status, 200);
+    assert_true(ts_contains(r.body, "id=\"checklist\""));
+    assert_false(ts_contains(r.body, "id=\"draft-form\"")); /* nothing to send */
+    ts_http_free(&r);
     d = api("GET", "/api/v1/cases?priority=high", NULL, NULL, 200);
     assert_int_equal(json_array_size(json_object_get(d, "cases")), 1);
     json_decref(d);
@@ -207,6 +213,10 @@ static void test_checklist_and_missing_fact(void **state)
     assert_string_equal(str(dr, "kind"), "none");
     assert_true(ts_contains(str(dr, "why"), "not synced"));
     json_decref(d);
+    assert_true(ts_http_ex(server.port, "GET", "/cases/" CASE2, admin_hdr, NULL, NULL, &r));
+    assert_true(ts_contains(r.body, "id=\"no-draft\""));
+    assert_true(ts_contains(r.body, "not synced"));
+    ts_http_free(&r);
     /* a refund question on an open case: no refund named, the status instead */
     json_decref(
         api("POST", "/api/v1/cases/" CASE2 "/label", NULL, "{\"label\":\"refund_status\"}", 200));
@@ -257,6 +267,14 @@ static void test_pages(void **state)
     assert_int_equal(ts_db_int(db_url, "SELECT COUNT(*) FROM reply_drafts WHERE action = 'sent' "
                                        "AND state = 'accepted'"),
                      1);
+    assert_true(ts_http_ex(server.port, "GET", "/cases/PO-none", admin_hdr, NULL, NULL, &r));
+    assert_int_equal(r.status, 404); /* a console page, not JSON */
+    assert_true(ts_contains(r.body, "id=\"error\""));
+    ts_http_free(&r);
+    assert_true(ts_http_ex(server.port, "GET", "/cases?priority=high", admin_hdr, NULL, NULL, &r));
+    assert_int_equal(r.status, 200);
+    assert_true(ts_contains(r.body, "cases-empty")); /* the escalated case was relabelled back */
+    ts_http_free(&r);
     /* a refused form comes back as the page's notice, nothing stored */
     snprintf(body, sizeof body, "label=bogus&connection_id=conn-1&csrf_token=%s", admin_csrf);
     assert_true(
