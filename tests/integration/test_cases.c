@@ -286,6 +286,34 @@ static void test_pages(void **state)
                      0);
 }
 
+/* A paid refund is a fact (amount in minor units from the detail's refund summary); a case id
+ * held by two connections needs connection_id. */
+static void test_refund_and_ambiguity(void **state)
+{
+    (void)state;
+    ts_db_exec(db_url,
+               "INSERT INTO temu_aftersales (connection_id, parent_after_sales_sn, "
+               "parent_order_sn, status_group, status, case_type, create_at, update_at, "
+               "content_hash, data, first_synced_at, synced_at, refund_summary, buyer_comment) "
+               "VALUES ('conn-1', 'PO-9-1-D01', 'PO-9-1', 3, 5, 1, 1764600000, 1764600000, 'h', "
+               "'{}', 1764600000, 1764600000, '{\"buyerTotalRefund\":{\"amount\":1234,"
+               "\"currency\":\"USD\"}}', 'money?'), ('conn-2', 'PO-9-1-D01', 'PO-9-1', 3, 5, "
+               "1, 1764600000, 1764600000, 'h', '{}', 1764600000, 1764600000, '', 'money?')");
+    json_decref(api("GET", "/api/v1/cases/PO-9-1-D01", NULL, NULL, 409));
+    json_decref(api("POST", "/api/v1/cases/PO-9-1-D01/label", NULL,
+                    "{\"label\":\"refund_status\",\"connection_id\":\"conn-1\"}", 200));
+    json_t *d = api("GET", "/api/v1/cases/PO-9-1-D01?connection_id=conn-1", NULL, NULL, 200);
+    const json_t *dr = json_object_get(d, "draft");
+    assert_string_equal(str(json_object_get(d, "facts"), "refund"), "12.34 USD");
+    assert_string_equal(str(dr, "state"), "refunded");
+    assert_true(ts_contains(str(dr, "text"), "12.34 USD"));
+    json_decref(d);
+    /* the other connection's copy says nothing of an amount: no refund fact */
+    d = api("GET", "/api/v1/cases/PO-9-1-D01?connection_id=conn-2", NULL, NULL, 200);
+    assert_true(json_is_null(json_object_get(json_object_get(d, "facts"), "refund")));
+    json_decref(d);
+}
+
 /* ---- a stub OpenAI-compatible endpoint (real HTTP on loopback) for the LLM wiring ---- */
 
 struct stub {
@@ -419,6 +447,7 @@ int main(void)
         cmocka_unit_test(test_facts_relabel_and_drafts),
         cmocka_unit_test(test_checklist_and_missing_fact),
         cmocka_unit_test(test_pages),
+        cmocka_unit_test(test_refund_and_ambiguity),
         cmocka_unit_test(test_llm_wiring),
     };
     return cmocka_run_group_tests(tests, setup, teardown);

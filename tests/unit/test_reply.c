@@ -145,6 +145,8 @@ static void test_draft_table(void **state)
             }
         }
     }
+    print_message("drafts: %u replies, %u checklists, %u without a draft\n", replies, checklists,
+                  none);
     /* Nine intents answer in five languages in most states; the table covers them all. */
     assert_true(replies >= 9 * 5 * 5);
     assert_int_equal(checklists, 6 * 5 * S__N);
@@ -183,6 +185,7 @@ static void test_draft_missing_fact(void **state)
             }
         }
     }
+    print_message("missing facts: %u drafts withheld naming the blanked fact\n", named);
     assert_true(named > 100);
 }
 
