@@ -13,6 +13,7 @@
 #include "http/server.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "settlement/payout_worker.h"
 #include "sync/sync.h"
 #include "vault/vault.h"
 #include "base/secure.h"
@@ -62,7 +63,7 @@ ERR_MUST_USE static enum err serve_open_db(const struct config *cfg, bool migrat
     struct errbuf eb = {0};
     /* One more connection for the scheduler's run and its budget look-ups. */
     enum err e =
-        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 3 : 1), db, &eb);
+        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 4 : 1), db, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
         return e;
@@ -104,9 +105,30 @@ static void serve_block_signals(sigset_t *stop)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* The sync scheduler and the payout worker (both need the vault to read credentials). */
+ERR_MUST_USE static enum err serve_workers_start(const struct config *cfg, struct db *db,
+                                                 struct vault *vault, bool worker,
+                                                 struct sync_scheduler **sched,
+                                                 struct payout_worker **payout, struct errbuf *eb)
+{
+    if (!worker)
+        return ERR_OK;
+    if (vault == NULL) {
+        log_kv(LOG_WARN, "sync.scheduler_off", "reason",
+               "the vault is off, so no token can be read", NULL);
+        return ERR_OK;
+    }
+    /* The scheduler keeps env's address: it lives as long as the process serves. */
+    static struct connect_env sched_env;
+    sched_env = (struct connect_env){.cfg = cfg, .db = db, .vault = vault};
+    enum err e = sync_scheduler_start(&sched_env, sched, eb);
+    return e == ERR_OK ? payout_worker_start(db, vault, cfg, payout, eb) : e;
+}
+
 static int serve_run(const struct config *cfg, bool migrate, bool worker)
 {
     struct sync_scheduler *sched = NULL;
+    struct payout_worker *payout = NULL;
     struct errbuf eb = {0};
     struct db *db = NULL;
     struct metrics *metrics = NULL;
@@ -154,12 +176,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
         goto out;
     }
-    struct connect_env sched_env = {.cfg = cfg, .db = db, .vault = vault};
-    if (worker && vault != NULL)
-        e = sync_scheduler_start(&sched_env, &sched, &eb);
-    else if (worker)
-        log_kv(LOG_WARN, "sync.scheduler_off", "reason",
-               "the vault is off, so no token can be read", NULL);
+    e = serve_workers_start(cfg, db, vault, worker, &sched, &payout, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
         goto out;
@@ -174,6 +191,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
     srv = NULL;
     rc = CLI_OK;
 out:
+    payout_worker_stop(payout);
     sync_scheduler_stop(sched);
     http_server_stop(srv);
     metrics_free(metrics);

@@ -8,10 +8,11 @@
 #include "cli/cli.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "settlement/payout_worker.h"
 #include "sync/sync.h"
 #include "vault/vault.h"
 
-#define WORKER_DB_POOL 2 /* the scheduler's run and its budget or cancel look-ups */
+#define WORKER_DB_POOL 3 /* the scheduler's run, its budget or cancel look-ups, the payout sync */
 
 static const char worker_usage[] =
     "usage: aicos worker [--help]\n"
@@ -31,6 +32,7 @@ static int worker_run(const struct config *cfg)
     struct db *db = NULL;
     struct vault *vault = NULL;
     struct sync_scheduler *sched = NULL;
+    struct payout_worker *payout = NULL;
     int rc = CLI_FAIL;
     enum err e = db_open(cfg->database_url, WORKER_DB_POOL, &db, &eb);
     if (e == ERR_OK)
@@ -50,6 +52,8 @@ static int worker_run(const struct config *cfg)
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     e = sync_scheduler_start(&env, &sched, &eb);
+    if (e == ERR_OK)
+        e = payout_worker_start(db, vault, cfg, &payout, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos worker: %s\n", errbuf_message(&eb, e));
         goto out;
@@ -63,6 +67,7 @@ static int worker_run(const struct config *cfg)
     sched = NULL;
     rc = CLI_OK;
 out:
+    payout_worker_stop(payout);
     sync_scheduler_stop(sched);
     vault_free(vault);
     db_close(db);

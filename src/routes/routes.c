@@ -12,6 +12,7 @@
 #include "api/health.h"
 #include "api/integrations_api.h"
 #include "api/openapi.h"
+#include "api/ai_api.h"
 #include "api/orders_api.h"
 #include "api/security_api.h"
 #include "api/shipments_api.h"
@@ -122,6 +123,10 @@ const struct route api_routes[] = {
      "Cancel a running sync: it stops after its current page (audited).", "sync", NULL,
      ROLE_OPERATOR},
     /* Console data pages and their JSON lists (issue 7, "Console"). */
+    {"POST", "/api/v1/ai/classify", api_ai_classify, ROUTE_JSON_BODY,
+     "Classify one buyer message {text, lang?, region?}: intent label, confidence, band, "
+     "language and urgent flag (offline model; nothing stored).",
+     "ai", NULL, ROLE_VIEWER},
     {"GET", "/api/v1/orders", api_orders_list, 0,
      "Synced orders, newest update first; filters connection_id, status, label, ship_before, "
      "ship_after (YYYY-MM-DD or Unix seconds), q (order number); paging page, limit.",
@@ -291,6 +296,9 @@ const struct route api_routes[] = {
      "text/html", ROLE_OPS},
     {"GET", "/audit/export.csv", page_audit_csv, ROUTE_PAGE | ROUTE_INTERNAL,
      "The filtered audit log as CSV.", "pages", "text/csv", ROLE_OPS},
+    {"GET", "/audit/export.xlsx", page_audit_xlsx, ROUTE_PAGE | ROUTE_INTERNAL,
+     "The filtered audit log as an XLSX workbook.", "pages",
+     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ROLE_OPS},
     {"GET", "/secrets", page_secrets, ROUTE_PAGE | ROUTE_INTERNAL, "Secrets page.", "pages",
      "text/html", ROLE_OPS},
     {"GET", "/static/console.css", page_console_stylesheet, PUBLIC | ROUTE_INTERNAL,

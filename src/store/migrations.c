@@ -489,24 +489,55 @@ const struct migration migrations[] = {
      "  kind TEXT NOT NULL CHECK (kind IN ('ok','error','info')),"
      "  message TEXT NOT NULL);",
      NULL, NULL},
-    /* Version 17 -- owned by triage branch (issue 15): the operators' relabels that the next
-     * `aicos ai train` learns from. The drafts branch carries a copy only so that its
-     * placeholder classifier (src/ai/classify_placeholder.c) can store corrections; at merge
-     * the triage branch's migration stands and this one goes. */
-    {17, "ai_corrections",
+    /* Version 17 (issue 13): the payout provider's credits (src/settlement/payout.c), one row
+     * per provider line (a settlement or a balance history item) keyed by the provider's id,
+     * money in minor units, with the content hash that makes a re-read a no-op; and each
+     * feed's checkpoint, last run and last error. */
+    {17, "payout_credits",
+     "CREATE TABLE payout_credits ("
+     "  provider TEXT NOT NULL,"
+     "  feed TEXT NOT NULL CHECK (feed IN ('settlements','history')),"
+     "  provider_id TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  status TEXT NOT NULL,"
+     "  amount_minor BIGINT NOT NULL,"
+     "  fee_minor BIGINT NOT NULL,"
+     "  currency TEXT NOT NULL,"
+     "  fx_rate TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  settled_at BIGINT NOT NULL,"
+     "  estimated_at BIGINT NOT NULL,"
+     "  reference TEXT NOT NULL,"
+     "  source TEXT NOT NULL,"
+     "  content_hash TEXT NOT NULL,"
+     "  first_synced_at BIGINT NOT NULL,"
+     "  synced_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (provider, feed, provider_id));"
+     "CREATE INDEX payout_credits_settled ON payout_credits(provider, settled_at);"
+     "CREATE TABLE payout_sync_state ("
+     "  provider TEXT NOT NULL,"
+     "  feed TEXT NOT NULL,"
+     "  checkpoint BIGINT NOT NULL,"
+     "  last_run_at BIGINT NOT NULL,"
+     "  last_ok_at BIGINT NOT NULL,"
+     "  last_error TEXT NOT NULL,"
+     "  PRIMARY KEY (provider, feed));",
+     NULL, NULL},
+    /* Version 18 (issue 15): operators' relabels of buyer messages, read by `aicos ai train`
+     * (src/ai/corrections.c); one row per text, the latest label wins. */
+    {18, "ai_corrections",
      "CREATE TABLE ai_corrections ("
-     "  id TEXT PRIMARY KEY,"
-     "  text TEXT NOT NULL,"
+     "  text TEXT PRIMARY KEY,"
      "  lang TEXT NOT NULL,"
      "  label TEXT NOT NULL,"
      "  actor TEXT NOT NULL,"
-     "  created_at BIGINT NOT NULL);",
+     "  created_at TEXT NOT NULL);",
      NULL, NULL},
-    /* Version 18 (issue 15, drafts): each after-sales case's classification (intent, confidence
+    /* Version 19 (issue 15, drafts): each after-sales case's classification (intent, confidence
      * in basis points, band, language, urgency; an operator's relabel beside the model's
      * label), and every reply draft with what became of it (proposed, then accepted, edited or
      * discarded, copied or marked sent). */
-    {18, "case_triage_drafts",
+    {19, "case_triage_drafts",
      "CREATE TABLE case_triage ("
      "  connection_id TEXT NOT NULL,"
      "  case_id TEXT NOT NULL,"
