@@ -35,6 +35,7 @@ int cmd_sync(int argc, char **argv);       /* aicos sync run|runs|resume (src/cl
 int cmd_worker(int argc, char **argv);     /* aicos worker: the sync scheduler (cmd_worker.c) */
 int cmd_settlement(int argc, char **argv); /* aicos settlement ... (cmd_settlement.c) */
 int cmd_settlement_airwallex(int argc, char **argv); /* aicos settlement airwallex ... */
+int cmd_ai(int argc, char **argv); /* aicos ai train|eval|classify (src/cli/cmd_ai.c) */
 
 /* True when argv holds -h or --help. */
 bool cli_wants_help(int argc, char **argv);

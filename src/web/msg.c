@@ -167,8 +167,12 @@ static const struct web_msg web_msgs[MSG_COUNT] = {
       "尚无买家请求:尚未同步到任何售后请求,已同步的订单也没有买家发起的标签。",
       "No buyer cases are stored: no after-sales request has been synced and no synced order "
       "carries a buyer-initiated label."),
-    M(MSG_P_CASES_PAGE_2, "cases_page.2", "买家发起的售后、取消和改地址请求,按更新时间倒序。",
-      "Buyer-initiated after-sales, cancellation and address-change requests, newest first."),
+    M(MSG_P_CASES_FILTERED, "cases_page.filtered", "没有符合筛选条件的买家请求。",
+      "No buyer case matches the filters."),
+    M(MSG_P_CASES_PAGE_2, "cases_page.2",
+      "买家发起的售后、取消和改地址请求,按更新时间倒序,附意图分类。",
+      "Buyer-initiated after-sales, cancellation and address-change requests, newest first, "
+      "each with its intent."),
     M(MSG_P_ORDER_PAGE_3, "order_page.3", "没有子订单", "No sub-orders stored."),
     M(MSG_P_ORDER_PAGE_4, "order_page.4", "尚无状态记录",
       "No status has been recorded for this order yet."),

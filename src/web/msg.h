@@ -111,6 +111,7 @@ enum web_msg_id {
     MSG_D_SETTLED_NONE,
     /* page leads, empty states and notices of the data and team pages */
     MSG_P_CASES_PAGE_1,
+    MSG_P_CASES_FILTERED,
     MSG_P_CASES_PAGE_2,
     MSG_P_ORDER_PAGE_3,
     MSG_P_ORDER_PAGE_4,
