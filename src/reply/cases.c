@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "ai/classify.h"
+#include "ai/corrections.h"
 #include "base/secure.h"
 #include "reply/draft.h"
 #include "reply/facts.h"
