@@ -6,6 +6,7 @@
 #include "routes/routes.h"
 
 #include "api/auth_api.h"
+#include "api/cases_api.h"
 #include "api/config_api.h"
 #include "api/deploy_api.h"
 #include "api/health.h"
@@ -20,13 +21,16 @@
 #include "api/webhook_api.h"
 #include "auth/roles.h"
 #include "web/console.h"
+#include "web/case_page.h"
 #include "web/cases_page.h"
+#include "web/dashboard_page.h"
 #include "web/deploy_page.h"
 #include "web/integrations_page.h"
 #include "web/order_page.h"
 #include "web/orders_page.h"
 #include "web/products_page.h"
 #include "web/records_page.h"
+#include "web/settings_page.h"
 #include "web/shipment_form.h"
 #include "web/signin_page.h"
 #include "web/sync_page.h"
@@ -127,7 +131,8 @@ const struct route api_routes[] = {
      "ai", NULL, ROLE_VIEWER},
     {"GET", "/api/v1/orders", api_orders_list, 0,
      "Synced orders, newest update first; filters connection_id, status, label, ship_before, "
-     "ship_after (YYYY-MM-DD or Unix seconds), q (order number); paging page, limit.",
+     "ship_after (YYYY-MM-DD or Unix seconds), q (order number, product name, SKU or goods id); "
+     "paging page, limit.",
      "orders", NULL, ROLE_VIEWER},
     {"GET", "/api/v1/orders/{sn}", api_orders_get, 0,
      "One synced parent order with its sub-orders and status history (connection_id "
@@ -157,6 +162,9 @@ const struct route api_routes[] = {
      "text/html", ROLE_OPERATOR},
     {"GET", "/orders", page_orders, ROUTE_PAGE | ROUTE_INTERNAL, "Orders page.", "pages",
      "text/html", ROLE_VIEWER},
+    {"GET", "/orders/export.csv", page_orders_csv, ROUTE_PAGE | ROUTE_INTERNAL,
+     "The orders of the /orders filters as CSV (at most 2,000 rows).", "pages", "text/csv",
+     ROLE_VIEWER},
     {"GET", "/orders/{sn}", page_order_detail, ROUTE_PAGE | ROUTE_INTERNAL, "Order detail page.",
      "pages", "text/html", ROLE_VIEWER},
     {"GET", "/sync", page_sync, ROUTE_PAGE | ROUTE_INTERNAL, "Sync runs and stream state page.",
@@ -174,6 +182,33 @@ const struct route api_routes[] = {
      "text/html", ROLE_VIEWER},
     {"GET", "/cases", page_cases, ROUTE_PAGE | ROUTE_INTERNAL, "Buyer cases page.", "pages",
      "text/html", ROLE_VIEWER},
+    {"GET", "/cases/{id}", page_case, ROUTE_PAGE | ROUTE_INTERNAL,
+     "Buyer case page: words, intent, facts, draft.", "pages", "text/html", ROLE_VIEWER},
+    {"POST", "/cases/{id}/draft", page_case_draft, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Propose, copy, mark sent or discard a reply draft (form).", "pages", "text/html",
+     ROLE_OPERATOR},
+    {"POST", "/cases/{id}/label", page_case_label, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Relabel a buyer case (form).", "pages", "text/html", ROLE_OPERATOR},
+    {"GET", "/api/v1/cases", api_cases_list, 0,
+     "Buyer cases newest first with intent, confidence, language and priority (filters intent, "
+     "priority high|normal, connection_id, limit).",
+     "cases", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/cases/{id}", api_case_get, 0,
+     "One after-sales case: the buyer's words, classification, facts, the template draft "
+     "(or checklist, or the missing fact) and the stored drafts (connection_id optional).",
+     "cases", NULL, ROLE_VIEWER},
+    {"POST", "/api/v1/cases/{id}/draft", api_case_draft, ROUTE_JSON_BODY,
+     "Propose a draft {action: propose} (template, reworded by the LLM when configured; 201) or "
+     "record one {action: copied|sent|discarded, draft_id?, text?} as accepted, edited or "
+     "discarded; audited.",
+     "cases", NULL, ROLE_OPERATOR},
+    {"PUT", "/api/v1/llm/key", api_llm_key_put, ROUTE_JSON_BODY,
+     "Store the optional LLM endpoint's bearer key {api_key} in the vault (\"\" deletes it); "
+     "audited, never shown.",
+     "cases", NULL, ROLE_OPS},
+    {"POST", "/api/v1/cases/{id}/label", api_case_label, ROUTE_JSON_BODY,
+     "Relabel a case {label}: stored on the case and as a classifier correction; audited.", "cases",
+     NULL, ROLE_OPERATOR},
     /* Temu authorization workbench, connection progress and integration registry (issue 5). */
     {"GET", "/api/v1/integrations", api_integrations_list, 0,
      "Integration registry: one row per integration with a computed status.", "integrations", NULL,
@@ -240,6 +275,22 @@ const struct route api_routes[] = {
     {"POST", "/integrations/temu/connections/{id}/reauthorize", page_temu_reauthorize,
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Re-authorize a connection (form).", "pages",
      "text/html", ROLE_SELLER_ADMIN},
+    /* The shop dashboard (issue 16). */
+    {"GET", "/dashboard", page_dashboard, ROUTE_PAGE | ROUTE_INTERNAL,
+     "Shop dashboard: orders per day, late parcels, on-time shipping, open cases "
+     "(connection_id optional).",
+     "pages", "text/html", ROLE_VIEWER},
+    /* Settings (issue 16): the viewer's language and time zone; the server's settings. */
+    {"GET", "/settings", page_settings, ROUTE_PAGE | ROUTE_INTERNAL, "Settings page.", "pages",
+     "text/html", ROLE_VIEWER},
+    {"POST", "/settings/preferences", page_settings_prefs,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Save the signed-in user's language and time zone (form, audited).", "pages", "text/html",
+     ROLE_VIEWER},
+    {"POST", "/settings/language", page_settings_language,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Switch the signed-in user's console language (form, audited).", "pages", "text/html",
+     ROLE_VIEWER},
     /* Team and records pages (issue 16): users, API tokens, audit log, secrets. */
     {"GET", "/users", page_users, ROUTE_PAGE | ROUTE_INTERNAL, "Users page.", "pages", "text/html",
      ROLE_SELLER_ADMIN},

@@ -2,7 +2,7 @@
  * The orders list (see sync/query.h, query_orders_list): flat in the shop's size (issue 17).
  *
  * Only the filters given are in the SQL, and each one is served by an index that also holds the
- * list's sort (update_time DESC, parent_order_sn DESC, connection_id DESC; migration 19):
+ * list's sort (update_time DESC, parent_order_sn DESC, connection_id DESC; migration 21):
  * temu_orders_recent, _update (per connection), _status (a connection with a status reads it
  * and skips the other connections' rows: a shop has few), and temu_order_labels for a label
  * (kept by triggers). A search or a ship-by deadline is a set of at most
