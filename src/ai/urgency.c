@@ -36,7 +36,8 @@ static const char *const threat_words[] = {
     "verbrannt|rauch|funken|explodiert|geschmolzen|stromschlag|lebensgefahr|gefahrlich|"
     "verletzt|geschnitten|verbraucherzentrale|verbraucherschutz*|idiot*|vollidiot*|unfahig*|"
     "gauner|abgezockt|abgefackelt|strafanzeige|gemeingefahrlich|ist diebstahl|widerspruch "
-    "eingelegt|kauferschutz|paypal fall|allergische reaktion|allergisch reagiert|verschluckt|erstickt|giftig|arschloch*|"
+    "eingelegt|kauferschutz|paypal fall|allergische reaktion|allergisch "
+    "reagiert|verschluckt|erstickt|giftig|arschloch*|"
     "bundesnetzagentur|schlichtungsstelle",
     /* fr */
     "opposition bancaire|rejet de paiement|conteste le paiement|litige|avocat*|tribunal|justice|"
@@ -55,10 +56,10 @@ static const char *const threat_words[] = {
 };
 
 static const char *const threat_han[] = {
-    "拒付", "律师", "骗子", "着火", "起火", "烫伤", "报警", "起诉",       "争议", "误吞",
-    "辱骂", "冒烟", "火花", "小偷", "欺诈", "被骗", "割伤", "消费者协会", "法律", "熔化",
-    "烧焦", "弄伤", "诈骗", "脏话", "爆炸", "触电", "骗钱", "烧了",       "索赔", "向银行投诉",
-    "过敏了", "过敏反应", "噎住", "窒息", "有毒", "工商局"};
+    "拒付", "律师", "骗子",       "着火",   "起火",     "烫伤", "报警", "起诉", "争议",
+    "误吞", "辱骂", "冒烟",       "火花",   "小偷",     "欺诈", "被骗", "割伤", "消费者协会",
+    "法律", "熔化", "烧焦",       "弄伤",   "诈骗",     "脏话", "爆炸", "触电", "骗钱",
+    "烧了", "索赔", "向银行投诉", "过敏了", "过敏反应", "噎住", "窒息", "有毒", "工商局"};
 
 /* Anger and urgency without a threat. */
 static const char *const urgent_words[] = {
