@@ -43,6 +43,28 @@ static bool query_present(const char *s)
     return s != NULL && *s != '\0';
 }
 
+/* The search text and the page arguments every list reads alike (unchanged when absent). */
+ERR_MUST_USE static enum err query_search_paging_read(const char *q, const char *page,
+                                                      const char *limit, const char **q_out,
+                                                      int64_t *page_out, int64_t *limit_out,
+                                                      struct errbuf *eb)
+{
+    if (query_present(q)) {
+        if (strlen(q) > LIMIT_QUERY_SEARCH_BYTES)
+            return err_set(eb, ERR_INVAL, "bad_search", "q must be at most %d bytes.",
+                           LIMIT_QUERY_SEARCH_BYTES);
+        *q_out = q;
+    }
+    if (query_present(page) && parse_int64(page, 1, LIMIT_QUERY_PAGE_MAX, page_out) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_page", "page must be an integer from 1 to %d.",
+                       LIMIT_QUERY_PAGE_MAX);
+    if (query_present(limit) &&
+        parse_int64(limit, 1, LIMIT_QUERY_PAGE_SIZE_MAX, limit_out) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_limit", "limit must be an integer from 1 to %d.",
+                       LIMIT_QUERY_PAGE_SIZE_MAX);
+    return ERR_OK;
+}
+
 /* Unix seconds, or YYYY-MM-DD as midnight UTC; false when neither. */
 static bool query_parse_time(const char *s, int64_t *out)
 {
@@ -125,19 +147,9 @@ enum err query_orders_filter_parse(const struct query_orders_args *a, struct que
     if (query_present(a->ship_after) && !query_parse_time(a->ship_after, &f->ship_after))
         return err_set(eb, ERR_INVAL, "bad_ship_after",
                        "ship_after must be a date YYYY-MM-DD or Unix seconds.");
-    if (query_present(a->q)) {
-        if (strlen(a->q) > LIMIT_QUERY_SEARCH_BYTES)
-            return err_set(eb, ERR_INVAL, "bad_search", "q must be at most %d bytes.",
-                           LIMIT_QUERY_SEARCH_BYTES);
-        f->q = a->q;
-    }
-    if (query_present(a->page) && parse_int64(a->page, 1, LIMIT_QUERY_PAGE_MAX, &f->page) != ERR_OK)
-        return err_set(eb, ERR_INVAL, "bad_page", "page must be an integer from 1 to %d.",
-                       LIMIT_QUERY_PAGE_MAX);
-    if (query_present(a->limit) &&
-        parse_int64(a->limit, 1, LIMIT_QUERY_PAGE_SIZE_MAX, &f->limit) != ERR_OK)
-        return err_set(eb, ERR_INVAL, "bad_limit", "limit must be an integer from 1 to %d.",
-                       LIMIT_QUERY_PAGE_SIZE_MAX);
+    enum err e = query_search_paging_read(a->q, a->page, a->limit, &f->q, &f->page, &f->limit, eb);
+    if (e != ERR_OK)
+        return e;
     if (query_present(a->cursor))
         return query_orders_cursor_parse(a->cursor, f, eb);
     return ERR_OK;
@@ -361,20 +373,7 @@ enum err query_products_filter_parse(const struct query_products_args *a,
         return err_set(eb, ERR_INVAL, "bad_bucket",
                        "bucket must be 1 (on or off sale), 4 (not published), 5 (draft) or 6 "
                        "(deleted).");
-    if (query_present(a->q)) {
-        if (strlen(a->q) > LIMIT_QUERY_SEARCH_BYTES)
-            return err_set(eb, ERR_INVAL, "bad_search", "q must be at most %d bytes.",
-                           LIMIT_QUERY_SEARCH_BYTES);
-        f->q = a->q;
-    }
-    if (query_present(a->page) && parse_int64(a->page, 1, LIMIT_QUERY_PAGE_MAX, &f->page) != ERR_OK)
-        return err_set(eb, ERR_INVAL, "bad_page", "page must be an integer from 1 to %d.",
-                       LIMIT_QUERY_PAGE_MAX);
-    if (query_present(a->limit) &&
-        parse_int64(a->limit, 1, LIMIT_QUERY_PAGE_SIZE_MAX, &f->limit) != ERR_OK)
-        return err_set(eb, ERR_INVAL, "bad_limit", "limit must be an integer from 1 to %d.",
-                       LIMIT_QUERY_PAGE_SIZE_MAX);
-    return ERR_OK;
+    return query_search_paging_read(a->q, a->page, a->limit, &f->q, &f->page, &f->limit, eb);
 }
 
 /* A text column, "" when NULL. */
