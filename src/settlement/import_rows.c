@@ -1,0 +1,392 @@
+/*
+ * Rows to canonical lines (import_private.h): the header of each sheet or file, summary rows
+ * (合计 / 总计, amount-only rows), the fields of a line, and the INSERT of each line (or the
+ * upsert of an order's expected amount with its history).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "base/parse.h"
+#include "settlement/import_private.h"
+#include "settlement/xlsx.h"
+
+/* FundDetail column names per field; amount names come from the sheet's row of §3.1. */
+static const char *const fd_time_names[] = {"账务时间", "时间", "到账时间"};
+static const char *const fd_other_names[] = {"订单编号", "币种", "账务类型", "交易类型"};
+static const enum settle_field fd_other_fields[] = {SF_ORDER_REF, SF_CURRENCY, SF_TYPE_RAW,
+                                                    SF_TYPE_RAW};
+static const char *const fd_generic_amounts[] = {"金额", "支出金额", "结算金额", "扣款金额"};
+
+static void settle_imp_add_name(struct settle_imp *imp, const char *name, enum settle_field f)
+{
+    if (imp->hdr.spec.nnames < SF__COUNT) {
+        imp->names[imp->hdr.spec.nnames] = name;
+        imp->name_field[imp->hdr.spec.nnames] = (int)f;
+        imp->hdr.spec.nnames++;
+    }
+}
+
+/* The names a FundDetail sheet's header row is read with (at least the time and an amount). */
+static void settle_imp_fund_names(struct settle_imp *imp)
+{
+    for (size_t i = 0; i < sizeof fd_time_names / sizeof fd_time_names[0]; i++)
+        settle_imp_add_name(imp, fd_time_names[i], SF_POSTED_AT);
+    for (size_t i = 0; i < sizeof fd_other_names / sizeof fd_other_names[0]; i++)
+        settle_imp_add_name(imp, fd_other_names[i], fd_other_fields[i]);
+    const char *const *am = imp->kind != NULL ? imp->kind->amount : fd_generic_amounts;
+    for (size_t i = 0; i < 4 && am[i] != NULL; i++)
+        settle_imp_add_name(imp, am[i], SF_NET);
+}
+
+enum err settle_imp_sheet_begin(struct settle_imp *imp, const char *sheet, struct errbuf *eb)
+{
+    imp->sheet = sheet;
+    imp->header_done = false;
+    memset(&imp->hdr, 0, sizeof imp->hdr);
+    for (int f = 0; f < SF__COUNT; f++)
+        imp->col[f] = -1;
+    imp->hdr.spec.nnames = 0;
+    if (imp->p != NULL) {
+        for (int f = 0; f < SF__COUNT; f++) {
+            if (imp->p->map[f][0] != '\0')
+                settle_imp_add_name(imp, imp->p->map[f], (enum settle_field)f);
+        }
+        imp->hdr.spec.min_matches = imp->hdr.spec.nnames;
+        imp->hdr.spec.max_rows = 30;
+    } else {
+        imp->kind = settle_sheet_kind_find(sheet);
+        imp->sheet_sign = imp->kind != NULL ? imp->kind->sign : settle_sheet_keyword_sign(sheet);
+        settle_imp_fund_names(imp);
+        imp->hdr.spec.min_matches = 2;
+        imp->hdr.spec.max_rows = 5;
+    }
+    struct table_header_spec spec = imp->hdr.spec;
+    spec.names = imp->names;
+    return table_header_init(&imp->hdr, &spec, eb);
+}
+
+void settle_imp_note(struct settle_imp *imp, size_t row, const char *message)
+{
+    if (imp->notes != NULL && json_array_size(imp->notes) < 200)
+        json_array_append_new(imp->notes, json_pack("{s:s, s:I, s:s}", "sheet", imp->sheet, "row",
+                                                     (json_int_t)row, "message", message));
+}
+
+static const char *settle_cell(const struct table_row *row, long col, char *buf, size_t cap)
+{
+    if (col < 0 || (size_t)col >= row->ncells)
+        return "";
+    const char *t;
+    size_t n = table_trim(row->cells[col], &t);
+    if (n >= cap)
+        n = cap - 1;
+    memcpy(buf, t, n);
+    buf[n] = '\0';
+    return buf;
+}
+
+/* A summary row: any cell with 合计 or 总计, or only the amount cell filled. */
+static bool settle_is_summary(const struct settle_imp *imp, const struct table_row *row)
+{
+    size_t filled = 0;
+    bool amount = false;
+    for (size_t i = 0; i < row->ncells; i++) {
+        if (strstr(row->cells[i], "合计") || strstr(row->cells[i], "总计"))
+            return true;
+        const char *t;
+        size_t n = table_trim(row->cells[i], &t);
+        if (n > 0 && !(n == 1 && (t[0] == '/' || t[0] == '-'))) {
+            filled++;
+            amount = amount || (long)i == imp->col[SF_NET] || (long)i == imp->col[SF_GROSS];
+        }
+    }
+    return filled == 1 && amount;
+}
+
+static bool settle_all_digits(const char *s)
+{
+    size_t dots = 0;
+    for (const char *p = s; *p; p++) {
+        if (*p == '.')
+            dots++;
+        else if (*p < '0' || *p > '9')
+            return false;
+    }
+    return *s != '\0' && dots <= 1;
+}
+
+/* A time cell: an Excel serial in a workbook, Unix seconds in a CSV, or date-time text. */
+static enum err settle_time(const struct settle_imp *imp, const struct table_row *row, long col,
+                            bool required, int64_t *out, struct errbuf *eb)
+{
+    char buf[64];
+    const char *t = settle_cell(row, col, buf, sizeof buf);
+    *out = 0;
+    if (t[0] == '\0' || strcmp(t, "/") == 0 || strcmp(t, "0") == 0) {
+        if (!required)
+            return ERR_OK;
+        return err_set(eb, ERR_INVAL, "bad_time", "no time in column %s",
+                       imp->names[0] != NULL ? imp->names[0] : "?");
+    }
+    if (settle_all_digits(t)) {
+        if (imp->xlsx)
+            return xlsx_serial_to_unix(t, imp->date1904, imp->p ? imp->p->utc_offset_s
+                                                               : SETTLE_BEIJING_UTC,
+                                       out, eb);
+        return parse_int64(t, 0, INT64_C(253402300799), out) == ERR_OK
+                   ? ERR_OK
+                   : err_set(eb, ERR_INVAL, "bad_time", "time \"%s\" is out of range", t);
+    }
+    return table_time_parse(t, imp->p ? imp->p->utc_offset_s : SETTLE_BEIJING_UTC, out, eb);
+}
+
+/* An amount cell in the line's currency (a "(CNY)" suffix or the currency column wins). */
+static enum err settle_amount(const struct settle_imp *imp, const struct table_row *row, long col,
+                              struct settle_line *l, int64_t *out, bool *absent,
+                              struct errbuf *eb)
+{
+    char buf[96];
+    struct money m;
+    enum err e = settle_parse_amount(settle_cell(row, col, buf, sizeof buf), l->currency,
+                                     imp->p ? imp->p->style : MONEY_STYLE_EN, &m, absent, eb);
+    if (e == ERR_OK) {
+        *out = m.minor;
+        memcpy(l->currency, m.currency, sizeof l->currency);
+    }
+    return e;
+}
+
+/* The type and applied sign of a line; false when the type cannot be told (skipped). */
+static bool settle_line_type(const struct settle_imp *imp, struct settle_line *l)
+{
+    const char *kind = imp->p ? imp->p->kind : "lines";
+    int sign = imp->sheet_sign;
+    bool absolute = imp->kind != NULL && imp->kind->absolute;
+    const char *type = imp->kind != NULL ? imp->kind->type : NULL;
+    if (strcmp(kind, "withdrawals") == 0) {
+        const char *st = settle_withdrawal_status(l->status);
+        if (st != NULL)
+            settle_copy(l->status, sizeof l->status, st);
+        settle_copy(l->type, sizeof l->type, "withdrawal");
+        return true;
+    }
+    if (strcmp(kind, "credits") == 0) {
+        settle_copy(l->type, sizeof l->type, l->net >= 0 ? "credit" : "debit");
+        return true;
+    }
+    if (imp->p != NULL || type == NULL) {
+        const char *t = l->type_raw[0] ? settle_type_of_text(l->type_raw, &sign, &absolute) : NULL;
+        if (t != NULL)
+            type = t;
+        else if (imp->p == NULL && sign != 0)
+            type = sign < 0 ? "other_debit" : "other_credit";
+    }
+    if (type == NULL)
+        return false;
+    settle_copy(l->type, sizeof l->type, type);
+    /* Amounts are read as magnitudes and get the type's sign (§3.1); raw_sign keeps the file's. */
+    int64_t mag = l->net < 0 ? -l->net : l->net;
+    (void)absolute;
+    l->net = sign < 0 ? -mag : mag;
+    return true;
+}
+
+/* Reads every field of a data row into l (ERR_INVAL with the row and column on a bad cell). */
+static enum err settle_fields(struct settle_imp *imp, const struct table_row *row,
+                              struct settle_line *l, bool *absent, struct errbuf *eb)
+{
+    char buf[SETTLE_TEXT_MAX];
+    memset(l, 0, sizeof *l);
+    l->row = row->number;
+    settle_copy(l->sheet, sizeof l->sheet, imp->sheet);
+    settle_copy(l->source, sizeof l->source, imp->p ? imp->p->source : "temu_fund_detail");
+    l->utc_offset_s = imp->p ? imp->p->utc_offset_s : SETTLE_BEIJING_UTC;
+    settle_copy(l->currency, sizeof l->currency, imp->p ? imp->p->currency : "CNY");
+    const char *cur = settle_cell(row, imp->col[SF_CURRENCY], buf, sizeof buf);
+    if (cur[0] != '\0' && strcmp(cur, "/") != 0)
+        settle_copy(l->currency, sizeof l->currency, cur);
+    settle_copy(l->order_ref, sizeof l->order_ref,
+                settle_cell(row, imp->col[SF_ORDER_REF], buf, sizeof buf));
+    if (strcmp(l->order_ref, "/") == 0)
+        l->order_ref[0] = '\0';
+    settle_copy(l->type_raw, sizeof l->type_raw,
+                imp->col[SF_TYPE_RAW] >= 0 ? settle_cell(row, imp->col[SF_TYPE_RAW], buf, sizeof buf)
+                                           : imp->sheet);
+    settle_copy(l->counterparty, sizeof l->counterparty,
+                settle_cell(row, imp->col[SF_COUNTERPARTY], buf, sizeof buf));
+    settle_copy(l->reference, sizeof l->reference,
+                settle_cell(row, imp->col[SF_REFERENCE], buf, sizeof buf));
+    settle_copy(l->line_id, sizeof l->line_id,
+                settle_cell(row, imp->col[SF_LINE_ID], buf, sizeof buf));
+    settle_copy(l->status, sizeof l->status, settle_cell(row, imp->col[SF_STATUS], buf, sizeof buf));
+    bool exp = imp->p != NULL && strcmp(imp->p->kind, "expected") == 0;
+    enum err e = settle_time(imp, row, imp->col[SF_POSTED_AT], !exp, &l->posted_at, eb);
+    bool a_net = true, a_gross = true, a_fee = true, a_bal = true;
+    if (e == ERR_OK && imp->col[SF_NET] >= 0)
+        e = settle_amount(imp, row, imp->col[SF_NET], l, &l->net, &a_net, eb);
+    if (e == ERR_OK && imp->col[SF_GROSS] >= 0)
+        e = settle_amount(imp, row, imp->col[SF_GROSS], l, &l->gross, &a_gross, eb);
+    if (e == ERR_OK && imp->col[SF_FEE] >= 0)
+        e = settle_amount(imp, row, imp->col[SF_FEE], l, &l->fee, &a_fee, eb);
+    if (e == ERR_OK && imp->col[SF_BALANCE_AFTER] >= 0)
+        e = settle_amount(imp, row, imp->col[SF_BALANCE_AFTER], l, &l->balance_after, &a_bal, eb);
+    if (e != ERR_OK)
+        return e;
+    l->has_gross = !a_gross, l->has_fee = !a_fee, l->has_balance = !a_bal;
+    if (a_net && l->has_gross)
+        l->net = l->gross - (l->has_fee ? l->fee : 0), a_net = false;
+    else if (!a_net && l->has_gross && l->has_fee && l->net != l->gross - l->fee)
+        return err_set(eb, ERR_INVAL, "net_mismatch", "row %zu: net is not gross minus fee",
+                       row->number);
+    *absent = a_net;
+    l->raw_sign = l->net > 0 ? 1 : l->net < 0 ? -1 : 0;
+    return ERR_OK;
+}
+
+static void settle_total_add(struct settle_imp *imp, const struct settle_line *l)
+{
+    for (size_t i = 0; i < imp->ntotals; i++) {
+        struct settle_total *t = &imp->totals[i];
+        if (strcmp(t->type, l->type) == 0 && strcmp(t->currency, l->currency) == 0) {
+            t->count++;
+            t->sum += l->net;
+            return;
+        }
+    }
+    if (imp->ntotals < SETTLE_TOTALS_MAX) {
+        struct settle_total *t = &imp->totals[imp->ntotals++];
+        settle_copy(t->type, sizeof t->type, l->type);
+        settle_copy(t->currency, sizeof t->currency, l->currency);
+        t->count = 1;
+        t->sum = l->net;
+    }
+}
+
+static enum err settle_store_line(struct settle_imp *imp, struct settle_line *l, struct errbuf *eb)
+{
+    if (l->line_id[0] == '\0')
+        snprintf(l->line_id, sizeof l->line_id, "%.16s/%.80s/%zu", imp->sha, l->sheet, l->row);
+    struct db_param p[] = {
+        DB_P_TEXT(imp->sha),       DB_P_TEXT(l->sheet),
+        DB_P_INT((int64_t)l->row), DB_P_TEXT(l->source),
+        DB_P_TEXT(l->line_id),     DB_P_INT(l->posted_at),
+        DB_P_INT(l->utc_offset_s), DB_P_TEXT(l->type_raw),
+        DB_P_TEXT(l->type),        DB_P_TEXT(l->order_ref),
+        l->has_gross ? DB_P_INT(l->gross) : DB_P_NULL,
+        l->has_fee ? DB_P_INT(l->fee) : DB_P_NULL,
+        DB_P_INT(l->net),          DB_P_INT(l->raw_sign),
+        DB_P_TEXT(l->currency),    DB_P_TEXT(l->counterparty),
+        DB_P_TEXT(l->reference),   DB_P_TEXT(l->status),
+        l->has_balance ? DB_P_INT(l->balance_after) : DB_P_NULL,
+    };
+    return db_exec(imp->c,
+                   "INSERT INTO settlement_lines (file_sha256, sheet, row_number, source, line_id, "
+                   "posted_at, utc_offset_s, type_raw, type, order_ref, gross_minor, fee_minor, "
+                   "net_minor, raw_sign, currency, counterparty, reference, status, "
+                   "balance_after_minor) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,"
+                   "$15,$16,$17,$18,$19)",
+                   p, sizeof p / sizeof p[0], NULL, eb);
+}
+
+/* An order's expected amount: upserted, with a history row whenever the amount moves. */
+static enum err settle_store_expected(struct settle_imp *imp, const struct table_row *row,
+                                      const struct settle_line *l, struct errbuf *eb)
+{
+    int64_t pickup = 0, delivered = 0;
+    char buf[16];
+    enum err e = settle_time(imp, row, imp->col[SF_PICKUP_AT], false, &pickup, eb);
+    e = e ? e : settle_time(imp, row, imp->col[SF_DELIVERED_AT], false, &delivered, eb);
+    if (e != ERR_OK)
+        return e;
+    const char *hold = settle_cell(row, imp->col[SF_AFTER_SALES], buf, sizeof buf);
+    bool open = strcmp(hold, "1") == 0 || strcmp(hold, "true") == 0 || strcmp(hold, "yes") == 0;
+    struct db_param p[] = {DB_P_TEXT(l->order_ref), DB_P_INT(l->net),  DB_P_TEXT(l->currency),
+                           DB_P_INT(l->posted_at),  DB_P_INT(pickup),  DB_P_INT(delivered),
+                           DB_P_INT(open ? 1 : 0),  DB_P_INT(imp->now), DB_P_TEXT(imp->sha)};
+    e = db_exec(imp->c,
+                "INSERT INTO settlement_expected_history (order_sn, amount_minor, currency, "
+                "seen_at, source) SELECT $1, $2, $3, $8, $9 WHERE NOT EXISTS (SELECT 1 FROM "
+                "settlement_expected WHERE order_sn = $1 AND amount_minor = $2 AND currency = $3) "
+                "ON CONFLICT DO NOTHING",
+                p, sizeof p / sizeof p[0], NULL, eb);
+    e = e ? e
+          : db_exec(imp->c,
+                    "INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, "
+                    "currency, ordered_at, pickup_at, delivered_at, after_sales_open, source, "
+                    "updated_at) VALUES ($1, '', $2, $3, $4, $5, $6, $7, $9, $8) ON CONFLICT "
+                    "(order_sn) DO UPDATE SET amount_minor = excluded.amount_minor, currency = "
+                    "excluded.currency, ordered_at = excluded.ordered_at, pickup_at = "
+                    "excluded.pickup_at, delivered_at = excluded.delivered_at, after_sales_open = "
+                    "excluded.after_sales_open, source = excluded.source, updated_at = "
+                    "excluded.updated_at",
+                    p, sizeof p / sizeof p[0], NULL, eb);
+    return e;
+}
+
+static void settle_imp_bad(struct settle_imp *imp, const struct errbuf *eb, enum err e)
+{
+    if (imp->nbad < SETTLE_BAD_ROWS_SHOWN)
+        snprintf(imp->bad[imp->nbad], sizeof imp->bad[0], "%s%s%s", imp->sheet,
+                 imp->sheet[0] ? ": " : "", errbuf_message(eb, e));
+    imp->nbad++;
+}
+
+/* The header row: its columns per field, first name found wins. */
+static void settle_imp_columns(struct settle_imp *imp)
+{
+    imp->header_done = true;
+    for (size_t i = 0; i < imp->hdr.spec.nnames; i++) {
+        int f = imp->name_field[i];
+        if (imp->hdr.column[i] >= 0 && imp->col[f] < 0)
+            imp->col[f] = imp->hdr.column[i];
+    }
+}
+
+enum err settle_imp_row(void *ctx, const struct table_row *row, struct errbuf *eb)
+{
+    struct settle_imp *imp = ctx;
+    if (!imp->header_done) {
+        enum err e = table_header_feed(&imp->hdr, row, eb);
+        if (e == ERR_OK && imp->hdr.found)
+            settle_imp_columns(imp);
+        return e;
+    }
+    if (settle_is_summary(imp, row)) {
+        imp->skipped++;
+        return ERR_OK;
+    }
+    struct settle_line l;
+    bool absent = false;
+    struct errbuf inner = {{0}, {0}};
+    enum err e = settle_fields(imp, row, &l, &absent, &inner);
+    if (e == ERR_INVAL || e == ERR_PARSE) {
+        if (strncmp(errbuf_message(&inner, e), "row ", 4) != 0) {
+            char msg[200];
+            snprintf(msg, sizeof msg, "%s", errbuf_message(&inner, e));
+            e = err_set(&inner, e, errbuf_code(&inner, e), "row %zu: %s", row->number, msg);
+        }
+        settle_imp_bad(imp, &inner, e);
+        return ERR_OK;
+    }
+    if (e != ERR_OK)
+        return err_set(eb, e, errbuf_code(&inner, e), "%s", errbuf_message(&inner, e));
+    if (absent) {
+        imp->skipped++;
+        return ERR_OK;
+    }
+    if (imp->p != NULL && strcmp(imp->p->kind, "expected") == 0) {
+        imp->lines++;
+        return settle_store_expected(imp, row, &l, eb);
+    }
+    if (!settle_line_type(imp, &l)) {
+        char msg[200];
+        snprintf(msg, sizeof msg, "transaction type \"%.80s\" is not known; row skipped",
+                 l.type_raw);
+        settle_imp_note(imp, row->number, msg);
+        imp->skipped++;
+        return ERR_OK;
+    }
+    settle_total_add(imp, &l);
+    imp->lines++;
+    return settle_store_line(imp, &l, eb);
+}

@@ -1,0 +1,74 @@
+/*
+ * The settlement status behind the registry row (status.h).
+ */
+#include "settlement/status.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "settlement/line.h"
+
+enum err settle_api_credential_exists(struct db_conn *c, bool *out, struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    struct db_param p[] = {DB_P_TEXT(SETTLE_API_SECRET)};
+    enum err e = db_query(c, "SELECT COUNT(*) FROM secrets WHERE name = $1", p, 1, &r, eb);
+    *out = e == ERR_OK && db_rows_int_or(r, 0, 0, 0) > 0;
+    db_rows_free(r);
+    return e;
+}
+
+static enum err settle_status_counts(struct db_conn *c, struct settle_status *s, struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    enum err e = db_query(c,
+                          "SELECT (SELECT COUNT(*) FROM settlement_imports), (SELECT COUNT(*) FROM "
+                          "settlement_lines), (SELECT COUNT(*) FROM settlement_profiles), "
+                          "(SELECT COALESCE(MAX(ran_at), 0) FROM settlement_runs)",
+                          NULL, 0, &r, eb);
+    if (e == ERR_OK) {
+        const size_t cols[] = {0, 1, 2, 3};
+        int64_t *outs[] = {&s->imports, &s->lines, &s->profiles, &s->ran_at};
+        e = db_rows_ints(r, 0, 4, cols, outs, eb);
+    }
+    db_rows_free(r);
+    return e;
+}
+
+/* Overdue orders and unexplained variance of the last run, with the orders named. */
+static enum err settle_status_risk(struct db_conn *c, struct settle_status *s, struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    enum err e = db_query(c,
+                          "SELECT ref, status, reason, amount_minor, currency FROM "
+                          "settlement_results WHERE layer = 1 AND (status = 'missing' OR reason "
+                          "= 'unexplained') ORDER BY status, ref LIMIT 1000",
+                          NULL, 0, &r, eb);
+    size_t off = 0;
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
+        int64_t a = db_rows_int_or(r, i, 3, 0);
+        a = a < 0 ? -a : a;
+        if (strcmp(db_rows_get(r, i, 1), "missing") == 0)
+            s->missing++, s->missing_minor += a;
+        else
+            s->unexplained_orders++, s->unexplained_minor += a;
+        if (s->currency[0] == '\0')
+            settle_copy(s->currency, sizeof s->currency, db_rows_get(r, i, 4));
+        if (off + 40 < sizeof s->orders)
+            off += (size_t)snprintf(s->orders + off, sizeof s->orders - off, "%s%s",
+                                    off ? ", " : "", db_rows_get(r, i, 0));
+    }
+    db_rows_free(r);
+    return e;
+}
+
+enum err settle_status_get(struct db *db, struct settle_status *out, struct errbuf *eb)
+{
+    memset(out, 0, sizeof *out);
+    struct db_conn *c = db_acquire(db);
+    enum err e = settle_status_counts(c, out, eb);
+    e = e ? e : settle_api_credential_exists(c, &out->api_credential, eb);
+    e = e ? e : settle_status_risk(c, out, eb);
+    db_release(c);
+    return e;
+}
