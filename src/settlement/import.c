@@ -163,7 +163,8 @@ static enum err settle_control_check(const struct settle_imp *imp, const char *c
         settle_copy(sum.currency, sizeof sum.currency, imp->p ? imp->p->currency : "CNY");
     struct money want;
     bool absent = false;
-    enum err e = settle_parse_amount(control, sum.currency, MONEY_STYLE_EN, &want, &absent, eb);
+    enum err e = settle_parse_amount(control, sum.currency, MONEY_STYLE_EN, false, &want, &absent,
+                                     eb);
     if (e == ERR_OK && (absent || strcmp(want.currency, sum.currency) != 0))
         e = err_set(eb, ERR_INVAL, "bad_control_total", "the control total must be an amount in %s",
                     sum.currency);

@@ -148,7 +148,8 @@ static enum err settle_amount(const struct settle_imp *imp, const struct table_r
     char buf[96];
     struct money m;
     enum err e = settle_parse_amount(settle_cell(row, col, buf, sizeof buf), l->currency,
-                                     imp->p ? imp->p->style : MONEY_STYLE_EN, &m, absent, eb);
+                                     imp->p ? imp->p->style : MONEY_STYLE_EN, imp->xlsx, &m,
+                                     absent, eb);
     if (e == ERR_OK) {
         *out = m.minor;
         memcpy(l->currency, m.currency, sizeof l->currency);
@@ -303,12 +304,14 @@ static enum err settle_store_expected(struct settle_imp *imp, const struct table
     struct db_param p[] = {DB_P_TEXT(l->order_ref), DB_P_INT(l->net),  DB_P_TEXT(l->currency),
                            DB_P_INT(l->posted_at),  DB_P_INT(pickup),  DB_P_INT(delivered),
                            DB_P_INT(open ? 1 : 0),  DB_P_INT(imp->now), DB_P_TEXT(imp->sha)};
+    struct db_param h[] = {DB_P_TEXT(l->order_ref), DB_P_INT(l->net), DB_P_TEXT(l->currency),
+                           DB_P_INT(imp->now), DB_P_TEXT(imp->sha)};
     e = db_exec(imp->c,
                 "INSERT INTO settlement_expected_history (order_sn, amount_minor, currency, "
-                "seen_at, source) SELECT $1, $2, $3, $8, $9 WHERE NOT EXISTS (SELECT 1 FROM "
+                "seen_at, source) SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM "
                 "settlement_expected WHERE order_sn = $1 AND amount_minor = $2 AND currency = $3) "
                 "ON CONFLICT DO NOTHING",
-                p, sizeof p / sizeof p[0], NULL, eb);
+                h, sizeof h / sizeof h[0], NULL, eb);
     e = e ? e
           : db_exec(imp->c,
                     "INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, "

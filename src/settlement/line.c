@@ -185,7 +185,7 @@ void settle_copy(char *out, size_t cap, const char *s)
 }
 
 enum err settle_parse_amount(const char *text, const char *fallback, enum money_style style,
-                             struct money *out, bool *absent, struct errbuf *eb)
+                             bool spreadsheet, struct money *out, bool *absent, struct errbuf *eb)
 {
     const char *t;
     size_t n = table_trim(text, &t);
@@ -199,7 +199,11 @@ enum err settle_parse_amount(const char *text, const char *fallback, enum money_
     if (money_currency_exponent(cur) < 0)
         return err_set(eb, ERR_INVAL, "bad_currency", "currency \"%s\" is not an ISO 4217 code",
                        cur);
-    return money_parse(t, n, cur, style,
-                       MONEY_ABSENT_EMPTY | MONEY_ABSENT_SLASH | MONEY_ABSENT_DASH, out, absent,
-                       eb);
+    unsigned flags = MONEY_ABSENT_EMPTY | MONEY_ABSENT_SLASH | MONEY_ABSENT_DASH;
+    size_t digits = 0;
+    for (size_t i = 0; i < n; i++)
+        digits += t[i] >= '0' && t[i] <= '9';
+    if (spreadsheet && digits >= 15)
+        flags |= MONEY_ROUND;
+    return money_parse(t, n, cur, style, flags, out, absent, eb);
 }

@@ -83,9 +83,12 @@ void settle_copy(char *out, size_t cap, const char *s);
 /*
  * Reads an amount cell that may end in "(CNY)" (§3.3): the code goes into currency (when
  * given) and the rest is parsed in that currency (or fallback). absent as money_parse().
+ * With spreadsheet true, a number of 15 or more significant digits is a binary float as
+ * Excel writes it ("97.01000000000001") and is rounded to the currency's decimals; shorter
+ * text with too many decimals is still refused.
  */
 ERR_MUST_USE enum err settle_parse_amount(const char *text, const char *fallback,
-                                          enum money_style style, struct money *out, bool *absent,
-                                          struct errbuf *eb);
+                                          enum money_style style, bool spreadsheet,
+                                          struct money *out, bool *absent, struct errbuf *eb);
 
 #endif

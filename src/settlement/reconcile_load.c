@@ -153,11 +153,12 @@ static enum err rec_load_lines(struct db_conn *c, struct rec_data *d, struct err
         struct db_rows *r = NULL;
         struct db_param p[] = {DB_P_INT(REC_PAGE), DB_P_INT(off)};
         enum err e = db_query(c,
-                              "SELECT line_id, order_ref, type, net_minor, currency, posted_at, "
-                              "status, source, balance_after_minor, file_sha256, sheet, "
-                              "row_number FROM settlement_lines l JOIN settlement_imports i "
-                              "USING (file_sha256) ORDER BY i.imported_at, file_sha256, sheet, "
-                              "row_number LIMIT $1 OFFSET $2",
+                              "SELECT l.line_id, l.order_ref, l.type, l.net_minor, l.currency, "
+                              "l.posted_at, l.status, l.source, l.balance_after_minor, "
+                              "l.file_sha256, l.sheet, l.row_number FROM settlement_lines l JOIN "
+                              "settlement_imports i ON i.file_sha256 = l.file_sha256 ORDER BY "
+                              "i.imported_at, l.file_sha256, l.sheet, l.row_number LIMIT $1 "
+                              "OFFSET $2",
                               p, 2, &r, eb);
         size_t n = e == ERR_OK ? db_rows_count(r) : 0;
         struct rec_line *grown = n ? realloc(d->lines, (d->nlines + n) * sizeof *d->lines)
