@@ -153,6 +153,11 @@ static enum err settle_amount(const struct settle_imp *imp, const struct table_r
     if (e == ERR_OK) {
         *out = m.minor;
         memcpy(l->currency, m.currency, sizeof l->currency);
+    } else if (e == ERR_INVAL) {
+        char name[TABLE_COLUMN_NAME_MAX], msg[200];
+        table_column_name((size_t)col, name);
+        snprintf(msg, sizeof msg, "%s", errbuf_message(eb, e));
+        e = err_set(eb, e, errbuf_code(eb, e), "row %zu column %s: %s", row->number, name, msg);
     }
     return e;
 }

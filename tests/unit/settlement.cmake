@@ -7,3 +7,11 @@ aicos_unit_test(test_csv_reader test_csv_reader.c)
 
 # The fuzz targets fuzz_xlsx and fuzz_csv are in the fuzz target list (tests/fuzz/CMakeLists.txt).
 aicos_unit_test(test_airwallex test_airwallex.c)
+
+# The import and reconciliation (src/settlement) on both drivers: the golden scenarios come
+# from temu-statements (sandbox/statements), the kill test runs the aicos binary.
+aicos_unit_test(test_settlement test_settlement.c PG)
+target_link_libraries(test_settlement PRIVATE PkgConfig::LIBZIP)
+target_compile_definitions(test_settlement PRIVATE
+                           STATEMENTS_BIN="$<TARGET_FILE:temu-statements>")
+add_dependencies(test_settlement temu-statements aicos)
