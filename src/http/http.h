@@ -30,6 +30,9 @@ struct http_req {
     const char **form_names; /* parsed form fields on ROUTE_FORM_BODY routes */
     const char **form_values;
     unsigned nform;
+    /* The first file part of a ROUTE_MULTIPART_BODY request (data points into body). */
+    const char *upload_field, *upload_name, *upload_data;
+    size_t upload_len;
     void *conn; /* private to the server */
 };
 
@@ -70,6 +73,14 @@ const char *http_req_form(const struct http_req *req, const char *name);
  */
 ERR_MUST_USE enum err http_req_parse_form(struct http_req *req, const char *body, size_t len,
                                           struct errbuf *eb);
+
+/*
+ * Parses a multipart/form-data body (content_type carries the boundary): text parts into
+ * req's form fields, the first file part into req->upload_*. ERR_PARSE when malformed or
+ * truncated, ERR_TOOBIG past LIMIT_FORM_FIELDS text fields.
+ */
+ERR_MUST_USE enum err http_req_parse_multipart(struct http_req *req, const char *content_type,
+                                               const char *body, size_t len, struct errbuf *eb);
 
 /* Serializes v (reference stolen, may be NULL for ERR_NOMEM) as the JSON body. */
 ERR_MUST_USE enum err http_resp_json(struct http_resp *resp, int status, json_t *v);

@@ -16,6 +16,7 @@ enum route_flag {
     ROUTE_INTERNAL = 1u << 2,  /* not listed in the OpenAPI document */
     ROUTE_FORM_BODY = 1u << 3, /* body must be application/x-www-form-urlencoded */
     ROUTE_PAGE = 1u << 4,      /* an HTML page: unauthenticated callers are sent to /login */
+    ROUTE_MULTIPART_BODY = 1u << 7, /* body must be multipart/form-data (an upload form) */
 };
 
 /* A handler fills resp and returns ERR_OK, or returns an error (detail in eb). */

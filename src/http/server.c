@@ -586,6 +586,9 @@ static enum MHD_Result server_check_route(struct http_ctx *ctx, struct MHD_Conne
         return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
                            "This route takes a form: send Content-Type: "
                            "application/x-www-form-urlencoded.");
+    if ((route->flags & ROUTE_MULTIPART_BODY) && !server_is_type(ct, "multipart/form-data"))
+        return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
+                           "This route takes an upload: send Content-Type: multipart/form-data.");
     *refused = false;
     return MHD_YES;
 }
@@ -649,6 +652,11 @@ static enum MHD_Result server_dispatch(struct http_ctx *ctx, struct MHD_Connecti
     else if (route->flags & ROUTE_FORM_BODY)
         e = http_req_parse_form(&ctx->req, ctx->body.data ? ctx->body.data : "", ctx->body.len,
                                 &eb);
+    else if (route->flags & ROUTE_MULTIPART_BODY)
+        e = http_req_parse_multipart(
+            &ctx->req,
+            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
+            ctx->body.data ? ctx->body.data : "", ctx->body.len, &eb);
     if (e == ERR_OK && ctx->srv->opts.auth != NULL) {
         e = ctx->srv->opts.auth(&ctx->req, route, HTTP_AUTH_BODY, &eb);
         if (e != ERR_OK)

@@ -7,6 +7,7 @@
 
 #include "readiness/facts.h"
 #include "readiness/readiness.h"
+#include "settlement/status.h"
 #include "sync/sync.h"
 
 #define REGISTRY_TEXT_MAX      400
@@ -160,16 +161,58 @@ ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, in
     return ERR_OK;
 }
 
+/* The risk of a degraded settlement row: overdue orders and unexplained variance, named. */
+static void registry_settlement_risk(const struct settle_status *st, struct registry_row *row)
+{
+    struct money miss = {st->missing_minor, ""}, var = {st->unexplained_minor, ""};
+    snprintf(miss.currency, sizeof miss.currency, "%s", st->currency[0] ? st->currency : "USD");
+    memcpy(var.currency, miss.currency, sizeof var.currency);
+    char a[MONEY_FORMAT_MAX] = "", b[MONEY_FORMAT_MAX] = "";
+    err_discard(money_format(&miss, MONEY_STYLE_EN, a, sizeof a));
+    err_discard(money_format(&var, MONEY_STYLE_EN, b, sizeof b));
+    row->status = "degraded";
+    snprintf(row->risk, sizeof row->risk,
+             "%lld order(s) overdue without settlement (%s expected), unexplained variance %s on "
+             "%lld order(s): %.160s",
+             (long long)st->missing, a, b, (long long)st->unexplained_orders, st->orders);
+    snprintf(row->next, sizeof row->next,
+             "Import the missing statements on /settlements, or open each order's settlement to "
+             "see which lines are missing.");
+}
+
 ERR_MUST_USE static enum err registry_settlement(const struct connect_env *env, int64_t now,
                                                  struct registry_row *row, struct errbuf *eb)
 {
-    (void)env;
     (void)now;
-    (void)eb;
-    row->status = "not_configured";
-    snprintf(row->risk, sizeof row->risk,
-             "Settlement import is not built yet: no statement has been imported or reconciled.");
-    snprintf(row->next, sizeof row->next, "Nothing to do until the settlement module lands.");
+    struct settle_status st;
+    enum err e = settle_status_get(env->db, &st, eb);
+    if (e != ERR_OK)
+        return e;
+    row->last_success_at = st.ran_at;
+    if (st.imports == 0 && st.profiles == 0 && !st.api_credential) {
+        row->status = "not_configured";
+        snprintf(row->risk, sizeof row->risk,
+                 "No statement has been imported and no payout provider credential is set: "
+                 "settlements are not reconciled.");
+        snprintf(row->next, sizeof row->next,
+                 "Import a Temu FundDetail workbook or a settlement CSV on /settlements.");
+    } else if (st.missing > 0 || st.unexplained_minor > SETTLE_VARIANCE_MAX_MINOR) {
+        registry_settlement_risk(&st, row);
+    } else if (!st.api_credential) {
+        row->status = "configured";
+        snprintf(row->risk, sizeof row->risk, "Settlement import pending real API credential");
+        snprintf(row->next, sizeof row->next,
+                 "%lld file(s) imported, %lld line(s); store the payout provider's API credential "
+                 "(vault name %s) to import settlements by API.",
+                 (long long)st.imports, (long long)st.lines, SETTLE_API_SECRET);
+    } else {
+        row->status = "connected";
+        snprintf(row->risk, sizeof row->risk,
+                 "Payout provider credential stored; %lld file(s) imported; the last "
+                 "reconciliation found nothing overdue or unexplained.",
+                 (long long)st.imports);
+        snprintf(row->next, sizeof row->next, "Nothing to do.");
+    }
     return ERR_OK;
 }
 

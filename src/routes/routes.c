@@ -14,6 +14,7 @@
 #include "api/openapi.h"
 #include "api/ai_api.h"
 #include "api/orders_api.h"
+#include "api/settlements_api.h"
 #include "api/security_api.h"
 #include "api/shipments_api.h"
 #include "api/shipping_api.h"
@@ -28,6 +29,7 @@
 #include "web/integrations_page.h"
 #include "web/order_page.h"
 #include "web/orders_page.h"
+#include "web/settlements_page.h"
 #include "web/products_page.h"
 #include "web/records_page.h"
 #include "web/settings_page.h"
@@ -129,6 +131,22 @@ const struct route api_routes[] = {
      "Classify one buyer message {text, lang?, region?}: intent label, confidence, band, "
      "language and urgent flag (offline model; nothing stored).",
      "ai", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/settlements/imports", api_settlements_imports, 0,
+     "Imported statement files, newest first, with totals by type and currency; limit.",
+     "settlements", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/settlements/lines", api_settlements_lines, 0,
+     "Canonical settlement lines with provenance; filters file, order, type; limit, offset.",
+     "settlements", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/settlements/reconciliation", api_settlements_reconciliation, 0,
+     "The last reconciliation report and its results (each with its rule); filters layer, "
+     "status, limit.",
+     "settlements", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/settlements/orders/{sn}", api_settlements_order, 0,
+     "One order's expected amount (with history), settled lines and reconciliation results.",
+     "settlements", NULL, ROLE_VIEWER},
+    {"POST", "/api/v1/settlements/reconcile", api_settlements_reconcile, 0,
+     "Run the four-layer reconciliation now: the report (audited).", "settlements", NULL,
+     ROLE_OPERATOR},
     {"GET", "/api/v1/orders", api_orders_list, 0,
      "Synced orders, newest update first; filters connection_id, status, label, ship_before, "
      "ship_after (YYYY-MM-DD or Unix seconds), q (order number, product name, SKU or goods id); "
@@ -180,6 +198,18 @@ const struct route api_routes[] = {
      "products", NULL, ROLE_VIEWER},
     {"GET", "/products", page_products, ROUTE_PAGE | ROUTE_INTERNAL, "Products page.", "pages",
      "text/html", ROLE_VIEWER},
+    {"GET", "/settlements", page_settlements, ROUTE_PAGE | ROUTE_INTERNAL, "Settlements page.",
+     "pages", NULL, ROLE_VIEWER},
+    {"GET", "/settlements/lines", page_settlement_lines, ROUTE_PAGE | ROUTE_INTERNAL,
+     "Settlement lines page.", "pages", NULL, ROLE_VIEWER},
+    {"GET", "/settlements/orders/{sn}", page_settlement_order, ROUTE_PAGE | ROUTE_INTERNAL,
+     "Order settlement page.", "pages", NULL, ROLE_VIEWER},
+    {"POST", "/settlements/import", page_settlements_import,
+     ROUTE_PAGE | ROUTE_INTERNAL | ROUTE_MULTIPART_BODY, "Statement upload form.", "pages", NULL,
+     ROLE_OPERATOR},
+    {"POST", "/settlements/reconcile", page_settlements_reconcile,
+     ROUTE_PAGE | ROUTE_INTERNAL | ROUTE_FORM_BODY, "Reconcile form.", "pages", NULL,
+     ROLE_OPERATOR},
     {"GET", "/cases", page_cases, ROUTE_PAGE | ROUTE_INTERNAL, "Buyer cases page.", "pages",
      "text/html", ROLE_VIEWER},
     {"GET", "/cases/{id}", page_case, ROUTE_PAGE | ROUTE_INTERNAL,

@@ -15,7 +15,7 @@
 
 #define SETTLE_API_SECRET        "airwallex" /* the vault name of the payout API credential */
 #define SETTLE_VARIANCE_MAX_MINOR 100        /* unexplained variance above this degrades */
-#define SETTLE_STATUS_ORDERS_MAX 240         /* bytes of the order list in the risk text */
+#define SETTLE_STATUS_ORDERS_MAX 160         /* bytes of the order list in the risk text */
 
 struct settle_status {
     int64_t imports, lines, profiles;

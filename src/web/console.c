@@ -32,6 +32,7 @@ static void web_nav(struct html *h, const char *active)
         {"orders", "/orders", "订单 / Orders"},
         {"products", "/products", "商品 / Products"},
         {"cases", "/cases", "买家请求 / Buyer cases"},
+        {"settlements", "/settlements", "结算 / Settlements"},
         {"sync", "/sync", "同步 / Sync"},
         {"users", "/users", "用户 / Users"},
         {"tokens", "/tokens", "令牌 / Tokens"},

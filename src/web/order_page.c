@@ -10,6 +10,7 @@
 #include "web/console.h"
 #include "web/msg.h"
 #include "web/page.h"
+#include "web/settlements_page.h"
 #include "web/shipment_form.h"
 #include "web/widget.h"
 
@@ -149,6 +150,7 @@ enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct 
     order_fields(&h, o);
     order_items(&h, json_object_get(o, "items"));
     web_order_shipment_section(req, &h, o);
+    web_settlement_order_section(req, &h, widget_json_str(o, "parent_order_sn"));
     order_history(&h, json_object_get(o, "status_history"));
     order_cases(&h, app, o);
     e = web_page_end(&h, resp, 200);

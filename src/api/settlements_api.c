@@ -1,0 +1,98 @@
+/*
+ * Settlement imports, lines, reconciliation and per-order money as JSON (settlements_api.h).
+ */
+#include "api/settlements_api.h"
+
+#include <time.h>
+
+#include "api/api.h"
+#include "app/settlement.h"
+#include "base/parse.h"
+#include "settlement/query.h"
+
+/* An optional integer query argument within [lo, hi]; 422 naming it otherwise. */
+static enum err api_settle_int(const struct http_req *req, const char *name, int64_t lo,
+                               int64_t hi, int64_t *out, struct errbuf *eb)
+{
+    const char *v = http_req_query(req, name);
+    if (v == NULL || *v == '\0')
+        return ERR_OK;
+    if (parse_int64(v, lo, hi, out) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_query",
+                       "%s must be an integer from %lld to %lld", name, (long long)lo,
+                       (long long)hi);
+    return ERR_OK;
+}
+
+static const char *api_settle_text(const struct http_req *req, const char *name)
+{
+    const char *v = http_req_query(req, name);
+    return v != NULL && *v != '\0' ? v : NULL;
+}
+
+enum err api_settlements_imports(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    int64_t limit = SETTLE_QUERY_DEFAULT;
+    json_t *doc = NULL;
+    enum err e = api_settle_int(req, "limit", 1, SETTLE_QUERY_MAX, &limit, eb);
+    e = e ? e : settle_query_imports(app->db, limit, &doc, eb);
+    return e ? e : http_resp_json(resp, 200, doc);
+}
+
+enum err api_settlements_lines(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    struct settle_lines_filter f = {api_settle_text(req, "file"), api_settle_text(req, "order"),
+                                    api_settle_text(req, "type"), SETTLE_QUERY_DEFAULT, 0};
+    json_t *doc = NULL;
+    enum err e = api_settle_int(req, "limit", 1, SETTLE_QUERY_MAX, &f.limit, eb);
+    e = e ? e : api_settle_int(req, "offset", 0, INT64_C(1000000000), &f.offset, eb);
+    e = e ? e : settle_query_lines(app->db, &f, &doc, eb);
+    return e ? e : http_resp_json(resp, 200, doc);
+}
+
+enum err api_settlements_reconciliation(struct http_req *req, struct http_resp *resp,
+                                        struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    int64_t layer = 0, limit = SETTLE_QUERY_DEFAULT, ran_at = 0;
+    json_t *report = NULL, *results = NULL;
+    enum err e = api_settle_int(req, "layer", 0, 4, &layer, eb);
+    e = e ? e : api_settle_int(req, "limit", 1, SETTLE_QUERY_MAX, &limit, eb);
+    if (e != ERR_OK)
+        return e;
+    e = settle_report_load(app->db, &report, &ran_at, eb);
+    if (e == ERR_NOTFOUND)
+        e = ERR_OK, report = json_null();
+    e = e ? e
+          : settle_query_results(app->db, (int)layer, api_settle_text(req, "status"), limit,
+                                 &results, eb);
+    if (e != ERR_OK) {
+        json_decref(report);
+        return e;
+    }
+    return http_resp_json(resp, 200,
+                          json_pack("{s:o, s:I, s:O}", "report", report, "ran_at",
+                                    (json_int_t)ran_at, "results",
+                                    json_object_get(results, "results")));
+}
+
+enum err api_settlements_order(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    json_t *doc = NULL;
+    enum err e = settle_query_order(app->db, http_req_param(req, "sn"), &doc, eb);
+    return e ? e : http_resp_json(resp, 200, doc);
+}
+
+enum err api_settlements_reconcile(struct http_req *req, struct http_resp *resp,
+                                   struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    struct app_actor who = api_actor(req);
+    enum err e = app_settlement_reconcile(app, &who, (int64_t)time(NULL), NULL, eb);
+    json_t *report = NULL;
+    e = e ? e : settle_report_load(app->db, &report, NULL, eb);
+    return e ? e : http_resp_json(resp, 200, json_pack("{s:o}", "report", report));
+}

@@ -1,0 +1,24 @@
+/*
+ * Settlement as JSON (issue 13, settlements_api.c): GET /api/v1/settlements/imports,
+ * GET /api/v1/settlements/lines (filters file, order, type; paging limit, offset),
+ * GET /api/v1/settlements/reconciliation (the last report and its results; filters layer,
+ * status), GET /api/v1/settlements/orders/{sn} (expected and settled money),
+ * POST /api/v1/settlements/reconcile (audited). Queries are src/settlement/query.h.
+ */
+#ifndef AICOS_API_SETTLEMENTS_API_H
+#define AICOS_API_SETTLEMENTS_API_H
+
+#include "http/http.h"
+
+ERR_MUST_USE enum err api_settlements_imports(struct http_req *req, struct http_resp *resp,
+                                              struct errbuf *eb);
+ERR_MUST_USE enum err api_settlements_lines(struct http_req *req, struct http_resp *resp,
+                                            struct errbuf *eb);
+ERR_MUST_USE enum err api_settlements_reconciliation(struct http_req *req, struct http_resp *resp,
+                                                     struct errbuf *eb);
+ERR_MUST_USE enum err api_settlements_order(struct http_req *req, struct http_resp *resp,
+                                            struct errbuf *eb);
+ERR_MUST_USE enum err api_settlements_reconcile(struct http_req *req, struct http_resp *resp,
+                                                struct errbuf *eb);
+
+#endif
