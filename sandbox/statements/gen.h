@@ -15,10 +15,10 @@
 
 #include "../prng.h"
 
-#define GEN_MAX   64
-#define GEN_DAY   86400
-#define GEN_NOW   INT64_C(1792454400) /* 2026-10-20 00:00 UTC: every scenario's "now" */
-#define GEN_BJ    (8 * 3600)
+#define GEN_MAX 64
+#define GEN_DAY 86400
+#define GEN_NOW INT64_C(1792454400) /* 2026-10-20 00:00 UTC: every scenario's "now" */
+#define GEN_BJ  (8 * 3600)
 
 struct gen_order {
     char sn[40];

@@ -23,7 +23,8 @@ void gen_reason(struct gen *g, const char *code, const char *cur, int64_t amount
                       "currency", cur);
         json_object_set_new(g->reasons, code, r);
     }
-    json_object_set_new(r, "count", json_integer(json_integer_value(json_object_get(r, "count")) + 1));
+    json_object_set_new(r, "count",
+                        json_integer(json_integer_value(json_object_get(r, "count")) + 1));
     json_object_set_new(
         r, "amount_minor",
         json_integer(json_integer_value(json_object_get(r, "amount_minor")) + amount));

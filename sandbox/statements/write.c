@@ -107,8 +107,8 @@ static void gen_sheet(const struct gen *g, lxw_workbook *wb, int k, lxw_format *
 static bool gen_workbook(const struct gen *g, const char *dir, json_t *files)
 {
     char name[128], path[1024];
-    snprintf(name, sizeof name, "Shop %s FundDetail-%lld000-%04x.xlsx", g->name,
-             (long long)GEN_NOW, (unsigned)(g->nlines * 2654435761u) & 0xffffu);
+    snprintf(name, sizeof name, "Shop %s FundDetail-%lld000-%04x.xlsx", g->name, (long long)GEN_NOW,
+             (unsigned)(g->nlines * 2654435761u) & 0xffffu);
     snprintf(path, sizeof path, "%s/%s", dir, name);
     lxw_workbook *wb = workbook_new(path);
     if (wb == NULL)
@@ -181,14 +181,14 @@ static json_t *gen_golden(const struct gen *g)
 {
     return json_pack("{s:{s:I, s:I, s:I, s:I}, s:O, s:{s:I, s:I, s:I}, s:{s:I, s:I}, "
                      "s:{s:I, s:I, s:I}}",
-                     "orders", "matched", (json_int_t)g->matched, "partial",
-                     (json_int_t)g->partial, "missing", (json_int_t)g->missing, "unexpected",
-                     (json_int_t)g->unexpected, "reasons", g->reasons, "lines", "total",
-                     (json_int_t)g->lines_total, "duplicate", (json_int_t)g->lines_dup,
-                     "unknown_order", (json_int_t)g->lines_unknown, "withdrawals", "matched",
-                     (json_int_t)g->wd_matched, "unmatched", (json_int_t)g->wd_unmatched,
-                     "credits", "matched", (json_int_t)g->cr_matched, "fx", (json_int_t)g->cr_fx,
-                     "unmatched", (json_int_t)g->cr_unmatched);
+                     "orders", "matched", (json_int_t)g->matched, "partial", (json_int_t)g->partial,
+                     "missing", (json_int_t)g->missing, "unexpected", (json_int_t)g->unexpected,
+                     "reasons", g->reasons, "lines", "total", (json_int_t)g->lines_total,
+                     "duplicate", (json_int_t)g->lines_dup, "unknown_order",
+                     (json_int_t)g->lines_unknown, "withdrawals", "matched",
+                     (json_int_t)g->wd_matched, "unmatched", (json_int_t)g->wd_unmatched, "credits",
+                     "matched", (json_int_t)g->cr_matched, "fx", (json_int_t)g->cr_fx, "unmatched",
+                     (json_int_t)g->cr_unmatched);
 }
 
 static bool gen_json(const char *dir, const char *name, json_t *j)
@@ -212,9 +212,9 @@ bool gen_write(struct gen *g, const char *dir)
               gen_payout_csvs(g, dir, files);
     json_t *profile = json_pack(
         "{s:s, s:s, s:s, s:s, s:i, s:s, s:{s:s, s:s, s:s, s:s, s:s}}", "name", "provider_credits",
-        "source", "airwallex", "kind", "credits", "currency", "CNY", "utc_offset_hours", 0,
-        "style", "plain", "map", "posted_at", "Date", "net", "Amount", "currency", "Currency",
-        "reference", "Reference", "counterparty", "Description");
+        "source", "airwallex", "kind", "credits", "currency", "CNY", "utc_offset_hours", 0, "style",
+        "plain", "map", "posted_at", "Date", "net", "Amount", "currency", "Currency", "reference",
+        "Reference", "counterparty", "Description");
     json_t *sc = json_pack("{s:s, s:I, s:o, s:[o]}", "name", g->name, "now", (json_int_t)GEN_NOW,
                            "files", files, "profiles", profile);
     ok = ok && gen_json(dir, "scenario.json", sc);

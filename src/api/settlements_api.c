@@ -11,16 +11,15 @@
 #include "settlement/query.h"
 
 /* An optional integer query argument within [lo, hi]; 422 naming it otherwise. */
-static enum err api_settle_int(const struct http_req *req, const char *name, int64_t lo,
-                               int64_t hi, int64_t *out, struct errbuf *eb)
+ERR_MUST_USE static enum err api_settle_int(const struct http_req *req, const char *name,
+                                            int64_t lo, int64_t hi, int64_t *out, struct errbuf *eb)
 {
     const char *v = http_req_query(req, name);
     if (v == NULL || *v == '\0')
         return ERR_OK;
     if (parse_int64(v, lo, hi, out) != ERR_OK)
-        return err_set(eb, ERR_INVAL, "bad_query",
-                       "%s must be an integer from %lld to %lld", name, (long long)lo,
-                       (long long)hi);
+        return err_set(eb, ERR_INVAL, "bad_query", "%s must be an integer from %lld to %lld", name,
+                       (long long)lo, (long long)hi);
     return ERR_OK;
 }
 
@@ -86,8 +85,7 @@ enum err api_settlements_order(struct http_req *req, struct http_resp *resp, str
     return e ? e : http_resp_json(resp, 200, doc);
 }
 
-enum err api_settlements_reconcile(struct http_req *req, struct http_resp *resp,
-                                   struct errbuf *eb)
+enum err api_settlements_reconcile(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
     struct app_actor who = api_actor(req);

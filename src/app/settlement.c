@@ -3,10 +3,10 @@
 #include <stdio.h>
 #include <time.h>
 
-enum err app_settlement_import(const struct app *app, const struct app_actor *who,
-                               const char *name, const void *data, size_t len,
-                               const char *profile, const char *control_total,
-                               struct settle_import_result *r, struct errbuf *eb)
+enum err app_settlement_import(const struct app *app, const struct app_actor *who, const char *name,
+                               const void *data, size_t len, const char *profile,
+                               const char *control_total, struct settle_import_result *r,
+                               struct errbuf *eb)
 {
     struct settle_import_opts o = {name, profile, control_total, who->name, (int64_t)time(NULL)};
     enum err e = settle_import_buffer(app->db, data, len, &o, r, eb);
@@ -20,8 +20,8 @@ enum err app_settlement_import(const struct app *app, const struct app_actor *wh
     return e;
 }
 
-enum err app_settlement_reconcile(const struct app *app, const struct app_actor *who,
-                                  int64_t now, struct settle_report *out, struct errbuf *eb)
+enum err app_settlement_reconcile(const struct app *app, const struct app_actor *who, int64_t now,
+                                  struct settle_report *out, struct errbuf *eb)
 {
     struct settle_report rep;
     enum err e = settle_reconcile(app->db, now, &rep, eb);

@@ -55,11 +55,11 @@ static int settlement_open(const char *cmd, struct db **db)
 
 static void settlement_print_import(const struct settle_import_result *r, const char *path)
 {
-    json_t *j = json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:I, s:I, s:O?, s:O?}", "file", path,
-                          "sha256", r->sha256, "already_imported", r->existed, "profile",
-                          r->profile, "source", r->source, "kind", r->kind, "lines",
-                          (json_int_t)r->lines, "skipped", (json_int_t)r->skipped, "totals",
-                          r->totals, "notes", r->notes);
+    json_t *j =
+        json_pack("{s:s, s:s, s:b, s:s, s:s, s:s, s:I, s:I, s:O?, s:O?}", "file", path, "sha256",
+                  r->sha256, "already_imported", r->existed, "profile", r->profile, "source",
+                  r->source, "kind", r->kind, "lines", (json_int_t)r->lines, "skipped",
+                  (json_int_t)r->skipped, "totals", r->totals, "notes", r->notes);
     char *s = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
     if (s != NULL)
         printf("%s\n", s);
@@ -133,11 +133,13 @@ static bool settlement_map_arg(struct settle_profile *p, const char *arg)
 
 static int settlement_profile_opts(struct settle_profile *p, int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"source", required_argument, NULL, 's'},   {"kind", required_argument, NULL, 'k'},
-        {"map", required_argument, NULL, 'm'},      {"currency", required_argument, NULL, 'c'},
-        {"utc-offset-hours", required_argument, NULL, 'o'},
-        {"style", required_argument, NULL, 'y'},    {0}};
+    static const struct option opts[] = {{"source", required_argument, NULL, 's'},
+                                         {"kind", required_argument, NULL, 'k'},
+                                         {"map", required_argument, NULL, 'm'},
+                                         {"currency", required_argument, NULL, 'c'},
+                                         {"utc-offset-hours", required_argument, NULL, 'o'},
+                                         {"style", required_argument, NULL, 'y'},
+                                         {0}};
     const struct cli_getopt g = {"settlement profile create", opts, true};
     int c;
     int64_t hours = 0;
@@ -165,8 +167,7 @@ static int settlement_profile_opts(struct settle_profile *p, int argc, char **ar
 static int settlement_profile_cmd(int argc, char **argv)
 {
     if (argc < 3 || (strcmp(argv[2], "create") != 0 && strcmp(argv[2], "list") != 0)) {
-        fputs("aicos settlement profile: create or list; see `aicos settlement --help`.\n",
-              stderr);
+        fputs("aicos settlement profile: create or list; see `aicos settlement --help`.\n", stderr);
         return CLI_USAGE;
     }
     bool create = strcmp(argv[2], "create") == 0;

@@ -45,7 +45,8 @@ static char *mp_attr(struct arena *a, const char *hdr, size_t len, const char *a
     return NULL;
 }
 
-static enum err mp_part(struct http_req *req, const char *part, size_t len, struct errbuf *eb)
+ERR_MUST_USE static enum err mp_part(struct http_req *req, const char *part, size_t len,
+                                     struct errbuf *eb)
 {
     const char *sep = NULL;
     for (size_t i = 0; i + 4 <= len && sep == NULL; i++) {
@@ -82,8 +83,8 @@ static enum err mp_part(struct http_req *req, const char *part, size_t len, stru
     return ERR_OK;
 }
 
-enum err http_req_parse_multipart(struct http_req *req, const char *content_type,
-                                  const char *body, size_t len, struct errbuf *eb)
+enum err http_req_parse_multipart(struct http_req *req, const char *content_type, const char *body,
+                                  size_t len, struct errbuf *eb)
 {
     char *delim = NULL;
     req->nform = 0;
@@ -97,8 +98,9 @@ enum err http_req_parse_multipart(struct http_req *req, const char *content_type
     size_t dl = strlen(delim);
     /* The first delimiter has no CRLF before it. */
     if (len < dl - 2 || memcmp(body, delim + 2, dl - 2) != 0)
-        return err_set(eb, ERR_PARSE, "malformed_multipart", "The body does not start with "
-                                                             "its boundary.");
+        return err_set(eb, ERR_PARSE, "malformed_multipart",
+                       "The body does not start with "
+                       "its boundary.");
     const char *p = body + dl - 2, *end = body + len;
     while (p + 2 <= end && memcmp(p, "--", 2) != 0) {
         if (p + 2 > end || memcmp(p, "\r\n", 2) != 0)

@@ -11,11 +11,11 @@
 #include "http/http.h"
 
 enum route_flag {
-    ROUTE_JSON_BODY = 1u << 0, /* body must be application/json; parsed into req->json */
-    ROUTE_PUBLIC = 1u << 1,    /* no sign-in required */
-    ROUTE_INTERNAL = 1u << 2,  /* not listed in the OpenAPI document */
-    ROUTE_FORM_BODY = 1u << 3, /* body must be application/x-www-form-urlencoded */
-    ROUTE_PAGE = 1u << 4,      /* an HTML page: unauthenticated callers are sent to /login */
+    ROUTE_JSON_BODY = 1u << 0,      /* body must be application/json; parsed into req->json */
+    ROUTE_PUBLIC = 1u << 1,         /* no sign-in required */
+    ROUTE_INTERNAL = 1u << 2,       /* not listed in the OpenAPI document */
+    ROUTE_FORM_BODY = 1u << 3,      /* body must be application/x-www-form-urlencoded */
+    ROUTE_PAGE = 1u << 4,           /* an HTML page: unauthenticated callers are sent to /login */
     ROUTE_MULTIPART_BODY = 1u << 7, /* body must be multipart/form-data (an upload form) */
 };
 

@@ -22,8 +22,8 @@ void settle_import_result_clear(struct settle_import_result *r)
 }
 
 /* The import row of sha when it exists: r filled, *found true. */
-static enum err settle_import_existing(struct db *db, struct settle_import_result *r, bool *found,
-                                       struct errbuf *eb)
+ERR_MUST_USE static enum err settle_import_existing(struct db *db, struct settle_import_result *r,
+                                                    bool *found, struct errbuf *eb)
 {
     struct db_conn *c = db_acquire(db);
     struct db_rows *rows = NULL;
@@ -54,7 +54,8 @@ struct settle_detect {
     long found;
 };
 
-static enum err settle_detect_row(void *ctx, const struct table_row *row, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_detect_row(void *ctx, const struct table_row *row,
+                                               struct errbuf *eb)
 {
     struct settle_detect *d = ctx;
     for (size_t i = 0; i < d->n; i++) {
@@ -68,8 +69,8 @@ static enum err settle_detect_row(void *ctx, const struct table_row *row, struct
 }
 
 /* The built-in profile whose header a CSV carries, or ERR_NOTFOUND asking for --profile. */
-static enum err settle_detect_csv(const void *data, size_t len, const struct settle_profile **out,
-                                  struct errbuf *eb)
+ERR_MUST_USE static enum err settle_detect_csv(const void *data, size_t len,
+                                               const struct settle_profile **out, struct errbuf *eb)
 {
     struct settle_detect d;
     memset(&d, 0, sizeof d);
@@ -108,7 +109,8 @@ static bool settle_has_fund_sheets(const struct xlsx *x)
 }
 
 /* Reads every sheet of a FundDetail workbook, or the first sheet with a profile's header. */
-static enum err settle_read_xlsx(struct settle_imp *imp, struct xlsx *x, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_read_xlsx(struct settle_imp *imp, struct xlsx *x,
+                                              struct errbuf *eb)
 {
     imp->xlsx = true;
     imp->date1904 = xlsx_date1904(x);
@@ -136,8 +138,8 @@ static enum err settle_read_xlsx(struct settle_imp *imp, struct xlsx *x, struct 
     return ERR_OK;
 }
 
-static enum err settle_read(struct settle_imp *imp, const void *data, size_t len, struct xlsx *x,
-                            struct errbuf *eb)
+ERR_MUST_USE static enum err settle_read(struct settle_imp *imp, const void *data, size_t len,
+                                         struct xlsx *x, struct errbuf *eb)
 {
     if (x != NULL)
         return settle_read_xlsx(imp, x, eb);
@@ -147,8 +149,8 @@ static enum err settle_read(struct settle_imp *imp, const void *data, size_t len
 }
 
 /* The sum of every line, in their one currency; ERR_INVAL when they have several. */
-static enum err settle_control_check(const struct settle_imp *imp, const char *control,
-                                     struct errbuf *eb)
+ERR_MUST_USE static enum err settle_control_check(const struct settle_imp *imp, const char *control,
+                                                  struct errbuf *eb)
 {
     struct money sum = {0, ""};
     for (size_t i = 0; i < imp->ntotals; i++) {
@@ -163,8 +165,8 @@ static enum err settle_control_check(const struct settle_imp *imp, const char *c
         settle_copy(sum.currency, sizeof sum.currency, imp->p ? imp->p->currency : "CNY");
     struct money want;
     bool absent = false;
-    enum err e = settle_parse_amount(control, sum.currency, MONEY_STYLE_EN, false, &want, &absent,
-                                     eb);
+    enum err e =
+        settle_parse_amount(control, sum.currency, MONEY_STYLE_EN, false, &want, &absent, eb);
     if (e == ERR_OK && (absent || strcmp(want.currency, sum.currency) != 0))
         e = err_set(eb, ERR_INVAL, "bad_control_total", "the control total must be an amount in %s",
                     sum.currency);
@@ -191,24 +193,30 @@ static json_t *settle_totals_json(const struct settle_imp *imp)
     return a;
 }
 
-static enum err settle_bad_rows(const struct settle_imp *imp, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_bad_rows(const struct settle_imp *imp, struct errbuf *eb)
 {
     char msg[1024];
-    size_t off = (size_t)snprintf(msg, sizeof msg, "%zu row(s) could not be read; nothing was "
-                                  "imported:", imp->nbad);
+    size_t off = (size_t)snprintf(msg, sizeof msg,
+                                  "%zu row(s) could not be read; nothing was "
+                                  "imported:",
+                                  imp->nbad);
     for (size_t i = 0; i < imp->nbad && i < 5 && off < sizeof msg; i++)
         off += (size_t)snprintf(msg + off, sizeof msg - off, " %s;", imp->bad[i]);
     return err_set(eb, ERR_INVAL, "bad_rows", "%s", msg);
 }
 
 /* The transaction: the import row, every line, the checks, the totals. */
-static enum err settle_import_tx(struct settle_imp *imp, const void *data, size_t len,
-                                 struct xlsx *x, const struct settle_import_opts *o,
-                                 struct settle_import_result *r, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_import_tx(struct settle_imp *imp, const void *data, size_t len,
+                                              struct xlsx *x, const struct settle_import_opts *o,
+                                              struct settle_import_result *r, struct errbuf *eb)
 {
-    struct db_param p[] = {DB_P_TEXT(r->sha256), DB_P_TEXT(o->file_name ? o->file_name : ""),
-                           DB_P_TEXT(r->profile), DB_P_TEXT(r->source), DB_P_TEXT(r->kind),
-                           DB_P_INT(o->now), DB_P_TEXT(o->actor ? o->actor : "")};
+    struct db_param p[] = {DB_P_TEXT(r->sha256),
+                           DB_P_TEXT(o->file_name ? o->file_name : ""),
+                           DB_P_TEXT(r->profile),
+                           DB_P_TEXT(r->source),
+                           DB_P_TEXT(r->kind),
+                           DB_P_INT(o->now),
+                           DB_P_TEXT(o->actor ? o->actor : "")};
     enum err e = db_begin(imp->c, eb);
     e = e ? e
           : db_exec(imp->c,
@@ -243,9 +251,10 @@ static enum err settle_import_tx(struct settle_imp *imp, const void *data, size_
 }
 
 /* Chooses the profile: --profile, FundDetail sheets, or a built-in CSV header. */
-static enum err settle_choose(struct db *db, const void *data, size_t len, struct xlsx *x,
-                              const struct settle_import_opts *o, struct settle_profile *prof,
-                              bool *fund, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_choose(struct db *db, const void *data, size_t len,
+                                           struct xlsx *x, const struct settle_import_opts *o,
+                                           struct settle_profile *prof, bool *fund,
+                                           struct errbuf *eb)
 {
     *fund = false;
     if (o->profile != NULL && o->profile[0] != '\0')

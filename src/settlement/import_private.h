@@ -46,7 +46,7 @@ ERR_MUST_USE enum err settle_imp_sheet_begin(struct settle_imp *imp, const char 
                                              struct errbuf *eb);
 
 /* The table_row_fn of every reader: header, summary rows, then one line (or skip) per row. */
-enum err settle_imp_row(void *ctx, const struct table_row *row, struct errbuf *eb);
+ERR_MUST_USE enum err settle_imp_row(void *ctx, const struct table_row *row, struct errbuf *eb);
 
 /* Adds a note {sheet, row, message} (row 0: the whole sheet). */
 void settle_imp_note(struct settle_imp *imp, size_t row, const char *message);

@@ -69,7 +69,7 @@ void settle_imp_note(struct settle_imp *imp, size_t row, const char *message)
 {
     if (imp->notes != NULL && json_array_size(imp->notes) < 200)
         json_array_append_new(imp->notes, json_pack("{s:s, s:I, s:s}", "sheet", imp->sheet, "row",
-                                                     (json_int_t)row, "message", message));
+                                                    (json_int_t)row, "message", message));
 }
 
 static const char *settle_cell(const struct table_row *row, long col, char *buf, size_t cap)
@@ -116,8 +116,8 @@ static bool settle_all_digits(const char *s)
 }
 
 /* A time cell: an Excel serial in a workbook, Unix seconds in a CSV, or date-time text. */
-static enum err settle_time(const struct settle_imp *imp, const struct table_row *row, long col,
-                            bool required, int64_t *out, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_time(const struct settle_imp *imp, const struct table_row *row,
+                                         long col, bool required, int64_t *out, struct errbuf *eb)
 {
     char buf[64];
     const char *t = settle_cell(row, col, buf, sizeof buf);
@@ -130,9 +130,8 @@ static enum err settle_time(const struct settle_imp *imp, const struct table_row
     }
     if (settle_all_digits(t)) {
         if (imp->xlsx)
-            return xlsx_serial_to_unix(t, imp->date1904, imp->p ? imp->p->utc_offset_s
-                                                               : SETTLE_BEIJING_UTC,
-                                       out, eb);
+            return xlsx_serial_to_unix(t, imp->date1904,
+                                       imp->p ? imp->p->utc_offset_s : SETTLE_BEIJING_UTC, out, eb);
         return parse_int64(t, 0, INT64_C(253402300799), out) == ERR_OK
                    ? ERR_OK
                    : err_set(eb, ERR_INVAL, "bad_time", "time \"%s\" is out of range", t);
@@ -141,15 +140,16 @@ static enum err settle_time(const struct settle_imp *imp, const struct table_row
 }
 
 /* An amount cell in the line's currency (a "(CNY)" suffix or the currency column wins). */
-static enum err settle_amount(const struct settle_imp *imp, const struct table_row *row, long col,
-                              struct settle_line *l, int64_t *out, bool *absent,
-                              struct errbuf *eb)
+ERR_MUST_USE static enum err settle_amount(const struct settle_imp *imp,
+                                           const struct table_row *row, long col,
+                                           struct settle_line *l, int64_t *out, bool *absent,
+                                           struct errbuf *eb)
 {
     char buf[96];
     struct money m;
-    enum err e = settle_parse_amount(settle_cell(row, col, buf, sizeof buf), l->currency,
-                                     imp->p ? imp->p->style : MONEY_STYLE_EN, imp->xlsx, &m,
-                                     absent, eb);
+    enum err e =
+        settle_parse_amount(settle_cell(row, col, buf, sizeof buf), l->currency,
+                            imp->p ? imp->p->style : MONEY_STYLE_EN, imp->xlsx, &m, absent, eb);
     if (e == ERR_OK) {
         *out = m.minor;
         memcpy(l->currency, m.currency, sizeof l->currency);
@@ -198,8 +198,8 @@ static bool settle_line_type(const struct settle_imp *imp, struct settle_line *l
 }
 
 /* Reads every field of a data row into l (ERR_INVAL with the row and column on a bad cell). */
-static enum err settle_fields(struct settle_imp *imp, const struct table_row *row,
-                              struct settle_line *l, bool *absent, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_fields(struct settle_imp *imp, const struct table_row *row,
+                                           struct settle_line *l, bool *absent, struct errbuf *eb)
 {
     char buf[SETTLE_TEXT_MAX];
     memset(l, 0, sizeof *l);
@@ -216,15 +216,17 @@ static enum err settle_fields(struct settle_imp *imp, const struct table_row *ro
     if (strcmp(l->order_ref, "/") == 0)
         l->order_ref[0] = '\0';
     settle_copy(l->type_raw, sizeof l->type_raw,
-                imp->col[SF_TYPE_RAW] >= 0 ? settle_cell(row, imp->col[SF_TYPE_RAW], buf, sizeof buf)
-                                           : imp->sheet);
+                imp->col[SF_TYPE_RAW] >= 0
+                    ? settle_cell(row, imp->col[SF_TYPE_RAW], buf, sizeof buf)
+                    : imp->sheet);
     settle_copy(l->counterparty, sizeof l->counterparty,
                 settle_cell(row, imp->col[SF_COUNTERPARTY], buf, sizeof buf));
     settle_copy(l->reference, sizeof l->reference,
                 settle_cell(row, imp->col[SF_REFERENCE], buf, sizeof buf));
     settle_copy(l->line_id, sizeof l->line_id,
                 settle_cell(row, imp->col[SF_LINE_ID], buf, sizeof buf));
-    settle_copy(l->status, sizeof l->status, settle_cell(row, imp->col[SF_STATUS], buf, sizeof buf));
+    settle_copy(l->status, sizeof l->status,
+                settle_cell(row, imp->col[SF_STATUS], buf, sizeof buf));
     bool exp = imp->p != NULL && strcmp(imp->p->kind, "expected") == 0;
     enum err e = settle_time(imp, row, imp->col[SF_POSTED_AT], !exp, &l->posted_at, eb);
     bool a_net = true, a_gross = true, a_fee = true, a_bal = true;
@@ -268,21 +270,30 @@ static void settle_total_add(struct settle_imp *imp, const struct settle_line *l
     }
 }
 
-static enum err settle_store_line(struct settle_imp *imp, struct settle_line *l, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_store_line(struct settle_imp *imp, struct settle_line *l,
+                                               struct errbuf *eb)
 {
     if (l->line_id[0] == '\0')
         snprintf(l->line_id, sizeof l->line_id, "%.16s/%.80s/%zu", imp->sha, l->sheet, l->row);
     struct db_param p[] = {
-        DB_P_TEXT(imp->sha),       DB_P_TEXT(l->sheet),
-        DB_P_INT((int64_t)l->row), DB_P_TEXT(l->source),
-        DB_P_TEXT(l->line_id),     DB_P_INT(l->posted_at),
-        DB_P_INT(l->utc_offset_s), DB_P_TEXT(l->type_raw),
-        DB_P_TEXT(l->type),        DB_P_TEXT(l->order_ref),
+        DB_P_TEXT(imp->sha),
+        DB_P_TEXT(l->sheet),
+        DB_P_INT((int64_t)l->row),
+        DB_P_TEXT(l->source),
+        DB_P_TEXT(l->line_id),
+        DB_P_INT(l->posted_at),
+        DB_P_INT(l->utc_offset_s),
+        DB_P_TEXT(l->type_raw),
+        DB_P_TEXT(l->type),
+        DB_P_TEXT(l->order_ref),
         l->has_gross ? DB_P_INT(l->gross) : DB_P_NULL,
         l->has_fee ? DB_P_INT(l->fee) : DB_P_NULL,
-        DB_P_INT(l->net),          DB_P_INT(l->raw_sign),
-        DB_P_TEXT(l->currency),    DB_P_TEXT(l->counterparty),
-        DB_P_TEXT(l->reference),   DB_P_TEXT(l->status),
+        DB_P_INT(l->net),
+        DB_P_INT(l->raw_sign),
+        DB_P_TEXT(l->currency),
+        DB_P_TEXT(l->counterparty),
+        DB_P_TEXT(l->reference),
+        DB_P_TEXT(l->status),
         l->has_balance ? DB_P_INT(l->balance_after) : DB_P_NULL,
     };
     return db_exec(imp->c,
@@ -295,8 +306,9 @@ static enum err settle_store_line(struct settle_imp *imp, struct settle_line *l,
 }
 
 /* An order's expected amount: upserted, with a history row whenever the amount moves. */
-static enum err settle_store_expected(struct settle_imp *imp, const struct table_row *row,
-                                      const struct settle_line *l, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_store_expected(struct settle_imp *imp,
+                                                   const struct table_row *row,
+                                                   const struct settle_line *l, struct errbuf *eb)
 {
     int64_t pickup = 0, delivered = 0;
     char buf[16];
@@ -306,8 +318,8 @@ static enum err settle_store_expected(struct settle_imp *imp, const struct table
         return e;
     const char *hold = settle_cell(row, imp->col[SF_AFTER_SALES], buf, sizeof buf);
     bool open = strcmp(hold, "1") == 0 || strcmp(hold, "true") == 0 || strcmp(hold, "yes") == 0;
-    struct db_param p[] = {DB_P_TEXT(l->order_ref), DB_P_INT(l->net),  DB_P_TEXT(l->currency),
-                           DB_P_INT(l->posted_at),  DB_P_INT(pickup),  DB_P_INT(delivered),
+    struct db_param p[] = {DB_P_TEXT(l->order_ref), DB_P_INT(l->net),   DB_P_TEXT(l->currency),
+                           DB_P_INT(l->posted_at),  DB_P_INT(pickup),   DB_P_INT(delivered),
                            DB_P_INT(open ? 1 : 0),  DB_P_INT(imp->now), DB_P_TEXT(imp->sha)};
     struct db_param h[] = {DB_P_TEXT(l->order_ref), DB_P_INT(l->net), DB_P_TEXT(l->currency),
                            DB_P_INT(imp->now), DB_P_TEXT(imp->sha)};

@@ -73,16 +73,11 @@ const char *settle_type_of_text(const char *text, int *sign, bool *absolute)
 static const struct {
     const char *type, *reason;
 } settle_reasons[] = {
-    {"refund", "refund_partial"},
-    {"shipping_income", "shipping_income"},
-    {"shipping_refund", "shipping_refund"},
-    {"penalty", "fulfilment_penalty"},
-    {"chargeback", "chargeback"},
-    {"fee", "tech_service_fee"},
-    {"commission", "commission_fee"},
-    {"after_sales_shipping", "after_sales_shipping"},
-    {"tax_refund", "tax_refund"},
-    {"tax_withheld", "tax_withheld"},
+    {"refund", "refund_partial"},           {"shipping_income", "shipping_income"},
+    {"shipping_refund", "shipping_refund"}, {"penalty", "fulfilment_penalty"},
+    {"chargeback", "chargeback"},           {"fee", "tech_service_fee"},
+    {"commission", "commission_fee"},       {"after_sales_shipping", "after_sales_shipping"},
+    {"tax_refund", "tax_refund"},           {"tax_withheld", "tax_withheld"},
 };
 
 const char *settle_reason_of_type(const char *type)
@@ -97,9 +92,9 @@ const char *settle_reason_of_type(const char *type)
 static const struct {
     const char *raw, *status;
 } settle_wd_status[] = {
-    {"发起申请", "submitted"},   {"银行处理中", "processing"}, {"提现成功", "completed"},
-    {"已到账", "completed"},     {"提现失败", "failed"},       {"submitted", "submitted"},
-    {"processing", "processing"}, {"completed", "completed"},  {"failed", "failed"},
+    {"发起申请", "submitted"},    {"银行处理中", "processing"}, {"提现成功", "completed"},
+    {"已到账", "completed"},      {"提现失败", "failed"},       {"submitted", "submitted"},
+    {"processing", "processing"}, {"completed", "completed"},   {"failed", "failed"},
 };
 
 const char *settle_withdrawal_status(const char *raw)
@@ -132,10 +127,10 @@ static int64_t settle_days_from_civil(int64_t y, int m, int d)
 static const struct {
     int y, m, d, days;
 } settle_holidays[] = {
-    {2025, 1, 1, 1},  {2025, 1, 28, 8}, {2025, 5, 1, 5},  {2025, 7, 4, 1},   {2025, 10, 1, 8},
-    {2025, 11, 27, 1}, {2025, 12, 25, 1}, {2026, 1, 1, 3}, {2026, 2, 15, 9},  {2026, 5, 1, 5},
-    {2026, 7, 3, 1},  {2026, 10, 1, 7}, {2026, 11, 26, 1}, {2026, 12, 25, 1}, {2027, 1, 1, 3},
-    {2027, 2, 5, 9},  {2027, 5, 1, 5},  {2027, 7, 5, 1},  {2027, 10, 1, 7},  {2027, 11, 25, 1},
+    {2025, 1, 1, 1},   {2025, 1, 28, 8},  {2025, 5, 1, 5},   {2025, 7, 4, 1},   {2025, 10, 1, 8},
+    {2025, 11, 27, 1}, {2025, 12, 25, 1}, {2026, 1, 1, 3},   {2026, 2, 15, 9},  {2026, 5, 1, 5},
+    {2026, 7, 3, 1},   {2026, 10, 1, 7},  {2026, 11, 26, 1}, {2026, 12, 25, 1}, {2027, 1, 1, 3},
+    {2027, 2, 5, 9},   {2027, 5, 1, 5},   {2027, 7, 5, 1},   {2027, 10, 1, 7},  {2027, 11, 25, 1},
     {2027, 12, 24, 1},
 };
 
@@ -146,8 +141,8 @@ bool settle_is_holiday(int64_t t)
     if (wd == 0 || wd == 6)
         return true;
     for (size_t i = 0; i < sizeof settle_holidays / sizeof settle_holidays[0]; i++) {
-        int64_t first =
-            settle_days_from_civil(settle_holidays[i].y, settle_holidays[i].m, settle_holidays[i].d);
+        int64_t first = settle_days_from_civil(settle_holidays[i].y, settle_holidays[i].m,
+                                               settle_holidays[i].d);
         if (day >= first && day < first + settle_holidays[i].days)
             return true;
     }

@@ -43,11 +43,11 @@ bool settle_source_valid(const char *source);
 
 /* What a FundDetail sheet (or a transaction type text) is: the normalized type and sign. */
 struct settle_sheet_kind {
-    const char *name;         /* 结算-交易收入 */
-    const char *type;         /* sale */
-    int sign;                 /* +1 or -1 */
-    bool absolute;            /* the sign applies to the absolute value (tax refunds) */
-    const char *amount[4];    /* amount column names the parser tries, in order */
+    const char *name;      /* 结算-交易收入 */
+    const char *type;      /* sale */
+    int sign;              /* +1 or -1 */
+    bool absolute;         /* the sign applies to the absolute value (tax refunds) */
+    const char *amount[4]; /* amount column names the parser tries, in order */
 };
 
 /* The §3.1 row for a sheet name (exact, after trimming), or NULL. */

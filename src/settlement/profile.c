@@ -8,9 +8,9 @@
 #include <string.h>
 
 static const char *const settle_field_names[SF__COUNT] = {
-    "posted_at", "order_ref",     "type_raw", "gross",     "fee",          "net",
-    "currency",  "counterparty",  "reference", "line_id",  "balance_after", "status",
-    "pickup_at", "delivered_at",  "after_sales_open",
+    "posted_at",     "order_ref", "type_raw",     "gross",        "fee",
+    "net",           "currency",  "counterparty", "reference",    "line_id",
+    "balance_after", "status",    "pickup_at",    "delivered_at", "after_sales_open",
 };
 
 const char *settle_field_name(enum settle_field f)
@@ -164,10 +164,14 @@ enum err settle_profile_save(struct db *db, const struct settle_profile *p, cons
     if (text == NULL)
         return err_set(eb, ERR_NOMEM, NULL, "out of memory");
     struct db_conn *c = db_acquire(db);
-    struct db_param ps[] = {DB_P_TEXT(p->name),     DB_P_TEXT(p->source),
-                            DB_P_TEXT(p->kind),     DB_P_TEXT(text),
-                            DB_P_TEXT(p->currency), DB_P_INT(p->utc_offset_s),
-                            DB_P_TEXT(settle_style_name(p->style)), DB_P_INT(now),
+    struct db_param ps[] = {DB_P_TEXT(p->name),
+                            DB_P_TEXT(p->source),
+                            DB_P_TEXT(p->kind),
+                            DB_P_TEXT(text),
+                            DB_P_TEXT(p->currency),
+                            DB_P_INT(p->utc_offset_s),
+                            DB_P_TEXT(settle_style_name(p->style)),
+                            DB_P_INT(now),
                             DB_P_TEXT(actor)};
     e = db_exec(c,
                 "INSERT INTO settlement_profiles (name, source, kind, mapping, currency, "
@@ -182,8 +186,8 @@ enum err settle_profile_save(struct db *db, const struct settle_profile *p, cons
 }
 
 /* Fills out from one settlement_profiles row (name, source, kind, mapping, currency, ...). */
-static enum err settle_profile_from_row(const struct db_rows *r, struct settle_profile *out,
-                                        struct errbuf *eb)
+ERR_MUST_USE static enum err settle_profile_from_row(const struct db_rows *r,
+                                                     struct settle_profile *out, struct errbuf *eb)
 {
     memset(out, 0, sizeof *out);
     settle_copy(out->name, sizeof out->name, db_rows_get(r, 0, 0));

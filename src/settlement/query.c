@@ -31,9 +31,9 @@ static json_t *settle_rows_json(const struct db_rows *r, const char *const *name
     return a;
 }
 
-static enum err settle_select(struct db *db, const char *sql, const struct db_param *p, size_t n,
-                              const char *key, const char *const *names, const char *kinds,
-                              json_t **out, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_select(struct db *db, const char *sql, const struct db_param *p,
+                                           size_t n, const char *key, const char *const *names,
+                                           const char *kinds, json_t **out, struct errbuf *eb)
 {
     struct db_conn *c = db_acquire(db);
     struct db_rows *r = NULL;
@@ -55,8 +55,8 @@ static int64_t settle_limit(int64_t n)
 
 enum err settle_query_imports(struct db *db, int64_t limit, json_t **out, struct errbuf *eb)
 {
-    static const char *const names[] = {"file_sha256", "file_name", "profile", "source",
-                                        "kind",        "lines",     "skipped", "totals",
+    static const char *const names[] = {"file_sha256", "file_name",   "profile", "source",
+                                        "kind",        "lines",       "skipped", "totals",
                                         "imported_at", "imported_by", NULL};
     struct db_param p[] = {DB_P_INT(settle_limit(limit))};
     return settle_select(db,
@@ -67,9 +67,8 @@ enum err settle_query_imports(struct db *db, int64_t limit, json_t **out, struct
 }
 
 static const char *const settle_line_names[] = {
-    "file_sha256", "sheet",     "row",      "source",   "line_id", "posted_at",
-    "type_raw",    "type",      "order_ref", "net_minor", "currency", "status",
-    "reference",   NULL};
+    "file_sha256", "sheet",     "row",       "source",   "line_id", "posted_at", "type_raw",
+    "type",        "order_ref", "net_minor", "currency", "status",  "reference", NULL};
 
 enum err settle_query_lines(struct db *db, const struct settle_lines_filter *f, json_t **out,
                             struct errbuf *eb)
@@ -77,9 +76,11 @@ enum err settle_query_lines(struct db *db, const struct settle_lines_filter *f, 
     const char *order = f->order ? f->order : "";
     const char *bare = strncmp(order, "PO-", 3) == 0 ? order + 3 : order;
     struct db_param p[] = {f->file ? DB_P_TEXT(f->file) : DB_P_NULL,
-                           f->order ? DB_P_TEXT(order) : DB_P_NULL, DB_P_TEXT(bare),
+                           f->order ? DB_P_TEXT(order) : DB_P_NULL,
+                           DB_P_TEXT(bare),
                            f->type ? DB_P_TEXT(f->type) : DB_P_NULL,
-                           DB_P_INT(settle_limit(f->limit)), DB_P_INT(f->offset > 0 ? f->offset : 0)};
+                           DB_P_INT(settle_limit(f->limit)),
+                           DB_P_INT(f->offset > 0 ? f->offset : 0)};
     return settle_select(
         db,
         "SELECT file_sha256, sheet, row_number, source, line_id, posted_at, type_raw, type, "
@@ -92,8 +93,8 @@ enum err settle_query_lines(struct db *db, const struct settle_lines_filter *f, 
 enum err settle_query_results(struct db *db, int layer, const char *status, int64_t limit,
                               json_t **out, struct errbuf *eb)
 {
-    static const char *const names[] = {"layer", "ref", "seq", "status", "rule", "reason",
-                                        "amount_minor", "currency", "other_ref", NULL};
+    static const char *const names[] = {"layer",  "ref",          "seq",      "status",    "rule",
+                                        "reason", "amount_minor", "currency", "other_ref", NULL};
     struct db_param p[] = {DB_P_INT(layer), status ? DB_P_TEXT(status) : DB_P_NULL,
                            DB_P_INT(settle_limit(limit))};
     return settle_select(db,
@@ -122,8 +123,7 @@ static json_t *settle_expected_json(const struct db_rows *r)
 enum err settle_query_order(struct db *db, const char *sn, json_t **out, struct errbuf *eb)
 {
     static const char *const hist[] = {"amount_minor", "currency", "seen_at", NULL};
-    static const char *const res[] = {"status", "rule", "reason", "amount_minor", "currency",
-                                      NULL};
+    static const char *const res[] = {"status", "rule", "reason", "amount_minor", "currency", NULL};
     const char *bare = strncmp(sn, "PO-", 3) == 0 ? sn + 3 : sn;
     struct db_param p[] = {DB_P_TEXT(sn), DB_P_TEXT(bare)};
     struct db_conn *c = db_acquire(db);
@@ -154,11 +154,10 @@ enum err settle_query_order(struct db *db, const char *sn, json_t **out, struct 
         json_t *l;
         json_array_foreach(json_object_get(lines, "lines"), i, l) settled +=
             (int64_t)json_integer_value(json_object_get(l, "net_minor"));
-        *out = json_pack("{s:s, s:o, s:o, s:I, s:O, s:o}", "order_sn", sn, "expected",
-                         settle_expected_json(a), "history", settle_rows_json(b, hist, "isi"),
-                         "settled_minor", (json_int_t)settled, "lines",
-                         json_object_get(lines, "lines"), "results",
-                         settle_rows_json(d, res, "sssis"));
+        *out = json_pack(
+            "{s:s, s:o, s:o, s:I, s:O, s:o}", "order_sn", sn, "expected", settle_expected_json(a),
+            "history", settle_rows_json(b, hist, "isi"), "settled_minor", (json_int_t)settled,
+            "lines", json_object_get(lines, "lines"), "results", settle_rows_json(d, res, "sssis"));
         if (*out == NULL)
             e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
     }

@@ -89,8 +89,9 @@ static void rec_duplicates(struct rec_ctx *x)
 
 /* The reasons of a partial order's lines; the residue sale − expected is rounding or
  * unexplained. */
-static enum err rec_partial(struct rec_ctx *x, struct rec_order *o, struct rec_line **g, size_t n,
-                            int64_t *seq, struct errbuf *eb)
+ERR_MUST_USE static enum err rec_partial(struct rec_ctx *x, struct rec_order *o,
+                                         struct rec_line **g, size_t n, int64_t *seq,
+                                         struct errbuf *eb)
 {
     int64_t sale = 0, refunds = 0;
     for (size_t i = 0; i < n; i++) {
@@ -111,8 +112,8 @@ static enum err rec_partial(struct rec_ctx *x, struct rec_order *o, struct rec_l
         if (strcmp(g[i]->currency, o->currency) != 0)
             code = "fx";
         rec_reason(x->rep, code, g[i]->currency, g[i]->net);
-        struct rec_result r = {1, o->sn, "reason", "line_type", code, g[i]->currency, g[i]->id,
-                               ++*seq, g[i]->net};
+        struct rec_result r = {1,        o->sn,  "reason", "line_type", code, g[i]->currency,
+                               g[i]->id, ++*seq, g[i]->net};
         e = rec_store(x->c, &r, eb);
     }
     int64_t residue = sale - o->amount;
@@ -121,16 +122,16 @@ static enum err rec_partial(struct rec_ctx *x, struct rec_order *o, struct rec_l
                                ? "rounding"
                                : "unexplained";
         rec_reason(x->rep, code, o->currency, residue);
-        struct rec_result r = {1, o->sn, "reason", "sale_minus_expected", code, o->currency, "",
-                               ++*seq, residue};
+        struct rec_result r = {1,  o->sn,  "reason", "sale_minus_expected", code, o->currency,
+                               "", ++*seq, residue};
         e = rec_store(x->c, &r, eb);
     }
     return e;
 }
 
 /* One order's group of lines (n may be 0): matched, partial, missing or not yet due. */
-static enum err rec_order(struct rec_ctx *x, struct rec_order *o, struct rec_line **g, size_t n,
-                          struct errbuf *eb)
+ERR_MUST_USE static enum err rec_order(struct rec_ctx *x, struct rec_order *o, struct rec_line **g,
+                                       size_t n, struct errbuf *eb)
 {
     int64_t sum = 0, seq = 0;
     size_t live = 0;
@@ -170,7 +171,8 @@ static enum err rec_order(struct rec_ctx *x, struct rec_order *o, struct rec_lin
 }
 
 /* Lines of an order number no expected order has: unexpected. */
-static enum err rec_unknown(struct rec_ctx *x, struct rec_line **g, size_t n, struct errbuf *eb)
+ERR_MUST_USE static enum err rec_unknown(struct rec_ctx *x, struct rec_line **g, size_t n,
+                                         struct errbuf *eb)
 {
     int64_t sum = 0;
     for (size_t i = 0; i < n; i++) {
@@ -180,13 +182,13 @@ static enum err rec_unknown(struct rec_ctx *x, struct rec_line **g, size_t n, st
         }
     }
     x->rep->unexpected++;
-    struct rec_result r = {1, g[0]->order_ref, "unexpected", "no_expected_order", "",
-                           g[0]->currency, "", 0, sum};
+    struct rec_result r = {
+        1, g[0]->order_ref, "unexpected", "no_expected_order", "", g[0]->currency, "", 0, sum};
     return rec_store(x->c, &r, eb);
 }
 
 /* Layer 1: lines grouped by order key against the expected orders. */
-static enum err rec_layer_orders(struct rec_ctx *x, struct errbuf *eb)
+ERR_MUST_USE static enum err rec_layer_orders(struct rec_ctx *x, struct errbuf *eb)
 {
     rec_duplicates(x);
     enum err e = ERR_OK;
@@ -256,7 +258,7 @@ static struct rec_line *rec_credit_for(struct rec_ctx *x, const struct rec_line 
 }
 
 /* Layers 3 and 4: completed withdrawals to provider or bank credits. */
-static enum err rec_layer_payouts(struct rec_ctx *x, struct errbuf *eb)
+ERR_MUST_USE static enum err rec_layer_payouts(struct rec_ctx *x, struct errbuf *eb)
 {
     enum err e = ERR_OK;
     for (int pass = 0; e == ERR_OK && pass < 3; pass++) {
@@ -267,8 +269,9 @@ static enum err rec_layer_payouts(struct rec_ctx *x, struct errbuf *eb)
             if (strcmp(w->status, "completed") != 0) {
                 if (pass == 0 && strcmp(w->status, "failed") != 0) {
                     x->rep->wd_in_transit++;
-                    struct rec_result r = {3, w->id, "in_transit", "withdrawal_status",
-                                           "",   w->currency, "", 0, w->net};
+                    struct rec_result r = {3,     w->id,       "in_transit", "withdrawal_status",
+                                           "",    w->currency, "",           0,
+                                           w->net};
                     e = rec_store(x->c, &r, eb);
                 }
                 continue;
@@ -277,8 +280,8 @@ static enum err rec_layer_payouts(struct rec_ctx *x, struct errbuf *eb)
             if (pass < 2 && k == NULL)
                 continue;
             w->used = true;
-            struct rec_result r = {4, w->id, "unmatched", "no_credit_in_window", "", w->currency,
-                                   "", 0, w->net};
+            struct rec_result r = {4,  w->id, "unmatched", "no_credit_in_window", "", w->currency,
+                                   "", 0,     w->net};
             if (k != NULL) {
                 k->used = true;
                 r.status = pass == 0 ? "matched" : "fx";
@@ -299,15 +302,15 @@ static enum err rec_layer_payouts(struct rec_ctx *x, struct errbuf *eb)
         struct rec_line *k = &x->d.lines[i];
         if (!k->used && strcmp(k->type, "credit") == 0) {
             x->rep->cr_unmatched++;
-            struct rec_result r = {4, k->id, "unmatched", "no_withdrawal", "", k->currency,
-                                   "", 0, k->net};
+            struct rec_result r = {4,           k->id, "unmatched", "no_withdrawal", "",
+                                   k->currency, "",    0,           k->net};
             e = rec_store(x->c, &r, eb);
         }
     }
     return e;
 }
 
-static enum err rec_run(struct rec_ctx *x, struct errbuf *eb)
+ERR_MUST_USE static enum err rec_run(struct rec_ctx *x, struct errbuf *eb)
 {
     x->order_lines = calloc(x->d.nlines ? x->d.nlines : 1, sizeof *x->order_lines);
     if (x->order_lines == NULL)
@@ -332,8 +335,7 @@ static enum err rec_run(struct rec_ctx *x, struct errbuf *eb)
     return e;
 }
 
-enum err settle_reconcile(struct db *db, int64_t now, struct settle_report *out,
-                          struct errbuf *eb)
+enum err settle_reconcile(struct db *db, int64_t now, struct settle_report *out, struct errbuf *eb)
 {
     struct settle_report rep;
     memset(&rep, 0, sizeof rep);
@@ -374,22 +376,22 @@ json_t *settle_report_json(const struct settle_report *r)
 {
     return json_pack("{s:{s:I, s:I, s:I, s:I}, s:o, s:{s:I, s:I, s:I}, s:{s:I, s:I}, "
                      "s:{s:I, s:I, s:I}}",
-                     "orders", "matched", (json_int_t)r->matched, "partial",
-                     (json_int_t)r->partial, "missing", (json_int_t)r->missing, "unexpected",
-                     (json_int_t)r->unexpected, "reasons", rec_reasons_json(r), "lines", "total",
-                     (json_int_t)r->lines_total, "duplicate", (json_int_t)r->lines_duplicate,
-                     "unknown_order", (json_int_t)r->lines_unknown, "withdrawals", "matched",
-                     (json_int_t)r->wd_matched, "unmatched", (json_int_t)r->wd_unmatched,
-                     "credits", "matched", (json_int_t)r->cr_matched, "fx", (json_int_t)r->cr_fx,
-                     "unmatched", (json_int_t)r->cr_unmatched);
+                     "orders", "matched", (json_int_t)r->matched, "partial", (json_int_t)r->partial,
+                     "missing", (json_int_t)r->missing, "unexpected", (json_int_t)r->unexpected,
+                     "reasons", rec_reasons_json(r), "lines", "total", (json_int_t)r->lines_total,
+                     "duplicate", (json_int_t)r->lines_duplicate, "unknown_order",
+                     (json_int_t)r->lines_unknown, "withdrawals", "matched",
+                     (json_int_t)r->wd_matched, "unmatched", (json_int_t)r->wd_unmatched, "credits",
+                     "matched", (json_int_t)r->cr_matched, "fx", (json_int_t)r->cr_fx, "unmatched",
+                     (json_int_t)r->cr_unmatched);
 }
 
 enum err settle_report_load(struct db *db, json_t **out, int64_t *ran_at, struct errbuf *eb)
 {
     struct db_conn *c = db_acquire(db);
     struct db_rows *r = NULL;
-    enum err e = db_query(c, "SELECT ran_at, report FROM settlement_runs WHERE id = 1", NULL, 0,
-                          &r, eb);
+    enum err e =
+        db_query(c, "SELECT ran_at, report FROM settlement_runs WHERE id = 1", NULL, 0, &r, eb);
     db_release(c);
     if (e == ERR_OK && db_rows_count(r) == 0)
         e = err_set(eb, ERR_NOTFOUND, "not_reconciled",

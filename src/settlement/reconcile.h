@@ -27,9 +27,9 @@
 #include "base/money.h"
 #include "store/db.h"
 
-#define SETTLE_TOLERANCE_MINOR 1  /* minor units an order may differ and still match */
-#define SETTLE_CREDIT_WINDOW   5  /* working days from withdrawal to credit */
-#define SETTLE_FX_PERCENT      3  /* an fx match differs by at most this share */
+#define SETTLE_TOLERANCE_MINOR 1 /* minor units an order may differ and still match */
+#define SETTLE_CREDIT_WINDOW   5 /* working days from withdrawal to credit */
+#define SETTLE_FX_PERCENT      3 /* an fx match differs by at most this share */
 #define SETTLE_REASONS_MAX     48
 
 struct settle_reason {

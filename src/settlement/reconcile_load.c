@@ -32,7 +32,8 @@ int64_t settle_expected_date(const struct settle_order_times *t)
 }
 
 /* The synced Temu order's parentShippingTime (seconds, or milliseconds above 10^11). */
-static enum err rec_temu_pickup(struct db_conn *c, const char *sn, int64_t *out, struct errbuf *eb)
+ERR_MUST_USE static enum err rec_temu_pickup(struct db_conn *c, const char *sn, int64_t *out,
+                                             struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_TEXT(sn)};
@@ -79,7 +80,8 @@ enum err settle_order_times_get(struct db_conn *c, const char *sn, struct settle
     return e;
 }
 
-static enum err rec_load_orders(struct db_conn *c, struct rec_data *d, struct errbuf *eb)
+ERR_MUST_USE static enum err rec_load_orders(struct db_conn *c, struct rec_data *d,
+                                             struct errbuf *eb)
 {
     for (int64_t off = 0;; off += REC_PAGE) {
         struct db_rows *r = NULL;
@@ -125,7 +127,7 @@ static enum err rec_load_orders(struct db_conn *c, struct rec_data *d, struct er
     return ERR_OK;
 }
 
-static enum err rec_line_fill(struct rec_line *l, const struct db_rows *r, size_t i)
+ERR_MUST_USE static enum err rec_line_fill(struct rec_line *l, const struct db_rows *r, size_t i)
 {
     memset(l, 0, sizeof *l);
     l->id = strdup(db_rows_get(r, i, 0));
@@ -147,7 +149,8 @@ static enum err rec_line_fill(struct rec_line *l, const struct db_rows *r, size_
     return ERR_OK;
 }
 
-static enum err rec_load_lines(struct db_conn *c, struct rec_data *d, struct errbuf *eb)
+ERR_MUST_USE static enum err rec_load_lines(struct db_conn *c, struct rec_data *d,
+                                            struct errbuf *eb)
 {
     for (int64_t off = 0;; off += REC_PAGE) {
         struct db_rows *r = NULL;
@@ -161,8 +164,8 @@ static enum err rec_load_lines(struct db_conn *c, struct rec_data *d, struct err
                               "OFFSET $2",
                               p, 2, &r, eb);
         size_t n = e == ERR_OK ? db_rows_count(r) : 0;
-        struct rec_line *grown = n ? realloc(d->lines, (d->nlines + n) * sizeof *d->lines)
-                                   : d->lines;
+        struct rec_line *grown =
+            n ? realloc(d->lines, (d->nlines + n) * sizeof *d->lines) : d->lines;
         if (e == ERR_OK && n && grown == NULL)
             e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
         if (grown != NULL)
@@ -213,10 +216,14 @@ enum err rec_store_begin(struct db_conn *c, struct errbuf *eb)
 
 enum err rec_store(struct db_conn *c, const struct rec_result *r, struct errbuf *eb)
 {
-    struct db_param p[] = {DB_P_INT(r->layer),         DB_P_TEXT(r->ref),
-                           DB_P_INT(r->seq),           DB_P_TEXT(r->status),
-                           DB_P_TEXT(r->rule),         DB_P_TEXT(r->reason ? r->reason : ""),
-                           DB_P_INT(r->amount),        DB_P_TEXT(r->currency ? r->currency : ""),
+    struct db_param p[] = {DB_P_INT(r->layer),
+                           DB_P_TEXT(r->ref),
+                           DB_P_INT(r->seq),
+                           DB_P_TEXT(r->status),
+                           DB_P_TEXT(r->rule),
+                           DB_P_TEXT(r->reason ? r->reason : ""),
+                           DB_P_INT(r->amount),
+                           DB_P_TEXT(r->currency ? r->currency : ""),
                            DB_P_TEXT(r->other ? r->other : "")};
     return db_exec(c,
                    "INSERT INTO settlement_results (layer, ref, seq, status, rule, reason, "

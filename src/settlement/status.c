@@ -18,7 +18,8 @@ enum err settle_api_credential_exists(struct db_conn *c, bool *out, struct errbu
     return e;
 }
 
-static enum err settle_status_counts(struct db_conn *c, struct settle_status *s, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_status_counts(struct db_conn *c, struct settle_status *s,
+                                                  struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     enum err e = db_query(c,
@@ -36,7 +37,8 @@ static enum err settle_status_counts(struct db_conn *c, struct settle_status *s,
 }
 
 /* Overdue orders and unexplained variance of the last run, with the orders named. */
-static enum err settle_status_risk(struct db_conn *c, struct settle_status *s, struct errbuf *eb)
+ERR_MUST_USE static enum err settle_status_risk(struct db_conn *c, struct settle_status *s,
+                                                struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     enum err e = db_query(c,

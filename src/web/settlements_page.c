@@ -36,16 +36,17 @@ static void settle_upload_form(struct html *h, const struct auth_principal *p)
                 "<form method=\"post\" action=\"/settlements/import\" "
                 "enctype=\"multipart/form-data\">");
     widget_csrf(h, p);
-    html_raw(h, "<label>文件 / File <input type=\"file\" name=\"file\" required></label> "
-                "<label>映射配置 / Profile <input type=\"text\" name=\"profile\" "
-                "placeholder=\"temu_fund_detail\"></label> "
-                "<label>控制总额 / Control total <input type=\"text\" name=\"control_total\" "
-                "placeholder=\"1,234.50\"></label> "
-                "<button type=\"submit\">导入 / Import</button></form>"
-                "<p class=\"hint\">Temu FundDetail .xlsx、结算导出、提现记录或订单金额 CSV 自动识别;"
-                "其他文件请选择映射配置。同一文件再次导入不会重复。/ Temu FundDetail workbooks and "
-                "the settlement export, withdrawals and order amounts CSVs are recognized; other "
-                "files need a profile. Importing the same file again changes nothing.</p>");
+    html_raw(h,
+             "<label>文件 / File <input type=\"file\" name=\"file\" required></label> "
+             "<label>映射配置 / Profile <input type=\"text\" name=\"profile\" "
+             "placeholder=\"temu_fund_detail\"></label> "
+             "<label>控制总额 / Control total <input type=\"text\" name=\"control_total\" "
+             "placeholder=\"1,234.50\"></label> "
+             "<button type=\"submit\">导入 / Import</button></form>"
+             "<p class=\"hint\">Temu FundDetail .xlsx、结算导出、提现记录或订单金额 CSV 自动识别;"
+             "其他文件请选择映射配置。同一文件再次导入不会重复。/ Temu FundDetail workbooks and "
+             "the settlement export, withdrawals and order amounts CSVs are recognized; other "
+             "files need a profile. Importing the same file again changes nothing.</p>");
     const struct widget_arg none[] = {{"go", "1"}};
     widget_post_button(h, "/settlements/reconcile", p, none, 1, NULL, "对账 / Reconcile now");
     html_raw(h, "</section>");
@@ -77,15 +78,17 @@ static void settle_import_row(struct html *h, const json_t *im)
 
 static void settle_imports(struct html *h, const json_t *doc)
 {
-    static const char *const heads[] = {"文件 / File",        "配置 / Profile",
-                                        "类型 / Kind",        "行数 / Lines",
-                                        "按类型合计 / Totals by type", "导入时间 / Imported",
+    static const char *const heads[] = {"文件 / File",
+                                        "配置 / Profile",
+                                        "类型 / Kind",
+                                        "行数 / Lines",
+                                        "按类型合计 / Totals by type",
+                                        "导入时间 / Imported",
                                         NULL};
     const json_t *list = json_object_get(doc, "imports");
     html_raw(h, "<section class=\"card\" id=\"imports\"><h2>已导入 / Imports</h2>");
     if (json_array_size(list) == 0) {
-        widget_empty(h, "imports-empty",
-                     "尚未导入对账单。/ No statement has been imported yet.");
+        widget_empty(h, "imports-empty", "尚未导入对账单。/ No statement has been imported yet.");
     } else {
         widget_table_begin(h, NULL, NULL, heads);
         size_t i;
@@ -142,8 +145,9 @@ static void settle_summary(struct html *h, const json_t *rep, int64_t ran_at)
 
 static void settle_results(struct html *h, const json_t *doc, const char *status)
 {
-    static const char *const heads[] = {"层 / Layer", "对象 / Ref",  "状态 / Status",
-                                        "规则 / Rule", "原因 / Reason", "金额 / Amount", NULL};
+    static const char *const heads[] = {"层 / Layer",  "对象 / Ref",    "状态 / Status",
+                                        "规则 / Rule", "原因 / Reason", "金额 / Amount",
+                                        NULL};
     html_tpl(h, "<section class=\"card\" id=\"results\"><h2>明细 / Results: {}</h2>", status);
     widget_table_begin(h, NULL, NULL, heads);
     size_t i;
@@ -203,9 +207,9 @@ out:
 
 static void settle_lines_table(struct html *h, const json_t *lines)
 {
-    static const char *const heads[] = {"表 / Sheet",    "行 / Row",    "时间 / Posted",
-                                        "类型 / Type",   "订单 / Order", "金额 / Amount",
-                                        "状态 / Status", NULL};
+    static const char *const heads[] = {
+        "表 / Sheet",   "行 / Row",      "时间 / Posted", "类型 / Type",
+        "订单 / Order", "金额 / Amount", "状态 / Status", NULL};
     if (json_array_size(lines) == 0) {
         widget_empty(h, "lines-empty", "没有对账行。/ No settlement lines.");
         return;
@@ -263,9 +267,8 @@ static void settle_order_money(struct html *h, const json_t *doc)
         html_raw(h, "—");
     html_raw(h, "</dd></div><div><dt>已结算 / Settled</dt><dd>");
     const json_t *lines = json_object_get(doc, "lines");
-    const char *lcur = json_array_size(lines) ? widget_json_str(json_array_get(lines, 0),
-                                                                "currency")
-                                              : cur;
+    const char *lcur =
+        json_array_size(lines) ? widget_json_str(json_array_get(lines, 0), "currency") : cur;
     settle_money(h, widget_json_int(doc, "settled_minor"), lcur[0] ? lcur : "USD");
     html_raw(h, "</dd></div><div><dt>预计结算日 / Expected settlement</dt><dd>");
     if (json_is_object(x) && widget_json_int(x, "expected_settlement_at") > 0)
@@ -299,8 +302,9 @@ enum err page_settlement_order(struct http_req *req, struct http_resp *resp, str
         return e;
     web_page_begin(&h, resp, "订单结算 / Order settlement", "settlements", req->auth);
     widget_page_head(&h, "订单结算 / Order settlement", sn);
-    html_tpl(&h, "<p><a href=\"/settlements\">← 结算对账 / Settlements</a> · "
-                 "<a href=\"/orders/{}\">订单 / Order</a></p>",
+    html_tpl(&h,
+             "<p><a href=\"/settlements\">← 结算对账 / Settlements</a> · "
+             "<a href=\"/orders/{}\">订单 / Order</a></p>",
              sn);
     settle_order_money(&h, doc);
     e = web_page_end(&h, resp, 200);
@@ -344,8 +348,7 @@ enum err page_settlements_import(struct http_req *req, struct http_resp *resp, s
     return e ? e : web_redirect_notice(req, resp, "/settlements", "ok", msg);
 }
 
-enum err page_settlements_reconcile(struct http_req *req, struct http_resp *resp,
-                                    struct errbuf *eb)
+enum err page_settlements_reconcile(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
     struct app_actor who = web_actor(req);

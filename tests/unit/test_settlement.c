@@ -41,16 +41,15 @@ static int setup(void **state)
     char *dir = ts_tmpdir("settle-gen");
     snprintf(gen_dir, sizeof gen_dir, "%s", dir);
     free(dir);
-    char *argv[] = {(char *)STATEMENTS_BIN, (char *)"--seed", (char *)"13", (char *)"--out",
-                    gen_dir, NULL};
+    char *argv[] = {(char *)STATEMENTS_BIN, (char *)"--seed", (char *)"13",
+                    (char *)"--out",        gen_dir,          NULL};
     struct ts_proc p;
     ts_spawn(gen_dir, argv, NULL, &p);
     return ts_wait(&p, 60000) == 0 ? 0 : -1;
 }
 
 static enum err import_path(struct db *db, const char *path, const char *profile,
-                            const char *control, struct settle_import_result *r,
-                            struct errbuf *eb)
+                            const char *control, struct settle_import_result *r, struct errbuf *eb)
 {
     struct settle_import_opts o = {path, profile, control, "test", 1800000000};
     return settle_import_file(db, path, &o, r, eb);
@@ -95,9 +94,8 @@ static void run_scenario(const char *name)
         snprintf(path, sizeof path, "%s/%s", dir, file);
         struct settle_import_result r;
         struct errbuf eb = {0};
-        enum err e = import_path(db, path, strcmp(file, "credits.csv") == 0 ? "provider_credits"
-                                                                           : NULL,
-                                 NULL, &r, &eb);
+        enum err e = import_path(
+            db, path, strcmp(file, "credits.csv") == 0 ? "provider_credits" : NULL, NULL, &r, &eb);
         if (e != ERR_OK)
             fail_msg("%s: %s: %s", name, file, eb.msg);
         assert_false(r.existed);
