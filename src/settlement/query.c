@@ -84,9 +84,12 @@ enum err settle_query_lines(struct db *db, const struct settle_lines_filter *f, 
     return settle_select(
         db,
         "SELECT file_sha256, sheet, row_number, source, line_id, posted_at, type_raw, type, "
-        "order_ref, net_minor, currency, status, reference FROM settlement_lines WHERE ($1 IS "
-        "NULL OR file_sha256 = $1) AND ($2 IS NULL OR order_ref IN ($2, $3, 'PO-' || $3)) AND "
-        "($4 IS NULL OR type = $4) ORDER BY file_sha256, sheet, row_number LIMIT $5 OFFSET $6",
+        "order_ref, net_minor, currency, status, reference FROM settlement_lines WHERE (CAST($1 AS "
+        "TEXT) IS "
+        "NULL OR file_sha256 = $1) AND (CAST($2 AS TEXT) IS NULL OR order_ref IN ($2, $3, 'PO-' || "
+        "$3)) AND "
+        "(CAST($4 AS TEXT) IS NULL OR type = $4) ORDER BY file_sha256, sheet, row_number LIMIT $5 "
+        "OFFSET $6",
         p, 6, "lines", settle_line_names, "ssississsisss", out, eb);
 }
 
@@ -97,13 +100,14 @@ enum err settle_query_results(struct db *db, int layer, const char *status, int6
                                         "reason", "amount_minor", "currency", "other_ref", NULL};
     struct db_param p[] = {DB_P_INT(layer), status ? DB_P_TEXT(status) : DB_P_NULL,
                            DB_P_INT(settle_limit(limit))};
-    return settle_select(db,
-                         "SELECT layer, ref, seq, status, rule, reason, amount_minor, currency, "
-                         "other_ref FROM settlement_results WHERE ($1 = 0 OR layer = $1) AND ($2 "
-                         "IS NULL OR status = $2 OR (status = 'reason' AND ref IN (SELECT ref "
-                         "FROM settlement_results WHERE status = $2))) ORDER BY layer, ref, seq "
-                         "LIMIT $3",
-                         p, 3, "results", names, "isissssis", out, eb);
+    return settle_select(
+        db,
+        "SELECT layer, ref, seq, status, rule, reason, amount_minor, currency, "
+        "other_ref FROM settlement_results WHERE ($1 = 0 OR layer = $1) AND (CAST($2 AS TEXT) "
+        "IS NULL OR status = $2 OR (status = 'reason' AND ref IN (SELECT ref "
+        "FROM settlement_results WHERE status = $2))) ORDER BY layer, ref, seq "
+        "LIMIT $3",
+        p, 3, "results", names, "isissssis", out, eb);
 }
 
 /* expected: the order_amounts row with its expected settlement date, or null. */

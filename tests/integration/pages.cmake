@@ -13,3 +13,6 @@ endif()
 aicos_integration_test(test_console test_console.c)
 # Buyer cases with classification and reply drafts (issue 15): API and pages.
 aicos_integration_test(test_cases test_cases.c)
+# Settlement over HTTP (issue 13): the multipart upload form, the JSON routes, the pages and
+# the Payment Settlement registry row.
+aicos_integration_test(test_settlements test_settlements.c)
