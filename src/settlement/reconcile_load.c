@@ -80,6 +80,31 @@ enum err settle_order_times_get(struct db_conn *c, const char *sn, struct settle
     return e;
 }
 
+static int rec_key_cmp(const void *key, const void *o)
+{
+    return strcmp(key, ((const struct rec_order *)o)->key);
+}
+
+/* Orders with an open Temu after-sales case (applied, return waybill review, return applied)
+ * are held, whatever the order amounts file says. */
+ERR_MUST_USE static enum err rec_load_holds(struct db_conn *c, struct rec_data *d,
+                                            struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    enum err e = db_query(c,
+                          "SELECT DISTINCT parent_order_sn FROM temu_aftersales WHERE status IN "
+                          "(1, 8, 10)",
+                          NULL, 0, &r, eb);
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
+        struct rec_order *o = bsearch(rec_key(db_rows_get(r, i, 0)), d->orders, d->norders,
+                                      sizeof *d->orders, rec_key_cmp);
+        if (o != NULL)
+            o->t.after_sales_open = true;
+    }
+    db_rows_free(r);
+    return e;
+}
+
 ERR_MUST_USE static enum err rec_load_orders(struct db_conn *c, struct rec_data *d,
                                              struct errbuf *eb)
 {
@@ -124,7 +149,7 @@ ERR_MUST_USE static enum err rec_load_orders(struct db_conn *c, struct rec_data 
     }
     if (d->norders > 1)
         qsort(d->orders, d->norders, sizeof *d->orders, rec_order_cmp);
-    return ERR_OK;
+    return rec_load_holds(c, d, eb);
 }
 
 ERR_MUST_USE static enum err rec_line_fill(struct rec_line *l, const struct db_rows *r, size_t i)

@@ -4,7 +4,8 @@
  * 400, a body over the server's limit 413, a viewer 403, unreadable rows 422 with the row),
  * reconciliation runs from the API, the JSON routes list imports, lines, results and one
  * order's money, the pages render, and the Payment Settlement registry row moves from
- * not_configured to degraded (an overdue order named with its amount) to configured.
+ * not_configured to degraded (an overdue order named with its amount) to configured, and to
+ * connected once a payout provider credential is stored.
  */
 #include "testsupport.h"
 
@@ -200,6 +201,21 @@ static void test_configured_once_nothing_is_overdue(void **state)
     json_decref(doc);
 }
 
+/* A payout provider credential under the name the row looks for: connected. The row reads the
+ * name only, so a placeholder sealed value is enough here. */
+static void test_connected_with_a_credential(void **state)
+{
+    (void)state;
+    ts_db_exec(db_url, "INSERT INTO vault_keys (id, wrapped_key, state, created_at) VALUES "
+                       "('k-test', 'x', 'retired', 'now')");
+    ts_db_exec(db_url, "INSERT INTO secrets (name, key_id, sealed, masked, updated_at, "
+                       "updated_by) VALUES ('airwallex', 'k-test', 'x', '****', 'now', 'test')");
+    json_t *doc = get_json("/api/v1/integrations");
+    const char *risk = NULL;
+    assert_string_equal(registry_status(doc, "payment_settlement", &risk), "connected");
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -207,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_upload_refusals),
         cmocka_unit_test(test_import_reconcile_and_read),
         cmocka_unit_test(test_configured_once_nothing_is_overdue),
+        cmocka_unit_test(test_connected_with_a_credential),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
