@@ -207,7 +207,8 @@ int main(int argc, char **argv)
     char path[400];
     snprintf(path, sizeof path, "%s/lines.csv", tmpdir);
     write_lines(path, lines, false);
-    printf("| round | import lines/s | reference lines/s | import / reference |\n|---|---|---|---|\n");
+    printf(
+        "| round | import lines/s | reference lines/s | import / reference |\n|---|---|---|---|\n");
     for (int64_t i = 0; i < rounds; i++) {
         double imp, ref;
         if (i % 2 == 0)
