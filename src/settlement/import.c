@@ -268,7 +268,7 @@ ERR_MUST_USE static enum err settle_choose(struct db *db, const void *data, size
                        "the workbook has no Temu FundDetail sheet; import it with --profile");
     const struct settle_profile *b = NULL;
     enum err e = settle_detect_csv(data, len, &b, eb);
-    if (e == ERR_OK)
+    if (e == ERR_OK && b != NULL)
         *prof = *b;
     return e;
 }
@@ -295,11 +295,11 @@ enum err settle_import_buffer(struct db *db, const void *data, size_t len,
     }
     struct settle_profile prof;
     bool fund = false;
+    struct settle_imp *imp = NULL;
     e = settle_choose(db, data, len, x, o, &prof, &fund, eb);
-    struct settle_imp *imp = e == ERR_OK ? calloc(1, sizeof *imp) : NULL;
-    if (e == ERR_OK && imp == NULL)
+    if (e == ERR_OK && (imp = calloc(1, sizeof *imp)) == NULL)
         e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    if (e == ERR_OK) {
+    if (e == ERR_OK && imp != NULL) {
         imp->sha = r->sha256;
         imp->now = o->now;
         imp->p = fund ? NULL : &prof;
