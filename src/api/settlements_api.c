@@ -71,10 +71,10 @@ enum err api_settlements_reconciliation(struct http_req *req, struct http_resp *
         json_decref(report);
         return e;
     }
-    return http_resp_json(resp, 200,
-                          json_pack("{s:o, s:I, s:O}", "report", report, "ran_at",
-                                    (json_int_t)ran_at, "results",
-                                    json_object_get(results, "results")));
+    json_t *doc = json_pack("{s:o, s:I, s:O}", "report", report, "ran_at", (json_int_t)ran_at,
+                            "results", json_object_get(results, "results"));
+    json_decref(results);
+    return http_resp_json(resp, 200, doc);
 }
 
 enum err api_settlements_order(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
