@@ -25,14 +25,12 @@ void settle_import_result_clear(struct settle_import_result *r)
 ERR_MUST_USE static enum err settle_import_existing(struct db *db, struct settle_import_result *r,
                                                     bool *found, struct errbuf *eb)
 {
-    struct db_conn *c = db_acquire(db);
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_TEXT(r->sha256)};
-    enum err e = db_query(c,
-                          "SELECT profile, source, kind, lines, skipped, totals FROM "
-                          "settlement_imports WHERE file_sha256 = $1",
-                          p, 1, &rows, eb);
-    db_release(c);
+    enum err e = db_pool_query(db,
+                               "SELECT profile, source, kind, lines, skipped, totals FROM "
+                               "settlement_imports WHERE file_sha256 = $1",
+                               p, 1, &rows, eb);
     *found = e == ERR_OK && db_rows_count(rows) == 1;
     if (*found) {
         settle_copy(r->profile, sizeof r->profile, db_rows_get(rows, 0, 0));

@@ -163,7 +163,6 @@ enum err settle_profile_save(struct db *db, const struct settle_profile *p, cons
     json_decref(m);
     if (text == NULL)
         return err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    struct db_conn *c = db_acquire(db);
     struct db_param ps[] = {DB_P_TEXT(p->name),
                             DB_P_TEXT(p->source),
                             DB_P_TEXT(p->kind),
@@ -173,11 +172,11 @@ enum err settle_profile_save(struct db *db, const struct settle_profile *p, cons
                             DB_P_TEXT(settle_style_name(p->style)),
                             DB_P_INT(now),
                             DB_P_TEXT(actor)};
-    e = db_exec(c,
-                "INSERT INTO settlement_profiles (name, source, kind, mapping, currency, "
-                "utc_offset_s, style, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
-                ps, 9, NULL, eb);
-    db_release(c);
+    e = db_pool_exec(
+        db,
+        "INSERT INTO settlement_profiles (name, source, kind, mapping, currency, "
+        "utc_offset_s, style, created_at, created_by) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9)",
+        ps, 9, NULL, eb);
     free(text);
     if (e == ERR_CONFLICT)
         return err_set(eb, ERR_CONFLICT, "profile_exists", "a profile called \"%s\" exists",
@@ -225,14 +224,12 @@ enum err settle_profile_load(struct db *db, const char *name, struct settle_prof
             return ERR_OK;
         }
     }
-    struct db_conn *c = db_acquire(db);
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_TEXT(name)};
-    enum err e = db_query(c,
-                          "SELECT name, source, kind, mapping, currency, utc_offset_s, style "
-                          "FROM settlement_profiles WHERE name = $1",
-                          p, 1, &r, eb);
-    db_release(c);
+    enum err e = db_pool_query(db,
+                               "SELECT name, source, kind, mapping, currency, utc_offset_s, style "
+                               "FROM settlement_profiles WHERE name = $1",
+                               p, 1, &r, eb);
     if (e == ERR_OK && db_rows_count(r) == 0)
         e = err_set(eb, ERR_NOTFOUND, "unknown_profile",
                     "no mapping profile called \"%s\"; see aicos settlement profile list", name);
@@ -257,10 +254,9 @@ enum err settle_profile_list(struct db *db, json_t **out, struct errbuf *eb)
     const struct settle_profile *b = settle_profiles_builtin(&nb);
     for (size_t i = 0; list != NULL && i < nb; i++)
         json_array_append_new(list, settle_profile_json(&b[i], true));
-    struct db_conn *c = db_acquire(db);
     struct db_rows *r = NULL;
-    enum err e = db_query(c, "SELECT name FROM settlement_profiles ORDER BY name", NULL, 0, &r, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(db, "SELECT name FROM settlement_profiles ORDER BY name", NULL, 0, &r, eb);
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
         struct settle_profile p;
         e = settle_profile_load(db, db_rows_get(r, i, 0), &p, eb);

@@ -35,10 +35,8 @@ ERR_MUST_USE static enum err settle_select(struct db *db, const char *sql, const
                                            size_t n, const char *key, const char *const *names,
                                            const char *kinds, json_t **out, struct errbuf *eb)
 {
-    struct db_conn *c = db_acquire(db);
     struct db_rows *r = NULL;
-    enum err e = db_query(c, sql, p, n, &r, eb);
-    db_release(c);
+    enum err e = db_pool_query(db, sql, p, n, &r, eb);
     json_t *a = e == ERR_OK ? settle_rows_json(r, names, kinds) : NULL;
     db_rows_free(r);
     if (e == ERR_OK && a == NULL)
