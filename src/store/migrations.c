@@ -721,7 +721,6 @@ const struct migration migrations[] = {
      "  balance_after_minor BIGINT,"
      "  PRIMARY KEY (file_sha256, sheet, row_number));"
      "CREATE INDEX settlement_lines_order ON settlement_lines(order_ref);"
-     "CREATE INDEX settlement_lines_type ON settlement_lines(type, posted_at);"
      "CREATE TABLE settlement_expected ("
      "  order_sn TEXT PRIMARY KEY,"
      "  connection_id TEXT NOT NULL,"
