@@ -180,6 +180,11 @@ static bool settle_line_type(const struct settle_imp *imp, struct settle_line *l
         settle_copy(l->type, sizeof l->type, l->net >= 0 ? "credit" : "debit");
         return true;
     }
+    if (imp->p != NULL && imp->p->map[SF_TYPE_RAW][0] == '\0') {
+        /* A statement that names no transaction type: the amount keeps the sign it has. */
+        settle_copy(l->type, sizeof l->type, l->net < 0 ? "other_debit" : "other_credit");
+        return true;
+    }
     if (imp->p != NULL || type == NULL) {
         const char *t = l->type_raw[0] ? settle_type_of_text(l->type_raw, &sign, &absolute) : NULL;
         if (t != NULL)

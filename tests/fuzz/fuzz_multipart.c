@@ -21,8 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (req.arena == NULL)
         abort();
     const char *body = (const char *)data;
-    enum err e = http_req_parse_multipart(&req, "multipart/form-data; boundary=b0undary", body,
-                                          size, &eb);
+    enum err e =
+        http_req_parse_multipart(&req, "multipart/form-data; boundary=b0undary", body, size, &eb);
     if (e != ERR_OK) {
         if ((e != ERR_PARSE && e != ERR_TOOBIG) || eb.msg[0] == '\0')
             abort();

@@ -9,6 +9,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -300,6 +301,49 @@ static void test_kill_during_import_keeps_nothing_or_everything(void **state)
     assert_int_equal(count_of(url, "settlement_lines"), n);
 }
 
+/* A bank statement in GB18030 with a preamble, through a saved profile without a type column. */
+static void test_mapped_bank_statement(void **state)
+{
+    (void)state;
+    char url[TS_PATH_MAX], path[TS_PATH_MAX * 2];
+    struct db *db = open_db("settlebank", url, sizeof url);
+    struct settle_profile p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.name, sizeof p.name, "bank_cn");
+    snprintf(p.source, sizeof p.source, "bank");
+    snprintf(p.kind, sizeof p.kind, "lines");
+    snprintf(p.currency, sizeof p.currency, "CNY");
+    p.utc_offset_s = 8 * 3600;
+    p.style = MONEY_STYLE_EN;
+    snprintf(p.map[SF_POSTED_AT], sizeof p.map[0], "交易日期");
+    snprintf(p.map[SF_NET], sizeof p.map[0], "金额");
+    snprintf(p.map[SF_COUNTERPARTY], sizeof p.map[0], "对方户名");
+    struct errbuf eb = {0};
+    assert_int_equal(settle_profile_save(db, &p, "test", 1, &eb), ERR_OK);
+    char utf8[] = "中国银行对账单\n账号,6217\n\n交易日期,对方户名,金额\n"
+                  "2026-10-14 10:00:00,空中云汇,\"5,200.00\"\n2026-10-15 09:00:00,手续费,-12.00\n";
+    char gb[512], *in = utf8, *out = gb;
+    size_t il = strlen(utf8), ol = sizeof gb;
+    iconv_t cd = iconv_open("GB18030", "UTF-8");
+    assert_true(cd != (iconv_t)-1 && iconv(cd, &in, &il, &out, &ol) != (size_t)-1);
+    iconv_close(cd);
+    snprintf(path, sizeof path, "%s/bank.csv", gen_dir);
+    write_file(path, gb, sizeof gb - ol);
+    struct settle_import_result r;
+    assert_int_equal(import_path(db, path, NULL, NULL, &r, &eb), ERR_NOTFOUND);
+    settle_import_result_clear(&r);
+    if (import_path(db, path, "bank_cn", "5,188.00", &r, &eb) != ERR_OK)
+        fail_msg("bank import: %s", eb.msg);
+    assert_int_equal(r.lines, 2);
+    settle_import_result_clear(&r);
+    assert_int_equal(ts_db_int(url, "SELECT SUM(net_minor) FROM settlement_lines"), 518800);
+    assert_int_equal(ts_db_int(url, "SELECT COUNT(*) FROM settlement_lines WHERE type = "
+                                    "'other_debit' AND counterparty = '手续费'"),
+                     1);
+    assert_int_equal(ts_db_int(url, "SELECT MIN(posted_at) FROM settlement_lines"), 1791943200);
+    db_close(db);
+}
+
 static void test_status_and_expected_date(void **state)
 {
     (void)state;
@@ -325,6 +369,7 @@ int main(void)
         cmocka_unit_test(test_every_scenario_matches_its_golden_report),
         cmocka_unit_test(test_bad_files_store_nothing),
         cmocka_unit_test(test_kill_during_import_keeps_nothing_or_everything),
+        cmocka_unit_test(test_mapped_bank_statement),
         cmocka_unit_test(test_status_and_expected_date),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
