@@ -38,6 +38,7 @@ ERR_MUST_USE static enum err settle_import_existing(struct db *db, struct settle
         settle_copy(r->kind, sizeof r->kind, db_rows_get(rows, 0, 2));
         r->lines = (size_t)db_rows_int_or(rows, 0, 3, 0);
         r->skipped = (size_t)db_rows_int_or(rows, 0, 4, 0);
+        json_decref(r->totals);
         r->totals = json_loads(db_rows_get(rows, 0, 5), 0, NULL);
         r->existed = true;
     }
