@@ -200,7 +200,10 @@ ERR_MUST_USE static enum err rec_layer_orders(struct rec_ctx *x, struct errbuf *
         if (x->order_lines[i]->key[0] == '\0') {
             for (size_t k = i; k < j; k++) {
                 struct rec_line *l = x->order_lines[k];
-                if (!l->duplicate && strcmp(l->type, "sale") != 0)
+                /* Account lines (no order): known adjustments count under their reason;
+                 * sales and untyped statement lines explain no order's variance. */
+                if (!l->duplicate && strcmp(l->type, "sale") != 0 &&
+                    strncmp(l->type, "other_", 6) != 0)
                     rec_reason(x->rep, settle_reason_of_type(l->type), l->currency, l->net);
             }
         } else {

@@ -333,12 +333,11 @@ enum err page_settlements_import(struct http_req *req, struct http_resp *resp, s
     const char *control = http_req_form(req, "control_total");
     struct settle_import_result r;
     memset(&r, 0, sizeof r);
-    enum err e =
-        req->upload_data == NULL
-            ? err_set(eb, ERR_INVAL, "no_file", "选择一个文件 / Choose a file to import.")
-            : app_settlement_import(app, &who, req->upload_name, req->upload_data,
-                                    req->upload_len, profile && *profile ? profile : NULL,
-                                    control && *control ? control : NULL, &r, eb);
+    enum err e = req->upload_data == NULL
+                     ? err_set(eb, ERR_INVAL, "no_file", "选择一个文件 / Choose a file to import.")
+                     : app_settlement_import(app, &who, req->upload_name, req->upload_data,
+                                             req->upload_len, profile && *profile ? profile : NULL,
+                                             control && *control ? control : NULL, &r, eb);
     char msg[300];
     if (e == ERR_OK)
         snprintf(msg, sizeof msg, "%s: %zu 行已导入 / %zu line(s) imported%s", req->upload_name,

@@ -613,12 +613,16 @@ static int walk_call(const struct route *rt, const char *hdr)
 {
     char path[256];
     concrete(rt->pattern, path, sizeof path);
-    const char *ctype = (rt->flags & ROUTE_JSON_BODY)   ? "application/json"
-                        : (rt->flags & ROUTE_FORM_BODY) ? "application/x-www-form-urlencoded"
-                                                        : NULL;
-    const char *body = (rt->flags & ROUTE_JSON_BODY)   ? "{}"
-                       : (rt->flags & ROUTE_FORM_BODY) ? "a=1"
-                                                       : NULL;
+    const char *ctype = (rt->flags & ROUTE_JSON_BODY)        ? "application/json"
+                        : (rt->flags & ROUTE_FORM_BODY)      ? "application/x-www-form-urlencoded"
+                        : (rt->flags & ROUTE_MULTIPART_BODY) ? "multipart/form-data; boundary=b"
+                                                             : NULL;
+    const char *body = (rt->flags & ROUTE_JSON_BODY)        ? "{}"
+                       : (rt->flags & ROUTE_FORM_BODY)      ? "a=1"
+                       : (rt->flags & ROUTE_MULTIPART_BODY) ? "--b\r\nContent-Disposition: "
+                                                              "form-data; name=\"a\"\r\n\r\n1"
+                                                              "\r\n--b--\r\n"
+                                                            : NULL;
     struct ts_http_resp r;
     if (!ts_http_ex(server.port, rt->method, path, hdr, ctype, body, &r))
         fail_msg("%s %s: no answer", rt->method, path);

@@ -426,10 +426,14 @@ static void test_route_table_walk(void **state)
         concrete_path(rt->pattern, path, sizeof path);
         const char *ctype = (rt->flags & ROUTE_JSON_BODY)   ? "application/json"
                             : (rt->flags & ROUTE_FORM_BODY) ? "application/x-www-form-urlencoded"
-                                                            : NULL;
-        const char *body = (rt->flags & ROUTE_JSON_BODY)   ? "{}"
-                           : (rt->flags & ROUTE_FORM_BODY) ? "a=1"
-                                                           : NULL;
+                            : (rt->flags & ROUTE_MULTIPART_BODY) ? "multipart/form-data; boundary=b"
+                                                                 : NULL;
+        const char *body =
+            (rt->flags & ROUTE_JSON_BODY)   ? "{}"
+            : (rt->flags & ROUTE_FORM_BODY) ? "a=1"
+            : (rt->flags & ROUTE_MULTIPART_BODY)
+                ? "--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n"
+                : NULL;
         struct ts_http_resp r;
         call(server.port, rt->method, path, NULL, ctype, body, &r);
         if (rt->flags & ROUTE_PAGE)

@@ -318,10 +318,13 @@ static void test_mapped_bank_statement(void **state)
     snprintf(p.map[SF_POSTED_AT], sizeof p.map[0], "交易日期");
     snprintf(p.map[SF_NET], sizeof p.map[0], "金额");
     snprintf(p.map[SF_COUNTERPARTY], sizeof p.map[0], "对方户名");
+    snprintf(p.map[SF_BALANCE_AFTER], sizeof p.map[0], "余额");
     struct errbuf eb = {0};
     assert_int_equal(settle_profile_save(db, &p, "test", 1, &eb), ERR_OK);
-    char utf8[] = "中国银行对账单\n账号,6217\n\n交易日期,对方户名,金额\n"
-                  "2026-10-14 10:00:00,空中云汇,\"5,200.00\"\n2026-10-15 09:00:00,手续费,-12.00\n";
+    /* The second balance is 2.00 off its line: layer 2 reports the residue. */
+    char utf8[] = "中国银行对账单\n账号,6217\n\n交易日期,对方户名,金额,余额\n"
+                  "2026-10-14 10:00:00,空中云汇,\"5,200.00\",\"15,200.00\"\n"
+                  "2026-10-15 09:00:00,手续费,-12.00,\"15,190.00\"\n";
     char gb[512], *in = utf8, *out = gb;
     size_t il = strlen(utf8), ol = sizeof gb;
     iconv_t cd = iconv_open("GB18030", "UTF-8");
@@ -341,6 +344,13 @@ static void test_mapped_bank_statement(void **state)
                                     "'other_debit' AND counterparty = '手续费'"),
                      1);
     assert_int_equal(ts_db_int(url, "SELECT MIN(posted_at) FROM settlement_lines"), 1791943200);
+    json_t *rep = NULL;
+    assert_int_equal(settle_reconcile(db, 1792454400, NULL, &eb), ERR_OK);
+    assert_int_equal(settle_report_load(db, &rep, NULL, &eb), ERR_OK);
+    json_t *gap = json_object_get(json_object_get(rep, "reasons"), "unexplained_balance_delta");
+    assert_int_equal(json_integer_value(json_object_get(gap, "amount_minor")), 200);
+    assert_int_equal(json_integer_value(json_object_get(gap, "count")), 1);
+    json_decref(rep);
     db_close(db);
 }
 
