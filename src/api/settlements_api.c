@@ -94,3 +94,24 @@ enum err api_settlements_reconcile(struct http_req *req, struct http_resp *resp,
     e = e ? e : settle_report_load(app->db, &report, NULL, eb);
     return e ? e : http_resp_json(resp, 200, json_pack("{s:o}", "report", report));
 }
+
+enum err api_settlements_amounts(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    struct app_actor who = api_actor(req);
+    const json_t *conn = json_object_get(req->json, "connection_id");
+    const json_t *lim = json_object_get(req->json, "limit");
+    if ((conn != NULL && !json_is_string(conn)) ||
+        (lim != NULL &&
+         (!json_is_integer(lim) || json_integer_value(lim) < 1 || json_integer_value(lim) > 10000)))
+        return err_set(eb, ERR_INVAL, "bad_request",
+                       "connection_id must be a string and limit an integer from 1 to 10000");
+    struct settle_amounts_result r;
+    enum err e = app_settlement_amounts(app, &who, conn ? json_string_value(conn) : NULL,
+                                        lim ? (int64_t)json_integer_value(lim) : 500, &r, eb);
+    return e ? e
+             : http_resp_json(resp, 200,
+                              json_pack("{s:I, s:I, s:I, s:s}", "asked", (json_int_t)r.asked,
+                                        "stored", (json_int_t)r.stored, "failed",
+                                        (json_int_t)r.failed, "last_error", r.last_error));
+}

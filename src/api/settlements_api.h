@@ -3,7 +3,8 @@
  * GET /api/v1/settlements/lines (filters file, order, type; paging limit, offset),
  * GET /api/v1/settlements/reconciliation (the last report and its results; filters layer,
  * status), GET /api/v1/settlements/orders/{sn} (expected and settled money),
- * POST /api/v1/settlements/reconcile (audited). Queries are src/settlement/query.h.
+ * POST /api/v1/settlements/reconcile and POST /api/v1/settlements/amounts {connection_id?,
+ * limit?} (expected amounts read from Temu; both audited). Queries are src/settlement/query.h.
  */
 #ifndef AICOS_API_SETTLEMENTS_API_H
 #define AICOS_API_SETTLEMENTS_API_H
@@ -20,5 +21,8 @@ ERR_MUST_USE enum err api_settlements_order(struct http_req *req, struct http_re
                                             struct errbuf *eb);
 ERR_MUST_USE enum err api_settlements_reconcile(struct http_req *req, struct http_resp *resp,
                                                 struct errbuf *eb);
+
+ERR_MUST_USE enum err api_settlements_amounts(struct http_req *req, struct http_resp *resp,
+                                              struct errbuf *eb);
 
 #endif

@@ -8,6 +8,7 @@
 #define AICOS_APP_SETTLEMENT_H
 
 #include "app/app.h"
+#include "settlement/expected.h"
 #include "settlement/import.h"
 #include "settlement/reconcile.h"
 
@@ -25,5 +26,14 @@ ERR_MUST_USE enum err app_settlement_import(const struct app *app, const struct 
 ERR_MUST_USE enum err app_settlement_reconcile(const struct app *app, const struct app_actor *who,
                                                int64_t now, struct settle_report *out,
                                                struct errbuf *eb);
+
+/*
+ * Reads the expected amounts of up to limit synced orders from Temu (settle_amounts_refresh,
+ * connection conn or all, amounts older than a day read again); audited
+ * "settlement.amounts" with the counts.
+ */
+ERR_MUST_USE enum err app_settlement_amounts(const struct app *app, const struct app_actor *who,
+                                             const char *conn, int64_t limit,
+                                             struct settle_amounts_result *out, struct errbuf *eb);
 
 #endif

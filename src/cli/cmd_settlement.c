@@ -9,10 +9,12 @@
 
 #include "base/parse.h"
 #include "cli/cli.h"
+#include "settlement/expected.h"
 #include "settlement/import.h"
 #include "settlement/profile.h"
 #include "settlement/reconcile.h"
 #include "store/db.h"
+#include "vault/vault.h"
 
 static const char settlement_usage[] =
     "usage: aicos settlement import FILE [--profile P] [--control-total AMOUNT]\n"
@@ -21,6 +23,7 @@ static const char settlement_usage[] =
     "                --map FIELD=HEADER ... [--currency C] [--utc-offset-hours H]"
     " [--style en|de|plain]\n"
     "       aicos settlement profile list\n"
+    "       aicos settlement amounts [--connection ID] [--limit N]\n"
     "       aicos settlement reconcile [--now UNIX]\n"
     "       aicos settlement report [--json]\n"
     "       aicos settlement airwallex set-credential | sync | status   (see --help of each)\n"
@@ -33,6 +36,9 @@ static const char settlement_usage[] =
     "profile    saves or lists mapping profiles. FIELD is one of posted_at, order_ref,\n"
     "           type_raw, gross, fee, net, currency, counterparty, reference, line_id,\n"
     "           balance_after, status, pickup_at, delivered_at, after_sales_open.\n"
+    "amounts    reads the expected amount (estimatedSettlementTotal) of synced orders that\n"
+    "           have none, or a day-old one, from Temu's temu.order.amount.v2.query, with\n"
+    "           history; amounts from an order_amounts file are left alone.\n"
     "reconcile  matches orders to lines, lines to the wallet, withdrawals to credits.\n"
     "report     prints the last reconciliation (--json: the machine-readable report).\n"
     "airwallex  the payout provider's API (Airwallex settlements and balance history): store\n"
@@ -256,6 +262,53 @@ static int settlement_run_cmd(int argc, char **argv, bool reconcile)
     return e == ERR_OK ? CLI_OK : CLI_FAIL;
 }
 
+static int settlement_amounts_cmd(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"connection", required_argument, NULL, 'c'}, {"limit", required_argument, NULL, 'l'}, {0}};
+    const struct cli_getopt g = {"settlement amounts", opts, true};
+    const char *conn = NULL;
+    int64_t limit = 500;
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
+        if (c == CLI_OPT_BAD)
+            return CLI_USAGE;
+        if (c == 'c')
+            conn = optarg;
+        else if (parse_int64(optarg, 1, 100000, &limit) != ERR_OK)
+            return cli_bad_option("settlement amounts", "--limit");
+    }
+    if (cli_no_operands(g.cmd, argc - 1, argv + 1) != CLI_OK)
+        return CLI_USAGE;
+    struct config cfg;
+    struct db *db = NULL;
+    struct vault *vault = NULL;
+    if (!cli_load_config(&cfg))
+        return CLI_USAGE;
+    if (!cli_open_db(g.cmd, &cfg, &db))
+        return CLI_FAIL;
+    if (!cli_open_vault(g.cmd, &cfg, db, &vault)) {
+        db_close(db);
+        return CLI_FAIL;
+    }
+    struct connect_env env = {.cfg = &cfg, .db = db, .vault = vault};
+    struct settle_amounts_result r;
+    struct errbuf eb = {0};
+    enum err e = settle_amounts_refresh(&env, conn, limit, 86400, (int64_t)time(NULL), &r, &eb);
+    if (e == ERR_OK)
+        printf("asked %lld, stored %lld, failed %lld%s%s\n", (long long)r.asked,
+               (long long)r.stored, (long long)r.failed, r.last_error[0] ? "; last: " : "",
+               r.last_error);
+    else
+        fprintf(stderr, "aicos settlement amounts: %s\n", errbuf_message(&eb, e));
+    cli_audit(db, "settlement.amounts", conn ? conn : "", e == ERR_OK ? "success" : "failure",
+              e == ERR_OK ? "" : errbuf_code(&eb, e));
+    vault_free(vault);
+    db_close(db);
+    return e == ERR_OK ? CLI_OK : CLI_FAIL;
+}
+
 int cmd_settlement(int argc, char **argv)
 {
     if (argc >= 2 && strcmp(argv[1], "airwallex") == 0)
@@ -268,6 +321,8 @@ int cmd_settlement(int argc, char **argv)
         return settlement_import_cmd(argc, argv);
     if (strcmp(argv[1], "profile") == 0)
         return settlement_profile_cmd(argc, argv);
+    if (strcmp(argv[1], "amounts") == 0)
+        return settlement_amounts_cmd(argc, argv);
     if (strcmp(argv[1], "reconcile") == 0 || strcmp(argv[1], "report") == 0)
         return settlement_run_cmd(argc, argv, strcmp(argv[1], "reconcile") == 0);
     fprintf(stderr, "aicos settlement: unknown subcommand %s; see `aicos settlement --help`.\n",

@@ -144,6 +144,10 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/settlements/orders/{sn}", api_settlements_order, 0,
      "One order's expected amount (with history), settled lines and reconciliation results.",
      "settlements", NULL, ROLE_VIEWER},
+    {"POST", "/api/v1/settlements/amounts", api_settlements_amounts, ROUTE_JSON_BODY,
+     "Read the expected amount (estimatedSettlementTotal) of synced orders from Temu "
+     "{connection_id?, limit?}: counts (audited).",
+     "settlements", NULL, ROLE_OPERATOR},
     {"POST", "/api/v1/settlements/reconcile", api_settlements_reconcile, 0,
      "Run the four-layer reconciliation now: the report (audited).", "settlements", NULL,
      ROLE_OPERATOR},

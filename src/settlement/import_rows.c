@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/parse.h"
+#include "settlement/expected.h"
 #include "settlement/import_private.h"
 #include "settlement/xlsx.h"
 
@@ -323,29 +324,9 @@ ERR_MUST_USE static enum err settle_store_expected(struct settle_imp *imp,
         return e;
     const char *hold = settle_cell(row, imp->col[SF_AFTER_SALES], buf, sizeof buf);
     bool open = strcmp(hold, "1") == 0 || strcmp(hold, "true") == 0 || strcmp(hold, "yes") == 0;
-    struct db_param p[] = {DB_P_TEXT(l->order_ref), DB_P_INT(l->net),   DB_P_TEXT(l->currency),
-                           DB_P_INT(l->posted_at),  DB_P_INT(pickup),   DB_P_INT(delivered),
-                           DB_P_INT(open ? 1 : 0),  DB_P_INT(imp->now), DB_P_TEXT(imp->sha)};
-    struct db_param h[] = {DB_P_TEXT(l->order_ref), DB_P_INT(l->net), DB_P_TEXT(l->currency),
-                           DB_P_INT(imp->now), DB_P_TEXT(imp->sha)};
-    e = db_exec(imp->c,
-                "INSERT INTO settlement_expected_history (order_sn, amount_minor, currency, "
-                "seen_at, source) SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS (SELECT 1 FROM "
-                "settlement_expected WHERE order_sn = $1 AND amount_minor = $2 AND currency = $3) "
-                "ON CONFLICT DO NOTHING",
-                h, sizeof h / sizeof h[0], NULL, eb);
-    e = e ? e
-          : db_exec(imp->c,
-                    "INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, "
-                    "currency, ordered_at, pickup_at, delivered_at, after_sales_open, source, "
-                    "updated_at) VALUES ($1, '', $2, $3, $4, $5, $6, $7, $9, $8) ON CONFLICT "
-                    "(order_sn) DO UPDATE SET amount_minor = excluded.amount_minor, currency = "
-                    "excluded.currency, ordered_at = excluded.ordered_at, pickup_at = "
-                    "excluded.pickup_at, delivered_at = excluded.delivered_at, after_sales_open = "
-                    "excluded.after_sales_open, source = excluded.source, updated_at = "
-                    "excluded.updated_at",
-                    p, sizeof p / sizeof p[0], NULL, eb);
-    return e;
+    struct settle_expected x = {l->order_ref, "",     l->currency, imp->sha, l->net,
+                                l->posted_at, pickup, delivered,   open};
+    return settle_expected_put(imp->c, &x, imp->now, eb);
 }
 
 static void settle_imp_bad(struct settle_imp *imp, const struct errbuf *eb, enum err e)

@@ -16,3 +16,12 @@ aicos_integration_test(test_cases test_cases.c)
 # Settlement over HTTP (issue 13): the multipart upload form, the JSON routes, the pages and
 # the Payment Settlement registry row.
 aicos_integration_test(test_settlements test_settlements.c)
+# Expected amounts from temu.order.amount.v2.query against the sandbox (issue 13).
+if(TARGET temu-sandbox)
+  aicos_integration_test(test_settlement_amounts test_settlement_amounts.c)
+  add_dependencies(test_settlement_amounts temu-sandbox)
+  foreach(db sqlite pg)
+    set_property(TEST test_settlement_amounts_${db} APPEND PROPERTY ENVIRONMENT
+                 "SANDBOX_BIN=$<TARGET_FILE:temu-sandbox>")
+  endforeach()
+endif()
