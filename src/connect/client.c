@@ -102,6 +102,19 @@ enum err connect_client_new_at(const struct connect_env *env, enum temu_region r
     return connect_client_open(env, region, token, wall, wall_ctx, out, eb);
 }
 
+enum err connect_client_for(const struct connect_env *env, const char *id, struct temu_client **out,
+                            struct errbuf *eb)
+{
+    enum temu_region region = TEMU_REGION_US;
+    char *token = NULL;
+    size_t len = 0;
+    enum err e = connect_token_get(env, id, &region, &token, &len, eb);
+    e = e ? e : connect_client_new(env, region, token, out, eb);
+    if (token != NULL)
+        vault_secret_free(token, len);
+    return e;
+}
+
 enum err connect_token_get(const struct connect_env *env, const char *id, enum temu_region *region,
                            char **token, size_t *len, struct errbuf *eb)
 {

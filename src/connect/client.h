@@ -36,6 +36,13 @@ ERR_MUST_USE enum err connect_token_get(const struct connect_env *env, const cha
                                         enum temu_region *region, char **token, size_t *len,
                                         struct errbuf *eb);
 
+/*
+ * A signed client for connection id: its region and token from the vault (connect_token_get)
+ * and connect_client_new(); the token is wiped before returning. The caller frees *out.
+ */
+ERR_MUST_USE enum err connect_client_for(const struct connect_env *env, const char *id,
+                                         struct temu_client **out, struct errbuf *eb);
+
 /* True when the region's App Key and App Secret are in the vault (nothing is decrypted). */
 bool connect_credentials_present(const struct connect_env *env, enum temu_region region);
 

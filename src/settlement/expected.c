@@ -9,7 +9,6 @@
 #include "base/log.h"
 #include "settlement/line.h"
 #include "temu/api.h"
-#include "vault/vault.h"
 
 enum err settle_expected_put(struct db_conn *c, const struct settle_expected *x, int64_t now,
                              struct errbuf *eb)
@@ -22,11 +21,11 @@ enum err settle_expected_put(struct db_conn *c, const struct settle_expected *x,
                          "(SELECT 1 FROM settlement_expected WHERE order_sn = $1 AND "
                          "amount_minor = $2 AND currency = $3) ON CONFLICT DO NOTHING",
                          h, 5, NULL, eb);
-    struct db_param p[] = {DB_P_TEXT(x->order_sn),     DB_P_TEXT(x->connection_id),
-                           DB_P_INT(x->amount_minor),  DB_P_TEXT(x->currency),
-                           DB_P_INT(x->ordered_at),    DB_P_INT(x->pickup_at),
-                           DB_P_INT(x->delivered_at),  DB_P_INT(x->after_sales_open ? 1 : 0),
-                           DB_P_TEXT(x->source),       DB_P_INT(now)};
+    struct db_param p[] = {DB_P_TEXT(x->order_sn),    DB_P_TEXT(x->connection_id),
+                           DB_P_INT(x->amount_minor), DB_P_TEXT(x->currency),
+                           DB_P_INT(x->ordered_at),   DB_P_INT(x->pickup_at),
+                           DB_P_INT(x->delivered_at), DB_P_INT(x->after_sales_open ? 1 : 0),
+                           DB_P_TEXT(x->source),      DB_P_INT(now)};
     return e ? e
              : db_exec(c,
                        "INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, "
@@ -38,20 +37,6 @@ enum err settle_expected_put(struct db_conn *c, const struct settle_expected *x,
                        "after_sales_open = excluded.after_sales_open, source = excluded.source, "
                        "updated_at = excluded.updated_at",
                        p, 10, NULL, eb);
-}
-
-/* A client for connection conn (the caller frees it). */
-ERR_MUST_USE static enum err amounts_client(const struct connect_env *env, const char *conn,
-                                            struct temu_client **cl, struct errbuf *eb)
-{
-    enum temu_region region = TEMU_REGION_US;
-    char *token = NULL;
-    size_t len = 0;
-    enum err e = connect_token_get(env, conn, &region, &token, &len, eb);
-    e = e ? e : connect_client_new(env, region, token, cl, eb);
-    if (token != NULL)
-        vault_secret_free(token, len);
-    return e;
 }
 
 /* One order: the estimated settlement total stored, or why not (false: skip it). */
@@ -66,15 +51,14 @@ ERR_MUST_USE static enum err amounts_one(const struct connect_env *env, struct t
     enum err e = temu_api_order_amount_v2(cl, sn, &o, &te);
     int64_t minor = 0;
     char cur[8] = "";
-    if (e == ERR_OK &&
-        !temu_money_get(json_object_get(o.parent_order, "salesProceeds"),
-                        "estimatedSettlementTotal", &minor, cur))
+    if (e == ERR_OK && !temu_money_get(json_object_get(o.parent_order, "salesProceeds"),
+                                       "estimatedSettlementTotal", &minor, cur))
         e = err_set(eb, ERR_UPSTREAM, "no_amount", "no estimatedSettlementTotal for %s", sn);
     temu_order_clear(&o);
     if (e != ERR_OK) {
         out->failed++;
-        snprintf(out->last_error, sizeof out->last_error, "%s: %lld %.140s", sn,
-                 (long long)te.code, te.message[0] ? te.message : errbuf_message(eb, e));
+        snprintf(out->last_error, sizeof out->last_error, "%s: %lld %.140s", sn, (long long)te.code,
+                 te.message[0] ? te.message : errbuf_message(eb, e));
         if (te.cls == TEMU_ERROR_AUTH || te.cls == TEMU_ERROR_CONFIG)
             return err_set(eb, ERR_FORBIDDEN, "amount_api_not_granted",
                            "Temu refused the amount API (%lld %.120s): %s", (long long)te.code,
@@ -111,12 +95,12 @@ enum err settle_amounts_refresh(const struct connect_env *env, const char *conn,
         if (cl == NULL || strcmp(cl_conn, c) != 0) {
             temu_client_free(cl);
             cl = NULL;
-            e = amounts_client(env, c, &cl, eb);
+            e = connect_client_for(env, c, &cl, eb);
             settle_copy(cl_conn, sizeof cl_conn, c);
         }
         e = e ? e
-              : amounts_one(env, cl, c, db_rows_get(r, i, 1), db_rows_int_or(r, i, 2, 0), now,
-                            out, eb);
+              : amounts_one(env, cl, c, db_rows_get(r, i, 1), db_rows_int_or(r, i, 2, 0), now, out,
+                            eb);
     }
     temu_client_free(cl);
     db_rows_free(r);

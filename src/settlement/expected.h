@@ -40,7 +40,6 @@ struct settle_amounts_result {
  */
 ERR_MUST_USE enum err settle_amounts_refresh(const struct connect_env *env, const char *conn,
                                              int64_t limit, int64_t max_age_s, int64_t now,
-                                             struct settle_amounts_result *out,
-                                             struct errbuf *eb);
+                                             struct settle_amounts_result *out, struct errbuf *eb);
 
 #endif

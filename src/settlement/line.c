@@ -108,17 +108,6 @@ const char *settle_withdrawal_status(const char *raw)
     return NULL;
 }
 
-/* Days since 1970-01-01 of a civil date (integers only). */
-static int64_t settle_days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 /*
  * Our table of public holidays that stop bank transfers, CN (Spring Festival, Labour Day,
  * National Day) and US (New Year, Independence Day, Thanksgiving, Christmas), 2025..2027:
@@ -141,8 +130,8 @@ bool settle_is_holiday(int64_t t)
     if (wd == 0 || wd == 6)
         return true;
     for (size_t i = 0; i < sizeof settle_holidays / sizeof settle_holidays[0]; i++) {
-        int64_t first = settle_days_from_civil(settle_holidays[i].y, settle_holidays[i].m,
-                                               settle_holidays[i].d);
+        int64_t first =
+            table_days_from_civil(settle_holidays[i].y, settle_holidays[i].m, settle_holidays[i].d);
         if (day >= first && day < first + settle_holidays[i].days)
             return true;
     }

@@ -89,8 +89,7 @@ static bool digits(const char **s, const char *end, int n, int *v)
     return true;
 }
 
-/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (integers only). */
-static int64_t days_from_civil(int64_t y, int m, int d)
+int64_t table_days_from_civil(int64_t y, int m, int d)
 {
     y -= m <= 2;
     int64_t era = (y >= 0 ? y : y - 399) / 400;
@@ -127,7 +126,7 @@ enum err table_time_parse(const char *text, int32_t utc_offset_s, int64_t *out, 
     if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > mdays[mo - 1] + (mo == 2 && leap) || h > 23 ||
         mi > 59 || sec > 59)
         goto bad;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - utc_offset_s;
+    *out = table_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec - utc_offset_s;
     return ERR_OK;
 bad:
     return err_set(eb, ERR_INVAL, "bad_time",

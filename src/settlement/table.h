@@ -62,6 +62,9 @@ ERR_MUST_USE enum err table_cell_money(const struct table_row *row, size_t col,
 ERR_MUST_USE enum err table_time_parse(const char *text, int32_t utc_offset_s, int64_t *out,
                                        struct errbuf *eb);
 
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar (integers only). */
+int64_t table_days_from_civil(int64_t y, int m, int d);
+
 #define TABLE_HEADER_NAMES_MAX 64 /* expected names in one profile */
 
 /*

@@ -149,14 +149,7 @@ ERR_MUST_USE static enum err ship_carriers_store(struct db *db, const char *conn
 ERR_MUST_USE static enum err ship_client(const struct connect_env *env, const char *conn,
                                          struct temu_client **cl, struct errbuf *eb)
 {
-    enum temu_region region = TEMU_REGION_US;
-    char *token = NULL;
-    size_t len = 0;
-    enum err e = connect_token_get(env, conn, &region, &token, &len, eb);
-    e = e ? e : connect_client_new(env, region, token, cl, eb);
-    if (token != NULL)
-        vault_secret_free(token, len);
-    return e;
+    return connect_client_for(env, conn, cl, eb);
 }
 
 /* Maps a failed Temu call to the caller's error; the connection learns of auth failures. */

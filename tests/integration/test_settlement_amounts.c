@@ -23,9 +23,9 @@ static int setup(void **state)
 {
     (void)state;
     assert_true(sodium_init() >= 0);
-    char *sandbox_args[] = {(char *)"--shops", (char *)"1",      (char *)"--orders",
-                            (char *)ORDERS,    (char *)"--seed", (char *)"13",
-                            (char *)"--rate-limit", (char *)"0", NULL};
+    char *sandbox_args[] = {(char *)"--shops",      (char *)"1",      (char *)"--orders",
+                            (char *)ORDERS,         (char *)"--seed", (char *)"13",
+                            (char *)"--rate-limit", (char *)"0",      NULL};
     ts_app_prepare(&app, "settleamounts",
                    "[{\"app_key\":\"" APP_KEY "\",\"app_secret\":\"" APP_SECRET
                    "\",\"name\":\"Settle\",\"scopes\":[\"bg.order.list.v2.get\","
@@ -55,8 +55,9 @@ static void test_amounts_stored_with_history(void **state)
     assert_true(orders > 0);
     json_t *d = ts_api(&app, "POST", "/api/v1/settlements/amounts", "{}", 200);
     if (json_integer_value(json_object_get(d, "stored")) != orders)
-        fail_msg("stored %lld of %lld: %s", (long long)json_integer_value(json_object_get(d, "stored")),
-                 orders, json_string_value(json_object_get(d, "last_error")));
+        fail_msg("stored %lld of %lld: %s",
+                 (long long)json_integer_value(json_object_get(d, "stored")), orders,
+                 json_string_value(json_object_get(d, "last_error")));
     assert_int_equal(json_integer_value(json_object_get(d, "stored")), orders);
     assert_int_equal(json_integer_value(json_object_get(d, "failed")), 0);
     json_decref(d);
