@@ -203,8 +203,8 @@ ERR_MUST_USE static enum err registry_settlement(const struct connect_env *env, 
         snprintf(row->risk, sizeof row->risk, "Settlement import pending real API credential");
         snprintf(row->next, sizeof row->next,
                  "%lld file(s) imported, %lld line(s); store the payout provider's API credential "
-                 "(vault name %s) to import settlements by API.",
-                 (long long)st.imports, (long long)st.lines, SETTLE_API_SECRET);
+                 "(aicos settlement airwallex set-credential) to import settlements by API.",
+                 (long long)st.imports, (long long)st.lines);
     } else {
         row->status = "connected";
         snprintf(row->risk, sizeof row->risk,

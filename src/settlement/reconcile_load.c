@@ -174,20 +174,26 @@ ERR_MUST_USE static enum err rec_line_fill(struct rec_line *l, const struct db_r
     return ERR_OK;
 }
 
-ERR_MUST_USE static enum err rec_load_lines(struct db_conn *c, struct rec_data *d,
+/* The statement lines in provenance order, then the payout provider's SETTLED settlements
+ * (src/settlement/payout.h, the Airwallex API import) as credits for layer 4. */
+static const char *const rec_line_queries[] = {
+    "SELECT l.line_id, l.order_ref, l.type, l.net_minor, l.currency, l.posted_at, l.status, "
+    "l.source, l.balance_after_minor, l.file_sha256, l.sheet, l.row_number FROM settlement_lines "
+    "l JOIN settlement_imports i ON i.file_sha256 = l.file_sha256 ORDER BY i.imported_at, "
+    "l.file_sha256, l.sheet, l.row_number LIMIT $1 OFFSET $2",
+    "SELECT 'payout:' || provider || ':' || provider_id, '', 'credit', amount_minor, currency, "
+    "settled_at, status, provider, NULL, 'payout:' || provider, feed, 0 FROM payout_credits "
+    "WHERE feed = 'settlements' AND status = 'SETTLED' ORDER BY settled_at, provider_id LIMIT $1 "
+    "OFFSET $2",
+};
+
+ERR_MUST_USE static enum err rec_load_lines(struct db_conn *c, struct rec_data *d, const char *sql,
                                             struct errbuf *eb)
 {
     for (int64_t off = 0;; off += REC_PAGE) {
         struct db_rows *r = NULL;
         struct db_param p[] = {DB_P_INT(REC_PAGE), DB_P_INT(off)};
-        enum err e = db_query(c,
-                              "SELECT l.line_id, l.order_ref, l.type, l.net_minor, l.currency, "
-                              "l.posted_at, l.status, l.source, l.balance_after_minor, "
-                              "l.file_sha256, l.sheet, l.row_number FROM settlement_lines l JOIN "
-                              "settlement_imports i ON i.file_sha256 = l.file_sha256 ORDER BY "
-                              "i.imported_at, l.file_sha256, l.sheet, l.row_number LIMIT $1 "
-                              "OFFSET $2",
-                              p, 2, &r, eb);
+        enum err e = db_query(c, sql, p, 2, &r, eb);
         size_t n = e == ERR_OK ? db_rows_count(r) : 0;
         struct rec_line *grown =
             n ? realloc(d->lines, (d->nlines + n) * sizeof *d->lines) : d->lines;
@@ -212,7 +218,9 @@ enum err rec_load(struct db_conn *c, struct rec_data *d, struct errbuf *eb)
 {
     memset(d, 0, sizeof *d);
     enum err e = rec_load_orders(c, d, eb);
-    return e ? e : rec_load_lines(c, d, eb);
+    for (size_t i = 0; e == ERR_OK && i < sizeof rec_line_queries / sizeof rec_line_queries[0]; i++)
+        e = rec_load_lines(c, d, rec_line_queries[i], eb);
+    return e;
 }
 
 void rec_data_free(struct rec_data *d)

@@ -7,16 +7,7 @@
 #include <string.h>
 
 #include "settlement/line.h"
-
-enum err settle_api_credential_exists(struct db_conn *c, bool *out, struct errbuf *eb)
-{
-    struct db_rows *r = NULL;
-    struct db_param p[] = {DB_P_TEXT(SETTLE_API_SECRET)};
-    enum err e = db_query(c, "SELECT COUNT(*) FROM secrets WHERE name = $1", p, 1, &r, eb);
-    *out = e == ERR_OK && db_rows_int_or(r, 0, 0, 0) > 0;
-    db_rows_free(r);
-    return e;
-}
+#include "settlement/payout.h"
 
 ERR_MUST_USE static enum err settle_status_counts(struct db_conn *c, struct settle_status *s,
                                                   struct errbuf *eb)
@@ -69,8 +60,8 @@ enum err settle_status_get(struct db *db, struct settle_status *out, struct errb
     memset(out, 0, sizeof *out);
     struct db_conn *c = db_acquire(db);
     enum err e = settle_status_counts(c, out, eb);
-    e = e ? e : settle_api_credential_exists(c, &out->api_credential, eb);
     e = e ? e : settle_status_risk(c, out, eb);
     db_release(c);
+    e = e ? e : payout_credential_present(db, &out->api_credential, eb);
     return e;
 }

@@ -13,9 +13,8 @@
 #include "base/money.h"
 #include "store/db.h"
 
-#define SETTLE_API_SECRET         "airwallex" /* the vault name of the payout API credential */
-#define SETTLE_VARIANCE_MAX_MINOR 100         /* unexplained variance above this degrades */
-#define SETTLE_STATUS_ORDERS_MAX  160         /* bytes of the order list in the risk text */
+#define SETTLE_VARIANCE_MAX_MINOR 100 /* unexplained variance above this degrades */
+#define SETTLE_STATUS_ORDERS_MAX  160 /* bytes of the order list in the risk text */
 
 struct settle_status {
     int64_t imports, lines, profiles;
@@ -26,12 +25,6 @@ struct settle_status {
     char currency[MONEY_CODE_LEN + 1];             /* of the amounts above ("" when none) */
     char orders[SETTLE_STATUS_ORDERS_MAX];         /* "PO-1, PO-2, ..." (missing first) */
 };
-
-/*
- * True when the vault holds a secret called SETTLE_API_SECRET. It looks at the name only and
- * never decrypts (the payout provider's client reads the value when it runs).
- */
-ERR_MUST_USE enum err settle_api_credential_exists(struct db_conn *c, bool *out, struct errbuf *eb);
 
 /* Fills out from the database. */
 ERR_MUST_USE enum err settle_status_get(struct db *db, struct settle_status *out,

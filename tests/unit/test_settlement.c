@@ -354,6 +354,33 @@ static void test_mapped_bank_statement(void **state)
     db_close(db);
 }
 
+/* A completed withdrawal matched to a settlement the payout provider's API import stored. */
+static void test_withdrawal_matches_a_payout_api_credit(void **state)
+{
+    (void)state;
+    char url[TS_PATH_MAX], path[TS_PATH_MAX * 2];
+    struct db *db = open_db("settlepayout", url, sizeof url);
+    ts_db_exec(url, "INSERT INTO payout_credits (provider, feed, provider_id, kind, status, "
+                    "amount_minor, fee_minor, currency, fx_rate, created_at, settled_at, "
+                    "estimated_at, reference, source, content_hash, first_synced_at, synced_at) "
+                    "VALUES ('airwallex', 'settlements', 'st_1', 'settlement', 'SETTLED', 520000, "
+                    "0, 'CNY', '', 1791900000, 1791972000, 0, 'r', '', 'h', 1, 1)");
+    const char wd[] = "fund_account,created_at,amount,currency,status,beneficiary\n"
+                      "货款提现,2026-09-30 10:00:00,5200.00(CNY),CNY,提现成功,中国银行 (6217)\n";
+    snprintf(path, sizeof path, "%s/wd.csv", gen_dir);
+    write_file(path, wd, strlen(wd));
+    struct settle_import_result r;
+    struct errbuf eb = {0};
+    assert_int_equal(import_path(db, path, NULL, NULL, &r, &eb), ERR_OK);
+    settle_import_result_clear(&r);
+    struct settle_report rep;
+    assert_int_equal(settle_reconcile(db, 1792454400, &rep, &eb), ERR_OK);
+    assert_int_equal(rep.wd_matched, 1);
+    assert_int_equal(rep.cr_matched, 1);
+    assert_int_equal(rep.cr_unmatched, 0);
+    db_close(db);
+}
+
 static void test_status_and_expected_date(void **state)
 {
     (void)state;
@@ -380,6 +407,7 @@ int main(void)
         cmocka_unit_test(test_bad_files_store_nothing),
         cmocka_unit_test(test_kill_during_import_keeps_nothing_or_everything),
         cmocka_unit_test(test_mapped_bank_statement),
+        cmocka_unit_test(test_withdrawal_matches_a_payout_api_credit),
         cmocka_unit_test(test_status_and_expected_date),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
