@@ -581,14 +581,12 @@ static enum MHD_Result server_check_route(struct http_ctx *ctx, struct MHD_Conne
         return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
                            "This route takes a JSON body: send Content-Type: "
                            "application/json.");
-    if ((route->flags & ROUTE_FORM_BODY) &&
-        !server_is_type(ct, "application/x-www-form-urlencoded"))
+    const char *form = (route->flags & ROUTE_FORM_BODY)        ? "application/x-www-form-urlencoded"
+                       : (route->flags & ROUTE_MULTIPART_BODY) ? "multipart/form-data"
+                                                               : NULL;
+    if (form != NULL && !server_is_type(ct, form))
         return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
-                           "This route takes a form: send Content-Type: "
-                           "application/x-www-form-urlencoded.");
-    if ((route->flags & ROUTE_MULTIPART_BODY) && !server_is_type(ct, "multipart/form-data"))
-        return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
-                           "This route takes an upload: send Content-Type: multipart/form-data.");
+                           "This route takes a form: send Content-Type: %s.", form);
     *refused = false;
     return MHD_YES;
 }
@@ -646,17 +644,14 @@ static enum MHD_Result server_dispatch(struct http_ctx *ctx, struct MHD_Connecti
     ctx->req.body_len = ctx->body.len;
     struct errbuf eb = {0};
     enum err e = ERR_OK;
+    const char *body = ctx->body.data ? ctx->body.data : "", *ct = NULL;
     if (route->flags & ROUTE_JSON_BODY)
-        e = json_parse_strict(ctx->body.data ? ctx->body.data : "", ctx->body.len, LIMIT_JSON_DEPTH,
-                              &ctx->req.json, &eb);
+        e = json_parse_strict(body, ctx->body.len, LIMIT_JSON_DEPTH, &ctx->req.json, &eb);
     else if (route->flags & ROUTE_FORM_BODY)
-        e = http_req_parse_form(&ctx->req, ctx->body.data ? ctx->body.data : "", ctx->body.len,
-                                &eb);
-    else if (route->flags & ROUTE_MULTIPART_BODY)
-        e = http_req_parse_multipart(
-            &ctx->req,
-            MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE),
-            ctx->body.data ? ctx->body.data : "", ctx->body.len, &eb);
+        e = http_req_parse_form(&ctx->req, body, ctx->body.len, &eb);
+    else if ((route->flags & ROUTE_MULTIPART_BODY) &&
+             (ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type")) != NULL)
+        e = http_req_parse_multipart(&ctx->req, ct, body, ctx->body.len, &eb);
     if (e == ERR_OK && ctx->srv->opts.auth != NULL) {
         e = ctx->srv->opts.auth(&ctx->req, route, HTTP_AUTH_BODY, &eb);
         if (e != ERR_OK)
