@@ -358,6 +358,6 @@ enum err page_settlements_reconcile(struct http_req *req, struct http_resp *resp
     if (e != ERR_OK && web_form_redirects(req, e))
         return web_redirect_notice(req, resp, "/settlements", "error", errbuf_message(eb, e));
     return e ? e
-             : web_redirect_notice(req, resp, "/settlements#reconciliation", "ok",
+             : web_redirect_notice(req, resp, "/settlements", "ok",
                                    "对账完成 / Reconciliation finished.");
 }
