@@ -489,6 +489,55 @@ const struct migration migrations[] = {
      "  kind TEXT NOT NULL CHECK (kind IN ('ok','error','info')),"
      "  message TEXT NOT NULL);",
      NULL, NULL},
+    /* Version 17 (issue 14): the action center (src/actions). Items are unique per
+     * (connection, kind, object), so restarts and concurrent workers never duplicate one; the
+     * history holds every state change with who made it (numbered per item); settings override
+     * a detector's thresholds per shop ('' = every shop). */
+    {17, "action_center",
+     "CREATE TABLE action_items ("
+     "  id TEXT PRIMARY KEY,"
+     "  connection_id TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  object_type TEXT NOT NULL,"
+     "  object_key TEXT NOT NULL,"
+     "  why TEXT NOT NULL,"
+     "  deadline BIGINT NOT NULL,"
+     "  money_minor BIGINT NOT NULL,"
+     "  currency TEXT NOT NULL,"
+     "  owner TEXT NOT NULL,"
+     "  severity INTEGER NOT NULL,"
+     "  score BIGINT NOT NULL,"
+     "  state TEXT NOT NULL CHECK (state IN ('open','snoozed','resolved','auto_resolved')),"
+     "  active INTEGER NOT NULL,"
+     "  snoozed_until BIGINT NOT NULL DEFAULT 0,"
+     "  assignee TEXT NOT NULL DEFAULT '',"
+     "  opened_at BIGINT NOT NULL,"
+     "  updated_at BIGINT NOT NULL,"
+     "  resolved_at BIGINT NOT NULL DEFAULT 0,"
+     "  resolved_by TEXT NOT NULL DEFAULT '',"
+     "  notified_at BIGINT NOT NULL DEFAULT 0,"
+     "  UNIQUE (connection_id, kind, object_type, object_key));"
+     "CREATE INDEX action_items_object ON action_items(connection_id, object_key);"
+     "CREATE INDEX action_items_rank ON action_items(state, score);"
+     "CREATE TABLE action_history ("
+     "  item_id TEXT NOT NULL REFERENCES action_items(id),"
+     "  n BIGINT NOT NULL,"
+     "  at BIGINT NOT NULL,"
+     "  from_state TEXT NOT NULL,"
+     "  to_state TEXT NOT NULL,"
+     "  actor TEXT NOT NULL,"
+     "  note TEXT NOT NULL,"
+     "  PRIMARY KEY (item_id, n));"
+     "CREATE INDEX action_history_at ON action_history(at);"
+     "CREATE TABLE action_settings ("
+     "  connection_id TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  name TEXT NOT NULL,"
+     "  value BIGINT NOT NULL,"
+     "  updated_by TEXT NOT NULL,"
+     "  updated_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (connection_id, kind, name));",
+     NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];
