@@ -59,21 +59,21 @@ static const char *change_sql(const struct actions_change *ch, const char *from,
     switch (ch->op) {
     case ACTIONS_OP_SNOOZE:
         *to = "snoozed";
-        return open ? "UPDATE action_items SET state = 'snoozed', snoozed_until = $3, updated_at "
-                      "= $4 WHERE id = $1 AND state = $2"
+        return open ? "UPDATE action_items SET state = 'snoozed', snoozed_until = $4, updated_at "
+                      "= $3 WHERE id = $1 AND state = $2"
                     : NULL;
     case ACTIONS_OP_RESOLVE:
         *to = "resolved";
-        return open ? "UPDATE action_items SET state = 'resolved', resolved_at = $4, resolved_by "
-                      "= $5, updated_at = $4 WHERE id = $1 AND state = $2"
+        return open ? "UPDATE action_items SET state = 'resolved', resolved_at = $3, resolved_by "
+                      "= $4, updated_at = $3 WHERE id = $1 AND state = $2"
                     : NULL;
     case ACTIONS_OP_REOPEN:
         *to = "open";
         return closed ? "UPDATE action_items SET state = 'open', resolved_at = 0, resolved_by = "
-                        "'', snoozed_until = 0, updated_at = $4 WHERE id = $1 AND state = $2"
+                        "'', snoozed_until = 0, updated_at = $3 WHERE id = $1 AND state = $2"
                       : NULL;
     case ACTIONS_OP_ASSIGN:
-        return "UPDATE action_items SET assignee = $6, updated_at = $4 WHERE id = $1 AND state = "
+        return "UPDATE action_items SET assignee = $4, updated_at = $3 WHERE id = $1 AND state = "
                "$2";
     }
     return NULL;
@@ -94,10 +94,12 @@ enum err actions_apply(struct db *db, const struct actions_change *ch, struct er
     if (e == ERR_OK && sql == NULL)
         e = err_set(eb, ERR_CONFLICT, "action_state",
                     "The item is %s; that change does not apply to it.", from);
-    struct db_param p[] = {DB_P_TEXT(ch->id),    DB_P_TEXT(from),
-                           DB_P_INT(ch->until),  DB_P_INT(ch->now),
-                           DB_P_TEXT(ch->actor), DB_P_TEXT(ch->assignee ? ch->assignee : "")};
-    e = e ? e : db_exec(c, sql, p, 6, &changed, eb);
+    /* $1 id, $2 the state read, $3 now, $4 the op's value (until, actor, assignee). */
+    struct db_param p[] = {DB_P_TEXT(ch->id), DB_P_TEXT(from), DB_P_INT(ch->now),
+                           ch->op == ACTIONS_OP_SNOOZE   ? DB_P_INT(ch->until)
+                           : ch->op == ACTIONS_OP_ASSIGN ? DB_P_TEXT(ch->assignee)
+                                                         : DB_P_TEXT(ch->actor)};
+    e = e ? e : db_exec(c, sql, p, ch->op == ACTIONS_OP_REOPEN ? 3 : 4, &changed, eb);
     if (e == ERR_OK && changed != 1)
         e = err_set(eb, ERR_CONFLICT, "action_changed", "The item changed meanwhile; reload it.");
     if (ch->op == ACTIONS_OP_ASSIGN)

@@ -55,7 +55,10 @@ static bool fire_ship_by_breached(const struct actions_facts *f, const int64_t *
     bool late = o->ship_by > 0 && now >= o->ship_by;
     if (!late && !o->past_due)
         return false;
-    h->deadline = o->ship_by;
+    /* Breached by Temu's label before the ship-by time: the deadline passed when Temu last
+     * updated the order, so a breach always counts as breached in the ranking. */
+    h->deadline =
+        late || o->update_time <= 0 || o->update_time >= o->ship_by ? o->ship_by : o->update_time;
     h->values = json_pack("{s:I, s:I, s:I, s:b}", "status", (json_int_t)o->status,
                           "expect_ship_latest_time", (json_int_t)o->ship_by, "hours_late",
                           (json_int_t)(late ? (now - o->ship_by) / HOUR : 0), "label_past_due",

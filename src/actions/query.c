@@ -95,8 +95,12 @@ static int rank_cmp(const void *a, const void *b)
     json_int_t dy = json_integer_value(json_object_get(y, "deadline"));
     if (dx != dy) /* sooner first; no deadline last */
         return dx == 0 ? 1 : dy == 0 ? -1 : dx < dy ? -1 : 1;
-    return strcmp(json_string_value(json_object_get(x, "id")),
-                  json_string_value(json_object_get(y, "id")));
+    int k = strcmp(json_string_value(json_object_get(x, "kind")),
+                   json_string_value(json_object_get(y, "kind")));
+    if (k != 0)
+        return k;
+    return strcmp(json_string_value(json_object_get(json_object_get(x, "object"), "key")),
+                  json_string_value(json_object_get(json_object_get(y, "object"), "key")));
 }
 
 /* The kinds role may see as "'a', 'b'" into out. */
@@ -166,17 +170,14 @@ enum err actions_list(struct db *db, const struct actions_filter *f, json_t **ou
         return e;
     visible_kinds(f->role, kinds, sizeof kinds);
     const char *state = f->state == NULL ? "open" : f->state;
-    const char *st_sql = strcmp(state, "all") == 0 ? "1 = 1"
-                         : strcmp(state, "open") == 0
-                             ? "(state = 'open' OR (state = 'snoozed' AND snoozed_until <= $1))"
-                         : strcmp(state, "snoozed") == 0
-                             ? "(state = 'snoozed' AND snoozed_until > $1)"
-                             : "state = $2";
     snprintf(sql, sizeof sql,
-             "SELECT %s FROM action_items WHERE kind IN (%s) AND %s AND ($3 = '' OR kind = $3) "
+             "SELECT %s FROM action_items WHERE kind IN (%s) AND ($2 = 'all' OR ($2 = 'open' AND "
+             "(state = 'open' OR (state = 'snoozed' AND snoozed_until <= $1))) OR ($2 = "
+             "'snoozed' AND state = 'snoozed' AND snoozed_until > $1) OR ($2 NOT IN ('all', "
+             "'open', 'snoozed') AND state = $2)) AND ($3 = '' OR kind = $3) "
              "AND ($4 = '' OR owner = $4) AND ($5 = '' OR assignee = $5) ORDER BY score DESC "
              "LIMIT %d",
-             item_cols, kinds, st_sql, LIST_LOAD_MAX);
+             item_cols, kinds, LIST_LOAD_MAX);
     struct db_param p[] = {DB_P_INT(f->now), DB_P_TEXT(state), DB_P_TEXT(f->kind ? f->kind : ""),
                            DB_P_TEXT(f->owner ? f->owner : ""),
                            DB_P_TEXT(f->assignee ? f->assignee : "")};
