@@ -16,8 +16,9 @@
  * (orders whose ship-by window was crossed since the last pass, plus the objects of active
  * items) on a timer and a full pass at start and every ACTIONS_FULL_EVERY_S.
  *
- * Score (shown with its parts): severity weight × urgency (0..100) + 100 × log10 of the money
- * at risk in major units, plus ACTIONS_BREACH_TIER when the deadline has passed, so a breached
+ * Score (shown with its parts): severity weight (10, 20, 30) × urgency (0..100) + 100 × the
+ * digits of the money at risk in major units (100 × log10(1 + amount), rounded up), plus
+ * ACTIONS_BREACH_TIER when the deadline has passed, so a breached
  * deadline outranks any risk; ties by deadline (sooner first).
  */
 #ifndef AICOS_ACTIONS_ACTIONS_H
@@ -125,6 +126,16 @@ struct actions_filter {
     int64_t limit, offset;
     int64_t now;
 };
+
+/*
+ * Reads a filter from request arguments (arg(ctx, name), NULL when absent): kind, state,
+ * owner, assignee, mine=1 (assignee = user), limit (1..ACTIONS_LIST_MAX, default 50), offset.
+ * Empty values mean "no filter". ERR_INVAL with the argument named.
+ */
+ERR_MUST_USE enum err actions_filter_parse(const char *(*arg)(const void *ctx, const char *name),
+                                           const void *ctx, enum auth_role role, const char *user,
+                                           int64_t now, struct actions_filter *f,
+                                           struct errbuf *eb);
 
 /*
  * {"items":[{id, kind, title, connection_id, object {type, key, link}, why, deadline,

@@ -1,5 +1,5 @@
 # The action center (issue 14): the detector table, incremental evaluation, items with their
 # history, ranking, metrics and the daily brief.
 aicos_module(actions
-  SOURCES detectors.c items.c eval.c passes.c query.c change.c brief.c
-  DEPS aicos_auth aicos_store aicos_base)
+  SOURCES detectors.c items.c eval.c passes.c query.c change.c brief.c ticker.c
+  DEPS aicos_auth aicos_store aicos_base Threads::Threads)

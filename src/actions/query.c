@@ -10,6 +10,7 @@
 
 #include "actions/internal.h"
 #include "base/buf.h"
+#include "base/parse.h"
 #include "base/url.h"
 
 #define LIST_LOAD_MAX 5000 /* items ranked in one list call */
@@ -237,4 +238,39 @@ enum err actions_get(struct db *db, const char *id, enum auth_role role, json_t 
     json_decref(hist);
     db_rows_free(r);
     return e;
+}
+
+static const char *arg_or_null(const char *(*arg)(const void *, const char *), const void *ctx,
+                               const char *name)
+{
+    const char *v = arg(ctx, name);
+    return v != NULL && *v != '\0' ? v : NULL;
+}
+
+enum err actions_filter_parse(const char *(*arg)(const void *ctx, const char *name),
+                              const void *ctx, enum auth_role role, const char *user, int64_t now,
+                              struct actions_filter *f, struct errbuf *eb)
+{
+    memset(f, 0, sizeof *f);
+    f->role = role;
+    f->now = now;
+    f->limit = 50;
+    f->kind = arg_or_null(arg, ctx, "kind");
+    f->state = arg_or_null(arg, ctx, "state");
+    f->owner = arg_or_null(arg, ctx, "owner");
+    f->assignee = arg_or_null(arg, ctx, "assignee");
+    const char *mine = arg_or_null(arg, ctx, "mine");
+    const char *limit = arg_or_null(arg, ctx, "limit"), *offset = arg_or_null(arg, ctx, "offset");
+    if (mine != NULL && strcmp(mine, "1") != 0 && strcmp(mine, "0") != 0)
+        return err_set(eb, ERR_INVAL, "bad_mine", "mine is 1 or 0.");
+    if (mine != NULL && strcmp(mine, "1") == 0)
+        f->assignee = user != NULL ? user : "";
+    if (limit != NULL && parse_int64(limit, 1, ACTIONS_LIST_MAX, &f->limit) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_paging", "limit is 1..%d.", ACTIONS_LIST_MAX);
+    if (offset != NULL && parse_int64(offset, 0, 1000000, &f->offset) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_paging", "offset is 0..1000000.");
+    if (f->owner != NULL && strcmp(f->owner, "temu") != 0 && strcmp(f->owner, "logistics") != 0 &&
+        strcmp(f->owner, "payments") != 0 && strcmp(f->owner, "ops") != 0)
+        return err_set(eb, ERR_INVAL, "bad_owner", "owner is temu, logistics, payments or ops.");
+    return list_check(f, eb);
 }

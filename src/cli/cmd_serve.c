@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "actions/actions.h"
+#include "actions/ticker.h"
 #include "api/auth_api.h"
 #include "web/error_page.h"
 #include "app/app.h"
@@ -107,6 +109,7 @@ static void serve_block_signals(sigset_t *stop)
 static int serve_run(const struct config *cfg, bool migrate, bool worker)
 {
     struct sync_scheduler *sched = NULL;
+    struct actions_ticker *ticker = NULL;
     struct errbuf eb = {0};
     struct db *db = NULL;
     struct metrics *metrics = NULL;
@@ -155,8 +158,12 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         goto out;
     }
     struct connect_env sched_env = {.cfg = cfg, .db = db, .vault = vault};
+    /* Every committed sync page re-evaluates its objects in the action center. */
+    sync_set_page_hook(actions_sync_hook, NULL);
     if (worker && vault != NULL)
         e = sync_scheduler_start(&sched_env, &sched, &eb);
+    if (e == ERR_OK && worker)
+        e = actions_ticker_start(db, ACTIONS_TICK_S, NULL, NULL, &ticker, &eb);
     else if (worker)
         log_kv(LOG_WARN, "sync.scheduler_off", "reason",
                "the vault is off, so no token can be read", NULL);
@@ -168,12 +175,15 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
     int sig = 0;
     sigwait(&stop, &sig);
     log_kv(LOG_INFO, "serve.stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+    actions_ticker_stop(ticker);
+    ticker = NULL;
     sync_scheduler_stop(sched);
     sched = NULL;
     http_server_stop(srv);
     srv = NULL;
     rc = CLI_OK;
 out:
+    actions_ticker_stop(ticker);
     sync_scheduler_stop(sched);
     http_server_stop(srv);
     metrics_free(metrics);

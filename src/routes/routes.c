@@ -5,6 +5,7 @@
  */
 #include "routes/routes.h"
 
+#include "api/actions_api.h"
 #include "api/auth_api.h"
 #include "api/config_api.h"
 #include "api/deploy_api.h"
@@ -18,6 +19,7 @@
 #include "api/sync_api.h"
 #include "api/webhook_api.h"
 #include "auth/roles.h"
+#include "web/actions_page.h"
 #include "web/console.h"
 #include "web/cases_page.h"
 #include "web/deploy_page.h"
@@ -48,8 +50,18 @@ const struct route api_routes[] = {
      "Sign in with the form.", "pages", "text/html", 0},
     {"POST", "/logout", page_logout, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
      "Sign out (form with csrf_token).", "pages", "text/html", ROLE_VIEWER},
-    {"GET", "/", page_home, ROUTE_PAGE | ROUTE_INTERNAL, "Console home.", "pages", "text/html",
+    {"GET", "/", page_actions, ROUTE_PAGE | ROUTE_INTERNAL,
+     "Console home: the action center (brief, counts, ranked items, forms).", "pages", "text/html",
      ROLE_VIEWER},
+    {"POST", "/actions/{id}/snooze", page_action_snooze,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Snooze an action item (form: hours).", "pages",
+     "text/html", ROLE_OPERATOR},
+    {"POST", "/actions/{id}/resolve", page_action_resolve,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Resolve an action item (form).", "pages",
+     "text/html", ROLE_OPERATOR},
+    {"POST", "/actions/{id}/assign", page_action_assign,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Assign an action item (form: assignee).",
+     "pages", "text/html", ROLE_OPERATOR},
     {"POST", "/api/v1/session", api_session_create, PUBLIC | ROUTE_JSON_BODY,
      "Sign in: {username, password} → session cookie and CSRF token.", "auth", NULL, 0},
     {"GET", "/api/v1/session", api_session_get, 0, "Who is calling, with the CSRF token.", "auth",
@@ -109,6 +121,30 @@ const struct route api_routes[] = {
     {"POST", "/deploy/mainland/revoke", page_deploy_revoke,
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Revoke the mainland sign-off (form).", "pages",
      "text/html", ROLE_OPS},
+    /* The action center (issue 14): ranked items, brief, metrics, people's changes. */
+    {"GET", "/api/v1/actions", api_actions_list, 0,
+     "Action items ranked by score (parts shown), ties by deadline; filters kind, state (open, "
+     "snoozed, resolved, auto_resolved, all), owner, assignee, mine=1; paging limit, offset. "
+     "Only the kinds the caller's role sees.",
+     "actions", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/actions/brief", api_actions_brief, 0,
+     "The daily brief: a deterministic paragraph in Chinese and English and its numbers.",
+     "actions", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/actions/metrics", api_actions_metrics, 0,
+     "Items opened and resolved per day, median time to resolve, ship-by breaches warned 24 h "
+     "before (days=1..366).",
+     "actions", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/actions/{id}", api_actions_get, 0, "One action item with its history.",
+     "actions", NULL, ROLE_VIEWER},
+    {"POST", "/api/v1/actions/{id}/snooze", api_actions_snooze, ROUTE_JSON_BODY,
+     "Snooze an item {until | hours, note?} (audited).", "actions", NULL, ROLE_OPERATOR},
+    {"POST", "/api/v1/actions/{id}/resolve", api_actions_resolve, 0,
+     "Resolve an item (audited); it reopens only after its condition cleared and fired again.",
+     "actions", NULL, ROLE_OPERATOR},
+    {"POST", "/api/v1/actions/{id}/assign", api_actions_assign, ROUTE_JSON_BODY,
+     "Assign an item {assignee} (\"\" unassigns; audited).", "actions", NULL, ROLE_OPERATOR},
+    {"POST", "/api/v1/actions/{id}/reopen", api_actions_reopen, 0,
+     "Reopen a resolved item (audited).", "actions", NULL, ROLE_OPERATOR},
     /* Sync engine (issue 7): run history and the manual trigger. */
     {"GET", "/api/v1/sync/runs", api_sync_runs_list, 0,
      "Sync run history, newest first; filters connection_id, stream, limit.", "sync", NULL,

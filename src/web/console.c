@@ -23,6 +23,7 @@ static void web_nav(struct html *h, const char *active)
     static const struct {
         const char *key, *href, *label;
     } items[] = {
+        {"actions", "/", "今日待办 / Action center"},
         {"integrations", "/integrations", "平台集成 / Integrations"},
         {"deploy", "/deploy", "公网回调部署 / Deployment"},
         {"orders", "/orders", "订单 / Orders"},
