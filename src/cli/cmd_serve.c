@@ -106,6 +106,24 @@ static void serve_block_signals(sigset_t *stop)
     signal(SIGPIPE, SIG_IGN);
 }
 
+/* The page hook of the action center always; with the worker, the sync scheduler (when the
+ * vault is on) and the action center's timer. */
+ERR_MUST_USE static enum err serve_background(const struct connect_env *env, bool worker,
+                                              struct sync_scheduler **sched,
+                                              struct actions_ticker **ticker, struct errbuf *eb)
+{
+    sync_set_page_hook(actions_sync_hook, NULL);
+    if (!worker)
+        return ERR_OK;
+    enum err e = ERR_OK;
+    if (env->vault != NULL)
+        e = sync_scheduler_start(env, sched, eb);
+    else
+        log_kv(LOG_WARN, "sync.scheduler_off", "reason",
+               "the vault is off, so no token can be read", NULL);
+    return e ? e : actions_ticker_start(env->db, ACTIONS_TICK_S, NULL, NULL, ticker, eb);
+}
+
 static int serve_run(const struct config *cfg, bool migrate, bool worker)
 {
     struct sync_scheduler *sched = NULL;
@@ -158,15 +176,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         goto out;
     }
     struct connect_env sched_env = {.cfg = cfg, .db = db, .vault = vault};
-    /* Every committed sync page re-evaluates its objects in the action center. */
-    sync_set_page_hook(actions_sync_hook, NULL);
-    if (worker && vault != NULL)
-        e = sync_scheduler_start(&sched_env, &sched, &eb);
-    if (e == ERR_OK && worker)
-        e = actions_ticker_start(db, ACTIONS_TICK_S, NULL, NULL, &ticker, &eb);
-    else if (worker)
-        log_kv(LOG_WARN, "sync.scheduler_off", "reason",
-               "the vault is off, so no token can be read", NULL);
+    e = serve_background(&sched_env, worker, &sched, &ticker, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
         goto out;
@@ -175,12 +185,6 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
     int sig = 0;
     sigwait(&stop, &sig);
     log_kv(LOG_INFO, "serve.stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
-    actions_ticker_stop(ticker);
-    ticker = NULL;
-    sync_scheduler_stop(sched);
-    sched = NULL;
-    http_server_stop(srv);
-    srv = NULL;
     rc = CLI_OK;
 out:
     actions_ticker_stop(ticker);
