@@ -30,9 +30,9 @@ int cmd_token(int argc, char **argv);
 int cmd_vault(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_temu(int argc, char **argv);
-int cmd_deploy(int argc, char **argv); /* aicos deploy ... (src/cli/cmd_deploy.c) */
-int cmd_sync(int argc, char **argv);   /* aicos sync run|runs|resume (src/cli/cmd_sync.c) */
-int cmd_worker(int argc, char **argv); /* aicos worker: the sync scheduler (cmd_worker.c) */
+int cmd_deploy(int argc, char **argv);  /* aicos deploy ... (src/cli/cmd_deploy.c) */
+int cmd_sync(int argc, char **argv);    /* aicos sync run|runs|resume (src/cli/cmd_sync.c) */
+int cmd_worker(int argc, char **argv);  /* aicos worker: the sync scheduler (cmd_worker.c) */
 int cmd_actions(int argc, char **argv); /* aicos actions: the action center (cmd_actions.c) */
 
 /* True when argv holds -h or --help. */
