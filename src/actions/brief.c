@@ -69,7 +69,7 @@ static void brief_money(const json_t *items, struct brief_numbers *n)
 }
 
 /* Appends the top three items (title, object key) in one language (0 zh, 1 en). */
-static enum err brief_top(struct buf *b, const json_t *items, int lang)
+ERR_MUST_USE static enum err brief_top(struct buf *b, const json_t *items, int lang)
 {
     enum err e = ERR_OK;
     size_t n = json_array_size(items) < 3 ? json_array_size(items) : 3;
