@@ -34,6 +34,7 @@ int cmd_deploy(int argc, char **argv);  /* aicos deploy ... (src/cli/cmd_deploy.
 int cmd_sync(int argc, char **argv);    /* aicos sync run|runs|resume (src/cli/cmd_sync.c) */
 int cmd_worker(int argc, char **argv);  /* aicos worker: the sync scheduler (cmd_worker.c) */
 int cmd_actions(int argc, char **argv); /* aicos actions: the action center (cmd_actions.c) */
+int cmd_actions_notify(int argc, char **argv); /* aicos actions hook|outbox|notify */
 
 /* True when argv holds -h or --help. */
 bool cli_wants_help(int argc, char **argv);

@@ -30,6 +30,7 @@ static const char actions_usage[] =
     "metrics  items opened and resolved per day, median time to resolve, breaches warned\n"
     "         24 h before, over the last N days (default 7), as JSON.\n"
     "set      overrides a detector's threshold for one shop (--connection) or all of them.\n"
+    "hook, outbox, notify: outbound webhooks (see aicos actions hook --help).\n"
     "Exit 0 success, 1 failure, 2 bad usage.\n";
 
 struct actions_cli {
@@ -226,6 +227,9 @@ int cmd_actions(int argc, char **argv)
 {
     static const char *const verbs[] = {"list", "show", "eval", "brief", "metrics", "set"};
     bool help = cli_wants_help(argc, argv);
+    if (argc >= 2 && (strcmp(argv[1], "hook") == 0 || strcmp(argv[1], "outbox") == 0 ||
+                      strcmp(argv[1], "notify") == 0))
+        return cmd_actions_notify(argc - 1, argv + 1);
     if (help || argc < 2) {
         fputs(actions_usage, help ? stdout : stderr);
         return help ? CLI_OK : CLI_USAGE;

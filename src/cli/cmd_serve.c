@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "actions/actions.h"
+#include "actions/notify.h"
 #include "actions/ticker.h"
 #include "api/auth_api.h"
 #include "web/error_page.h"
@@ -121,7 +122,8 @@ ERR_MUST_USE static enum err serve_background(const struct connect_env *env, boo
     else
         log_kv(LOG_WARN, "sync.scheduler_off", "reason",
                "the vault is off, so no token can be read", NULL);
-    return e ? e : actions_ticker_start(env->db, ACTIONS_TICK_S, NULL, NULL, ticker, eb);
+    return e ? e
+             : actions_ticker_start(env->db, ACTIONS_TICK_S, notify_tick, env->vault, ticker, eb);
 }
 
 static int serve_run(const struct config *cfg, bool migrate, bool worker)

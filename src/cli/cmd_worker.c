@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "actions/actions.h"
+#include "actions/notify.h"
 #include "actions/ticker.h"
 #include "base/log.h"
 #include "cli/cli.h"
@@ -60,7 +61,7 @@ static int worker_run(const struct config *cfg)
     sync_set_page_hook(actions_sync_hook, NULL);
     e = sync_scheduler_start(&env, &sched, &eb);
     if (e == ERR_OK)
-        e = actions_ticker_start(db, ACTIONS_TICK_S, NULL, NULL, &ticker, &eb);
+        e = actions_ticker_start(db, ACTIONS_TICK_S, notify_tick, vault, &ticker, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos worker: %s\n", errbuf_message(&eb, e));
         goto out;

@@ -492,7 +492,8 @@ const struct migration migrations[] = {
     /* Version 17 (issue 14): the action center (src/actions). Items are unique per
      * (connection, kind, object), so restarts and concurrent workers never duplicate one; the
      * history holds every state change with who made it (numbered per item); settings override
-     * a detector's thresholds per shop ('' = every shop). */
+     * a detector's thresholds per shop ('' = every shop); the notification hooks and their
+     * outbox (one row per hook and event: deduplicated, retried, crash-safe). */
     {17, "action_center",
      "CREATE TABLE action_items ("
      "  id TEXT PRIMARY KEY,"
@@ -536,7 +537,30 @@ const struct migration migrations[] = {
      "  value BIGINT NOT NULL,"
      "  updated_by TEXT NOT NULL,"
      "  updated_at BIGINT NOT NULL,"
-     "  PRIMARY KEY (connection_id, kind, name));",
+     "  PRIMARY KEY (connection_id, kind, name));"
+     "CREATE TABLE notify_hooks ("
+     "  id TEXT PRIMARY KEY,"
+     "  kind TEXT NOT NULL CHECK (kind IN ('generic','wecom','dingtalk','feishu','slack')),"
+     "  url TEXT NOT NULL,"
+     "  min_severity INTEGER NOT NULL,"
+     "  brief INTEGER NOT NULL,"
+     "  has_secret INTEGER NOT NULL,"
+     "  enabled INTEGER NOT NULL DEFAULT 1,"
+     "  created_by TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL);"
+     "CREATE TABLE notify_outbox ("
+     "  id TEXT PRIMARY KEY,"
+     "  hook_id TEXT NOT NULL REFERENCES notify_hooks(id),"
+     "  dedupe TEXT NOT NULL,"
+     "  body TEXT NOT NULL,"
+     "  state TEXT NOT NULL CHECK (state IN ('pending','sent','failed')),"
+     "  attempts INTEGER NOT NULL DEFAULT 0,"
+     "  next_at BIGINT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  sent_at BIGINT NOT NULL DEFAULT 0,"
+     "  last_error TEXT NOT NULL DEFAULT '',"
+     "  UNIQUE (hook_id, dedupe));"
+     "CREATE INDEX notify_outbox_due ON notify_outbox(state, next_at);",
      NULL, NULL},
 };
 
