@@ -36,7 +36,7 @@
 
 #define ACTIONS_ID_LEN         24          /* item ids: "ai_" + 21 random characters */
 #define ACTIONS_KEY_MAX        160         /* object keys (order numbers, "conn/stream", sku ids) */
-#define ACTIONS_CHUNK          100         /* objects evaluated per transaction */
+#define ACTIONS_CHUNK          60          /* objects per transaction (PostgreSQL: <= 64 params) */
 #define ACTIONS_BREACH_TIER    10000       /* added to the score of a breached deadline */
 #define ACTIONS_URGENCY_WINDOW (72 * 3600) /* urgency reaches 100 at the deadline */
 #define ACTIONS_FULL_EVERY_S   1800        /* the worker's full pass */
