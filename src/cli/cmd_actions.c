@@ -14,7 +14,7 @@ static const char actions_usage[] =
     "usage: aicos actions list [--state S] [--kind K] [--owner O] [--assignee U] [--role R]\n"
     "                          [--limit N] [--json]\n"
     "       aicos actions show ID\n"
-    "       aicos actions eval [--full] [--connection ID]\n"
+    "       aicos actions eval [--full] [--connection ID] [--now T]\n"
     "       aicos actions brief [--role R]\n"
     "       aicos actions metrics [--days N]\n"
     "       aicos actions set --kind K --name NAME --value V [--connection ID]\n"
@@ -27,6 +27,8 @@ static const char actions_usage[] =
     "eval     re-evaluates the detectors now: the worker's window pass, or with --full every\n"
     "         order, case, SKU and connection (of one connection with --connection).\n"
     "brief    the daily brief in Chinese and English.\n"
+    "--now T  (list, eval, brief) evaluates and ranks as at Unix time T instead of now: a\n"
+    "         replay, or a sandbox's virtual clock.\n"
     "metrics  items opened and resolved per day, median time to resolve, breaches warned\n"
     "         24 h before, over the last N days (default 7), as JSON.\n"
     "set      overrides a detector's threshold for one shop (--connection) or all of them.\n"
@@ -36,7 +38,7 @@ static const char actions_usage[] =
 struct actions_cli {
     const char *verb, *state, *kind, *owner, *assignee, *conn, *name;
     enum auth_role role;
-    int64_t limit, days, value;
+    int64_t limit, days, value, now;
     bool json, full, has_value;
 };
 
@@ -86,7 +88,7 @@ static int actions_cli_list(struct db *db, const struct actions_cli *a)
     struct actions_filter f;
     struct errbuf eb = {{0}, {0}};
     json_t *doc = NULL;
-    enum err e = actions_filter_parse(cli_arg, a, a->role, NULL, (int64_t)time(NULL), &f, &eb);
+    enum err e = actions_filter_parse(cli_arg, a, a->role, NULL, a->now, &f, &eb);
     f.limit = a->limit;
     e = e ? e : actions_list(db, &f, &doc, &eb);
     if (e != ERR_OK) {
@@ -109,7 +111,7 @@ static int actions_cli_do(struct db *db, const struct actions_cli *a, const char
 {
     struct errbuf eb = {{0}, {0}};
     json_t *doc = NULL;
-    int64_t now = (int64_t)time(NULL);
+    int64_t now = a->now;
     struct actions_stats st = {0};
     enum err e = ERR_OK;
     if (strcmp(a->verb, "show") == 0)
@@ -186,6 +188,11 @@ static bool actions_cli_opt(int c, const char *v, struct actions_cli *a)
             return true;
         fprintf(stderr, "aicos actions: --days takes 1..366.\n");
         return false;
+    case 'N':
+        if (parse_int64(v, 1, INT64_C(253402300799), &a->now) == ERR_OK)
+            return true;
+        fprintf(stderr, "aicos actions: --now takes Unix seconds.\n");
+        return false;
     case 'v':
         a->has_value = parse_int64(v, INT64_MIN, INT64_MAX, &a->value) == ERR_OK;
         if (!a->has_value)
@@ -209,6 +216,7 @@ static int actions_cli_parse(int argc, char **argv, struct actions_cli *a)
                                          {"value", required_argument, NULL, 'v'},
                                          {"json", no_argument, NULL, 'j'},
                                          {"full", no_argument, NULL, 'f'},
+                                         {"now", required_argument, NULL, 'N'},
                                          {0}};
     const struct cli_getopt g = {"actions", opts, true};
     int c;
@@ -234,7 +242,11 @@ int cmd_actions(int argc, char **argv)
         fputs(actions_usage, help ? stdout : stderr);
         return help ? CLI_OK : CLI_USAGE;
     }
-    struct actions_cli a = {.verb = argv[1], .role = ROLE_SELLER_ADMIN, .limit = 50, .days = 7};
+    struct actions_cli a = {.verb = argv[1],
+                            .role = ROLE_SELLER_ADMIN,
+                            .limit = 50,
+                            .days = 7,
+                            .now = (int64_t)time(NULL)};
     bool known = false;
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         known = known || strcmp(a.verb, verbs[i]) == 0;
