@@ -400,6 +400,76 @@ static void test_no_duplicates(void **state)
     json_decref(b);
 }
 
+static const char *first_id(const json_t *doc, const char *kind)
+{
+    size_t i;
+    const json_t *it;
+    json_array_foreach(json_object_get(doc, "items"), i,
+                       it) if (strcmp(json_string_value(json_object_get(it, "kind")), kind) ==
+                               0) return json_string_value(json_object_get(it, "id"));
+    return NULL;
+}
+
+/* The JSON API and the console's home over HTTP: roles, changes, audit, 4xx, PRG. */
+static void test_api_and_page(void **state)
+{
+    (void)state;
+    char path[160], id[64], cookie[160], csrf[96], hdr[320], body[160];
+    ts_app_role_headers(&app);
+    json_t *doc = ts_api_as(&app, "GET", "/api/v1/actions?limit=5", app.viewer_hdr, NULL, 200);
+    assert_true(json_array_size(json_object_get(doc, "items")) <= 5);
+    const json_t *it = json_array_get(json_object_get(doc, "items"), 0);
+    const char *const fields[] = {"id",       "kind",          "object", "why",
+                                  "deadline", "money_at_risk", "owner",  "next_action",
+                                  "state",    "score"};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        assert_non_null(json_object_get(it, fields[i]));
+    snprintf(id, sizeof id, "%s", first_id(doc, "ship_by_breached"));
+    json_decref(doc);
+    json_decref(ts_api_as(&app, "GET", "/api/v1/actions?state=nope", app.viewer_hdr, NULL, 422));
+    json_decref(ts_api_as(&app, "GET", "/api/v1/actions?limit=0", app.viewer_hdr, NULL, 422));
+    snprintf(path, sizeof path, "/api/v1/actions/%s/snooze", id);
+    json_decref(ts_api_as(&app, "POST", path, app.viewer_hdr, "{\"hours\":4}", 403));
+    json_decref(ts_api_as(&app, "POST", path, app.operator_hdr, "{\"hours\":0}", 422));
+    doc = ts_api_as(&app, "POST", path, app.operator_hdr, "{\"hours\":4}", 200);
+    assert_string_equal(json_string_value(json_object_get(doc, "state")), "snoozed");
+    json_decref(doc);
+    snprintf(path, sizeof path, "/api/v1/actions/%s/assign", id);
+    json_decref(ts_api_as(&app, "POST", path, app.operator_hdr, "{\"assignee\":\"a b\"}", 422));
+    json_decref(
+        ts_api_as(&app, "POST", path, app.operator_hdr, "{\"assignee\":\"pageoper\"}", 200));
+    json_decref(
+        ts_api_as(&app, "POST", "/api/v1/actions/ai_none/resolve", app.operator_hdr, NULL, 404));
+    doc = ts_api(&app, "GET", "/api/v1/audit?action=action.", NULL, 200);
+    assert_true(json_array_size(json_object_get(doc, "entries")) >= 2);
+    json_decref(doc);
+    /* The home page as a signed-in operator: brief, counts, forms; "mine" finds the item. */
+    ts_session_login(app.db_url, app.server.port, "pageoper", "operator", cookie, sizeof cookie,
+                     csrf, sizeof csrf);
+    snprintf(hdr, sizeof hdr, "Cookie: %s\r\n", cookie);
+    struct ts_http_resp r;
+    assert_true(ts_http_ex(app.server.port, "GET", "/?mine=1&state=all", hdr, NULL, NULL, &r));
+    assert_int_equal(r.status, 200);
+    assert_true(ts_contains(r.body, "今日待办 / Action center"));
+    assert_true(ts_contains(r.body, "每日简报 / Daily brief"));
+    assert_true(ts_contains(r.body, id));
+    ts_http_free(&r);
+    snprintf(path, sizeof path, "/actions/%s/resolve", id);
+    snprintf(body, sizeof body, "csrf_token=%s", csrf);
+    assert_true(ts_http_ex(app.server.port, "POST", path, hdr, "application/x-www-form-urlencoded",
+                           body, &r));
+    assert_int_equal(r.status, 303);
+    ts_http_free(&r);
+    assert_true(ts_http_ex(app.server.port, "GET", "/", hdr, NULL, NULL, &r));
+    assert_true(ts_contains(r.body, "The item is resolved."));
+    ts_http_free(&r);
+    snprintf(path, sizeof path, "/api/v1/actions/%s", id);
+    doc = ts_api_as(&app, "GET", path, app.viewer_hdr, NULL, 200);
+    assert_string_equal(json_string_value(json_object_get(doc, "state")), "resolved");
+    assert_int_equal(json_array_size(json_object_get(doc, "history")), 4);
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -407,6 +477,7 @@ int main(void)
         cmocka_unit_test(test_lead_on_virtual_clock),
         cmocka_unit_test(test_auto_resolve_in_one_sync),
         cmocka_unit_test(test_no_duplicates),
+        cmocka_unit_test(test_api_and_page),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
