@@ -135,15 +135,12 @@ enum err actions_setting_set(struct db *db, const char *conn, const char *kind, 
                            DB_P_INT(value),
                            DB_P_TEXT(actor),
                            DB_P_INT(now)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c,
-                         "INSERT INTO action_settings (connection_id, kind, name, value, "
-                         "updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT "
-                         "(connection_id, kind, name) DO UPDATE SET value = excluded.value, "
-                         "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
-                         p, 6, NULL, eb);
-    db_release(c);
-    return e;
+    return db_pool_exec(db,
+                        "INSERT INTO action_settings (connection_id, kind, name, value, "
+                        "updated_by, updated_at) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT "
+                        "(connection_id, kind, name) DO UPDATE SET value = excluded.value, "
+                        "updated_by = excluded.updated_by, updated_at = excluded.updated_at",
+                        p, 6, NULL, eb);
 }
 
 enum err actions_settings(struct db *db, const char *conn, json_t **out, struct errbuf *eb)

@@ -92,24 +92,20 @@ enum err notify_hook_add(struct db *db, struct vault *v, const struct notify_hoo
                            DB_P_INT(has_secret ? 1 : 0),
                            DB_P_TEXT(actor),
                            DB_P_INT(now)};
-    struct db_conn *c = db_acquire(db);
-    e = db_exec(c,
-                "INSERT INTO notify_hooks (id, kind, url, min_severity, brief, has_secret, "
-                "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                p, 8, NULL, eb);
-    db_release(c);
-    return e;
+    return db_pool_exec(db,
+                        "INSERT INTO notify_hooks (id, kind, url, min_severity, brief, has_secret, "
+                        "created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                        p, 8, NULL, eb);
 }
 
 enum err notify_hooks_list(struct db *db, json_t **out, struct errbuf *eb)
 {
-    struct db_conn *c = db_acquire(db);
     struct db_rows *r = NULL;
-    enum err e = db_query(c,
-                          "SELECT id, kind, url, min_severity, brief, enabled, created_at FROM "
-                          "notify_hooks ORDER BY created_at, id",
-                          NULL, 0, &r, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(db,
+                      "SELECT id, kind, url, min_severity, brief, enabled, created_at FROM "
+                      "notify_hooks ORDER BY created_at, id",
+                      NULL, 0, &r, eb);
     json_t *a = json_array();
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++)
         json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:I, s:b, s:b, s:I}", "id",
@@ -499,12 +495,11 @@ enum err notify_outbox_list(struct db *db, int64_t limit, json_t **out, struct e
 {
     struct db_param p[] = {DB_P_INT(limit)};
     struct db_rows *r = NULL;
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT id, hook_id, dedupe, state, attempts, next_at, sent_at, "
-                          "last_error FROM notify_outbox ORDER BY created_at DESC, id LIMIT $1",
-                          p, 1, &r, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(db,
+                      "SELECT id, hook_id, dedupe, state, attempts, next_at, sent_at, "
+                      "last_error FROM notify_outbox ORDER BY created_at DESC, id LIMIT $1",
+                      p, 1, &r, eb);
     json_t *a = json_array();
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++)
         json_array_append_new(

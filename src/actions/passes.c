@@ -43,13 +43,11 @@ ERR_MUST_USE static enum err keylist_add(struct keylist *l, const char *s, struc
 ERR_MUST_USE static enum err keys_of(struct db *db, const char *sql, const struct db_param *p,
                                      size_t np, struct keylist *l, struct errbuf *eb)
 {
-    struct db_conn *c = db_acquire(db);
     struct db_rows *r = NULL;
-    enum err e = db_query(c, sql, p, np, &r, eb);
+    enum err e = db_pool_query(db, sql, p, np, &r, eb);
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++)
         e = keylist_add(l, db_rows_get(r, i, 0), eb);
     db_rows_free(r);
-    db_release(c);
     return e;
 }
 

@@ -182,10 +182,8 @@ enum err actions_list(struct db *db, const struct actions_filter *f, json_t **ou
     struct db_param p[] = {DB_P_INT(f->now), DB_P_TEXT(state), DB_P_TEXT(f->kind ? f->kind : ""),
                            DB_P_TEXT(f->owner ? f->owner : ""),
                            DB_P_TEXT(f->assignee ? f->assignee : "")};
-    struct db_conn *c = db_acquire(db);
     struct db_rows *r = NULL;
-    e = db_query(c, sql, p, 5, &r, eb);
-    db_release(c);
+    e = db_pool_query(db, sql, p, 5, &r, eb);
     if (e == ERR_OK && (*out = list_doc(r, f)) == NULL)
         e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
     db_rows_free(r);
