@@ -271,8 +271,8 @@ struct request {
 };
 
 /* The generic format: the event itself, signed over "timestamp.body". */
-static enum err format_generic(const char *body, const char *secret, int64_t now, const json_t *ev,
-                               struct request *rq)
+ERR_MUST_USE static enum err format_generic(const char *body, const char *secret, int64_t now,
+                                            const json_t *ev, struct request *rq)
 {
     char ts[24], hdr[200], hex[crypto_auth_hmacsha256_BYTES * 2 + 1];
     unsigned char mac[crypto_auth_hmacsha256_BYTES];
@@ -298,7 +298,7 @@ static enum err format_generic(const char *body, const char *secret, int64_t now
 }
 
 /* DingTalk: timestamp (ms) and sign = base64(HMAC-SHA256(secret, ts "\n" secret)) in the URL. */
-static enum err dingtalk_sign(struct request *rq, const char *secret, int64_t now)
+ERR_MUST_USE static enum err dingtalk_sign(struct request *rq, const char *secret, int64_t now)
 {
     char ms[24], msg[600], sign[64];
     snprintf(ms, sizeof ms, "%lld", (long long)now * 1000);
@@ -309,8 +309,8 @@ static enum err dingtalk_sign(struct request *rq, const char *secret, int64_t no
     return e ? e : url_encode(&rq->url, sign);
 }
 
-static enum err format_bot(const char *kind, const char *secret, int64_t now, const json_t *ev,
-                           struct request *rq)
+ERR_MUST_USE static enum err format_bot(const char *kind, const char *secret, int64_t now,
+                                        const json_t *ev, struct request *rq)
 {
     char text[NOTIFY_TEXT_MAX];
     json_t *msg = NULL;
