@@ -23,7 +23,7 @@ TSAN_TARGETS := aicos temu-sandbox test_http_server test_db test_migrate test_sy
                 test_sandbox
 TSAN_TESTS := ^(test_http_server|test_db|test_migrate|test_sync_workers_sqlite|test_sandbox)$$
 FUZZ_TARGETS := $(addsuffix _libfuzzer,temu_envelope temu_sign temu_webhook json_strict form \
-                router deploy_env deploy_caddyfile xlsx csv)
+                router deploy_env deploy_caddyfile xlsx csv airwallex)
 
 all: release
 
@@ -36,6 +36,7 @@ release: deps
 	@ln -sf release/aicos build/aicos
 	@ln -sf release/temu-sandbox build/temu-sandbox
 	@ln -sf release/track-sandbox build/track-sandbox
+	@ln -sf release/payout-sandbox build/payout-sandbox
 
 debug: deps
 	@cmake -S . -B build/debug -G Ninja -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null

@@ -18,6 +18,7 @@ static const struct cli_command commands[] = {
     {"deploy", "production deployment: init-env, preflight, smoke, dns, suggest-host", cmd_deploy},
     {"sync", "sync a Temu stream now, list sync runs, resume a paused stream", cmd_sync},
     {"worker", "run the sync scheduler alone (no HTTP server)", cmd_worker},
+    {"settlement", "payout provider (Airwallex): set-credential, sync, status", cmd_settlement},
     {"actions", "the action center: list, show, eval, brief, metrics, set", cmd_actions},
 };
 

@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/json.h"
 #include "base/limits.h"
+#include "export/export.h"
 
 #define AUDIT_COLUMNS     "id, at, actor, role, action, target, outcome, ip, request_id, detail"
 #define AUDIT_NCOLS       10
@@ -153,26 +154,29 @@ enum err audit_list(struct db *db, const struct audit_filter *f, json_t **out, s
     return e;
 }
 
-/* Writes one CSV field, quoted when needed, doubling quotes. */
-static void audit_csv_field(FILE *out, const char *v, bool last)
+/* The rows as a table (src/export): CSV or XLSX, a header row, the id as a number. */
+ERR_MUST_USE static enum err audit_export_table(const struct db_rows *rows,
+                                                enum audit_format format, FILE *out,
+                                                struct errbuf *eb)
 {
-    bool quote =
-        strpbrk(v, ",\"\r\n") != NULL || (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@');
-    if (quote) {
-        fputc('"', out);
-        /* A leading formula character is neutralized so spreadsheets do not evaluate it. */
-        if (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')
-            fputc('\'', out);
-        for (const char *s = v; *s; s++) {
-            if (*s == '"')
-                fputc('"', out);
-            fputc(*s, out);
-        }
-        fputc('"', out);
-    } else {
-        fputs(v, out);
+    struct export_options o;
+    export_options_init(&o, format == AUDIT_XLSX ? EXPORT_XLSX : EXPORT_CSV);
+    o.sheet = "audit";
+    struct export *x = NULL;
+    enum err e = export_open(&o, out, &x, eb);
+    if (e != ERR_OK)
+        return e;
+    for (size_t c = 0; c < AUDIT_NCOLS; c++)
+        export_cell_text(x, audit_names[c]);
+    export_row_end(x);
+    for (size_t i = 0; i < db_rows_count(rows); i++) {
+        int64_t id = db_rows_int_or(rows, i, 0, 0);
+        export_cell_int(x, id);
+        for (size_t c = 1; c < AUDIT_NCOLS; c++)
+            export_cell_text(x, audit_str(db_rows_get(rows, i, c)));
+        export_row_end(x);
     }
-    fputs(last ? "\r\n" : ",", out);
+    return export_finish(x, eb);
 }
 
 enum err audit_export(struct db *db, const struct audit_filter *f, enum audit_format format,
@@ -191,24 +195,19 @@ enum err audit_export(struct db *db, const struct audit_filter *f, enum audit_fo
     }
     if (e != ERR_OK)
         goto out;
-    if (format == AUDIT_CSV) {
-        for (size_t c = 0; c < AUDIT_NCOLS; c++)
-            audit_csv_field(out, audit_names[c], c + 1 == AUDIT_NCOLS);
+    if (format != AUDIT_JSONL) {
+        e = audit_export_table(rows, format, out, eb);
+        goto out;
     }
     for (size_t i = 0; i < db_rows_count(rows); i++) {
-        if (format == AUDIT_CSV) {
-            for (size_t c = 0; c < AUDIT_NCOLS; c++)
-                audit_csv_field(out, audit_str(db_rows_get(rows, i, c)), c + 1 == AUDIT_NCOLS);
-        } else {
-            json_t *o = audit_row_json(rows, i);
-            char *line = json_dumps(o, JSON_COMPACT);
-            if (line != NULL) {
-                fputs(line, out);
-                fputc('\n', out);
-                free(line);
-            }
-            json_decref(o);
+        json_t *o = audit_row_json(rows, i);
+        char *line = json_dumps(o, JSON_COMPACT);
+        if (line != NULL) {
+            fputs(line, out);
+            fputc('\n', out);
+            free(line);
         }
+        json_decref(o);
     }
     if (ferror(out))
         e = err_set(eb, ERR_IO, "write_failed", "Writing the export failed.");

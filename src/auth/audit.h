@@ -75,7 +75,8 @@ struct audit_filter {
 ERR_MUST_USE enum err audit_list(struct db *db, const struct audit_filter *f, json_t **out,
                                  struct errbuf *eb);
 
-enum audit_format { AUDIT_CSV, AUDIT_JSONL };
+/* CSV and XLSX through src/export (formula-looking cells neutralized); JSONL one object a line. */
+enum audit_format { AUDIT_CSV, AUDIT_JSONL, AUDIT_XLSX };
 
 /* Writes every entry matching f (oldest first; f->limit ignored) to out. */
 ERR_MUST_USE enum err audit_export(struct db *db, const struct audit_filter *f,

@@ -96,6 +96,11 @@ static const struct config_row config_rows[] = {
      "requests one client may have in flight; more get 503 with Retry-After"},
     {"AICOS_METRICS_TOKEN", "", CONFIG_KIND_STRING, FIELD(metrics_token), 0, 0, CONFIG_SECRET_ALL,
      "token /metrics requires (Authorization: Bearer); production without it: loopback only"},
+    {"AICOS_AIRWALLEX_URL", "https://api.airwallex.com", CONFIG_KIND_URL, FIELD(airwallex_url), 0,
+     0, CONFIG_SECRET_URL_PASSWORD, "Airwallex API base URL (e.g. the payout sandbox's)"},
+    {"AICOS_PAYOUT_SYNC_INTERVAL_S", "3600", CONFIG_KIND_INT, FIELD(payout_sync_interval_s), 0,
+     LIMIT_SYNC_INTERVAL_MAX_S, CONFIG_PUBLIC,
+     "seconds between scheduled payout-provider syncs (0: only aicos settlement airwallex sync)"},
 };
 
 #define CONFIG_ROWS (sizeof config_rows / sizeof config_rows[0])

@@ -55,7 +55,10 @@ struct config {
      * in flight before it gets 503. */
     char trusted_proxies[512];
     long http_per_client;
-    char metrics_token[128];                    /* secret: /metrics needs it (Bearer) when set */
+    char metrics_token[128]; /* secret: /metrics needs it (Bearer) when set */
+    /* The payout provider's API (src/settlement/airwallex.h, payout.h). */
+    char airwallex_url[LIMIT_TEMU_URL_BYTES];   /* API base, e.g. https://api.airwallex.com */
+    long payout_sync_interval_s;                /* 0: no scheduled payout sync */
     enum config_source source[CONFIG_ROWS_MAX]; /* per table row, in table order */
 };
 

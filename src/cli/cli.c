@@ -4,6 +4,9 @@
 #include <pwd.h>
 #include <string.h>
 #include <termios.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "auth/audit.h"
@@ -193,5 +196,30 @@ bool cli_new_password(const char *cmd, int mode, char *out, size_t len)
         secure_wipe(out, len);
         return false;
     }
+    return true;
+}
+
+bool cli_read_secret_file(const char *cmd, const char *path, char *out, size_t len)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    struct stat st;
+    if (fd < 0) {
+        fprintf(stderr, "aicos %s: cannot open %s: %s\n", cmd, path, strerror(errno));
+        return false;
+    }
+    if (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
+        fprintf(stderr, "aicos %s: %s is readable by group or others; run chmod 600 on it.\n", cmd,
+                path);
+        close(fd);
+        return false;
+    }
+    ssize_t n = read(fd, out, len - 1);
+    close(fd);
+    if (n <= 0) {
+        fprintf(stderr, "aicos %s: %s is empty.\n", cmd, path);
+        return false;
+    }
+    out[n] = '\0';
+    out[strcspn(out, "\r\n")] = '\0';
     return true;
 }

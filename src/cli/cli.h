@@ -30,9 +30,11 @@ int cmd_token(int argc, char **argv);
 int cmd_vault(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_temu(int argc, char **argv);
-int cmd_deploy(int argc, char **argv);  /* aicos deploy ... (src/cli/cmd_deploy.c) */
-int cmd_sync(int argc, char **argv);    /* aicos sync run|runs|resume (src/cli/cmd_sync.c) */
-int cmd_worker(int argc, char **argv);  /* aicos worker: the sync scheduler (cmd_worker.c) */
+int cmd_deploy(int argc, char **argv);     /* aicos deploy ... (src/cli/cmd_deploy.c) */
+int cmd_sync(int argc, char **argv);       /* aicos sync run|runs|resume (src/cli/cmd_sync.c) */
+int cmd_worker(int argc, char **argv);     /* aicos worker: the sync scheduler (cmd_worker.c) */
+int cmd_settlement(int argc, char **argv); /* aicos settlement ... (cmd_settlement.c) */
+int cmd_settlement_airwallex(int argc, char **argv); /* aicos settlement airwallex ... */
 int cmd_actions(int argc, char **argv); /* aicos actions: the action center (cmd_actions.c) */
 int cmd_actions_notify(int argc, char **argv); /* aicos actions hook|outbox|notify */
 
@@ -94,6 +96,12 @@ bool cli_open_vault(const char *cmd, const struct config *cfg, struct db *db, st
 /* Audits an action done from the command line (actor "cli:<login>", role "system"). */
 void cli_audit(struct db *db, const char *action, const char *target, const char *outcome,
                const char *detail);
+
+/*
+ * Reads the first line of the private file path (refused when group or others may read it)
+ * into out; false after printing why, prefixed by "aicos <cmd>: ".
+ */
+bool cli_read_secret_file(const char *cmd, const char *path, char *out, size_t len);
 
 /*
  * Gets a new password for user add / reset-password: generated (and printed once) with

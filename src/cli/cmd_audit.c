@@ -12,14 +12,15 @@
 #include "store/db.h"
 
 static const char audit_usage[] =
-    "usage: aicos audit export [--format csv|jsonl] [--actor A] [--action X] [--since ISO]\n"
+    "usage: aicos audit export [--format csv|xlsx|jsonl] [--actor A] [--action X] [--since ISO]\n"
     "                          [--until ISO]\n"
     "       aicos audit prune --before ISO --archive FILE\n"
     "       aicos audit refusals [--limit N]\n"
     "\n"
     "export writes the audit log (oldest first) to standard output: CSV with a header row (cells\n"
-    "that start with = + - @ are prefixed with ' so spreadsheets do not run them), or one JSON\n"
-    "object per line. --action takes an exact action or a prefix ending in '.' (e.g. user.).\n"
+    "that start with = + - @ or a control character are prefixed with ' so spreadsheets do not\n"
+    "run them), an XLSX workbook (every text a string cell), or one JSON object per line. --action "
+    "takes an exact action or a prefix ending in '.' (e.g. user.).\n"
     "\n"
     "prune is the retention path of the otherwise append-only log: it writes every entry older\n"
     "than --before (at least 30 days ago) to the new file FILE (JSONL, mode 0600), and only\n"
@@ -154,14 +155,17 @@ int cmd_audit(int argc, char **argv)
     while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
         if (c == CLI_OPT_BAD)
             return CLI_USAGE;
-        if (c == 'f' && strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0) {
+        if (c == 'f' && strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0 &&
+            strcmp(optarg, "xlsx") != 0) {
             fprintf(stderr,
                     "aicos audit export: bad option --format %s; see `aicos audit --help`.\n",
                     optarg);
             return CLI_USAGE;
         }
         if (c == 'f')
-            format = strcmp(optarg, "csv") == 0 ? AUDIT_CSV : AUDIT_JSONL;
+            format = strcmp(optarg, "csv") == 0    ? AUDIT_CSV
+                     : strcmp(optarg, "xlsx") == 0 ? AUDIT_XLSX
+                                                   : AUDIT_JSONL;
         else if (c == 'a')
             f.actor = optarg;
         else if (c == 'A')

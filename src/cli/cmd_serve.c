@@ -16,6 +16,7 @@
 #include "http/server.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "settlement/payout_worker.h"
 #include "sync/sync.h"
 #include "vault/vault.h"
 #include "base/secure.h"
@@ -65,7 +66,7 @@ ERR_MUST_USE static enum err serve_open_db(const struct config *cfg, bool migrat
     struct errbuf eb = {0};
     /* One more connection for the scheduler's run and its budget look-ups. */
     enum err e =
-        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 3 : 1), db, &eb);
+        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 5 : 1), db, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
         return e;
@@ -107,28 +108,36 @@ static void serve_block_signals(sigset_t *stop)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* The page hook of the action center always; with the worker, the sync scheduler (when the
- * vault is on) and the action center's timer. */
-ERR_MUST_USE static enum err serve_background(const struct connect_env *env, bool worker,
-                                              struct sync_scheduler **sched,
-                                              struct actions_ticker **ticker, struct errbuf *eb)
+/* The action center's page hook always; with the worker its timer, and the sync scheduler
+ * and the payout worker (both need the vault to read credentials). */
+ERR_MUST_USE static enum err serve_workers_start(const struct config *cfg, struct db *db,
+                                                 struct vault *vault, bool worker,
+                                                 struct sync_scheduler **sched,
+                                                 struct payout_worker **payout,
+                                                 struct actions_ticker **ticker, struct errbuf *eb)
 {
     sync_set_page_hook(actions_sync_hook, NULL);
     if (!worker)
         return ERR_OK;
-    enum err e = ERR_OK;
-    if (env->vault != NULL)
-        e = sync_scheduler_start(env, sched, eb);
-    else
+    enum err e = actions_ticker_start(db, ACTIONS_TICK_S, notify_tick, vault, ticker, eb);
+    if (e != ERR_OK)
+        return e;
+    if (vault == NULL) {
         log_kv(LOG_WARN, "sync.scheduler_off", "reason",
                "the vault is off, so no token can be read", NULL);
-    return e ? e
-             : actions_ticker_start(env->db, ACTIONS_TICK_S, notify_tick, env->vault, ticker, eb);
+        return ERR_OK;
+    }
+    /* The scheduler keeps env's address: it lives as long as the process serves. */
+    static struct connect_env sched_env;
+    sched_env = (struct connect_env){.cfg = cfg, .db = db, .vault = vault};
+    e = sync_scheduler_start(&sched_env, sched, eb);
+    return e == ERR_OK ? payout_worker_start(db, vault, cfg, payout, eb) : e;
 }
 
 static int serve_run(const struct config *cfg, bool migrate, bool worker)
 {
     struct sync_scheduler *sched = NULL;
+    struct payout_worker *payout = NULL;
     struct actions_ticker *ticker = NULL;
     struct errbuf eb = {0};
     struct db *db = NULL;
@@ -177,8 +186,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
         goto out;
     }
-    struct connect_env sched_env = {.cfg = cfg, .db = db, .vault = vault};
-    e = serve_background(&sched_env, worker, &sched, &ticker, &eb);
+    e = serve_workers_start(cfg, db, vault, worker, &sched, &payout, &ticker, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
         goto out;
@@ -190,6 +198,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
     rc = CLI_OK;
 out:
     actions_ticker_stop(ticker);
+    payout_worker_stop(payout);
     sync_scheduler_stop(sched);
     http_server_stop(srv);
     metrics_free(metrics);

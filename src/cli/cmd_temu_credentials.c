@@ -20,34 +20,6 @@ static const char credentials_usage[] =
     "FILE (first line; the file must not be readable by group or others), never from the\n"
     "command line. The Temu shop login password is never needed.\n";
 
-/* Reads the first line of a private file into out. */
-static bool credentials_read_secret(const char *path, char *out, size_t len)
-{
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    if (fd < 0) {
-        fprintf(stderr, "aicos temu credentials: cannot open %s: %s\n", path, strerror(errno));
-        return false;
-    }
-    if (fstat(fd, &st) != 0 || (st.st_mode & 077) != 0) {
-        fprintf(stderr,
-                "aicos temu credentials: %s is readable by group or others; run chmod 600 on "
-                "it.\n",
-                path);
-        close(fd);
-        return false;
-    }
-    ssize_t n = read(fd, out, len - 1);
-    close(fd);
-    if (n <= 0) {
-        fprintf(stderr, "aicos temu credentials: %s is empty.\n", path);
-        return false;
-    }
-    out[n] = '\0';
-    out[strcspn(out, "\r\n")] = '\0';
-    return true;
-}
-
 int cmd_temu_credentials(int argc, char **argv)
 {
     if (cli_wants_help(argc, argv) || argc < 2 || strcmp(argv[1], "set") != 0) {
@@ -82,7 +54,7 @@ int cmd_temu_credentials(int argc, char **argv)
         return CLI_USAGE;
     }
     char secret[TEMU_APP_SECRET_MAX + 2];
-    if (!credentials_read_secret(secret_file, secret, sizeof secret))
+    if (!cli_read_secret_file("temu credentials", secret_file, secret, sizeof secret))
         return CLI_USAGE;
     struct config cfg;
     struct db *db = NULL;

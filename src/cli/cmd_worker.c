@@ -11,10 +11,13 @@
 #include "cli/cli.h"
 #include "store/db.h"
 #include "store/migrate.h"
+#include "settlement/payout_worker.h"
 #include "sync/sync.h"
 #include "vault/vault.h"
 
-#define WORKER_DB_POOL 3 /* the scheduler's run, its budget or cancel look-ups, the timer */
+#define WORKER_DB_POOL                                                                             \
+    4 /* the scheduler's run, its budget or cancel look-ups, the payout sync, the                  \
+       * action center's timer */
 
 static const char worker_usage[] =
     "usage: aicos worker [--help]\n"
@@ -39,6 +42,7 @@ static int worker_run(const struct config *cfg)
     struct db *db = NULL;
     struct vault *vault = NULL;
     struct sync_scheduler *sched = NULL;
+    struct payout_worker *payout = NULL;
     struct actions_ticker *ticker = NULL;
     int rc = CLI_FAIL;
     enum err e = db_open(cfg->database_url, WORKER_DB_POOL, &db, &eb);
@@ -61,6 +65,8 @@ static int worker_run(const struct config *cfg)
     sync_set_page_hook(actions_sync_hook, NULL);
     e = sync_scheduler_start(&env, &sched, &eb);
     if (e == ERR_OK)
+        e = payout_worker_start(db, vault, cfg, &payout, &eb);
+    if (e == ERR_OK)
         e = actions_ticker_start(db, ACTIONS_TICK_S, notify_tick, vault, &ticker, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos worker: %s\n", errbuf_message(&eb, e));
@@ -78,6 +84,7 @@ static int worker_run(const struct config *cfg)
     rc = CLI_OK;
 out:
     actions_ticker_stop(ticker);
+    payout_worker_stop(payout);
     sync_scheduler_stop(sched);
     vault_free(vault);
     db_close(db);

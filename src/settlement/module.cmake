@@ -2,5 +2,7 @@
 # streaming XLSX reader on libzip + libexpat, the CSV reader on libcsv with encoding
 # detection (iconv is part of the C library). Money itself is base (base/money.h).
 aicos_module(settlement
-  SOURCES table.c xlsx.c xlsx_sheet.c csv_reader.c
-  DEPS aicos_base PkgConfig::LIBZIP PkgConfig::EXPAT ${LIBCSV_LIBRARY})
+  SOURCES table.c xlsx.c xlsx_sheet.c csv_reader.c airwallex.c airwallex_parse.c payout.c payout_query.c
+          payout_sync.c payout_worker.c
+  DEPS aicos_sync aicos_vault aicos_store aicos_base PkgConfig::LIBZIP PkgConfig::EXPAT
+       ${LIBCSV_LIBRARY} PkgConfig::CURL PkgConfig::SODIUM)

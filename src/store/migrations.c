@@ -489,12 +489,46 @@ const struct migration migrations[] = {
      "  kind TEXT NOT NULL CHECK (kind IN ('ok','error','info')),"
      "  message TEXT NOT NULL);",
      NULL, NULL},
-    /* Version 17 (issue 14): the action center (src/actions). Items are unique per
+    /* Version 17 (issue 13): the payout provider's credits (src/settlement/payout.c), one row
+     * per provider line (a settlement or a balance history item) keyed by the provider's id,
+     * money in minor units, with the content hash that makes a re-read a no-op; and each
+     * feed's checkpoint, last run and last error. */
+    {17, "payout_credits",
+     "CREATE TABLE payout_credits ("
+     "  provider TEXT NOT NULL,"
+     "  feed TEXT NOT NULL CHECK (feed IN ('settlements','history')),"
+     "  provider_id TEXT NOT NULL,"
+     "  kind TEXT NOT NULL,"
+     "  status TEXT NOT NULL,"
+     "  amount_minor BIGINT NOT NULL,"
+     "  fee_minor BIGINT NOT NULL,"
+     "  currency TEXT NOT NULL,"
+     "  fx_rate TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  settled_at BIGINT NOT NULL,"
+     "  estimated_at BIGINT NOT NULL,"
+     "  reference TEXT NOT NULL,"
+     "  source TEXT NOT NULL,"
+     "  content_hash TEXT NOT NULL,"
+     "  first_synced_at BIGINT NOT NULL,"
+     "  synced_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (provider, feed, provider_id));"
+     "CREATE INDEX payout_credits_settled ON payout_credits(provider, settled_at);"
+     "CREATE TABLE payout_sync_state ("
+     "  provider TEXT NOT NULL,"
+     "  feed TEXT NOT NULL,"
+     "  checkpoint BIGINT NOT NULL,"
+     "  last_run_at BIGINT NOT NULL,"
+     "  last_ok_at BIGINT NOT NULL,"
+     "  last_error TEXT NOT NULL,"
+     "  PRIMARY KEY (provider, feed));",
+     NULL, NULL},
+    /* Version 18 (issue 14): the action center (src/actions). Items are unique per
      * (connection, kind, object), so restarts and concurrent workers never duplicate one; the
      * history holds every state change with who made it (numbered per item); settings override
      * a detector's thresholds per shop ('' = every shop); the notification hooks and their
      * outbox (one row per hook and event: deduplicated, retried, crash-safe). */
-    {17, "action_center",
+    {18, "action_center",
      "CREATE TABLE action_items ("
      "  id TEXT PRIMARY KEY,"
      "  connection_id TEXT NOT NULL,"

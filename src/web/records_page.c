@@ -11,6 +11,7 @@
 #include "base/parse.h"
 #include "vault/vault.h"
 #include "web/console.h"
+#include "web/download.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -141,7 +142,10 @@ static void records_audit_table(struct html *h, const struct audit_filter *f, co
     html_raw(h, "<section class=\"card\" id=\"audit\"><p><a class=\"button secondary\" "
                 "id=\"audit-csv\" href=\"/audit/export.csv");
     records_audit_args(h, f);
-    html_raw(h, "\">导出 CSV / Export CSV</a></p>");
+    html_raw(h, "\">导出 CSV / Export CSV</a> <a class=\"button secondary\" id=\"audit-xlsx\" "
+                "href=\"/audit/export.xlsx");
+    records_audit_args(h, f);
+    html_raw(h, "\">导出 XLSX / Export XLSX</a></p>");
     size_t n = json_array_size(list);
     if (n == 0) {
         widget_empty(h, "audit-empty", "没有符合条件的记录 / No entries match these filters.");
@@ -191,27 +195,30 @@ enum err page_audit(struct http_req *req, struct http_resp *resp, struct errbuf 
     return e;
 }
 
-enum err page_audit_csv(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+/* The filtered audit log as a download in format (CSV or XLSX), named audit.<ext>. */
+ERR_MUST_USE static enum err records_audit_download(struct http_req *req, struct http_resp *resp,
+                                                    enum audit_format format, struct errbuf *eb)
 {
     const struct app *app = req->app;
     struct audit_filter f;
     enum err e = records_filter(req, &f, eb);
-    if (e != ERR_OK)
-        return e;
-    char *data = NULL;
-    size_t len = 0;
-    FILE *out = open_memstream(&data, &len);
-    if (out == NULL)
-        return ERR_NOMEM;
-    e = audit_export(app->db, &f, AUDIT_CSV, out, eb);
-    if (fclose(out) != 0 && e == ERR_OK)
-        e = err_set(eb, ERR_NOMEM, "out_of_memory", "The export did not fit in memory.");
-    if (e == ERR_OK)
-        e = http_resp_text(resp, 200, "text/csv; charset=utf-8", data, len);
-    if (e == ERR_OK)
-        e = http_resp_header(resp, "Content-Disposition", "attachment; filename=\"audit.csv\"");
-    free(data);
+    struct web_download d;
+    if (e == ERR_OK && (e = web_download_begin(&d, eb)) == ERR_OK) {
+        e = audit_export(app->db, &f, format, d.out, eb);
+        e = web_download_end(&d, e, format == AUDIT_XLSX ? EXPORT_XLSX : EXPORT_CSV, "audit", resp,
+                             eb);
+    }
     return e;
+}
+
+enum err page_audit_csv(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    return records_audit_download(req, resp, AUDIT_CSV, eb);
+}
+
+enum err page_audit_xlsx(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    return records_audit_download(req, resp, AUDIT_XLSX, eb);
 }
 
 static void records_keys(struct html *h, const json_t *status)

@@ -14,6 +14,9 @@ ERR_MUST_USE enum err page_audit(struct http_req *req, struct http_resp *resp, s
 /* GET /audit/export.csv: the same filters, every matching entry oldest first, as CSV. */
 ERR_MUST_USE enum err page_audit_csv(struct http_req *req, struct http_resp *resp,
                                      struct errbuf *eb);
+/* GET /audit/export.xlsx: the same as an XLSX workbook (one sheet "audit", the id a number). */
+ERR_MUST_USE enum err page_audit_xlsx(struct http_req *req, struct http_resp *resp,
+                                      struct errbuf *eb);
 /* GET /secrets */
 ERR_MUST_USE enum err page_secrets(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 

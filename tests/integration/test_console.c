@@ -7,6 +7,8 @@
  */
 #include "testsupport.h"
 
+#include "settlement/xlsx.h"
+
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -50,6 +52,21 @@ static int teardown(void **state)
     if (server.proc.pid > 0)
         ts_server_stop(&server);
     return 0;
+}
+
+/* A row callback looking for one cell's exact text. */
+struct xlsx_find {
+    const char *text;
+    bool found;
+};
+
+static enum err xlsx_find_cell(void *ctx, const struct table_row *row, struct errbuf *eb)
+{
+    (void)eb;
+    struct xlsx_find *f = ctx;
+    for (size_t i = 0; i < row->ncells; i++)
+        f->found = f->found || strcmp(row->cells[i], f->text) == 0;
+    return ERR_OK;
 }
 
 static void req(const char *method, const char *path, const char *hdr, const char *ctype,
@@ -335,6 +352,23 @@ static void test_audit_and_secrets(void **state)
     assert_true(ts_contains(ct, "text/csv"));
     assert_true(ts_contains(r.body, "\"'=cmd|calc\""));
     assert_false(ts_contains(r.body, ",=cmd"));
+    ts_http_free(&r);
+    /* The XLSX export of the same filter: a workbook whose cell holds the text as a string. */
+    assert_true(ts_contains(b = admin_page("/audit?action=token."),
+                            "href=\"/audit/export.xlsx?action=token.\""));
+    free(b);
+    req("GET", "/audit/export.xlsx?action=token.create", admin_hdr, NULL, NULL, 200, &r);
+    assert_true(ts_http_header(&r, "Content-Type", ct, sizeof ct));
+    assert_true(ts_contains(ct, "spreadsheetml"));
+    struct xlsx *x = NULL;
+    struct errbuf eb = {{0}, {0}};
+    assert_int_equal(xlsx_open_buffer(r.body, r.body_len, NULL, &x, &eb), ERR_OK);
+    struct xlsx_find find = {"=cmd|calc", false};
+    assert_int_equal(xlsx_sheet_read(x, 0, xlsx_find_cell, &find, &eb), ERR_OK);
+    assert_true(find.found);
+    xlsx_free(x);
+    ts_http_free(&r);
+    req("GET", "/audit/export.xlsx?outcome=maybe", admin_hdr, NULL, NULL, 422, &r);
     ts_http_free(&r);
     /* Roles: the audit log and secrets are for ops and up; users and tokens for admins. */
     req("GET", "/audit", ops_tok, NULL, NULL, 200, &r);
