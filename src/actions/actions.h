@@ -14,7 +14,7 @@
  * Incremental: the sync engine calls actions_sync_hook() after each committed page with the
  * page's keys, so the work is proportional to the page; `aicos worker` runs a window pass
  * (orders whose ship-by window was crossed since the last pass, plus the objects of active
- * items) on a timer and a full pass at start and every ACTIONS_FULL_EVERY_S.
+ * items) on a timer and a full pass a tick after start and every ACTIONS_FULL_EVERY_S.
  *
  * Score (shown with its parts): severity weight (10, 20, 30) × urgency (0..100) + 100 × the
  * digits of the money at risk in major units (100 × log10(1 + amount), rounded up), plus

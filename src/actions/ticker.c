@@ -1,5 +1,6 @@
 /*
- * The worker's timer: a thread that runs a full pass at start, then a window pass every tick
+ * The worker's timer: a thread that runs a full pass one tick after start, then a window pass
+ * every tick
  * (the orders whose ship-by moments were crossed since the previous pass, snoozes that ended,
  * active items, integration health) and a full pass every ACTIONS_FULL_EVERY_S. Several
  * workers may run it on one database: the unique item index keeps the items single; a pass
@@ -42,8 +43,9 @@ static void ticker_pass(struct actions_ticker *t, bool full, int64_t since, int6
 static void *ticker_main(void *arg)
 {
     struct actions_ticker *t = arg;
-    int64_t last = (int64_t)time(NULL), last_full = last;
-    ticker_pass(t, true, 0, last);
+    /* The first pass is a full one, one tick after the start: a process that starts
+     * syncing at once (the page hook evaluates what it stores) does not compete with it. */
+    int64_t last = 0, last_full = 0;
     pthread_mutex_lock(&t->mu);
     while (!t->stop) {
         struct timespec until;
@@ -55,7 +57,7 @@ static void *ticker_main(void *arg)
             break;
         pthread_mutex_unlock(&t->mu);
         int64_t now = (int64_t)time(NULL);
-        bool full = now - last_full >= ACTIONS_FULL_EVERY_S;
+        bool full = last_full == 0 || now - last_full >= ACTIONS_FULL_EVERY_S;
         ticker_pass(t, full, last, now);
         last = now;
         if (full)

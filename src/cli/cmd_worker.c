@@ -32,7 +32,8 @@ static const char worker_usage[] =
     "stops after its current page (recorded as cancelled; the next run continues).\n"
     "\n"
     "It also runs the action center: every committed sync page re-evaluates its orders or\n"
-    "cases, and a timer runs a full pass at start, a window pass every minute (ship-by\n"
+    "cases, and a timer runs a full pass a minute after start, then a window pass every minute "
+    "(ship-by\n"
     "moments crossed, snoozes ended, active items, integration health) and a full pass every\n"
     "30 minutes. Items are unique per (connection, kind, object) across workers.\n";
 
