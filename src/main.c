@@ -19,6 +19,7 @@ static const struct cli_command commands[] = {
     {"sync", "sync a Temu stream now, list sync runs, resume a paused stream", cmd_sync},
     {"worker", "run the sync scheduler alone (no HTTP server)", cmd_worker},
     {"settlement", "payout provider (Airwallex): set-credential, sync, status", cmd_settlement},
+    {"ai", "buyer-message intents: train the model, evaluate it, classify a message", cmd_ai},
     {"actions", "the action center: list, show, eval, brief, metrics, set", cmd_actions},
 };
 

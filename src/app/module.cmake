@@ -1,5 +1,5 @@
 # The application layer: the context handlers share, the actor, the audit helper and the
 # audited use-cases both the JSON API and the pages call.
 aicos_module(app
-  SOURCES app.c signin.c temu.c deploy.c sync.c admin.c shipments.c actions.c
-  DEPS aicos_actions aicos_sync aicos_connect aicos_deploy aicos_temu aicos_auth aicos_vault)
+  SOURCES app.c signin.c temu.c deploy.c sync.c admin.c shipments.c cases.c actions.c
+  DEPS aicos_actions aicos_reply aicos_sync aicos_connect aicos_deploy aicos_temu aicos_auth aicos_vault)

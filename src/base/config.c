@@ -101,6 +101,12 @@ static const struct config_row config_rows[] = {
     {"AICOS_PAYOUT_SYNC_INTERVAL_S", "3600", CONFIG_KIND_INT, FIELD(payout_sync_interval_s), 0,
      LIMIT_SYNC_INTERVAL_MAX_S, CONFIG_PUBLIC,
      "seconds between scheduled payout-provider syncs (0: only aicos settlement airwallex sync)"},
+    {"AICOS_LLM_URL", "", CONFIG_KIND_URL, FIELD(llm_url), 0, 0, CONFIG_SECRET_URL_PASSWORD,
+     "OpenAI-compatible chat completions URL that rewords reply drafts; empty: off"},
+    {"AICOS_LLM_MODEL", "default", CONFIG_KIND_STRING, FIELD(llm_model), 0, 0, CONFIG_PUBLIC,
+     "model name sent to AICOS_LLM_URL"},
+    {"AICOS_LLM_TIMEOUT_MS", "10000", CONFIG_KIND_INT, FIELD(llm_timeout_ms), 100, 120000,
+     CONFIG_PUBLIC, "whole-request timeout of an LLM call in milliseconds"},
 };
 
 #define CONFIG_ROWS (sizeof config_rows / sizeof config_rows[0])

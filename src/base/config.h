@@ -57,8 +57,12 @@ struct config {
     long http_per_client;
     char metrics_token[128]; /* secret: /metrics needs it (Bearer) when set */
     /* The payout provider's API (src/settlement/airwallex.h, payout.h). */
-    char airwallex_url[LIMIT_TEMU_URL_BYTES];   /* API base, e.g. https://api.airwallex.com */
-    long payout_sync_interval_s;                /* 0: no scheduled payout sync */
+    char airwallex_url[LIMIT_TEMU_URL_BYTES]; /* API base, e.g. https://api.airwallex.com */
+    long payout_sync_interval_s;              /* 0: no scheduled payout sync */
+    /* Optional LLM for reply drafts (src/reply/llm.h): off while llm_url is "". */
+    char llm_url[LIMIT_TEMU_URL_BYTES];
+    char llm_model[128];
+    long llm_timeout_ms;
     enum config_source source[CONFIG_ROWS_MAX]; /* per table row, in table order */
 };
 

@@ -35,6 +35,7 @@ int cmd_sync(int argc, char **argv);       /* aicos sync run|runs|resume (src/cl
 int cmd_worker(int argc, char **argv);     /* aicos worker: the sync scheduler (cmd_worker.c) */
 int cmd_settlement(int argc, char **argv); /* aicos settlement ... (cmd_settlement.c) */
 int cmd_settlement_airwallex(int argc, char **argv); /* aicos settlement airwallex ... */
+int cmd_ai(int argc, char **argv);      /* aicos ai train|eval|classify (src/cli/cmd_ai.c) */
 int cmd_actions(int argc, char **argv); /* aicos actions: the action center (cmd_actions.c) */
 int cmd_actions_notify(int argc, char **argv); /* aicos actions hook|outbox|notify */
 

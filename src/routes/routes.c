@@ -7,11 +7,13 @@
 
 #include "api/actions_api.h"
 #include "api/auth_api.h"
+#include "api/cases_api.h"
 #include "api/config_api.h"
 #include "api/deploy_api.h"
 #include "api/health.h"
 #include "api/integrations_api.h"
 #include "api/openapi.h"
+#include "api/ai_api.h"
 #include "api/orders_api.h"
 #include "api/security_api.h"
 #include "api/shipments_api.h"
@@ -21,6 +23,7 @@
 #include "auth/roles.h"
 #include "web/actions_page.h"
 #include "web/console.h"
+#include "web/case_page.h"
 #include "web/cases_page.h"
 #include "web/deploy_page.h"
 #include "web/integrations_page.h"
@@ -156,6 +159,10 @@ const struct route api_routes[] = {
      "Cancel a running sync: it stops after its current page (audited).", "sync", NULL,
      ROLE_OPERATOR},
     /* Console data pages and their JSON lists (issue 7, "Console"). */
+    {"POST", "/api/v1/ai/classify", api_ai_classify, ROUTE_JSON_BODY,
+     "Classify one buyer message {text, lang?, region?}: intent label, confidence, band, "
+     "language and urgent flag (offline model; nothing stored).",
+     "ai", NULL, ROLE_VIEWER},
     {"GET", "/api/v1/orders", api_orders_list, 0,
      "Synced orders, newest update first; filters connection_id, status, label, ship_before, "
      "ship_after (YYYY-MM-DD or Unix seconds), q (order number); paging page, limit.",
@@ -205,6 +212,33 @@ const struct route api_routes[] = {
      "text/html", ROLE_VIEWER},
     {"GET", "/cases", page_cases, ROUTE_PAGE | ROUTE_INTERNAL, "Buyer cases page.", "pages",
      "text/html", ROLE_VIEWER},
+    {"GET", "/cases/{id}", page_case, ROUTE_PAGE | ROUTE_INTERNAL,
+     "Buyer case page: words, intent, facts, draft.", "pages", "text/html", ROLE_VIEWER},
+    {"POST", "/cases/{id}/draft", page_case_draft, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Propose, copy, mark sent or discard a reply draft (form).", "pages", "text/html",
+     ROLE_OPERATOR},
+    {"POST", "/cases/{id}/label", page_case_label, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Relabel a buyer case (form).", "pages", "text/html", ROLE_OPERATOR},
+    {"GET", "/api/v1/cases", api_cases_list, 0,
+     "Buyer cases newest first with intent, confidence, language and priority (filters intent, "
+     "priority high|normal, connection_id, limit).",
+     "cases", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/cases/{id}", api_case_get, 0,
+     "One after-sales case: the buyer's words, classification, facts, the template draft "
+     "(or checklist, or the missing fact) and the stored drafts (connection_id optional).",
+     "cases", NULL, ROLE_VIEWER},
+    {"POST", "/api/v1/cases/{id}/draft", api_case_draft, ROUTE_JSON_BODY,
+     "Propose a draft {action: propose} (template, reworded by the LLM when configured; 201) or "
+     "record one {action: copied|sent|discarded, draft_id?, text?} as accepted, edited or "
+     "discarded; audited.",
+     "cases", NULL, ROLE_OPERATOR},
+    {"PUT", "/api/v1/llm/key", api_llm_key_put, ROUTE_JSON_BODY,
+     "Store the optional LLM endpoint's bearer key {api_key} in the vault (\"\" deletes it); "
+     "audited, never shown.",
+     "cases", NULL, ROLE_OPS},
+    {"POST", "/api/v1/cases/{id}/label", api_case_label, ROUTE_JSON_BODY,
+     "Relabel a case {label}: stored on the case and as a classifier correction; audited.", "cases",
+     NULL, ROLE_OPERATOR},
     /* Temu authorization workbench, connection progress and integration registry (issue 5). */
     {"GET", "/api/v1/integrations", api_integrations_list, 0,
      "Integration registry: one row per integration with a computed status.", "integrations", NULL,

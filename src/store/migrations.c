@@ -523,12 +523,58 @@ const struct migration migrations[] = {
      "  last_error TEXT NOT NULL,"
      "  PRIMARY KEY (provider, feed));",
      NULL, NULL},
-    /* Version 18 (issue 14): the action center (src/actions). Items are unique per
+    /* Version 18 (issue 15): operators' relabels of buyer messages, read by `aicos ai train`
+     * (src/ai/corrections.c); one row per text, the latest label wins. */
+    {18, "ai_corrections",
+     "CREATE TABLE ai_corrections ("
+     "  text TEXT PRIMARY KEY,"
+     "  lang TEXT NOT NULL,"
+     "  label TEXT NOT NULL,"
+     "  actor TEXT NOT NULL,"
+     "  created_at TEXT NOT NULL);",
+     NULL, NULL},
+    /* Version 19 (issue 15, drafts): each after-sales case's classification (intent, confidence
+     * in basis points, band, language, urgency; an operator's relabel beside the model's
+     * label), and every reply draft with what became of it (proposed, then accepted, edited or
+     * discarded, copied or marked sent). */
+    {19, "case_triage_drafts",
+     "CREATE TABLE case_triage ("
+     "  connection_id TEXT NOT NULL,"
+     "  case_id TEXT NOT NULL,"
+     "  intent TEXT NOT NULL,"
+     "  confidence_bp BIGINT NOT NULL,"
+     "  band TEXT NOT NULL CHECK (band IN ('low','medium','high')),"
+     "  lang TEXT NOT NULL,"
+     "  urgent INTEGER NOT NULL,"
+     "  classified_at BIGINT NOT NULL,"
+     "  relabel TEXT NOT NULL DEFAULT '',"
+     "  relabel_by TEXT NOT NULL DEFAULT '',"
+     "  relabel_at BIGINT NOT NULL DEFAULT 0,"
+     "  PRIMARY KEY (connection_id, case_id));"
+     "CREATE TABLE reply_drafts ("
+     "  id TEXT PRIMARY KEY,"
+     "  connection_id TEXT NOT NULL,"
+     "  case_id TEXT NOT NULL,"
+     "  intent TEXT NOT NULL,"
+     "  lang TEXT NOT NULL,"
+     "  source TEXT NOT NULL CHECK (source IN ('template','llm')),"
+     "  body TEXT NOT NULL,"
+     "  llm_note TEXT NOT NULL,"
+     "  state TEXT NOT NULL CHECK (state IN ('proposed','accepted','edited','discarded')),"
+     "  action TEXT NOT NULL CHECK (action IN ('','copied','sent','discarded')),"
+     "  final_text TEXT NOT NULL,"
+     "  created_by TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  decided_by TEXT NOT NULL,"
+     "  decided_at BIGINT NOT NULL);"
+     "CREATE INDEX reply_drafts_case ON reply_drafts(connection_id, case_id, created_at);",
+     NULL, NULL},
+    /* Version 20 (issue 14): the action center (src/actions). Items are unique per
      * (connection, kind, object), so restarts and concurrent workers never duplicate one; the
      * history holds every state change with who made it (numbered per item); settings override
      * a detector's thresholds per shop ('' = every shop); the notification hooks and their
      * outbox (one row per hook and event: deduplicated, retried, crash-safe). */
-    {18, "action_center",
+    {20, "action_center",
      "CREATE TABLE action_items ("
      "  id TEXT PRIMARY KEY,"
      "  connection_id TEXT NOT NULL,"

@@ -1,30 +1,72 @@
 /*
  * The buyer-cases page: buyer-initiated after-sales, cancellation and address-change
- * requests and the orders whose labels say a buyer asked for something, newest first. Data
- * comes from sync_cases_list() and query_stream_states(); no SQL here.
+ * requests and the orders whose labels say a buyer asked for something, newest first, each
+ * with its intent (the classifier's, or an operator's relabel), confidence, language and
+ * priority; filters by intent and priority. Data comes from reply_cases_list() and
+ * query_stream_states(); no SQL here. One after-sales case has its page (case_page.c).
  */
 #include "web/cases_page.h"
 
+#include <stdio.h>
 #include <string.h>
 
+#include "reply/cases.h"
+#include "reply/draft.h"
 #include "sync/query.h"
-#include "sync/sync.h"
 #include "web/console.h"
 #include "web/page.h"
 #include "web/widget.h"
 
 #define CASES_SHOWN 100 /* buyer cases on the /cases page */
 
+/* The link to an after-sales case's page, its number as the text. */
+static void cases_case_link(struct html *h, const char *id, const char *connection_id)
+{
+    html_raw(h, "<a class=\"mono\" href=\"/cases/");
+    html_url(h, id);
+    html_raw(h, "?connection_id=");
+    html_url(h, connection_id);
+    html_raw(h, "\">");
+    html_txt(h, id);
+    html_raw(h, "</a>");
+}
+
+/* Intent, confidence and band, language, priority of a listed case. */
+static void cases_triage_cells(struct html *h, const json_t *t)
+{
+    html_raw(h, "<td>");
+    widget_pill(h, "intent", widget_json_str(t, "intent"));
+    if (json_string_value(json_object_get(t, "relabel")) != NULL)
+        html_raw(h, " <span class=\"muted\">(人工 / relabelled)</span>");
+    html_txtf(h, "</td><td>%.0f%% · %s</td><td>",
+              json_real_value(json_object_get(t, "confidence")) * 100.0,
+              widget_json_str(t, "band"));
+    html_txt(h, *widget_json_str(t, "lang") ? widget_json_str(t, "lang") : "—");
+    html_raw(h, "</td><td>");
+    if (strcmp(widget_json_str(t, "priority"), "high") == 0)
+        widget_pill(h, "urgent", "高 / high");
+    else
+        html_raw(h, "<span class=\"muted\">普通 / normal</span>");
+    html_raw(h, "</td>");
+}
+
 static void cases_row(struct html *h, const json_t *c)
 {
     bool label = strcmp(widget_json_str(c, "kind"), "order_label") == 0;
-    html_tpl(h,
-             label ? "<tr><td>订单标签 / Order label</td><td class=\"mono\">{}</td><td>"
-                   : "<tr><td>售后 / After-sales</td><td class=\"mono\">{}</td><td>",
-             widget_json_str(c, "id"));
+    bool after = strcmp(widget_json_str(c, "kind"), "after_sales") == 0;
+    html_raw(h, label   ? "<tr><td>订单标签 / Order label</td><td>"
+                : after ? "<tr><td>售后 / After-sales</td><td>"
+                        : "<tr><td>取消 / Cancellation</td><td>");
+    if (after)
+        cases_case_link(h, widget_json_str(c, "id"), widget_json_str(c, "connection_id"));
+    else
+        html_tpl(h, "<span class=\"mono\">{}</span>", widget_json_str(c, "id"));
+    html_raw(h, "</td><td>");
     widget_order_link(h, widget_json_str(c, "parent_order_sn"),
                       widget_json_str(c, "connection_id"));
-    html_raw(h, "</td><td>");
+    html_raw(h, "</td>");
+    cases_triage_cells(h, json_object_get(c, "triage"));
+    html_raw(h, "<td>");
     if (label) {
         widget_pill(h, "label", widget_json_str(c, "label"));
     } else {
@@ -39,19 +81,24 @@ static void cases_row(struct html *h, const json_t *c)
     html_raw(h, "</td></tr>");
 }
 
-/* The cases table from sync_cases_list's {"cases": [...]}. */
-static void cases_table(struct html *h, const json_t *doc)
+/* The cases table from reply_cases_list's {"cases": [...]}. */
+static void cases_table(struct html *h, const json_t *doc, bool filtered)
 {
-    static const char *const heads[] = {"类型 / Kind",   "请求 / Case",    "订单 / Order",
-                                        "状态 / Status", "更新 / Updated", NULL};
+    static const char *const heads[] = {"类型 / Kind",         "请求 / Case",
+                                        "订单 / Order",        "意图 / Intent",
+                                        "置信度 / Confidence", "语言 / Language",
+                                        "优先级 / Priority",   "状态 / Status",
+                                        "更新 / Updated",      NULL};
     const json_t *cases = json_object_get(doc, "cases");
     size_t i;
     const json_t *c;
     if (json_array_size(cases) == 0) {
         widget_empty(h, "cases-empty",
-                     "尚无买家请求:尚未同步到任何售后请求,已同步的订单也没有买家发起的标签。/ "
-                     "No buyer cases are stored: no after-sales request has been synced and no "
-                     "synced order carries a buyer-initiated label.");
+                     filtered ? "没有符合筛选条件的买家请求。/ No buyer case matches the filters."
+                              : "尚无买家请求:尚未同步到任何售后请求,已同步的订单也没有买家发起"
+                                "的标签。/ No buyer cases are stored: no after-sales request has "
+                                "been synced and no synced order carries a buyer-initiated "
+                                "label.");
         return;
     }
     widget_table_begin(h, NULL, NULL, heads);
@@ -59,28 +106,66 @@ static void cases_table(struct html *h, const json_t *doc)
     widget_table_end(h);
 }
 
+/* The GET filter form: intent and priority. */
+static void cases_filters(struct html *h, const char *intent, const char *priority)
+{
+    html_raw(h, "<form class=\"filters card\" method=\"get\" action=\"/cases\" "
+                "id=\"case-filters\"><label>意图 / Intent<select name=\"intent\" "
+                "id=\"f-intent\"><option value=\"\">全部 / all</option>");
+    for (unsigned i = 0; reply_intent_at(i) != NULL; i++) {
+        const char *v = reply_intent_at(i);
+        bool on = intent != NULL && strcmp(intent, v) == 0;
+        html_tpl(h,
+                 on ? "<option value=\"{}\" selected>{}</option>"
+                    : "<option value=\"{}\">{}</option>",
+                 v, v);
+    }
+    html_raw(h, "</select></label><label>优先级 / Priority<select name=\"priority\" "
+                "id=\"f-priority\"><option value=\"\">全部 / all</option>");
+    html_raw(h, priority != NULL && strcmp(priority, "high") == 0
+                    ? "<option value=\"high\" selected>高 / high</option>"
+                    : "<option value=\"high\">高 / high</option>");
+    html_raw(h, priority != NULL && strcmp(priority, "normal") == 0
+                    ? "<option value=\"normal\" selected>普通 / normal</option>"
+                    : "<option value=\"normal\">普通 / normal</option>");
+    html_raw(h, "</select></label><div class=\"actions\"><button type=\"submit\">筛选 / "
+                "Filter</button> <a class=\"button secondary\" href=\"/cases\">清除 / "
+                "Clear</a></div></form>");
+}
+
+static const char *cases_arg(const struct http_req *req, const char *name)
+{
+    const char *v = http_req_query(req, name);
+    return v != NULL && *v != '\0' ? v : NULL;
+}
+
 enum err page_cases(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
-    const struct sync_cases_filter f = {.limit = CASES_SHOWN};
+    const struct reply_cases_filter f = {.intent = cases_arg(req, "intent"),
+                                         .priority = cases_arg(req, "priority"),
+                                         .limit = CASES_SHOWN};
     json_t *states = NULL, *doc = NULL;
     struct html h;
     enum err e = query_stream_states(app->db, "buyer_cases", &states, eb);
-    e = e ? e : sync_cases_list(app->db, &f, &doc, eb);
+    e = e ? e : reply_cases_list(app->db, &f, &doc, eb);
     if (e != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "买家请求 / Buyer cases", "cases", req->auth);
-    widget_page_head(&h, "买家请求 / Buyer cases",
-                     "买家发起的售后、取消和改地址请求,按更新时间倒序。/ Buyer-initiated "
-                     "after-sales, cancellation and address-change requests, newest first.");
+    widget_page_head(
+        &h, "买家请求 / Buyer cases",
+        "买家发起的售后、取消和改地址请求,按更新时间倒序,附意图分类。/ Buyer-initiated "
+        "after-sales, cancellation and address-change requests, newest first, "
+        "each with its intent.");
     html_raw(&h, "<div class=\"notice info\" id=\"no-chat-api\">Temu 不提供买家聊天接口。"
                  "本产品所说的“买家消息”就是 Temu 开放的买家发起的请求:售后(退货/退款)、"
                  "取消订单和修改地址请求。/ Temu offers no buyer-chat API. What this product "
                  "calls buyer messages are the buyer-initiated cases Temu does expose: "
                  "after-sales requests (returns / refunds), cancellation requests and "
                  "address-change requests.</div>");
+    cases_filters(&h, f.intent, f.priority);
     html_raw(&h, "<section class=\"card\" id=\"cases\">");
-    cases_table(&h, doc);
+    cases_table(&h, doc, f.intent != NULL || f.priority != NULL);
     widget_stream_status(&h, states, "buyer_cases");
     html_raw(&h, "</section>");
     e = web_page_end(&h, resp, 200);

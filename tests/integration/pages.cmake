@@ -11,3 +11,5 @@ endif()
 # The console as a product (issue 16): error pages, post/redirect/get with the session's flash
 # notice, and the Users, API tokens, Audit log and Secrets pages.
 aicos_integration_test(test_console test_console.c)
+# Buyer cases with classification and reply drafts (issue 15): API and pages.
+aicos_integration_test(test_cases test_cases.c)
