@@ -569,12 +569,19 @@ const struct migration migrations[] = {
      "  decided_at BIGINT NOT NULL);"
      "CREATE INDEX reply_drafts_case ON reply_drafts(connection_id, case_id, created_at);",
      NULL, NULL},
-    /* Version 20 (issue 14): the action center (src/actions). Items are unique per
+    /* Version 20 (issue 16): each user's own language ('' follows the browser, 'zh', 'en')
+     * and time zone (a tz database name) for the console. */
+    {20, "user_preferences",
+     "ALTER TABLE users ADD COLUMN lang TEXT NOT NULL DEFAULT '' "
+     "CHECK (lang IN ('','zh','en'));"
+     "ALTER TABLE users ADD COLUMN tz TEXT NOT NULL DEFAULT 'UTC';",
+     NULL, NULL},
+    /* Version 21 (issue 14): the action center (src/actions). Items are unique per
      * (connection, kind, object), so restarts and concurrent workers never duplicate one; the
      * history holds every state change with who made it (numbered per item); settings override
      * a detector's thresholds per shop ('' = every shop); the notification hooks and their
      * outbox (one row per hook and event: deduplicated, retried, crash-safe). */
-    {20, "action_center",
+    {21, "action_center",
      "CREATE TABLE action_items ("
      "  id TEXT PRIMARY KEY,"
      "  connection_id TEXT NOT NULL,"

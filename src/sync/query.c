@@ -26,7 +26,10 @@
     " AND (CAST($6 AS TEXT) IS NULL OR lower(o.parent_order_sn) LIKE CAST($6 AS TEXT) ESCAPE '\\'" \
     " OR EXISTS (SELECT 1 FROM temu_order_items i WHERE i.connection_id = o.connection_id"         \
     " AND i.parent_order_sn = o.parent_order_sn"                                                   \
-    " AND lower(i.order_sn) LIKE CAST($6 AS TEXT) ESCAPE '\\'))"
+    " AND (lower(i.order_sn) LIKE CAST($6 AS TEXT) ESCAPE '\\'"                                    \
+    " OR lower(i.data) LIKE CAST($6 AS TEXT) ESCAPE '\\'"                                          \
+    " OR CAST(i.goods_id AS TEXT) LIKE CAST($6 AS TEXT) ESCAPE '\\'"                               \
+    " OR CAST(i.sku_id AS TEXT) LIKE CAST($6 AS TEXT) ESCAPE '\\')))"
 
 const char *query_order_status_name(int64_t status)
 {

@@ -28,7 +28,7 @@ struct query_orders_args {
     const char *label;       /* one label name, [a-z0-9_] */
     const char *ship_before; /* ship-by deadline before: unix seconds or YYYY-MM-DD (UTC) */
     const char *ship_after;  /* ship-by deadline at or after: same forms */
-    const char *q;           /* part of a parent or sub-order number */
+    const char *q;           /* part of an order number, a product name, a SKU or goods id */
     const char *page;        /* 1..LIMIT_QUERY_PAGE_MAX, default 1 */
     const char *limit;       /* 1..LIMIT_QUERY_PAGE_SIZE_MAX, default QUERY_PAGE_SIZE_DEFAULT */
 };

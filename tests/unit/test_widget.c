@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "base/limits.h"
+#include "web/msg.h"
 #include "web/status.h"
 #include "web/widget.h"
 
@@ -52,17 +53,30 @@ static void test_status_renders_one_way(void **state)
 {
     (void)state;
     widget_status(&h, "pending");
-    assert_string_equal(text(), "<span class=\"pill pending\">待处理 / pending</span>");
+    assert_string_equal(text(),
+                        "<span class=\"pill pending\" title=\"pending\">待处理 / pending</span>");
     buf_reset(&out);
     widget_status_badge(&h, "pending");
-    assert_string_equal(text(), "<span class=\"status status-pending\" data-status=\"pending\">"
-                                "待处理 / pending</span>");
+    assert_string_equal(text(), "<span class=\"status status-pending\" data-status=\"pending\" "
+                                "title=\"pending\">待处理 / pending</span>");
     buf_reset(&out);
     widget_status(&h, "success"); /* the class comes from the table, not the code */
-    assert_string_equal(text(), "<span class=\"pill pass\">成功 / success</span>");
+    assert_string_equal(text(),
+                        "<span class=\"pill pass\" title=\"success\">成功 / success</span>");
     buf_reset(&out);
     widget_status(&h, "un_shipping");
-    assert_string_equal(text(), "<span class=\"pill un_shipping\">待发货 / to ship</span>");
+    assert_string_equal(
+        text(), "<span class=\"pill un_shipping\" title=\"un_shipping\">待发货 / to ship</span>");
+    buf_reset(&out);
+    h.lang = WEB_LANG_EN; /* one language: one half of the pair */
+    widget_status(&h, "un_shipping");
+    assert_string_equal(text(),
+                        "<span class=\"pill un_shipping\" title=\"un_shipping\">to ship</span>");
+    h.lang = WEB_LANG_BOTH;
+    buf_reset(&out);
+    widget_word(&h, "buyer_cases"); /* a stream name as a word, its code in the tooltip */
+    assert_string_equal(text(),
+                        "<span class=\"word\" title=\"buyer_cases\">买家请求 / buyer cases</span>");
 }
 
 static void test_unknown_status_is_escaped(void **state)
@@ -87,7 +101,8 @@ static void test_pill_time_money_empty(void **state)
     widget_time(&h, 0);
     html_raw(&h, "|");
     widget_time(&h, 1700000000);
-    assert_string_equal(text(), "—|2023-11-14 22:13 UTC");
+    assert_string_equal(text(),
+                        "—|<time datetime=\"2023-11-14T22:13:20Z\">2023-11-14 22:13 UTC</time>");
     buf_reset(&out);
     widget_time_iso(&h, "2026-12-03T15:09:09.123Z");
     html_raw(&h, "|");
@@ -96,7 +111,8 @@ static void test_pill_time_money_empty(void **state)
     widget_time_iso(&h, "2026-12-03 <b>");
     html_raw(&h, "|");
     widget_time_iso(&h, "");
-    assert_string_equal(text(), "2026-12-03 15:09 UTC|—|—|—");
+    assert_string_equal(
+        text(), "<time datetime=\"2026-12-03T15:09:09Z\">2026-12-03 15:09 UTC</time>|—|—|—");
     buf_reset(&out);
     widget_money(&h, "12.50", "U<SD");
     assert_string_equal(text(), "12.50 U&lt;SD");
