@@ -197,6 +197,17 @@ enum err page_actions(struct http_req *req, struct http_resp *resp, struct errbu
     return e;
 }
 
+/* A refused form: post/redirect/get with the reason for a browser, else the error. */
+ERR_MUST_USE static enum err page_action_refuse(struct http_req *req, struct http_resp *resp,
+                                                enum err e, const struct errbuf *why,
+                                                struct errbuf *eb)
+{
+    if (web_form_failure_shown(e) && web_form_redirects(req, e))
+        return web_redirect_notice(req, resp, "/", "error", errbuf_message(why, e));
+    *eb = *why;
+    return e;
+}
+
 /* Applies op from the form and answers with post/redirect/get to "/". */
 ERR_MUST_USE static enum err page_action_op(struct http_req *req, struct http_resp *resp,
                                             enum actions_op op, int64_t until, const char *assignee,
@@ -208,18 +219,17 @@ ERR_MUST_USE static enum err page_action_op(struct http_req *req, struct http_re
                                    NULL, &why);
     if (e == ERR_OK)
         return web_redirect_notice(req, resp, "/", "ok", ok);
-    if (web_form_failure_shown(e) && web_form_redirects(req, e))
-        return web_redirect_notice(req, resp, "/", "error", errbuf_message(&why, e));
-    *eb = why;
-    return e;
+    return page_action_refuse(req, resp, e, &why, eb);
 }
 
 enum err page_action_snooze(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     int64_t hours = 0;
+    struct errbuf why = {{0}, {0}};
     const char *v = http_req_form(req, "hours");
     if (v == NULL || parse_int64(v, 1, 720, &hours) != ERR_OK)
-        return err_set(eb, ERR_INVAL, "bad_until", "hours is 1..720.");
+        return page_action_refuse(
+            req, resp, err_set(&why, ERR_INVAL, "bad_until", "hours is 1..720."), &why, eb);
     return page_action_op(req, resp, ACTIONS_OP_SNOOZE, (int64_t)time(NULL) + hours * 3600, NULL,
                           "已暂缓 / The item is snoozed.", eb);
 }
