@@ -1,4 +1,4 @@
 # Connection progress and the integration registry.
 aicos_module(readiness
   SOURCES progress.c registry.c
-  DEPS aicos_sync aicos_connect aicos_deploy)
+  DEPS aicos_tracking aicos_sync aicos_connect aicos_deploy)
