@@ -18,6 +18,7 @@
 #include "api/shipments_api.h"
 #include "api/shipping_api.h"
 #include "api/sync_api.h"
+#include "api/tracking_api.h"
 #include "api/webhook_api.h"
 #include "auth/roles.h"
 #include "web/console.h"
@@ -221,6 +222,16 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/integrations/temu/authorization/callback", api_temu_callback, PUBLIC,
      "Seller Center callback: checks state, exchanges code, verifies and stores the token.", "temu",
      NULL, 0},
+    {"GET", "/api/v1/shipments", api_shipments_list, 0,
+     "Tracked parcels with their normalized status and flags; filters status, flag "
+     "(any|stalled|delayed|lost_suspect), carrier, lane, shop, order; limit, offset.",
+     "tracking", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/shipments/{id}", api_shipments_get, 0,
+     "One tracked parcel with its events (newest first) and the reason of each flag.", "tracking",
+     NULL, ROLE_VIEWER},
+    {"POST", "/api/v1/tracking/17track/webhook", api_tracking_webhook, PUBLIC,
+     "17TRACK push (TRACKING_UPDATED/TRACKING_STOPPED, sign header): verified, stored, applied.",
+     "tracking", NULL, 0},
     {"POST", "/api/v1/integrations/temu/webhook", api_temu_webhook, PUBLIC,
      "Temu event push (signed, encrypted): stored, then a targeted sync refresh is scheduled.",
      "temu", NULL, 0},

@@ -532,6 +532,7 @@ const struct migration migrations[] = {
      "  label TEXT NOT NULL,"
      "  actor TEXT NOT NULL,"
      "  created_at TEXT NOT NULL);",
+     NULL, NULL},
     /* Version 19 (issue 12): carrier tracking (src/tracking). Parcels, their scans and
      * current flags; the 17TRACK quota ledger (a number is reserved here before it is
      * registered, so it is never registered twice nor past the quota); shipped orders already

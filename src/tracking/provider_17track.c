@@ -150,11 +150,12 @@ enum err tracking_parse_track_info(const json_t *item, struct tracking_update *o
     return parse_events(ti, out, eb);
 }
 
-/* Whether a per-item rejection is worth retrying later (§1.4, §1.7). */
+/* Whether a per-item rejection is worth retrying later (§1.4, §1.7); a spent quota or daily
+ * cap waits for a top-up or the next day. */
 static bool code_retryable(int64_t code)
 {
     return code == T17_ERR_INTERNAL || code == -18019911 || code == -18019815 ||
-           code == -18019816 || code == -18019817 || code == T17_ERR_DAILY;
+           code == -18019816 || code == -18019817 || code == T17_ERR_DAILY || code == T17_ERR_QUOTA;
 }
 
 static json_t *refs_json(const struct tracking_ref *refs, size_t n, bool with_detect)

@@ -79,7 +79,7 @@ static const char *nz(const char *s)
     return s != NULL ? s : "";
 }
 
-enum err tracking_filter_read(tracking_lookup_fn get, void *ctx, struct tracking_filter *f,
+enum err tracking_filter_read(tracking_lookup_fn get, const void *ctx, struct tracking_filter *f,
                               struct errbuf *eb)
 {
     enum tracking_status st;

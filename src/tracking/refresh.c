@@ -146,15 +146,19 @@ ERR_MUST_USE static enum err reg_mark(struct db_conn *c, const char *number, con
                                       int64_t carrier, const char *error, int64_t now,
                                       struct errbuf *eb)
 {
-    struct db_param p[] = {DB_P_TEXT(number), DB_P_TEXT(state), DB_P_INT(carrier), DB_P_TEXT(error),
-                           DB_P_INT(now)};
+    /* The provider's carrier (detected or confirmed) decides the lane from now on. */
+    struct db_param p[] = {
+        DB_P_TEXT(number), DB_P_TEXT(state),
+        DB_P_INT(carrier), DB_P_TEXT(error),
+        DB_P_INT(now),     DB_P_TEXT(tracking_lane_name(tracking_lane_of_carrier(carrier)))};
     return db_exec(
         c,
         "UPDATE tracking_shipments SET reg_state = $2, carrier = CASE WHEN $3 > 0 THEN $3 ELSE "
-        "carrier END, reg_error = $4, registered_at = CASE WHEN $2 = 'registered' THEN $5 ELSE "
+        "carrier END, lane = CASE WHEN $3 > 0 THEN $6 ELSE lane END, reg_error = $4, registered_at "
+        "= CASE WHEN $2 = 'registered' THEN $5 ELSE "
         "registered_at END, next_poll_at = $5, updated_at = $5 WHERE tracking_number = $1 AND "
         "provider = '17track' AND reg_state = 'new'",
-        p, 5, NULL, eb);
+        p, 6, NULL, eb);
 }
 
 /* Applies one registration answer: the ledger and the parcels of each number. */

@@ -365,10 +365,10 @@ enum err tstore_quota_set(struct db *db, const char *key_id, int64_t remain, int
      * the side of never overspending. */
     enum err e = db_exec(
         c,
-        "INSERT INTO tracking_quota (key_id, remain, checked_at) VALUES ($1, $2 - (SELECT "
-        "COUNT(*) FROM tracking_registrations WHERE key_id = $1 AND (state = 'reserved' OR "
-        "reserved_at >= $4)), $3) ON CONFLICT (key_id) DO UPDATE SET remain = excluded.remain, "
-        "checked_at = excluded.checked_at",
+        "INSERT INTO tracking_quota (key_id, remain, checked_at) SELECT $1, CASE WHEN n > $2 "
+        "THEN 0 ELSE $2 - n END, $3 FROM (SELECT COUNT(*) AS n FROM tracking_registrations WHERE "
+        "key_id = $1 AND (state = 'reserved' OR reserved_at >= $4)) q WHERE 1 = 1 ON CONFLICT "
+        "(key_id) DO UPDATE SET remain = excluded.remain, checked_at = excluded.checked_at",
         p, 4, NULL, eb);
     db_release(c);
     return e;

@@ -153,8 +153,8 @@ struct tracking_filter {
 };
 
 /* Reads a filter from a lookup (query string); ERR_INVAL names the bad parameter. */
-typedef const char *(*tracking_lookup_fn)(void *ctx, const char *key);
-ERR_MUST_USE enum err tracking_filter_read(tracking_lookup_fn get, void *ctx,
+typedef const char *(*tracking_lookup_fn)(const void *ctx, const char *key);
+ERR_MUST_USE enum err tracking_filter_read(tracking_lookup_fn get, const void *ctx,
                                            struct tracking_filter *f, struct errbuf *eb);
 
 /*
