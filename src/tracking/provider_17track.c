@@ -84,7 +84,8 @@ static bool parse_event(const json_t *ev, struct tracking_event *out)
 }
 
 /* Every provider leg's events into u (newest first after normalizing). */
-static enum err parse_events(const json_t *ti, struct tracking_update *u, struct errbuf *eb)
+ERR_MUST_USE static enum err parse_events(const json_t *ti, struct tracking_update *u,
+                                          struct errbuf *eb)
 {
     const json_t *providers = json_object_get(json_object_get(ti, "tracking"), "providers");
     size_t total = 0, i;
@@ -196,8 +197,9 @@ static void reg_rejected(const json_t *it, struct tracking_reg_result *r)
     r->retry = code_retryable(r->code);
 }
 
-static enum err p17_register(struct tracking_provider *p, const struct tracking_ref *refs, size_t n,
-                             struct tracking_reg_result *res, struct errbuf *eb)
+ERR_MUST_USE static enum err p17_register(struct tracking_provider *p,
+                                          const struct tracking_ref *refs, size_t n,
+                                          struct tracking_reg_result *res, struct errbuf *eb)
 {
     struct p17 *s = p->impl;
     json_t *body = refs_json(refs, n, true), *data = NULL;
@@ -234,8 +236,8 @@ static enum err p17_register(struct tracking_provider *p, const struct tracking_
     return ERR_OK;
 }
 
-static enum err p17_fetch(struct tracking_provider *p, const struct tracking_ref *refs, size_t n,
-                          struct tracking_update *out, struct errbuf *eb)
+ERR_MUST_USE static enum err p17_fetch(struct tracking_provider *p, const struct tracking_ref *refs,
+                                       size_t n, struct tracking_update *out, struct errbuf *eb)
 {
     struct p17 *s = p->impl;
     json_t *body = refs_json(refs, n, false), *data = NULL;
@@ -263,8 +265,9 @@ static enum err p17_fetch(struct tracking_provider *p, const struct tracking_ref
     return e;
 }
 
-static enum err p17_push_open(struct tracking_provider *p, const char *body, size_t len,
-                              const char *sign, struct tracking_update *out, struct errbuf *eb)
+ERR_MUST_USE static enum err p17_push_open(struct tracking_provider *p, const char *body,
+                                           size_t len, const char *sign,
+                                           struct tracking_update *out, struct errbuf *eb)
 {
     struct p17 *s = p->impl;
     if (!t17_push_verify(s->key, body, len, sign))
@@ -286,8 +289,8 @@ static enum err p17_push_open(struct tracking_provider *p, const char *body, siz
     return e;
 }
 
-static enum err p17_quota(struct tracking_provider *p, struct tracking_quota *out,
-                          struct errbuf *eb)
+ERR_MUST_USE static enum err p17_quota(struct tracking_provider *p, struct tracking_quota *out,
+                                       struct errbuf *eb)
 {
     struct p17 *s = p->impl;
     json_t *body = json_array(), *data = NULL;

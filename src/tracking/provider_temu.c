@@ -62,8 +62,9 @@ ERR_MUST_USE static enum err ptemu_client(struct ptemu *s, const char *conn,
     return ERR_OK;
 }
 
-static enum err ptemu_register(struct tracking_provider *p, const struct tracking_ref *refs,
-                               size_t n, struct tracking_reg_result *res, struct errbuf *eb)
+ERR_MUST_USE static enum err ptemu_register(struct tracking_provider *p,
+                                            const struct tracking_ref *refs, size_t n,
+                                            struct tracking_reg_result *res, struct errbuf *eb)
 {
     (void)p;
     (void)refs;
@@ -117,8 +118,9 @@ ERR_MUST_USE static enum err ptemu_one(struct ptemu *s, const struct tracking_re
     return ERR_OK;
 }
 
-static enum err ptemu_fetch(struct tracking_provider *p, const struct tracking_ref *refs, size_t n,
-                            struct tracking_update *out, struct errbuf *eb)
+ERR_MUST_USE static enum err ptemu_fetch(struct tracking_provider *p,
+                                         const struct tracking_ref *refs, size_t n,
+                                         struct tracking_update *out, struct errbuf *eb)
 {
     for (size_t i = 0; i < n; i++) {
         enum err e = ptemu_one(p->impl, &refs[i], &out[i], eb);
@@ -128,8 +130,9 @@ static enum err ptemu_fetch(struct tracking_provider *p, const struct tracking_r
     return ERR_OK;
 }
 
-static enum err ptemu_push_open(struct tracking_provider *p, const char *body, size_t len,
-                                const char *sign, struct tracking_update *out, struct errbuf *eb)
+ERR_MUST_USE static enum err ptemu_push_open(struct tracking_provider *p, const char *body,
+                                             size_t len, const char *sign,
+                                             struct tracking_update *out, struct errbuf *eb)
 {
     (void)p;
     (void)body;
@@ -139,8 +142,8 @@ static enum err ptemu_push_open(struct tracking_provider *p, const char *body, s
     return err_set(eb, ERR_BADREQ, "push_unsupported", "The Temu provider has no pushes.");
 }
 
-static enum err ptemu_quota(struct tracking_provider *p, struct tracking_quota *out,
-                            struct errbuf *eb)
+ERR_MUST_USE static enum err ptemu_quota(struct tracking_provider *p, struct tracking_quota *out,
+                                         struct errbuf *eb)
 {
     (void)p;
     (void)eb;
