@@ -28,6 +28,7 @@
 #include "web/integrations_page.h"
 #include "web/order_page.h"
 #include "web/orders_page.h"
+#include "web/shipments_page.h"
 #include "web/products_page.h"
 #include "web/records_page.h"
 #include "web/shipment_form.h"
@@ -175,6 +176,10 @@ const struct route api_routes[] = {
      "products", NULL, ROLE_VIEWER},
     {"GET", "/products", page_products, ROUTE_PAGE | ROUTE_INTERNAL, "Products page.", "pages",
      "text/html", ROLE_VIEWER},
+    {"GET", "/shipments", page_shipments, ROUTE_PAGE | ROUTE_INTERNAL, "Shipments page.", "pages",
+     "text/html", ROLE_VIEWER},
+    {"GET", "/shipments/{id}", page_shipment, ROUTE_PAGE | ROUTE_INTERNAL, "One parcel's timeline.",
+     "pages", "text/html", ROLE_VIEWER},
     {"GET", "/cases", page_cases, ROUTE_PAGE | ROUTE_INTERNAL, "Buyer cases page.", "pages",
      "text/html", ROLE_VIEWER},
     {"GET", "/cases/{id}", page_case, ROUTE_PAGE | ROUTE_INTERNAL,

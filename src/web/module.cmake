@@ -16,7 +16,8 @@ aicos_module(web
   SOURCES page.c html.c status.c widget.c console.c signin_page.c deploy_section.c
           deploy_page.c integrations_page.c integrations_workbench.c orders_page.c order_page.c
           sync_page.c products_page.c cases_page.c error_page.c team_page.c records_page.c
-          shipment_form.c download.c case_page.c
-  DEPS aicos_app aicos_reply aicos_http aicos_readiness aicos_sync aicos_deploy aicos_auth
+          shipment_form.c download.c case_page.c shipments_page.c
+  DEPS aicos_app aicos_reply aicos_http aicos_readiness aicos_tracking aicos_sync aicos_deploy
+       aicos_auth
        aicos_export)
 target_sources(aicos_web PRIVATE ${CMAKE_BINARY_DIR}/generated/web_assets.c)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #define KEY   "TRACKTESTKEY0123456789"
@@ -424,6 +425,19 @@ static void test_faults_converge(void **state)
     env_stop(&e);
 }
 
+#define PUSH_FMT                                                                                   \
+    "{\"event\":\"TRACKING_UPDATED\",\"data\":{\"number\":\"" N_DOM "\",\"carrier\":21051,"        \
+    "\"track_info\":{\"latest_status\":{\"status\":\"%s\",\"sub_status\":\"%s\"},"                 \
+    "\"latest_event\":{\"time_utc\":\"%s\"},\"tracking\":{\"providers\":[{\"events\":[{"           \
+    "\"time_utc\":\"%s\",\"description\":\"%s\",\"location\":\"LA\",\"sub_status\":\"%s\"}]}]}}}}"
+
+static void utc(time_t t, char out[32])
+{
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
 static void push_sign(const char *body, char hex[65])
 {
     unsigned char md[32];
@@ -451,6 +465,42 @@ static int push(unsigned port, const char *body, const char *sign)
     return st;
 }
 
+/* GET path with hdr; asserts the status and returns the body. */
+static char *get(unsigned port, const char *path, const char *hdr, int want)
+{
+    struct ts_http_resp r;
+    assert_true(ts_http_ex(port, "GET", path, hdr, NULL, NULL, &r));
+    if (r.status != want)
+        fail_msg("GET %s: %d, expected %d: %s", path, r.status, want, r.body);
+    char *b = strdup(r.body);
+    ts_http_free(&r);
+    return b;
+}
+
+/* The Carrier Tracking registry row's status. */
+static void registry_status(unsigned port, const char *hdr, const char *want, const char *risk)
+{
+    char *b = get(port, "/api/v1/integrations", hdr, 200);
+    json_t *doc = json_loads(b, 0, NULL), *row;
+    size_t i;
+    bool seen = false;
+    json_array_foreach(json_object_get(doc, "integrations"), i, row)
+    {
+        if (strcmp(json_string_value(json_object_get(row, "key")), "carrier_tracking") != 0)
+            continue;
+        seen = true;
+        assert_string_equal(json_string_value(json_object_get(row, "owner")), "logistics");
+        if (strcmp(json_string_value(json_object_get(row, "status")), want) != 0)
+            fail_msg("registry %s, expected %s (%s)",
+                     json_string_value(json_object_get(row, "status")), want, b);
+        if (risk != NULL)
+            assert_true(ts_contains(json_string_value(json_object_get(row, "risk")), risk));
+    }
+    assert_true(seen);
+    json_decref(doc);
+    free(b);
+}
+
 /* Bad input: malformed numbers and forged or unsigned pushes are refused, nothing stored. */
 static void test_bad_input_and_push(void **state)
 {
@@ -468,13 +518,13 @@ static void test_bad_input_and_push(void **state)
     assert_int_equal(ts_db_int(e.db, "SELECT COUNT(*) FROM tracking_shipments"), 1);
     struct ts_server s;
     ts_server_start(&s, e.db, e.envv);
-    const char *body =
-        "{\"event\":\"TRACKING_UPDATED\",\"data\":{\"number\":\"" N_DOM "\",\"carrier\":21051,"
-        "\"track_info\":{\"latest_status\":{\"status\":\"InTransit\",\"sub_status\":"
-        "\"InTransit_PickedUp\"},\"latest_event\":{\"time_utc\":\"2026-12-01T10:00:00Z\"},"
-        "\"tracking\":{\"providers\":[{\"events\":[{\"time_utc\":\"2026-12-01T10:00:00Z\","
-        "\"description\":\"Picked up\",\"location\":\"LA\",\"sub_status\":"
-        "\"InTransit_PickedUp\"}]}]}}}}";
+    char t_new[32], t_old[32], body[1024], old[1024];
+    utc(time(NULL) - 2 * H, t_new);
+    utc(time(NULL) - 4 * H, t_old);
+    snprintf(body, sizeof body, PUSH_FMT, "InTransit", "InTransit_PickedUp", t_new, t_new,
+             "Picked up", "InTransit_PickedUp");
+    snprintf(old, sizeof old, PUSH_FMT, "InfoReceived", "InfoReceived", t_old, t_old, "Label",
+             "InfoReceived");
     char sign[65];
     push_sign(body, sign);
     assert_int_equal(push(s.port, body, NULL), 401);
@@ -491,18 +541,47 @@ static void test_bad_input_and_push(void **state)
                                      "'in_transit'"),
                      1);
     /* An older push delivered late does not move the parcel back. */
-    const char *old =
-        "{\"event\":\"TRACKING_UPDATED\",\"data\":{\"number\":\"" N_DOM "\",\"carrier\":21051,"
-        "\"track_info\":{\"latest_status\":{\"status\":\"InfoReceived\",\"sub_status\":"
-        "\"InfoReceived\"},\"latest_event\":{\"time_utc\":\"2026-12-01T08:00:00Z\"},"
-        "\"tracking\":{\"providers\":[{\"events\":[{\"time_utc\":\"2026-12-01T08:00:00Z\","
-        "\"description\":\"Label\",\"location\":\"LA\",\"sub_status\":\"InfoReceived\"}]}]}}}}";
     push_sign(old, sign);
     assert_int_equal(push(s.port, old, sign), 200);
     assert_int_equal(ts_db_int(e.db, "SELECT COUNT(*) FROM tracking_shipments WHERE status = "
                                      "'in_transit'"),
                      1);
     assert_int_equal(ts_db_int(e.db, "SELECT COUNT(*) FROM tracking_events"), 2);
+    /* What people see: the API, the pages, the registry row. */
+    char token[128], hdr[200], path[128];
+    ts_make_token(e.db, "viewer", token, sizeof token);
+    snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", token);
+    registry_status(s.port, hdr, "configured", "no recent successful refresh");
+    char *b = get(s.port, "/api/v1/shipments?status=in_transit", hdr, 200);
+    assert_true(ts_contains(b, N_DOM));
+    free(b);
+    free(get(s.port, "/api/v1/shipments?status=teleported", hdr, 422));
+    free(get(s.port, "/api/v1/shipments/0000", hdr, 404));
+    b = get(s.port, "/shipments?flag=any", hdr, 200);
+    assert_false(ts_contains(b, N_DOM));
+    free(b);
+    b = get(s.port, "/shipments", hdr, 200);
+    assert_true(ts_contains(b, N_DOM));
+    const char *id = strstr(b, "/shipments/");
+    assert_non_null(id);
+    snprintf(path, sizeof path, "%.43s", id);
+    free(b);
+    b = get(s.port, path, hdr, 200);
+    assert_true(ts_contains(b, "Picked up"));
+    assert_true(ts_contains(b, "InTransit_PickedUp"));
+    free(b);
+    /* A refresh long after the last scan: connected, then degraded naming the parcel. */
+    refresh_at(&e, vnow(&e), true);
+    registry_status(s.port, hdr, "connected", NULL);
+    ts_db_exec(e.db, "UPDATE tracking_shipments SET parent_order_sn = 'PO-211-0001'");
+    refresh_at(&e, vnow(&e) + 30 * D, true);
+    registry_status(s.port, hdr, "degraded", "Tracking update delay observed for PO-211-0001");
+    /* A refused key: failed. */
+    json_decref(
+        sbx(&e, "POST", "/_sandbox/auth", "{\"mode\":\"code\",\"allow_ip\":[\"10.9.9.9\"]}"));
+    const char *rf[] = {"refresh", "--no-discover", NULL};
+    assert_int_equal(run(&e, rf, NULL), 1);
+    registry_status(s.port, hdr, "failed", "refuses the key");
     assert_int_equal(ts_server_stop(&s), 0);
     env_stop(&e);
 }
