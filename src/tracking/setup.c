@@ -69,6 +69,17 @@ enum err tracking_configure(const struct connect_env *env, const char *provider,
         e = tstore_setting_put(c, "url", url, now, eb);
     if (e == ERR_OK && key != NULL)
         e = tstore_setting_put(c, "key_refused_at", "0", now, eb);
+    if (e == ERR_OK && strcmp(provider, "none") != 0) {
+        /* Open parcels follow the configured provider: registered there on the next refresh
+         * (nothing to register with Temu), polled at once. */
+        struct db_param p[] = {DB_P_TEXT(provider), DB_P_INT(now)};
+        e = db_exec(c,
+                    "UPDATE tracking_shipments SET provider = $1, reg_state = CASE WHEN $1 = "
+                    "'temu' THEN 'registered' ELSE 'new' END, reg_error = '', next_poll_at = 0, "
+                    "updated_at = $2 WHERE provider <> $1 AND status NOT IN ('delivered', "
+                    "'returned', 'expired')",
+                    p, 2, NULL, eb);
+    }
     db_release(c);
     return e;
 }

@@ -56,7 +56,8 @@ ERR_MUST_USE enum err tracking_settings_get(struct db *db, struct tracking_setti
 
 /*
  * Sets the provider (none|temu|17track), its base URL (NULL keeps it; "" the default) and, for
- * 17track, the API key into the vault (NULL keeps the stored one). ERR_INVAL for a bad
+ * 17track, the API key into the vault (NULL keeps the stored one). Open parcels move to the
+ * new provider (registered there on the next refresh). ERR_INVAL for a bad
  * provider or URL, ERR_UNAVAILABLE without a vault when a key is given.
  */
 ERR_MUST_USE enum err tracking_configure(const struct connect_env *env, const char *provider,

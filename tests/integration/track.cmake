@@ -20,3 +20,13 @@ if(TARGET track-sandbox)
                  "TRACK_SANDBOX_BIN=$<TARGET_FILE:track-sandbox>")
   endforeach()
 endif()
+# The parcels of a temu-sandbox shop followed through Temu, then through the track-sandbox.
+if(TARGET track-sandbox AND TARGET temu-sandbox)
+  aicos_integration_test(test_tracking_temu test_tracking_temu.c)
+  add_dependencies(test_tracking_temu track-sandbox temu-sandbox)
+  foreach(db sqlite pg)
+    set_property(TEST test_tracking_temu_${db} APPEND PROPERTY ENVIRONMENT
+                 "TRACK_SANDBOX_BIN=$<TARGET_FILE:track-sandbox>"
+                 "SANDBOX_BIN=$<TARGET_FILE:temu-sandbox>")
+  endforeach()
+endif()
