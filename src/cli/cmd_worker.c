@@ -10,6 +10,7 @@
 #include "store/migrate.h"
 #include "settlement/payout_worker.h"
 #include "sync/sync.h"
+#include "tracking/tracking.h"
 #include "vault/vault.h"
 
 #define WORKER_DB_POOL 3 /* the scheduler's run, its budget or cancel look-ups, the payout sync */
@@ -33,6 +34,7 @@ static int worker_run(const struct config *cfg)
     struct vault *vault = NULL;
     struct sync_scheduler *sched = NULL;
     struct payout_worker *payout = NULL;
+    struct tracking_scheduler *tsched = NULL;
     int rc = CLI_FAIL;
     enum err e = db_open(cfg->database_url, WORKER_DB_POOL, &db, &eb);
     if (e == ERR_OK)
@@ -54,6 +56,8 @@ static int worker_run(const struct config *cfg)
     e = sync_scheduler_start(&env, &sched, &eb);
     if (e == ERR_OK)
         e = payout_worker_start(db, vault, cfg, &payout, &eb);
+    if (e == ERR_OK)
+        e = tracking_scheduler_start(&env, 0, &tsched, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos worker: %s\n", errbuf_message(&eb, e));
         goto out;
@@ -67,6 +71,7 @@ static int worker_run(const struct config *cfg)
     sched = NULL;
     rc = CLI_OK;
 out:
+    tracking_scheduler_stop(tsched);
     payout_worker_stop(payout);
     sync_scheduler_stop(sched);
     vault_free(vault);

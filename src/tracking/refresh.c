@@ -32,6 +32,11 @@ struct job {
     int64_t wall; /* the wall clock, for the ledger */
 };
 
+static bool job_stopping(const struct job *j)
+{
+    return j->o->should_stop != NULL && j->o->should_stop(j->o->stop_ctx);
+}
+
 /* Seconds from a Temu time that may come in milliseconds. */
 static int64_t temu_seconds(const json_t *v)
 {
@@ -309,7 +314,7 @@ ERR_MUST_USE static enum err reg_new(struct job *j, struct errbuf *eb)
     db_release(c);
     struct tracking_ref refs[T17_BATCH_MAX];
     size_t n = 0;
-    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r) && !job_stopping(j); i++) {
         refs[n++] = (struct tracking_ref){.number = db_rows_get(r, i, 0),
                                           .carrier = db_rows_int_or(r, i, 1, 0)};
         if (n == T17_BATCH_MAX || i + 1 == db_rows_count(r)) {
@@ -367,7 +372,7 @@ ERR_MUST_USE static enum err poll_due(struct job *j, struct errbuf *eb)
     struct tracking_update *ups = calloc(batch, sizeof *ups);
     if (e == ERR_OK && (refs == NULL || ups == NULL))
         e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    for (size_t from = 0; e == ERR_OK && from < total; from += batch) {
+    for (size_t from = 0; e == ERR_OK && from < total && !job_stopping(j); from += batch) {
         size_t n = total - from < batch ? total - from : batch;
         for (size_t k = 0; k < n; k++)
             refs[k] = (struct tracking_ref){.number = db_rows_get(r, from + k, 1),

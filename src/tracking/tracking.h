@@ -92,10 +92,12 @@ ERR_MUST_USE enum err tracking_shipment_add(struct db *db, const char *provider,
                                             struct errbuf *eb);
 
 struct tracking_refresh_opts {
-    int64_t now;               /* evaluation time (Unix seconds); 0: the wall clock */
-    const char *connection_id; /* NULL: all */
-    bool discover;             /* ask Temu for the parcels of shipped orders first */
-    bool poll_all;             /* poll every open parcel, not only those due */
+    int64_t now;                    /* evaluation time (Unix seconds); 0: the wall clock */
+    const char *connection_id;      /* NULL: all */
+    bool discover;                  /* ask Temu for the parcels of shipped orders first */
+    bool poll_all;                  /* poll every open parcel, not only those due */
+    bool (*should_stop)(void *ctx); /* asked between batches; true ends the refresh early */
+    void *stop_ctx;
 };
 
 struct tracking_refresh_result {
@@ -140,6 +142,21 @@ ERR_MUST_USE enum err tracking_quota_report(const struct connect_env *env, bool 
 ERR_MUST_USE enum err tracking_lane_set(struct db *db, const char *connection_id,
                                         enum tracking_lane lane,
                                         const struct tracking_thresholds *t, struct errbuf *eb);
+
+#define TRACKING_SCHED_INTERVAL_S 900 /* the scheduler's refresh interval */
+
+struct tracking_scheduler;
+
+/*
+ * Starts the tracking scheduler thread (scheduler.c): every interval_s (0: the default) plus
+ * a jitter, under the database lease ("", "tracking") of sync_leases, one tracking_refresh()
+ * with discovery while a provider is configured. env must outlive it.
+ */
+ERR_MUST_USE enum err tracking_scheduler_start(const struct connect_env *env, int64_t interval_s,
+                                               struct tracking_scheduler **out, struct errbuf *eb);
+
+/* Stops the thread after its current batch and frees it; NULL is a no-op. */
+void tracking_scheduler_stop(struct tracking_scheduler *s);
 
 /* ---- queries (query.c): for api, web, readiness and the action center ---- */
 
