@@ -21,6 +21,12 @@ static const char tracking_usage[] =
     "       aicos tracking add --number N [--carrier CODE] [--carrier-name NAME] [--order SN]\n"
     "                          [--shipped-at T] [--promise T]\n"
     "       aicos tracking show ID\n"
+    "       aicos tracking stop|retrack ID\n"
+    "       aicos tracking carrier ID --carrier CODE\n"
+    "       aicos tracking remote [--page N]\n"
+    "       aicos tracking lane --lane domestic|express|line|postal [--connection ID]\n"
+    "                           [--stall-days N] [--customs-days N] [--transit-days N]\n"
+    "                           [--lost-days N]\n"
     "\n"
     "configure  sets the tracking provider: temu (temu.track.trackinginfo.get, no account\n"
     "           needed) or 17track (v2.2; the API key is read from the first line of F, a\n"
@@ -34,11 +40,17 @@ static const char tracking_usage[] =
     "quota      the quota ledger and, unless --no-fetch, the provider's getquota (free).\n"
     "add        follows a parcel by hand (a number not uploaded through Temu); a malformed\n"
     "           number is refused with the reason (exit 2).\n"
-    "show       one parcel with its events and flags as JSON.\n";
+    "show       one parcel with its events and flags as JSON.\n"
+    "stop       stops tracking a parcel at 17TRACK (stoptrack); retrack restarts a stopped one\n"
+    "           (once per number); carrier changes its carrier (changecarrier, at most 5).\n"
+    "remote     17TRACK's own list of the key's numbers (gettracklist), one page of 40.\n"
+    "lane       sets a shop's thresholds for a lane (days; unset ones keep the default; no\n"
+    "           --connection: parcels entered by hand).\n";
 
 struct tracking_args {
     const char *verb, *provider, *url, *key_file, *conn, *flag, *number, *carrier_name, *order;
-    int64_t carrier, now, shipped_at, promise;
+    const char *lane;
+    int64_t carrier, now, shipped_at, promise, page, days[4];
     bool json, no_discover, all, no_fetch;
 };
 
@@ -128,6 +140,16 @@ static int tracking_opt(int c, struct tracking_args *a)
         return tracking_int_opt("--shipped-at", optarg, 1, &a->shipped_at) ? CLI_OK : CLI_USAGE;
     case 'P':
         return tracking_int_opt("--promise", optarg, 1, &a->promise) ? CLI_OK : CLI_USAGE;
+    case 'g':
+        return tracking_int_opt("--page", optarg, 1, &a->page) ? CLI_OK : CLI_USAGE;
+    case 'L':
+        a->lane = optarg;
+        break;
+    case 1000:
+    case 1001:
+    case 1002:
+    case 1003:
+        return tracking_int_opt("--*-days", optarg, 1, &a->days[c - 1000]) ? CLI_OK : CLI_USAGE;
     default:
         return CLI_USAGE;
     }
@@ -152,6 +174,12 @@ static int tracking_parse(int argc, char **argv, struct tracking_args *a)
                                          {"now", required_argument, NULL, 't'},
                                          {"shipped-at", required_argument, NULL, 's'},
                                          {"promise", required_argument, NULL, 'P'},
+                                         {"page", required_argument, NULL, 'g'},
+                                         {"lane", required_argument, NULL, 'L'},
+                                         {"stall-days", required_argument, NULL, 1000},
+                                         {"customs-days", required_argument, NULL, 1001},
+                                         {"transit-days", required_argument, NULL, 1002},
+                                         {"lost-days", required_argument, NULL, 1003},
                                          {0}};
     const struct cli_getopt g = {"tracking", opts, true};
     int c;
@@ -160,9 +188,10 @@ static int tracking_parse(int argc, char **argv, struct tracking_args *a)
         if (c == CLI_OPT_BAD || tracking_opt(c, a) != CLI_OK)
             return CLI_USAGE;
     }
-    if (strcmp(a->verb, "show") == 0) {
+    if (strcmp(a->verb, "show") == 0 || strcmp(a->verb, "stop") == 0 ||
+        strcmp(a->verb, "retrack") == 0 || strcmp(a->verb, "carrier") == 0) {
         if (optind + 1 != argc) {
-            fprintf(stderr, "aicos tracking show: give one parcel id.\n");
+            fprintf(stderr, "aicos tracking %s: give one parcel id.\n", a->verb);
             return CLI_USAGE;
         }
         a->number = argv[optind];
@@ -271,6 +300,24 @@ static int tracking_add_cmd(const struct connect_env *env, const struct tracking
     return CLI_OK;
 }
 
+static int tracking_lane_cmd(const struct connect_env *env, const struct tracking_args *a)
+{
+    enum tracking_lane lane;
+    struct errbuf eb = {0};
+    if (!tracking_lane_parse(a->lane, &lane)) {
+        fprintf(stderr, "aicos tracking lane: --lane is domestic, express, line or postal.\n");
+        return CLI_USAGE;
+    }
+    struct tracking_thresholds t = {a->days[0] * TRACKING_DAY_S, a->days[1] * TRACKING_DAY_S,
+                                    a->days[2] * TRACKING_DAY_S, a->days[3] * TRACKING_DAY_S};
+    enum err e = tracking_lane_set(env->db, a->conn != NULL ? a->conn : "", lane, &t, &eb);
+    if (e != ERR_OK)
+        return tracking_fail("lane", &eb, e);
+    cli_audit(env->db, "tracking.lane", a->lane, "ok", a->conn != NULL ? a->conn : "");
+    printf("lane %s thresholds set\n", a->lane);
+    return CLI_OK;
+}
+
 static int tracking_run(const struct connect_env *env, const struct tracking_args *a)
 {
     struct errbuf eb = {0};
@@ -284,8 +331,14 @@ static int tracking_run(const struct connect_env *env, const struct tracking_arg
         return tracking_status_cmd(env, a);
     if (strcmp(a->verb, "add") == 0)
         return tracking_add_cmd(env, a);
+    if (strcmp(a->verb, "lane") == 0)
+        return tracking_lane_cmd(env, a);
     if (strcmp(a->verb, "quota") == 0)
         e = tracking_quota_report(env, !a->no_fetch, &j, &eb);
+    else if (strcmp(a->verb, "remote") == 0)
+        e = tracking_remote_list(env, a->page > 0 ? a->page : 1, &j, &eb);
+    else if (strcmp(a->verb, "show") != 0)
+        e = tracking_manage(env, a->number, a->verb, a->carrier, (int64_t)time(NULL), &j, &eb);
     else
         e = tracking_shipment_get(env->db, a->number, &j, &eb);
     return e == ERR_OK ? tracking_print(j) : tracking_fail(a->verb, &eb, e);
@@ -293,7 +346,8 @@ static int tracking_run(const struct connect_env *env, const struct tracking_arg
 
 int cmd_tracking(int argc, char **argv)
 {
-    static const char *const verbs[] = {"configure", "refresh", "status", "quota", "add", "show"};
+    static const char *const verbs[] = {"configure", "refresh", "status",  "quota",  "add", "show",
+                                        "stop",      "retrack", "carrier", "remote", "lane"};
     bool help = cli_wants_help(argc, argv);
     if (help || argc < 2) {
         fputs(tracking_usage, help ? stdout : stderr);
@@ -316,7 +370,8 @@ int cmd_tracking(int argc, char **argv)
     if (!cli_open_db("tracking", &cfg, &db))
         return CLI_FAIL;
     /* Parcels and the status read without the vault; the provider needs it. */
-    bool needs_vault = strcmp(a.verb, "show") != 0 && strcmp(a.verb, "add") != 0;
+    bool needs_vault =
+        strcmp(a.verb, "show") != 0 && strcmp(a.verb, "add") != 0 && strcmp(a.verb, "lane") != 0;
     if (needs_vault && !cli_open_vault("tracking", &cfg, db, &vault)) {
         db_close(db);
         return CLI_FAIL;

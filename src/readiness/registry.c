@@ -171,7 +171,7 @@ ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, in
                  "No tracking provider is configured, so no parcel is followed.");
         snprintf(row->next, sizeof row->next,
                  "logistics: aicos tracking configure --provider temu (or 17track --key-file F).");
-    } else if (t.settings.key_refused_at > t.settings.last_ok_at) {
+    } else if (t.settings.key_refused_at > 0) {
         row->status = "failed";
         row->auth_errors = 1;
         snprintf(row->risk, sizeof row->risk, "The tracking provider refuses the key: %.300s",

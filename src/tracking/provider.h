@@ -112,6 +112,22 @@ ERR_MUST_USE enum err tracking_provider_17track_new(const char *base_url, const 
 /* The client inside a 17TRACK provider (for its id and statistics), NULL for another. */
 struct t17_client *tracking_provider_t17(struct tracking_provider *p);
 
+/*
+ * stoptrack, retrack or changecarrier (endpoint) for n numbers (refs[i].carrier the current
+ * carrier, new_carriers[i] the new one for changecarrier; NULL otherwise); res[i] per item
+ * (accepted, or the code of the rejection, e.g. -18019904 only stopped numbers can be
+ * retracked, -18019807 too many carrier changes). ERR_INVAL for another provider.
+ */
+ERR_MUST_USE enum err tracking_17track_manage(struct tracking_provider *p, const char *endpoint,
+                                              const struct tracking_ref *refs,
+                                              const int64_t *new_carriers, size_t n,
+                                              struct tracking_reg_result *res, struct errbuf *eb);
+
+/* gettracklist with filter (an object: number, tracking_status, page_no, order_by, ...): the
+ * answer's data in *page (a new reference). For reconciling missed pushes. */
+ERR_MUST_USE enum err tracking_17track_list(struct tracking_provider *p, const json_t *filter,
+                                            json_t **page, struct errbuf *eb);
+
 /* Parses one 17TRACK track_info (gettrackinfo item or TRACKING_UPDATED data) into out. */
 ERR_MUST_USE enum err tracking_parse_track_info(const json_t *item, struct tracking_update *out,
                                                 struct errbuf *eb);

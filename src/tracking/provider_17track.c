@@ -363,3 +363,74 @@ void tracking_provider_free(struct tracking_provider *p)
     if (p != NULL)
         p->ops->free(p);
 }
+
+/* The per-item results of a stoptrack/retrack/changecarrier answer into res. */
+static void manage_results(const json_t *data, const struct tracking_ref *refs, size_t n,
+                           struct tracking_reg_result *res)
+{
+    size_t i;
+    const json_t *it;
+    json_array_foreach(json_object_get(data, "accepted"), i, it)
+    {
+        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+        if (k < n) {
+            res[k] = (struct tracking_reg_result){.accepted = true};
+            res[k].carrier = json_integer_value(json_object_get(it, "carrier_new"));
+            if (res[k].carrier == 0)
+                res[k].carrier = json_integer_value(json_object_get(it, "carrier"));
+        }
+    }
+    json_array_foreach(json_object_get(data, "rejected"), i, it)
+    {
+        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+        if (k < n) {
+            memset(&res[k], 0, sizeof res[k]);
+            reg_rejected(it, &res[k]);
+            res[k].accepted = false;
+        }
+    }
+}
+
+enum err tracking_17track_manage(struct tracking_provider *p, const char *endpoint,
+                                 const struct tracking_ref *refs, const int64_t *new_carriers,
+                                 size_t n, struct tracking_reg_result *res, struct errbuf *eb)
+{
+    bool change = strcmp(endpoint, "changecarrier") == 0;
+    if (tracking_provider_t17(p) == NULL || n > T17_BATCH_MAX ||
+        (!change && strcmp(endpoint, "stoptrack") != 0 && strcmp(endpoint, "retrack") != 0))
+        return err_set(eb, ERR_INVAL, NULL, "not a 17TRACK management call");
+    json_t *body = json_array(), *data = NULL;
+    for (size_t i = 0; body != NULL && i < n; i++) {
+        json_t *it = json_pack("{s:s}", "number", refs[i].number);
+        if (it != NULL && refs[i].carrier > 0)
+            json_object_set_new(it, change ? "carrier_old" : "carrier",
+                                json_integer(refs[i].carrier));
+        if (it != NULL && change)
+            json_object_set_new(it, "carrier_new", json_integer(new_carriers[i]));
+        if (it == NULL || json_array_append_new(body, it) != 0) {
+            json_decref(body);
+            body = NULL;
+        }
+    }
+    if (body == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    memset(res, 0, n * sizeof *res);
+    int64_t code = 0;
+    struct p17 *s = p->impl;
+    enum err e = t17_call(s->client, endpoint, body, &data, &code, eb);
+    json_decref(body);
+    if (e == ERR_OK)
+        manage_results(data, refs, n, res);
+    json_decref(data);
+    return e;
+}
+
+enum err tracking_17track_list(struct tracking_provider *p, const json_t *filter, json_t **page,
+                               struct errbuf *eb)
+{
+    int64_t code = 0;
+    if (tracking_provider_t17(p) == NULL || !json_is_object(filter))
+        return err_set(eb, ERR_INVAL, NULL, "gettracklist takes a 17TRACK provider and an object");
+    struct p17 *s = p->impl;
+    return t17_call(s->client, "gettracklist", filter, page, &code, eb);
+}

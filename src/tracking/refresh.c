@@ -403,6 +403,8 @@ static void refresh_note(struct job *j, enum err e, struct errbuf *eb)
         ne = tstore_setting_put(c, "last_ok_at", v, j->wall, &nb);
         if (ne == ERR_OK)
             ne = tstore_setting_put(c, "last_error", "", j->wall, &nb);
+        if (ne == ERR_OK)
+            ne = tstore_setting_put(c, "key_refused_at", "0", j->wall, &nb);
     } else {
         ne = tstore_setting_put(c, "last_error", errbuf_message(eb, e), j->wall, &nb);
         if (ne == ERR_OK && e == ERR_AUTH)

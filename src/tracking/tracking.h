@@ -47,7 +47,8 @@ struct tracking_settings {
     char provider[16]; /* "none", "temu" or "17track" */
     char url[TRACKING_URL_MAX];
     int64_t last_ok_at;     /* newest successful refresh */
-    int64_t key_refused_at; /* the provider refused the key (0: not since the last success) */
+    int64_t key_refused_at; /* the provider refused the key (0: not since the last success or
+                               the last key stored) */
     char last_error[256];
 };
 
@@ -137,6 +138,20 @@ ERR_MUST_USE enum err tracking_push_receive(const struct connect_env *env, const
  */
 ERR_MUST_USE enum err tracking_quota_report(const struct connect_env *env, bool fetch, json_t **out,
                                             struct errbuf *eb);
+
+/*
+ * One parcel at 17TRACK (manage.c): action "stop" (stoptrack), "retrack", or "carrier"
+ * (changecarrier to new_carrier). *out gets the parcel afterwards. ERR_INVAL bad_action,
+ * ERR_NOTFOUND, ERR_CONFLICT tracking_not_17track or provider_refused (with 17TRACK's code,
+ * e.g. -18019904 only stopped numbers can be retracked).
+ */
+ERR_MUST_USE enum err tracking_manage(const struct connect_env *env, const char *id,
+                                      const char *action, int64_t new_carrier, int64_t now,
+                                      json_t **out, struct errbuf *eb);
+
+/* 17TRACK's own list of the key's numbers (gettracklist page page_no, 40 a page). */
+ERR_MUST_USE enum err tracking_remote_list(const struct connect_env *env, int64_t page_no,
+                                           json_t **out, struct errbuf *eb);
 
 /* Sets a shop's thresholds for lane (seconds; 0 keeps the default of that field). */
 ERR_MUST_USE enum err tracking_lane_set(struct db *db, const char *connection_id,
