@@ -16,13 +16,12 @@ ERR_MUST_USE static enum err manage_store(struct db *db, const char *id, const c
     const char *state = strcmp(action, "stop") == 0 ? "stopped" : "registered";
     struct db_param p[] = {DB_P_TEXT(id), DB_P_TEXT(state), DB_P_INT(carrier), DB_P_INT(now),
                            DB_P_TEXT(tracking_lane_name(tracking_lane_of_carrier(carrier)))};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c,
-                         "UPDATE tracking_shipments SET reg_state = $2, carrier = CASE WHEN $3 > "
-                         "0 THEN $3 ELSE carrier END, lane = CASE WHEN $3 > 0 THEN $5 ELSE lane "
-                         "END, next_poll_at = 0, updated_at = $4 WHERE id = $1",
-                         p, 5, NULL, eb);
-    db_release(c);
+    enum err e =
+        db_pool_exec(db,
+                     "UPDATE tracking_shipments SET reg_state = $2, carrier = CASE WHEN $3 > "
+                     "0 THEN $3 ELSE carrier END, lane = CASE WHEN $3 > 0 THEN $5 ELSE lane "
+                     "END, next_poll_at = 0, updated_at = $4 WHERE id = $1",
+                     p, 5, NULL, eb);
     return e;
 }
 

@@ -199,16 +199,14 @@ enum err tracking_flags_list(struct db *db, const char *flag, const char *connec
         return err_set(eb, ERR_INVAL, "bad_limit", "limit: 1..%d", TRACKING_LIST_MAX);
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_TEXT(nz(flag)), DB_P_TEXT(nz(connection_id)), DB_P_INT(limit)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(
-        c,
+    enum err e = db_pool_query(
+        db,
         "SELECT f.shipment_id, s.connection_id, s.parent_order_sn, s.tracking_number, "
         "s.carrier_name, s.lane, s.status, f.flag, f.reason, f.since, f.raised_at FROM "
         "tracking_flags f JOIN tracking_shipments s ON s.id = f.shipment_id WHERE ($1 = '' OR "
         "f.flag = $1) AND ($2 = '' OR s.connection_id = $2) ORDER BY f.raised_at DESC, "
         "f.shipment_id, f.flag LIMIT $3",
         p, 3, &r, eb);
-    db_release(c);
     json_t *list = json_array();
     static const char *const keys[] = {"shipment_id",     "connection_id", "parent_order_sn",
                                        "tracking_number", "carrier_name",  "lane",

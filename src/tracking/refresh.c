@@ -102,14 +102,12 @@ ERR_MUST_USE static enum err discover_note(struct db *db, const char *conn, cons
                                            int64_t parcels, int64_t now, struct errbuf *eb)
 {
     struct db_param p[] = {DB_P_TEXT(conn), DB_P_TEXT(parent), DB_P_INT(parcels), DB_P_INT(now)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c,
-                         "INSERT INTO tracking_order_checks (connection_id, parent_order_sn, "
-                         "parcels, checked_at) VALUES ($1, $2, $3, $4) ON CONFLICT "
-                         "(connection_id, parent_order_sn) DO UPDATE SET parcels = "
-                         "excluded.parcels, checked_at = excluded.checked_at",
-                         p, 4, NULL, eb);
-    db_release(c);
+    enum err e = db_pool_exec(db,
+                              "INSERT INTO tracking_order_checks (connection_id, parent_order_sn, "
+                              "parcels, checked_at) VALUES ($1, $2, $3, $4) ON CONFLICT "
+                              "(connection_id, parent_order_sn) DO UPDATE SET parcels = "
+                              "excluded.parcels, checked_at = excluded.checked_at",
+                              p, 4, NULL, eb);
     return e;
 }
 
@@ -121,9 +119,8 @@ ERR_MUST_USE static enum err discover(struct job *j, struct tracking_provider *t
     const char *only = j->o->connection_id != NULL ? j->o->connection_id : "";
     struct db_param p[] = {DB_P_TEXT(only), DB_P_INT(j->now - TRACKING_RECHECK_S),
                            DB_P_INT(DISCOVER_ORDERS_MAX)};
-    struct db_conn *c = db_acquire(j->env->db);
-    enum err e = db_query(
-        c,
+    enum err e = db_pool_query(
+        j->env->db,
         "SELECT o.connection_id, o.parent_order_sn, o.data FROM temu_orders o JOIN "
         "temu_connections t ON t.id = o.connection_id AND t.status = 'active' LEFT JOIN "
         "tracking_order_checks k ON k.connection_id = o.connection_id AND k.parent_order_sn = "
@@ -131,7 +128,6 @@ ERR_MUST_USE static enum err discover(struct job *j, struct tracking_provider *t
         "$1) AND (k.checked_at IS NULL OR (k.parcels = 0 AND k.checked_at < $2)) ORDER BY "
         "o.update_time DESC LIMIT $3",
         p, 3, &r, eb);
-    db_release(c);
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
         const char *conn = db_rows_get(r, i, 0), *parent = db_rows_get(r, i, 1);
         struct temu_client *tc = NULL;
@@ -218,13 +214,12 @@ ERR_MUST_USE static enum err reg_recover(struct job *j, struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_TEXT(j->key_id), DB_P_TEXT(j->holder)};
-    struct db_conn *c = db_acquire(j->env->db);
-    enum err e = db_query(c,
-                          "SELECT number, carrier, holder, reserved_at FROM "
-                          "tracking_registrations WHERE key_id = $1 AND state = 'reserved' AND "
-                          "holder <> $2 LIMIT 400",
-                          p, 2, &r, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(j->env->db,
+                      "SELECT number, carrier, holder, reserved_at FROM "
+                      "tracking_registrations WHERE key_id = $1 AND state = 'reserved' AND "
+                      "holder <> $2 LIMIT 400",
+                      p, 2, &r, eb);
     struct tracking_ref refs[T17_BATCH_MAX];
     struct tracking_update ups[T17_BATCH_MAX];
     struct tracking_reg_result res[T17_BATCH_MAX];
@@ -288,14 +283,13 @@ ERR_MUST_USE static enum err reg_batch(struct job *j, struct tracking_ref *refs,
 ERR_MUST_USE static enum err reg_known(struct job *j, struct errbuf *eb)
 {
     struct db_param p[] = {DB_P_TEXT(j->key_id), DB_P_INT(j->now)};
-    struct db_conn *c = db_acquire(j->env->db);
-    enum err e = db_exec(c,
-                         "UPDATE tracking_shipments SET reg_state = 'registered', registered_at "
-                         "= $2, next_poll_at = $2 WHERE provider = '17track' AND reg_state = "
-                         "'new' AND tracking_number IN (SELECT number FROM "
-                         "tracking_registrations WHERE key_id = $1 AND state = 'accepted')",
-                         p, 2, NULL, eb);
-    db_release(c);
+    enum err e =
+        db_pool_exec(j->env->db,
+                     "UPDATE tracking_shipments SET reg_state = 'registered', registered_at "
+                     "= $2, next_poll_at = $2 WHERE provider = '17track' AND reg_state = "
+                     "'new' AND tracking_number IN (SELECT number FROM "
+                     "tracking_registrations WHERE key_id = $1 AND state = 'accepted')",
+                     p, 2, NULL, eb);
     return e;
 }
 
@@ -358,15 +352,14 @@ ERR_MUST_USE static enum err poll_due(struct job *j, struct errbuf *eb)
     struct db_param p[] = {DB_P_TEXT(j->p->ops->name),
                            DB_P_INT(j->o->poll_all ? INT64_MAX : j->now), DB_P_TEXT(only),
                            DB_P_INT(TRACKING_REFRESH_MAX)};
-    struct db_conn *c = db_acquire(j->env->db);
-    enum err e = db_query(c,
-                          "SELECT id, tracking_number, carrier, package_sn, connection_id FROM "
-                          "tracking_shipments WHERE provider = $1 AND reg_state = 'registered' "
-                          "AND status NOT IN ('delivered', 'returned', 'expired') AND "
-                          "next_poll_at <= $2 AND ($3 = '' OR connection_id = $3) ORDER BY "
-                          "next_poll_at, id LIMIT $4",
-                          p, 4, &r, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(j->env->db,
+                      "SELECT id, tracking_number, carrier, package_sn, connection_id FROM "
+                      "tracking_shipments WHERE provider = $1 AND reg_state = 'registered' "
+                      "AND status NOT IN ('delivered', 'returned', 'expired') AND "
+                      "next_poll_at <= $2 AND ($3 = '' OR connection_id = $3) ORDER BY "
+                      "next_poll_at, id LIMIT $4",
+                      p, 4, &r, eb);
     size_t batch = j->p->ops->batch, total = db_rows_count(r);
     struct tracking_ref *refs = calloc(batch, sizeof *refs);
     struct tracking_update *ups = calloc(batch, sizeof *ups);

@@ -159,9 +159,8 @@ enum err tracking_shipment_add(struct db *db, const char *provider, const struct
                            DB_P_INT(a->promise_at),
                            DB_P_INT(now)};
     int64_t n = 0;
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(
-        c,
+    enum err e = db_pool_exec(
+        db,
         "INSERT INTO tracking_shipments (id, connection_id, parent_order_sn, order_sn, "
         "package_sn, tracking_number, temu_carrier_id, carrier_name, carrier, lane, provider, "
         "reg_state, reg_error, status, raw_status, raw_sub_status, shipped_at, promise_at, "
@@ -170,7 +169,6 @@ enum err tracking_shipment_add(struct db *db, const char *provider, const struct
         "$8, $9, $10, $11, $12, '', 'registered', '', '', $13, $14, 0, 0, 0, 0, 0, 0, 0, 0, $15, "
         "$15) ON CONFLICT (id) DO NOTHING",
         p, 15, &n, eb);
-    db_release(c);
     *created = n > 0;
     return e;
 }
@@ -181,15 +179,14 @@ enum err tracking_lane_set(struct db *db, const char *connection_id, enum tracki
     struct db_param p[] = {DB_P_TEXT(connection_id), DB_P_TEXT(tracking_lane_name(lane)),
                            DB_P_INT(t->stall_s),     DB_P_INT(t->customs_stall_s),
                            DB_P_INT(t->transit_s),   DB_P_INT(t->lost_s)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_exec(c,
-                         "INSERT INTO tracking_lanes (connection_id, lane, stall_s, "
-                         "customs_stall_s, transit_s, lost_s) VALUES ($1, $2, $3, $4, $5, $6) ON "
-                         "CONFLICT (connection_id, lane) DO UPDATE SET stall_s = excluded.stall_s, "
-                         "customs_stall_s = excluded.customs_stall_s, transit_s = "
-                         "excluded.transit_s, lost_s = excluded.lost_s",
-                         p, 6, NULL, eb);
-    db_release(c);
+    enum err e =
+        db_pool_exec(db,
+                     "INSERT INTO tracking_lanes (connection_id, lane, stall_s, "
+                     "customs_stall_s, transit_s, lost_s) VALUES ($1, $2, $3, $4, $5, $6) ON "
+                     "CONFLICT (connection_id, lane) DO UPDATE SET stall_s = excluded.stall_s, "
+                     "customs_stall_s = excluded.customs_stall_s, transit_s = "
+                     "excluded.transit_s, lost_s = excluded.lost_s",
+                     p, 6, NULL, eb);
     return e;
 }
 
