@@ -533,11 +533,47 @@ const struct migration migrations[] = {
      "  actor TEXT NOT NULL,"
      "  created_at TEXT NOT NULL);",
      NULL, NULL},
-    /* Version 19 (issue 12): carrier tracking (src/tracking). Parcels, their scans and
+    /* Version 19 (issue 15, drafts): each after-sales case's classification (intent, confidence
+     * in basis points, band, language, urgency; an operator's relabel beside the model's
+     * label), and every reply draft with what became of it (proposed, then accepted, edited or
+     * discarded, copied or marked sent). */
+    {19, "case_triage_drafts",
+     "CREATE TABLE case_triage ("
+     "  connection_id TEXT NOT NULL,"
+     "  case_id TEXT NOT NULL,"
+     "  intent TEXT NOT NULL,"
+     "  confidence_bp BIGINT NOT NULL,"
+     "  band TEXT NOT NULL CHECK (band IN ('low','medium','high')),"
+     "  lang TEXT NOT NULL,"
+     "  urgent INTEGER NOT NULL,"
+     "  classified_at BIGINT NOT NULL,"
+     "  relabel TEXT NOT NULL DEFAULT '',"
+     "  relabel_by TEXT NOT NULL DEFAULT '',"
+     "  relabel_at BIGINT NOT NULL DEFAULT 0,"
+     "  PRIMARY KEY (connection_id, case_id));"
+     "CREATE TABLE reply_drafts ("
+     "  id TEXT PRIMARY KEY,"
+     "  connection_id TEXT NOT NULL,"
+     "  case_id TEXT NOT NULL,"
+     "  intent TEXT NOT NULL,"
+     "  lang TEXT NOT NULL,"
+     "  source TEXT NOT NULL CHECK (source IN ('template','llm')),"
+     "  body TEXT NOT NULL,"
+     "  llm_note TEXT NOT NULL,"
+     "  state TEXT NOT NULL CHECK (state IN ('proposed','accepted','edited','discarded')),"
+     "  action TEXT NOT NULL CHECK (action IN ('','copied','sent','discarded')),"
+     "  final_text TEXT NOT NULL,"
+     "  created_by TEXT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  decided_by TEXT NOT NULL,"
+     "  decided_at BIGINT NOT NULL);"
+     "CREATE INDEX reply_drafts_case ON reply_drafts(connection_id, case_id, created_at);",
+     NULL, NULL},
+    /* Version 20 (issue 12): carrier tracking (src/tracking). Parcels, their scans and
      * current flags; the 17TRACK quota ledger (a number is reserved here before it is
      * registered, so it is never registered twice nor past the quota); shipped orders already
      * asked for their parcels; received pushes by content hash; per-shop lane thresholds. */
-    {19, "carrier_tracking",
+    {20, "carrier_tracking",
      "CREATE TABLE tracking_settings ("
      "  name TEXT PRIMARY KEY,"
      "  value TEXT NOT NULL,"
@@ -629,42 +665,6 @@ const struct migration migrations[] = {
      "  transit_s BIGINT NOT NULL,"
      "  lost_s BIGINT NOT NULL,"
      "  PRIMARY KEY (connection_id, lane));",
-     NULL, NULL},
-    /* Version 19 (issue 15, drafts): each after-sales case's classification (intent, confidence
-     * in basis points, band, language, urgency; an operator's relabel beside the model's
-     * label), and every reply draft with what became of it (proposed, then accepted, edited or
-     * discarded, copied or marked sent). */
-    {19, "case_triage_drafts",
-     "CREATE TABLE case_triage ("
-     "  connection_id TEXT NOT NULL,"
-     "  case_id TEXT NOT NULL,"
-     "  intent TEXT NOT NULL,"
-     "  confidence_bp BIGINT NOT NULL,"
-     "  band TEXT NOT NULL CHECK (band IN ('low','medium','high')),"
-     "  lang TEXT NOT NULL,"
-     "  urgent INTEGER NOT NULL,"
-     "  classified_at BIGINT NOT NULL,"
-     "  relabel TEXT NOT NULL DEFAULT '',"
-     "  relabel_by TEXT NOT NULL DEFAULT '',"
-     "  relabel_at BIGINT NOT NULL DEFAULT 0,"
-     "  PRIMARY KEY (connection_id, case_id));"
-     "CREATE TABLE reply_drafts ("
-     "  id TEXT PRIMARY KEY,"
-     "  connection_id TEXT NOT NULL,"
-     "  case_id TEXT NOT NULL,"
-     "  intent TEXT NOT NULL,"
-     "  lang TEXT NOT NULL,"
-     "  source TEXT NOT NULL CHECK (source IN ('template','llm')),"
-     "  body TEXT NOT NULL,"
-     "  llm_note TEXT NOT NULL,"
-     "  state TEXT NOT NULL CHECK (state IN ('proposed','accepted','edited','discarded')),"
-     "  action TEXT NOT NULL CHECK (action IN ('','copied','sent','discarded')),"
-     "  final_text TEXT NOT NULL,"
-     "  created_by TEXT NOT NULL,"
-     "  created_at BIGINT NOT NULL,"
-     "  decided_by TEXT NOT NULL,"
-     "  decided_at BIGINT NOT NULL);"
-     "CREATE INDEX reply_drafts_case ON reply_drafts(connection_id, case_id, created_at);",
      NULL, NULL},
 };
 
