@@ -35,7 +35,7 @@
 #define LOAD_DURATION_MAX  600
 #define LOAD_WARMUP_MAX_MS 60000
 #define LOAD_PATH_MAX      1024
-#define LOAD_REQ_MAX       (LOAD_PATH_MAX + 256)
+#define LOAD_REQ_MAX       (LOAD_PATH_MAX + 512)
 #define LOAD_HEAD_MAX      (16 * 1024) /* response status line and headers */
 #define LOAD_DISCARD       (64 * 1024) /* scratch buffer for response bodies */
 #define LOAD_BODY_MAX      (64ull * 1024 * 1024)
@@ -65,6 +65,7 @@ struct load_opts {
     unsigned duration_s;
     unsigned warmup_ms;
     unsigned expect_status;
+    const char *bearer; /* Authorization: Bearer, or NULL */
 };
 
 /* One keep-alive connection and the request in flight on it. */
@@ -439,11 +440,13 @@ static void load_usage(FILE *f)
 {
     fputs("usage: http_load --port PORT [--path /healthz] [--connections 32] [--threads 2]\n"
           "                 [--duration 5] [--warmup-ms 1000] [--expect-status 200]\n"
+          "                 [--bearer TOKEN]\n"
           "\n"
           "Closed-loop HTTP/1.1 keep-alive GET load against 127.0.0.1:PORT (loopback only).\n"
           "Prints one key=value line: requests per second and latency percentiles in\n"
           "microseconds over the measured period (after the warm-up); completed= counts\n"
-          "every response, the warm-up's included, to divide the server's CPU time by.\n",
+          "every response, the warm-up's included, to divide the server's CPU time by.\n"
+          "--bearer sends Authorization: Bearer TOKEN (letters, digits, '_' and '-').\n",
           f);
 }
 
@@ -500,7 +503,13 @@ static bool load_parse_args(int argc, char **argv, struct load_opts *o)
             ok = load_parse_uint(v, 0, LOAD_WARMUP_MAX_MS, &o->warmup_ms);
         else if (strcmp(a, "--expect-status") == 0)
             ok = load_parse_uint(v, 100, 599, &o->expect_status);
-        else {
+        else if (strcmp(a, "--bearer") == 0) {
+            ok = v != NULL && *v != '\0' && strlen(v) < 200 &&
+                 strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") ==
+                     strlen(v);
+            if (ok)
+                o->bearer = v;
+        } else {
             fprintf(stderr, "http_load: unknown option %s\n", a);
             return false;
         }
@@ -549,8 +558,9 @@ int main(int argc, char **argv)
     char request[LOAD_REQ_MAX];
     int rl = snprintf(request, sizeof request,
                       "GET %s HTTP/1.1\r\nHost: 127.0.0.1:%u\r\nUser-Agent: aicos-http-load\r\n"
-                      "Accept: */*\r\n\r\n",
-                      o.path, o.port);
+                      "Accept: */*\r\n%s%s%s\r\n",
+                      o.path, o.port, o.bearer ? "Authorization: Bearer " : "",
+                      o.bearer ? o.bearer : "", o.bearer ? "\r\n" : "");
     if (rl < 0 || (size_t)rl >= sizeof request)
         return 2;
     signal(SIGPIPE, SIG_IGN);

@@ -83,8 +83,12 @@ ERR_MUST_USE static enum err api_identify(struct http_req *req, struct errbuf *e
         e = auth_token_lookup(app->db, bearer, p, eb);
     else
         e = auth_session_lookup(app->db, cookie, (int64_t)time(NULL), p, eb);
-    if (e == ERR_OK)
+    if (e == ERR_OK) {
+        if (p->tz[0] == '\0')
+            snprintf(p->tz, sizeof p->tz, "UTC");
+        p->accept_language = http_req_header(req, "Accept-Language");
         req->auth = p;
+    }
     return e;
 }
 

@@ -1,12 +1,14 @@
 /* Team administration use-cases (app/admin.h). */
 #include "app/admin.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "auth/roles.h"
 #include "auth/users.h"
 #include "base/parse.h"
 #include "base/secure.h"
+#include "base/tz.h"
 
 /* Writes the audit entry of an administration change and passes e on. */
 ERR_MUST_USE static enum err admin_done(const struct app *app, const struct app_actor *who,
@@ -75,6 +77,24 @@ enum err app_user_set_role(const struct app *app, const struct app_actor *who, c
     if (e == ERR_OK)
         e = auth_user_set_role(app->db, name, r, eb);
     return admin_done(app, who, "user.set_role", name, e, auth_role_name(r), eb);
+}
+
+enum err app_user_set_prefs(const struct app *app, const struct app_actor *who, const char *lang,
+                            const char *tz, struct errbuf *eb)
+{
+    const struct tz_zone *z = NULL;
+    enum err e = ERR_OK;
+    if (who->name == NULL || strncmp(who->name, "token:", 6) == 0 || who->role == ROLE_NONE)
+        e = err_set(eb, ERR_INVAL, "no_preferences",
+                    "An API token has no console preferences; sign in to set them.");
+    if (e == ERR_OK)
+        e = tz_load(tz != NULL ? tz : "", &z, eb);
+    if (e == ERR_OK)
+        e = auth_user_set_prefs(app->db, who->name, lang != NULL ? lang : "", tz, eb);
+    char detail[96];
+    snprintf(detail, sizeof detail, "lang=%s tz=%.63s", lang != NULL ? lang : "",
+             tz != NULL ? tz : "");
+    return admin_done(app, who, "user.set_preferences", who->name, e, detail, eb);
 }
 
 enum err app_user_set_disabled(const struct app *app, const struct app_actor *who, const char *name,

@@ -38,6 +38,11 @@ ERR_MUST_USE enum err app_user_reset_password(const struct app *app, const struc
                                               char password[AUTH_GENERATED_LEN + 1],
                                               struct errbuf *eb);
 
+/* Sets the signed-in user's own console language ("", "zh", "en") and time zone (a zone of
+ * the tz database). An API token has no preferences (ERR_INVAL). user.set_preferences. */
+ERR_MUST_USE enum err app_user_set_prefs(const struct app *app, const struct app_actor *who,
+                                         const char *lang, const char *tz, struct errbuf *eb);
+
 /* Creates an API token named name with role (a role name); secret gets its value (shown once)
  * and *id its id. token.create. */
 ERR_MUST_USE enum err app_token_create(const struct app *app, const struct app_actor *who,

@@ -25,6 +25,12 @@ struct auth_principal {
      * when there is none. The auth hook keeps it only for the page that shows it. */
     char flash_kind[8];
     char flash[AUTH_FLASH_MAX + 1];
+    /* The user's own console language ("" follows the browser, "zh", "en") and time zone
+     * (a tz database name; "UTC" for tokens), and the request's Accept-Language (NULL when it
+     * has none; points into the request). */
+    char lang[4];
+    char tz[64];
+    const char *accept_language;
 };
 
 #endif

@@ -92,13 +92,14 @@ enum err auth_session_lookup(struct db *db, const char *token, int64_t now,
     struct db_rows *r = NULL;
     struct db_param p[] = {DB_P_TEXT(hash)};
     struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT s.user_id, u.name, u.role, u.disabled, s.csrf_token, "
-                          "s.last_seen_at, s.expires_at, f.kind, f.message FROM sessions s "
-                          "JOIN users u ON u.id = s.user_id "
-                          "LEFT JOIN session_flash f ON f.id_hash = s.id_hash "
-                          "WHERE s.id_hash = $1",
-                          p, 1, &r, eb);
+    enum err e =
+        db_query(c,
+                 "SELECT s.user_id, u.name, u.role, u.disabled, s.csrf_token, "
+                 "s.last_seen_at, s.expires_at, f.kind, f.message, u.lang, u.tz FROM sessions s "
+                 "JOIN users u ON u.id = s.user_id "
+                 "LEFT JOIN session_flash f ON f.id_hash = s.id_hash "
+                 "WHERE s.id_hash = $1",
+                 p, 1, &r, eb);
     if (e != ERR_OK)
         goto out;
     if (db_rows_count(r) == 0) {
@@ -130,6 +131,8 @@ enum err auth_session_lookup(struct db *db, const char *token, int64_t now,
     if (!auth_role_parse(db_rows_get(r, 0, 2), &out->role))
         out->role = ROLE_NONE;
     snprintf(out->csrf, sizeof out->csrf, "%s", db_rows_get(r, 0, 4));
+    snprintf(out->lang, sizeof out->lang, "%s", db_rows_get(r, 0, 9) ? db_rows_get(r, 0, 9) : "");
+    snprintf(out->tz, sizeof out->tz, "%s", db_rows_get(r, 0, 10) ? db_rows_get(r, 0, 10) : "UTC");
     const char *fk = db_rows_get(r, 0, 7), *fm = db_rows_get(r, 0, 8);
     out->flash[0] = '\0';
     out->flash_kind[0] = '\0';

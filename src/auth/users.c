@@ -133,6 +133,26 @@ enum err auth_user_set_role(struct db *db, const char *name, enum auth_role role
     return e;
 }
 
+enum err auth_user_set_prefs(struct db *db, const char *name, const char *lang, const char *tz,
+                             struct errbuf *eb)
+{
+    if (lang == NULL ||
+        (strcmp(lang, "") != 0 && strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0))
+        return err_set(eb, ERR_INVAL, "bad_language",
+                       "The language is zh, en or empty (follow the browser).");
+    if (tz == NULL || *tz == '\0' || strlen(tz) > 63)
+        return err_set(eb, ERR_INVAL, "bad_time_zone",
+                       "A time zone is a name such as UTC or Asia/Shanghai.");
+    char now[CLOCK_ISO_LEN];
+    clock_now_iso(now);
+    struct db_param p[] = {DB_P_TEXT(lang), DB_P_TEXT(tz), DB_P_TEXT(now), DB_P_TEXT(name)};
+    struct db_conn *c = db_acquire(db);
+    enum err e = auth_user_update(
+        c, "UPDATE users SET lang = $1, tz = $2, updated_at = $3 WHERE name = $4", p, 4, name, eb);
+    db_release(c);
+    return e;
+}
+
 enum err auth_user_set_password(struct db *db, const char *name, const char *password,
                                 struct errbuf *eb)
 {

@@ -49,6 +49,11 @@ ERR_MUST_USE enum err auth_user_set_role(struct db *db, const char *name, enum a
 ERR_MUST_USE enum err auth_user_set_password(struct db *db, const char *name, const char *password,
                                              struct errbuf *eb);
 
+/* Sets the user's own console language ("", "zh" or "en") and time zone (tz database name;
+ * the caller checks it exists). ERR_INVAL for another language, ERR_NOTFOUND for no user. */
+ERR_MUST_USE enum err auth_user_set_prefs(struct db *db, const char *name, const char *lang,
+                                          const char *tz, struct errbuf *eb);
+
 /* Disables or enables; disabling also ends the user's sessions. */
 ERR_MUST_USE enum err auth_user_set_disabled(struct db *db, const char *name, bool disabled,
                                              struct errbuf *eb);

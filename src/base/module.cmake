@@ -3,5 +3,5 @@
 # src/.
 aicos_module(base
   SOURCES err.c arena.c buf.c parse.c log.c config.c json.c clock.c secure.c url.c tmpl.c
-          money.c
-  DEPS PkgConfig::JANSSON PkgConfig::SODIUM PkgConfig::CURL)
+          money.c tz.c
+  DEPS PkgConfig::JANSSON PkgConfig::SODIUM PkgConfig::CURL Threads::Threads)

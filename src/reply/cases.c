@@ -200,13 +200,16 @@ enum err reply_draft_decide(struct db *db, const char *connection_id, const char
     char id[SECURE_TOKEN_LEN + 1];
     int64_t changed = 0;
     *out = NULL;
+    /* the case first: a form naming no case answers 404, whatever else it carries */
+    enum err e = cases_load(db, connection_id, case_id, &f, &triage, &d, eb);
+    json_decref(triage);
+    if (e != ERR_OK)
+        return e;
     if (action == NULL || (strcmp(action, "copied") != 0 && strcmp(action, "sent") != 0 &&
                            strcmp(action, "discarded") != 0))
         return err_set(eb, ERR_INVAL, "bad_action", "action must be copied, sent or discarded.");
     if (text != NULL && strlen(text) > 4 * REPLY_DRAFT_MAX)
         return err_set(eb, ERR_TOOBIG, "text_too_long", "The sent text is too long.");
-    enum err e = cases_load(db, connection_id, case_id, &f, &triage, &d, eb);
-    json_decref(triage);
     if (e == ERR_OK && (draft_id == NULL || *draft_id == '\0')) {
         e = cases_answerable(&d, eb);
         e = e ? e : cases_insert(db, &f, &d, "template", d.text, "", actor, id, eb);
@@ -241,8 +244,6 @@ enum err reply_case_relabel(struct db *db, const char *connection_id, const char
     struct reply_facts f;
     struct reply_draft d;
     json_t *triage = NULL;
-    if (!reply_intent_known(label))
-        return err_set(eb, ERR_INVAL, "bad_label", "label must be one of the 16 intents.");
     enum err e = cases_load(db, connection_id, case_id, &f, &triage, &d, eb);
     char lang[16];
     snprintf(lang, sizeof lang, "%s",
@@ -250,6 +251,8 @@ enum err reply_case_relabel(struct db *db, const char *connection_id, const char
     json_decref(triage);
     if (e != ERR_OK)
         return e;
+    if (!reply_intent_known(label))
+        return err_set(eb, ERR_INVAL, "bad_label", "label must be one of the 16 intents.");
     char text[2 * REPLY_WORDS_MAX + 2];
     snprintf(text, sizeof text, "%s\n%s", f.buyer_comment, f.reason);
     struct db_param p[] = {DB_P_TEXT(f.connection_id), DB_P_TEXT(case_id), DB_P_TEXT(label),

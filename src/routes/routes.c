@@ -24,6 +24,7 @@
 #include "web/console.h"
 #include "web/case_page.h"
 #include "web/cases_page.h"
+#include "web/dashboard_page.h"
 #include "web/deploy_page.h"
 #include "web/integrations_page.h"
 #include "web/order_page.h"
@@ -31,6 +32,7 @@
 #include "web/shipments_page.h"
 #include "web/products_page.h"
 #include "web/records_page.h"
+#include "web/settings_page.h"
 #include "web/shipment_form.h"
 #include "web/signin_page.h"
 #include "web/sync_page.h"
@@ -131,7 +133,8 @@ const struct route api_routes[] = {
      "ai", NULL, ROLE_VIEWER},
     {"GET", "/api/v1/orders", api_orders_list, 0,
      "Synced orders, newest update first; filters connection_id, status, label, ship_before, "
-     "ship_after (YYYY-MM-DD or Unix seconds), q (order number); paging page, limit.",
+     "ship_after (YYYY-MM-DD or Unix seconds), q (order number, product name, SKU or goods id); "
+     "paging page, limit.",
      "orders", NULL, ROLE_VIEWER},
     {"GET", "/api/v1/orders/{sn}", api_orders_get, 0,
      "One synced parent order with its sub-orders and status history (connection_id "
@@ -161,6 +164,9 @@ const struct route api_routes[] = {
      "text/html", ROLE_OPERATOR},
     {"GET", "/orders", page_orders, ROUTE_PAGE | ROUTE_INTERNAL, "Orders page.", "pages",
      "text/html", ROLE_VIEWER},
+    {"GET", "/orders/export.csv", page_orders_csv, ROUTE_PAGE | ROUTE_INTERNAL,
+     "The orders of the /orders filters as CSV (at most 2,000 rows).", "pages", "text/csv",
+     ROLE_VIEWER},
     {"GET", "/orders/{sn}", page_order_detail, ROUTE_PAGE | ROUTE_INTERNAL, "Order detail page.",
      "pages", "text/html", ROLE_VIEWER},
     {"GET", "/sync", page_sync, ROUTE_PAGE | ROUTE_INTERNAL, "Sync runs and stream state page.",
@@ -285,6 +291,22 @@ const struct route api_routes[] = {
     {"POST", "/integrations/temu/connections/{id}/reauthorize", page_temu_reauthorize,
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Re-authorize a connection (form).", "pages",
      "text/html", ROLE_SELLER_ADMIN},
+    /* The shop dashboard (issue 16). */
+    {"GET", "/dashboard", page_dashboard, ROUTE_PAGE | ROUTE_INTERNAL,
+     "Shop dashboard: orders per day, late parcels, on-time shipping, open cases "
+     "(connection_id optional).",
+     "pages", "text/html", ROLE_VIEWER},
+    /* Settings (issue 16): the viewer's language and time zone; the server's settings. */
+    {"GET", "/settings", page_settings, ROUTE_PAGE | ROUTE_INTERNAL, "Settings page.", "pages",
+     "text/html", ROLE_VIEWER},
+    {"POST", "/settings/preferences", page_settings_prefs,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Save the signed-in user's language and time zone (form, audited).", "pages", "text/html",
+     ROLE_VIEWER},
+    {"POST", "/settings/language", page_settings_language,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Switch the signed-in user's console language (form, audited).", "pages", "text/html",
+     ROLE_VIEWER},
     /* Team and records pages (issue 16): users, API tokens, audit log, secrets. */
     {"GET", "/users", page_users, ROUTE_PAGE | ROUTE_INTERNAL, "Users page.", "pages", "text/html",
      ROLE_SELLER_ADMIN},

@@ -3,7 +3,7 @@
  * of a shipped order followed through the configured provider (provider.h), normalized
  * (model.h), with derived flags, stored crash-safely.
  *
- * Tables (migration 20; columns in docs/architecture.md "Carrier tracking"):
+ * Tables (migration 22; columns in docs/architecture.md "Carrier tracking"):
  *   tracking_settings       provider (none|temu|17track), base URL, provider health
  *   tracking_shipments      one row per parcel (connection, package): carrier, lane, the
  *                           normalized status and the raw one, times (shipped, promise, first

@@ -245,8 +245,9 @@ static const char *case_form(const struct http_req *req, const char *name)
     return v != NULL && *v != '\0' ? v : NULL;
 }
 
-/* Post/redirect/get back to the case page with the outcome as its notice; a server failure
- * stays an error page, an API token's refusal its error. */
+/* Post/redirect/get back to the case page with the outcome as its notice; a missing case and a
+ * server failure stay error pages (there is no case page to land on), an API token's refusal
+ * its error. */
 ERR_MUST_USE static enum err case_after(struct http_req *req, struct http_resp *resp, enum err e,
                                         const char *done, struct errbuf *why, struct errbuf *eb)
 {
@@ -263,7 +264,8 @@ ERR_MUST_USE static enum err case_after(struct http_req *req, struct http_resp *
     u = u == ERR_OK && where == NULL ? ERR_NOMEM : u;
     if (u == ERR_OK && e == ERR_OK)
         u = web_redirect_notice(req, resp, where, "ok", done);
-    else if (u == ERR_OK && (http_status_for_err(e) >= 500 || !web_form_redirects(req, e))) {
+    else if (u == ERR_OK &&
+             (e == ERR_NOTFOUND || http_status_for_err(e) >= 500 || !web_form_redirects(req, e))) {
         *eb = *why;
         u = e;
     } else if (u == ERR_OK) {

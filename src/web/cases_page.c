@@ -14,10 +14,23 @@
 #include "reply/draft.h"
 #include "sync/query.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
+#include "web/status.h"
 #include "web/widget.h"
 
 #define CASES_SHOWN 100 /* buyer cases on the /cases page */
+
+/* An after-sales value as a word of the vocabulary, its code in the tooltip. */
+static void cases_status(struct html *h, const char *what, int64_t v)
+{
+    char code[48];
+    snprintf(code, sizeof code, "aftersales_%s_%lld", what, (long long)v);
+    if (web_status_aftersales(what, (long long)v) != NULL)
+        widget_status(h, code);
+    else
+        html_txtf(h, "%s %lld", what, (long long)v);
+}
 
 /* The link to an after-sales case's page, its number as the text. */
 static void cases_case_link(struct html *h, const char *id, const char *connection_id)
@@ -50,7 +63,8 @@ static void cases_triage_cells(struct html *h, const json_t *t)
     html_raw(h, "</td>");
 }
 
-static void cases_row(struct html *h, const json_t *c)
+/* One listed case; with_triage adds the intent, confidence, language and priority cells. */
+static void cases_row(struct html *h, const json_t *c, bool with_triage)
 {
     bool label = strcmp(widget_json_str(c, "kind"), "order_label") == 0;
     bool after = strcmp(widget_json_str(c, "kind"), "after_sales") == 0;
@@ -65,45 +79,46 @@ static void cases_row(struct html *h, const json_t *c)
     widget_order_link(h, widget_json_str(c, "parent_order_sn"),
                       widget_json_str(c, "connection_id"));
     html_raw(h, "</td>");
-    cases_triage_cells(h, json_object_get(c, "triage"));
+    if (with_triage)
+        cases_triage_cells(h, json_object_get(c, "triage"));
     html_raw(h, "<td>");
     if (label) {
         widget_pill(h, "label", widget_json_str(c, "label"));
     } else {
-        html_raw(h, "<code>");
-        html_txtf(h, "group %lld · status %lld · type %lld",
-                  (long long)widget_json_int(c, "status_group"),
-                  (long long)widget_json_int(c, "status"), (long long)widget_json_int(c, "type"));
-        html_raw(h, "</code>");
+        cases_status(h, "status", widget_json_int(c, "status"));
+        html_raw(h, " ");
+        cases_status(h, "type", widget_json_int(c, "type"));
     }
     html_raw(h, "</td><td>");
     widget_time(h, widget_json_int(c, "updated_at"));
     html_raw(h, "</td></tr>");
 }
 
-/* The cases table from reply_cases_list's {"cases": [...]}. */
-static void cases_table(struct html *h, const json_t *doc, bool filtered)
+/* The cases table of a {"cases": [...]} document; empty_msg (a catalog key) when empty. */
+static void cases_table(struct html *h, const json_t *doc, bool with_triage, int empty_msg)
 {
-    static const char *const heads[] = {"类型 / Kind",         "请求 / Case",
-                                        "订单 / Order",        "意图 / Intent",
-                                        "置信度 / Confidence", "语言 / Language",
-                                        "优先级 / Priority",   "状态 / Status",
-                                        "更新 / Updated",      NULL};
+    static const char *const heads[] = {"类型 / Kind",   "请求 / Case",    "订单 / Order",
+                                        "状态 / Status", "更新 / Updated", NULL};
+    static const char *const triage_heads[] = {"类型 / Kind",         "请求 / Case",
+                                               "订单 / Order",        "意图 / Intent",
+                                               "置信度 / Confidence", "语言 / Language",
+                                               "优先级 / Priority",   "状态 / Status",
+                                               "更新 / Updated",      NULL};
     const json_t *cases = json_object_get(doc, "cases");
     size_t i;
     const json_t *c;
     if (json_array_size(cases) == 0) {
-        widget_empty(h, "cases-empty",
-                     filtered ? "没有符合筛选条件的买家请求。/ No buyer case matches the filters."
-                              : "尚无买家请求:尚未同步到任何售后请求,已同步的订单也没有买家发起"
-                                "的标签。/ No buyer cases are stored: no after-sales request has "
-                                "been synced and no synced order carries a buyer-initiated "
-                                "label.");
+        widget_empty_msg(h, "cases-empty", empty_msg);
         return;
     }
-    widget_table_begin(h, NULL, NULL, heads);
-    json_array_foreach(cases, i, c) cases_row(h, c);
+    widget_table_begin(h, NULL, NULL, with_triage ? triage_heads : heads);
+    json_array_foreach(cases, i, c) cases_row(h, c, with_triage);
     widget_table_end(h);
+}
+
+void web_cases_table(struct html *h, const json_t *doc, int empty_msg)
+{
+    cases_table(h, doc, false, empty_msg);
 }
 
 /* The GET filter form: intent and priority. */
@@ -152,11 +167,7 @@ enum err page_cases(struct http_req *req, struct http_resp *resp, struct errbuf 
     if (e != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "买家请求 / Buyer cases", "cases", req->auth);
-    widget_page_head(
-        &h, "买家请求 / Buyer cases",
-        "买家发起的售后、取消和改地址请求,按更新时间倒序,附意图分类。/ Buyer-initiated "
-        "after-sales, cancellation and address-change requests, newest first, "
-        "each with its intent.");
+    widget_page_head_msg(&h, "买家请求 / Buyer cases", MSG_P_CASES_PAGE_2);
     html_raw(&h, "<div class=\"notice info\" id=\"no-chat-api\">Temu 不提供买家聊天接口。"
                  "本产品所说的“买家消息”就是 Temu 开放的买家发起的请求:售后(退货/退款)、"
                  "取消订单和修改地址请求。/ Temu offers no buyer-chat API. What this product "
@@ -165,7 +176,8 @@ enum err page_cases(struct http_req *req, struct http_resp *resp, struct errbuf 
                  "address-change requests.</div>");
     cases_filters(&h, f.intent, f.priority);
     html_raw(&h, "<section class=\"card\" id=\"cases\">");
-    cases_table(&h, doc, f.intent != NULL || f.priority != NULL);
+    cases_table(&h, doc, true,
+                f.intent != NULL || f.priority != NULL ? MSG_P_CASES_FILTERED : MSG_P_CASES_PAGE_1);
     widget_stream_status(&h, states, "buyer_cases");
     html_raw(&h, "</section>");
     e = web_page_end(&h, resp, 200);

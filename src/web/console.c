@@ -5,8 +5,11 @@
 
 #include "app/signin.h"
 #include "auth/sessions.h"
+#include "base/arena.h"
 #include "base/log.h"
+#include "base/tz.h"
 #include "web/assets.h"
+#include "web/msg.h"
 #include "web/widget.h"
 
 /* Appends template text from start up to the next "{{", returning where it stopped. */
@@ -23,6 +26,7 @@ static void web_nav(struct html *h, const char *active)
     static const struct {
         const char *key, *href, *label;
     } items[] = {
+        {"dashboard", "/dashboard", "看板 / Dashboard"},
         {"integrations", "/integrations", "平台集成 / Integrations"},
         {"deploy", "/deploy", "公网回调部署 / Deployment"},
         {"orders", "/orders", "订单 / Orders"},
@@ -46,6 +50,21 @@ static void web_nav(struct html *h, const char *active)
     }
 }
 
+/* The language switch: a form of two buttons posting to /settings/language (the current
+ * language's button is marked pressed). */
+static void web_lang_switch(struct html *h, const struct auth_principal *p)
+{
+    html_raw(h, "<form class=\"lang-switch\" method=\"post\" action=\"/settings/language\">");
+    widget_csrf(h, p);
+    html_raw(h, h->lang == WEB_LANG_ZH ? "<button name=\"lang\" value=\"zh\" aria-pressed=\"true\">"
+                                       : "<button name=\"lang\" value=\"zh\">");
+    html_raw(h, "中文</button>");
+    html_raw(h, h->lang == WEB_LANG_EN
+                    ? "<button name=\"lang\" value=\"en\" aria-pressed=\"true\" lang=\"en\">"
+                    : "<button name=\"lang\" value=\"en\" lang=\"en\">");
+    html_raw(h, "English</button></form>");
+}
+
 static void web_user(struct html *h, const struct auth_principal *p)
 {
     if (p == NULL) {
@@ -55,9 +74,13 @@ static void web_user(struct html *h, const struct auth_principal *p)
     html_raw(h, "<span>");
     html_txt(h, p->name);
     html_raw(h, " · ");
-    html_txt(h, auth_role_name(p->role));
+    widget_status_label(h, auth_role_name(p->role));
     html_raw(h, "</span>");
     if (p->via == AUTH_VIA_SESSION) {
+        web_lang_switch(h, p);
+        html_raw(h, "<a href=\"/settings\">");
+        widget_pair(h, "设置", "Settings");
+        html_raw(h, "</a>");
         html_raw(h, "<form method=\"post\" action=\"/logout\">");
         widget_csrf(h, p);
         html_raw(h, "<button type=\"submit\">退出 / Sign out</button></form>");
@@ -75,6 +98,9 @@ void web_layout_begin(struct html *h, const char *title, const char *active,
         } else if (strncmp(t, "{{nav}}", 7) == 0) {
             web_nav(h, active);
             t += 7;
+        } else if (strncmp(t, "{{lang}}", 8) == 0) {
+            html_raw(h, h->lang == WEB_LANG_EN ? "en" : "zh-CN");
+            t += 8;
         } else if (strncmp(t, "{{user}}", 8) == 0) {
             web_user(h, p);
             t += 8;
@@ -118,11 +144,46 @@ const struct web_notice *web_notice_from_query(const struct http_req *req,
     return NULL;
 }
 
-void web_page_begin(struct html *h, struct http_resp *resp, const char *title, const char *active,
-                    const struct auth_principal *p)
+static void web_page_layout(struct html *h, const char *title, const char *active,
+                            const struct auth_principal *p);
+
+enum web_lang web_lang_of(const struct auth_principal *p, const char *accept_language)
+{
+    enum web_lang l = WEB_LANG_BOTH;
+    if (p != NULL && web_lang_parse(p->lang, &l) && l != WEB_LANG_BOTH)
+        return l;
+    return web_lang_from_accept(p != NULL ? p->accept_language : accept_language);
+}
+
+/* Starts h on resp's body for p in language lang and p's time zone (UTC when unknown). */
+static void web_page_start(struct html *h, struct http_resp *resp, const struct auth_principal *p,
+                           enum web_lang lang)
 {
     buf_reset(&resp->body);
     html_init(h, &resp->body);
+    h->lang = (int)lang;
+    if (p != NULL && p->tz[0] != '\0' && tz_load(p->tz, &h->tz, NULL) != ERR_OK)
+        h->tz = NULL; /* a zone removed from the database since: UTC */
+}
+
+void web_page_begin_req(struct html *h, struct http_resp *resp, const char *title,
+                        const char *active, const struct http_req *req)
+{
+    const struct auth_principal *p = req->auth;
+    web_page_start(h, resp, p, web_lang_of(p, http_req_header(req, "Accept-Language")));
+    web_page_layout(h, title, active, p);
+}
+
+void web_page_begin(struct html *h, struct http_resp *resp, const char *title, const char *active,
+                    const struct auth_principal *p)
+{
+    web_page_start(h, resp, p, web_lang_of(p, NULL));
+    web_page_layout(h, title, active, p);
+}
+
+static void web_page_layout(struct html *h, const char *title, const char *active,
+                            const struct auth_principal *p)
+{
     web_layout_begin(h, title, active, p);
     if (p != NULL && p->flash[0] != '\0') {
         html_raw(h, "<div class=\"flash\" id=\"flash\">");
@@ -146,6 +207,33 @@ enum err web_redirect_notice(struct http_req *req, struct http_resp *resp, const
     if (e != ERR_OK) /* the action is done; only its notice is lost */
         log_kv(LOG_WARN, "web.flash_failed", "rid", req->rid, "error", err_code(e), NULL);
     return http_resp_redirect(resp, location);
+}
+
+const char *web_text(const struct http_req *req, int id)
+{
+    enum web_lang l = web_lang_of(req->auth, http_req_header(req, "Accept-Language"));
+    const struct web_msg *m = web_msg_at((unsigned)id);
+    if (m == NULL)
+        return "";
+    if (l != WEB_LANG_BOTH)
+        return l == WEB_LANG_EN ? m->en : m->zh;
+    const char *both = arena_printf(req->arena, "%s / %s", m->zh, m->en);
+    return both != NULL ? both : m->en;
+}
+
+const char *web_error_text(const struct http_req *req, const struct errbuf *why, enum err e)
+{
+    int id = web_msg_for_code(errbuf_code(why, e));
+    enum web_lang l = web_lang_of(req->auth, http_req_header(req, "Accept-Language"));
+    if (id < 0 || l != WEB_LANG_ZH)
+        return errbuf_message(why, e); /* the domain's own sentence is English and precise */
+    return web_msg(WEB_LANG_ZH, (enum web_msg_id)id);
+}
+
+enum err web_redirect_msg(struct http_req *req, struct http_resp *resp, const char *location,
+                          const char *kind, int id)
+{
+    return web_redirect_notice(req, resp, location, kind, web_text(req, id));
 }
 
 enum err web_page_end(struct html *h, struct http_resp *resp, int status)

@@ -15,6 +15,7 @@
 #include "base/err.h"
 #include "http/http.h"
 #include "web/html.h"
+#include "web/msg.h"
 
 /*
  * Appends the layout up to the content: title (escaped), the navigation with active
@@ -64,6 +65,27 @@ bool web_form_redirects(const struct http_req *req, enum err e);
  * session's flash notice (web_redirect_notice) when p carries one. */
 void web_page_begin(struct html *h, struct http_resp *resp, const char *title, const char *active,
                     const struct auth_principal *p);
+
+/* web_page_begin for any caller, signed in or not: the language also follows the request's
+ * Accept-Language when nobody is signed in (sign-in and error pages). */
+void web_page_begin_req(struct html *h, struct http_resp *resp, const char *title,
+                        const char *active, const struct http_req *req);
+
+/* The reader's language (enum web_lang of web/msg.h): p's own choice, else the
+ * Accept-Language (p's, or accept_language when p is NULL), else both. */
+enum web_lang web_lang_of(const struct auth_principal *p, const char *accept_language);
+
+/* Catalog message id in the request's language (both joined with " / " when unknown); the
+ * text lives in the request's arena. */
+const char *web_text(const struct http_req *req, int id);
+
+/* The refusal why (of e) in the request's language: the catalog's Chinese text for its code
+ * when there is one and the reader reads Chinese, else the domain's own (English) sentence. */
+const char *web_error_text(const struct http_req *req, const struct errbuf *why, enum err e);
+
+/* web_redirect_notice() with catalog message id in the request's language. */
+ERR_MUST_USE enum err web_redirect_msg(struct http_req *req, struct http_resp *resp,
+                                       const char *location, const char *kind, int id);
 
 /* Writes the rest of the layout, sets the status and HTML content type; h's first error. */
 ERR_MUST_USE enum err web_page_end(struct html *h, struct http_resp *resp, int status);

@@ -71,18 +71,18 @@ enum err page_deploy(struct http_req *req, struct http_resp *resp, struct errbuf
 /* After a form action: back to the page with the result (or, for a browser, the refusal) as
  * its notice; an API token caller gets the page with the error. */
 ERR_MUST_USE static enum err page_deploy_after(struct http_req *req, struct http_resp *resp,
-                                               enum err e, const char *done, struct errbuf *why,
+                                               enum err e, int done, struct errbuf *why,
                                                struct errbuf *eb)
 {
     if (e == ERR_OK)
-        return web_redirect_notice(req, resp, "/deploy", "ok", done);
+        return web_redirect_msg(req, resp, "/deploy", "ok", done);
     if (http_status_for_err(e) >= 500) {
         *eb = *why;
         return e;
     }
     if (web_form_redirects(req, e))
-        return web_redirect_notice(req, resp, "/deploy", "error", errbuf_message(why, e));
-    return page_deploy_render(req, resp, http_status_for_err(e), errbuf_message(why, e));
+        return web_redirect_notice(req, resp, "/deploy", "error", web_error_text(req, why, e));
+    return page_deploy_render(req, resp, http_status_for_err(e), web_error_text(req, why, e));
 }
 
 enum err page_deploy_preflight(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -92,8 +92,7 @@ enum err page_deploy_preflight(struct http_req *req, struct http_resp *resp, str
     struct app_actor who = web_actor(req);
     enum err e = app_deploy_check_run(req->app, &who, "preflight", NULL, &result, &why);
     json_decref(result);
-    return page_deploy_after(
-        req, resp, e, "预检已重新运行 / The preflight ran again; its result is below.", &why, eb);
+    return page_deploy_after(req, resp, e, MSG_N_PREFLIGHT_DONE, &why, eb);
 }
 
 enum err page_deploy_dns(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -103,8 +102,7 @@ enum err page_deploy_dns(struct http_req *req, struct http_resp *resp, struct er
     struct app_actor who = web_actor(req);
     enum err e = app_deploy_check_run(req->app, &who, "dns", NULL, &result, &why);
     json_decref(result);
-    return page_deploy_after(
-        req, resp, e, "DNS 已重新检查 / DNS was checked again; the result is below.", &why, eb);
+    return page_deploy_after(req, resp, e, MSG_N_DNS_DONE, &why, eb);
 }
 
 /* A form field as a JSON string ("" when absent); ERR_INVAL when it is not UTF-8. */
@@ -149,8 +147,7 @@ enum err page_deploy_sign_off(struct http_req *req, struct http_resp *resp, stru
     json_decref(note);
     json_decref(cleared);
     json_decref(body);
-    return page_deploy_after(
-        req, resp, e, "大陆签核已记录 / The mainland China sign-off was recorded.", &why, eb);
+    return page_deploy_after(req, resp, e, MSG_N_SIGNOFF_RECORDED, &why, eb);
 }
 
 enum err page_deploy_revoke(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -166,6 +163,5 @@ enum err page_deploy_revoke(struct http_req *req, struct http_resp *resp, struct
     json_decref(so);
     json_decref(reason);
     json_decref(body);
-    return page_deploy_after(req, resp, e,
-                             "大陆签核已撤销 / The mainland China sign-off was revoked.", &why, eb);
+    return page_deploy_after(req, resp, e, MSG_N_SIGNOFF_REVOKED, &why, eb);
 }

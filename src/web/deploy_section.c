@@ -55,6 +55,14 @@ static void sec_strategies(struct html *o, const json_t *plan)
     html_raw(o, "</ul>");
 }
 
+/* True for a host only this machine reaches: localhost, 127.0.0.0/8, ::1. */
+static bool sec_loopback(const char *host)
+{
+    return strcmp(host, "localhost") == 0 || strncmp(host, "127.", 4) == 0 ||
+           strcmp(host, "::1") == 0 || strcmp(host, "[::1]") == 0 ||
+           (strlen(host) > 10 && strcmp(host + strlen(host) - 10, ".localhost") == 0);
+}
+
 static void sec_dns(struct html *o, const json_t *plan)
 {
     const json_t *dns = json_object_get(plan, "dns"), *cb = json_object_get(plan, "callback");
@@ -75,7 +83,12 @@ static void sec_dns(struct html *o, const json_t *plan)
         html_tpl(o, "<tr><td>{}</td>", names[i]);
         html_tpl(o, "<td><code>{}</code></td><td>", widget_json_str(h, "origin"));
         widget_status_badge(o, widget_json_str(h, "status"));
-        html_tpl(o, "</td><td>{}", widget_json_str(h, "hint"));
+        html_raw(o, "</td><td>");
+        if (sec_loopback(widget_json_str(h, "host")))
+            html_raw(o, "这是本机地址,公网无法解析;请先设置公网域名 / This is a loopback "
+                        "address the public cannot reach; set a public host first.");
+        else
+            html_txt(o, widget_json_str(h, "hint"));
         if (json_get_string(h, "reason") != NULL)
             html_tpl(o, "<br><span class=\"error\">{}</span>", widget_json_str(h, "reason"));
         html_raw(o, "</td></tr>");

@@ -14,6 +14,8 @@ void html_init(struct html *h, struct buf *b)
 {
     h->b = b;
     h->e = ERR_OK;
+    h->lang = 0;
+    h->tz = NULL;
 }
 
 enum err html_err(const struct html *h)
@@ -133,6 +135,19 @@ void html_tpl_n(struct html *h, const char *markup, const char *const *args, siz
     html_raw(h, markup);
     if (h->e == ERR_OK && used != nargs)
         h->e = ERR_INTERNAL;
+}
+
+void html_txt_slots_n(struct html *h, const char *text, const char *const *args, size_t nargs)
+{
+    size_t used = 0;
+    const char *slot;
+    while (h->e == ERR_OK && (slot = strstr(text, "{}")) != NULL) {
+        html_txtn(h, text, (size_t)(slot - text));
+        html_txt(h, used < nargs ? args[used] : NULL);
+        used++;
+        text = slot + 2;
+    }
+    html_txt(h, text);
 }
 
 void html_txtf(struct html *h, const char *fmt, ...)

@@ -18,12 +18,18 @@
 #include "base/buf.h"
 #include "base/err.h"
 
+struct tz_zone;
+
 struct html {
     struct buf *b;
     enum err e; /* the first failure; ERR_OK while every write succeeded */
+    /* Who reads it: the language (enum web_lang of web/msg.h; 0, both, by default) and the
+     * time zone times are shown in (NULL: UTC). Set by web_page_begin(). */
+    int lang;
+    const struct tz_zone *tz;
 };
 
-/* Starts writing at the end of b (nothing is reset). */
+/* Starts writing at the end of b (nothing is reset); both languages, UTC. */
 void html_init(struct html *h, struct buf *b);
 
 /* The first failure of any write so far (ERR_OK when none). */
@@ -54,6 +60,9 @@ void html_attr(struct html *h, const char *s);
     html_tpl_n((h), (markup), (const char *const[]){__VA_ARGS__},                                  \
                sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
 void html_tpl_n(struct html *h, const char *markup, const char *const *args, size_t nargs);
+
+/* Like html_tpl_n, but the text around the slots is escaped too (a catalog message). */
+void html_txt_slots_n(struct html *h, const char *text, const char *const *args, size_t nargs);
 
 /* Formats like printf, then appends the result escaped (every %s is data, never markup). */
 void html_txtf(struct html *h, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -16,7 +16,10 @@
 #include "readiness/readiness.h"
 #include "web/console.h"
 #include "web/deploy_section.h"
+#include "sync/query.h"
+#include "web/integrations_now.h"
 #include "web/integrations_workbench.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -31,15 +34,15 @@ static void page_registry_row(struct html *h, const json_t *row)
              widget_json_str(row, "owner"));
     widget_status(h, widget_json_str(row, "status"));
     if (warn != NULL) {
-        char cls[16], text[64];
-        long long days = (long long)widget_json_int(warn, "days_left");
+        char cls[16], days[24];
+        snprintf(days, sizeof days, "%lld", (long long)widget_json_int(warn, "days_left"));
         snprintf(cls, sizeof cls, "w%s", widget_json_str(warn, "level"));
-        snprintf(text, sizeof text, "令牌 %lld 天 / token %lld d", days, days);
-        html_raw(h, " ");
-        widget_pill(h, cls, text);
+        html_tpl(h, " <span class=\"pill {}\">", cls);
+        widget_msgf(h, MSG_I_TOKEN_DAYS, days);
+        html_raw(h, "</span>");
     }
     html_tpl(h, "</td><td>{}</td><td>", widget_json_str(row, "risk"));
-    widget_time(h, widget_json_int(row, "last_success_at"));
+    widget_time_ago(h, widget_json_int(row, "last_success_at"), (int64_t)time(NULL));
     html_raw(h, "</td><td>");
     html_txtf(h, "%lld · %lld", (long long)widget_json_int(errs, "auth"),
               (long long)widget_json_int(errs, "sync"));
@@ -61,8 +64,9 @@ static void page_registry(struct html *h, const json_t *reg)
     size_t i;
     json_t *row;
     html_raw(h, "<section class=\"card\" id=\"registry\"><div class=\"card-head\"><div><h2>"
-                "集成状态 / Integration status</h2><p>每个外部系统一行,状态由真实数据计算。/ One "
-                "row per external system; statuses are computed from real state.</p></div></div>");
+                "集成状态 / Integration status</h2><p>");
+    widget_msg(h, MSG_I_REGISTRY_LEAD);
+    html_raw(h, "</p></div></div>");
     widget_table_begin(h, NULL, NULL, heads);
     json_array_foreach(json_object_get(reg, "integrations"), i, row) page_registry_row(h, row);
     widget_table_end(h);
@@ -96,7 +100,9 @@ static void page_progress_stats(struct html *h, const json_t *pr)
 static void page_progress_blocker(struct html *h, const json_t *blk)
 {
     if (!json_is_object(blk)) {
-        html_raw(h, "<div class=\"blocker none\">当前阻断 / Current blocker: 无 / none</div>");
+        html_raw(h, "<div class=\"blocker none\">当前阻断 / Current blocker: ");
+        widget_msg(h, MSG_I_NO_BLOCKER);
+        html_raw(h, "</div>");
         return;
     }
     html_tpl(h,
@@ -128,36 +134,39 @@ static void page_progress(struct html *h, const json_t *pr)
     size_t i;
     json_t *s;
     html_raw(h, "<section class=\"card\" id=\"progress\"><div class=\"card-head\"><div><h2>"
-                "Temu 正式账号连接进度 / Formal Temu connection progress</h2><p>自动判断当前离连接"
-                "正式账号还有多远,只有进入店铺管理员交接阶段才需要你介入。/ Computed from real "
-                "state: how far the company is from a working production Temu connection.</p>"
-                "</div></div>");
+                "Temu 正式账号连接进度 / Formal Temu connection progress</h2><p>");
+    widget_msg(h, MSG_I_PROGRESS_LEAD);
+    html_raw(h, "</p></div></div>");
     page_progress_stats(h, pr);
     page_progress_blocker(h, json_object_get(pr, "blocker"));
     html_raw(h, "<div class=\"grid grid-2\"><div><h3>步骤 / Steps</h3><ol class=\"steps\" "
                 "id=\"progress-steps\">");
     json_array_foreach(json_object_get(pr, "steps"), i, s) page_progress_step(h, s);
     html_raw(h, "</ol></div><div><h3>下一步 / Next steps</h3><ul class=\"next\">");
-    json_array_foreach(json_object_get(pr, "next_steps"), i, s)
-        html_tpl(h, "<li><code>{}</code>: {}</li>", widget_json_str(s, "owner"),
-                 widget_json_str(s, "action"));
+    integrations_next_steps(h, pr);
     html_tpl(h, "</ul><p class=\"muted\">{}</p></div></div></section>",
              widget_json_str(json_object_get(pr, "safety"), "statement"));
 }
 
-/* The deployment planner section, or a placeholder when it cannot be read. */
+/* The deployment planner section, collapsed to its summary (the runbook is /deploy), or a
+ * placeholder when it cannot be read. */
 static void page_deploy_section(struct html *h, const struct app *app)
 {
     if (h->e != ERR_OK)
         return;
+    html_raw(h, "<details class=\"card runbook\" id=\"runbook\"><summary>公网回调部署 / Public "
+                "Callback Deployment</summary><p><a href=\"/deploy\">");
+    widget_msg(h, MSG_I_DEPLOY_LINK);
+    html_raw(h, " →</a></p>");
     size_t mark = h->b->len;
     if (web_deploy_section(h->b, app->cfg, app->db) != ERR_OK) {
         h->b->len = mark;
         h->b->data[mark] = '\0';
-        html_raw(h, "<section class=\"card\"><h2>公网回调部署 / Public Callback Deployment</h2>"
-                    "<div class=\"placeholder\">部署计划暂不可用 / The deployment planner section "
-                    "could not be read.</div></section>");
+        html_raw(h, "<div class=\"placeholder\">");
+        widget_msg(h, MSG_I_DEPLOY_UNREADABLE);
+        html_raw(h, "</div>");
     }
+    html_raw(h, "</details>");
 }
 
 ERR_MUST_USE static enum err page_render(struct http_req *req, struct http_resp *resp, int status,
@@ -165,23 +174,28 @@ ERR_MUST_USE static enum err page_render(struct http_req *req, struct http_resp 
 {
     const struct app *app = req->app;
     struct connect_env env;
-    json_t *reg = NULL, *pr = NULL, *sessions = NULL, *conns = NULL;
+    json_t *reg = NULL, *pr = NULL, *sessions = NULL, *conns = NULL, *orders = NULL;
     int64_t now = (int64_t)time(NULL);
     struct html h;
     struct app_actor who = web_actor(req);
     app_connect_env(app, &env);
-    enum err e = readiness_registry(&env, now, &reg, eb);
-    e = e ? e : readiness_progress(&env, now, &pr, eb);
+    enum err e = readiness_page(&env, now, &reg, &pr, eb);
     e = e ? e
           : connect_session_list(&env, app_actor_is_admin(&who) ? NULL : who.name, now, &sessions,
                                  eb);
     e = e ? e : connect_connection_list(&env, now, &conns, eb);
+    e = e ? e : query_stream_states(app->db, "orders", &orders, eb);
     if (e != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "平台集成 / Integrations", "integrations", req->auth);
-    widget_page_head(&h, "平台集成 / Integrations",
-                     "Temu、物流、支付和后续外部系统的接入状态。/ Connection status of Temu, "
-                     "logistics, payments and future external systems.");
+    widget_page_head_msg(&h, "平台集成 / Integrations", MSG_I_LEAD);
+    const struct integrations_now now_in = {
+        .progress = pr,
+        .conns = conns,
+        .orders = orders,
+        .production = app->cfg->env == CONFIG_ENV_PRODUCTION,
+    };
+    integrations_now(req, &h, &now_in);
     page_registry(&h, reg);
     page_progress(&h, pr);
     page_deploy_section(&h, app);
@@ -192,6 +206,7 @@ out:
     json_decref(pr);
     json_decref(sessions);
     json_decref(conns);
+    json_decref(orders);
     return e;
 }
 
@@ -199,16 +214,12 @@ out:
  * of this page use the session's flash (web_redirect_notice). No text comes from the URL. */
 static void page_notice_from_query(struct http_req *req, struct page_extra *x)
 {
-    static const struct web_notice notices[] = {
-        {"connected", "ok",
-         "授权成功,店铺已连接 / Authorization complete: the shop is connected (token verified and "
-         "stored encrypted)."},
-    };
+    static const struct web_notice notices[] = {{"connected", "ok", NULL}};
     const struct web_notice *n =
         web_notice_from_query(req, notices, sizeof notices / sizeof notices[0]);
     if (n != NULL) {
         x->notice_kind = n->kind;
-        x->notice = n->text;
+        x->notice = web_text(req, MSG_N_CONNECTED);
     }
 }
 
@@ -228,8 +239,9 @@ ERR_MUST_USE static enum err page_form_error(struct http_req *req, struct http_r
         return e;
     }
     if (web_form_redirects(req, e))
-        return web_redirect_notice(req, resp, "/integrations", "error", errbuf_message(why, e));
-    struct page_extra x = {.notice_kind = "error", .notice = errbuf_message(why, e)};
+        return web_redirect_notice(req, resp, "/integrations", "error",
+                                   web_error_text(req, why, e));
+    struct page_extra x = {.notice_kind = "error", .notice = web_error_text(req, why, e)};
     return page_render(req, resp, http_status_for_err(e), &x, eb);
 }
 
@@ -310,9 +322,7 @@ enum err page_temu_manual_submit(struct http_req *req, struct http_resp *resp, s
                                      http_req_form(req, "connection_id"), &r, &why);
     if (e != ERR_OK)
         return page_form_error(req, resp, e, &why, eb);
-    return web_redirect_notice(
-        req, resp, "/integrations", "ok",
-        "令牌已验证并保存 / The pasted token was verified with info.get and stored.");
+    return web_redirect_msg(req, resp, "/integrations", "ok", MSG_N_TOKEN_STORED);
 }
 
 enum err page_temu_session_cancel(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -322,8 +332,7 @@ enum err page_temu_session_cancel(struct http_req *req, struct http_resp *resp, 
     enum err e = app_temu_session_cancel(req->app, &who, http_req_param(req, "id"), &why);
     if (e != ERR_OK)
         return page_form_error(req, resp, e, &why, eb);
-    return web_redirect_notice(req, resp, "/integrations", "info",
-                               "授权会话已取消 / The authorization session was cancelled.");
+    return web_redirect_msg(req, resp, "/integrations", "info", MSG_N_SESSION_CANCELLED);
 }
 
 enum err page_temu_connection_check(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -335,8 +344,7 @@ enum err page_temu_connection_check(struct http_req *req, struct http_resp *resp
     json_decref(doc);
     if (e != ERR_OK)
         return page_form_error(req, resp, e, &why, eb);
-    return web_redirect_notice(req, resp, "/integrations", "ok",
-                               "令牌有效 / The token was verified with Temu just now.");
+    return web_redirect_msg(req, resp, "/integrations", "ok", MSG_N_TOKEN_VALID);
 }
 
 /* ---- the Web callback bridge ------------------------------------------------------------- */
@@ -352,10 +360,9 @@ static void page_bridge_success(struct html *h, const struct connect_result *r)
     widget_time(h, r->expires_at);
     html_raw(h, "</dd><dt>权限 / Scopes</dt><dd>");
     html_int(h, (int64_t)r->scopes);
-    html_raw(h, r->reauthorized ? "</dd></dl><p>同一连接已重新授权,历史已保留 / The same "
-                                  "connection was re-authorized; its history is kept.</p>"
-                                : "</dd></dl><p>令牌已验证并加密保存 / The token was verified "
-                                  "and stored encrypted.</p>");
+    html_raw(h, "</dd></dl><p>");
+    widget_msg(h, r->reauthorized ? MSG_N_REAUTHORIZED : MSG_N_STORED_ENCRYPTED);
+    html_raw(h, "</p>");
 }
 
 enum err page_temu_callback_bridge(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -368,17 +375,17 @@ enum err page_temu_callback_bridge(struct http_req *req, struct http_resp *resp,
     enum err e =
         app_temu_callback_run(req->app, &who, http_req_query(req, "code"),
                               http_req_query(req, "state"), http_req_query(req, "error"), &r, &why);
-    web_page_begin(&h, resp, "Temu 授权 / Temu authorization", "integrations", req->auth);
+    web_page_begin_req(&h, resp, "Temu 授权 / Temu authorization", "integrations", req);
     html_raw(&h, "<section class=\"card bridge\" id=\"bridge\">");
     if (e == ERR_OK) {
         page_bridge_success(&h, &r);
     } else {
         html_raw(&h, "<h1>授权失败 / Authorization failed</h1>");
         widget_pill(&h, "failed", errbuf_code(&why, e));
-        html_tpl(&h,
-                 "<p id=\"bridge-error\">{}</p><p class=\"muted\">未保存任何内容 / Nothing was "
-                 "stored.</p>",
-                 errbuf_message(&why, e));
+        html_tpl(&h, "<p id=\"bridge-error\">{}</p><p class=\"muted\">",
+                 web_error_text(req, &why, e));
+        widget_msg(&h, MSG_NOTHING_STORED);
+        html_raw(&h, "</p>");
     }
     html_raw(&h, "<p><a class=\"button\" href=\"/integrations\">返回平台集成 / Back to "
                  "Integrations</a></p></section>");

@@ -13,10 +13,12 @@ add_custom_command(
   COMMENT "Embedding console assets"
   VERBATIM)
 aicos_module(web
-  SOURCES page.c html.c status.c widget.c console.c signin_page.c deploy_section.c
-          deploy_page.c integrations_page.c integrations_workbench.c orders_page.c order_page.c
+  SOURCES page.c html.c status.c widget.c console.c msg.c signin_page.c deploy_section.c
+          deploy_page.c integrations_page.c integrations_now.c integrations_workbench.c
+          orders_page.c orders_csv.c order_page.c
           sync_page.c products_page.c cases_page.c error_page.c team_page.c records_page.c
-          shipment_form.c download.c case_page.c shipments_page.c
+          shipment_form.c download.c settings_page.c dashboard_page.c case_page.c
+          shipments_page.c
   DEPS aicos_app aicos_reply aicos_http aicos_readiness aicos_tracking aicos_sync aicos_deploy
        aicos_auth
        aicos_export)

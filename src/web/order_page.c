@@ -5,7 +5,10 @@
 #include "web/order_page.h"
 
 #include "sync/query.h"
+#include "sync/sync.h"
+#include "web/cases_page.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/shipment_form.h"
 #include "web/shipments_page.h"
@@ -28,7 +31,7 @@ static void order_items(struct html *h, const json_t *items)
     const json_t *it;
     html_raw(h, "<section class=\"card\" id=\"items\"><h2>子订单 / Sub-orders</h2>");
     if (json_array_size(items) == 0) {
-        widget_empty(h, NULL, "没有子订单 / No sub-orders stored.");
+        widget_empty_msg(h, NULL, MSG_P_ORDER_PAGE_3);
         html_raw(h, "</section>");
         return;
     }
@@ -60,8 +63,7 @@ static void order_history(struct html *h, const json_t *history)
     const json_t *e;
     html_raw(h, "<section class=\"card\" id=\"status-history\"><h2>状态历史 / Status history</h2>");
     if (json_array_size(history) == 0) {
-        widget_empty(h, "history-empty",
-                     "尚无状态记录 / No status has been recorded for this order yet.");
+        widget_empty_msg(h, "history-empty", MSG_P_ORDER_PAGE_4);
         html_raw(h, "</section>");
         return;
     }
@@ -106,6 +108,25 @@ static void order_fields(struct html *h, const json_t *o)
     html_raw(h, "</dl></section>");
 }
 
+/* The buyer cases of this order (after-sales, cancellations, labels); a placeholder when they
+ * cannot be read (the rest of the page stands). */
+static void order_cases(struct html *h, const struct app *app, const json_t *o)
+{
+    const struct sync_cases_filter f = {
+        .connection_id = widget_json_str(o, "connection_id"),
+        .parent_order_sn = widget_json_str(o, "parent_order_sn"),
+        .limit = 50,
+    };
+    json_t *doc = NULL;
+    html_raw(h, "<section class=\"card\" id=\"order-cases\"><h2>买家请求 / Buyer cases</h2>");
+    if (sync_cases_list(app->db, &f, &doc, NULL) == ERR_OK)
+        web_cases_table(h, doc, MSG_O_NO_CASES);
+    else
+        widget_empty_msg(h, NULL, MSG_O_CASES_UNREADABLE);
+    html_raw(h, "</section>");
+    json_decref(doc);
+}
+
 enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
@@ -117,7 +138,7 @@ enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct 
     if (e == ERR_NOTFOUND) {
         web_page_begin(&h, resp, "订单 / Order", "orders", req->auth);
         widget_page_head(&h, "订单 / Order", sn ? sn : "");
-        widget_notice(&h, "error", "未找到该订单 / No such order has been synced.");
+        widget_notice_msg(&h, "error", MSG_P_ORDER_PAGE_5);
         html_raw(&h, "<p><a href=\"/orders\">← 返回订单列表 / Back to orders</a></p>");
         e = web_page_end(&h, resp, 404);
         goto out;
@@ -131,6 +152,7 @@ enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct 
     web_order_shipment_section(req, &h, o);
     web_order_parcels(req, &h, o);
     order_history(&h, json_object_get(o, "status_history"));
+    order_cases(&h, app, o);
     e = web_page_end(&h, resp, 200);
 out:
     json_decref(o);

@@ -5,8 +5,11 @@
  */
 #include "web/orders_page.h"
 
+#include <string.h>
+
 #include "sync/query.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -25,7 +28,7 @@ static void orders_filters(struct html *h, const struct query_orders_args *a)
         {"标签 / Label", "text", "label", a->label, "past_due, soon_to_be_overdue …"},
         {"最晚发货从 / Ship by from", "date", "ship_after", a->ship_after, ""},
         {"最晚发货早于 / Ship by before", "date", "ship_before", a->ship_before, ""},
-        {"订单号 / Order number", "search", "q", a->q, "PO-…"},
+        {"订单号、商品、SKU / Order, product, SKU", "search", "q", a->q, "PO-…, goods id, name"},
     };
     const struct widget_filter f = {
         .action = "/orders",
@@ -87,10 +90,14 @@ static void orders_table(struct html *h, const struct query_orders_args *a, cons
         .total = widget_json_int(doc, "total"),
         .noun_zh = "条",
         .noun_en = "orders",
+        .keyset = true,
+        .total_estimated = !json_is_true(json_object_get(doc, "total_exact")),
+        .next_page = widget_json_int(doc, "next_page"),
+        .next_cursor = json_string_value(json_object_get(doc, "next_cursor")),
     };
     html_raw(h, "<section class=\"card\" id=\"orders\">");
     if (json_array_size(orders) == 0 && (filtered || pager.page > 1)) {
-        widget_empty(h, "orders-empty", "没有符合条件的订单 / No orders match these filters.");
+        widget_empty_msg(h, "orders-empty", MSG_P_ORDERS_PAGE_6);
     } else if (json_array_size(orders) == 0) {
         html_raw(h, "<div class=\"empty\" id=\"orders-empty\">尚未同步任何订单 / No orders have "
                     "been synced yet. 在<a href=\"/sync\">同步</a>页查看运行记录 / See the "
@@ -103,7 +110,18 @@ static void orders_table(struct html *h, const struct query_orders_args *a, cons
         widget_table_end(h);
     }
     widget_pager(h, &pager);
-    html_raw(h, "</section>");
+    html_raw(h, "<p><a class=\"button secondary\" id=\"orders-csv\" href=\"/orders/export.csv?");
+    for (size_t i = 0; i < sizeof args / sizeof args[0]; i++) {
+        if (args[i].value == NULL || *args[i].value == '\0' || strcmp(args[i].name, "limit") == 0)
+            continue;
+        html_attr(h, args[i].name);
+        html_raw(h, "=");
+        html_url(h, args[i].value);
+        html_raw(h, "&amp;");
+    }
+    html_raw(h, "\">");
+    widget_pair(h, "导出 CSV", "Export CSV");
+    html_raw(h, "</a></p></section>");
 }
 
 enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -120,9 +138,7 @@ enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf
     if (bad == ERR_OK && (e = query_orders_list(app->db, &f, &doc, eb)) != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "订单 / Orders", "orders", req->auth);
-    widget_page_head(&h, "订单 / Orders",
-                     "已同步的 Temu 订单,按更新时间倒序。/ Synced Temu orders, newest update "
-                     "first.");
+    widget_page_head_msg(&h, "订单 / Orders", MSG_P_ORDERS_PAGE_7);
     if (bad != ERR_OK)
         widget_notice(&h, "error", errbuf_message(&why, bad));
     orders_filters(&h, &a);

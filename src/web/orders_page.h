@@ -6,4 +6,8 @@
 
 ERR_MUST_USE enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
+/* GET /orders/export.csv (orders_csv.c): the same filters as CSV, at most 2,000 rows. */
+ERR_MUST_USE enum err page_orders_csv(struct http_req *req, struct http_resp *resp,
+                                      struct errbuf *eb);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "sync/query.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -32,7 +33,7 @@ static void products_filters(struct html *h, const struct query_products_args *a
 }
 
 /* The SKUs of one product as a nested table in its row. */
-static void products_skus(struct html *h, const json_t *skus)
+static void products_skus(struct html *h, const json_t *skus, const char *currency)
 {
     static const char *const heads[] = {"SKU ID",       "货号 / SKU number", "规格 / Spec",
                                         "价格 / Price", "库存 / Stock",      NULL};
@@ -47,9 +48,10 @@ static void products_skus(struct html *h, const json_t *skus)
     {
         html_raw(h, "<tr class=\"sku\"><td class=\"mono\">");
         html_int(h, widget_json_int(k, "sku_id"));
-        html_tpl(h, "</td><td class=\"mono\">{}</td><td>{}</td><td>{}</td><td>",
-                 widget_json_str(k, "out_sku_sn"), widget_json_str(k, "spec_name"),
-                 widget_json_str(k, "price"));
+        html_tpl(h, "</td><td class=\"mono\">{}</td><td>{}</td><td>",
+                 widget_json_str(k, "out_sku_sn"), widget_json_str(k, "spec_name"));
+        widget_money(h, widget_json_str(k, "price"), currency);
+        html_raw(h, "</td><td>");
         html_int(h, widget_json_int(k, "quantity"));
         html_raw(h, "</td></tr>");
     }
@@ -68,7 +70,7 @@ static void products_row(struct html *h, const json_t *p)
     html_raw(h, "</td><td>");
     html_int(h, widget_json_int(p, "quantity"));
     html_raw(h, "</td><td>");
-    products_skus(h, json_object_get(p, "skus"));
+    products_skus(h, json_object_get(p, "skus"), widget_json_str(p, "currency"));
     html_raw(h, "</td><td>");
     widget_time(h, widget_json_int(p, "synced_at"));
     html_raw(h, "</td></tr>");
@@ -108,11 +110,9 @@ static void products_table(struct html *h, const struct query_products_args *a, 
     size_t i;
     const json_t *p;
     if (json_array_size(products) == 0 && (filtered || pager.page > 1)) {
-        widget_empty(h, "products-empty", "没有符合条件的商品 / No products match these filters.");
+        widget_empty_msg(h, "products-empty", MSG_P_PRODUCTS_PAGE_8);
     } else if (json_array_size(products) == 0) {
-        widget_empty(h, "products-empty",
-                     "商品流已同步,店铺没有商品 / The products stream has synced: the shop has "
-                     "no products.");
+        widget_empty_msg(h, "products-empty", MSG_P_PRODUCTS_PAGE_9);
     } else {
         widget_table_begin(h, "product-list", NULL, heads);
         json_array_foreach(products, i, p) products_row(h, p);
@@ -144,17 +144,13 @@ enum err page_products(struct http_req *req, struct http_resp *resp, struct errb
     if (bad == ERR_OK && synced && (e = query_products_list(app->db, &f, &doc, eb)) != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "商品 / Products", "products", req->auth);
-    widget_page_head(&h, "商品 / Products",
-                     "店铺商品及其 SKU(bg.local.goods.list.query)。/ The shop's products with "
-                     "their SKUs (bg.local.goods.list.query).");
+    widget_page_head_msg(&h, "商品 / Products", MSG_P_PRODUCTS_PAGE_11);
     if (bad != ERR_OK)
         widget_notice(&h, "error", errbuf_message(&why, bad));
     products_filters(&h, &a);
     html_raw(&h, "<section class=\"card\" id=\"products\">");
     if (!synced)
-        widget_empty(&h, "products-empty",
-                     "商品流尚未同步,这里没有商品数据。/ The products stream is not synced yet: "
-                     "no product data is shown here, and this page shows none rather than guess.");
+        widget_empty_msg(&h, "products-empty", MSG_P_PRODUCTS_PAGE_10);
     else if (bad == ERR_OK)
         products_table(&h, &a, doc, f.bucket != 0 || f.q || f.connection_id);
     widget_stream_status(&h, states, "products");

@@ -12,6 +12,7 @@
 #include "vault/vault.h"
 #include "web/console.h"
 #include "web/download.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -148,7 +149,7 @@ static void records_audit_table(struct html *h, const struct audit_filter *f, co
     html_raw(h, "\">导出 XLSX / Export XLSX</a></p>");
     size_t n = json_array_size(list);
     if (n == 0) {
-        widget_empty(h, "audit-empty", "没有符合条件的记录 / No entries match these filters.");
+        widget_empty_msg(h, "audit-empty", MSG_P_RECORDS_PAGE_12);
     } else {
         size_t i;
         const json_t *a;
@@ -182,9 +183,7 @@ enum err page_audit(struct http_req *req, struct http_resp *resp, struct errbuf 
     if (bad == ERR_OK && (e = audit_list(app->db, &f, &list, eb)) != ERR_OK)
         return e;
     web_page_begin(&h, resp, "审计日志 / Audit log", "audit", req->auth);
-    widget_page_head(&h, "审计日志 / Audit log",
-                     "谁在何时做了什么,最新的在前;只能追加。/ Who did what and when, newest "
-                     "first; append-only.");
+    widget_page_head_msg(&h, "审计日志 / Audit log", MSG_P_RECORDS_PAGE_14);
     if (bad != ERR_OK)
         widget_notice(&h, "error", errbuf_message(&why, bad));
     records_audit_form(&h, &f);
@@ -269,7 +268,7 @@ static void records_secrets(struct html *h, const json_t *list)
                                         "更新者 / By",   NULL};
     html_raw(h, "<section class=\"card\" id=\"secrets\"><h2>机密 / Secrets</h2>");
     if (json_array_size(list) == 0) {
-        widget_empty(h, "secrets-empty", "还没有保存任何机密 / No secrets are stored yet.");
+        widget_empty_msg(h, "secrets-empty", MSG_P_RECORDS_PAGE_13);
     } else {
         size_t i;
         const json_t *s;
@@ -307,13 +306,9 @@ enum err page_secrets(struct http_req *req, struct http_resp *resp, struct errbu
             goto out;
     }
     web_page_begin(&h, resp, "机密 / Secrets", "secrets", req->auth);
-    widget_page_head(&h, "机密 / Secrets",
-                     "保险库中的机密:只显示名称、密钥和遮盖后的值。/ The vault's secrets: names, "
-                     "key ids and masked values only; no value is ever shown.");
+    widget_page_head_msg(&h, "机密 / Secrets", MSG_P_RECORDS_PAGE_15);
     if (app->vault == NULL) {
-        widget_notice(&h, "info",
-                      "未配置主密钥,因此无法保存或显示机密 / No master key is configured "
-                      "(AICOS_MASTER_KEY_FILE), so no secrets can be stored or shown.");
+        widget_notice_msg(&h, "info", MSG_P_RECORDS_PAGE_16);
     } else {
         records_secrets(&h, list);
         records_keys(&h, status);

@@ -12,9 +12,11 @@
 #include <time.h>
 
 #include "app/shipments.h"
+#include "auth/principal.h"
 #include "base/parse.h"
 #include "sync/shipments.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -53,7 +55,7 @@ static void sf_uploads(struct html *h, const json_t *uploads)
     static const char *const heads[] = {"承运商 / Carrier", "运单号 / Tracking", "状态 / State",
                                         "上传 / At",        "提示 / Warnings",   NULL};
     if (json_array_size(uploads) == 0) {
-        widget_empty(h, "shipments-empty", "尚未上传运单 / No tracking number uploaded yet.");
+        widget_empty_msg(h, "shipments-empty", MSG_P_SHIPMENT_FORM_17);
         return;
     }
     widget_table_begin(h, "shipments", NULL, heads);
@@ -116,7 +118,9 @@ void web_order_shipment_section(struct http_req *req, struct html *h, const json
     enum err e = shipments_list(app->db, conn, sn, &uploads, &eb);
     e = e ? e : shipments_carriers(&env, conn, 0, (int64_t)time(NULL), false, &carriers, NULL, &eb);
     html_raw(h, "<section class=\"card\" id=\"shipment\"><h2>发货 / Shipment</h2>");
-    sf_notice(h, http_req_query(req, "shipment"));
+    const struct auth_principal *p = req->auth;
+    if (p == NULL || p->via != AUTH_VIA_SESSION) /* a session got it once as its flash */
+        sf_notice(h, http_req_query(req, "shipment"));
     if (e != ERR_OK)
         widget_alert(h, errbuf_message(&eb, e));
     else
@@ -140,10 +144,16 @@ static bool sf_sn_plain(const char *sn)
     return true;
 }
 
-ERR_MUST_USE static enum err sf_back(struct http_resp *resp, const char *sn, const char *code)
+/* Back to the order's shipment section (the code stays in the URL for the anchor and API
+ * callers); a browser session gets the notice once as its flash (post/redirect/get). */
+ERR_MUST_USE static enum err sf_back(struct http_req *req, struct http_resp *resp, const char *sn,
+                                     const char *code)
 {
     char loc[160];
     snprintf(loc, sizeof loc, "/orders/%s?shipment=%s#shipment", sn, code);
+    for (size_t i = 0; i < sizeof sf_notices / sizeof sf_notices[0]; i++)
+        if (strcmp(code, sf_notices[i].code) == 0)
+            return web_redirect_notice(req, resp, loc, sf_notices[i].kind, sf_notices[i].text);
     return http_resp_redirect(resp, loc);
 }
 
@@ -179,7 +189,7 @@ enum err page_order_shipment_submit(struct http_req *req, struct http_resp *resp
     json_decref(doc);
     if (e == ERR_NOTFOUND)
         return err_set(eb, e, "order_not_found", "No synced order has this number.");
-    return sf_back(resp, r.sn,
+    return sf_back(req, resp, r.sn,
                    e == ERR_OK ? (created ? "uploaded" : "replayed") : sf_code(&why, e));
 }
 
@@ -194,5 +204,5 @@ enum err page_order_carriers_load(struct http_req *req, struct http_resp *resp, 
         req->app, &who, conn != NULL && *conn != '\0' ? conn : NULL, sn, NULL, &why);
     if (e == ERR_NOTFOUND)
         return err_set(eb, e, "order_not_found", "No synced order has this number.");
-    return sf_back(resp, sn, e == ERR_OK ? "carriers_loaded" : sf_code(&why, e));
+    return sf_back(req, resp, sn, e == ERR_OK ? "carriers_loaded" : sf_code(&why, e));
 }

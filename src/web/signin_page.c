@@ -24,7 +24,7 @@ ERR_MUST_USE static enum err page_login_render(struct http_req *req, struct http
     if (te != ERR_OK)
         return te;
     struct html h;
-    web_page_begin(&h, resp, "登录 / Sign in", NULL, NULL);
+    web_page_begin_req(&h, resp, "登录 / Sign in", NULL, req);
     html_raw(&h, "<div class=\"page-head\"><h1>登录 / Sign in</h1><p>AI Commerce OS operator "
                  "console</p></div><form class=\"card stack signin\" method=\"post\" "
                  "action=\"/login\"><input type=\"hidden\" name=\"login_token\" value=\"");

@@ -1,5 +1,6 @@
 #include "web/status.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static const struct web_status web_statuses[] = {
@@ -49,9 +50,36 @@ static const struct web_status web_statuses[] = {
     {"draft", "草稿", "draft", "draft"},
     {"deleted", "已删除", "deleted", "deleted"},
     {"unknown", "未知", "unknown", "unknown"},
+    /* sync streams (sync_stream_name) */
+    {"orders", "订单", "orders", "configured"},
+    {"products", "商品", "products", "configured"},
+    {"buyer_cases", "买家请求", "buyer cases", "configured"},
+    /* after-sales: parentAfterSalesStatus, afterSalesType (web_status_aftersales) */
+    {"aftersales_status_0", "状态未知", "status not given", "unknown"},
+    {"aftersales_status_1", "已申请", "applied", "pending"},
+    {"aftersales_status_2", "处理中", "in progress", "pending"},
+    {"aftersales_status_5", "已退款", "refunded", "pass"},
+    {"aftersales_status_6", "买家已取消", "cancelled by buyer", "cancelled"},
+    {"aftersales_status_7", "已拒绝", "rejected", "failed"},
+    {"aftersales_status_8", "退货运单审核中", "return waybill in review", "review_required"},
+    {"aftersales_status_10", "已申请退货", "return applied", "pending"},
+    {"aftersales_type_1", "仅退款", "refund only", "configured"},
+    {"aftersales_type_2", "退货退款", "return and refund", "configured"},
+    /* roles (auth_role_name) */
+    {"viewer", "查看者", "viewer", "used"},
+    {"operator", "操作员", "operator", "configured"},
+    {"ops", "运维", "ops", "configured"},
+    {"seller_admin", "卖家管理员", "seller admin", "approved"},
 };
 
 #define WEB_STATUS_N (sizeof web_statuses / sizeof web_statuses[0])
+
+const struct web_status *web_status_aftersales(const char *what, long long value)
+{
+    char code[48];
+    snprintf(code, sizeof code, "aftersales_%s_%lld", what, value);
+    return web_status_find(code);
+}
 
 const struct web_status *web_status_find(const char *code)
 {

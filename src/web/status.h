@@ -18,6 +18,10 @@ struct web_status {
 /* The entry for code, or NULL when the vocabulary does not know it (or code is NULL). */
 const struct web_status *web_status_find(const char *code);
 
+/* The entry of an after-sales value: what is "status" (parentAfterSalesStatus) or "type"
+ * (afterSalesType); NULL when the vocabulary does not know it. */
+const struct web_status *web_status_aftersales(const char *what, long long value);
+
 /* The number of entries and entry i (for tests and the filter forms). */
 unsigned web_status_count(void);
 const struct web_status *web_status_at(unsigned i);

@@ -7,11 +7,13 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "app/sync.h"
 #include "sync/query.h"
 #include "sync/sync.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -31,13 +33,14 @@ static void sync_stream_form(struct http_req *req, struct html *h, const char *a
 static void sync_state_row(struct http_req *req, struct html *h, const json_t *s)
 {
     bool paused = json_is_true(json_object_get(s, "paused"));
-    html_tpl(h, "<tr><td class=\"mono\">{}</td><td>{}</td><td>",
-             widget_json_str(s, "connection_id"), widget_json_str(s, "stream"));
+    html_tpl(h, "<tr><td class=\"mono\">{}</td><td>", widget_json_str(s, "connection_id"));
+    widget_word(h, widget_json_str(s, "stream"));
+    html_raw(h, "</td><td>");
     widget_time(h, widget_json_int(s, "watermark"));
     html_raw(h, json_is_true(json_object_get(s, "backfill_done"))
                     ? "</td><td>完成 / done</td><td>"
                     : "</td><td>进行中 / in progress</td><td>");
-    widget_time(h, widget_json_int(s, "last_success_at"));
+    widget_time_ago(h, widget_json_int(s, "last_success_at"), (int64_t)time(NULL));
     html_raw(h, "</td><td>");
     html_int(h, widget_json_int(s, "consecutive_failures"));
     html_raw(h, "</td><td>");
@@ -69,7 +72,7 @@ static void sync_states(struct http_req *req, struct html *h, const json_t *stat
     const json_t *s;
     html_raw(h, "<section class=\"card\" id=\"streams\"><h2>同步流状态 / Stream state</h2>");
     if (json_array_size(states) == 0) {
-        widget_empty(h, NULL, "还没有任何同步流运行过 / No stream has run yet.");
+        widget_empty_msg(h, NULL, MSG_P_SYNC_PAGE_18);
     } else {
         widget_table_begin(h, NULL, NULL, heads);
         json_array_foreach(states, i, s) sync_state_row(req, h, s);
@@ -82,9 +85,10 @@ static void sync_run_row(struct http_req *req, struct html *h, const json_t *r)
 {
     const json_t *c = json_object_get(r, "counts"), *err = json_object_get(r, "error");
     const char *outcome = widget_json_str(r, "outcome");
-    html_tpl(h, "<tr><td>{}</td><td class=\"mono\">{}</td><td>{}</td><td>",
-             widget_json_str(r, "stream"), widget_json_str(r, "connection_id"),
-             widget_json_str(r, "trigger"));
+    html_raw(h, "<tr><td>");
+    widget_word(h, widget_json_str(r, "stream"));
+    html_tpl(h, "</td><td class=\"mono\">{}</td><td>{}</td><td>",
+             widget_json_str(r, "connection_id"), widget_json_str(r, "trigger"));
     widget_time(h, widget_json_int(r, "started_at"));
     html_raw(h, "</td><td>");
     widget_time(h, widget_json_int(r, "finished_at"));
@@ -129,7 +133,7 @@ static void sync_runs(struct http_req *req, struct html *h, const json_t *runs)
     const json_t *r;
     html_raw(h, "<section class=\"card\" id=\"runs\"><h2>同步记录 / Sync runs</h2>");
     if (json_array_size(runs) == 0) {
-        widget_empty(h, NULL, "还没有同步记录 / No sync has run yet.");
+        widget_empty_msg(h, NULL, MSG_P_SYNC_PAGE_19);
     } else {
         widget_table_begin(h, NULL, NULL, heads);
         json_array_foreach(runs, i, r) sync_run_row(req, h, r);
@@ -150,9 +154,7 @@ ERR_MUST_USE static enum err sync_render(struct http_req *req, struct http_resp 
     if (e != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "同步 / Sync", "sync", req->auth);
-    widget_page_head(&h, "同步 / Sync",
-                     "每个店铺每个数据流的同步状态和运行记录。/ Each shop's streams: state and "
-                     "run history, with their errors.");
+    widget_page_head_msg(&h, "同步 / Sync", MSG_P_SYNC_PAGE_20);
     if (kind != NULL)
         widget_notice(&h, kind, notice);
     sync_states(req, &h, states);

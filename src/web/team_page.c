@@ -10,6 +10,7 @@
 #include "auth/users.h"
 #include "base/secure.h"
 #include "web/console.h"
+#include "web/msg.h"
 #include "web/page.h"
 #include "web/widget.h"
 
@@ -93,9 +94,7 @@ enum err page_users(struct http_req *req, struct http_resp *resp, struct errbuf 
     if (e != ERR_OK)
         return e;
     web_page_begin(&h, resp, "用户 / Users", "users", req->auth);
-    widget_page_head(&h, "用户 / Users",
-                     "谁可以登录控制台以及他们的角色。/ Who can sign in to the console, and their "
-                     "roles: viewer < operator < ops < seller_admin.");
+    widget_page_head_msg(&h, "用户 / Users", MSG_P_TEAM_PAGE_22);
     html_raw(&h, "<section class=\"card\" id=\"user-add\"><h2>添加用户 / Add a user</h2>"
                  "<form class=\"filters\" method=\"post\" action=\"/users\">");
     widget_csrf(&h, req->auth);
@@ -132,7 +131,7 @@ ERR_MUST_USE static enum err team_after(struct http_req *req, struct http_resp *
         *eb = *why;
         return e;
     }
-    return web_redirect_notice(req, resp, page, "error", errbuf_message(why, e));
+    return web_redirect_notice(req, resp, page, "error", web_error_text(req, why, e));
 }
 
 enum err page_user_add(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
@@ -245,10 +244,7 @@ enum err page_tokens(struct http_req *req, struct http_resp *resp, struct errbuf
     if (e != ERR_OK)
         return e;
     web_page_begin(&h, resp, "API 令牌 / API tokens", "tokens", req->auth);
-    widget_page_head(&h, "API 令牌 / API tokens",
-                     "脚本和集成用的令牌;只保存哈希,值只在创建时显示一次。/ Tokens for scripts "
-                     "and integrations: only a hash is kept, the value is shown once when "
-                     "created.");
+    widget_page_head_msg(&h, "API 令牌 / API tokens", MSG_P_TEAM_PAGE_23);
     html_raw(&h, "<section class=\"card\" id=\"token-create\"><h2>创建令牌 / Create a token</h2>"
                  "<form class=\"filters\" method=\"post\" action=\"/tokens\">");
     widget_csrf(&h, req->auth);
@@ -258,7 +254,7 @@ enum err page_tokens(struct http_req *req, struct http_resp *resp, struct errbuf
     html_raw(&h, "</label><div class=\"actions\"><button type=\"submit\">创建 / Create</button>"
                  "</div></form></section><section class=\"card\" id=\"tokens\">");
     if (json_array_size(list) == 0) {
-        widget_empty(&h, "tokens-empty", "还没有令牌 / No tokens yet.");
+        widget_empty_msg(&h, "tokens-empty", MSG_P_TEAM_PAGE_21);
     } else {
         size_t i;
         const json_t *t;

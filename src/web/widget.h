@@ -36,18 +36,51 @@ void widget_status_badge(struct html *h, const char *code);
 /* The label alone ("中文 / English"; the code itself when unknown), as text. */
 void widget_status_label(struct html *h, const char *code);
 
-/* A unix time as "YYYY-MM-DD HH:MM UTC" ("—" for 0 or an unrepresentable time). */
+/* A code of the vocabulary as its word, the code in the tooltip: <span title="CODE">word</span>
+ * (the code itself when the vocabulary does not know it). */
+void widget_word(struct html *h, const char *code);
+
+/* A unix time as "YYYY-MM-DD HH:MM UTC" in the reader's time zone (h->tz; the suffix is
+ * "UTC" or the offset, "UTC+08:00"), inside <time datetime="…Z">; "—" for 0 or an
+ * unrepresentable time. */
 void widget_time(struct html *h, int64_t t);
+
+/* widget_time() followed by how long ago (or ahead) it is from now: " (3 h ago)". */
+void widget_time_ago(struct html *h, int64_t t, int64_t now);
+
+/* Catalog message id (web/msg.h) in the reader's language; both as "中文 / English" when the
+ * language is unknown. */
+void widget_msg(struct html *h, int id);
+
+/* A catalog message with its "{}" slots filled (escaped) by the string arguments. */
+#define widget_msgf(h, id, ...)                                                                    \
+    widget_msgf_n((h), (id), (const char *const[]){__VA_ARGS__},                                   \
+                  sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+void widget_msgf_n(struct html *h, int id, const char *const *args, size_t nargs);
+
+/* A heading pair "中文 / English" as the reader's language wants it: one half, or both. */
+void widget_pair(struct html *h, const char *zh, const char *en);
 
 /* An ISO 8601 UTC timestamp ("2026-12-03T15:09:09.123Z") as "YYYY-MM-DD HH:MM UTC" ("—" when
  * empty or not one). */
 void widget_time_iso(struct html *h, const char *iso);
 
-/* An amount as the platform gave it (a decimal string) and its currency, "12.50 USD". */
+/* An amount as the platform gave it (a decimal string) and its currency, grouped by base/money:
+ * "1,234.50 USD" (a text that is not an amount of that currency is shown as it is). */
 void widget_money(struct html *h, const char *amount, const char *currency);
+
+/* An amount in minor units and its ISO code: "15.90 USD", "-0.05 USD", "1,500 JPY",
+ * "1.234 KWD"; an unknown currency shows the minor units and the code. */
+void widget_money_minor(struct html *h, int64_t minor, const char *currency);
 
 /* <div class="empty" id="ID">TEXT</div> (no id when NULL). */
 void widget_empty(struct html *h, const char *id, const char *text);
+
+/* widget_empty() with the text from the catalog (message id, web/msg.h). */
+void widget_empty_msg(struct html *h, const char *id, int msg);
+
+/* widget_notice() with the text from the catalog. */
+void widget_notice_msg(struct html *h, const char *kind, int msg);
 
 /* <div class="notice KIND" id="notice" role="status">TEXT</div>; kind is "ok", "error" or
  * "info" (anything else is shown as "info"). */
@@ -58,6 +91,9 @@ void widget_alert(struct html *h, const char *text);
 
 /* <div class="page-head"><h1>TITLE</h1><p>LEAD</p></div> */
 void widget_page_head(struct html *h, const char *title, const char *lead);
+
+/* widget_page_head() with the lead from the catalog (message id, web/msg.h). */
+void widget_page_head_msg(struct html *h, const char *title, int lead);
 
 /* <table[ id][ class]><thead><tr><th>…</th></tr></thead><tbody>; heads ends with NULL. */
 void widget_table_begin(struct html *h, const char *id, const char *cls, const char *const *heads);
@@ -80,9 +116,17 @@ struct widget_pager {
     size_t nargs;
     int64_t page, pages, total;
     const char *noun_zh, *noun_en; /* "条", "orders" */
+    /* A keyset list (sync/query.h query_orders_list): page 0 is a page reached by cursor,
+     * total_estimated says total is a lower bound (pages unknown), and the next link is
+     * next_page when > 0, else next_cursor when not NULL, else none. Without keyset the next
+     * link is page + 1 while page < pages. */
+    bool keyset, total_estimated;
+    int64_t next_page;
+    const char *next_cursor;
 };
 
-/* <nav class="pager">: "Page P of N · T nouns" and previous / next links that keep the args. */
+/* <nav class="pager">: "Page P of N · T nouns" (or "Page P · more than T nouns") and previous /
+ * next links that keep the args; a page reached by cursor links back to the first page. */
 void widget_pager(struct html *h, const struct widget_pager *p);
 
 struct widget_option {

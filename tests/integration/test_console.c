@@ -7,6 +7,7 @@
  */
 #include "testsupport.h"
 
+#include "routes/routes.h"
 #include "settlement/xlsx.h"
 
 #include <jansson.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 static char db_url[TS_PATH_MAX], env_key[TS_PATH_MAX + 32];
 static struct ts_server server;
@@ -184,7 +186,7 @@ static void test_error_pages(void **state)
 /* POSTs a console form as the admin session; wants 303 to location. */
 static void admin_post(const char *path, const char *fields, const char *location)
 {
-    char body[512], loc[128];
+    char body[2048], loc[128];
     struct ts_http_resp r;
     snprintf(body, sizeof body, "%s%scsrf_token=%s", fields, *fields ? "&" : "", admin_csrf);
     req("POST", path, admin_hdr, form, body, 303, &r);
@@ -328,6 +330,241 @@ static void test_tokens_prg(void **state)
                      1);
 }
 
+/* The reader's language (Accept-Language, then their own choice from the layout's switch or
+ * /settings) and time zone; every form answers 303 and its notice shows once. */
+static void test_language_and_time_zone(void **state)
+{
+    (void)state;
+    struct ts_http_resp r;
+    req("GET", "/no-such-page", HTML "Accept-Language: en-US,en;q=0.9\r\n", NULL, NULL, 404, &r);
+    assert_true(ts_contains(r.body, "Check the address"));
+    assert_false(ts_contains(r.body, "请检查网址"));
+    assert_true(ts_contains(r.body, "<html lang=\"en\">"));
+    ts_http_free(&r);
+    req("GET", "/no-such-page", HTML "Accept-Language: zh-CN,zh;q=0.9,en;q=0.5\r\n", NULL, NULL,
+        404, &r);
+    assert_true(ts_contains(r.body, "请检查网址"));
+    assert_false(ts_contains(r.body, "Check the address"));
+    ts_http_free(&r);
+    /* The switch: English from now on, whatever the browser says. */
+    admin_post("/settings/language", "lang=en", "/settings");
+    char *b = flash_once("/settings", "Your language and time zone were saved.");
+    assert_true(ts_contains(b, "<html lang=\"en\">"));
+    assert_true(ts_contains(b, "aria-pressed=\"true\" lang=\"en\""));
+    free(b);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'boss' AND lang = 'en'"), 1);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM audit_log WHERE action = "
+                              "'user.set_preferences' AND outcome = 'success'"),
+                     1);
+    /* A zone the database does not have: refused, nothing changes. */
+    admin_post("/settings/preferences", "lang=zh&tz=Mars%2FOlympus", "/settings");
+    free(flash_once("/settings", "not in the tz database"));
+    assert_int_equal(db_count("SELECT COUNT(*) FROM users WHERE name = 'boss' AND tz = 'UTC' AND "
+                              "lang = 'en'"),
+                     1);
+    admin_post("/settings/preferences", "lang=&tz=Asia%2FShanghai", "/settings");
+    free(flash_once("/settings", "您的语言和时区已保存。"));
+    b = admin_page("/audit");
+    assert_true(ts_contains(b, " UTC+08:00</time>"));
+    free(b);
+    admin_post("/settings/preferences", "lang=&tz=UTC", "/settings");
+    free(admin_page("/settings"));
+    /* An API token has no preferences: refused, nothing stored. */
+    req("POST", "/settings/preferences", viewer_tok, form, "lang=en&tz=UTC", 0, &r);
+    assert_int_equal(r.status / 100, 4);
+    assert_true(ts_contains(r.body, "no_preferences"));
+    ts_http_free(&r);
+    /* Integrations opens with what to do now. */
+    b = admin_page("/integrations");
+    assert_true(ts_contains(b, "id=\"now\""));
+    assert_true(ts_contains(b, "id=\"now-act\""));
+    assert_true(ts_contains(b, "id=\"now-dev\""));
+    assert_true(ts_contains(b, "<details class=\"card runbook\""));
+    assert_false(ts_contains(b, "MSG_"));
+    free(b);
+}
+
+/* The shop dashboard from synced rows: counts, on-time share, the SVG chart, the switcher. */
+static void test_dashboard(void **state)
+{
+    (void)state;
+    char sql[2048];
+    long long now = (long long)time(NULL);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO temu_orders (connection_id, parent_order_sn, status, order_time, "
+             "update_time, ship_by, labels, region_id, content_hash, data, first_synced_at, "
+             "synced_at) VALUES ('c1', 'PO-1', 2, %lld, %lld, %lld, '[]', 211, 'h', '{}', 1, 1), "
+             "('c1', 'PO-2', 4, %lld, %lld, %lld, '[]', 211, 'h', '{}', 1, 1), "
+             "('c1', 'PO-3', 4, %lld, %lld, %lld, '[]', 211, 'h', '{}', 1, 1)",
+             now - 60, now - 60, now - 30, now - 50, now - 50, now + 3600, now - 40, now - 40,
+             now - 7200);
+    ts_db_exec(db_url, sql);
+    snprintf(sql, sizeof sql,
+             "INSERT INTO temu_order_status_history (connection_id, parent_order_sn, status, "
+             "seen_at, update_time) VALUES ('c1', 'PO-2', 4, 1, %lld), ('c1', 'PO-3', 4, 1, %lld)",
+             now - 50, now - 40);
+    ts_db_exec(db_url, sql);
+    ts_db_exec(db_url, "INSERT INTO temu_aftersales (connection_id, parent_after_sales_sn, "
+                       "parent_order_sn, status_group, status, case_type, create_at, update_at, "
+                       "content_hash, data, first_synced_at, synced_at) VALUES ('c1', 'AS-1', "
+                       "'PO-1', 1, 1, 1, 1, 1, 'h', '{}', 1, 1), ('c1', 'AS-2', 'PO-2', 1, 5, 1, "
+                       "1, 1, 'h', '{}', 1, 1)");
+    /* The search finds an order by its product's name, SKU or goods id. */
+    ts_db_exec(db_url,
+               "INSERT INTO temu_order_items (connection_id, order_sn, parent_order_sn, "
+               "status, goods_id, sku_id, quantity, data) VALUES ('c1', 'PO-2-1', 'PO-2', 4, "
+               "601099, 17592, 1, '{\"goodsName\":\"Blue Ceramic Mug\",\"skuId\":17592}')");
+    static const char *const finds[] = {"/orders?q=ceramic+mug", "/orders?q=17592",
+                                        "/orders?q=601099"};
+    for (size_t k = 0; k < sizeof finds / sizeof finds[0]; k++) {
+        char *found = admin_page(finds[k]);
+        if (!ts_contains(found, ">PO-2</a>") || ts_contains(found, ">PO-1</a>"))
+            fail_msg("%s does not find exactly PO-2", finds[k]);
+        free(found);
+    }
+    /* The CSV export of the filtered list: a formula-looking cell is neutralized. */
+    ts_db_exec(db_url, "INSERT INTO temu_orders (connection_id, parent_order_sn, status, "
+                       "order_time, update_time, ship_by, labels, region_id, content_hash, data, "
+                       "first_synced_at, synced_at) VALUES ('c1', '=HYPERLINK(1)', 5, 1, 1, 0, "
+                       "'[\"past_due\",\"x\"]', 211, 'h', '{}', 1, 1)");
+    struct ts_http_resp csv;
+    req("GET", "/orders/export.csv?q=%3DHYPERLINK", admin_hdr, NULL, NULL, 200, &csv);
+    assert_true(ts_contains(csv.body, "connection_id,parent_order_sn,status,status_en,labels"));
+    assert_true(ts_contains(csv.body, "c1,\"'=HYPERLINK(1)\",receipted,received,past_due;x,,"
+                                      "1970-01-01T00:00:01Z,1970-01-01T00:00:01Z,0\r\n"));
+    assert_false(ts_contains(csv.body, "PO-1"));
+    ts_http_free(&csv);
+    req("GET", "/orders/export.csv?status=abc", admin_hdr, NULL, NULL, 422, &csv);
+    assert_true(ts_contains(csv.body, "id=\"error\""));
+    ts_http_free(&csv);
+    ts_db_exec(db_url, "DELETE FROM temu_orders WHERE connection_id = 'c1' AND parent_order_sn "
+                       "= '=HYPERLINK(1)'");
+    char *b = admin_page("/dashboard");
+    assert_true(ts_contains(b, "id=\"dash-orders\""));
+    assert_true(ts_contains(b, "Orders</div><div class=\"v\">3</div>"));
+    assert_true(ts_contains(b, "Late parcels</div><div class=\"v\">1</div>"));
+    assert_true(ts_contains(b, "Open buyer cases</div><div class=\"v\">1</div>"));
+    assert_true(ts_contains(b, "50% shipped on time (1 of 2)"));
+    assert_true(ts_contains(b, "<svg class=\"chart\""));
+    assert_true(ts_contains(b, ": 3</title></rect>")); /* today's bar: three orders */
+    assert_false(ts_contains(b, "<script"));
+    assert_true(ts_contains(b, "id=\"shop-switcher\""));
+    free(b);
+    struct ts_http_resp r;
+    req("GET", "/dashboard?connection_id=nope", admin_hdr, NULL, NULL, 404, &r);
+    assert_true(ts_contains(r.body, "id=\"error\""));
+    ts_http_free(&r);
+    req("GET", "/dashboard", viewer_hdr, NULL, NULL, 200, &r); /* a viewer may look */
+    ts_http_free(&r);
+    /* The order page lists the order's buyer cases, states as words with the code beside. */
+    b = admin_page("/orders/PO-1?connection_id=c1");
+    assert_true(ts_contains(b, "id=\"order-cases\""));
+    assert_true(ts_contains(b, "title=\"aftersales_status_1\">已申请 / applied</span>"));
+    assert_true(ts_contains(b, "仅退款 / refund only"));
+    assert_false(ts_contains(b, "group 1 · status"));
+    free(b);
+    ts_db_exec(db_url, "DELETE FROM temu_order_status_history");
+    ts_db_exec(db_url, "DELETE FROM temu_orders");
+    ts_db_exec(db_url, "DELETE FROM temu_order_items");
+    ts_db_exec(db_url, "DELETE FROM temu_aftersales");
+}
+
+/* Every console form of the route table, posted by a signed-in browser (a value that names
+ * nothing, so each is a refusal or a harmless action): 303 to a console page, which shows the
+ * notice once; a reload of that page shows nothing and posts nothing. The two forms whose
+ * answer is a link to follow at once (docs/console.md) may answer 200 instead, and a form
+ * naming a missing thing the console's 404 page. */
+static void test_every_form_prg(void **state)
+{
+    (void)state;
+    size_t checked = 0;
+    /* An order the order forms can name (a shipment form redirects to its page). */
+    ts_db_exec(db_url, "INSERT INTO temu_orders (connection_id, parent_order_sn, status, "
+                       "order_time, update_time, ship_by, labels, region_id, content_hash, data, "
+                       "first_synced_at, synced_at) VALUES ('c1', '999999', 2, 1, 1, 0, '[]', "
+                       "211, 'h', '{}', 1, 1)");
+    for (size_t i = 0; i < api_routes_count; i++) {
+        const struct route *rt = &api_routes[i];
+        if (strcmp(rt->method, "POST") != 0 || !(rt->flags & ROUTE_PAGE) ||
+            !(rt->flags & ROUTE_FORM_BODY) || strcmp(rt->pattern, "/login") == 0 ||
+            strcmp(rt->pattern, "/logout") == 0)
+            continue;
+        char path[256], body[256], loc[256];
+        size_t o = 0;
+        for (const char *p = rt->pattern; *p && o + 7 < sizeof path; p++) {
+            if (*p == '{') {
+                memcpy(path + o, "999999", 6);
+                o += 6;
+                p = strchr(p, '}');
+            } else {
+                path[o++] = *p;
+            }
+        }
+        path[o] = '\0';
+        snprintf(body, sizeof body, "probe=1&csrf_token=%s", admin_csrf);
+        struct ts_http_resp r;
+        req("POST", path, admin_hdr, form, body, 0, &r);
+        bool link_form = strcmp(rt->pattern, "/integrations/temu/dev") == 0 ||
+                         strcmp(rt->pattern, "/integrations/temu/launch") == 0;
+        /* A form naming a thing that does not exist may answer the console's 404 page (the
+         * order forms): nothing was done, so even a re-post does nothing. */
+        bool missing = r.status == 404 && ts_contains(r.body, "id=\"error\"");
+        if (r.status != 303 && !(link_form && r.status == 200) && !missing)
+            fail_msg("POST %s answered %d, want 303: %.300s", path, r.status, r.body);
+        if (r.status == 303) {
+            assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
+            assert_true(loc[0] == '/' && loc[1] != '/');
+            char *first = admin_page(loc);
+            if (!ts_contains(first, "id=\"flash\""))
+                fail_msg("POST %s: %s shows no notice", path, loc);
+            free(first);
+            long long after = db_count("SELECT COUNT(*) FROM audit_log");
+            char *again = admin_page(loc); /* the reload */
+            assert_false(ts_contains(again, "id=\"flash\""));
+            free(again);
+            assert_int_equal(db_count("SELECT COUNT(*) FROM audit_log"), after);
+        }
+        ts_http_free(&r);
+        checked++;
+    }
+    assert_true(checked >= 15);
+    ts_db_exec(db_url, "DELETE FROM temu_orders");
+    admin_post("/settings/preferences", "lang=&tz=UTC", "/settings");
+    free(admin_page("/settings"));
+}
+
+/* The mainland sign-off's free text is limited (1,000 bytes) and a role below ops is refused:
+ * nothing is stored either way. */
+static void test_signoff_limits(void **state)
+{
+    (void)state;
+    static char body[1400];
+    char note[1002];
+    memset(note, 'n', 1001);
+    note[1001] = '\0';
+    snprintf(body, sizeof body,
+             "cleared_by=Ops+team&cleared_domain=on&cleared_hosting=on&cleared_data=on&"
+             "cleared_compliance=on&note=%s",
+             note);
+    admin_post("/deploy/mainland/sign-off", body, "/deploy");
+    free(flash_once("/deploy", "note must have 1 to 1000 characters"));
+    assert_int_equal(db_count("SELECT COUNT(*) FROM deploy_signoffs"), 0);
+    struct ts_http_resp r;
+    snprintf(body, sizeof body,
+             "{\"cleared_by\":\"x\",\"cleared\":[\"domain\",\"hosting\",\"data\","
+             "\"compliance\"],\"note\":\"%s\"}",
+             note);
+    req("POST", "/api/v1/deploy/strategies/mainland/sign-off", ops_tok, "application/json", body, 0,
+        &r);
+    assert_true(ts_contains(r.body, "note must have 1 to 1000 characters"));
+    assert_int_equal(r.status / 100, 4);
+    ts_http_free(&r);
+    req("POST", "/deploy/mainland/sign-off", viewer_hdr, form, "cleared_by=x", 403, &r);
+    assert_true(ts_contains(r.body, "id=\"error\""));
+    ts_http_free(&r);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM deploy_signoffs"), 0);
+}
+
 static void test_audit_and_secrets(void **state)
 {
     (void)state;
@@ -405,6 +642,10 @@ int main(void)
         cmocka_unit_test(test_users_prg),
         cmocka_unit_test(test_tokens_prg),
         cmocka_unit_test(test_audit_and_secrets),
+        cmocka_unit_test(test_language_and_time_zone),
+        cmocka_unit_test(test_dashboard),
+        cmocka_unit_test(test_every_form_prg),
+        cmocka_unit_test(test_signoff_limits),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
