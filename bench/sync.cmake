@@ -8,3 +8,7 @@ endif()
 add_executable(sync_bench ${CMAKE_SOURCE_DIR}/bench/sync_bench.c)
 target_link_libraries(sync_bench PRIVATE aicos_core PkgConfig::CURL Threads::Threads)
 set_target_properties(sync_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)
+# The orders-list benchmark (bench/run-list-bench): query_orders_list on generated databases.
+add_executable(list_bench ${CMAKE_SOURCE_DIR}/bench/list_bench.c)
+target_link_libraries(list_bench PRIVATE aicos_core)
+set_target_properties(list_bench PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${CMAKE_BINARY_DIR}/bench)

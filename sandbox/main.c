@@ -34,6 +34,7 @@ struct main_opts {
     size_t nfaults;
     uint64_t fault_seed;
     long long activity;
+    long long latency_ms; /* steady latency of every request; 0: none */
     const char *webhook_url;
     const char *webhook_app;
     double webhook_scale;
@@ -64,6 +65,7 @@ static const char main_usage[] =
     "                         reset, http (X = 5xx status), system, malformed, truncated;\n"
     "                         repeatable\n"
     "  --fault-seed N         seed of the fault draws (default: --seed)\n"
+    "  --latency-ms N         steady latency of every request, N ms (= --fault latency:1:N)\n"
     "  --activity RATE        live events (new orders, status changes) per second (default 0)\n"
     "  --webhook-url URL      push events to http://IPv4:PORT/PATH\n"
     "  --webhook-app KEY      app whose secret encrypts and signs pushes (default: first app)\n"
@@ -189,6 +191,9 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
                 return main_bad("--fault-seed wants a non-negative integer", val);
             o->fault_seed = (uint64_t)v;
             fault_seed_set = true;
+        } else if (strcmp(f, "--latency-ms") == 0) {
+            if (!main_int(val, 1, SBX_LATENCY_MAX_MS, &o->latency_ms))
+                return main_bad("--latency-ms wants 1 to 60000 milliseconds", val);
         } else if (strcmp(f, "--activity") == 0) {
             if (!main_int(val, 0, SBX_ACTIVITY_RATE_MAX, &o->activity))
                 return main_bad("--activity wants 0 to 1000 events per second", val);
@@ -244,7 +249,9 @@ static bool main_load(struct auth *auth, struct fault *fault, const struct main_
     for (size_t i = 0; i < o->nfaults; i++)
         if (!fault_add_spec(fault, o->faults[i], err, errlen))
             return false;
-    return true;
+    char steady[48]; /* --latency-ms N is the fault latency:1:N, every request */
+    snprintf(steady, sizeof steady, "latency:1:%lld", o->latency_ms);
+    return o->latency_ms == 0 || fault_add_spec(fault, steady, err, errlen);
 }
 
 int main(int argc, char **argv)

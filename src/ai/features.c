@@ -66,11 +66,35 @@ struct tok_state {
     bool in_word; /* the last token is an open word */
 };
 
+/* Folds elongations ("scaaam", "betruuug") in w[0..n): a run of three or more equal ASCII
+ * letters becomes one, unless the word is nothing but that letter ("aaaa" stays junk). */
+static size_t fold_runs(char *w, size_t n)
+{
+    size_t m = 0;
+    bool other = false;
+    for (size_t i = 1; i < n; i++)
+        other = other || w[i] != w[0];
+    if (!other)
+        return n;
+    for (size_t i = 0; i < n; i++) {
+        char c = w[i];
+        w[m++] = c;
+        if (c >= 'a' && c <= 'z' && i + 2 < n && w[i + 1] == c && w[i + 2] == c) {
+            while (i + 1 < n && w[i + 1] == c)
+                i++;
+        }
+    }
+    return m;
+}
+
 static void tok_close(struct tok_state *s)
 {
     struct ai_tokens *t = s->t;
-    if (s->in_word)
-        t->len[t->n - 1] = (uint16_t)(s->at - t->off[t->n - 1]);
+    if (s->in_word) {
+        size_t off = t->off[t->n - 1];
+        s->at = off + fold_runs(t->text + off, s->at - off);
+        t->len[t->n - 1] = (uint16_t)(s->at - off);
+    }
     s->in_word = false;
 }
 

@@ -123,7 +123,7 @@ static struct model *fit(const struct ai_dataset *ds, const struct featured *f,
             y[n++] = ds->ex[i].label;
         }
         struct problem prob = {(int)n, (int)f->nids + 1, y, x, 1.0};
-        /* Missing an escalation or answering junk costs more than a wrong routine label. */
+        /* Answering junk costs more than a wrong routine label; escalate leans on the lexicon. */
         int weight_label[] = {AI_ESCALATE, AI_UNKNOWN};
         double weight[] = {AI_TRAIN_ESCALATE_WEIGHT, AI_TRAIN_UNKNOWN_WEIGHT};
         struct parameter param = {.solver_type = L2R_LR,

@@ -17,37 +17,49 @@ static const char *const threat_words[] = {
     "cut my hand|safety hazard|dangerous|consumer protection|trading standards|"
     "better business bureau|idiot*|moron*|stupid|imbecile*|pathetic|losers|clowns|"
     "go to hell|f***|fuck*|crooks|liars|scalded|set my room on fire|got hurt|unsafe|"
-    "opened a case with my bank",
+    "opened a case with my bank|call my bank|calling my bank|contact my bank|contacting my bank|"
+    "paypal claim|claim with paypal|case with paypal|bank dispute|credit card company|ftc|bbb|"
+    "attorney general|authorities|scammer*|ripoff|rip off|con artist*|allergic reaction|choked|"
+    "choking|"
+    "toxic|fumes|electrocut*|shocked when|got shocked|screw you",
     /* es */
     "contracargo*|abogad*|denunci*|demandar|demandare|demandaremos|tribunal*|juzgado|acciones "
     "legales|"
     "tema legal|justicia|estaf*|fraude|ladron*|policia|disputa|fuego|incendio|humo|chispas|"
     "quemo|quemado|quemadura*|exploto|derritio|descarga electrica|peligros*|sinverguenza*|"
-    "idiota*|imbecil*|estupido*|es un robo|reclamacion con mi banco|peligro|incendia",
+    "idiota*|imbecil*|estupido*|es un robo|reclamacion con mi banco|peligro|incendia|"
+    "timo|timador*|reaccion alergica|atragant*|toxic*|ocu|llamo a mi banco|electrocut*|"
+    "me dio una descarga",
     /* de */
     "ruckbuchung*|zuruckbuch*|anwalt*|rechtsanwalt*|verklag*|gericht|anzeige|rechtliche schritte|"
     "betrug*|betrog*|betruger*|abzock*|diebe|polizei|angefochten|konflikt|feuer|gebrannt|"
     "verbrannt|rauch|funken|explodiert|geschmolzen|stromschlag|lebensgefahr|gefahrlich|"
     "verletzt|geschnitten|verbraucherzentrale|verbraucherschutz*|idiot*|vollidiot*|unfahig*|"
     "gauner|abgezockt|abgefackelt|strafanzeige|gemeingefahrlich|ist diebstahl|widerspruch "
-    "eingelegt",
+    "eingelegt|kauferschutz|paypal fall|allergische reaktion|allergisch "
+    "reagiert|verschluckt|erstickt|giftig|arschloch*|"
+    "bundesnetzagentur|schlichtungsstelle",
     /* fr */
     "opposition bancaire|rejet de paiement|conteste le paiement|litige|avocat*|tribunal|justice|"
     "poursuite*|porter plainte|porte plainte|arnaqu*|escroc*|voleur*|police|dgccrf|pris feu|brule*|"
     "fumee|fumer|etincelles|explose|fondu|decharge electrique|dangereu*|blesse*|menteurs|"
     "incapables|idiot*|connard*|merde|mettre le feu|depose une plainte|danger public|"
-    "dossier contre vous",
+    "dossier contre vous|opposition|aupres de ma banque|reaction allergique|etouff*|toxique|"
+    "ufc|escroquerie|pris une decharge",
     /* it */
     "chargeback|storno del|stornare|contestazione|avvocat*|tribunale|vie legali|faro causa|"
     "faccio causa|fare causa|denunc*|truff*|frode|ladri|polizia|preso fuoco|fumare|fumo|"
     "scintille|esploso|bruciato|ustion*|scossa|pericolos*|fatto male|tagliata|bugiardi|"
-    "idiot*|incompetenti|imbroglion*|derubato|incendiare|un furto|pericolo|pratica contro",
+    "idiot*|incompetenti|imbroglion*|derubato|incendiare|un furto|pericolo|pratica contro|"
+    "agcm|altroconsumo|codacons|reazione allergica|soffoc*|tossic*|stronz*|cretin*|"
+    "chiamo la banca|con la banca",
 };
 
 static const char *const threat_han[] = {
-    "拒付", "律师", "骗子", "着火", "起火", "烫伤", "报警", "起诉",       "争议", "误吞",
-    "辱骂", "冒烟", "火花", "小偷", "欺诈", "被骗", "割伤", "消费者协会", "法律", "熔化",
-    "烧焦", "弄伤", "诈骗", "脏话", "爆炸", "触电", "骗钱", "烧了",       "索赔", "向银行投诉"};
+    "拒付", "律师", "骗子",       "着火",   "起火",     "烫伤", "报警", "起诉", "争议",
+    "误吞", "辱骂", "冒烟",       "火花",   "小偷",     "欺诈", "被骗", "割伤", "消费者协会",
+    "法律", "熔化", "烧焦",       "弄伤",   "诈骗",     "脏话", "爆炸", "触电", "骗钱",
+    "烧了", "索赔", "向银行投诉", "过敏了", "过敏反应", "噎住", "窒息", "有毒", "工商局"};
 
 /* Anger and urgency without a threat. */
 static const char *const urgent_words[] = {

@@ -6,7 +6,7 @@
 
 /* HTTP server. */
 #define LIMIT_HTTP_HEADER_BYTES     (16 * 1024)   /* all request headers together */
-#define LIMIT_HTTP_CONN_MEMORY      (64 * 1024)   /* per-connection buffer, headers + I/O */
+#define LIMIT_HTTP_CONN_MEMORY      (32 * 1024)   /* per-connection buffer, headers + I/O */
 #define LIMIT_HTTP_BODY_BYTES       (1024 * 1024) /* request body, default 1 MiB */
 #define LIMIT_HTTP_URL_BYTES        2048          /* path plus query string */
 #define LIMIT_HTTP_CONN_TIMEOUT_S   30            /* idle connection timeout */
@@ -80,6 +80,9 @@
 #define LIMIT_QUERY_PAGE_SIZE_MAX 100   /* rows one list page may return */
 #define LIMIT_QUERY_PAGE_MAX      10000 /* highest page number a list accepts */
 #define LIMIT_QUERY_SEARCH_BYTES  64    /* an order-number search string */
+#define LIMIT_QUERY_COUNT_MAX     1000  /* rows a list counts exactly; beyond: "more than" */
+#define LIMIT_QUERY_OFFSET_MAX    1000  /* rows page numbers may skip in a longer list */
+#define LIMIT_QUERY_MATCH_MAX     200   /* orders a search or deadline filter considers */
 #define LIMIT_QUERY_LABEL_BYTES   64    /* an order label filter */
 #define LIMIT_QUERY_ITEMS_MAX     500   /* sub-orders shown for one order */
 #define LIMIT_QUERY_STATES_MAX    500   /* per-stream states one listing returns */

@@ -13,6 +13,7 @@
 #include "store/migrate.h"
 #include "settlement/payout_worker.h"
 #include "sync/sync.h"
+#include "tracking/tracking.h"
 #include "vault/vault.h"
 
 #define WORKER_DB_POOL                                                                             \
@@ -45,6 +46,7 @@ static int worker_run(const struct config *cfg)
     struct sync_scheduler *sched = NULL;
     struct payout_worker *payout = NULL;
     struct actions_ticker *ticker = NULL;
+    struct tracking_scheduler *tsched = NULL;
     int rc = CLI_FAIL;
     enum err e = db_open(cfg->database_url, WORKER_DB_POOL, &db, &eb);
     if (e == ERR_OK)
@@ -69,6 +71,8 @@ static int worker_run(const struct config *cfg)
         e = payout_worker_start(db, vault, cfg, &payout, &eb);
     if (e == ERR_OK)
         e = actions_ticker_start(db, ACTIONS_TICK_S, notify_tick, vault, &ticker, &eb);
+    if (e == ERR_OK)
+        e = tracking_scheduler_start(&env, 0, &tsched, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos worker: %s\n", errbuf_message(&eb, e));
         goto out;
@@ -85,6 +89,7 @@ static int worker_run(const struct config *cfg)
     rc = CLI_OK;
 out:
     actions_ticker_stop(ticker);
+    tracking_scheduler_stop(tsched);
     payout_worker_stop(payout);
     sync_scheduler_stop(sched);
     vault_free(vault);

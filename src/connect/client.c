@@ -10,18 +10,30 @@
 
 bool connect_credentials_present(const struct connect_env *env, enum temu_region region)
 {
+    bool present[TEMU_REGION__COUNT];
+    return connect_credentials_regions(env, present, NULL) == ERR_OK && present[region];
+}
+
+enum err connect_credentials_regions(const struct connect_env *env,
+                                     bool present[TEMU_REGION__COUNT], struct errbuf *eb)
+{
+    char names[2 * TEMU_REGION__COUNT][48];
+    const char *ptrs[2 * TEMU_REGION__COUNT];
+    bool found[2 * TEMU_REGION__COUNT];
+    for (int r = 0; r < TEMU_REGION__COUNT; r++)
+        present[r] = false;
     if (env->vault == NULL)
-        return false;
-    char key_name[48], secret_name[48];
-    char *v = NULL;
-    size_t n = 0;
-    temu_credentials_names(region, key_name, secret_name, sizeof key_name);
-    bool ok = vault_get(env->vault, key_name, &v, &n, NULL) == ERR_OK;
-    vault_secret_free(v, n);
-    v = NULL;
-    ok = ok && vault_get(env->vault, secret_name, &v, &n, NULL) == ERR_OK;
-    vault_secret_free(v, n);
-    return ok;
+        return ERR_OK;
+    for (int r = 0; r < TEMU_REGION__COUNT; r++) {
+        temu_credentials_names((enum temu_region)r, names[2 * r], names[2 * r + 1],
+                               sizeof names[0]);
+        ptrs[2 * r] = names[2 * r];
+        ptrs[2 * r + 1] = names[2 * r + 1];
+    }
+    enum err e = vault_names_present(env->vault, ptrs, 2 * TEMU_REGION__COUNT, found, eb);
+    for (int r = 0; e == ERR_OK && r < TEMU_REGION__COUNT; r++)
+        present[r] = found[2 * r] && found[2 * r + 1];
+    return e;
 }
 
 /* Loads the region's App Key (and Secret when secret is not NULL) from the vault. */

@@ -36,8 +36,14 @@ ERR_MUST_USE enum err connect_token_get(const struct connect_env *env, const cha
                                         enum temu_region *region, char **token, size_t *len,
                                         struct errbuf *eb);
 
-/* True when the region's App Key and App Secret are in the vault. */
+/* True when the region's App Key and App Secret are in the vault (nothing is decrypted). */
 bool connect_credentials_present(const struct connect_env *env, enum temu_region region);
+
+/* present[r]: region r's App Key and App Secret are both stored; one query, nothing decrypted.
+ * All false without a vault. */
+ERR_MUST_USE enum err connect_credentials_regions(const struct connect_env *env,
+                                                  bool present[TEMU_REGION__COUNT],
+                                                  struct errbuf *eb);
 
 /*
  * For the connect modules: the region's App Key (and Secret when secret is not NULL) from the

@@ -6,6 +6,7 @@
 
 #include "deploy/inputs.h"
 #include "deploy/record.h"
+#include "readiness/facts.h"
 #include "readiness/readiness.h"
 #include "sync/sync.h"
 
@@ -53,16 +54,16 @@ static void progress_set(struct progress_step *s, enum progress_status st, bool 
 }
 
 /* A deploy-check step: pending with the command until a result is recorded. */
-ERR_MUST_USE static enum err progress_check_step(const struct connect_env *env,
-                                                 struct progress_step *s, const char *kind,
-                                                 const char *what, const char *command,
-                                                 struct errbuf *eb)
+ERR_MUST_USE static enum err progress_check_step(struct readiness_facts *f, struct progress_step *s,
+                                                 const char *kind, const char *what,
+                                                 const char *command, struct errbuf *eb)
 {
-    struct deploy_record_row row;
+    const struct deploy_record_row *rp = NULL;
     char reason[PROGRESS_TEXT_MAX], next[PROGRESS_TEXT_MAX];
-    enum err e = deploy_record_latest(env->db, kind, &row, eb);
+    enum err e = readiness_facts_deploy(f, kind, &rp, eb);
     if (e != ERR_OK)
         return e;
+    const struct deploy_record_row row = *rp;
     if (!row.found) {
         snprintf(reason, sizeof reason, "No %s result is recorded yet.", what);
         snprintf(next, sizeof next, "Run: %s", command);
@@ -84,16 +85,19 @@ ERR_MUST_USE static enum err progress_check_step(const struct connect_env *env,
 }
 
 /* 1. App credentials. */
-static void progress_credentials(const struct connect_env *env, enum temu_region region,
+static void progress_credentials(struct readiness_facts *f, enum temu_region region,
                                  struct progress_step *s)
 {
     char reason[PROGRESS_TEXT_MAX], next[PROGRESS_TEXT_MAX];
-    if (env->vault == NULL) {
+    const bool *present = NULL;
+    if (readiness_facts_creds(f, &present, NULL) != ERR_OK)
+        present = NULL;
+    if (f->env->vault == NULL) {
         progress_set(s, PROGRESS_BLOCKED, true,
                      "No vault master key is configured, so App Key/App Secret cannot be stored "
                      "encrypted.",
                      "ops: set AICOS_MASTER_KEY_FILE, then store the App Key and App Secret.");
-    } else if (connect_credentials_present(env, region)) {
+    } else if (present != NULL && present[region]) {
         snprintf(reason, sizeof reason,
                  "App Key and App Secret for region %s are stored "
                  "encrypted.",
@@ -135,35 +139,37 @@ static void progress_callback(const struct config *cfg, struct progress_step *s)
 }
 
 /* 3. DNS, 5. preflight, 6. smoke: the recorded results. */
-ERR_MUST_USE static enum err progress_checks(const struct connect_env *env,
-                                             struct progress_step *steps, struct errbuf *eb)
+ERR_MUST_USE static enum err progress_checks(struct readiness_facts *f, struct progress_step *steps,
+                                             struct errbuf *eb)
 {
-    const struct config *cfg = env->cfg;
+    const struct config *cfg = f->env->cfg;
     char cmd[PROGRESS_TEXT_MAX];
     struct deploy_origin api, web;
     bool parsed = deploy_origin_parse("api", cfg->api_origin, &api, NULL) == ERR_OK &&
                   deploy_origin_parse("web", cfg->web_origin, &web, NULL) == ERR_OK;
     snprintf(cmd, sizeof cmd, "aicos deploy dns --api-host %s --web-host %s",
              parsed ? api.host : "<api-host>", parsed ? web.host : "<web-host>");
-    enum err e = progress_check_step(env, &steps[2], "dns", "DNS check", cmd, eb);
+    enum err e = progress_check_step(f, &steps[2], "dns", "DNS check", cmd, eb);
     if (e == ERR_OK)
-        e = progress_check_step(env, &steps[4], "preflight", "deployment preflight",
+        e = progress_check_step(f, &steps[4], "preflight", "deployment preflight",
                                 "aicos deploy preflight", eb);
     snprintf(cmd, sizeof cmd, "aicos deploy smoke --api-origin %s --web-origin %s", cfg->api_origin,
              cfg->web_origin);
     if (e == ERR_OK)
-        e = progress_check_step(env, &steps[5], "smoke", "public smoke test", cmd, eb);
+        e = progress_check_step(f, &steps[5], "smoke", "public smoke test", cmd, eb);
     return e;
 }
 
 /* 4. Production env files: judged by the preflight's env checks. */
-ERR_MUST_USE static enum err progress_env_files(const struct connect_env *env,
-                                                struct progress_step *s, struct errbuf *eb)
+ERR_MUST_USE static enum err progress_env_files(struct readiness_facts *f, struct progress_step *s,
+                                                struct errbuf *eb)
 {
-    struct deploy_record_row pf;
-    enum err e = deploy_record_latest(env->db, "preflight", &pf, eb);
+    const struct connect_env *env = f->env;
+    const struct deploy_record_row *pp = NULL;
+    enum err e = readiness_facts_deploy(f, "preflight", &pp, eb);
     if (e != ERR_OK)
         return e;
+    const struct deploy_record_row pf = *pp;
     if (!pf.found)
         progress_set(s, PROGRESS_PENDING, true, "No production env files have been checked yet.",
                      "aicos deploy init-env --api-origin https://<api-host> --web-origin "
@@ -186,14 +192,15 @@ ERR_MUST_USE static enum err progress_env_files(const struct connect_env *env,
 }
 
 /* 7. Seller authorization. */
-ERR_MUST_USE static enum err progress_authorization(const struct connect_env *env, int64_t now,
+ERR_MUST_USE static enum err progress_authorization(struct readiness_facts *f, int64_t now,
                                                     struct progress_step *s, struct errbuf *eb)
 {
     char reason[PROGRESS_TEXT_MAX];
-    struct connect_summary sum;
-    enum err e = connect_summary_get(env, now, &sum, eb);
+    const struct connect_summary *sp = NULL;
+    enum err e = readiness_facts_connect(f, &sp, eb);
     if (e != ERR_OK)
         return e;
+    const struct connect_summary sum = *sp;
     if (sum.active > 0) {
         int64_t days = connect_days_left(sum.soonest_expiry, now);
         snprintf(reason, sizeof reason,
@@ -225,14 +232,15 @@ ERR_MUST_USE static enum err progress_authorization(const struct connect_env *en
 }
 
 /* 8. First sync: the sync engine's recorded runs. */
-ERR_MUST_USE static enum err progress_first_sync(const struct connect_env *env,
-                                                 struct progress_step *s, struct errbuf *eb)
+ERR_MUST_USE static enum err progress_first_sync(struct readiness_facts *f, struct progress_step *s,
+                                                 struct errbuf *eb)
 {
     char reason[PROGRESS_TEXT_MAX];
-    struct sync_summary ss;
-    enum err e = sync_summary_get(env->db, &ss, eb);
+    const struct sync_summary *sp = NULL;
+    enum err e = readiness_facts_sync(f, &sp, eb);
     if (e != ERR_OK)
         return e;
+    const struct sync_summary ss = *sp;
     if (ss.success_runs > 0 && ss.paused == 0 && ss.failing == 0) {
         snprintf(reason, sizeof reason, "%lld successful sync run(s); the latest finished at %lld.",
                  (long long)ss.success_runs, (long long)ss.last_success_at);
@@ -259,25 +267,26 @@ ERR_MUST_USE static enum err progress_first_sync(const struct connect_env *env,
     return ERR_OK;
 }
 
-ERR_MUST_USE static enum err progress_compute(const struct connect_env *env, int64_t now,
+ERR_MUST_USE static enum err progress_compute(struct readiness_facts *f,
                                               struct progress_step *steps, struct errbuf *eb)
 {
+    const struct connect_env *env = f->env;
+    int64_t now = f->now;
     enum temu_region region = TEMU_REGION_US;
     temu_region_parse(env->cfg->temu_region, &region);
-    progress_credentials(env, region, &steps[0]);
+    progress_credentials(f, region, &steps[0]);
     progress_callback(env->cfg, &steps[1]);
-    enum err e = progress_checks(env, steps, eb);
+    enum err e = progress_checks(f, steps, eb);
     if (e == ERR_OK)
-        e = progress_env_files(env, &steps[3], eb);
+        e = progress_env_files(f, &steps[3], eb);
     if (e == ERR_OK)
-        e = progress_authorization(env, now, &steps[6], eb);
+        e = progress_authorization(f, now, &steps[6], eb);
     if (e == ERR_OK)
-        e = progress_first_sync(env, &steps[7], eb);
+        e = progress_first_sync(f, &steps[7], eb);
     return e;
 }
 
-enum err readiness_progress(const struct connect_env *env, int64_t now, json_t **out,
-                            struct errbuf *eb)
+enum err readiness_progress_of(struct readiness_facts *f, json_t **out, struct errbuf *eb)
 {
     struct progress_step steps[READINESS_STEPS] = {
         {"app_credentials", "App Key / App Secret", "seller_admin", "waiting_for_app_credentials",
@@ -296,7 +305,7 @@ enum err readiness_progress(const struct connect_env *env, int64_t now, json_t *
         {"first_sync", "首次同步 / First sync", "operator", "waiting_for_first_sync", 0, false, "",
          ""},
     };
-    enum err e = progress_compute(env, now, steps, eb);
+    enum err e = progress_compute(f, steps, eb);
     if (e != ERR_OK)
         return e;
     json_t *list = json_array(), *next = json_array();

@@ -37,4 +37,11 @@ ERR_MUST_USE enum err readiness_progress(const struct connect_env *env, int64_t 
 ERR_MUST_USE enum err readiness_registry(const struct connect_env *env, int64_t now, json_t **out,
                                          struct errbuf *eb);
 
+/*
+ * Both of the above for one page (the /integrations page): each fact (connections, sync runs,
+ * stored credentials) is read once for the two. On error neither is returned.
+ */
+ERR_MUST_USE enum err readiness_page(const struct connect_env *env, int64_t now, json_t **registry,
+                                     json_t **progress, struct errbuf *eb);
+
 #endif

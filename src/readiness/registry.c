@@ -5,8 +5,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "readiness/facts.h"
 #include "readiness/readiness.h"
 #include "sync/sync.h"
+#include "tracking/tracking.h"
 
 #define REGISTRY_TEXT_MAX      400
 #define REGISTRY_SYNC_RECENT_S (24 * 3600) /* "connected" needs a successful sync this recent */
@@ -17,8 +19,9 @@ struct registry_row {
     char next[REGISTRY_TEXT_MAX];
     int64_t last_success_at; /* 0: never */
     int64_t auth_errors, sync_errors;
-    const char *token_warning; /* NULL when none */
-    int64_t token_days_left;   /* valid with token_warning or an active connection */
+    const char *token_warning;     /* NULL when none */
+    int64_t token_days_left;       /* valid with token_warning or an active connection */
+    struct readiness_facts *facts; /* read once for all rows (and the progress, on a page) */
 };
 
 typedef enum err (*registry_compute_fn)(const struct connect_env *env, int64_t now,
@@ -31,10 +34,13 @@ struct registry_entry {
     registry_compute_fn compute;
 };
 
-static bool registry_any_credentials(const struct connect_env *env)
+static bool registry_any_credentials(struct registry_row *row)
 {
+    const bool *present = NULL;
+    if (readiness_facts_creds(row->facts, &present, NULL) != ERR_OK)
+        return false;
     for (int r = 0; r < TEMU_REGION__COUNT; r++) {
-        if (connect_credentials_present(env, (enum temu_region)r))
+        if (present[r])
             return true;
     }
     return false;
@@ -45,10 +51,12 @@ ERR_MUST_USE static enum err registry_temu_sync(const struct connect_env *env, i
                                                 const struct connect_summary *s, int64_t days,
                                                 struct registry_row *row, struct errbuf *eb)
 {
-    struct sync_summary ss;
-    enum err e = sync_summary_get(env->db, &ss, eb);
+    (void)env;
+    const struct sync_summary *sp = NULL;
+    enum err e = readiness_facts_sync(row->facts, &sp, eb);
     if (e != ERR_OK)
         return e;
+    const struct sync_summary ss = *sp;
     if (ss.last_success_at > 0 && ss.paused == 0 && ss.failing == 0 &&
         now - ss.last_success_at <= REGISTRY_SYNC_RECENT_S) {
         row->status = "connected";
@@ -78,10 +86,11 @@ ERR_MUST_USE static enum err registry_temu_sync(const struct connect_env *env, i
 ERR_MUST_USE static enum err registry_temu(const struct connect_env *env, int64_t now,
                                            struct registry_row *row, struct errbuf *eb)
 {
-    struct connect_summary s;
-    enum err e = connect_summary_get(env, now, &s, eb);
+    const struct connect_summary *sp = NULL;
+    enum err e = readiness_facts_connect(row->facts, &sp, eb);
     if (e != ERR_OK)
         return e;
+    const struct connect_summary s = *sp;
     row->last_success_at = s.last_success_at;
     row->auth_errors = s.auth_errors;
     row->sync_errors = s.sync_errors;
@@ -119,7 +128,7 @@ ERR_MUST_USE static enum err registry_temu(const struct connect_env *env, int64_
                  "enable automatic sync.");
         snprintf(row->next, sizeof row->next,
                  "seller_admin: approve the authorization URL in Temu Seller Center.");
-    } else if (registry_any_credentials(env)) {
+    } else if (registry_any_credentials(row)) {
         row->status = "configured";
         snprintf(row->risk, sizeof row->risk,
                  "App Key/App Secret stored; no shop has authorized the app yet.");
@@ -136,19 +145,68 @@ ERR_MUST_USE static enum err registry_temu(const struct connect_env *env, int64_
     return ERR_OK;
 }
 
+/* The risk sentence of flagged parcels: the orders by name, or their count when many. */
+static void registry_tracking_risk(const struct tracking_summary *t, struct registry_row *row)
+{
+    if (t->flagged <= 3) {
+        size_t n =
+            (size_t)snprintf(row->risk, sizeof row->risk, "Tracking update delay observed for");
+        for (size_t i = 0; i < 3 && t->flagged_orders[i][0] && n < sizeof row->risk; i++)
+            n += (size_t)snprintf(row->risk + n, sizeof row->risk - n, "%s %s", i ? "," : "",
+                                  t->flagged_orders[i]);
+        if (n < sizeof row->risk)
+            snprintf(row->risk + n, sizeof row->risk - n, "%s.",
+                     t->flagged_orders[0][0] ? "" : " parcels entered by hand");
+    } else {
+        snprintf(row->risk, sizeof row->risk,
+                 "Tracking update delay observed for %lld orders (%s, %s, ...).",
+                 (long long)t->flagged, t->flagged_orders[0], t->flagged_orders[1]);
+    }
+}
+
 ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, int64_t now,
                                                struct registry_row *row, struct errbuf *eb)
 {
-    (void)env;
-    (void)now;
-    (void)eb;
-    row->status = "not_configured";
-    snprintf(row->risk, sizeof row->risk,
-             "Carrier tracking is not built yet: no provider is configured and no parcel is "
-             "followed.");
-    snprintf(row->next, sizeof row->next,
-             "Nothing to do until the carrier tracking module "
-             "lands.");
+    struct tracking_summary t;
+    enum err e = tracking_summary_get(env, &t, eb);
+    if (e != ERR_OK)
+        return e;
+    bool is17 = strcmp(t.settings.provider, "17track") == 0;
+    row->last_success_at = t.settings.last_ok_at;
+    if (strcmp(t.settings.provider, "none") == 0 || (is17 && !t.key_present)) {
+        row->status = "not_configured";
+        snprintf(row->risk, sizeof row->risk,
+                 "No tracking provider is configured, so no parcel is followed.");
+        snprintf(row->next, sizeof row->next,
+                 "logistics: aicos tracking configure --provider temu (or 17track --key-file F).");
+    } else if (t.settings.key_refused_at > 0) {
+        row->status = "failed";
+        row->auth_errors = 1;
+        snprintf(row->risk, sizeof row->risk, "The tracking provider refuses the key: %.300s",
+                 t.settings.last_error);
+        snprintf(row->next, sizeof row->next,
+                 "logistics: store a valid key: aicos tracking configure --provider 17track "
+                 "--key-file F.");
+    } else if (t.settings.last_ok_at == 0 || now - t.settings.last_ok_at > TRACKING_RECENT_S) {
+        row->status = "configured";
+        row->sync_errors = t.settings.last_error[0] ? 1 : 0;
+        snprintf(row->risk, sizeof row->risk,
+                 "Provider %s configured; no recent successful "
+                 "refresh%s%.250s",
+                 t.settings.provider, t.settings.last_error[0] ? ": " : ".", t.settings.last_error);
+        snprintf(row->next, sizeof row->next, "logistics: aicos tracking refresh.");
+    } else if (t.flagged > 0) {
+        row->status = "degraded";
+        registry_tracking_risk(&t, row);
+        snprintf(row->next, sizeof row->next,
+                 "logistics: review /shipments?flag=any and contact the carrier or the buyer.");
+    } else {
+        row->status = "connected";
+        snprintf(row->risk, sizeof row->risk,
+                 "%lld parcel(s) followed through %s (%lld open); none delayed or stalled.",
+                 (long long)t.parcels, t.settings.provider, (long long)t.open);
+        snprintf(row->next, sizeof row->next, "Nothing to do.");
+    }
     return ERR_OK;
 }
 
@@ -171,9 +229,10 @@ static const struct registry_entry registry_entries[] = {
     {"payment_settlement", "Payment Settlement", "payments", registry_settlement},
 };
 
-enum err readiness_registry(const struct connect_env *env, int64_t now, json_t **out,
-                            struct errbuf *eb)
+enum err readiness_registry_of(struct readiness_facts *f, json_t **out, struct errbuf *eb)
 {
+    const struct connect_env *env = f->env;
+    int64_t now = f->now;
     json_t *list = json_array();
     if (list == NULL)
         return err_set(eb, ERR_NOMEM, NULL, "out of memory");
@@ -181,6 +240,7 @@ enum err readiness_registry(const struct connect_env *env, int64_t now, json_t *
         const struct registry_entry *en = &registry_entries[i];
         struct registry_row row;
         memset(&row, 0, sizeof row);
+        row.facts = f;
         enum err e = en->compute(env, now, &row, eb);
         if (e != ERR_OK) {
             json_decref(list);

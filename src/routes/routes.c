@@ -19,6 +19,7 @@
 #include "api/shipments_api.h"
 #include "api/shipping_api.h"
 #include "api/sync_api.h"
+#include "api/tracking_api.h"
 #include "api/webhook_api.h"
 #include "auth/roles.h"
 #include "web/actions_page.h"
@@ -30,6 +31,7 @@
 #include "web/integrations_page.h"
 #include "web/order_page.h"
 #include "web/orders_page.h"
+#include "web/shipments_page.h"
 #include "web/products_page.h"
 #include "web/records_page.h"
 #include "web/settings_page.h"
@@ -216,6 +218,10 @@ const struct route api_routes[] = {
      "products", NULL, ROLE_VIEWER},
     {"GET", "/products", page_products, ROUTE_PAGE | ROUTE_INTERNAL, "Products page.", "pages",
      "text/html", ROLE_VIEWER},
+    {"GET", "/shipments", page_shipments, ROUTE_PAGE | ROUTE_INTERNAL, "Shipments page.", "pages",
+     "text/html", ROLE_VIEWER},
+    {"GET", "/shipments/{id}", page_shipment, ROUTE_PAGE | ROUTE_INTERNAL, "One parcel's timeline.",
+     "pages", "text/html", ROLE_VIEWER},
     {"GET", "/cases", page_cases, ROUTE_PAGE | ROUTE_INTERNAL, "Buyer cases page.", "pages",
      "text/html", ROLE_VIEWER},
     {"GET", "/cases/{id}", page_case, ROUTE_PAGE | ROUTE_INTERNAL,
@@ -263,6 +269,16 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/integrations/temu/authorization/callback", api_temu_callback, PUBLIC,
      "Seller Center callback: checks state, exchanges code, verifies and stores the token.", "temu",
      NULL, 0},
+    {"GET", "/api/v1/shipments", api_shipments_list, 0,
+     "Tracked parcels with their normalized status and flags; filters status, flag "
+     "(any|stalled|delayed|lost_suspect), carrier, lane, shop, order; limit, offset.",
+     "tracking", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/shipments/{id}", api_shipments_get, 0,
+     "One tracked parcel with its events (newest first) and the reason of each flag.", "tracking",
+     NULL, ROLE_VIEWER},
+    {"POST", "/api/v1/tracking/17track/webhook", api_tracking_webhook, PUBLIC,
+     "17TRACK push (TRACKING_UPDATED/TRACKING_STOPPED, sign header): verified, stored, applied.",
+     "tracking", NULL, 0},
     {"POST", "/api/v1/integrations/temu/webhook", api_temu_webhook, PUBLIC,
      "Temu event push (signed, encrypted): stored, then a targeted sync refresh is scheduled.",
      "temu", NULL, 0},

@@ -283,14 +283,42 @@ enum err db_rows_grow(struct db_rows *r, size_t nrows)
         return ERR_OK;
     if (nrows > LIMIT_DB_ROWS)
         return ERR_TOOBIG;
-    size_t cells = nrows * (r->ncols ? r->ncols : 1);
-    char **p = realloc(r->cells, cells * sizeof *p);
-    if (p == NULL)
-        return ERR_NOMEM;
-    size_t old = r->nrows * (r->ncols ? r->ncols : 1);
-    memset(p + old, 0, (cells - old) * sizeof *p);
-    r->cells = p;
+    size_t width = r->ncols ? r->ncols : 1;
+    if (nrows > r->cap) {
+        size_t cap = r->cap ? r->cap * 2 : 16; /* doubling: a row at a time stays linear */
+        cap = cap < nrows ? nrows : cap;
+        cap = cap > LIMIT_DB_ROWS ? LIMIT_DB_ROWS : cap;
+        char **p = realloc(r->cells, cap * width * sizeof *p);
+        if (p == NULL)
+            return ERR_NOMEM;
+        r->cells = p;
+        r->cap = cap;
+    }
+    memset(r->cells + r->nrows * width, 0, (nrows - r->nrows) * width * sizeof *r->cells);
     r->nrows = nrows;
+    return ERR_OK;
+}
+
+#define DB_ROWS_BLOCK 8192 /* bytes of cell text per block; a longer cell gets its own */
+
+enum err db_rows_copy(struct db_rows *r, size_t row, size_t col, const char *s, size_t n)
+{
+    struct db_rows_block *b = r->blocks;
+    if (b == NULL || b->size - b->used < n + 1) {
+        size_t size = n + 1 > DB_ROWS_BLOCK ? n + 1 : DB_ROWS_BLOCK;
+        b = malloc(sizeof *b + size);
+        if (b == NULL)
+            return ERR_NOMEM;
+        b->used = 0;
+        b->size = size;
+        b->next = r->blocks;
+        r->blocks = b;
+    }
+    char *out = b->data + b->used;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    b->used += n + 1;
+    r->cells[row * r->ncols + col] = out;
     return ERR_OK;
 }
 
@@ -345,9 +373,11 @@ void db_rows_free(struct db_rows *r)
 {
     if (r == NULL)
         return;
-    size_t cells = r->nrows * r->ncols;
-    for (size_t i = 0; i < cells; i++)
-        free(r->cells[i]);
+    while (r->blocks != NULL) {
+        struct db_rows_block *next = r->blocks->next;
+        free(r->blocks);
+        r->blocks = next;
+    }
     free(r->cells);
     free(r);
 }

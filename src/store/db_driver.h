@@ -8,9 +8,17 @@
 #include "store/db.h"
 #include "store/stmt_cache.h"
 
+/* A block of cell text (db_rows_copy): cells are carved out of blocks, freed all at once. */
+struct db_rows_block {
+    struct db_rows_block *next;
+    size_t used, size;
+    char data[];
+};
+
 struct db_rows {
-    size_t nrows, ncols;
-    char **cells; /* nrows * ncols, NULL for SQL NULL; each cell malloc'd */
+    size_t nrows, ncols, cap; /* cap: rows the cells array holds */
+    char **cells;             /* nrows * ncols, NULL for SQL NULL; text in blocks */
+    struct db_rows_block *blocks;
 };
 
 struct db_driver {
@@ -43,5 +51,9 @@ struct db_rows *db_rows_new(size_t nrows, size_t ncols);
 
 /* Grows a rows object to nrows rows (for drivers that learn the count as they step). */
 ERR_MUST_USE enum err db_rows_grow(struct db_rows *r, size_t nrows);
+
+/* Sets cell (row, col) to a copy of the n bytes at s (NUL added), held by r. ERR_NOMEM. */
+ERR_MUST_USE enum err db_rows_copy(struct db_rows *r, size_t row, size_t col, const char *s,
+                                   size_t n);
 
 #endif

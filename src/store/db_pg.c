@@ -252,13 +252,12 @@ ERR_MUST_USE static enum err pg_query(void *handle, struct stmt_cache *sc, const
         for (size_t c = 0; c < ncols; c++) {
             if (PQgetisnull(res, (int)r, (int)c))
                 continue;
-            char *copy = strdup(PQgetvalue(res, (int)r, (int)c));
-            if (copy == NULL) {
+            if (db_rows_copy(rows, r, c, PQgetvalue(res, (int)r, (int)c),
+                             (size_t)PQgetlength(res, (int)r, (int)c)) != ERR_OK) {
                 db_rows_free(rows);
                 PQclear(res);
                 return ERR_NOMEM;
             }
-            rows->cells[r * ncols + c] = copy;
         }
     }
     PQclear(res);

@@ -251,12 +251,10 @@ ERR_MUST_USE static enum err sqlite_query(void *handle, struct stmt_cache *sc, c
                 e = ERR_NOMEM;
                 goto out;
             }
-            char *copy = strdup((const char *)t);
-            if (copy == NULL) {
-                e = ERR_NOMEM;
+            e = db_rows_copy(rows, nrows, c, (const char *)t,
+                             (size_t)sqlite3_column_bytes(st, (int)c));
+            if (e != ERR_OK)
                 goto out;
-            }
-            rows->cells[nrows * ncols + c] = copy;
         }
         nrows++;
     }

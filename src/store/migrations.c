@@ -24,6 +24,34 @@
     "  at TEXT NOT NULL,"                                                                          \
     "  actor TEXT NOT NULL);"
 
+/* Version 19's indexes (issue 17, lists flat in shop size): one per filter of the orders list
+ * with the list's sort (update_time, parent_order_sn, connection_id) behind it, the order
+ * numbers without their connection (prefix search), goods and SKU ids (covering: a search reads
+ * no table row to find its orders), and the label table that triggers keep in step with
+ * temu_orders.labels (one row per label and order). */
+#define MIGRATION_ORDER_LIST_INDEXES                                                               \
+    "DROP INDEX temu_orders_update;"                                                               \
+    "CREATE INDEX temu_orders_update ON temu_orders(connection_id, update_time, parent_order_sn);" \
+    "CREATE INDEX temu_orders_recent ON temu_orders(update_time, parent_order_sn, connection_id);" \
+    "CREATE INDEX temu_orders_status ON temu_orders(status, update_time, parent_order_sn,"         \
+    " connection_id);"                                                                             \
+    "CREATE INDEX temu_orders_sn ON temu_orders(parent_order_sn, update_time, connection_id);"     \
+    "CREATE INDEX temu_orders_ship ON temu_orders(ship_by, update_time, parent_order_sn,"          \
+    " connection_id);"                                                                             \
+    "CREATE INDEX temu_order_items_sn ON temu_order_items(order_sn, connection_id,"                \
+    " parent_order_sn);"                                                                           \
+    "CREATE INDEX temu_order_items_goods ON temu_order_items(goods_id, connection_id,"             \
+    " parent_order_sn);"                                                                           \
+    "CREATE INDEX temu_order_items_sku ON temu_order_items(sku_id, connection_id,"                 \
+    " parent_order_sn);"                                                                           \
+    "CREATE TABLE temu_order_labels ("                                                             \
+    "  label TEXT NOT NULL,"                                                                       \
+    "  update_time BIGINT NOT NULL,"                                                               \
+    "  parent_order_sn TEXT NOT NULL,"                                                             \
+    "  connection_id TEXT NOT NULL,"                                                               \
+    "  PRIMARY KEY (label, update_time, parent_order_sn, connection_id));"                         \
+    "CREATE INDEX temu_order_labels_order ON temu_order_labels(connection_id, parent_order_sn);"
+
 const struct migration migrations[] = {
     {1, "app_meta",
      "CREATE TABLE app_meta ("
@@ -576,12 +604,175 @@ const struct migration migrations[] = {
      "CHECK (lang IN ('','zh','en'));"
      "ALTER TABLE users ADD COLUMN tz TEXT NOT NULL DEFAULT 'UTC';",
      NULL, NULL},
-    /* Version 21 (issue 14): the action center (src/actions). Items are unique per
+    /* Version 21 (issue 17): the orders list served by indexes
+     * (MIGRATION_ORDER_LIST_INDEXES), the labels kept in temu_order_labels by
+     * triggers, and a full-text index of the sub-orders' product names: FTS5
+     * (contentless, kept by triggers) on SQLite, a GIN tsvector expression index
+     * on PostgreSQL. */
+    {21, "order_list_indexes", NULL,
+     /* SQLite */
+     MIGRATION_ORDER_LIST_INDEXES
+     "INSERT INTO temu_order_labels SELECT j.value, o.update_time, o.parent_order_sn,"
+     " o.connection_id FROM temu_orders o, json_each(o.labels) j WHERE json_valid(o.labels)"
+     " AND j.type = 'text' ON CONFLICT DO NOTHING;"
+     "CREATE TRIGGER temu_orders_labels_ai AFTER INSERT ON temu_orders BEGIN"
+     "  INSERT INTO temu_order_labels SELECT j.value, new.update_time, new.parent_order_sn,"
+     "  new.connection_id FROM json_each(CASE WHEN json_valid(new.labels) THEN new.labels"
+     "  ELSE '[]' END) j WHERE j.type = 'text' ON CONFLICT DO NOTHING; END;"
+     "CREATE TRIGGER temu_orders_labels_au AFTER UPDATE OF labels, update_time ON temu_orders"
+     "  WHEN old.labels IS NOT new.labels OR old.update_time IS NOT new.update_time"
+     "  BEGIN DELETE FROM temu_order_labels WHERE connection_id = old.connection_id AND"
+     "  parent_order_sn = old.parent_order_sn;"
+     "  INSERT INTO temu_order_labels SELECT j.value, new.update_time, new.parent_order_sn,"
+     "  new.connection_id FROM json_each(CASE WHEN json_valid(new.labels) THEN new.labels"
+     "  ELSE '[]' END) j WHERE j.type = 'text' ON CONFLICT DO NOTHING; END;"
+     "CREATE TRIGGER temu_orders_labels_ad AFTER DELETE ON temu_orders BEGIN"
+     "  DELETE FROM temu_order_labels WHERE connection_id = old.connection_id AND"
+     "  parent_order_sn = old.parent_order_sn; END;"
+     "CREATE VIRTUAL TABLE temu_order_items_fts USING fts5(goods_name, content='');"
+     "INSERT INTO temu_order_items_fts(rowid, goods_name) SELECT rowid, CASE WHEN"
+     " json_valid(data) THEN coalesce(json_extract(data, '$.goodsName'), '') ELSE '' END"
+     " FROM temu_order_items;"
+     "CREATE TRIGGER temu_order_items_fts_ai AFTER INSERT ON temu_order_items BEGIN"
+     "  INSERT INTO temu_order_items_fts(rowid, goods_name) VALUES (new.rowid,"
+     "  CASE WHEN json_valid(new.data) THEN coalesce(json_extract(new.data, '$.goodsName'), '')"
+     "  ELSE '' END); END;"
+     "CREATE TRIGGER temu_order_items_fts_au AFTER UPDATE OF data ON temu_order_items"
+     "  WHEN old.data IS NOT new.data BEGIN"
+     "  INSERT INTO temu_order_items_fts(temu_order_items_fts, rowid, goods_name) VALUES"
+     "  ('delete', old.rowid, CASE WHEN json_valid(old.data) THEN"
+     "  coalesce(json_extract(old.data, '$.goodsName'), '') ELSE '' END);"
+     "  INSERT INTO temu_order_items_fts(rowid, goods_name) VALUES (new.rowid,"
+     "  CASE WHEN json_valid(new.data) THEN coalesce(json_extract(new.data, '$.goodsName'), '')"
+     "  ELSE '' END); END;"
+     "CREATE TRIGGER temu_order_items_fts_ad AFTER DELETE ON temu_order_items BEGIN"
+     "  INSERT INTO temu_order_items_fts(temu_order_items_fts, rowid, goods_name) VALUES"
+     "  ('delete', old.rowid, CASE WHEN json_valid(old.data) THEN"
+     "  coalesce(json_extract(old.data, '$.goodsName'), '') ELSE '' END); END;",
+     /* PostgreSQL */
+     MIGRATION_ORDER_LIST_INDEXES
+     "CREATE FUNCTION temu_order_labels_keep() RETURNS trigger LANGUAGE plpgsql AS $$"
+     "  BEGIN"
+     "  IF TG_OP <> 'INSERT' THEN DELETE FROM temu_order_labels WHERE connection_id ="
+     "  OLD.connection_id AND parent_order_sn = OLD.parent_order_sn; END IF;"
+     "  IF TG_OP <> 'DELETE' THEN INSERT INTO temu_order_labels SELECT l, NEW.update_time,"
+     "  NEW.parent_order_sn, NEW.connection_id FROM jsonb_array_elements_text(CASE WHEN"
+     "  jsonb_typeof(NEW.labels::jsonb) = 'array' THEN NEW.labels::jsonb ELSE '[]'::jsonb END) l"
+     "  ON CONFLICT DO NOTHING; END IF;"
+     "  RETURN NULL; END $$;"
+     "INSERT INTO temu_order_labels SELECT l, o.update_time, o.parent_order_sn, o.connection_id"
+     " FROM temu_orders o, jsonb_array_elements_text(o.labels::jsonb) l"
+     " WHERE jsonb_typeof(o.labels::jsonb) = 'array' ON CONFLICT DO NOTHING;"
+     "CREATE TRIGGER temu_orders_labels_ai AFTER INSERT OR DELETE ON temu_orders"
+     "  FOR EACH ROW EXECUTE FUNCTION temu_order_labels_keep();"
+     "CREATE TRIGGER temu_orders_labels_au AFTER UPDATE OF labels, update_time ON temu_orders"
+     "  FOR EACH ROW WHEN (OLD.labels IS DISTINCT FROM NEW.labels OR OLD.update_time IS"
+     "  DISTINCT FROM NEW.update_time) EXECUTE FUNCTION temu_order_labels_keep();"
+     "CREATE INDEX temu_order_items_name ON temu_order_items USING gin"
+     " (to_tsvector('simple', data::jsonb ->> 'goodsName')) WITH (fastupdate = off);"},
+    /* Version 22 (issue 12): carrier tracking (src/tracking). Parcels, their scans and
+     * current flags; the 17TRACK quota ledger (a number is reserved here before it is
+     * registered, so it is never registered twice nor past the quota); shipped orders already
+     * asked for their parcels; received pushes by content hash; per-shop lane thresholds. */
+    {22, "carrier_tracking",
+     "CREATE TABLE tracking_settings ("
+     "  name TEXT PRIMARY KEY,"
+     "  value TEXT NOT NULL,"
+     "  updated_at BIGINT NOT NULL);"
+     "CREATE TABLE tracking_shipments ("
+     "  id TEXT PRIMARY KEY,"
+     "  connection_id TEXT NOT NULL,"
+     "  parent_order_sn TEXT NOT NULL,"
+     "  order_sn TEXT NOT NULL,"
+     "  package_sn TEXT NOT NULL,"
+     "  tracking_number TEXT NOT NULL,"
+     "  temu_carrier_id BIGINT NOT NULL,"
+     "  carrier_name TEXT NOT NULL,"
+     "  carrier BIGINT NOT NULL,"
+     "  lane TEXT NOT NULL,"
+     "  provider TEXT NOT NULL,"
+     "  reg_state TEXT NOT NULL,"
+     "  reg_error TEXT NOT NULL,"
+     "  status TEXT NOT NULL,"
+     "  raw_status TEXT NOT NULL,"
+     "  raw_sub_status TEXT NOT NULL,"
+     "  shipped_at BIGINT NOT NULL,"
+     "  promise_at BIGINT NOT NULL,"
+     "  first_event_at BIGINT NOT NULL,"
+     "  last_event_at BIGINT NOT NULL,"
+     "  latest_at BIGINT NOT NULL,"
+     "  picked_up_at BIGINT NOT NULL,"
+     "  delivered_at BIGINT NOT NULL,"
+     "  registered_at BIGINT NOT NULL,"
+     "  refreshed_at BIGINT NOT NULL,"
+     "  next_poll_at BIGINT NOT NULL,"
+     "  created_at BIGINT NOT NULL,"
+     "  updated_at BIGINT NOT NULL,"
+     "  UNIQUE (connection_id, package_sn));"
+     "CREATE INDEX tracking_shipments_number ON tracking_shipments(tracking_number);"
+     "CREATE INDEX tracking_shipments_poll ON tracking_shipments(reg_state, next_poll_at);"
+     "CREATE INDEX tracking_shipments_order ON tracking_shipments(connection_id, "
+     "parent_order_sn);"
+     "CREATE TABLE tracking_events ("
+     "  shipment_id TEXT NOT NULL,"
+     "  event_key TEXT NOT NULL,"
+     "  at BIGINT NOT NULL,"
+     "  status TEXT NOT NULL,"
+     "  raw_status TEXT NOT NULL,"
+     "  description TEXT NOT NULL,"
+     "  location TEXT NOT NULL,"
+     "  received_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (shipment_id, event_key));"
+     "CREATE INDEX tracking_events_at ON tracking_events(shipment_id, at);"
+     "CREATE TABLE tracking_flags ("
+     "  shipment_id TEXT NOT NULL,"
+     "  flag TEXT NOT NULL,"
+     "  reason TEXT NOT NULL,"
+     "  since BIGINT NOT NULL,"
+     "  raised_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (shipment_id, flag));"
+     "CREATE TABLE tracking_registrations ("
+     "  key_id TEXT NOT NULL,"
+     "  number TEXT NOT NULL,"
+     "  carrier BIGINT NOT NULL,"
+     "  state TEXT NOT NULL,"
+     "  code BIGINT NOT NULL,"
+     "  holder TEXT NOT NULL,"
+     "  reserved_at BIGINT NOT NULL,"
+     "  done_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (key_id, number));"
+     "CREATE TABLE tracking_quota ("
+     "  key_id TEXT PRIMARY KEY,"
+     "  remain BIGINT NOT NULL,"
+     "  checked_at BIGINT NOT NULL);"
+     "CREATE TABLE tracking_order_checks ("
+     "  connection_id TEXT NOT NULL,"
+     "  parent_order_sn TEXT NOT NULL,"
+     "  parcels BIGINT NOT NULL,"
+     "  checked_at BIGINT NOT NULL,"
+     "  PRIMARY KEY (connection_id, parent_order_sn));"
+     "CREATE TABLE tracking_pushes ("
+     "  id TEXT PRIMARY KEY,"
+     "  event TEXT NOT NULL,"
+     "  number TEXT NOT NULL,"
+     "  deliveries BIGINT NOT NULL,"
+     "  received_at BIGINT NOT NULL,"
+     "  body TEXT NOT NULL);"
+     "CREATE TABLE tracking_lanes ("
+     "  connection_id TEXT NOT NULL,"
+     "  lane TEXT NOT NULL,"
+     "  stall_s BIGINT NOT NULL,"
+     "  customs_stall_s BIGINT NOT NULL,"
+     "  transit_s BIGINT NOT NULL,"
+     "  lost_s BIGINT NOT NULL,"
+     "  PRIMARY KEY (connection_id, lane));",
+     NULL, NULL},
+    /* Version 23 (issue 14): the action center (src/actions). Items are unique per
      * (connection, kind, object), so restarts and concurrent workers never duplicate one; the
      * history holds every state change with who made it (numbered per item); settings override
      * a detector's thresholds per shop ('' = every shop); the notification hooks and their
      * outbox (one row per hook and event: deduplicated, retried, crash-safe). */
-    {21, "action_center",
+    {23, "action_center",
      "CREATE TABLE action_items ("
      "  id TEXT PRIMARY KEY,"
      "  connection_id TEXT NOT NULL,"

@@ -3,6 +3,7 @@
 # read-only queries, webhook intake and buyer shipping info on demand.
 aicos_module(sync
   SOURCES engine.c stream.c runs.c orders.c products.c cases.c budget.c scheduler.c query.c
+          orders_list.c
           intake.c shipping.c shipments.c dashboard.c
   DEPS aicos_connect aicos_temu aicos_vault aicos_store Threads::Threads)
 # The sync benchmark (bench/sync.cmake), built with the other benchmarks.

@@ -10,26 +10,11 @@
 
 #include "base/parse.h"
 #include "connect/connect.h"
+#include "sync/query_int.h"
 
 #define QUERY_STATUS_MAX 99
 #define QUERY_TIME_MAX   4102444800LL /* 2100-01-01: a bound on deadlines people type */
 #define QUERY_LIKE_BYTES (2 * LIMIT_QUERY_SEARCH_BYTES + 8)
-
-/* The filter of the orders list: $1 connection, $2 status, $3 label pattern, $4 before,
- * $5 after, $6 search pattern. LIKE patterns are built escaped by query_like(). */
-#define QUERY_ORDERS_WHERE                                                                         \
-    " WHERE (CAST($1 AS TEXT) IS NULL OR o.connection_id = CAST($1 AS TEXT))"                      \
-    " AND (CAST($2 AS BIGINT) < 0 OR o.status = CAST($2 AS BIGINT))"                               \
-    " AND (CAST($3 AS TEXT) IS NULL OR o.labels LIKE CAST($3 AS TEXT) ESCAPE '\\')"                \
-    " AND (CAST($4 AS BIGINT) = 0 OR (o.ship_by > 0 AND o.ship_by < CAST($4 AS BIGINT)))"          \
-    " AND (CAST($5 AS BIGINT) = 0 OR o.ship_by >= CAST($5 AS BIGINT))"                             \
-    " AND (CAST($6 AS TEXT) IS NULL OR lower(o.parent_order_sn) LIKE CAST($6 AS TEXT) ESCAPE '\\'" \
-    " OR EXISTS (SELECT 1 FROM temu_order_items i WHERE i.connection_id = o.connection_id"         \
-    " AND i.parent_order_sn = o.parent_order_sn"                                                   \
-    " AND (lower(i.order_sn) LIKE CAST($6 AS TEXT) ESCAPE '\\'"                                    \
-    " OR lower(i.data) LIKE CAST($6 AS TEXT) ESCAPE '\\'"                                          \
-    " OR CAST(i.goods_id AS TEXT) LIKE CAST($6 AS TEXT) ESCAPE '\\'"                               \
-    " OR CAST(i.sku_id AS TEXT) LIKE CAST($6 AS TEXT) ESCAPE '\\')))"
 
 const char *query_order_status_name(int64_t status)
 {
@@ -56,6 +41,28 @@ const char *query_order_status_name(int64_t status)
 static bool query_present(const char *s)
 {
     return s != NULL && *s != '\0';
+}
+
+/* The search text and the page arguments every list reads alike (unchanged when absent). */
+ERR_MUST_USE static enum err query_search_paging_read(const char *q, const char *page,
+                                                      const char *limit, const char **q_out,
+                                                      int64_t *page_out, int64_t *limit_out,
+                                                      struct errbuf *eb)
+{
+    if (query_present(q)) {
+        if (strlen(q) > LIMIT_QUERY_SEARCH_BYTES)
+            return err_set(eb, ERR_INVAL, "bad_search", "q must be at most %d bytes.",
+                           LIMIT_QUERY_SEARCH_BYTES);
+        *q_out = q;
+    }
+    if (query_present(page) && parse_int64(page, 1, LIMIT_QUERY_PAGE_MAX, page_out) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_page", "page must be an integer from 1 to %d.",
+                       LIMIT_QUERY_PAGE_MAX);
+    if (query_present(limit) &&
+        parse_int64(limit, 1, LIMIT_QUERY_PAGE_SIZE_MAX, limit_out) != ERR_OK)
+        return err_set(eb, ERR_INVAL, "bad_limit", "limit must be an integer from 1 to %d.",
+                       LIMIT_QUERY_PAGE_SIZE_MAX);
+    return ERR_OK;
 }
 
 /* Unix seconds, or YYYY-MM-DD as midnight UTC; false when neither. */
@@ -140,19 +147,11 @@ enum err query_orders_filter_parse(const struct query_orders_args *a, struct que
     if (query_present(a->ship_after) && !query_parse_time(a->ship_after, &f->ship_after))
         return err_set(eb, ERR_INVAL, "bad_ship_after",
                        "ship_after must be a date YYYY-MM-DD or Unix seconds.");
-    if (query_present(a->q)) {
-        if (strlen(a->q) > LIMIT_QUERY_SEARCH_BYTES)
-            return err_set(eb, ERR_INVAL, "bad_search", "q must be at most %d bytes.",
-                           LIMIT_QUERY_SEARCH_BYTES);
-        f->q = a->q;
-    }
-    if (query_present(a->page) && parse_int64(a->page, 1, LIMIT_QUERY_PAGE_MAX, &f->page) != ERR_OK)
-        return err_set(eb, ERR_INVAL, "bad_page", "page must be an integer from 1 to %d.",
-                       LIMIT_QUERY_PAGE_MAX);
-    if (query_present(a->limit) &&
-        parse_int64(a->limit, 1, LIMIT_QUERY_PAGE_SIZE_MAX, &f->limit) != ERR_OK)
-        return err_set(eb, ERR_INVAL, "bad_limit", "limit must be an integer from 1 to %d.",
-                       LIMIT_QUERY_PAGE_SIZE_MAX);
+    enum err e = query_search_paging_read(a->q, a->page, a->limit, &f->q, &f->page, &f->limit, eb);
+    if (e != ERR_OK)
+        return e;
+    if (query_present(a->cursor))
+        return query_orders_cursor_parse(a->cursor, f, eb);
     return ERR_OK;
 }
 
@@ -166,6 +165,8 @@ static int64_t query_int(const struct db_rows *r, size_t row, size_t col)
 /* The labels column (compact JSON array text) as a new array; [] when unreadable. */
 static json_t *query_labels(const char *text)
 {
+    if (text != NULL && strcmp(text, "[]") == 0) /* most orders: no parse */
+        return json_array();
     json_t *a = text ? json_loads(text, 0, NULL) : NULL;
     if (!json_is_array(a)) {
         json_decref(a);
@@ -175,7 +176,7 @@ static json_t *query_labels(const char *text)
 }
 
 /* An order row (columns as in the list query) as a new object. */
-static json_t *query_order_json(const struct db_rows *r, size_t i)
+json_t *query_order_json(const struct db_rows *r, size_t i)
 {
     int64_t status = query_int(r, i, 2);
     return json_pack("{s:s, s:s, s:I, s:s, s:I, s:I, s:I, s:o, s:I, s:I}", "connection_id",
@@ -185,63 +186,6 @@ static json_t *query_order_json(const struct db_rows *r, size_t i)
                      (json_int_t)query_int(r, i, 4), "ship_by", (json_int_t)query_int(r, i, 5),
                      "labels", query_labels(db_rows_get(r, i, 6)), "region_id",
                      (json_int_t)query_int(r, i, 7), "items", (json_int_t)query_int(r, i, 8));
-}
-
-enum err query_orders_list(struct db *db, const struct query_orders_filter *f, json_t **out,
-                           struct errbuf *eb)
-{
-    struct db_rows *rows = NULL, *count = NULL;
-    json_t *list = NULL;
-    char label[QUERY_LIKE_BYTES], q[QUERY_LIKE_BYTES];
-    *out = NULL;
-    if (f->page < 1 || f->page > LIMIT_QUERY_PAGE_MAX || f->limit < 1 ||
-        f->limit > LIMIT_QUERY_PAGE_SIZE_MAX)
-        return err_set(eb, ERR_INVAL, "bad_page", "page or limit out of range.");
-    if (f->label)
-        query_like(f->label, true, label, sizeof label);
-    if (f->q)
-        query_like(f->q, false, q, sizeof q);
-    struct db_param p[] = {f->connection_id ? DB_P_TEXT(f->connection_id) : DB_P_NULL,
-                           DB_P_INT(f->status),
-                           f->label ? DB_P_TEXT(label) : DB_P_NULL,
-                           DB_P_INT(f->ship_before),
-                           DB_P_INT(f->ship_after),
-                           f->q ? DB_P_TEXT(q) : DB_P_NULL,
-                           DB_P_INT(f->limit),
-                           DB_P_INT((f->page - 1) * f->limit)};
-    struct db_conn *c = db_acquire(db);
-    enum err e =
-        db_query(c, "SELECT COUNT(*) FROM temu_orders o" QUERY_ORDERS_WHERE, p, 6, &count, eb);
-    e = e ? e
-          : db_query(c,
-                     "SELECT o.connection_id, o.parent_order_sn, o.status, o.order_time, "
-                     "o.update_time, o.ship_by, o.labels, o.region_id, (SELECT COUNT(*) FROM "
-                     "temu_order_items i WHERE i.connection_id = o.connection_id AND "
-                     "i.parent_order_sn = o.parent_order_sn) FROM temu_orders o" QUERY_ORDERS_WHERE
-                     " ORDER BY o.update_time DESC, o.parent_order_sn DESC LIMIT CAST($7 AS "
-                     "BIGINT) OFFSET CAST($8 AS BIGINT)",
-                     p, 8, &rows, eb);
-    db_release(c);
-    if (e != ERR_OK)
-        goto out;
-    list = json_array();
-    for (size_t i = 0; list != NULL && i < db_rows_count(rows); i++) {
-        if (json_array_append_new(list, query_order_json(rows, i)) != 0) {
-            e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-            goto out;
-        }
-    }
-    int64_t total = query_int(count, 0, 0);
-    *out = json_pack("{s:O, s:I, s:I, s:I, s:I}", "orders", list, "total", (json_int_t)total,
-                     "page", (json_int_t)f->page, "limit", (json_int_t)f->limit, "pages",
-                     (json_int_t)((total + f->limit - 1) / f->limit));
-    if (*out == NULL)
-        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-out:
-    json_decref(list);
-    db_rows_free(rows);
-    db_rows_free(count);
-    return e;
 }
 
 /* A sub-order row {order_sn, status, goods_id, sku_id, quantity, data} as a new object. */
@@ -429,20 +373,7 @@ enum err query_products_filter_parse(const struct query_products_args *a,
         return err_set(eb, ERR_INVAL, "bad_bucket",
                        "bucket must be 1 (on or off sale), 4 (not published), 5 (draft) or 6 "
                        "(deleted).");
-    if (query_present(a->q)) {
-        if (strlen(a->q) > LIMIT_QUERY_SEARCH_BYTES)
-            return err_set(eb, ERR_INVAL, "bad_search", "q must be at most %d bytes.",
-                           LIMIT_QUERY_SEARCH_BYTES);
-        f->q = a->q;
-    }
-    if (query_present(a->page) && parse_int64(a->page, 1, LIMIT_QUERY_PAGE_MAX, &f->page) != ERR_OK)
-        return err_set(eb, ERR_INVAL, "bad_page", "page must be an integer from 1 to %d.",
-                       LIMIT_QUERY_PAGE_MAX);
-    if (query_present(a->limit) &&
-        parse_int64(a->limit, 1, LIMIT_QUERY_PAGE_SIZE_MAX, &f->limit) != ERR_OK)
-        return err_set(eb, ERR_INVAL, "bad_limit", "limit must be an integer from 1 to %d.",
-                       LIMIT_QUERY_PAGE_SIZE_MAX);
-    return ERR_OK;
+    return query_search_paging_read(a->q, a->page, a->limit, &f->q, &f->page, &f->limit, eb);
 }
 
 /* A text column, "" when NULL. */
@@ -572,6 +503,7 @@ void query_orders_args_read(query_arg_fn get, const void *ctx, struct query_orde
     a->q = get(ctx, "q");
     a->page = get(ctx, "page");
     a->limit = get(ctx, "limit");
+    a->cursor = get(ctx, "cursor");
 }
 
 void query_products_args_read(query_arg_fn get, const void *ctx, struct query_products_args *a)

@@ -17,6 +17,7 @@
 
 #include "base/err.h"
 #include "base/limits.h"
+#include "connect/common.h"
 #include "store/db.h"
 
 #define QUERY_PAGE_SIZE_DEFAULT 50
@@ -31,6 +32,7 @@ struct query_orders_args {
     const char *q;           /* part of an order number, a product name, a SKU or goods id */
     const char *page;        /* 1..LIMIT_QUERY_PAGE_MAX, default 1 */
     const char *limit;       /* 1..LIMIT_QUERY_PAGE_SIZE_MAX, default QUERY_PAGE_SIZE_DEFAULT */
+    const char *cursor;      /* a next_cursor of a previous page: page is then ignored */
 };
 
 /* Looks up one named argument (a query-string parameter); NULL when it is absent. */
@@ -48,11 +50,16 @@ struct query_orders_filter {
     int64_t ship_after;        /* 0: no bound */
     const char *q;             /* NULL: no search */
     int64_t page, limit;
+    /* The keyset cursor: the list goes on after this sort key (when cursor_set). */
+    bool cursor_set;
+    int64_t cursor_time;
+    char cursor_conn[CONNECT_ID_LEN + 1];
+    char cursor_sn[LIMIT_QUERY_SEARCH_BYTES + 1];
 };
 
 /*
  * Checks a and fills f. ERR_INVAL with code bad_status, bad_label, bad_ship_before,
- * bad_ship_after, bad_search, bad_page, bad_limit or bad_connection and a sentence.
+ * bad_ship_after, bad_search, bad_page, bad_limit, bad_cursor or bad_connection and a sentence.
  */
 ERR_MUST_USE enum err query_orders_filter_parse(const struct query_orders_args *a,
                                                 struct query_orders_filter *f, struct errbuf *eb);
@@ -60,7 +67,17 @@ ERR_MUST_USE enum err query_orders_filter_parse(const struct query_orders_args *
 /*
  * One page of orders, newest update first, as a new JSON object {orders: [{connection_id,
  * parent_order_sn, status, status_name, order_time, update_time, ship_by, labels: [...],
- * region_id, items}], total, page, limit, pages}. The caller owns *out.
+ * region_id, items}], total, total_exact, page, limit, pages, next_page, next_cursor}. The
+ * caller owns *out. Flat in the number of orders (sync/orders_list.c):
+ *   - total is exact when total_exact; otherwise the list holds more than total
+ *     (LIMIT_QUERY_COUNT_MAX) and pages is null;
+ *   - page is null when the page was asked by cursor; page numbers are refused (bad_page) once
+ *     they would skip LIMIT_QUERY_OFFSET_MAX rows of a list longer than that;
+ *   - next_page is the next page's number while it is cheap, next_cursor (opaque) the next
+ *     page by keyset; both null on the last page;
+ *   - q matches order and sub-order numbers by prefix (case-insensitively), goods and SKU ids
+ *     exactly, and product names by words (full-text index); a search or a ship-by deadline
+ *     considers at most LIMIT_QUERY_MATCH_MAX orders.
  */
 ERR_MUST_USE enum err query_orders_list(struct db *db, const struct query_orders_filter *f,
                                         json_t **out, struct errbuf *eb);

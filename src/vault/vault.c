@@ -438,6 +438,35 @@ enum err vault_get(struct vault *v, const char *name, char **value, size_t *len,
     return e;
 }
 
+enum err vault_names_present(struct vault *v, const char *const *names, size_t n, bool *present,
+                             struct errbuf *eb)
+{
+    struct db_param p[VAULT_PRESENT_MAX];
+    struct db_rows *r = NULL;
+    if (n == 0 || n > VAULT_PRESENT_MAX)
+        return err_set(eb, ERR_INVAL, NULL, "vault_names_present: 1..%d names", VAULT_PRESENT_MAX);
+    for (size_t i = 0; i < n; i++) {
+        p[i] = DB_P_TEXT(names[i]);
+        present[i] = false;
+    }
+    /* One statement text per n: "... IN ($1, $2, ...)"; the names are parameters. */
+    char sql[64 + VAULT_PRESENT_MAX * 6] = "SELECT name FROM secrets WHERE name IN (";
+    size_t len = strlen(sql);
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(sql + len, sizeof sql - len, "%s$%zu", i ? ", " : "", i + 1);
+    snprintf(sql + len, sizeof sql - len, ")");
+    enum err e = db_pool_query(v->db, sql, p, n, &r, eb);
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
+        const char *name = db_rows_get(r, i, 0);
+        for (size_t k = 0; k < n; k++) {
+            if (name != NULL && strcmp(name, names[k]) == 0)
+                present[k] = true;
+        }
+    }
+    db_rows_free(r);
+    return e;
+}
+
 void vault_secret_free(char *value, size_t len)
 {
     (void)len; /* sodium_free knows the size and wipes it */

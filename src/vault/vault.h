@@ -65,6 +65,14 @@ ERR_MUST_USE enum err vault_put(struct vault *v, const char *name, const char *v
 ERR_MUST_USE enum err vault_get(struct vault *v, const char *name, char **value, size_t *len,
                                 struct errbuf *eb);
 
+/*
+ * Which of the n secrets named in names are stored, into present[0..n-1], with one query and
+ * without decrypting anything (n <= VAULT_PRESENT_MAX): "does it exist" needs no plaintext.
+ */
+#define VAULT_PRESENT_MAX 16
+ERR_MUST_USE enum err vault_names_present(struct vault *v, const char *const *names, size_t n,
+                                          bool *present, struct errbuf *eb);
+
 /* Wipes and frees a value from vault_get; NULL is a no-op. */
 void vault_secret_free(char *value, size_t len);
 

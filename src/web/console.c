@@ -32,6 +32,7 @@ static void web_nav(struct html *h, const char *active)
         {"deploy", "/deploy", "公网回调部署 / Deployment"},
         {"orders", "/orders", "订单 / Orders"},
         {"products", "/products", "商品 / Products"},
+        {"shipments", "/shipments", "包裹 / Shipments"},
         {"cases", "/cases", "买家请求 / Buyer cases"},
         {"sync", "/sync", "同步 / Sync"},
         {"users", "/users", "用户 / Users"},

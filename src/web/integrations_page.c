@@ -179,8 +179,7 @@ ERR_MUST_USE static enum err page_render(struct http_req *req, struct http_resp 
     struct html h;
     struct app_actor who = web_actor(req);
     app_connect_env(app, &env);
-    enum err e = readiness_registry(&env, now, &reg, eb);
-    e = e ? e : readiness_progress(&env, now, &pr, eb);
+    enum err e = readiness_page(&env, now, &reg, &pr, eb);
     e = e ? e
           : connect_session_list(&env, app_actor_is_admin(&who) ? NULL : who.name, now, &sessions,
                                  eb);

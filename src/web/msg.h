@@ -89,6 +89,9 @@ enum web_msg_id {
     MSG_I_NEXT_NONE,
     /* widgets */
     MSG_W_PAGER,
+    MSG_W_PAGER_MORE,
+    MSG_W_PAGER_MORE_ONLY,
+    MSG_W_PAGER_TOTAL,
     MSG_W_STREAM_NOT_RUN,
     MSG_W_STREAM_LAST,
     MSG_W_AGO_MIN,

@@ -90,6 +90,10 @@ static void orders_table(struct html *h, const struct query_orders_args *a, cons
         .total = widget_json_int(doc, "total"),
         .noun_zh = "条",
         .noun_en = "orders",
+        .keyset = true,
+        .total_estimated = !json_is_true(json_object_get(doc, "total_exact")),
+        .next_page = widget_json_int(doc, "next_page"),
+        .next_cursor = json_string_value(json_object_get(doc, "next_cursor")),
     };
     html_raw(h, "<section class=\"card\" id=\"orders\">");
     if (json_array_size(orders) == 0 && (filtered || pager.page > 1)) {

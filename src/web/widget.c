@@ -56,6 +56,21 @@ void widget_msgf_n(struct html *h, int id, const char *const *args, size_t nargs
         html_txt_slots_n(h, m->en, args, nargs);
 }
 
+/* A catalog message in the viewer's language with slots that differ per language. */
+static void widget_msg_lang_n(struct html *h, int id, const char *const *zh, const char *const *en,
+                              size_t nargs, bool both)
+{
+    const struct web_msg *m = web_msg_at((unsigned)id);
+    if (m == NULL)
+        return;
+    if (h->lang != WEB_LANG_EN)
+        html_txt_slots_n(h, m->zh, zh, nargs);
+    if (both)
+        html_raw(h, " / ");
+    if (h->lang != WEB_LANG_ZH)
+        html_txt_slots_n(h, m->en, en, nargs);
+}
+
 void widget_status_label(struct html *h, const char *code)
 {
     const struct web_status *s = web_status_find(code);
@@ -286,7 +301,9 @@ void widget_csrf(struct html *h, const struct auth_principal *p)
 }
 
 /* The pager's link to page: path?name=value&amp;…page=N. */
-static void widget_pager_href(struct html *h, const struct widget_pager *p, int64_t page)
+/* The link to page (when > 0) or to cursor, keeping the args. */
+static void widget_pager_href(struct html *h, const struct widget_pager *p, int64_t page,
+                              const char *cursor)
 {
     html_attr(h, p->path);
     html_raw(h, "?");
@@ -299,34 +316,58 @@ static void widget_pager_href(struct html *h, const struct widget_pager *p, int6
         html_url(h, a->value);
         html_raw(h, "&amp;");
     }
-    html_raw(h, "page=");
-    html_int(h, page);
+    if (page > 0) {
+        html_raw(h, "page=");
+        html_int(h, page);
+    } else {
+        html_raw(h, "cursor=");
+        html_url(h, cursor);
+    }
 }
 
-void widget_pager(struct html *h, const struct widget_pager *p)
+static void widget_pager_info(struct html *h, const struct widget_pager *p)
 {
     int64_t pages = p->pages > 0 ? p->pages : 1;
-    html_raw(h, "<nav class=\"pager\" aria-label=\"分页 / Pages\"><span id=\"pager-info\">");
     char pg[24], pn[24], tot[24];
     snprintf(pg, sizeof pg, "%lld", (long long)p->page);
     snprintf(pn, sizeof pn, "%lld", (long long)pages);
     snprintf(tot, sizeof tot, "%lld", (long long)p->total);
-    const struct web_msg *m = web_msg_at(MSG_W_PAGER);
-    if (h->lang != WEB_LANG_EN)
-        html_txt_slots_n(h, m->zh, (const char *const[]){pg, pn, tot, p->noun_zh}, 4);
-    if (h->lang == WEB_LANG_BOTH)
-        html_raw(h, " / ");
-    if (h->lang != WEB_LANG_ZH)
-        html_txt_slots_n(h, m->en, (const char *const[]){pg, pn, tot, p->noun_en}, 4);
-    html_raw(h, "</span>");
-    if (p->page > 1) {
-        html_raw(h, " <a rel=\"prev\" href=\"");
-        widget_pager_href(h, p, p->page - 1);
-        html_raw(h, "\">← 上一页 / Previous</a>");
+    bool both = h->lang == WEB_LANG_BOTH;
+    /* the nouns are given in both languages; a message takes the one of its language */
+    if (!p->total_estimated && p->page > 0) {
+        const char *zh[] = {pg, pn, tot, p->noun_zh}, *en[] = {pg, pn, tot, p->noun_en};
+        widget_msg_lang_n(h, MSG_W_PAGER, zh, en, 4, both);
+    } else if (p->page > 0) {
+        const char *zh[] = {pg, tot, p->noun_zh}, *en[] = {pg, tot, p->noun_en};
+        widget_msg_lang_n(h, MSG_W_PAGER_MORE, zh, en, 3, both);
+    } else {
+        const char *zh[] = {tot, p->noun_zh}, *en[] = {tot, p->noun_en};
+        widget_msg_lang_n(h, p->total_estimated ? MSG_W_PAGER_MORE_ONLY : MSG_W_PAGER_TOTAL, zh, en,
+                          2, both);
     }
-    if (p->page < p->pages && p->page < LIMIT_QUERY_PAGE_MAX) {
+}
+
+void widget_pager(struct html *h, const struct widget_pager *p)
+{
+    html_raw(h, "<nav class=\"pager\" aria-label=\"分页 / Pages\"><span id=\"pager-info\">");
+    widget_pager_info(h, p);
+    html_raw(h, "</span>");
+    if (p->page > 1 || (p->keyset && p->page == 0)) {
+        html_raw(h, p->page > 1 ? " <a rel=\"prev\" href=\"" : " <a rel=\"first\" href=\"");
+        widget_pager_href(h, p, p->page > 1 ? p->page - 1 : 1, NULL);
+        html_raw(h, p->page > 1 ? "\">← 上一页 / Previous</a>" : "\">« 第一页 / First page</a>");
+    }
+    int64_t next = 0;
+    const char *cursor = NULL;
+    if (!p->keyset && p->page < p->pages && p->page < LIMIT_QUERY_PAGE_MAX)
+        next = p->page + 1;
+    else if (p->keyset && p->next_page > 0)
+        next = p->next_page;
+    else if (p->keyset)
+        cursor = p->next_cursor;
+    if (next > 0 || cursor != NULL) {
         html_raw(h, " <a rel=\"next\" href=\"");
-        widget_pager_href(h, p, p->page + 1);
+        widget_pager_href(h, p, next, cursor);
         html_raw(h, "\">下一页 / Next →</a>");
     }
     html_raw(h, "</nav>");

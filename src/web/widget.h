@@ -116,9 +116,17 @@ struct widget_pager {
     size_t nargs;
     int64_t page, pages, total;
     const char *noun_zh, *noun_en; /* "条", "orders" */
+    /* A keyset list (sync/query.h query_orders_list): page 0 is a page reached by cursor,
+     * total_estimated says total is a lower bound (pages unknown), and the next link is
+     * next_page when > 0, else next_cursor when not NULL, else none. Without keyset the next
+     * link is page + 1 while page < pages. */
+    bool keyset, total_estimated;
+    int64_t next_page;
+    const char *next_cursor;
 };
 
-/* <nav class="pager">: "Page P of N · T nouns" and previous / next links that keep the args. */
+/* <nav class="pager">: "Page P of N · T nouns" (or "Page P · more than T nouns") and previous /
+ * next links that keep the args; a page reached by cursor links back to the first page. */
 void widget_pager(struct html *h, const struct widget_pager *p);
 
 struct widget_option {

@@ -428,7 +428,7 @@ static void test_dashboard(void **state)
                        "first_synced_at, synced_at) VALUES ('c1', '=HYPERLINK(1)', 5, 1, 1, 0, "
                        "'[\"past_due\",\"x\"]', 211, 'h', '{}', 1, 1)");
     struct ts_http_resp csv;
-    req("GET", "/orders/export.csv?q=hyperlink", admin_hdr, NULL, NULL, 200, &csv);
+    req("GET", "/orders/export.csv?q=%3DHYPERLINK", admin_hdr, NULL, NULL, 200, &csv);
     assert_true(ts_contains(csv.body, "connection_id,parent_order_sn,status,status_en,labels"));
     assert_true(ts_contains(csv.body, "c1,\"'=HYPERLINK(1)\",receipted,received,past_due;x,,"
                                       "1970-01-01T00:00:01Z,1970-01-01T00:00:01Z,0\r\n"));

@@ -42,6 +42,8 @@ static void test_tokenize(void **state)
     assert_int_equal(tok.han, 2);
     tokens_of("\xff\xfe bad \xc3 utf8 \xe2\x82");
     assert_string_equal(tok.text, "bad utf0");
+    tokens_of("SCAAAM sooo good zzzz mdrrrr 1000"); /* elongations fold, one-letter junk stays */
+    assert_string_equal(tok.text, "scam so good zzzz mdr 0000");
     tokens_of("");
     assert_int_equal(tok.n, 0);
     char big[AI_TEXT_MAX * 2];
@@ -169,6 +171,11 @@ static void test_flags(void **state)
     flags_are("my lawyers will call you", true, true); /* lawyer* is a prefix */
     flags_are("sue", true, true);
     flags_are("suede shoes", false, false);
+    flags_are("filed a paypal claim", true, true);
+    flags_are("had an allergic reaction", true, true);
+    flags_are("is it ok if im allergic to latex", false, false);
+    flags_are("la batterie se decharge vite", false, false);
+    flags_are("betruuug", true, true);
 }
 
 static void classify_is(const char *text, const char *label)

@@ -144,6 +144,15 @@ static void test_tamper_and_move_detected(void **state)
     assert_int_equal(failed, 2);
     assert_int_equal(json_array_size(report), 2);
     json_decref(report);
+    /* Whether a secret exists is answered without decrypting it: both are unreadable now, and
+     * both are still present (issue 17: /integrations asks this on every render). */
+    const char *names[] = {"a", "nope", "b"};
+    bool present[3] = {false, true, false};
+    assert_int_equal(vault_names_present(v, names, 3, present, &eb), ERR_OK);
+    assert_true(present[0]);
+    assert_false(present[1]);
+    assert_true(present[2]);
+    assert_int_equal(vault_names_present(v, names, 0, present, &eb), ERR_INVAL);
     vault_free(v);
     db_close(db);
 }

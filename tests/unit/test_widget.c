@@ -164,7 +164,7 @@ static void test_pager(void **state)
 {
     (void)state;
     const struct widget_arg args[] = {{"q", "<a&b>"}, {"status", ""}, {"limit", "5"}};
-    struct widget_pager p = {"/orders", args, 3, 2, 3, 12, "条", "orders"};
+    struct widget_pager p = {"/orders", args, 3, 2, 3, 12, "条", "orders", false, false, 0, NULL};
     widget_pager(&h, &p);
     const char *s = text();
     assert_non_null(strstr(s, "<span id=\"pager-info\">第 2 / 3 页 · 共 12 条 / Page 2 of 3 · "
@@ -174,16 +174,45 @@ static void test_pager(void **state)
     assert_non_null(
         strstr(s, "rel=\"next\" href=\"/orders?q=%3Ca%26b%3E&amp;limit=5&amp;page=3\""));
     buf_reset(&out);
-    struct widget_pager first = {"/products", NULL, 0, 1, 0, 0, "个", "products"};
+    struct widget_pager first = {"/products", NULL,       0,     1,     0, 0,
+                                 "个",        "products", false, false, 0, NULL};
     widget_pager(&h, &first); /* no pages: "1 of 1", no links */
     assert_non_null(strstr(text(), "Page 1 of 1 · 0 products"));
     assert_null(strstr(text(), "rel="));
     buf_reset(&out);
-    struct widget_pager last = {"/x", NULL, 0,  LIMIT_QUERY_PAGE_MAX, LIMIT_QUERY_PAGE_MAX + 5,
-                                1,    "条", "x"};
+    struct widget_pager last = {
+        "/x",  NULL, 0,   LIMIT_QUERY_PAGE_MAX, LIMIT_QUERY_PAGE_MAX + 5, 1, "条", "x", false,
+        false, 0,    NULL};
     widget_pager(&h, &last); /* never past the highest page a list accepts */
     assert_null(strstr(text(), "rel=\"next\""));
     assert_non_null(strstr(text(), "rel=\"prev\""));
+}
+
+static void test_pager_keyset(void **state)
+{
+    (void)state;
+    const struct widget_arg args[] = {{"status", "2"}};
+    /* A long list: the total is a lower bound, the next page by number while cheap. */
+    struct widget_pager p = {"/orders", args, 1, 3, 0, 1000, "条", "orders", true, true, 4, "c1"};
+    widget_pager(&h, &p);
+    assert_non_null(strstr(text(), "第 3 页 · 超过 1000 条 / Page 3 · more than 1000 orders"));
+    assert_non_null(strstr(text(), "rel=\"next\" href=\"/orders?status=2&amp;page=4\""));
+    assert_non_null(strstr(text(), "rel=\"prev\" href=\"/orders?status=2&amp;page=2\""));
+    buf_reset(&out);
+    /* Past the cheap pages: the cursor (URL-escaped), and a link back to the first page. */
+    struct widget_pager c = {"/orders", args,     1,    0,    0, 1000,
+                             "条",      "orders", true, true, 0, "t1.a+b"};
+    widget_pager(&h, &c);
+    assert_non_null(strstr(text(), "超过 1000 条 / more than 1000 orders"));
+    assert_non_null(strstr(text(), "rel=\"next\" href=\"/orders?status=2&amp;cursor=t1.a%2Bb\""));
+    assert_non_null(strstr(text(), "rel=\"first\" href=\"/orders?status=2&amp;page=1\""));
+    assert_null(strstr(text(), "rel=\"prev\""));
+    buf_reset(&out);
+    /* The last page: no next link at all. */
+    struct widget_pager e = {"/orders", NULL, 0, 2, 2, 60, "条", "orders", true, false, 0, NULL};
+    widget_pager(&h, &e);
+    assert_non_null(strstr(text(), "Page 2 of 2 · 60 orders"));
+    assert_null(strstr(text(), "rel=\"next\""));
 }
 
 static void test_filter_form(void **state)
@@ -256,6 +285,7 @@ int main(void)
         cmocka_unit_test_setup(test_table_head, fresh),
         cmocka_unit_test_setup(test_csrf_field, fresh),
         cmocka_unit_test_setup(test_pager, fresh),
+        cmocka_unit_test_setup(test_pager_keyset, fresh),
         cmocka_unit_test_setup(test_filter_form, fresh),
         cmocka_unit_test_setup(test_post_button_and_links, fresh),
         cmocka_unit_test_setup(test_labels_and_streams, fresh),
