@@ -17,10 +17,12 @@ static const struct cli_command commands[] = {
     {"temu", "Temu Open Platform tools: sign a body, make one signed call", cmd_temu},
     {"deploy", "production deployment: init-env, preflight, smoke, dns, suggest-host", cmd_deploy},
     {"sync", "sync a Temu stream now, list sync runs, resume a paused stream", cmd_sync},
+    {"tracking", "carrier tracking: configure the provider, refresh, status, quota", cmd_tracking},
     {"worker", "run the sync scheduler alone (no HTTP server)", cmd_worker},
     {"settlement", "statements: import, profile, reconcile, report; payout provider: airwallex",
      cmd_settlement},
     {"ai", "buyer-message intents: train the model, evaluate it, classify a message", cmd_ai},
+    {"actions", "the action center: list, show, eval, brief, metrics, set", cmd_actions},
 };
 
 #define COMMAND_COUNT (sizeof commands / sizeof commands[0])

@@ -25,7 +25,44 @@ struct server {
     bool http401;
     char allow[TK_ALLOW_IP_MAX][INET6_ADDRSTRLEN];
     size_t nallow;
+    /* Counters for the client's limits (GET /_sandbox/stats), guarded by lock. */
+    int64_t calls, refused_429, max_items, register_accepted, register_duplicates;
 };
+
+/* Counts one answered call: its items and, for register, what was accepted or a repeat. */
+static void server_count(struct server *s, const char *name, const struct sbuf *body,
+                         const json_t *out)
+{
+    json_t *in = json_loadb(body->data ? body->data : "", body->len, 0, NULL);
+    int64_t items = json_is_array(in) ? (int64_t)json_array_size(in) : 0, acc = 0, dup = 0;
+    json_decref(in);
+    const json_t *data = json_object_get(out, "data");
+    if (strcmp(name, "register") == 0) {
+        size_t i;
+        const json_t *it;
+        acc = (int64_t)json_array_size(json_object_get(data, "accepted"));
+        json_array_foreach(json_object_get(data, "rejected"), i, it) dup +=
+            json_integer_value(json_object_get(json_object_get(it, "error"), "code")) == -18019901;
+    }
+    pthread_mutex_lock(&s->lock);
+    s->calls++;
+    if (items > s->max_items)
+        s->max_items = items;
+    s->register_accepted += acc;
+    s->register_duplicates += dup;
+    pthread_mutex_unlock(&s->lock);
+}
+
+static json_t *server_stats_json(struct server *s)
+{
+    pthread_mutex_lock(&s->lock);
+    json_t *j = json_pack("{s:I, s:I, s:I, s:I, s:I}", "calls", (json_int_t)s->calls, "refused_429",
+                          (json_int_t)s->refused_429, "max_items", (json_int_t)s->max_items,
+                          "register_accepted", (json_int_t)s->register_accepted,
+                          "register_duplicates", (json_int_t)s->register_duplicates);
+    pthread_mutex_unlock(&s->lock);
+    return j;
+}
 
 struct server_conn {
     struct sbuf body;
@@ -101,8 +138,12 @@ static enum MHD_Result server_api(struct server *s, struct MHD_Connection *c, co
         key_ok = strcmp(s->d.keys[i], token) == 0;
     if (!key_ok)
         return server_json(c, http401 ? 401 : 200, api_error(-18010002, NULL));
-    if (!rate_take(s->d.rate, token))
+    if (!rate_take(s->d.rate, token)) {
+        pthread_mutex_lock(&s->lock);
+        s->refused_429++;
+        pthread_mutex_unlock(&s->lock);
         return server_json(c, 429, api_error(429, NULL));
+    }
     struct fault_action fa;
     fault_pick(s->d.fault, &fa);
     vclock_sleep_ms(fa.latency_ms);
@@ -122,6 +163,7 @@ static enum MHD_Result server_api(struct server *s, struct MHD_Connection *c, co
     }
     json_t *out = api_handle(s->d.registry, name, sc->body.data ? sc->body.data : "", sc->body.len);
     registry_tick(s->d.registry);
+    server_count(s, name, &sc->body, out);
     if (fa.kind == FAULT_TRUNCATED) {
         /* The call took effect; the answer stops halfway (a complete HTTP message whose JSON
          * ends mid-document). */
@@ -322,6 +364,8 @@ static enum MHD_Result server_admin(struct server *s, struct MHD_Connection *c, 
             return server_json(c, 200, push_json(s->d.push));
         if (strcmp(path, "/carriers") == 0)
             return server_json(c, 200, carrier_json());
+        if (strcmp(path, "/stats") == 0)
+            return server_json(c, 200, server_stats_json(s));
         if (strcmp(path, "/faults") == 0)
             return server_json(c, 200, fault_json(s->d.fault));
         return server_admin_error(c, 404, "no such admin route");

@@ -32,10 +32,13 @@ int cmd_audit(int argc, char **argv);
 int cmd_temu(int argc, char **argv);
 int cmd_deploy(int argc, char **argv);     /* aicos deploy ... (src/cli/cmd_deploy.c) */
 int cmd_sync(int argc, char **argv);       /* aicos sync run|runs|resume (src/cli/cmd_sync.c) */
+int cmd_tracking(int argc, char **argv);   /* aicos tracking ... (src/cli/cmd_tracking.c) */
 int cmd_worker(int argc, char **argv);     /* aicos worker: the sync scheduler (cmd_worker.c) */
 int cmd_settlement(int argc, char **argv); /* aicos settlement ... (cmd_settlement.c) */
 int cmd_settlement_airwallex(int argc, char **argv); /* aicos settlement airwallex ... */
-int cmd_ai(int argc, char **argv); /* aicos ai train|eval|classify (src/cli/cmd_ai.c) */
+int cmd_ai(int argc, char **argv);      /* aicos ai train|eval|classify (src/cli/cmd_ai.c) */
+int cmd_actions(int argc, char **argv); /* aicos actions: the action center (cmd_actions.c) */
+int cmd_actions_notify(int argc, char **argv); /* aicos actions hook|outbox|notify */
 
 /* True when argv holds -h or --help. */
 bool cli_wants_help(int argc, char **argv);

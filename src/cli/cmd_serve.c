@@ -3,6 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "actions/actions.h"
+#include "actions/notify.h"
+#include "actions/ticker.h"
 #include "api/auth_api.h"
 #include "web/error_page.h"
 #include "app/app.h"
@@ -15,6 +18,7 @@
 #include "store/migrate.h"
 #include "settlement/payout_worker.h"
 #include "sync/sync.h"
+#include "tracking/tracking.h"
 #include "vault/vault.h"
 #include "base/secure.h"
 #include "version.h"
@@ -63,7 +67,7 @@ ERR_MUST_USE static enum err serve_open_db(const struct config *cfg, bool migrat
     struct errbuf eb = {0};
     /* One more connection for the scheduler's run and its budget look-ups. */
     enum err e =
-        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 4 : 1), db, &eb);
+        db_open(cfg->database_url, (unsigned)cfg->http_threads + (worker ? 5 : 1), db, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
         return e;
@@ -105,14 +109,26 @@ static void serve_block_signals(sigset_t *stop)
     signal(SIGPIPE, SIG_IGN);
 }
 
-/* The sync scheduler and the payout worker (both need the vault to read credentials). */
+/* The background threads of serve. */
+struct serve_workers {
+    struct sync_scheduler *sync;
+    struct payout_worker *payout;
+    struct tracking_scheduler *tracking;
+    struct actions_ticker *ticker;
+};
+
+/* The action center's page hook always; with the worker its timer, and the sync scheduler,
+ * the payout worker and the tracking scheduler (all need the vault to read credentials). */
 ERR_MUST_USE static enum err serve_workers_start(const struct config *cfg, struct db *db,
                                                  struct vault *vault, bool worker,
-                                                 struct sync_scheduler **sched,
-                                                 struct payout_worker **payout, struct errbuf *eb)
+                                                 struct serve_workers *w, struct errbuf *eb)
 {
+    sync_set_page_hook(actions_sync_hook, NULL);
     if (!worker)
         return ERR_OK;
+    enum err e = actions_ticker_start(db, ACTIONS_TICK_S, notify_tick, vault, &w->ticker, eb);
+    if (e != ERR_OK)
+        return e;
     if (vault == NULL) {
         log_kv(LOG_WARN, "sync.scheduler_off", "reason",
                "the vault is off, so no token can be read", NULL);
@@ -121,14 +137,24 @@ ERR_MUST_USE static enum err serve_workers_start(const struct config *cfg, struc
     /* The scheduler keeps env's address: it lives as long as the process serves. */
     static struct connect_env sched_env;
     sched_env = (struct connect_env){.cfg = cfg, .db = db, .vault = vault};
-    enum err e = sync_scheduler_start(&sched_env, sched, eb);
-    return e == ERR_OK ? payout_worker_start(db, vault, cfg, payout, eb) : e;
+    e = sync_scheduler_start(&sched_env, &w->sync, eb);
+    if (e == ERR_OK)
+        e = payout_worker_start(db, vault, cfg, &w->payout, eb);
+    return e == ERR_OK ? tracking_scheduler_start(&sched_env, 0, &w->tracking, eb) : e;
+}
+
+static void serve_workers_stop(struct serve_workers *w)
+{
+    actions_ticker_stop(w->ticker);
+    tracking_scheduler_stop(w->tracking);
+    payout_worker_stop(w->payout);
+    sync_scheduler_stop(w->sync);
+    *w = (struct serve_workers){0};
 }
 
 static int serve_run(const struct config *cfg, bool migrate, bool worker)
 {
-    struct sync_scheduler *sched = NULL;
-    struct payout_worker *payout = NULL;
+    struct serve_workers workers = {0};
     struct errbuf eb = {0};
     struct db *db = NULL;
     struct metrics *metrics = NULL;
@@ -176,7 +202,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         fprintf(stderr, "aicos serve: %s\n", eb.msg);
         goto out;
     }
-    e = serve_workers_start(cfg, db, vault, worker, &sched, &payout, &eb);
+    e = serve_workers_start(cfg, db, vault, worker, &workers, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos serve: %s\n", errbuf_message(&eb, e));
         goto out;
@@ -185,14 +211,12 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
     int sig = 0;
     sigwait(&stop, &sig);
     log_kv(LOG_INFO, "serve.stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
-    sync_scheduler_stop(sched);
-    sched = NULL;
+    serve_workers_stop(&workers);
     http_server_stop(srv);
     srv = NULL;
     rc = CLI_OK;
 out:
-    payout_worker_stop(payout);
-    sync_scheduler_stop(sched);
+    serve_workers_stop(&workers);
     http_server_stop(srv);
     metrics_free(metrics);
     vault_free(vault);

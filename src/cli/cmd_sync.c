@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "actions/actions.h"
 #include "base/parse.h"
 #include "cli/cli.h"
 #include "store/db.h"
@@ -181,6 +182,7 @@ static int sync_cli_run(const struct config *cfg, struct db *db, const struct sy
                               .progress = isatty(STDERR_FILENO) ? sync_cli_progress : NULL,
                               .should_stop = sync_cli_should_stop};
     sync_catch_stop_signals();
+    sync_set_page_hook(actions_sync_hook, NULL); /* the action center, page by page */
     struct sync_run_result r;
     enum err e = sync_run_stream(&env, &o, &r, &eb);
     if (o.progress != NULL)

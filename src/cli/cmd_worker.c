@@ -1,18 +1,24 @@
-/* aicos worker: the sync scheduler alone, without the HTTP server. */
+/* aicos worker: the sync scheduler and the action center's timer, without the HTTP server. */
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "actions/actions.h"
+#include "actions/notify.h"
+#include "actions/ticker.h"
 #include "base/log.h"
 #include "cli/cli.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "settlement/payout_worker.h"
 #include "sync/sync.h"
+#include "tracking/tracking.h"
 #include "vault/vault.h"
 
-#define WORKER_DB_POOL 3 /* the scheduler's run, its budget or cancel look-ups, the payout sync */
+#define WORKER_DB_POOL                                                                             \
+    4 /* the scheduler's run, its budget or cancel look-ups, the payout sync, the                  \
+       * action center's timer */
 
 static const char worker_usage[] =
     "usage: aicos worker [--help]\n"
@@ -24,7 +30,13 @@ static const char worker_usage[] =
     "servers may share one database: a lease per (connection, stream) keeps two of them from\n"
     "running the same stream, and all of them together stay within the app's request budget\n"
     "(AICOS_TEMU_RATE_LIMIT per second). SIGINT or SIGTERM stop it gracefully: a running sync\n"
-    "stops after its current page (recorded as cancelled; the next run continues).\n";
+    "stops after its current page (recorded as cancelled; the next run continues).\n"
+    "\n"
+    "It also runs the action center: every committed sync page re-evaluates its orders or\n"
+    "cases, and a timer runs a full pass a minute after start, then a window pass every minute "
+    "(ship-by\n"
+    "moments crossed, snoozes ended, active items, integration health) and a full pass every\n"
+    "30 minutes. Items are unique per (connection, kind, object) across workers.\n";
 
 static int worker_run(const struct config *cfg)
 {
@@ -33,6 +45,8 @@ static int worker_run(const struct config *cfg)
     struct vault *vault = NULL;
     struct sync_scheduler *sched = NULL;
     struct payout_worker *payout = NULL;
+    struct actions_ticker *ticker = NULL;
+    struct tracking_scheduler *tsched = NULL;
     int rc = CLI_FAIL;
     enum err e = db_open(cfg->database_url, WORKER_DB_POOL, &db, &eb);
     if (e == ERR_OK)
@@ -51,9 +65,14 @@ static int worker_run(const struct config *cfg)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+    sync_set_page_hook(actions_sync_hook, NULL);
     e = sync_scheduler_start(&env, &sched, &eb);
     if (e == ERR_OK)
         e = payout_worker_start(db, vault, cfg, &payout, &eb);
+    if (e == ERR_OK)
+        e = actions_ticker_start(db, ACTIONS_TICK_S, notify_tick, vault, &ticker, &eb);
+    if (e == ERR_OK)
+        e = tracking_scheduler_start(&env, 0, &tsched, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos worker: %s\n", errbuf_message(&eb, e));
         goto out;
@@ -63,10 +82,14 @@ static int worker_run(const struct config *cfg)
     int sig = 0;
     sigwait(&stop, &sig);
     log_kv(LOG_INFO, "worker.stopping", "signal", sig == SIGINT ? "SIGINT" : "SIGTERM", NULL);
+    actions_ticker_stop(ticker);
+    ticker = NULL;
     sync_scheduler_stop(sched);
     sched = NULL;
     rc = CLI_OK;
 out:
+    actions_ticker_stop(ticker);
+    tracking_scheduler_stop(tsched);
     payout_worker_stop(payout);
     sync_scheduler_stop(sched);
     vault_free(vault);

@@ -125,6 +125,19 @@ enum err connect_note_call(const struct connect_env *env, const char *id,
     return e;
 }
 
+enum err connect_upstream_error(const struct connect_env *env, const char *id,
+                                const struct temu_error *te, int64_t now, struct errbuf *eb)
+{
+    if (connect_note_call(env, id, te, now, NULL) != ERR_OK)
+        log_kv(LOG_WARN, "connect.note_call_failed", "connection", id, NULL);
+    const char *code = te->cls == TEMU_ERROR_AUTH        ? "temu_token_rejected"
+                       : te->cls == TEMU_ERROR_RETRYABLE ? "temu_unavailable"
+                                                         : "temu_call_failed";
+    return err_set(eb, te->cls == TEMU_ERROR_RETRYABLE ? ERR_UNAVAILABLE : ERR_UPSTREAM, code,
+                   "Temu answered %lld (%s: %.160s). %s", (long long)te->code,
+                   temu_error_class_name(te->cls), te->message, te->hint ? te->hint : "");
+}
+
 enum err connect_connection_check(const struct connect_env *env, const char *id, int64_t now,
                                   json_t **out, struct temu_error *terr, struct errbuf *eb)
 {

@@ -34,6 +34,16 @@ ERR_MUST_USE enum err connect_note_call(const struct connect_env *env, const cha
                                         const struct temu_error *te, int64_t now,
                                         struct errbuf *eb);
 
+/*
+ * The caller's error for a failed Temu call made with connection id's token, after noting the
+ * call on the connection (a failure to note is logged: the upstream error is the answer).
+ * Retryable answers are ERR_UNAVAILABLE (`temu_unavailable`, try again later); token
+ * refusals (`temu_token_rejected`) and other refusals (`temu_call_failed`) are ERR_UPSTREAM.
+ */
+ERR_MUST_USE enum err connect_upstream_error(const struct connect_env *env, const char *id,
+                                             const struct temu_error *te, int64_t now,
+                                             struct errbuf *eb);
+
 /* Counts for the registry and the progress engine. */
 struct connect_summary {
     int64_t active, failed;  /* connections */

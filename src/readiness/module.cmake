@@ -1,4 +1,4 @@
 # Connection progress and the integration registry.
 aicos_module(readiness
   SOURCES progress.c registry.c facts.c
-  DEPS aicos_settlement aicos_sync aicos_connect aicos_deploy)
+  DEPS aicos_settlement aicos_tracking aicos_sync aicos_connect aicos_deploy)

@@ -9,6 +9,7 @@
 #include "readiness/readiness.h"
 #include "settlement/status.h"
 #include "sync/sync.h"
+#include "tracking/tracking.h"
 
 #define REGISTRY_TEXT_MAX      400
 #define REGISTRY_SYNC_RECENT_S (24 * 3600) /* "connected" needs a successful sync this recent */
@@ -145,19 +146,68 @@ ERR_MUST_USE static enum err registry_temu(const struct connect_env *env, int64_
     return ERR_OK;
 }
 
+/* The risk sentence of flagged parcels: the orders by name, or their count when many. */
+static void registry_tracking_risk(const struct tracking_summary *t, struct registry_row *row)
+{
+    if (t->flagged <= 3) {
+        size_t n =
+            (size_t)snprintf(row->risk, sizeof row->risk, "Tracking update delay observed for");
+        for (size_t i = 0; i < 3 && t->flagged_orders[i][0] && n < sizeof row->risk; i++)
+            n += (size_t)snprintf(row->risk + n, sizeof row->risk - n, "%s %s", i ? "," : "",
+                                  t->flagged_orders[i]);
+        if (n < sizeof row->risk)
+            snprintf(row->risk + n, sizeof row->risk - n, "%s.",
+                     t->flagged_orders[0][0] ? "" : " parcels entered by hand");
+    } else {
+        snprintf(row->risk, sizeof row->risk,
+                 "Tracking update delay observed for %lld orders (%s, %s, ...).",
+                 (long long)t->flagged, t->flagged_orders[0], t->flagged_orders[1]);
+    }
+}
+
 ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, int64_t now,
                                                struct registry_row *row, struct errbuf *eb)
 {
-    (void)env;
-    (void)now;
-    (void)eb;
-    row->status = "not_configured";
-    snprintf(row->risk, sizeof row->risk,
-             "Carrier tracking is not built yet: no provider is configured and no parcel is "
-             "followed.");
-    snprintf(row->next, sizeof row->next,
-             "Nothing to do until the carrier tracking module "
-             "lands.");
+    struct tracking_summary t;
+    enum err e = tracking_summary_get(env, &t, eb);
+    if (e != ERR_OK)
+        return e;
+    bool is17 = strcmp(t.settings.provider, "17track") == 0;
+    row->last_success_at = t.settings.last_ok_at;
+    if (strcmp(t.settings.provider, "none") == 0 || (is17 && !t.key_present)) {
+        row->status = "not_configured";
+        snprintf(row->risk, sizeof row->risk,
+                 "No tracking provider is configured, so no parcel is followed.");
+        snprintf(row->next, sizeof row->next,
+                 "logistics: aicos tracking configure --provider temu (or 17track --key-file F).");
+    } else if (t.settings.key_refused_at > 0) {
+        row->status = "failed";
+        row->auth_errors = 1;
+        snprintf(row->risk, sizeof row->risk, "The tracking provider refuses the key: %.300s",
+                 t.settings.last_error);
+        snprintf(row->next, sizeof row->next,
+                 "logistics: store a valid key: aicos tracking configure --provider 17track "
+                 "--key-file F.");
+    } else if (t.settings.last_ok_at == 0 || now - t.settings.last_ok_at > TRACKING_RECENT_S) {
+        row->status = "configured";
+        row->sync_errors = t.settings.last_error[0] ? 1 : 0;
+        snprintf(row->risk, sizeof row->risk,
+                 "Provider %s configured; no recent successful "
+                 "refresh%s%.250s",
+                 t.settings.provider, t.settings.last_error[0] ? ": " : ".", t.settings.last_error);
+        snprintf(row->next, sizeof row->next, "logistics: aicos tracking refresh.");
+    } else if (t.flagged > 0) {
+        row->status = "degraded";
+        registry_tracking_risk(&t, row);
+        snprintf(row->next, sizeof row->next,
+                 "logistics: review /shipments?flag=any and contact the carrier or the buyer.");
+    } else {
+        row->status = "connected";
+        snprintf(row->risk, sizeof row->risk,
+                 "%lld parcel(s) followed through %s (%lld open); none delayed or stalled.",
+                 (long long)t.parcels, t.settings.provider, (long long)t.open);
+        snprintf(row->next, sizeof row->next, "Nothing to do.");
+    }
     return ERR_OK;
 }
 

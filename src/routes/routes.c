@@ -5,6 +5,7 @@
  */
 #include "routes/routes.h"
 
+#include "api/actions_api.h"
 #include "api/auth_api.h"
 #include "api/cases_api.h"
 #include "api/config_api.h"
@@ -19,8 +20,10 @@
 #include "api/shipments_api.h"
 #include "api/shipping_api.h"
 #include "api/sync_api.h"
+#include "api/tracking_api.h"
 #include "api/webhook_api.h"
 #include "auth/roles.h"
+#include "web/actions_page.h"
 #include "web/console.h"
 #include "web/case_page.h"
 #include "web/cases_page.h"
@@ -30,6 +33,7 @@
 #include "web/order_page.h"
 #include "web/orders_page.h"
 #include "web/settlements_page.h"
+#include "web/shipments_page.h"
 #include "web/products_page.h"
 #include "web/records_page.h"
 #include "web/settings_page.h"
@@ -55,8 +59,18 @@ const struct route api_routes[] = {
      "Sign in with the form.", "pages", "text/html", 0},
     {"POST", "/logout", page_logout, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
      "Sign out (form with csrf_token).", "pages", "text/html", ROLE_VIEWER},
-    {"GET", "/", page_home, ROUTE_PAGE | ROUTE_INTERNAL, "Console home.", "pages", "text/html",
+    {"GET", "/", page_actions, ROUTE_PAGE | ROUTE_INTERNAL,
+     "Console home: the action center (brief, counts, ranked items, forms).", "pages", "text/html",
      ROLE_VIEWER},
+    {"POST", "/actions/{id}/snooze", page_action_snooze,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Snooze an action item (form: hours).", "pages",
+     "text/html", ROLE_OPERATOR},
+    {"POST", "/actions/{id}/resolve", page_action_resolve,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Resolve an action item (form).", "pages",
+     "text/html", ROLE_OPERATOR},
+    {"POST", "/actions/{id}/assign", page_action_assign,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Assign an action item (form: assignee).",
+     "pages", "text/html", ROLE_OPERATOR},
     {"POST", "/api/v1/session", api_session_create, PUBLIC | ROUTE_JSON_BODY,
      "Sign in: {username, password} → session cookie and CSRF token.", "auth", NULL, 0},
     {"GET", "/api/v1/session", api_session_get, 0, "Who is calling, with the CSRF token.", "auth",
@@ -116,6 +130,30 @@ const struct route api_routes[] = {
     {"POST", "/deploy/mainland/revoke", page_deploy_revoke,
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Revoke the mainland sign-off (form).", "pages",
      "text/html", ROLE_OPS},
+    /* The action center (issue 14): ranked items, brief, metrics, people's changes. */
+    {"GET", "/api/v1/actions", api_actions_list, 0,
+     "Action items ranked by score (parts shown), ties by deadline; filters kind, state (open, "
+     "snoozed, resolved, auto_resolved, all), owner, assignee, mine=1; paging limit, offset. "
+     "Only the kinds the caller's role sees.",
+     "actions", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/actions/brief", api_actions_brief, 0,
+     "The daily brief: a deterministic paragraph in Chinese and English and its numbers.",
+     "actions", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/actions/metrics", api_actions_metrics, 0,
+     "Items opened and resolved per day, median time to resolve, ship-by breaches warned 24 h "
+     "before (days=1..366).",
+     "actions", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/actions/{id}", api_actions_get, 0, "One action item with its history.",
+     "actions", NULL, ROLE_VIEWER},
+    {"POST", "/api/v1/actions/{id}/snooze", api_actions_snooze, ROUTE_JSON_BODY,
+     "Snooze an item {until | hours, note?} (audited).", "actions", NULL, ROLE_OPERATOR},
+    {"POST", "/api/v1/actions/{id}/resolve", api_actions_resolve, 0,
+     "Resolve an item (audited); it reopens only after its condition cleared and fired again.",
+     "actions", NULL, ROLE_OPERATOR},
+    {"POST", "/api/v1/actions/{id}/assign", api_actions_assign, ROUTE_JSON_BODY,
+     "Assign an item {assignee} (\"\" unassigns; audited).", "actions", NULL, ROLE_OPERATOR},
+    {"POST", "/api/v1/actions/{id}/reopen", api_actions_reopen, 0,
+     "Reopen a resolved item (audited).", "actions", NULL, ROLE_OPERATOR},
     /* Sync engine (issue 7): run history and the manual trigger. */
     {"GET", "/api/v1/sync/runs", api_sync_runs_list, 0,
      "Sync run history, newest first; filters connection_id, stream, limit.", "sync", NULL,
@@ -214,6 +252,10 @@ const struct route api_routes[] = {
     {"POST", "/settlements/reconcile", page_settlements_reconcile,
      ROUTE_PAGE | ROUTE_INTERNAL | ROUTE_FORM_BODY, "Reconcile form.", "pages", NULL,
      ROLE_OPERATOR},
+    {"GET", "/shipments", page_shipments, ROUTE_PAGE | ROUTE_INTERNAL, "Shipments page.", "pages",
+     "text/html", ROLE_VIEWER},
+    {"GET", "/shipments/{id}", page_shipment, ROUTE_PAGE | ROUTE_INTERNAL, "One parcel's timeline.",
+     "pages", "text/html", ROLE_VIEWER},
     {"GET", "/cases", page_cases, ROUTE_PAGE | ROUTE_INTERNAL, "Buyer cases page.", "pages",
      "text/html", ROLE_VIEWER},
     {"GET", "/cases/{id}", page_case, ROUTE_PAGE | ROUTE_INTERNAL,
@@ -261,6 +303,16 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/integrations/temu/authorization/callback", api_temu_callback, PUBLIC,
      "Seller Center callback: checks state, exchanges code, verifies and stores the token.", "temu",
      NULL, 0},
+    {"GET", "/api/v1/shipments", api_shipments_list, 0,
+     "Tracked parcels with their normalized status and flags; filters status, flag "
+     "(any|stalled|delayed|lost_suspect), carrier, lane, shop, order; limit, offset.",
+     "tracking", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/shipments/{id}", api_shipments_get, 0,
+     "One tracked parcel with its events (newest first) and the reason of each flag.", "tracking",
+     NULL, ROLE_VIEWER},
+    {"POST", "/api/v1/tracking/17track/webhook", api_tracking_webhook, PUBLIC,
+     "17TRACK push (TRACKING_UPDATED/TRACKING_STOPPED, sign header): verified, stored, applied.",
+     "tracking", NULL, 0},
     {"POST", "/api/v1/integrations/temu/webhook", api_temu_webhook, PUBLIC,
      "Temu event push (signed, encrypted): stored, then a targeted sync refresh is scheduled.",
      "temu", NULL, 0},

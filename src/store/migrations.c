@@ -3,6 +3,7 @@
  * Write portable SQL where possible (TEXT, BIGINT, INTEGER); give both dialects otherwise.
  */
 #include "store/migrate.h"
+#include "store/migrations_sql.h"
 
 /* Version 12's tables, the same in both dialects but for audit_prune's id column. */
 #define MIGRATION_AUDIT_REFUSALS                                                                   \
@@ -670,91 +671,25 @@ const struct migration migrations[] = {
      "  DISTINCT FROM NEW.update_time) EXECUTE FUNCTION temu_order_labels_keep();"
      "CREATE INDEX temu_order_items_name ON temu_order_items USING gin"
      " (to_tsvector('simple', data::jsonb ->> 'goodsName')) WITH (fastupdate = off);"},
-    /* Version 22 (issue 13): the settlement import and reconciliation (src/settlement).
+    /* Version 22 (issue 12): carrier tracking (src/tracking). Parcels, their scans and
+     * current flags; the 17TRACK quota ledger (a number is reserved here before it is
+     * registered, so it is never registered twice nor past the quota); shipped orders already
+     * asked for their parcels; received pushes by content hash; per-shop lane thresholds. */
+    {22, "carrier_tracking", MIGRATION_22_CARRIER_TRACKING, NULL, NULL},
+    /* Version 23 (issue 14): the action center (src/actions). Items are unique per
+     * (connection, kind, object), so restarts and concurrent workers never duplicate one; the
+     * history holds every state change with who made it (numbered per item); settings override
+     * a detector's thresholds per shop ('' = every shop); the notification hooks and their
+     * outbox (one row per hook and event: deduplicated, retried, crash-safe). */
+    {23, "action_center", MIGRATION_23_ACTION_CENTER, NULL, NULL},
+    /* Version 24 (issue 13): the settlement import and reconciliation (src/settlement).
      * One row per imported file (keyed by its SHA-256, so a re-import is a no-op) with its
      * totals; its canonical lines (tracking-and-settlement.md §3.5) keyed by provenance
      * (file, sheet, row), money as minor units + ISO code, times as Unix seconds with the
      * source's UTC offset kept; the saved mapping profiles; the expected amount of each order
      * with its history (drift after the sale stays visible); and the last reconciliation's
      * results, each with the rule that made it. */
-    {22, "settlement",
-     "CREATE TABLE settlement_profiles ("
-     "  name TEXT PRIMARY KEY,"
-     "  source TEXT NOT NULL,"
-     "  kind TEXT NOT NULL,"
-     "  mapping TEXT NOT NULL,"
-     "  currency TEXT NOT NULL,"
-     "  utc_offset_s BIGINT NOT NULL,"
-     "  style TEXT NOT NULL,"
-     "  created_at BIGINT NOT NULL,"
-     "  created_by TEXT NOT NULL);"
-     "CREATE TABLE settlement_imports ("
-     "  file_sha256 TEXT PRIMARY KEY,"
-     "  file_name TEXT NOT NULL,"
-     "  profile TEXT NOT NULL,"
-     "  source TEXT NOT NULL,"
-     "  kind TEXT NOT NULL,"
-     "  lines BIGINT NOT NULL,"
-     "  skipped BIGINT NOT NULL,"
-     "  totals TEXT NOT NULL,"
-     "  imported_at BIGINT NOT NULL,"
-     "  imported_by TEXT NOT NULL);"
-     "CREATE TABLE settlement_lines ("
-     "  file_sha256 TEXT NOT NULL REFERENCES settlement_imports(file_sha256),"
-     "  sheet TEXT NOT NULL,"
-     "  row_number BIGINT NOT NULL,"
-     "  source TEXT NOT NULL,"
-     "  line_id TEXT NOT NULL,"
-     "  posted_at BIGINT NOT NULL,"
-     "  utc_offset_s BIGINT NOT NULL,"
-     "  type_raw TEXT NOT NULL,"
-     "  type TEXT NOT NULL,"
-     "  order_ref TEXT NOT NULL,"
-     "  gross_minor BIGINT,"
-     "  fee_minor BIGINT,"
-     "  net_minor BIGINT NOT NULL,"
-     "  raw_sign INTEGER NOT NULL,"
-     "  currency TEXT NOT NULL,"
-     "  counterparty TEXT NOT NULL,"
-     "  reference TEXT NOT NULL,"
-     "  status TEXT NOT NULL,"
-     "  balance_after_minor BIGINT,"
-     "  PRIMARY KEY (file_sha256, sheet, row_number));"
-     "CREATE INDEX settlement_lines_order ON settlement_lines(order_ref);"
-     "CREATE TABLE settlement_expected ("
-     "  order_sn TEXT PRIMARY KEY,"
-     "  connection_id TEXT NOT NULL,"
-     "  amount_minor BIGINT NOT NULL,"
-     "  currency TEXT NOT NULL,"
-     "  ordered_at BIGINT NOT NULL,"
-     "  pickup_at BIGINT NOT NULL,"
-     "  delivered_at BIGINT NOT NULL,"
-     "  after_sales_open INTEGER NOT NULL,"
-     "  source TEXT NOT NULL,"
-     "  updated_at BIGINT NOT NULL);"
-     "CREATE TABLE settlement_expected_history ("
-     "  order_sn TEXT NOT NULL,"
-     "  amount_minor BIGINT NOT NULL,"
-     "  currency TEXT NOT NULL,"
-     "  seen_at BIGINT NOT NULL,"
-     "  source TEXT NOT NULL,"
-     "  PRIMARY KEY (order_sn, seen_at, amount_minor));"
-     "CREATE TABLE settlement_results ("
-     "  layer INTEGER NOT NULL,"
-     "  ref TEXT NOT NULL,"
-     "  seq BIGINT NOT NULL,"
-     "  status TEXT NOT NULL,"
-     "  rule TEXT NOT NULL,"
-     "  reason TEXT NOT NULL,"
-     "  amount_minor BIGINT NOT NULL,"
-     "  currency TEXT NOT NULL,"
-     "  other_ref TEXT NOT NULL,"
-     "  PRIMARY KEY (layer, ref, seq));"
-     "CREATE TABLE settlement_runs ("
-     "  id INTEGER PRIMARY KEY,"
-     "  ran_at BIGINT NOT NULL,"
-     "  report TEXT NOT NULL);",
-     NULL, NULL},
+    {24, "settlement", MIGRATION_24_SETTLEMENT, NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

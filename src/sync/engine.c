@@ -404,6 +404,42 @@ static json_t *sync_prepare_page(struct sync_job *j, const struct sync_part *par
     return extras;
 }
 
+static sync_page_hook_fn sync_page_hook;
+static void *sync_page_hook_ctx;
+
+void sync_set_page_hook(sync_page_hook_fn fn, void *ctx)
+{
+    sync_page_hook = fn;
+    sync_page_hook_ctx = ctx;
+}
+
+/* After a committed page that changed something: the page hook with the page's keys. */
+static void sync_page_hook_call(struct sync_job *j, const struct sync_part *part,
+                                const struct temu_page *pg, const struct sync_counts *before)
+{
+    const struct sync_counts *now = &j->res->counts;
+    size_t n = json_array_size(pg->items), k = 0, i;
+    const json_t *item;
+    if (sync_page_hook == NULL || n == 0 ||
+        now->added + now->updated == before->added + before->updated)
+        return;
+    char(*text)[SYNC_SN_MAX + 24] = calloc(n, sizeof *text);
+    const char **keys = calloc(n, sizeof *keys);
+    json_array_foreach(pg->items, i, item)
+    {
+        struct sync_key key;
+        if (text == NULL || keys == NULL || !json_is_object(item) || !part->key(item, &key))
+            continue;
+        sync_key_text(part, &key, text[k], sizeof text[k]);
+        keys[k] = text[k];
+        k++;
+    }
+    if (k > 0)
+        sync_page_hook(sync_page_hook_ctx, j->env->db, j->o->connection_id, j->stream, keys, k);
+    free(text);
+    free(keys);
+}
+
 /*
  * Stores one fetched page and the cursor after it in one transaction, only while the lease is
  * ours. page is the page that was read.
@@ -444,7 +480,9 @@ ERR_MUST_USE static enum err sync_commit_page(struct sync_job *j, const struct s
     if (strcmp(w.kind, "update") == 0 && next.cur_kind[0] == '\0')
         j->updates++;
     j->st = next;
+    struct sync_counts before = j->res->counts;
     j->res->counts = counts;
+    sync_page_hook_call(j, part, pg, &before);
     if (j->o->progress != NULL)
         j->o->progress(j->o->progress_ctx, phase, w.lo, w.hi, &counts);
     return ERR_OK;

@@ -152,22 +152,6 @@ ERR_MUST_USE static enum err ship_client(const struct connect_env *env, const ch
     return connect_client_for(env, conn, cl, eb);
 }
 
-/* Maps a failed Temu call to the caller's error; the connection learns of auth failures. */
-ERR_MUST_USE static enum err ship_upstream(const struct connect_env *env, const char *conn,
-                                           const struct temu_error *te, int64_t now,
-                                           struct errbuf *eb)
-{
-    /* The caller's answer is the upstream error; the connection's note is secondary. */
-    if (connect_note_call(env, conn, te, now, NULL) != ERR_OK)
-        log_kv(LOG_WARN, "connect.note_call_failed", "connection", conn, NULL);
-    const char *code = te->cls == TEMU_ERROR_AUTH        ? "temu_token_rejected"
-                       : te->cls == TEMU_ERROR_RETRYABLE ? "temu_unavailable"
-                                                         : "temu_call_failed";
-    return err_set(eb, te->cls == TEMU_ERROR_RETRYABLE ? ERR_UNAVAILABLE : ERR_UPSTREAM, code,
-                   "Temu answered %lld (%s: %.160s). %s", (long long)te->code,
-                   temu_error_class_name(te->cls), te->message, te->hint ? te->hint : "");
-}
-
 enum err shipments_carriers(const struct connect_env *env, const char *conn, int64_t region_id,
                             int64_t now, bool fetch, json_t **out, struct temu_error *terr,
                             struct errbuf *eb)
@@ -183,7 +167,7 @@ enum err shipments_carriers(const struct connect_env *env, const char *conn, int
     *out = NULL;
     e = ship_client(env, conn, &cl, eb);
     if (e == ERR_OK && temu_api_logistics_companies(cl, region_id, &pg, terr) != ERR_OK)
-        e = ship_upstream(env, conn, terr, now, eb);
+        e = connect_upstream_error(env, conn, terr, now, eb);
     e = e ? e : ship_carriers_store(env->db, conn, &pg, now, eb);
     e = e ? e : ship_carriers_cached(env->db, conn, now, true, out, eb);
     temu_page_clear(&pg);
@@ -500,7 +484,7 @@ ERR_MUST_USE static enum err ship_upload(struct ship_ctx *x, struct temu_client 
         if (ship_record_end(x->env->db, x->order.conn, req->sn, x->tracking, true, NULL, x->now,
                             NULL) != ERR_OK)
             log_kv(LOG_WARN, "shipment.record_not_closed", "order", req->sn, NULL);
-        e = ship_upstream(x->env, x->order.conn, te, x->now, eb);
+        e = connect_upstream_error(x->env, x->order.conn, te, x->now, eb);
     } else {
         log_kv(LOG_WARN, "shipment.answer_lost", "order", req->sn, "code",
                temu_error_source_name(te->source), NULL);
@@ -528,7 +512,7 @@ ERR_MUST_USE static enum err ship_resume(struct ship_ctx *x, struct temu_client 
     enum err e =
         ship_known(cl, req->sn, json_string_value(json_array_get(sns, 0)), x->tracking, &found, te);
     if (e != ERR_OK)
-        return ship_upstream(x->env, x->order.conn, te, x->now, eb);
+        return connect_upstream_error(x->env, x->order.conn, te, x->now, eb);
     if (found)
         return ship_record_end(x->env->db, x->order.conn, req->sn, x->tracking, false, NULL, x->now,
                                eb);

@@ -81,22 +81,6 @@ static json_t *shipping_cached(struct vault *v, const char *name, const char *co
     return doc;
 }
 
-/* Maps a failed Temu call to the caller's error; the connection learns of auth failures. */
-ERR_MUST_USE static enum err shipping_upstream(const struct connect_env *env, const char *conn,
-                                               const struct temu_error *te, int64_t now,
-                                               struct errbuf *eb)
-{
-    /* The caller's answer is the upstream error; the connection's note is secondary. */
-    if (connect_note_call(env, conn, te, now, NULL) != ERR_OK)
-        log_kv(LOG_WARN, "connect.note_call_failed", "connection", conn, NULL);
-    const char *code = te->cls == TEMU_ERROR_AUTH        ? "temu_token_rejected"
-                       : te->cls == TEMU_ERROR_RETRYABLE ? "temu_unavailable"
-                                                         : "temu_call_failed";
-    return err_set(eb, ERR_UPSTREAM, code, "Temu answered %lld (%s: %.160s). %s",
-                   (long long)te->code, temu_error_class_name(te->cls), te->message,
-                   te->hint ? te->hint : "");
-}
-
 /* Fetches the address now into a new object {parent_order_sn, connection_id, shipping, ...}. */
 ERR_MUST_USE static enum err shipping_fetch(const struct connect_env *env, const char *conn,
                                             const char *sn, int64_t now, json_t **doc,
@@ -114,7 +98,7 @@ ERR_MUST_USE static enum err shipping_fetch(const struct connect_env *env, const
     if (e != ERR_OK)
         goto out;
     if (temu_api_order_shippinginfo(cl, sn, &o, te) != ERR_OK) {
-        e = shipping_upstream(env, conn, te, now, eb);
+        e = connect_upstream_error(env, conn, te, now, eb);
         goto out;
     }
     if (!json_is_object(o.result)) {

@@ -80,6 +80,15 @@ typedef void (*sync_progress_fn)(void *ctx, const char *phase, int64_t lo, int64
 /* Asked between pages; true stops the run as "cancelled" (e.g. the process is stopping). */
 typedef bool (*sync_stop_fn)(void *ctx);
 
+/*
+ * Called by the engine after each committed page that added or updated something, with the
+ * keys of the page's items (parent order numbers, goods ids, parentAfterSalesSn): the action
+ * center's incremental evaluation. One process-wide hook, set once at start (NULL: none).
+ */
+typedef void (*sync_page_hook_fn)(void *ctx, struct db *db, const char *connection_id,
+                                  const char *stream, const char *const *keys, size_t n);
+void sync_set_page_hook(sync_page_hook_fn fn, void *ctx);
+
 struct sync_run_opts {
     const char *connection_id; /* required */
     enum sync_stream stream;

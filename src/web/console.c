@@ -26,11 +26,13 @@ static void web_nav(struct html *h, const char *active)
     static const struct {
         const char *key, *href, *label;
     } items[] = {
+        {"actions", "/", "今日待办 / Action center"},
         {"dashboard", "/dashboard", "看板 / Dashboard"},
         {"integrations", "/integrations", "平台集成 / Integrations"},
         {"deploy", "/deploy", "公网回调部署 / Deployment"},
         {"orders", "/orders", "订单 / Orders"},
         {"products", "/products", "商品 / Products"},
+        {"shipments", "/shipments", "包裹 / Shipments"},
         {"cases", "/cases", "买家请求 / Buyer cases"},
         {"settlements", "/settlements", "结算 / Settlements"},
         {"sync", "/sync", "同步 / Sync"},

@@ -12,6 +12,7 @@
 #include "web/page.h"
 #include "web/settlements_page.h"
 #include "web/shipment_form.h"
+#include "web/shipments_page.h"
 #include "web/widget.h"
 
 static void order_kv_time(struct html *h, const char *label, int64_t t)
@@ -150,6 +151,7 @@ enum err page_order_detail(struct http_req *req, struct http_resp *resp, struct 
     order_fields(&h, o);
     order_items(&h, json_object_get(o, "items"));
     web_order_shipment_section(req, &h, o);
+    web_order_parcels(req, &h, o);
     web_settlement_order_section(req, &h, widget_json_str(o, "parent_order_sn"));
     order_history(&h, json_object_get(o, "status_history"));
     order_cases(&h, app, o);

@@ -98,10 +98,3 @@ enum err page_logout(struct http_req *req, struct http_resp *resp, struct errbuf
         http_resp_header(resp, "Set-Cookie", app_session_cookie(req->arena, app->cfg, "", 0));
     return e != ERR_OK ? e : http_resp_redirect(resp, "/login");
 }
-
-enum err page_home(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
-{
-    (void)req;
-    (void)eb;
-    return http_resp_redirect(resp, "/integrations"); /* the console's main page */
-}

@@ -1,4 +1,4 @@
-/* The sign-in page, sign-out and the console's home (signin_page.c). */
+/* The sign-in page and sign-out (signin_page.c); the home is the action center. */
 #ifndef AICOS_WEB_SIGNIN_PAGE_H
 #define AICOS_WEB_SIGNIN_PAGE_H
 
@@ -10,7 +10,5 @@ ERR_MUST_USE enum err page_login_submit(struct http_req *req, struct http_resp *
                                         struct errbuf *eb);
 /* POST /logout: ends the session, clears the cookie, back to /login. */
 ERR_MUST_USE enum err page_logout(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
-/* GET /: the console's main page (/integrations). */
-ERR_MUST_USE enum err page_home(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 
 #endif

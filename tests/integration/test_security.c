@@ -299,9 +299,9 @@ static void test_login_form_and_pages(void **state)
     ts_http_free(&r);
     snprintf(hdr, sizeof hdr, "Cookie: %s\r\n", cookie);
     call(server.port, "GET", "/", hdr, NULL, NULL, &r);
-    expect_status(&r, 303, NULL); /* the console's main page is /integrations */
-    assert_true(ts_http_header(&r, "Location", loc, sizeof loc));
-    assert_string_equal(loc, "/integrations");
+    expect_status(&r, 200, NULL); /* the console's home is the action center */
+    assert_true(ts_contains(r.body, "今日待办 / Action center"));
+    assert_true(ts_contains(r.body, "每日简报 / Daily brief"));
     ts_http_free(&r);
     call(server.port, "GET", "/integrations", hdr, NULL, NULL, &r);
     expect_status(&r, 200, NULL);

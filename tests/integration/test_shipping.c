@@ -360,6 +360,15 @@ static void test_shipping(void **state)
     json_decref(d);
     ts_server_stop(&nokey);
 
+    /* A retryable Temu failure that outlasts the client's retries is 503 temu_unavailable, as
+     * for the shipment upload. */
+    shipping_path(sn[2], path, sizeof path);
+    json_decref(ts_sbx(&app, "POST", "/_sandbox/faults", "{\"kind\":\"truncated\",\"count\":50}"));
+    d = ts_api_as(&app, "POST", path, app.operator_hdr, NULL, 503);
+    assert_string_equal(error_code(d), "temu_unavailable");
+    json_decref(d);
+    json_decref(ts_sbx(&app, "DELETE", "/_sandbox/faults", NULL));
+
     /* A revoked token is a clean upstream error naming Temu's refusal. */
     char body[400];
     snprintf(body, sizeof body, "{\"access_token\":\"%s\"}", access_token);

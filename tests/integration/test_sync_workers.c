@@ -27,7 +27,8 @@
 #define APP_SECRET "workappsecret00000000000000000000000000001"
 #define ORDERS     "1500" /* per shop */
 #define SHOPS      2
-#define WAIT_MS    30000 /* for both connections' runs */
+#define WAIT_MS                                                                                    \
+    60000 /* for both connections' runs (each page is also evaluated by the action center) */
 
 static struct ts_app app;
 static char conn_ids[SHOPS][64];

@@ -9,3 +9,24 @@ if(TARGET track-sandbox)
   set_tests_properties(test_track_sandbox PROPERTIES LABELS "integration" ENVIRONMENT
     "${AICOS_TEST_ENV};TRACK_SANDBOX_BIN=$<TARGET_FILE:track-sandbox>")
 endif()
+# Carrier tracking (issue 12): `aicos tracking` and `aicos serve` against the real
+# track-sandbox on its virtual clock, on SQLite and PostgreSQL.
+if(TARGET track-sandbox)
+  aicos_integration_test(test_tracking test_tracking.c)
+  target_link_libraries(test_tracking PRIVATE PkgConfig::OPENSSL PkgConfig::JANSSON)
+  add_dependencies(test_tracking track-sandbox)
+  foreach(db sqlite pg)
+    set_property(TEST test_tracking_${db} APPEND PROPERTY ENVIRONMENT
+                 "TRACK_SANDBOX_BIN=$<TARGET_FILE:track-sandbox>")
+  endforeach()
+endif()
+# The parcels of a temu-sandbox shop followed through Temu, then through the track-sandbox.
+if(TARGET track-sandbox AND TARGET temu-sandbox)
+  aicos_integration_test(test_tracking_temu test_tracking_temu.c)
+  add_dependencies(test_tracking_temu track-sandbox temu-sandbox)
+  foreach(db sqlite pg)
+    set_property(TEST test_tracking_temu_${db} APPEND PROPERTY ENVIRONMENT
+                 "TRACK_SANDBOX_BIN=$<TARGET_FILE:track-sandbox>"
+                 "SANDBOX_BIN=$<TARGET_FILE:temu-sandbox>")
+  endforeach()
+endif()

@@ -1,0 +1,198 @@
+/*
+ * The passes over many objects: the full re-scan (every order, case, SKU with sales and the
+ * integration health of a connection), and the worker's window pass (only the orders whose
+ * ship-by risk or breach moment was crossed since the last pass, plus the objects of active
+ * items, whose urgency moves with time). Both end in actions_eval_keys.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "actions/internal.h"
+
+struct keylist {
+    char **v;
+    size_t n, cap;
+};
+
+static void keylist_free(struct keylist *l)
+{
+    for (size_t i = 0; i < l->n; i++)
+        free(l->v[i]);
+    free(l->v);
+    memset(l, 0, sizeof *l);
+}
+
+ERR_MUST_USE static enum err keylist_add(struct keylist *l, const char *s, struct errbuf *eb)
+{
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 64;
+        char **v = realloc(l->v, cap * sizeof *v);
+        if (v == NULL)
+            return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+        l->v = v;
+        l->cap = cap;
+    }
+    if ((l->v[l->n] = strdup(s)) == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    l->n++;
+    return ERR_OK;
+}
+
+/* Appends column 0 of every row of the query to l. */
+ERR_MUST_USE static enum err keys_of(struct db *db, const char *sql, const struct db_param *p,
+                                     size_t np, struct keylist *l, struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    enum err e = db_pool_query(db, sql, p, np, &r, eb);
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++)
+        e = keylist_add(l, db_rows_get(r, i, 0), eb);
+    db_rows_free(r);
+    return e;
+}
+
+ERR_MUST_USE static enum err eval_list(struct db *db, const char *conn, enum actions_input in,
+                                       const struct keylist *l, int64_t now,
+                                       struct actions_stats *st, struct errbuf *eb)
+{
+    return actions_eval_keys(db, conn, in, (const char *const *)l->v, l->n, now, st, eb);
+}
+
+/* Walks table's keys of conn in key order, ACTIONS_CHUNK at a time. */
+ERR_MUST_USE static enum err walk(struct db *db, const char *conn, enum actions_input in,
+                                  const char *table, const char *key, int64_t now,
+                                  struct actions_stats *st, struct errbuf *eb)
+{
+    char sql[300], last[ACTIONS_KEY_MAX] = "";
+    snprintf(sql, sizeof sql,
+             "SELECT %s FROM %s WHERE connection_id = $1 AND %s > $2 ORDER BY %s LIMIT %d", key,
+             table, key, key, ACTIONS_CHUNK);
+    for (;;) {
+        struct keylist l = {0};
+        struct db_param p[] = {DB_P_TEXT(conn), DB_P_TEXT(last)};
+        enum err e = keys_of(db, sql, p, 2, &l, eb);
+        e = e ? e : eval_list(db, conn, in, &l, now, st, eb);
+        if (e == ERR_OK && l.n > 0)
+            snprintf(last, sizeof last, "%s", l.v[l.n - 1]);
+        size_t got = l.n;
+        keylist_free(&l);
+        if (e != ERR_OK || got < ACTIONS_CHUNK)
+            return e;
+    }
+}
+
+/* The objects of conn's items that are active or open, per input, evaluated again. */
+ERR_MUST_USE static enum err sweep(struct db *db, const char *conn, int64_t now,
+                                   struct actions_stats *st, struct errbuf *eb)
+{
+    static const enum actions_input inputs[] = {ACTIONS_IN_ORDERS, ACTIONS_IN_CASES,
+                                                ACTIONS_IN_STOCK};
+    size_t nd;
+    const struct actions_detector *t = actions_detectors(&nd);
+    enum err e = ERR_OK;
+    for (size_t i = 0; e == ERR_OK && i < sizeof inputs / sizeof inputs[0]; i++) {
+        struct keylist l = {0};
+        for (size_t d = 0; e == ERR_OK && d < nd; d++) {
+            if (t[d].input != inputs[i])
+                continue;
+            struct db_param p[] = {DB_P_TEXT(conn), DB_P_TEXT(t[d].kind)};
+            e = keys_of(db,
+                        "SELECT object_key FROM action_items WHERE connection_id = $1 AND kind = "
+                        "$2 AND (active = 1 OR state IN ('open', 'snoozed'))",
+                        p, 2, &l, eb);
+        }
+        e = e ? e : eval_list(db, conn, inputs[i], &l, now, st, eb);
+        keylist_free(&l);
+    }
+    return e;
+}
+
+/* The on-sale SKUs of conn with sales in the last 30 days. */
+ERR_MUST_USE static enum err stock_keys(struct db *db, const char *conn, int64_t now,
+                                        struct keylist *l, struct errbuf *eb)
+{
+    struct db_param p[] = {DB_P_TEXT(conn), DB_P_INT(now - 30 * 86400)};
+    return keys_of(db,
+                   "SELECT DISTINCT CAST(i.sku_id AS TEXT) FROM temu_order_items i JOIN "
+                   "temu_orders o ON o.connection_id = i.connection_id AND o.parent_order_sn = "
+                   "i.parent_order_sn WHERE i.connection_id = $1 AND o.order_time >= $2 AND "
+                   "o.status <> 3",
+                   p, 2, l, eb);
+}
+
+ERR_MUST_USE static enum err full_one(struct db *db, const char *conn, int64_t now,
+                                      struct actions_stats *st, struct errbuf *eb)
+{
+    struct keylist l = {0};
+    enum err e = walk(db, conn, ACTIONS_IN_ORDERS, "temu_orders", "parent_order_sn", now, st, eb);
+    e = e ? e
+          : walk(db, conn, ACTIONS_IN_CASES, "temu_aftersales", "parent_after_sales_sn", now, st,
+                 eb);
+    e = e ? e : actions_eval_keys(db, conn, ACTIONS_IN_HEALTH, NULL, 0, now, st, eb);
+    e = e ? e : stock_keys(db, conn, now, &l, eb);
+    e = e ? e : eval_list(db, conn, ACTIONS_IN_STOCK, &l, now, st, eb);
+    keylist_free(&l);
+    return e ? e : sweep(db, conn, now, st, eb);
+}
+
+ERR_MUST_USE static enum err connections(struct db *db, const char *only, struct keylist *l,
+                                         struct errbuf *eb)
+{
+    if (only != NULL)
+        return keylist_add(l, only, eb);
+    return keys_of(db, "SELECT id FROM temu_connections ORDER BY id", NULL, 0, l, eb);
+}
+
+enum err actions_eval_full(struct db *db, const char *conn, int64_t now, struct actions_stats *st,
+                           struct errbuf *eb)
+{
+    struct keylist cl = {0};
+    enum err e = connections(db, conn, &cl, eb);
+    for (size_t i = 0; e == ERR_OK && i < cl.n; i++)
+        e = full_one(db, cl.v[i], now, st, eb);
+    keylist_free(&cl);
+    return e;
+}
+
+/* The ship-by window of conn (its ship_by_risk threshold). */
+ERR_MUST_USE static enum err risk_window(struct db *db, const char *conn, int64_t *w,
+                                         struct errbuf *eb)
+{
+    size_t nd;
+    actions_detectors(&nd);
+    int64_t(*params)[ACTIONS_PARAMS_MAX] = calloc(nd, sizeof *params);
+    if (params == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    struct db_conn *c = db_acquire(db);
+    enum err e = actions_params_load(c, conn, params, eb);
+    db_release(c);
+    *w = params[actions_detector_index(actions_detector_of("ship_by_risk"))][0];
+    free(params);
+    return e;
+}
+
+enum err actions_eval_window(struct db *db, int64_t since, int64_t now, struct actions_stats *st,
+                             struct errbuf *eb)
+{
+    struct keylist cl = {0};
+    enum err e = connections(db, NULL, &cl, eb);
+    for (size_t i = 0; e == ERR_OK && i < cl.n; i++) {
+        struct keylist l = {0};
+        int64_t w = 0;
+        e = risk_window(db, cl.v[i], &w, eb);
+        /* Breach moment (ship_by) or risk moment (ship_by - w) in (since, now]. */
+        struct db_param p[] = {DB_P_TEXT(cl.v[i]), DB_P_INT(since), DB_P_INT(now), DB_P_INT(w)};
+        e = e ? e
+              : keys_of(db,
+                        "SELECT parent_order_sn FROM temu_orders WHERE connection_id = $1 AND "
+                        "status IN (1, 2, 41) AND ((ship_by > $2 AND ship_by <= $3) OR "
+                        "(ship_by > $2 + $4 AND ship_by <= $3 + $4))",
+                        p, 4, &l, eb);
+        e = e ? e : eval_list(db, cl.v[i], ACTIONS_IN_ORDERS, &l, now, st, eb);
+        keylist_free(&l);
+        e = e ? e : actions_eval_keys(db, cl.v[i], ACTIONS_IN_HEALTH, NULL, 0, now, st, eb);
+        e = e ? e : sweep(db, cl.v[i], now, st, eb);
+    }
+    keylist_free(&cl);
+    return e;
+}
