@@ -37,6 +37,7 @@ release: deps
 	@ln -sf release/temu-sandbox build/temu-sandbox
 	@ln -sf release/track-sandbox build/track-sandbox
 	@ln -sf release/payout-sandbox build/payout-sandbox
+	@ln -sf release/temu-statements build/temu-statements
 
 debug: deps
 	@cmake -S . -B build/debug -G Ninja -DCMAKE_BUILD_TYPE=Debug $(CMAKE_FLAGS) >/dev/null
