@@ -16,7 +16,7 @@ struct actions_order {
     int64_t carrier_exception, lost_suspect;
     const char *carrier_first; /* tracking number of the first such parcel */
     const char *carrier_state; /* its status, or "lost_suspect:<reason>" */
-    struct money total; /* sum of quantity × SKU price; currency "" when unknown */
+    struct money total;        /* sum of quantity × SKU price; currency "" when unknown */
 };
 
 struct actions_case {
@@ -41,8 +41,8 @@ struct actions_stock {
 struct actions_parcel {
     const char *order_sn, *number, *carrier, *status, *lane;
     int64_t shipped_at, created_at, first_event_at, last_event_at, promise_at;
-    bool final;                /* delivered, returned or expired */
-    const char *stalled;       /* the stalled flag's reason, NULL when not flagged */
+    bool final;          /* delivered, returned or expired */
+    const char *stalled; /* the stalled flag's reason, NULL when not flagged */
     int64_t stalled_since;
 };
 

@@ -156,8 +156,8 @@ enum err actions_eval_full(struct db *db, const char *conn, int64_t now, struct 
 }
 
 /* The first threshold of detector kind for conn. */
-ERR_MUST_USE static enum err param_of(struct db *db, const char *conn, const char *kind,
-                                      int64_t *w, struct errbuf *eb)
+ERR_MUST_USE static enum err param_of(struct db *db, const char *conn, const char *kind, int64_t *w,
+                                      struct errbuf *eb)
 {
     size_t nd;
     actions_detectors(&nd);
