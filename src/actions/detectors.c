@@ -3,11 +3,13 @@
  * default thresholds, and the function that decides from database facts alone.
  *
  * Detectors whose input is not on this branch have fire = NULL and say so in their rule:
- * no_first_scan and tracking_stalled need carrier events (the tracking tables of the
- * `tracking` branch), settlement_variance and settlement_overdue need imported payouts (the
- * `settle` branch). They are in the table so that settings, documentation and the console
- * know them; they never fire until they are pointed at those tables. tracking_exception reads
- * what Temu itself says about a parcel on main: the children's packageAbnormalTypeList.
+ * settlement_variance and settlement_overdue need imported payouts (the `settle` branch).
+ * They are in the table so that settings, documentation and the console know them; they
+ * never fire until they are pointed at those tables. no_first_scan and tracking_stalled read
+ * the tracking domain's parcels (tracking_shipments, tracking_flags; docs/architecture.md
+ * "Carrier tracking"); tracking_exception reads what Temu itself says about a parcel (the
+ * children's packageAbnormalTypeList) and the tracking domain's carrier status (exception,
+ * expired) and lost_suspect flag of the order's parcels.
  */
 #include <stdio.h>
 #include <string.h>
@@ -86,12 +88,62 @@ static bool fire_tracking_exception(const struct actions_facts *f, const int64_t
     (void)p;
     (void)now;
     const struct actions_order *o = f->order;
-    if (!in_transit(o->status) || o->abnormal == 0)
+    bool carrier = o->carrier_exception > 0 || o->lost_suspect > 0;
+    if (!in_transit(o->status) || (o->abnormal == 0 && !carrier))
         return false;
     h->deadline = o->latest_delivery;
-    h->values = json_pack("{s:I, s:s, s:s}", "abnormal_packages", (json_int_t)o->abnormal,
-                          "first_abnormal_type", o->abnormal_first ? o->abnormal_first : "",
-                          "source", "orderList.packageAbnormalTypeList");
+    h->values = json_pack(
+        "{s:I, s:s, s:I, s:I, s:s, s:s, s:s}", "abnormal_packages", (json_int_t)o->abnormal,
+        "first_abnormal_type", o->abnormal_first ? o->abnormal_first : "", "carrier_exception",
+        (json_int_t)o->carrier_exception, "lost_suspect", (json_int_t)o->lost_suspect,
+        "tracking_number", o->carrier_first ? o->carrier_first : "", "carrier_state",
+        o->carrier_state ? o->carrier_state : "", "source",
+        o->abnormal > 0 && carrier ? "orderList.packageAbnormalTypeList+tracking"
+        : carrier                  ? "tracking"
+                                   : "orderList.packageAbnormalTypeList");
+    return true;
+}
+
+/* The values every parcel item shows. */
+static json_t *parcel_values(const struct actions_parcel *x)
+{
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:I, s:I}", "parent_order_sn",
+                     x->order_sn ? x->order_sn : "", "tracking_number", x->number ? x->number : "",
+                     "carrier_name", x->carrier ? x->carrier : "", "status",
+                     x->status ? x->status : "", "lane", x->lane ? x->lane : "", "shipped_at",
+                     (json_int_t)x->shipped_at, "first_event_at", (json_int_t)x->first_event_at,
+                     "last_event_at", (json_int_t)x->last_event_at);
+}
+
+/* The tracking number was uploaded (Temu's ship time, else when the parcel was first seen)
+ * at least after_s ago and the carrier has not scanned it once. */
+static bool fire_no_first_scan(const struct actions_facts *f, const int64_t *p, int64_t now,
+                               struct actions_hit *h)
+{
+    const struct actions_parcel *x = f->parcel;
+    int64_t since = x->shipped_at > 0 ? x->shipped_at : x->created_at;
+    if (x->final || x->first_event_at > 0 || since <= 0 || now < since + p[0])
+        return false;
+    h->deadline = x->promise_at;
+    h->values = parcel_values(x);
+    json_object_set_new(h->values, "hours_without_scan", json_integer((now - since) / HOUR));
+    json_object_set_new(h->values, "after_s", json_integer(p[0]));
+    return true;
+}
+
+/* The tracking domain flagged the parcel stalled (its lane thresholds, tracking_lanes). */
+static bool fire_tracking_stalled(const struct actions_facts *f, const int64_t *p, int64_t now,
+                                  struct actions_hit *h)
+{
+    (void)p;
+    (void)now;
+    const struct actions_parcel *x = f->parcel;
+    if (x->final || x->stalled == NULL)
+        return false;
+    h->deadline = x->promise_at;
+    h->values = parcel_values(x);
+    json_object_set_new(h->values, "reason", json_string(x->stalled));
+    json_object_set_new(h->values, "stalled_since", json_integer(x->stalled_since));
     return true;
 }
 
@@ -298,9 +350,9 @@ static const struct actions_detector detectors[] = {
      "Ask the carrier whether the parcel was picked up.",
      "无首次揽收扫描 / No first scan",
      {{"after_s", 48 * HOUR, HOUR, 30 * DAY}, {NULL, 0, 0, 0}},
-     NULL,
-     "tracking uploaded >= after_s ago and no carrier event; needs carrier events (tracking "
-     "tables, not on this branch): never fires here"},
+     fire_no_first_scan,
+     "tracking number uploaded (shipped_at, else first seen) >= after_s ago, not delivered, "
+     "returned or expired, and no carrier scan (tracking_shipments.first_event_at = 0)"},
     {"tracking_stalled",
      ACTIONS_IN_TRACKING,
      "parcel",
@@ -309,10 +361,10 @@ static const struct actions_detector detectors[] = {
      SEE_ALL,
      "Open a trace with the carrier; the parcel has not moved.",
      "物流停滞 / Tracking stalled",
-     {{"after_s", 72 * HOUR, HOUR, 30 * DAY}, {NULL, 0, 0, 0}},
-     NULL,
-     "in transit and no new carrier event for >= after_s; needs carrier events (tracking "
-     "tables, not on this branch): never fires here"},
+     {{NULL, 0, 0, 0}, {NULL, 0, 0, 0}},
+     fire_tracking_stalled,
+     "the tracking domain flags the parcel stalled (tracking_flags: no scan for the lane's "
+     "stall_s, or customs_hold); thresholds per lane in tracking_lanes"},
     {"tracking_exception",
      ACTIONS_IN_ORDERS,
      "order",
@@ -323,8 +375,8 @@ static const struct actions_detector detectors[] = {
      "物流异常 / Tracking exception",
      {{NULL, 0, 0, 0}, {NULL, 0, 0, 0}},
      fire_tracking_exception,
-     "in transit with Temu's packageAbnormalTypeList non-empty on a child (Temu's own parcel "
-     "flags; to be re-pointed at normalised carrier statuses)"},
+     "in transit with Temu's packageAbnormalTypeList non-empty on a child, or a parcel of the "
+     "order in carrier status exception or expired, or flagged lost_suspect (tracking)"},
     {"delivery_late",
      ACTIONS_IN_ORDERS,
      "order",

@@ -14,6 +14,7 @@
 #include "actions/internal.h"
 #include "base/log.h"
 #include "base/parse.h"
+#include "tracking/model.h"
 
 /* The facts of one chunk and the rows they borrow from. */
 struct chunk {
@@ -24,8 +25,9 @@ struct chunk {
     struct actions_case cases[ACTIONS_CHUNK];
     struct actions_health health[ACTIONS_CHUNK];
     struct actions_stock stock[ACTIONS_CHUNK];
+    struct actions_parcel parcels[ACTIONS_CHUNK];
     json_t *docs[ACTIONS_CHUNK];
-    struct db_rows *rows, *rows2;
+    struct db_rows *rows, *rows2, *rows3;
 };
 
 static void chunk_free(struct chunk *k)
@@ -34,7 +36,8 @@ static void chunk_free(struct chunk *k)
         json_decref(k->docs[i]);
     db_rows_free(k->rows);
     db_rows_free(k->rows2);
-    k->rows = k->rows2 = NULL;
+    db_rows_free(k->rows3);
+    k->rows = k->rows2 = k->rows3 = NULL;
     k->n = 0;
 }
 
@@ -115,6 +118,40 @@ ERR_MUST_USE static enum err order_totals(struct db_conn *c, struct chunk *k,
     return e;
 }
 
+/* The tracking domain's word on the orders' parcels: carrier status exception or expired, and
+ * the lost_suspect flag (tracking_shipments, tracking_flags). */
+ERR_MUST_USE static enum err order_tracking(struct db_conn *c, struct chunk *k, struct errbuf *eb)
+{
+    char head[700];
+    snprintf(head, sizeof head,
+             "SELECT s.parent_order_sn, s.tracking_number, s.status, f.reason FROM "
+             "tracking_shipments s LEFT JOIN tracking_flags f ON f.shipment_id = s.id AND "
+             "f.flag = '%s' WHERE s.connection_id = $1 AND (s.status IN ('%s', '%s') OR f.flag "
+             "IS NOT NULL) AND s.parent_order_sn IN ",
+             tracking_flag_name(TRACKING_FLAG_LOST), tracking_status_name(TRACKING_EXCEPTION),
+             tracking_status_name(TRACKING_EXPIRED));
+    enum err e = query_keys(c, head, k->conn, k->keys, k->n, &k->rows3, eb);
+    for (size_t r = 0; e == ERR_OK && r < db_rows_count(k->rows3); r++) {
+        const char *sn = db_rows_get(k->rows3, r, 0);
+        const char *status = db_rows_get(k->rows3, r, 2);
+        bool lost = !db_rows_is_null(k->rows3, r, 3);
+        bool bad = strcmp(status, tracking_status_name(TRACKING_EXCEPTION)) == 0 ||
+                   strcmp(status, tracking_status_name(TRACKING_EXPIRED)) == 0;
+        for (size_t i = 0; i < k->n; i++) {
+            struct actions_order *o = &k->orders[i];
+            if (strcmp(k->keys[i], sn) != 0)
+                continue;
+            if (o->carrier_first == NULL) {
+                o->carrier_first = db_rows_get(k->rows3, r, 1);
+                o->carrier_state = bad ? status : tracking_flag_name(TRACKING_FLAG_LOST);
+            }
+            o->carrier_exception += bad;
+            o->lost_suspect += lost;
+        }
+    }
+    return e;
+}
+
 ERR_MUST_USE static enum err load_orders(struct db_conn *c, struct chunk *k,
                                          const char *const *keys, size_t n, struct errbuf *eb)
 {
@@ -141,7 +178,49 @@ ERR_MUST_USE static enum err load_orders(struct db_conn *c, struct chunk *k,
         targets[k->n] = o;
         k->n++;
     }
+    e = e == ERR_OK && k->n > 0 ? order_tracking(c, k, eb) : e;
     return e == ERR_OK && k->n > 0 ? order_totals(c, k, k->keys, k->n, targets, eb) : e;
+}
+
+/* The parcels keys (tracking_shipments ids) with their stalled flag. */
+ERR_MUST_USE static enum err load_parcels(struct db_conn *c, struct chunk *k,
+                                          const char *const *keys, size_t n, struct errbuf *eb)
+{
+    char head[700];
+    snprintf(head, sizeof head,
+             "SELECT s.id, s.parent_order_sn, s.tracking_number, s.carrier_name, s.status, "
+             "s.lane, s.shipped_at, s.created_at, s.first_event_at, s.last_event_at, "
+             "s.promise_at, f.reason, f.since FROM tracking_shipments s LEFT JOIN tracking_flags "
+             "f ON f.shipment_id = s.id AND f.flag = '%s' WHERE s.connection_id = $1 AND s.id IN ",
+             tracking_flag_name(TRACKING_FLAG_STALLED));
+    enum err e = query_keys(c, head, k->conn, keys, n, &k->rows, eb);
+    struct actions_order *targets[ACTIONS_CHUNK];
+    const char *sns[ACTIONS_CHUNK];
+    for (size_t r = 0; e == ERR_OK && r < db_rows_count(k->rows) && k->n < ACTIONS_CHUNK; r++) {
+        struct actions_parcel *x = &k->parcels[k->n];
+        enum tracking_status st;
+        memset(x, 0, sizeof *x);
+        x->order_sn = db_rows_get(k->rows, r, 1);
+        x->number = db_rows_get(k->rows, r, 2);
+        x->carrier = db_rows_get(k->rows, r, 3);
+        x->status = db_rows_get(k->rows, r, 4);
+        x->final = tracking_status_parse(x->status, &st) && tracking_status_final(st);
+        x->lane = db_rows_get(k->rows, r, 5);
+        x->shipped_at = db_rows_int_or(k->rows, r, 6, 0);
+        x->created_at = db_rows_int_or(k->rows, r, 7, 0);
+        x->first_event_at = db_rows_int_or(k->rows, r, 8, 0);
+        x->last_event_at = db_rows_int_or(k->rows, r, 9, 0);
+        x->promise_at = db_rows_int_or(k->rows, r, 10, 0);
+        x->stalled = db_rows_is_null(k->rows, r, 11) ? NULL : db_rows_get(k->rows, r, 11);
+        x->stalled_since = db_rows_int_or(k->rows, r, 12, 0);
+        k->keys[k->n] = db_rows_get(k->rows, r, 0);
+        /* The parcel's money at risk is its order's total. */
+        memset(&k->orders[k->n].total, 0, sizeof k->orders[k->n].total);
+        targets[k->n] = &k->orders[k->n];
+        sns[k->n] = x->order_sn;
+        k->n++;
+    }
+    return e == ERR_OK && k->n > 0 ? order_totals(c, k, sns, k->n, targets, eb) : e;
 }
 
 ERR_MUST_USE static enum err load_cases(struct db_conn *c, struct chunk *k, const char *const *keys,
@@ -244,6 +323,7 @@ static size_t fire_all(enum actions_input in, struct chunk *k,
         f.kase = in == ACTIONS_IN_CASES ? &k->cases[i] : NULL;
         f.health = in == ACTIONS_IN_HEALTH ? &k->health[i] : NULL;
         f.stock = in == ACTIONS_IN_STOCK ? &k->stock[i] : NULL;
+        f.parcel = in == ACTIONS_IN_TRACKING ? &k->parcels[i] : NULL;
         for (size_t d = 0; d < nd; d++) {
             struct actions_hit *h = &hits[nh];
             if (t[d].input != in || t[d].fire == NULL)
@@ -253,7 +333,7 @@ static size_t fire_all(enum actions_input in, struct chunk *k,
             snprintf(h->key, sizeof h->key, "%s", k->keys[i]);
             if (!t[d].fire(&f, params[d], now, h))
                 continue;
-            if (in == ACTIONS_IN_ORDERS || in == ACTIONS_IN_CASES)
+            if (in == ACTIONS_IN_ORDERS || in == ACTIONS_IN_CASES || in == ACTIONS_IN_TRACKING)
                 h->money = k->orders[i].total;
             nh++;
         }
@@ -288,6 +368,8 @@ ERR_MUST_USE static enum err eval_chunk(struct db_conn *c, const char *conn, enu
         e = load_cases(c, k, keys, n, eb);
     else if (e == ERR_OK && in == ACTIONS_IN_HEALTH)
         e = load_health(c, k, eb);
+    else if (e == ERR_OK && in == ACTIONS_IN_TRACKING)
+        e = load_parcels(c, k, keys, n, eb);
     else if (e == ERR_OK && in == ACTIONS_IN_STOCK &&
              (e = load_stock(c, k, keys, n, now, eb)) == ERR_OK)
         for (size_t r = 0; r < db_rows_count(k->rows) && k->n < ACTIONS_CHUNK; r++, k->n++) {
@@ -320,8 +402,8 @@ enum err actions_eval_keys(struct db *db, const char *conn, enum actions_input i
                            const char *const *keys, size_t n, int64_t now, struct actions_stats *st,
                            struct errbuf *eb)
 {
-    if (in == ACTIONS_IN_TRACKING || in == ACTIONS_IN_SETTLEMENT)
-        return ERR_OK; /* no detector of these inputs fires on this branch */
+    if (in == ACTIONS_IN_SETTLEMENT)
+        return ERR_OK; /* no detector of this input fires on this branch */
     struct db_conn *c = db_acquire(db);
     enum err e = ERR_OK;
     if (in == ACTIONS_IN_HEALTH)
@@ -343,6 +425,8 @@ void actions_sync_hook(void *ctx, struct db *db, const char *conn, const char *s
         in = ACTIONS_IN_ORDERS;
     else if (strcmp(stream, "buyer_cases") == 0)
         in = ACTIONS_IN_CASES;
+    else if (strcmp(stream, "tracking") == 0)
+        in = ACTIONS_IN_TRACKING; /* keys: tracking_shipments ids */
     else
         return; /* products: stock is evaluated by the worker's passes */
     enum err e = actions_eval_keys(db, conn, in, keys, n, (int64_t)time(NULL), NULL, &eb);

@@ -11,7 +11,12 @@ struct actions_order {
     int64_t packages; /* packageSnInfo entries over the children */
     int64_t abnormal; /* packageAbnormalTypeList entries over the children */
     const char *abnormal_first;
-    struct money total; /* sum of quantity × SKU price; currency "" when unknown */
+    /* The tracking domain's parcels of the order (tracking_shipments, tracking_flags):
+     * carrier status exception or expired, and flagged lost_suspect. */
+    int64_t carrier_exception, lost_suspect;
+    const char *carrier_first; /* tracking number of the first such parcel */
+    const char *carrier_state; /* its status, or "lost_suspect:<reason>" */
+    struct money total;        /* sum of quantity × SKU price; currency "" when unknown */
 };
 
 struct actions_case {
@@ -32,6 +37,15 @@ struct actions_stock {
     int64_t quantity, sold7, sold30;
 };
 
+/* One parcel of the tracking domain (a tracking_shipments row and its stalled flag). */
+struct actions_parcel {
+    const char *order_sn, *number, *carrier, *status, *lane;
+    int64_t shipped_at, created_at, first_event_at, last_event_at, promise_at;
+    bool final;          /* delivered, returned or expired */
+    const char *stalled; /* the stalled flag's reason, NULL when not flagged */
+    int64_t stalled_since;
+};
+
 struct actions_facts {
     const char *conn;
     const char *key;
@@ -39,6 +53,7 @@ struct actions_facts {
     const struct actions_case *kase;
     const struct actions_health *health;
     const struct actions_stock *stock;
+    const struct actions_parcel *parcel;
 };
 
 struct actions_hit {

@@ -2,5 +2,5 @@
 # history, ranking, metrics and the daily brief.
 aicos_module(actions
   SOURCES detectors.c items.c eval.c passes.c query.c change.c brief.c ticker.c notify.c
-  DEPS aicos_vault aicos_auth aicos_store aicos_base PkgConfig::CURL PkgConfig::SODIUM
+  DEPS aicos_tracking aicos_vault aicos_auth aicos_store aicos_base PkgConfig::CURL PkgConfig::SODIUM
        Threads::Threads)

@@ -86,7 +86,7 @@ ERR_MUST_USE static enum err sweep(struct db *db, const char *conn, int64_t now,
                                    struct actions_stats *st, struct errbuf *eb)
 {
     static const enum actions_input inputs[] = {ACTIONS_IN_ORDERS, ACTIONS_IN_CASES,
-                                                ACTIONS_IN_STOCK};
+                                                ACTIONS_IN_STOCK, ACTIONS_IN_TRACKING};
     size_t nd;
     const struct actions_detector *t = actions_detectors(&nd);
     enum err e = ERR_OK;
@@ -128,6 +128,7 @@ ERR_MUST_USE static enum err full_one(struct db *db, const char *conn, int64_t n
     e = e ? e
           : walk(db, conn, ACTIONS_IN_CASES, "temu_aftersales", "parent_after_sales_sn", now, st,
                  eb);
+    e = e ? e : walk(db, conn, ACTIONS_IN_TRACKING, "tracking_shipments", "id", now, st, eb);
     e = e ? e : actions_eval_keys(db, conn, ACTIONS_IN_HEALTH, NULL, 0, now, st, eb);
     e = e ? e : stock_keys(db, conn, now, &l, eb);
     e = e ? e : eval_list(db, conn, ACTIONS_IN_STOCK, &l, now, st, eb);
@@ -154,9 +155,9 @@ enum err actions_eval_full(struct db *db, const char *conn, int64_t now, struct 
     return e;
 }
 
-/* The ship-by window of conn (its ship_by_risk threshold). */
-ERR_MUST_USE static enum err risk_window(struct db *db, const char *conn, int64_t *w,
-                                         struct errbuf *eb)
+/* The first threshold of detector kind for conn. */
+ERR_MUST_USE static enum err param_of(struct db *db, const char *conn, const char *kind, int64_t *w,
+                                      struct errbuf *eb)
 {
     size_t nd;
     actions_detectors(&nd);
@@ -166,8 +167,43 @@ ERR_MUST_USE static enum err risk_window(struct db *db, const char *conn, int64_
     struct db_conn *c = db_acquire(db);
     enum err e = actions_params_load(c, conn, params, eb);
     db_release(c);
-    *w = params[actions_detector_index(actions_detector_of("ship_by_risk"))][0];
+    *w = params[actions_detector_index(actions_detector_of(kind))][0];
     free(params);
+    return e;
+}
+
+/*
+ * The window pass's share of tracking: the orders (already in orders) plus those whose parcels
+ * changed or were flagged in (since, now], then those parcels and the parcels whose no-scan
+ * moment (upload + after_s) was crossed.
+ */
+ERR_MUST_USE static enum err tracking_window(struct db *db, const char *conn, int64_t since,
+                                             int64_t now, struct keylist *orders,
+                                             struct actions_stats *st, struct errbuf *eb)
+{
+    struct keylist l = {0};
+    int64_t after = 0;
+    static const char changed[] = "(updated_at > $2 OR id IN (SELECT shipment_id FROM "
+                                  "tracking_flags WHERE raised_at > $2))";
+    char sql[600];
+    struct db_param p[] = {DB_P_TEXT(conn), DB_P_INT(since), DB_P_INT(now), DB_P_INT(0)};
+    snprintf(sql, sizeof sql,
+             "SELECT DISTINCT parent_order_sn FROM tracking_shipments WHERE connection_id = $1 "
+             "AND %s",
+             changed);
+    enum err e = keys_of(db, sql, p, 2, orders, eb);
+    e = e ? e : eval_list(db, conn, ACTIONS_IN_ORDERS, orders, now, st, eb);
+    e = e ? e : param_of(db, conn, "no_first_scan", &after, eb);
+    p[3] = DB_P_INT(after);
+    snprintf(sql, sizeof sql,
+             "SELECT id FROM tracking_shipments WHERE connection_id = $1 AND (%s OR "
+             "(first_event_at = 0 AND (CASE WHEN shipped_at > 0 THEN shipped_at ELSE created_at "
+             "END) + $4 > $2 AND (CASE WHEN shipped_at > 0 THEN shipped_at ELSE created_at END) + "
+             "$4 <= $3))",
+             changed);
+    e = e ? e : keys_of(db, sql, p, 4, &l, eb);
+    e = e ? e : eval_list(db, conn, ACTIONS_IN_TRACKING, &l, now, st, eb);
+    keylist_free(&l);
     return e;
 }
 
@@ -179,7 +215,7 @@ enum err actions_eval_window(struct db *db, int64_t since, int64_t now, struct a
     for (size_t i = 0; e == ERR_OK && i < cl.n; i++) {
         struct keylist l = {0};
         int64_t w = 0;
-        e = risk_window(db, cl.v[i], &w, eb);
+        e = param_of(db, cl.v[i], "ship_by_risk", &w, eb);
         /* Breach moment (ship_by) or risk moment (ship_by - w) in (since, now]. */
         struct db_param p[] = {DB_P_TEXT(cl.v[i]), DB_P_INT(since), DB_P_INT(now), DB_P_INT(w)};
         e = e ? e
@@ -188,7 +224,7 @@ enum err actions_eval_window(struct db *db, int64_t since, int64_t now, struct a
                         "status IN (1, 2, 41) AND ((ship_by > $2 AND ship_by <= $3) OR "
                         "(ship_by > $2 + $4 AND ship_by <= $3 + $4))",
                         p, 4, &l, eb);
-        e = e ? e : eval_list(db, cl.v[i], ACTIONS_IN_ORDERS, &l, now, st, eb);
+        e = e ? e : tracking_window(db, cl.v[i], since, now, &l, st, eb);
         keylist_free(&l);
         e = e ? e : actions_eval_keys(db, cl.v[i], ACTIONS_IN_HEALTH, NULL, 0, now, st, eb);
         e = e ? e : sweep(db, cl.v[i], now, st, eb);

@@ -26,7 +26,8 @@ static json_t *object_link(const char *type, const char *key, const char *conn, 
     enum err e = ERR_OK;
     const char *sn =
         json_string_value(json_object_get(json_object_get(why, "values"), "parent_order_sn"));
-    if (strcmp(type, "order") == 0 || (strcmp(type, "case") == 0 && sn != NULL && *sn != '\0')) {
+    bool via_order = strcmp(type, "case") == 0 || strcmp(type, "parcel") == 0;
+    if (strcmp(type, "order") == 0 || (via_order && sn != NULL && *sn != '\0')) {
         e = buf_puts(&b, "/orders/");
         e = e ? e : url_encode(&b, strcmp(type, "order") == 0 ? key : sn);
         e = e ? e : buf_puts(&b, "?connection_id=");

@@ -1,9 +1,12 @@
 /*
  * The facts of a buyer case from the database: the after-sales row and its detail (status,
  * refund summary, the buyer's words), the order (status, promised delivery date from the
- * stored parentOrderMap.latestDeliveryTime), and the newest confirmed parcel upload (carrier,
- * tracking number). No tracking events are stored yet, so last_event and event_date stay
- * missing until a tracking stream writes them; templates that need them are not chosen then.
+ * stored parentOrderMap.latestDeliveryTime), the newest confirmed parcel upload (carrier,
+ * tracking number), and the tracking domain's parcel of the order (tracking_shipments,
+ * tracking_events; docs/architecture.md "Carrier tracking"): its carrier and number win over
+ * the upload's, and its newest stored event gives last_event (the carrier's text, else the
+ * normalized status) and event_date. Without a stored event both stay missing, and templates
+ * that need them are not chosen.
  */
 #include "reply/facts.h"
 
@@ -168,6 +171,39 @@ ERR_MUST_USE static enum err reply_facts_parcel(struct db_conn *c, struct reply_
     return e;
 }
 
+/* The tracking domain's parcel of the order with the newest stored event (a parcel without
+ * events only when no parcel has one): carrier, number, last event and its date. */
+ERR_MUST_USE static enum err reply_facts_tracking(struct db_conn *c, struct reply_facts *f,
+                                                  struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    struct db_param p[] = {DB_P_TEXT(f->connection_id), DB_P_TEXT(f->value[REPLY_FACT_ORDER])};
+    enum err e = db_query(c,
+                          "SELECT s.carrier_name, s.tracking_number, e.at, e.description, "
+                          "e.status FROM tracking_shipments s LEFT JOIN tracking_events e ON "
+                          "e.shipment_id = s.id WHERE s.connection_id = $1 AND s.parent_order_sn "
+                          "= $2 ORDER BY CASE WHEN e.at IS NULL THEN 1 ELSE 0 END, e.at DESC, "
+                          "e.received_at DESC, s.tracking_number, e.event_key LIMIT 1",
+                          p, 2, &r, eb);
+    if (e == ERR_OK && db_rows_count(r) == 1) {
+        const char *carrier = db_rows_get(r, 0, 0), *text = db_rows_get(r, 0, 3);
+        if (carrier[0] != '\0')
+            snprintf(f->value[REPLY_FACT_CARRIER], REPLY_FACT_MAX, "%s", carrier);
+        snprintf(f->value[REPLY_FACT_TRACKING], REPLY_FACT_MAX, "%s", db_rows_get(r, 0, 1));
+        if (!db_rows_is_null(r, 0, 2)) {
+            snprintf(f->value[REPLY_FACT_LAST_EVENT], REPLY_FACT_MAX, "%s",
+                     text[0] != '\0' ? text : db_rows_get(r, 0, 4));
+            reply_date(db_rows_int_or(r, 0, 2, 0), f->value[REPLY_FACT_EVENT_DATE], REPLY_FACT_MAX);
+            if (f->value[REPLY_FACT_EVENT_DATE][0] == '\0') /* no date: no event either */
+                f->value[REPLY_FACT_LAST_EVENT][0] = '\0';
+        }
+        if (f->ship == REPLY_SHIP_NOT_SHIPPED)
+            f->ship = REPLY_SHIP_SHIPPED;
+    }
+    db_rows_free(r);
+    return e;
+}
+
 enum err reply_facts_load(struct db *db, const char *connection_id, const char *case_id,
                           struct reply_facts *out, struct errbuf *eb)
 {
@@ -179,6 +215,7 @@ enum err reply_facts_load(struct db *db, const char *connection_id, const char *
     enum err e = reply_facts_case(c, connection_id, case_id, out, eb);
     e = e ? e : reply_facts_order(c, out, eb);
     e = e ? e : reply_facts_parcel(c, out, eb);
+    e = e ? e : reply_facts_tracking(c, out, eb);
     db_release(c);
     return e;
 }

@@ -1,8 +1,9 @@
 /*
  * The facts of one buyer case, read from the database only (issue 15, drafts): the case and
  * its order (temu_aftersales, temu_orders), the parcel the shop uploaded
- * (temu_shipment_uploads), the refund summary of the case's detail. A reply draft may say
- * nothing that is not one of these values. Every value is text; "" means the fact is missing.
+ * (temu_shipment_uploads) and the tracking domain's parcel with its newest event
+ * (tracking_shipments, tracking_events), the refund summary of the case's detail. A reply draft may
+ * say nothing that is not one of these values. Every value is text; "" means the fact is missing.
  */
 #ifndef AICOS_REPLY_FACTS_H
 #define AICOS_REPLY_FACTS_H
@@ -24,7 +25,7 @@ enum reply_fact {
     REPLY_FACT_ORDER,       /* order: the parent order number */
     REPLY_FACT_CASE,        /* case: the after-sales number */
     REPLY_FACT_CASE_STATUS, /* case_status: the state code (reply_case_state_name) */
-    REPLY_FACT_CARRIER,     /* carrier: the carrier of the uploaded parcel */
+    REPLY_FACT_CARRIER,     /* carrier: the carrier of the tracked (else uploaded) parcel */
     REPLY_FACT_TRACKING,    /* tracking: its tracking number */
     REPLY_FACT_LAST_EVENT,  /* last_event: the carrier's last tracking event */
     REPLY_FACT_EVENT_DATE,  /* event_date: its date, YYYY-MM-DD */

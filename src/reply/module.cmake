@@ -3,4 +3,4 @@
 # classification per case and the drafts' outcomes.
 aicos_module(reply
   SOURCES facts.c guard.c draft.c draft_text.c llm.c triage.c cases.c
-  DEPS aicos_ai aicos_sync aicos_store aicos_base PkgConfig::CURL Threads::Threads)
+  DEPS aicos_tracking aicos_ai aicos_sync aicos_store aicos_base PkgConfig::CURL Threads::Threads)

@@ -5,7 +5,8 @@
  * which label the classifier picks (its wiring is checked structurally). JSON API: list with
  * filters, one case with facts and the template draft, relabel (stored as a correction),
  * propose, sent / copied / discarded with accepted or edited, refusals; pages: /cases and the
- * case page with highlighted facts, the relabel and draft forms (post/redirect/get).
+ * case page with highlighted facts, the relabel and draft forms (post/redirect/get); a
+ * parcel of the tracking domain with stored events: the draft quotes the newest one.
  */
 #include "testsupport.h"
 #include "ts_app.h"
@@ -440,6 +441,44 @@ static void test_llm_wiring(void **state)
     MHD_stop_daemon(s.d);
 }
 
+/* The tracking domain's parcel of the order: its carrier and number win over the upload, and
+ * the draft quotes its newest stored event with that event's date. */
+static void test_tracking_event_fact(void **state)
+{
+    (void)state;
+    ts_db_exec(db_url,
+               "INSERT INTO tracking_shipments (id, connection_id, parent_order_sn, order_sn, "
+               "package_sn, tracking_number, temu_carrier_id, carrier_name, carrier, lane, "
+               "provider, reg_state, reg_error, status, raw_status, raw_sub_status, shipped_at, "
+               "promise_at, first_event_at, last_event_at, latest_at, picked_up_at, delivered_at, "
+               "registered_at, refreshed_at, next_poll_at, created_at, updated_at) VALUES "
+               "('0123456789abcdef0123456789abcdef', 'conn-1', 'PO-211-20531946082830118', "
+               "'PO-211-20531946082830118-01', 'PK-1', '1Z999AA10123456784', 7, 'UPS', 100002, "
+               "'express', '17track', 'registered', '', 'in_transit', 'InTransit', '', "
+               "1764100000, 1765238400, 1764200000, 1764950400, 1764950400, 1764200000, 0, "
+               "1764100000, 1764950400, 0, 1764100000, 1764950400)");
+    ts_db_exec(db_url,
+               "INSERT INTO tracking_events (shipment_id, event_key, at, status, raw_status, "
+               "description, location, received_at) VALUES ('0123456789abcdef0123456789abcdef', "
+               "'k1', 1764200000, 'in_transit', 'InTransit', 'Origin Scan', 'Shenzhen', "
+               "1764200100), ('0123456789abcdef0123456789abcdef', 'k2', 1764950400, "
+               "'in_transit', 'InTransit', 'Arrived at UPS Facility', 'Louisville', 1764950500)");
+    json_decref(api("POST", "/api/v1/cases/" CASE1 "/label", NULL,
+                    "{\"label\":\"where_is_my_order\"}", 200));
+    json_t *d = api("GET", "/api/v1/cases/" CASE1, NULL, NULL, 200);
+    const json_t *f = json_object_get(d, "facts"), *dr = json_object_get(d, "draft");
+    assert_string_equal(str(f, "carrier"), "UPS");
+    assert_string_equal(str(f, "tracking"), "1Z999AA10123456784");
+    assert_string_equal(str(f, "last_event"), "Arrived at UPS Facility"); /* the newest */
+    assert_string_equal(str(f, "event_date"), "2025-12-05");
+    assert_string_equal(str(dr, "state"), "shipped_event");
+    assert_true(ts_contains(str(dr, "text"), "Arrived at UPS Facility"));
+    assert_true(ts_contains(str(dr, "text"), "2025-12-05"));
+    assert_true(ts_contains(str(dr, "text"), "1Z999AA10123456784"));
+    assert_false(ts_contains(str(dr, "text"), "Origin Scan"));
+    json_decref(d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -449,6 +488,7 @@ int main(void)
         cmocka_unit_test(test_pages),
         cmocka_unit_test(test_refund_and_ambiguity),
         cmocka_unit_test(test_llm_wiring),
+        cmocka_unit_test(test_tracking_event_fact),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

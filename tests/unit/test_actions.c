@@ -5,7 +5,8 @@
  * items appear at least 24 h before the breach; items auto-resolve in the evaluation after
  * their condition clears; restarts (a second database handle) and two threads evaluating at
  * once never duplicate an item; incremental evaluation equals a full re-scan; people's
- * snooze / resolve / assign write history; roles see only their kinds; thresholds per shop.
+ * snooze / resolve / assign write history; roles see only their kinds; thresholds per shop;
+ * the parcel detectors fire on seeded tracking rows and auto-resolve when the condition clears.
  */
 #include "testsupport.h"
 
@@ -501,6 +502,158 @@ static void test_two_workers(void **state)
     db_close(db2);
 }
 
+/* A parcel as the tracking domain stores it (tracking_shipments, docs/architecture.md). */
+static void seed_parcel(const char *id, const char *order_sn, int64_t shipped_at,
+                        int64_t first_event_at, const char *status, int64_t updated_at)
+{
+    struct db_param p[] = {DB_P_TEXT(id),        DB_P_TEXT(CONN),          DB_P_TEXT(order_sn),
+                           DB_P_INT(shipped_at), DB_P_INT(first_event_at), DB_P_TEXT(status),
+                           DB_P_INT(updated_at)};
+    exec("INSERT INTO tracking_shipments (id, connection_id, parent_order_sn, order_sn, "
+         "package_sn, tracking_number, temu_carrier_id, carrier_name, carrier, lane, provider, "
+         "reg_state, reg_error, status, raw_status, raw_sub_status, shipped_at, promise_at, "
+         "first_event_at, last_event_at, latest_at, picked_up_at, delivered_at, registered_at, "
+         "refreshed_at, next_poll_at, created_at, updated_at) VALUES ($1, $2, $3, $3, $1, "
+         "'1Z' || $1, 1, 'UPS', 100002, 'express', '17track', 'registered', '', $6, '', '', $4, "
+         "0, $5, $5, $5, 0, 0, $4, 0, 0, $4, $7) ON CONFLICT (id) DO UPDATE SET status = "
+         "excluded.status, first_event_at = excluded.first_event_at, last_event_at = "
+         "excluded.last_event_at, updated_at = excluded.updated_at",
+         p, 7);
+}
+
+static void flag_set(const char *id, const char *flag, const char *reason, int64_t raised_at)
+{
+    struct db_param p[] = {DB_P_TEXT(id), DB_P_TEXT(flag), DB_P_TEXT(reason), DB_P_INT(raised_at)};
+    exec("INSERT INTO tracking_flags (shipment_id, flag, reason, since, raised_at) VALUES ($1, $2, "
+         "$3, $4, $4)",
+         p, 4);
+}
+
+static void flag_clear(const char *id, const char *flag)
+{
+    struct db_param p[] = {DB_P_TEXT(id), DB_P_TEXT(flag)};
+    exec("DELETE FROM tracking_flags WHERE shipment_id = $1 AND flag = $2", p, 2);
+}
+
+/* The state of the item (kind, key), "" when there is none. */
+static const char *item_state(const char *kind, const char *key, char out[32])
+{
+    struct errbuf eb = {0};
+    struct db_conn *c = db_acquire(db);
+    struct db_rows *r = NULL;
+    struct db_param p[] = {DB_P_TEXT(kind), DB_P_TEXT(key)};
+    assert_int_equal(db_query(c,
+                              "SELECT state FROM action_items WHERE kind = $1 AND object_key = $2",
+                              p, 2, &r, &eb),
+                     ERR_OK);
+    snprintf(out, 32, "%s", db_rows_count(r) > 0 ? db_rows_get(r, 0, 0) : "");
+    db_rows_free(r);
+    db_release(c);
+    return out;
+}
+
+static void eval_in(enum actions_input in, const char *key, int64_t now)
+{
+    struct errbuf eb = {0};
+    const char *k[] = {key};
+    if (actions_eval_keys(db, CONN, in, k, 1, now, NULL, &eb) != ERR_OK)
+        fail_msg("eval: %s", eb.msg);
+}
+
+static void window(int64_t since, int64_t now)
+{
+    struct errbuf eb = {0};
+    if (actions_eval_window(db, since, now, NULL, &eb) != ERR_OK)
+        fail_msg("window: %s", eb.msg);
+}
+
+#define PARCEL "c0ffee00c0ffee00c0ffee00c0ffee00"
+
+/* no_first_scan: 48 h after the upload without a carrier scan; gone at the first scan. */
+static void test_no_first_scan(void **state)
+{
+    (void)state;
+    char st[32];
+    struct order_spec o = {"PO-TRK", 4, NOW - 3 * DAY, NOW - 2 * DAY, NOW + 8 * DAY, NULL, 1, NULL,
+                           11,       1};
+    seed_order(&o);
+    seed_parcel(PARCEL, "PO-TRK", NOW - 47 * HOUR, 0, "registered", NOW - 47 * HOUR);
+    eval_in(ACTIONS_IN_TRACKING, PARCEL, NOW);
+    assert_string_equal(item_state("no_first_scan", PARCEL, st), "");
+    /* The 48 h moment is crossed inside the worker's window pass. */
+    window(NOW + 30 * 60, NOW + 90 * 60);
+    assert_string_equal(item_state("no_first_scan", PARCEL, st), "open");
+    json_t *doc = list(ROLE_OPERATOR, NULL, NOW + 2 * HOUR);
+    const json_t *it = find(doc, "no_first_scan", PARCEL);
+    assert_non_null(it);
+    const json_t *v = json_object_get(json_object_get(it, "why"), "values");
+    assert_string_equal(json_string_value(json_object_get(v, "tracking_number")), "1Z" PARCEL);
+    assert_string_equal(json_string_value(json_object_get(json_object_get(it, "object"), "link")),
+                        "/orders/PO-TRK?connection_id=conn-a");
+    assert_string_equal(
+        json_string_value(json_object_get(json_object_get(it, "money_at_risk"), "text")),
+        "19.99 USD");
+    json_decref(doc);
+    /* The carrier's first scan: the next evaluation of active items resolves it. */
+    seed_parcel(PARCEL, "PO-TRK", NOW - 47 * HOUR, NOW + 3 * HOUR, "in_transit", NOW + 3 * HOUR);
+    window(NOW + 3 * HOUR, NOW + 4 * HOUR);
+    assert_string_equal(item_state("no_first_scan", PARCEL, st), "auto_resolved");
+}
+
+/* tracking_stalled follows the tracking domain's stalled flag, raised and cleared. */
+static void test_tracking_stalled(void **state)
+{
+    (void)state;
+    char st[32];
+    assert_string_equal(item_state("tracking_stalled", PARCEL, st), "");
+    flag_set(PARCEL, "stalled", "no_scan", NOW + 5 * HOUR);
+    window(NOW + 4 * HOUR, NOW + 6 * HOUR); /* flag raised within the window */
+    assert_string_equal(item_state("tracking_stalled", PARCEL, st), "open");
+    json_t *doc = list(ROLE_OPERATOR, NULL, NOW + 6 * HOUR);
+    const json_t *v =
+        json_object_get(json_object_get(find(doc, "tracking_stalled", PARCEL), "why"), "values");
+    assert_string_equal(json_string_value(json_object_get(v, "reason")), "no_scan");
+    json_decref(doc);
+    full(NOW + 7 * HOUR); /* still flagged: still open, nothing duplicated */
+    assert_string_equal(item_state("tracking_stalled", PARCEL, st), "open");
+    flag_clear(PARCEL, "stalled");
+    full(NOW + 8 * HOUR);
+    assert_string_equal(item_state("tracking_stalled", PARCEL, st), "auto_resolved");
+    /* Delivered parcels are never stalled, even with a stale flag. */
+    flag_set(PARCEL, "stalled", "no_scan", NOW + 9 * HOUR);
+    seed_parcel(PARCEL, "PO-TRK", NOW - 47 * HOUR, NOW + 3 * HOUR, "delivered", NOW + 9 * HOUR);
+    eval_in(ACTIONS_IN_TRACKING, PARCEL, NOW + 10 * HOUR);
+    assert_string_equal(item_state("tracking_stalled", PARCEL, st), "auto_resolved");
+    flag_clear(PARCEL, "stalled");
+}
+
+/* tracking_exception also fires on the carrier's exception status and on lost_suspect. */
+static void test_tracking_exception_carrier(void **state)
+{
+    (void)state;
+    char st[32];
+    seed_parcel(PARCEL, "PO-TRK", NOW - 47 * HOUR, NOW + 3 * HOUR, "exception", NOW + 11 * HOUR);
+    eval_in(ACTIONS_IN_ORDERS, "PO-TRK", NOW + 11 * HOUR);
+    assert_string_equal(item_state("tracking_exception", "PO-TRK", st), "open");
+    json_t *doc = list(ROLE_OPERATOR, NULL, NOW + 11 * HOUR);
+    const json_t *v = json_object_get(
+        json_object_get(find(doc, "tracking_exception", "PO-TRK"), "why"), "values");
+    assert_string_equal(json_string_value(json_object_get(v, "source")), "tracking");
+    assert_string_equal(json_string_value(json_object_get(v, "carrier_state")), "exception");
+    assert_int_equal(json_integer_value(json_object_get(v, "abnormal_packages")), 0);
+    json_decref(doc);
+    seed_parcel(PARCEL, "PO-TRK", NOW - 47 * HOUR, NOW + 3 * HOUR, "in_transit", NOW + 12 * HOUR);
+    window(NOW + 11 * HOUR, NOW + 12 * HOUR);
+    assert_string_equal(item_state("tracking_exception", "PO-TRK", st), "auto_resolved");
+    /* lost_suspect, raised by the tracking refresh: found by the window pass, then cleared. */
+    flag_set(PARCEL, "lost_suspect", "no_scan", NOW + 13 * HOUR);
+    window(NOW + 12 * HOUR, NOW + 13 * HOUR);
+    assert_string_equal(item_state("tracking_exception", "PO-TRK", st), "open");
+    flag_clear(PARCEL, "lost_suspect");
+    window(NOW + 13 * HOUR, NOW + 14 * HOUR);
+    assert_string_equal(item_state("tracking_exception", "PO-TRK", st), "auto_resolved");
+}
+
 /* The brief is deterministic and bilingual. */
 static void test_brief(void **state)
 {
@@ -526,6 +679,9 @@ int main(void)
         cmocka_unit_test(test_settings),
         cmocka_unit_test(test_two_workers),
         cmocka_unit_test(test_brief),
+        cmocka_unit_test(test_no_first_scan),
+        cmocka_unit_test(test_tracking_stalled),
+        cmocka_unit_test(test_tracking_exception_carrier),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
