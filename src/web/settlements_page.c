@@ -232,6 +232,31 @@ static void settle_lines_table(struct html *h, const json_t *lines)
     widget_table_end(h);
 }
 
+/* The CSV and XLSX links of the lines shown (the same filters). */
+static void settle_export_links(struct html *h, const char *file, const char *type)
+{
+    static const char *const kinds[][2] = {{"csv", "导出 CSV / Export CSV"},
+                                           {"xlsx", "导出 XLSX / Export XLSX"}};
+    for (size_t k = 0; k < 2; k++) {
+        html_raw(h, k ? " · <a href=\"/settlements/lines/export."
+                      : "<a href=\"/settlements/lines/export.");
+        html_raw(h, kinds[k][0]);
+        html_raw(h, "?");
+        if (file != NULL) {
+            html_raw(h, "file=");
+            html_url(h, file);
+            html_raw(h, "&amp;");
+        }
+        if (type != NULL) {
+            html_raw(h, "type=");
+            html_url(h, type);
+        }
+        html_raw(h, "\">");
+        html_raw(h, kinds[k][1]);
+        html_raw(h, "</a>");
+    }
+}
+
 enum err page_settlement_lines(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
@@ -245,8 +270,9 @@ enum err page_settlement_lines(struct http_req *req, struct http_resp *resp, str
         return e;
     web_page_begin(&h, resp, "对账行 / Settlement lines", "settlements", req->auth);
     widget_page_head(&h, "对账行 / Settlement lines", f.file ? f.file : "");
-    html_raw(&h, "<p><a href=\"/settlements\">← 结算对账 / Settlements</a></p>"
-                 "<section class=\"card\">");
+    html_raw(&h, "<p><a href=\"/settlements\">← 结算对账 / Settlements</a> · ");
+    settle_export_links(&h, f.file, f.type);
+    html_raw(&h, "</p><section class=\"card\">");
     settle_lines_table(&h, json_object_get(doc, "lines"));
     html_raw(&h, "</section>");
     e = web_page_end(&h, resp, 200);

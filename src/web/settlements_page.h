@@ -13,6 +13,11 @@ ERR_MUST_USE enum err page_settlements(struct http_req *req, struct http_resp *r
                                        struct errbuf *eb);
 ERR_MUST_USE enum err page_settlement_lines(struct http_req *req, struct http_resp *resp,
                                             struct errbuf *eb);
+/* The lines of the same filters as a CSV or XLSX download (settlements_export.c). */
+ERR_MUST_USE enum err page_settlement_lines_csv(struct http_req *req, struct http_resp *resp,
+                                                struct errbuf *eb);
+ERR_MUST_USE enum err page_settlement_lines_xlsx(struct http_req *req, struct http_resp *resp,
+                                                 struct errbuf *eb);
 ERR_MUST_USE enum err page_settlement_order(struct http_req *req, struct http_resp *resp,
                                             struct errbuf *eb);
 ERR_MUST_USE enum err page_settlements_import(struct http_req *req, struct http_resp *resp,

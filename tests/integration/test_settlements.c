@@ -171,6 +171,15 @@ static void test_import_reconcile_and_read(void **state)
     json_decref(res);
     req("GET", "/api/v1/settlements/lines?limit=abc", op_tok, NULL, NULL, 422, &r);
     ts_http_free(&r);
+    /* The lines as CSV (amount a plain decimal) and as XLSX (a zip archive). */
+    req("GET", "/settlements/lines/export.csv", op_tok, NULL, NULL, 200, &r);
+    assert_true(ts_contains(r.body, "file_sha256,sheet,row,posted_at,type,type_raw,order_ref,net,"
+                                    "currency,status,reference\r\n"));
+    assert_true(ts_contains(r.body, ",15.90,USD,"));
+    ts_http_free(&r);
+    req("GET", "/settlements/lines/export.xlsx?type=no_such_type", op_tok, NULL, NULL, 200, &r);
+    assert_true(r.body_len > 4 && memcmp(r.body, "PK", 2) == 0);
+    ts_http_free(&r);
     req("GET", "/settlements?status=missing", op_tok, NULL, NULL, 200, &r);
     assert_true(ts_contains(r.body, "PO-211-2"));
     ts_http_free(&r);
