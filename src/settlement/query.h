@@ -60,7 +60,7 @@ struct settle_order_state {
 /*
  * The results of conn's orders (its expected orders, and unexpected lines of its synced
  * orders): of keys[0..n) when keys is not NULL, else up to max orders after the key after in
- * key order. *got gets the count; out has room for max (n when keys is not NULL, at most 64).
+ * key order. *got gets the count; out has room for max (n when keys is not NULL; at most 60).
  */
 ERR_MUST_USE enum err settle_order_states(struct db_conn *c, const char *conn,
                                           const char *const *keys, size_t n, const char *after,

@@ -8,7 +8,7 @@
 #include "settlement/query.h"
 #include "settlement/reconcile.h"
 
-#define STATE_KEYS_MAX 64
+#define STATE_KEYS_MAX 60 /* keys + the connection stay under the PostgreSQL bound of 64 */
 
 /* The layer 1 row of each order (seq 0) with its connection (the expected order's, else the
  * synced order's), expected amount and unexplained residue. */
