@@ -53,7 +53,7 @@ enum actions_input {
     ACTIONS_IN_HEALTH,     /* temu_connections, sync_state */
     ACTIONS_IN_STOCK,      /* temu_product_skus + sales from temu_order_items */
     ACTIONS_IN_TRACKING,   /* tracking_shipments + tracking_flags (the tracking domain) */
-    ACTIONS_IN_SETTLEMENT, /* imported payouts: not on this branch (see the detector's note) */
+    ACTIONS_IN_SETTLEMENT, /* the last reconciliation run (settle_order_states) */
 };
 
 struct actions_param {

@@ -2,10 +2,8 @@
  * The detector table: kind, input, object, severity, owner team, who sees it, next action,
  * default thresholds, and the function that decides from database facts alone.
  *
- * Detectors whose input is not on this branch have fire = NULL and say so in their rule:
- * settlement_variance and settlement_overdue need imported payouts (the `settle` branch).
- * They are in the table so that settings, documentation and the console know them; they
- * never fire until they are pointed at those tables. no_first_scan and tracking_stalled read
+ * settlement_variance and settlement_overdue read the settlement domain's last reconciliation
+ * run (settle_order_states(), src/actions/settle.c). no_first_scan and tracking_stalled read
  * the tracking domain's parcels (tracking_shipments, tracking_flags; docs/architecture.md
  * "Carrier tracking"); tracking_exception reads what Temu itself says about a parcel (the
  * children's packageAbnormalTypeList) and the tracking domain's carrier status (exception,
@@ -268,6 +266,48 @@ static bool fire_stockout(const struct actions_facts *f, const int64_t *p, int64
     return true;
 }
 
+/* |unexplained| > max(tolerance_bp of the expected amount, 50 minor units). */
+static bool fire_settlement_variance(const struct actions_facts *f, const int64_t *p, int64_t now,
+                                     struct actions_hit *h)
+{
+    (void)now;
+    const struct settle_order_state *s = f->settle;
+    bool partial = strcmp(s->status, "partial") == 0;
+    if (!partial && strcmp(s->status, "unexpected") != 0)
+        return false;
+    int64_t v = s->unexplained_minor < 0 ? -s->unexplained_minor : s->unexplained_minor;
+    int64_t tol = s->expected_minor > 0 ? s->expected_minor * p[0] / 10000 : 0;
+    if (v <= (tol > 50 ? tol : 50))
+        return false;
+    h->deadline = 0;
+    h->money.minor = v;
+    snprintf(h->money.currency, sizeof h->money.currency, "%s", s->currency);
+    h->values = json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:s}", "status", s->status, "order_sn",
+                          s->sn, "expected_minor", (json_int_t)s->expected_minor, "variance_minor",
+                          (json_int_t)s->variance_minor, "unexplained_minor",
+                          (json_int_t)s->unexplained_minor, "tolerance_minor",
+                          (json_int_t)(tol > 50 ? tol : 50), "currency", s->currency);
+    return true;
+}
+
+/* The reconciliation says missing: the expected settlement date (+ grace_days) has passed. */
+static bool fire_settlement_overdue(const struct actions_facts *f, const int64_t *p, int64_t now,
+                                    struct actions_hit *h)
+{
+    const struct settle_order_state *s = f->settle;
+    if (strcmp(s->status, "missing") != 0 || s->expected_at <= 0 ||
+        now < s->expected_at + p[0] * DAY)
+        return false;
+    h->deadline = s->expected_at;
+    h->money.minor = s->expected_minor;
+    snprintf(h->money.currency, sizeof h->money.currency, "%s", s->currency);
+    h->values = json_pack("{s:s, s:s, s:I, s:I, s:I, s:s}", "status", s->status, "order_sn", s->sn,
+                          "expected_settlement_at", (json_int_t)s->expected_at, "days_overdue",
+                          (json_int_t)((now - s->expected_at) / DAY), "expected_minor",
+                          (json_int_t)s->expected_minor, "currency", s->currency);
+    return true;
+}
+
 #define SEE_ALL   ROLE_VIEWER
 #define SEE_OPS   ROLE_OPS
 #define SEE_ADMIN ROLE_SELLER_ADMIN
@@ -397,9 +437,9 @@ static const struct actions_detector detectors[] = {
      "Compare the payout line with the order's estimated settlement.",
      "结算差异 / Settlement variance",
      {{"tolerance_bp", 100, 0, 10000}, {NULL, 0, 0, 0}},
-     NULL,
-     "|payout - estimatedSettlementTotal| > max(tolerance, 0.50); needs imported payouts "
-     "(settlement tables, not on this branch): never fires here"},
+     fire_settlement_variance,
+     "the order's reconciliation result is partial or unexpected and its unexplained variance "
+     "exceeds max(tolerance_bp of the expected amount, 50 minor units)"},
     {"settlement_overdue",
      ACTIONS_IN_SETTLEMENT,
      "settlement",
@@ -408,10 +448,10 @@ static const struct actions_detector detectors[] = {
      SEE_ALL,
      "Ask Temu about the missing payout.",
      "结算逾期 / Settlement overdue",
-     {{"after_days", 30, 1, 365}, {NULL, 0, 0, 0}},
-     NULL,
-     "delivered after_days ago with no payout line; needs imported payouts (settlement "
-     "tables, not on this branch): never fires here"},
+     {{"grace_days", 0, 0, 365}, {NULL, 0, 0, 0}},
+     fire_settlement_overdue,
+     "the order's reconciliation result is missing: its expected settlement date (delivered + "
+     "1 day, else pickup + 45 days) + grace_days has passed with no payout line"},
     {"token_expiring",
      ACTIONS_IN_HEALTH,
      "connection",

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "actions/internal.h"
+#include "actions/settle.h"
 #include "base/log.h"
 #include "base/parse.h"
 #include "tracking/model.h"
@@ -26,6 +27,7 @@ struct chunk {
     struct actions_health health[ACTIONS_CHUNK];
     struct actions_stock stock[ACTIONS_CHUNK];
     struct actions_parcel parcels[ACTIONS_CHUNK];
+    struct settle_order_state settle[ACTIONS_CHUNK];
     json_t *docs[ACTIONS_CHUNK];
     struct db_rows *rows, *rows2, *rows3;
 };
@@ -324,6 +326,7 @@ static size_t fire_all(enum actions_input in, struct chunk *k,
         f.health = in == ACTIONS_IN_HEALTH ? &k->health[i] : NULL;
         f.stock = in == ACTIONS_IN_STOCK ? &k->stock[i] : NULL;
         f.parcel = in == ACTIONS_IN_TRACKING ? &k->parcels[i] : NULL;
+        f.settle = in == ACTIONS_IN_SETTLEMENT ? &k->settle[i] : NULL;
         for (size_t d = 0; d < nd; d++) {
             struct actions_hit *h = &hits[nh];
             if (t[d].input != in || t[d].fire == NULL)
@@ -370,6 +373,10 @@ ERR_MUST_USE static enum err eval_chunk(struct db_conn *c, const char *conn, enu
         e = load_health(c, k, eb);
     else if (e == ERR_OK && in == ACTIONS_IN_TRACKING)
         e = load_parcels(c, k, keys, n, eb);
+    else if (e == ERR_OK && in == ACTIONS_IN_SETTLEMENT &&
+             (e = actions_settle_load(c, conn, keys, n, k->settle, &k->n, eb)) == ERR_OK)
+        for (size_t i = 0; i < k->n; i++)
+            k->keys[i] = k->settle[i].sn;
     else if (e == ERR_OK && in == ACTIONS_IN_STOCK &&
              (e = load_stock(c, k, keys, n, now, eb)) == ERR_OK)
         for (size_t r = 0; r < db_rows_count(k->rows) && k->n < ACTIONS_CHUNK; r++, k->n++) {
@@ -402,8 +409,6 @@ enum err actions_eval_keys(struct db *db, const char *conn, enum actions_input i
                            const char *const *keys, size_t n, int64_t now, struct actions_stats *st,
                            struct errbuf *eb)
 {
-    if (in == ACTIONS_IN_SETTLEMENT)
-        return ERR_OK; /* no detector of this input fires on this branch */
     struct db_conn *c = db_acquire(db);
     enum err e = ERR_OK;
     if (in == ACTIONS_IN_HEALTH)

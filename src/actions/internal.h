@@ -3,6 +3,7 @@
 #define AICOS_ACTIONS_INTERNAL_H
 
 #include "actions/actions.h"
+#include "settlement/query.h"
 
 /* One parent order as the detectors see it. */
 struct actions_order {
@@ -54,6 +55,7 @@ struct actions_facts {
     const struct actions_health *health;
     const struct actions_stock *stock;
     const struct actions_parcel *parcel;
+    const struct settle_order_state *settle; /* the settlement domain's result of the order */
 };
 
 struct actions_hit {

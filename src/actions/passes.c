@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "actions/internal.h"
+#include "actions/settle.h"
 
 struct keylist {
     char **v;
@@ -86,7 +87,8 @@ ERR_MUST_USE static enum err sweep(struct db *db, const char *conn, int64_t now,
                                    struct actions_stats *st, struct errbuf *eb)
 {
     static const enum actions_input inputs[] = {ACTIONS_IN_ORDERS, ACTIONS_IN_CASES,
-                                                ACTIONS_IN_STOCK, ACTIONS_IN_TRACKING};
+                                                ACTIONS_IN_STOCK, ACTIONS_IN_TRACKING,
+                                                ACTIONS_IN_SETTLEMENT};
     size_t nd;
     const struct actions_detector *t = actions_detectors(&nd);
     enum err e = ERR_OK;
@@ -120,6 +122,27 @@ ERR_MUST_USE static enum err stock_keys(struct db *db, const char *conn, int64_t
                    p, 2, l, eb);
 }
 
+/* Every settled order of conn (the settlement domain's results), ACTIONS_CHUNK at a time. */
+ERR_MUST_USE static enum err walk_settlement(struct db *db, const char *conn, int64_t now,
+                                             struct actions_stats *st, struct errbuf *eb)
+{
+    char last[SETTLE_SN_MAX] = "";
+    struct settle_order_state *s = calloc(ACTIONS_CHUNK, sizeof *s);
+    enum err e = s != NULL ? ERR_OK : err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    for (size_t got = ACTIONS_CHUNK; e == ERR_OK && got == ACTIONS_CHUNK;) {
+        struct keylist l = {0};
+        e = actions_settle_keys(db, conn, last, s, &got, eb);
+        for (size_t i = 0; e == ERR_OK && i < got; i++)
+            e = keylist_add(&l, s[i].sn, eb);
+        e = e ? e : eval_list(db, conn, ACTIONS_IN_SETTLEMENT, &l, now, st, eb);
+        if (e == ERR_OK && got > 0)
+            snprintf(last, sizeof last, "%s", s[got - 1].sn);
+        keylist_free(&l);
+    }
+    free(s);
+    return e;
+}
+
 ERR_MUST_USE static enum err full_one(struct db *db, const char *conn, int64_t now,
                                       struct actions_stats *st, struct errbuf *eb)
 {
@@ -133,6 +156,7 @@ ERR_MUST_USE static enum err full_one(struct db *db, const char *conn, int64_t n
     e = e ? e : stock_keys(db, conn, now, &l, eb);
     e = e ? e : eval_list(db, conn, ACTIONS_IN_STOCK, &l, now, st, eb);
     keylist_free(&l);
+    e = e ? e : walk_settlement(db, conn, now, st, eb);
     return e ? e : sweep(db, conn, now, st, eb);
 }
 

@@ -32,6 +32,9 @@ static json_t *object_link(const char *type, const char *key, const char *conn, 
         e = e ? e : url_encode(&b, strcmp(type, "order") == 0 ? key : sn);
         e = e ? e : buf_puts(&b, "?connection_id=");
         e = e ? e : url_encode(&b, conn);
+    } else if (strcmp(type, "settlement") == 0) {
+        e = buf_puts(&b, "/settlements/orders/");
+        e = e ? e : url_encode(&b, key);
     } else {
         const char *path = strcmp(type, "case") == 0         ? "/cases"
                            : strcmp(type, "connection") == 0 ? "/integrations"

@@ -10,6 +10,7 @@
 
 #include "base/err.h"
 #include "base/json.h"
+#include "base/money.h"
 #include "store/db.h"
 
 #define SETTLE_QUERY_MAX     500
@@ -42,5 +43,28 @@ ERR_MUST_USE enum err settle_query_results(struct db *db, int layer, const char 
  * "results": [...]} */
 ERR_MUST_USE enum err settle_query_order(struct db *db, const char *sn, json_t **out,
                                          struct errbuf *eb);
+
+#define SETTLE_SN_MAX 96
+
+/* One order's last reconciliation result (layer 1) as the action center reads it. */
+struct settle_order_state {
+    char sn[SETTLE_SN_MAX];
+    char status[16]; /* matched, partial, missing, unexpected, pending */
+    char currency[MONEY_CODE_LEN + 1];
+    int64_t expected_minor;    /* the order's expected amount (0: unexpected) */
+    int64_t variance_minor;    /* settled - expected */
+    int64_t unexplained_minor; /* the unexplained residue (partial), the sum (unexpected) */
+    int64_t expected_at;       /* the expected settlement date (0: not known) */
+};
+
+/*
+ * The results of conn's orders (its expected orders, and unexpected lines of its synced
+ * orders): of keys[0..n) when keys is not NULL, else up to max orders after the key after in
+ * key order. *got gets the count; out has room for max (n when keys is not NULL; at most 60).
+ */
+ERR_MUST_USE enum err settle_order_states(struct db_conn *c, const char *conn,
+                                          const char *const *keys, size_t n, const char *after,
+                                          size_t max, struct settle_order_state *out, size_t *got,
+                                          struct errbuf *eb);
 
 #endif

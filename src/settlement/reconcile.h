@@ -61,10 +61,10 @@ struct settle_order_times {
 int64_t settle_expected_date(const struct settle_order_times *t);
 
 /*
- * The times of order sn: from the order amounts file (settlement_expected), completed from
- * the synced Temu order (parentShippingTime as pickup) when the file gives none, and held
- * while a Temu after-sales case of the order is open. The one place to switch to the tracking
- * module's delivered and pickup scans.
+ * The times of order sn: the carrier scans of its tracked parcels (tracking_order_times:
+ * delivered once every parcel is, the first pickup) where they exist, else the order amounts
+ * file (settlement_expected), completed from the synced Temu order (parentShippingTime as
+ * pickup) when neither gives a time; held while a Temu after-sales case of the order is open.
  */
 ERR_MUST_USE enum err settle_order_times_get(struct db_conn *c, const char *sn,
                                              struct settle_order_times *t, struct errbuf *eb);

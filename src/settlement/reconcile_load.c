@@ -7,6 +7,7 @@
 
 #include "settlement/line.h"
 #include "settlement/reconcile_private.h"
+#include "tracking/tracking.h"
 
 #define REC_PAGE 50000 /* rows per query (under LIMIT_DB_ROWS) */
 
@@ -67,6 +68,13 @@ enum err settle_order_times_get(struct db_conn *c, const char *sn, struct settle
     }
     db_rows_free(r);
     r = NULL;
+    /* The carrier's scans of the order's parcels win over the file and the Temu order. */
+    int64_t pickup = 0, delivered = 0;
+    e = e ? e : tracking_order_times(c, sn, &pickup, &delivered, eb);
+    if (e == ERR_OK && delivered > 0)
+        t->delivered_at = delivered;
+    if (e == ERR_OK && pickup > 0)
+        t->pickup_at = pickup;
     if (e == ERR_OK && t->pickup_at == 0 && t->delivered_at == 0)
         e = rec_temu_pickup(c, sn, &t->pickup_at, eb);
     if (e == ERR_OK && !t->after_sales_open) {
@@ -138,7 +146,7 @@ ERR_MUST_USE static enum err rec_load_orders(struct db_conn *c, struct rec_data 
             o->t.delivered_at = db_rows_int_or(r, i, 4, 0);
             o->t.after_sales_open = db_rows_int_or(r, i, 5, 0) != 0;
             d->norders++;
-            if (o->t.pickup_at == 0 && o->t.delivered_at == 0 && !o->t.after_sales_open)
+            if (!o->t.after_sales_open) /* tracking scans may move the file's times */
                 e = settle_order_times_get(c, o->sn, &o->t, eb);
         }
         db_rows_free(r);

@@ -267,3 +267,26 @@ enum err tracking_summary_get(const struct connect_env *env, struct tracking_sum
     db_release(c);
     return e;
 }
+
+enum err tracking_order_times(struct db_conn *c, const char *sn, int64_t *picked_up_at,
+                              int64_t *delivered_at, struct errbuf *eb)
+{
+    *picked_up_at = *delivered_at = 0;
+    const char *bare = strncmp(sn, "PO-", 3) == 0 ? sn + 3 : sn;
+    struct db_param p[] = {DB_P_TEXT(sn), DB_P_TEXT(bare)};
+    struct db_rows *r = NULL;
+    enum err e = db_query(c,
+                          "SELECT COUNT(*), SUM(CASE WHEN delivered_at > 0 THEN 1 ELSE 0 END), "
+                          "MAX(delivered_at), MIN(CASE WHEN picked_up_at > 0 THEN picked_up_at "
+                          "END) FROM tracking_shipments WHERE parent_order_sn IN ($1, $2, 'PO-' "
+                          "|| $2)",
+                          p, 2, &r, eb);
+    if (e == ERR_OK && db_rows_count(r) == 1) {
+        int64_t n = db_rows_int_or(r, 0, 0, 0);
+        if (n > 0 && db_rows_int_or(r, 0, 1, 0) == n)
+            *delivered_at = db_rows_int_or(r, 0, 2, 0);
+        *picked_up_at = db_rows_int_or(r, 0, 3, 0);
+    }
+    db_rows_free(r);
+    return e;
+}

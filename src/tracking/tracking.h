@@ -214,6 +214,15 @@ ERR_MUST_USE enum err tracking_flags_list(struct db *db, const char *flag,
                                           const char *connection_id, int64_t limit, json_t **out,
                                           struct errbuf *eb);
 
+/*
+ * The carrier times of order sn's parcels (parent order number; also tried with and without
+ * a "PO-" prefix), for the expected settlement date: *delivered_at the last delivery when
+ * every parcel of the order is delivered, else 0; *picked_up_at the first pickup scan, else
+ * 0. Both 0 when the order has no tracked parcel. On c, in the caller's transaction if any.
+ */
+ERR_MUST_USE enum err tracking_order_times(struct db_conn *c, const char *sn, int64_t *picked_up_at,
+                                           int64_t *delivered_at, struct errbuf *eb);
+
 /* For the registry row. */
 struct tracking_summary {
     struct tracking_settings settings;

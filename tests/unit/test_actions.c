@@ -669,6 +669,103 @@ static void test_brief(void **state)
     json_decref(b);
 }
 
+/* An expected order of CONN delivered at delivered_at, and its layer 1 result row (seq 0) with
+ * an unexplained reason row when unexplained is not 0. */
+static void seed_settlement(const char *sn, int64_t amount, int64_t delivered_at,
+                            const char *status, int64_t variance, int64_t unexplained)
+{
+    struct db_param x[] = {DB_P_TEXT(sn), DB_P_TEXT(CONN), DB_P_INT(amount), DB_P_INT(delivered_at),
+                           DB_P_INT(NOW - 20 * DAY)};
+    exec("INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, currency, "
+         "ordered_at, pickup_at, delivered_at, after_sales_open, source, updated_at) VALUES ($1, "
+         "$2, $3, 'USD', $5, 0, $4, 0, 'file', $5) ON CONFLICT (order_sn) DO NOTHING",
+         x, 5);
+    struct db_param d[] = {DB_P_TEXT(sn)};
+    exec("DELETE FROM settlement_results WHERE layer = 1 AND ref = $1", d, 1);
+    struct db_param r[] = {DB_P_TEXT(sn), DB_P_TEXT(status), DB_P_INT(variance)};
+    exec("INSERT INTO settlement_results (layer, ref, seq, status, rule, reason, amount_minor, "
+         "currency, other_ref) VALUES (1, $1, 0, $2, 'test', '', $3, 'USD', '')",
+         r, 3);
+    struct db_param u[] = {DB_P_TEXT(sn), DB_P_INT(unexplained)};
+    if (unexplained != 0)
+        exec("INSERT INTO settlement_results (layer, ref, seq, status, rule, reason, "
+             "amount_minor, currency, other_ref) VALUES (1, $1, 1, 'reason', "
+             "'sale_minus_expected', 'unexplained', $2, 'USD', '')",
+             u, 2);
+}
+
+static void check_settle_item(const json_t *doc, const char *kind, const char *sn, int64_t money)
+{
+    const json_t *it = find(doc, kind, sn);
+    char link[128];
+    if (it == NULL)
+        fail_msg("no %s item for %s", kind, sn);
+    snprintf(link, sizeof link, "/settlements/orders/%s", sn);
+    assert_string_equal(json_string_value(json_object_get(it, "owner")), "payments");
+    assert_string_equal(json_string_value(json_object_get(json_object_get(it, "object"), "link")),
+                        link);
+    const json_t *m = json_object_get(it, "money_at_risk");
+    assert_int_equal(json_integer_value(json_object_get(m, "minor")), money);
+    assert_string_equal(json_string_value(json_object_get(m, "currency")), "USD");
+}
+
+/* The settlement detectors read the reconciliation's results: a partial order with an
+ * unexplained variance above the threshold and a missing order past its expected date fire;
+ * a small variance, a matched order and an order not yet due do not; both items auto-resolve
+ * once the result row clears (incrementally by key, and in the full pass). */
+static void test_settlement(void **state)
+{
+    (void)state;
+    seed_settlement("PO-SV", 20000, NOW - 5 * DAY, "partial", -900, -900);
+    seed_settlement("PO-SSMALL", 20000, NOW - 5 * DAY, "partial", -150, -150); /* < 2.00 */
+    seed_settlement("PO-SMISS", 7000, NOW - 3 * DAY, "missing", -7000, 0);
+    seed_settlement("PO-SOK", 5000, NOW - 3 * DAY, "matched", 0, 0);
+    seed_settlement("PO-SNOTDUE", 5000, NOW - 2 * HOUR, "pending", -5000, 0);
+    full(NOW);
+    json_t *doc = list(ROLE_VIEWER, "open", NOW);
+    check_settle_item(doc, "settlement_variance", "PO-SV", 900);
+    check_settle_item(doc, "settlement_overdue", "PO-SMISS", 7000);
+    assert_int_equal(json_integer_value(
+                         json_object_get(find(doc, "settlement_overdue", "PO-SMISS"), "deadline")),
+                     NOW - 2 * DAY);
+    assert_null(find(doc, "settlement_variance", "PO-SSMALL"));
+    assert_null(find(doc, "settlement_variance", "PO-SOK"));
+    assert_null(find(doc, "settlement_overdue", "PO-SOK"));
+    assert_null(find(doc, "settlement_overdue", "PO-SNOTDUE"));
+    json_decref(doc);
+    /* A full pass again duplicates nothing. */
+    int64_t n = count_items();
+    full(NOW + HOUR);
+    assert_int_equal(count_items(), n);
+    /* The variance is explained: by key, the item auto-resolves. */
+    seed_settlement("PO-SV", 20000, NOW - 5 * DAY, "matched", 0, 0);
+    struct errbuf eb = {0};
+    const char *k[] = {"PO-SV"};
+    assert_int_equal(
+        actions_eval_keys(db, CONN, ACTIONS_IN_SETTLEMENT, k, 1, NOW + 2 * HOUR, NULL, &eb),
+        ERR_OK);
+    /* The payout arrived: the full pass (its sweep) resolves the overdue item. */
+    seed_settlement("PO-SMISS", 7000, NOW - 3 * DAY, "matched", 0, 0);
+    full(NOW + 3 * HOUR);
+    doc = list(ROLE_VIEWER, "auto_resolved", NOW + 3 * HOUR);
+    const json_t *v = find(doc, "settlement_variance", "PO-SV");
+    const json_t *o = find(doc, "settlement_overdue", "PO-SMISS");
+    assert_non_null(v);
+    assert_non_null(o);
+    assert_int_equal(json_integer_value(json_object_get(v, "resolved_at")), NOW + 2 * HOUR);
+    assert_int_equal(json_integer_value(json_object_get(o, "resolved_at")), NOW + 3 * HOUR);
+    json_decref(doc);
+    /* The row disappears altogether (a later run without the order): resolved as well. */
+    seed_settlement("PO-SV2", 20000, NOW - 5 * DAY, "partial", -900, -900);
+    full(NOW + 4 * HOUR);
+    struct db_param d[] = {DB_P_TEXT("PO-SV2")};
+    exec("DELETE FROM settlement_results WHERE ref = $1", d, 1);
+    full(NOW + 5 * HOUR);
+    doc = list(ROLE_VIEWER, "auto_resolved", NOW + 5 * HOUR);
+    assert_non_null(find(doc, "settlement_variance", "PO-SV2"));
+    json_decref(doc);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -682,6 +779,7 @@ int main(void)
         cmocka_unit_test(test_no_first_scan),
         cmocka_unit_test(test_tracking_stalled),
         cmocka_unit_test(test_tracking_exception_carrier),
+        cmocka_unit_test(test_settlement),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

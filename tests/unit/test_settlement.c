@@ -400,6 +400,86 @@ static void test_status_and_expected_date(void **state)
     db_close(db);
 }
 
+static void sql(struct db *db, const char *q, const struct db_param *p, size_t n)
+{
+    struct errbuf eb = {0};
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_exec(c, q, p, n, NULL, &eb);
+    db_release(c);
+    if (e != ERR_OK)
+        fail_msg("%s: %s", q, eb.msg);
+}
+
+/* A tracked parcel of order sn with its carrier pickup and delivery scans (0: none). */
+static void seed_parcel(struct db *db, const char *id, const char *sn, int64_t pickup,
+                        int64_t delivered)
+{
+    struct db_param p[] = {DB_P_TEXT(id), DB_P_TEXT(sn), DB_P_INT(pickup), DB_P_INT(delivered)};
+    sql(db,
+        "INSERT INTO tracking_shipments (id, connection_id, parent_order_sn, order_sn, "
+        "package_sn, tracking_number, temu_carrier_id, carrier_name, carrier, lane, provider, "
+        "reg_state, reg_error, status, raw_status, raw_sub_status, shipped_at, promise_at, "
+        "first_event_at, last_event_at, latest_at, picked_up_at, delivered_at, registered_at, "
+        "refreshed_at, next_poll_at, created_at, updated_at) VALUES ($1, 'c', $2, $2, $1, $1, 0, "
+        "'UPS', 0, 'express', 'temu', 'registered', '', 'InTransit', '', '', 0, 0, 0, 0, 0, $3, "
+        "$4, 0, 0, 0, 0, 0)",
+        p, 4);
+}
+
+static int64_t expected_at(struct db *db, const char *sn)
+{
+    struct settle_order_times t;
+    struct errbuf eb = {0};
+    struct db_conn *c = db_acquire(db);
+    assert_int_equal(settle_order_times_get(c, sn, &t, &eb), ERR_OK);
+    db_release(c);
+    return settle_expected_date(&t);
+}
+
+/* The carrier's scans (tracking) move the expected settlement date: the file's pickup gives
+ * pickup + 45 days; a tracked pickup replaces it; a delivery of every parcel gives delivered
+ * + 1 day, and the reconciliation then calls the unpaid order missing instead of pending. */
+static void test_tracked_delivery_moves_expected_date(void **state)
+{
+    (void)state;
+    const int64_t day = 86400, file_pickup = 1790000000;
+    char url[TS_PATH_MAX];
+    struct db *db = open_db("settletrack", url, sizeof url);
+    struct db_param p[] = {DB_P_TEXT("PO-211-T1"), DB_P_INT(file_pickup)};
+    sql(db,
+        "INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, currency, "
+        "ordered_at, pickup_at, delivered_at, after_sales_open, source, updated_at) VALUES ($1, "
+        "'c', 1234, 'USD', 0, $2, 0, 0, 'file', 0)",
+        p, 2);
+    assert_int_equal(expected_at(db, "PO-211-T1"), file_pickup + 45 * day);
+    int64_t now = file_pickup + 10 * day;
+    struct settle_report rep;
+    struct errbuf eb = {0};
+    assert_int_equal(settle_reconcile(db, now, &rep, &eb), ERR_OK);
+    assert_int_equal(rep.pending, 1);
+    assert_int_equal(rep.missing, 0);
+    /* Two parcels, one delivered: the tracked pickup (the first) counts, not a delivery. */
+    seed_parcel(db, "p1", "PO-211-T1", file_pickup + day, file_pickup + 4 * day);
+    seed_parcel(db, "p2", "PO-211-T1", file_pickup + 2 * day, 0);
+    assert_int_equal(expected_at(db, "PO-211-T1"), file_pickup + day + 45 * day);
+    /* The second parcel delivered: the last delivery + 1 day. */
+    struct db_param d[] = {DB_P_INT(file_pickup + 6 * day)};
+    sql(db, "UPDATE tracking_shipments SET delivered_at = $1 WHERE id = 'p2'", d, 1);
+    assert_int_equal(expected_at(db, "PO-211-T1"), file_pickup + 7 * day);
+    assert_int_equal(settle_reconcile(db, now, &rep, &eb), ERR_OK);
+    assert_int_equal(rep.pending, 0);
+    assert_int_equal(rep.missing, 1);
+    /* An order without tracked parcels keeps the file's times. */
+    struct db_param q[] = {DB_P_TEXT("PO-211-T2"), DB_P_INT(file_pickup)};
+    sql(db,
+        "INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, currency, "
+        "ordered_at, pickup_at, delivered_at, after_sales_open, source, updated_at) VALUES ($1, "
+        "'c', 1234, 'USD', 0, $2, 0, 0, 'file', 0)",
+        q, 2);
+    assert_int_equal(expected_at(db, "PO-211-T2"), file_pickup + 45 * day);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +489,7 @@ int main(void)
         cmocka_unit_test(test_mapped_bank_statement),
         cmocka_unit_test(test_withdrawal_matches_a_payout_api_credit),
         cmocka_unit_test(test_status_and_expected_date),
+        cmocka_unit_test(test_tracked_delivery_moves_expected_date),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
