@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "../fault.h"
+#include "../sbx_args.h"
 #include "ledger.h"
 #include "server.h"
 
@@ -53,24 +54,11 @@ static int main_usage_error(const char *flag, const char *val, const char *want)
     return 2;
 }
 
-struct main_num {
-    const char *flag;
-    long long lo, hi;
-    long long *dst;
-};
-
 /* Parses host:port into o; -1 on success, else the exit status. */
 static int main_listen(const char *listen, struct main_opts *o)
 {
-    const char *colon = strrchr(listen, ':');
-    char *end = NULL;
-    long long port = 0;
-    if (colon != NULL && colon != listen && (size_t)(colon - listen) < sizeof o->host)
-        port = strtoll(colon + 1, &end, 10);
-    if (end == NULL || end == colon + 1 || *end != '\0' || port < 1 || port > 65535)
+    if (!sbx_listen_parse(listen, o->host, sizeof o->host, &o->port))
         return main_usage_error("--listen", listen, "HOST:PORT with a port 1-65535");
-    snprintf(o->host, sizeof o->host, "%.*s", (int)(colon - listen), listen);
-    o->port = (unsigned)port;
     return -1;
 }
 
@@ -81,7 +69,7 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
     o->shops = 3;
     o->ttl = 1800;
     const char *listen = "127.0.0.1:8083";
-    const struct main_num nums[] = {
+    const struct sbx_num nums[] = {
         {"--seed", 0, INT64_MAX, &o->seed},    {"--payouts", 0, 10000, &o->payouts},
         {"--shops", 1, 64, &o->shops},         {"--token-ttl", 1, 86400, &o->ttl},
         {"--rate-limit", 0, 100000, &o->rate},
@@ -94,21 +82,13 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
         }
         if (val == NULL)
             return main_usage_error(f, NULL, "a value is needed");
-        const struct main_num *num = NULL;
-        for (size_t k = 0; k < sizeof nums / sizeof nums[0] && num == NULL; k++)
-            if (strcmp(nums[k].flag, f) == 0)
-                num = &nums[k];
-        if (num != NULL) {
-            char *end = NULL;
-            errno = 0;
-            long long v = strtoll(val, &end, 10);
-            if (*val == '\0' || *end != '\0' || errno != 0 || v < num->lo || v > num->hi) {
-                char want[96];
-                snprintf(want, sizeof want, "an integer from %lld to %lld", num->lo, num->hi);
-                return main_usage_error(f, val, want);
-            }
-            *num->dst = v;
-        } else if (strcmp(f, "--listen") == 0) {
+        char want[96];
+        int got = sbx_num_flag(nums, sizeof nums / sizeof nums[0], f, val, want, sizeof want);
+        if (got < 0)
+            return main_usage_error(f, val, want);
+        if (got > 0)
+            continue;
+        if (strcmp(f, "--listen") == 0) {
             listen = val;
         } else if (strcmp(f, "--credentials-file") == 0) {
             o->cred_file = val;

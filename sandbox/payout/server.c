@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "../sbuf.h"
+#include "../sbx_args.h"
 #include "../vclock.h"
 
 #define PO_API        "/api/v1"
@@ -440,14 +441,8 @@ struct server *server_start(const char *host, unsigned port, const struct server
                             char *err, size_t errlen)
 {
     struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    if (inet_pton(AF_INET, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host, &sa.sin_addr) !=
-        1) {
-        snprintf(err, errlen, "--listen: %s is not an IPv4 address", host);
+    if (!sbx_listen_addr(host, port, &sa, err, errlen))
         return NULL;
-    }
     struct server *s = calloc(1, sizeof *s);
     if (s == NULL) {
         snprintf(err, errlen, "out of memory");

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../fault.h"
+#include "../sbx_args.h"
 #include "../vclock.h"
 #include "carrier.h"
 #include "push.h"
@@ -79,22 +80,14 @@ static int main_config_error(const char *err)
     return 2;
 }
 
-/* The integer flags: name, bounds and where the value goes. */
-struct main_num {
-    const char *flag;
-    long long lo, hi;
-    long long *dst;
-};
-
 /* Parses argv; returns -1 to go on, else an exit status. */
 static int main_parse(int argc, char **argv, struct main_opts *o)
 {
-    long long seed = 1, quota = 10000, daily = 0, delay = 3600, stop_days = 30, final_days = 15,
-              port = 8082;
+    long long seed = 1, quota = 10000, daily = 0, delay = 3600, stop_days = 30, final_days = 15;
     o->rate = 3;
     o->http401 = true;
     const char *listen = "127.0.0.1:8082", *mode = "http401";
-    const struct main_num nums[] = {
+    const struct sbx_num nums[] = {
         {"--seed", 0, INT64_MAX, &seed},
         {"--quota", 0, INT64_MAX / 4, &quota},
         {"--max-track-daily", 0, INT64_MAX / 4, &daily},
@@ -111,21 +104,13 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
         }
         if (val == NULL)
             return main_usage_error(f, NULL, "a value is needed");
-        const struct main_num *num = NULL;
-        for (size_t k = 0; k < sizeof nums / sizeof nums[0] && num == NULL; k++)
-            if (strcmp(nums[k].flag, f) == 0)
-                num = &nums[k];
-        if (num != NULL) {
-            char *end = NULL;
-            errno = 0;
-            long long v = strtoll(val, &end, 10);
-            if (*val == '\0' || *end != '\0' || errno != 0 || v < num->lo || v > num->hi) {
-                char want[96];
-                snprintf(want, sizeof want, "an integer from %lld to %lld", num->lo, num->hi);
-                return main_usage_error(f, val, want);
-            }
-            *num->dst = v;
-        } else if (strcmp(f, "--listen") == 0) {
+        char want[96];
+        int got = sbx_num_flag(nums, sizeof nums / sizeof nums[0], f, val, want, sizeof want);
+        if (got < 0)
+            return main_usage_error(f, val, want);
+        if (got > 0)
+            continue;
+        if (strcmp(f, "--listen") == 0) {
             listen = val;
         } else if (strcmp(f, "--auth-mode") == 0) {
             mode = val;
@@ -139,14 +124,8 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
             return main_usage_error(f, val, "unknown flag (or more than 16 --fault)");
         }
     }
-    const char *colon = strrchr(listen, ':');
-    char *end = NULL;
-    if (colon != NULL && colon != listen && (size_t)(colon - listen) < sizeof o->host)
-        port = strtoll(colon + 1, &end, 10);
-    if (end == NULL || end == colon + 1 || *end != '\0' || port < 1 || port > 65535)
+    if (!sbx_listen_parse(listen, o->host, sizeof o->host, &o->port))
         return main_usage_error("--listen", listen, "HOST:PORT with a port 1-65535");
-    snprintf(o->host, sizeof o->host, "%.*s", (int)(colon - listen), listen);
-    o->port = (unsigned)port;
     if (strcmp(mode, "http401") != 0 && strcmp(mode, "code") != 0)
         return main_usage_error("--auth-mode", mode, "http401 or code");
     o->http401 = strcmp(mode, "http401") == 0;

@@ -1,0 +1,56 @@
+#include "sbx_args.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sbx_num_flag(const struct sbx_num *nums, size_t n, const char *flag, const char *val,
+                 char *want, size_t wlen)
+{
+    const struct sbx_num *num = NULL;
+    for (size_t k = 0; k < n && num == NULL; k++)
+        if (strcmp(nums[k].flag, flag) == 0)
+            num = &nums[k];
+    if (num == NULL)
+        return 0;
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(val, &end, 10);
+    if (*val == '\0' || *end != '\0' || errno != 0 || v < num->lo || v > num->hi) {
+        snprintf(want, wlen, "an integer from %lld to %lld", num->lo, num->hi);
+        return -1;
+    }
+    *num->dst = v;
+    return 1;
+}
+
+bool sbx_listen_parse(const char *listen, char *host, size_t cap, unsigned *port)
+{
+    const char *colon = strrchr(listen, ':');
+    char *end = NULL;
+    long long p = 0;
+    if (colon != NULL && colon != listen && (size_t)(colon - listen) < cap)
+        p = strtoll(colon + 1, &end, 10);
+    if (end == NULL || end == colon + 1 || *end != '\0' || p < 1 || p > 65535)
+        return false;
+    snprintf(host, cap, "%.*s", (int)(colon - listen), listen);
+    *port = (unsigned)p;
+    return true;
+}
+
+bool sbx_listen_addr(const char *host, unsigned port, struct sockaddr_in *sa, char *err,
+                     size_t errlen)
+{
+    memset(sa, 0, sizeof *sa);
+    sa->sin_family = AF_INET;
+    sa->sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, strcmp(host, "localhost") == 0 ? "127.0.0.1" : host, &sa->sin_addr) !=
+        1) {
+        snprintf(err, errlen, "--listen: %s is not an IPv4 address", host);
+        return false;
+    }
+    return true;
+}

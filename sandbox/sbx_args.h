@@ -1,0 +1,33 @@
+/*
+ * The command-line and listen-address pieces the separate sandboxes (track-sandbox,
+ * payout-sandbox) share: integer flags from a table, HOST:PORT, and the IPv4 socket address.
+ */
+#ifndef SBX_ARGS_H
+#define SBX_ARGS_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+/* An integer flag: name, bounds and where the value goes. */
+struct sbx_num {
+    const char *flag;
+    long long lo, hi;
+    long long *dst;
+};
+
+/*
+ * Looks flag up in nums (n of them) and parses val into its dst: 1 when parsed, 0 when flag is
+ * not an integer flag, -1 when val is not an integer within bounds (want then says what is).
+ */
+int sbx_num_flag(const struct sbx_num *nums, size_t n, const char *flag, const char *val,
+                 char *want, size_t wlen);
+
+/* Splits "HOST:PORT" into host (cap bytes) and *port (1..65535); false when malformed. */
+bool sbx_listen_parse(const char *listen, char *host, size_t cap, unsigned *port);
+
+/* Fills *sa with host ("localhost" is 127.0.0.1) and port; false with err when not IPv4. */
+bool sbx_listen_addr(const char *host, unsigned port, struct sockaddr_in *sa, char *err,
+                     size_t errlen);
+
+#endif
