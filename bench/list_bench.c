@@ -1,15 +1,16 @@
 /*
  * The orders-list benchmark (issue 17, docs/benchmarks.md "Orders list"):
  *
- *   list_bench --db URL [--iters N]
+ *   list_bench --db URL [--iters N] [--shape NAME]
  *
- * Runs query_orders_list() (src/sync/orders_list.c), the function behind GET /api/v1/orders and
- * the /orders page, on a database that bench/run-list-bench filled with bench/list-gen.sql, for
- * each shape a user asks: page 1, the last page (by cursor), page 20 by number, a status, a
- * connection, a common and a rare label, a ship-by deadline, and searches by order-number
- * prefix, sub-order number, goods id, SKU id and product name. Each shape runs N times (default
- * 200) after 5 untimed runs; one line per shape: shape=... rows=... p50_us=... p99_us=...
- * max_us=... (wall time of the call, from acquiring a connection to the JSON answer).
+ * Runs query_orders_list_write() (src/sync/orders_list.c), the function behind GET /api/v1/orders
+ * (the /orders page reads the same statements through query_orders_list()), on a database that
+ * bench/run-list-bench filled with bench/list-gen.sql, for each shape a user asks: page 1, the last
+ * page (by cursor), page 20 by number, a status, a connection, a common and a rare label, a ship-by
+ * deadline, and searches by order-number prefix, sub-order number, goods id, SKU id and product
+ * name. Each shape runs N times (default 200) after 5 untimed runs; one line per shape: shape=...
+ * rows=... p50_us=... p99_us=... max_us=... (wall time of the call, from acquiring a connection to
+ * the JSON text). --shape runs that one shape only.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 
 #include "base/err.h"
+#include "base/jsonw.h"
 #include "base/parse.h"
 #include "store/db.h"
 #include "sync/query.h"
@@ -78,15 +80,22 @@ static int bench_shape(struct db *db, const struct shape *s, int64_t iters)
         return -1;
     double *t = calloc((size_t)iters, sizeof *t);
     size_t rows = 0;
+    struct buf body = {0};
     for (int64_t i = -5; e == ERR_OK && t != NULL && i < iters; i++) {
-        json_t *doc = NULL;
+        struct jsonw w;
+        buf_reset(&body);
+        jsonw_init(&w, &body);
         double t0 = bench_now();
-        e = query_orders_list(db, &f, &doc, &eb);
+        e = query_orders_list_write(db, &f, &w, &eb);
         if (i >= 0)
             t[i] = bench_now() - t0;
+    }
+    if (e == ERR_OK && t != NULL) { /* the rows of the last answer, untimed */
+        json_t *doc = json_loads(body.data, 0, NULL);
         rows = json_array_size(json_object_get(doc, "orders"));
         json_decref(doc);
     }
+    buf_free(&body);
     if (e != ERR_OK || t == NULL) {
         fprintf(stderr, "list_bench: %s: %s\n", s->name, errbuf_message(&eb, e));
         free(t);
@@ -101,18 +110,20 @@ static int bench_shape(struct db *db, const struct shape *s, int64_t iters)
 
 int main(int argc, char **argv)
 {
-    const char *url = NULL;
+    const char *url = NULL, *only = NULL;
     int64_t iters = 200;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--db") == 0 && i + 1 < argc) {
             url = argv[++i];
+        } else if (strcmp(argv[i], "--shape") == 0 && i + 1 < argc) {
+            only = argv[++i];
         } else if (strcmp(argv[i], "--iters") == 0 && i + 1 < argc) {
             if (parse_int64(argv[++i], 1, BENCH_ITERS_MAX, &iters) != ERR_OK) {
                 fprintf(stderr, "list_bench: --iters must be 1..%d\n", BENCH_ITERS_MAX);
                 return 2;
             }
         } else {
-            fprintf(stdout, "usage: list_bench --db URL [--iters N]\n");
+            fprintf(stdout, "usage: list_bench --db URL [--iters N] [--shape NAME]\n");
             return strcmp(argv[i], "--help") == 0 ? 0 : 2;
         }
     }
@@ -144,7 +155,8 @@ int main(int argc, char **argv)
     };
     int rc = 0;
     for (size_t i = 0; i < sizeof shapes / sizeof shapes[0] && rc == 0; i++)
-        rc = bench_shape(db, &shapes[i], iters) != 0;
+        if (only == NULL || strcmp(only, shapes[i].name) == 0)
+            rc = bench_shape(db, &shapes[i], iters) != 0;
     db_close(db);
     return rc;
 }

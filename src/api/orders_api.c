@@ -13,11 +13,15 @@ enum err api_orders_list(struct http_req *req, struct http_resp *resp, struct er
     const struct app *app = req->app;
     struct query_orders_args a;
     struct query_orders_filter f;
-    json_t *doc = NULL;
+    struct jsonw w;
     query_orders_args_read(http_req_query_arg, req, &a);
     enum err e = query_orders_filter_parse(&a, &f, eb);
-    e = e ? e : query_orders_list(app->db, &f, &doc, eb);
-    return e ? e : http_resp_json(resp, 200, doc);
+    if (e != ERR_OK)
+        return e;
+    /* Written straight into the body: no jansson tree of fifty orders built, dumped, freed. */
+    http_resp_json_begin(resp, &w);
+    e = query_orders_list_write(app->db, &f, &w, eb);
+    return e ? e : http_resp_json_end(resp, 200, &w);
 }
 
 enum err api_orders_get(struct http_req *req, struct http_resp *resp, struct errbuf *eb)

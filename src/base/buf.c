@@ -12,7 +12,7 @@ static size_t buf_max(const struct buf *b)
     return b->max == 0 ? BUF_DEFAULT_MAX : b->max;
 }
 
-ERR_MUST_USE static enum err buf_reserve(struct buf *b, size_t extra)
+enum err buf_reserve(struct buf *b, size_t extra)
 {
     if (extra > buf_max(b) || b->len > buf_max(b) - extra)
         return ERR_TOOBIG;

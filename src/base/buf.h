@@ -16,6 +16,13 @@ struct buf {
     size_t max; /* refuse to grow len beyond this; 0 means the default of 16 MiB */
 };
 
+/*
+ * Makes room for extra more bytes (and the NUL) without changing the contents: afterwards
+ * data[len .. len + extra] may be written directly, and len moved up to len + extra (keeping
+ * data[len] = NUL). ERR_TOOBIG when len + extra would pass the maximum, ERR_NOMEM.
+ */
+ERR_MUST_USE enum err buf_reserve(struct buf *b, size_t extra);
+
 /* Appends n bytes; ERR_TOOBIG past the maximum (buffer unchanged), ERR_NOMEM. */
 ERR_MUST_USE enum err buf_append(struct buf *b, const void *data, size_t n);
 

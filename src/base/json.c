@@ -69,9 +69,9 @@ enum err json_dump_to_buf(const json_t *v, struct buf *b)
     return ERR_OK;
 }
 
-/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 when s does not start one. */
-static size_t json_utf8_seq(const unsigned char *s)
+size_t json_utf8_seq(const char *str)
 {
+    const unsigned char *s = (const unsigned char *)str;
     unsigned c = s[0];
     if (c < 0x80)
         return 1;
@@ -100,7 +100,7 @@ bool json_utf8_valid(const char *s)
 {
     const unsigned char *p = (const unsigned char *)s;
     while (*p) {
-        size_t n = json_utf8_seq(p);
+        size_t n = json_utf8_seq((const char *)p);
         if (n == 0)
             return false;
         p += n;
@@ -117,7 +117,7 @@ char *json_utf8_sanitize(const char *s)
     const unsigned char *p = (const unsigned char *)s;
     size_t o = 0;
     while (*p) {
-        size_t n = json_utf8_seq(p);
+        size_t n = json_utf8_seq((const char *)p);
         if (n == 0) {
             memcpy(out + o, "\xef\xbf\xbd", 3);
             o += 3;

@@ -30,6 +30,10 @@ ERR_MUST_USE enum err json_dump_to_buf(const json_t *v, struct buf *b);
  */
 ERR_MUST_USE enum err json_error_body(struct buf *b, const char *code, const char *message);
 
+/* Length of the valid UTF-8 sequence at s (1 to 4 bytes), or 0 when s does not start one (a
+ * NUL inside the sequence ends it too). */
+size_t json_utf8_seq(const char *s);
+
 /* True when the NUL-terminated s is valid UTF-8 (no overlongs, surrogates, > U+10FFFF). */
 bool json_utf8_valid(const char *s);
 

@@ -113,6 +113,22 @@ enum err http_resp_json(struct http_resp *resp, int status, json_t *v)
     return ERR_OK;
 }
 
+void http_resp_json_begin(struct http_resp *resp, struct jsonw *w)
+{
+    buf_reset(&resp->body);
+    jsonw_init(w, &resp->body);
+}
+
+enum err http_resp_json_end(struct http_resp *resp, int status, struct jsonw *w)
+{
+    enum err e = jsonw_finish(w);
+    if (e != ERR_OK)
+        return e;
+    resp->status = status;
+    resp->content_type = "application/json";
+    return ERR_OK;
+}
+
 enum err http_resp_text(struct http_resp *resp, int status, const char *content_type,
                         const char *text, size_t len)
 {

@@ -11,6 +11,7 @@
 #include "base/arena.h"
 #include "base/buf.h"
 #include "base/err.h"
+#include "base/jsonw.h"
 #include "base/limits.h"
 
 struct http_req {
@@ -84,6 +85,15 @@ ERR_MUST_USE enum err http_req_parse_multipart(struct http_req *req, const char 
 
 /* Serializes v (reference stolen, may be NULL for ERR_NOMEM) as the JSON body. */
 ERR_MUST_USE enum err http_resp_json(struct http_resp *resp, int status, json_t *v);
+
+/*
+ * Starts a JSON body written straight into resp->body (base/jsonw.h): empties the body and
+ * points w at it. The handler writes one value, and http_resp_json_end() checks it.
+ */
+void http_resp_json_begin(struct http_resp *resp, struct jsonw *w);
+
+/* Ends the body started by http_resp_json_begin(): w's first error, or the status set. */
+ERR_MUST_USE enum err http_resp_json_end(struct http_resp *resp, int status, struct jsonw *w);
 
 /* Sets a plain body with the given static content type. */
 ERR_MUST_USE enum err http_resp_text(struct http_resp *resp, int status, const char *content_type,

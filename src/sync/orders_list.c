@@ -308,22 +308,33 @@ ERR_MUST_USE static enum err ol_set_full(struct db_conn *c, const struct ol_plan
     return e;
 }
 
+/* The columns of a page's row, the sub-orders counted per row. */
+#define OL_PAGE_COLUMNS                                                                            \
+    "SELECT o.connection_id, o.parent_order_sn, o.status, o.order_time, o.update_time, "           \
+    "o.ship_by, o.labels, o.region_id, (SELECT COUNT(*) FROM temu_order_items i WHERE "            \
+    "i.connection_id = o.connection_id AND i.parent_order_sn = o.parent_order_sn)"
+
 /* One page of rows: limit + 1 (the extra row tells that there is a next page). The page's keys
- * are chosen first, on the index alone; only those rows are read and their sub-orders counted. */
+ * are chosen first, on the index alone; only those rows are read and their sub-orders counted.
+ * SQLite reading temu_orders itself needs no such step: it walks the sort's index and reads a
+ * row only for the rows it returns (a deferred seek, OFFSET included), so there the page is one
+ * plain SELECT, without the derived table's materialization and second sort (half the cost). */
 ERR_MUST_USE static enum err ol_page(struct db_conn *c, const struct ol_plan *pl,
                                      struct db_rows **rows, struct errbuf *eb)
 {
     const struct query_orders_filter *f = pl->f;
     struct ol_sql s = {0};
     char head[160];
-    ol_add(&s, "SELECT o.connection_id, o.parent_order_sn, o.status, o.order_time, "
-               "o.update_time, o.ship_by, o.labels, o.region_id, (SELECT COUNT(*) FROM "
-               "temu_order_items i WHERE i.connection_id = o.connection_id AND "
-               "i.parent_order_sn = o.parent_order_sn) FROM (SELECT ");
-    snprintf(head, sizeof head,
-             "%c.update_time AS u, %c.parent_order_sn AS s, %c.connection_id AS c", pl->k, pl->k,
-             pl->k);
-    ol_add(&s, head);
+    bool plain = !pl->pg && pl->k == 'o';
+    if (plain) {
+        ol_add(&s, OL_PAGE_COLUMNS);
+    } else {
+        ol_add(&s, OL_PAGE_COLUMNS " FROM (SELECT ");
+        snprintf(head, sizeof head,
+                 "%c.update_time AS u, %c.parent_order_sn AS s, %c.connection_id AS c", pl->k,
+                 pl->k, pl->k);
+        ol_add(&s, head);
+    }
     ol_from_where(&s, pl, true);
     /* LIMIT and OFFSET as literals (checked integers): PostgreSQL's generic plan of a prepared
      * statement does not know a parameter's LIMIT and would sort the whole match instead of
@@ -334,24 +345,26 @@ ERR_MUST_USE static enum err ol_page(struct db_conn *c, const struct ol_plan *pl
                  (long long)((f->page - 1) * f->limit));
     else
         snprintf(lim, sizeof lim, " LIMIT %lld", (long long)f->limit + 1);
-    ol_add(&s, " ORDER BY u DESC, s DESC, c DESC");
+    ol_add(&s, plain ? " ORDER BY o.update_time DESC, o.parent_order_sn DESC, o.connection_id DESC"
+                     : " ORDER BY u DESC, s DESC, c DESC");
     ol_add(&s, lim);
-    ol_add(&s, ") p JOIN temu_orders o ON o.connection_id = p.c AND o.parent_order_sn = p.s "
-               "ORDER BY p.u DESC, p.s DESC, p.c DESC");
+    if (!plain)
+        ol_add(&s, ") p JOIN temu_orders o ON o.connection_id = p.c AND o.parent_order_sn = p.s "
+                   "ORDER BY p.u DESC, p.s DESC, p.c DESC");
     if (s.full)
         return err_set(eb, ERR_INTERNAL, NULL, "orders list statement too long");
     return db_query(c, s.text, s.p, s.np, rows, eb);
 }
 
-/* The cursor after row i: t<update_time>.<hex connection>.<hex order number>. */
-static json_t *ol_cursor_json(const struct db_rows *r, size_t i)
+/* The cursor after row i into buf: t<update_time>.<hex connection>.<hex order number>; false
+ * when the row cannot make one. */
+static bool ol_cursor_text(const struct db_rows *r, size_t i, char buf[QUERY_CURSOR_BYTES + 1])
 {
-    char buf[QUERY_CURSOR_BYTES + 1];
     const char *conn = db_rows_get(r, i, 0), *sn = db_rows_get(r, i, 1);
     if (conn == NULL || sn == NULL || strlen(conn) > CONNECT_ID_LEN ||
         strlen(sn) > LIMIT_QUERY_SEARCH_BYTES)
-        return json_null();
-    int n = snprintf(buf, sizeof buf, "t%lld.", (long long)db_rows_int_or(r, i, 4, 0));
+        return false;
+    int n = snprintf(buf, QUERY_CURSOR_BYTES + 1, "t%lld.", (long long)db_rows_int_or(r, i, 4, 0));
     size_t k = (size_t)n;
     static const char hexd[] = "0123456789abcdef";
     for (const char *p = conn; *p; p++) {
@@ -364,25 +377,99 @@ static json_t *ol_cursor_json(const struct db_rows *r, size_t i)
         buf[k++] = hexd[(unsigned char)*p & 15];
     }
     buf[k] = '\0';
-    return json_string(buf);
+    return true;
 }
 
-/* The answer's paging fields: total, total_exact, page, pages, next_page, next_cursor. */
-static json_t *ol_answer(const struct query_orders_filter *f, json_t *list, int64_t total,
-                         bool exact, const struct db_rows *rows)
+/* What one list request read: the page's rows (at most limit + 1), the total (capped) and
+ * whether it is exact. */
+struct ol_result {
+    struct db_rows *rows;
+    int64_t total;
+    bool exact;
+};
+
+/* The answer's paging fields; 0 (or false) where the answer has null. */
+struct ol_paging {
+    size_t shown;      /* orders in the answer */
+    int64_t page;      /* this page's number; 0 when reached by cursor */
+    int64_t pages;     /* -1: unknown (the total is a lower bound) */
+    int64_t next_page; /* 0: none, or too far for a page number */
+    bool cursor;       /* next_cursor after the last order shown */
+    char next[QUERY_CURSOR_BYTES + 1];
+};
+
+static void ol_paging_of(const struct query_orders_filter *f, const struct ol_result *res,
+                         struct ol_paging *pg)
 {
-    size_t shown = json_array_size(list);
-    bool more = db_rows_count(rows) > (size_t)f->limit;
-    int64_t page = f->cursor_set ? 0 : f->page;
-    bool next_cheap =
-        page > 0 && page < LIMIT_QUERY_PAGE_MAX && page * f->limit < LIMIT_QUERY_OFFSET_MAX;
-    json_t *pages = exact ? json_integer((total + f->limit - 1) / f->limit) : json_null();
-    json_t *cursor = more && shown > 0 ? ol_cursor_json(rows, shown - 1) : json_null();
-    return json_pack(
-        "{s:O, s:I, s:b, s:o, s:I, s:o, s:o, s:o}", "orders", list, "total", (json_int_t)total,
-        "total_exact", exact, "page", page > 0 ? json_integer(page) : json_null(), "limit",
-        (json_int_t)f->limit, "pages", pages, "next_page",
-        more && next_cheap ? json_integer(page + 1) : json_null(), "next_cursor", cursor);
+    size_t n = db_rows_count(res->rows);
+    bool more = n > (size_t)f->limit;
+    pg->shown = more ? (size_t)f->limit : n;
+    pg->page = f->cursor_set ? 0 : f->page;
+    bool next_cheap = pg->page > 0 && pg->page < LIMIT_QUERY_PAGE_MAX &&
+                      pg->page * f->limit < LIMIT_QUERY_OFFSET_MAX;
+    pg->pages = res->exact ? (res->total + f->limit - 1) / f->limit : -1;
+    pg->next_page = more && next_cheap ? pg->page + 1 : 0;
+    pg->cursor = more && pg->shown > 0 && ol_cursor_text(res->rows, pg->shown - 1, pg->next);
+}
+
+/* The answer as a jansson object: {orders, total, total_exact, page, limit, pages, next_page,
+ * next_cursor}. */
+static json_t *ol_answer(const struct query_orders_filter *f, const struct ol_result *res)
+{
+    struct ol_paging pg;
+    ol_paging_of(f, res, &pg);
+    json_t *list = json_array();
+    for (size_t i = 0; list != NULL && i < pg.shown; i++) {
+        if (json_array_append_new(list, query_order_json(res->rows, i)) != 0) {
+            json_decref(list);
+            return NULL;
+        }
+    }
+    if (list == NULL)
+        return NULL;
+    return json_pack("{s:o, s:I, s:b, s:o, s:I, s:o, s:o, s:o}", "orders", list, "total",
+                     (json_int_t)res->total, "total_exact", res->exact, "page",
+                     pg.page > 0 ? json_integer(pg.page) : json_null(), "limit",
+                     (json_int_t)f->limit, "pages",
+                     pg.pages >= 0 ? json_integer(pg.pages) : json_null(), "next_page",
+                     pg.next_page > 0 ? json_integer(pg.next_page) : json_null(), "next_cursor",
+                     pg.cursor ? json_string(pg.next) : json_null());
+}
+
+/* An optional integer: null when absent. */
+static void ol_write_opt(struct jsonw *w, const char *key, bool present, int64_t v)
+{
+    jsonw_key(w, key);
+    if (present)
+        jsonw_int(w, v);
+    else
+        jsonw_null(w);
+}
+
+/* The same answer written into w. */
+static void ol_answer_write(const struct query_orders_filter *f, const struct ol_result *res,
+                            struct jsonw *w)
+{
+    struct ol_paging pg;
+    ol_paging_of(f, res, &pg);
+    jsonw_obj_begin(w);
+    jsonw_key(w, "orders");
+    jsonw_arr_begin(w);
+    for (size_t i = 0; i < pg.shown; i++)
+        query_order_write(w, res->rows, i);
+    jsonw_arr_end(w);
+    jsonw_key(w, "total");
+    jsonw_int(w, res->total);
+    jsonw_key(w, "total_exact");
+    jsonw_bool(w, res->exact);
+    ol_write_opt(w, "page", pg.page > 0, pg.page);
+    jsonw_key(w, "limit");
+    jsonw_int(w, f->limit);
+    ol_write_opt(w, "pages", pg.pages >= 0, pg.pages);
+    ol_write_opt(w, "next_page", pg.next_page > 0, pg.next_page);
+    jsonw_key(w, "next_cursor");
+    jsonw_str(w, pg.cursor ? pg.next : NULL);
+    jsonw_obj_end(w);
 }
 
 /* PostgreSQL: a search's statements are prepared once (store/stmt_cache.c) but planned anew
@@ -401,14 +488,13 @@ ERR_MUST_USE static enum err ol_generic_plans(struct db_conn *c, struct errbuf *
     return e;
 }
 
-enum err query_orders_list(struct db *db, const struct query_orders_filter *f, json_t **out,
-                           struct errbuf *eb)
+/* Runs the list's statements: the count, the match set's fill, the page. */
+ERR_MUST_USE static enum err ol_fetch(struct db *db, const struct query_orders_filter *f,
+                                      struct ol_result *res, struct errbuf *eb)
 {
-    struct db_rows *rows = NULL;
-    json_t *list = NULL;
     struct ol_prefix px = {0};
     int64_t counted = 0;
-    *out = NULL;
+    memset(res, 0, sizeof *res);
     if (f->page < 1 || f->page > LIMIT_QUERY_PAGE_MAX || f->limit < 1 ||
         f->limit > LIMIT_QUERY_PAGE_SIZE_MAX)
         return err_set(eb, ERR_INVAL, "bad_page", "page or limit out of range.");
@@ -425,33 +511,47 @@ enum err query_orders_list(struct db *db, const struct query_orders_filter *f, j
     bool full = false;
     if (e == ERR_OK && pl.k == 'm')
         e = ol_set_full(c, &pl, &full, eb);
-    bool exact = counted <= LIMIT_QUERY_COUNT_MAX && !full;
-    int64_t cap = counted < LIMIT_QUERY_COUNT_MAX ? counted : LIMIT_QUERY_COUNT_MAX;
-    if (e == ERR_OK && skip >= LIMIT_QUERY_OFFSET_MAX && !exact)
+    res->exact = counted <= LIMIT_QUERY_COUNT_MAX && !full;
+    res->total = counted < LIMIT_QUERY_COUNT_MAX ? counted : LIMIT_QUERY_COUNT_MAX;
+    if (e == ERR_OK && skip >= LIMIT_QUERY_OFFSET_MAX && !res->exact)
         e = err_set(eb, ERR_INVAL, "bad_page",
                     "Page numbers reach the first %d orders of a list this long; follow "
                     "next_cursor for the pages after them.",
                     LIMIT_QUERY_OFFSET_MAX);
     if (e == ERR_OK && skip < counted)
-        e = ol_page(c, &pl, &rows, eb);
+        e = ol_page(c, &pl, &res->rows, eb);
     if (generic)
         db_rollback(c); /* read-only: ends the transaction and its SET LOCAL */
     db_release(c);
-    if (e != ERR_OK)
-        goto out;
-    list = json_array();
-    for (size_t i = 0; list != NULL && i < db_rows_count(rows) && i < (size_t)f->limit; i++) {
-        if (json_array_append_new(list, query_order_json(rows, i)) != 0) {
-            e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-            goto out;
-        }
-    }
-    *out = list ? ol_answer(f, list, cap, exact, rows) : NULL;
-    if (*out == NULL)
+    return e;
+}
+
+enum err query_orders_list(struct db *db, const struct query_orders_filter *f, json_t **out,
+                           struct errbuf *eb)
+{
+    struct ol_result res;
+    *out = NULL;
+    enum err e = ol_fetch(db, f, &res, eb);
+    if (e == ERR_OK && (*out = ol_answer(f, &res)) == NULL)
         e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-out:
-    json_decref(list);
-    db_rows_free(rows);
+    db_rows_free(res.rows);
+    return e;
+}
+
+enum err query_orders_list_write(struct db *db, const struct query_orders_filter *f,
+                                 struct jsonw *w, struct errbuf *eb)
+{
+    struct ol_result res;
+    enum err e = ol_fetch(db, f, &res, eb);
+    if (e == ERR_OK) {
+        ol_answer_write(f, &res, w);
+        e = jsonw_finish(w);
+        if (e == ERR_PARSE) /* stored text that is not UTF-8: ours to fix, not the caller's */
+            e = err_set(eb, ERR_INTERNAL, NULL, "an order's stored text is not UTF-8");
+        else if (e != ERR_OK)
+            e = err_set(eb, e, NULL, "the orders list could not be written");
+    }
+    db_rows_free(res.rows);
     return e;
 }
 

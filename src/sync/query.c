@@ -188,6 +188,41 @@ json_t *query_order_json(const struct db_rows *r, size_t i)
                      (json_int_t)query_int(r, i, 7), "items", (json_int_t)query_int(r, i, 8));
 }
 
+void query_order_write(struct jsonw *w, const struct db_rows *r, size_t i)
+{
+    int64_t status = query_int(r, i, 2);
+    const char *labels = db_rows_get(r, i, 6);
+    jsonw_obj_begin(w);
+    jsonw_key(w, "connection_id");
+    jsonw_str(w, db_rows_get(r, i, 0));
+    jsonw_key(w, "parent_order_sn");
+    jsonw_str(w, db_rows_get(r, i, 1));
+    jsonw_key(w, "status");
+    jsonw_int(w, status);
+    jsonw_key(w, "status_name");
+    jsonw_str(w, query_order_status_name(status));
+    jsonw_key(w, "order_time");
+    jsonw_int(w, query_int(r, i, 3));
+    jsonw_key(w, "update_time");
+    jsonw_int(w, query_int(r, i, 4));
+    jsonw_key(w, "ship_by");
+    jsonw_int(w, query_int(r, i, 5));
+    jsonw_key(w, "labels");
+    if (labels != NULL && strcmp(labels, "[]") == 0) { /* most orders: no parse */
+        jsonw_arr_begin(w);
+        jsonw_arr_end(w);
+    } else {
+        json_t *a = query_labels(labels);
+        jsonw_value(w, a);
+        json_decref(a);
+    }
+    jsonw_key(w, "region_id");
+    jsonw_int(w, query_int(r, i, 7));
+    jsonw_key(w, "items");
+    jsonw_int(w, query_int(r, i, 8));
+    jsonw_obj_end(w);
+}
+
 /* A sub-order row {order_sn, status, goods_id, sku_id, quantity, data} as a new object. */
 static json_t *query_item_json(const struct db_rows *r, size_t i)
 {

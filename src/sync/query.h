@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/jsonw.h"
 #include "base/limits.h"
 #include "connect/common.h"
 #include "store/db.h"
@@ -81,6 +82,13 @@ ERR_MUST_USE enum err query_orders_filter_parse(const struct query_orders_args *
  */
 ERR_MUST_USE enum err query_orders_list(struct db *db, const struct query_orders_filter *f,
                                         json_t **out, struct errbuf *eb);
+
+/*
+ * The same answer written into w (base/jsonw.h) without a jansson tree: the bytes of
+ * query_orders_list()'s document serialized. On an error w's text is incomplete.
+ */
+ERR_MUST_USE enum err query_orders_list_write(struct db *db, const struct query_orders_filter *f,
+                                              struct jsonw *w, struct errbuf *eb);
 
 /*
  * One parent order (connection_id may be NULL: the first connection holding sn) as a new JSON

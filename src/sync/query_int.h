@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "base/err.h"
+#include "base/jsonw.h"
 #include "store/db.h"
 #include "sync/query.h"
 
@@ -20,6 +21,9 @@
 /* An order row (columns connection_id, parent_order_sn, status, order_time, update_time,
  * ship_by, labels, region_id, items) as a new list object. */
 json_t *query_order_json(const struct db_rows *r, size_t i);
+
+/* The same object written into w: the bytes of query_order_json()'s serialization. */
+void query_order_write(struct jsonw *w, const struct db_rows *r, size_t i);
 
 /* Reads a next_cursor value into f's cursor fields. ERR_INVAL "bad_cursor" when malformed. */
 ERR_MUST_USE enum err query_orders_cursor_parse(const char *cursor, struct query_orders_filter *f,
