@@ -20,7 +20,9 @@ enum err api_orders_list(struct http_req *req, struct http_resp *resp, struct er
         return e;
     /* Written straight into the body: no jansson tree of fifty orders built, dumped, freed. */
     http_resp_json_begin(resp, &w);
+    struct db_conn *scope = db_read_scope_begin(app->db); /* the count and the page: one lock */
     e = query_orders_list_write(app->db, &f, &w, eb);
+    db_read_scope_end(scope);
     return e ? e : http_resp_json_end(resp, 200, &w);
 }
 

@@ -1,10 +1,12 @@
 #include "store/db.h"
 
+#include <ctype.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/limits.h"
 #include "base/log.h"
@@ -17,7 +19,13 @@ struct db_conn {
     struct stmt_cache cache;
     bool in_tx;
     bool busy;
+    bool pin_used; /* the pinned connection of a read scope is lent out */
+    bool snap;     /* its read transaction (the scope's snapshot) is open */
 };
+
+/* This thread's read scope (db_read_scope_begin): its pinned connection, or NULL. Only this
+ * thread touches that connection while it is pinned, so its flags need no lock. */
+static _Thread_local struct db_conn *db_pinned;
 
 struct db {
     const struct db_driver *drv;
@@ -96,6 +104,11 @@ const char *db_driver_name(const struct db *db)
 
 struct db_conn *db_acquire(struct db *db)
 {
+    struct db_conn *p = db_pinned;
+    if (p != NULL && p->db == db && !p->pin_used) { /* inside a read scope, and it is free */
+        p->pin_used = true;
+        return p;
+    }
     pthread_mutex_lock(&db->lock);
     bool warned = false;
     for (;;) {
@@ -129,6 +142,10 @@ void db_release(struct db_conn *c)
         return;
     if (c->in_tx)
         db_rollback(c);
+    if (c == db_pinned) { /* back to the scope, not to the pool */
+        c->pin_used = false;
+        return;
+    }
     struct db *db = c->db;
     pthread_mutex_lock(&db->lock);
     c->busy = false;
@@ -136,9 +153,73 @@ void db_release(struct db_conn *c)
     pthread_mutex_unlock(&db->lock);
 }
 
+/* Transaction control and the lazy-commit wrappers: scripts that never change the schema. */
+ERR_MUST_USE static enum err db_control(struct db_conn *c, const char *sql, struct errbuf *eb)
+{
+    return c->db->drv->exec_script(c->handle, &c->cache, sql, false, eb);
+}
+
+/* Ends the read scope's snapshot, if open: before anything of this thread writes. */
+static void db_snapshot_end(void)
+{
+    struct db_conn *p = db_pinned;
+    if (p == NULL || !p->snap)
+        return;
+    p->snap = false;
+    if (db_control(p, "COMMIT", NULL) != ERR_OK)
+        log_kv(LOG_WARN, "db.snapshot_end_failed", NULL);
+}
+
+/* Whether sql only reads: a SELECT (anything else, WITH included, counts as a write). */
+static bool db_sql_reads(const char *sql)
+{
+    while (*sql == ' ' || *sql == '\n' || *sql == '\t' || *sql == '(')
+        sql++;
+    return strncasecmp(sql, "SELECT", 6) == 0 && !isalnum((unsigned char)sql[6]) && sql[6] != '_';
+}
+
+/* Before a statement on c of this thread's db: a write ends the scope's snapshot (whichever
+ * connection runs it, so that the reads after it see it); a read on the pinned connection
+ * outside a transaction opens the snapshot. */
+static void db_scope_before(struct db_conn *c, const char *sql)
+{
+    struct db_conn *p = db_pinned;
+    if (p == NULL || p->db != c->db)
+        return;
+    if (sql == NULL || !db_sql_reads(sql)) {
+        db_snapshot_end();
+        return;
+    }
+    if (c == p && !c->snap && !c->in_tx && db_control(c, "BEGIN", NULL) == ERR_OK)
+        c->snap = true;
+}
+
+struct db_conn *db_read_scope_begin(struct db *db)
+{
+    if (db->drv->kind != DB_KIND_SQLITE || db_pinned != NULL)
+        return NULL; /* PostgreSQL takes no lock per statement; scopes do not nest */
+    struct db_conn *c = db_acquire(db);
+    c->pin_used = false;
+    db_pinned = c;
+    return c;
+}
+
+void db_read_scope_end(struct db_conn *scope)
+{
+    if (scope == NULL || scope != db_pinned)
+        return;
+    db_snapshot_end();
+    if (scope->in_tx)
+        db_rollback(scope);
+    db_pinned = NULL;
+    scope->pin_used = false;
+    db_release(scope);
+}
+
 enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *params, size_t nparams,
                  int64_t *changed, struct errbuf *eb)
 {
+    db_scope_before(c, NULL);
     int64_t dummy;
     return c->db->drv->exec(c->handle, &c->cache, sql, params, nparams, changed ? changed : &dummy,
                             eb);
@@ -148,6 +229,7 @@ enum err db_query(struct db_conn *c, const char *sql, const struct db_param *par
                   struct db_rows **out, struct errbuf *eb)
 {
     *out = NULL;
+    db_scope_before(c, sql);
     return c->db->drv->query(c->handle, &c->cache, sql, params, nparams, out, eb);
 }
 
@@ -169,16 +251,11 @@ enum err db_pool_query(struct db *db, const char *sql, const struct db_param *pa
     return e;
 }
 
-/* Transaction control and the lazy-commit wrappers: scripts that never change the schema. */
-ERR_MUST_USE static enum err db_control(struct db_conn *c, const char *sql, struct errbuf *eb)
-{
-    return c->db->drv->exec_script(c->handle, &c->cache, sql, false, eb);
-}
-
 enum err db_query_lazy(struct db_conn *c, const char *sql, const struct db_param *params,
                        size_t nparams, struct db_rows **out, struct errbuf *eb)
 {
     const struct db_driver *drv = c->db->drv;
+    db_scope_before(c, NULL);
     if (c->in_tx)
         return db_query(c, sql, params, nparams, out, eb);
     enum err e = db_control(c, drv->lazy_begin_sql, eb);
@@ -200,6 +277,7 @@ enum err db_query_lazy(struct db_conn *c, const char *sql, const struct db_param
 
 enum err db_exec_script(struct db_conn *c, const char *sql, struct errbuf *eb)
 {
+    db_scope_before(c, NULL);
     return c->db->drv->exec_script(c->handle, &c->cache, sql, true, eb);
 }
 
@@ -221,6 +299,7 @@ enum err db_begin(struct db_conn *c, struct errbuf *eb)
 {
     if (c->in_tx)
         return err_set(eb, ERR_INTERNAL, "nested_transaction", "A transaction is already open.");
+    db_scope_before(c, NULL); /* a transaction of this thread: the snapshot ends first */
     enum err e = db_control(c, c->db->drv->begin_sql, eb);
     if (e == ERR_OK)
         c->in_tx = true;

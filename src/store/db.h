@@ -59,6 +59,23 @@ struct db_conn *db_acquire(struct db *db);
 /* Returns a connection to its pool. A connection left inside a transaction is rolled back. */
 void db_release(struct db_conn *c);
 
+/*
+ * A read scope: until db_read_scope_end(), this thread's db_acquire() of db returns one pinned
+ * connection whenever it is free (a second connection held at the same time still comes from
+ * the pool), and its reads share one read transaction, opened by the first SELECT: SQLite then
+ * takes its WAL read lock once for the request instead of once per statement (two fcntl calls
+ * each). The reads see one snapshot of the database. Any statement of this thread that may
+ * write (db_exec, a query that is not a SELECT, db_begin, db_query_lazy, db_exec_script) ends
+ * the snapshot before it runs, on whichever connection it runs, so the reads after it see it.
+ * Returns the scope to end, or NULL (nothing to end) on PostgreSQL, which takes no such lock,
+ * and inside another scope. For read-mostly request handlers; never around a loop that waits
+ * for another process's writes.
+ */
+struct db_conn *db_read_scope_begin(struct db *db);
+
+/* Ends the scope begun by db_read_scope_begin() (NULL is a no-op) and frees its connection. */
+void db_read_scope_end(struct db_conn *scope);
+
 /* Runs one parameterized statement that returns no rows; *changed gets affected rows. */
 ERR_MUST_USE enum err db_exec(struct db_conn *c, const char *sql, const struct db_param *params,
                               size_t nparams, int64_t *changed, struct errbuf *eb);

@@ -14,25 +14,47 @@
 #include "tracking/tracking.h"
 #include "vault/vault.h"
 
+/* One stored setting into the matching field of out. */
+static void settings_take(struct tracking_settings *out, const char *name, const char *value)
+{
+    struct {
+        const char *name;
+        char *text;
+        size_t len;
+        int64_t *num;
+    } const fields[] = {
+        {"provider", out->provider, sizeof out->provider, NULL},
+        {"url", out->url, sizeof out->url, NULL},
+        {"last_error", out->last_error, sizeof out->last_error, NULL},
+        {"last_ok_at", NULL, 0, &out->last_ok_at},
+        {"key_refused_at", NULL, 0, &out->key_refused_at},
+    };
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        if (strcmp(fields[i].name, name) != 0)
+            continue;
+        if (fields[i].text != NULL)
+            snprintf(fields[i].text, fields[i].len, "%s", value);
+        else if (value[0] != '\0' && parse_int64(value, 0, INT64_MAX, fields[i].num) != ERR_OK)
+            *fields[i].num = 0;
+        return;
+    }
+}
+
 enum err tracking_settings_get(struct db *db, struct tracking_settings *out, struct errbuf *eb)
 {
-    char v[32];
+    struct db_rows *r = NULL;
     memset(out, 0, sizeof *out);
-    struct db_conn *c = db_acquire(db);
-    enum err e = tstore_setting(c, "provider", out->provider, sizeof out->provider, eb);
-    if (e == ERR_OK)
-        e = tstore_setting(c, "url", out->url, sizeof out->url, eb);
-    if (e == ERR_OK)
-        e = tstore_setting(c, "last_error", out->last_error, sizeof out->last_error, eb);
-    if (e == ERR_OK)
-        e = tstore_setting(c, "last_ok_at", v, sizeof v, eb);
-    if (e == ERR_OK && v[0] != '\0' && parse_int64(v, 0, INT64_MAX, &out->last_ok_at) != ERR_OK)
-        out->last_ok_at = 0;
-    if (e == ERR_OK)
-        e = tstore_setting(c, "key_refused_at", v, sizeof v, eb);
-    if (e == ERR_OK && v[0] != '\0' && parse_int64(v, 0, INT64_MAX, &out->key_refused_at) != ERR_OK)
-        out->key_refused_at = 0;
-    db_release(c);
+    /* One statement for every setting (the registry row reads them on each /integrations). */
+    enum err e = db_pool_query(db,
+                               "SELECT name, value FROM tracking_settings WHERE name IN "
+                               "('provider', 'url', 'last_error', 'last_ok_at', 'key_refused_at')",
+                               NULL, 0, &r, eb);
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
+        const char *name = db_rows_get(r, i, 0), *value = db_rows_get(r, i, 1);
+        if (name != NULL && value != NULL)
+            settings_take(out, name, value);
+    }
+    db_rows_free(r);
     if (out->provider[0] == '\0')
         snprintf(out->provider, sizeof out->provider, "none");
     return e;

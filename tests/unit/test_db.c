@@ -491,6 +491,68 @@ static void test_rows_ints(void **state)
     db_close(db);
 }
 
+/* Inserts item id on this thread, through the pool. */
+static void insert_item(struct db *db, int64_t id)
+{
+    char name[32];
+    snprintf(name, sizeof name, "s%lld", (long long)id);
+    struct db_param p[] = {DB_P_INT(id), DB_P_TEXT(name)};
+    assert_int_equal(
+        db_pool_exec(db, "INSERT INTO items (id, name) VALUES ($1, $2)", p, 2, NULL, NULL), ERR_OK);
+}
+
+static void *insert_elsewhere(void *arg)
+{
+    insert_item(arg, 2);
+    return NULL;
+}
+
+/* A read scope: one pinned connection and one snapshot for this thread's reads, ended by any
+ * write of this thread; nothing on PostgreSQL; the connection back in the pool at the end. */
+static void test_read_scope(void **state)
+{
+    (void)state;
+    struct db *db = open_fresh("scope", 3);
+    insert_item(db, 1);
+    struct db_conn *scope = db_read_scope_begin(db);
+    if (ts_is_pg()) {
+        assert_null(scope);
+        db_read_scope_end(scope);
+        db_close(db);
+        return;
+    }
+    assert_non_null(scope);
+    assert_null(db_read_scope_begin(db)); /* no nesting */
+    struct db_conn *c1 = db_acquire(db), *c2 = db_acquire(db);
+    assert_ptr_equal(c1, scope);
+    assert_ptr_not_equal(c2, scope); /* held at the same time: another connection */
+    db_release(c2);
+    db_release(c1);
+    assert_int_equal(count_items(db), 1); /* opens the snapshot */
+    pthread_t t;                          /* another thread writes: not seen in the snapshot */
+    assert_int_equal(pthread_create(&t, NULL, insert_elsewhere, db), 0);
+    pthread_join(t, NULL);
+    assert_int_equal(count_items(db), 1);
+    insert_item(db, 3); /* this thread writes: the snapshot ends, later reads see both */
+    assert_int_equal(count_items(db), 3);
+    struct db_conn *c = db_acquire(db); /* a transaction on the pinned connection */
+    struct db_param p[] = {DB_P_INT(4), DB_P_TEXT("s4")};
+    assert_int_equal(count_items(db), 3); /* c is lent out: this read used another one */
+    assert_int_equal(db_begin(c, NULL), ERR_OK);
+    assert_int_equal(db_exec(c, "INSERT INTO items (id, name) VALUES ($1, $2)", p, 2, NULL, NULL),
+                     ERR_OK);
+    assert_int_equal(db_commit(c, NULL), ERR_OK);
+    db_release(c);
+    assert_int_equal(count_items(db), 4);
+    db_read_scope_end(scope);
+    struct db_conn *all[3]; /* every connection is back in the pool */
+    for (int i = 0; i < 3; i++)
+        all[i] = db_acquire(db);
+    for (int i = 0; i < 3; i++)
+        db_release(all[i]);
+    db_close(db);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -506,6 +568,7 @@ int main(void)
         cmocka_unit_test(test_stmt_cache_tx_error),
         cmocka_unit_test(test_query_lazy),
         cmocka_unit_test(test_rows_ints),
+        cmocka_unit_test(test_read_scope),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
