@@ -217,6 +217,18 @@ void jsonw_int(struct jsonw *w, int64_t v)
         jsonw_put(w, digits + n, sizeof digits - n);
 }
 
+bool jsonw_int_text(struct jsonw *w, const char *s)
+{
+    if (s == NULL)
+        return false;
+    size_t sign = s[0] == '-' ? 1 : 0, n = strspn(s + sign, "0123456789");
+    if (n == 0 || n > 18 || s[sign + n] != '\0' || (s[sign] == '0' && (n > 1 || sign)))
+        return false;
+    if (jsonw_value_start(w))
+        jsonw_put(w, s, sign + n);
+    return true;
+}
+
 void jsonw_bool(struct jsonw *w, bool v)
 {
     if (jsonw_value_start(w))

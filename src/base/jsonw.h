@@ -53,6 +53,14 @@ void jsonw_int(struct jsonw *w, int64_t v);
 void jsonw_bool(struct jsonw *w, bool v);
 void jsonw_null(struct jsonw *w);
 
+/*
+ * The integer whose canonical decimal text s is ("-"? and digits without a leading zero, at most
+ * 18 of them: always an int64), copied as it is: what jsonw_int() of its value writes, without
+ * parsing and printing it again (database cells arrive as text). Returns false, writing nothing,
+ * when s is not such a text; the caller then writes the value it means.
+ */
+bool jsonw_int_text(struct jsonw *w, const char *s);
+
 /* A jansson value, serialized in place as json_dump_to_buf() would (NULL writes null). */
 void jsonw_value(struct jsonw *w, const json_t *v);
 

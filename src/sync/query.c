@@ -188,6 +188,13 @@ json_t *query_order_json(const struct db_rows *r, size_t i)
                      (json_int_t)query_int(r, i, 7), "items", (json_int_t)query_int(r, i, 8));
 }
 
+/* Column col of row i as an integer: its text when canonical, else query_int()'s value. */
+static void query_write_int(struct jsonw *w, const struct db_rows *r, size_t i, size_t col)
+{
+    if (!jsonw_int_text(w, db_rows_get(r, i, col)))
+        jsonw_int(w, query_int(r, i, col));
+}
+
 void query_order_write(struct jsonw *w, const struct db_rows *r, size_t i)
 {
     int64_t status = query_int(r, i, 2);
@@ -202,11 +209,11 @@ void query_order_write(struct jsonw *w, const struct db_rows *r, size_t i)
     jsonw_key(w, "status_name");
     jsonw_str(w, query_order_status_name(status));
     jsonw_key(w, "order_time");
-    jsonw_int(w, query_int(r, i, 3));
+    query_write_int(w, r, i, 3);
     jsonw_key(w, "update_time");
-    jsonw_int(w, query_int(r, i, 4));
+    query_write_int(w, r, i, 4);
     jsonw_key(w, "ship_by");
-    jsonw_int(w, query_int(r, i, 5));
+    query_write_int(w, r, i, 5);
     jsonw_key(w, "labels");
     if (labels != NULL && strcmp(labels, "[]") == 0) { /* most orders: no parse */
         jsonw_arr_begin(w);
@@ -217,9 +224,9 @@ void query_order_write(struct jsonw *w, const struct db_rows *r, size_t i)
         json_decref(a);
     }
     jsonw_key(w, "region_id");
-    jsonw_int(w, query_int(r, i, 7));
+    query_write_int(w, r, i, 7);
     jsonw_key(w, "items");
-    jsonw_int(w, query_int(r, i, 8));
+    query_write_int(w, r, i, 8);
     jsonw_obj_end(w);
 }
 

@@ -7,6 +7,7 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,6 +118,40 @@ static void test_document_as_jansson(void **state)
     buf_free(&b);
 }
 
+/* Canonical integer texts are copied; anything else is left to the caller. */
+static void test_int_text(void **state)
+{
+    (void)state;
+    static const char *const good[] = {"0", "7", "-7", "1764547199", "-999999999999999999"};
+    static const char *const bad[] = {
+        "", "-", "-0", "007", "+5", " 5", "5 ", "1e3", "1.5", "9999999999999999999", "abc"};
+    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+        struct buf b = {0};
+        struct jsonw w;
+        jsonw_init(&w, &b);
+        jsonw_arr_begin(&w);
+        assert_true(jsonw_int_text(&w, good[i]));
+        jsonw_int(&w, strtoll(good[i], NULL, 10));
+        jsonw_arr_end(&w);
+        assert_int_equal(jsonw_finish(&w), ERR_OK);
+        char want[64];
+        snprintf(want, sizeof want, "[%s,%s]", good[i], good[i]);
+        assert_string_equal(b.data, want);
+        buf_free(&b);
+    }
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct buf b = {0};
+        struct jsonw w;
+        jsonw_init(&w, &b);
+        jsonw_arr_begin(&w);
+        assert_false(jsonw_int_text(&w, bad[i]));
+        jsonw_arr_end(&w);
+        assert_int_equal(jsonw_finish(&w), ERR_OK);
+        assert_string_equal(b.data, "[]");
+        buf_free(&b);
+    }
+}
+
 /* What jansson cannot hold is refused, and the error sticks. */
 static void test_refusals(void **state)
 {
@@ -170,6 +205,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_strings_as_jansson),
         cmocka_unit_test(test_document_as_jansson),
+        cmocka_unit_test(test_int_text),
         cmocka_unit_test(test_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
