@@ -174,15 +174,18 @@ static enum url_origin_problem url_origin_split(CURLU *u, const char *s, struct 
     return pr;
 }
 
-enum url_origin_problem url_origin_parse(const char *s, struct url_origin *o)
+/* url_origin_parse() without the memo; *oom set when libcurl had no memory. */
+static enum url_origin_problem url_origin_parse_now(const char *s, struct url_origin *o, bool *oom)
 {
     memset(o, 0, sizeof *o);
     enum url_origin_problem pr = url_origin_precheck(s, &o->https);
     if (pr != URL_ORIGIN_OK)
         return pr;
     CURLU *u = curl_url();
-    if (u == NULL)
+    if (u == NULL) {
+        *oom = true;
         return URL_ORIGIN_EXTRA;
+    }
     pr = url_origin_split(u, s, o);
     curl_url_cleanup(u);
     if (pr != URL_ORIGIN_OK)
@@ -203,4 +206,41 @@ enum url_origin_problem url_origin_parse(const char *s, struct url_origin *o)
     if (n < 0 || (size_t)n >= sizeof o->origin)
         return URL_ORIGIN_HOST_LONG;
     return URL_ORIGIN_OK;
+}
+
+/*
+ * The last origins this thread parsed, with their results: the configured API and web origins
+ * are parsed several times for every console page (readiness, the deployment planner), and
+ * libcurl's parser costs more than the rest of that work. The parse is a pure function of s,
+ * so a remembered result is the result; an out-of-memory failure is never remembered.
+ */
+#define URL_MEMO_SLOTS 4
+struct url_memo {
+    char s[URL_ORIGIN_MAX];
+    enum url_origin_problem pr;
+    struct url_origin o;
+    bool used;
+};
+static _Thread_local struct url_memo url_memo[URL_MEMO_SLOTS];
+static _Thread_local unsigned url_memo_next;
+
+enum url_origin_problem url_origin_parse(const char *s, struct url_origin *o)
+{
+    size_t n = strlen(s);
+    for (unsigned i = 0; n < URL_ORIGIN_MAX && i < URL_MEMO_SLOTS; i++) {
+        if (url_memo[i].used && strcmp(url_memo[i].s, s) == 0) {
+            *o = url_memo[i].o;
+            return url_memo[i].pr;
+        }
+    }
+    bool oom = false;
+    enum url_origin_problem pr = url_origin_parse_now(s, o, &oom);
+    if (!oom && n < URL_ORIGIN_MAX) {
+        struct url_memo *m = &url_memo[url_memo_next++ % URL_MEMO_SLOTS];
+        memcpy(m->s, s, n + 1);
+        m->pr = pr;
+        m->o = *o;
+        m->used = true;
+    }
+    return pr;
 }

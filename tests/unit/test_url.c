@@ -175,12 +175,36 @@ static void test_origin_problems(void **state)
     assert_int_equal(url_origin_parse(longhost, &o), URL_ORIGIN_HOST_LONG);
 }
 
+/* Parsing again (the thread's memo of recent origins) gives the same answers, in any order. */
+static void test_origin_again(void **state)
+{
+    (void)state;
+    static const char *const in[] = {
+        "https://api.example.com",        "https://[::1",          "HTTPS://A.Example/",
+        "https://api.example.com:99999",  "http://127.0.0.1:8080", "https://a..b.com",
+        "https://shop.example.com.:8443/"};
+    enum { N = sizeof in / sizeof in[0] };
+    struct url_origin first[N];
+    enum url_origin_problem pr[N];
+    for (size_t i = 0; i < N; i++)
+        pr[i] = url_origin_parse(in[i], &first[i]);
+    for (int round = 0; round < 3; round++) {
+        for (size_t k = 0; k < N; k++) {
+            size_t i = round == 1 ? N - 1 - k : (k * 3 + (size_t)round) % N;
+            struct url_origin o;
+            assert_int_equal(url_origin_parse(in[i], &o), pr[i]);
+            assert_memory_equal(&o, &first[i], sizeof o);
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_encode),    cmocka_unit_test(test_encode_decode_round_trip),
-        cmocka_unit_test(test_decode),    cmocka_unit_test(test_decode_refusals),
-        cmocka_unit_test(test_origin_ok), cmocka_unit_test(test_origin_problems),
+        cmocka_unit_test(test_encode),       cmocka_unit_test(test_encode_decode_round_trip),
+        cmocka_unit_test(test_decode),       cmocka_unit_test(test_decode_refusals),
+        cmocka_unit_test(test_origin_ok),    cmocka_unit_test(test_origin_problems),
+        cmocka_unit_test(test_origin_again),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
