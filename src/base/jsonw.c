@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "base/json.h"
+#include "base/parse.h"
 
 void jsonw_init(struct jsonw *w, struct buf *b)
 {
@@ -125,8 +126,11 @@ static size_t jsonw_quoted_len(struct jsonw *w, const char *s, bool *plain)
     for (const char *p = s; *p != '\0';) {
         unsigned char c = (unsigned char)*p;
         if (c >= 0x20 && c != '"' && c != '\\' && c < 0x80) {
-            n++;
-            p++;
+            const char *q = p + 1; /* the run of plain ASCII, most strings whole */
+            while ((unsigned char)*q >= 0x20 && (unsigned char)*q < 0x80 && *q != '"' && *q != '\\')
+                q++;
+            n += (size_t)(q - p);
+            p = q;
         } else if (c < 0x80) {
             bool two = c == '"' || c == '\\' || c == '\b' || c == '\f' || c == '\n' || c == '\r' ||
                        c == '\t';
@@ -203,18 +207,10 @@ void jsonw_str(struct jsonw *w, const char *s)
 
 void jsonw_int(struct jsonw *w, int64_t v)
 {
-    char digits[24];
-    size_t n = sizeof digits;
-    /* Negated as unsigned, so that INT64_MIN needs no special case. */
-    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-    do {
-        digits[--n] = (char)('0' + u % 10);
-        u /= 10;
-    } while (u != 0);
-    if (v < 0)
-        digits[--n] = '-';
+    char digits[PARSE_INT64_DIGITS];
+    const char *p = parse_int64_text(v, digits);
     if (jsonw_value_start(w))
-        jsonw_put(w, digits + n, sizeof digits - n);
+        jsonw_put(w, p, (size_t)(digits + sizeof digits - p));
 }
 
 bool jsonw_int_text(struct jsonw *w, const char *s)

@@ -62,3 +62,17 @@ enum err parse_host_port(const char *s, char *host, unsigned hostlen, unsigned *
     *port = (unsigned)p;
     return ERR_OK;
 }
+
+char *parse_int64_text(int64_t v, char out[PARSE_INT64_DIGITS])
+{
+    char *p = out + PARSE_INT64_DIGITS;
+    /* Negated as unsigned, so that INT64_MIN needs no special case. */
+    uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u != 0);
+    if (v < 0)
+        *--p = '-';
+    return p;
+}

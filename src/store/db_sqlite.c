@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "base/limits.h"
+#include "base/parse.h"
 #include "store/db_driver.h"
 
 /* Creates every missing folder above path (mode 0700). */
@@ -220,6 +221,15 @@ ERR_MUST_USE static enum err sqlite_exec(void *handle, struct stmt_cache *sc, co
     return e;
 }
 
+/* An integer cell as decimal text, as sqlite3_column_text() would give it ("%lld"), written
+ * into the rows without the conversion buffer SQLite allocates for every such cell. */
+ERR_MUST_USE static enum err sqlite_int_cell(struct db_rows *rows, size_t row, size_t col,
+                                             sqlite3_int64 v)
+{
+    char digits[PARSE_INT64_DIGITS];
+    const char *p = parse_int64_text((int64_t)v, digits);
+    return db_rows_copy(rows, row, col, p, (size_t)(digits + sizeof digits - p));
+}
 ERR_MUST_USE static enum err sqlite_query(void *handle, struct stmt_cache *sc, const char *sql,
                                           const struct db_param *params, size_t n,
                                           struct db_rows **out, struct errbuf *eb)
@@ -244,8 +254,15 @@ ERR_MUST_USE static enum err sqlite_query(void *handle, struct stmt_cache *sc, c
         if (e != ERR_OK)
             goto out;
         for (size_t c = 0; c < ncols; c++) {
-            if (sqlite3_column_type(st, (int)c) == SQLITE_NULL)
+            int type = sqlite3_column_type(st, (int)c);
+            if (type == SQLITE_NULL)
                 continue;
+            if (type == SQLITE_INTEGER) { /* SQLite's own text of it, without its buffer */
+                e = sqlite_int_cell(rows, nrows, c, sqlite3_column_int64(st, (int)c));
+                if (e != ERR_OK)
+                    goto out;
+                continue;
+            }
             const unsigned char *t = sqlite3_column_text(st, (int)c);
             if (t == NULL) {
                 e = ERR_NOMEM;

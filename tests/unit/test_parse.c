@@ -6,6 +6,8 @@
 
 #include <cmocka.h>
 
+#include <stdio.h>
+
 #include <string.h>
 
 #include "base/parse.h"
@@ -193,18 +195,41 @@ static void test_host_port_buffer_size(void **state)
     assert_int_equal(parse_host_port("a:1", host, 0, &port, 0), ERR_INVAL);
 }
 
+/* The decimal text of an int64 is printf's, and parses back to the same value. */
+static void test_int_text(void **state)
+{
+    (void)state;
+    static const int64_t vals[] = {0,
+                                   1,
+                                   -1,
+                                   9,
+                                   10,
+                                   -10,
+                                   1764547199,
+                                   INT64_MAX,
+                                   INT64_MIN,
+                                   INT64_MIN + 1,
+                                   1000000000000000000LL};
+    for (size_t i = 0; i < sizeof vals / sizeof vals[0]; i++) {
+        char out[PARSE_INT64_DIGITS], want[32], got[32];
+        const char *p = parse_int64_text(vals[i], out);
+        snprintf(got, sizeof got, "%.*s", (int)(out + sizeof out - p), p);
+        snprintf(want, sizeof want, "%lld", (long long)vals[i]);
+        assert_string_equal(got, want);
+        int64_t back = 0;
+        assert_int_equal(parse_int64(got, INT64_MIN, INT64_MAX, &back), ERR_OK);
+        assert_true(back == vals[i]);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_int_valid),
-        cmocka_unit_test(test_int_bounds),
-        cmocka_unit_test(test_int_extremes_and_overflow),
-        cmocka_unit_test(test_int_malformed),
-        cmocka_unit_test(test_int_sign_on_unsigned_range),
-        cmocka_unit_test(test_host_port_valid),
-        cmocka_unit_test(test_host_port_zero),
-        cmocka_unit_test(test_host_port_invalid),
-        cmocka_unit_test(test_host_port_buffer_size),
+        cmocka_unit_test(test_int_valid),         cmocka_unit_test(test_int_text),
+        cmocka_unit_test(test_int_bounds),        cmocka_unit_test(test_int_extremes_and_overflow),
+        cmocka_unit_test(test_int_malformed),     cmocka_unit_test(test_int_sign_on_unsigned_range),
+        cmocka_unit_test(test_host_port_valid),   cmocka_unit_test(test_host_port_zero),
+        cmocka_unit_test(test_host_port_invalid), cmocka_unit_test(test_host_port_buffer_size),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
