@@ -153,3 +153,19 @@ const char *json_get_string(const json_t *obj, const char *key)
     json_t *v = json_object_get(obj, key);
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
+
+void json_list_push(json_t **list, json_t *item)
+{
+    if (item == NULL || json_array_append_new(*list, item) != 0) {
+        json_decref(*list);
+        *list = NULL;
+    }
+}
+
+enum err json_list_out(json_t *list, json_t **out, struct errbuf *eb)
+{
+    if (list == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    *out = list;
+    return ERR_OK;
+}

@@ -42,4 +42,13 @@ char *json_utf8_sanitize(const char *s);
 /* Returns the string member key of obj, or NULL if absent or not a string. */
 const char *json_get_string(const json_t *obj, const char *key);
 
+/*
+ * Appends item (a new reference, stolen; NULL means out of memory) to *list. On failure *list
+ * is freed and set to NULL, so a loop builds while *list != NULL and json_list_out checks once.
+ */
+void json_list_push(json_t **list, json_t *item);
+
+/* *out = list and ERR_OK, or ERR_NOMEM ("out of memory") when list is NULL. */
+ERR_MUST_USE enum err json_list_out(json_t *list, json_t **out, struct errbuf *eb);
+
 #endif

@@ -285,6 +285,26 @@ static void test_dump_to_buf(void **state)
     buf_free(&small);
 }
 
+static void test_list_push(void **state)
+{
+    (void)state;
+    json_t *list = json_array(), *out = NULL;
+    struct errbuf eb = {0};
+    json_list_push(&list, json_integer(1));
+    json_list_push(&list, json_integer(2));
+    assert_int_equal(json_list_out(list, &out, &eb), ERR_OK);
+    assert_ptr_equal(out, list);
+    assert_int_equal(json_array_size(out), 2);
+    /* A NULL item (out of memory) frees the list; the end reports it once. */
+    json_list_push(&list, NULL);
+    assert_null(list);
+    json_list_push(&list, json_integer(3));
+    assert_null(list);
+    out = NULL;
+    assert_int_equal(json_list_out(list, &out, &eb), ERR_NOMEM);
+    assert_null(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +321,7 @@ int main(void)
         cmocka_unit_test(test_error_body_bad_utf8),
         cmocka_unit_test(test_utf8_sanitize),
         cmocka_unit_test(test_dump_to_buf),
+        cmocka_unit_test(test_list_push),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
