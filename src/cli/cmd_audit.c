@@ -91,15 +91,10 @@ static int audit_refusals_cmd(int argc, char **argv)
     int64_t limit = 100;
     static const struct option opts[] = {{"limit", required_argument, NULL, 'l'}, {0}};
     const struct cli_getopt g = {"audit refusals", opts, false};
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        if (parse_int64(optarg, 1, LIMIT_PAGE_SIZE_MAX, &limit) != ERR_OK)
-            return cli_bad_option("audit refusals", "--limit");
-    }
-    if (cli_no_operands("audit refusals", argc - 1, argv + 1) != CLI_OK)
+    const struct cli_slot slots[] = {{'l', .num = &limit, .min = 1, .max = LIMIT_PAGE_SIZE_MAX},
+                                     {0}};
+    if (cli_getopt_store(&g, slots, argc - 1, argv + 1) != CLI_OK ||
+        cli_no_operands("audit refusals", argc - 1, argv + 1) != CLI_OK)
         return CLI_USAGE;
     struct db *db = NULL;
     int opened = audit_open_db(&db);
