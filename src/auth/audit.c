@@ -371,10 +371,7 @@ ERR_MUST_USE static enum err audit_prune_delete(struct db *db, const char *befor
                     "request_id, detail) VALUES ($1, $2, 'system', 'audit.prune', $4, 'success', "
                     "'local', '', $3)",
                     a, 4, NULL, eb);
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     db_release(c);
     if (e == ERR_OK)
         res->entries = deleted;

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -41,6 +42,9 @@ char *json_utf8_sanitize(const char *s);
 
 /* Returns the string member key of obj, or NULL if absent or not a string. */
 const char *json_get_string(const json_t *obj, const char *key);
+
+/* The integer member key of obj, given as a number or a digit string; 0 when absent or not. */
+int64_t json_get_int(const json_t *obj, const char *key);
 
 /*
  * Appends item (a new reference, stolen; NULL means out of memory) to *list. On failure *list

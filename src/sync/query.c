@@ -17,26 +17,27 @@
 #define QUERY_TIME_MAX   4102444800LL /* 2100-01-01: a bound on deadlines people type */
 #define QUERY_LIKE_BYTES (2 * LIMIT_QUERY_SEARCH_BYTES + 8)
 
+/* A Temu code and the name the API and pages use for it. */
+struct query_code_name {
+    int64_t code;
+    const char *name;
+};
+
+static const char *query_name_of(const struct query_code_name *t, size_t n, int64_t code)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].code == code)
+            return t[i].name;
+    }
+    return "unknown";
+}
+
 const char *query_order_status_name(int64_t status)
 {
-    switch (status) {
-    case 1:
-        return "pending";
-    case 2:
-        return "un_shipping";
-    case 3:
-        return "canceled";
-    case 4:
-        return "shipped";
-    case 5:
-        return "receipted";
-    case 41:
-        return "partially_shipped";
-    case 51:
-        return "partially_received";
-    default:
-        return "unknown";
-    }
+    static const struct query_code_name names[] = {
+        {1, "pending"},   {2, "un_shipping"},        {3, "canceled"},           {4, "shipped"},
+        {5, "receipted"}, {41, "partially_shipped"}, {51, "partially_received"}};
+    return query_name_of(names, sizeof names / sizeof names[0], status);
 }
 
 static bool query_present(const char *s)
@@ -342,18 +343,9 @@ out:
 
 const char *query_product_bucket_name(int64_t bucket)
 {
-    switch (bucket) {
-    case 1:
-        return "on_off_sale";
-    case 4:
-        return "not_published";
-    case 5:
-        return "draft";
-    case 6:
-        return "deleted";
-    default:
-        return "unknown";
-    }
+    static const struct query_code_name names[] = {
+        {1, "on_off_sale"}, {4, "not_published"}, {5, "draft"}, {6, "deleted"}};
+    return query_name_of(names, sizeof names / sizeof names[0], bucket);
 }
 
 enum err query_products_filter_parse(const struct query_products_args *a,

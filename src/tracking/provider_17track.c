@@ -197,6 +197,26 @@ static void reg_rejected(const json_t *it, struct tracking_reg_result *r)
     r->retry = code_retryable(r->code);
 }
 
+/*
+ * The "rejected" items of an answer into res; registered_ok: "already registered" counts as
+ * accepted (register), else every rejected item is refused (stop, retrack, change carrier).
+ */
+static void rejected_results(const json_t *data, const struct tracking_ref *refs, size_t n,
+                             struct tracking_reg_result *res, bool registered_ok)
+{
+    size_t i;
+    const json_t *it;
+    json_array_foreach(json_object_get(data, "rejected"), i, it)
+    {
+        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+        if (k < n) {
+            memset(&res[k], 0, sizeof res[k]);
+            reg_rejected(it, &res[k]);
+            res[k].accepted = res[k].accepted && registered_ok;
+        }
+    }
+}
+
 ERR_MUST_USE static enum err p17_register(struct tracking_provider *p,
                                           const struct tracking_ref *refs, size_t n,
                                           struct tracking_reg_result *res, struct errbuf *eb)
@@ -224,14 +244,7 @@ ERR_MUST_USE static enum err p17_register(struct tracking_provider *p,
         res[k].carrier = json_integer_value(json_object_get(it, "carrier"));
         res[k].origin = json_integer_value(json_object_get(it, "origin"));
     }
-    json_array_foreach(json_object_get(data, "rejected"), i, it)
-    {
-        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
-        if (k < n) {
-            memset(&res[k], 0, sizeof res[k]);
-            reg_rejected(it, &res[k]);
-        }
-    }
+    rejected_results(data, refs, n, res, true);
     json_decref(data);
     return ERR_OK;
 }
@@ -380,15 +393,7 @@ static void manage_results(const json_t *data, const struct tracking_ref *refs, 
                 res[k].carrier = json_integer_value(json_object_get(it, "carrier"));
         }
     }
-    json_array_foreach(json_object_get(data, "rejected"), i, it)
-    {
-        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
-        if (k < n) {
-            memset(&res[k], 0, sizeof res[k]);
-            reg_rejected(it, &res[k]);
-            res[k].accepted = false;
-        }
-    }
+    rejected_results(data, refs, n, res, false);
 }
 
 enum err tracking_17track_manage(struct tracking_provider *p, const char *endpoint,

@@ -588,10 +588,7 @@ ERR_MUST_USE static enum err vault_reseal_one(struct vault *v, struct db_conn *c
                     "UPDATE secrets SET key_id = $1, sealed = $2 WHERE name = $3 AND key_id = $4",
                     p, 4, NULL, eb);
     }
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     vault_secret_free(value, len);
     free(sealed);
     return e;
@@ -649,10 +646,7 @@ enum err vault_rotate(struct vault *v, unsigned max_steps, unsigned *resealed, c
     }
     db_rows_free(r);
     r = NULL;
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     if (e != ERR_OK)
         goto out;
     snprintf(new_key, VAULT_KEY_ID_MAX, "%s", active);
@@ -711,10 +705,7 @@ enum err vault_repair(struct vault *v, json_t **repairs, struct errbuf *eb)
     if (e == ERR_OK && n > 0)
         json_array_append_new(*repairs, json_pack("{s:s, s:I}", "repair", "unused keys destroyed",
                                                   "count", (json_int_t)n));
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     db_rows_free(r);
     db_release(c);
     return e;
@@ -763,10 +754,7 @@ enum err vault_rewrap(struct vault *v, const unsigned char new_master[32], unsig
         e = db_exec(c, "UPDATE app_meta SET value = $1, updated_at = $2 WHERE key = 'vault_canary'",
                     p, 2, NULL, eb);
     free(sealed);
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     db_rows_free(r);
     db_release(c);
     if (e == ERR_OK) {
