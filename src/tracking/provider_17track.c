@@ -186,6 +186,12 @@ static size_t ref_index(const struct tracking_ref *refs, size_t n, const char *n
     return n;
 }
 
+/* The index in refs of the answer item it (by its "number"), n when it names none. */
+static size_t item_index(const json_t *it, const struct tracking_ref *refs, size_t n)
+{
+    return ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+}
+
 static void reg_rejected(const json_t *it, struct tracking_reg_result *r)
 {
     const json_t *err = json_object_get(it, "error");
@@ -208,7 +214,7 @@ static void rejected_results(const json_t *data, const struct tracking_ref *refs
     const json_t *it;
     json_array_foreach(json_object_get(data, "rejected"), i, it)
     {
-        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+        size_t k = item_index(it, refs, n);
         if (k < n) {
             memset(&res[k], 0, sizeof res[k]);
             reg_rejected(it, &res[k]);
@@ -237,7 +243,7 @@ ERR_MUST_USE static enum err p17_register(struct tracking_provider *p,
     const json_t *it;
     json_array_foreach(json_object_get(data, "accepted"), i, it)
     {
-        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+        size_t k = item_index(it, refs, n);
         if (k == n)
             continue;
         res[k] = (struct tracking_reg_result){.accepted = true, .spent = true};
@@ -267,7 +273,7 @@ ERR_MUST_USE static enum err p17_fetch(struct tracking_provider *p, const struct
     const json_t *it;
     json_array_foreach(json_object_get(data, "accepted"), i, it)
     {
-        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+        size_t k = item_index(it, refs, n);
         if (k < n && out[k].count == 0 && !out[k].found) {
             e = tracking_parse_track_info(it, &out[k], eb);
             if (e != ERR_OK)
@@ -385,7 +391,7 @@ static void manage_results(const json_t *data, const struct tracking_ref *refs, 
     const json_t *it;
     json_array_foreach(json_object_get(data, "accepted"), i, it)
     {
-        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+        size_t k = item_index(it, refs, n);
         if (k < n) {
             res[k] = (struct tracking_reg_result){.accepted = true};
             res[k].carrier = json_integer_value(json_object_get(it, "carrier_new"));
