@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,4 +54,23 @@ bool sbx_listen_addr(const char *host, unsigned port, struct sockaddr_in *sa, ch
         return false;
     }
     return true;
+}
+
+void sbx_serve_until_signal(const char *prog, const char *host, unsigned port, const char *path,
+                            const sigset_t *stop)
+{
+    printf("%s listening on http://%s:%u%s\n", prog, host, port, path);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(stop, &sig);
+    fprintf(stderr, "%s: signal %d, stopping\n", prog, sig);
+}
+
+void sbx_block_stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
 }

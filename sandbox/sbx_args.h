@@ -6,6 +6,7 @@
 #define SBX_ARGS_H
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -29,5 +30,15 @@ bool sbx_listen_parse(const char *listen, char *host, size_t cap, unsigned *port
 /* Fills *sa with host ("localhost" is 127.0.0.1) and port; false with err when not IPv4. */
 bool sbx_listen_addr(const char *host, unsigned port, struct sockaddr_in *sa, char *err,
                      size_t errlen);
+
+/* Blocks SIGINT and SIGTERM into set (for sbx_serve_until_signal) and ignores SIGPIPE. */
+void sbx_block_stop_signals(sigset_t *set);
+
+/*
+ * Says "PROG listening on http://HOST:PORTPATH" on standard output, waits for a signal of
+ * stop (blocked by the caller) and says which one on standard error.
+ */
+void sbx_serve_until_signal(const char *prog, const char *host, unsigned port, const char *path,
+                            const sigset_t *stop);
 
 #endif

@@ -138,11 +138,7 @@ int main(int argc, char **argv)
     memset(&d, 0, sizeof d);
     struct server *srv = NULL;
     sigset_t stop_set;
-    sigemptyset(&stop_set);
-    sigaddset(&stop_set, SIGINT);
-    sigaddset(&stop_set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    sbx_block_stop_signals(&stop_set);
     if (sodium_init() < 0) {
         fprintf(stderr, "payout-sandbox: libsodium failed\n");
         goto out;
@@ -171,11 +167,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "payout-sandbox: %s\n", err);
         goto out;
     }
-    printf("payout-sandbox listening on http://%s:%u/api/v1/\n", o.host, o.port);
-    fflush(stdout);
-    int sig = 0;
-    sigwait(&stop_set, &sig);
-    fprintf(stderr, "payout-sandbox: signal %d, stopping\n", sig);
+    sbx_serve_until_signal("payout-sandbox", o.host, o.port, "/api/v1/", &stop_set);
     rc = 0;
 out:
     server_stop(srv);

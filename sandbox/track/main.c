@@ -230,11 +230,7 @@ int main(int argc, char **argv)
     bool ticker_on = false;
 
     sigset_t stop_set;
-    sigemptyset(&stop_set);
-    sigaddset(&stop_set, SIGINT);
-    sigaddset(&stop_set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    sbx_block_stop_signals(&stop_set);
     bool curl_on = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
     if (sodium_init() < 0 || !curl_on || !carrier_rules_init()) {
         fprintf(stderr, "track-sandbox: libsodium, libcurl or the carrier rules failed\n");
@@ -269,11 +265,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "track-sandbox: cannot start the clock thread\n");
         goto out;
     }
-    printf("track-sandbox listening on http://%s:%u/track/v2.2/\n", o.host, o.port);
-    fflush(stdout);
-    int sig = 0;
-    sigwait(&stop_set, &sig);
-    fprintf(stderr, "track-sandbox: signal %d, stopping\n", sig);
+    sbx_serve_until_signal("track-sandbox", o.host, o.port, "/track/v2.2/", &stop_set);
     rc = 0;
 out:
     server_stop(srv);
