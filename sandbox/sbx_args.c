@@ -74,3 +74,27 @@ void sbx_block_stop_signals(sigset_t *set)
     pthread_sigmask(SIG_BLOCK, set, NULL);
     signal(SIGPIPE, SIG_IGN);
 }
+
+int sbx_usage_error(const char *prog, const char *flag, const char *val, const char *want)
+{
+    fprintf(stderr, "%s: %s %s: %s (see %s --help)\n", prog, flag, val != NULL ? val : "(missing)",
+            want, prog);
+    return 2;
+}
+
+int sbx_flag_step(const char *prog, const char *usage, const struct sbx_num *nums, size_t n,
+                  int argc, char **argv, int i)
+{
+    const char *f = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (val == NULL)
+        return sbx_usage_error(prog, f, NULL, "a value is needed");
+    char want[96];
+    int got = sbx_num_flag(nums, n, f, val, want, sizeof want);
+    if (got < 0)
+        return sbx_usage_error(prog, f, val, want);
+    return got > 0 ? SBX_FLAG_DONE : SBX_FLAG_MINE;
+}

@@ -65,12 +65,9 @@ static const char main_usage[] =
     "                            truncated; repeatable\n"
     "  --help                    this text\n";
 
-/* Prints a flag error; returns the exit status 2. */
 static int main_usage_error(const char *flag, const char *val, const char *want)
 {
-    fprintf(stderr, "track-sandbox: %s %s: %s (see track-sandbox --help)\n", flag,
-            val != NULL ? val : "(missing)", want);
-    return 2;
+    return sbx_usage_error("track-sandbox", flag, val, want);
 }
 
 /* A bad flag value found after parsing (key file, fault spec, URL); returns 2. */
@@ -97,19 +94,13 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
         {"--auto-stop-final-days", 0, 3650, &final_days},
     };
     for (int i = 1; i < argc; i += 2) {
-        const char *f = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
-            fputs(main_usage, stdout);
-            return 0;
-        }
-        if (val == NULL)
-            return main_usage_error(f, NULL, "a value is needed");
-        char want[96];
-        int got = sbx_num_flag(nums, sizeof nums / sizeof nums[0], f, val, want, sizeof want);
-        if (got < 0)
-            return main_usage_error(f, val, want);
-        if (got > 0)
+        int step = sbx_flag_step("track-sandbox", main_usage, nums, sizeof nums / sizeof nums[0],
+                                 argc, argv, i);
+        if (step == SBX_FLAG_DONE)
             continue;
+        if (step != SBX_FLAG_MINE)
+            return step;
+        const char *f = argv[i], *val = argv[i + 1];
         if (strcmp(f, "--listen") == 0) {
             listen = val;
         } else if (strcmp(f, "--auth-mode") == 0) {
