@@ -8,48 +8,13 @@
 #include "web/console.h"
 #include "web/msg.h"
 #include "web/page.h"
+#include "web/shops.h"
 #include "web/widget.h"
 
 #define CHART_W   700 /* the chart's viewBox */
 #define CHART_H   180
 #define CHART_TOP 16
 #define CHART_BOT 24 /* room for the day labels */
-
-/* A shop as people say it: "Temu US · 634418210000135", the connection id in the tooltip. */
-static void dash_shop_name(struct html *h, const json_t *s)
-{
-    char mall[24], region[16];
-    snprintf(mall, sizeof mall, "%lld", (long long)widget_json_int(s, "mall_id"));
-    snprintf(region, sizeof region, "%s", widget_json_str(s, "region"));
-    for (char *c = region; *c; c++)
-        *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
-    html_tpl(h, "Temu {} · {}", region, mall);
-    if (strcmp(widget_json_str(s, "auth_mode"), "dev") == 0)
-        html_raw(h, " (sandbox)");
-}
-
-/* The shop switcher: a GET form of one select (all shops, then each shop). */
-static void dash_switcher(struct html *h, const json_t *shops, const char *current)
-{
-    size_t i;
-    const json_t *s;
-    html_raw(h, "<form class=\"filters card\" method=\"get\" action=\"/dashboard\" "
-                "id=\"shop-switcher\"><label>店铺 / Shop<select name=\"connection_id\" "
-                "id=\"f-connection_id\"><option value=\"\">");
-    widget_pair(h, "全部店铺", "All shops");
-    html_raw(h, "</option>");
-    json_array_foreach(shops, i, s)
-    {
-        const char *id = widget_json_str(s, "id");
-        bool on = current != NULL && strcmp(current, id) == 0;
-        html_tpl(h, on ? "<option value=\"{}\" selected>" : "<option value=\"{}\">", id);
-        dash_shop_name(h, s);
-        html_raw(h, "</option>");
-    }
-    html_raw(h, "</select></label><div class=\"actions\"><button type=\"submit\">");
-    widget_pair(h, "查看", "Show");
-    html_raw(h, "</button></div></form>");
-}
 
 static void dash_stat(struct html *h, const char *id, const char *zh, const char *en, int64_t v)
 {
@@ -163,7 +128,9 @@ enum err page_dashboard(struct http_req *req, struct http_resp *resp, struct err
     struct html h;
     web_page_begin(&h, resp, "店铺看板 / Shop dashboard", "dashboard", req->auth);
     widget_page_head_msg(&h, "店铺看板 / Shop dashboard", MSG_D_LEAD);
-    dash_switcher(&h, json_object_get(d, "shops"), conn);
+    json_t *shops = web_shops_load(req);
+    web_shop_switcher(&h, shops, conn, "/dashboard");
+    json_decref(shops);
     html_raw(&h, "<p class=\"muted\" id=\"dash-as-of\">");
     widget_pair(&h, "数据时间", "Figures as of");
     html_raw(&h, ": ");

@@ -217,6 +217,47 @@ static const struct web_msg web_msgs[MSG_COUNT] = {
     M(MSG_O_NO_CASES, "o.no_cases", "这个订单没有买家请求。", "No buyer case for this order."),
     M(MSG_O_CASES_UNREADABLE, "o.cases_unreadable", "暂时无法读取买家请求。",
       "The buyer cases could not be read just now."),
+    M(MSG_O_AMOUNTS_LEAD, "o.amounts_lead",
+      "金额来自 Temu 的订单金额接口(temu.order.amount.v2.query,需 Temu 授予敏感权限);每次最多读取"
+      "100 个尚无金额的订单。",
+      "Values come from Temu's order amount API (temu.order.amount.v2.query, a sensitive API "
+      "Temu must grant); each read fetches up to 100 orders that have none yet."),
+    M(MSG_O_AMOUNTS_BUTTON, "o.amounts_button", "读取订单金额", "Fetch order values"),
+    M(MSG_O_MONEY_NONE, "o.money_none", "尚未从 Temu 读取此订单的金额(订单页的“读取订单金额”)。",
+      "This order's value has not been read from Temu yet (Orders page: Fetch order values)."),
+    M(MSG_O_MONEY_PAID, "o.money_paid", "买家实付", "Buyer paid"),
+    M(MSG_O_MONEY_SETTLE, "o.money_settle", "预计结算", "Estimated settlement"),
+    M(MSG_O_MONEY_FETCHED, "o.money_fetched", "读取于", "Read from Temu"),
+    M(MSG_N_AMOUNTS_READ, "n.amounts_read",
+      "已向 Temu 查询 {} 个订单的金额:保存 {} 个,失败 {} 个。",
+      "Asked Temu for {} order value(s): {} stored, {} failed."),
+    M(MSG_S_SYNC_LEAD, "s.sync_lead",
+      "同步间隔和控制台阈值对所有用户生效;调度器在下一轮(几秒内)采用,无需重启。需要 ops 角色。",
+      "Sync intervals and console thresholds apply to everyone; the scheduler uses them from its "
+      "next tick (within seconds), no restart. Needs the ops role."),
+    M(MSG_S_DEFAULT, "s.default", "默认", "default"),
+    M(MSG_S_STORED, "s.stored", "最近修改:{},{}", "Last changed by {}, {}"),
+    M(MSG_S_SHOPS_LEAD, "s.shops_lead",
+      "给每个店铺起一个名字;所有页面都用这个名字显示店铺。需要卖家管理员(seller_admin)角色。",
+      "Name each shop; every page shows the shop by this name. Needs the seller_admin role."),
+    M(MSG_S_SHOPS_NONE, "s.shops_none", "还没有已连接的店铺。", "No shop is connected yet."),
+    M(MSG_S_ALERTS_LINK, "s.alerts_link", "通知对象和处理阈值在“提醒与通知”页设置:",
+      "Notification targets and action thresholds are set on the alerts page:"),
+    M(MSG_S_READ_ONLY, "s.read_only", "您的角色只能查看这些设置。",
+      "Your role can only look at these settings."),
+    M(MSG_N_SETTINGS_UNCHANGED, "n.settings_unchanged", "没有修改任何设置。",
+      "No setting was changed."),
+    M(MSG_N_SHOP_RENAMED, "n.shop_renamed", "店铺名称已保存并记入审计日志。",
+      "The shop's name was saved and written to the audit log."),
+    M(MSG_V_BAD_SETTING, "v.bad_setting", "设置值应为允许范围内的整数;未保存任何修改。",
+      "A setting must be a whole number within its range; nothing was saved."),
+    M(MSG_V_BAD_SHOP_NAME, "v.bad_shop_name", "店铺名称最多 60 字节,且不能包含控制字符。",
+      "A shop name is at most 60 bytes of text without control characters."),
+    M(MSG_V_AMOUNT_NOT_GRANTED, "v.amount_not_granted",
+      "Temu 拒绝了订单金额接口:请向 Temu 申请该敏感接口权限,然后重新授权店铺。",
+      "Temu refused the order amount API: ask Temu to grant this sensitive API, then "
+      "re-authorize the shop."),
+    M(MSG_W_STALE, "w.stale", "超过 {} 分钟未成功同步", "no successful sync for over {} min"),
 };
 
 const struct web_msg *web_msg_at(unsigned id)
@@ -250,6 +291,10 @@ int web_msg_for_code(const char *code)
         {"unknown_time_zone", MSG_V_UNKNOWN_TIME_ZONE},
         {"bad_language", MSG_V_BAD_LANGUAGE},
         {"csrf_failed", MSG_ERR_CSRF_NEXT},
+        {"bad_setting", MSG_V_BAD_SETTING},
+        {"bad_shop_name", MSG_V_BAD_SHOP_NAME},
+        {"amount_api_not_granted", MSG_V_AMOUNT_NOT_GRANTED},
+        {"connection_not_found", MSG_V_NOT_FOUND},
     };
     for (size_t i = 0; code != NULL && i < sizeof codes / sizeof codes[0]; i++) {
         if (strcmp(codes[i].code, code) == 0)

@@ -10,4 +10,9 @@ ERR_MUST_USE enum err page_orders(struct http_req *req, struct http_resp *resp, 
 ERR_MUST_USE enum err page_orders_csv(struct http_req *req, struct http_resp *resp,
                                       struct errbuf *eb);
 
+/* POST /orders/amounts (form, operator): reads the order values of up to 100 synced orders
+ * without one (connection_id optional) from Temu (app_settlement_amounts, audited). */
+ERR_MUST_USE enum err page_orders_amounts(struct http_req *req, struct http_resp *resp,
+                                          struct errbuf *eb);
+
 #endif

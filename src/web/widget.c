@@ -399,6 +399,9 @@ void widget_filter_form(struct html *h, const struct widget_filter *f)
         widget_input(h, &f->inputs[i]);
     if (f->limit != NULL && *f->limit != '\0')
         html_tpl(h, "<input type=\"hidden\" name=\"limit\" value=\"{}\">", f->limit);
+    if (f->connection_id != NULL && *f->connection_id != '\0')
+        html_tpl(h, "<input type=\"hidden\" name=\"connection_id\" value=\"{}\">",
+                 f->connection_id);
     html_tpl(h,
              "<div class=\"actions\"><button type=\"submit\">筛选 / Filter</button> <a "
              "class=\"button secondary\" href=\"{}\">清除 / Clear</a></div></form>",
@@ -415,9 +418,36 @@ void widget_labels(struct html *h, const json_t *labels)
     }
     json_array_foreach(labels, i, l)
     {
-        widget_pill(h, "label", json_string_value(l) ? json_string_value(l) : "");
+        widget_label(h, json_string_value(l) ? json_string_value(l) : "");
         html_raw(h, " ");
     }
+}
+
+void widget_label(struct html *h, const char *name)
+{
+    /* The platform's name is the tooltip; a name the vocabulary lacks shows as sent. */
+    const struct web_status *s = web_status_find(name);
+    html_tpl(h, "<span class=\"pill label {}\" title=\"{}\">", s ? s->cls : "unknown", name);
+    if (s != NULL)
+        widget_pair(h, s->zh, s->en);
+    else
+        html_txt(h, name);
+    html_raw(h, "</span>");
+}
+
+void widget_order_status(struct html *h, int64_t status)
+{
+    const char *platform = NULL;
+    const struct web_status *s = web_status_order((long long)status, &platform);
+    char code[24];
+    snprintf(code, sizeof code, "%lld", (long long)status);
+    html_tpl(h, "<span class=\"pill {}\" title=\"parentOrderStatus {} · {}\">",
+             s ? s->cls : "unknown", code, platform);
+    if (s != NULL)
+        widget_pair(h, s->zh, s->en);
+    else
+        html_txt(h, code);
+    html_raw(h, "</span>");
 }
 
 void widget_order_link(struct html *h, const char *sn, const char *connection_id)
