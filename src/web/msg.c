@@ -258,6 +258,106 @@ static const struct web_msg web_msgs[MSG_COUNT] = {
       "Temu refused the order amount API: ask Temu to grant this sensitive API, then "
       "re-authorize the shop."),
     M(MSG_W_STALE, "w.stale", "超过 {} 分钟未成功同步", "no successful sync for over {} min"),
+    M(MSG_WB_LEAD, "wb.lead",
+      "Temu 自动连接:通过 Temu Open Platform 授权会话连接店铺,之后订单、商品和买家请求自动同步。",
+      "Temu auto-connection: connect a shop through a Temu Open Platform authorization session; "
+      "orders, products and buyer cases then sync on their own."),
+    M(MSG_WB_SESSION_NOTE, "wb.session_note",
+      "有效期 15 分钟,只能使用一次。不需要 Temu 店铺登录密码。",
+      "Valid for 15 minutes, single use. No shop password is needed."),
+    M(MSG_WB_LAUNCH_CLOSED, "wb.launch_closed",
+      "以下闸口未通过,未创建任何内容:", "These gates are closed, and nothing was created:"),
+    M(MSG_WB_LAUNCH_WAITS, "wb.launch_waits", "正式自动授权路径在所有闸口通过后开放。",
+      "The production path opens when every gate passes."),
+    M(MSG_WB_LAUNCH_NOTE, "wb.launch_note",
+      "正式店铺优先使用“自动授权启动包”接入。在公网回调、生产环境文件、App Key/App Secret "
+      "和安全闸口通过之前,这里只列出阻断项,不会要求 Temu 店铺登录密码。",
+      "Formal shops connect through the launch packet. Until the public callback, the production "
+      "env, the App Key/App Secret and the security gates pass, it only lists what blocks it; it "
+      "never asks for a shop password."),
+    M(MSG_WB_NEEDS_SELLER_ADMIN, "wb.needs_seller_admin", "需要卖家管理员(seller_admin)角色。",
+      "Needs the seller_admin role."),
+    M(MSG_WB_NEEDS_OPS, "wb.needs_ops", "需要 ops 角色。", "Needs the ops role."),
+    M(MSG_WB_DEV_NOTE, "wb.dev_note",
+      "仅用于在 Temu "
+      "沙箱上验证授权会话和签名同步;正式生产请使用上方的“自动授权启动包”和运行手册闸口。",
+      "Only for validating the authorization session and signed sync against the Temu sandbox; "
+      "production uses the launch packet above and the runbook gates."),
+    M(MSG_WB_DEV_REFUSED, "wb.dev_refused", "已禁用:生产环境(AICOS_ENV=production)不提供开发授权。",
+      "Refused: a production server (AICOS_ENV=production) has no development authorization."),
+    M(MSG_WB_NO_SESSIONS, "wb.no_sessions", "暂无授权会话。", "No authorization session yet."),
+    M(MSG_WB_NO_CONNECTIONS, "wb.no_connections", "尚无已授权的店铺。",
+      "No shop has authorized the app yet."),
+    M(MSG_WB_MANUAL_NOTE, "wb.manual_note",
+      "在 Seller Center 手动授权后,把显示的 access_token 粘贴到这里;保存前会用 "
+      "bg.open.accesstoken.info.get 验证。",
+      "Paste the access_token Seller Center shows after a manual authorization; it is verified "
+      "with bg.open.accesstoken.info.get before it is stored."),
+    M(MSG_WB_VAULT_NOTE, "wb.vault_note",
+      "这里不需要 Temu 登录密码。App Secret "
+      "和令牌加密存入保险库(vault),页面和接口只显示遮盖后的值。",
+      "No Temu login password is needed here. The App Secret and tokens are encrypted in the "
+      "vault; pages and APIs show masked values only."),
+    M(MSG_WB_DAYS_LEFT, "wb.days_left", "剩 {} 天", "{} days left"),
+    M(MSG_WB_DEV, "wb.dev", "开发调试(非正式)", "development (not production)"),
+    M(MSG_WB_PRODUCTION, "wb.production", "正式", "production"),
+    M(MSG_G_APP_CREDENTIALS, "gate.app_credentials",
+      "保存该区域的 App Key 和 App Secret(aicos temu credentials set,或本页的凭据表单)。",
+      "Store the region's App Key and App Secret (aicos temu credentials set)."),
+    M(MSG_G_PUBLIC_CALLBACK, "gate.public_callback",
+      "部署公网 HTTPS 回调:用 aicos deploy init-env 生成 API 与控制台的 https:// "
+      "地址,再用这些地址运行服务。",
+      "Deploy the public HTTPS callback: generate the API and console https:// origins with aicos "
+      "deploy init-env, then serve with them."),
+    M(MSG_G_PRODUCTION_ENV, "gate.production_env",
+      "用生成的 infra/production.env 运行生产环境(其中 AICOS_ENV=production)。",
+      "Run the production stack with the generated infra/production.env (it sets "
+      "AICOS_ENV=production)."),
+    M(MSG_G_PREFLIGHT, "gate.preflight",
+      "运行 aicos deploy preflight(设置 AICOS_DATABASE_URL 以记录结果),并修复其中的阻断项。",
+      "Run aicos deploy preflight (with AICOS_DATABASE_URL set so it is recorded) and fix its "
+      "blockers."),
+    M(MSG_G_SECURITY, "gate.security",
+      "配置保险库主密钥(AICOS_MASTER_KEY_FILE,权限 0600),并让 API 和控制台都使用 https:// 地址。",
+      "Configure the vault master key (AICOS_MASTER_KEY_FILE, mode 0600) and serve the API and the "
+      "console on https:// origins."),
+    M(MSG_V_BAD_ACCESS_TOKEN, "v.bad_access_token",
+      "access_token 格式不对:请粘贴 Seller Center 显示的完整令牌。",
+      "The access_token does not look like one: paste the whole token Seller Center shows."),
+    M(MSG_V_BAD_REGION, "v.bad_region", "区域不在支持列表中;请从下拉框选择。",
+      "The region is not one we support; pick one from the list."),
+    M(MSG_V_REGION_MISMATCH, "v.region_mismatch", "令牌属于另一个区域;请选择令牌所属的区域。",
+      "The token belongs to another region; pick the token's own region."),
+    M(MSG_V_CREDENTIALS_MISSING, "v.credentials_missing",
+      "该区域还没有 App Key/App Secret;请先保存凭据。",
+      "This region has no App Key/App Secret yet; store them first."),
+    M(MSG_V_TEMU_VERIFY_FAILED, "v.temu_verify_failed",
+      "Temu 未能验证该令牌;未保存任何内容。请确认令牌有效后重试。",
+      "Temu could not verify the token, and nothing was stored; check that it is valid and try "
+      "again."),
+    M(MSG_V_GATES_CLOSED, "v.gates_closed", "启动包的闸口尚未全部通过;请按列出的阻断项处理。",
+      "The launch packet's gates are not all open yet; work through the listed blockers."),
+    M(MSG_V_DEV_REFUSED, "v.dev_refused", "生产环境不提供开发授权。",
+      "A production server has no development authorization."),
+    M(MSG_V_SESSION_NOT_OPEN, "v.session_not_open", "该授权会话已结束(已使用、取消或过期)。",
+      "That authorization session has ended (used, cancelled or expired)."),
+    M(MSG_V_SESSION_NOT_FOUND, "v.session_not_found", "找不到该授权会话。",
+      "No such authorization session."),
+    M(MSG_V_DIFFERENT_SHOP, "v.different_shop",
+      "授权的是另一个店铺;请在 Seller Center 选择要重新授权的店铺。",
+      "A different shop was authorized; choose the shop to re-authorize in Seller Center."),
+    M(MSG_V_STATE_INVALID, "v.state_invalid", "授权链接无效或已过期;请在集成页重新开始授权。",
+      "The authorization link is not valid or has expired; start the authorization again on the "
+      "Integrations page."),
+    M(MSG_V_AUTHORIZATION_DENIED, "v.authorization_denied",
+      "店铺在 Seller Center 拒绝了授权;未连接任何店铺。",
+      "The shop declined the authorization in Seller Center; no shop was connected."),
+    M(MSG_V_VAULT_UNAVAILABLE, "v.vault_unavailable",
+      "未配置保险库主密钥,无法保存令牌;请设置 AICOS_MASTER_KEY_FILE。",
+      "No vault master key is configured, so the token cannot be stored; set "
+      "AICOS_MASTER_KEY_FILE."),
+    M(MSG_V_MANUAL_ONLY, "v.manual_only", "此区域只支持手动授权;请使用“手动授权”表单。",
+      "This region only supports manual authorization; use the manual token form."),
 };
 
 const struct web_msg *web_msg_at(unsigned id)
@@ -295,10 +395,49 @@ int web_msg_for_code(const char *code)
         {"bad_shop_name", MSG_V_BAD_SHOP_NAME},
         {"amount_api_not_granted", MSG_V_AMOUNT_NOT_GRANTED},
         {"connection_not_found", MSG_V_NOT_FOUND},
+        {"bad_access_token", MSG_V_BAD_ACCESS_TOKEN},
+        {"token_missing", MSG_V_BAD_ACCESS_TOKEN},
+        {"bad_region", MSG_V_BAD_REGION},
+        {"region_mismatch", MSG_V_REGION_MISMATCH},
+        {"credentials_missing", MSG_V_CREDENTIALS_MISSING},
+        {"temu_verify_failed", MSG_V_TEMU_VERIFY_FAILED},
+        {"gates_closed", MSG_V_GATES_CLOSED},
+        {"dev_refused_in_production", MSG_V_DEV_REFUSED},
+        {"session_not_open", MSG_V_SESSION_NOT_OPEN},
+        {"state_cancelled", MSG_V_SESSION_NOT_OPEN},
+        {"state_used", MSG_V_SESSION_NOT_OPEN},
+        {"session_not_found", MSG_V_SESSION_NOT_FOUND},
+        {"different_shop", MSG_V_DIFFERENT_SHOP},
+        {"state_expired", MSG_V_STATE_INVALID},
+        {"state_missing", MSG_V_STATE_INVALID},
+        {"state_unknown", MSG_V_STATE_INVALID},
+        {"code_missing", MSG_V_STATE_INVALID},
+        {"authorization_denied", MSG_V_AUTHORIZATION_DENIED},
+        {"vault_unavailable", MSG_V_VAULT_UNAVAILABLE},
+        {"manual_authorization_only", MSG_V_MANUAL_ONLY},
     };
     for (size_t i = 0; code != NULL && i < sizeof codes / sizeof codes[0]; i++) {
         if (strcmp(codes[i].code, code) == 0)
             return (int)codes[i].id;
+    }
+    return -1;
+}
+
+int web_msg_for_gate(const char *gate)
+{
+    static const struct {
+        const char *gate;
+        enum web_msg_id id;
+    } gates[] = {
+        {"app_credentials", MSG_G_APP_CREDENTIALS},
+        {"public_callback", MSG_G_PUBLIC_CALLBACK},
+        {"production_env", MSG_G_PRODUCTION_ENV},
+        {"preflight", MSG_G_PREFLIGHT},
+        {"security", MSG_G_SECURITY},
+    };
+    for (size_t i = 0; gate != NULL && i < sizeof gates / sizeof gates[0]; i++) {
+        if (strcmp(gates[i].gate, gate) == 0)
+            return (int)gates[i].id;
     }
     return -1;
 }

@@ -161,6 +161,42 @@ enum web_msg_id {
     MSG_V_BAD_SHOP_NAME,
     MSG_V_AMOUNT_NOT_GRANTED,
     MSG_W_STALE,
+    /* the Integrations workbench, its launch gates and its forms' refusals */
+    MSG_WB_LEAD,
+    MSG_WB_SESSION_NOTE,
+    MSG_WB_LAUNCH_CLOSED,
+    MSG_WB_LAUNCH_WAITS,
+    MSG_WB_LAUNCH_NOTE,
+    MSG_WB_NEEDS_SELLER_ADMIN,
+    MSG_WB_NEEDS_OPS,
+    MSG_WB_DEV_NOTE,
+    MSG_WB_DEV_REFUSED,
+    MSG_WB_NO_SESSIONS,
+    MSG_WB_NO_CONNECTIONS,
+    MSG_WB_MANUAL_NOTE,
+    MSG_WB_VAULT_NOTE,
+    MSG_WB_DAYS_LEFT,
+    MSG_WB_DEV,
+    MSG_WB_PRODUCTION,
+    MSG_G_APP_CREDENTIALS,
+    MSG_G_PUBLIC_CALLBACK,
+    MSG_G_PRODUCTION_ENV,
+    MSG_G_PREFLIGHT,
+    MSG_G_SECURITY,
+    MSG_V_BAD_ACCESS_TOKEN,
+    MSG_V_BAD_REGION,
+    MSG_V_REGION_MISMATCH,
+    MSG_V_CREDENTIALS_MISSING,
+    MSG_V_TEMU_VERIFY_FAILED,
+    MSG_V_GATES_CLOSED,
+    MSG_V_DEV_REFUSED,
+    MSG_V_SESSION_NOT_OPEN,
+    MSG_V_SESSION_NOT_FOUND,
+    MSG_V_DIFFERENT_SHOP,
+    MSG_V_STATE_INVALID,
+    MSG_V_AUTHORIZATION_DENIED,
+    MSG_V_VAULT_UNAVAILABLE,
+    MSG_V_MANUAL_ONLY,
     MSG_COUNT
 };
 
@@ -178,6 +214,9 @@ const char *web_msg(enum web_lang lang, enum web_msg_id id);
 
 /* The catalog entry for a domain error code ("bad_field", "forbidden", ...), or -1. */
 int web_msg_for_code(const char *code);
+
+/* The catalog entry for a launch gate's next step ("app_credentials", "security", ...), or -1. */
+int web_msg_for_gate(const char *gate);
 
 /* The language an Accept-Language header asks for (zh or en by weight; BOTH for neither). */
 enum web_lang web_lang_from_accept(const char *header);
