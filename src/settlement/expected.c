@@ -86,13 +86,14 @@ ERR_MUST_USE static enum err amounts_one(const struct connect_env *env, struct t
 }
 
 enum err settle_amounts_refresh(const struct connect_env *env, const char *conn, int64_t limit,
-                                int64_t max_age_s, int64_t now, struct settle_amounts_result *out,
-                                struct errbuf *eb)
+                                int64_t max_age_s, bool newest_first, int64_t now,
+                                struct settle_amounts_result *out, struct errbuf *eb)
 {
     memset(out, 0, sizeof *out);
     struct db_rows *r = NULL;
     struct db_param p[] = {conn ? DB_P_TEXT(conn) : DB_P_NULL, DB_P_INT(now - max_age_s),
-                           DB_P_INT(limit), DB_P_TEXT(SETTLE_AMOUNT_SOURCE)};
+                           DB_P_INT(limit), DB_P_TEXT(SETTLE_AMOUNT_SOURCE),
+                           DB_P_INT(newest_first ? -1 : 1)};
     enum err e = db_pool_query(
         env->db,
         "SELECT t.connection_id, t.parent_order_sn, t.order_time, COALESCE(x.source, '') FROM "
@@ -100,8 +101,8 @@ enum err settle_amounts_refresh(const struct connect_env *env, const char *conn,
         "JOIN order_amounts a ON a.connection_id = t.connection_id AND a.parent_order_sn = "
         "t.parent_order_sn WHERE (CAST($1 AS TEXT) IS NULL OR t.connection_id = $1) AND "
         "(x.order_sn IS NULL OR a.parent_order_sn IS NULL OR (x.source = $4 AND x.updated_at < "
-        "$2)) ORDER BY t.order_time, t.parent_order_sn LIMIT $3",
-        p, 4, &r, eb);
+        "$2)) ORDER BY t.order_time * $5, t.parent_order_sn LIMIT $3",
+        p, 5, &r, eb);
     struct temu_client *cl = NULL;
     char cl_conn[CONNECT_ID_LEN + 1] = "";
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {

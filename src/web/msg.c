@@ -219,9 +219,9 @@ static const struct web_msg web_msgs[MSG_COUNT] = {
       "The buyer cases could not be read just now."),
     M(MSG_O_AMOUNTS_LEAD, "o.amounts_lead",
       "金额来自 Temu 的订单金额接口(temu.order.amount.v2.query,需 Temu 授予敏感权限);每次最多读取"
-      "100 个尚无金额的订单。",
+      "100 个尚无金额的订单(最新的在前)。",
       "Values come from Temu's order amount API (temu.order.amount.v2.query, a sensitive API "
-      "Temu must grant); each read fetches up to 100 orders that have none yet."),
+      "Temu must grant); each read fetches up to 100 orders that have none yet, newest first."),
     M(MSG_O_AMOUNTS_BUTTON, "o.amounts_button", "读取订单金额", "Fetch order values"),
     M(MSG_O_MONEY_NONE, "o.money_none", "尚未从 Temu 读取此订单的金额(订单页的“读取订单金额”)。",
       "This order's value has not been read from Temu yet (Orders page: Fetch order values)."),

@@ -250,7 +250,7 @@ enum err page_orders_amounts(struct http_req *req, struct http_resp *resp, struc
     struct settle_amounts_result r;
     struct errbuf why = {0};
     enum err e = app_settlement_amounts(req->app, &who, conn && *conn ? conn : NULL,
-                                        SETTLE_AMOUNTS_BATCH, &r, &why);
+                                        SETTLE_AMOUNTS_BATCH, true, &r, &why);
     if (e != ERR_OK && !web_form_redirects(req, e)) {
         *eb = why;
         return e;

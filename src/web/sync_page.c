@@ -165,6 +165,39 @@ static void sync_runs(struct http_req *req, struct html *h, const struct sync_vi
     html_raw(h, "</section>");
 }
 
+/* The operator's form that runs any stream of any active shop now: a new shop has no stream
+ * state yet, so its first sync starts here. */
+static void sync_start_form(struct http_req *req, struct html *h, const json_t *shops)
+{
+    size_t i;
+    const json_t *s;
+    if (!web_can(req, ROLE_OPERATOR) || json_array_size(json_object_get(shops, "shops")) == 0)
+        return;
+    html_raw(h, "<form class=\"filters card\" method=\"post\" action=\"/sync/retry\" "
+                "id=\"sync-start\">");
+    widget_csrf(h, req->auth);
+    html_raw(h, "<label>店铺 / Shop<select name=\"connection_id\" id=\"f-sync-shop\">");
+    json_array_foreach(json_object_get(shops, "shops"), i, s)
+    {
+        if (strcmp(widget_json_str(s, "status"), "active") != 0)
+            continue;
+        html_tpl(h, "<option value=\"{}\">", widget_json_str(s, "id"));
+        web_shop_label(h, s);
+        html_raw(h, "</option>");
+    }
+    html_raw(h, "</select></label><label>流 / Stream<select name=\"stream\" id=\"f-sync-stream\">");
+    for (int st = 0; st < SYNC_STREAM__COUNT; st++) {
+        const char *name = sync_stream_name((enum sync_stream)st);
+        html_tpl(h, "<option value=\"{}\">", name);
+        widget_status_label(h, name);
+        html_raw(h, "</option>");
+    }
+    html_raw(h, "</select></label><div class=\"actions\"><button type=\"submit\" "
+                "id=\"sync-start-run\">");
+    widget_pair(h, "立即同步", "Sync now");
+    html_raw(h, "</button></div></form>");
+}
+
 /* The page with an optional notice (kind NULL for none). */
 ERR_MUST_USE static enum err sync_render(struct http_req *req, struct http_resp *resp, int status,
                                          const char *kind, const char *notice, struct errbuf *eb)
@@ -185,6 +218,7 @@ ERR_MUST_USE static enum err sync_render(struct http_req *req, struct http_resp 
     widget_page_head_msg(&h, "同步 / Sync", MSG_P_SYNC_PAGE_20);
     if (kind != NULL)
         widget_notice(&h, kind, notice);
+    sync_start_form(req, &h, shops);
     sync_states(req, &h, &v, states);
     sync_runs(req, &h, &v, runs);
     e = web_page_end(&h, resp, status);

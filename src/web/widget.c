@@ -1,6 +1,7 @@
 #include "web/widget.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -432,6 +433,42 @@ void widget_label(struct html *h, const char *name)
         widget_pair(h, s->zh, s->en);
     else
         html_txt(h, name);
+    html_raw(h, "</span>");
+}
+
+/* True for a fact whose name says it is a time (Unix seconds): "..._at", "..._time", "since". */
+static bool widget_fact_is_time(const char *key)
+{
+    size_t n = strlen(key);
+    return strcmp(key, "at") == 0 || strcmp(key, "since") == 0 || strcmp(key, "deadline") == 0 ||
+           strcmp(key, "ship_by") == 0 || (n > 3 && strcmp(key + n - 3, "_at") == 0) ||
+           (n > 5 && strcmp(key + n - 5, "_time") == 0);
+}
+
+void widget_facts(struct html *h, const json_t *facts)
+{
+    const char *key;
+    const json_t *v;
+    bool first = true;
+    html_raw(h, "<span class=\"facts\">");
+    json_object_foreach((json_t *)facts, key, v)
+    {
+        html_tpl(h,
+                 first ? "<span class=\"mono\">{}</span>: " : " · <span class=\"mono\">{}</span>: ",
+                 key);
+        first = false;
+        if (json_is_integer(v) && widget_fact_is_time(key)) {
+            widget_time(h, (int64_t)json_integer_value(v));
+        } else if (json_is_integer(v)) {
+            html_int(h, (int64_t)json_integer_value(v));
+        } else if (json_is_string(v)) {
+            html_txt(h, json_string_value(v));
+        } else {
+            char *t = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+            html_txt(h, t != NULL ? t : "");
+            free(t);
+        }
+    }
     html_raw(h, "</span>");
 }
 

@@ -159,6 +159,11 @@ void widget_labels(struct html *h, const json_t *labels);
 /* One label name as its pill (widget_labels' item). */
 void widget_label(struct html *h, const char *name);
 
+/* The facts of an object ({"ship_by": 1767225600, "status": 2, ...}) as "key: value" items:
+ * a time-named fact ("…_at", "…_time", "since", "deadline", "ship_by") as widget_time, so no
+ * raw Unix time is shown; other values as text. */
+void widget_facts(struct html *h, const json_t *facts);
+
 /* A parentOrderStatus / orderStatus as the buyer reads it ("已发货 / shipped"), the platform's
  * code and name in the tooltip ("parentOrderStatus 4 · SHIPPED"). */
 void widget_order_status(struct html *h, int64_t status);
