@@ -32,6 +32,9 @@
 #include "web/integrations_page.h"
 #include "web/order_page.h"
 #include "web/orders_page.h"
+#ifdef AICOS_BENCH_STATIC
+#include "web/bench_static.h"
+#endif
 #include "web/settlements_page.h"
 #include "web/shipments_page.h"
 #include "web/products_page.h"
@@ -424,6 +427,11 @@ const struct route api_routes[] = {
      "text/html", ROLE_OPS},
     {"GET", "/static/console.css", page_console_stylesheet, PUBLIC | ROUTE_INTERNAL,
      "Console stylesheet (embedded at build time).", "pages", "text/css", 0},
+#ifdef AICOS_BENCH_STATIC
+    /* Only in the console benchmark's build (src/web/bench_static.h). */
+    {"GET", "/static/bench/{name}", page_bench_static, PUBLIC | ROUTE_INTERNAL,
+     "Console benchmark: a static file of a page's size.", "pages", "text/html", 0},
+#endif
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

@@ -168,8 +168,7 @@ static void orders_table(struct html *h, const struct query_orders_args *a, cons
     html_raw(h, "</a></p></section>");
 }
 
-/* The amounts of the listed orders (an empty object when unreadable: the list stands). */
-static json_t *orders_amounts(const struct app *app, const json_t *doc)
+json_t *web_orders_amounts(const struct app *app, const json_t *doc)
 {
     const char *conns[SETTLE_AMOUNTS_BATCH], *sns[SETTLE_AMOUNTS_BATCH];
     size_t n = 0, i;
@@ -220,7 +219,7 @@ enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf
         goto out;
     if (e != ERR_OK)
         goto out;
-    amounts = orders_amounts(app, doc);
+    amounts = web_orders_amounts(app, doc);
     const struct orders_view v = {shops, amounts, set.value[SYNC_SET_SHIP_SOON_H] * 3600,
                                   (int64_t)time(NULL)};
     web_page_begin(&h, resp, "订单 / Orders", "orders", req->auth);

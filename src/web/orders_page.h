@@ -2,7 +2,14 @@
 #ifndef AICOS_WEB_ORDERS_PAGE_H
 #define AICOS_WEB_ORDERS_PAGE_H
 
+#include <jansson.h>
+
+#include "app/app.h"
 #include "http/http.h"
+
+/* The amounts (settle_order_amounts_get) of the orders of a query_orders_list document; an
+ * empty object when they cannot be read (the list stands without them). json_decref it. */
+json_t *web_orders_amounts(const struct app *app, const json_t *doc);
 
 ERR_MUST_USE enum err page_orders(struct http_req *req, struct http_resp *resp, struct errbuf *eb);
 

@@ -10,13 +10,18 @@
 #include "web/page.h"
 #include "web/widget.h"
 
+json_t *web_shops_load_db(struct db *db)
+{
+    json_t *doc = NULL;
+    if (sync_shops_list(db, &doc, NULL) != ERR_OK || doc == NULL)
+        doc = json_pack("{s:[]}", "shops");
+    return doc;
+}
+
 json_t *web_shops_load(const struct http_req *req)
 {
     const struct app *app = req->app;
-    json_t *doc = NULL;
-    if (sync_shops_list(app->db, &doc, NULL) != ERR_OK || doc == NULL)
-        doc = json_pack("{s:[]}", "shops");
-    return doc;
+    return web_shops_load_db(app->db);
 }
 
 const json_t *web_shop_find(const json_t *shops, const char *conn)
@@ -31,21 +36,26 @@ const json_t *web_shop_find(const json_t *shops, const char *conn)
     return NULL;
 }
 
-void web_shop_label(struct html *h, const json_t *s)
+void web_shop_name(const json_t *s, char *out, size_t cap)
 {
     const char *name = widget_json_str(s, "name");
     if (*name != '\0') {
-        html_txt(h, name);
+        snprintf(out, cap, "%s", name);
         return;
     }
-    char mall[24], region[16];
-    snprintf(mall, sizeof mall, "%lld", (long long)widget_json_int(s, "mall_id"));
+    char region[16];
     snprintf(region, sizeof region, "%s", widget_json_str(s, "region"));
     for (char *c = region; *c; c++)
         *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
-    html_tpl(h, "Temu {} · {}", region, mall);
-    if (strcmp(widget_json_str(s, "auth_mode"), "dev") == 0)
-        html_raw(h, " (sandbox)");
+    snprintf(out, cap, "Temu %s · %lld%s", region, (long long)widget_json_int(s, "mall_id"),
+             strcmp(widget_json_str(s, "auth_mode"), "dev") == 0 ? " (sandbox)" : "");
+}
+
+void web_shop_label(struct html *h, const json_t *s)
+{
+    char name[SYNC_SHOP_NAME_MAX + 48];
+    web_shop_name(s, name, sizeof name);
+    html_txt(h, name);
 }
 
 void web_shop_cell(struct html *h, const json_t *shops, const char *conn)

@@ -8,16 +8,24 @@
 #define AICOS_WEB_SHOPS_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 #include "http/http.h"
+#include "store/db.h"
 #include "web/html.h"
 
 /* The shops ({"shops": [...]}, sync_shops_list) or an empty list when unreadable (a page
  * still stands); json_decref it. */
 json_t *web_shops_load(const struct http_req *req);
 
+/* web_shops_load() from the database itself. */
+json_t *web_shops_load_db(struct db *db);
+
 /* The shop of shops whose id is conn, or NULL. */
 const json_t *web_shop_find(const json_t *shops, const char *conn);
+
+/* A shop's name as plain text into out (cap bytes; SYNC_SHOP_NAME_MAX + 48 is enough). */
+void web_shop_name(const json_t *shop, char *out, size_t cap);
 
 /* A shop's name as text: its display name, else "Temu <REGION> · <mall id>" (and
  * " (sandbox)" for a development connection). */

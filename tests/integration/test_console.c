@@ -431,7 +431,7 @@ static void test_dashboard(void **state)
     req("GET", "/orders/export.csv?q=%3DHYPERLINK", admin_hdr, NULL, NULL, 200, &csv);
     assert_true(ts_contains(csv.body, "connection_id,parent_order_sn,status,status_en,labels"));
     assert_true(ts_contains(csv.body, "c1,\"'=HYPERLINK(1)\",receipted,received,past_due;x,,"
-                                      "1970-01-01T00:00:01Z,1970-01-01T00:00:01Z,0\r\n"));
+                                      "1970-01-01T00:00:01Z,1970-01-01T00:00:01Z,0,,,\r\n"));
     assert_false(ts_contains(csv.body, "PO-1"));
     ts_http_free(&csv);
     req("GET", "/orders/export.csv?status=abc", admin_hdr, NULL, NULL, 422, &csv);
@@ -534,6 +534,23 @@ static void test_settings_and_shops(void **state)
     assert_true(ts_contains(b, "title=\"ship_soon_h\">即将到期 / due soon</span>"));
     assert_true(ts_contains(b, "<input type=\"hidden\" name=\"connection_id\" value=\"c9\">"));
     free(b);
+    /* The order's value (order_amounts) in the list, on its page and in the CSV export. */
+    ts_db_exec(db_url, "INSERT INTO order_amounts (connection_id, parent_order_sn, paid_minor, "
+                       "currency, settle_minor, data, fetched_at) VALUES ('c9', 'PO-9', 1590, "
+                       "'USD', 1200, '{\"parentOrderMap\":{\"customerPaid\":{\"customerPaidTotal\":"
+                       "{\"amount\":1590,\"currency\":\"USD\"}}}}', 1)");
+    b = admin_page("/orders?connection_id=c9");
+    assert_true(ts_contains(b, "<span class=\"money\">15.90 USD</span>"));
+    free(b);
+    b = admin_page("/orders/PO-9?connection_id=c9");
+    assert_true(ts_contains(b, "title=\"customerPaid.customerPaidTotal\""));
+    assert_true(ts_contains(b, "<span class=\"money\">15.90 USD</span>"));
+    free(b);
+    req("GET", "/orders/export.csv?connection_id=c9", admin_hdr, NULL, NULL, 200, &r);
+    assert_true(ts_contains(r.body, ",items,shop,paid,currency\r\n"));
+    assert_true(ts_contains(r.body, ",Main US store,15.90,USD\r\n"));
+    ts_http_free(&r);
+    ts_db_exec(db_url, "DELETE FROM order_amounts");
     admin_post("/settings/shops/c9", "name=bad%01name", "/settings");
     free(flash_once("/settings", "A shop name is at most 60 bytes"));
     admin_post("/settings/shops/nope", "name=x", "/settings");
