@@ -65,30 +65,25 @@ enum err settle_order_amounts_get(struct db *db, const char *const *conns, const
         return ERR_OK;
     if (n > SETTLE_AMOUNTS_BATCH)
         return err_set(eb, ERR_INVAL, NULL, "at most %d orders at once", SETTLE_AMOUNTS_BATCH);
+    /* One (connection, order) pair per term: each is a lookup of the primary key on both
+     * drivers (SQLite's multi-index OR, PostgreSQL's BitmapOr). */
     struct buf sql = {0};
-    struct db_param p[SETTLE_AMOUNTS_BATCH];
+    struct db_param p[2 * SETTLE_AMOUNTS_BATCH];
     enum err e = buf_puts(&sql, "SELECT connection_id, parent_order_sn, paid_minor, currency, "
-                                "settle_minor, fetched_at FROM order_amounts WHERE "
-                                "parent_order_sn IN (");
+                                "settle_minor, fetched_at FROM order_amounts WHERE ");
     for (size_t i = 0; e == ERR_OK && i < n; i++) {
-        e = buf_printf(&sql, "%s$%zu", i ? ", " : "", i + 1);
-        p[i] = DB_P_TEXT(sns[i]);
+        e = buf_printf(&sql, "%s(connection_id = $%zu AND parent_order_sn = $%zu)", i ? " OR " : "",
+                       2 * i + 1, 2 * i + 2);
+        p[2 * i] = DB_P_TEXT(conns[i]);
+        p[2 * i + 1] = DB_P_TEXT(sns[i]);
     }
-    if (e == ERR_OK)
-        e = buf_puts(&sql, ")");
     struct db_rows *r = NULL;
-    e = e == ERR_OK ? db_pool_query(db, sql.data, p, n, &r, eb)
+    e = e == ERR_OK ? db_pool_query(db, sql.data, p, 2 * n, &r, eb)
                     : err_set(eb, ERR_NOMEM, NULL, "out of memory");
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
-        for (size_t k = 0; k < n; k++) {
-            if (strcmp(conns[k], db_rows_get(r, i, 0)) != 0 ||
-                strcmp(sns[k], db_rows_get(r, i, 1)) != 0)
-                continue;
-            char key[256];
-            snprintf(key, sizeof key, "%s %s", conns[k], sns[k]);
-            json_object_set_new(*out, key, amount_row(r, i));
-            break;
-        }
+        char key[256];
+        snprintf(key, sizeof key, "%s %s", db_rows_get(r, i, 0), db_rows_get(r, i, 1));
+        json_object_set_new(*out, key, amount_row(r, i));
     }
     db_rows_free(r);
     buf_free(&sql);
