@@ -115,6 +115,39 @@ static void dash_chart(struct html *h, const json_t *days)
     html_raw(h, "</section>");
 }
 
+/* The 14 days' order values per currency; where settled money is compared with expected. */
+static void dash_money(struct html *h, const json_t *money)
+{
+    static const char *const heads[] = {"币种 / Currency", "有金额的订单 / Orders with a value",
+                                        "买家实付 / Buyer paid", "预计结算 / Estimated settlement",
+                                        NULL};
+    size_t i;
+    const json_t *m;
+    html_raw(h, "<section class=\"card\" id=\"money\"><h2>金额 / Money</h2>");
+    if (json_array_size(money) == 0) {
+        widget_empty_msg(h, "money-empty", MSG_D_MONEY_NONE);
+    } else {
+        widget_table_begin(h, NULL, NULL, heads);
+        json_array_foreach(money, i, m)
+        {
+            const char *cur = widget_json_str(m, "currency");
+            html_tpl(h, "<tr><td>{}</td><td class=\"num\">", cur);
+            html_int(h, widget_json_int(m, "orders"));
+            html_raw(h, "</td><td class=\"num\">");
+            widget_money_minor(h, widget_json_int(m, "paid_minor"), cur);
+            html_raw(h, "</td><td class=\"num\">");
+            widget_money_minor(h, widget_json_int(m, "settle_minor"), cur);
+            html_raw(h, "</td></tr>");
+        }
+        widget_table_end(h);
+    }
+    html_raw(h, "<p class=\"muted\">");
+    widget_msg(h, MSG_D_SETTLED_NONE);
+    html_raw(h, " <a href=\"/settlements\">");
+    widget_pair(h, "结算", "Settlements");
+    html_raw(h, "</a></p></section>");
+}
+
 enum err page_dashboard(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
@@ -138,9 +171,7 @@ enum err page_dashboard(struct http_req *req, struct http_resp *resp, struct err
     html_raw(&h, "</p>");
     dash_stats(&h, d);
     dash_chart(&h, json_object_get(d, "days"));
-    html_raw(&h, "<section class=\"card\" id=\"money\"><h2>金额 / Money</h2><p class=\"muted\">");
-    widget_msg(&h, MSG_D_SETTLED_NONE);
-    html_raw(&h, "</p></section>");
+    dash_money(&h, json_object_get(d, "money"));
     e = web_page_end(&h, resp, 200);
     json_decref(d);
     return e;

@@ -163,9 +163,11 @@ static const struct web_msg web_msgs[MSG_COUNT] = {
     M(MSG_D_NO_ORDERS, "d.no_orders", "这段时间没有订单。", "No orders in this period."),
     M(MSG_D_ON_TIME, "d.on_time", "{}% 准时发货({} / {})", "{}% shipped on time ({} of {})"),
     M(MSG_D_SETTLED_NONE, "d.settled_none",
-      "订单金额和结算尚未同步:Temu 的订单列表不含金额;导入结算报表后,这里显示已结算与应结算。",
-      "Order values and settlements are not synced yet: Temu's order list carries no amounts; "
-      "settled versus expected money shows here once settlement reports are imported."),
+      "金额来自 Temu 的订单金额接口;已结算与应结算的对账在结算页(导入结算报表后):",
+      "Values come from Temu's order amount API; settled versus expected money is reconciled on "
+      "the settlements page (once statements are imported):"),
+    M(MSG_D_MONEY_NONE, "d.money_none", "这段时间的订单还没有金额:在订单页点“读取订单金额”。",
+      "No order of this period has a value yet: use Fetch order values on the Orders page."),
     M(MSG_P_CASES_PAGE_1, "cases_page.1",
       "尚无买家请求:尚未同步到任何售后请求,已同步的订单也没有买家发起的标签。",
       "No buyer cases are stored: no after-sales request has been synced and no synced order "

@@ -112,6 +112,7 @@ enum web_msg_id {
     MSG_D_NO_ORDERS,
     MSG_D_ON_TIME,
     MSG_D_SETTLED_NONE,
+    MSG_D_MONEY_NONE,
     /* page leads, empty states and notices of the data and team pages */
     MSG_P_CASES_PAGE_1,
     MSG_P_CASES_FILTERED,

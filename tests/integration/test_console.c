@@ -546,6 +546,11 @@ static void test_settings_and_shops(void **state)
     assert_true(ts_contains(b, "title=\"customerPaid.customerPaidTotal\""));
     assert_true(ts_contains(b, "<span class=\"money\">15.90 USD</span>"));
     free(b);
+    b = admin_page("/dashboard?connection_id=c9"); /* the 14 days' values, per currency */
+    assert_true(ts_contains(b, "<tr><td>USD</td><td class=\"num\">1</td><td class=\"num\"><span "
+                               "class=\"money\">15.90 USD</span></td><td class=\"num\"><span "
+                               "class=\"money\">12.00 USD</span>"));
+    free(b);
     req("GET", "/orders/export.csv?connection_id=c9", admin_hdr, NULL, NULL, 200, &r);
     assert_true(ts_contains(r.body, ",items,shop,paid,currency\r\n"));
     assert_true(ts_contains(r.body, ",Main US store,15.90,USD\r\n"));
