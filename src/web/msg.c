@@ -360,6 +360,34 @@ static const struct web_msg web_msgs[MSG_COUNT] = {
       "AICOS_MASTER_KEY_FILE."),
     M(MSG_V_MANUAL_ONLY, "v.manual_only", "此区域只支持手动授权;请使用“手动授权”表单。",
       "This region only supports manual authorization; use the manual token form."),
+    M(MSG_STEP_APP_CREDENTIALS, "step.app_credentials",
+      "保存该区域的 App Key 和 App Secret(aicos temu credentials set)。",
+      "Store the region's App Key and App Secret (aicos temu credentials set)."),
+    M(MSG_STEP_PUBLIC_CALLBACK_URL, "step.public_callback_url",
+      "把回调地址部署到公网 HTTPS(aicos deploy init-env 生成 https:// 地址)。",
+      "Deploy the callback on a public HTTPS address (aicos deploy init-env writes the https:// "
+      "origins)."),
+    M(MSG_STEP_DNS, "step.dns",
+      "为 API 和控制台的域名添加指向服务器的 DNS 记录,然后运行 aicos deploy dns。",
+      "Point the API and console host names at the server in DNS, then run aicos deploy dns."),
+    M(MSG_STEP_PRODUCTION_ENV, "step.production_env",
+      "生成并使用生产环境文件 infra/production.env(aicos deploy init-env)。",
+      "Generate and use the production env file infra/production.env (aicos deploy init-env)."),
+    M(MSG_STEP_DEPLOYMENT_PREFLIGHT, "step.deployment_preflight",
+      "运行 aicos deploy preflight 并修复其中的阻断项。",
+      "Run aicos deploy preflight and fix its blockers."),
+    M(MSG_STEP_CALLBACK_REACHABLE, "step.callback_reachable",
+      "确认公网能访问回调地址(aicos deploy smoke)。",
+      "Check that the callback answers from the internet (aicos deploy smoke)."),
+    M(MSG_STEP_SELLER_AUTHORIZATION, "step.seller_authorization",
+      "在 Seller Center 授权本应用(集成页的授权按钮)。",
+      "Authorize the app in Seller Center (the authorization button of this page)."),
+    M(MSG_STEP_FIRST_SYNC, "step.first_sync", "运行首次同步(同步页的“立即同步”)。",
+      "Run the first sync (Sync now on the Sync page)."),
+    M(MSG_STEP_GENERAL, "step.general",
+      "向 Temu Open Platform 申请 App Key/App Secret 或 Seller Center 授权;不要索要店铺登录密码。",
+      "Request the Temu Open Platform App Key/App Secret or Seller Center approval; never ask for "
+      "the shop login password."),
 };
 
 const struct web_msg *web_msg_at(unsigned id)
@@ -421,6 +449,29 @@ int web_msg_for_code(const char *code)
     for (size_t i = 0; code != NULL && i < sizeof codes / sizeof codes[0]; i++) {
         if (strcmp(codes[i].code, code) == 0)
             return (int)codes[i].id;
+    }
+    return -1;
+}
+
+int web_msg_for_step(const char *step)
+{
+    static const struct {
+        const char *step;
+        enum web_msg_id id;
+    } steps[] = {
+        {"app_credentials", MSG_STEP_APP_CREDENTIALS},
+        {"public_callback_url", MSG_STEP_PUBLIC_CALLBACK_URL},
+        {"dns", MSG_STEP_DNS},
+        {"production_env", MSG_STEP_PRODUCTION_ENV},
+        {"deployment_preflight", MSG_STEP_DEPLOYMENT_PREFLIGHT},
+        {"callback_reachable", MSG_STEP_CALLBACK_REACHABLE},
+        {"seller_authorization", MSG_STEP_SELLER_AUTHORIZATION},
+        {"first_sync", MSG_STEP_FIRST_SYNC},
+        {"general", MSG_STEP_GENERAL},
+    };
+    for (size_t i = 0; step != NULL && i < sizeof steps / sizeof steps[0]; i++) {
+        if (strcmp(steps[i].step, step) == 0)
+            return (int)steps[i].id;
     }
     return -1;
 }

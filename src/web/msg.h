@@ -198,6 +198,16 @@ enum web_msg_id {
     MSG_V_AUTHORIZATION_DENIED,
     MSG_V_VAULT_UNAVAILABLE,
     MSG_V_MANUAL_ONLY,
+    /* the Integrations progress steps: what to do next, by step key (web_msg_for_step) */
+    MSG_STEP_APP_CREDENTIALS,
+    MSG_STEP_PUBLIC_CALLBACK_URL,
+    MSG_STEP_DNS,
+    MSG_STEP_PRODUCTION_ENV,
+    MSG_STEP_DEPLOYMENT_PREFLIGHT,
+    MSG_STEP_CALLBACK_REACHABLE,
+    MSG_STEP_SELLER_AUTHORIZATION,
+    MSG_STEP_FIRST_SYNC,
+    MSG_STEP_GENERAL,
     MSG_COUNT
 };
 
@@ -215,6 +225,9 @@ const char *web_msg(enum web_lang lang, enum web_msg_id id);
 
 /* The catalog entry for a domain error code ("bad_field", "forbidden", ...), or -1. */
 int web_msg_for_code(const char *code);
+
+/* The catalog entry for a progress step's next action ("first_sync", "dns", ...), or -1. */
+int web_msg_for_step(const char *step);
 
 /* The catalog entry for a launch gate's next step ("app_credentials", "security", ...), or -1. */
 int web_msg_for_gate(const char *gate);

@@ -83,6 +83,14 @@ static const struct web_status web_statuses[] = {
     {"aftersales_status_10", "已申请退货", "return applied", "pending"},
     {"aftersales_type_1", "仅退款", "refund only", "configured"},
     {"aftersales_type_2", "退货退款", "return and refund", "configured"},
+    /* the formal connection's stages (readiness_progress stage.code) */
+    {"waiting_for_app_credentials", "等待 App Key/App Secret", "waiting for the App Key/App Secret",
+     "pending"},
+    {"waiting_for_callback_deployment", "等待公网回调部署", "waiting for the public callback",
+     "pending"},
+    {"waiting_for_seller_authorization", "等待 Seller Center 授权",
+     "waiting for the Seller Center authorization", "pending"},
+    {"waiting_for_first_sync", "等待首次同步", "waiting for the first sync", "pending"},
     /* roles (auth_role_name) */
     {"viewer", "查看者", "viewer", "used"},
     {"operator", "操作员", "operator", "configured"},

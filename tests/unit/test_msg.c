@@ -116,6 +116,14 @@ static void test_language_choice(void **state)
     for (size_t i = 0; i < sizeof gates / sizeof gates[0]; i++)
         assert_true(web_msg_for_gate(gates[i]) >= 0);
     assert_int_equal(web_msg_for_gate("nope"), -1);
+    /* Every progress step of src/readiness/progress.c has its next action in both languages. */
+    static const char *const steps[] = {
+        "app_credentials",      "public_callback_url",  "dns",
+        "production_env",       "deployment_preflight", "callback_reachable",
+        "seller_authorization", "first_sync",           "general"};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        assert_true(web_msg_for_step(steps[i]) >= 0);
+    assert_int_equal(web_msg_for_step("nope"), -1);
 }
 
 static void test_message_languages(void **state)
