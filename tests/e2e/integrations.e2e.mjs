@@ -249,6 +249,9 @@ async function run() {
     AICOS_API_ORIGIN: origin,
     AICOS_WEB_ORIGIN: origin,
     AICOS_HTTP_THREADS: '2',
+    // No scheduler: the first sync is the one the test starts from the Sync page (a scheduled
+    // run of the same stream would hold its lease at that moment).
+    AICOS_SYNC_WORKER: '0',
     AICOS_TEMU_REGION: 'us',
     AICOS_TEMU_GATEWAY_URL: `${sbxOrigin}/openapi/router`,
     AICOS_TEMU_AUTH_URL: authUrl,
