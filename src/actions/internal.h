@@ -24,6 +24,10 @@ struct actions_case {
     int64_t status_group, status, create_at, update_at, expire_at; /* expire_at: unix s, 0 none */
     int64_t operations; /* availableOperateList entries: the seller's move */
     const char *order_sn;
+    /* Where the case's money at risk comes from: "requested_refund" (the detail's
+     * applyRefundAmount), "case_items" (its lines' quantity × SKU price), else the labelled
+     * fallback "order_total". */
+    const char *money_source;
 };
 
 struct actions_health {

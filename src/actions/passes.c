@@ -10,6 +10,8 @@
 
 #include "actions/internal.h"
 #include "actions/settle.h"
+#include "base/log.h"
+#include "settlement/reconcile.h"
 
 struct keylist {
     char **v;
@@ -82,8 +84,11 @@ ERR_MUST_USE static enum err walk(struct db *db, const char *conn, enum actions_
     }
 }
 
-/* The objects of conn's items that are active or open, per input, evaluated again. */
-ERR_MUST_USE static enum err sweep(struct db *db, const char *conn, int64_t now,
+#define SWEEP_ALL (-1)
+
+/* The objects of conn's items that are active or open, per input (only: one input, or
+ * SWEEP_ALL), evaluated again. */
+ERR_MUST_USE static enum err sweep(struct db *db, const char *conn, int only, int64_t now,
                                    struct actions_stats *st, struct errbuf *eb)
 {
     static const enum actions_input inputs[] = {ACTIONS_IN_ORDERS, ACTIONS_IN_CASES,
@@ -94,6 +99,8 @@ ERR_MUST_USE static enum err sweep(struct db *db, const char *conn, int64_t now,
     enum err e = ERR_OK;
     for (size_t i = 0; e == ERR_OK && i < sizeof inputs / sizeof inputs[0]; i++) {
         struct keylist l = {0};
+        if (only != SWEEP_ALL && (int)inputs[i] != only)
+            continue;
         for (size_t d = 0; e == ERR_OK && d < nd; d++) {
             if (t[d].input != inputs[i])
                 continue;
@@ -157,7 +164,7 @@ ERR_MUST_USE static enum err full_one(struct db *db, const char *conn, int64_t n
     e = e ? e : eval_list(db, conn, ACTIONS_IN_STOCK, &l, now, st, eb);
     keylist_free(&l);
     e = e ? e : walk_settlement(db, conn, now, st, eb);
-    return e ? e : sweep(db, conn, now, st, eb);
+    return e ? e : sweep(db, conn, SWEEP_ALL, now, st, eb);
 }
 
 ERR_MUST_USE static enum err connections(struct db *db, const char *only, struct keylist *l,
@@ -231,11 +238,59 @@ ERR_MUST_USE static enum err tracking_window(struct db *db, const char *conn, in
     return e;
 }
 
+/* When the last reconciliation run is newer than since: its time into *ran_at, else 0. */
+ERR_MUST_USE static enum err settle_ran_since(struct db *db, int64_t since, int64_t *ran_at,
+                                              struct errbuf *eb)
+{
+    json_t *rep = NULL;
+    *ran_at = 0;
+    enum err e = settle_report_load(db, &rep, ran_at, eb);
+    json_decref(rep);
+    if (e == ERR_NOTFOUND) {
+        *ran_at = 0;
+        return ERR_OK;
+    }
+    if (e == ERR_OK && *ran_at <= since)
+        *ran_at = 0;
+    return e;
+}
+
+enum err actions_eval_settlement(struct db *db, int64_t now, struct actions_stats *st,
+                                 struct errbuf *eb)
+{
+    struct keylist cl = {0};
+    enum err e = connections(db, NULL, &cl, eb);
+    for (size_t i = 0; e == ERR_OK && i < cl.n; i++) {
+        e = walk_settlement(db, cl.v[i], now, st, eb);
+        e = e ? e : sweep(db, cl.v[i], ACTIONS_IN_SETTLEMENT, now, st, eb);
+    }
+    keylist_free(&cl);
+    return e;
+}
+
+enum err actions_eval_tracking(struct db *db, int64_t since, int64_t now, struct actions_stats *st,
+                               struct errbuf *eb)
+{
+    struct keylist cl = {0};
+    enum err e = connections(db, NULL, &cl, eb);
+    for (size_t i = 0; e == ERR_OK && i < cl.n; i++) {
+        struct keylist orders = {0};
+        e = tracking_window(db, cl.v[i], since, now, &orders, st, eb);
+        keylist_free(&orders);
+    }
+    keylist_free(&cl);
+    return e;
+}
+
 enum err actions_eval_window(struct db *db, int64_t since, int64_t now, struct actions_stats *st,
                              struct errbuf *eb)
 {
     struct keylist cl = {0};
-    enum err e = connections(db, NULL, &cl, eb);
+    int64_t settled = 0;
+    enum err e = settle_ran_since(db, since, &settled, eb);
+    /* A reconciliation run another process made since the last pass. */
+    e = e || settled == 0 ? e : actions_eval_settlement(db, now, st, eb);
+    e = e ? e : connections(db, NULL, &cl, eb);
     for (size_t i = 0; e == ERR_OK && i < cl.n; i++) {
         struct keylist l = {0};
         int64_t w = 0;
@@ -251,8 +306,24 @@ enum err actions_eval_window(struct db *db, int64_t since, int64_t now, struct a
         e = e ? e : tracking_window(db, cl.v[i], since, now, &l, st, eb);
         keylist_free(&l);
         e = e ? e : actions_eval_keys(db, cl.v[i], ACTIONS_IN_HEALTH, NULL, 0, now, st, eb);
-        e = e ? e : sweep(db, cl.v[i], now, st, eb);
+        e = e ? e : sweep(db, cl.v[i], SWEEP_ALL, now, st, eb);
     }
     keylist_free(&cl);
     return e;
+}
+
+void actions_settlement_hook(struct db *db, int64_t now)
+{
+    struct errbuf eb = {{0}, {0}};
+    enum err e = actions_eval_settlement(db, now, NULL, &eb);
+    if (e != ERR_OK)
+        log_kv(LOG_WARN, "actions.settlement_hook_failed", "error", errbuf_message(&eb, e), NULL);
+}
+
+void actions_tracking_hook(struct db *db, int64_t since, int64_t now)
+{
+    struct errbuf eb = {{0}, {0}};
+    enum err e = actions_eval_tracking(db, since, now, NULL, &eb);
+    if (e != ERR_OK)
+        log_kv(LOG_WARN, "actions.tracking_hook_failed", "error", errbuf_message(&eb, e), NULL);
 }
