@@ -174,18 +174,36 @@ static json_t *brief(void)
     return b;
 }
 
-/* A statement line of 25.00 USD for PO-E2, imported as the settlement domain reads files. */
-static void import_line(void)
+/*
+ * The settlement of two orders of conn as the settlement domain gets it: missing (30.00
+ * expected, delivered 10 days ago, no line) and var (20.00 expected) with a statement file's
+ * 25.00 line, then a reconciliation run at NOW through the audited use-case.
+ */
+static void settle_two(const char *conn, const char *missing, const char *var)
 {
-    static const char csv[] = "结算时间,订单编号,交易类型,结算金额,币种\n"
-                              "2027-01-10 10:00:00,PO-E2,结算,25.00,USD\n";
-    struct settle_import_opts o = {"lines.csv", NULL, NULL, "test", NOW};
+    const char *sns[] = {missing, var};
+    static const int64_t amounts[] = {3000, 2000};
+    for (size_t i = 0; i < 2; i++) {
+        struct db_param p[] = {DB_P_TEXT(sns[i]), DB_P_TEXT(conn), DB_P_INT(amounts[i]),
+                               DB_P_INT(NOW - 10 * DAY)};
+        run("INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, currency, "
+            "ordered_at, pickup_at, delivered_at, after_sales_open, source, updated_at) VALUES "
+            "($1, $2, $3, 'USD', $4, $4, $4, 0, 'file', $4)",
+            p, 4);
+    }
+    char csv[200];
+    snprintf(csv, sizeof csv, "结算时间,订单编号,交易类型,结算金额,币种\n"
+                              "2027-01-10 10:00:00,%s,结算,25.00,USD\n", var);
+    struct settle_import_opts o = {var, NULL, NULL, "test", NOW};
     struct settle_import_result r;
     struct errbuf eb = {0};
-    if (settle_import_buffer(db, csv, sizeof csv - 1, &o, &r, &eb) != ERR_OK)
+    if (settle_import_buffer(db, csv, strlen(csv), &o, &r, &eb) != ERR_OK)
         fail_msg("import: %s", eb.msg);
     assert_int_equal(r.lines, 1);
     settle_import_result_clear(&r);
+    struct app app = {.db = db};
+    struct app_actor who = {"test", ROLE_SELLER_ADMIN, "rid", "127.0.0.1"};
+    assert_int_equal(app_settlement_reconcile(&app, &who, NOW, NULL, &eb), ERR_OK);
 }
 
 /* The run evaluates the settlement detectors itself: PO-E3 (30.00 expected, delivered 10
@@ -198,21 +216,7 @@ static void test_reconcile_triggers_and_brief(void **state)
     assert_non_null(strstr(json_string_value(json_object_get(b, "en")), "not reconciled yet"));
     assert_true(json_is_null(json_object_get(json_object_get(b, "numbers"), "settlement")));
     json_decref(b);
-    static const char *const sns[] = {"PO-E3", "PO-E2"};
-    static const int64_t amounts[] = {3000, 2000};
-    for (size_t i = 0; i < 2; i++) {
-        struct db_param p[] = {DB_P_TEXT(sns[i]), DB_P_TEXT(CONN), DB_P_INT(amounts[i]),
-                               DB_P_INT(NOW - 10 * DAY)};
-        run("INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, currency, "
-            "ordered_at, pickup_at, delivered_at, after_sales_open, source, updated_at) VALUES "
-            "($1, $2, $3, 'USD', $4, $4, $4, 0, 'file', $4)",
-            p, 4);
-    }
-    import_line();
-    struct app app = {.db = db};
-    struct app_actor who = {"test", ROLE_SELLER_ADMIN, "rid", "127.0.0.1"};
-    struct errbuf eb = {0};
-    assert_int_equal(app_settlement_reconcile(&app, &who, NOW, NULL, &eb), ERR_OK);
+    settle_two(CONN, "PO-E3", "PO-E2");
     json_t *doc = open_items();
     check_money(item_of(doc, "settlement_overdue", "PO-E3"), 3000, NULL);
     check_money(item_of(doc, "settlement_variance", "PO-E2"), 500, NULL);
@@ -373,32 +377,6 @@ static void sc_parcels(char scan[TRACKING_ID_LEN + 1], char stall[TRACKING_ID_LE
         p, 3);
 }
 
-/* The settlement: PO-S-SETMISS (30.00, delivered 10 days ago, no line) and PO-S-SETVAR (20.00
- * expected, a 25.00 line) through a statement file and a reconciliation run. */
-static void sc_settlement(void)
-{
-    static const char *const sns[] = {"PO-S-SETMISS", "PO-S-SETVAR"};
-    static const int64_t amounts[] = {3000, 2000};
-    for (size_t i = 0; i < 2; i++) {
-        struct db_param p[] = {DB_P_TEXT(sns[i]), DB_P_TEXT(SC), DB_P_INT(amounts[i]),
-                               DB_P_INT(NOW - 10 * DAY)};
-        run("INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, currency, "
-            "ordered_at, pickup_at, delivered_at, after_sales_open, source, updated_at) VALUES "
-            "($1, $2, $3, 'USD', $4, $4, $4, 0, 'file', $4)",
-            p, 4);
-    }
-    static const char csv[] = "结算时间,订单编号,交易类型,结算金额,币种\n"
-                              "2027-01-10 10:00:00,PO-S-SETVAR,结算,25.00,USD\n";
-    struct settle_import_opts o = {"scenario.csv", NULL, NULL, "test", NOW};
-    struct settle_import_result r;
-    struct errbuf eb = {0};
-    assert_int_equal(settle_import_buffer(db, csv, sizeof csv - 1, &o, &r, &eb), ERR_OK);
-    settle_import_result_clear(&r);
-    struct app app = {.db = db};
-    struct app_actor who = {"test", ROLE_SELLER_ADMIN, "rid", "127.0.0.1"};
-    assert_int_equal(app_settlement_reconcile(&app, &who, NOW, NULL, &eb), ERR_OK);
-}
-
 /* One expected item: kind, subject, least role, deadline (0 none), money (-1 none). */
 struct sc_expect {
     const char *kind, *key;
@@ -475,7 +453,7 @@ static void test_scenario_every_kind(void **state)
     assert_int_equal(actions_eval_full(db, SC, NOW, NULL, &eb), ERR_OK);
     sc_parcels(scan, stall);
     actions_tracking_hook(db, NOW - 1, NOW);
-    sc_settlement();
+    settle_two(SC, "PO-S-SETMISS", "PO-S-SETVAR");
     const struct sc_expect want[] = {
         {"ship_by_breached", "PO-S-BREACH", ROLE_VIEWER, NOW - 5 * HR, 3998},
         {"ship_by_risk", "PO-S-RISK", ROLE_VIEWER, NOW + 10 * HR, 1999},
