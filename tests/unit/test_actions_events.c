@@ -192,8 +192,10 @@ static void settle_two(const char *conn, const char *missing, const char *var)
             p, 4);
     }
     char csv[200];
-    snprintf(csv, sizeof csv, "结算时间,订单编号,交易类型,结算金额,币种\n"
-                              "2027-01-10 10:00:00,%s,结算,25.00,USD\n", var);
+    snprintf(csv, sizeof csv,
+             "结算时间,订单编号,交易类型,结算金额,币种\n"
+             "2027-01-10 10:00:00,%s,结算,25.00,USD\n",
+             var);
     struct settle_import_opts o = {var, NULL, NULL, "test", NOW};
     struct settle_import_result r;
     struct errbuf eb = {0};
