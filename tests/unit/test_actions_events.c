@@ -17,6 +17,7 @@
 
 #include "actions/actions.h"
 #include "app/settlement.h"
+#include "settlement/reconcile.h"
 #include "store/db.h"
 #include "store/migrate.h"
 #include "tracking/tracking.h"
@@ -261,6 +262,33 @@ static void test_tracking_hook(void **state)
     json_decref(doc);
 }
 
+/* A run made without the hook (another process, settle_reconcile itself) is caught by the
+ * next window pass, once: a pass whose since is after the run does not walk it again. */
+static void test_window_catches_other_run(void **state)
+{
+    (void)state;
+    struct errbuf eb = {0};
+    struct db_param p[] = {DB_P_TEXT("PO-E4"), DB_P_TEXT(CONN), DB_P_INT(NOW - 10 * DAY)};
+    run("INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, currency, "
+        "ordered_at, pickup_at, delivered_at, after_sales_open, source, updated_at) VALUES ($1, "
+        "$2, 4200, 'USD', $3, $3, $3, 0, 'file', $3)",
+        p, 3);
+    assert_int_equal(settle_reconcile(db, NOW + 60, NULL, &eb), ERR_OK);
+    json_t *doc = open_items();
+    assert_null(item_of(doc, "settlement_overdue", "PO-E4"));
+    json_decref(doc);
+    struct actions_stats later = {0}, st = {0};
+    assert_int_equal(actions_eval_window(db, NOW + 60, NOW + 120, &later, &eb), ERR_OK);
+    doc = open_items();
+    assert_null(item_of(doc, "settlement_overdue", "PO-E4")); /* the run is not newer */
+    json_decref(doc);
+    assert_int_equal(actions_eval_window(db, NOW + 59, NOW + 120, &st, &eb), ERR_OK);
+    doc = open_items();
+    check_money(item_of(doc, "settlement_overdue", "PO-E4"), 4200, NULL);
+    json_decref(doc);
+    assert_true(st.objects > later.objects);
+}
+
 /* ---- the scripted scenario: every detector kind once, exactly (own database) ---- */
 
 #define SC "conn-s"
@@ -489,6 +517,7 @@ int main(void)
         cmocka_unit_test(test_case_money),
         cmocka_unit_test(test_reconcile_triggers_and_brief),
         cmocka_unit_test(test_tracking_hook),
+        cmocka_unit_test(test_window_catches_other_run),
         cmocka_unit_test(test_scenario_every_kind),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
