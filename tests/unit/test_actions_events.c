@@ -36,11 +36,12 @@ static void run(const char *sql, const struct db_param *p, size_t n)
         fail_msg("%s: %s", sql, eb.msg);
 }
 
-/* The world: a shop, two SKUs (19.99 and 5.00 USD), received order PO-E1 of 2 × 19.99 and
- * PO-E2 of 1 × 5.00. */
-static void seed_world(void)
+/* A connection conn whose token expires at expires_at, one product (goods 1) with SKU 11 at
+ * 19.99 USD and SKU sku2 at price2 with quantity qty2. */
+static void seed_shop(const char *conn, int64_t expires_at, int64_t sku2, const char *price2,
+                      int64_t qty2)
 {
-    struct db_param c[] = {DB_P_TEXT(CONN), DB_P_INT(NOW - 30 * DAY), DB_P_INT(NOW + 90 * DAY)};
+    struct db_param c[] = {DB_P_TEXT(conn), DB_P_INT(NOW - 30 * DAY), DB_P_INT(expires_at)};
     run("INSERT INTO temu_connections (id, region, mall_id, seller_type, scopes_json, status, "
         "auth_mode, token_secret, authorized_by, authorized_at, expires_at, created_at, "
         "updated_at) VALUES ($1, 'us', 1, 'local', '[]', 'active', 'dev', 's', 't', $2, $3, $2, "
@@ -48,12 +49,20 @@ static void seed_world(void)
         c, 3);
     run("INSERT INTO temu_products (connection_id, goods_id, bucket, goods_name, out_goods_sn, "
         "cat_id, price, currency, quantity, content_hash, data, first_synced_at, synced_at) "
-        "VALUES ('" CONN "', 1, 1, 'g', 'g', 1, '1999', 'USD', 900, 'h', '{}', 0, 0)",
-        NULL, 0);
+        "VALUES ($1, 1, 1, 'g', 'g', 1, '1999', 'USD', 900, 'h', '{}', 0, 0)",
+        c, 1);
+    struct db_param k[] = {DB_P_TEXT(conn), DB_P_INT(sku2), DB_P_TEXT(price2), DB_P_INT(qty2)};
     run("INSERT INTO temu_product_skus (connection_id, sku_id, goods_id, out_sku_sn, spec_name, "
-        "price, quantity, data) VALUES ('" CONN "', 11, 1, 'a', 'a', '1999', 500, '{}'), ('" CONN
-        "', 21, 1, 'b', 'b', '500', 400, '{}')",
-        NULL, 0);
+        "price, quantity, data) VALUES ($1, 11, 1, 'a', 'a', '1999', 500, '{}'), ($1, $2, 1, 'b', "
+        "'b', $3, $4, '{}')",
+        k, 4);
+}
+
+/* The world: a shop, two SKUs (19.99 and 5.00 USD), received order PO-E1 of 2 × 19.99 and
+ * PO-E2 of 1 × 5.00. */
+static void seed_world(void)
+{
+    seed_shop(CONN, NOW + 90 * DAY, 21, "500", 400);
     static const struct {
         const char *sn;
         int64_t sku, qty;
@@ -351,20 +360,7 @@ static void sc_order(const struct sc_order *o)
  * with 1 left, a case waiting on PO-S-RCV that asks 12.50 back. */
 static void sc_shop(void)
 {
-    struct db_param c[] = {DB_P_TEXT(SC), DB_P_INT(NOW - 30 * DAY), DB_P_INT(NOW + 2 * DAY)};
-    run("INSERT INTO temu_connections (id, region, mall_id, seller_type, scopes_json, status, "
-        "auth_mode, token_secret, authorized_by, authorized_at, expires_at, created_at, "
-        "updated_at) VALUES ($1, 'us', 1, 'local', '[]', 'active', 'dev', 's', 't', $2, $3, $2, "
-        "$2)",
-        c, 3);
-    run("INSERT INTO temu_products (connection_id, goods_id, bucket, goods_name, out_goods_sn, "
-        "cat_id, price, currency, quantity, content_hash, data, first_synced_at, synced_at) "
-        "VALUES ('" SC "', 1, 1, 'g', 'g', 1, '1999', 'USD', 501, 'h', '{}', 0, 0)",
-        NULL, 0);
-    run("INSERT INTO temu_product_skus (connection_id, sku_id, goods_id, out_sku_sn, spec_name, "
-        "price, quantity, data) VALUES ('" SC "', 11, 1, 'a', 'a', '1999', 500, '{}'), ('" SC
-        "', 12, 1, 'b', 'b', '4500', 1, '{}')",
-        NULL, 0);
+    seed_shop(SC, NOW + 2 * DAY, 12, "4500", 1);
     run("INSERT INTO sync_state (connection_id, stream, consecutive_failures, paused) VALUES ('" SC
         "', 'orders', 0, 0), ('" SC "', 'buyer_cases', 4, 0), ('" SC "', 'products', 5, 1)",
         NULL, 0);
