@@ -9,9 +9,11 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "actions/actions.h"
 #include "app/alerts.h"
+#include "connect/connections.h"
 #include "base/parse.h"
 #include "web/console.h"
 #include "web/msg.h"
@@ -21,8 +23,28 @@
 #define ALERTS_PATH "/settings/alerts"
 
 /* The thresholds table of conn: one row per detector parameter, each with its form. */
+/* The shop select of the thresholds: every shop's defaults, then each connection. */
+static void alerts_shops(struct html *h, const json_t *shops, const char *conn)
+{
+    size_t i;
+    const json_t *s;
+    html_raw(h, "<form class=\"inline\" method=\"get\" action=\"" ALERTS_PATH
+                "\"><label for=\"f-conn\">店铺 / Shop</label><select id=\"f-conn\" "
+                "name=\"connection_id\"><option value=\"\">所有店铺的默认值 / Defaults of every "
+                "shop</option>");
+    json_array_foreach(shops, i, s)
+    {
+        const char *id = widget_json_str(s, "id");
+        html_tpl(h,
+                 strcmp(id, conn) == 0 ? "<option value=\"{}\" selected>{} · {} {}</option>"
+                                       : "<option value=\"{}\">{} · {} {}</option>",
+                 id, id, widget_json_str(s, "region"), widget_json_str(s, "status"));
+    }
+    html_raw(h, "</select><button type=\"submit\">查看 / Show</button></form><p class=\"muted\">");
+}
+
 static void alerts_thresholds(struct http_req *req, struct html *h, const char *conn,
-                              const json_t *settings)
+                              const json_t *settings, const json_t *shops)
 {
     static const char *const heads[] = {"检测器 / Detector", "阈值 / Threshold", "当前值 / Value",
                                         "修改 / Change", NULL};
@@ -30,13 +52,8 @@ static void alerts_thresholds(struct http_req *req, struct html *h, const char *
     const struct actions_detector *t = actions_detectors(&nd);
     bool can = web_can(req, ROLE_OPS);
     html_raw(h, "<section class=\"card\" id=\"thresholds\"><h2>检测阈值 / Detector "
-                "thresholds</h2><form class=\"inline\" method=\"get\" action=\"" ALERTS_PATH
-                "\"><label for=\"f-conn\">店铺连接 / Connection</label>");
-    html_tpl(h,
-             "<input id=\"f-conn\" name=\"connection_id\" value=\"{}\" maxlength=\"120\" "
-             "placeholder=\"(all shops)\"><button type=\"submit\">查看 / Show</button></form>"
-             "<p class=\"muted\">",
-             conn);
+                "thresholds</h2>");
+    alerts_shops(h, shops, conn);
     widget_pair(h, "留空为所有店铺的默认值;店铺自己的值优先。",
                 "Empty: the defaults of every shop; a shop's own value wins.");
     html_raw(h, "</p>");
@@ -146,17 +163,20 @@ enum err page_alerts(struct http_req *req, struct http_resp *resp, struct errbuf
 {
     const struct app *app = req->app;
     const char *conn = http_req_query(req, "connection_id");
-    json_t *settings = NULL, *hooks = NULL;
+    json_t *settings = NULL, *hooks = NULL, *shops = NULL;
     struct html h;
+    struct connect_env env;
+    app_connect_env(app, &env);
     conn = conn != NULL ? conn : "";
     enum err e = actions_settings(app->db, conn, &settings, eb);
     e = e ? e : notify_hooks_list(app->db, &hooks, eb);
+    e = e ? e : connect_connection_list(&env, (int64_t)time(NULL), &shops, eb);
     if (e == ERR_OK) {
         web_page_begin(&h, resp, "提醒与通知 / Alerts and notifications", "settings", req->auth);
         widget_page_head(&h, "提醒与通知 / Alerts and notifications",
                          "行动中心的检测阈值和通知对象。/ The action center's detector thresholds "
                          "and where its alerts and daily brief are sent.");
-        alerts_thresholds(req, &h, conn, settings);
+        alerts_thresholds(req, &h, conn, settings, shops);
         alerts_hooks(req, &h, hooks);
         if (web_can(req, ROLE_SELLER_ADMIN))
             alerts_add_form(req, &h);
@@ -164,6 +184,7 @@ enum err page_alerts(struct http_req *req, struct http_resp *resp, struct errbuf
     }
     json_decref(settings);
     json_decref(hooks);
+    json_decref(shops);
     return e;
 }
 

@@ -200,6 +200,14 @@ static void test_alerts_page(void **state)
     assert_false(ts_contains(r.body, KEY_PART));
     assert_false(ts_contains(r.body, "添加通知对象")); /* seller admins add targets */
     ts_http_free(&r);
+    char path[160], opt[160];
+    snprintf(path, sizeof path, "/settings/alerts?connection_id=%s", conn_id);
+    snprintf(opt, sizeof opt, "<option value=\"%s\" selected>", conn_id);
+    page_get(path, hdr, 200, &r);
+    assert_true(ts_contains(r.body, opt)); /* the shop's own thresholds */
+    ts_http_free(&r);
+    page_get("/settings/alerts?connection_id=nope", hdr, 404, &r);
+    ts_http_free(&r);
     snprintf(body, sizeof body,
              "csrf_token=%s&connection_id=&kind=no_first_scan&name=after_s&value=abc", csrf);
     page_post("/settings/alerts/thresholds", hdr, body, 303);
