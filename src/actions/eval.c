@@ -560,9 +560,13 @@ void actions_sync_hook(void *ctx, struct db *db, const char *conn, const char *s
         in = ACTIONS_IN_CASES;
     else if (strcmp(stream, "tracking") == 0)
         in = ACTIONS_IN_TRACKING; /* keys: tracking_shipments ids */
+    else if (strcmp(stream, "products") == 0)
+        in = ACTIONS_IN_STOCK; /* keys: goods ids; their SKUs are evaluated */
     else
-        return; /* products: stock is evaluated by the worker's passes */
-    enum err e = actions_eval_keys(db, conn, in, keys, n, (int64_t)time(NULL), NULL, &eb);
+        return;
+    int64_t now = (int64_t)time(NULL);
+    enum err e = in == ACTIONS_IN_STOCK ? actions_eval_goods(db, conn, keys, n, now, NULL, &eb)
+                                        : actions_eval_keys(db, conn, in, keys, n, now, NULL, &eb);
     if (e != ERR_OK)
         log_kv(LOG_WARN, "actions.hook_failed", "connection", conn, "stream", stream, "error",
                errbuf_message(&eb, e), NULL);

@@ -84,6 +84,12 @@ ERR_MUST_USE enum err actions_reconcile(struct db_conn *c, const char *conn, enu
                                         size_t nhits, int64_t now, struct actions_stats *st,
                                         struct errbuf *eb);
 
+/* The stock input of the SKUs of conn's products goods[0..n) (goods ids as text): what a
+ * products sync page changed. */
+ERR_MUST_USE enum err actions_eval_goods(struct db *db, const char *conn, const char *const *goods,
+                                         size_t n, int64_t now, struct actions_stats *st,
+                                         struct errbuf *eb);
+
 /* Score parts of an item. */
 struct actions_score {
     int64_t total, severity, urgency, money;

@@ -312,6 +312,30 @@ enum err actions_eval_window(struct db *db, int64_t since, int64_t now, struct a
     return e;
 }
 
+enum err actions_eval_goods(struct db *db, const char *conn, const char *const *goods, size_t n,
+                            int64_t now, struct actions_stats *st, struct errbuf *eb)
+{
+    struct keylist l = {0};
+    enum err e = ERR_OK;
+    for (size_t off = 0; e == ERR_OK && off < n; off += ACTIONS_CHUNK) {
+        size_t m = n - off < ACTIONS_CHUNK ? n - off : ACTIONS_CHUNK;
+        char sql[1200], ph[1024];
+        struct db_param p[ACTIONS_CHUNK + 1];
+        p[0] = DB_P_TEXT(conn);
+        for (size_t i = 0; i < m; i++)
+            p[i + 1] = DB_P_TEXT(goods[off + i]);
+        actions_placeholders(ph, sizeof ph, 2, m);
+        snprintf(sql, sizeof sql,
+                 "SELECT CAST(sku_id AS TEXT) FROM temu_product_skus WHERE connection_id = $1 AND "
+                 "CAST(goods_id AS TEXT) IN (%s)",
+                 ph);
+        e = keys_of(db, sql, p, m + 1, &l, eb);
+    }
+    e = e ? e : eval_list(db, conn, ACTIONS_IN_STOCK, &l, now, st, eb);
+    keylist_free(&l);
+    return e;
+}
+
 void actions_settlement_hook(struct db *db, int64_t now)
 {
     struct errbuf eb = {{0}, {0}};

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "actions/actions.h"
 #include "app/settlement.h"
@@ -298,6 +299,34 @@ static void test_window_catches_other_run(void **state)
     assert_true(st.objects > later.objects);
 }
 
+/* A products page (the sync hook's goods keys) re-evaluates the stock of their SKUs: SKU 21
+ * sold out raises stockout_soon, restocked it auto-resolves. */
+static void test_products_page_stock(void **state)
+{
+    (void)state;
+    const char *goods[] = {"1"};
+    /* The hook evaluates at the wall clock: PO-E2's sale of SKU 21 a day before it. */
+    struct db_param t[] = {DB_P_INT((int64_t)time(NULL) - DAY)};
+    run("UPDATE temu_orders SET order_time = $1 WHERE connection_id = '" CONN
+        "' AND parent_order_sn = 'PO-E2'",
+        t, 1);
+    run("UPDATE temu_product_skus SET quantity = 0 WHERE connection_id = '" CONN "' AND sku_id = "
+        "21",
+        NULL, 0);
+    actions_sync_hook(NULL, db, CONN, "products", goods, 1);
+    json_t *doc = open_items();
+    assert_non_null(item_of(doc, "stockout_soon", "21"));
+    assert_null(item_of(doc, "stockout_soon", "11"));
+    json_decref(doc);
+    run("UPDATE temu_product_skus SET quantity = 400 WHERE connection_id = '" CONN
+        "' AND sku_id = 21",
+        NULL, 0);
+    actions_sync_hook(NULL, db, CONN, "products", goods, 1);
+    doc = open_items();
+    assert_null(item_of(doc, "stockout_soon", "21"));
+    json_decref(doc);
+}
+
 /* ---- the scripted scenario: every detector kind once, exactly (own database) ---- */
 
 #define SC "conn-s"
@@ -514,6 +543,7 @@ int main(void)
         cmocka_unit_test(test_reconcile_triggers_and_brief),
         cmocka_unit_test(test_tracking_hook),
         cmocka_unit_test(test_window_catches_other_run),
+        cmocka_unit_test(test_products_page_stock),
         cmocka_unit_test(test_scenario_every_kind),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
