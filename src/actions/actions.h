@@ -121,17 +121,27 @@ ERR_MUST_USE enum err actions_eval_settlement(struct db *db, int64_t now, struct
                                               struct errbuf *eb);
 
 /*
- * After a tracking refresh, a push or an added parcel: of every connection, the parcels
- * changed or flagged after since (and the no-scan moments crossed in (since, now]) and their
- * orders, evaluated at now. The window pass does the same each tick.
+ * After a tracking refresh: of every connection, the parcels changed or flagged after since (and
+ * the no-scan moments crossed in (since, now]) and their orders, evaluated at now. The window pass
+ * does the same each tick.
  */
 ERR_MUST_USE enum err actions_eval_tracking(struct db *db, int64_t since, int64_t now,
                                             struct actions_stats *st, struct errbuf *eb);
 
-/* The same two as hooks for the callers of those events: a failure is logged (the window
+/*
+ * After a push or an added parcel: the parcels with these tracking numbers (upper case, at most
+ * ACTIONS_CHUNK; through the number index, whatever the number of parcels) and their orders,
+ * evaluated at now. Parcels entered by hand (no connection) are not evaluated.
+ */
+ERR_MUST_USE enum err actions_eval_parcels(struct db *db, const char *const *numbers, size_t n,
+                                           int64_t now, struct actions_stats *st,
+                                           struct errbuf *eb);
+
+/* The same three as hooks for the callers of those events: a failure is logged (the window
  * pass repeats the evaluation), never returned. */
 void actions_settlement_hook(struct db *db, int64_t now);
 void actions_tracking_hook(struct db *db, int64_t since, int64_t now);
+void actions_parcels_hook(struct db *db, const char *const *numbers, size_t n, int64_t now);
 
 /* The sync engine's page hook (sync_set_page_hook): evaluates the page's objects now. */
 void actions_sync_hook(void *ctx, struct db *db, const char *conn, const char *stream,

@@ -336,6 +336,55 @@ enum err actions_eval_goods(struct db *db, const char *conn, const char *const *
     return e;
 }
 
+enum err actions_eval_parcels(struct db *db, const char *const *numbers, size_t n, int64_t now,
+                              struct actions_stats *st, struct errbuf *eb)
+{
+    char sql[1200], ph[1024];
+    struct db_param p[ACTIONS_CHUNK];
+    struct db_rows *r = NULL;
+    if (n == 0)
+        return ERR_OK;
+    n = n < ACTIONS_CHUNK ? n : ACTIONS_CHUNK;
+    char upper[ACTIONS_CHUNK][ACTIONS_KEY_MAX];
+    for (size_t i = 0; i < n; i++) { /* stored numbers are upper case */
+        size_t j = 0;
+        for (; numbers[i][j] != '\0' && j + 1 < ACTIONS_KEY_MAX; j++)
+            upper[i][j] =
+                (char)(numbers[i][j] >= 'a' && numbers[i][j] <= 'z' ? numbers[i][j] - 'a' + 'A'
+                                                                    : numbers[i][j]);
+        upper[i][j] = '\0';
+        p[i] = DB_P_TEXT(upper[i]);
+    }
+    actions_placeholders(ph, sizeof ph, 1, n);
+    snprintf(sql, sizeof sql,
+             "SELECT connection_id, id, parent_order_sn FROM tracking_shipments WHERE "
+             "tracking_number IN (%s) AND connection_id <> '' ORDER BY connection_id",
+             ph);
+    enum err e = db_pool_query(db, sql, p, n, &r, eb);
+    /* Per connection: its parcels, then their orders. */
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r);) {
+        const char *conn = db_rows_get(r, i, 0);
+        const char *ids[ACTIONS_CHUNK], *orders[ACTIONS_CHUNK];
+        size_t k = 0;
+        for (; i < db_rows_count(r) && strcmp(db_rows_get(r, i, 0), conn) == 0; i++, k++) {
+            ids[k] = db_rows_get(r, i, 1);
+            orders[k] = db_rows_get(r, i, 2);
+        }
+        e = actions_eval_keys(db, conn, ACTIONS_IN_TRACKING, ids, k, now, st, eb);
+        e = e ? e : actions_eval_keys(db, conn, ACTIONS_IN_ORDERS, orders, k, now, st, eb);
+    }
+    db_rows_free(r);
+    return e;
+}
+
+void actions_parcels_hook(struct db *db, const char *const *numbers, size_t n, int64_t now)
+{
+    struct errbuf eb = {{0}, {0}};
+    enum err e = actions_eval_parcels(db, numbers, n, now, NULL, &eb);
+    if (e != ERR_OK)
+        log_kv(LOG_WARN, "actions.parcels_hook_failed", "error", errbuf_message(&eb, e), NULL);
+}
+
 void actions_settlement_hook(struct db *db, int64_t now)
 {
     struct errbuf eb = {{0}, {0}};

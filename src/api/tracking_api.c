@@ -37,16 +37,20 @@ enum err api_tracking_webhook(struct http_req *req, struct http_resp *resp, stru
     if (req->body == NULL)
         return err_set(eb, ERR_BADREQ, "push_malformed", "The push has no body.");
     app_connect_env(app, &env);
-    int64_t now = (int64_t)time(NULL);
     enum err e = tracking_push_receive(&env, req->body, req->body_len, http_req_header(req, "sign"),
-                                       now, &duplicate, eb);
+                                       (int64_t)time(NULL), &duplicate, eb);
     if (e != ERR_OK) {
         log_kv(LOG_WARN, "tracking.push.refused", "rid", req->rid, "code", errbuf_code(eb, e),
                NULL);
         return e;
     }
-    if (!duplicate) /* the parcel it moved, for the action center */
-        actions_tracking_hook(app->db, now - 1, (int64_t)time(NULL));
+    /* The parcels it moved, for the action center (the push was verified and stored). */
+    json_t *push = duplicate ? NULL : json_loadb(req->body, req->body_len, 0, NULL);
+    const char *number =
+        json_string_value(json_object_get(json_object_get(push, "data"), "number"));
+    if (number != NULL)
+        actions_parcels_hook(app->db, &number, 1, (int64_t)time(NULL));
+    json_decref(push);
     log_kv(LOG_INFO, "tracking.push", "rid", req->rid, "duplicate", duplicate ? "1" : "0", NULL);
     return http_resp_json(resp, 200, json_pack("{s:i}", "code", 0));
 }

@@ -300,9 +300,8 @@ static int tracking_add_cmd(const struct connect_env *env, const struct tracking
                                   &created, &eb);
     if (e != ERR_OK)
         return tracking_fail("add", &eb, e);
-    int64_t now = a->now > 0 ? a->now : (int64_t)time(NULL);
     if (created)
-        actions_tracking_hook(env->db, now - 1, now);
+        actions_parcels_hook(env->db, &a->number, 1, a->now > 0 ? a->now : (int64_t)time(NULL));
     printf("%s %s\n", id, created ? "added" : "exists");
     return CLI_OK;
 }
