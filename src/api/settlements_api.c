@@ -107,8 +107,9 @@ enum err api_settlements_amounts(struct http_req *req, struct http_resp *resp, s
         return err_set(eb, ERR_INVAL, "bad_request",
                        "connection_id must be a string and limit an integer from 1 to 10000");
     struct settle_amounts_result r;
-    enum err e = app_settlement_amounts(app, &who, conn ? json_string_value(conn) : NULL,
-                                        lim ? (int64_t)json_integer_value(lim) : 500, &r, eb);
+    enum err e =
+        app_settlement_amounts(app, &who, conn ? json_string_value(conn) : NULL,
+                               lim ? (int64_t)json_integer_value(lim) : 500, false, &r, eb);
     return e ? e
              : http_resp_json(resp, 200,
                               json_pack("{s:I, s:I, s:I, s:s}", "asked", (json_int_t)r.asked,

@@ -34,9 +34,15 @@ enum err app_action_change(const struct app *app, const struct app_actor *who, e
     snprintf(action, sizeof action, "action.%s", op_names[op]);
     if (e != ERR_OK)
         snprintf(detail, sizeof detail, "%s", errbuf_code(eb, e));
-    else if (op == ACTIONS_OP_SNOOZE)
-        snprintf(detail, sizeof detail, "until %lld", (long long)until);
-    else if (op == ACTIONS_OP_ASSIGN)
+    else if (op == ACTIONS_OP_SNOOZE) {
+        /* A time people read in the audit log, not a Unix number. */
+        time_t t = (time_t)until;
+        struct tm tm;
+        char iso[32] = "?";
+        if (gmtime_r(&t, &tm) != NULL)
+            strftime(iso, sizeof iso, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        snprintf(detail, sizeof detail, "until %s", iso);
+    } else if (op == ACTIONS_OP_ASSIGN)
         snprintf(detail, sizeof detail, "assignee %.64s", assignee ? assignee : "");
     else
         detail[0] = '\0';

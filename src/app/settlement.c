@@ -43,12 +43,13 @@ enum err app_settlement_reconcile(const struct app *app, const struct app_actor 
 }
 
 enum err app_settlement_amounts(const struct app *app, const struct app_actor *who,
-                                const char *conn, int64_t limit, struct settle_amounts_result *out,
-                                struct errbuf *eb)
+                                const char *conn, int64_t limit, bool newest_first,
+                                struct settle_amounts_result *out, struct errbuf *eb)
 {
     struct connect_env env;
     app_connect_env(app, &env);
-    enum err e = settle_amounts_refresh(&env, conn, limit, 86400, (int64_t)time(NULL), out, eb);
+    enum err e = settle_amounts_refresh(&env, conn, limit, 86400, newest_first, (int64_t)time(NULL),
+                                        out, eb);
     char detail[260];
     if (e == ERR_OK)
         snprintf(detail, sizeof detail, "asked %lld, stored %lld, failed %lld%s%.160s",

@@ -29,11 +29,12 @@ ERR_MUST_USE enum err app_settlement_reconcile(const struct app *app, const stru
 
 /*
  * Reads the expected amounts of up to limit synced orders from Temu (settle_amounts_refresh,
- * connection conn or all, amounts older than a day read again); audited
+ * connection conn or all, amounts older than a day read again; newest orders first when
+ * newest_first); audited
  * "settlement.amounts" with the counts.
  */
 ERR_MUST_USE enum err app_settlement_amounts(const struct app *app, const struct app_actor *who,
-                                             const char *conn, int64_t limit,
+                                             const char *conn, int64_t limit, bool newest_first,
                                              struct settle_amounts_result *out, struct errbuf *eb);
 
 #endif

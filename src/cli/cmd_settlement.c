@@ -286,7 +286,8 @@ static int settlement_amounts_cmd(int argc, char **argv)
     struct connect_env env = {.cfg = &cfg, .db = db, .vault = vault};
     struct settle_amounts_result r;
     struct errbuf eb = {0};
-    enum err e = settle_amounts_refresh(&env, conn, limit, 86400, (int64_t)time(NULL), &r, &eb);
+    enum err e =
+        settle_amounts_refresh(&env, conn, limit, 86400, false, (int64_t)time(NULL), &r, &eb);
     if (e == ERR_OK)
         printf("asked %lld, stored %lld, failed %lld%s%s\n", (long long)r.asked,
                (long long)r.stored, (long long)r.failed, r.last_error[0] ? "; last: " : "",

@@ -34,6 +34,9 @@
 #include "web/integrations_page.h"
 #include "web/order_page.h"
 #include "web/orders_page.h"
+#ifdef AICOS_BENCH_STATIC
+#include "web/bench_static.h"
+#endif
 #include "web/settlements_page.h"
 #include "web/shipments_page.h"
 #include "web/products_page.h"
@@ -252,6 +255,9 @@ const struct route api_routes[] = {
     {"GET", "/orders/export.csv", page_orders_csv, ROUTE_PAGE | ROUTE_INTERNAL,
      "The orders of the /orders filters as CSV (at most 2,000 rows).", "pages", "text/csv",
      ROLE_VIEWER},
+    {"POST", "/orders/amounts", page_orders_amounts, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Read the values of up to 100 synced orders from Temu (form, audited).", "pages", "text/html",
+     ROLE_OPERATOR},
     {"GET", "/orders/{sn}", page_order_detail, ROUTE_PAGE | ROUTE_INTERNAL, "Order detail page.",
      "pages", "text/html", ROLE_VIEWER},
     {"GET", "/sync", page_sync, ROUTE_PAGE | ROUTE_INTERNAL, "Sync runs and stream state page.",
@@ -404,6 +410,12 @@ const struct route api_routes[] = {
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
      "Save the signed-in user's language and time zone (form, audited).", "pages", "text/html",
      ROLE_VIEWER},
+    {"POST", "/settings/sync", page_settings_sync, ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Save the sync intervals and the console's thresholds (form, audited).", "pages", "text/html",
+     ROLE_OPS},
+    {"POST", "/settings/shops/{id}", page_settings_shop,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Name a shop (form, audited).", "pages",
+     "text/html", ROLE_SELLER_ADMIN},
     {"POST", "/settings/language", page_settings_language,
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
      "Switch the signed-in user's console language (form, audited).", "pages", "text/html",
@@ -466,6 +478,11 @@ const struct route api_routes[] = {
      "text/html", ROLE_OPS},
     {"GET", "/static/console.css", page_console_stylesheet, PUBLIC | ROUTE_INTERNAL,
      "Console stylesheet (embedded at build time).", "pages", "text/css", 0},
+#ifdef AICOS_BENCH_STATIC
+    /* Only in the console benchmark's build (src/web/bench_static.h). */
+    {"GET", "/static/bench/{name}", page_bench_static, PUBLIC | ROUTE_INTERNAL,
+     "Console benchmark: a static file of a page's size.", "pages", "text/html", 0},
+#endif
 };
 
 const size_t api_routes_count = sizeof api_routes / sizeof api_routes[0];

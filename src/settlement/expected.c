@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "base/log.h"
+#include "settlement/amounts.h"
 #include "settlement/line.h"
 #include "temu/api.h"
 
@@ -42,8 +43,8 @@ enum err settle_expected_put(struct db_conn *c, const struct settle_expected *x,
 /* One order: the estimated settlement total stored, or why not (false: skip it). */
 ERR_MUST_USE static enum err amounts_one(const struct connect_env *env, struct temu_client *cl,
                                          const char *conn, const char *sn, int64_t ordered,
-                                         int64_t now, struct settle_amounts_result *out,
-                                         struct errbuf *eb)
+                                         bool file_amount, int64_t now,
+                                         struct settle_amounts_result *out, struct errbuf *eb)
 {
     struct temu_order o = {0};
     struct temu_error te = {0};
@@ -54,6 +55,7 @@ ERR_MUST_USE static enum err amounts_one(const struct connect_env *env, struct t
     if (e == ERR_OK && !temu_money_get(json_object_get(o.parent_order, "salesProceeds"),
                                        "estimatedSettlementTotal", &minor, cur))
         e = err_set(eb, ERR_UPSTREAM, "no_amount", "no estimatedSettlementTotal for %s", sn);
+    json_t *answer = e == ERR_OK ? json_incref(o.result) : NULL;
     temu_order_clear(&o);
     if (e != ERR_OK) {
         out->failed++;
@@ -67,27 +69,40 @@ ERR_MUST_USE static enum err amounts_one(const struct connect_env *env, struct t
     }
     struct settle_expected x = {sn, conn, cur, SETTLE_AMOUNT_SOURCE, minor, ordered, 0, 0, false};
     struct db_conn *c = db_acquire(env->db);
-    e = settle_expected_put(c, &x, now, eb);
+    /* Both rows or neither; an amount from a file stays (the file wins). */
+    e = db_begin(c, eb);
+    if (e == ERR_OK && !file_amount)
+        e = settle_expected_put(c, &x, now, eb);
+    if (e == ERR_OK)
+        e = settle_order_amount_put(c, conn, sn, answer, now, eb);
+    if (e == ERR_OK)
+        e = db_commit(c, eb);
+    else
+        db_rollback(c);
     db_release(c);
+    json_decref(answer);
     out->stored += e == ERR_OK;
     return e;
 }
 
 enum err settle_amounts_refresh(const struct connect_env *env, const char *conn, int64_t limit,
-                                int64_t max_age_s, int64_t now, struct settle_amounts_result *out,
-                                struct errbuf *eb)
+                                int64_t max_age_s, bool newest_first, int64_t now,
+                                struct settle_amounts_result *out, struct errbuf *eb)
 {
     memset(out, 0, sizeof *out);
     struct db_rows *r = NULL;
     struct db_param p[] = {conn ? DB_P_TEXT(conn) : DB_P_NULL, DB_P_INT(now - max_age_s),
-                           DB_P_INT(limit), DB_P_TEXT(SETTLE_AMOUNT_SOURCE)};
+                           DB_P_INT(limit), DB_P_TEXT(SETTLE_AMOUNT_SOURCE),
+                           DB_P_INT(newest_first ? -1 : 1)};
     enum err e = db_pool_query(
         env->db,
-        "SELECT t.connection_id, t.parent_order_sn, t.order_time FROM temu_orders t LEFT JOIN "
-        "settlement_expected x ON x.order_sn = t.parent_order_sn WHERE (CAST($1 AS TEXT) IS NULL "
-        "OR t.connection_id = $1) AND (x.order_sn IS NULL OR (x.source = $4 AND x.updated_at < "
-        "$2)) ORDER BY t.order_time, t.parent_order_sn LIMIT $3",
-        p, 4, &r, eb);
+        "SELECT t.connection_id, t.parent_order_sn, t.order_time, COALESCE(x.source, '') FROM "
+        "temu_orders t LEFT JOIN settlement_expected x ON x.order_sn = t.parent_order_sn LEFT "
+        "JOIN order_amounts a ON a.connection_id = t.connection_id AND a.parent_order_sn = "
+        "t.parent_order_sn WHERE (CAST($1 AS TEXT) IS NULL OR t.connection_id = $1) AND "
+        "(x.order_sn IS NULL OR a.parent_order_sn IS NULL OR (x.source = $4 AND x.updated_at < "
+        "$2)) ORDER BY t.order_time * $5, t.parent_order_sn LIMIT $3",
+        p, 5, &r, eb);
     struct temu_client *cl = NULL;
     char cl_conn[CONNECT_ID_LEN + 1] = "";
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
@@ -99,8 +114,10 @@ enum err settle_amounts_refresh(const struct connect_env *env, const char *conn,
             settle_copy(cl_conn, sizeof cl_conn, c);
         }
         e = e ? e
-              : amounts_one(env, cl, c, db_rows_get(r, i, 1), db_rows_int_or(r, i, 2, 0), now, out,
-                            eb);
+              : amounts_one(env, cl, c, db_rows_get(r, i, 1), db_rows_int_or(r, i, 2, 0),
+                            db_rows_get(r, i, 3)[0] != '\0' &&
+                                strcmp(db_rows_get(r, i, 3), SETTLE_AMOUNT_SOURCE) != 0,
+                            now, out, eb);
     }
     temu_client_free(cl);
     db_rows_free(r);

@@ -34,12 +34,16 @@ struct settle_amounts_result {
 
 /*
  * Reads the estimated settlement of up to limit synced orders (of connection conn, or all)
- * that have no expected amount yet or whose API amount is older than max_age_s, oldest
- * orders first, and stores each. A failed order is counted and skipped; an answer that the
- * API is not granted (3000032 and kin) stops the refresh with ERR_FORBIDDEN.
+ * that have no expected amount or no order_amounts row yet, or whose API amount is older than
+ * max_age_s, oldest orders first (newest first when newest_first: the console's list shows
+ * those first), and stores each, with the order's amounts (amounts.h) in
+ * the same transaction; an expected amount from a file is left as it is. A failed order is counted
+ * and skipped; an answer that the API is not granted (3000032 and kin) stops the refresh with
+ * ERR_FORBIDDEN.
  */
 ERR_MUST_USE enum err settle_amounts_refresh(const struct connect_env *env, const char *conn,
-                                             int64_t limit, int64_t max_age_s, int64_t now,
-                                             struct settle_amounts_result *out, struct errbuf *eb);
+                                             int64_t limit, int64_t max_age_s, bool newest_first,
+                                             int64_t now, struct settle_amounts_result *out,
+                                             struct errbuf *eb);
 
 #endif

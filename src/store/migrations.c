@@ -690,6 +690,8 @@ const struct migration migrations[] = {
      * with its history (drift after the sale stays visible); and the last reconciliation's
      * results, each with the rule that made it. */
     {24, "settlement", MIGRATION_24_SETTLEMENT, NULL, NULL},
+    /* Version 25 (issue 16): console settings, shop names and order amounts. */
+    {25, "console_settings", MIGRATION_25_CONSOLE_SETTINGS, NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

@@ -244,4 +244,29 @@
     "  ran_at BIGINT NOT NULL,"                                                                    \
     "  report TEXT NOT NULL);"
 
+/* Version 25 (issue 16): the console's editable settings (sync intervals, thresholds; one
+ * row per setting written, defaults otherwise), the shops' display names, and the amounts of
+ * each order as temu.order.amount.v2.query gives them (what the buyer paid, the estimated
+ * settlement, the answer itself for the order page). */
+#define MIGRATION_25_CONSOLE_SETTINGS                                                              \
+    "CREATE TABLE console_settings ("                                                              \
+    "  name TEXT PRIMARY KEY,"                                                                     \
+    "  value TEXT NOT NULL,"                                                                       \
+    "  updated_by TEXT NOT NULL,"                                                                  \
+    "  updated_at BIGINT NOT NULL);"                                                               \
+    "CREATE TABLE shop_names ("                                                                    \
+    "  connection_id TEXT PRIMARY KEY,"                                                            \
+    "  name TEXT NOT NULL,"                                                                        \
+    "  updated_by TEXT NOT NULL,"                                                                  \
+    "  updated_at BIGINT NOT NULL);"                                                               \
+    "CREATE TABLE order_amounts ("                                                                 \
+    "  connection_id TEXT NOT NULL,"                                                               \
+    "  parent_order_sn TEXT NOT NULL,"                                                             \
+    "  paid_minor BIGINT NOT NULL,"                                                                \
+    "  currency TEXT NOT NULL,"                                                                    \
+    "  settle_minor BIGINT NOT NULL,"                                                              \
+    "  data TEXT NOT NULL,"                                                                        \
+    "  fetched_at BIGINT NOT NULL,"                                                                \
+    "  PRIMARY KEY (connection_id, parent_order_sn));"
+
 #endif

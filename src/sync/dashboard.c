@@ -115,6 +115,35 @@ ERR_MUST_USE static enum err dash_days(struct db *db, const char *conn, int64_t 
     return e;
 }
 
+/* The orders' values (order_amounts: what the buyer paid, the estimated settlement) of the
+ * chart's days, per currency, largest first. */
+ERR_MUST_USE static enum err dash_money(struct db *db, const char *conn, int64_t now, json_t *out,
+                                        struct errbuf *eb)
+{
+    int64_t first = (now / DAY_S - (SYNC_DASHBOARD_DAYS - 1)) * DAY_S;
+    struct db_rows *r = NULL;
+    struct db_param p[] = {conn ? DB_P_TEXT(conn) : DB_P_NULL, DB_P_INT(first)};
+    enum err e = db_pool_query(
+        db,
+        "SELECT a.currency, SUM(a.paid_minor), SUM(a.settle_minor), COUNT(*) FROM temu_orders o "
+        "JOIN order_amounts a ON a.connection_id = o.connection_id AND a.parent_order_sn = "
+        "o.parent_order_sn WHERE " DASH_CONN " AND o.order_time >= CAST($2 AS BIGINT) AND "
+        "a.paid_minor >= 0 GROUP BY a.currency ORDER BY SUM(a.paid_minor) DESC, a.currency",
+        p, 2, &r, eb);
+    json_t *list = json_array();
+    for (size_t i = 0; e == ERR_OK && list != NULL && i < db_rows_count(r); i++)
+        json_array_append_new(list,
+                              json_pack("{s:s, s:I, s:I, s:I}", "currency", db_rows_get(r, i, 0),
+                                        "paid_minor", (json_int_t)db_rows_int_or(r, i, 1, 0),
+                                        "settle_minor", (json_int_t)db_rows_int_or(r, i, 2, 0),
+                                        "orders", (json_int_t)db_rows_int_or(r, i, 3, 0)));
+    db_rows_free(r);
+    if (e == ERR_OK && (list == NULL || json_object_set(out, "money", list) != 0))
+        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    json_decref(list);
+    return e;
+}
+
 /* One row of integers from sql (params conn, now) into out's keys. */
 ERR_MUST_USE static enum err dash_ints(struct db *db, const char *conn, int64_t now,
                                        const char *sql, const char *const *keys, size_t n,
@@ -147,6 +176,7 @@ enum err sync_dashboard(struct db *db, const char *connection_id, int64_t now, j
         return err_set(eb, ERR_NOMEM, NULL, "out of memory");
     enum err e = dash_shops(db, connection_id, d, eb);
     e = e ? e : dash_days(db, connection_id, now, d, eb);
+    e = e ? e : dash_money(db, connection_id, now, d, eb);
     e = e ? e
           : dash_ints(
                 db, connection_id, now,

@@ -19,7 +19,9 @@
  * "orders": n}] (SYNC_DASHBOARD_DAYS entries ending with now's UTC day, zeros included),
  * "orders_total", "late" (to ship and past ship-by at now), "shipped", "shipped_on_time"
  * (orders with a ship-by whose first shipped status came at or before it), "open_cases"
- * (after-sales not refunded, cancelled or rejected), "computed_at"}. connection_id NULL: all
+ * (after-sales not refunded, cancelled or rejected), "money": [{currency, paid_minor,
+ * settle_minor, orders}] (the values of the chart's days' orders that have them, per currency,
+ * largest first), "computed_at"}. connection_id NULL: all
  * shops; an unknown connection is ERR_NOTFOUND. The figures of a shop are computed at most
  * once per 15 s (kept in memory; computed_at says when); thread-safe.
  */

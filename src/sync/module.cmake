@@ -4,7 +4,7 @@
 aicos_module(sync
   SOURCES engine.c stream.c runs.c orders.c products.c cases.c budget.c scheduler.c query.c
           orders_list.c
-          intake.c shipping.c shipments.c dashboard.c
+          intake.c shipping.c shipments.c dashboard.c settings.c
   DEPS aicos_connect aicos_temu aicos_vault aicos_store Threads::Threads)
 # The sync benchmark (bench/sync.cmake), built with the other benchmarks.
 include(${CMAKE_SOURCE_DIR}/bench/sync.cmake OPTIONAL)

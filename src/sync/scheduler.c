@@ -17,6 +17,7 @@
 
 #include "base/limits.h"
 #include "base/log.h"
+#include "sync/settings.h"
 #include "sync/sync.h"
 
 #define SCHED_TICK_S 1 /* how often the thread looks for due streams */
@@ -24,7 +25,8 @@
 struct sched_slot {
     char conn[CONNECT_ID_LEN + 1]; /* "" when free */
     enum sync_stream stream;
-    int64_t next_at; /* unix seconds when it is next looked at; 0 not yet computed */
+    int64_t next_at;  /* unix seconds when it is next looked at; 0 not yet computed */
+    int64_t interval; /* the interval next_at was computed with */
 };
 
 struct sync_scheduler {
@@ -97,11 +99,16 @@ static struct sched_slot *sched_slot_get(struct sync_scheduler *s, const char *c
 }
 
 /* Runs (conn, stream) when it is due. */
-static void sched_consider(struct sync_scheduler *s, const char *conn, enum sync_stream st)
+static void sched_consider(struct sync_scheduler *s, const char *conn, enum sync_stream st,
+                           int64_t interval)
 {
     struct sched_slot *slot = sched_slot_get(s, conn, st);
     int64_t now = (int64_t)time(NULL);
-    int64_t interval = sync_stream_interval(s->env->cfg, st);
+    if (slot != NULL && slot->interval != interval) {
+        /* The interval was changed (/settings): due again from the last run. */
+        slot->interval = interval;
+        slot->next_at = 0;
+    }
     if (slot == NULL || (slot->next_at != 0 && now < slot->next_at))
         return;
     int64_t last = sched_last_run(s, conn, st);
@@ -142,9 +149,15 @@ static void sched_tick(struct sync_scheduler *s)
         log_kv(LOG_WARN, "sync.scheduler_failed", "reason", errbuf_message(&eb, e), NULL);
         goto out;
     }
+    /* The intervals in force this tick: the console's settings, else the configuration. */
+    struct sync_settings set;
+    int64_t interval[SYNC_STREAM__COUNT];
+    e = sync_settings_get(s->env->db, s->env->cfg, &set, &eb);
+    for (int st = 0; st < SYNC_STREAM__COUNT; st++)
+        interval[st] = e == ERR_OK ? set.value[st] : sync_stream_interval(s->env->cfg, st);
     for (size_t i = 0; i < db_rows_count(rows) && !sched_stopping(s); i++) {
         for (int st = 0; st < SYNC_STREAM__COUNT && !sched_stopping(s); st++)
-            sched_consider(s, db_rows_get(rows, i, 0), (enum sync_stream)st);
+            sched_consider(s, db_rows_get(rows, i, 0), (enum sync_stream)st, interval[st]);
     }
 out:
     db_rows_free(rows);

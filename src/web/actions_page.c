@@ -100,7 +100,8 @@ static void actions_forms(struct http_req *req, struct html *h, const json_t *it
         snprintf(action, sizeof action, "/actions/%s/snooze", id);
         html_tpl(h, "<form method=\"post\" action=\"{}\" class=\"inline\">", action);
         widget_csrf(h, req->auth);
-        html_raw(h, "<select name=\"hours\"><option>4</option><option>24</option>"
+        html_raw(h, "<select name=\"hours\" aria-label=\"暂缓小时数 / snooze "
+                    "hours\"><option>4</option><option>24</option>"
                     "<option>72</option></select><button class=\"small\" type=\"submit\">"
                     "暂缓 / Snooze</button></form>");
         snprintf(action, sizeof action, "/actions/%s/resolve", id);
@@ -119,19 +120,16 @@ static void actions_row(struct http_req *req, struct html *h, const json_t *it)
 {
     const json_t *sc = json_object_get(it, "score"), *obj = json_object_get(it, "object");
     const json_t *money = json_object_get(it, "money_at_risk");
-    char *why = json_dumps(json_object_get(json_object_get(it, "why"), "values"),
-                           JSON_COMPACT | JSON_SORT_KEYS);
     html_txtf(h, "<tr><td><strong>%lld</strong><br><span class=\"muted\">%lld + %lld%s</span></td>",
               (long long)widget_json_int(sc, "total"), (long long)widget_json_int(sc, "severity"),
               (long long)widget_json_int(sc, "money"),
               json_is_true(json_object_get(sc, "breached")) ? " + breach" : "");
-    html_tpl(h,
-             "<td>{}</td><td><a class=\"mono\" href=\"{}\">{}</a></td><td><code>{}</code><br>"
-             "<span class=\"muted\">{}</span></td><td>",
+    html_tpl(h, "<td>{}</td><td><a class=\"mono\" href=\"{}\">{}</a></td><td>",
              widget_json_str(it, "title"), widget_json_str(obj, "link"),
-             widget_json_str(obj, "key"), why != NULL ? why : "",
+             widget_json_str(obj, "key"));
+    widget_facts(h, json_object_get(json_object_get(it, "why"), "values"));
+    html_tpl(h, "<br><span class=\"muted\">{}</span></td><td>",
              widget_json_str(json_object_get(it, "why"), "rule"));
-    free(why);
     widget_time(h, widget_json_int(it, "deadline"));
     html_raw(h, "</td><td>");
     html_txt(h, json_is_object(money) ? widget_json_str(money, "text") : "—");

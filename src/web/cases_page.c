@@ -83,7 +83,7 @@ static void cases_row(struct html *h, const json_t *c, bool with_triage)
         cases_triage_cells(h, json_object_get(c, "triage"));
     html_raw(h, "<td>");
     if (label) {
-        widget_pill(h, "label", widget_json_str(c, "label"));
+        widget_label(h, widget_json_str(c, "label"));
     } else {
         cases_status(h, "status", widget_json_int(c, "status"));
         html_raw(h, " ");

@@ -223,6 +223,45 @@ const char *web_text(const struct http_req *req, int id)
     return both != NULL ? both : m->en;
 }
 
+/* text with each "{}" replaced by the next of args (a missing one by ""), in the arena. */
+static const char *web_fill(const struct http_req *req, const char *text, const char *const *args,
+                            size_t nargs)
+{
+    size_t len = strlen(text) + 1, k = 0;
+    for (size_t i = 0; i < nargs; i++)
+        len += strlen(args[i] ? args[i] : "");
+    char *out = arena_alloc(req->arena, len), *o = out;
+    if (out == NULL)
+        return text;
+    for (const char *p = text; *p; p++) {
+        if (p[0] == '{' && p[1] == '}') {
+            const char *a = k < nargs && args[k] ? args[k] : "";
+            size_t n = strlen(a);
+            memcpy(o, a, n);
+            o += n;
+            k++;
+            p++;
+        } else {
+            *o++ = *p;
+        }
+    }
+    *o = '\0';
+    return out;
+}
+
+const char *web_textf_n(const struct http_req *req, int id, const char *const *args, size_t nargs)
+{
+    enum web_lang l = web_lang_of(req->auth, http_req_header(req, "Accept-Language"));
+    const struct web_msg *m = web_msg_at((unsigned)id);
+    if (m == NULL)
+        return "";
+    if (l != WEB_LANG_BOTH)
+        return web_fill(req, l == WEB_LANG_EN ? m->en : m->zh, args, nargs);
+    const char *both = arena_printf(req->arena, "%s / %s", web_fill(req, m->zh, args, nargs),
+                                    web_fill(req, m->en, args, nargs));
+    return both != NULL ? both : m->en;
+}
+
 const char *web_error_text(const struct http_req *req, const struct errbuf *why, enum err e)
 {
     int id = web_msg_for_code(errbuf_code(why, e));

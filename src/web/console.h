@@ -79,6 +79,13 @@ enum web_lang web_lang_of(const struct auth_principal *p, const char *accept_lan
  * text lives in the request's arena. */
 const char *web_text(const struct http_req *req, int id);
 
+/* web_text() with the message's "{}" slots filled by the string arguments (not escaped: the
+ * text is for a notice, which is shown as text). */
+#define web_textf(req, id, ...)                                                                    \
+    web_textf_n((req), (id), (const char *const[]){__VA_ARGS__},                                   \
+                sizeof((const char *const[]){__VA_ARGS__}) / sizeof(const char *))
+const char *web_textf_n(const struct http_req *req, int id, const char *const *args, size_t nargs);
+
 /* The refusal why (of e) in the request's language: the catalog's Chinese text for its code
  * when there is one and the reader reads Chinese, else the domain's own (English) sentence. */
 const char *web_error_text(const struct http_req *req, const struct errbuf *why, enum err e);

@@ -8,48 +8,13 @@
 #include "web/console.h"
 #include "web/msg.h"
 #include "web/page.h"
+#include "web/shops.h"
 #include "web/widget.h"
 
 #define CHART_W   700 /* the chart's viewBox */
 #define CHART_H   180
 #define CHART_TOP 16
 #define CHART_BOT 24 /* room for the day labels */
-
-/* A shop as people say it: "Temu US · 634418210000135", the connection id in the tooltip. */
-static void dash_shop_name(struct html *h, const json_t *s)
-{
-    char mall[24], region[16];
-    snprintf(mall, sizeof mall, "%lld", (long long)widget_json_int(s, "mall_id"));
-    snprintf(region, sizeof region, "%s", widget_json_str(s, "region"));
-    for (char *c = region; *c; c++)
-        *c = (char)(*c >= 'a' && *c <= 'z' ? *c - 32 : *c);
-    html_tpl(h, "Temu {} · {}", region, mall);
-    if (strcmp(widget_json_str(s, "auth_mode"), "dev") == 0)
-        html_raw(h, " (sandbox)");
-}
-
-/* The shop switcher: a GET form of one select (all shops, then each shop). */
-static void dash_switcher(struct html *h, const json_t *shops, const char *current)
-{
-    size_t i;
-    const json_t *s;
-    html_raw(h, "<form class=\"filters card\" method=\"get\" action=\"/dashboard\" "
-                "id=\"shop-switcher\"><label>店铺 / Shop<select name=\"connection_id\" "
-                "id=\"f-connection_id\"><option value=\"\">");
-    widget_pair(h, "全部店铺", "All shops");
-    html_raw(h, "</option>");
-    json_array_foreach(shops, i, s)
-    {
-        const char *id = widget_json_str(s, "id");
-        bool on = current != NULL && strcmp(current, id) == 0;
-        html_tpl(h, on ? "<option value=\"{}\" selected>" : "<option value=\"{}\">", id);
-        dash_shop_name(h, s);
-        html_raw(h, "</option>");
-    }
-    html_raw(h, "</select></label><div class=\"actions\"><button type=\"submit\">");
-    widget_pair(h, "查看", "Show");
-    html_raw(h, "</button></div></form>");
-}
 
 static void dash_stat(struct html *h, const char *id, const char *zh, const char *en, int64_t v)
 {
@@ -150,6 +115,39 @@ static void dash_chart(struct html *h, const json_t *days)
     html_raw(h, "</section>");
 }
 
+/* The 14 days' order values per currency; where settled money is compared with expected. */
+static void dash_money(struct html *h, const json_t *money)
+{
+    static const char *const heads[] = {"币种 / Currency", "有金额的订单 / Orders with a value",
+                                        "买家实付 / Buyer paid", "预计结算 / Estimated settlement",
+                                        NULL};
+    size_t i;
+    const json_t *m;
+    html_raw(h, "<section class=\"card\" id=\"money\"><h2>金额 / Money</h2>");
+    if (json_array_size(money) == 0) {
+        widget_empty_msg(h, "money-empty", MSG_D_MONEY_NONE);
+    } else {
+        widget_table_begin(h, NULL, NULL, heads);
+        json_array_foreach(money, i, m)
+        {
+            const char *cur = widget_json_str(m, "currency");
+            html_tpl(h, "<tr><td>{}</td><td class=\"num\">", cur);
+            html_int(h, widget_json_int(m, "orders"));
+            html_raw(h, "</td><td class=\"num\">");
+            widget_money_minor(h, widget_json_int(m, "paid_minor"), cur);
+            html_raw(h, "</td><td class=\"num\">");
+            widget_money_minor(h, widget_json_int(m, "settle_minor"), cur);
+            html_raw(h, "</td></tr>");
+        }
+        widget_table_end(h);
+    }
+    html_raw(h, "<p class=\"muted\">");
+    widget_msg(h, MSG_D_SETTLED_NONE);
+    html_raw(h, " <a href=\"/settlements\">");
+    widget_pair(h, "结算", "Settlements");
+    html_raw(h, "</a></p></section>");
+}
+
 enum err page_dashboard(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
@@ -163,7 +161,9 @@ enum err page_dashboard(struct http_req *req, struct http_resp *resp, struct err
     struct html h;
     web_page_begin(&h, resp, "店铺看板 / Shop dashboard", "dashboard", req->auth);
     widget_page_head_msg(&h, "店铺看板 / Shop dashboard", MSG_D_LEAD);
-    dash_switcher(&h, json_object_get(d, "shops"), conn);
+    json_t *shops = web_shops_load(req);
+    web_shop_switcher(&h, shops, conn, "/dashboard");
+    json_decref(shops);
     html_raw(&h, "<p class=\"muted\" id=\"dash-as-of\">");
     widget_pair(&h, "数据时间", "Figures as of");
     html_raw(&h, ": ");
@@ -171,9 +171,7 @@ enum err page_dashboard(struct http_req *req, struct http_resp *resp, struct err
     html_raw(&h, "</p>");
     dash_stats(&h, d);
     dash_chart(&h, json_object_get(d, "days"));
-    html_raw(&h, "<section class=\"card\" id=\"money\"><h2>金额 / Money</h2><p class=\"muted\">");
-    widget_msg(&h, MSG_D_SETTLED_NONE);
-    html_raw(&h, "</p></section>");
+    dash_money(&h, json_object_get(d, "money"));
     e = web_page_end(&h, resp, 200);
     json_decref(d);
     return e;

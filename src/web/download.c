@@ -3,6 +3,23 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/money.h"
+
+void web_download_amount(struct export *x, int64_t minor, const char *currency)
+{
+    struct money m = {.minor = minor};
+    char s[MONEY_FORMAT_MAX];
+    snprintf(m.currency, sizeof m.currency, "%s", currency);
+    if (money_format(&m, MONEY_STYLE_PLAIN, s, sizeof s) != ERR_OK) {
+        export_cell_text(x, NULL);
+        return;
+    }
+    char *space = strchr(s, ' ');
+    if (space != NULL)
+        *space = '\0';
+    export_cell_decimal(x, s);
+}
+
 enum err web_download_begin(struct web_download *d, struct errbuf *eb)
 {
     memset(d, 0, sizeof *d);

@@ -32,4 +32,7 @@ ERR_MUST_USE enum err web_download_end(struct web_download *d, enum err e,
                                        enum export_format format, const char *base,
                                        struct http_resp *resp, struct errbuf *eb);
 
+/* An amount in minor units as a decimal cell ("-15.90"); an empty cell for an unknown currency. */
+void web_download_amount(struct export *x, int64_t minor, const char *currency);
+
 #endif

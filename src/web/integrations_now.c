@@ -76,9 +76,14 @@ static void now_who(struct http_req *req, struct html *h, const json_t *progress
         widget_msgf(h, me ? MSG_I_NOW_YOU : MSG_I_NOW_OTHER, word);
         html_raw(h, "</strong>");
     }
-    if (json_is_object(blk))
-        html_tpl(h, " {} <span class=\"muted\">→ {}</span>", widget_json_str(blk, "label"),
-                 widget_json_str(blk, "next_action"));
+    if (json_is_object(blk)) {
+        html_raw(h, " ");
+        integrations_pair_text(h, widget_json_str(blk, "label"));
+        html_raw(h, " <span class=\"muted\">→ ");
+        integrations_step_text(h, widget_json_str(blk, "step"),
+                               widget_json_str(blk, "next_action"));
+        html_raw(h, "</span>");
+    }
     html_raw(h, "</p></div>");
 }
 
@@ -167,6 +172,32 @@ static const char *now_unprefixed(const char *action, const char *owner)
     return action;
 }
 
+void integrations_step_text(struct html *h, const char *step, const char *domain)
+{
+    int id = web_msg_for_step(step);
+    if (id < 0 || h->lang == WEB_LANG_EN) {
+        html_txt(h, domain);
+        return;
+    }
+    widget_msg(h, id);
+}
+
+void integrations_pair_text(struct html *h, const char *pair)
+{
+    const char *sep = strstr(pair, " / ");
+    bool zh = false; /* a pair has Chinese before its " / " ("App Key / App Secret" is none) */
+    for (const char *c = pair; sep != NULL && c < sep; c++)
+        zh = zh || (unsigned char)*c >= 0x80;
+    if (!zh || h->lang == WEB_LANG_BOTH) {
+        html_txt(h, pair);
+        return;
+    }
+    if (h->lang == WEB_LANG_EN)
+        html_txt(h, sep + 3);
+    else
+        html_txtf(h, "%.*s", (int)(sep - pair), pair);
+}
+
 void integrations_next_steps(struct html *h, const json_t *progress)
 {
     size_t i, shown = 0;
@@ -178,9 +209,11 @@ void integrations_next_steps(struct html *h, const json_t *progress)
                                                  : now_step_done(progress, step);
         if (done)
             continue; /* a step already done is no next step */
-        html_raw(h, "<li>");
+        html_tpl(h, "<li data-step=\"{}\">", step);
         widget_status(h, owner);
-        html_tpl(h, " {}</li>", now_unprefixed(widget_json_str(s, "action"), owner));
+        html_raw(h, " ");
+        integrations_step_text(h, step, now_unprefixed(widget_json_str(s, "action"), owner));
+        html_raw(h, "</li>");
         shown++;
     }
     if (shown == 0) {

@@ -23,6 +23,14 @@ struct integrations_now {
 /* The "what to do now" card. */
 void integrations_now(struct http_req *req, struct html *h, const struct integrations_now *n);
 
+/* A progress step's next action: the catalog's words for step (web_msg_for_step) for a reader
+ * of Chinese or both, else the domain's own precise English sentence. */
+void integrations_step_text(struct html *h, const char *step, const char *domain);
+
+/* A domain label drawn as "中文 / English": the half of the reader's language (both when it is
+ * not known; the text itself when it is no pair). */
+void integrations_pair_text(struct html *h, const char *pair);
+
 /* The progress's next steps that are not done, each once, without an owner prefix repeated in
  * its text. */
 void integrations_next_steps(struct html *h, const json_t *progress);

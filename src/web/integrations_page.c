@@ -80,21 +80,28 @@ static void page_progress_stats(struct html *h, const json_t *pr)
     const json_t *act = json_object_get(pr, "action_required");
     char pct[24];
     snprintf(pct, sizeof pct, "%lld", (long long)widget_json_int(pr, "percent"));
+    const json_t *stage = json_object_get(pr, "stage");
     html_tpl(h,
              "<div class=\"grid grid-4\"><div class=\"stat\"><div class=\"k\">进度 / Progress"
              "</div><div class=\"v\" id=\"progress-percent\">{}%<small id=\"progress-fraction\">"
              "{}</small></div><progress max=\"100\" value=\"{}\">{}%</progress></div><div "
              "class=\"stat\"><div class=\"k\">当前阶段 / Stage</div><div class=\"v\" "
-             "id=\"progress-stage\"><small>{}</small></div></div><div class=\"stat\"><div "
-             "class=\"k\">需要你现在介入 / Must act now</div><div class=\"v\">{}",
-             pct, widget_json_str(pr, "fraction"), pct, pct,
-             widget_json_str(json_object_get(pr, "stage"), "label"), widget_json_str(act, "label"));
-    if (json_is_string(json_object_get(act, "role")))
-        html_tpl(h, "<small>{}</small>", widget_json_str(act, "role"));
-    html_tpl(h,
-             "</div></div><div class=\"stat\"><div class=\"k\">不需要 Temu 店铺登录密码 / No shop "
-             "password</div><div class=\"v\">{}</div></div></div>",
-             widget_json_str(json_object_get(pr, "safety"), "label"));
+             "id=\"progress-stage\"><small>",
+             pct, widget_json_str(pr, "fraction"), pct, pct);
+    /* The stage as a word of the vocabulary (its code the tooltip); "connected" is one too. */
+    widget_word(h, widget_json_str(stage, "code"));
+    html_raw(h, "</small></div></div><div class=\"stat\"><div class=\"k\">需要你现在介入 / Must "
+                "act now</div><div class=\"v\">");
+    integrations_pair_text(h, widget_json_str(act, "label"));
+    if (json_is_string(json_object_get(act, "role"))) {
+        html_raw(h, "<small>");
+        widget_word(h, widget_json_str(act, "role"));
+        html_raw(h, "</small>");
+    }
+    html_raw(h, "</div></div><div class=\"stat\"><div class=\"k\">不需要 Temu 店铺登录密码 / No "
+                "shop password</div><div class=\"v\">");
+    integrations_pair_text(h, widget_json_str(json_object_get(pr, "safety"), "label"));
+    html_raw(h, "</div></div></div>");
 }
 
 static void page_progress_blocker(struct html *h, const json_t *blk)
@@ -105,25 +112,32 @@ static void page_progress_blocker(struct html *h, const json_t *blk)
         html_raw(h, "</div>");
         return;
     }
-    html_tpl(h,
-             "<div class=\"blocker\" id=\"progress-blocker\"><div class=\"t\">当前阻断点 / Current "
-             "blocker: {} ",
-             widget_json_str(blk, "label"));
+    html_raw(h, "<div class=\"blocker\" id=\"progress-blocker\"><div class=\"t\">当前阻断点 / "
+                "Current blocker: ");
+    integrations_pair_text(h, widget_json_str(blk, "label"));
+    html_raw(h, " ");
     widget_status(h, widget_json_str(blk, "status"));
-    html_tpl(h, "</div><p>{}</p><p class=\"muted\">{}</p></div>", widget_json_str(blk, "message"),
-             widget_json_str(blk, "next_action"));
+    html_raw(h, "</div><p>");
+    integrations_step_text(h, widget_json_str(blk, "step"), widget_json_str(blk, "next_action"));
+    html_tpl(h, "</p><p class=\"muted\" lang=\"en\">{}</p></div>", widget_json_str(blk, "message"));
 }
 
 static void page_progress_step(struct html *h, const json_t *s)
 {
     const char *status = widget_json_str(s, "status");
-    html_tpl(h,
-             "<li class=\"{}\" data-step=\"{}\" data-status=\"{}\"><div><div class=\"t\">{} <code "
-             "class=\"muted\">{}</code></div><div class=\"r\">{}</div>",
-             status, widget_json_str(s, "key"), status, widget_json_str(s, "label"),
-             widget_json_str(s, "owner"), widget_json_str(s, "reason"));
-    if (strcmp(status, "pass") != 0)
-        html_tpl(h, "<div class=\"n\">{}</div>", widget_json_str(s, "next_action"));
+    html_tpl(h, "<li class=\"{}\" data-step=\"{}\" data-status=\"{}\"><div><div class=\"t\">",
+             status, widget_json_str(s, "key"), status);
+    integrations_pair_text(h, widget_json_str(s, "label"));
+    html_raw(h, " <span class=\"muted\">");
+    widget_word(h, widget_json_str(s, "owner"));
+    html_raw(h, "</span>");
+    /* The domain's finding is precise (addresses, counts) and English: kept as the detail. */
+    html_tpl(h, "</div><div class=\"r\" lang=\"en\">{}</div>", widget_json_str(s, "reason"));
+    if (strcmp(status, "pass") != 0) {
+        html_raw(h, "<div class=\"n\">");
+        integrations_step_text(h, widget_json_str(s, "key"), widget_json_str(s, "next_action"));
+        html_raw(h, "</div>");
+    }
     html_raw(h, "</div><div></div><div>");
     widget_status(h, status);
     html_raw(h, "</div></li>");

@@ -10,6 +10,7 @@
 #include "temu/regions.h"
 #include "web/console.h"
 #include "web/integrations_workbench.h"
+#include "web/msg.h"
 #include "web/widget.h"
 
 static void wb_session_result(struct html *h, const struct connect_session_out *s, bool dev)
@@ -25,8 +26,9 @@ static void wb_session_result(struct html *h, const struct connect_session_out *
              "/ valid until ",
              s->url, s->url, s->redirect_uri);
     widget_time(h, s->expires_at);
-    html_raw(h, " (15 min, single use). 这里不需要 Temu 店铺登录密码 / no shop password is "
-                "needed.</p></div>");
+    html_raw(h, ". ");
+    widget_msg(h, MSG_WB_SESSION_NOTE);
+    html_raw(h, "</p></div>");
 }
 
 static void wb_launch_result(struct html *h, const json_t *launch)
@@ -36,12 +38,24 @@ static void wb_launch_result(struct html *h, const json_t *launch)
     if (json_is_true(json_object_get(launch, "ready")))
         return; /* the session result is shown instead */
     html_raw(h, "<div class=\"notice error result\" id=\"launch-result\"><strong>启动包未就绪 / "
-                "Launch packet not ready</strong>: 以下闸口未通过,未创建任何内容 / these gates "
-                "are closed and nothing was created.<ul class=\"next\">");
+                "Launch packet not ready</strong>: ");
+    widget_msg(h, MSG_WB_LAUNCH_CLOSED);
+    html_raw(h, "<ul class=\"next\">");
     json_array_foreach(json_object_get(launch, "blockers"), i, bl)
-        html_tpl(h, "<li><code>{}</code> ({}): {} <span class=\"muted\">→ {}</span></li>",
-                 widget_json_str(bl, "gate"), widget_json_str(bl, "owner"),
-                 widget_json_str(bl, "message"), widget_json_str(bl, "next_action"));
+    {
+        /* The gate's next step from the catalog; the domain's sentence (precise, English) is
+         * the detail, shown as it is to an English reader. */
+        int next = web_msg_for_gate(widget_json_str(bl, "gate"));
+        html_tpl(h, "<li data-gate=\"{}\">", widget_json_str(bl, "gate"));
+        widget_status(h, widget_json_str(bl, "owner"));
+        html_raw(h, " ");
+        if (next >= 0 && h->lang != WEB_LANG_EN)
+            widget_msg(h, next);
+        else
+            html_txt(h, widget_json_str(bl, "next_action"));
+        html_tpl(h, " <span class=\"muted\" lang=\"en\">({})</span></li>",
+                 widget_json_str(bl, "message"));
+    }
     html_raw(h, "</ul></div>");
 }
 
@@ -62,8 +76,9 @@ static void wb_session_row(struct http_req *req, struct html *h, const json_t *s
     html_raw(h, "<tr><td><code>");
     html_txtn(h, id, strlen(id) >= 8 ? 8 : 0);
     html_raw(h, "…</code></td><td>");
-    widget_pill(h, dev ? "dev" : "configured",
-                dev ? "开发调试 / dev (not production)" : "正式 / production");
+    html_raw(h, dev ? "<span class=\"pill dev\">" : "<span class=\"pill configured\">");
+    widget_msg(h, dev ? MSG_WB_DEV : MSG_WB_PRODUCTION);
+    html_raw(h, "</span>");
     html_tpl(h, "</td><td>{}</td><td>", widget_json_str(s, "created_by"));
     widget_time(h, widget_json_int(s, "created_at"));
     html_raw(h, "</td><td>");
@@ -93,7 +108,7 @@ static void wb_sessions(struct http_req *req, struct html *h, const json_t *sess
     json_t *s;
     html_raw(h, "<h3>授权会话 / Authorization sessions</h3>");
     if (json_array_size(sessions) == 0) {
-        html_raw(h, "<p class=\"muted\">暂无 / none yet.</p>");
+        widget_empty_msg(h, NULL, MSG_WB_NO_SESSIONS);
         return;
     }
     widget_table_begin(h, "sessions", NULL, heads);
@@ -127,9 +142,11 @@ static void wb_connection_state(struct html *h, const json_t *c)
     widget_time(h, widget_json_int(c, "authorized_at"));
     html_tpl(h, "<div class=\"muted\">{}</div></td><td>", widget_json_str(c, "authorized_by"));
     widget_time(h, widget_json_int(c, "expires_at"));
+    char days[24];
+    snprintf(days, sizeof days, "%lld", (long long)widget_json_int(c, "days_left"));
     html_raw(h, "<div>");
-    html_int(h, widget_json_int(c, "days_left"));
-    html_raw(h, " 天 / days ");
+    widget_msgf(h, MSG_WB_DAYS_LEFT, days);
+    html_raw(h, " ");
     if (*warn) {
         char cls[16];
         snprintf(cls, sizeof cls, "w%s", warn);
@@ -182,8 +199,9 @@ static void wb_connections(struct http_req *req, struct html *h, const json_t *c
     json_t *c;
     html_raw(h, "<h3>店铺连接 / Shop connections</h3>");
     if (json_array_size(conns) == 0) {
-        html_raw(h, "<p class=\"muted\" id=\"connections-empty\">尚无已授权店铺 / no shop has "
-                    "authorized the app yet.</p>");
+        html_raw(h, "<p class=\"muted\" id=\"connections-empty\">");
+        widget_msg(h, MSG_WB_NO_CONNECTIONS);
+        html_raw(h, "</p>");
         return;
     }
     widget_table_begin(h, "connections", NULL, heads);
@@ -195,17 +213,17 @@ static void wb_head(struct html *h, const struct config *cfg)
 {
     char url[CONNECT_URL_MAX];
     connect_callback_url(cfg, url, sizeof url);
-    html_tpl(h,
-             "<section class=\"card\" id=\"workbench\"><div class=\"card-head\"><div><h2>集成"
-             "工作台 / Integration workbench</h2><p>Temu 自动连接:通过 Temu Open Platform 授权"
-             "会话自动同步订单、商品和买家消息。/ Temu auto-connection: authorize through a "
-             "Temu Open Platform session.</p></div></div><dl class=\"kv\"><dt>授权入口 / "
-             "Seller Center</dt><dd><code>{}</code></dd><dt>回调 / Callback URL</dt><dd><code "
-             "id=\"callback-url\">{}</code> ({})</dd><dt>前端回调桥接 / Web callback bridge</dt>"
-             "<dd><code>/integrations/temu/callback</code></dd></dl>",
-             cfg->temu_auth_url[0] ? cfg->temu_auth_url
-                                   : "https://seller.temu.com/open-platform/client-manage",
-             url, cfg->temu_callback_mode);
+    html_tpl(
+        h,
+        "<section class=\"card\" id=\"workbench\"><div class=\"card-head\"><div><h2>集成"
+        "工作台 / Integration workbench</h2><p>{}</p></div></div><dl class=\"kv\"><dt>授权入口 / "
+        "Seller Center</dt><dd><code>{}</code></dd><dt>回调 / Callback URL</dt><dd><code "
+        "id=\"callback-url\">{}</code> ({})</dd><dt>前端回调桥接 / Web callback bridge</dt>"
+        "<dd><code>/integrations/temu/callback</code></dd></dl>",
+        web_msg(h->lang, MSG_WB_LEAD),
+        cfg->temu_auth_url[0] ? cfg->temu_auth_url
+                              : "https://seller.temu.com/open-platform/client-manage",
+        url, cfg->temu_callback_mode);
 }
 
 static void wb_launch(struct http_req *req, struct html *h)
@@ -213,16 +231,17 @@ static void wb_launch(struct http_req *req, struct html *h)
     html_raw(h, "<div class=\"panel\" id=\"launch\"><h3>自动授权启动包 / Auto-authorization "
                 "launch packet ");
     widget_pill(h, "configured", "正式路径 / production path");
-    html_raw(h, "</h3><p><strong>正式自动授权路径等待闸口通过</strong> / The production path opens "
-                "when every gate passes.</p><p class=\"muted\">正式账号接入优先使用“自动授权启动"
-                "包”。在公网回调、生产 env、App Key/App Secret 和安全闸口通过前,这里只返回阻断项,"
-                "不会要求 Temu 店铺登录密码。</p>");
+    html_raw(h, "</h3><p><strong>");
+    widget_msg(h, MSG_WB_LAUNCH_WAITS);
+    html_raw(h, "</strong></p><p class=\"muted\">");
+    widget_msg(h, MSG_WB_LAUNCH_NOTE);
+    html_raw(h, "</p>");
     if (web_can(req, ROLE_SELLER_ADMIN)) {
         html_raw(h, "<form method=\"post\" action=\"/integrations/temu/launch\">");
         widget_csrf(h, req->auth);
         html_raw(h, "<button type=\"submit\">生成启动包 / Run launch packet</button></form>");
     } else {
-        html_raw(h, "<p class=\"muted\">需要 seller_admin / needs seller_admin.</p>");
+        widget_empty_msg(h, NULL, MSG_WB_NEEDS_SELLER_ADMIN);
     }
     html_raw(h, "</div>");
 }
@@ -232,31 +251,30 @@ static void wb_dev_entry(struct http_req *req, struct html *h, bool production)
     html_raw(h, "<div class=\"panel dev\" id=\"dev-entry\"><h3>开发调试入口 / Development debug "
                 "entry ");
     widget_pill(h, "dev", "非正式首选 · 不是生产路径 / NOT the production path");
-    html_raw(h, "</h3><p class=\"muted\">仅用于本地验证授权会话和签名同步(Temu 沙箱);正式生产"
-                "请先使用上方“自动授权启动包”和运行手册闸口。/ Only for local validation against "
-                "the Temu sandbox.</p>");
+    html_raw(h, "</h3><p class=\"muted\">");
+    widget_msg(h, MSG_WB_DEV_NOTE);
+    html_raw(h, "</p>");
     if (production) {
-        html_raw(h, "<p class=\"error\"><strong>已禁用 / Refused</strong>: "
-                    "AICOS_ENV=production.</p>");
+        html_raw(h, "<p class=\"error\">");
+        widget_msg(h, MSG_WB_DEV_REFUSED);
+        html_raw(h, "</p>");
     } else if (web_can(req, ROLE_OPS)) {
         html_raw(h, "<form method=\"post\" action=\"/integrations/temu/dev\">");
         widget_csrf(h, req->auth);
         html_raw(h, "<button class=\"warn\" type=\"submit\" id=\"start-dev\">开始开发授权 / Start "
                     "dev authorization</button></form>");
     } else {
-        html_raw(h, "<p class=\"muted\">需要 ops / needs ops.</p>");
+        widget_empty_msg(h, NULL, MSG_WB_NEEDS_OPS);
     }
     html_raw(h, "</div>");
 }
 
 static void wb_manual(struct http_req *req, struct html *h, const struct config *cfg)
 {
-    html_raw(h,
-             "<div class=\"panel\" id=\"manual\"><h3>手动授权 / Manual token</h3><p "
-             "class=\"muted\">在 Seller Center 手动授权后复制 access_token 粘贴到这里;保存前会用 "
-             "bg.open.accesstoken.info.get 验证。/ Paste the token Seller Center shows after a "
-             "manual authorization; it is verified before it is stored.</p><form "
-             "class=\"stack\" method=\"post\" action=\"/integrations/temu/manual\">");
+    html_raw(h, "<div class=\"panel\" id=\"manual\"><h3>手动授权 / Manual token</h3><p "
+                "class=\"muted\">");
+    widget_msg(h, MSG_WB_MANUAL_NOTE);
+    html_raw(h, "</p><form class=\"stack\" method=\"post\" action=\"/integrations/temu/manual\">");
     widget_csrf(h, req->auth);
     html_raw(h, "<label for=\"m-region\">区域 / Region</label><select id=\"m-region\" "
                 "name=\"region\">");
@@ -293,8 +311,7 @@ void integrations_workbench(struct http_req *req, struct html *h, const struct p
     wb_sessions(req, h, sessions);
     if (web_can(req, ROLE_SELLER_ADMIN))
         wb_manual(req, h, cfg);
-    html_raw(h, "<p class=\"muted\">这里不需要 Temu 登录密码。App Secret 和 Token 加密存入密钥库"
-                "(vault),页面和接口只显示掩码。/ No Temu login password is needed here. App "
-                "Secret and tokens are encrypted in the vault; pages and APIs show masked values "
-                "only.</p></section>");
+    html_raw(h, "<p class=\"muted\">");
+    widget_msg(h, MSG_WB_VAULT_NOTE);
+    html_raw(h, "</p></section>");
 }

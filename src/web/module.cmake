@@ -18,7 +18,25 @@ aicos_module(web
           orders_page.c orders_csv.c order_page.c
           sync_page.c products_page.c cases_page.c error_page.c team_page.c records_page.c
           shipment_form.c download.c settings_page.c dashboard_page.c case_page.c actions_page.c
-          shipments_page.c settlements_page.c settlements_export.c alerts_page.c
+          shipments_page.c settlements_page.c settlements_export.c alerts_page.c shops.c
   DEPS aicos_app aicos_reply aicos_http aicos_readiness aicos_settlement aicos_tracking aicos_sync
        aicos_deploy aicos_auth aicos_export)
 target_sources(aicos_web PRIVATE ${CMAKE_BINARY_DIR}/generated/web_assets.c)
+# The console benchmark's static files (bench/run-console-bench; src/web/bench_static.h): only
+# with -DAICOS_BENCH_STATIC_DIR=<dir>, which must hold dashboard.html and orders.html.
+set(AICOS_BENCH_STATIC_DIR "" CACHE PATH "console bench: folder of the static files to embed")
+if(AICOS_BENCH_STATIC_DIR)
+  add_custom_command(
+    OUTPUT ${CMAKE_BINARY_DIR}/generated/web_bench_assets.c
+    COMMAND ${CMAKE_COMMAND} -DOUT=${CMAKE_BINARY_DIR}/generated/web_bench_assets.c
+            -DHEADER=web/bench_static.h -DNAMES=web_bench_dashboard_html,web_bench_orders_html
+            -DINPUTS=${AICOS_BENCH_STATIC_DIR}/dashboard.html,${AICOS_BENCH_STATIC_DIR}/orders.html
+            -P ${CMAKE_SOURCE_DIR}/src/web/embed.cmake
+    DEPENDS ${AICOS_BENCH_STATIC_DIR}/dashboard.html ${AICOS_BENCH_STATIC_DIR}/orders.html
+            ${CMAKE_SOURCE_DIR}/src/web/embed.cmake
+    COMMENT "Embedding the console benchmark's static files"
+    VERBATIM)
+  target_sources(aicos_web PRIVATE ${CMAKE_SOURCE_DIR}/src/web/bench_static.c
+                                   ${CMAKE_BINARY_DIR}/generated/web_bench_assets.c)
+  target_compile_definitions(aicos_web PUBLIC AICOS_BENCH_STATIC=1)
+endif()

@@ -163,9 +163,11 @@ static const struct web_msg web_msgs[MSG_COUNT] = {
     M(MSG_D_NO_ORDERS, "d.no_orders", "这段时间没有订单。", "No orders in this period."),
     M(MSG_D_ON_TIME, "d.on_time", "{}% 准时发货({} / {})", "{}% shipped on time ({} of {})"),
     M(MSG_D_SETTLED_NONE, "d.settled_none",
-      "订单金额和结算尚未同步:Temu 的订单列表不含金额;导入结算报表后,这里显示已结算与应结算。",
-      "Order values and settlements are not synced yet: Temu's order list carries no amounts; "
-      "settled versus expected money shows here once settlement reports are imported."),
+      "金额来自 Temu 的订单金额接口;已结算与应结算的对账在结算页(导入结算报表后):",
+      "Values come from Temu's order amount API; settled versus expected money is reconciled on "
+      "the settlements page (once statements are imported):"),
+    M(MSG_D_MONEY_NONE, "d.money_none", "这段时间的订单还没有金额:在订单页点“读取订单金额”。",
+      "No order of this period has a value yet: use Fetch order values on the Orders page."),
     M(MSG_P_CASES_PAGE_1, "cases_page.1",
       "尚无买家请求:尚未同步到任何售后请求,已同步的订单也没有买家发起的标签。",
       "No buyer cases are stored: no after-sales request has been synced and no synced order "
@@ -217,6 +219,175 @@ static const struct web_msg web_msgs[MSG_COUNT] = {
     M(MSG_O_NO_CASES, "o.no_cases", "这个订单没有买家请求。", "No buyer case for this order."),
     M(MSG_O_CASES_UNREADABLE, "o.cases_unreadable", "暂时无法读取买家请求。",
       "The buyer cases could not be read just now."),
+    M(MSG_O_AMOUNTS_LEAD, "o.amounts_lead",
+      "金额来自 Temu 的订单金额接口(temu.order.amount.v2.query,需 Temu 授予敏感权限);每次最多读取"
+      "100 个尚无金额的订单(最新的在前)。",
+      "Values come from Temu's order amount API (temu.order.amount.v2.query, a sensitive API "
+      "Temu must grant); each read fetches up to 100 orders that have none yet, newest first."),
+    M(MSG_O_AMOUNTS_BUTTON, "o.amounts_button", "读取订单金额", "Fetch order values"),
+    M(MSG_O_MONEY_NONE, "o.money_none", "尚未从 Temu 读取此订单的金额(订单页的“读取订单金额”)。",
+      "This order's value has not been read from Temu yet (Orders page: Fetch order values)."),
+    M(MSG_O_MONEY_PAID, "o.money_paid", "买家实付", "Buyer paid"),
+    M(MSG_O_MONEY_SETTLE, "o.money_settle", "预计结算", "Estimated settlement"),
+    M(MSG_O_MONEY_FETCHED, "o.money_fetched", "读取于", "Read from Temu"),
+    M(MSG_N_AMOUNTS_READ, "n.amounts_read",
+      "已向 Temu 查询 {} 个订单的金额:保存 {} 个,失败 {} 个。",
+      "Asked Temu for {} order value(s): {} stored, {} failed."),
+    M(MSG_S_SYNC_LEAD, "s.sync_lead",
+      "同步间隔和控制台阈值对所有用户生效;调度器在下一轮(几秒内)采用,无需重启。需要 ops 角色。",
+      "Sync intervals and console thresholds apply to everyone; the scheduler uses them from its "
+      "next tick (within seconds), no restart. Needs the ops role."),
+    M(MSG_S_DEFAULT, "s.default", "默认", "default"),
+    M(MSG_S_STORED, "s.stored", "最近修改:{},{}", "Last changed by {}, {}"),
+    M(MSG_S_SHOPS_LEAD, "s.shops_lead",
+      "给每个店铺起一个名字;所有页面都用这个名字显示店铺。需要卖家管理员(seller_admin)角色。",
+      "Name each shop; every page shows the shop by this name. Needs the seller_admin role."),
+    M(MSG_S_SHOPS_NONE, "s.shops_none", "还没有已连接的店铺。", "No shop is connected yet."),
+    M(MSG_S_ALERTS_LINK, "s.alerts_link", "通知对象和处理阈值在“提醒与通知”页设置:",
+      "Notification targets and action thresholds are set on the alerts page:"),
+    M(MSG_S_READ_ONLY, "s.read_only", "您的角色只能查看这些设置。",
+      "Your role can only look at these settings."),
+    M(MSG_N_SETTINGS_UNCHANGED, "n.settings_unchanged", "没有修改任何设置。",
+      "No setting was changed."),
+    M(MSG_N_SHOP_RENAMED, "n.shop_renamed", "店铺名称已保存并记入审计日志。",
+      "The shop's name was saved and written to the audit log."),
+    M(MSG_V_BAD_SETTING, "v.bad_setting", "设置值应为允许范围内的整数;未保存任何修改。",
+      "A setting must be a whole number within its range; nothing was saved."),
+    M(MSG_V_BAD_SHOP_NAME, "v.bad_shop_name", "店铺名称最多 60 字节,且不能包含控制字符。",
+      "A shop name is at most 60 bytes of text without control characters."),
+    M(MSG_V_AMOUNT_NOT_GRANTED, "v.amount_not_granted",
+      "Temu 拒绝了订单金额接口:请向 Temu 申请该敏感接口权限,然后重新授权店铺。",
+      "Temu refused the order amount API: ask Temu to grant this sensitive API, then "
+      "re-authorize the shop."),
+    M(MSG_W_STALE, "w.stale", "超过 {} 分钟未成功同步", "no successful sync for over {} min"),
+    M(MSG_WB_LEAD, "wb.lead",
+      "Temu 自动连接:通过 Temu Open Platform 授权会话连接店铺,之后订单、商品和买家请求自动同步。",
+      "Temu auto-connection: connect a shop through a Temu Open Platform authorization session; "
+      "orders, products and buyer cases then sync on their own."),
+    M(MSG_WB_SESSION_NOTE, "wb.session_note",
+      "有效期 15 分钟,只能使用一次。不需要 Temu 店铺登录密码。",
+      "Valid for 15 minutes, single use. No shop password is needed."),
+    M(MSG_WB_LAUNCH_CLOSED, "wb.launch_closed",
+      "以下闸口未通过,未创建任何内容:", "These gates are closed, and nothing was created:"),
+    M(MSG_WB_LAUNCH_WAITS, "wb.launch_waits", "正式自动授权路径在所有闸口通过后开放。",
+      "The production path opens when every gate passes."),
+    M(MSG_WB_LAUNCH_NOTE, "wb.launch_note",
+      "正式店铺优先使用“自动授权启动包”接入。在公网回调、生产环境文件、App Key/App Secret "
+      "和安全闸口通过之前,这里只列出阻断项,不会要求 Temu 店铺登录密码。",
+      "Formal shops connect through the launch packet. Until the public callback, the production "
+      "env, the App Key/App Secret and the security gates pass, it only lists what blocks it; it "
+      "never asks for a shop password."),
+    M(MSG_WB_NEEDS_SELLER_ADMIN, "wb.needs_seller_admin", "需要卖家管理员(seller_admin)角色。",
+      "Needs the seller_admin role."),
+    M(MSG_WB_NEEDS_OPS, "wb.needs_ops", "需要 ops 角色。", "Needs the ops role."),
+    M(MSG_WB_DEV_NOTE, "wb.dev_note",
+      "仅用于在 Temu "
+      "沙箱上验证授权会话和签名同步;正式生产请使用上方的“自动授权启动包”和运行手册闸口。",
+      "Only for validating the authorization session and signed sync against the Temu sandbox; "
+      "production uses the launch packet above and the runbook gates."),
+    M(MSG_WB_DEV_REFUSED, "wb.dev_refused", "已禁用:生产环境(AICOS_ENV=production)不提供开发授权。",
+      "Refused: a production server (AICOS_ENV=production) has no development authorization."),
+    M(MSG_WB_NO_SESSIONS, "wb.no_sessions", "暂无授权会话。", "No authorization session yet."),
+    M(MSG_WB_NO_CONNECTIONS, "wb.no_connections", "尚无已授权的店铺。",
+      "No shop has authorized the app yet."),
+    M(MSG_WB_MANUAL_NOTE, "wb.manual_note",
+      "在 Seller Center 手动授权后,把显示的 access_token 粘贴到这里;保存前会用 "
+      "bg.open.accesstoken.info.get 验证。",
+      "Paste the access_token Seller Center shows after a manual authorization; it is verified "
+      "with bg.open.accesstoken.info.get before it is stored."),
+    M(MSG_WB_VAULT_NOTE, "wb.vault_note",
+      "这里不需要 Temu 登录密码。App Secret "
+      "和令牌加密存入保险库(vault),页面和接口只显示遮盖后的值。",
+      "No Temu login password is needed here. The App Secret and tokens are encrypted in the "
+      "vault; pages and APIs show masked values only."),
+    M(MSG_WB_DAYS_LEFT, "wb.days_left", "剩 {} 天", "{} days left"),
+    M(MSG_WB_DEV, "wb.dev", "开发调试(非正式)", "development (not production)"),
+    M(MSG_WB_PRODUCTION, "wb.production", "正式", "production"),
+    M(MSG_G_APP_CREDENTIALS, "gate.app_credentials",
+      "保存该区域的 App Key 和 App Secret(aicos temu credentials set,或本页的凭据表单)。",
+      "Store the region's App Key and App Secret (aicos temu credentials set)."),
+    M(MSG_G_PUBLIC_CALLBACK, "gate.public_callback",
+      "部署公网 HTTPS 回调:用 aicos deploy init-env 生成 API 与控制台的 https:// "
+      "地址,再用这些地址运行服务。",
+      "Deploy the public HTTPS callback: generate the API and console https:// origins with aicos "
+      "deploy init-env, then serve with them."),
+    M(MSG_G_PRODUCTION_ENV, "gate.production_env",
+      "用生成的 infra/production.env 运行生产环境(其中 AICOS_ENV=production)。",
+      "Run the production stack with the generated infra/production.env (it sets "
+      "AICOS_ENV=production)."),
+    M(MSG_G_PREFLIGHT, "gate.preflight",
+      "运行 aicos deploy preflight(设置 AICOS_DATABASE_URL 以记录结果),并修复其中的阻断项。",
+      "Run aicos deploy preflight (with AICOS_DATABASE_URL set so it is recorded) and fix its "
+      "blockers."),
+    M(MSG_G_SECURITY, "gate.security",
+      "配置保险库主密钥(AICOS_MASTER_KEY_FILE,权限 0600),并让 API 和控制台都使用 https:// 地址。",
+      "Configure the vault master key (AICOS_MASTER_KEY_FILE, mode 0600) and serve the API and the "
+      "console on https:// origins."),
+    M(MSG_V_BAD_ACCESS_TOKEN, "v.bad_access_token",
+      "access_token 格式不对:请粘贴 Seller Center 显示的完整令牌。",
+      "The access_token does not look like one: paste the whole token Seller Center shows."),
+    M(MSG_V_BAD_REGION, "v.bad_region", "区域不在支持列表中;请从下拉框选择。",
+      "The region is not one we support; pick one from the list."),
+    M(MSG_V_REGION_MISMATCH, "v.region_mismatch", "令牌属于另一个区域;请选择令牌所属的区域。",
+      "The token belongs to another region; pick the token's own region."),
+    M(MSG_V_CREDENTIALS_MISSING, "v.credentials_missing",
+      "该区域还没有 App Key/App Secret;请先保存凭据。",
+      "This region has no App Key/App Secret yet; store them first."),
+    M(MSG_V_TEMU_VERIFY_FAILED, "v.temu_verify_failed",
+      "Temu 未能验证该令牌;未保存任何内容。请确认令牌有效后重试。",
+      "Temu could not verify the token, and nothing was stored; check that it is valid and try "
+      "again."),
+    M(MSG_V_GATES_CLOSED, "v.gates_closed", "启动包的闸口尚未全部通过;请按列出的阻断项处理。",
+      "The launch packet's gates are not all open yet; work through the listed blockers."),
+    M(MSG_V_DEV_REFUSED, "v.dev_refused", "生产环境不提供开发授权。",
+      "A production server has no development authorization."),
+    M(MSG_V_SESSION_NOT_OPEN, "v.session_not_open", "该授权会话已结束(已使用、取消或过期)。",
+      "That authorization session has ended (used, cancelled or expired)."),
+    M(MSG_V_SESSION_NOT_FOUND, "v.session_not_found", "找不到该授权会话。",
+      "No such authorization session."),
+    M(MSG_V_DIFFERENT_SHOP, "v.different_shop",
+      "授权的是另一个店铺;请在 Seller Center 选择要重新授权的店铺。",
+      "A different shop was authorized; choose the shop to re-authorize in Seller Center."),
+    M(MSG_V_STATE_INVALID, "v.state_invalid", "授权链接无效或已过期;请在集成页重新开始授权。",
+      "The authorization link is not valid or has expired; start the authorization again on the "
+      "Integrations page."),
+    M(MSG_V_AUTHORIZATION_DENIED, "v.authorization_denied",
+      "店铺在 Seller Center 拒绝了授权;未连接任何店铺。",
+      "The shop declined the authorization in Seller Center; no shop was connected."),
+    M(MSG_V_VAULT_UNAVAILABLE, "v.vault_unavailable",
+      "未配置保险库主密钥,无法保存令牌;请设置 AICOS_MASTER_KEY_FILE。",
+      "No vault master key is configured, so the token cannot be stored; set "
+      "AICOS_MASTER_KEY_FILE."),
+    M(MSG_V_MANUAL_ONLY, "v.manual_only", "此区域只支持手动授权;请使用“手动授权”表单。",
+      "This region only supports manual authorization; use the manual token form."),
+    M(MSG_STEP_APP_CREDENTIALS, "step.app_credentials",
+      "保存该区域的 App Key 和 App Secret(aicos temu credentials set)。",
+      "Store the region's App Key and App Secret (aicos temu credentials set)."),
+    M(MSG_STEP_PUBLIC_CALLBACK_URL, "step.public_callback_url",
+      "把回调地址部署到公网 HTTPS(aicos deploy init-env 生成 https:// 地址)。",
+      "Deploy the callback on a public HTTPS address (aicos deploy init-env writes the https:// "
+      "origins)."),
+    M(MSG_STEP_DNS, "step.dns",
+      "为 API 和控制台的域名添加指向服务器的 DNS 记录,然后运行 aicos deploy dns。",
+      "Point the API and console host names at the server in DNS, then run aicos deploy dns."),
+    M(MSG_STEP_PRODUCTION_ENV, "step.production_env",
+      "生成并使用生产环境文件 infra/production.env(aicos deploy init-env)。",
+      "Generate and use the production env file infra/production.env (aicos deploy init-env)."),
+    M(MSG_STEP_DEPLOYMENT_PREFLIGHT, "step.deployment_preflight",
+      "运行 aicos deploy preflight 并修复其中的阻断项。",
+      "Run aicos deploy preflight and fix its blockers."),
+    M(MSG_STEP_CALLBACK_REACHABLE, "step.callback_reachable",
+      "确认公网能访问回调地址(aicos deploy smoke)。",
+      "Check that the callback answers from the internet (aicos deploy smoke)."),
+    M(MSG_STEP_SELLER_AUTHORIZATION, "step.seller_authorization",
+      "在 Seller Center 授权本应用(集成页的授权按钮)。",
+      "Authorize the app in Seller Center (the authorization button of this page)."),
+    M(MSG_STEP_FIRST_SYNC, "step.first_sync", "运行首次同步(同步页的“立即同步”)。",
+      "Run the first sync (Sync now on the Sync page)."),
+    M(MSG_STEP_GENERAL, "step.general",
+      "向 Temu Open Platform 申请 App Key/App Secret 或 Seller Center 授权;不要索要店铺登录密码。",
+      "Request the Temu Open Platform App Key/App Secret or Seller Center approval; never ask for "
+      "the shop login password."),
 };
 
 const struct web_msg *web_msg_at(unsigned id)
@@ -250,10 +421,76 @@ int web_msg_for_code(const char *code)
         {"unknown_time_zone", MSG_V_UNKNOWN_TIME_ZONE},
         {"bad_language", MSG_V_BAD_LANGUAGE},
         {"csrf_failed", MSG_ERR_CSRF_NEXT},
+        {"bad_setting", MSG_V_BAD_SETTING},
+        {"bad_shop_name", MSG_V_BAD_SHOP_NAME},
+        {"amount_api_not_granted", MSG_V_AMOUNT_NOT_GRANTED},
+        {"connection_not_found", MSG_V_NOT_FOUND},
+        {"bad_access_token", MSG_V_BAD_ACCESS_TOKEN},
+        {"token_missing", MSG_V_BAD_ACCESS_TOKEN},
+        {"bad_region", MSG_V_BAD_REGION},
+        {"region_mismatch", MSG_V_REGION_MISMATCH},
+        {"credentials_missing", MSG_V_CREDENTIALS_MISSING},
+        {"temu_verify_failed", MSG_V_TEMU_VERIFY_FAILED},
+        {"gates_closed", MSG_V_GATES_CLOSED},
+        {"dev_refused_in_production", MSG_V_DEV_REFUSED},
+        {"session_not_open", MSG_V_SESSION_NOT_OPEN},
+        {"state_cancelled", MSG_V_SESSION_NOT_OPEN},
+        {"state_used", MSG_V_SESSION_NOT_OPEN},
+        {"session_not_found", MSG_V_SESSION_NOT_FOUND},
+        {"different_shop", MSG_V_DIFFERENT_SHOP},
+        {"state_expired", MSG_V_STATE_INVALID},
+        {"state_missing", MSG_V_STATE_INVALID},
+        {"state_unknown", MSG_V_STATE_INVALID},
+        {"code_missing", MSG_V_STATE_INVALID},
+        {"authorization_denied", MSG_V_AUTHORIZATION_DENIED},
+        {"vault_unavailable", MSG_V_VAULT_UNAVAILABLE},
+        {"manual_authorization_only", MSG_V_MANUAL_ONLY},
     };
     for (size_t i = 0; code != NULL && i < sizeof codes / sizeof codes[0]; i++) {
         if (strcmp(codes[i].code, code) == 0)
             return (int)codes[i].id;
+    }
+    return -1;
+}
+
+int web_msg_for_step(const char *step)
+{
+    static const struct {
+        const char *step;
+        enum web_msg_id id;
+    } steps[] = {
+        {"app_credentials", MSG_STEP_APP_CREDENTIALS},
+        {"public_callback_url", MSG_STEP_PUBLIC_CALLBACK_URL},
+        {"dns", MSG_STEP_DNS},
+        {"production_env", MSG_STEP_PRODUCTION_ENV},
+        {"deployment_preflight", MSG_STEP_DEPLOYMENT_PREFLIGHT},
+        {"callback_reachable", MSG_STEP_CALLBACK_REACHABLE},
+        {"seller_authorization", MSG_STEP_SELLER_AUTHORIZATION},
+        {"first_sync", MSG_STEP_FIRST_SYNC},
+        {"general", MSG_STEP_GENERAL},
+    };
+    for (size_t i = 0; step != NULL && i < sizeof steps / sizeof steps[0]; i++) {
+        if (strcmp(steps[i].step, step) == 0)
+            return (int)steps[i].id;
+    }
+    return -1;
+}
+
+int web_msg_for_gate(const char *gate)
+{
+    static const struct {
+        const char *gate;
+        enum web_msg_id id;
+    } gates[] = {
+        {"app_credentials", MSG_G_APP_CREDENTIALS},
+        {"public_callback", MSG_G_PUBLIC_CALLBACK},
+        {"production_env", MSG_G_PRODUCTION_ENV},
+        {"preflight", MSG_G_PREFLIGHT},
+        {"security", MSG_G_SECURITY},
+    };
+    for (size_t i = 0; gate != NULL && i < sizeof gates / sizeof gates[0]; i++) {
+        if (strcmp(gates[i].gate, gate) == 0)
+            return (int)gates[i].id;
     }
     return -1;
 }

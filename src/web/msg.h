@@ -112,6 +112,7 @@ enum web_msg_id {
     MSG_D_NO_ORDERS,
     MSG_D_ON_TIME,
     MSG_D_SETTLED_NONE,
+    MSG_D_MONEY_NONE,
     /* page leads, empty states and notices of the data and team pages */
     MSG_P_CASES_PAGE_1,
     MSG_P_CASES_FILTERED,
@@ -140,6 +141,73 @@ enum web_msg_id {
     /* the order page */
     MSG_O_NO_CASES,
     MSG_O_CASES_UNREADABLE,
+    MSG_O_AMOUNTS_LEAD,
+    MSG_O_AMOUNTS_BUTTON,
+    MSG_O_MONEY_NONE,
+    MSG_O_MONEY_PAID,
+    MSG_O_MONEY_SETTLE,
+    MSG_O_MONEY_FETCHED,
+    MSG_N_AMOUNTS_READ,
+    /* the editable settings */
+    MSG_S_SYNC_LEAD,
+    MSG_S_DEFAULT,
+    MSG_S_STORED,
+    MSG_S_SHOPS_LEAD,
+    MSG_S_SHOPS_NONE,
+    MSG_S_ALERTS_LINK,
+    MSG_S_READ_ONLY,
+    MSG_N_SETTINGS_UNCHANGED,
+    MSG_N_SHOP_RENAMED,
+    MSG_V_BAD_SETTING,
+    MSG_V_BAD_SHOP_NAME,
+    MSG_V_AMOUNT_NOT_GRANTED,
+    MSG_W_STALE,
+    /* the Integrations workbench, its launch gates and its forms' refusals */
+    MSG_WB_LEAD,
+    MSG_WB_SESSION_NOTE,
+    MSG_WB_LAUNCH_CLOSED,
+    MSG_WB_LAUNCH_WAITS,
+    MSG_WB_LAUNCH_NOTE,
+    MSG_WB_NEEDS_SELLER_ADMIN,
+    MSG_WB_NEEDS_OPS,
+    MSG_WB_DEV_NOTE,
+    MSG_WB_DEV_REFUSED,
+    MSG_WB_NO_SESSIONS,
+    MSG_WB_NO_CONNECTIONS,
+    MSG_WB_MANUAL_NOTE,
+    MSG_WB_VAULT_NOTE,
+    MSG_WB_DAYS_LEFT,
+    MSG_WB_DEV,
+    MSG_WB_PRODUCTION,
+    MSG_G_APP_CREDENTIALS,
+    MSG_G_PUBLIC_CALLBACK,
+    MSG_G_PRODUCTION_ENV,
+    MSG_G_PREFLIGHT,
+    MSG_G_SECURITY,
+    MSG_V_BAD_ACCESS_TOKEN,
+    MSG_V_BAD_REGION,
+    MSG_V_REGION_MISMATCH,
+    MSG_V_CREDENTIALS_MISSING,
+    MSG_V_TEMU_VERIFY_FAILED,
+    MSG_V_GATES_CLOSED,
+    MSG_V_DEV_REFUSED,
+    MSG_V_SESSION_NOT_OPEN,
+    MSG_V_SESSION_NOT_FOUND,
+    MSG_V_DIFFERENT_SHOP,
+    MSG_V_STATE_INVALID,
+    MSG_V_AUTHORIZATION_DENIED,
+    MSG_V_VAULT_UNAVAILABLE,
+    MSG_V_MANUAL_ONLY,
+    /* the Integrations progress steps: what to do next, by step key (web_msg_for_step) */
+    MSG_STEP_APP_CREDENTIALS,
+    MSG_STEP_PUBLIC_CALLBACK_URL,
+    MSG_STEP_DNS,
+    MSG_STEP_PRODUCTION_ENV,
+    MSG_STEP_DEPLOYMENT_PREFLIGHT,
+    MSG_STEP_CALLBACK_REACHABLE,
+    MSG_STEP_SELLER_AUTHORIZATION,
+    MSG_STEP_FIRST_SYNC,
+    MSG_STEP_GENERAL,
     MSG_COUNT
 };
 
@@ -157,6 +225,12 @@ const char *web_msg(enum web_lang lang, enum web_msg_id id);
 
 /* The catalog entry for a domain error code ("bad_field", "forbidden", ...), or -1. */
 int web_msg_for_code(const char *code);
+
+/* The catalog entry for a progress step's next action ("first_sync", "dns", ...), or -1. */
+int web_msg_for_step(const char *step);
+
+/* The catalog entry for a launch gate's next step ("app_credentials", "security", ...), or -1. */
+int web_msg_for_gate(const char *gate);
 
 /* The language an Accept-Language header asks for (zh or en by weight; BOTH for neither). */
 enum web_lang web_lang_from_accept(const char *header);

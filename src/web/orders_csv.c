@@ -10,14 +10,21 @@
 
 #include "base/limits.h"
 #include "sync/query.h"
+#include "sync/settings.h"
 #include "web/download.h"
 #include "web/page.h"
+#include "web/shops.h"
 #include "web/status.h"
 #include "web/widget.h"
 
 #define ORDERS_CSV_MAX 2000 /* rows of one export */
 
-static void csv_row(struct export *x, const json_t *o)
+/* The shops and the page's amounts, for the columns after the order's own. */
+struct csv_view {
+    const json_t *shops, *amounts;
+};
+
+static void csv_row(struct export *x, const struct csv_view *v, const json_t *o)
 {
     const char *code = widget_json_str(o, "status_name");
     const struct web_status *w = web_status_find(code);
@@ -44,6 +51,21 @@ static void csv_row(struct export *x, const json_t *o)
     export_cell_utc(x, widget_json_int(o, "order_time"));
     export_cell_utc(x, widget_json_int(o, "update_time"));
     export_cell_int(x, widget_json_int(o, "items"));
+    const json_t *shop = web_shop_find(v->shops, widget_json_str(o, "connection_id"));
+    char name[SYNC_SHOP_NAME_MAX + 48] = "", key[256];
+    if (shop != NULL)
+        web_shop_name(shop, name, sizeof name);
+    export_cell_text(x, name);
+    snprintf(key, sizeof key, "%s %s", widget_json_str(o, "connection_id"),
+             widget_json_str(o, "parent_order_sn"));
+    const json_t *a = json_object_get(v->amounts, key);
+    if (a != NULL && widget_json_int(a, "paid_minor") >= 0) {
+        web_download_amount(x, widget_json_int(a, "paid_minor"), widget_json_str(a, "currency"));
+        export_cell_text(x, widget_json_str(a, "currency"));
+    } else {
+        export_cell_text(x, NULL);
+        export_cell_text(x, NULL);
+    }
     export_row_end(x);
 }
 
@@ -51,15 +73,17 @@ static void csv_row(struct export *x, const json_t *o)
 ERR_MUST_USE static enum err csv_write(const struct app *app, struct query_orders_filter *f,
                                        FILE *out, struct errbuf *eb)
 {
-    static const char *const heads[] = {"connection_id", "parent_order_sn", "status",
-                                        "status_en",     "labels",          "ship_by",
-                                        "order_time",    "update_time",     "items"};
+    static const char *const heads[] = {
+        "connection_id", "parent_order_sn", "status", "status_en", "labels", "ship_by",
+        "order_time",    "update_time",     "items",  "shop",      "paid",   "currency"};
+
     struct export_options o;
     struct export *x = NULL;
     export_options_init(&o, EXPORT_CSV);
     enum err e = export_open_table(&o, out, heads, sizeof heads / sizeof heads[0], &x, eb);
     if (e != ERR_OK)
         return e;
+    json_t *shops = web_shops_load_db(app->db);
     int64_t rows = 0, pages = 1;
     for (f->page = 1; e == ERR_OK && f->page <= pages && rows < ORDERS_CSV_MAX; f->page++) {
         json_t *doc = NULL;
@@ -67,13 +91,17 @@ ERR_MUST_USE static enum err csv_write(const struct app *app, struct query_order
         const json_t *row;
         e = query_orders_list(app->db, f, &doc, eb);
         pages = widget_json_int(doc, "pages");
+        json_t *amounts = e == ERR_OK ? web_orders_amounts(app, doc) : NULL;
+        const struct csv_view v = {shops, amounts};
         json_array_foreach(json_object_get(doc, "orders"), i, row)
         {
             if (rows++ < ORDERS_CSV_MAX)
-                csv_row(x, row);
+                csv_row(x, &v, row);
         }
+        json_decref(amounts);
         json_decref(doc);
     }
+    json_decref(shops);
     if (e != ERR_OK) {
         export_free(x);
         return e;

@@ -17,22 +17,6 @@
 
 #define SETTLE_EXPORT_MAX 20000 /* rows of one export */
 
-/* The amount as a decimal cell ("-15.90"), or an empty cell for an unknown currency. */
-static void lines_amount(struct export *x, int64_t minor, const char *currency)
-{
-    struct money m = {.minor = minor};
-    char s[MONEY_FORMAT_MAX];
-    snprintf(m.currency, sizeof m.currency, "%s", currency);
-    if (money_format(&m, MONEY_STYLE_PLAIN, s, sizeof s) != ERR_OK) {
-        export_cell_text(x, NULL);
-        return;
-    }
-    char *space = strchr(s, ' ');
-    if (space != NULL)
-        *space = '\0';
-    export_cell_decimal(x, s);
-}
-
 static void lines_row(struct export *x, const json_t *l)
 {
     export_cell_text(x, widget_json_str(l, "file_sha256"));
@@ -42,7 +26,7 @@ static void lines_row(struct export *x, const json_t *l)
     export_cell_text(x, widget_json_str(l, "type"));
     export_cell_text(x, widget_json_str(l, "type_raw"));
     export_cell_text(x, widget_json_str(l, "order_ref"));
-    lines_amount(x, widget_json_int(l, "net_minor"), widget_json_str(l, "currency"));
+    web_download_amount(x, widget_json_int(l, "net_minor"), widget_json_str(l, "currency"));
     export_cell_text(x, widget_json_str(l, "currency"));
     export_cell_text(x, widget_json_str(l, "status"));
     export_cell_text(x, widget_json_str(l, "reference"));

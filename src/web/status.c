@@ -44,6 +44,24 @@ static const struct web_status web_statuses[] = {
     {"receipted", "已签收", "received", "receipted"},
     {"partially_shipped", "部分发货", "partially shipped", "partially_shipped"},
     {"partially_received", "部分签收", "partially received", "partially_received"},
+    /* parentOrderStatus / orderStatus as the buyer reads them (web_status_order; the
+     * platform's code and name are the tooltip) */
+    {"order_status_1", "待处理", "processing", "pending"},
+    {"order_status_2", "待发货", "awaiting shipment", "un_shipping"},
+    {"order_status_3", "已取消", "cancelled", "canceled"},
+    {"order_status_4", "已发货", "shipped", "shipped"},
+    {"order_status_5", "已送达", "delivered", "receipted"},
+    {"order_status_41", "部分发货", "partly shipped", "partially_shipped"},
+    {"order_status_51", "部分送达", "partly delivered", "partially_received"},
+    /* order labels: parentOrderLabel and orderLabel names with a non-zero value */
+    {"soon_to_be_overdue", "即将逾期", "due soon", "warning"},
+    {"past_due", "已逾期", "past due", "failed"},
+    {"pending_buyer_cancellation", "买家申请取消", "buyer asks to cancel", "warning"},
+    {"pending_buyer_address_change", "买家申请改地址", "buyer asks for a new address", "warning"},
+    {"pending_risk_control_alert", "风控审核中", "risk review", "review_required"},
+    {"signature_required_on_delivery", "需签收", "signature on delivery", "configured"},
+    {"customized_products", "定制商品", "customized product", "configured"},
+    {"US_to_CA", "美国发往加拿大", "US to Canada", "configured"},
     /* goods buckets (query_product_bucket_name) */
     {"on_off_sale", "在售或已下架", "on or off sale", "on_off_sale"},
     {"not_published", "未发布", "not published", "not_published"},
@@ -65,6 +83,14 @@ static const struct web_status web_statuses[] = {
     {"aftersales_status_10", "已申请退货", "return applied", "pending"},
     {"aftersales_type_1", "仅退款", "refund only", "configured"},
     {"aftersales_type_2", "退货退款", "return and refund", "configured"},
+    /* the formal connection's stages (readiness_progress stage.code) */
+    {"waiting_for_app_credentials", "等待 App Key/App Secret", "waiting for the App Key/App Secret",
+     "pending"},
+    {"waiting_for_callback_deployment", "等待公网回调部署", "waiting for the public callback",
+     "pending"},
+    {"waiting_for_seller_authorization", "等待 Seller Center 授权",
+     "waiting for the Seller Center authorization", "pending"},
+    {"waiting_for_first_sync", "等待首次同步", "waiting for the first sync", "pending"},
     /* roles (auth_role_name) */
     {"viewer", "查看者", "viewer", "used"},
     {"operator", "操作员", "operator", "configured"},
@@ -78,6 +104,25 @@ const struct web_status *web_status_aftersales(const char *what, long long value
 {
     char code[48];
     snprintf(code, sizeof code, "aftersales_%s_%lld", what, value);
+    return web_status_find(code);
+}
+
+const struct web_status *web_status_order(long long status, const char **platform)
+{
+    static const struct {
+        long long code;
+        const char *name;
+    } names[] = {
+        {1, "PENDING"},   {2, "UN_SHIPPING"},        {3, "CANCELED"},           {4, "SHIPPED"},
+        {5, "RECEIPTED"}, {41, "PARTIALLY_SHIPPED"}, {51, "PARTIALLY_RECEIVED"}};
+    char code[32];
+    if (platform != NULL)
+        *platform = "UNKNOWN";
+    for (size_t i = 0; platform != NULL && i < sizeof names / sizeof names[0]; i++) {
+        if (names[i].code == status)
+            *platform = names[i].name;
+    }
+    snprintf(code, sizeof code, "order_status_%lld", status);
     return web_status_find(code);
 }
 

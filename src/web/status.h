@@ -22,6 +22,11 @@ const struct web_status *web_status_find(const char *code);
  * (afterSalesType); NULL when the vocabulary does not know it. */
 const struct web_status *web_status_aftersales(const char *what, long long value);
 
+/* The entry of a parentOrderStatus / orderStatus value as the buyer reads it ("已发货 /
+ * shipped"); *platform (when not NULL) is the platform's name of the code ("SHIPPED",
+ * "UNKNOWN"). NULL when the vocabulary does not know the value. */
+const struct web_status *web_status_order(long long status, const char **platform);
+
 /* The number of entries and entry i (for tests and the filter forms). */
 unsigned web_status_count(void);
 const struct web_status *web_status_at(unsigned i);

@@ -11,10 +11,12 @@
 
 #include "app/sync.h"
 #include "sync/query.h"
+#include "sync/settings.h"
 #include "sync/sync.h"
 #include "web/console.h"
 #include "web/msg.h"
 #include "web/page.h"
+#include "web/shops.h"
 #include "web/widget.h"
 
 #define SYNC_RUNS_SHOWN 50 /* runs on the /sync page */
@@ -30,17 +32,34 @@ static void sync_stream_form(struct http_req *req, struct html *h, const char *a
     widget_post_button(h, action, req->auth, fields, 2, "small", label);
 }
 
-static void sync_state_row(struct http_req *req, struct html *h, const json_t *s)
+/* The shops (names for the rows) and the "stale sync" threshold of the console's settings. */
+struct sync_view {
+    const json_t *shops;
+    int64_t stale_s, now;
+};
+
+static void sync_state_row(struct http_req *req, struct html *h, const struct sync_view *v,
+                           const json_t *s)
 {
     bool paused = json_is_true(json_object_get(s, "paused"));
-    html_tpl(h, "<tr><td class=\"mono\">{}</td><td>", widget_json_str(s, "connection_id"));
+    int64_t last = widget_json_int(s, "last_success_at");
+    html_raw(h, "<tr><td>");
+    web_shop_cell(h, v->shops, widget_json_str(s, "connection_id"));
+    html_raw(h, "</td><td>");
     widget_word(h, widget_json_str(s, "stream"));
     html_raw(h, "</td><td>");
     widget_time(h, widget_json_int(s, "watermark"));
     html_raw(h, json_is_true(json_object_get(s, "backfill_done"))
                     ? "</td><td>完成 / done</td><td>"
                     : "</td><td>进行中 / in progress</td><td>");
-    widget_time_ago(h, widget_json_int(s, "last_success_at"), (int64_t)time(NULL));
+    widget_time_ago(h, last, v->now);
+    if (last > 0 && v->now - last > v->stale_s) {
+        char min[24];
+        snprintf(min, sizeof min, "%lld", (long long)(v->stale_s / 60));
+        html_raw(h, " <span class=\"pill warning stale\" title=\"sync_stale_min\">");
+        widget_msgf(h, MSG_W_STALE, min);
+        html_raw(h, "</span>");
+    }
     html_raw(h, "</td><td>");
     html_int(h, widget_json_int(s, "consecutive_failures"));
     html_raw(h, "</td><td>");
@@ -55,10 +74,11 @@ static void sync_state_row(struct http_req *req, struct html *h, const json_t *s
     html_raw(h, "</td></tr>");
 }
 
-static void sync_states(struct http_req *req, struct html *h, const json_t *states)
+static void sync_states(struct http_req *req, struct html *h, const struct sync_view *v,
+                        const json_t *states)
 {
     static const char *const heads[] = {
-        "连接 / Connection",
+        "店铺 / Shop",
         "流 / Stream",
         "水位 / Watermark",
         "回填 / Backfill",
@@ -75,20 +95,22 @@ static void sync_states(struct http_req *req, struct html *h, const json_t *stat
         widget_empty_msg(h, NULL, MSG_P_SYNC_PAGE_18);
     } else {
         widget_table_begin(h, NULL, NULL, heads);
-        json_array_foreach(states, i, s) sync_state_row(req, h, s);
+        json_array_foreach(states, i, s) sync_state_row(req, h, v, s);
         widget_table_end(h);
     }
     html_raw(h, "</section>");
 }
 
-static void sync_run_row(struct http_req *req, struct html *h, const json_t *r)
+static void sync_run_row(struct http_req *req, struct html *h, const struct sync_view *v,
+                         const json_t *r)
 {
     const json_t *c = json_object_get(r, "counts"), *err = json_object_get(r, "error");
     const char *outcome = widget_json_str(r, "outcome");
     html_raw(h, "<tr><td>");
     widget_word(h, widget_json_str(r, "stream"));
-    html_tpl(h, "</td><td class=\"mono\">{}</td><td>{}</td><td>",
-             widget_json_str(r, "connection_id"), widget_json_str(r, "trigger"));
+    html_raw(h, "</td><td>");
+    web_shop_cell(h, v->shops, widget_json_str(r, "connection_id"));
+    html_tpl(h, "</td><td>{}</td><td>", widget_json_str(r, "trigger"));
     widget_time(h, widget_json_int(r, "started_at"));
     html_raw(h, "</td><td>");
     widget_time(h, widget_json_int(r, "finished_at"));
@@ -114,11 +136,12 @@ static void sync_run_row(struct http_req *req, struct html *h, const json_t *r)
     html_raw(h, "</td></tr>");
 }
 
-static void sync_runs(struct http_req *req, struct html *h, const json_t *runs)
+static void sync_runs(struct http_req *req, struct html *h, const struct sync_view *v,
+                      const json_t *runs)
 {
     static const char *const heads[] = {
         "流 / Stream",
-        "连接 / Connection",
+        "店铺 / Shop",
         "触发 / Trigger",
         "开始 / Started",
         "结束 / Finished",
@@ -136,10 +159,43 @@ static void sync_runs(struct http_req *req, struct html *h, const json_t *runs)
         widget_empty_msg(h, NULL, MSG_P_SYNC_PAGE_19);
     } else {
         widget_table_begin(h, NULL, NULL, heads);
-        json_array_foreach(runs, i, r) sync_run_row(req, h, r);
+        json_array_foreach(runs, i, r) sync_run_row(req, h, v, r);
         widget_table_end(h);
     }
     html_raw(h, "</section>");
+}
+
+/* The operator's form that runs any stream of any active shop now: a new shop has no stream
+ * state yet, so its first sync starts here. */
+static void sync_start_form(struct http_req *req, struct html *h, const json_t *shops)
+{
+    size_t i;
+    const json_t *s;
+    if (!web_can(req, ROLE_OPERATOR) || json_array_size(json_object_get(shops, "shops")) == 0)
+        return;
+    html_raw(h, "<form class=\"filters card\" method=\"post\" action=\"/sync/retry\" "
+                "id=\"sync-start\">");
+    widget_csrf(h, req->auth);
+    html_raw(h, "<label>店铺 / Shop<select name=\"connection_id\" id=\"f-sync-shop\">");
+    json_array_foreach(json_object_get(shops, "shops"), i, s)
+    {
+        if (strcmp(widget_json_str(s, "status"), "active") != 0)
+            continue;
+        html_tpl(h, "<option value=\"{}\">", widget_json_str(s, "id"));
+        web_shop_label(h, s);
+        html_raw(h, "</option>");
+    }
+    html_raw(h, "</select></label><label>流 / Stream<select name=\"stream\" id=\"f-sync-stream\">");
+    for (int st = 0; st < SYNC_STREAM__COUNT; st++) {
+        const char *name = sync_stream_name((enum sync_stream)st);
+        html_tpl(h, "<option value=\"{}\">", name);
+        widget_status_label(h, name);
+        html_raw(h, "</option>");
+    }
+    html_raw(h, "</select></label><div class=\"actions\"><button type=\"submit\" "
+                "id=\"sync-start-run\">");
+    widget_pair(h, "立即同步", "Sync now");
+    html_raw(h, "</button></div></form>");
 }
 
 /* The page with an optional notice (kind NULL for none). */
@@ -147,20 +203,27 @@ ERR_MUST_USE static enum err sync_render(struct http_req *req, struct http_resp 
                                          const char *kind, const char *notice, struct errbuf *eb)
 {
     const struct app *app = req->app;
-    json_t *runs = NULL, *states = NULL;
+    json_t *runs = NULL, *states = NULL, *shops = NULL;
+    struct sync_settings set;
     struct html h;
     enum err e = sync_runs_list(app->db, NULL, NULL, SYNC_RUNS_SHOWN, &runs, eb);
     e = e ? e : query_stream_states(app->db, NULL, &states, eb);
+    e = e ? e : sync_settings_get(app->db, app->cfg, &set, eb);
     if (e != ERR_OK)
         goto out;
+    shops = web_shops_load(req);
+    const struct sync_view v = {shops, set.value[SYNC_SET_SYNC_STALE_MIN] * 60,
+                                (int64_t)time(NULL)};
     web_page_begin(&h, resp, "同步 / Sync", "sync", req->auth);
     widget_page_head_msg(&h, "同步 / Sync", MSG_P_SYNC_PAGE_20);
     if (kind != NULL)
         widget_notice(&h, kind, notice);
-    sync_states(req, &h, states);
-    sync_runs(req, &h, runs);
+    sync_start_form(req, &h, shops);
+    sync_states(req, &h, &v, states);
+    sync_runs(req, &h, &v, runs);
     e = web_page_end(&h, resp, status);
 out:
+    json_decref(shops);
     json_decref(runs);
     json_decref(states);
     return e;

@@ -1,6 +1,7 @@
 #include "web/widget.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -399,6 +400,9 @@ void widget_filter_form(struct html *h, const struct widget_filter *f)
         widget_input(h, &f->inputs[i]);
     if (f->limit != NULL && *f->limit != '\0')
         html_tpl(h, "<input type=\"hidden\" name=\"limit\" value=\"{}\">", f->limit);
+    if (f->connection_id != NULL && *f->connection_id != '\0')
+        html_tpl(h, "<input type=\"hidden\" name=\"connection_id\" value=\"{}\">",
+                 f->connection_id);
     html_tpl(h,
              "<div class=\"actions\"><button type=\"submit\">筛选 / Filter</button> <a "
              "class=\"button secondary\" href=\"{}\">清除 / Clear</a></div></form>",
@@ -415,9 +419,72 @@ void widget_labels(struct html *h, const json_t *labels)
     }
     json_array_foreach(labels, i, l)
     {
-        widget_pill(h, "label", json_string_value(l) ? json_string_value(l) : "");
+        widget_label(h, json_string_value(l) ? json_string_value(l) : "");
         html_raw(h, " ");
     }
+}
+
+void widget_label(struct html *h, const char *name)
+{
+    /* The platform's name is the tooltip; a name the vocabulary lacks shows as sent. */
+    const struct web_status *s = web_status_find(name);
+    html_tpl(h, "<span class=\"pill label {}\" title=\"{}\">", s ? s->cls : "unknown", name);
+    if (s != NULL)
+        widget_pair(h, s->zh, s->en);
+    else
+        html_txt(h, name);
+    html_raw(h, "</span>");
+}
+
+/* True for a fact whose name says it is a time (Unix seconds): "..._at", "..._time", "since". */
+static bool widget_fact_is_time(const char *key)
+{
+    size_t n = strlen(key);
+    return strcmp(key, "at") == 0 || strcmp(key, "since") == 0 || strcmp(key, "deadline") == 0 ||
+           strcmp(key, "ship_by") == 0 || (n > 3 && strcmp(key + n - 3, "_at") == 0) ||
+           (n > 5 && strcmp(key + n - 5, "_time") == 0);
+}
+
+void widget_facts(struct html *h, const json_t *facts)
+{
+    const char *key;
+    const json_t *v;
+    bool first = true;
+    html_raw(h, "<span class=\"facts\">");
+    json_object_foreach((json_t *)facts, key, v)
+    {
+        html_tpl(h,
+                 first ? "<span class=\"mono\">{}</span>: " : " · <span class=\"mono\">{}</span>: ",
+                 key);
+        first = false;
+        if (json_is_integer(v) && widget_fact_is_time(key)) {
+            widget_time(h, (int64_t)json_integer_value(v));
+        } else if (json_is_integer(v)) {
+            html_int(h, (int64_t)json_integer_value(v));
+        } else if (json_is_string(v)) {
+            html_txt(h, json_string_value(v));
+        } else {
+            char *t = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS | JSON_ENCODE_ANY);
+            html_txt(h, t != NULL ? t : "");
+            free(t);
+        }
+    }
+    html_raw(h, "</span>");
+}
+
+void widget_order_status(struct html *h, int64_t status)
+{
+    const char *platform = NULL;
+    const struct web_status *s = web_status_order((long long)status, &platform);
+    char code[24];
+    snprintf(code, sizeof code, "%lld", (long long)status);
+    html_tpl(h, "<span class=\"pill {}\" title=\"parentOrderStatus {} · {}\">",
+             s ? s->cls : "unknown", code, platform);
+    if (s != NULL)
+        widget_pair(h, s->zh, s->en);
+    else
+        html_txt(h, code);
+    html_raw(h, "</span>");
 }
 
 void widget_order_link(struct html *h, const char *sn, const char *connection_id)

@@ -148,11 +148,25 @@ struct widget_filter {
     const char *selected; /* the current value of the select */
     const struct widget_input *inputs;
     size_t ninputs;
-    const char *limit; /* kept as a hidden field when present */
+    const char *limit;         /* kept as a hidden field when present */
+    const char *connection_id; /* the shop switcher's choice, kept the same way */
 };
 
-/* An order's label pills ("—" when there are none). */
+/* An order's label pills as words of the vocabulary, the platform's name in the tooltip (a
+ * name it does not know shows as sent); "—" when there are none. */
 void widget_labels(struct html *h, const json_t *labels);
+
+/* One label name as its pill (widget_labels' item). */
+void widget_label(struct html *h, const char *name);
+
+/* The facts of an object ({"ship_by": 1767225600, "status": 2, ...}) as "key: value" items:
+ * a time-named fact ("…_at", "…_time", "since", "deadline", "ship_by") as widget_time, so no
+ * raw Unix time is shown; other values as text. */
+void widget_facts(struct html *h, const json_t *facts);
+
+/* A parentOrderStatus / orderStatus as the buyer reads it ("已发货 / shipped"), the platform's
+ * code and name in the tooltip ("parentOrderStatus 4 · SHIPPED"). */
+void widget_order_status(struct html *h, int64_t status);
 
 /* The link to an order's page: /orders/SN?connection_id=CONN, the number as its text. */
 void widget_order_link(struct html *h, const char *sn, const char *connection_id);

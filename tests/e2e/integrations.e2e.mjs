@@ -44,7 +44,7 @@ async function axeViolations(page) {
 const STEP_TIMEOUT_MS = 15000; // any one browser action or navigation
 const START_TIMEOUT_MS = 20000; // a server becoming ready
 const CLI_TIMEOUT_MS = 30000; // one `aicos` command
-const TOTAL_TIMEOUT_MS = 120000; // the whole test (ctest's TIMEOUT is above this)
+const TOTAL_TIMEOUT_MS = 270000; // the whole test (ctest's TIMEOUT is above this)
 
 const chromiumPath = process.env.AICOS_E2E_CHROMIUM || '/usr/bin/chromium';
 const artifacts = path.resolve(
@@ -216,7 +216,8 @@ async function run() {
         app_key: appKey,
         app_secret: appSecret,
         name: 'AICOS e2e app',
-        scopes: ['bg.order.list.v2.get', 'bg.order.detail.v2.get', 'bg.local.goods.list.query'],
+        scopes: ['bg.order.list.v2.get', 'bg.order.detail.v2.get', 'bg.local.goods.list.query',
+          'temu.order.amount.v2.query'],
       },
     ]),
     { mode: 0o600 },
@@ -248,6 +249,9 @@ async function run() {
     AICOS_API_ORIGIN: origin,
     AICOS_WEB_ORIGIN: origin,
     AICOS_HTTP_THREADS: '2',
+    // No scheduler: the first sync is the one the test starts from the Sync page (a scheduled
+    // run of the same stream would hold its lease at that moment).
+    AICOS_SYNC_WORKER: '0',
     AICOS_TEMU_REGION: 'us',
     AICOS_TEMU_GATEWAY_URL: `${sbxOrigin}/openapi/router`,
     AICOS_TEMU_AUTH_URL: authUrl,
@@ -257,6 +261,14 @@ async function run() {
   const m = /password[^:\n]*:\s*(\S+)\s*$/m.exec(added);
   check(m, `could not read the generated password from \`aicos user add\`: ${added.trim()}`);
   const password = m[1];
+  // One account per lesser role: every page is walked as each of them too.
+  const roles = {};
+  for (const role of ['viewer', 'operator', 'ops']) {
+    const out = aicos(aicosBin, ['user', 'add', `e2e-${role}`, '--role', role, '--generate'], env);
+    const pm = /password[^:\n]*:\s*(\S+)\s*$/m.exec(out);
+    check(pm, `could not read the generated password of e2e-${role}`);
+    roles[role] = pm[1];
+  }
   aicos(
     aicosBin,
     ['temu', 'credentials', 'set', '--region', 'us', '--app-key', appKey, '--app-secret-file',
@@ -425,6 +437,58 @@ async function run() {
       `API lists ${JSON.stringify(conns.map((c) => c.mall_id))}, want [${mall}]`,
     );
 
+    // 5b. The main flows: the first sync from the Sync page, the orders as words with their
+    // values once read from Temu, one order's page, and an action on an item.
+    await page.goto(`${origin}/sync`);
+    check((await page.locator('#sync-start').count()) === 1, 'no form to start a first sync');
+    await page.selectOption('#f-sync-stream', 'orders');
+    await Promise.all([
+      page.waitForResponse((res) => res.url().endsWith('/sync/retry'), { timeout: 60000 }),
+      page.click('#sync-start-run'),
+    ]);
+    await page.waitForLoadState('load');
+    const synced = (await page.locator('#flash').textContent()) || '';
+    check(/同步完成/.test(synced), `the first sync says "${synced}"`);
+    await page.goto(`${origin}/orders`);
+    const rows = page.locator('#orders tbody tr');
+    check((await rows.count()) > 0, 'no orders listed after the sync');
+    const status = await rows.first().locator('td').nth(2).locator('.pill');
+    check(/^parentOrderStatus \d+ · [A-Z_]+$/.test((await status.getAttribute('title')) || ''),
+      'the order status has no platform code as its tooltip');
+    check(/[\u4e00-\u9fff]/.test((await status.textContent()) || ''), 'the order status is no word');
+    check((await rows.first().locator('td').nth(1).textContent()).includes('Temu US'),
+      'the order row does not name its shop');
+    await Promise.all([
+      page.waitForResponse((res) => res.url().endsWith('/orders/amounts'), { timeout: 60000 }),
+      page.click('#order-amounts button[type="submit"]'),
+    ]);
+    await page.waitForLoadState('load');
+    check(/保存/.test((await page.locator('#flash').textContent()) || ''), 'no notice after reading values');
+    const value = ((await rows.first().locator('td').nth(4).textContent()) || '').trim();
+    check(/^-?[\d,]+\.\d{2} USD$/.test(value), `the order value reads "${value}"`);
+    await shot(page, '08-orders-after-sync.png');
+    await Promise.all([
+      page.waitForURL((u) => /^\/orders\/[^/]+$/.test(u.pathname)),
+      rows.first().locator('td').first().locator('a').click(),
+    ]);
+    const orderPath = new URL(page.url()).pathname + new URL(page.url()).search;
+    for (const id of ['#order', '#order-money', '#items', '#status-history', '#order-cases']) {
+      check((await page.locator(id).count()) === 1, `the order page has no ${id}`);
+    }
+    check((await page.locator('#money-empty').count()) === 0, 'the order page has no money');
+    check((await page.locator('#status-history tr.history-entry').count()) > 0, 'no status history');
+    await shot(page, '09-order.png');
+    // The action center: an item is acted on (snoozed) with post/redirect/get.
+    await page.goto(`${origin}/`);
+    const act = page.locator('form[action$="/snooze"] button[type="submit"]').first();
+    check((await act.count()) === 1, 'the action center shows no item to act on after the sync');
+    await Promise.all([page.waitForLoadState('load'), act.click()]);
+    await page.waitForLoadState('load');
+    check((await page.locator('#flash').count()) === 1, 'no notice after acting on an item');
+    await page.reload();
+    check((await page.locator('#flash').count()) === 0, 'the action notice came back on a reload');
+    log('synced, read order values, opened an order and acted on an item');
+
     // 6. The team pages (issue 16) as seller_admin, and one post/redirect/get flow.
     for (const [p, heading] of [
       ['/users', '用户 / Users'],
@@ -458,29 +522,45 @@ async function run() {
     log('team pages and the token post/redirect/get checked');
 
     // 7. Every page reads as words: no catalog key, no raw epoch, no horizontal scroll at
-    // 1366 px; then the same pages in English after the layout's language switch.
-    const pages = ['/dashboard', '/integrations', '/deploy', '/orders', '/products', '/cases', '/sync', '/users',
-      '/tokens', '/audit', '/secrets', '/settings'];
-    const readable = async (lang) => {
-      for (const p of pages) {
-        r = await page.goto(`${origin}${p}`);
-        check(r && r.status() === 200, `GET ${p} answered ${r && r.status()}`);
-        const text = await page.locator('main').innerText();
-        check(!/\bMSG_[A-Z_]+\b/.test(text), `${p}: a message key is shown`);
+    // 1366 px, no serious accessibility violation; then the same pages in English after the
+    // layout's language switch; then as each lesser role, whose pages above its role are
+    // refused with the console's 403 page.
+    const pages = [
+      ['/', 'viewer'], ['/dashboard', 'viewer'], ['/integrations', 'viewer'], ['/deploy', 'ops'],
+      ['/orders', 'viewer'], [orderPath, 'viewer'], ['/products', 'viewer'], ['/cases', 'viewer'],
+      ['/shipments', 'viewer'], ['/settlements', 'viewer'], ['/settlements/lines', 'viewer'],
+      ['/sync', 'viewer'], ['/users', 'seller_admin'], ['/tokens', 'seller_admin'],
+      ['/audit', 'ops'], ['/secrets', 'ops'], ['/settings', 'viewer'],
+    ];
+    const rank = { viewer: 1, operator: 2, ops: 3, seller_admin: 4 };
+    const readable = async (lang, role = 'seller_admin', p2 = page) => {
+      for (const [p, least] of pages) {
+        r = await p2.goto(`${origin}${p}`);
+        const name = `${role}-${lang}${p.replace(/[/?=&]/g, '-')}`;
+        if (rank[role] < rank[least]) {
+          check(r && r.status() === 403, `GET ${p} as ${role} answered ${r && r.status()}, want 403`);
+          check((await p2.locator('#error').count()) === 1, `${p} as ${role}: 403 is no console page`);
+          continue;
+        }
+        check(r && r.status() === 200, `GET ${p} as ${role} answered ${r && r.status()}`);
+        const text = await p2.locator('main').innerText();
+        check(!/\bMSG_[A-Z_]+\b/.test(text), `${name}: a message key is shown`);
         check(!/(?<![\d.])1[6-9]\d{8}(?![\d.])/.test(text.replace(/\d{12,}/g, '')),
-          `${p}: a raw Unix time is shown`);
-        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-        check(wide <= 1366, `${p}: ${wide} px wide at 1366 px (horizontal scroll)`);
-        check((await page.locator('html').getAttribute('lang')) === lang, `${p}: lang is not ${lang}`);
+          `${name}: a raw Unix time is shown`);
+        const wide = await p2.evaluate(() => document.documentElement.scrollWidth);
+        check(wide <= 1366, `${name}: ${wide} px wide at 1366 px (horizontal scroll)`);
+        check((await p2.locator('html').getAttribute('lang')) === lang, `${name}: lang is not ${lang}`);
         if (lang === 'zh-CN') {
           // A status with a word in the vocabulary shows the word (its code is the tooltip).
-          const raw = await page.$$eval('.pill[title], .status[title]', (els) =>
+          const raw = await p2.$$eval('.pill[title], .status[title]', (els) =>
             els.filter((e) => !/[\u4e00-\u9fff]/.test(e.textContent || '')).map((e) => e.title));
-          check(raw.length === 0, `${p}: codes shown where a word exists: ${raw.join(', ')}`);
+          check(raw.length === 0, `${name}: codes shown where a word exists: ${raw.join(', ')}`);
         }
-        const bad = await axeViolations(page);
-        check(bad.length === 0, `${p} (${lang}): accessibility violations: ${bad.join('; ')}`);
-        await shot(page, `10-${lang}${p.replace(/\//g, '-')}.png`);
+        const bad = await axeViolations(p2);
+        check(bad.length === 0, `${name}: accessibility violations: ${bad.join('; ')}`);
+        // Screenshots of every page in both languages as seller_admin; the other roles' walks
+        // check the same rules without them (a full-page shot costs seconds on tall pages).
+        if (role === 'seller_admin') await shot(p2, `10-${name}.png`);
       }
     };
     await readable('zh-CN');
@@ -495,6 +575,27 @@ async function run() {
     check((await page.locator('#flash').count()) === 0, 'the switch notice came back on a reload');
     await readable('en');
     log('every page checked in both languages at 1366 px');
+    for (const [role, pw] of Object.entries(roles)) {
+      const ctx = await browser.newContext({ viewport: { width: 1366, height: 900 }, locale: 'zh-CN' });
+      await ctx.route((url) => url.hostname !== '127.0.0.1', (route) => {
+        offHost.push(route.request().url());
+        return route.abort('blockedbyclient');
+      });
+      const p2 = await ctx.newPage();
+      p2.setDefaultTimeout(STEP_TIMEOUT_MS);
+      p2.on('pageerror', (e) => pageErrors.push(e.message));
+      await p2.goto(`${origin}/login`);
+      await p2.fill('#username', `e2e-${role}`);
+      await p2.fill('#password', pw);
+      await Promise.all([
+        p2.waitForURL((u) => u.pathname !== '/login' || u.search !== ''),
+        p2.click('form[action="/login"] button[type="submit"]'),
+      ]);
+      check(new URL(p2.url()).pathname !== '/login', `sign-in as e2e-${role} failed`);
+      await readable('zh-CN', role, p2);
+      await ctx.close();
+      log(`every page checked as ${role}`);
+    }
 
     check(offHost.length === 0, `the pages asked for other hosts: ${offHost.join(', ')}`);
     check(pageErrors.length === 0, `script errors on the pages: ${pageErrors.join('; ')}`);

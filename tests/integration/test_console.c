@@ -426,7 +426,7 @@ static void test_dashboard(void **state)
     req("GET", "/orders/export.csv?q=%3DHYPERLINK", admin_hdr, NULL, NULL, 200, &csv);
     assert_true(ts_contains(csv.body, "connection_id,parent_order_sn,status,status_en,labels"));
     assert_true(ts_contains(csv.body, "c1,\"'=HYPERLINK(1)\",receipted,received,past_due;x,,"
-                                      "1970-01-01T00:00:01Z,1970-01-01T00:00:01Z,0\r\n"));
+                                      "1970-01-01T00:00:01Z,1970-01-01T00:00:01Z,0,,,\r\n"));
     assert_false(ts_contains(csv.body, "PO-1"));
     ts_http_free(&csv);
     req("GET", "/orders/export.csv?status=abc", admin_hdr, NULL, NULL, 422, &csv);
@@ -462,6 +462,106 @@ static void test_dashboard(void **state)
     ts_db_exec(db_url, "DELETE FROM temu_orders");
     ts_db_exec(db_url, "DELETE FROM temu_order_items");
     ts_db_exec(db_url, "DELETE FROM temu_aftersales");
+}
+
+/* /settings: the sync intervals and thresholds (ops and up; checked, audited, post/redirect/
+ * get) and the shops' names (seller_admin), which every list then shows instead of the id;
+ * orders read as words (status, labels, "due soon" from the threshold). */
+static void test_settings_and_shops(void **state)
+{
+    (void)state;
+    admin_post("/settings/sync", "orders_interval_s=120&ship_soon_h=12", "/settings");
+    char *b = flash_once("/settings", "The settings were saved");
+    assert_true(ts_contains(b, "name=\"orders_interval_s\" type=\"number\" value=\"120\""));
+    free(b);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM console_settings"), 2);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM audit_log WHERE action = 'settings.update' "
+                              "AND outcome = 'success' AND detail LIKE '%orders_interval_s=120%'"),
+                     1);
+    /* Out of range or not a number: nothing is stored, the reason is at the top. */
+    admin_post("/settings/sync", "orders_interval_s=5&ship_soon_h=13", "/settings");
+    free(flash_once("/settings", "orders_interval_s must be a whole number from 60 to 86400"));
+    admin_post("/settings/sync", "sync_stale_min=ten", "/settings");
+    free(flash_once("/settings", "sync_stale_min must be a whole number"));
+    assert_int_equal(db_count("SELECT COUNT(*) FROM console_settings WHERE name = 'ship_soon_h' "
+                              "AND value = '12'"),
+                     1);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM audit_log WHERE action = 'settings.update' "
+                              "AND outcome = 'failure'"),
+                     2);
+    admin_post("/settings/sync", "orders_interval_s=120", "/settings");
+    free(flash_once("/settings", "No setting was changed"));
+    /* A viewer sees the values read-only and cannot post them. */
+    struct ts_http_resp r;
+    req("GET", "/settings", viewer_hdr, NULL, NULL, 200, &r);
+    assert_true(ts_contains(r.body, "value=\"120\" min=\"60\" max=\"86400\" readonly"));
+    assert_true(ts_contains(r.body, "href=\"/settings/alerts\""));
+    ts_http_free(&r);
+    req("POST", "/settings/sync", viewer_hdr, form, "orders_interval_s=60", 403, &r);
+    ts_http_free(&r);
+    /* A shop's name replaces its id on the pages. */
+    ts_db_exec(db_url, "INSERT INTO temu_connections (id, region, mall_id, seller_type, "
+                       "scopes_json, status, auth_mode, token_secret, authorized_by, "
+                       "authorized_at, expires_at, created_at, updated_at) VALUES ('c9', 'us', "
+                       "634418210000135, 'local', '[]', 'active', 'dev', 'x', 'boss', 1, "
+                       "4102444800, 1, 1)");
+    long long now = (long long)time(NULL);
+    char sql[600];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO temu_orders (connection_id, parent_order_sn, status, order_time, "
+             "update_time, ship_by, labels, region_id, content_hash, data, first_synced_at, "
+             "synced_at) VALUES ('c9', 'PO-9', 2, %lld, %lld, %lld, '[\"past_due\"]', 211, 'h', "
+             "'{}', 1, 1)",
+             now, now, now + 3600);
+    ts_db_exec(db_url, sql);
+    b = admin_page("/orders?connection_id=c9");
+    assert_true(ts_contains(b, "Temu US · 634418210000135 (sandbox)"));
+    free(b);
+    admin_post("/settings/shops/c9", "name=+Main+US+store+", "/settings");
+    free(flash_once("/settings", "name was saved and written"));
+    b = admin_page("/orders?connection_id=c9");
+    assert_true(ts_contains(b, "<span class=\"shop\" title=\"c9\">Main US store</span>"));
+    assert_true(ts_contains(b, "id=\"shop-switcher\""));
+    assert_true(ts_contains(b, "<option value=\"c9\" selected>Main US store</option>"));
+    assert_true(ts_contains(b, "title=\"parentOrderStatus 2 · UN_SHIPPING\">待发货 / awaiting "
+                               "shipment</span>"));
+    assert_true(ts_contains(b, "title=\"past_due\">已逾期 / past due</span>"));
+    assert_true(ts_contains(b, "title=\"ship_soon_h\">即将到期 / due soon</span>"));
+    assert_true(ts_contains(b, "<input type=\"hidden\" name=\"connection_id\" value=\"c9\">"));
+    free(b);
+    /* The order's value (order_amounts) in the list, on its page and in the CSV export. */
+    ts_db_exec(db_url, "INSERT INTO order_amounts (connection_id, parent_order_sn, paid_minor, "
+                       "currency, settle_minor, data, fetched_at) VALUES ('c9', 'PO-9', 1590, "
+                       "'USD', 1200, '{\"parentOrderMap\":{\"customerPaid\":{\"customerPaidTotal\":"
+                       "{\"amount\":1590,\"currency\":\"USD\"}}}}', 1)");
+    b = admin_page("/orders?connection_id=c9");
+    assert_true(ts_contains(b, "<span class=\"money\">15.90 USD</span>"));
+    free(b);
+    b = admin_page("/orders/PO-9?connection_id=c9");
+    assert_true(ts_contains(b, "title=\"customerPaid.customerPaidTotal\""));
+    assert_true(ts_contains(b, "<span class=\"money\">15.90 USD</span>"));
+    free(b);
+    b = admin_page("/dashboard?connection_id=c9"); /* the 14 days' values, per currency */
+    assert_true(ts_contains(b, "<tr><td>USD</td><td class=\"num\">1</td><td class=\"num\"><span "
+                               "class=\"money\">15.90 USD</span></td><td class=\"num\"><span "
+                               "class=\"money\">12.00 USD</span>"));
+    free(b);
+    req("GET", "/orders/export.csv?connection_id=c9", admin_hdr, NULL, NULL, 200, &r);
+    assert_true(ts_contains(r.body, ",items,shop,paid,currency\r\n"));
+    assert_true(ts_contains(r.body, ",Main US store,15.90,USD\r\n"));
+    ts_http_free(&r);
+    ts_db_exec(db_url, "DELETE FROM order_amounts");
+    admin_post("/settings/shops/c9", "name=bad%01name", "/settings");
+    free(flash_once("/settings", "A shop name is at most 60 bytes"));
+    admin_post("/settings/shops/nope", "name=x", "/settings");
+    free(flash_once("/settings", "No such shop connection."));
+    assert_int_equal(db_count("SELECT COUNT(*) FROM shop_names WHERE name = 'Main US store'"), 1);
+    assert_int_equal(db_count("SELECT COUNT(*) FROM audit_log WHERE action = 'shop.rename'"), 3);
+    req("POST", "/settings/shops/c9", ops_tok, form, "name=x", 403, &r);
+    ts_http_free(&r);
+    ts_db_exec(db_url, "DELETE FROM temu_orders WHERE connection_id = 'c9'");
+    ts_db_exec(db_url, "DELETE FROM shop_names");
+    ts_db_exec(db_url, "DELETE FROM temu_connections WHERE id = 'c9'");
 }
 
 /* Every console form of the route table, posted by a signed-in browser (a value that names
@@ -639,6 +739,7 @@ int main(void)
         cmocka_unit_test(test_audit_and_secrets),
         cmocka_unit_test(test_language_and_time_zone),
         cmocka_unit_test(test_dashboard),
+        cmocka_unit_test(test_settings_and_shops),
         cmocka_unit_test(test_every_form_prg),
         cmocka_unit_test(test_signoff_limits),
     };

@@ -3,7 +3,8 @@
  * real temu-sandbox on SQLite and PostgreSQL. After an orders sync, POST
  * /api/v1/settlements/amounts stores each synced order's estimatedSettlementTotal (minor
  * units) with a history row; a second call within the day asks nothing again; a bad limit
- * is 422; the order's settlement JSON then carries its expected money.
+ * is 422; the order's settlement JSON then carries its expected money, and the orders list and
+ * the order's page show what the buyer paid (order_amounts).
  */
 #include <sodium.h>
 #include <stdio.h>
@@ -80,13 +81,57 @@ static void test_amounts_stored_with_history(void **state)
     o = ts_api(&app, "GET", path, NULL, 200);
     assert_true(json_is_object(json_object_get(o, "expected")));
     json_decref(o);
+    /* The same answers gave each order what the buyer paid (issue 16): in the list and on the
+     * order's page with the breakdown and the sub-orders' unit prices. */
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM order_amounts WHERE "
+                                           "paid_minor > 0 AND currency = 'USD'"),
+                     orders);
+    long long paid = ts_db_int(app.db_url, "SELECT paid_minor FROM order_amounts ORDER BY "
+                                           "paid_minor DESC LIMIT 1");
+    char money[48];
+    snprintf(money, sizeof money, ">%lld.%02lld USD<", paid / 100, paid % 100);
+    struct ts_http_resp r;
+    assert_true(
+        ts_http_ex(app.server.port, "GET", "/orders?limit=100", app.admin_hdr, NULL, NULL, &r));
+    assert_int_equal(r.status, 200);
+    if (!ts_contains(r.body, money))
+        fail_msg("no %s on /orders", money);
+    assert_true(ts_contains(r.body, "title=\"parentOrderStatus "));
+    ts_http_free(&r);
+    snprintf(path, sizeof path, "/orders/%s", sn);
+    assert_true(ts_http_ex(app.server.port, "GET", path, app.admin_hdr, NULL, NULL, &r));
+    assert_int_equal(r.status, 200);
+    assert_true(ts_contains(r.body, "id=\"order-money\""));
+    assert_true(ts_contains(r.body, "title=\"customerPaid.customerPaidTotal\""));
+    assert_true(ts_contains(r.body, "title=\"salesProceeds.estimatedSettlementTotal\""));
+    assert_false(ts_contains(r.body, "id=\"money-empty\""));
+    ts_http_free(&r);
     free(sn);
+}
+
+/* An expected amount from a statement file stays; the order still gets its paid amount. */
+static void test_file_amount_kept(void **state)
+{
+    (void)state;
+    ts_db_exec(app.db_url, "DELETE FROM order_amounts WHERE parent_order_sn = (SELECT MIN("
+                           "parent_order_sn) FROM temu_orders)");
+    ts_db_exec(app.db_url, "UPDATE settlement_expected SET source = 'file', amount_minor = 1 "
+                           "WHERE order_sn = (SELECT MIN(parent_order_sn) FROM temu_orders)");
+    json_t *d = ts_api(&app, "POST", "/api/v1/settlements/amounts", "{}", 200);
+    assert_int_equal(json_integer_value(json_object_get(d, "asked")), 1);
+    json_decref(d);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT amount_minor FROM settlement_expected WHERE "
+                                           "source = 'file'"),
+                     1);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM order_amounts"),
+                     ts_db_int(app.db_url, "SELECT COUNT(*) FROM temu_orders"));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_amounts_stored_with_history),
+        cmocka_unit_test(test_file_amount_kept),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -90,6 +90,40 @@ static void test_language_choice(void **state)
     assert_false(web_lang_parse("fr", &l));
     assert_int_equal(web_msg_for_code("not_cleared"), MSG_V_NOT_CLEARED);
     assert_int_equal(web_msg_for_code("no_such_code"), -1);
+    /* The refusals of the Integrations workbench's forms (src/connect, src/app/temu.c) and the
+     * settings forms all have their words in the catalog. */
+    static const char *const codes[] = {
+        "bad_access_token",     "token_missing",
+        "bad_region",           "region_mismatch",
+        "credentials_missing",  "temu_verify_failed",
+        "gates_closed",         "dev_refused_in_production",
+        "session_not_open",     "state_cancelled",
+        "state_used",           "session_not_found",
+        "different_shop",       "state_expired",
+        "state_missing",        "state_unknown",
+        "code_missing",         "authorization_denied",
+        "vault_unavailable",    "manual_authorization_only",
+        "connection_not_found", "bad_setting",
+        "bad_shop_name",        "amount_api_not_granted",
+    };
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        if (web_msg_for_code(codes[i]) < 0)
+            fail_msg("no catalog entry for the code %s", codes[i]);
+    }
+    /* Every launch gate of src/connect/gates.c has its next step in both languages. */
+    static const char *const gates[] = {"app_credentials", "public_callback", "production_env",
+                                        "preflight", "security"};
+    for (size_t i = 0; i < sizeof gates / sizeof gates[0]; i++)
+        assert_true(web_msg_for_gate(gates[i]) >= 0);
+    assert_int_equal(web_msg_for_gate("nope"), -1);
+    /* Every progress step of src/readiness/progress.c has its next action in both languages. */
+    static const char *const steps[] = {
+        "app_credentials",      "public_callback_url",  "dns",
+        "production_env",       "deployment_preflight", "callback_reachable",
+        "seller_authorization", "first_sync",           "general"};
+    for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++)
+        assert_true(web_msg_for_step(steps[i]) >= 0);
+    assert_int_equal(web_msg_for_step("nope"), -1);
 }
 
 static void test_message_languages(void **state)

@@ -220,8 +220,8 @@ static void test_filter_form(void **state)
     (void)state;
     static const struct widget_option opts[] = {{"1", "pending"}, {"2", "un_shipping"}};
     const struct widget_input inputs[] = {{"Q", "search", "q", "\"><script>", "PO-…"}};
-    const struct widget_filter f = {"/orders", "order-filters", "status", opts,  2,
-                                    "2",       inputs,          1,        "5\"x"};
+    const struct widget_filter f = {"/orders", "order-filters", "status", opts,   2,
+                                    "2",       inputs,          1,        "5\"x", "c\"1"};
     widget_filter_form(&h, &f);
     const char *s = text();
     assert_non_null(strstr(s, "<select name=\"status\" id=\"f-status\"><option value=\"\">全部 / "
@@ -230,6 +230,8 @@ static void test_filter_form(void **state)
     assert_non_null(strstr(s, "<label>Q<input type=\"search\" name=\"q\" id=\"f-q\" value=\"&quot;"
                               "&gt;&lt;script&gt;\" placeholder=\"PO-…\"></label>"));
     assert_non_null(strstr(s, "<input type=\"hidden\" name=\"limit\" value=\"5&quot;x\">"));
+    /* The shop switcher's choice survives a filter (escaped like every value). */
+    assert_non_null(strstr(s, "<input type=\"hidden\" name=\"connection_id\" value=\"c&quot;1\">"));
     assert_non_null(strstr(s, "<a class=\"button secondary\" href=\"/orders\">清除 / Clear</a>"));
     assert_null(strstr(s, "<script"));
 }
@@ -255,8 +257,18 @@ static void test_labels_and_streams(void **state)
     json_t *labels = json_pack("[ss]", "past_due", "<x>");
     widget_labels(&h, labels);
     widget_labels(&h, NULL);
-    assert_string_equal(text(), "<span class=\"pill label\">past_due</span> <span class=\"pill "
-                                "label\">&lt;x&gt;</span> <span class=\"muted\">—</span>");
+    /* A known label is its word with the platform's name as the tooltip; an unknown one shows
+     * as sent (escaped). */
+    assert_string_equal(text(),
+                        "<span class=\"pill label failed\" title=\"past_due\">已逾期 / "
+                        "past due</span> <span class=\"pill label unknown\" "
+                        "title=\"&lt;x&gt;\">&lt;x&gt;</span> <span class=\"muted\">—</span>");
+    fresh(NULL);
+    widget_order_status(&h, 2);
+    widget_order_status(&h, 77);
+    assert_string_equal(text(), "<span class=\"pill un_shipping\" title=\"parentOrderStatus 2 · "
+                                "UN_SHIPPING\">待发货 / awaiting shipment</span><span class=\"pill "
+                                "unknown\" title=\"parentOrderStatus 77 · UNKNOWN\">77</span>");
     json_decref(labels);
     buf_reset(&out);
     json_t *none = json_array();
