@@ -12,8 +12,12 @@
  *   page    a page of 100 changed orders (status or labels changed in one transaction, as a
  *           sync page does) re-evaluated through actions_eval_keys, the sync hook's call;
  * and prints the ratio full / page and the items per 100 orders (open items after the full
- * pass / N × 100: the noise budget of a normal shop). SQLite in a temporary folder, and
- * PostgreSQL when AICOS_BENCH_PG_URL names an empty database.
+ * pass / N × 100: the noise budget of a normal shop). Then the settlement event: one order in
+ * ten gets an expected settlement (1 in 50 of those delivered 20 days ago and unpaid: missing;
+ * the rest delivered an hour ago: pending), the reconciliation runs (settle_reconcile) and the
+ * action center evaluates what it changed (actions_eval_settlement, the call after every run);
+ * and the daily brief (actions_brief, on the home page) is timed. SQLite in a temporary
+ * folder, and PostgreSQL when AICOS_BENCH_PG_URL names an empty database.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -24,6 +28,7 @@
 
 #include "actions/actions.h"
 #include "base/parse.h"
+#include "settlement/reconcile.h"
 #include "store/db.h"
 #include "store/migrate.h"
 
@@ -194,6 +199,55 @@ static int64_t open_items(struct db *db)
     return n;
 }
 
+/* Expected settlements of every tenth order (1 in 50 of them missing), in one transaction. */
+static void seed_settlement(struct db *db, int64_t orders)
+{
+    struct errbuf eb = {{0}, {0}};
+    struct db_conn *c = db_acquire(db);
+    enum err e = db_begin(c, &eb);
+    for (int64_t i = 0; e == ERR_OK && i < orders; i += 10) {
+        char sn[48];
+        snprintf(sn, sizeof sn, "PO-211-%012lld", (long long)i);
+        int64_t delivered = (i / 10) % 50 == 0 ? NOW - 20 * DAY : NOW - 3600;
+        struct db_param p[] = {DB_P_TEXT(sn), DB_P_TEXT(CONN), DB_P_INT(1000 + rnd(9000)),
+                               DB_P_INT(delivered)};
+        run(c,
+            "INSERT INTO settlement_expected (order_sn, connection_id, amount_minor, currency, "
+            "ordered_at, pickup_at, delivered_at, after_sales_open, source, updated_at) VALUES "
+            "($1, $2, $3, 'USD', $4, $4, $4, 0, 'file', $4)",
+            p, 4);
+    }
+    e = e ? e : db_commit(c, &eb);
+    if (e != ERR_OK)
+        die("settlement seed", &eb, e);
+    db_release(c);
+}
+
+/* The settlement event and the brief (after the rounds). */
+static void bench_settlement(struct db *db, const char *backend, int64_t orders)
+{
+    struct errbuf eb = {{0}, {0}};
+    struct actions_stats st = {0};
+    json_t *brief = NULL;
+    seed_settlement(db, orders);
+    double a = now_s();
+    enum err e = settle_reconcile(db, NOW, NULL, &eb);
+    double rec = now_s() - a;
+    a = now_s();
+    e = e ? e : actions_eval_settlement(db, NOW, &st, &eb);
+    double ev = now_s() - a;
+    a = now_s();
+    e = e ? e : actions_brief(db, ROLE_SELLER_ADMIN, NOW, &brief, &eb);
+    double br = now_s() - a;
+    if (e != ERR_OK)
+        die("settlement", &eb, e);
+    json_decref(brief);
+    printf("backend=%s settled_orders=%lld reconcile_s=%.3f eval_after_reconcile_s=%.3f "
+           "eval_objects=%lld eval_opened=%lld brief_s=%.4f\n",
+           backend, (long long)(orders + 9) / 10, rec, ev, (long long)st.objects,
+           (long long)st.opened, br);
+}
+
 static void bench_backend(const char *backend, const char *url, int64_t orders, int64_t rounds)
 {
     struct errbuf eb = {{0}, {0}};
@@ -231,6 +285,7 @@ static void bench_backend(const char *backend, const char *url, int64_t orders, 
                100.0 * (double)items / (double)orders, (long long)sp.opened);
         fflush(stdout);
     }
+    bench_settlement(db, backend, orders);
     db_close(db);
 }
 

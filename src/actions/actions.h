@@ -111,6 +111,38 @@ ERR_MUST_USE enum err actions_eval_full(struct db *db, const char *conn, int64_t
 ERR_MUST_USE enum err actions_eval_window(struct db *db, int64_t since, int64_t now,
                                           struct actions_stats *st, struct errbuf *eb);
 
+/*
+ * After a reconciliation run (settle_reconcile): the settlement input of every connection,
+ * that is every order of the run's results and the objects of active settlement items. The
+ * window pass also calls it when the last run is newer than its since (a run of another
+ * process).
+ */
+ERR_MUST_USE enum err actions_eval_settlement(struct db *db, int64_t now, struct actions_stats *st,
+                                              struct errbuf *eb);
+
+/*
+ * After a tracking refresh: of every connection, the parcels changed or flagged after since (and
+ * the no-scan moments crossed in (since, now]) and their orders, evaluated at now. The window pass
+ * does the same each tick.
+ */
+ERR_MUST_USE enum err actions_eval_tracking(struct db *db, int64_t since, int64_t now,
+                                            struct actions_stats *st, struct errbuf *eb);
+
+/*
+ * After a push or an added parcel: the parcels with these tracking numbers (upper case, at most
+ * ACTIONS_CHUNK; through the number index, whatever the number of parcels) and their orders,
+ * evaluated at now. Parcels entered by hand (no connection) are not evaluated.
+ */
+ERR_MUST_USE enum err actions_eval_parcels(struct db *db, const char *const *numbers, size_t n,
+                                           int64_t now, struct actions_stats *st,
+                                           struct errbuf *eb);
+
+/* The same three as hooks for the callers of those events: a failure is logged (the window
+ * pass repeats the evaluation), never returned. */
+void actions_settlement_hook(struct db *db, int64_t now);
+void actions_tracking_hook(struct db *db, int64_t since, int64_t now);
+void actions_parcels_hook(struct db *db, const char *const *numbers, size_t n, int64_t now);
+
 /* The sync engine's page hook (sync_set_page_hook): evaluates the page's objects now. */
 void actions_sync_hook(void *ctx, struct db *db, const char *conn, const char *stream,
                        const char *const *keys, size_t n);

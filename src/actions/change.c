@@ -115,6 +115,21 @@ enum err actions_apply(struct db *db, const struct actions_change *ch, struct er
     return e;
 }
 
+/* ERR_OK when conn is "" (every shop) or a stored connection, else err (named). */
+ERR_MUST_USE static enum err conn_known(struct db *db, const char *conn, enum err err,
+                                        struct errbuf *eb)
+{
+    if (conn == NULL || *conn == '\0')
+        return ERR_OK;
+    struct db_param p[] = {DB_P_TEXT(conn)};
+    struct db_rows *r = NULL;
+    enum err e = db_pool_query(db, "SELECT 1 FROM temu_connections WHERE id = $1", p, 1, &r, eb);
+    if (e == ERR_OK && db_rows_count(r) == 0)
+        e = err_set(eb, err, "unknown_connection", "No connection %s.", conn);
+    db_rows_free(r);
+    return e;
+}
+
 enum err actions_setting_set(struct db *db, const char *conn, const char *kind, const char *name,
                              int64_t value, const char *actor, int64_t now, struct errbuf *eb)
 {
@@ -129,6 +144,9 @@ enum err actions_setting_set(struct db *db, const char *conn, const char *kind, 
     if (value < pr->min || value > pr->max)
         return err_set(eb, ERR_INVAL, "bad_setting", "%s.%s is %lld..%lld.", kind, name,
                        (long long)pr->min, (long long)pr->max);
+    enum err e = conn_known(db, conn, ERR_INVAL, eb);
+    if (e != ERR_OK)
+        return e;
     struct db_param p[] = {DB_P_TEXT(conn ? conn : ""),
                            DB_P_TEXT(kind),
                            DB_P_TEXT(name),
@@ -148,7 +166,8 @@ enum err actions_settings(struct db *db, const char *conn, json_t **out, struct 
     size_t nd;
     const struct actions_detector *t = actions_detectors(&nd);
     int64_t(*params)[ACTIONS_PARAMS_MAX] = NULL;
-    enum err e = actions_params_read(db, conn, &params, eb);
+    enum err e = conn_known(db, conn, ERR_NOTFOUND, eb);
+    e = e ? e : actions_params_read(db, conn, &params, eb);
     if (params == NULL)
         return e;
     json_t *doc = json_object();

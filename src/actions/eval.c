@@ -17,6 +17,8 @@
 #include "base/parse.h"
 #include "tracking/model.h"
 
+#define CASE_LINES_MAX 4 /* lines of a case priced for its money at risk */
+
 /* The facts of one chunk and the rows they borrow from. */
 struct chunk {
     const char *conn;
@@ -28,6 +30,9 @@ struct chunk {
     struct actions_stock stock[ACTIONS_CHUNK];
     struct actions_parcel parcels[ACTIONS_CHUNK];
     struct settle_order_state settle[ACTIONS_CHUNK];
+    char case_skus[ACTIONS_CHUNK][CASE_LINES_MAX][24]; /* a case's lines: SKU ids, quantities */
+    int64_t case_qty[ACTIONS_CHUNK][CASE_LINES_MAX];
+    size_t case_nlines[ACTIONS_CHUNK];
     json_t *docs[ACTIONS_CHUNK];
     struct db_rows *rows, *rows2, *rows3;
 };
@@ -225,17 +230,138 @@ ERR_MUST_USE static enum err load_parcels(struct db_conn *c, struct chunk *k,
     return e == ERR_OK && k->n > 0 ? order_totals(c, k, sns, k->n, targets, eb) : e;
 }
 
+/* A MoneyAmount ({amount: minor units or a decimal string, currency}) into m; false when
+ * absent or unreadable. */
+static bool money_amount(const json_t *v, struct money *m)
+{
+    const json_t *amount = json_object_get(v, "amount");
+    const char *cur = json_string_value(json_object_get(v, "currency"));
+    if (cur == NULL || money_currency_exponent(cur) < 0)
+        return false;
+    memset(m, 0, sizeof *m);
+    snprintf(m->currency, sizeof m->currency, "%s", cur);
+    if (json_is_integer(amount)) {
+        m->minor = (int64_t)json_integer_value(amount);
+        return m->minor >= 0;
+    }
+    return json_is_string(amount) &&
+           money_parse(json_string_value(amount), strlen(json_string_value(amount)), cur,
+                       MONEY_STYLE_PLAIN, 0, m, NULL, NULL) == ERR_OK &&
+           m->minor >= 0;
+}
+
+/* The requested refund of a case's detail: the sum of its lines' applyRefundAmount in the
+ * first line's currency; false when no line gives one. */
+static bool case_refund(const json_t *detail, struct money *out)
+{
+    size_t i;
+    const json_t *line;
+    struct errbuf eb = {{0}, {0}};
+    bool any = false;
+    json_array_foreach(json_object_get(detail, "afterSalesList"), i, line)
+    {
+        struct money m;
+        if (!money_amount(json_object_get(line, "applyRefundAmount"), &m))
+            continue;
+        if (!any)
+            *out = m;
+        else if (strcmp(out->currency, m.currency) == 0 && money_add(out, &m, out, &eb) != ERR_OK)
+            return false;
+        any = true;
+    }
+    return any && out->minor > 0;
+}
+
+/* The lines of a case's detail as "sku_id" keys and quantities (at most max). */
+static size_t case_lines(const json_t *detail, char (*skus)[24], int64_t *qty, size_t max)
+{
+    size_t i, n = 0;
+    const json_t *line;
+    json_array_foreach(json_object_get(detail, "afterSalesList"), i, line)
+    {
+        const json_t *g = json_object_get(line, "afterSalesGoodsInfo");
+        json_int_t sku = json_integer_value(json_object_get(g, "skuId"));
+        json_int_t q = json_integer_value(json_object_get(line, "applyAfterSalesGoodsNumber"));
+        if (n < max && sku > 0 && q > 0 && q <= 100000) {
+            snprintf(skus[n], sizeof skus[n], "%lld", (long long)sku);
+            qty[n++] = q;
+        }
+    }
+    return n;
+}
+
+/* The case lines' quantity × SKU price (k->case_* of the cases without a requested refund):
+ * a case gets "case_items" when every line has a price in one currency. */
+ERR_MUST_USE static enum err case_items_money(struct db_conn *c, struct chunk *k, struct errbuf *eb)
+{
+    const char *skus[ACTIONS_CHUNK];
+    size_t ns = 0;
+    for (size_t i = 0; i < k->n; i++)
+        for (size_t j = 0; j < k->case_nlines[i] && ns < ACTIONS_CHUNK; j++)
+            skus[ns++] = k->case_skus[i][j];
+    if (ns == 0)
+        return ERR_OK;
+    enum err e = query_keys(c,
+                            "SELECT CAST(s.sku_id AS TEXT), s.price, p.currency FROM "
+                            "temu_product_skus s JOIN temu_products p ON p.connection_id = "
+                            "s.connection_id AND p.goods_id = s.goods_id WHERE s.connection_id = "
+                            "$1 AND CAST(s.sku_id AS TEXT) IN ",
+                            k->conn, skus, ns, &k->rows3, eb);
+    for (size_t i = 0; e == ERR_OK && i < k->n; i++) {
+        struct money sum = {0};
+        size_t priced = 0;
+        for (size_t j = 0; j < k->case_nlines[i]; j++)
+            for (size_t r = 0; r < db_rows_count(k->rows3); r++) {
+                int64_t price = 0;
+                const char *cur = db_rows_get(k->rows3, r, 2);
+                if (strcmp(db_rows_get(k->rows3, r, 0), k->case_skus[i][j]) != 0 ||
+                    parse_int64(db_rows_get(k->rows3, r, 1), 0, INT64_MAX / 200000, &price) ||
+                    money_currency_exponent(cur) < 0 ||
+                    (sum.currency[0] != '\0' && strcmp(sum.currency, cur) != 0))
+                    continue;
+                snprintf(sum.currency, sizeof sum.currency, "%s", cur);
+                sum.minor += price * k->case_qty[i][j];
+                priced++;
+                break;
+            }
+        if (k->case_nlines[i] > 0 && priced == k->case_nlines[i] && sum.minor > 0) {
+            k->orders[i].total = sum;
+            k->cases[i].money_source = "case_items";
+        }
+    }
+    return e;
+}
+
+/* The money at risk of each case: the requested refund, else its lines' worth, else (the
+ * labelled fallback) its order's total. */
+ERR_MUST_USE static enum err case_money(struct db_conn *c, struct chunk *k, struct errbuf *eb)
+{
+    struct actions_order *targets[ACTIONS_CHUNK];
+    const char *sns[ACTIONS_CHUNK];
+    size_t nf = 0;
+    enum err e = case_items_money(c, k, eb);
+    for (size_t i = 0; e == ERR_OK && i < k->n; i++) {
+        if (k->cases[i].money_source != NULL)
+            continue;
+        k->cases[i].money_source = "order_total";
+        targets[nf] = &k->orders[i];
+        sns[nf++] = k->cases[i].order_sn;
+    }
+    return e == ERR_OK && nf > 0 ? order_totals(c, k, sns, nf, targets, eb) : e;
+}
+
 ERR_MUST_USE static enum err load_cases(struct db_conn *c, struct chunk *k, const char *const *keys,
                                         size_t n, struct errbuf *eb)
 {
     enum err e = query_keys(c,
                             "SELECT parent_after_sales_sn, parent_order_sn, status_group, status, "
-                            "create_at, update_at, data FROM temu_aftersales WHERE "
+                            "create_at, update_at, data, detail FROM temu_aftersales WHERE "
                             "connection_id = $1 AND parent_after_sales_sn IN ",
                             k->conn, keys, n, &k->rows, eb);
     for (size_t r = 0; e == ERR_OK && r < db_rows_count(k->rows) && k->n < ACTIONS_CHUNK; r++) {
         struct actions_case *x = &k->cases[k->n];
         memset(x, 0, sizeof *x);
+        memset(&k->orders[k->n].total, 0, sizeof k->orders[k->n].total);
         x->order_sn = db_rows_get(k->rows, r, 1);
         x->status_group = db_rows_int_or(k->rows, r, 2, 0);
         x->status = db_rows_int_or(k->rows, r, 3, 0);
@@ -245,20 +371,19 @@ ERR_MUST_USE static enum err load_cases(struct db_conn *c, struct chunk *k, cons
         int64_t ms = json_integer_value(json_object_get(doc, "operateExpireTimeMs"));
         x->expire_at = ms > 100000000000LL ? ms / 1000 : ms;
         x->operations = (int64_t)json_array_size(json_object_get(doc, "availableOperateList"));
+        json_t *detail = json_loads(db_rows_get(k->rows, r, 7), 0, NULL);
+        k->case_nlines[k->n] = 0;
+        if (case_refund(detail, &k->orders[k->n].total))
+            x->money_source = "requested_refund";
+        else
+            k->case_nlines[k->n] =
+                case_lines(detail, k->case_skus[k->n], k->case_qty[k->n], CASE_LINES_MAX);
+        json_decref(detail);
         k->docs[k->n] = doc;
         k->keys[k->n] = db_rows_get(k->rows, r, 0);
-        /* The case's money at risk is its order's total. */
-        k->orders[k->n].total.currency[0] = '\0';
-        k->orders[k->n].total.minor = 0;
         k->n++;
     }
-    struct actions_order *targets[ACTIONS_CHUNK];
-    const char *sns[ACTIONS_CHUNK];
-    for (size_t i = 0; i < k->n; i++) {
-        targets[i] = &k->orders[i];
-        sns[i] = k->cases[i].order_sn;
-    }
-    return e == ERR_OK && k->n > 0 ? order_totals(c, k, sns, k->n, targets, eb) : e;
+    return e == ERR_OK && k->n > 0 ? case_money(c, k, eb) : e;
 }
 
 ERR_MUST_USE static enum err load_health(struct db_conn *c, struct chunk *k, struct errbuf *eb)
@@ -338,6 +463,9 @@ static size_t fire_all(enum actions_input in, struct chunk *k,
                 continue;
             if (in == ACTIONS_IN_ORDERS || in == ACTIONS_IN_CASES || in == ACTIONS_IN_TRACKING)
                 h->money = k->orders[i].total;
+            if (in == ACTIONS_IN_CASES && h->values != NULL)
+                json_object_set_new(h->values, "money_source",
+                                    json_string(k->cases[i].money_source));
             nh++;
         }
     }
@@ -432,9 +560,13 @@ void actions_sync_hook(void *ctx, struct db *db, const char *conn, const char *s
         in = ACTIONS_IN_CASES;
     else if (strcmp(stream, "tracking") == 0)
         in = ACTIONS_IN_TRACKING; /* keys: tracking_shipments ids */
+    else if (strcmp(stream, "products") == 0)
+        in = ACTIONS_IN_STOCK; /* keys: goods ids; their SKUs are evaluated */
     else
-        return; /* products: stock is evaluated by the worker's passes */
-    enum err e = actions_eval_keys(db, conn, in, keys, n, (int64_t)time(NULL), NULL, &eb);
+        return;
+    int64_t now = (int64_t)time(NULL);
+    enum err e = in == ACTIONS_IN_STOCK ? actions_eval_goods(db, conn, keys, n, now, NULL, &eb)
+                                        : actions_eval_keys(db, conn, in, keys, n, now, NULL, &eb);
     if (e != ERR_OK)
         log_kv(LOG_WARN, "actions.hook_failed", "connection", conn, "stream", stream, "error",
                errbuf_message(&eb, e), NULL);

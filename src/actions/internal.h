@@ -24,6 +24,10 @@ struct actions_case {
     int64_t status_group, status, create_at, update_at, expire_at; /* expire_at: unix s, 0 none */
     int64_t operations; /* availableOperateList entries: the seller's move */
     const char *order_sn;
+    /* Where the case's money at risk comes from: "requested_refund" (the detail's
+     * applyRefundAmount), "case_items" (its lines' quantity × SKU price), else the labelled
+     * fallback "order_total". */
+    const char *money_source;
 };
 
 struct actions_health {
@@ -84,6 +88,12 @@ ERR_MUST_USE enum err actions_reconcile(struct db_conn *c, const char *conn, enu
                                         const char *const *keys, size_t n, struct actions_hit *hits,
                                         size_t nhits, int64_t now, struct actions_stats *st,
                                         struct errbuf *eb);
+
+/* The stock input of the SKUs of conn's products goods[0..n) (goods ids as text): what a
+ * products sync page changed. */
+ERR_MUST_USE enum err actions_eval_goods(struct db *db, const char *conn, const char *const *goods,
+                                         size_t n, int64_t now, struct actions_stats *st,
+                                         struct errbuf *eb);
 
 /* Score parts of an item. */
 struct actions_score {

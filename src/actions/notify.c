@@ -98,6 +98,17 @@ enum err notify_hook_add(struct db *db, struct vault *v, const struct notify_hoo
                         p, 8, NULL, eb);
 }
 
+void notify_url_mask(const char *url, char *out, size_t len)
+{
+    const char *rest = strstr(url, "://");
+    size_t origin = rest != NULL ? (size_t)(rest + 3 - url) + strcspn(rest + 3, "/?#") : 0;
+    size_t n = strlen(url);
+    if (rest == NULL || n <= origin + 4)
+        snprintf(out, len, "%.*s/…", (int)origin, url);
+    else
+        snprintf(out, len, "%.*s/…%s", (int)origin, url, url + n - 4);
+}
+
 enum err notify_hooks_list(struct db *db, json_t **out, struct errbuf *eb)
 {
     struct db_rows *r = NULL;
@@ -107,14 +118,17 @@ enum err notify_hooks_list(struct db *db, json_t **out, struct errbuf *eb)
                       "notify_hooks ORDER BY created_at, id",
                       NULL, 0, &r, eb);
     json_t *a = json_array();
-    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++)
+    char masked[NOTIFY_URL_MAX + 16];
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
+        notify_url_mask(db_rows_get(r, i, 2), masked, sizeof masked);
         json_array_append_new(a, json_pack("{s:s, s:s, s:s, s:I, s:b, s:b, s:I}", "id",
                                            db_rows_get(r, i, 0), "kind", db_rows_get(r, i, 1),
-                                           "url", db_rows_get(r, i, 2), "min_severity",
+                                           "url", masked, "min_severity",
                                            (json_int_t)db_rows_int_or(r, i, 3, 3), "brief",
                                            db_rows_int_or(r, i, 4, 0) != 0, "enabled",
                                            db_rows_int_or(r, i, 5, 0) != 0, "created_at",
                                            (json_int_t)db_rows_int_or(r, i, 6, 0)));
+    }
     db_rows_free(r);
     *out = a;
     return e;
@@ -142,6 +156,17 @@ enum err notify_hook_delete(struct db *db, struct vault *v, const char *id, stru
         if (de != ERR_OK && de != ERR_NOTFOUND)
             log_kv(LOG_WARN, "notify.secret_not_deleted", "hook", id, NULL);
     }
+    return e;
+}
+
+enum err notify_hook_enable(struct db *db, const char *id, bool enabled, struct errbuf *eb)
+{
+    int64_t changed = 0;
+    struct db_param p[] = {DB_P_TEXT(id != NULL ? id : ""), DB_P_INT(enabled ? 1 : 0)};
+    enum err e =
+        db_pool_exec(db, "UPDATE notify_hooks SET enabled = $2 WHERE id = $1", p, 2, &changed, eb);
+    if (e == ERR_OK && changed == 0)
+        e = err_set(eb, ERR_NOTFOUND, "hook_not_found", "No such notification hook.");
     return e;
 }
 
@@ -420,6 +445,35 @@ static bool deliver_one(struct vault *v, const char *hook, const char *kind, con
     free(rq.body);
     curl_slist_free_all(rq.headers);
     return ok;
+}
+
+enum err notify_hook_test(struct db *db, struct vault *v, const char *id, int64_t now,
+                          struct errbuf *eb)
+{
+    struct db_param p[] = {DB_P_TEXT(id != NULL ? id : "")};
+    struct db_rows *r = NULL;
+    char why[200] = "";
+    enum err e =
+        db_pool_query(db, "SELECT kind, url FROM notify_hooks WHERE id = $1", p, 1, &r, eb);
+    if (e == ERR_OK && db_rows_count(r) == 0)
+        e = err_set(eb, ERR_NOTFOUND, "hook_not_found", "No such notification hook.");
+    char delivery[96];
+    snprintf(delivery, sizeof delivery, "test:%.40s:%lld", id != NULL ? id : "", (long long)now);
+    json_t *ev =
+        json_pack("{s:s, s:s, s:I, s:{s:s, s:{s:s, s:s}, s:s, s:n}}", "event", "test", "delivery",
+                  delivery, "at", (json_int_t)now, "item", "title", "测试通知 / Test notification",
+                  "object", "type", "hook", "key", id != NULL ? id : "", "next_action",
+                  "Nothing to do: the hook works.", "money_at_risk");
+    char *body = ev != NULL ? json_dumps(ev, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+    if (e == ERR_OK && body == NULL)
+        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    if (e == ERR_OK &&
+        !deliver_one(v, id, db_rows_get(r, 0, 0), db_rows_get(r, 0, 1), body, now, why, sizeof why))
+        e = err_set(eb, ERR_UPSTREAM, "hook_test_failed", "The test notification failed: %s.", why);
+    free(body);
+    json_decref(ev);
+    db_rows_free(r);
+    return e;
 }
 
 /* Claims row i of r (moves next_at ahead as a lease); false when another process did. */

@@ -18,6 +18,8 @@
 #define AICOS_ACTIONS_NOTIFY_H
 
 #include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "base/err.h"
@@ -45,6 +47,20 @@ ERR_MUST_USE enum err notify_hook_add(struct db *db, struct vault *v,
 
 /* [{id, kind, url, min_severity, brief, enabled, created_at}], secrets never shown. */
 ERR_MUST_USE enum err notify_hooks_list(struct db *db, json_t **out, struct errbuf *eb);
+
+/* url with everything after its origin hidden but the last 4 characters
+ * ("https://hooks.slack.com/…XyZ9"): the key of a WeCom, Slack or Feishu URL is in its path or
+ * query, so lists and pages show only this. */
+void notify_url_mask(const char *url, char *out, size_t len);
+
+/* Turns a hook on or off (off: nothing is queued or delivered for it). ERR_NOTFOUND. */
+ERR_MUST_USE enum err notify_hook_enable(struct db *db, const char *id, bool enabled,
+                                         struct errbuf *eb);
+
+/* Sends a test event ({"event":"test"}) to hook id now, outside the outbox. ERR_NOTFOUND,
+ * ERR_UPSTREAM "hook_test_failed" with the receiver's answer. */
+ERR_MUST_USE enum err notify_hook_test(struct db *db, struct vault *v, const char *id, int64_t now,
+                                       struct errbuf *eb);
 
 /* Deletes a hook and its queued events. ERR_NOTFOUND when absent. */
 ERR_MUST_USE enum err notify_hook_delete(struct db *db, struct vault *v, const char *id,

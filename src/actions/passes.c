@@ -10,6 +10,8 @@
 
 #include "actions/internal.h"
 #include "actions/settle.h"
+#include "base/log.h"
+#include "settlement/reconcile.h"
 
 struct keylist {
     char **v;
@@ -82,8 +84,11 @@ ERR_MUST_USE static enum err walk(struct db *db, const char *conn, enum actions_
     }
 }
 
-/* The objects of conn's items that are active or open, per input, evaluated again. */
-ERR_MUST_USE static enum err sweep(struct db *db, const char *conn, int64_t now,
+#define SWEEP_ALL (-1)
+
+/* The objects of conn's items that are active or open, per input (only: one input, or
+ * SWEEP_ALL), evaluated again. */
+ERR_MUST_USE static enum err sweep(struct db *db, const char *conn, int only, int64_t now,
                                    struct actions_stats *st, struct errbuf *eb)
 {
     static const enum actions_input inputs[] = {ACTIONS_IN_ORDERS, ACTIONS_IN_CASES,
@@ -94,6 +99,8 @@ ERR_MUST_USE static enum err sweep(struct db *db, const char *conn, int64_t now,
     enum err e = ERR_OK;
     for (size_t i = 0; e == ERR_OK && i < sizeof inputs / sizeof inputs[0]; i++) {
         struct keylist l = {0};
+        if (only != SWEEP_ALL && (int)inputs[i] != only)
+            continue;
         for (size_t d = 0; e == ERR_OK && d < nd; d++) {
             if (t[d].input != inputs[i])
                 continue;
@@ -157,7 +164,7 @@ ERR_MUST_USE static enum err full_one(struct db *db, const char *conn, int64_t n
     e = e ? e : eval_list(db, conn, ACTIONS_IN_STOCK, &l, now, st, eb);
     keylist_free(&l);
     e = e ? e : walk_settlement(db, conn, now, st, eb);
-    return e ? e : sweep(db, conn, now, st, eb);
+    return e ? e : sweep(db, conn, SWEEP_ALL, now, st, eb);
 }
 
 ERR_MUST_USE static enum err connections(struct db *db, const char *only, struct keylist *l,
@@ -227,11 +234,59 @@ ERR_MUST_USE static enum err tracking_window(struct db *db, const char *conn, in
     return e;
 }
 
+/* When the last reconciliation run is newer than since: its time into *ran_at, else 0. */
+ERR_MUST_USE static enum err settle_ran_since(struct db *db, int64_t since, int64_t *ran_at,
+                                              struct errbuf *eb)
+{
+    json_t *rep = NULL;
+    *ran_at = 0;
+    enum err e = settle_report_load(db, &rep, ran_at, eb);
+    json_decref(rep);
+    if (e == ERR_NOTFOUND) {
+        *ran_at = 0;
+        return ERR_OK;
+    }
+    if (e == ERR_OK && *ran_at <= since)
+        *ran_at = 0;
+    return e;
+}
+
+enum err actions_eval_settlement(struct db *db, int64_t now, struct actions_stats *st,
+                                 struct errbuf *eb)
+{
+    struct keylist cl = {0};
+    enum err e = connections(db, NULL, &cl, eb);
+    for (size_t i = 0; e == ERR_OK && i < cl.n; i++) {
+        e = walk_settlement(db, cl.v[i], now, st, eb);
+        e = e ? e : sweep(db, cl.v[i], ACTIONS_IN_SETTLEMENT, now, st, eb);
+    }
+    keylist_free(&cl);
+    return e;
+}
+
+enum err actions_eval_tracking(struct db *db, int64_t since, int64_t now, struct actions_stats *st,
+                               struct errbuf *eb)
+{
+    struct keylist cl = {0};
+    enum err e = connections(db, NULL, &cl, eb);
+    for (size_t i = 0; e == ERR_OK && i < cl.n; i++) {
+        struct keylist orders = {0};
+        e = tracking_window(db, cl.v[i], since, now, &orders, st, eb);
+        keylist_free(&orders);
+    }
+    keylist_free(&cl);
+    return e;
+}
+
 enum err actions_eval_window(struct db *db, int64_t since, int64_t now, struct actions_stats *st,
                              struct errbuf *eb)
 {
     struct keylist cl = {0};
-    enum err e = connections(db, NULL, &cl, eb);
+    int64_t settled = 0;
+    enum err e = settle_ran_since(db, since, &settled, eb);
+    /* A reconciliation run another process made since the last pass. */
+    e = e || settled == 0 ? e : actions_eval_settlement(db, now, st, eb);
+    e = e ? e : connections(db, NULL, &cl, eb);
     for (size_t i = 0; e == ERR_OK && i < cl.n; i++) {
         struct keylist l = {0};
         int64_t w = 0;
@@ -247,8 +302,97 @@ enum err actions_eval_window(struct db *db, int64_t since, int64_t now, struct a
         e = e ? e : tracking_window(db, cl.v[i], since, now, &l, st, eb);
         keylist_free(&l);
         e = e ? e : actions_eval_keys(db, cl.v[i], ACTIONS_IN_HEALTH, NULL, 0, now, st, eb);
-        e = e ? e : sweep(db, cl.v[i], now, st, eb);
+        e = e ? e : sweep(db, cl.v[i], SWEEP_ALL, now, st, eb);
     }
     keylist_free(&cl);
     return e;
+}
+
+enum err actions_eval_goods(struct db *db, const char *conn, const char *const *goods, size_t n,
+                            int64_t now, struct actions_stats *st, struct errbuf *eb)
+{
+    struct keylist l = {0};
+    enum err e = ERR_OK;
+    for (size_t off = 0; e == ERR_OK && off < n; off += ACTIONS_CHUNK) {
+        size_t m = n - off < ACTIONS_CHUNK ? n - off : ACTIONS_CHUNK;
+        char sql[1200], ph[1024];
+        struct db_param p[ACTIONS_CHUNK + 1];
+        p[0] = DB_P_TEXT(conn);
+        for (size_t i = 0; i < m; i++)
+            p[i + 1] = DB_P_TEXT(goods[off + i]);
+        actions_placeholders(ph, sizeof ph, 2, m);
+        snprintf(sql, sizeof sql,
+                 "SELECT CAST(sku_id AS TEXT) FROM temu_product_skus WHERE connection_id = $1 AND "
+                 "CAST(goods_id AS TEXT) IN (%s)",
+                 ph);
+        e = keys_of(db, sql, p, m + 1, &l, eb);
+    }
+    e = e ? e : eval_list(db, conn, ACTIONS_IN_STOCK, &l, now, st, eb);
+    keylist_free(&l);
+    return e;
+}
+
+enum err actions_eval_parcels(struct db *db, const char *const *numbers, size_t n, int64_t now,
+                              struct actions_stats *st, struct errbuf *eb)
+{
+    char sql[1200], ph[1024];
+    struct db_param p[ACTIONS_CHUNK];
+    struct db_rows *r = NULL;
+    if (n == 0)
+        return ERR_OK;
+    n = n < ACTIONS_CHUNK ? n : ACTIONS_CHUNK;
+    char upper[ACTIONS_CHUNK][ACTIONS_KEY_MAX];
+    for (size_t i = 0; i < n; i++) { /* stored numbers are upper case */
+        size_t j = 0;
+        for (; numbers[i][j] != '\0' && j + 1 < ACTIONS_KEY_MAX; j++)
+            upper[i][j] =
+                (char)(numbers[i][j] >= 'a' && numbers[i][j] <= 'z' ? numbers[i][j] - 'a' + 'A'
+                                                                    : numbers[i][j]);
+        upper[i][j] = '\0';
+        p[i] = DB_P_TEXT(upper[i]);
+    }
+    actions_placeholders(ph, sizeof ph, 1, n);
+    snprintf(sql, sizeof sql,
+             "SELECT connection_id, id, parent_order_sn FROM tracking_shipments WHERE "
+             "tracking_number IN (%s) AND connection_id <> '' ORDER BY connection_id",
+             ph);
+    enum err e = db_pool_query(db, sql, p, n, &r, eb);
+    /* Per connection: its parcels, then their orders. */
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r);) {
+        const char *conn = db_rows_get(r, i, 0);
+        const char *ids[ACTIONS_CHUNK], *orders[ACTIONS_CHUNK];
+        size_t k = 0;
+        for (; i < db_rows_count(r) && strcmp(db_rows_get(r, i, 0), conn) == 0; i++, k++) {
+            ids[k] = db_rows_get(r, i, 1);
+            orders[k] = db_rows_get(r, i, 2);
+        }
+        e = actions_eval_keys(db, conn, ACTIONS_IN_TRACKING, ids, k, now, st, eb);
+        e = e ? e : actions_eval_keys(db, conn, ACTIONS_IN_ORDERS, orders, k, now, st, eb);
+    }
+    db_rows_free(r);
+    return e;
+}
+
+void actions_parcels_hook(struct db *db, const char *const *numbers, size_t n, int64_t now)
+{
+    struct errbuf eb = {{0}, {0}};
+    enum err e = actions_eval_parcels(db, numbers, n, now, NULL, &eb);
+    if (e != ERR_OK)
+        log_kv(LOG_WARN, "actions.parcels_hook_failed", "error", errbuf_message(&eb, e), NULL);
+}
+
+void actions_settlement_hook(struct db *db, int64_t now)
+{
+    struct errbuf eb = {{0}, {0}};
+    enum err e = actions_eval_settlement(db, now, NULL, &eb);
+    if (e != ERR_OK)
+        log_kv(LOG_WARN, "actions.settlement_hook_failed", "error", errbuf_message(&eb, e), NULL);
+}
+
+void actions_tracking_hook(struct db *db, int64_t since, int64_t now)
+{
+    struct errbuf eb = {{0}, {0}};
+    enum err e = actions_eval_tracking(db, since, now, NULL, &eb);
+    if (e != ERR_OK)
+        log_kv(LOG_WARN, "actions.tracking_hook_failed", "error", errbuf_message(&eb, e), NULL);
 }

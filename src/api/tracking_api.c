@@ -6,6 +6,7 @@
 
 #include <time.h>
 
+#include "actions/actions.h"
 #include "api/api.h"
 #include "base/log.h"
 #include "tracking/tracking.h"
@@ -43,6 +44,13 @@ enum err api_tracking_webhook(struct http_req *req, struct http_resp *resp, stru
                NULL);
         return e;
     }
+    /* The parcels it moved, for the action center (the push was verified and stored). */
+    json_t *push = duplicate ? NULL : json_loadb(req->body, req->body_len, 0, NULL);
+    const char *number =
+        json_string_value(json_object_get(json_object_get(push, "data"), "number"));
+    if (number != NULL)
+        actions_parcels_hook(app->db, &number, 1, (int64_t)time(NULL));
+    json_decref(push);
     log_kv(LOG_INFO, "tracking.push", "rid", req->rid, "duplicate", duplicate ? "1" : "0", NULL);
     return http_resp_json(resp, 200, json_pack("{s:i}", "code", 0));
 }

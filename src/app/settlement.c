@@ -3,6 +3,8 @@
 #include <stdio.h>
 #include <time.h>
 
+#include "actions/actions.h"
+
 enum err app_settlement_import(const struct app *app, const struct app_actor *who, const char *name,
                                const void *data, size_t len, const char *profile,
                                const char *control_total, struct settle_import_result *r,
@@ -33,6 +35,8 @@ enum err app_settlement_reconcile(const struct app *app, const struct app_actor 
     else
         snprintf(detail, sizeof detail, "%s", errbuf_code(eb, e));
     app_audit(app, who, "settlement.reconcile", "", e == ERR_OK ? "success" : "failure", detail);
+    if (e == ERR_OK) /* the run changed the settlement detectors' input */
+        actions_settlement_hook(app->db, now);
     if (e == ERR_OK && out != NULL)
         *out = rep;
     return e;

@@ -14,7 +14,7 @@ static const char hook_usage[] =
     "usage: aicos actions hook add --kind K --url URL [--secret-stdin] [--min-severity N]\n"
     "                              [--no-brief]\n"
     "       aicos actions hook list\n"
-    "       aicos actions hook delete ID\n"
+    "       aicos actions hook delete|test|enable|disable ID\n"
     "       aicos actions outbox [--limit N]\n"
     "       aicos actions notify\n"
     "\n"
@@ -23,7 +23,9 @@ static const char hook_usage[] =
     "             16+ characters), wecom, dingtalk (secret optional: signed URL), feishu\n"
     "             (secret optional: signed body) or slack. The secret is read from standard\n"
     "             input (--secret-stdin) and sealed in the vault.\n"
-    "hook list    the hooks, secrets never shown. hook delete removes one and its queue.\n"
+    "hook list    the hooks (URLs masked, secrets never shown). hook delete removes one and\n"
+    "             its queue; hook test sends it a test event now; hook disable stops queueing\n"
+    "             and sending to it, hook enable resumes.\n"
     "outbox       the queued and sent events, newest first, as JSON.\n"
     "notify       queues due events and delivers them now (the worker does it every minute).\n";
 
@@ -105,26 +107,36 @@ static int hook_run(const struct config *cfg, struct db *db, const char *verb, c
     int sent = 0, failed = 0;
     if (strcmp(verb, "add") == 0)
         return hook_add(cfg, db, h);
-    if ((strcmp(verb, "delete") == 0 || strcmp(verb, "notify") == 0) &&
+    if ((strcmp(verb, "delete") == 0 || strcmp(verb, "notify") == 0 || strcmp(verb, "test") == 0) &&
         !cli_open_vault("actions", cfg, db, &v))
         return CLI_FAIL;
     if (strcmp(verb, "list") == 0)
         e = notify_hooks_list(db, &doc, &eb);
     else if (strcmp(verb, "delete") == 0)
         e = notify_hook_delete(db, v, arg, &eb);
+    else if (strcmp(verb, "test") == 0)
+        e = notify_hook_test(db, v, arg, (int64_t)time(NULL), &eb);
+    else if (strcmp(verb, "enable") == 0 || strcmp(verb, "disable") == 0)
+        e = notify_hook_enable(db, arg, strcmp(verb, "enable") == 0, &eb);
     else if (strcmp(verb, "outbox") == 0)
         e = notify_outbox_list(db, h->limit, &doc, &eb);
     else if ((e = notify_enqueue(db, (int64_t)time(NULL), &eb)) == ERR_OK)
         e = notify_deliver(db, v, (int64_t)time(NULL), &sent, &failed, &eb);
     vault_free(v);
+    if (arg != NULL) { /* a change of one hook */
+        char action[40];
+        snprintf(action, sizeof action, "notify.hook.%s", verb);
+        cli_audit(db, action, arg, e == ERR_OK ? "success" : "failure",
+                  e == ERR_OK ? "" : errbuf_code(&eb, e));
+    }
     if (e != ERR_OK) {
         fprintf(stderr, "aicos actions %s: %s\n", verb, errbuf_message(&eb, e));
         return CLI_FAIL;
     }
     if (strcmp(verb, "notify") == 0)
         printf("sent=%d failed=%d\n", sent, failed);
-    else if (strcmp(verb, "delete") == 0)
-        printf("deleted %s\n", arg);
+    else if (arg != NULL)
+        printf("%s %s\n", strcmp(verb, "delete") == 0 ? "deleted" : verb, arg);
     return doc != NULL ? print_json(doc) : CLI_OK;
 }
 
@@ -137,14 +149,14 @@ int cmd_actions_notify(int argc, char **argv)
         fputs(hook_usage, stdout);
         return CLI_OK;
     }
-    if (hook && strcmp(verb, "add") != 0 && strcmp(verb, "list") != 0 &&
-        strcmp(verb, "delete") != 0) {
+    bool del = hook && (strcmp(verb, "delete") == 0 || strcmp(verb, "test") == 0 ||
+                        strcmp(verb, "enable") == 0 || strcmp(verb, "disable") == 0);
+    if (hook && !del && strcmp(verb, "add") != 0 && strcmp(verb, "list") != 0) {
         fputs(hook_usage, stderr);
         return CLI_USAGE;
     }
-    bool del = hook && strcmp(verb, "delete") == 0;
     if (del && (argc != 3 || argv[2][0] == '-')) {
-        fprintf(stderr, "aicos actions hook delete: give one hook id.\n");
+        fprintf(stderr, "aicos actions hook %s: give one hook id.\n", verb);
         return CLI_USAGE;
     }
     struct hook_cli h = {.req = {.min_severity = 3, .brief = true}, .limit = 50};

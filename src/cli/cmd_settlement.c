@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "actions/actions.h"
 #include "base/parse.h"
 #include "cli/cli.h"
 #include "settlement/expected.h"
@@ -246,6 +247,8 @@ static int settlement_run_cmd(int argc, char **argv, bool reconcile)
     if (reconcile)
         cli_audit(db, "settlement.reconcile", "", e == ERR_OK ? "success" : "failure",
                   e == ERR_OK ? "" : errbuf_code(&eb, e));
+    if (reconcile && e == ERR_OK)
+        actions_settlement_hook(db, now);
     e = e ? e : settle_report_load(db, &rep, &ran_at, &eb);
     char *s = rep ? json_dumps(rep, as_json ? JSON_COMPACT | JSON_SORT_KEYS
                                             : JSON_INDENT(2) | JSON_SORT_KEYS)

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "actions/actions.h"
 #include "base/parse.h"
 #include "cli/cli.h"
 #include "store/db.h"
@@ -211,7 +212,10 @@ static int tracking_refresh_cmd(const struct connect_env *env, const struct trac
         .now = a->now, .connection_id = a->conn, .discover = !a->no_discover, .poll_all = a->all};
     struct tracking_refresh_result r;
     struct errbuf eb = {0};
+    int64_t start = a->now > 0 ? a->now : (int64_t)time(NULL);
     enum err e = tracking_refresh(env, &o, &r, &eb);
+    /* The parcels it changed, for the action center (also after a partial refresh). */
+    actions_tracking_hook(env->db, start - 1, a->now > 0 ? a->now : (int64_t)time(NULL));
     printf("refresh: discovered=%lld registered=%lld refused=%lld polled=%lld changed=%lld "
            "failed=%lld flags_raised=%lld flags_cleared=%lld open=%lld\n",
            (long long)r.discovered, (long long)r.registered, (long long)r.refused,
@@ -264,6 +268,8 @@ static int tracking_add_cmd(const struct connect_env *env, const struct tracking
                                   &created, &eb);
     if (e != ERR_OK)
         return tracking_fail("add", &eb, e);
+    if (created)
+        actions_parcels_hook(env->db, &a->number, 1, a->now > 0 ? a->now : (int64_t)time(NULL));
     printf("%s %s\n", id, created ? "added" : "exists");
     return CLI_OK;
 }

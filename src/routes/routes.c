@@ -6,6 +6,7 @@
 #include "routes/routes.h"
 
 #include "api/actions_api.h"
+#include "api/alerts_api.h"
 #include "api/auth_api.h"
 #include "api/cases_api.h"
 #include "api/config_api.h"
@@ -24,6 +25,7 @@
 #include "api/webhook_api.h"
 #include "auth/roles.h"
 #include "web/actions_page.h"
+#include "web/alerts_page.h"
 #include "web/console.h"
 #include "web/case_page.h"
 #include "web/cases_page.h"
@@ -146,6 +148,31 @@ const struct route api_routes[] = {
      "Items opened and resolved per day, median time to resolve, ship-by breaches warned 24 h "
      "before (days=1..366).",
      "actions", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/actions/settings", api_alerts_settings, 0,
+     "Detector thresholds {kind: {name: value}} of connection_id (else the defaults every shop "
+     "gets).",
+     "actions", NULL, ROLE_OPERATOR},
+    {"POST", "/api/v1/actions/settings", api_alerts_setting_set, ROUTE_JSON_BODY,
+     "Set a detector threshold {connection_id?, kind, name, value} (audited).", "actions", NULL,
+     ROLE_OPS},
+    {"GET", "/api/v1/notify/hooks", api_alerts_hooks, 0,
+     "Notification hooks of the action center (URLs masked, secrets never shown).", "actions", NULL,
+     ROLE_OPS},
+    {"POST", "/api/v1/notify/hooks", api_alerts_hook_add, ROUTE_JSON_BODY,
+     "Add a notification hook {kind (generic, wecom, dingtalk, feishu, slack), url, secret?, "
+     "min_severity?, brief?} (audited).",
+     "actions", NULL, ROLE_SELLER_ADMIN},
+    {"POST", "/api/v1/notify/hooks/{id}/test", api_alerts_hook_test, 0,
+     "Send a test notification to a hook now (audited); 502 with the receiver's answer.", "actions",
+     NULL, ROLE_OPS},
+    {"POST", "/api/v1/notify/hooks/{id}/enable", api_alerts_hook_enable, 0,
+     "Enable a notification hook (audited).", "actions", NULL, ROLE_OPS},
+    {"POST", "/api/v1/notify/hooks/{id}/disable", api_alerts_hook_disable, 0,
+     "Disable a notification hook: nothing is queued or sent for it (audited).", "actions", NULL,
+     ROLE_OPS},
+    {"DELETE", "/api/v1/notify/hooks/{id}", api_alerts_hook_delete, 0,
+     "Delete a notification hook with its queued events and secret (audited).", "actions", NULL,
+     ROLE_SELLER_ADMIN},
     {"GET", "/api/v1/actions/{id}", api_actions_get, 0, "One action item with its history.",
      "actions", NULL, ROLE_VIEWER},
     {"POST", "/api/v1/actions/{id}/snooze", api_actions_snooze, ROUTE_JSON_BODY,
@@ -393,6 +420,30 @@ const struct route api_routes[] = {
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
      "Switch the signed-in user's console language (form, audited).", "pages", "text/html",
      ROLE_VIEWER},
+    /* The action center's alert settings (issue 14): thresholds and notification targets. */
+    {"GET", "/settings/alerts", page_alerts, ROUTE_PAGE | ROUTE_INTERNAL,
+     "Alerts page: detector thresholds (connection_id optional) and notification targets.", "pages",
+     "text/html", ROLE_OPS},
+    {"POST", "/settings/alerts/thresholds", page_alerts_threshold,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Set a detector threshold (form: connection_id, kind, name, value; audited).", "pages",
+     "text/html", ROLE_OPS},
+    {"POST", "/settings/alerts/hooks", page_alerts_hook_add,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Add a notification target (form: kind, url, secret, min_severity, brief; audited).", "pages",
+     "text/html", ROLE_SELLER_ADMIN},
+    {"POST", "/settings/alerts/hooks/{id}/test", page_alerts_hook_test,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Send a test notification (form; audited).",
+     "pages", "text/html", ROLE_OPS},
+    {"POST", "/settings/alerts/hooks/{id}/enable", page_alerts_hook_enable,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Enable a notification target (form).", "pages",
+     "text/html", ROLE_OPS},
+    {"POST", "/settings/alerts/hooks/{id}/disable", page_alerts_hook_disable,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Disable a notification target (form).",
+     "pages", "text/html", ROLE_OPS},
+    {"POST", "/settings/alerts/hooks/{id}/delete", page_alerts_hook_delete,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Delete a notification target (form; audited).",
+     "pages", "text/html", ROLE_SELLER_ADMIN},
     /* Team and records pages (issue 16): users, API tokens, audit log, secrets. */
     {"GET", "/users", page_users, ROUTE_PAGE | ROUTE_INTERNAL, "Users page.", "pages", "text/html",
      ROLE_SELLER_ADMIN},

@@ -82,7 +82,7 @@ static void settings_server(struct html *h, const struct config *cfg)
                  "requests in flight per client");
     widget_table_end(h);
     html_raw(h, "<p class=\"muted\">");
-    widget_msg(h, MSG_S_NOTIFY_NONE);
+    html_raw(h, "<a href=\"/settings/alerts\">提醒与通知 / Alerts and notifications</a>");
     html_raw(h, "</p></section>");
 }
 

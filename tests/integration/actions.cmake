@@ -8,4 +8,11 @@ if(TARGET temu-sandbox)
     set_property(TEST test_actions_sandbox_${db} APPEND PROPERTY ENVIRONMENT
                  "SANDBOX_BIN=$<TARGET_FILE:temu-sandbox>")
   endforeach()
+  # The alert settings over HTTP: thresholds and notification hooks (API and /settings/alerts).
+  aicos_integration_test(test_actions_alerts test_actions_alerts.c)
+  add_dependencies(test_actions_alerts temu-sandbox)
+  foreach(db sqlite pg)
+    set_property(TEST test_actions_alerts_${db} APPEND PROPERTY ENVIRONMENT
+                 "SANDBOX_BIN=$<TARGET_FILE:temu-sandbox>")
+  endforeach()
 endif()

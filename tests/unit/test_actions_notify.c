@@ -306,11 +306,88 @@ static void test_delivery(void **state)
     assert_non_null(strstr(find_req("POST /slack"), "PO-LATE-1"));
 }
 
+/* The requests starting with prefix, once at least want arrived (the receiver records a
+ * request after it answered; up to 5 s) or what arrived by then. */
+static int count_req(const char *prefix, int want)
+{
+    int n = 0;
+    for (int tries = 0; tries < 500; tries++) {
+        n = 0;
+        pthread_mutex_lock(&rx.mu);
+        for (int i = 0; i < rx.n; i++)
+            n += strncmp(rx.req[i], prefix, strlen(prefix)) == 0;
+        pthread_mutex_unlock(&rx.mu);
+        if (n >= want)
+            break;
+        usleep(10000);
+    }
+    return n;
+}
+
+/* The hook's url as lists show it: origin, then only the last 4 characters. */
+static const char *listed_url(const char *id, char *out, size_t len)
+{
+    struct errbuf eb = {0};
+    json_t *list = NULL;
+    size_t i;
+    const json_t *h;
+    assert_int_equal(notify_hooks_list(db, &list, &eb), ERR_OK);
+    out[0] = '\0';
+    json_array_foreach(list, i, h) if (strcmp(json_string_value(json_object_get(h, "id")), id) == 0)
+        snprintf(out, len, "%s", json_string_value(json_object_get(h, "url")));
+    json_decref(list);
+    return out;
+}
+
+/* Masked URLs; a test event reaches the receiver at once (not through the outbox) and a dead
+ * receiver is ERR_UPSTREAM; a disabled hook gets nothing queued or sent, enabled again it
+ * does; unknown ids are ERR_NOTFOUND. */
+static void test_test_send_and_disable(void **state)
+{
+    (void)state;
+    struct errbuf eb = {0};
+    char id[32], dead[32], shown[256], want[128];
+    add_hook("wecom", "/wecom?key=SECRETKEY42", NULL, id);
+    snprintf(want, sizeof want, "http://127.0.0.1:%u/…EY42", rx.port);
+    assert_string_equal(listed_url(id, shown, sizeof shown), want);
+    assert_null(strstr(shown, "SECRETKEY"));
+    assert_int_equal(notify_hook_test(db, vault, id, NOW, &eb), ERR_OK);
+    assert_int_equal(count_req("POST /wecom?key=SECRETKEY42", 1), 1);
+    assert_non_null(strstr(find_req("POST /wecom?key=SECRETKEY42"), "Test notification"));
+    struct notify_hook_req r = {"slack", "http://127.0.0.1:1/closed", NULL, 3, false};
+    assert_int_equal(notify_hook_add(db, vault, &r, "t", NOW, dead, &eb), ERR_OK);
+    assert_int_equal(notify_hook_test(db, vault, dead, NOW, &eb), ERR_UPSTREAM);
+    assert_string_equal(eb.code, "hook_test_failed");
+    assert_int_equal(notify_hook_delete(db, vault, dead, &eb), ERR_OK);
+    assert_int_equal(notify_hook_test(db, vault, "nh_none", NOW, &eb), ERR_NOTFOUND);
+    assert_int_equal(notify_hook_enable(db, "nh_none", false, &eb), ERR_NOTFOUND);
+    /* Disabled: a new item queues and sends nothing for this hook. */
+    assert_int_equal(notify_hook_enable(db, id, false, &eb), ERR_OK);
+    struct db_param p[] = {DB_P_INT(NOW - 86400), DB_P_INT(NOW - 3600)};
+    exec("INSERT INTO temu_orders (connection_id, parent_order_sn, status, order_time, "
+         "update_time, ship_by, labels, region_id, content_hash, data, first_synced_at, "
+         "synced_at) VALUES ('c1', 'PO-LATE-2', 2, $1, $1, $2, '[]', 211, 'h', '{}', 0, 0)",
+         p, 2);
+    const char *key = "PO-LATE-2";
+    assert_int_equal(actions_eval_keys(db, "c1", ACTIONS_IN_ORDERS, &key, 1, NOW, NULL, &eb),
+                     ERR_OK);
+    int sent = 0, failed = 0;
+    assert_int_equal(notify_enqueue(db, NOW + 100, &eb), ERR_OK);
+    assert_int_equal(notify_deliver(db, vault, NOW + 100, &sent, &failed, &eb), ERR_OK);
+    assert_int_equal(count_req("POST /wecom?key=SECRETKEY42", 1), 1); /* the test event only */
+    assert_int_equal(notify_hook_enable(db, id, true, &eb), ERR_OK);
+    assert_int_equal(notify_enqueue(db, NOW + 200, &eb), ERR_OK);
+    assert_int_equal(notify_deliver(db, vault, NOW + 200, &sent, &failed, &eb), ERR_OK);
+    /* Enabled again: the open items opened since it was added (both orders) and the brief. */
+    assert_int_equal(count_req("POST /wecom?key=SECRETKEY42", 4), 4);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_refused_hooks),
         cmocka_unit_test(test_delivery),
+        cmocka_unit_test(test_test_send_and_disable),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
