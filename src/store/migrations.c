@@ -690,6 +690,10 @@ const struct migration migrations[] = {
      * with its history (drift after the sale stays visible); and the last reconciliation's
      * results, each with the rule that made it. */
     {24, "settlement", MIGRATION_24_SETTLEMENT, NULL, NULL},
+    /* Version 25 (issue 17, ingest): upserts that learn from their RETURNING whether a row
+     * was new or changed (sync_prev, src/sync/stream.h), and each order's JSON stored once:
+     * a sub-order keeps its own columns, its JSON lives in the parent's data. */
+    {25, "ingest_rows", NULL, MIGRATION_25_SQLITE, MIGRATION_25_POSTGRES},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

@@ -74,9 +74,10 @@ static json_t *order(const char *sn, int status, int64_t updated, int children)
     for (int k = 0; k < children; k++) {
         char osn[64];
         snprintf(osn, sizeof osn, "%s-%d", sn + 3, k);
-        json_array_append_new(list, json_pack("{s:s, s:i, s:I, s:I, s:i}", "orderSn", osn,
-                                              "orderStatus", status, "goodsId", (json_int_t)7,
-                                              "skuId", (json_int_t)8, "quantity", 1));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:i, s:I, s:I, s:i, s:s}", "orderSn", osn,
+                                        "orderStatus", status, "goodsId", (json_int_t)7, "skuId",
+                                        (json_int_t)8, "quantity", 1, "goodsName", "Blue Mug"));
     }
     return json_pack("{s:{s:s, s:i, s:I, s:I, s:I, s:[{s:s, s:b}], s:i}, s:o}", "parentOrderMap",
                      "parentOrderSn", sn, "parentOrderStatus", status, "parentOrderTime",
@@ -135,6 +136,28 @@ static void test_orders_change_detection(void **state)
                      4);
     assert_int_equal(count(c, "SELECT ship_by FROM temu_orders WHERE parent_order_sn = 'PO-211-1'"),
                      500);
+    /* History: one row per stored order, one more for the new status, none for the repeat. */
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_status_history"), 3);
+    /* A change without a new status: updated, no history row, the dropped child removed; the
+     * child's own columns come from its JSON, which is stored once, in the parent's data. */
+    store(c, json_pack("[o]", order("PO-211-1", 4, 300, 1)), &n);
+    assert_int_equal(n.updated, 1);
+    assert_int_equal(n.added + n.unchanged, 0);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_status_history"), 3);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_items WHERE parent_order_sn = "
+                              "'PO-211-1'"),
+                     1);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_items WHERE goods_name = "
+                              "'Blue Mug'"),
+                     2);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_orders WHERE parent_order_sn = "
+                              "'PO-211-1' AND data LIKE '%\"goodsName\":\"Blue Mug\"%'"),
+                     1);
+    /* A status change after it: a history row again (the upsert saw the status before). */
+    store(c, json_pack("[o, o]", order("PO-211-1", 5, 400, 1), order("PO-211-2", 2, 100, 1)), &n);
+    assert_int_equal(n.updated, 1);
+    assert_int_equal(n.unchanged, 1);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_status_history"), 4);
     db_release(c);
     db_close(db);
 }
