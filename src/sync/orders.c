@@ -6,8 +6,9 @@
  * checkpoint; a page read again after a kill adds nothing twice.
  *
  * The order's JSON is stored once, in temu_orders.data ({parentOrderMap, orderList}, every
- * child whole); a temu_order_items row carries only the child's own columns (status, ids,
- * quantity, product name and spec), which the lists, the search and the action center read.
+ * child whole, packed: sync_order_doc_pack); a temu_order_items row carries only the child's own
+ * columns (status, ids, quantity, product name and spec), which the lists, the search and the
+ * action center read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -145,8 +146,12 @@ ERR_MUST_USE static enum err orders_write(struct db_conn *c, struct sync_item *i
     const json_t *map = json_object_get(it->item, "parentOrderMap");
     const json_t *list = json_object_get(it->item, "orderList");
     char *labels = orders_labels(json_object_get(map, "parentOrderLabel"));
-    if (labels == NULL)
+    char *doc = sync_order_doc_pack(it->data, strlen(it->data));
+    if (labels == NULL || doc == NULL) {
+        free(labels);
+        free(doc);
         return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    }
     int64_t status = sync_json_int(map, "parentOrderStatus");
     struct db_param p[] = {DB_P_TEXT(it->connection_id),
                            DB_P_TEXT(it->key.sn),
@@ -157,7 +162,7 @@ ERR_MUST_USE static enum err orders_write(struct db_conn *c, struct sync_item *i
                            DB_P_TEXT(labels),
                            DB_P_INT(sync_json_int(map, "regionId")),
                            DB_P_TEXT(it->hash),
-                           DB_P_TEXT(it->data),
+                           DB_P_TEXT(doc),
                            DB_P_INT(it->now)};
     enum err e = sync_item_upsert(
         c, it,
@@ -172,6 +177,7 @@ ERR_MUST_USE static enum err orders_write(struct db_conn *c, struct sync_item *i
         "excluded.content_hash RETURNING sync_prev",
         p, 11, eb);
     free(labels);
+    free(doc);
     if (e != ERR_OK || !it->changed)
         return e;
     if (e == ERR_OK)
