@@ -246,8 +246,10 @@
 
 /* Version 25 (issue 17, ingest): the upsert's sync_prev columns, and the sub-orders without a
  * second copy of their JSON (their product name and spec as columns; the full child stays in
- * the parent's data). Shared head of both dialects. */
+ * the parent's data); the (connection_id, ship_by) index of version 8 goes, temu_orders_ship
+ * (version 21) serves those ranges. Shared head of both dialects. */
 #define MIGRATION_25_HEAD                                                                          \
+    "DROP INDEX temu_orders_ship_by;"                                                              \
     "ALTER TABLE temu_orders ADD COLUMN sync_prev BIGINT;"                                         \
     "ALTER TABLE temu_products ADD COLUMN sync_prev BIGINT;"                                       \
     "ALTER TABLE temu_aftersales ADD COLUMN sync_prev BIGINT;"                                     \
@@ -257,9 +259,22 @@
 
 /* SQLite: the columns filled from the JSON, the full-text index rebuilt from them with its
  * triggers on goods_name, then the JSON column dropped (one rewrite, in the migration's
- * transaction). */
+ * transaction); the status history, all key, as a WITHOUT ROWID table (its key once, not in a
+ * table and again in its primary-key index). */
 #define MIGRATION_25_SQLITE                                                                        \
     MIGRATION_25_HEAD                                                                              \
+    "CREATE TABLE temu_order_status_history_k ("                                                   \
+    "  connection_id TEXT NOT NULL,"                                                               \
+    "  parent_order_sn TEXT NOT NULL,"                                                             \
+    "  status INTEGER NOT NULL,"                                                                   \
+    "  seen_at BIGINT NOT NULL,"                                                                   \
+    "  update_time BIGINT NOT NULL,"                                                               \
+    "  PRIMARY KEY (connection_id, parent_order_sn, update_time, status)) WITHOUT ROWID;"          \
+    "INSERT INTO temu_order_status_history_k (connection_id, parent_order_sn, status, seen_at,"    \
+    " update_time) SELECT connection_id, parent_order_sn, status, seen_at, update_time"            \
+    " FROM temu_order_status_history;"                                                             \
+    "DROP TABLE temu_order_status_history;"                                                        \
+    "ALTER TABLE temu_order_status_history_k RENAME TO temu_order_status_history;"                 \
     "UPDATE temu_order_items SET"                                                                  \
     " goods_name = CASE WHEN json_valid(data) AND json_type(data, '$.goodsName') = 'text'"         \
     " THEN json_extract(data, '$.goodsName') ELSE '' END,"                                         \

@@ -189,7 +189,9 @@ static void test_ingest_rows_converted(void **state)
             "INSERT INTO temu_order_items (connection_id, order_sn, parent_order_sn, status, "
             "goods_id, sku_id, quantity, data) VALUES ('c1', 'PO-1-1', 'PO-1', 2, 7, 8, 1, "
             "'{\"goodsName\":\"Blue Ceramic Mug\",\"spec\":\"M\"}'), ('c1', 'PO-1-2', 'PO-1', "
-            "2, 7, 9, 1, '{\"goodsName\":5}')",
+            "2, 7, 9, 1, '{\"goodsName\":5}');"
+            "INSERT INTO temu_order_status_history (connection_id, parent_order_sn, status, "
+            "seen_at, update_time) VALUES ('c1', 'PO-1', 2, 5, 1), ('c1', 'PO-1', 4, 6, 2)",
             &eb),
         ERR_OK);
     db_release(c);
@@ -204,6 +206,7 @@ static void test_ingest_rows_converted(void **state)
                 "'PO-1-2'",
                 "/");
     assert_cell(c, "SELECT COUNT(*) FROM temu_orders WHERE sync_prev IS NULL", "1");
+    assert_cell(c, "SELECT SUM(status * seen_at) FROM temu_order_status_history", "34");
     struct db_rows *r = NULL;
     assert_int_not_equal(db_query(c, "SELECT data FROM temu_order_items", NULL, 0, &r, &eb),
                          ERR_OK);
