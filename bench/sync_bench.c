@@ -1,7 +1,8 @@
 /*
  * The sync benchmark (issues 7 and 17, docs/benchmarks.md "Sync ingest"):
  *
- *   sync_bench [--orders N] [--rounds N] [--calls N] [--no-budget] [--keep] [--sandbox PATH]
+ *   sync_bench [--orders N] [--rounds N] [--calls N] [--no-budget] [--keep]
+ *              [--only engine|c-ref|py-ref] [--sandbox PATH]
  *
  * (1) Ingest: a temu-sandbox shop of N orders (default 20000) with no rate limit, synced
  *     from scratch into a fresh database per run by three programs doing the same work:
@@ -483,7 +484,8 @@ struct backend {
     struct run r[BENCH_ROUNDS_MAX][WHO_N];
 };
 
-static bool bench_keep; /* --keep: leave the SQLite files for inspection */
+static bool bench_keep;        /* --keep: leave the SQLite files for inspection */
+static const char *bench_only; /* --only WHO: run one program (for a profiler) */
 
 static void bench_unlink_db(const char *url)
 {
@@ -591,7 +593,8 @@ static bool bench_ingest(const char *dir, const struct sandbox *s, struct backen
     for (int i = 0; i < b->rounds; i++) {
         for (int k = 0; k < WHO_N; k++) {
             enum who w = (enum who)(i % 2 == 0 ? k : WHO_N - 1 - k);
-            if (w == WHO_PYREF && b->pg != NULL)
+            if ((w == WHO_PYREF && b->pg != NULL) ||
+                (bench_only != NULL && strcmp(bench_only, who_name[w]) != 0))
                 continue; /* the Python reference is SQLite's */
             if (!bench_one(dir, s, b, i, w))
                 return false;
@@ -704,11 +707,13 @@ int main(int argc, char **argv)
         else if (i + 1 < argc && strcmp(argv[i], "--calls") == 0 &&
                  parse_int64(argv[i + 1], BENCH_THREADS, BENCH_CALLS_MAX, &calls) == ERR_OK)
             continue;
+        else if (i + 1 < argc && strcmp(argv[i], "--only") == 0)
+            bench_only = argv[i + 1];
         else if (i + 1 < argc && strcmp(argv[i], "--sandbox") == 0)
             snprintf(sandbox_path, sizeof sandbox_path, "%s", argv[i + 1]);
         else {
             fprintf(stderr, "usage: sync_bench [--orders N] [--rounds N] [--calls N] "
-                            "[--no-budget] [--keep] [--sandbox PATH]\n");
+                            "[--no-budget] [--keep] [--only engine|c-ref|py-ref] [--sandbox PATH]\n");
             return 2;
         }
     }
