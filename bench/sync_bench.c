@@ -567,6 +567,17 @@ static double bench_median(const struct backend *b, enum who w, int what)
     return v[n / 2];
 }
 
+/* The median of what (see bench_median) as text, "n/a" without a run. */
+static void bench_median_text(const struct backend *b, enum who w, int what, char *out,
+                              size_t len)
+{
+    double v = bench_median(b, w, what);
+    if (v > 0)
+        snprintf(out, len, "%.0f", v);
+    else
+        snprintf(out, len, "n/a");
+}
+
 static void bench_table(const struct backend *b, int nb)
 {
     printf("\n| database | orders/s engine / C ref / Python (medians) | engine / C ref, "
@@ -574,16 +585,17 @@ static void bench_table(const struct backend *b, int nb)
            "engine / Python, orders/s | database bytes per order, engine / C ref / Python |\n"
            "|---|---:|---:|---:|---:|---:|---:|\n");
     for (int k = 0; k < nb; k++) {
-        char c1[64], c2[64], p1[64], p2[64];
+        char c1[64], c2[64], p1[64], p2[64], m[6][24];
         bench_ratio(&b[k], WHO_CREF, false, c1, sizeof c1);
         bench_ratio(&b[k], WHO_CREF, true, c2, sizeof c2);
         bench_ratio(&b[k], WHO_PYREF, true, p1, sizeof p1);
         bench_ratio(&b[k], WHO_PYREF, false, p2, sizeof p2);
-        printf("| %s | %.0f / %.0f / %.0f | %s | %s | %s | %s | %.0f / %.0f / %.0f |\n",
-               b[k].label, bench_median(&b[k], WHO_ENGINE, 0), bench_median(&b[k], WHO_CREF, 0),
-               bench_median(&b[k], WHO_PYREF, 0), c1, c2, p1, p2,
-               bench_median(&b[k], WHO_ENGINE, 2), bench_median(&b[k], WHO_CREF, 2),
-               bench_median(&b[k], WHO_PYREF, 2));
+        for (int w = 0; w < WHO_N; w++) {
+            bench_median_text(&b[k], (enum who)w, 0, m[w], sizeof m[w]);
+            bench_median_text(&b[k], (enum who)w, 2, m[3 + w], sizeof m[3 + w]);
+        }
+        printf("| %s | %s / %s / %s | %s | %s | %s | %s | %s / %s / %s |\n", b[k].label, m[0],
+               m[1], m[2], c1, c2, p1, p2, m[3], m[4], m[5]);
     }
 }
 
