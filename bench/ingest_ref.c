@@ -168,14 +168,14 @@ static bool ref_call(struct ref *r, int64_t lo, int64_t hi, int64_t page, json_t
 {
     struct buf body = {.max = 1 << 20};
     struct errbuf eb = {0};
-    json_t *all = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:I}", "type",
-                            "bg.order.list.v2.get", "app_key", r->o->app_key, "data_type", "JSON",
-                            "access_token", r->o->token, "pageNumber", (json_int_t)page,
-                            "pageSize", (json_int_t)REF_PAGE, "createAfter", (json_int_t)lo,
-                            "createBefore", (json_int_t)hi, "sortby", "createTime", "timestamp",
-                            (json_int_t)time(NULL));
-    bool ok = all != NULL && temu_sign_body(all, r->o->app_secret, strlen(r->o->app_secret),
-                                            &body, NULL, &eb) == ERR_OK;
+    json_t *all =
+        json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:I, s:I, s:s, s:I}", "type",
+                  "bg.order.list.v2.get", "app_key", r->o->app_key, "data_type", "JSON",
+                  "access_token", r->o->token, "pageNumber", (json_int_t)page, "pageSize",
+                  (json_int_t)REF_PAGE, "createAfter", (json_int_t)lo, "createBefore",
+                  (json_int_t)hi, "sortby", "createTime", "timestamp", (json_int_t)time(NULL));
+    bool ok = all != NULL && temu_sign_body(all, r->o->app_secret, strlen(r->o->app_secret), &body,
+                                            NULL, &eb) == ERR_OK;
     json_decref(all);
     r->answer.len = 0;
     if (ok) {
@@ -324,8 +324,7 @@ bool ingest_ref_run(const struct ingest_ref_opts *o, struct ingest_ref_result *o
         ok = ref_exec_text(&r, sql);
     }
     /* The engine's backfill windows: 7 days each, back from now - overlap to since. */
-    for (int64_t hi = o->now - SYNC_OVERLAP_S; ok && hi >= o->since;
-         hi -= SYNC_BACKFILL_SLICE_S) {
+    for (int64_t hi = o->now - SYNC_OVERLAP_S; ok && hi >= o->since; hi -= SYNC_BACKFILL_SLICE_S) {
         int64_t lo = hi - SYNC_BACKFILL_SLICE_S + 1;
         ok = ref_window(&r, lo < o->since ? o->since : lo, hi, &out->orders);
     }

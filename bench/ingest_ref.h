@@ -18,7 +18,7 @@
 #include <stdint.h>
 
 struct ingest_ref_opts {
-    const char *gateway;       /* http://127.0.0.1:PORT/openapi/router */
+    const char *gateway; /* http://127.0.0.1:PORT/openapi/router */
     const char *app_key, *app_secret, *token;
     const char *db_url;        /* sqlite:<path> or postgres://… (migrated, empty) */
     const char *connection_id; /* the rows' connection */

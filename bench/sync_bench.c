@@ -291,8 +291,10 @@ static double bench_db_bytes(const char *url)
         sqlite3_stmt *st = NULL;
         if (sqlite3_open(url + 7, &h) == SQLITE_OK &&
             sqlite3_exec(h, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL) == SQLITE_OK &&
-            sqlite3_prepare_v2(h, "SELECT page_count * page_size FROM pragma_page_count, "
-                                  "pragma_page_size", -1, &st, NULL) == SQLITE_OK &&
+            sqlite3_prepare_v2(h,
+                               "SELECT page_count * page_size FROM pragma_page_count, "
+                               "pragma_page_size",
+                               -1, &st, NULL) == SQLITE_OK &&
             sqlite3_step(st) == SQLITE_ROW)
             bytes = (double)sqlite3_column_int64(st, 0);
         sqlite3_finalize(st);
@@ -309,8 +311,7 @@ static double bench_db_bytes(const char *url)
 }
 
 /* A fresh database for one run: a new SQLite file, or the PostgreSQL schema emptied. */
-static bool bench_db_fresh(const char *dir, const char *pg, const char *name, char *url,
-                           size_t len)
+static bool bench_db_fresh(const char *dir, const char *pg, const char *name, char *url, size_t len)
 {
     if (pg == NULL) {
         snprintf(url, len, "sqlite:%s/%s.db", dir, name);
@@ -453,12 +454,27 @@ static bool bench_run_pyref(const char *dir, const char *url, const struct sandb
     snprintf(gateway, sizeof gateway, "http://127.0.0.1:%u/openapi/router", s->port);
     snprintf(since, sizeof since, "%lld", (long long)bench_since());
     snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-    char *argv[] = {(char *)"/usr/bin/python3", (char *)AICOS_BENCH_PYREF,
-                    (char *)"--gateway", gateway, (char *)"--app-key", (char *)s->app_key,
-                    (char *)"--app-secret", (char *)s->app_secret, (char *)"--token", token,
-                    (char *)"--db", (char *)url + 7, (char *)"--connection",
-                    (char *)"0123456789abcdef0123456789abcdef", (char *)"--since", since,
-                    (char *)"--now", now, (char *)"--dict", dict, NULL};
+    char *argv[] = {(char *)"/usr/bin/python3",
+                    (char *)AICOS_BENCH_PYREF,
+                    (char *)"--gateway",
+                    gateway,
+                    (char *)"--app-key",
+                    (char *)s->app_key,
+                    (char *)"--app-secret",
+                    (char *)s->app_secret,
+                    (char *)"--token",
+                    token,
+                    (char *)"--db",
+                    (char *)url + 7,
+                    (char *)"--connection",
+                    (char *)"0123456789abcdef0123456789abcdef",
+                    (char *)"--since",
+                    since,
+                    (char *)"--now",
+                    now,
+                    (char *)"--dict",
+                    dict,
+                    NULL};
     double before = bench_db_bytes(url);
     uint64_t t0 = clock_mono_ns();
     ok = bench_spawn(argv, text, sizeof text, &out->cpu);
@@ -528,8 +544,7 @@ static int bench_cmp(const void *a, const void *b)
 }
 
 /* "min / **median** / max" of the rounds' ratio f(engine) / f(ref), or "n/a". */
-static void bench_ratio(const struct backend *b, enum who ref, bool per_cpu, char *out,
-                        size_t len)
+static void bench_ratio(const struct backend *b, enum who ref, bool per_cpu, char *out, size_t len)
 {
     double v[BENCH_ROUNDS_MAX];
     int n = 0;
@@ -568,8 +583,7 @@ static double bench_median(const struct backend *b, enum who w, int what)
 }
 
 /* The median of what (see bench_median) as text, "n/a" without a run. */
-static void bench_median_text(const struct backend *b, enum who w, int what, char *out,
-                              size_t len)
+static void bench_median_text(const struct backend *b, enum who w, int what, char *out, size_t len)
 {
     double v = bench_median(b, w, what);
     if (v > 0)
@@ -594,8 +608,8 @@ static void bench_table(const struct backend *b, int nb)
             bench_median_text(&b[k], (enum who)w, 0, m[w], sizeof m[w]);
             bench_median_text(&b[k], (enum who)w, 2, m[3 + w], sizeof m[3 + w]);
         }
-        printf("| %s | %s / %s / %s | %s | %s | %s | %s | %s / %s / %s |\n", b[k].label, m[0],
-               m[1], m[2], c1, c2, p1, p2, m[3], m[4], m[5]);
+        printf("| %s | %s / %s / %s | %s | %s | %s | %s | %s / %s / %s |\n", b[k].label, m[0], m[1],
+               m[2], c1, c2, p1, p2, m[3], m[4], m[5]);
     }
 }
 
@@ -724,8 +738,9 @@ int main(int argc, char **argv)
         else if (i + 1 < argc && strcmp(argv[i], "--sandbox") == 0)
             snprintf(sandbox_path, sizeof sandbox_path, "%s", argv[i + 1]);
         else {
-            fprintf(stderr, "usage: sync_bench [--orders N] [--rounds N] [--calls N] "
-                            "[--no-budget] [--keep] [--only engine|c-ref|py-ref] [--sandbox PATH]\n");
+            fprintf(stderr,
+                    "usage: sync_bench [--orders N] [--rounds N] [--calls N] "
+                    "[--no-budget] [--keep] [--only engine|c-ref|py-ref] [--sandbox PATH]\n");
             return 2;
         }
     }
