@@ -145,8 +145,13 @@ ERR_MUST_USE static enum err orders_write(struct db_conn *c, struct sync_item *i
 {
     const json_t *map = json_object_get(it->item, "parentOrderMap");
     const json_t *list = json_object_get(it->item, "orderList");
+    size_t len = strlen(it->data);
+    if (len > SYNC_ORDER_DOC_MAX)
+        return err_set(eb, ERR_TOOBIG, "order_too_large",
+                       "Order %s is %zu bytes of JSON, over the %d stored per order.", it->key.sn,
+                       len, SYNC_ORDER_DOC_MAX);
     char *labels = orders_labels(json_object_get(map, "parentOrderLabel"));
-    char *doc = sync_order_doc_pack(it->data, strlen(it->data));
+    char *doc = sync_order_doc_pack(it->data, len);
     if (labels == NULL || doc == NULL) {
         free(labels);
         free(doc);

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/limits.h"
 #include "connect/connect.h"
 #include "store/db.h"
 #include "temu/errors.h"
@@ -182,7 +183,9 @@ ERR_MUST_USE enum err sync_orders_store_page(struct db_conn *c, const char *conn
  * window) with a fixed preset dictionary, about an eighth of the JSON. Rows written before
  * migration 25 hold the plain JSON; the readers below take both.
  */
-#define SYNC_ORDER_DOC_MAX (4 * 1024 * 1024) /* the largest document packed or unpacked */
+/* The largest document packed or unpacked: a whole gateway answer, so any order of an accepted
+ * page fits. */
+#define SYNC_ORDER_DOC_MAX LIMIT_TEMU_RESPONSE_BYTES
 
 /* Packs the len bytes of json into a new NUL-terminated text (caller frees); NULL when out
  * of memory or over SYNC_ORDER_DOC_MAX. */
