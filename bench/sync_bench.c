@@ -271,6 +271,7 @@ static const char *const who_name[WHO_N] = {"engine", "c-ref", "py-ref"};
 struct run {
     int64_t orders, requests;
     double secs, cpu, bytes;
+    char rows[17]; /* bench_rows_digest() of what it stored */
     bool done;
 };
 
@@ -308,6 +309,60 @@ static double bench_db_bytes(const char *url)
     PQclear(r);
     PQfinish(pg);
     return bytes;
+}
+
+/* What every program must have stored the same: the rows without their sync times. */
+static const char *const bench_rows_sql[] = {
+    "SELECT parent_order_sn, content_hash, data, labels, status, order_time, update_time, "
+    "ship_by, region_id FROM temu_orders ORDER BY parent_order_sn",
+    "SELECT order_sn, parent_order_sn, status, goods_id, sku_id, quantity, goods_name, spec "
+    "FROM temu_order_items ORDER BY order_sn",
+    "SELECT parent_order_sn, status, update_time FROM temu_order_status_history ORDER BY "
+    "parent_order_sn, update_time, status",
+};
+
+/* A digest (16 hex characters) of the stored rows into out; "?" when unreadable. */
+static void bench_rows_digest(const char *url, char out[17])
+{
+    unsigned char h[8];
+    crypto_generichash_state st;
+    bool ok = true;
+    crypto_generichash_init(&st, NULL, 0, sizeof h);
+    sqlite3 *lite = NULL;
+    PGconn *pg = NULL;
+    if (strncmp(url, "sqlite:", 7) == 0)
+        ok = sqlite3_open(url + 7, &lite) == SQLITE_OK;
+    else
+        ok = PQstatus(pg = PQconnectdb(url)) == CONNECTION_OK;
+    for (size_t q = 0; ok && q < sizeof bench_rows_sql / sizeof bench_rows_sql[0]; q++) {
+        sqlite3_stmt *s = NULL;
+        PGresult *r = NULL;
+        if (lite != NULL) {
+            ok = sqlite3_prepare_v2(lite, bench_rows_sql[q], -1, &s, NULL) == SQLITE_OK;
+            while (ok && sqlite3_step(s) == SQLITE_ROW)
+                for (int c = 0; c < sqlite3_column_count(s); c++) {
+                    const unsigned char *v = sqlite3_column_text(s, c);
+                    crypto_generichash_update(&st, v != NULL ? v : (const unsigned char *)"",
+                                              (unsigned long long)sqlite3_column_bytes(s, c) + 1);
+                }
+            sqlite3_finalize(s);
+            continue;
+        }
+        r = PQexec(pg, bench_rows_sql[q]);
+        ok = PQresultStatus(r) == PGRES_TUPLES_OK;
+        for (int i = 0; ok && i < PQntuples(r); i++)
+            for (int c = 0; c < PQnfields(r); c++)
+                crypto_generichash_update(&st, (const unsigned char *)PQgetvalue(r, i, c),
+                                          (unsigned long long)PQgetlength(r, i, c) + 1);
+        PQclear(r);
+    }
+    sqlite3_close(lite);
+    PQfinish(pg);
+    crypto_generichash_final(&st, h, sizeof h);
+    if (ok)
+        sodium_bin2hex(out, 17, h, sizeof h);
+    else
+        snprintf(out, 17, "?");
 }
 
 /* A fresh database for one run: a new SQLite file, or the PostgreSQL schema emptied. */
@@ -526,12 +581,14 @@ static bool bench_one(const char *dir, const struct sandbox *s, struct backend *
     r->done = w == WHO_ENGINE ? bench_run_engine(url, s, r)
               : w == WHO_CREF ? bench_run_cref(url, s, r)
                               : bench_run_pyref(dir, url, s, r);
-    if (r->done)
+    if (r->done) {
+        bench_rows_digest(url, r->rows);
         printf("run backend=%s round=%d who=%s orders=%lld pages=%lld secs=%.3f cpu=%.3f "
-               "orders_per_s=%.0f orders_per_cpu_s=%.0f bytes_per_order=%.0f\n",
+               "orders_per_s=%.0f orders_per_cpu_s=%.0f bytes_per_order=%.0f rows=%s\n",
                b->label, round + 1, who_name[w], (long long)r->orders, (long long)r->requests,
                r->secs, r->cpu, (double)r->orders / r->secs, (double)r->orders / r->cpu,
-               r->bytes / (double)(r->orders > 0 ? r->orders : 1));
+               r->bytes / (double)(r->orders > 0 ? r->orders : 1), r->rows);
+    }
     fflush(stdout);
     bench_unlink_db(url);
     return r->done || w == WHO_PYREF; /* the Python reference is optional */
@@ -592,6 +649,23 @@ static void bench_median_text(const struct backend *b, enum who w, int what, cha
         snprintf(out, len, "n/a");
 }
 
+/* Whether every run of b stored the same rows (the comparison is fair only then). */
+static bool bench_same_rows(const struct backend *b)
+{
+    const char *first = NULL;
+    for (int i = 0; i < b->rounds; i++)
+        for (int w = 0; w < WHO_N; w++) {
+            const struct run *r = &b->r[i][w];
+            if (!r->done)
+                continue;
+            if (first == NULL)
+                first = r->rows;
+            else if (strcmp(first, r->rows) != 0 || strcmp(r->rows, "?") == 0)
+                return false;
+        }
+    return true;
+}
+
 static void bench_table(const struct backend *b, int nb)
 {
     printf("\n| database | orders/s engine / C ref / Python (medians) | engine / C ref, "
@@ -611,6 +685,12 @@ static void bench_table(const struct backend *b, int nb)
         printf("| %s | %s / %s / %s | %s | %s | %s | %s | %s / %s / %s |\n", b[k].label, m[0], m[1],
                m[2], c1, c2, p1, p2, m[3], m[4], m[5]);
     }
+    for (int k = 0; k < nb; k++)
+        printf("\n%s: %s\n", b[k].label,
+               bench_same_rows(&b[k])
+                   ? "every run stored the same rows (orders with their hash and packed document, "
+                     "sub-orders, history: a digest of every column but the sync times)."
+                   : "THE RUNS STORED DIFFERENT ROWS: the comparison is not fair (rows= above).");
 }
 
 /* Part 1 on one backend: rounds alternating the order (E C P, P C E, …). */
