@@ -466,10 +466,7 @@ ERR_MUST_USE static enum err sync_commit_page(struct sync_job *j, const struct s
         e = sync_state_save(c, j->o->connection_id, j->stream, &next, eb);
     if (e == ERR_OK)
         e = sync_run_counts_save(c, j->res->run_id, &counts, eb);
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     db_release(c);
     json_decref(extras);
     if (e != ERR_OK) {
