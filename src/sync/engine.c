@@ -669,6 +669,9 @@ ERR_MUST_USE static enum err sync_start(struct sync_job *j, struct errbuf *eb)
         db_release(c);
         return e;
     }
+    /* The run starts once the lease is ours: the claim may have waited for the database while
+     * the previous holder finished, and its start must not precede that run's end. */
+    now = (int64_t)time(NULL);
     /* A pushed event asked for a targeted refresh (sync_webhook_receive): move the watermark
      * back to it, so this run re-reads that window. We hold the lease, so no run races us. */
     struct db_param fp[] = {DB_P_TEXT(o->connection_id), DB_P_TEXT(j->stream)};
