@@ -83,16 +83,25 @@ soak: debug release
 #               writing them into docs/benchmarks.md: HTTP core against bare MHD
 #               (bench/run-http-bench, ~45 s), the statement cache (bench/run-store-bench,
 #               ~1 min), the orders list at 1k/50k/1M orders and /api/v1/orders, /integrations,
-#               /healthz against nginx (bench/run-list-bench, ~10 min); the rows of issue 17's
-#               table that no benchmark measures yet are listed at the end
+#               /healthz against nginx (bench/run-list-bench, ~10 min), the sync ingest against
+#               the C and Python references with bytes per order (bench/run-ingest-bench, ~5
+#               min); the rows of issue 17's table that no benchmark measures yet are listed
+#               at the end
 .PHONY: bench
 bench: deps
 	@bench/run-http-bench
 	@bench/run-store-bench
 	@bench/run-list-bench
+	@bench/run-ingest-bench
 	@echo "bench: not measured by any benchmark yet (issue 17): Temu budget use at 150 ms per"
-	@echo "       request, requests per synced page, ingest vs a fair C reference, orders per"
-	@echo "       CPU-second vs the Python reference, database bytes per order"
+	@echo "       request, requests per synced page"
+
+# make bench-ingest release build, then the sync ingest benchmark (bench/run-ingest-bench): the
+#                   engine against the fair C and the Python references on SQLite and a
+#                   private PostgreSQL, bytes per order; writes docs/benchmarks.md; about 5 min
+.PHONY: bench-ingest
+bench-ingest: deps
+	@bench/run-ingest-bench
 
 # make bench-store  release build, then the statement-cache benchmark (bench/run-store-bench) on
 #                   SQLite and a private PostgreSQL; writes docs/benchmarks.md; about 1 min

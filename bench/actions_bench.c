@@ -126,7 +126,7 @@ static void seed_order(struct db_conn *c, int64_t i, int64_t created)
                            DB_P_INT(1000 + i % 50)};
     run(c,
         "INSERT INTO temu_order_items (connection_id, order_sn, parent_order_sn, status, "
-        "goods_id, sku_id, quantity, data) VALUES ($1, $2, $3, $4, 1, $5, 1, '{}')",
+        "goods_id, sku_id, quantity) VALUES ($1, $2, $3, $4, 1, $5, 1)",
         q, 5);
 }
 

@@ -19,12 +19,11 @@ SELECT CASE WHEN i % 10 = 0 THEN 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'
 FROM n;
 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < @N@)
 INSERT INTO temu_order_items (connection_id, order_sn, parent_order_sn, status, goods_id,
-                              sku_id, quantity, data)
+                              sku_id, quantity, goods_name, spec)
 SELECT CASE WHEN i % 10 = 0 THEN 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb'
             ELSE 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa' END,
        '211-' || CAST(100000000 + i * 7 + k AS TEXT), 'PO-211-' || CAST(100000000 + i * 7 AS TEXT),
        2, 600000 + (i % 5000), 800000 + i * 2 + k, 1,
-       '{"goodsId":' || CAST(600000 + (i % 5000) AS TEXT) || ',"goodsName":"' ||
        CASE WHEN i % 50000 = 7 THEN 'Lantern Aurora' ELSE 'Cotton shirt model ' ||
-       CAST(i % 5000 AS TEXT) END || '","spec":"M"}'
+       CAST(i % 5000 AS TEXT) END, 'M'
 FROM n, (SELECT 1 AS k UNION ALL SELECT 2) kk;

@@ -15,6 +15,7 @@
 #include "actions/settle.h"
 #include "base/log.h"
 #include "base/parse.h"
+#include "sync/sync.h"
 #include "tracking/model.h"
 
 #define CASE_LINES_MAX 4 /* lines of a case priced for its money at risk */
@@ -179,7 +180,7 @@ ERR_MUST_USE static enum err load_orders(struct db_conn *c, struct chunk *k,
         o->pending_cancel = has_label(labels, "pending_buyer_cancellation");
         o->pending_address = has_label(labels, "pending_buyer_address_change");
         o->risk_alert = has_label(labels, "pending_risk_control_alert");
-        k->docs[k->n] = json_loads(data != NULL ? data : "{}", 0, NULL);
+        k->docs[k->n] = sync_order_doc_load(data != NULL ? data : "{}");
         order_children(o, k->docs[k->n]);
         k->keys[k->n] = db_rows_get(k->rows, r, 0);
         targets[k->n] = o;

@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "base/money.h"
+#include "sync/sync.h"
 
 static const char *const reply_fact_names[REPLY_FACT__COUNT] = {
     "order",      "case",       "case_status", "carrier", "tracking",
@@ -138,7 +139,7 @@ ERR_MUST_USE static enum err reply_facts_order(struct db_conn *c, struct reply_f
                   : status == 5 || status == 51 ? REPLY_SHIP_DELIVERED
                   : status == 4 || status == 41 ? REPLY_SHIP_SHIPPED
                                                 : REPLY_SHIP_NOT_SHIPPED;
-        json_t *d = json_loads(db_rows_get(r, 0, 1), 0, NULL);
+        json_t *d = sync_order_doc_load(db_rows_get(r, 0, 1));
         const json_t *t =
             json_object_get(json_object_get(d, "parentOrderMap"), "latestDeliveryTime");
         if (json_is_integer(t))

@@ -7,6 +7,7 @@
 
 #include "settlement/line.h"
 #include "settlement/reconcile_private.h"
+#include "sync/sync.h"
 #include "tracking/tracking.h"
 
 #define REC_PAGE 50000 /* rows per query (under LIMIT_DB_ROWS) */
@@ -41,7 +42,7 @@ ERR_MUST_USE static enum err rec_temu_pickup(struct db_conn *c, const char *sn, 
     enum err e = db_query(c, "SELECT data FROM temu_orders WHERE parent_order_sn = $1 LIMIT 1", p,
                           1, &r, eb);
     if (e == ERR_OK && db_rows_count(r) == 1) {
-        json_t *j = json_loads(db_rows_get(r, 0, 0), 0, NULL);
+        json_t *j = sync_order_doc_load(db_rows_get(r, 0, 0));
         json_t *v = json_object_get(json_object_get(j, "parentOrderMap"), "parentShippingTime");
         int64_t t = json_is_integer(v) ? (int64_t)json_integer_value(v) : 0;
         *out = t > INT64_C(100000000000) ? t / 1000 : t;

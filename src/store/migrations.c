@@ -692,6 +692,10 @@ const struct migration migrations[] = {
     {24, "settlement", MIGRATION_24_SETTLEMENT, NULL, NULL},
     /* Version 25 (issue 16): console settings, shop names and order amounts. */
     {25, "console_settings", MIGRATION_25_CONSOLE_SETTINGS, NULL, NULL},
+    /* Version 26 (issue 17, ingest): upserts that learn from their RETURNING whether a row
+     * was new or changed (sync_prev, src/sync/stream.h), and each order's JSON stored once:
+     * a sub-order keeps its own columns, its JSON lives in the parent's data. */
+    {26, "ingest_rows", NULL, MIGRATION_26_SQLITE, MIGRATION_26_POSTGRES},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

@@ -269,4 +269,74 @@
     "  fetched_at BIGINT NOT NULL,"                                                                \
     "  PRIMARY KEY (connection_id, parent_order_sn));"
 
+/* Version 26 (issue 17, ingest): the upsert's sync_prev columns, and the sub-orders without a
+ * second copy of their JSON (their product name and spec as columns; the full child stays in
+ * the parent's data); the (connection_id, ship_by) index of version 8 goes, temu_orders_ship
+ * (version 21) serves those ranges. Shared head of both dialects. */
+#define MIGRATION_26_HEAD                                                                          \
+    "DROP INDEX temu_orders_ship_by;"                                                              \
+    "ALTER TABLE temu_orders ADD COLUMN sync_prev BIGINT;"                                         \
+    "ALTER TABLE temu_products ADD COLUMN sync_prev BIGINT;"                                       \
+    "ALTER TABLE temu_aftersales ADD COLUMN sync_prev BIGINT;"                                     \
+    "ALTER TABLE temu_cancellations ADD COLUMN sync_prev BIGINT;"                                  \
+    "ALTER TABLE temu_order_items ADD COLUMN goods_name TEXT NOT NULL DEFAULT '';"                 \
+    "ALTER TABLE temu_order_items ADD COLUMN spec TEXT NOT NULL DEFAULT '';"
+
+/* SQLite: the columns filled from the JSON, the full-text index rebuilt from them with its
+ * triggers on goods_name, then the JSON column dropped (one rewrite, in the migration's
+ * transaction); the status history, all key, as a WITHOUT ROWID table (its key once, not in a
+ * table and again in its primary-key index). */
+#define MIGRATION_26_SQLITE                                                                        \
+    MIGRATION_26_HEAD                                                                              \
+    "CREATE TABLE temu_order_status_history_k ("                                                   \
+    "  connection_id TEXT NOT NULL,"                                                               \
+    "  parent_order_sn TEXT NOT NULL,"                                                             \
+    "  status INTEGER NOT NULL,"                                                                   \
+    "  seen_at BIGINT NOT NULL,"                                                                   \
+    "  update_time BIGINT NOT NULL,"                                                               \
+    "  PRIMARY KEY (connection_id, parent_order_sn, update_time, status)) WITHOUT ROWID;"          \
+    "INSERT INTO temu_order_status_history_k (connection_id, parent_order_sn, status, seen_at,"    \
+    " update_time) SELECT connection_id, parent_order_sn, status, seen_at, update_time"            \
+    " FROM temu_order_status_history;"                                                             \
+    "DROP TABLE temu_order_status_history;"                                                        \
+    "ALTER TABLE temu_order_status_history_k RENAME TO temu_order_status_history;"                 \
+    "UPDATE temu_order_items SET"                                                                  \
+    " goods_name = CASE WHEN json_valid(data) AND json_type(data, '$.goodsName') = 'text'"         \
+    " THEN json_extract(data, '$.goodsName') ELSE '' END,"                                         \
+    " spec = CASE WHEN json_valid(data) AND json_type(data, '$.spec') = 'text'"                    \
+    " THEN json_extract(data, '$.spec') ELSE '' END;"                                              \
+    "DROP TRIGGER temu_order_items_fts_ai;"                                                        \
+    "DROP TRIGGER temu_order_items_fts_au;"                                                        \
+    "DROP TRIGGER temu_order_items_fts_ad;"                                                        \
+    "DROP TABLE temu_order_items_fts;"                                                             \
+    "ALTER TABLE temu_order_items DROP COLUMN data;"                                               \
+    "CREATE VIRTUAL TABLE temu_order_items_fts USING fts5(goods_name, content='');"                \
+    "INSERT INTO temu_order_items_fts(rowid, goods_name) SELECT rowid, goods_name"                 \
+    " FROM temu_order_items;"                                                                      \
+    "CREATE TRIGGER temu_order_items_fts_ai AFTER INSERT ON temu_order_items BEGIN"                \
+    "  INSERT INTO temu_order_items_fts(rowid, goods_name) VALUES (new.rowid, new.goods_name);"    \
+    "  END;"                                                                                       \
+    "CREATE TRIGGER temu_order_items_fts_au AFTER UPDATE OF goods_name ON temu_order_items"        \
+    "  WHEN old.goods_name IS NOT new.goods_name BEGIN"                                            \
+    "  INSERT INTO temu_order_items_fts(temu_order_items_fts, rowid, goods_name) VALUES"           \
+    "  ('delete', old.rowid, old.goods_name);"                                                     \
+    "  INSERT INTO temu_order_items_fts(rowid, goods_name) VALUES (new.rowid, new.goods_name);"    \
+    "  END;"                                                                                       \
+    "CREATE TRIGGER temu_order_items_fts_ad AFTER DELETE ON temu_order_items BEGIN"                \
+    "  INSERT INTO temu_order_items_fts(temu_order_items_fts, rowid, goods_name) VALUES"           \
+    "  ('delete', old.rowid, old.goods_name); END;"
+
+/* PostgreSQL: the same columns, the name index on the column instead of the JSON. */
+#define MIGRATION_26_POSTGRES                                                                      \
+    MIGRATION_26_HEAD                                                                              \
+    "UPDATE temu_order_items SET"                                                                  \
+    " goods_name = CASE WHEN jsonb_typeof(data::jsonb -> 'goodsName') = 'string'"                  \
+    " THEN data::jsonb ->> 'goodsName' ELSE '' END,"                                               \
+    " spec = CASE WHEN jsonb_typeof(data::jsonb -> 'spec') = 'string'"                             \
+    " THEN data::jsonb ->> 'spec' ELSE '' END;"                                                    \
+    "DROP INDEX temu_order_items_name;"                                                            \
+    "ALTER TABLE temu_order_items DROP COLUMN data;"                                               \
+    "CREATE INDEX temu_order_items_name ON temu_order_items USING gin"                             \
+    " (to_tsvector('simple', goods_name)) WITH (fastupdate = off);"
+
 #endif

@@ -165,9 +165,8 @@ out:
     return e;
 }
 
-/* Writes one new or changed case (status: parentAfterSalesStatus), then its detail if read. */
-ERR_MUST_USE static enum err cases_write(struct db_conn *c, const struct sync_item *it,
-                                         struct errbuf *eb)
+/* Upserts one case (status: parentAfterSalesStatus), then writes its detail if read. */
+ERR_MUST_USE static enum err cases_write(struct db_conn *c, struct sync_item *it, struct errbuf *eb)
 {
     const json_t *item = it->item;
     const char *order_sn = sync_json_sn(item, "parentOrderSn");
@@ -183,18 +182,18 @@ ERR_MUST_USE static enum err cases_write(struct db_conn *c, const struct sync_it
                            DB_P_TEXT(it->hash),
                            DB_P_TEXT(it->data),
                            DB_P_INT(it->now)};
-    if (it->changed)
-        e = db_exec(c,
-                    "INSERT INTO temu_aftersales (connection_id, parent_after_sales_sn, "
-                    "parent_order_sn, status_group, status, case_type, create_at, update_at, "
-                    "content_hash, data, first_synced_at, synced_at) VALUES ($1, $2, $3, $4, $5, "
-                    "$6, $7, $8, $9, $10, $11, $11) ON CONFLICT (connection_id, "
-                    "parent_after_sales_sn) DO UPDATE SET parent_order_sn = "
-                    "excluded.parent_order_sn, status_group = excluded.status_group, status = "
-                    "excluded.status, case_type = excluded.case_type, create_at = "
-                    "excluded.create_at, update_at = excluded.update_at, content_hash = "
-                    "excluded.content_hash, data = excluded.data, synced_at = excluded.synced_at",
-                    p, 11, NULL, eb);
+    e = sync_item_upsert(
+        c, it,
+        "INSERT INTO temu_aftersales (connection_id, parent_after_sales_sn, parent_order_sn, "
+        "status_group, status, case_type, create_at, update_at, content_hash, data, "
+        "first_synced_at, synced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) "
+        "ON CONFLICT (connection_id, parent_after_sales_sn) DO UPDATE SET parent_order_sn = "
+        "excluded.parent_order_sn, status_group = excluded.status_group, status = "
+        "excluded.status, case_type = excluded.case_type, create_at = excluded.create_at, "
+        "update_at = excluded.update_at, content_hash = excluded.content_hash, data = "
+        "excluded.data, synced_at = excluded.synced_at, sync_prev = 0 WHERE "
+        "temu_aftersales.content_hash <> excluded.content_hash RETURNING sync_prev",
+        p, 11, eb);
     if (e == ERR_OK && it->extra != NULL)
         e = cases_write_detail(c, it, eb);
     return e;
@@ -214,8 +213,8 @@ ERR_MUST_USE static enum err cancels_fetch(struct temu_client *c, const struct s
     return temu_api_aftersales_cancel_list(c, &rq, pg, te);
 }
 
-/* Writes one new or changed cancellation request. */
-ERR_MUST_USE static enum err cancels_write(struct db_conn *c, const struct sync_item *it,
+/* Upserts one cancellation request. */
+ERR_MUST_USE static enum err cancels_write(struct db_conn *c, struct sync_item *it,
                                            struct errbuf *eb)
 {
     const json_t *first = json_array_get(json_object_get(it->item, "afterSalesInfoList"), 0);
@@ -228,15 +227,16 @@ ERR_MUST_USE static enum err cancels_write(struct db_conn *c, const struct sync_
                            DB_P_TEXT(it->hash),
                            DB_P_TEXT(it->data),
                            DB_P_INT(it->now)};
-    return db_exec(c,
-                   "INSERT INTO temu_cancellations (connection_id, parent_after_sales_sn, "
-                   "parent_order_sn, status, create_at, content_hash, data, first_synced_at, "
-                   "synced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8) ON CONFLICT "
-                   "(connection_id, parent_after_sales_sn) DO UPDATE SET parent_order_sn = "
-                   "excluded.parent_order_sn, status = excluded.status, create_at = "
-                   "excluded.create_at, content_hash = excluded.content_hash, data = "
-                   "excluded.data, synced_at = excluded.synced_at",
-                   p, 8, NULL, eb);
+    return sync_item_upsert(
+        c, it,
+        "INSERT INTO temu_cancellations (connection_id, parent_after_sales_sn, parent_order_sn, "
+        "status, create_at, content_hash, data, first_synced_at, synced_at) VALUES ($1, $2, $3, "
+        "$4, $5, $6, $7, $8, $8) ON CONFLICT (connection_id, parent_after_sales_sn) DO UPDATE "
+        "SET parent_order_sn = excluded.parent_order_sn, status = excluded.status, create_at = "
+        "excluded.create_at, content_hash = excluded.content_hash, data = excluded.data, "
+        "synced_at = excluded.synced_at, sync_prev = 0 WHERE temu_cancellations.content_hash <> "
+        "excluded.content_hash RETURNING sync_prev",
+        p, 8, eb);
 }
 
 /* The cancel list has no time filter, so it is walked whole each run (one pseudo-bucket). */

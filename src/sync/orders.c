@@ -4,6 +4,11 @@
  * (temu_order_status_history): a row when an order is first stored or its parent status
  * changes, written on the caller's connection, so in the transaction of the page and its
  * checkpoint; a page read again after a kill adds nothing twice.
+ *
+ * The order's JSON is stored once, in temu_orders.data ({parentOrderMap, orderList}, every
+ * child whole, packed: sync_order_doc_pack); a temu_order_items row carries only the child's own
+ * columns (status, ids, quantity, product name and spec), which the lists, the search and the
+ * action center read.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +37,14 @@ static char *orders_labels(const json_t *labels)
     return text;
 }
 
+/* A child's text field, "" when absent or not a string. */
+static const char *orders_text(const json_t *child, const char *key)
+{
+    const char *s = json_string_value(json_object_get(child, key));
+    return s != NULL ? s : "";
+}
+
+/* The sub-orders of a new or changed parent (an existing parent's are replaced). */
 ERR_MUST_USE static enum err orders_store_children(struct db_conn *c, const char *connection_id,
                                                    const char *parent_sn, const json_t *list,
                                                    bool replace, struct errbuf *eb)
@@ -52,9 +65,6 @@ ERR_MUST_USE static enum err orders_store_children(struct db_conn *c, const char
             break;
         if (sn == NULL)
             continue;
-        char *data = json_dumps(child, JSON_COMPACT | JSON_SORT_KEYS);
-        if (data == NULL)
-            return err_set(eb, ERR_NOMEM, NULL, "out of memory");
         struct db_param p[] = {DB_P_TEXT(connection_id),
                                DB_P_TEXT(sn),
                                DB_P_TEXT(parent_sn),
@@ -62,17 +72,18 @@ ERR_MUST_USE static enum err orders_store_children(struct db_conn *c, const char
                                DB_P_INT(json_get_int(child, "goodsId")),
                                DB_P_INT(json_get_int(child, "skuId")),
                                DB_P_INT(json_get_int(child, "quantity")),
-                               DB_P_TEXT(data)};
+                               DB_P_TEXT(orders_text(child, "goodsName")),
+                               DB_P_TEXT(orders_text(child, "spec"))};
         /* A child moved to another parent (never documented) is taken over, not duplicated. */
         e = db_exec(c,
                     "INSERT INTO temu_order_items (connection_id, order_sn, parent_order_sn, "
-                    "status, goods_id, sku_id, quantity, data) VALUES ($1, $2, $3, $4, $5, $6, "
-                    "$7, $8) ON CONFLICT (connection_id, order_sn) DO UPDATE SET "
+                    "status, goods_id, sku_id, quantity, goods_name, spec) VALUES ($1, $2, $3, "
+                    "$4, $5, $6, $7, $8, $9) ON CONFLICT (connection_id, order_sn) DO UPDATE SET "
                     "parent_order_sn = excluded.parent_order_sn, status = excluded.status, "
                     "goods_id = excluded.goods_id, sku_id = excluded.sku_id, "
-                    "quantity = excluded.quantity, data = excluded.data",
-                    p, 8, NULL, eb);
-        free(data);
+                    "quantity = excluded.quantity, goods_name = excluded.goods_name, "
+                    "spec = excluded.spec",
+                    p, 9, NULL, eb);
     }
     return e;
 }
@@ -127,15 +138,25 @@ static json_t *orders_content(const json_t *item, const struct sync_window *w)
                      "orderList", json_object_get(item, "orderList"));
 }
 
-/* Writes one new or changed parent order, its children and, on a new status, its history. */
-ERR_MUST_USE static enum err orders_write(struct db_conn *c, const struct sync_item *it,
+/* Upserts one parent order; when it is new or changed, its children and, on a new status, its
+ * history. */
+ERR_MUST_USE static enum err orders_write(struct db_conn *c, struct sync_item *it,
                                           struct errbuf *eb)
 {
     const json_t *map = json_object_get(it->item, "parentOrderMap");
     const json_t *list = json_object_get(it->item, "orderList");
+    size_t len = strlen(it->data);
+    if (len > SYNC_ORDER_DOC_MAX)
+        return err_set(eb, ERR_TOOBIG, "order_too_large",
+                       "Order %s is %zu bytes of JSON, over the %d stored per order.", it->key.sn,
+                       len, SYNC_ORDER_DOC_MAX);
     char *labels = orders_labels(json_object_get(map, "parentOrderLabel"));
-    if (labels == NULL)
+    char *doc = sync_order_doc_pack(it->data, len);
+    if (labels == NULL || doc == NULL) {
+        free(labels);
+        free(doc);
         return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    }
     int64_t status = json_get_int(map, "parentOrderStatus");
     struct db_param p[] = {DB_P_TEXT(it->connection_id),
                            DB_P_TEXT(it->key.sn),
@@ -146,20 +167,24 @@ ERR_MUST_USE static enum err orders_write(struct db_conn *c, const struct sync_i
                            DB_P_TEXT(labels),
                            DB_P_INT(json_get_int(map, "regionId")),
                            DB_P_TEXT(it->hash),
-                           DB_P_TEXT(it->data),
+                           DB_P_TEXT(doc),
                            DB_P_INT(it->now)};
-    enum err e = db_exec(c,
-                         "INSERT INTO temu_orders (connection_id, parent_order_sn, status, "
-                         "order_time, update_time, ship_by, labels, region_id, content_hash, "
-                         "data, first_synced_at, synced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, "
-                         "$8, $9, $10, $11, $11) ON CONFLICT (connection_id, parent_order_sn) DO "
-                         "UPDATE SET status = excluded.status, order_time = excluded.order_time, "
-                         "update_time = excluded.update_time, ship_by = excluded.ship_by, "
-                         "labels = excluded.labels, region_id = excluded.region_id, "
-                         "content_hash = excluded.content_hash, data = excluded.data, "
-                         "synced_at = excluded.synced_at",
-                         p, 11, NULL, eb);
+    enum err e = sync_item_upsert(
+        c, it,
+        "INSERT INTO temu_orders (connection_id, parent_order_sn, status, order_time, "
+        "update_time, ship_by, labels, region_id, content_hash, data, first_synced_at, "
+        "synced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) ON CONFLICT "
+        "(connection_id, parent_order_sn) DO UPDATE SET status = excluded.status, order_time = "
+        "excluded.order_time, update_time = excluded.update_time, ship_by = excluded.ship_by, "
+        "labels = excluded.labels, region_id = excluded.region_id, content_hash = "
+        "excluded.content_hash, data = excluded.data, synced_at = excluded.synced_at, "
+        "sync_prev = temu_orders.status WHERE temu_orders.content_hash <> "
+        "excluded.content_hash RETURNING sync_prev",
+        p, 11, eb);
     free(labels);
+    free(doc);
+    if (e != ERR_OK || !it->changed)
+        return e;
     if (e == ERR_OK)
         e = orders_store_children(c, it->connection_id, it->key.sn, list, it->exists, eb);
     if (e == ERR_OK && (!it->exists || it->old_watch != status))
@@ -174,7 +199,6 @@ static const struct sync_part orders_parts[] = {{
     .fetch = orders_fetch,
     .table = "temu_orders",
     .key_column = "parent_order_sn",
-    .watch_column = "status",
     .key = orders_key,
     .content = orders_content,
     .write = orders_write,

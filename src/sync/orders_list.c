@@ -127,7 +127,7 @@ static void ol_search_set(struct ol_sql *s, const struct ol_prefix *px, bool pg)
         ol_arg(s, DB_P_INT(px->id), "BIGINT");
     }
     if (pg) {
-        ol_add(s, OL_ITEM_BRANCH(4) "to_tsvector('simple', i.data::jsonb ->> 'goodsName') @@ "
+        ol_add(s, OL_ITEM_BRANCH(4) "to_tsvector('simple', i.goods_name) @@ "
                                     "phraseto_tsquery('simple', ");
         ol_arg(s, DB_P_TEXT(px->words), "TEXT");
     } else {

@@ -110,8 +110,8 @@ static json_t *products_content(const json_t *item, const struct sync_window *w)
     return copy;
 }
 
-/* Writes one new or changed product and replaces its SKUs. */
-ERR_MUST_USE static enum err products_write(struct db_conn *c, const struct sync_item *it,
+/* Upserts one product; when it is new or changed, replaces its SKUs. */
+ERR_MUST_USE static enum err products_write(struct db_conn *c, struct sync_item *it,
                                             struct errbuf *eb)
 {
     const json_t *item = it->item;
@@ -127,18 +127,19 @@ ERR_MUST_USE static enum err products_write(struct db_conn *c, const struct sync
                            DB_P_TEXT(it->hash),
                            DB_P_TEXT(it->data),
                            DB_P_INT(it->now)};
-    enum err e = db_exec(c,
-                         "INSERT INTO temu_products (connection_id, goods_id, bucket, goods_name, "
-                         "out_goods_sn, cat_id, price, currency, quantity, content_hash, data, "
-                         "first_synced_at, synced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
-                         "$10, $11, $12, $12) ON CONFLICT (connection_id, goods_id) DO UPDATE SET "
-                         "bucket = excluded.bucket, goods_name = excluded.goods_name, "
-                         "out_goods_sn = excluded.out_goods_sn, cat_id = excluded.cat_id, "
-                         "price = excluded.price, currency = excluded.currency, "
-                         "quantity = excluded.quantity, content_hash = excluded.content_hash, "
-                         "data = excluded.data, synced_at = excluded.synced_at",
-                         p, 12, NULL, eb);
-    if (e == ERR_OK)
+    enum err e = sync_item_upsert(
+        c, it,
+        "INSERT INTO temu_products (connection_id, goods_id, bucket, goods_name, out_goods_sn, "
+        "cat_id, price, currency, quantity, content_hash, data, first_synced_at, synced_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) ON CONFLICT "
+        "(connection_id, goods_id) DO UPDATE SET bucket = excluded.bucket, goods_name = "
+        "excluded.goods_name, out_goods_sn = excluded.out_goods_sn, cat_id = excluded.cat_id, "
+        "price = excluded.price, currency = excluded.currency, quantity = excluded.quantity, "
+        "content_hash = excluded.content_hash, data = excluded.data, synced_at = "
+        "excluded.synced_at, sync_prev = 0 WHERE temu_products.content_hash <> "
+        "excluded.content_hash RETURNING sync_prev",
+        p, 12, eb);
+    if (e == ERR_OK && it->changed)
         e = products_store_skus(c, it->connection_id, it->key.id,
                                 json_object_get(item, "skuInfoList"), eb);
     return e;

@@ -232,25 +232,16 @@ void query_order_write(struct jsonw *w, const struct db_rows *r, size_t i)
     jsonw_obj_end(w);
 }
 
-/* A sub-order row {order_sn, status, goods_id, sku_id, quantity, data} as a new object. */
+/* A sub-order row {order_sn, status, goods_id, sku_id, quantity, goods_name, spec} as a new
+ * object. */
 static json_t *query_item_json(const struct db_rows *r, size_t i)
 {
-    json_t *data = json_loads(db_rows_get(r, i, 5), 0, NULL);
     int64_t status = query_int(r, i, 1);
-    json_t *o = json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:s, s:s}", "order_sn",
-                          db_rows_get(r, i, 0), "status", (json_int_t)status, "status_name",
-                          query_order_status_name(status), "goods_id",
-                          (json_int_t)query_int(r, i, 2), "sku_id", (json_int_t)query_int(r, i, 3),
-                          "quantity", (json_int_t)query_int(r, i, 4), "goods_name",
-                          json_string_value(json_object_get(data, "goodsName"))
-                              ? json_string_value(json_object_get(data, "goodsName"))
-                              : "",
-                          "spec",
-                          json_string_value(json_object_get(data, "spec"))
-                              ? json_string_value(json_object_get(data, "spec"))
-                              : "");
-    json_decref(data);
-    return o;
+    return json_pack("{s:s, s:I, s:s, s:I, s:I, s:I, s:s, s:s}", "order_sn", db_rows_get(r, i, 0),
+                     "status", (json_int_t)status, "status_name", query_order_status_name(status),
+                     "goods_id", (json_int_t)query_int(r, i, 2), "sku_id",
+                     (json_int_t)query_int(r, i, 3), "quantity", (json_int_t)query_int(r, i, 4),
+                     "goods_name", db_rows_get(r, i, 5), "spec", db_rows_get(r, i, 6));
 }
 
 /* The rows of one order's child table: $1 connection, $2 parent order, $3 the row limit. */
@@ -284,11 +275,12 @@ enum err query_order_get(struct db *db, const char *connection_id, const char *s
     if (e == ERR_OK && db_rows_count(rows) == 0)
         e = err_set(eb, ERR_NOTFOUND, "order_not_found", "No such order.");
     if (e == ERR_OK)
-        e = query_order_rows(c, db_rows_get(rows, 0, 0), sn, LIMIT_QUERY_ITEMS_MAX,
-                             "SELECT order_sn, status, goods_id, sku_id, quantity, data FROM "
-                             "temu_order_items WHERE connection_id = $1 AND parent_order_sn = $2 "
-                             "ORDER BY order_sn LIMIT CAST($3 AS BIGINT)",
-                             &items, eb);
+        e = query_order_rows(
+            c, db_rows_get(rows, 0, 0), sn, LIMIT_QUERY_ITEMS_MAX,
+            "SELECT order_sn, status, goods_id, sku_id, quantity, goods_name, spec FROM "
+            "temu_order_items WHERE connection_id = $1 AND parent_order_sn = $2 "
+            "ORDER BY order_sn LIMIT CAST($3 AS BIGINT)",
+            &items, eb);
     /* The newest LIMIT_QUERY_HISTORY_MAX entries, read newest first, shown oldest first. */
     if (e == ERR_OK)
         e = query_order_rows(c, db_rows_get(rows, 0, 0), sn, LIMIT_QUERY_HISTORY_MAX,

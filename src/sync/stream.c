@@ -13,8 +13,6 @@
 #include "base/parse.h"
 #include "base/secure.h"
 
-#define STREAM_SQL_MAX 256
-
 const struct sync_stream_def *sync_stream_def_of(enum sync_stream s)
 {
     if (s == SYNC_STREAM_PRODUCTS)
@@ -45,50 +43,26 @@ void sync_key_text(const struct sync_part *part, const struct sync_key *key, cha
         snprintf(out, len, "%s", key->sn != NULL ? key->sn : "");
 }
 
-/* The key as a parameter. */
-static struct db_param stream_key_param(const struct sync_part *part, const struct sync_key *key)
+enum err sync_item_upsert(struct db_conn *c, struct sync_item *it, const char *sql,
+                          const struct db_param *p, size_t n, struct errbuf *eb)
 {
-    return part->key_is_int ? DB_P_INT(key->id) : DB_P_TEXT(key->sn);
-}
-
-/* The stored hash and watch value of key; *exists says whether the row is there. */
-ERR_MUST_USE static enum err stream_lookup(struct db_conn *c, const struct sync_part *part,
-                                           const char *connection_id, const struct sync_key *key,
-                                           bool *exists, char *hash, size_t len, int64_t *watch,
-                                           struct errbuf *eb)
-{
-    char sql[STREAM_SQL_MAX];
     struct db_rows *rows = NULL;
-    snprintf(sql, sizeof sql,
-             "SELECT content_hash, %s FROM %s WHERE connection_id = $1 AND %s = $2",
-             part->watch_column != NULL ? part->watch_column : "0", part->table, part->key_column);
-    struct db_param k[] = {DB_P_TEXT(connection_id), stream_key_param(part, key)};
-    enum err e = db_query(c, sql, k, 2, &rows, eb);
-    *exists = e == ERR_OK && db_rows_count(rows) == 1;
-    hash[0] = '\0';
-    *watch = 0;
-    if (*exists) {
-        snprintf(hash, len, "%s", db_rows_get(rows, 0, 0));
-        *watch = db_rows_int_or(rows, 0, 1, *watch);
+    enum err e = db_query(c, sql, p, n, &rows, eb);
+    if (e == ERR_OK) {
+        size_t back = db_rows_count(rows);
+        it->exists = back == 0 || !db_rows_is_null(rows, 0, 0);
+        it->changed = back == 1;
+        it->old_watch = back == 1 ? db_rows_int_or(rows, 0, 0, 0) : 0;
     }
     db_rows_free(rows);
     return e;
-}
-
-enum err sync_part_stored_hash(struct db_conn *c, const struct sync_part *part,
-                               const char *connection_id, const struct sync_key *key, char *hash,
-                               size_t len, struct errbuf *eb)
-{
-    bool exists = false;
-    int64_t watch = 0;
-    return stream_lookup(c, part, connection_id, key, &exists, hash, len, &watch, eb);
 }
 
 /* Stores one item; *kind gets 0 added, 1 updated, 2 unchanged. */
 ERR_MUST_USE static enum err stream_store_one(struct db_conn *c, const struct sync_part *part,
                                               struct sync_item *it, int *kind, struct errbuf *eb)
 {
-    char hash[SECURE_HASH_HEX], stored[SECURE_HASH_HEX];
+    char hash[SECURE_HASH_HEX];
     char *data = NULL;
     enum err e = ERR_OK;
     json_t *content =
@@ -98,17 +72,10 @@ ERR_MUST_USE static enum err stream_store_one(struct db_conn *c, const struct sy
         goto out;
     }
     secure_hash_hex(data, hash);
-    e = stream_lookup(c, part, it->connection_id, &it->key, &it->exists, stored, sizeof stored,
-                      &it->old_watch, eb);
-    if (e != ERR_OK)
-        goto out;
-    it->changed = !it->exists || strcmp(stored, hash) != 0;
-    *kind = !it->exists ? 0 : it->changed ? 1 : 2;
-    if (!it->changed && it->extra == NULL)
-        goto out;
     it->hash = hash;
     it->data = data;
     e = part->write(c, it, eb);
+    *kind = !it->exists ? 0 : it->changed ? 1 : 2;
 out:
     json_decref(content);
     free(data);

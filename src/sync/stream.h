@@ -3,8 +3,14 @@
  * lease, the state, the page loop and the checkpoint; a stream is a table of its specifics:
  * one or more parts, each a platform list with its page size, how it is walked, how a page is
  * fetched, and how one item is keyed, hashed and written. The skeleton does the rest of
- * storing a page (stream.c): for every item the key, the content hash, the stored hash, and
- * added / updated / unchanged / failed, so that a new stream is a new table.
+ * storing a page (stream.c): for every item the key, the content (serialized once) and its
+ * hash, and added / updated / unchanged / failed, so that a new stream is a new table.
+ *
+ * Change detection without a read before the write: a part's write hook runs one upsert
+ * through sync_item_upsert(), `INSERT … ON CONFLICT … DO UPDATE SET …, sync_prev = <watch>
+ * WHERE <table>.content_hash <> excluded.content_hash RETURNING sync_prev`. No row back: the
+ * stored content is the same (nothing written); NULL: the row is new (an insert never sets
+ * sync_prev); a value: the row changed, and the value is its watch column before the update.
  *
  * Walks: a WINDOWS part is read by creation windows back to `since` (backfill), then by
  * update windows with overlap from the watermark; a FULL part is read whole on every run,
@@ -52,11 +58,12 @@ struct sync_item {
     const json_t *extra; /* what the part's prepare hook fetched for it, or NULL */
     const struct sync_window *win;
     struct sync_key key;
-    const char *hash;  /* of data */
-    const char *data;  /* the content (compact JSON, sorted keys), stored as the row's data */
+    const char *hash; /* of data */
+    const char *data; /* the content (compact JSON, sorted keys), stored as the row's data */
+    /* Filled by sync_item_upsert(), read by the rest of the write hook and the skeleton. */
     bool exists;       /* the row was there */
     bool changed;      /* its content hash differs (or it is new) */
-    int64_t old_watch; /* the part's watch column as it was stored (when exists) */
+    int64_t old_watch; /* the part's watch column as it was stored (when exists and changed) */
     int64_t now;
 };
 
@@ -81,18 +88,18 @@ struct sync_part {
     /* True when a failure of this part only means the seller or app lacks its permission:
      * the part is then skipped for the run (logged), not failed. NULL: every failure fails. */
     bool (*skippable)(const struct temu_error *te);
-    /* Change detection: the table, its key column and an optional INTEGER watch column whose
-     * stored value reaches the write hook as old_watch (NULL for none). */
+    /* The table and its key column (the upsert's conflict target, named for the logs). */
     const char *table;
     const char *key_column;
-    const char *watch_column;
     bool key_is_int;
     /* The item's key; false when it has none usable (counted failed, skipped). */
     bool (*key)(const json_t *item, struct sync_key *out);
     /* The content to hash and store (new reference); NULL hook: the item itself. */
     json_t *(*content)(const json_t *item, const struct sync_window *w);
-    /* Writes one new or changed item (or one with an extra) in the page's transaction. */
-    enum err (*write)(struct db_conn *c, const struct sync_item *it, struct errbuf *eb);
+    /* Writes one item in the page's transaction: its upsert through sync_item_upsert() (a
+     * no-op when the content is unchanged), then what depends on it (children, history, an
+     * extra's columns). */
+    enum err (*write)(struct db_conn *c, struct sync_item *it, struct errbuf *eb);
     /* Optional, outside the transaction, before the page is stored: may call Temu for the
      * items that need more than the list gives. Its failures must not fail the page. */
     void (*prepare)(const struct sync_part *part, struct sync_prepare *p);
@@ -113,18 +120,22 @@ extern const struct sync_stream_def sync_cases_def;
 
 /*
  * Stores one page of part's items in c's transaction (the skeleton's upsert with change
- * detection): an item is written when it is new, its content hash changed, or it has an extra;
- * counts get added / updated / unchanged / failed.
+ * detection): a row is written when it is new or its content hash changed; an item with an
+ * extra gets its hook's extra write either way; counts get added / updated / unchanged /
+ * failed.
  */
 ERR_MUST_USE enum err sync_part_store_page(struct db_conn *c, const struct sync_part *part,
                                            const char *connection_id, const struct sync_window *w,
                                            const json_t *items, const json_t *extras, int64_t now,
                                            struct sync_counts *counts, struct errbuf *eb);
 
-/* The item's stored content hash into hash (SECURE_HASH_HEX); "" when not stored. */
-ERR_MUST_USE enum err sync_part_stored_hash(struct db_conn *c, const struct sync_part *part,
-                                            const char *connection_id, const struct sync_key *key,
-                                            char *hash, size_t len, struct errbuf *eb);
+/*
+ * Runs a write hook's upsert (n parameters p; the SQL as described at the top: conditional on
+ * the content hash, `RETURNING sync_prev`) and sets it->exists, it->changed and it->old_watch
+ * from its answer.
+ */
+ERR_MUST_USE enum err sync_item_upsert(struct db_conn *c, struct sync_item *it, const char *sql,
+                                       const struct db_param *p, size_t n, struct errbuf *eb);
 
 /* The key as text (an integer key in decimal) into out. */
 void sync_key_text(const struct sync_part *part, const struct sync_key *key, char *out, size_t len);

@@ -29,6 +29,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/limits.h"
 #include "connect/connect.h"
 #include "store/db.h"
 #include "temu/errors.h"
@@ -172,6 +173,33 @@ void sync_holder_id(char *out, size_t len);
 ERR_MUST_USE enum err sync_orders_store_page(struct db_conn *c, const char *connection_id,
                                              const json_t *items, int64_t now,
                                              struct sync_counts *counts, struct errbuf *eb);
+
+/* ---- the stored order document (order_doc.c) ---- */
+
+/*
+ * temu_orders.data holds an order's content, {parentOrderMap, orderList} as compact JSON with
+ * sorted keys (what content_hash is over, and the only copy of every sub-order's JSON),
+ * packed: "z1:" + base64 (standard alphabet, no padding) of raw deflate (level 6, 4 KiB
+ * window) with a fixed preset dictionary, about an eighth of the JSON. Rows written before
+ * migration 26 hold the plain JSON; the readers below take both.
+ */
+/* The largest document packed or unpacked: a whole gateway answer, so any order of an accepted
+ * page fits. */
+#define SYNC_ORDER_DOC_MAX LIMIT_TEMU_RESPONSE_BYTES
+
+/* Packs the len bytes of json into a new NUL-terminated text (caller frees); NULL when out
+ * of memory or over SYNC_ORDER_DOC_MAX. */
+char *sync_order_doc_pack(const char *json, size_t len);
+
+/* The JSON text of a stored document (packed or plain) as a new string of *len bytes (caller
+ * frees); NULL when it is neither or unpacks to more than SYNC_ORDER_DOC_MAX. */
+char *sync_order_doc_text(const char *stored, size_t *len);
+
+/* A stored document (packed or plain) as a new JSON value; NULL when invalid. */
+json_t *sync_order_doc_load(const char *stored);
+
+/* The preset dictionary's bytes (*len of them): part of the "z1" format, for references. */
+const char *sync_order_doc_dict(size_t *len);
 
 /* ---- products (products.c) ---- */
 

@@ -13,6 +13,7 @@
 #include "base/parse.h"
 #include "temu/api.h"
 #include "temu/client.h"
+#include "sync/sync.h"
 #include "tracking/store.h"
 #include "tracking/t17.h"
 #include "tracking/tracking.h"
@@ -51,7 +52,7 @@ ERR_MUST_USE static enum err discover_order(struct job *j, struct temu_client *t
                                             const char *parent, const char *data, int64_t *parcels,
                                             struct errbuf *eb)
 {
-    json_t *doc = json_loads(data, 0, NULL);
+    json_t *doc = sync_order_doc_load(data);
     const json_t *map = json_object_get(doc, "parentOrderMap");
     int64_t shipped = temu_seconds(json_object_get(map, "parentShippingTime"));
     int64_t promise = temu_seconds(json_object_get(map, "latestDeliveryTime"));

@@ -407,8 +407,8 @@ static void test_dashboard(void **state)
     /* The search finds an order by its product's name, SKU or goods id. */
     ts_db_exec(db_url,
                "INSERT INTO temu_order_items (connection_id, order_sn, parent_order_sn, "
-               "status, goods_id, sku_id, quantity, data) VALUES ('c1', 'PO-2-1', 'PO-2', 4, "
-               "601099, 17592, 1, '{\"goodsName\":\"Blue Ceramic Mug\",\"skuId\":17592}')");
+               "status, goods_id, sku_id, quantity, goods_name) VALUES ('c1', 'PO-2-1', 'PO-2', "
+               "4, 601099, 17592, 1, 'Blue Ceramic Mug')");
     static const char *const finds[] = {"/orders?q=ceramic+mug", "/orders?q=17592",
                                         "/orders?q=601099"};
     for (size_t k = 0; k < sizeof finds / sizeof finds[0]; k++) {

@@ -105,7 +105,7 @@ static void seed_order(const struct order_spec *o)
     struct db_param q[] = {DB_P_TEXT(CONN), DB_P_TEXT(o->sn), DB_P_INT(o->status), DB_P_INT(o->sku),
                            DB_P_INT(o->qty)};
     exec("INSERT INTO temu_order_items (connection_id, order_sn, parent_order_sn, status, "
-         "goods_id, sku_id, quantity, data) VALUES ($1, $2, $2, $3, 1, $4, $5, '{}') ON CONFLICT "
+         "goods_id, sku_id, quantity) VALUES ($1, $2, $2, $3, 1, $4, $5) ON CONFLICT "
          "(connection_id, order_sn) DO UPDATE SET status = excluded.status",
          q, 5);
     free(data);

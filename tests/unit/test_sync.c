@@ -74,9 +74,10 @@ static json_t *order(const char *sn, int status, int64_t updated, int children)
     for (int k = 0; k < children; k++) {
         char osn[64];
         snprintf(osn, sizeof osn, "%s-%d", sn + 3, k);
-        json_array_append_new(list, json_pack("{s:s, s:i, s:I, s:I, s:i}", "orderSn", osn,
-                                              "orderStatus", status, "goodsId", (json_int_t)7,
-                                              "skuId", (json_int_t)8, "quantity", 1));
+        json_array_append_new(list,
+                              json_pack("{s:s, s:i, s:I, s:I, s:i, s:s}", "orderSn", osn,
+                                        "orderStatus", status, "goodsId", (json_int_t)7, "skuId",
+                                        (json_int_t)8, "quantity", 1, "goodsName", "Blue Mug"));
     }
     return json_pack("{s:{s:s, s:i, s:I, s:I, s:I, s:[{s:s, s:b}], s:i}, s:o}", "parentOrderMap",
                      "parentOrderSn", sn, "parentOrderStatus", status, "parentOrderTime",
@@ -135,6 +136,35 @@ static void test_orders_change_detection(void **state)
                      4);
     assert_int_equal(count(c, "SELECT ship_by FROM temu_orders WHERE parent_order_sn = 'PO-211-1'"),
                      500);
+    /* History: one row per stored order, one more for the new status, none for the repeat. */
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_status_history"), 3);
+    /* A change without a new status: updated, no history row, the dropped child removed; the
+     * child's own columns come from its JSON, which is stored once, in the parent's data. */
+    store(c, json_pack("[o]", order("PO-211-1", 4, 300, 1)), &n);
+    assert_int_equal(n.updated, 1);
+    assert_int_equal(n.added + n.unchanged, 0);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_status_history"), 3);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_items WHERE parent_order_sn = "
+                              "'PO-211-1'"),
+                     1);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_items WHERE goods_name = "
+                              "'Blue Mug'"),
+                     2);
+    struct db_rows *rows = NULL;
+    assert_int_equal(db_query(c, "SELECT data FROM temu_orders WHERE parent_order_sn = 'PO-211-1'",
+                              NULL, 0, &rows, NULL),
+                     ERR_OK);
+    json_t *doc = sync_order_doc_load(db_rows_get(rows, 0, 0));
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(doc, "orderList"), 0), "goodsName")),
+                        "Blue Mug");
+    json_decref(doc);
+    db_rows_free(rows);
+    /* A status change after it: a history row again (the upsert saw the status before). */
+    store(c, json_pack("[o, o]", order("PO-211-1", 5, 400, 1), order("PO-211-2", 2, 100, 1)), &n);
+    assert_int_equal(n.updated, 1);
+    assert_int_equal(n.unchanged, 1);
+    assert_int_equal(count(c, "SELECT COUNT(*) FROM temu_order_status_history"), 4);
     db_release(c);
     db_close(db);
 }
@@ -273,12 +303,48 @@ static void test_stream_names(void **state)
     assert_string_equal(sync_stream_name(SYNC_STREAM_ORDERS), "orders");
 }
 
+/* The stored order document: packed and unpacked to the same bytes, plain JSON read as it is,
+ * damaged or foreign text refused. */
+static void test_order_doc(void **state)
+{
+    (void)state;
+    json_t *items = json_array();
+    for (int i = 0; i < 40; i++) /* a large order: more than the 4 KiB window */
+        json_array_append_new(items, order("PO-211-9", i % 5, 1000 + i, 3));
+    char *json = json_dumps(items, JSON_COMPACT | JSON_SORT_KEYS);
+    json_decref(items);
+    size_t n = strlen(json), len = 0;
+    char *packed = sync_order_doc_pack(json, n);
+    assert_non_null(packed);
+    assert_true(strncmp(packed, "z1:", 3) == 0);
+    assert_true(strlen(packed) * 4 < n);
+    char *back = sync_order_doc_text(packed, &len);
+    assert_non_null(back);
+    assert_int_equal(len, n);
+    assert_memory_equal(back, json, n);
+    free(back);
+    /* Plain JSON (rows written before migration 25) is read as it is. */
+    json_t *plain = sync_order_doc_load("{\"parentOrderMap\":{\"regionId\":211}}");
+    assert_int_equal(
+        json_integer_value(json_object_get(json_object_get(plain, "parentOrderMap"), "regionId")),
+        211);
+    json_decref(plain);
+    /* Truncated, corrupted or not base64: refused, never a partial document. */
+    packed[strlen(packed) / 2] = '\0';
+    assert_null(sync_order_doc_text(packed, &len));
+    assert_null(sync_order_doc_load("z1:AAAA"));
+    assert_null(sync_order_doc_load("z1:not base64!"));
+    assert_null(sync_order_doc_load("z1:"));
+    assert_null(sync_order_doc_load(NULL));
+    free(packed);
+    free(json);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lease),
-        cmocka_unit_test(test_orders_change_detection),
-        cmocka_unit_test(test_cases_store),
+        cmocka_unit_test(test_lease),        cmocka_unit_test(test_orders_change_detection),
+        cmocka_unit_test(test_order_doc),    cmocka_unit_test(test_cases_store),
         cmocka_unit_test(test_stream_names),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
