@@ -323,7 +323,7 @@ static void test_order_doc(void **state)
     assert_int_equal(len, n);
     assert_memory_equal(back, json, n);
     free(back);
-    /* Plain JSON (rows written before migration 25) is read as it is. */
+    /* Plain JSON (rows written before migration 26) is read as it is. */
     json_t *plain = sync_order_doc_load("{\"parentOrderMap\":{\"regionId\":211}}");
     assert_int_equal(
         json_integer_value(json_object_get(json_object_get(plain, "parentOrderMap"), "regionId")),
