@@ -216,14 +216,21 @@ ERR_MUST_USE static enum err settle_import_tx(struct settle_imp *imp, const void
                            DB_P_TEXT(r->kind),
                            DB_P_INT(o->now),
                            DB_P_TEXT(o->actor ? o->actor : "")};
+    struct db_rows *no = NULL;
     enum err e = db_begin(imp->c, eb);
     e = e ? e
-          : db_exec(imp->c,
-                    "INSERT INTO settlement_imports (file_sha256, file_name, profile, source, "
-                    "kind, lines, skipped, totals, imported_at, imported_by) VALUES ($1, $2, $3, "
-                    "$4, $5, 0, 0, '[]', $6, $7)",
-                    p, 7, NULL, eb);
+          : db_query(imp->c,
+                     "INSERT INTO settlement_imports (file_sha256, file_name, profile, source, "
+                     "kind, lines, skipped, totals, imported_at, imported_by, file_no) VALUES ($1, "
+                     "$2, $3, $4, $5, 0, 0, '[]', $6, $7, (SELECT COALESCE(MAX(file_no), 0) + 1 "
+                     "FROM settlement_imports)) RETURNING file_no",
+                     p, 7, &no, eb);
+    if (e == ERR_OK &&
+        (db_rows_count(no) != 1 || (imp->file_no = db_rows_int_or(no, 0, 0, 0)) <= 0))
+        e = err_set(eb, ERR_DB, NULL, "the import row got no file number");
+    db_rows_free(no);
     e = e ? e : settle_read(imp, data, len, x, eb);
+    e = e ? e : settle_imp_flush(imp, eb);
     if (e == ERR_OK && imp->nbad > 0)
         e = settle_bad_rows(imp, eb);
     if (e == ERR_OK && o->control_total != NULL)

@@ -276,13 +276,34 @@ static void settle_total_add(struct settle_imp *imp, const struct settle_line *l
     }
 }
 
-ERR_MUST_USE static enum err settle_store_line(struct settle_imp *imp, struct settle_line *l,
-                                               struct errbuf *eb)
+/* The INSERT of n lines: one VALUES tuple of SETTLE_LINE_COLUMNS parameters per line. */
+static const char settle_line_insert[] =
+    "INSERT INTO settlement_lines (id, sheet, row_number, source, line_id, posted_at, "
+    "utc_offset_s, type_raw, type, order_ref, gross_minor, fee_minor, net_minor, raw_sign, "
+    "currency, counterparty, reference, status, balance_after_minor) VALUES ";
+
+ERR_MUST_USE static enum err settle_batch_sql(struct settle_imp *imp, size_t n, struct errbuf *eb)
 {
-    if (l->line_id[0] == '\0')
-        snprintf(l->line_id, sizeof l->line_id, "%.16s/%.80s/%zu", imp->sha, l->sheet, l->row);
-    struct db_param p[] = {
-        DB_P_TEXT(imp->sha),
+    if (imp->sql_lines == n)
+        return ERR_OK;
+    size_t off = (size_t)snprintf(imp->sql, sizeof imp->sql, "%s", settle_line_insert);
+    for (size_t i = 0; i < n && off < sizeof imp->sql; i++) {
+        for (size_t k = 0; k < SETTLE_LINE_COLUMNS && off < sizeof imp->sql; k++)
+            off += (size_t)snprintf(imp->sql + off, sizeof imp->sql - off, "%s$%zu%s",
+                                    k == 0 ? (i == 0 ? "(" : ",(") : ",",
+                                    i * SETTLE_LINE_COLUMNS + k + 1,
+                                    k + 1 == SETTLE_LINE_COLUMNS ? ")" : "");
+    }
+    if (off >= sizeof imp->sql)
+        return err_set(eb, ERR_INTERNAL, NULL, "the line batch statement is too long");
+    imp->sql_lines = n;
+    return ERR_OK;
+}
+
+static void settle_line_params(const struct settle_line *l, int64_t key, struct db_param *p)
+{
+    struct db_param v[SETTLE_LINE_COLUMNS] = {
+        DB_P_INT(key),
         DB_P_TEXT(l->sheet),
         DB_P_INT((int64_t)l->row),
         DB_P_TEXT(l->source),
@@ -302,13 +323,29 @@ ERR_MUST_USE static enum err settle_store_line(struct settle_imp *imp, struct se
         DB_P_TEXT(l->status),
         l->has_balance ? DB_P_INT(l->balance_after) : DB_P_NULL,
     };
-    return db_exec(imp->c,
-                   "INSERT INTO settlement_lines (file_sha256, sheet, row_number, source, line_id, "
-                   "posted_at, utc_offset_s, type_raw, type, order_ref, gross_minor, fee_minor, "
-                   "net_minor, raw_sign, currency, counterparty, reference, status, "
-                   "balance_after_minor) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,"
-                   "$15,$16,$17,$18,$19)",
-                   p, sizeof p / sizeof p[0], NULL, eb);
+    memcpy(p, v, sizeof v);
+}
+
+enum err settle_imp_flush(struct settle_imp *imp, struct errbuf *eb)
+{
+    size_t n = imp->nbatch;
+    if (n == 0)
+        return ERR_OK;
+    enum err e = settle_batch_sql(imp, n, eb);
+    for (size_t i = 0; e == ERR_OK && i < n; i++)
+        settle_line_params(&imp->batch[i], imp->keys[i], &imp->params[i * SETTLE_LINE_COLUMNS]);
+    imp->nbatch = 0;
+    return e ? e : db_exec(imp->c, imp->sql, imp->params, n * SETTLE_LINE_COLUMNS, NULL, eb);
+}
+
+/* Queues a line (its key: the file's number and its place in the file) for the next batch; a
+ * line without its own id is read with its provenance as id (SETTLE_LINE_ID_SQL). */
+ERR_MUST_USE static enum err settle_store_line(struct settle_imp *imp, struct settle_line *l,
+                                               struct errbuf *eb)
+{
+    imp->keys[imp->nbatch] = imp->file_no * SETTLE_FILE_KEY_SPAN + ++imp->seq;
+    imp->batch[imp->nbatch++] = *l;
+    return imp->nbatch == SETTLE_LINE_BATCH ? settle_imp_flush(imp, eb) : ERR_OK;
 }
 
 /* An order's expected amount: upserted, with a history row whenever the amount moves. */
@@ -326,7 +363,7 @@ ERR_MUST_USE static enum err settle_store_expected(struct settle_imp *imp,
     bool open = strcmp(hold, "1") == 0 || strcmp(hold, "true") == 0 || strcmp(hold, "yes") == 0;
     struct settle_expected x = {l->order_ref, "",     l->currency, imp->sha, l->net,
                                 l->posted_at, pickup, delivered,   open};
-    return settle_expected_put(imp->c, &x, imp->now, eb);
+    return settle_expected_put(imp->c, &x, imp->now, NULL, eb);
 }
 
 static void settle_imp_bad(struct settle_imp *imp, const struct errbuf *eb, enum err e)

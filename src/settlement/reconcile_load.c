@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "settlement/import.h"
 #include "settlement/line.h"
 #include "settlement/reconcile_private.h"
 #include "tracking/tracking.h"
@@ -185,10 +186,11 @@ ERR_MUST_USE static enum err rec_line_fill(struct rec_line *l, const struct db_r
 /* The statement lines in provenance order, then the payout provider's SETTLED settlements
  * (src/settlement/payout.h, the Airwallex API import) as credits for layer 4. */
 static const char *const rec_line_queries[] = {
-    "SELECT l.line_id, l.order_ref, l.type, l.net_minor, l.currency, l.posted_at, l.status, "
-    "l.source, l.balance_after_minor, l.file_sha256, l.sheet, l.row_number FROM settlement_lines "
-    "l JOIN settlement_imports i ON i.file_sha256 = l.file_sha256 ORDER BY i.imported_at, "
-    "l.file_sha256, l.sheet, l.row_number LIMIT $1 OFFSET $2",
+    "SELECT " SETTLE_LINE_ID_SQL
+    ", l.order_ref, l.type, l.net_minor, l.currency, l.posted_at, l.status, "
+    "l.source, l.balance_after_minor, i.file_sha256, l.sheet, l.row_number FROM settlement_lines "
+    "l JOIN settlement_imports i ON i.file_no = l.id / " SETTLE_FILE_KEY_SQL " ORDER BY l.id "
+    "LIMIT $1 OFFSET $2",
     "SELECT 'payout:' || provider || ':' || provider_id, '', 'credit', amount_minor, currency, "
     "settled_at, status, provider, NULL, 'payout:' || provider, feed, 0 FROM payout_credits "
     "WHERE feed = 'settlements' AND status = 'SETTLED' ORDER BY settled_at, provider_id LIMIT $1 "

@@ -690,6 +690,15 @@ const struct migration migrations[] = {
      * with its history (drift after the sale stays visible); and the last reconciliation's
      * results, each with the rule that made it. */
     {24, "settlement", MIGRATION_24_SETTLEMENT, NULL, NULL},
+    /* Version 25 (issue 13): statement lines keyed by (file number, place in the file) as
+     * one integer (MIGRATION_25_LINES_*): the import stores a line in one B-tree plus the
+     * order-number index. */
+    {25, "settlement_line_keys", NULL, MIGRATION_25_LINES_SQLITE, MIGRATION_25_LINES_POSTGRES},
+    /* Version 26 (issue 13): the expected-amounts stream (temu.order.amount.v2.query, run by
+     * the settlement worker like the sync streams): per connection its last run, its last
+     * success and what the run did (asked, stored, moved: amounts that changed after the
+     * first one, failed), so several processes share the work and people see its state. */
+    {26, "settlement_amount_stream", MIGRATION_26_AMOUNT_STREAM, NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];
