@@ -101,6 +101,10 @@ static const struct config_row config_rows[] = {
     {"AICOS_PAYOUT_SYNC_INTERVAL_S", "3600", CONFIG_KIND_INT, FIELD(payout_sync_interval_s), 0,
      LIMIT_SYNC_INTERVAL_MAX_S, CONFIG_PUBLIC,
      "seconds between scheduled payout-provider syncs (0: only aicos settlement airwallex sync)"},
+    {"AICOS_SETTLE_AMOUNTS_INTERVAL_S", "3600", CONFIG_KIND_INT, FIELD(settle_amounts_interval_s),
+     0, LIMIT_SYNC_INTERVAL_MAX_S, CONFIG_PUBLIC,
+     "seconds between runs of each shop's expected-amounts stream (0: only aicos settlement "
+     "amounts)"},
     {"AICOS_LLM_URL", "", CONFIG_KIND_URL, FIELD(llm_url), 0, 0, CONFIG_SECRET_URL_PASSWORD,
      "OpenAI-compatible chat completions URL that rewords reply drafts; empty: off"},
     {"AICOS_LLM_MODEL", "default", CONFIG_KIND_STRING, FIELD(llm_model), 0, 0, CONFIG_PUBLIC,

@@ -59,6 +59,7 @@ struct config {
     /* The payout provider's API (src/settlement/airwallex.h, payout.h). */
     char airwallex_url[LIMIT_TEMU_URL_BYTES]; /* API base, e.g. https://api.airwallex.com */
     long payout_sync_interval_s;              /* 0: no scheduled payout sync */
+    long settle_amounts_interval_s;           /* 0: no scheduled expected-amounts stream */
     /* Optional LLM for reply drafts (src/reply/llm.h): off while llm_url is "". */
     char llm_url[LIMIT_TEMU_URL_BYTES];
     char llm_model[128];
