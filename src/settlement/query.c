@@ -92,6 +92,19 @@ enum err settle_query_lines(struct db *db, const struct settle_lines_filter *f, 
         p, 6, "lines", settle_line_names, "ssississsisss", out, eb);
 }
 
+enum err settle_query_amount_streams(struct db *db, json_t **out, struct errbuf *eb)
+{
+    static const char *const names[] = {"connection_id", "last_run_at", "last_ok_at",
+                                        "asked",         "stored",      "moved",
+                                        "failed",        "last_error",  NULL};
+    struct db_param p[] = {DB_P_INT(SETTLE_QUERY_MAX)};
+    return settle_select(db,
+                         "SELECT connection_id, last_run_at, last_ok_at, asked, stored, moved, "
+                         "failed, last_error FROM settlement_amount_state ORDER BY connection_id "
+                         "LIMIT $1",
+                         p, 1, "streams", names, "siiiiiis", out, eb);
+}
+
 enum err settle_query_results(struct db *db, int layer, const char *status, int64_t limit,
                               json_t **out, struct errbuf *eb)
 {

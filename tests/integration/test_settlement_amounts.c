@@ -145,6 +145,38 @@ static void test_amounts_stream_scheduled(void **state)
     assert_int_equal(now_history - history, moved + (now_orders - orders));
     assert_true(ts_db_int(app.db_url, "SELECT COUNT(*) FROM settlement_expected_history WHERE "
                                       "amount_minor = 0") >= 1);
+    /* The stream's state in the API and on the page; the drifted order shows its history. */
+    json_t *st = ts_api(&app, "GET", "/api/v1/settlements/amounts", NULL, 200);
+    json_t *s0 = json_array_get(json_object_get(st, "streams"), 0);
+    assert_string_equal(json_string_value(json_object_get(s0, "connection_id")), conn_id);
+    assert_int_equal(json_integer_value(json_object_get(s0, "moved")), moved);
+    json_decref(st);
+    struct ts_http_resp r;
+    assert_true(ts_http_ex(app.server.port, "GET", "/settlements", app.admin_hdr, NULL, NULL, &r));
+    assert_int_equal(r.status, 200);
+    assert_true(ts_contains(r.body, "预计金额 / Expected amounts"));
+    ts_http_free(&r);
+    char path[200] = "";
+    json_t *list = ts_api(&app, "GET", "/api/v1/orders?limit=100", NULL, 200);
+    size_t i;
+    json_t *o;
+    json_array_foreach(json_object_get(list, "orders"), i, o)
+    {
+        const char *sn = json_string_value(json_object_get(o, "parent_order_sn"));
+        snprintf(path, sizeof path, "/api/v1/settlements/orders/%s", sn);
+        json_t *d = ts_api(&app, "GET", path, NULL, 200);
+        size_t n = json_array_size(json_object_get(d, "history"));
+        json_decref(d);
+        snprintf(path, sizeof path, n > 1 ? "/settlements/orders/%s" : "", sn);
+        if (n > 1)
+            break;
+    }
+    json_decref(list);
+    assert_true(path[0] != '\0');
+    assert_true(ts_http_ex(app.server.port, "GET", path, app.admin_hdr, NULL, NULL, &r));
+    assert_int_equal(r.status, 200);
+    assert_true(ts_contains(r.body, "Expected amount history"));
+    ts_http_free(&r);
     /* Within the day nothing is asked again, whoever runs it. */
     json_t *d = ts_api(&app, "POST", "/api/v1/settlements/amounts", "{}", 200);
     assert_int_equal(json_integer_value(json_object_get(d, "asked")), 0);
