@@ -11,7 +11,7 @@
 
 #define SETTLE_TOTALS_MAX   64
 #define SETTLE_LINE_BATCH   64 /* lines per INSERT */
-#define SETTLE_LINE_COLUMNS 19 /* parameters per line */
+#define SETTLE_LINE_COLUMNS 18 /* parameters per line */
 
 struct settle_total {
     char type[32];

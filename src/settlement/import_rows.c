@@ -278,7 +278,7 @@ static void settle_total_add(struct settle_imp *imp, const struct settle_line *l
 
 /* The INSERT of n lines: one VALUES tuple of SETTLE_LINE_COLUMNS parameters per line. */
 static const char settle_line_insert[] =
-    "INSERT INTO settlement_lines (id, sheet, row_number, source, line_id, posted_at, "
+    "INSERT INTO settlement_lines (id, sheet, row_number, line_id, posted_at, "
     "utc_offset_s, type_raw, type, order_ref, gross_minor, fee_minor, net_minor, raw_sign, "
     "currency, counterparty, reference, status, balance_after_minor) VALUES ";
 
@@ -306,7 +306,6 @@ static void settle_line_params(const struct settle_line *l, int64_t key, struct 
         DB_P_INT(key),
         DB_P_TEXT(l->sheet),
         DB_P_INT((int64_t)l->row),
-        DB_P_TEXT(l->source),
         DB_P_TEXT(l->line_id),
         DB_P_INT(l->posted_at),
         DB_P_INT(l->utc_offset_s),
@@ -343,8 +342,9 @@ enum err settle_imp_flush(struct settle_imp *imp, struct errbuf *eb)
 ERR_MUST_USE static enum err settle_store_line(struct settle_imp *imp, struct settle_line *l,
                                                struct errbuf *eb)
 {
-    imp->keys[imp->nbatch] = imp->file_no * SETTLE_FILE_KEY_SPAN + ++imp->seq;
-    imp->batch[imp->nbatch++] = *l;
+    if (l != &imp->batch[imp->nbatch])
+        imp->batch[imp->nbatch] = *l;
+    imp->keys[imp->nbatch++] = imp->file_no * SETTLE_FILE_KEY_SPAN + ++imp->seq;
     return imp->nbatch == SETTLE_LINE_BATCH ? settle_imp_flush(imp, eb) : ERR_OK;
 }
 
@@ -398,10 +398,11 @@ enum err settle_imp_row(void *ctx, const struct table_row *row, struct errbuf *e
         imp->skipped++;
         return ERR_OK;
     }
-    struct settle_line l;
+    /* Read straight into the next batch slot (written only when the line is stored). */
+    struct settle_line *lp = &imp->batch[imp->nbatch];
     bool absent = false;
     struct errbuf inner = {{0}, {0}};
-    enum err e = settle_fields(imp, row, &l, &absent, &inner);
+    enum err e = settle_fields(imp, row, lp, &absent, &inner);
     if (e == ERR_INVAL || e == ERR_PARSE) {
         if (strncmp(errbuf_message(&inner, e), "row ", 4) != 0) {
             char msg[200];
@@ -419,17 +420,17 @@ enum err settle_imp_row(void *ctx, const struct table_row *row, struct errbuf *e
     }
     if (imp->p != NULL && strcmp(imp->p->kind, "expected") == 0) {
         imp->lines++;
-        return settle_store_expected(imp, row, &l, eb);
+        return settle_store_expected(imp, row, lp, eb);
     }
-    if (!settle_line_type(imp, &l)) {
+    if (!settle_line_type(imp, lp)) {
         char msg[200];
         snprintf(msg, sizeof msg, "transaction type \"%.80s\" is not known; row skipped",
-                 l.type_raw);
+                 lp->type_raw);
         settle_imp_note(imp, row->number, msg);
         imp->skipped++;
         return ERR_OK;
     }
-    settle_total_add(imp, &l);
+    settle_total_add(imp, lp);
     imp->lines++;
-    return settle_store_line(imp, &l, eb);
+    return settle_store_line(imp, lp, eb);
 }

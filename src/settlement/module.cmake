@@ -8,4 +8,4 @@ aicos_module(settlement
           payout_sync.c settle_worker.c line.c profile.c import.c import_rows.c reconcile.c
           reconcile_load.c status.c query.c query_state.c expected.c
   DEPS aicos_tracking aicos_sync aicos_connect aicos_temu aicos_vault aicos_store aicos_base PkgConfig::LIBZIP
-       PkgConfig::EXPAT ${LIBCSV_LIBRARY} PkgConfig::CURL PkgConfig::SODIUM)
+       PkgConfig::EXPAT ${LIBCSV_LIBRARY} PkgConfig::CURL PkgConfig::OPENSSL PkgConfig::SODIUM)

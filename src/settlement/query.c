@@ -82,7 +82,7 @@ enum err settle_query_lines(struct db *db, const struct settle_lines_filter *f, 
                            DB_P_INT(f->offset > 0 ? f->offset : 0)};
     return settle_select(
         db,
-        "SELECT i.file_sha256, l.sheet, l.row_number, l.source, " SETTLE_LINE_ID_SQL
+        "SELECT i.file_sha256, l.sheet, l.row_number, i.source, " SETTLE_LINE_ID_SQL
         ", l.posted_at, "
         "l.type_raw, l.type, l.order_ref, l.net_minor, l.currency, l.status, l.reference FROM "
         "settlement_lines l JOIN settlement_imports i ON i.file_no = l.id / " SETTLE_FILE_KEY_SQL

@@ -188,7 +188,7 @@ ERR_MUST_USE static enum err rec_line_fill(struct rec_line *l, const struct db_r
 static const char *const rec_line_queries[] = {
     "SELECT " SETTLE_LINE_ID_SQL
     ", l.order_ref, l.type, l.net_minor, l.currency, l.posted_at, l.status, "
-    "l.source, l.balance_after_minor, i.file_sha256, l.sheet, l.row_number FROM settlement_lines "
+    "i.source, l.balance_after_minor, i.file_sha256, l.sheet, l.row_number FROM settlement_lines "
     "l JOIN settlement_imports i ON i.file_no = l.id / " SETTLE_FILE_KEY_SQL " ORDER BY l.id "
     "LIMIT $1 OFFSET $2",
     "SELECT 'payout:' || provider || ':' || provider_id, '', 'credit', amount_minor, currency, "

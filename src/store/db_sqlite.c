@@ -78,10 +78,12 @@ ERR_MUST_USE static enum err sqlite_connect(const char *url, void **handle, stru
     }
     sqlite3_busy_timeout(h, LIMIT_DB_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(h, 1);
-    rc = sqlite3_exec(h,
-                      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                      "PRAGMA synchronous=FULL;",
-                      NULL, NULL, NULL);
+    char setup[200];
+    snprintf(setup, sizeof setup,
+             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
+             "PRAGMA cache_size=-%d;",
+             LIMIT_DB_SQLITE_CACHE_KIB);
+    rc = sqlite3_exec(h, setup, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         e = sqlite_fail(h, eb, "set-up");
         sqlite3_close(h);

@@ -260,7 +260,6 @@
 #define MIGRATION_25_LINES_COLUMNS                                                                 \
     "  sheet TEXT NOT NULL,"                                                                       \
     "  row_number BIGINT NOT NULL,"                                                                \
-    "  source TEXT NOT NULL,"                                                                      \
     "  line_id TEXT NOT NULL,"                                                                     \
     "  posted_at BIGINT NOT NULL,"                                                                 \
     "  utc_offset_s BIGINT NOT NULL,"                                                              \
@@ -279,7 +278,7 @@
 #define MIGRATION_25_LINES_TAIL                                                                    \
     "INSERT INTO settlement_lines_25 SELECT i.file_no * 1099511627776 + ROW_NUMBER() OVER"        \
     " (PARTITION BY l.file_sha256 ORDER BY l.sheet, l.row_number), l.sheet, l.row_number,"        \
-    " l.source, l.line_id, l.posted_at, l.utc_offset_s, l.type_raw, l.type, l.order_ref,"          \
+    " l.line_id, l.posted_at, l.utc_offset_s, l.type_raw, l.type, l.order_ref,"          \
     " l.gross_minor, l.fee_minor, l.net_minor, l.raw_sign, l.currency, l.counterparty,"            \
     " l.reference, l.status, l.balance_after_minor FROM settlement_lines l JOIN"                   \
     " settlement_imports i ON i.file_sha256 = l.file_sha256;"                                      \
