@@ -222,6 +222,18 @@ static void test_connected_with_a_credential(void **state)
     const char *risk = NULL;
     assert_string_equal(registry_status(doc, "payment_settlement", &risk), "connected");
     json_decref(doc);
+    /* The scheduled API import failing: degraded with its error, until a run succeeds. */
+    ts_db_exec(db_url, "INSERT INTO payout_sync_state (provider, feed, checkpoint, last_run_at, "
+                       "last_ok_at, last_error) VALUES ('airwallex', 'settlements', 0, 200, 100, "
+                       "'login refused (401)')");
+    doc = get_json("/api/v1/integrations");
+    assert_string_equal(registry_status(doc, "payment_settlement", &risk), "degraded");
+    assert_true(ts_contains(risk, "settlements: login refused (401)"));
+    json_decref(doc);
+    ts_db_exec(db_url, "UPDATE payout_sync_state SET last_error = '', last_ok_at = 300");
+    doc = get_json("/api/v1/integrations");
+    assert_string_equal(registry_status(doc, "payment_settlement", &risk), "connected");
+    json_decref(doc);
 }
 
 int main(void)
