@@ -255,7 +255,7 @@
     "ALTER TABLE settlement_imports ADD COLUMN file_no BIGINT NOT NULL DEFAULT 0;"                 \
     "UPDATE settlement_imports SET file_no = (SELECT COUNT(*) FROM settlement_imports j WHERE"     \
     " j.imported_at < settlement_imports.imported_at OR (j.imported_at ="                          \
-    " settlement_imports.imported_at AND j.file_sha256 <= settlement_imports.file_sha256));"        \
+    " settlement_imports.imported_at AND j.file_sha256 <= settlement_imports.file_sha256));"       \
     "CREATE UNIQUE INDEX settlement_imports_no ON settlement_imports(file_no);"
 #define MIGRATION_25_LINES_COLUMNS                                                                 \
     "  sheet TEXT NOT NULL,"                                                                       \
@@ -276,9 +276,9 @@
     "  status TEXT NOT NULL,"                                                                      \
     "  balance_after_minor BIGINT);"
 #define MIGRATION_25_LINES_TAIL                                                                    \
-    "INSERT INTO settlement_lines_25 SELECT i.file_no * 1099511627776 + ROW_NUMBER() OVER"        \
-    " (PARTITION BY l.file_sha256 ORDER BY l.sheet, l.row_number), l.sheet, l.row_number,"        \
-    " l.line_id, l.posted_at, l.utc_offset_s, l.type_raw, l.type, l.order_ref,"          \
+    "INSERT INTO settlement_lines_25 SELECT i.file_no * 1099511627776 + ROW_NUMBER() OVER"         \
+    " (PARTITION BY l.file_sha256 ORDER BY l.sheet, l.row_number), l.sheet, l.row_number,"         \
+    " l.line_id, l.posted_at, l.utc_offset_s, l.type_raw, l.type, l.order_ref,"                    \
     " l.gross_minor, l.fee_minor, l.net_minor, l.raw_sign, l.currency, l.counterparty,"            \
     " l.reference, l.status, l.balance_after_minor FROM settlement_lines l JOIN"                   \
     " settlement_imports i ON i.file_sha256 = l.file_sha256;"                                      \
