@@ -46,8 +46,10 @@ struct settle_imp {
     struct settle_line batch[SETTLE_LINE_BATCH];
     int64_t keys[SETTLE_LINE_BATCH];
     size_t nbatch, sql_lines;
+    uint32_t sql_mask; /* the columns sql has (bit k: column k) */
     char sql[SETTLE_LINE_BATCH * SETTLE_LINE_COLUMNS * 8 + 512];
-    struct db_param params[SETTLE_LINE_BATCH * SETTLE_LINE_COLUMNS];
+    struct db_param params[SETTLE_LINE_BATCH][SETTLE_LINE_COLUMNS];
+    struct db_param packed[SETTLE_LINE_BATCH * SETTLE_LINE_COLUMNS];
 };
 
 /* Resets the per-sheet state; with p NULL the sheet is a FundDetail one (kind or sign). */

@@ -276,33 +276,28 @@ static void settle_total_add(struct settle_imp *imp, const struct settle_line *l
     }
 }
 
-/* The INSERT of n lines: one VALUES tuple of SETTLE_LINE_COLUMNS parameters per line. */
-static const char settle_line_insert[] =
-    "INSERT INTO settlement_lines (id, sheet, row_number, line_id, posted_at, "
-    "utc_offset_s, type_raw, type, order_ref, gross_minor, fee_minor, net_minor, raw_sign, "
-    "currency, counterparty, reference, status, balance_after_minor) VALUES ";
+/*
+ * The columns of a line; an optional one is left out of a batch's INSERT when every line of
+ * the batch has its default there ('' or NULL, the table's defaults), so a statement binds
+ * only what it carries (a Temu export has no gross, fee, counterparty, reference, status,
+ * balance or line id of its own).
+ */
+static const struct {
+    const char *name;
+    bool optional;
+} settle_cols[SETTLE_LINE_COLUMNS] = {
+    {"id", false},         {"sheet", true},      {"row_number", false},
+    {"line_id", true},     {"posted_at", false}, {"utc_offset_s", false},
+    {"type_raw", false},   {"type", false},      {"order_ref", false},
+    {"gross_minor", true}, {"fee_minor", true},  {"net_minor", false},
+    {"raw_sign", false},   {"currency", false},  {"counterparty", true},
+    {"reference", true},   {"status", true},     {"balance_after_minor", true},
+};
 
-ERR_MUST_USE static enum err settle_batch_sql(struct settle_imp *imp, size_t n, struct errbuf *eb)
+static void settle_line_params(const struct settle_line *l, int64_t key,
+                               struct db_param v[SETTLE_LINE_COLUMNS])
 {
-    if (imp->sql_lines == n)
-        return ERR_OK;
-    size_t off = (size_t)snprintf(imp->sql, sizeof imp->sql, "%s", settle_line_insert);
-    for (size_t i = 0; i < n && off < sizeof imp->sql; i++) {
-        for (size_t k = 0; k < SETTLE_LINE_COLUMNS && off < sizeof imp->sql; k++)
-            off += (size_t)snprintf(imp->sql + off, sizeof imp->sql - off, "%s$%zu%s",
-                                    k == 0 ? (i == 0 ? "(" : ",(") : ",",
-                                    i * SETTLE_LINE_COLUMNS + k + 1,
-                                    k + 1 == SETTLE_LINE_COLUMNS ? ")" : "");
-    }
-    if (off >= sizeof imp->sql)
-        return err_set(eb, ERR_INTERNAL, NULL, "the line batch statement is too long");
-    imp->sql_lines = n;
-    return ERR_OK;
-}
-
-static void settle_line_params(const struct settle_line *l, int64_t key, struct db_param *p)
-{
-    struct db_param v[SETTLE_LINE_COLUMNS] = {
+    struct db_param p[SETTLE_LINE_COLUMNS] = {
         DB_P_INT(key),
         DB_P_TEXT(l->sheet),
         DB_P_INT((int64_t)l->row),
@@ -322,19 +317,67 @@ static void settle_line_params(const struct settle_line *l, int64_t key, struct 
         DB_P_TEXT(l->status),
         l->has_balance ? DB_P_INT(l->balance_after) : DB_P_NULL,
     };
-    memcpy(p, v, sizeof v);
+    memcpy(v, p, sizeof p);
+}
+
+/* A parameter that is its column's default: NULL, or '' for text. */
+static bool settle_is_default(const struct db_param *p)
+{
+    return p->type == DB_NULL || (p->type == DB_TEXT && p->text[0] == '\0');
+}
+
+/* The INSERT of n lines with the columns of mask (bit k: column k). */
+ERR_MUST_USE static enum err settle_batch_sql(struct settle_imp *imp, size_t n, uint32_t mask,
+                                              size_t ncols, struct errbuf *eb)
+{
+    if (imp->sql_lines == n && imp->sql_mask == mask)
+        return ERR_OK;
+    size_t off = (size_t)snprintf(imp->sql, sizeof imp->sql, "INSERT INTO settlement_lines (");
+    for (size_t k = 0, c = 0; k < SETTLE_LINE_COLUMNS && off < sizeof imp->sql; k++) {
+        if (mask & (UINT32_C(1) << k))
+            off += (size_t)snprintf(imp->sql + off, sizeof imp->sql - off, "%s%s", c++ ? ", " : "",
+                                    settle_cols[k].name);
+    }
+    if (off < sizeof imp->sql)
+        off += (size_t)snprintf(imp->sql + off, sizeof imp->sql - off, ") VALUES ");
+    for (size_t i = 0; i < n && off < sizeof imp->sql; i++) {
+        for (size_t k = 0; k < ncols && off < sizeof imp->sql; k++)
+            off += (size_t)snprintf(imp->sql + off, sizeof imp->sql - off, "%s$%zu%s",
+                                    k == 0 ? (i == 0 ? "(" : ",(") : ",", i * ncols + k + 1,
+                                    k + 1 == ncols ? ")" : "");
+    }
+    if (off >= sizeof imp->sql)
+        return err_set(eb, ERR_INTERNAL, NULL, "the line batch statement is too long");
+    imp->sql_lines = n;
+    imp->sql_mask = mask;
+    return ERR_OK;
 }
 
 enum err settle_imp_flush(struct settle_imp *imp, struct errbuf *eb)
 {
-    size_t n = imp->nbatch;
+    size_t n = imp->nbatch, ncols = 0, np = 0;
     if (n == 0)
         return ERR_OK;
-    enum err e = settle_batch_sql(imp, n, eb);
-    for (size_t i = 0; e == ERR_OK && i < n; i++)
-        settle_line_params(&imp->batch[i], imp->keys[i], &imp->params[i * SETTLE_LINE_COLUMNS]);
+    uint32_t mask = 0;
+    for (size_t i = 0; i < n; i++) {
+        settle_line_params(&imp->batch[i], imp->keys[i], imp->params[i]);
+        for (size_t k = 0; k < SETTLE_LINE_COLUMNS; k++) {
+            if (!settle_cols[k].optional || !settle_is_default(&imp->params[i][k]))
+                mask |= UINT32_C(1) << k;
+        }
+    }
+    for (size_t k = 0; k < SETTLE_LINE_COLUMNS; k++)
+        ncols += (mask >> k) & 1u;
+    /* Packed in place: the kept parameters of line i follow those of line i - 1. */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < SETTLE_LINE_COLUMNS; k++) {
+            if (mask & (UINT32_C(1) << k))
+                imp->packed[np++] = imp->params[i][k];
+        }
+    }
     imp->nbatch = 0;
-    return e ? e : db_exec(imp->c, imp->sql, imp->params, n * SETTLE_LINE_COLUMNS, NULL, eb);
+    enum err e = settle_batch_sql(imp, n, mask, ncols, eb);
+    return e ? e : db_exec(imp->c, imp->sql, imp->packed, np, NULL, eb);
 }
 
 /* Queues a line (its key: the file's number and its place in the file) for the next batch; a

@@ -258,9 +258,9 @@
     " settlement_imports.imported_at AND j.file_sha256 <= settlement_imports.file_sha256));"       \
     "CREATE UNIQUE INDEX settlement_imports_no ON settlement_imports(file_no);"
 #define MIGRATION_25_LINES_COLUMNS                                                                 \
-    "  sheet TEXT NOT NULL,"                                                                       \
+    "  sheet TEXT NOT NULL DEFAULT '',"                                                            \
     "  row_number BIGINT NOT NULL,"                                                                \
-    "  line_id TEXT NOT NULL,"                                                                     \
+    "  line_id TEXT NOT NULL DEFAULT '',"                                                          \
     "  posted_at BIGINT NOT NULL,"                                                                 \
     "  utc_offset_s BIGINT NOT NULL,"                                                              \
     "  type_raw TEXT NOT NULL,"                                                                    \
@@ -271,9 +271,9 @@
     "  net_minor BIGINT NOT NULL,"                                                                 \
     "  raw_sign INTEGER NOT NULL,"                                                                 \
     "  currency TEXT NOT NULL,"                                                                    \
-    "  counterparty TEXT NOT NULL,"                                                                \
-    "  reference TEXT NOT NULL,"                                                                   \
-    "  status TEXT NOT NULL,"                                                                      \
+    "  counterparty TEXT NOT NULL DEFAULT '',"                                                     \
+    "  reference TEXT NOT NULL DEFAULT '',"                                                        \
+    "  status TEXT NOT NULL DEFAULT '',"                                                           \
     "  balance_after_minor BIGINT);"
 #define MIGRATION_25_LINES_TAIL                                                                    \
     "INSERT INTO settlement_lines_25 SELECT i.file_no * 1099511627776 + ROW_NUMBER() OVER"         \
