@@ -38,7 +38,9 @@ static const char settlement_usage[] =
     "           balance_after, status, pickup_at, delivered_at, after_sales_open.\n"
     "amounts    reads the expected amount (estimatedSettlementTotal) of synced orders that\n"
     "           have none, or a day-old one, from Temu's temu.order.amount.v2.query, with\n"
-    "           history; amounts from an order_amounts file are left alone.\n"
+    "           history; amounts from an order_amounts file are left alone. The worker of\n"
+    "           aicos serve / aicos worker does the same per shop on a schedule\n"
+    "           (AICOS_SETTLE_AMOUNTS_INTERVAL_S); this runs it now.\n"
     "reconcile  matches orders to lines, lines to the wallet, withdrawals to credits.\n"
     "report     prints the last reconciliation (--json: the machine-readable report).\n"
     "airwallex  the payout provider's API (Airwallex settlements and balance history): store\n"
@@ -295,11 +297,12 @@ static int settlement_amounts_cmd(int argc, char **argv)
     struct connect_env env = {.cfg = &cfg, .db = db, .vault = vault};
     struct settle_amounts_result r;
     struct errbuf eb = {0};
-    enum err e = settle_amounts_refresh(&env, conn, limit, 86400, (int64_t)time(NULL), &r, &eb);
+    enum err e = settle_amounts_refresh(&env, conn, limit, SETTLE_AMOUNTS_MAX_AGE_S,
+                                        (int64_t)time(NULL), &r, &eb);
     if (e == ERR_OK)
-        printf("asked %lld, stored %lld, failed %lld%s%s\n", (long long)r.asked,
-               (long long)r.stored, (long long)r.failed, r.last_error[0] ? "; last: " : "",
-               r.last_error);
+        printf("asked %lld, stored %lld, moved %lld, failed %lld%s%s\n", (long long)r.asked,
+               (long long)r.stored, (long long)r.moved, (long long)r.failed,
+               r.last_error[0] ? "; last: " : "", r.last_error);
     else
         fprintf(stderr, "aicos settlement amounts: %s\n", errbuf_message(&eb, e));
     cli_audit(db, "settlement.amounts", conn ? conn : "", e == ERR_OK ? "success" : "failure",
