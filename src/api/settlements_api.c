@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "app/settlement.h"
 #include "base/parse.h"
+#include "settlement/payout.h"
 #include "settlement/query.h"
 
 /* An optional integer query argument within [lo, hi]; 422 naming it otherwise. */
@@ -93,6 +94,14 @@ enum err api_settlements_reconcile(struct http_req *req, struct http_resp *resp,
     json_t *report = NULL;
     e = e ? e : settle_report_load(app->db, &report, NULL, eb);
     return e ? e : http_resp_json(resp, 200, json_pack("{s:o}", "report", report));
+}
+
+enum err api_settlements_payout(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    json_t *doc = NULL;
+    enum err e = payout_status(app->db, &doc, eb);
+    return e ? e : http_resp_json(resp, 200, doc);
 }
 
 enum err api_settlements_amount_streams(struct http_req *req, struct http_resp *resp,

@@ -182,6 +182,10 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/settlements/orders/{sn}", api_settlements_order, 0,
      "One order's expected amount (with history), settled lines and reconciliation results.",
      "settlements", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/settlements/payout", api_settlements_payout, 0,
+     "The payout provider's scheduled API import (Airwallex): credential present, credits "
+     "stored, each feed's checkpoint, last run, last success and last error.",
+     "settlements", NULL, ROLE_VIEWER},
     {"GET", "/api/v1/settlements/amounts", api_settlements_amount_streams, 0,
      "The expected-amounts stream of each shop (temu.order.amount.v2.query, scheduled): last "
      "run, last success, asked, stored, moved (amounts that changed), failed, last error.",

@@ -279,6 +279,30 @@ ERR_MUST_USE static enum err settle_choose(struct db *db, const void *data, size
     return e;
 }
 
+/* One attempt: the reading state, the transaction on a connection of its own. */
+ERR_MUST_USE static enum err settle_import_run(struct db *db, const void *data, size_t len,
+                                               struct xlsx *x, const struct settle_import_opts *o,
+                                               const struct settle_profile *prof, bool fund,
+                                               struct settle_import_result *r, struct errbuf *eb)
+{
+    struct settle_imp *imp = calloc(1, sizeof *imp);
+    if (imp == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    imp->sha = r->sha256;
+    imp->now = o->now;
+    imp->p = fund ? NULL : prof;
+    imp->notes = json_array();
+    r->notes = imp->notes;
+    settle_copy(r->profile, sizeof r->profile, fund ? "temu_fund_detail" : prof->name);
+    settle_copy(r->source, sizeof r->source, fund ? "temu_fund_detail" : prof->source);
+    settle_copy(r->kind, sizeof r->kind, fund ? "lines" : prof->kind);
+    imp->c = db_acquire(db);
+    enum err e = settle_import_tx(imp, data, len, x, o, r, eb);
+    db_release(imp->c);
+    free(imp);
+    return e;
+}
+
 enum err settle_import_buffer(struct db *db, const void *data, size_t len,
                               const struct settle_import_opts *o, struct settle_import_result *r,
                               struct errbuf *eb)
@@ -301,26 +325,22 @@ enum err settle_import_buffer(struct db *db, const void *data, size_t len,
     }
     struct settle_profile prof;
     bool fund = false;
-    struct settle_imp *imp = NULL;
     e = settle_choose(db, data, len, x, o, &prof, &fund, eb);
-    if (e == ERR_OK && (imp = calloc(1, sizeof *imp)) == NULL)
-        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    if (e == ERR_OK && imp != NULL) {
-        imp->sha = r->sha256;
-        imp->now = o->now;
-        imp->p = fund ? NULL : &prof;
-        imp->notes = json_array();
-        r->notes = imp->notes;
-        settle_copy(r->profile, sizeof r->profile, fund ? "temu_fund_detail" : prof.name);
-        settle_copy(r->source, sizeof r->source, fund ? "temu_fund_detail" : prof.source);
-        settle_copy(r->kind, sizeof r->kind, fund ? "lines" : prof.kind);
-        imp->c = db_acquire(db);
-        e = settle_import_tx(imp, data, len, x, o, r, eb);
-        db_release(imp->c);
-        if (e == ERR_CONFLICT && settle_import_existing(db, r, &found, eb) == ERR_OK && found)
+    /* A conflict: the same file imported meanwhile (done), or another file took the next file
+     * number first (PostgreSQL, concurrent imports): then once more. */
+    for (int attempt = 0; e == ERR_OK && attempt < 2; attempt++) {
+        e = settle_import_run(db, data, len, x, o, &prof, fund, r, eb);
+        if (e != ERR_CONFLICT)
+            break;
+        if (settle_import_existing(db, r, &found, eb) == ERR_OK && found) {
             e = ERR_OK;
+            break;
+        }
+        if (attempt == 0) {
+            settle_import_result_clear(r);
+            e = ERR_OK;
+        }
     }
-    free(imp);
     xlsx_free(x);
     return e;
 }

@@ -368,7 +368,7 @@ enum err settle_imp_flush(struct settle_imp *imp, struct errbuf *eb)
     }
     for (size_t k = 0; k < SETTLE_LINE_COLUMNS; k++)
         ncols += (mask >> k) & 1u;
-    /* Packed in place: the kept parameters of line i follow those of line i - 1. */
+    /* Packed: the kept parameters of line i follow those of line i - 1. */
     for (size_t i = 0; i < n; i++) {
         for (size_t k = 0; k < SETTLE_LINE_COLUMNS; k++) {
             if (mask & (UINT32_C(1) << k))

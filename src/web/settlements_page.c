@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "app/settlement.h"
+#include "settlement/payout.h"
 #include "settlement/query.h"
 #include "web/console.h"
 #include "web/page.h"
@@ -207,11 +208,42 @@ static void settle_amount_streams(struct html *h, const json_t *doc)
     html_raw(h, "</section>");
 }
 
+/* The payout provider's scheduled API import: the credential and each feed's last runs. */
+static void settle_payout(struct html *h, const json_t *doc)
+{
+    static const char *const heads[] = {"数据 / Feed", "上次运行 / Last run",
+                                        "上次成功 / Last success", "错误 / Last error", NULL};
+    html_raw(h, "<section class=\"card\" id=\"payout\"><h2>收款渠道 API / Payout provider "
+                "API</h2><p>");
+    if (!json_is_true(json_object_get(doc, "credential"))) {
+        html_raw(h,
+                 "未设置凭据:用 aicos settlement airwallex set-credential 保存。/ No credential: "
+                 "store one with aicos settlement airwallex set-credential.</p></section>");
+        return;
+    }
+    html_tpl(h, "{} · ", widget_json_str(doc, "provider"));
+    html_int(h, widget_json_int(doc, "credits"));
+    html_raw(h, " 笔入账 / credit(s) stored</p>");
+    widget_table_begin(h, "payout-feeds", NULL, heads);
+    size_t i;
+    const json_t *f;
+    json_array_foreach(json_object_get(doc, "feeds"), i, f)
+    {
+        html_tpl(h, "<tr><td>{}</td><td>", widget_json_str(f, "feed"));
+        widget_time(h, widget_json_int(f, "last_run_at"));
+        html_raw(h, "</td><td>");
+        widget_time(h, widget_json_int(f, "last_ok_at"));
+        html_tpl(h, "</td><td>{}</td></tr>", widget_json_str(f, "last_error"));
+    }
+    widget_table_end(h);
+    html_raw(h, "</section>");
+}
+
 enum err page_settlements(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
     const char *status = http_req_query(req, "status");
-    json_t *imports = NULL, *rep = NULL, *results = NULL, *streams = NULL;
+    json_t *imports = NULL, *rep = NULL, *results = NULL, *streams = NULL, *payout = NULL;
     int64_t ran_at = 0;
     struct html h;
     enum err e = settle_query_imports(app->db, SETTLE_QUERY_DEFAULT, &imports, eb);
@@ -223,6 +255,8 @@ enum err page_settlements(struct http_req *req, struct http_resp *resp, struct e
         e = settle_query_results(app->db, 0, status, SETTLE_QUERY_MAX, &results, eb);
     if (e == ERR_OK)
         e = settle_query_amount_streams(app->db, &streams, eb);
+    if (e == ERR_OK)
+        e = payout_status(app->db, &payout, eb);
     if (e != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "结算对账 / Settlements", "settlements", req->auth);
@@ -236,8 +270,10 @@ enum err page_settlements(struct http_req *req, struct http_resp *resp, struct e
         settle_results(&h, results, status);
     settle_imports(&h, imports);
     settle_amount_streams(&h, streams);
+    settle_payout(&h, payout);
     e = web_page_end(&h, resp, 200);
 out:
+    json_decref(payout);
     json_decref(streams);
     json_decref(imports);
     json_decref(rep);

@@ -230,6 +230,17 @@ static void test_connected_with_a_credential(void **state)
     assert_string_equal(registry_status(doc, "payment_settlement", &risk), "degraded");
     assert_true(ts_contains(risk, "settlements: login refused (401)"));
     json_decref(doc);
+    json_t *st = get_json("/api/v1/settlements/payout");
+    assert_true(json_is_true(json_object_get(st, "credential")));
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(st, "feeds"), 0), "last_error")),
+                        "login refused (401)");
+    json_decref(st);
+    struct ts_http_resp r;
+    req("GET", "/settlements", op_tok, NULL, NULL, 200, &r);
+    assert_true(ts_contains(r.body, "Payout provider API") &&
+                ts_contains(r.body, "login refused (401)"));
+    ts_http_free(&r);
     ts_db_exec(db_url, "UPDATE payout_sync_state SET last_error = '', last_ok_at = 300");
     doc = get_json("/api/v1/integrations");
     assert_string_equal(registry_status(doc, "payment_settlement", &risk), "connected");
