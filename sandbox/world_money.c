@@ -138,3 +138,20 @@ void world_money_cancel(struct world_order *o)
                                     world_money_of(s2, "estimatedSettlementTotal")));
     json_object_set_new(s2, "estimatedSettlementTotal", world_money(0));
 }
+
+void world_money_refund(struct world_order *o, int64_t refund)
+{
+    json_t *m1 = json_object_get(o->amount, "parentOrderMap");
+    json_t *s2 = json_object_get(json_object_get(o->amount2, "parentOrderMap"), "salesProceeds");
+    /* The refund without its tax (8 %), at the base price's share of the retail price. */
+    int64_t share = (refund - refund * 8 / 108) * 85 / 100;
+    int64_t total = world_money_of(s2, "estimatedSettlementTotal");
+    int64_t cut = share < total ? share : total;
+    json_object_set_new(s2, "estimatedSettlementTotal", world_money(total - cut));
+    json_object_set_new(s2, "estimatedDeduction",
+                        world_money(world_money_of(s2, "estimatedDeduction") + cut));
+    json_object_set_new(m1, "refundsTotal",
+                        world_money(world_money_of(m1, "refundsTotal") + refund));
+    int64_t rev = world_money_of(m1, "estimatedRevenue");
+    json_object_set_new(m1, "estimatedRevenue", world_money(rev - (cut < rev ? cut : rev)));
+}
