@@ -54,6 +54,10 @@ static const struct config_row config_rows[] = {
      "HTTP worker threads (epoll thread pool size)"},
     {"AICOS_HTTP_BODY_MAX_BYTES", "1048576", CONFIG_KIND_INT, FIELD(http_body_max), 1024,
      64 * 1024 * 1024, CONFIG_PUBLIC, "largest accepted request body in bytes"},
+    {"AICOS_HTTP_UPLOAD_MAX_BYTES", "67108864", CONFIG_KIND_INT, FIELD(http_upload_max), 1024,
+     64 * 1024 * 1024, CONFIG_PUBLIC,
+     "largest file upload in bytes (the statement upload form; every other body: "
+     "AICOS_HTTP_BODY_MAX_BYTES)"},
     {"AICOS_MASTER_KEY", "", CONFIG_KIND_STRING, FIELD(master_key), 0, 0, CONFIG_SECRET_ALL,
      "vault master key: base64 of 32 bytes (or use AICOS_MASTER_KEY_FILE)"},
     {"AICOS_MASTER_KEY_FILE", "", CONFIG_KIND_STRING, FIELD(master_key_file), 0, 0, CONFIG_PUBLIC,

@@ -31,6 +31,7 @@ struct config {
     char web_origin[CONFIG_ORIGIN_MAX];
     long http_threads;
     long http_body_max;
+    long http_upload_max; /* largest body of an upload form */
     char master_key[128]; /* secret: never print */
     char master_key_file[LIMIT_PATH_BYTES];
     char temu_region[16]; /* canonical region name, "us" ... (temu/regions.h) */

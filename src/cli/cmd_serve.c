@@ -186,6 +186,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         .port = cfg->listen_port,
         .threads = (unsigned)cfg->http_threads,
         .body_max = (size_t)cfg->http_body_max,
+        .upload_max = (size_t)cfg->http_upload_max,
         .routes = api_routes,
         .nroutes = api_routes_count,
         .app = &app,

@@ -40,6 +40,7 @@ struct http_server_opts {
     unsigned port;              /* 0 picks a free port; see http_server_port() */
     unsigned threads;           /* worker threads in the pool */
     size_t body_max;            /* largest accepted body */
+    size_t upload_max;          /* largest body of a ROUTE_MULTIPART_BODY route (0: body_max) */
     const struct route *routes; /* borrowed; must outlive the server */
     size_t nroutes;
     void *app;                     /* handed to handlers as req->app */

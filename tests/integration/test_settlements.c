@@ -29,7 +29,9 @@ static int setup(void **state)
     char *dir = ts_tmpdir("settlekey");
     ts_master_key_file(dir, env_key, sizeof env_key);
     free(dir);
-    char *env[] = {env_key, (char *)"AICOS_HTTP_BODY_MAX_BYTES=16384", NULL};
+    /* Uploads get their own limit, larger than every other body's. */
+    char *env[] = {env_key, (char *)"AICOS_HTTP_BODY_MAX_BYTES=4096",
+                   (char *)"AICOS_HTTP_UPLOAD_MAX_BYTES=16384", NULL};
     ts_server_start(&server, db_url, env);
     char tok[128];
     ts_make_token(db_url, "operator", tok, sizeof tok);
@@ -131,6 +133,22 @@ static void test_upload_refusals(void **state)
     memset(big, 'a', 19999);
     big[19999] = '\0';
     upload(op_tok, "big.csv", big, 413);
+    /* Over the body limit but under the upload limit: read (and refused for its content). */
+    char *mid = malloc(9000);
+    size_t off = (size_t)snprintf(mid, 9000, "alpha,beta\n");
+    while (off + 5 < 8000)
+        off += (size_t)snprintf(mid + off, 9000 - off, "1,2\n");
+    char *mid_body = upload_body("mid.csv", mid);
+    req("POST", "/settlements/import", op_tok, multipart, mid_body, 404, &r);
+    assert_true(ts_contains(r.body, "maps nothing"));
+    ts_http_free(&r);
+    free(mid_body);
+    /* Every other body keeps the smaller limit. */
+    memset(big, ' ', 8000);
+    big[0] = '{', big[7998] = '}', big[7999] = '\0';
+    req("POST", "/api/v1/settlements/amounts", op_tok, "application/json", big, 413, &r);
+    ts_http_free(&r);
+    free(mid);
     free(big);
     const char bad[] = "order_sn,expected_amount,currency,ordered_at,pickup_at,delivered_at,"
                        "after_sales_open\nPO-9,abc,USD,0,0,0,0\n";
