@@ -12,6 +12,7 @@
 #include "settlement/expected.h"
 #include "settlement/import.h"
 #include "settlement/profile.h"
+#include "settlement/query.h"
 #include "settlement/reconcile.h"
 #include "store/db.h"
 #include "vault/vault.h"
@@ -23,7 +24,7 @@ static const char settlement_usage[] =
     "                --map FIELD=HEADER ... [--currency C] [--utc-offset-hours H]"
     " [--style en|de|plain]\n"
     "       aicos settlement profile list\n"
-    "       aicos settlement amounts [--connection ID] [--limit N]\n"
+    "       aicos settlement amounts [--connection ID] [--limit N] | --status\n"
     "       aicos settlement reconcile [--now UNIX]\n"
     "       aicos settlement report [--json]\n"
     "       aicos settlement airwallex set-credential | sync | status   (see --help of each)\n"
@@ -40,7 +41,8 @@ static const char settlement_usage[] =
     "           have none, or a day-old one, from Temu's temu.order.amount.v2.query, with\n"
     "           history; amounts from an order_amounts file are left alone. The worker of\n"
     "           aicos serve / aicos worker does the same per shop on a schedule\n"
-    "           (AICOS_SETTLE_AMOUNTS_INTERVAL_S); this runs it now.\n"
+    "           (AICOS_SETTLE_AMOUNTS_INTERVAL_S); this runs it now. --status prints each\n"
+    "           shop's stream as JSON (last run, last success, asked, stored, moved, failed).\n"
     "reconcile  matches orders to lines, lines to the wallet, withdrawals to credits.\n"
     "report     prints the last reconciliation (--json: the machine-readable report).\n"
     "airwallex  the payout provider's API (Airwallex settlements and balance history): store\n"
@@ -264,13 +266,39 @@ static int settlement_run_cmd(int argc, char **argv, bool reconcile)
     return e == ERR_OK ? CLI_OK : CLI_FAIL;
 }
 
+/* The expected-amounts stream's state per connection, as JSON on stdout. */
+static int settlement_amounts_status(const char *cmd)
+{
+    struct config cfg;
+    struct db *db = NULL;
+    if (!cli_load_config(&cfg))
+        return CLI_USAGE;
+    if (!cli_open_db(cmd, &cfg, &db))
+        return CLI_FAIL;
+    json_t *doc = NULL;
+    struct errbuf eb = {0};
+    enum err e = settle_query_amount_streams(db, &doc, &eb);
+    char *text = e == ERR_OK ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+    if (text != NULL)
+        printf("%s\n", text);
+    else
+        fprintf(stderr, "aicos %s: %s\n", cmd, errbuf_message(&eb, e ? e : ERR_NOMEM));
+    free(text);
+    json_decref(doc);
+    db_close(db);
+    return text != NULL ? CLI_OK : CLI_FAIL;
+}
+
 static int settlement_amounts_cmd(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"connection", required_argument, NULL, 'c'}, {"limit", required_argument, NULL, 'l'}, {0}};
+    static const struct option opts[] = {{"connection", required_argument, NULL, 'c'},
+                                         {"limit", required_argument, NULL, 'l'},
+                                         {"status", no_argument, NULL, 's'},
+                                         {0}};
     const struct cli_getopt g = {"settlement amounts", opts, true};
     const char *conn = NULL;
     int64_t limit = 500;
+    bool status = false;
     int c;
     cli_getopt_begin();
     while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
@@ -278,11 +306,15 @@ static int settlement_amounts_cmd(int argc, char **argv)
             return CLI_USAGE;
         if (c == 'c')
             conn = optarg;
+        else if (c == 's')
+            status = true;
         else if (parse_int64(optarg, 1, 100000, &limit) != ERR_OK)
             return cli_bad_option("settlement amounts", "--limit");
     }
     if (cli_no_operands(g.cmd, argc - 1, argv + 1) != CLI_OK)
         return CLI_USAGE;
+    if (status)
+        return settlement_amounts_status(g.cmd);
     struct config cfg;
     struct db *db = NULL;
     struct vault *vault = NULL;

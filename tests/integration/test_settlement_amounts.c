@@ -177,6 +177,12 @@ static void test_amounts_stream_scheduled(void **state)
     assert_int_equal(r.status, 200);
     assert_true(ts_contains(r.body, "Expected amount history"));
     ts_http_free(&r);
+    char *out = NULL;
+    char *args[] = {(char *)"settlement", (char *)"amounts", (char *)"--status", NULL};
+    char *cenv[] = {app.env_db, NULL};
+    assert_int_equal(ts_aicos_run(args, cenv, &out, NULL), 0);
+    assert_true(ts_contains(out, conn_id) && ts_contains(out, "\"moved\""));
+    free(out);
     /* Within the day nothing is asked again, whoever runs it. */
     json_t *d = ts_api(&app, "POST", "/api/v1/settlements/amounts", "{}", 200);
     assert_int_equal(json_integer_value(json_object_get(d, "asked")), 0);
