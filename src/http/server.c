@@ -715,27 +715,6 @@ static enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn,
     return server_dispatch(ctx, conn);
 }
 
-ERR_MUST_USE static enum err server_resolve(const char *host, unsigned port,
-                                            struct sockaddr_storage *ss, struct errbuf *eb)
-{
-    struct addrinfo hints = {0}, *res = NULL;
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    int rc = getaddrinfo(host, NULL, &hints, &res);
-    if (rc != 0 || res == NULL)
-        return err_set(eb, ERR_CONFIG, "bad_listen_address", "Cannot resolve listen host %s: %s.",
-                       host, gai_strerror(rc));
-    memset(ss, 0, sizeof *ss);
-    memcpy(ss, res->ai_addr, res->ai_addrlen);
-    if (ss->ss_family == AF_INET)
-        ((struct sockaddr_in *)(void *)ss)->sin_port = htons((uint16_t)port);
-    else
-        ((struct sockaddr_in6 *)(void *)ss)->sin6_port = htons((uint16_t)port);
-    freeaddrinfo(res);
-    return ERR_OK;
-}
-
 enum err http_server_start(const struct http_server_opts *opts, struct http_server **out,
                            struct errbuf *eb)
 {
@@ -753,7 +732,7 @@ enum err http_server_start(const struct http_server_opts *opts, struct http_serv
     struct sockaddr_storage ss;
     enum err e = server_proxies_parse(opts->trusted_proxies, s->proxies, &s->nproxies, eb);
     if (e == ERR_OK)
-        e = server_resolve(opts->host, opts->port, &ss, eb);
+        e = http_server_resolve(opts->host, opts->port, &ss, eb);
     if (e != ERR_OK) {
         free(s);
         return e;
