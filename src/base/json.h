@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -41,5 +42,17 @@ char *json_utf8_sanitize(const char *s);
 
 /* Returns the string member key of obj, or NULL if absent or not a string. */
 const char *json_get_string(const json_t *obj, const char *key);
+
+/* The integer member key of obj, given as a number or a digit string; 0 when absent or not. */
+int64_t json_get_int(const json_t *obj, const char *key);
+
+/*
+ * Appends item (a new reference, stolen; NULL means out of memory) to *list. On failure *list
+ * is freed and set to NULL, so a loop builds while *list != NULL and json_list_out checks once.
+ */
+void json_list_push(json_t **list, json_t *item);
+
+/* *out = list and ERR_OK, or ERR_NOMEM ("out of memory") when list is NULL. */
+ERR_MUST_USE enum err json_list_out(json_t *list, json_t **out, struct errbuf *eb);
 
 #endif
