@@ -7,10 +7,14 @@
  * totals) into a fresh database; the reference in the same run parses the same file with
  * libcsv and inserts the same rows' cells as text into a plain table of the same width in one
  * transaction through the same database layer (no parsing, no checks). Rounds alternate
- * (A R, R A, ...). Reconciliation: N orders with expected amounts and one sale line each (one
- * in ten with a refund), then settle_reconcile() timed alone.
+ * (A R, R A, ...); each is timed by the wall clock (lines per second, the figure) and by the
+ * process's CPU time (steadier on a shared machine: the disk waits are left out), and the
+ * ratios' minimum, median and maximum close the table. Reconciliation: N orders with expected
+ * amounts and one sale line each (one in ten with a refund), then settle_reconcile() timed
+ * alone. The temporary folder is removed at the end.
  */
 #include <csv.h>
+#include <dirent.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +31,54 @@
 #include "store/migrate.h"
 
 static char tmpdir[256];
+
+/* One timed run: lines per second by the wall clock and by CPU time. */
+struct rate {
+    double wall, cpu;
+};
+
+static uint64_t cpu_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static struct rate rate_of(long n, uint64_t wall0, uint64_t cpu0)
+{
+    struct rate r = {(double)n * 1e9 / (double)(clock_mono_ns() - wall0),
+                     (double)n * 1e9 / (double)(cpu_ns() - cpu0)};
+    return r;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+/* min / median / max of v[0..n) (sorted in place). */
+static void print_spread(const char *what, double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    printf("%s: min %.2f, median %.2f, max %.2f\n", what, v[0], v[n / 2], v[n - 1]);
+}
+
+static void remove_tmpdir(void)
+{
+    DIR *d = opendir(tmpdir);
+    struct dirent *de;
+    char path[600];
+    while (d != NULL && (de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        snprintf(path, sizeof path, "%s/%s", tmpdir, de->d_name);
+        unlink(path);
+    }
+    if (d)
+        closedir(d);
+    rmdir(tmpdir);
+}
 
 static struct db *bench_db(const char *name)
 {
@@ -108,7 +160,7 @@ static void ref_row(int c, void *data)
 }
 
 /* The reference: libcsv parse + a plain bulk insert; lines per second. */
-static double run_reference(const char *path, long n)
+static struct rate run_reference(const char *path, long n)
 {
     struct db *db = bench_db("ref");
     struct db_conn *c = db_acquire(db);
@@ -118,7 +170,7 @@ static double run_reference(const char *path, long n)
                        "PRIMARY KEY);",
                        &eb) != ERR_OK)
         exit(1);
-    uint64_t t0 = clock_mono_ns();
+    uint64_t t0 = clock_mono_ns(), c0 = cpu_ns();
     struct ref_ctx r = {.c = c};
     struct csv_parser p;
     FILE *f = fopen(path, "rb");
@@ -133,27 +185,27 @@ static double run_reference(const char *path, long n)
     fclose(f);
     if (r.failed || db_commit(c, &eb) != ERR_OK)
         exit(1);
-    double s = (double)(clock_mono_ns() - t0) / 1e9;
+    struct rate rt = rate_of(n, t0, c0);
     db_release(c);
     db_close(db);
-    return (double)n / s;
+    return rt;
 }
 
-static double run_import(const char *path, long n)
+static struct rate run_import(const char *path, long n)
 {
     struct db *db = bench_db("imp");
     struct settle_import_opts o = {"bench.csv", NULL, NULL, "bench", 1800000000};
     struct settle_import_result r;
     struct errbuf eb = {0};
-    uint64_t t0 = clock_mono_ns();
+    uint64_t t0 = clock_mono_ns(), c0 = cpu_ns();
     if (settle_import_file(db, path, &o, &r, &eb) != ERR_OK || (long)r.lines != n) {
         fprintf(stderr, "settlement_bench: import: %s\n", eb.msg);
         exit(1);
     }
-    double s = (double)(clock_mono_ns() - t0) / 1e9;
+    struct rate rt = rate_of(n, t0, c0);
     settle_import_result_clear(&r);
     db_close(db);
-    return (double)n / s;
+    return rt;
 }
 
 static double run_reconcile(long orders)
@@ -207,17 +259,28 @@ int main(int argc, char **argv)
     char path[400];
     snprintf(path, sizeof path, "%s/lines.csv", tmpdir);
     write_lines(path, lines, false);
-    printf(
-        "| round | import lines/s | reference lines/s | import / reference |\n|---|---|---|---|\n");
+    printf("| round | import lines/s | reference lines/s | import / reference | CPU: import / "
+           "reference |\n|---|---|---|---|---|\n");
+    double *wall = calloc((size_t)rounds, sizeof *wall), *cpu = calloc((size_t)rounds, sizeof *cpu);
+    if (wall == NULL || cpu == NULL)
+        return 1;
     for (int64_t i = 0; i < rounds; i++) {
-        double imp, ref;
+        struct rate imp, ref;
         if (i % 2 == 0)
             imp = run_import(path, lines), ref = run_reference(path, lines);
         else
             ref = run_reference(path, lines), imp = run_import(path, lines);
-        printf("| %lld | %.0f | %.0f | %.2f |\n", (long long)i + 1, imp, ref, imp / ref);
+        wall[i] = imp.wall / ref.wall;
+        cpu[i] = imp.cpu / ref.cpu;
+        printf("| %lld | %.0f | %.0f | %.2f | %.2f |\n", (long long)i + 1, imp.wall, ref.wall,
+               wall[i], cpu[i]);
     }
+    print_spread("import / reference (wall)", wall, (size_t)rounds);
+    print_spread("import / reference (CPU)", cpu, (size_t)rounds);
+    free(wall);
+    free(cpu);
     for (int64_t i = 0; i < rounds; i++)
         run_reconcile(orders);
+    remove_tmpdir();
     return 0;
 }

@@ -314,6 +314,16 @@ json_t *aftersales_advance(struct aftersales *a, struct prng *g, int64_t now, in
     return as_event(c);
 }
 
+int64_t aftersales_refunded(const struct aftersales *a, const char *parent_after_sales_sn)
+{
+    for (size_t i = 0; i < a->ncases; i++) {
+        const struct as_case *c = &a->cases[i];
+        if (strcmp(c->sn, parent_after_sales_sn) == 0)
+            return c->status == AS_REFUNDED ? c->refund : 0;
+    }
+    return 0;
+}
+
 /* ---- the APIs -------------------------------------------------------------------------- */
 
 bool aftersales_handles(const char *type)

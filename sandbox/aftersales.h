@@ -57,6 +57,10 @@ json_t *aftersales_cancel(struct aftersales *a, struct prng *g, const struct as_
  */
 json_t *aftersales_advance(struct aftersales *a, struct prng *g, int64_t now, int64_t *mall_id);
 
+/* What the buyer of case parent_after_sales_sn got back (minor units, tax included) once it is
+ * refunded; 0 while it is not (or for an unknown case). */
+int64_t aftersales_refunded(const struct aftersales *a, const char *parent_after_sales_sn);
+
 /* True when type is one of the three APIs above. */
 bool aftersales_handles(const char *type);
 

@@ -148,6 +148,9 @@ void world_money_fill(struct world_order *o, const struct world_line *lines, siz
 
 /* A cancellation refunds what the buyer paid. */
 void world_money_cancel(struct world_order *o);
+/* An after-sales refund of refund (minor units, tax included) after the sale: the estimate
+ * drops by the refund's base-price share, never below 0. */
+void world_money_refund(struct world_order *o, int64_t refund);
 
 /* ---- world_ship.c ---- */
 

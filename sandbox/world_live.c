@@ -79,6 +79,17 @@ static bool world_step_aftersales(struct world *w, struct prng *g, int64_t now)
         if (world_is_shipped(o->status))
             ev = aftersales_open_case(w->as, g, world_shop_index(w, mall), &ao, now, true);
     }
+    /* A refund moves the order's estimated settlement (the expected-amounts stream sees it). */
+    int64_t refund = ev != NULL
+                         ? aftersales_refunded(
+                               w->as, json_string_value(json_object_get(ev, "parentAfterSalesSn")))
+                         : 0;
+    struct world_order *o =
+        refund > 0
+            ? world_find_order(w, mall, json_string_value(json_object_get(ev, "parentOrderSn")))
+            : NULL;
+    if (o != NULL)
+        world_money_refund(o, refund);
     if (ev != NULL)
         world_emit(w, mall, "bg_aftersales_status_change", ev);
     return ev != NULL;

@@ -41,7 +41,8 @@ static json_t *world_money_v1(const struct world_order *o, const struct world_to
 {
     int64_t paid = t->retail + t->tax + t->shipping + t->ship_tax - t->disc_seller - t->disc_temu;
     bool canceled = o->status == ST_CANCELED;
-    int64_t deduction = canceled ? t->base : t->base * 3 / 100;
+    /* A cancelled order settles nothing: everything but the seller's discount is deducted. */
+    int64_t deduction = canceled ? t->base - t->disc_seller : t->base * 3 / 100;
     return json_pack(
         "{s:{s:s, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o,"
         " s:o}, s:o, s:[]}",
@@ -64,7 +65,8 @@ static json_t *world_money_v2(const struct world_order *o, const struct world_to
 {
     int64_t paid = t->retail + t->tax + t->shipping + t->ship_tax - t->disc_seller - t->disc_temu;
     bool canceled = o->status == ST_CANCELED;
-    int64_t deduction = canceled ? t->base : t->base * 3 / 100;
+    /* A cancelled order settles nothing: everything but the seller's discount is deducted. */
+    int64_t deduction = canceled ? t->base - t->disc_seller : t->base * 3 / 100;
     json_t *list = json_array();
     for (size_t i = 0; i < n; i++)
         json_array_append_new(
@@ -108,10 +110,48 @@ void world_money_fill(struct world_order *o, const struct world_line *lines, siz
     o->amount2 = world_money_v2(o, &t, lines, n);
 }
 
+/* The amount of a MoneyAmount member (0 when absent). */
+static int64_t world_money_of(const json_t *obj, const char *key)
+{
+    return (int64_t)json_integer_value(json_object_get(json_object_get(obj, key), "amount"));
+}
+
+/*
+ * A cancellation after the sale: the buyer is refunded and the estimate drifts to nothing
+ * (estimatedRevenue / estimatedSettlementTotal 0, the whole base price deducted), as a seller
+ * sees it when the amount is read again (the expected-amounts stream keeps the history).
+ */
 void world_money_cancel(struct world_order *o)
 {
     json_t *m1 = json_object_get(o->amount, "parentOrderMap");
-    json_t *m2 = json_object_get(json_object_get(o->amount2, "parentOrderMap"), "customerPaid");
+    json_t *p2 = json_object_get(o->amount2, "parentOrderMap");
+    json_t *m2 = json_object_get(p2, "customerPaid");
+    json_t *s2 = json_object_get(p2, "salesProceeds");
     json_object_set(m1, "refundsTotal", json_object_get(m1, "customerPaid"));
+    json_object_set_new(m1, "estimatedRevenueDeduction",
+                        world_money(world_money_of(m1, "basePriceTotal") -
+                                    world_money_of(m1, "discountFromSeller")));
+    json_object_set_new(m1, "estimatedRevenue", world_money(0));
     json_object_set(m2, "productRefundsTotal", json_object_get(m2, "retailPriceTotalTaxIncl"));
+    json_object_set_new(s2, "estimatedDeduction",
+                        world_money(world_money_of(s2, "estimatedDeduction") +
+                                    world_money_of(s2, "estimatedSettlementTotal")));
+    json_object_set_new(s2, "estimatedSettlementTotal", world_money(0));
+}
+
+void world_money_refund(struct world_order *o, int64_t refund)
+{
+    json_t *m1 = json_object_get(o->amount, "parentOrderMap");
+    json_t *s2 = json_object_get(json_object_get(o->amount2, "parentOrderMap"), "salesProceeds");
+    /* The refund without its tax (8 %), at the base price's share of the retail price. */
+    int64_t share = (refund - refund * 8 / 108) * 85 / 100;
+    int64_t total = world_money_of(s2, "estimatedSettlementTotal");
+    int64_t cut = share < total ? share : total;
+    json_object_set_new(s2, "estimatedSettlementTotal", world_money(total - cut));
+    json_object_set_new(s2, "estimatedDeduction",
+                        world_money(world_money_of(s2, "estimatedDeduction") + cut));
+    json_object_set_new(m1, "refundsTotal",
+                        world_money(world_money_of(m1, "refundsTotal") + refund));
+    int64_t rev = world_money_of(m1, "estimatedRevenue");
+    json_object_set_new(m1, "estimatedRevenue", world_money(rev - (cut < rev ? cut : rev)));
 }

@@ -8,6 +8,7 @@
 #include "api/api.h"
 #include "app/settlement.h"
 #include "base/parse.h"
+#include "settlement/payout.h"
 #include "settlement/query.h"
 
 /* An optional integer query argument within [lo, hi]; 422 naming it otherwise. */
@@ -95,6 +96,23 @@ enum err api_settlements_reconcile(struct http_req *req, struct http_resp *resp,
     return e ? e : http_resp_json(resp, 200, json_pack("{s:o}", "report", report));
 }
 
+enum err api_settlements_payout(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    json_t *doc = NULL;
+    enum err e = payout_status(app->db, &doc, eb);
+    return e ? e : http_resp_json(resp, 200, doc);
+}
+
+enum err api_settlements_amount_streams(struct http_req *req, struct http_resp *resp,
+                                        struct errbuf *eb)
+{
+    const struct app *app = req->app;
+    json_t *doc = NULL;
+    enum err e = settle_query_amount_streams(app->db, &doc, eb);
+    return e ? e : http_resp_json(resp, 200, doc);
+}
+
 enum err api_settlements_amounts(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
@@ -112,7 +130,8 @@ enum err api_settlements_amounts(struct http_req *req, struct http_resp *resp, s
                                lim ? (int64_t)json_integer_value(lim) : 500, false, &r, eb);
     return e ? e
              : http_resp_json(resp, 200,
-                              json_pack("{s:I, s:I, s:I, s:s}", "asked", (json_int_t)r.asked,
-                                        "stored", (json_int_t)r.stored, "failed",
-                                        (json_int_t)r.failed, "last_error", r.last_error));
+                              json_pack("{s:I, s:I, s:I, s:I, s:s}", "asked", (json_int_t)r.asked,
+                                        "stored", (json_int_t)r.stored, "moved",
+                                        (json_int_t)r.moved, "failed", (json_int_t)r.failed,
+                                        "last_error", r.last_error));
 }

@@ -22,6 +22,13 @@ ERR_MUST_USE enum err api_settlements_order(struct http_req *req, struct http_re
 ERR_MUST_USE enum err api_settlements_reconcile(struct http_req *req, struct http_resp *resp,
                                                 struct errbuf *eb);
 
+/* GET /api/v1/settlements/payout: the payout provider's scheduled API import (payout_status). */
+ERR_MUST_USE enum err api_settlements_payout(struct http_req *req, struct http_resp *resp,
+                                             struct errbuf *eb);
+
+/* GET /api/v1/settlements/amounts: the expected-amounts stream's state per connection. */
+ERR_MUST_USE enum err api_settlements_amount_streams(struct http_req *req, struct http_resp *resp,
+                                                     struct errbuf *eb);
 ERR_MUST_USE enum err api_settlements_amounts(struct http_req *req, struct http_resp *resp,
                                               struct errbuf *eb);
 

@@ -48,13 +48,13 @@ enum err app_settlement_amounts(const struct app *app, const struct app_actor *w
 {
     struct connect_env env;
     app_connect_env(app, &env);
-    enum err e = settle_amounts_refresh(&env, conn, limit, 86400, newest_first, (int64_t)time(NULL),
-                                        out, eb);
+    enum err e = settle_amounts_refresh(&env, conn, limit, SETTLE_AMOUNTS_MAX_AGE_S, newest_first,
+                                        (int64_t)time(NULL), out, eb);
     char detail[260];
     if (e == ERR_OK)
-        snprintf(detail, sizeof detail, "asked %lld, stored %lld, failed %lld%s%.160s",
-                 (long long)out->asked, (long long)out->stored, (long long)out->failed,
-                 out->last_error[0] ? "; last: " : "", out->last_error);
+        snprintf(detail, sizeof detail, "asked %lld, stored %lld, moved %lld, failed %lld%s%.140s",
+                 (long long)out->asked, (long long)out->stored, (long long)out->moved,
+                 (long long)out->failed, out->last_error[0] ? "; last: " : "", out->last_error);
     else
         snprintf(detail, sizeof detail, "%s", errbuf_code(eb, e));
     app_audit(app, who, "settlement.amounts", conn ? conn : "", e == ERR_OK ? "success" : "failure",

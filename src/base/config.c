@@ -54,6 +54,10 @@ static const struct config_row config_rows[] = {
      "HTTP worker threads (epoll thread pool size)"},
     {"AICOS_HTTP_BODY_MAX_BYTES", "1048576", CONFIG_KIND_INT, FIELD(http_body_max), 1024,
      64 * 1024 * 1024, CONFIG_PUBLIC, "largest accepted request body in bytes"},
+    {"AICOS_HTTP_UPLOAD_MAX_BYTES", "67108864", CONFIG_KIND_INT, FIELD(http_upload_max), 1024,
+     64 * 1024 * 1024, CONFIG_PUBLIC,
+     "largest file upload in bytes (the statement upload form; every other body: "
+     "AICOS_HTTP_BODY_MAX_BYTES)"},
     {"AICOS_MASTER_KEY", "", CONFIG_KIND_STRING, FIELD(master_key), 0, 0, CONFIG_SECRET_ALL,
      "vault master key: base64 of 32 bytes (or use AICOS_MASTER_KEY_FILE)"},
     {"AICOS_MASTER_KEY_FILE", "", CONFIG_KIND_STRING, FIELD(master_key_file), 0, 0, CONFIG_PUBLIC,
@@ -101,6 +105,10 @@ static const struct config_row config_rows[] = {
     {"AICOS_PAYOUT_SYNC_INTERVAL_S", "3600", CONFIG_KIND_INT, FIELD(payout_sync_interval_s), 0,
      LIMIT_SYNC_INTERVAL_MAX_S, CONFIG_PUBLIC,
      "seconds between scheduled payout-provider syncs (0: only aicos settlement airwallex sync)"},
+    {"AICOS_SETTLE_AMOUNTS_INTERVAL_S", "3600", CONFIG_KIND_INT, FIELD(settle_amounts_interval_s),
+     0, LIMIT_SYNC_INTERVAL_MAX_S, CONFIG_PUBLIC,
+     "seconds between runs of each shop's expected-amounts stream (0: only aicos settlement "
+     "amounts)"},
     {"AICOS_LLM_URL", "", CONFIG_KIND_URL, FIELD(llm_url), 0, 0, CONFIG_SECRET_URL_PASSWORD,
      "OpenAI-compatible chat completions URL that rewords reply drafts; empty: off"},
     {"AICOS_LLM_MODEL", "default", CONFIG_KIND_STRING, FIELD(llm_model), 0, 0, CONFIG_PUBLIC,

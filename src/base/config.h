@@ -31,6 +31,7 @@ struct config {
     char web_origin[CONFIG_ORIGIN_MAX];
     long http_threads;
     long http_body_max;
+    long http_upload_max; /* largest body of an upload form */
     char master_key[128]; /* secret: never print */
     char master_key_file[LIMIT_PATH_BYTES];
     char temu_region[16]; /* canonical region name, "us" ... (temu/regions.h) */
@@ -59,6 +60,7 @@ struct config {
     /* The payout provider's API (src/settlement/airwallex.h, payout.h). */
     char airwallex_url[LIMIT_TEMU_URL_BYTES]; /* API base, e.g. https://api.airwallex.com */
     long payout_sync_interval_s;              /* 0: no scheduled payout sync */
+    long settle_amounts_interval_s;           /* 0: no scheduled expected-amounts stream */
     /* Optional LLM for reply drafts (src/reply/llm.h): off while llm_url is "". */
     char llm_url[LIMIT_TEMU_URL_BYTES];
     char llm_model[128];

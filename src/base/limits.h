@@ -30,6 +30,11 @@
 #define LIMIT_DB_ACQUIRE_WARN_S  5      /* log when a connection takes longer than this */
 #define LIMIT_DB_ROWS            100000 /* rows one query may materialize */
 #define LIMIT_DB_STMT_CACHE      128    /* prepared statements kept per pooled connection */
+/* SQLite page cache per connection, KiB: a bulk transaction (a statement import) stays in
+ * memory until its commit instead of spilling pages to the WAL on the way (SQLite's default
+ * is 2000). Pages are allocated as they are used: a pool of n connections holds at most
+ * n x 16 MiB, reached only by large transactions or reads. */
+#define LIMIT_DB_SQLITE_CACHE_KIB 16384
 
 /* Files. */
 #define LIMIT_PATH_BYTES 1024

@@ -16,7 +16,7 @@
 #include "http/server.h"
 #include "store/db.h"
 #include "store/migrate.h"
-#include "settlement/payout_worker.h"
+#include "settlement/settle_worker.h"
 #include "sync/sync.h"
 #include "tracking/tracking.h"
 #include "vault/vault.h"
@@ -112,7 +112,7 @@ static void serve_block_signals(sigset_t *stop)
 /* The background threads of serve. */
 struct serve_workers {
     struct sync_scheduler *sync;
-    struct payout_worker *payout;
+    struct settle_worker *settle;
     struct tracking_scheduler *tracking;
     struct actions_ticker *ticker;
 };
@@ -139,7 +139,7 @@ ERR_MUST_USE static enum err serve_workers_start(const struct config *cfg, struc
     sched_env = (struct connect_env){.cfg = cfg, .db = db, .vault = vault};
     e = sync_scheduler_start(&sched_env, &w->sync, eb);
     if (e == ERR_OK)
-        e = payout_worker_start(db, vault, cfg, &w->payout, eb);
+        e = settle_worker_start(db, vault, cfg, &w->settle, eb);
     return e == ERR_OK ? tracking_scheduler_start(&sched_env, 0, &w->tracking, eb) : e;
 }
 
@@ -147,7 +147,7 @@ static void serve_workers_stop(struct serve_workers *w)
 {
     actions_ticker_stop(w->ticker);
     tracking_scheduler_stop(w->tracking);
-    payout_worker_stop(w->payout);
+    settle_worker_stop(w->settle);
     sync_scheduler_stop(w->sync);
     *w = (struct serve_workers){0};
 }
@@ -186,6 +186,7 @@ static int serve_run(const struct config *cfg, bool migrate, bool worker)
         .port = cfg->listen_port,
         .threads = (unsigned)cfg->http_threads,
         .body_max = (size_t)cfg->http_body_max,
+        .upload_max = (size_t)cfg->http_upload_max,
         .routes = api_routes,
         .nroutes = api_routes_count,
         .app = &app,

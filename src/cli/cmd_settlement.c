@@ -13,6 +13,7 @@
 #include "settlement/expected.h"
 #include "settlement/import.h"
 #include "settlement/profile.h"
+#include "settlement/query.h"
 #include "settlement/reconcile.h"
 #include "store/db.h"
 #include "vault/vault.h"
@@ -24,7 +25,7 @@ static const char settlement_usage[] =
     "                --map FIELD=HEADER ... [--currency C] [--utc-offset-hours H]"
     " [--style en|de|plain]\n"
     "       aicos settlement profile list\n"
-    "       aicos settlement amounts [--connection ID] [--limit N]\n"
+    "       aicos settlement amounts [--connection ID] [--limit N] | --status\n"
     "       aicos settlement reconcile [--now UNIX]\n"
     "       aicos settlement report [--json]\n"
     "       aicos settlement airwallex set-credential | sync | status   (see --help of each)\n"
@@ -39,7 +40,10 @@ static const char settlement_usage[] =
     "           balance_after, status, pickup_at, delivered_at, after_sales_open.\n"
     "amounts    reads the expected amount (estimatedSettlementTotal) of synced orders that\n"
     "           have none, or a day-old one, from Temu's temu.order.amount.v2.query, with\n"
-    "           history; amounts from an order_amounts file are left alone.\n"
+    "           history; amounts from an order_amounts file are left alone. The worker of\n"
+    "           aicos serve / aicos worker does the same per shop on a schedule\n"
+    "           (AICOS_SETTLE_AMOUNTS_INTERVAL_S); this runs it now. --status prints each\n"
+    "           shop's stream as JSON (last run, last success, asked, stored, moved, failed).\n"
     "reconcile  matches orders to lines, lines to the wallet, withdrawals to credits.\n"
     "report     prints the last reconciliation (--json: the machine-readable report).\n"
     "airwallex  the payout provider's API (Airwallex settlements and balance history): store\n"
@@ -265,18 +269,48 @@ static int settlement_run_cmd(int argc, char **argv, bool reconcile)
     return e == ERR_OK ? CLI_OK : CLI_FAIL;
 }
 
+/* The expected-amounts stream's state per connection, as JSON on stdout. */
+static int settlement_amounts_status(const char *cmd)
+{
+    struct config cfg;
+    struct db *db = NULL;
+    if (!cli_load_config(&cfg))
+        return CLI_USAGE;
+    if (!cli_open_db(cmd, &cfg, &db))
+        return CLI_FAIL;
+    json_t *doc = NULL;
+    struct errbuf eb = {0};
+    enum err e = settle_query_amount_streams(db, &doc, &eb);
+    char *text = e == ERR_OK ? json_dumps(doc, JSON_INDENT(2)) : NULL;
+    if (text != NULL)
+        printf("%s\n", text);
+    else
+        fprintf(stderr, "aicos %s: %s\n", cmd, errbuf_message(&eb, e ? e : ERR_NOMEM));
+    free(text);
+    json_decref(doc);
+    db_close(db);
+    return text != NULL ? CLI_OK : CLI_FAIL;
+}
+
 static int settlement_amounts_cmd(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"connection", required_argument, NULL, 'c'}, {"limit", required_argument, NULL, 'l'}, {0}};
+    static const struct option opts[] = {{"connection", required_argument, NULL, 'c'},
+                                         {"limit", required_argument, NULL, 'l'},
+                                         {"status", no_argument, NULL, 's'},
+                                         {0}};
     const struct cli_getopt g = {"settlement amounts", opts, true};
     const char *conn = NULL;
     int64_t limit = 500;
-    const struct cli_slot slots[] = {
-        {'c', .text = &conn}, {'l', .num = &limit, .min = 1, .max = 100000}, {0}};
+    bool status = false;
+    const struct cli_slot slots[] = {{'c', .text = &conn},
+                                     {'l', .num = &limit, .min = 1, .max = 100000},
+                                     {'s', .on = &status},
+                                     {0}};
     if (cli_getopt_store(&g, slots, argc - 1, argv + 1) != CLI_OK ||
         cli_no_operands(g.cmd, argc - 1, argv + 1) != CLI_OK)
         return CLI_USAGE;
+    if (status)
+        return settlement_amounts_status(g.cmd);
     struct config cfg;
     struct db *db = NULL;
     struct vault *vault = NULL;
@@ -286,12 +320,12 @@ static int settlement_amounts_cmd(int argc, char **argv)
     struct connect_env env = {.cfg = &cfg, .db = db, .vault = vault};
     struct settle_amounts_result r;
     struct errbuf eb = {0};
-    enum err e =
-        settle_amounts_refresh(&env, conn, limit, 86400, false, (int64_t)time(NULL), &r, &eb);
+    enum err e = settle_amounts_refresh(&env, conn, limit, SETTLE_AMOUNTS_MAX_AGE_S, false,
+                                        (int64_t)time(NULL), &r, &eb);
     if (e == ERR_OK)
-        printf("asked %lld, stored %lld, failed %lld%s%s\n", (long long)r.asked,
-               (long long)r.stored, (long long)r.failed, r.last_error[0] ? "; last: " : "",
-               r.last_error);
+        printf("asked %lld, stored %lld, moved %lld, failed %lld%s%s\n", (long long)r.asked,
+               (long long)r.stored, (long long)r.moved, (long long)r.failed,
+               r.last_error[0] ? "; last: " : "", r.last_error);
     else
         fprintf(stderr, "aicos settlement amounts: %s\n", errbuf_message(&eb, e));
     cli_audit(db, "settlement.amounts", conn ? conn : "", e == ERR_OK ? "success" : "failure",

@@ -11,7 +11,7 @@
 #include "cli/cli.h"
 #include "store/db.h"
 #include "store/migrate.h"
-#include "settlement/payout_worker.h"
+#include "settlement/settle_worker.h"
 #include "sync/sync.h"
 #include "tracking/tracking.h"
 #include "vault/vault.h"
@@ -44,7 +44,7 @@ static int worker_run(const struct config *cfg)
     struct db *db = NULL;
     struct vault *vault = NULL;
     struct sync_scheduler *sched = NULL;
-    struct payout_worker *payout = NULL;
+    struct settle_worker *settle = NULL;
     struct actions_ticker *ticker = NULL;
     struct tracking_scheduler *tsched = NULL;
     int rc = CLI_FAIL;
@@ -68,7 +68,7 @@ static int worker_run(const struct config *cfg)
     sync_set_page_hook(actions_sync_hook, NULL);
     e = sync_scheduler_start(&env, &sched, &eb);
     if (e == ERR_OK)
-        e = payout_worker_start(db, vault, cfg, &payout, &eb);
+        e = settle_worker_start(db, vault, cfg, &settle, &eb);
     if (e == ERR_OK)
         e = actions_ticker_start(db, ACTIONS_TICK_S, notify_tick, vault, &ticker, &eb);
     if (e == ERR_OK)
@@ -90,7 +90,7 @@ static int worker_run(const struct config *cfg)
 out:
     actions_ticker_stop(ticker);
     tracking_scheduler_stop(tsched);
-    payout_worker_stop(payout);
+    settle_worker_stop(settle);
     sync_scheduler_stop(sched);
     vault_free(vault);
     db_close(db);

@@ -64,7 +64,8 @@ struct http_ctx {
     struct http_req req;
     struct http_resp resp;
     struct buf body;
-    size_t uri_len; /* of the raw request target, for the length check */
+    size_t uri_len;         /* of the raw request target, for the length check */
+    int64_t content_length; /* -1: none (chunked or no body) */
     size_t route;
     uint64_t start_ns;
     bool started;
@@ -72,6 +73,12 @@ struct http_ctx {
     bool queued;
     bool counted; /* holds a slot in srv->clients under req.client_ip */
 };
+
+/* The largest body any route takes: body_max, or upload_max when that is larger. */
+static size_t server_body_cap(const struct http_server *srv)
+{
+    return srv->opts.upload_max > srv->opts.body_max ? srv->opts.upload_max : srv->opts.body_max;
+}
 
 /* True when this warning may be logged now; *held gets how many were held back since. */
 static bool server_warn_due(struct server_warn *w, long *held)
@@ -120,7 +127,8 @@ static void *server_on_uri(void *cls, const char *uri, struct MHD_Connection *co
     ctx->route = SERVER_NO_ROUTE;
     ctx->start_ns = clock_mono_ns();
     ctx->uri_len = strlen(uri);
-    ctx->body.max = srv->opts.body_max;
+    ctx->body.max = server_body_cap(srv);
+    ctx->content_length = -1;
     atomic_fetch_add(&srv->in_flight, 1);
     return ctx;
 }
@@ -535,10 +543,12 @@ static enum MHD_Result server_check_headers(struct http_ctx *ctx, struct MHD_Con
         if (parse_int64(st.content_length_value, 0, INT64_MAX, &cl) != ERR_OK)
             return server_fail(ctx, conn, ERR_BADREQ, "bad_content_length",
                                "The Content-Length header is not a non-negative integer.");
-        if ((uint64_t)cl > srv->opts.body_max)
+        /* Against the larger limit here; the route's own follows once it is known. */
+        if ((uint64_t)cl > server_body_cap(srv))
             return server_fail(ctx, conn, ERR_TOOBIG, "body_too_large",
                                "The request body is larger than the limit of %zu bytes.",
-                               srv->opts.body_max);
+                               server_body_cap(srv));
+        ctx->content_length = cl;
     }
     *refused = false;
     return MHD_YES;
@@ -587,6 +597,14 @@ static enum MHD_Result server_check_route(struct http_ctx *ctx, struct MHD_Conne
     if (form != NULL && !server_is_type(ct, form))
         return server_fail(ctx, conn, ERR_MEDIA, "unsupported_media_type",
                            "This route takes a form: send Content-Type: %s.", form);
+    /* An upload form takes files up to upload_max; every other body stays under body_max. */
+    ctx->body.max = (route->flags & ROUTE_MULTIPART_BODY) && srv->opts.upload_max > 0
+                        ? srv->opts.upload_max
+                        : srv->opts.body_max;
+    if (ctx->content_length >= 0 && (uint64_t)ctx->content_length > ctx->body.max)
+        return server_fail(ctx, conn, ERR_TOOBIG, "body_too_large",
+                           "The request body is larger than the limit of %zu bytes.",
+                           ctx->body.max);
     *refused = false;
     return MHD_YES;
 }
@@ -639,7 +657,7 @@ static enum MHD_Result server_dispatch(struct http_ctx *ctx, struct MHD_Connecti
     if (ctx->too_big)
         return server_fail(ctx, conn, ERR_TOOBIG, "body_too_large",
                            "The request body is larger than the limit of %zu bytes.",
-                           ctx->srv->opts.body_max);
+                           ctx->body.max);
     ctx->req.body = ctx->body.data;
     ctx->req.body_len = ctx->body.len;
     struct errbuf eb = {0};
@@ -697,27 +715,6 @@ static enum MHD_Result server_on_request(void *cls, struct MHD_Connection *conn,
     return server_dispatch(ctx, conn);
 }
 
-ERR_MUST_USE static enum err server_resolve(const char *host, unsigned port,
-                                            struct sockaddr_storage *ss, struct errbuf *eb)
-{
-    struct addrinfo hints = {0}, *res = NULL;
-    hints.ai_family = AF_UNSPEC;
-    hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = AI_PASSIVE;
-    int rc = getaddrinfo(host, NULL, &hints, &res);
-    if (rc != 0 || res == NULL)
-        return err_set(eb, ERR_CONFIG, "bad_listen_address", "Cannot resolve listen host %s: %s.",
-                       host, gai_strerror(rc));
-    memset(ss, 0, sizeof *ss);
-    memcpy(ss, res->ai_addr, res->ai_addrlen);
-    if (ss->ss_family == AF_INET)
-        ((struct sockaddr_in *)(void *)ss)->sin_port = htons((uint16_t)port);
-    else
-        ((struct sockaddr_in6 *)(void *)ss)->sin6_port = htons((uint16_t)port);
-    freeaddrinfo(res);
-    return ERR_OK;
-}
-
 enum err http_server_start(const struct http_server_opts *opts, struct http_server **out,
                            struct errbuf *eb)
 {
@@ -735,7 +732,7 @@ enum err http_server_start(const struct http_server_opts *opts, struct http_serv
     struct sockaddr_storage ss;
     enum err e = server_proxies_parse(opts->trusted_proxies, s->proxies, &s->nproxies, eb);
     if (e == ERR_OK)
-        e = server_resolve(opts->host, opts->port, &ss, eb);
+        e = http_server_resolve(opts->host, opts->port, &ss, eb);
     if (e != ERR_OK) {
         free(s);
         return e;

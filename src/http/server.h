@@ -6,6 +6,7 @@
 #define AICOS_HTTP_SERVER_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "base/err.h"
 #include "http/metrics.h"
@@ -40,6 +41,7 @@ struct http_server_opts {
     unsigned port;              /* 0 picks a free port; see http_server_port() */
     unsigned threads;           /* worker threads in the pool */
     size_t body_max;            /* largest accepted body */
+    size_t upload_max;          /* largest body of a ROUTE_MULTIPART_BODY route (0: body_max) */
     const struct route *routes; /* borrowed; must outlive the server */
     size_t nroutes;
     void *app;                     /* handed to handlers as req->app */
@@ -67,5 +69,10 @@ unsigned http_server_port(const struct http_server *s);
  * LIMIT_HTTP_SHUTDOWN_WAIT_S), then stops the threads and frees the server. NULL is a no-op.
  */
 void http_server_stop(struct http_server *s);
+
+/* host (a numeric address or a name) resolved with port into *ss; ERR_CONFIG when it does
+ * not resolve. */
+ERR_MUST_USE enum err http_server_resolve(const char *host, unsigned port,
+                                          struct sockaddr_storage *ss, struct errbuf *eb);
 
 #endif

@@ -254,6 +254,13 @@ ERR_MUST_USE static enum err registry_settlement(const struct connect_env *env, 
                  "%lld file(s) imported, %lld line(s); store the payout provider's API credential "
                  "(aicos settlement airwallex set-credential) to import settlements by API.",
                  (long long)st.imports, (long long)st.lines);
+    } else if (st.api_error[0] != '\0') {
+        row->status = "degraded";
+        snprintf(row->risk, sizeof row->risk, "The payout provider's API import fails: %s",
+                 st.api_error);
+        snprintf(row->next, sizeof row->next,
+                 "Check the credential (aicos settlement airwallex status), then run aicos "
+                 "settlement airwallex sync.");
     } else {
         row->status = "connected";
         snprintf(row->risk, sizeof row->risk,
@@ -261,6 +268,8 @@ ERR_MUST_USE static enum err registry_settlement(const struct connect_env *env, 
                  "reconciliation found nothing overdue or unexplained.",
                  (long long)st.imports);
         snprintf(row->next, sizeof row->next, "Nothing to do.");
+        if (st.api_ok_at > row->last_success_at)
+            row->last_success_at = st.api_ok_at;
     }
     return ERR_OK;
 }

@@ -212,6 +212,14 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/settlements/orders/{sn}", api_settlements_order, 0,
      "One order's expected amount (with history), settled lines and reconciliation results.",
      "settlements", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/settlements/payout", api_settlements_payout, 0,
+     "The payout provider's scheduled API import (Airwallex): credential present, credits "
+     "stored, each feed's checkpoint, last run, last success and last error.",
+     "settlements", NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/settlements/amounts", api_settlements_amount_streams, 0,
+     "The expected-amounts stream of each shop (temu.order.amount.v2.query, scheduled): last "
+     "run, last success, asked, stored, moved (amounts that changed), failed, last error.",
+     "settlements", NULL, ROLE_VIEWER},
     {"POST", "/api/v1/settlements/amounts", api_settlements_amounts, ROUTE_JSON_BODY,
      "Read the expected amount (estimatedSettlementTotal) of synced orders from Temu "
      "{connection_id?, limit?}: counts (audited).",

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <iconv.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,31 @@ static bool utf8_step(struct utf8_state *u, unsigned char b)
     return true;
 }
 
+/* The length of the run of ASCII bytes at p (at most n). */
+static size_t ascii_run(const unsigned char *p, size_t n)
+{
+    size_t i = 0;
+    for (uint64_t w; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        if ((w & UINT64_C(0x8080808080808080)) != 0)
+            break;
+    }
+    while (i < n && p[i] < 0x80)
+        i++;
+    return i;
+}
+
+/* The line ends in p[0..n). */
+static size_t count_lines(const unsigned char *p, size_t n)
+{
+    size_t c = 0;
+    for (const unsigned char *q; n > 0 && (q = memchr(p, '\n', n)) != NULL; c++) {
+        n -= (size_t)(q - p) + 1;
+        p = q + 1;
+    }
+    return c;
+}
+
 ERR_MUST_USE static enum err detect(struct source *src, const struct csv_reader_limits *lim,
                                     enum csv_reader_encoding *enc, size_t *skip, unsigned char *buf,
                                     struct errbuf *eb)
@@ -145,19 +171,24 @@ ERR_MUST_USE static enum err detect(struct source *src, const struct csv_reader_
         if (total > lim->max_bytes)
             return err_set(eb, ERR_TOOBIG, "csv_too_big", "the file is larger than %llu bytes",
                            (unsigned long long)lim->max_bytes);
-        for (size_t i = start; i < (size_t)n; i++) {
-            if (buf[i] == '\0')
-                return err_set(eb, ERR_PARSE, "csv_nul",
-                               "line %zu: the file has a NUL byte "
-                               "(not a text file?)",
-                               line);
-            if (valid && !utf8_step(&u, buf[i])) {
+        /* Runs of ASCII are skipped a word at a time; lines are counted only where a line
+         * number is needed (a bad byte) and once per chunk. */
+        const unsigned char *nul = memchr(buf + start, '\0', (size_t)n - start);
+        size_t end = nul != NULL ? (size_t)(nul - buf) : (size_t)n;
+        for (size_t i = start; valid && i < end; i++) {
+            if (u.need == 0 && (i += ascii_run(buf + i, end - i)) >= end)
+                break;
+            if (!utf8_step(&u, buf[i])) {
                 valid = false;
-                bad_line = line;
+                bad_line = line + count_lines(buf + start, i - start);
             }
-            if (buf[i] == '\n')
-                line++;
         }
+        if (nul != NULL)
+            return err_set(eb, ERR_PARSE, "csv_nul",
+                           "line %zu: the file has a NUL byte "
+                           "(not a text file?)",
+                           line + count_lines(buf + start, end - start));
+        line += count_lines(buf + start, (size_t)n - start);
     }
     if (valid && u.need > 0) {
         valid = false;

@@ -9,19 +9,33 @@
 #include "base/log.h"
 #include "settlement/amounts.h"
 #include "settlement/line.h"
+#include "sync/sync.h"
 #include "temu/api.h"
 
 enum err settle_expected_put(struct db_conn *c, const struct settle_expected *x, int64_t now,
-                             struct errbuf *eb)
+                             bool *moved, struct errbuf *eb)
 {
     struct db_param h[] = {DB_P_TEXT(x->order_sn), DB_P_INT(x->amount_minor),
                            DB_P_TEXT(x->currency), DB_P_INT(now), DB_P_TEXT(x->source)};
-    enum err e = db_exec(c,
-                         "INSERT INTO settlement_expected_history (order_sn, amount_minor, "
-                         "currency, seen_at, source) SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS "
-                         "(SELECT 1 FROM settlement_expected WHERE order_sn = $1 AND "
-                         "amount_minor = $2 AND currency = $3) ON CONFLICT DO NOTHING",
-                         h, 5, NULL, eb);
+    bool had = false;
+    int64_t added = 0;
+    enum err e = ERR_OK;
+    if (moved != NULL) {
+        struct db_rows *r = NULL;
+        e = db_query(c, "SELECT 1 FROM settlement_expected WHERE order_sn = $1", h, 1, &r, eb);
+        had = e == ERR_OK && db_rows_count(r) > 0;
+        db_rows_free(r);
+        *moved = false;
+    }
+    e = e ? e
+          : db_exec(c,
+                    "INSERT INTO settlement_expected_history (order_sn, amount_minor, "
+                    "currency, seen_at, source) SELECT $1, $2, $3, $4, $5 WHERE NOT EXISTS "
+                    "(SELECT 1 FROM settlement_expected WHERE order_sn = $1 AND "
+                    "amount_minor = $2 AND currency = $3) ON CONFLICT DO NOTHING",
+                    h, 5, &added, eb);
+    if (moved != NULL)
+        *moved = had && added > 0;
     struct db_param p[] = {DB_P_TEXT(x->order_sn),    DB_P_TEXT(x->connection_id),
                            DB_P_INT(x->amount_minor), DB_P_TEXT(x->currency),
                            DB_P_INT(x->ordered_at),   DB_P_INT(x->pickup_at),
@@ -69,10 +83,11 @@ ERR_MUST_USE static enum err amounts_one(const struct connect_env *env, struct t
     }
     struct settle_expected x = {sn, conn, cur, SETTLE_AMOUNT_SOURCE, minor, ordered, 0, 0, false};
     struct db_conn *c = db_acquire(env->db);
+    bool moved = false;
     /* Both rows or neither; an amount from a file stays (the file wins). */
     e = db_begin(c, eb);
     if (e == ERR_OK && !file_amount)
-        e = settle_expected_put(c, &x, now, eb);
+        e = settle_expected_put(c, &x, now, &moved, eb);
     if (e == ERR_OK)
         e = settle_order_amount_put(c, conn, sn, answer, now, eb);
     if (e == ERR_OK)
@@ -82,6 +97,7 @@ ERR_MUST_USE static enum err amounts_one(const struct connect_env *env, struct t
     db_release(c);
     json_decref(answer);
     out->stored += e == ERR_OK;
+    out->moved += e == ERR_OK && moved;
     return e;
 }
 
@@ -93,7 +109,7 @@ enum err settle_amounts_refresh(const struct connect_env *env, const char *conn,
     struct db_rows *r = NULL;
     struct db_param p[] = {conn ? DB_P_TEXT(conn) : DB_P_NULL, DB_P_INT(now - max_age_s),
                            DB_P_INT(limit), DB_P_TEXT(SETTLE_AMOUNT_SOURCE),
-                           DB_P_INT(newest_first ? -1 : 1)};
+                           DB_P_INT(now - SETTLE_AMOUNTS_HORIZON_S), DB_P_INT(newest_first ? -1 : 1)};
     enum err e = db_pool_query(
         env->db,
         "SELECT t.connection_id, t.parent_order_sn, t.order_time, COALESCE(x.source, '') FROM "
@@ -101,9 +117,10 @@ enum err settle_amounts_refresh(const struct connect_env *env, const char *conn,
         "JOIN order_amounts a ON a.connection_id = t.connection_id AND a.parent_order_sn = "
         "t.parent_order_sn WHERE (CAST($1 AS TEXT) IS NULL OR t.connection_id = $1) AND "
         "(x.order_sn IS NULL OR a.parent_order_sn IS NULL OR (x.source = $4 AND x.updated_at < "
-        "$2)) ORDER BY t.order_time * $5, t.parent_order_sn LIMIT $3",
-        p, 5, &r, eb);
+        "$2 AND t.order_time >= $5)) ORDER BY t.order_time * $6, t.parent_order_sn LIMIT $3",
+        p, 6, &r, eb);
     struct temu_client *cl = NULL;
+    struct sync_budget budget = {env->db, NULL, (uint32_t)env->cfg->temu_rate_limit};
     char cl_conn[CONNECT_ID_LEN + 1] = "";
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
         const char *c = db_rows_get(r, i, 0);
@@ -112,6 +129,10 @@ enum err settle_amounts_refresh(const struct connect_env *env, const char *conn,
             cl = NULL;
             e = connect_client_for(env, c, &cl, eb);
             settle_copy(cl_conn, sizeof cl_conn, c);
+            if (e == ERR_OK) {
+                budget.app_key = temu_client_app_key(cl);
+                temu_client_set_acquire(cl, sync_budget_acquire, &budget);
+            }
         }
         e = e ? e
               : amounts_one(env, cl, c, db_rows_get(r, i, 1), db_rows_int_or(r, i, 2, 0),
@@ -121,5 +142,83 @@ enum err settle_amounts_refresh(const struct connect_env *env, const char *conn,
     }
     temu_client_free(cl);
     db_rows_free(r);
+    return e;
+}
+
+enum err settle_amounts_state_get(struct db *db, const char *conn, struct settle_amounts_state *out,
+                                  struct errbuf *eb)
+{
+    memset(out, 0, sizeof *out);
+    struct db_rows *r = NULL;
+    struct db_param p[] = {DB_P_TEXT(conn)};
+    enum err e = db_pool_query(db,
+                               "SELECT last_run_at, last_ok_at, asked, stored, moved, failed, "
+                               "last_error FROM settlement_amount_state WHERE connection_id = $1",
+                               p, 1, &r, eb);
+    if (e == ERR_OK && db_rows_count(r) == 1) {
+        int64_t *v[] = {&out->last_run_at, &out->last_ok_at, &out->asked,
+                        &out->stored,      &out->moved,      &out->failed};
+        for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
+            *v[i] = db_rows_int_or(r, 0, i, 0);
+        settle_copy(out->last_error, sizeof out->last_error, db_rows_get(r, 0, 6));
+    }
+    db_rows_free(r);
+    return e;
+}
+
+enum err settle_amounts_due(struct db *db, const char *conn, int64_t interval_s, int64_t now,
+                            bool *due, struct errbuf *eb)
+{
+    struct settle_amounts_state st;
+    enum err e = settle_amounts_state_get(db, conn, &st, eb);
+    *due = e == ERR_OK && (st.last_run_at == 0 || st.last_run_at + interval_s <= now);
+    return e;
+}
+
+ERR_MUST_USE static enum err amounts_state_put(struct db *db, const char *conn, int64_t now,
+                                               bool ok, const struct settle_amounts_result *r,
+                                               const char *error, struct errbuf *eb)
+{
+    struct db_param p[] = {DB_P_TEXT(conn),     DB_P_INT(now),       DB_P_INT(ok ? now : 0),
+                           DB_P_INT(r->asked),  DB_P_INT(r->stored), DB_P_INT(r->moved),
+                           DB_P_INT(r->failed), DB_P_TEXT(error)};
+    return db_pool_exec(
+        db,
+        "INSERT INTO settlement_amount_state (connection_id, last_run_at, last_ok_at, asked, "
+        "stored, moved, failed, last_error) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT "
+        "(connection_id) DO UPDATE SET last_run_at = excluded.last_run_at, last_ok_at = CASE WHEN "
+        "excluded.last_ok_at > 0 THEN excluded.last_ok_at ELSE settlement_amount_state.last_ok_at "
+        "END, asked = excluded.asked, stored = excluded.stored, moved = excluded.moved, failed = "
+        "excluded.failed, last_error = excluded.last_error",
+        p, 8, NULL, eb);
+}
+
+enum err settle_amounts_stream_run(const struct connect_env *env, const char *conn, int64_t now,
+                                   struct settle_amounts_result *out, struct errbuf *eb)
+{
+    memset(out, 0, sizeof *out);
+    char holder[SYNC_HOLDER_MAX];
+    sync_holder_id(holder, sizeof holder);
+    bool got = false;
+    struct db_conn *c = db_acquire(env->db);
+    enum err e = sync_lease_claim(c, conn, SETTLE_AMOUNTS_LEASE, holder, now,
+                                  SETTLE_AMOUNTS_LEASE_TTL_S, &got, eb);
+    db_release(c);
+    if (e != ERR_OK)
+        return e;
+    if (!got)
+        return err_set(eb, ERR_CONFLICT, "lease_held",
+                       "another process is refreshing the expected amounts of %s", conn);
+    e = settle_amounts_refresh(env, conn, SETTLE_AMOUNTS_PER_RUN, SETTLE_AMOUNTS_MAX_AGE_S, false,
+                               now, out, eb);
+    char error[240];
+    snprintf(error, sizeof error, "%s", e == ERR_OK ? out->last_error : errbuf_message(eb, e));
+    struct errbuf eb2 = {{0}, {0}};
+    enum err e2 = amounts_state_put(env->db, conn, now, e == ERR_OK, out, error, &eb2);
+    c = db_acquire(env->db);
+    enum err e3 = sync_lease_release(c, conn, SETTLE_AMOUNTS_LEASE, holder, &eb2);
+    db_release(c);
+    if (e == ERR_OK && (e2 != ERR_OK || e3 != ERR_OK))
+        return err_set(eb, ERR_DB, errbuf_code(&eb2, ERR_DB), "%s", errbuf_message(&eb2, ERR_DB));
     return e;
 }

@@ -216,14 +216,21 @@ ERR_MUST_USE static enum err settle_import_tx(struct settle_imp *imp, const void
                            DB_P_TEXT(r->kind),
                            DB_P_INT(o->now),
                            DB_P_TEXT(o->actor ? o->actor : "")};
+    struct db_rows *no = NULL;
     enum err e = db_begin(imp->c, eb);
     e = e ? e
-          : db_exec(imp->c,
-                    "INSERT INTO settlement_imports (file_sha256, file_name, profile, source, "
-                    "kind, lines, skipped, totals, imported_at, imported_by) VALUES ($1, $2, $3, "
-                    "$4, $5, 0, 0, '[]', $6, $7)",
-                    p, 7, NULL, eb);
+          : db_query(imp->c,
+                     "INSERT INTO settlement_imports (file_sha256, file_name, profile, source, "
+                     "kind, lines, skipped, totals, imported_at, imported_by, file_no) VALUES ($1, "
+                     "$2, $3, $4, $5, 0, 0, '[]', $6, $7, (SELECT COALESCE(MAX(file_no), 0) + 1 "
+                     "FROM settlement_imports)) RETURNING file_no",
+                     p, 7, &no, eb);
+    if (e == ERR_OK &&
+        (db_rows_count(no) != 1 || (imp->file_no = db_rows_int_or(no, 0, 0, 0)) <= 0))
+        e = err_set(eb, ERR_DB, NULL, "the import row got no file number");
+    db_rows_free(no);
     e = e ? e : settle_read(imp, data, len, x, eb);
+    e = e ? e : settle_imp_flush(imp, eb);
     if (e == ERR_OK && imp->nbad > 0)
         e = settle_bad_rows(imp, eb);
     if (e == ERR_OK && o->control_total != NULL)
@@ -272,6 +279,30 @@ ERR_MUST_USE static enum err settle_choose(struct db *db, const void *data, size
     return e;
 }
 
+/* One attempt: the reading state, the transaction on a connection of its own. */
+ERR_MUST_USE static enum err settle_import_run(struct db *db, const void *data, size_t len,
+                                               struct xlsx *x, const struct settle_import_opts *o,
+                                               const struct settle_profile *prof, bool fund,
+                                               struct settle_import_result *r, struct errbuf *eb)
+{
+    struct settle_imp *imp = calloc(1, sizeof *imp);
+    if (imp == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    imp->sha = r->sha256;
+    imp->now = o->now;
+    imp->p = fund ? NULL : prof;
+    imp->notes = json_array();
+    r->notes = imp->notes;
+    settle_copy(r->profile, sizeof r->profile, fund ? "temu_fund_detail" : prof->name);
+    settle_copy(r->source, sizeof r->source, fund ? "temu_fund_detail" : prof->source);
+    settle_copy(r->kind, sizeof r->kind, fund ? "lines" : prof->kind);
+    imp->c = db_acquire(db);
+    enum err e = settle_import_tx(imp, data, len, x, o, r, eb);
+    db_release(imp->c);
+    free(imp);
+    return e;
+}
+
 enum err settle_import_buffer(struct db *db, const void *data, size_t len,
                               const struct settle_import_opts *o, struct settle_import_result *r,
                               struct errbuf *eb)
@@ -294,26 +325,22 @@ enum err settle_import_buffer(struct db *db, const void *data, size_t len,
     }
     struct settle_profile prof;
     bool fund = false;
-    struct settle_imp *imp = NULL;
     e = settle_choose(db, data, len, x, o, &prof, &fund, eb);
-    if (e == ERR_OK && (imp = calloc(1, sizeof *imp)) == NULL)
-        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    if (e == ERR_OK && imp != NULL) {
-        imp->sha = r->sha256;
-        imp->now = o->now;
-        imp->p = fund ? NULL : &prof;
-        imp->notes = json_array();
-        r->notes = imp->notes;
-        settle_copy(r->profile, sizeof r->profile, fund ? "temu_fund_detail" : prof.name);
-        settle_copy(r->source, sizeof r->source, fund ? "temu_fund_detail" : prof.source);
-        settle_copy(r->kind, sizeof r->kind, fund ? "lines" : prof.kind);
-        imp->c = db_acquire(db);
-        e = settle_import_tx(imp, data, len, x, o, r, eb);
-        db_release(imp->c);
-        if (e == ERR_CONFLICT && settle_import_existing(db, r, &found, eb) == ERR_OK && found)
+    /* A conflict: the same file imported meanwhile (done), or another file took the next file
+     * number first (PostgreSQL, concurrent imports): then once more. */
+    for (int attempt = 0; e == ERR_OK && attempt < 2; attempt++) {
+        e = settle_import_run(db, data, len, x, o, &prof, fund, r, eb);
+        if (e != ERR_CONFLICT)
+            break;
+        if (settle_import_existing(db, r, &found, eb) == ERR_OK && found) {
             e = ERR_OK;
+            break;
+        }
+        if (attempt == 0) {
+            settle_import_result_clear(r);
+            e = ERR_OK;
+        }
     }
-    free(imp);
     xlsx_free(x);
     return e;
 }

@@ -26,6 +26,18 @@
 
 #define SETTLE_FILE_MAX_BYTES ((uint64_t)64 * 1024 * 1024)
 #define SETTLE_BAD_ROWS_SHOWN 20 /* row errors quoted in the message and notes */
+/*
+ * A line's key (settlement_lines.id): its file's number (settlement_imports.file_no, 1, 2, ...
+ * in import order) times SETTLE_FILE_KEY_SPAN plus its place in the file (1, 2, ...), so a
+ * file's lines are one key range. SETTLE_FILE_KEY_SQL is the span as an SQL literal.
+ */
+#define SETTLE_FILE_KEY_SPAN (INT64_C(1) << 40)
+#define SETTLE_FILE_KEY_SQL  "1099511627776"
+/* A line's id as read (l: settlement_lines, i: its import): the statement's own, else the
+ * provenance "<first 16 hex of the file's SHA-256>/<sheet>/<row>" (not stored). */
+#define SETTLE_LINE_ID_SQL                                                                         \
+    "CASE WHEN l.line_id <> '' THEN l.line_id ELSE substr(i.file_sha256, 1, 16) || '/' || "        \
+    "l.sheet || '/' || CAST(l.row_number AS TEXT) END"
 
 struct settle_import_opts {
     const char *file_name;     /* shown in lists; the path's last part */

@@ -9,7 +9,9 @@
 #include "settlement/profile.h"
 #include "settlement/table.h"
 
-#define SETTLE_TOTALS_MAX 64
+#define SETTLE_TOTALS_MAX   64
+#define SETTLE_LINE_BATCH   64 /* lines per INSERT */
+#define SETTLE_LINE_COLUMNS 18 /* parameters per line */
 
 struct settle_total {
     char type[32];
@@ -39,6 +41,15 @@ struct settle_imp {
     json_t *notes;
     struct settle_total totals[SETTLE_TOTALS_MAX];
     size_t ntotals;
+    /* The lines not yet written, their statement (built for sql_lines lines) and parameters. */
+    int64_t file_no, seq;
+    struct settle_line batch[SETTLE_LINE_BATCH];
+    int64_t keys[SETTLE_LINE_BATCH];
+    size_t nbatch, sql_lines;
+    uint32_t sql_mask; /* the columns sql has (bit k: column k) */
+    char sql[SETTLE_LINE_BATCH * SETTLE_LINE_COLUMNS * 8 + 512];
+    struct db_param params[SETTLE_LINE_BATCH][SETTLE_LINE_COLUMNS];
+    struct db_param packed[SETTLE_LINE_BATCH * SETTLE_LINE_COLUMNS];
 };
 
 /* Resets the per-sheet state; with p NULL the sheet is a FundDetail one (kind or sign). */
@@ -47,6 +58,9 @@ ERR_MUST_USE enum err settle_imp_sheet_begin(struct settle_imp *imp, const char 
 
 /* The table_row_fn of every reader: header, summary rows, then one line (or skip) per row. */
 ERR_MUST_USE enum err settle_imp_row(void *ctx, const struct table_row *row, struct errbuf *eb);
+
+/* Writes the queued lines (one INSERT); the import calls it once more after the last row. */
+ERR_MUST_USE enum err settle_imp_flush(struct settle_imp *imp, struct errbuf *eb);
 
 /* Adds a note {sheet, row, message} (row 0: the whole sheet). */
 void settle_imp_note(struct settle_imp *imp, size_t row, const char *message);

@@ -276,16 +276,31 @@ static void settle_total_add(struct settle_imp *imp, const struct settle_line *l
     }
 }
 
-ERR_MUST_USE static enum err settle_store_line(struct settle_imp *imp, struct settle_line *l,
-                                               struct errbuf *eb)
+/*
+ * The columns of a line; an optional one is left out of a batch's INSERT when every line of
+ * the batch has its default there ('' or NULL, the table's defaults), so a statement binds
+ * only what it carries (a Temu export has no gross, fee, counterparty, reference, status,
+ * balance or line id of its own).
+ */
+static const struct {
+    const char *name;
+    bool optional;
+} settle_cols[SETTLE_LINE_COLUMNS] = {
+    {"id", false},         {"sheet", true},      {"row_number", false},
+    {"line_id", true},     {"posted_at", false}, {"utc_offset_s", false},
+    {"type_raw", false},   {"type", false},      {"order_ref", false},
+    {"gross_minor", true}, {"fee_minor", true},  {"net_minor", false},
+    {"raw_sign", false},   {"currency", false},  {"counterparty", true},
+    {"reference", true},   {"status", true},     {"balance_after_minor", true},
+};
+
+static void settle_line_params(const struct settle_line *l, int64_t key,
+                               struct db_param v[SETTLE_LINE_COLUMNS])
 {
-    if (l->line_id[0] == '\0')
-        snprintf(l->line_id, sizeof l->line_id, "%.16s/%.80s/%zu", imp->sha, l->sheet, l->row);
-    struct db_param p[] = {
-        DB_P_TEXT(imp->sha),
+    struct db_param p[SETTLE_LINE_COLUMNS] = {
+        DB_P_INT(key),
         DB_P_TEXT(l->sheet),
         DB_P_INT((int64_t)l->row),
-        DB_P_TEXT(l->source),
         DB_P_TEXT(l->line_id),
         DB_P_INT(l->posted_at),
         DB_P_INT(l->utc_offset_s),
@@ -302,13 +317,78 @@ ERR_MUST_USE static enum err settle_store_line(struct settle_imp *imp, struct se
         DB_P_TEXT(l->status),
         l->has_balance ? DB_P_INT(l->balance_after) : DB_P_NULL,
     };
-    return db_exec(imp->c,
-                   "INSERT INTO settlement_lines (file_sha256, sheet, row_number, source, line_id, "
-                   "posted_at, utc_offset_s, type_raw, type, order_ref, gross_minor, fee_minor, "
-                   "net_minor, raw_sign, currency, counterparty, reference, status, "
-                   "balance_after_minor) VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,"
-                   "$15,$16,$17,$18,$19)",
-                   p, sizeof p / sizeof p[0], NULL, eb);
+    memcpy(v, p, sizeof p);
+}
+
+/* A parameter that is its column's default: NULL, or '' for text. */
+static bool settle_is_default(const struct db_param *p)
+{
+    return p->type == DB_NULL || (p->type == DB_TEXT && p->text[0] == '\0');
+}
+
+/* The INSERT of n lines with the columns of mask (bit k: column k). */
+ERR_MUST_USE static enum err settle_batch_sql(struct settle_imp *imp, size_t n, uint32_t mask,
+                                              size_t ncols, struct errbuf *eb)
+{
+    if (imp->sql_lines == n && imp->sql_mask == mask)
+        return ERR_OK;
+    size_t off = (size_t)snprintf(imp->sql, sizeof imp->sql, "INSERT INTO settlement_lines (");
+    for (size_t k = 0, c = 0; k < SETTLE_LINE_COLUMNS && off < sizeof imp->sql; k++) {
+        if (mask & (UINT32_C(1) << k))
+            off += (size_t)snprintf(imp->sql + off, sizeof imp->sql - off, "%s%s", c++ ? ", " : "",
+                                    settle_cols[k].name);
+    }
+    if (off < sizeof imp->sql)
+        off += (size_t)snprintf(imp->sql + off, sizeof imp->sql - off, ") VALUES ");
+    for (size_t i = 0; i < n && off < sizeof imp->sql; i++) {
+        for (size_t k = 0; k < ncols && off < sizeof imp->sql; k++)
+            off += (size_t)snprintf(imp->sql + off, sizeof imp->sql - off, "%s$%zu%s",
+                                    k == 0 ? (i == 0 ? "(" : ",(") : ",", i * ncols + k + 1,
+                                    k + 1 == ncols ? ")" : "");
+    }
+    if (off >= sizeof imp->sql)
+        return err_set(eb, ERR_INTERNAL, NULL, "the line batch statement is too long");
+    imp->sql_lines = n;
+    imp->sql_mask = mask;
+    return ERR_OK;
+}
+
+enum err settle_imp_flush(struct settle_imp *imp, struct errbuf *eb)
+{
+    size_t n = imp->nbatch, ncols = 0, np = 0;
+    if (n == 0)
+        return ERR_OK;
+    uint32_t mask = 0;
+    for (size_t i = 0; i < n; i++) {
+        settle_line_params(&imp->batch[i], imp->keys[i], imp->params[i]);
+        for (size_t k = 0; k < SETTLE_LINE_COLUMNS; k++) {
+            if (!settle_cols[k].optional || !settle_is_default(&imp->params[i][k]))
+                mask |= UINT32_C(1) << k;
+        }
+    }
+    for (size_t k = 0; k < SETTLE_LINE_COLUMNS; k++)
+        ncols += (mask >> k) & 1u;
+    /* Packed: the kept parameters of line i follow those of line i - 1. */
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < SETTLE_LINE_COLUMNS; k++) {
+            if (mask & (UINT32_C(1) << k))
+                imp->packed[np++] = imp->params[i][k];
+        }
+    }
+    imp->nbatch = 0;
+    enum err e = settle_batch_sql(imp, n, mask, ncols, eb);
+    return e ? e : db_exec(imp->c, imp->sql, imp->packed, np, NULL, eb);
+}
+
+/* Queues a line (its key: the file's number and its place in the file) for the next batch; a
+ * line without its own id is read with its provenance as id (SETTLE_LINE_ID_SQL). */
+ERR_MUST_USE static enum err settle_store_line(struct settle_imp *imp, struct settle_line *l,
+                                               struct errbuf *eb)
+{
+    if (l != &imp->batch[imp->nbatch])
+        imp->batch[imp->nbatch] = *l;
+    imp->keys[imp->nbatch++] = imp->file_no * SETTLE_FILE_KEY_SPAN + ++imp->seq;
+    return imp->nbatch == SETTLE_LINE_BATCH ? settle_imp_flush(imp, eb) : ERR_OK;
 }
 
 /* An order's expected amount: upserted, with a history row whenever the amount moves. */
@@ -326,7 +406,7 @@ ERR_MUST_USE static enum err settle_store_expected(struct settle_imp *imp,
     bool open = strcmp(hold, "1") == 0 || strcmp(hold, "true") == 0 || strcmp(hold, "yes") == 0;
     struct settle_expected x = {l->order_ref, "",     l->currency, imp->sha, l->net,
                                 l->posted_at, pickup, delivered,   open};
-    return settle_expected_put(imp->c, &x, imp->now, eb);
+    return settle_expected_put(imp->c, &x, imp->now, NULL, eb);
 }
 
 static void settle_imp_bad(struct settle_imp *imp, const struct errbuf *eb, enum err e)
@@ -361,10 +441,11 @@ enum err settle_imp_row(void *ctx, const struct table_row *row, struct errbuf *e
         imp->skipped++;
         return ERR_OK;
     }
-    struct settle_line l;
+    /* Read straight into the next batch slot (written only when the line is stored). */
+    struct settle_line *lp = &imp->batch[imp->nbatch];
     bool absent = false;
     struct errbuf inner = {{0}, {0}};
-    enum err e = settle_fields(imp, row, &l, &absent, &inner);
+    enum err e = settle_fields(imp, row, lp, &absent, &inner);
     if (e == ERR_INVAL || e == ERR_PARSE) {
         if (strncmp(errbuf_message(&inner, e), "row ", 4) != 0) {
             char msg[200];
@@ -382,17 +463,17 @@ enum err settle_imp_row(void *ctx, const struct table_row *row, struct errbuf *e
     }
     if (imp->p != NULL && strcmp(imp->p->kind, "expected") == 0) {
         imp->lines++;
-        return settle_store_expected(imp, row, &l, eb);
+        return settle_store_expected(imp, row, lp, eb);
     }
-    if (!settle_line_type(imp, &l)) {
+    if (!settle_line_type(imp, lp)) {
         char msg[200];
         snprintf(msg, sizeof msg, "transaction type \"%.80s\" is not known; row skipped",
-                 l.type_raw);
+                 lp->type_raw);
         settle_imp_note(imp, row->number, msg);
         imp->skipped++;
         return ERR_OK;
     }
-    settle_total_add(imp, &l);
+    settle_total_add(imp, lp);
     imp->lines++;
-    return settle_store_line(imp, &l, eb);
+    return settle_store_line(imp, lp, eb);
 }

@@ -4,6 +4,7 @@
  */
 #include "settlement/line.h"
 
+#include <openssl/sha.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
@@ -149,10 +150,12 @@ int64_t settle_add_working_days(int64_t t, int n)
     return day * 86400 + 86399;
 }
 
+/* OpenSSL's SHA-256 (the CPU's SHA instructions where it has them: a statement is hashed
+ * whole, and libsodium's portable code cost 7 % of an import). */
 void settle_sha256_hex(const void *data, size_t len, char out[SETTLE_SHA256_HEX])
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, data, len);
+    unsigned char h[SHA256_DIGEST_LENGTH];
+    SHA256(data, len, h);
     sodium_bin2hex(out, SETTLE_SHA256_HEX, h, sizeof h);
 }
 

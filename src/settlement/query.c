@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "settlement/import.h"
 #include "settlement/reconcile.h"
 
 /* Rows of r as objects: names[i] is column i, kinds[i] 'i' integer, 's' text, 'j' JSON. */
@@ -81,14 +82,27 @@ enum err settle_query_lines(struct db *db, const struct settle_lines_filter *f, 
                            DB_P_INT(f->offset > 0 ? f->offset : 0)};
     return settle_select(
         db,
-        "SELECT file_sha256, sheet, row_number, source, line_id, posted_at, type_raw, type, "
-        "order_ref, net_minor, currency, status, reference FROM settlement_lines WHERE (CAST($1 AS "
-        "TEXT) IS "
-        "NULL OR file_sha256 = $1) AND (CAST($2 AS TEXT) IS NULL OR order_ref IN ($2, $3, 'PO-' || "
-        "$3)) AND "
-        "(CAST($4 AS TEXT) IS NULL OR type = $4) ORDER BY file_sha256, sheet, row_number LIMIT $5 "
-        "OFFSET $6",
+        "SELECT i.file_sha256, l.sheet, l.row_number, i.source, " SETTLE_LINE_ID_SQL
+        ", l.posted_at, "
+        "l.type_raw, l.type, l.order_ref, l.net_minor, l.currency, l.status, l.reference FROM "
+        "settlement_lines l JOIN settlement_imports i ON i.file_no = l.id / " SETTLE_FILE_KEY_SQL
+        " WHERE (CAST($1 AS TEXT) IS NULL OR i.file_sha256 = $1) AND (CAST($2 AS TEXT) IS NULL OR "
+        "l.order_ref IN ($2, $3, 'PO-' || $3)) AND (CAST($4 AS TEXT) IS NULL OR l.type = $4) "
+        "ORDER BY l.id LIMIT $5 OFFSET $6",
         p, 6, "lines", settle_line_names, "ssississsisss", out, eb);
+}
+
+enum err settle_query_amount_streams(struct db *db, json_t **out, struct errbuf *eb)
+{
+    static const char *const names[] = {"connection_id", "last_run_at", "last_ok_at",
+                                        "asked",         "stored",      "moved",
+                                        "failed",        "last_error",  NULL};
+    struct db_param p[] = {DB_P_INT(SETTLE_QUERY_MAX)};
+    return settle_select(db,
+                         "SELECT connection_id, last_run_at, last_ok_at, asked, stored, moved, "
+                         "failed, last_error FROM settlement_amount_state ORDER BY connection_id "
+                         "LIMIT $1",
+                         p, 1, "streams", names, "siiiiiis", out, eb);
 }
 
 enum err settle_query_results(struct db *db, int layer, const char *status, int64_t limit,

@@ -44,6 +44,10 @@ ERR_MUST_USE enum err settle_query_results(struct db *db, int layer, const char 
 ERR_MUST_USE enum err settle_query_order(struct db *db, const char *sn, json_t **out,
                                          struct errbuf *eb);
 
+/* {"streams": [{connection_id, last_run_at, last_ok_at, asked, stored, moved, failed,
+ * last_error}]}: the expected-amounts stream of each connection (expected.h), by connection. */
+ERR_MUST_USE enum err settle_query_amount_streams(struct db *db, json_t **out, struct errbuf *eb);
+
 #define SETTLE_SN_MAX 96
 
 /* One order's last reconciliation result (layer 1) as the action center reads it. */

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "settlement/import.h"
 #include "settlement/line.h"
 #include "settlement/reconcile_private.h"
 #include "sync/sync.h"
@@ -114,6 +115,42 @@ ERR_MUST_USE static enum err rec_load_holds(struct db_conn *c, struct rec_data *
     return e;
 }
 
+/*
+ * The times of every order not held by its file, as settle_order_times_get() gives them, in
+ * bulk: the tracking domain is asked only for orders it has parcels of (one query finds
+ * them), the synced Temu order only for orders without any time; the after-sales holds follow
+ * in rec_load_holds().
+ */
+ERR_MUST_USE static enum err rec_load_times(struct db_conn *c, struct rec_data *d,
+                                            struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    enum err e =
+        db_query(c, "SELECT DISTINCT parent_order_sn FROM tracking_shipments", NULL, 0, &r, eb);
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
+        struct rec_order *o = bsearch(rec_key(db_rows_get(r, i, 0)), d->orders, d->norders,
+                                      sizeof *d->orders, rec_key_cmp);
+        if (o != NULL)
+            o->tracked = true;
+    }
+    db_rows_free(r);
+    for (size_t i = 0; e == ERR_OK && i < d->norders; i++) {
+        struct rec_order *o = &d->orders[i];
+        if (o->t.after_sales_open)
+            continue;
+        int64_t pickup = 0, delivered = 0;
+        if (o->tracked)
+            e = tracking_order_times(c, o->sn, &pickup, &delivered, eb);
+        if (e == ERR_OK && delivered > 0)
+            o->t.delivered_at = delivered;
+        if (e == ERR_OK && pickup > 0)
+            o->t.pickup_at = pickup;
+        if (e == ERR_OK && o->t.pickup_at == 0 && o->t.delivered_at == 0)
+            e = rec_temu_pickup(c, o->sn, &o->t.pickup_at, eb);
+    }
+    return e;
+}
+
 ERR_MUST_USE static enum err rec_load_orders(struct db_conn *c, struct rec_data *d,
                                              struct errbuf *eb)
 {
@@ -147,8 +184,6 @@ ERR_MUST_USE static enum err rec_load_orders(struct db_conn *c, struct rec_data 
             o->t.delivered_at = db_rows_int_or(r, i, 4, 0);
             o->t.after_sales_open = db_rows_int_or(r, i, 5, 0) != 0;
             d->norders++;
-            if (!o->t.after_sales_open) /* tracking scans may move the file's times */
-                e = settle_order_times_get(c, o->sn, &o->t, eb);
         }
         db_rows_free(r);
         if (e != ERR_OK)
@@ -158,7 +193,8 @@ ERR_MUST_USE static enum err rec_load_orders(struct db_conn *c, struct rec_data 
     }
     if (d->norders > 1)
         qsort(d->orders, d->norders, sizeof *d->orders, rec_order_cmp);
-    return rec_load_holds(c, d, eb);
+    enum err e = rec_load_times(c, d, eb);
+    return e ? e : rec_load_holds(c, d, eb);
 }
 
 ERR_MUST_USE static enum err rec_line_fill(struct rec_line *l, const struct db_rows *r, size_t i)
@@ -186,10 +222,11 @@ ERR_MUST_USE static enum err rec_line_fill(struct rec_line *l, const struct db_r
 /* The statement lines in provenance order, then the payout provider's SETTLED settlements
  * (src/settlement/payout.h, the Airwallex API import) as credits for layer 4. */
 static const char *const rec_line_queries[] = {
-    "SELECT l.line_id, l.order_ref, l.type, l.net_minor, l.currency, l.posted_at, l.status, "
-    "l.source, l.balance_after_minor, l.file_sha256, l.sheet, l.row_number FROM settlement_lines "
-    "l JOIN settlement_imports i ON i.file_sha256 = l.file_sha256 ORDER BY i.imported_at, "
-    "l.file_sha256, l.sheet, l.row_number LIMIT $1 OFFSET $2",
+    "SELECT " SETTLE_LINE_ID_SQL
+    ", l.order_ref, l.type, l.net_minor, l.currency, l.posted_at, l.status, "
+    "i.source, l.balance_after_minor, i.file_sha256, l.sheet, l.row_number FROM settlement_lines "
+    "l JOIN settlement_imports i ON i.file_no = l.id / " SETTLE_FILE_KEY_SQL " ORDER BY l.id "
+    "LIMIT $1 OFFSET $2",
     "SELECT 'payout:' || provider || ':' || provider_id, '', 'credit', amount_minor, currency, "
     "settled_at, status, provider, NULL, 'payout:' || provider, feed, 0 FROM payout_credits "
     "WHERE feed = 'settlements' AND status = 'SETTLED' ORDER BY settled_at, provider_id LIMIT $1 "

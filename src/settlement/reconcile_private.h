@@ -13,6 +13,7 @@ struct rec_order {
     struct settle_order_times t;
     int64_t settled;
     bool seen;
+    bool tracked; /* the tracking domain has parcels of it (while loading) */
 };
 
 struct rec_line {

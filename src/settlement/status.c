@@ -14,8 +14,9 @@ ERR_MUST_USE static enum err settle_status_counts(struct db_conn *c, struct sett
 {
     struct db_rows *r = NULL;
     enum err e = db_query(c,
-                          "SELECT (SELECT COUNT(*) FROM settlement_imports), (SELECT COUNT(*) FROM "
-                          "settlement_lines), (SELECT COUNT(*) FROM settlement_profiles), "
+                          "SELECT (SELECT COUNT(*) FROM settlement_imports), (SELECT "
+                          "COALESCE(SUM(lines), 0) FROM settlement_imports WHERE kind <> "
+                          "'expected'), (SELECT COUNT(*) FROM settlement_profiles), "
                           "(SELECT COALESCE(MAX(ran_at), 0) FROM settlement_runs)",
                           NULL, 0, &r, eb);
     if (e == ERR_OK) {
@@ -55,12 +56,34 @@ ERR_MUST_USE static enum err settle_status_risk(struct db_conn *c, struct settle
     return e;
 }
 
+/* How the payout provider's scheduled import fares (payout_sync_state, one row per feed). */
+ERR_MUST_USE static enum err settle_status_api(struct db_conn *c, struct settle_status *s,
+                                               struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    struct db_param p[] = {DB_P_TEXT(PAYOUT_PROVIDER)};
+    enum err e = db_query(c,
+                          "SELECT feed, last_error, last_ok_at FROM payout_sync_state WHERE "
+                          "provider = $1 ORDER BY feed",
+                          p, 1, &r, eb);
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
+        int64_t ok = db_rows_int_or(r, i, 2, 0);
+        s->api_ok_at = ok > s->api_ok_at ? ok : s->api_ok_at;
+        if (s->api_error[0] == '\0' && db_rows_get(r, i, 1)[0] != '\0')
+            snprintf(s->api_error, sizeof s->api_error, "%s: %.160s", db_rows_get(r, i, 0),
+                     db_rows_get(r, i, 1));
+    }
+    db_rows_free(r);
+    return e;
+}
+
 enum err settle_status_get(struct db *db, struct settle_status *out, struct errbuf *eb)
 {
     memset(out, 0, sizeof *out);
     struct db_conn *c = db_acquire(db);
     enum err e = settle_status_counts(c, out, eb);
     e = e ? e : settle_status_risk(c, out, eb);
+    e = e ? e : settle_status_api(c, out, eb);
     db_release(c);
     e = e ? e : payout_credential_present(db, &out->api_credential, eb);
     return e;

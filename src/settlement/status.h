@@ -1,7 +1,8 @@
 /*
  * What the Payment Settlement registry row is computed from (src/readiness/registry.c):
- * statement files imported, profiles saved, whether a payout provider API credential exists,
- * and the last reconciliation's overdue orders and unexplained variance.
+ * statement files imported, profiles saved, whether a payout provider API credential exists
+ * and how its scheduled import fares, and the last reconciliation's overdue orders and
+ * unexplained variance.
  */
 #ifndef AICOS_SETTLEMENT_STATUS_H
 #define AICOS_SETTLEMENT_STATUS_H
@@ -24,6 +25,10 @@ struct settle_status {
     int64_t unexplained_orders, unexplained_minor; /* absolute sum */
     char currency[MONEY_CODE_LEN + 1];             /* of the amounts above ("" when none) */
     char orders[SETTLE_STATUS_ORDERS_MAX];         /* "PO-1, PO-2, ..." (missing first) */
+    /* The payout provider's import: the last error of a feed whose last run failed ("" when
+     * every feed's last run succeeded or none ran) and the newest success (0: none). */
+    char api_error[200];
+    int64_t api_ok_at;
 };
 
 /* Fills out from the database. */

@@ -9,7 +9,8 @@
 #include "base/parse.h"
 #include "store/db_driver.h"
 
-#define PG_MAX_PARAMS 64
+#define PG_MAX_PARAMS      64    /* on the stack */
+#define PG_MAX_PARAMS_HEAP 16384 /* at all */
 
 static void pg_notice(void *arg, const char *message)
 {
@@ -180,15 +181,48 @@ ERR_MUST_USE static enum err pg_run_cached(PGconn *h, struct stmt_cache *sc, con
     return e;
 }
 
+/* Sends sql with values (n of them) and gives its result: prepared once when cacheable. */
+ERR_MUST_USE static enum err pg_send(PGconn *h, struct stmt_cache *sc, const char *sql,
+                                     const char *const *values, size_t n, PGresult **out,
+                                     struct errbuf *eb)
+{
+    pg_heal(h, sc);
+    /* In a failed transaction every statement fails: prepare nothing there. */
+    if (stmt_cache_cacheable(sc, sql) && PQtransactionStatus(h) != PQTRANS_INERROR &&
+        PQstatus(h) == CONNECTION_OK)
+        return pg_run_cached(h, sc, sql, values, n, out, eb);
+    PGresult *res = PQexecParams(h, sql, (int)n, NULL, values, NULL, NULL, 0);
+    if (!pg_ok(res)) {
+        enum err e = pg_fail(h, res, eb, "statement");
+        PQclear(res);
+        return e;
+    }
+    *out = res;
+    return ERR_OK;
+}
+
+/* The parameters as text (integers written into ints), on the stack up to PG_MAX_PARAMS and
+ * on the heap beyond (multi-row inserts), at most PG_MAX_PARAMS_HEAP. */
 ERR_MUST_USE static enum err pg_run(PGconn *h, struct stmt_cache *sc, const char *sql,
                                     const struct db_param *params, size_t n, PGresult **out,
                                     struct errbuf *eb)
 {
-    const char *values[PG_MAX_PARAMS];
-    char ints[PG_MAX_PARAMS][24];
+    const char *values_s[PG_MAX_PARAMS];
+    char ints_s[PG_MAX_PARAMS][24];
+    const char **values = values_s;
+    char(*ints)[24] = ints_s;
     *out = NULL;
-    if (n > PG_MAX_PARAMS)
+    if (n > PG_MAX_PARAMS_HEAP)
         return err_set(eb, ERR_INTERNAL, "parameter_count", "Too many parameters (%zu).", n);
+    if (n > PG_MAX_PARAMS) {
+        values = malloc(n * sizeof *values);
+        ints = malloc(n * sizeof *ints);
+        if (values == NULL || ints == NULL) {
+            free(values);
+            free(ints);
+            return err_set(eb, ERR_NOMEM, NULL, "Out of memory.");
+        }
+    }
     for (size_t i = 0; i < n; i++) {
         switch (params[i].type) {
         case DB_NULL:
@@ -203,19 +237,12 @@ ERR_MUST_USE static enum err pg_run(PGconn *h, struct stmt_cache *sc, const char
             break;
         }
     }
-    pg_heal(h, sc);
-    /* In a failed transaction every statement fails: prepare nothing there. */
-    if (stmt_cache_cacheable(sc, sql) && PQtransactionStatus(h) != PQTRANS_INERROR &&
-        PQstatus(h) == CONNECTION_OK)
-        return pg_run_cached(h, sc, sql, values, n, out, eb);
-    PGresult *res = PQexecParams(h, sql, (int)n, NULL, values, NULL, NULL, 0);
-    if (!pg_ok(res)) {
-        enum err e = pg_fail(h, res, eb, "statement");
-        PQclear(res);
-        return e;
+    enum err e = pg_send(h, sc, sql, values, n, out, eb);
+    if (values != values_s) {
+        free(values);
+        free(ints);
     }
-    *out = res;
-    return ERR_OK;
+    return e;
 }
 
 ERR_MUST_USE static enum err pg_exec(void *handle, struct stmt_cache *sc, const char *sql,

@@ -79,10 +79,12 @@ ERR_MUST_USE static enum err sqlite_connect(const char *url, void **handle, stru
     }
     sqlite3_busy_timeout(h, LIMIT_DB_BUSY_TIMEOUT_MS);
     sqlite3_extended_result_codes(h, 1);
-    rc = sqlite3_exec(h,
-                      "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; "
-                      "PRAGMA synchronous=FULL;",
-                      NULL, NULL, NULL);
+    char setup[200];
+    snprintf(setup, sizeof setup,
+             "PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=FULL; "
+             "PRAGMA cache_size=-%d;",
+             LIMIT_DB_SQLITE_CACHE_KIB);
+    rc = sqlite3_exec(h, setup, NULL, NULL, NULL);
     if (rc != SQLITE_OK) {
         e = sqlite_fail(h, eb, "set-up");
         sqlite3_close(h);
@@ -104,6 +106,37 @@ static void sqlite_stmt_drop(void *handle, void *stmt, bool on_server)
     sqlite3_finalize(stmt);
 }
 
+/*
+ * sql with every "$k" parameter (outside literals, quoted names and comments) written "?k"
+ * (same length): SQLite binds "?k" at index k, so binding needs no search by name, whose cost
+ * grows with the square of the parameter count. NULL when out of memory.
+ */
+static char *sqlite_numbered(const char *sql)
+{
+    size_t n = strlen(sql);
+    char *out = malloc(n + 1);
+    if (out == NULL)
+        return NULL;
+    memcpy(out, sql, n + 1);
+    for (size_t i = 0; i < n; i++) {
+        char q = out[i];
+        if (q == '\'' || q == '"') {
+            for (i++; i < n && out[i] != q; i++) {
+            }
+        } else if (q == '-' && out[i + 1] == '-') {
+            for (; i < n && out[i] != '\n'; i++) {
+            }
+        } else if (q == '/' && out[i + 1] == '*') {
+            for (i += 2; i + 1 < n && !(out[i] == '*' && out[i + 1] == '/'); i++) {
+            }
+            i++;
+        } else if (q == '$' && out[i + 1] >= '0' && out[i + 1] <= '9') {
+            out[i] = '?';
+        }
+    }
+    return out;
+}
+
 /* Compiles sql, refusing anything after its first statement. */
 ERR_MUST_USE static enum err sqlite_compile(sqlite3 *h, const char *sql, bool persistent,
                                             sqlite3_stmt **out, struct errbuf *eb)
@@ -111,12 +144,20 @@ ERR_MUST_USE static enum err sqlite_compile(sqlite3 *h, const char *sql, bool pe
     sqlite3_stmt *st = NULL;
     const char *tail = NULL;
     *out = NULL;
-    if (sqlite3_prepare_v3(h, sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, &st, &tail) !=
-        SQLITE_OK)
+    char *text = sqlite_numbered(sql);
+    if (text == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "Out of memory.");
+    int rc =
+        sqlite3_prepare_v3(h, text, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, &st, &tail);
+    if (rc != SQLITE_OK) {
+        free(text);
         return sqlite_fail(h, eb, "prepare");
+    }
     while (tail != NULL && (*tail == ' ' || *tail == '\n' || *tail == '\t' || *tail == ';'))
         tail++;
-    if (tail != NULL && *tail != '\0') {
+    bool more = tail != NULL && *tail != '\0';
+    free(text);
+    if (more) {
         sqlite3_finalize(st);
         return err_set(eb, ERR_INTERNAL, "multiple_statements",
                        "A parameterized call must hold exactly one statement.");
@@ -144,19 +185,15 @@ ERR_MUST_USE static enum err sqlite_bind(sqlite3 *h, sqlite3_stmt *st,
                        "The statement expects %d parameters, %zu given.",
                        sqlite3_bind_parameter_count(st), n);
     for (size_t i = 0; i < n; i++) {
-        char name[24];
-        snprintf(name, sizeof name, "$%zu", i + 1);
-        int idx = sqlite3_bind_parameter_index(st, name);
+        int idx = (int)i + 1; /* "$k" was compiled as "?k" (sqlite_numbered) */
         int rc = SQLITE_OK;
-        if (idx == 0)
-            return err_set(eb, ERR_INTERNAL, "parameter_missing",
-                           "The statement does not use parameter %s.", name);
         switch (params[i].type) {
         case DB_NULL:
             rc = sqlite3_bind_null(st, idx);
             break;
         case DB_TEXT:
-            rc = sqlite3_bind_text(st, idx, params[i].text, -1, SQLITE_TRANSIENT);
+            /* The caller's text outlives the statement's use (unbound in sqlite_done). */
+            rc = sqlite3_bind_text(st, idx, params[i].text, -1, SQLITE_STATIC);
             break;
         case DB_INT:
             rc = sqlite3_bind_int64(st, idx, params[i].i);

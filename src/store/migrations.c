@@ -696,6 +696,15 @@ const struct migration migrations[] = {
      * was new or changed (sync_prev, src/sync/stream.h), and each order's JSON stored once:
      * a sub-order keeps its own columns, its JSON lives in the parent's data. */
     {26, "ingest_rows", NULL, MIGRATION_26_SQLITE, MIGRATION_26_POSTGRES},
+    /* Version 27 (issue 13): statement lines keyed by (file number, place in the file) as
+     * one integer (MIGRATION_27_LINES_*): the import stores a line in one B-tree plus the
+     * order-number index. */
+    {27, "settlement_line_keys", NULL, MIGRATION_27_LINES_SQLITE, MIGRATION_27_LINES_POSTGRES},
+    /* Version 28 (issue 13): the expected-amounts stream (temu.order.amount.v2.query, run by
+     * the settlement worker like the sync streams): per connection its last run, its last
+     * success and what the run did (asked, stored, moved: amounts that changed after the
+     * first one, failed), so several processes share the work and people see its state. */
+    {28, "settlement_amount_stream", MIGRATION_28_AMOUNT_STREAM, NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

@@ -339,4 +339,66 @@
     "CREATE INDEX temu_order_items_name ON temu_order_items USING gin"                             \
     " (to_tsvector('simple', goods_name)) WITH (fastupdate = off);"
 
+/*
+ * Version 27 (issue 13, import speed): a statement line is keyed by one integer, its file's
+ * number (settlement_imports.file_no, 1, 2, ... in import order) times 2^40 plus its place in
+ * the file (1, 2, ... in reading order), instead of the text key (file SHA-256, sheet, row):
+ * on SQLite the key is the rowid (one B-tree less, no 64-character hash in every line), and a
+ * file's lines are one key range. Sheet and row stay columns (the provenance).
+ */
+#define MIGRATION_27_LINES_HEAD                                                                    \
+    "ALTER TABLE settlement_imports ADD COLUMN file_no BIGINT NOT NULL DEFAULT 0;"                 \
+    "UPDATE settlement_imports SET file_no = (SELECT COUNT(*) FROM settlement_imports j WHERE"     \
+    " j.imported_at < settlement_imports.imported_at OR (j.imported_at ="                          \
+    " settlement_imports.imported_at AND j.file_sha256 <= settlement_imports.file_sha256));"       \
+    "CREATE UNIQUE INDEX settlement_imports_no ON settlement_imports(file_no);"
+#define MIGRATION_27_LINES_COLUMNS                                                                 \
+    "  sheet TEXT NOT NULL DEFAULT '',"                                                            \
+    "  row_number BIGINT NOT NULL,"                                                                \
+    "  line_id TEXT NOT NULL DEFAULT '',"                                                          \
+    "  posted_at BIGINT NOT NULL,"                                                                 \
+    "  utc_offset_s BIGINT NOT NULL,"                                                              \
+    "  type_raw TEXT NOT NULL,"                                                                    \
+    "  type TEXT NOT NULL,"                                                                        \
+    "  order_ref TEXT NOT NULL,"                                                                   \
+    "  gross_minor BIGINT,"                                                                        \
+    "  fee_minor BIGINT,"                                                                          \
+    "  net_minor BIGINT NOT NULL,"                                                                 \
+    "  raw_sign INTEGER NOT NULL,"                                                                 \
+    "  currency TEXT NOT NULL,"                                                                    \
+    "  counterparty TEXT NOT NULL DEFAULT '',"                                                     \
+    "  reference TEXT NOT NULL DEFAULT '',"                                                        \
+    "  status TEXT NOT NULL DEFAULT '',"                                                           \
+    "  balance_after_minor BIGINT);"
+#define MIGRATION_27_LINES_TAIL                                                                    \
+    "INSERT INTO settlement_lines_25 SELECT i.file_no * 1099511627776 + ROW_NUMBER() OVER"         \
+    " (PARTITION BY l.file_sha256 ORDER BY l.sheet, l.row_number), l.sheet, l.row_number,"         \
+    " l.line_id, l.posted_at, l.utc_offset_s, l.type_raw, l.type, l.order_ref,"                    \
+    " l.gross_minor, l.fee_minor, l.net_minor, l.raw_sign, l.currency, l.counterparty,"            \
+    " l.reference, l.status, l.balance_after_minor FROM settlement_lines l JOIN"                   \
+    " settlement_imports i ON i.file_sha256 = l.file_sha256;"                                      \
+    "DROP TABLE settlement_lines;"                                                                 \
+    "ALTER TABLE settlement_lines_25 RENAME TO settlement_lines;"                                  \
+    "CREATE INDEX settlement_lines_order ON settlement_lines(order_ref);"
+#define MIGRATION_27_LINES_SQLITE                                                                  \
+    MIGRATION_27_LINES_HEAD                                                                        \
+    "CREATE TABLE settlement_lines_25 (id INTEGER PRIMARY KEY," MIGRATION_27_LINES_COLUMNS         \
+        MIGRATION_27_LINES_TAIL
+#define MIGRATION_27_LINES_POSTGRES                                                                \
+    MIGRATION_27_LINES_HEAD                                                                        \
+    "CREATE TABLE settlement_lines_25 (id BIGINT PRIMARY KEY," MIGRATION_27_LINES_COLUMNS          \
+        MIGRATION_27_LINES_TAIL
+
+/* Version 28: the expected-amounts stream's state per connection (migrations.c). */
+#define MIGRATION_28_AMOUNT_STREAM                                                                 \
+    "CREATE TABLE settlement_amount_state ("                                                       \
+    "  connection_id TEXT PRIMARY KEY,"                                                            \
+    "  last_run_at BIGINT NOT NULL,"                                                               \
+    "  last_ok_at BIGINT NOT NULL,"                                                                \
+    "  asked BIGINT NOT NULL,"                                                                     \
+    "  stored BIGINT NOT NULL,"                                                                    \
+    "  moved BIGINT NOT NULL,"                                                                     \
+    "  failed BIGINT NOT NULL,"                                                                    \
+    "  last_error TEXT NOT NULL);"
+
 #endif

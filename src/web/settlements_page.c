@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "app/settlement.h"
+#include "settlement/payout.h"
 #include "settlement/query.h"
 #include "web/console.h"
 #include "web/page.h"
@@ -171,11 +172,78 @@ static void settle_results(struct html *h, const json_t *doc, const char *status
     html_raw(h, "</section>");
 }
 
+/* The expected-amounts stream of each shop (scheduled): when it ran and what it did. */
+static void settle_amount_streams(struct html *h, const json_t *doc)
+{
+    static const char *const heads[] = {
+        "店铺连接 / Connection", "上次运行 / Last run", "上次成功 / Last success",
+        "询问 / Asked",          "保存 / Stored",       "变动 / Moved",
+        "失败 / Failed",         "错误 / Last error",   NULL};
+    const json_t *streams = json_object_get(doc, "streams");
+    html_raw(h, "<section class=\"card\" id=\"amounts\"><h2>预计金额 / Expected amounts</h2>");
+    if (json_array_size(streams) == 0) {
+        widget_empty(h, "amounts-empty",
+                     "尚未运行:每个店铺的预计金额按计划从 Temu 读取。/ Not run yet: each shop's "
+                     "expected amounts are read from Temu on a schedule.");
+        html_raw(h, "</section>");
+        return;
+    }
+    widget_table_begin(h, "amount-streams", NULL, heads);
+    size_t i;
+    const json_t *r;
+    json_array_foreach(streams, i, r)
+    {
+        static const char *const counts[] = {"asked", "stored", "moved", "failed"};
+        html_tpl(h, "<tr><td class=\"mono\">{}</td><td>", widget_json_str(r, "connection_id"));
+        widget_time(h, widget_json_int(r, "last_run_at"));
+        html_raw(h, "</td><td>");
+        widget_time(h, widget_json_int(r, "last_ok_at"));
+        for (size_t k = 0; k < 4; k++) {
+            html_raw(h, "</td><td>");
+            html_int(h, widget_json_int(r, counts[k]));
+        }
+        html_tpl(h, "</td><td>{}</td></tr>", widget_json_str(r, "last_error"));
+    }
+    widget_table_end(h);
+    html_raw(h, "</section>");
+}
+
+/* The payout provider's scheduled API import: the credential and each feed's last runs. */
+static void settle_payout(struct html *h, const json_t *doc)
+{
+    static const char *const heads[] = {"数据 / Feed", "上次运行 / Last run",
+                                        "上次成功 / Last success", "错误 / Last error", NULL};
+    html_raw(h, "<section class=\"card\" id=\"payout\"><h2>收款渠道 API / Payout provider "
+                "API</h2><p>");
+    if (!json_is_true(json_object_get(doc, "credential"))) {
+        html_raw(h,
+                 "未设置凭据:用 aicos settlement airwallex set-credential 保存。/ No credential: "
+                 "store one with aicos settlement airwallex set-credential.</p></section>");
+        return;
+    }
+    html_tpl(h, "{} · ", widget_json_str(doc, "provider"));
+    html_int(h, widget_json_int(doc, "credits"));
+    html_raw(h, " 笔入账 / credit(s) stored</p>");
+    widget_table_begin(h, "payout-feeds", NULL, heads);
+    size_t i;
+    const json_t *f;
+    json_array_foreach(json_object_get(doc, "feeds"), i, f)
+    {
+        html_tpl(h, "<tr><td>{}</td><td>", widget_json_str(f, "feed"));
+        widget_time(h, widget_json_int(f, "last_run_at"));
+        html_raw(h, "</td><td>");
+        widget_time(h, widget_json_int(f, "last_ok_at"));
+        html_tpl(h, "</td><td>{}</td></tr>", widget_json_str(f, "last_error"));
+    }
+    widget_table_end(h);
+    html_raw(h, "</section>");
+}
+
 enum err page_settlements(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
     const char *status = http_req_query(req, "status");
-    json_t *imports = NULL, *rep = NULL, *results = NULL;
+    json_t *imports = NULL, *rep = NULL, *results = NULL, *streams = NULL, *payout = NULL;
     int64_t ran_at = 0;
     struct html h;
     enum err e = settle_query_imports(app->db, SETTLE_QUERY_DEFAULT, &imports, eb);
@@ -185,6 +253,10 @@ enum err page_settlements(struct http_req *req, struct http_resp *resp, struct e
     }
     if (e == ERR_OK && status != NULL && *status != '\0')
         e = settle_query_results(app->db, 0, status, SETTLE_QUERY_MAX, &results, eb);
+    if (e == ERR_OK)
+        e = settle_query_amount_streams(app->db, &streams, eb);
+    if (e == ERR_OK)
+        e = payout_status(app->db, &payout, eb);
     if (e != ERR_OK)
         goto out;
     web_page_begin(&h, resp, "结算对账 / Settlements", "settlements", req->auth);
@@ -197,8 +269,12 @@ enum err page_settlements(struct http_req *req, struct http_resp *resp, struct e
     if (results != NULL)
         settle_results(&h, results, status);
     settle_imports(&h, imports);
+    settle_amount_streams(&h, streams);
+    settle_payout(&h, payout);
     e = web_page_end(&h, resp, 200);
 out:
+    json_decref(payout);
+    json_decref(streams);
     json_decref(imports);
     json_decref(rep);
     json_decref(results);
@@ -291,6 +367,21 @@ static void settle_order_money(struct html *h, const json_t *doc)
         settle_money(h, widget_json_int(x, "amount_minor"), cur);
     else
         html_raw(h, "—");
+    size_t i;
+    const json_t *r;
+    const json_t *hist = json_object_get(doc, "history");
+    if (json_array_size(hist) > 1) {
+        /* Drift after the sale: every amount the order had, oldest first. */
+        html_raw(h, "</dd></div><div><dt>预计金额变化 / Expected amount history</dt><dd>");
+        json_array_foreach(hist, i, r)
+        {
+            html_raw(h, "<div>");
+            widget_time(h, widget_json_int(r, "seen_at"));
+            html_raw(h, " ");
+            settle_money(h, widget_json_int(r, "amount_minor"), widget_json_str(r, "currency"));
+            html_raw(h, "</div>");
+        }
+    }
     html_raw(h, "</dd></div><div><dt>已结算 / Settled</dt><dd>");
     const json_t *lines = json_object_get(doc, "lines");
     const char *lcur =
@@ -304,8 +395,6 @@ static void settle_order_money(struct html *h, const json_t *doc)
                         ? "售后处理中 / held: after-sales case open"
                         : "—");
     html_raw(h, "</dd></div><div><dt>对账 / Reconciliation</dt><dd>");
-    size_t i;
-    const json_t *r;
     json_array_foreach(json_object_get(doc, "results"), i, r)
     {
         html_tpl(h, "<div>{} {} ", widget_json_str(r, "status"), widget_json_str(r, "reason"));

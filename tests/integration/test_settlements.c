@@ -29,7 +29,9 @@ static int setup(void **state)
     char *dir = ts_tmpdir("settlekey");
     ts_master_key_file(dir, env_key, sizeof env_key);
     free(dir);
-    char *env[] = {env_key, (char *)"AICOS_HTTP_BODY_MAX_BYTES=16384", NULL};
+    /* Uploads get their own limit, larger than every other body's. */
+    char *env[] = {env_key, (char *)"AICOS_HTTP_BODY_MAX_BYTES=4096",
+                   (char *)"AICOS_HTTP_UPLOAD_MAX_BYTES=16384", NULL};
     ts_server_start(&server, db_url, env);
     ts_bearer_header(db_url, "operator", op_tok, sizeof op_tok);
     ts_bearer_header(db_url, "viewer", viewer_tok, sizeof viewer_tok);
@@ -128,6 +130,22 @@ static void test_upload_refusals(void **state)
     memset(big, 'a', 19999);
     big[19999] = '\0';
     upload(op_tok, "big.csv", big, 413);
+    /* Over the body limit but under the upload limit: read (and refused for its content). */
+    char *mid = malloc(9000);
+    size_t off = (size_t)snprintf(mid, 9000, "alpha,beta\n");
+    while (off + 5 < 8000)
+        off += (size_t)snprintf(mid + off, 9000 - off, "1,2\n");
+    char *mid_body = upload_body("mid.csv", mid);
+    req("POST", "/settlements/import", op_tok, multipart, mid_body, 404, &r);
+    assert_true(ts_contains(r.body, "maps nothing"));
+    ts_http_free(&r);
+    free(mid_body);
+    /* Every other body keeps the smaller limit. */
+    memset(big, ' ', 8000);
+    big[0] = '{', big[7998] = '}', big[7999] = '\0';
+    req("POST", "/api/v1/settlements/amounts", op_tok, "application/json", big, 413, &r);
+    ts_http_free(&r);
+    free(mid);
     free(big);
     const char bad[] = "order_sn,expected_amount,currency,ordered_at,pickup_at,delivered_at,"
                        "after_sales_open\nPO-9,abc,USD,0,0,0,0\n";
@@ -217,6 +235,29 @@ static void test_connected_with_a_credential(void **state)
                        "updated_by) VALUES ('airwallex', 'k-test', 'x', '****', 'now', 'test')");
     json_t *doc = get_json("/api/v1/integrations");
     const char *risk = NULL;
+    assert_string_equal(registry_status(doc, "payment_settlement", &risk), "connected");
+    json_decref(doc);
+    /* The scheduled API import failing: degraded with its error, until a run succeeds. */
+    ts_db_exec(db_url, "INSERT INTO payout_sync_state (provider, feed, checkpoint, last_run_at, "
+                       "last_ok_at, last_error) VALUES ('airwallex', 'settlements', 0, 200, 100, "
+                       "'login refused (401)')");
+    doc = get_json("/api/v1/integrations");
+    assert_string_equal(registry_status(doc, "payment_settlement", &risk), "degraded");
+    assert_true(ts_contains(risk, "settlements: login refused (401)"));
+    json_decref(doc);
+    json_t *st = get_json("/api/v1/settlements/payout");
+    assert_true(json_is_true(json_object_get(st, "credential")));
+    assert_string_equal(json_string_value(json_object_get(
+                            json_array_get(json_object_get(st, "feeds"), 0), "last_error")),
+                        "login refused (401)");
+    json_decref(st);
+    struct ts_http_resp r;
+    req("GET", "/settlements", op_tok, NULL, NULL, 200, &r);
+    assert_true(ts_contains(r.body, "Payout provider API") &&
+                ts_contains(r.body, "login refused (401)"));
+    ts_http_free(&r);
+    ts_db_exec(db_url, "UPDATE payout_sync_state SET last_error = '', last_ok_at = 300");
+    doc = get_json("/api/v1/integrations");
     assert_string_equal(registry_status(doc, "payment_settlement", &risk), "connected");
     json_decref(doc);
 }

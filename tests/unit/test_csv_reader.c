@@ -186,6 +186,21 @@ static void test_malformed(void **state)
              "quote, or a quoted field that is never closed)");
     read_bad("a,b\n\nc\0d\n", 9, NULL, ERR_PARSE, "csv_nul",
              "line 3: the file has a NUL byte (not a text file?)");
+    /* Past the first 64 KiB chunk, after long ASCII runs and some UTF-8: still the right line. */
+    const char row[] = "abcdefghijklmnopqrstuvw,账务,0123456789\n";
+    size_t rows = 5000, n = 3 + rows * (sizeof row - 1);
+    char *big = malloc(n + 16);
+    assert_non_null(big);
+    memcpy(big, "\xEF\xBB\xBF", 3);
+    for (size_t i = 0; i < rows; i++)
+        memcpy(big + 3 + i * (sizeof row - 1), row, sizeof row - 1);
+    memcpy(big + n, "x,\xC3(\n", 5);
+    read_bad(big, n + 5, NULL, ERR_PARSE, "csv_encoding",
+             "line 5001: the file starts with a UTF-8 byte-order mark but is not valid UTF-8");
+    memcpy(big + n, "x\n\ny\0\n", 6);
+    read_bad(big, n + 6, NULL, ERR_PARSE, "csv_nul",
+             "line 5003: the file has a NUL byte (not a text file?)");
+    free(big);
 }
 
 static void test_limits(void **state)

@@ -281,7 +281,9 @@ static void test_kill_during_import_keeps_nothing_or_everything(void **state)
     struct db *db = open_db("settlekill", url, sizeof url);
     db_close(db);
     snprintf(path, sizeof path, "%s/big.csv", gen_dir);
-    const int n = 20000;
+    /* Large enough that the kills land inside the import's transaction (batched inserts
+     * make 20,000 lines take only a few tens of milliseconds). */
+    const int n = 60000;
     write_big_export(path, n);
     snprintf(env, sizeof env, "AICOS_DATABASE_URL=%s", url);
     char *envv[] = {env, NULL};
