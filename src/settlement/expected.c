@@ -107,9 +107,12 @@ enum err settle_amounts_refresh(const struct connect_env *env, const char *conn,
 {
     memset(out, 0, sizeof *out);
     struct db_rows *r = NULL;
-    struct db_param p[] = {conn ? DB_P_TEXT(conn) : DB_P_NULL, DB_P_INT(now - max_age_s),
-                           DB_P_INT(limit), DB_P_TEXT(SETTLE_AMOUNT_SOURCE),
-                           DB_P_INT(now - SETTLE_AMOUNTS_HORIZON_S), DB_P_INT(newest_first ? -1 : 1)};
+    struct db_param p[] = {conn ? DB_P_TEXT(conn) : DB_P_NULL,
+                           DB_P_INT(now - max_age_s),
+                           DB_P_INT(limit),
+                           DB_P_TEXT(SETTLE_AMOUNT_SOURCE),
+                           DB_P_INT(now - SETTLE_AMOUNTS_HORIZON_S),
+                           DB_P_INT(newest_first ? -1 : 1)};
     enum err e = db_pool_query(
         env->db,
         "SELECT t.connection_id, t.parent_order_sn, t.order_time, COALESCE(x.source, '') FROM "
