@@ -690,6 +690,12 @@ const struct migration migrations[] = {
      * with its history (drift after the sale stays visible); and the last reconciliation's
      * results, each with the rule that made it. */
     {24, "settlement", MIGRATION_24_SETTLEMENT, NULL, NULL},
+    /* Version 25 (issue 12): the shipments sync stream's tables (each shipped order's
+     * content hash and its parcels from bg.logistics.shipment.v2.get, read by the tracking
+     * refresh, which no longer keeps tracking_order_checks) and the carrier mapping (Temu
+     * carrier id or name -> 17TRACK code and lane), seeded with the carriers of
+     * tracking-and-settlement.md §1.8. */
+    {25, "parcels_carriers", MIGRATION_25_PARCELS_CARRIERS, NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

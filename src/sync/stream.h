@@ -105,10 +105,11 @@ struct sync_stream_def {
 /* The table of a stream. */
 const struct sync_stream_def *sync_stream_def_of(enum sync_stream s);
 
-/* The parts of the three streams (orders.c, products.c, cases.c). */
+/* The parts of the streams (orders.c, products.c, cases.c, parcels.c). */
 extern const struct sync_stream_def sync_orders_def;
 extern const struct sync_stream_def sync_products_def;
 extern const struct sync_stream_def sync_cases_def;
+extern const struct sync_stream_def sync_parcels_def;
 
 /*
  * Stores one page of part's items in c's transaction (the skeleton's upsert with change

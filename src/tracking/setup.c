@@ -139,7 +139,16 @@ enum err tracking_shipment_add(struct db *db, const char *provider, const struct
     const char *conn = a->connection_id != NULL ? a->connection_id : "";
     snprintf(pkg, sizeof pkg, "manual:%s", number);
     const char *package = a->package_sn != NULL && *a->package_sn ? a->package_sn : pkg;
-    int64_t carrier = a->carrier > 0 ? a->carrier : tracking_carrier_of_name(a->carrier_name);
+    int64_t carrier = a->carrier;
+    enum tracking_lane lane = tracking_lane_of_carrier(carrier);
+    if (carrier <= 0) {
+        struct db_conn *c = db_acquire(db);
+        enum err e =
+            tracking_carrier_resolve(c, a->temu_carrier_id, a->carrier_name, &carrier, &lane, eb);
+        db_release(c);
+        if (e != ERR_OK)
+            return e;
+    }
     tstore_shipment_id(conn, package, id);
     /* Nothing to register with Temu: its parcels are registered as soon as they exist. */
     const char *state = strcmp(provider, "temu") == 0 ? "registered" : "new";
@@ -152,7 +161,7 @@ enum err tracking_shipment_add(struct db *db, const char *provider, const struct
                            DB_P_INT(a->temu_carrier_id),
                            DB_P_TEXT(a->carrier_name != NULL ? a->carrier_name : ""),
                            DB_P_INT(carrier),
-                           DB_P_TEXT(tracking_lane_name(tracking_lane_of_carrier(carrier))),
+                           DB_P_TEXT(tracking_lane_name(lane)),
                            DB_P_TEXT(provider),
                            DB_P_TEXT(state),
                            DB_P_INT(a->shipped_at > 0 ? a->shipped_at : now),

@@ -13,7 +13,7 @@
  *   tracking_registrations  the quota ledger: one row per (key, number), reserved before the
  *                           register call, so a number is never registered twice
  *   tracking_quota          the key's remaining quota as last read, spent by reservations
- *   tracking_order_checks   which shipped orders were asked for their parcels
+ *   tracking_carriers       Temu carrier (id or name) -> 17TRACK code and lane (migration 25)
  *   tracking_pushes         received pushes by content hash (idempotent)
  *   tracking_lanes          per-shop overrides of the lane thresholds
  * The 17TRACK request budget is a row "17track:<key id>" of temu_budget (t17.h).
@@ -108,13 +108,14 @@ struct tracking_refresh_result {
 };
 
 /*
- * One refresh: discover parcels of shipped orders (bg.logistics.shipment.v2.get, shared Temu
- * budget), register new ones with the provider (quota ledger: reserved in the database
- * before the call, at most the remaining quota, never twice), poll the parcels due, apply each
- * answer in its own transaction (events deduplicated, status, times), then evaluate the flags
- * of every open parcel at now. A kill at any moment loses nothing: a reservation without an
- * answer is resolved by asking the provider on the next run. ERR_AUTH "provider_key_refused"
- * (recorded: the registry shows failed), ERR_CONFLICT "tracking_not_configured".
+ * One refresh: discover parcels of shipped orders (the sync engine's shipments stream of each
+ * active connection, then the parcels it stored that are not followed yet), register new ones with
+ * the provider (quota ledger: reserved in the database before the call, at most the remaining
+ * quota, never twice), poll the parcels due, apply each answer in its own transaction (events
+ * deduplicated, status, times), then evaluate the flags of every open parcel at now. A kill at any
+ * moment loses nothing: a reservation without an answer is resolved by asking the provider on the
+ * next run. ERR_AUTH "provider_key_refused" (recorded: the registry shows failed), ERR_CONFLICT
+ * "tracking_not_configured".
  */
 ERR_MUST_USE enum err tracking_refresh(const struct connect_env *env,
                                        const struct tracking_refresh_opts *o,
@@ -157,6 +158,38 @@ ERR_MUST_USE enum err tracking_remote_list(const struct connect_env *env, int64_
 ERR_MUST_USE enum err tracking_lane_set(struct db *db, const char *connection_id,
                                         enum tracking_lane lane,
                                         const struct tracking_thresholds *t, struct errbuf *eb);
+
+/* ---- the carrier mapping (carriers.c, table tracking_carriers) ---- */
+
+#define TRACKING_CARRIER_NAME_MAX 64
+#define TRACKING_CARRIER_CODE_MAX 9999999
+
+/* One mapping: a Temu carrier (id > 0, else name) -> the 17TRACK code and lane. */
+struct tracking_carrier_map {
+    int64_t temu_carrier_id; /* 0: by name */
+    const char *name;        /* Temu's carrier name; the key when temu_carrier_id is 0 */
+    int64_t code;            /* 1..TRACKING_CARRIER_CODE_MAX */
+    const char *lane;        /* NULL or "": the code's default lane */
+};
+
+/*
+ * Sets a mapping (source "operator"; replaces a seeded or detected one) and applies it to the
+ * parcels not registered yet with that Temu carrier (*applied counts them). ERR_INVAL
+ * carrier_key_missing, carrier_code_invalid, bad_lane, carrier_name_too_long.
+ */
+ERR_MUST_USE enum err tracking_carrier_set(struct db *db, const struct tracking_carrier_map *m,
+                                           int64_t now, int64_t *applied, struct errbuf *eb);
+
+/* Deletes the mapping of a Temu carrier (id > 0, else name); ERR_NOTFOUND carrier_not_mapped. */
+ERR_MUST_USE enum err tracking_carrier_delete(struct db *db, int64_t temu_id, const char *name,
+                                              struct errbuf *eb);
+
+/*
+ * The mapping as {carriers: [{temu_carrier_id, name, code, lane, source (seed, operator,
+ * detected), updated_at}], unknown: [{temu_carrier_id, name, parcels}]}: unknown lists the
+ * Temu carriers of parcels that no mapping names (most parcels first).
+ */
+ERR_MUST_USE enum err tracking_carriers_list(struct db *db, json_t **out, struct errbuf *eb);
 
 #define TRACKING_SCHED_INTERVAL_S 900 /* the scheduler's refresh interval */
 

@@ -92,11 +92,19 @@ static void test_temu_then_17track(void **state)
     assert_int_equal(aicos(conf, NULL), 0);
     char *refresh[] = {(char *)"tracking", (char *)"refresh", NULL};
     assert_int_equal(aicos(refresh, NULL), 0);
-    /* Every shipped order was asked once; its parcels are stored with their scans. */
+    /* The shipments stream read every shipped order once (a run with its checkpoint); the
+     * parcels are followed with their scans. */
     long long shipped = ts_db_int(app.db_url, "SELECT COUNT(*) FROM temu_orders WHERE status "
                                               "IN (4, 41, 5, 51)");
     assert_true(shipped > 0);
-    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM tracking_order_checks"), shipped);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM temu_parcel_orders WHERE status "
+                                           "IN (4, 41, 5, 51) AND parcels > 0"),
+                     shipped);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM sync_runs WHERE stream = "
+                                           "'shipments' AND outcome = 'success'"),
+                     1);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM temu_parcels"),
+                     ts_db_int(app.db_url, "SELECT COUNT(*) FROM tracking_shipments"));
     json_t *doc = shipments("");
     size_t n = json_array_size(json_object_get(doc, "shipments")), delivered = 0, scanned = 0;
     assert_true(n > 0);
@@ -120,6 +128,10 @@ static void test_temu_then_17track(void **state)
     assert_int_equal(aicos(refresh, NULL), 0);
     assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM tracking_shipments"),
                      (long long)n);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM sync_runs WHERE stream = "
+                                           "'shipments' AND outcome = 'success' AND added = 0 "
+                                           "AND updated = 0"),
+                     1);
 
     /* The same parcels through 17TRACK. */
     char keys[TS_PATH_MAX], kf[TS_PATH_MAX], listen[64], url[128];
