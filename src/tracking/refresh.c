@@ -400,11 +400,30 @@ static void refresh_note(struct job *j, enum err e, struct errbuf *eb)
         log_kv(LOG_WARN, "tracking.note_failed", "reason", errbuf_message(&nb, ne), NULL);
 }
 
+/*
+ * Pushes are in use once one has arrived: then gettracklist finds the numbers whose pushes
+ * went missing (without pushes every parcel is polled on its schedule anyway).
+ */
+ERR_MUST_USE static enum err reconcile_if_pushed(struct job *j, struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    enum err e =
+        db_pool_query(j->env->db, "SELECT 1 FROM tracking_pushes LIMIT 1", NULL, 0, &r, eb);
+    bool pushed = e == ERR_OK && db_rows_count(r) > 0;
+    db_rows_free(r);
+    if (e == ERR_OK && pushed)
+        e = tracking_reconcile(j->env->db, j->p, j->key_id, j->wall, j->o->should_stop,
+                               j->o->stop_ctx, &j->r->listed, &j->r->missed, eb);
+    return e;
+}
+
 ERR_MUST_USE static enum err refresh_steps(struct job *j, struct errbuf *eb)
 {
     enum err e = ERR_OK;
     if (j->o->discover)
         e = discover(j, eb);
+    if (e == ERR_OK && j->key_id != NULL && !j->o->poll_all)
+        e = reconcile_if_pushed(j, eb);
     if (e == ERR_OK && j->key_id != NULL)
         e = reg_new(j, eb);
     if (e == ERR_OK)
@@ -425,7 +444,14 @@ enum err tracking_refresh(const struct connect_env *env, const struct tracking_r
     if (gethostname(host, sizeof host - 1) != 0)
         snprintf(host, sizeof host, "localhost");
     snprintf(j.holder, sizeof j.holder, "%s:%lld", host, (long long)getpid());
-    enum err e = tracking_provider_open(env, &j.p, eb);
+    struct tracking_settings st;
+    enum err e = tracking_settings_get(env->db, &st, eb);
+    if (e == ERR_OK && !st.enabled)
+        e = err_set(eb, ERR_CONFLICT, "tracking_disabled",
+                    "Tracking is switched off: turn it on in Settings > Carrier tracking or with "
+                    "aicos tracking configure --enable.");
+    if (e == ERR_OK)
+        e = tracking_provider_open(env, &j.p, eb);
     if (e != ERR_OK) {
         snprintf(r->message, sizeof r->message, "%s", errbuf_message(eb, e));
         return e;

@@ -14,6 +14,24 @@
 #include "tracking/tracking.h"
 #include "vault/vault.h"
 
+/* The switch and the request budget (absent: enabled, the provider's full rate). */
+ERR_MUST_USE static enum err settings_flags(struct db *db, struct tracking_settings *out,
+                                            struct errbuf *eb)
+{
+    char v[32];
+    struct db_conn *c = db_acquire(db);
+    enum err e = tstore_setting(c, "enabled", v, sizeof v, eb);
+    if (e == ERR_OK && strcmp(v, "0") == 0)
+        out->enabled = false;
+    if (e == ERR_OK)
+        e = tstore_setting(c, "rate_per_min", v, sizeof v, eb);
+    if (e == ERR_OK && v[0] != '\0' &&
+        parse_int64(v, 1, TRACKING_RATE_MAX, &out->rate_per_min) != ERR_OK)
+        out->rate_per_min = TRACKING_RATE_MAX;
+    db_release(c);
+    return e;
+}
+
 enum err tracking_settings_get(struct db *db, struct tracking_settings *out, struct errbuf *eb)
 {
     char v[32];
@@ -35,52 +53,10 @@ enum err tracking_settings_get(struct db *db, struct tracking_settings *out, str
     db_release(c);
     if (out->provider[0] == '\0')
         snprintf(out->provider, sizeof out->provider, "none");
-    return e;
-}
-
-enum err tracking_configure(const struct connect_env *env, const char *provider, const char *url,
-                            const char *key, int64_t now, struct errbuf *eb)
-{
-    if (provider == NULL || (strcmp(provider, "none") != 0 && strcmp(provider, "temu") != 0 &&
-                             strcmp(provider, "17track") != 0))
-        return err_set(eb, ERR_INVAL, "bad_provider", "The provider is none, temu or 17track.");
-    if (url != NULL && *url != '\0') {
-        struct t17_client *probe = NULL;
-        struct t17_options o = {.base_url = url, .key = "probe"};
-        enum err e = t17_client_new(&o, &probe, eb);
-        t17_client_free(probe);
-        if (e != ERR_OK)
-            return e;
-    }
-    if (key != NULL) {
-        if (env->vault == NULL)
-            return err_set(eb, ERR_UNAVAILABLE, "vault_unavailable",
-                           "The vault is not open (no master key): the key cannot be stored.");
-        if (*key == '\0' || strlen(key) > 200 || strpbrk(key, " \t\r\n") != NULL)
-            return err_set(eb, ERR_INVAL, "provider_key_invalid",
-                           "The 17TRACK key is 1 to 200 characters without spaces.");
-        enum err e = vault_put(env->vault, TRACKING_KEY_SECRET, key, strlen(key), "tracking", eb);
-        if (e != ERR_OK)
-            return e;
-    }
-    struct db_conn *c = db_acquire(env->db);
-    enum err e = tstore_setting_put(c, "provider", provider, now, eb);
-    if (e == ERR_OK && url != NULL)
-        e = tstore_setting_put(c, "url", url, now, eb);
-    if (e == ERR_OK && key != NULL)
-        e = tstore_setting_put(c, "key_refused_at", "0", now, eb);
-    if (e == ERR_OK && strcmp(provider, "none") != 0) {
-        /* Open parcels follow the configured provider: registered there on the next refresh
-         * (nothing to register with Temu), polled at once. */
-        struct db_param p[] = {DB_P_TEXT(provider), DB_P_INT(now)};
-        e = db_exec(c,
-                    "UPDATE tracking_shipments SET provider = $1, reg_state = CASE WHEN $1 = "
-                    "'temu' THEN 'registered' ELSE 'new' END, reg_error = '', next_poll_at = 0, "
-                    "updated_at = $2 WHERE provider <> $1 AND status NOT IN ('delivered', "
-                    "'returned', 'expired')",
-                    p, 2, NULL, eb);
-    }
-    db_release(c);
+    out->enabled = true;
+    out->rate_per_min = TRACKING_RATE_MAX;
+    if (e == ERR_OK)
+        e = settings_flags(db, out, eb);
     return e;
 }
 
@@ -108,7 +84,8 @@ enum err tracking_provider_open(const struct connect_env *env, struct tracking_p
                        "No 17TRACK API key is stored: aicos tracking configure --key-file F.");
     if (e != ERR_OK)
         return e;
-    e = tracking_provider_17track_new(s.url, key, env->db, out, eb);
+    e = tracking_provider_17track_new(s.url, key, env->db, TRACKING_MINUTE_US / s.rate_per_min, out,
+                                      eb);
     vault_secret_free(key, len);
     return e;
 }

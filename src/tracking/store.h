@@ -76,6 +76,17 @@ ERR_MUST_USE enum err tracking_carrier_resolve(struct db_conn *c, int64_t temu_i
 ERR_MUST_USE enum err tstore_carrier_learn(struct db_conn *c, const char *number, int64_t code,
                                            int64_t now, struct errbuf *eb);
 
+/*
+ * Reconciles missed pushes with 17TRACK's gettracklist (reconcile.c): parcels older than
+ * 17TRACK's track_time become due now, lost stop pushes are applied, numbers 17TRACK tracks
+ * get an accepted ledger row. At most TRACKING_RECONCILE_PAGES pages a call, from the stored
+ * watermark; stop (may be NULL) is asked between pages. Adds to *listed and *missed.
+ */
+ERR_MUST_USE enum err tracking_reconcile(struct db *db, struct tracking_provider *p,
+                                         const char *key_id, int64_t now, bool (*stop)(void *),
+                                         void *stop_ctx, int64_t *listed, int64_t *missed,
+                                         struct errbuf *eb);
+
 /* Hex id of a parcel: the first TRACKING_ID_LEN characters of BLAKE2b(connection \n package). */
 void tstore_shipment_id(const char *connection_id, const char *package_sn, char *out);
 

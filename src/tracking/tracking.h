@@ -33,19 +33,26 @@
 #include "tracking/model.h"
 #include "tracking/provider.h"
 
-#define TRACKING_KEY_SECRET  "tracking/17track/key"
-#define TRACKING_URL_MAX     512
-#define TRACKING_ID_LEN      32
-#define TRACKING_LIST_MAX    500
-#define TRACKING_RECENT_S    (24 * 3600) /* "connected": a successful refresh this recent */
-#define TRACKING_POLL_S      (6 * 3600)  /* a parcel is polled again after this long */
-#define TRACKING_RECHECK_S   (6 * 3600)  /* a shipped order without parcels is asked again */
-#define TRACKING_RESERVE_S   600         /* a reservation older than this was interrupted */
-#define TRACKING_REFRESH_MAX 100000      /* parcels one refresh may touch */
+#define TRACKING_KEY_SECRET      "tracking/17track/key"
+#define TRACKING_URL_MAX         512
+#define TRACKING_ID_LEN          32
+#define TRACKING_LIST_MAX        500
+#define TRACKING_RECENT_S        (24 * 3600) /* "connected": a successful refresh this recent */
+#define TRACKING_POLL_S          (6 * 3600)  /* a parcel is polled again after this long */
+#define TRACKING_RECHECK_S       (6 * 3600)  /* a shipped order without parcels is asked again */
+#define TRACKING_RESERVE_S       600         /* a reservation older than this was interrupted */
+#define TRACKING_REFRESH_MAX     100000      /* parcels one refresh may touch */
+#define TRACKING_RECONCILE_PAGES 25          /* gettracklist pages one refresh may read */
+
+#define TRACKING_PUSH_KEY_SECRET "tracking/17track/push_key"
+#define TRACKING_RATE_MAX        150      /* 17TRACK requests per minute (2.5/s: §1.4 allows 3) */
+#define TRACKING_MINUTE_US       60000000 /* microseconds in a minute */
 
 struct tracking_settings {
     char provider[16]; /* "none", "temu" or "17track" */
     char url[TRACKING_URL_MAX];
+    bool enabled;           /* false: no refresh runs (pushes are still received) */
+    int64_t rate_per_min;   /* the 17TRACK request budget, 1..TRACKING_RATE_MAX */
     int64_t last_ok_at;     /* newest successful refresh */
     int64_t key_refused_at; /* the provider refused the key (0: not since the last success or
                                the last key stored) */
@@ -55,11 +62,38 @@ struct tracking_settings {
 ERR_MUST_USE enum err tracking_settings_get(struct db *db, struct tracking_settings *out,
                                             struct errbuf *eb);
 
+/* A change of the settings (settings.c); NULL / -1 / 0 fields keep what is stored. */
+struct tracking_settings_change {
+    const char *provider; /* none|temu|17track */
+    const char *url;      /* the 17TRACK base URL; "" the default */
+    const char *key;      /* the 17TRACK API key, into the vault */
+    const char *push_key; /* a second key pushes may be signed with (during a key rotation,
+                             the old one); "" removes it */
+    int enabled;          /* 1 on, 0 off */
+    int64_t rate_per_min; /* 1..TRACKING_RATE_MAX */
+};
+
+/*
+ * Applies a change, everything checked before anything is written: ERR_INVAL bad_provider,
+ * bad_url, provider_key_invalid, bad_rate; ERR_UNAVAILABLE without a vault when a key is given.
+ * A new provider takes the open parcels (registered there on the next refresh).
+ */
+ERR_MUST_USE enum err tracking_settings_change(const struct connect_env *env,
+                                               const struct tracking_settings_change *c,
+                                               int64_t now, struct errbuf *eb);
+
+/*
+ * The settings for people: {provider, url, enabled, rate_per_min, key (masked, or null),
+ * push_key (masked, or null), webhook_path, last_ok_at, last_error, key_refused_at}. Keys are
+ * never shown whole.
+ */
+ERR_MUST_USE enum err tracking_settings_json(const struct connect_env *env, json_t **out,
+                                             struct errbuf *eb);
+
 /*
  * Sets the provider (none|temu|17track), its base URL (NULL keeps it; "" the default) and, for
- * 17track, the API key into the vault (NULL keeps the stored one). Open parcels move to the
- * new provider (registered there on the next refresh). ERR_INVAL for a bad
- * provider or URL, ERR_UNAVAILABLE without a vault when a key is given.
+ * 17track, the API key into the vault (NULL keeps the stored one): tracking_settings_change
+ * with only these.
  */
 ERR_MUST_USE enum err tracking_configure(const struct connect_env *env, const char *provider,
                                          const char *url, const char *key, int64_t now,
@@ -103,6 +137,7 @@ struct tracking_refresh_opts {
 
 struct tracking_refresh_result {
     int64_t discovered, registered, refused, polled, changed, failed;
+    int64_t listed, missed; /* gettracklist records read; parcels found behind (missed pushes) */
     int64_t flags_raised, flags_cleared, open;
     char message[256];
 };
