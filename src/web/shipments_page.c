@@ -157,8 +157,8 @@ enum err page_shipments(struct http_req *req, struct http_resp *resp, struct err
     html_raw(&h, "<section class=\"card\" id=\"shipments\">");
     if (bad == ERR_OK && json_array_size(json_object_get(doc, "shipments")) == 0)
         widget_empty(&h, "shipments-empty",
-                     "没有符合条件的包裹 / No parcels match: configure a provider with aicos "
-                     "tracking configure, then aicos tracking refresh.");
+                     "没有符合条件的包裹 / No parcels match: choose a provider in Settings > "
+                     "Carrier tracking (/settings/tracking), then wait for a refresh.");
     else if (bad == ERR_OK)
         ship_table(&h, json_object_get(doc, "shipments"));
     html_raw(&h, "</section>");
