@@ -50,21 +50,20 @@ ERR_MUST_USE static enum err reconcile_one(struct db_conn *c, const char *key_id
                          "code, holder, reserved_at, done_at) VALUES ($1, $2, $3, 'accepted', 0, "
                          "'gettracklist', $4, $4) ON CONFLICT (key_id, number) DO NOTHING",
                          l, 4, NULL, eb);
-    struct db_param p[] = {DB_P_TEXT(number), DB_P_INT(at), DB_P_INT(stopped ? 1 : 0),
-                           DB_P_INT(now)};
+    struct db_param p[] = {DB_P_TEXT(number), DB_P_INT(at), DB_P_INT(now)};
     if (e == ERR_OK)
         e = db_exec(c,
-                    "UPDATE tracking_shipments SET next_poll_at = 0, updated_at = $4 WHERE "
+                    "UPDATE tracking_shipments SET next_poll_at = 0, updated_at = $3 WHERE "
                     "provider = '17track' AND reg_state = 'registered' AND tracking_number = $1 "
                     "AND latest_at < $2 AND next_poll_at > 0",
-                    p, 4, &n, eb);
+                    p, 3, &n, eb);
     *missed += n;
     if (e == ERR_OK && stopped)
         e = db_exec(c,
-                    "UPDATE tracking_shipments SET reg_state = 'stopped', updated_at = $4 WHERE "
+                    "UPDATE tracking_shipments SET reg_state = 'stopped', updated_at = $3 WHERE "
                     "provider = '17track' AND reg_state = 'registered' AND tracking_number = $1 "
-                    "AND latest_at >= $2 AND $3 = 1",
-                    p, 4, NULL, eb);
+                    "AND latest_at >= $2",
+                    p, 3, NULL, eb);
     return e;
 }
 
