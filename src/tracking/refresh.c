@@ -91,6 +91,36 @@ ERR_MUST_USE static enum err discover_import(struct job *j, const char *only, st
     return e;
 }
 
+/* Parcels whose number Temu changed after they were followed (a corrected upload). */
+ERR_MUST_USE static enum err discover_renumber(struct job *j, const char *only, struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    struct db_param p[] = {DB_P_TEXT(only), DB_P_INT(DISCOVER_BATCH)};
+    enum err e = db_pool_query(j->env->db,
+                               "SELECT s.id, p.tracking_number, p.carrier_id, p.carrier_name FROM "
+                               "temu_parcels p JOIN tracking_shipments s ON s.connection_id = "
+                               "p.connection_id AND s.package_sn = p.package_sn WHERE "
+                               "s.tracking_number <> UPPER(REPLACE(p.tracking_number, ' ', '')) "
+                               "AND ($1 = '' OR p.connection_id = $1) ORDER BY s.id LIMIT $2",
+                               p, 2, &r, eb);
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
+        struct tracking_add a = {.number = db_rows_get(r, i, 1),
+                                 .temu_carrier_id = db_rows_int_or(r, i, 2, 0),
+                                 .carrier_name = db_rows_get(r, i, 3)};
+        struct errbuf ab = {0};
+        enum err ae = tracking_shipment_renumber(j->env->db, db_rows_get(r, i, 0), &a, j->now, &ab);
+        if (ae == ERR_INVAL)
+            log_kv(LOG_WARN, "tracking.number_refused", "parcel", db_rows_get(r, i, 0), "reason",
+                   errbuf_message(&ab, ae), NULL);
+        else if (ae != ERR_OK)
+            e = err_set(eb, ae, NULL, "%s", errbuf_message(&ab, ae));
+        else
+            log_kv(LOG_INFO, "tracking.renumbered", "parcel", db_rows_get(r, i, 0), NULL);
+    }
+    db_rows_free(r);
+    return e;
+}
+
 /*
  * Runs the shipments stream (src/sync/parcels.c) of every active connection, or the one asked,
  * so the parcels of shipped orders are read with the stream's lease and checkpoints; its
@@ -127,6 +157,8 @@ ERR_MUST_USE static enum err discover(struct job *j, struct errbuf *eb)
     db_rows_free(r);
     if (e == ERR_OK)
         e = discover_import(j, only, eb);
+    if (e == ERR_OK)
+        e = discover_renumber(j, only, eb);
     return e;
 }
 

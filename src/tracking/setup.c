@@ -159,6 +159,57 @@ enum err tracking_shipment_add(struct db *db, const char *provider, const struct
     return e;
 }
 
+/* The renumber's statements, in c's transaction. */
+ERR_MUST_USE static enum err renumber_rows(struct db_conn *c, const char *id, const char *number,
+                                           int64_t carrier, enum tracking_lane lane, int64_t now,
+                                           struct errbuf *eb)
+{
+    struct db_param p[] = {DB_P_TEXT(id), DB_P_TEXT(number), DB_P_INT(carrier),
+                           DB_P_TEXT(tracking_lane_name(lane)), DB_P_INT(now)};
+    /* Nothing of the old number's scans or flags belongs to the new one. */
+    enum err e = db_exec(c, "DELETE FROM tracking_events WHERE shipment_id = $1", p, 1, NULL, eb);
+    if (e == ERR_OK)
+        e = db_exec(c, "DELETE FROM tracking_flags WHERE shipment_id = $1", p, 1, NULL, eb);
+    if (e == ERR_OK)
+        e = db_exec(c,
+                    "UPDATE tracking_shipments SET tracking_number = $2, carrier = $3, lane = $4, "
+                    "reg_state = CASE WHEN provider = 'temu' THEN 'registered' ELSE 'new' END, "
+                    "reg_error = '', status = 'registered', raw_status = '', raw_sub_status = '', "
+                    "first_event_at = 0, last_event_at = 0, latest_at = 0, picked_up_at = 0, "
+                    "delivered_at = 0, registered_at = 0, next_poll_at = 0, updated_at = $5 "
+                    "WHERE id = $1",
+                    p, 5, NULL, eb);
+    return e;
+}
+
+enum err tracking_shipment_renumber(struct db *db, const char *id, const struct tracking_add *a,
+                                    int64_t now, struct errbuf *eb)
+{
+    char number[TRACKING_NUMBER_MAX + 2];
+    number_normalize(a->number != NULL ? a->number : "", number);
+    const char *why = tracking_number_problem(number);
+    if (why != NULL)
+        return err_set(eb, ERR_INVAL, "tracking_number_invalid", "Tracking number refused: %s.",
+                       why);
+    int64_t carrier = a->carrier;
+    enum tracking_lane lane = tracking_lane_of_carrier(carrier);
+    struct db_conn *c = db_acquire(db);
+    enum err e = carrier > 0 ? ERR_OK
+                             : tracking_carrier_resolve(c, a->temu_carrier_id, a->carrier_name,
+                                                        &carrier, &lane, eb);
+    if (e == ERR_OK)
+        e = db_begin(c, eb);
+    if (e == ERR_OK) {
+        e = renumber_rows(c, id, number, carrier, lane, now, eb);
+        if (e == ERR_OK)
+            e = db_commit(c, eb);
+        else
+            db_rollback(c);
+    }
+    db_release(c);
+    return e;
+}
+
 enum err tracking_lane_set(struct db *db, const char *connection_id, enum tracking_lane lane,
                            const struct tracking_thresholds *t, struct errbuf *eb)
 {

@@ -126,6 +126,16 @@ ERR_MUST_USE enum err tracking_shipment_add(struct db *db, const char *provider,
                                             char id[TRACKING_ID_LEN + 1], bool *created,
                                             struct errbuf *eb);
 
+/*
+ * The parcel id now carries another number (Temu's upload was corrected): the new number
+ * (normalized and shape-checked like tracking_shipment_add; carrier from a, else the mapping)
+ * replaces the old one, its scans and flags are dropped and it is registered afresh, in one
+ * transaction. ERR_INVAL "tracking_number_invalid".
+ */
+ERR_MUST_USE enum err tracking_shipment_renumber(struct db *db, const char *id,
+                                                 const struct tracking_add *a, int64_t now,
+                                                 struct errbuf *eb);
+
 struct tracking_refresh_opts {
     int64_t now;                    /* evaluation time (Unix seconds); 0: the wall clock */
     const char *connection_id;      /* NULL: all */

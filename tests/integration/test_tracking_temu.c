@@ -133,6 +133,18 @@ static void test_temu_then_17track(void **state)
                                            "AND updated = 0"),
                      1);
 
+    /* Temu's number of a parcel was corrected: the parcel follows the new one from scratch. */
+    ts_db_exec(app.db_url, "UPDATE temu_parcels SET tracking_number = '9400 1000 0000 0000 0000 "
+                           "99' WHERE package_sn = (SELECT MIN(package_sn) FROM temu_parcels)");
+    assert_int_equal(aicos(refresh, NULL), 0);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM tracking_shipments WHERE "
+                                           "tracking_number = '9400100000000000000099' AND "
+                                           "package_sn = (SELECT MIN(package_sn) FROM "
+                                           "temu_parcels)"),
+                     1);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM tracking_shipments"),
+                     (long long)n);
+
     /* The same parcels through 17TRACK. */
     char keys[TS_PATH_MAX], kf[TS_PATH_MAX], listen[64], url[128];
     snprintf(keys, sizeof keys, "%s/tkeys", app.tmp);
