@@ -34,25 +34,6 @@ ERR_MUST_USE static enum err body_text(const json_t *body, const char *key, cons
     return ERR_OK;
 }
 
-/* Refuses members outside allowed (NULL-terminated) and a body that is not an object. */
-ERR_MUST_USE static enum err body_only(const json_t *body, const char *const *allowed,
-                                       struct errbuf *eb)
-{
-    const char *key;
-    json_t *v;
-    if (!json_is_object(body))
-        return err_set(eb, ERR_INVAL, "bad_body", "The body must be a JSON object.");
-    json_object_foreach((json_t *)body, key, v)
-    {
-        bool known = false;
-        for (size_t i = 0; allowed[i] != NULL; i++)
-            known = known || strcmp(key, allowed[i]) == 0;
-        if (!known)
-            return err_set(eb, ERR_INVAL, "unknown_field", "Unknown field \"%.40s\".", key);
-    }
-    return ERR_OK;
-}
-
 enum err api_tracking_settings_put(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     static const char *const allowed[] = {"provider", "url",          "key", "push_key",
@@ -60,7 +41,7 @@ enum err api_tracking_settings_put(struct http_req *req, struct http_resp *resp,
     struct tracking_settings_change c = {.enabled = -1};
     const json_t *en = json_object_get(req->json, "enabled");
     const json_t *rate = json_object_get(req->json, "rate_per_min");
-    enum err e = body_only(req->json, allowed, eb);
+    enum err e = json_fields_only(req->json, allowed, eb);
     e = e ? e : body_text(req->json, "provider", &c.provider, eb);
     e = e ? e : body_text(req->json, "url", &c.url, eb);
     e = e ? e : body_text(req->json, "key", &c.key, eb);
@@ -95,7 +76,7 @@ enum err api_tracking_carriers_put(struct http_req *req, struct http_resp *resp,
     struct tracking_carrier_map m = {0};
     const json_t *id = json_object_get(req->json, "temu_carrier_id");
     const json_t *code = json_object_get(req->json, "code");
-    enum err e = body_only(req->json, allowed, eb);
+    enum err e = json_fields_only(req->json, allowed, eb);
     e = e ? e : body_text(req->json, "name", &m.name, eb);
     e = e ? e : body_text(req->json, "lane", &m.lane, eb);
     if (e == ERR_OK && ((id != NULL && !json_is_integer(id)) || !json_is_integer(code)))

@@ -21,23 +21,6 @@
 
 #define PARCELS_CHILDREN_MAX 10 /* sub-orders of one order asked for their parcels */
 
-ERR_MUST_USE static enum err parcels_fetch(struct temu_client *c, const struct sync_window *w,
-                                           int64_t page, struct temu_page *pg,
-                                           struct temu_error *te)
-{
-    struct temu_order_list_req rq;
-    memset(&rq, 0, sizeof rq);
-    rq.page_number = page;
-    rq.page_size = SYNC_ORDER_PAGE_SIZE;
-    bool backfill = strcmp(w->kind, "backfill") == 0;
-    rq.create_after = backfill ? w->lo : 0;
-    rq.create_before = backfill ? w->hi : 0;
-    rq.update_at_start = backfill ? 0 : w->lo;
-    rq.update_at_end = backfill ? 0 : w->hi;
-    rq.sortby = backfill ? "createTime" : "updateTime";
-    return temu_api_order_list(c, &rq, pg, te);
-}
-
 static bool parcels_key(const json_t *item, struct sync_key *out)
 {
     const json_t *map = json_object_get(item, "parentOrderMap");
@@ -239,7 +222,7 @@ ERR_MUST_USE static enum err parcels_write(struct db_conn *c, const struct sync_
 static const struct sync_part parcels_parts[] = {{
     .walk = SYNC_WALK_WINDOWS,
     .page_size = SYNC_ORDER_PAGE_SIZE,
-    .fetch = parcels_fetch,
+    .fetch = sync_orders_fetch_window,
     .table = "temu_parcel_orders",
     .key_column = "parent_order_sn",
     .key = parcels_key,

@@ -75,15 +75,7 @@ static void env_start(struct env *e, const char *name, const char *const *extra)
     assert_non_null(argv[0]);
     ts_spawn(e->dir, argv, NULL, &e->sbx);
     live_sbx = e->sbx.pid;
-    for (int waited = 0;; waited += 20) {
-        char *out = ts_read_file(e->sbx.out_path);
-        bool up = ts_contains(out, "track-sandbox listening");
-        free(out);
-        if (up)
-            break;
-        assert_true(waited < 20000);
-        ts_sleep_ms(20);
-    }
+    ts_wait_output(&e->sbx, "track-sandbox listening", 20000);
     ts_fresh_db_url(name, e->db, sizeof e->db);
     snprintf(e->db_env, sizeof e->db_env, "AICOS_DATABASE_URL=%s", e->db);
     ts_master_key_file(e->dir, e->mk_env, sizeof e->mk_env);

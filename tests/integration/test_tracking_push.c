@@ -56,15 +56,7 @@ static int setup(void **state)
                     NULL};
     assert_non_null(argv[0]);
     ts_spawn(app.tmp, argv, NULL, &tsbx);
-    for (int waited = 0;; waited += 20) {
-        char *out = ts_read_file(tsbx.out_path);
-        bool up = ts_contains(out, "track-sandbox listening");
-        free(out);
-        if (up)
-            break;
-        assert_true(waited < 20000);
-        ts_sleep_ms(20);
-    }
+    ts_wait_output(&tsbx, "track-sandbox listening", 20000);
     return 0;
 }
 

@@ -172,15 +172,7 @@ static void test_temu_then_17track(void **state)
     assert_non_null(targv[0]);
     struct ts_proc tp;
     ts_spawn(app.tmp, targv, NULL, &tp);
-    for (int waited = 0;; waited += 20) {
-        char *out = ts_read_file(tp.out_path);
-        bool up = ts_contains(out, "track-sandbox listening");
-        free(out);
-        if (up)
-            break;
-        assert_true(waited < 20000);
-        ts_sleep_ms(20);
-    }
+    ts_wait_output(&tp, "track-sandbox listening", 20000);
     char *conf17[] = {(char *)"tracking",
                       (char *)"configure",
                       (char *)"--provider",
