@@ -320,6 +320,9 @@ static int tracking_status_cmd(const struct connect_env *env, const struct track
         printf("%s%s", i == 0 ? " (" : ", ", s.flagged_orders[i]);
     printf("%s\nlast success: %lld\nlast error: %s\n", s.flagged_orders[0][0] ? ")" : "",
            (long long)s.settings.last_ok_at, s.settings.last_error);
+    if (s.unmapped > 0)
+        printf("open parcels whose carrier is not mapped: %lld (aicos tracking carriers)\n",
+               (long long)s.unmapped);
     return CLI_OK;
 }
 

@@ -179,7 +179,8 @@ ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, in
         snprintf(row->risk, sizeof row->risk,
                  "No tracking provider is configured, so no parcel is followed.");
         snprintf(row->next, sizeof row->next,
-                 "logistics: aicos tracking configure --provider temu (or 17track --key-file F).");
+                 "logistics: choose a provider in Settings > Carrier tracking (/settings/tracking) "
+                 "or aicos tracking configure --provider temu (or 17track --key-file F).");
     } else if (t.settings.key_refused_at > 0) {
         row->status = "failed";
         row->auth_errors = 1;
@@ -188,6 +189,13 @@ ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, in
         snprintf(row->next, sizeof row->next,
                  "logistics: store a valid key: aicos tracking configure --provider 17track "
                  "--key-file F.");
+    } else if (!t.settings.enabled) {
+        row->status = "configured";
+        snprintf(row->risk, sizeof row->risk,
+                 "Tracking refreshes are switched off: parcels change only by push.");
+        snprintf(row->next, sizeof row->next,
+                 "logistics: turn refreshes on in /settings/tracking (or aicos tracking configure "
+                 "--enable).");
     } else if (t.settings.last_ok_at == 0 || now - t.settings.last_ok_at > TRACKING_RECENT_S) {
         row->status = "configured";
         row->sync_errors = t.settings.last_error[0] ? 1 : 0;
@@ -207,6 +215,11 @@ ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, in
                  "%lld parcel(s) followed through %s (%lld open); none delayed or stalled.",
                  (long long)t.parcels, t.settings.provider, (long long)t.open);
         snprintf(row->next, sizeof row->next, "Nothing to do.");
+        if (t.unmapped > 0)
+            snprintf(row->next, sizeof row->next,
+                     "logistics: %lld open parcel(s) have a carrier no mapping names (left to "
+                     "17TRACK's auto-detection): map it in /settings/tracking.",
+                     (long long)t.unmapped);
     }
     return ERR_OK;
 }

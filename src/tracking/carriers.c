@@ -10,6 +10,29 @@
 #include "tracking/store.h"
 #include "tracking/tracking.h"
 
+/* The mapping rows of parcel s (SQL: a correlated subquery's FROM and WHERE). */
+#define CARRIER_MATCH                                                                              \
+    "SELECT 1 FROM tracking_carriers c WHERE (c.temu_carrier_id = s.temu_carrier_id AND "          \
+    "s.temu_carrier_id > 0 AND c.name_key = '') OR (c.temu_carrier_id = 0 AND c.name_key = "       \
+    "lower(s.carrier_name))"
+
+enum err tstore_carriers_apply(struct db *db, int64_t now, struct errbuf *eb)
+{
+    struct db_param p[] = {DB_P_INT(now)};
+    /* SQLite and PostgreSQL both take a correlated subquery per column; s names the row. */
+    return db_pool_exec(
+        db,
+        "UPDATE tracking_shipments AS s SET carrier = (SELECT c.code FROM tracking_carriers c "
+        "WHERE (c.temu_carrier_id = s.temu_carrier_id AND s.temu_carrier_id > 0 AND c.name_key = "
+        "'') OR (c.temu_carrier_id = 0 AND c.name_key = lower(s.carrier_name)) ORDER BY "
+        "c.temu_carrier_id DESC LIMIT 1), lane = (SELECT c.lane FROM tracking_carriers c WHERE "
+        "(c.temu_carrier_id = s.temu_carrier_id AND s.temu_carrier_id > 0 AND c.name_key = '') "
+        "OR (c.temu_carrier_id = 0 AND c.name_key = lower(s.carrier_name)) ORDER BY "
+        "c.temu_carrier_id DESC LIMIT 1), updated_at = $1 WHERE s.provider = '17track' AND "
+        "s.reg_state = 'new' AND s.carrier = 0 AND EXISTS (" CARRIER_MATCH ")",
+        p, 1, NULL, eb);
+}
+
 /* The name as a key: ASCII lower case, trimmed, at most TRACKING_CARRIER_NAME_MAX bytes. */
 static void carrier_key(const char *name, char out[TRACKING_CARRIER_NAME_MAX + 1])
 {
@@ -188,8 +211,9 @@ ERR_MUST_USE static enum err carriers_unknown(struct db_conn *c, json_t *out, st
     struct db_rows *r = NULL;
     enum err e = db_query(c,
                           "SELECT temu_carrier_id, carrier_name, COUNT(*) FROM tracking_shipments "
-                          "WHERE carrier = 0 GROUP BY temu_carrier_id, carrier_name ORDER BY "
-                          "COUNT(*) DESC, carrier_name LIMIT 200",
+                          "s WHERE carrier = 0 AND NOT EXISTS (" CARRIER_MATCH
+                          ") GROUP BY temu_carrier_id, carrier_name ORDER BY COUNT(*) DESC, "
+                          "carrier_name LIMIT 200",
                           NULL, 0, &r, eb);
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++)
         json_array_append_new(out, json_pack("{s:I, s:s, s:I}", "temu_carrier_id",

@@ -322,6 +322,8 @@ ERR_MUST_USE static enum err reg_new(struct job *j, struct errbuf *eb)
     enum err e = reg_recover(j, eb);
     if (e == ERR_OK)
         e = reg_known(j, eb);
+    if (e == ERR_OK)
+        e = tstore_carriers_apply(j->env->db, j->now, eb);
     struct db_rows *r = NULL;
     struct db_conn *c = db_acquire(j->env->db);
     if (e == ERR_OK)

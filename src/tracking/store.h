@@ -87,6 +87,12 @@ ERR_MUST_USE enum err tracking_reconcile(struct db *db, struct tracking_provider
                                          void *stop_ctx, int64_t *listed, int64_t *missed,
                                          struct errbuf *eb);
 
+/*
+ * Parcels waiting for registration without a carrier take the mapping of their Temu carrier
+ * when one exists now (mapped after they arrived, or while another provider followed them).
+ */
+ERR_MUST_USE enum err tstore_carriers_apply(struct db *db, int64_t now, struct errbuf *eb);
+
 /* Hex id of a parcel: the first TRACKING_ID_LEN characters of BLAKE2b(connection \n package). */
 void tstore_shipment_id(const char *connection_id, const char *package_sn, char *out);
 

@@ -306,6 +306,7 @@ struct tracking_summary {
     struct tracking_settings settings;
     bool key_present;
     int64_t parcels, open, flagged;
+    int64_t unmapped; /* open parcels whose Temu carrier no mapping names (tracking_carriers) */
     char flagged_orders[3][64]; /* up to three parent orders with a flag, newest first */
 };
 

@@ -145,6 +145,22 @@ static void test_temu_then_17track(void **state)
     assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM tracking_shipments"),
                      (long long)n);
 
+    /* The Temu carriers the seeded mapping does not name are reported; one mapped by its id
+     * leaves the report. */
+    json_t *cars = ts_api(&app, "GET", "/api/v1/tracking/carriers", NULL, 200);
+    json_t *unknown = json_object_get(cars, "unknown");
+    assert_true(json_array_size(unknown) > 0);
+    long long mapped_id =
+        json_integer_value(json_object_get(json_array_get(unknown, 0), "temu_carrier_id"));
+    size_t unknown_n = json_array_size(unknown);
+    json_decref(cars);
+    char body[160];
+    snprintf(body, sizeof body, "{\"temu_carrier_id\":%lld,\"code\":100150}", mapped_id);
+    json_decref(ts_api(&app, "PUT", "/api/v1/tracking/carriers", body, 200));
+    cars = ts_api(&app, "GET", "/api/v1/tracking/carriers", NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(cars, "unknown")), unknown_n - 1);
+    json_decref(cars);
+
     /* The same parcels through 17TRACK. */
     char keys[TS_PATH_MAX], kf[TS_PATH_MAX], listen[64], url[128];
     snprintf(keys, sizeof keys, "%s/tkeys", app.tmp);
@@ -197,6 +213,7 @@ static void test_temu_then_17track(void **state)
     ts_http_free(&r);
     assert_int_equal(json_integer_value(json_object_get(st, "register_duplicates")), 0);
     json_decref(st);
+
     /* Two virtual days later on the 17TRACK clock the parcels have scans there. */
     assert_true(
         ts_http(port, "POST", "/_sandbox/clock", "application/json", "{\"advance\":172800}", &r));

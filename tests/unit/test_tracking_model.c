@@ -249,6 +249,33 @@ static void test_carriers(void **state)
                                          {.temu_carrier_id = -1, .code = 5}};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         assert_int_equal(tracking_carrier_set(db, &bad[i], 12, &applied, &eb), ERR_INVAL);
+    /* A parcel that arrived unmapped under Temu, then moved to 17TRACK, takes the mapping set
+     * meanwhile when it is registered. */
+    struct tracking_add pa = {.number = "VH1234567890", .carrier_name = "Veho2"};
+    char id[TRACKING_ID_LEN + 1];
+    bool created = false;
+    assert_int_equal(tracking_shipment_add(db, "temu", &pa, 20, id, &created, &eb), ERR_OK);
+    struct tracking_carrier_map v2 = {.name = "Veho2", .code = 190556, .lane = "postal"};
+    assert_int_equal(tracking_carrier_set(db, &v2, 21, &applied, &eb), ERR_OK);
+    assert_int_equal(applied, 0); /* registered under Temu: nothing to change there */
+    struct db_conn *c = db_acquire(db);
+    struct db_param p[] = {DB_P_TEXT(id)};
+    assert_int_equal(db_exec(c,
+                             "UPDATE tracking_shipments SET provider = '17track', reg_state = "
+                             "'new' WHERE id = $1",
+                             p, 1, NULL, &eb),
+                     ERR_OK);
+    db_release(c);
+    assert_int_equal(tstore_carriers_apply(db, 22, &eb), ERR_OK);
+    struct db_rows *r = NULL;
+    c = db_acquire(db);
+    assert_int_equal(
+        db_query(c, "SELECT carrier, lane FROM tracking_shipments WHERE id = $1", p, 1, &r, &eb),
+        ERR_OK);
+    db_release(c);
+    assert_int_equal(db_rows_int_or(r, 0, 0, 0), 190556);
+    assert_string_equal(db_rows_get(r, 0, 1), "postal");
+    db_rows_free(r);
     assert_int_equal(tracking_carrier_delete(db, 0, "Veho", &eb), ERR_OK);
     assert_int_equal(resolve(0, "Veho", &lane), 0);
     assert_int_equal(tracking_carrier_delete(db, 0, "Veho", &eb), ERR_NOTFOUND);
