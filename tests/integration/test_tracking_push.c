@@ -215,8 +215,17 @@ static void test_pushes_over_http(void **state)
         const char *add[] = {"tracking", "add", "--number", numbers[i], NULL};
         assert_int_equal(aicos(add, NULL), 0);
     }
+    /* Added by hand without a carrier: /shipments says so until 17TRACK detects it. */
+    struct ts_http_resp r;
+    assert_true(ts_http_ex(app.server.port, "GET", "/shipments", app.admin_hdr, NULL, NULL, &r));
+    assert_true(ts_contains(r.body, "id=\"carriers-unmapped\""));
+    ts_http_free(&r);
     const char *refresh[] = {"tracking", "refresh", "--no-discover", NULL};
     assert_int_equal(aicos(refresh, NULL), 0);
+    assert_true(ts_http_ex(app.server.port, "GET", "/shipments", app.admin_hdr, NULL, NULL, &r));
+    assert_int_equal(r.status, 200);
+    assert_false(ts_contains(r.body, "id=\"carriers-unmapped\""));
+    ts_http_free(&r);
     char url[160];
     snprintf(url, sizeof url, "{\"url\":\"http://127.0.0.1:%u/api/v1/tracking/17track/webhook\"}",
              app.server.port);
