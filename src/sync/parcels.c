@@ -153,7 +153,7 @@ ERR_MUST_USE static enum err parcels_store(struct db_conn *c, const struct sync_
         const char *number = json_string_value(json_object_get(x, "tracking_number"));
         if (e != ERR_OK)
             break;
-        if (pkg == NULL || *pkg == '\0' || number == NULL)
+        if (pkg == NULL || *pkg == '\0' || strlen(pkg) > SYNC_SN_MAX || number == NULL)
             continue;
         char *data = json_dumps(x, JSON_COMPACT | JSON_SORT_KEYS);
         struct db_param p[] = {DB_P_TEXT(it->connection_id),

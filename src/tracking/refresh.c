@@ -63,29 +63,37 @@ ERR_MUST_USE static enum err discover_add(struct job *j, const struct db_rows *r
     return ERR_OK;
 }
 
-/* Every parcel of temu_parcels (the shipments stream's table) not followed yet. */
+/*
+ * Every parcel of temu_parcels (the shipments stream's table) not followed yet, in key order
+ * from where the previous batch ended, so numbers refused for their shape (they stay in
+ * temu_parcels) never hide the parcels after them.
+ */
 ERR_MUST_USE static enum err discover_import(struct job *j, const char *only, struct errbuf *eb)
 {
     enum err e = ERR_OK;
+    char conn[CONNECT_ID_LEN + 1] = "", pkg[SYNC_SN_MAX + 1] = ""; /* the stream's bounds */
     for (int round = 0; e == ERR_OK && round < TRACKING_REFRESH_MAX / DISCOVER_BATCH; round++) {
         struct db_rows *r = NULL;
-        struct db_param p[] = {DB_P_TEXT(only), DB_P_INT(DISCOVER_BATCH)};
+        struct db_param p[] = {DB_P_TEXT(only), DB_P_INT(DISCOVER_BATCH), DB_P_TEXT(conn),
+                               DB_P_TEXT(pkg)};
         e = db_pool_query(j->env->db,
                           "SELECT p.connection_id, p.parent_order_sn, p.order_sn, p.package_sn, "
                           "p.tracking_number, p.carrier_id, p.carrier_name, p.shipped_at, "
                           "p.promise_at FROM temu_parcels p LEFT JOIN tracking_shipments s ON "
                           "s.connection_id = p.connection_id AND s.package_sn = p.package_sn "
-                          "WHERE s.id IS NULL AND ($1 = '' OR p.connection_id = $1) ORDER BY "
-                          "p.connection_id, p.package_sn LIMIT $2",
-                          p, 2, &r, eb);
+                          "WHERE s.id IS NULL AND ($1 = '' OR p.connection_id = $1) AND "
+                          "(p.connection_id > $3 OR (p.connection_id = $3 AND p.package_sn > "
+                          "$4)) ORDER BY p.connection_id, p.package_sn LIMIT $2",
+                          p, 4, &r, eb);
         size_t n = db_rows_count(r);
-        int64_t before = j->r->discovered;
         for (size_t i = 0; e == ERR_OK && i < n; i++)
             e = discover_add(j, r, i, eb);
+        if (n > 0) {
+            snprintf(conn, sizeof conn, "%s", db_rows_get(r, n - 1, 0));
+            snprintf(pkg, sizeof pkg, "%s", db_rows_get(r, n - 1, 3));
+        }
         db_rows_free(r);
-        /* Done when the batch was short, or nothing in it could be followed (refused numbers
-         * stay in temu_parcels and would come back forever). */
-        if (n < DISCOVER_BATCH || j->r->discovered == before)
+        if (n < DISCOVER_BATCH)
             break;
     }
     return e;
