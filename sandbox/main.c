@@ -15,6 +15,7 @@
 #include "fault.h"
 #include "gateway.h"
 #include "ratelimit.h"
+#include "sbx_args.h"
 #include "sbx_limits.h"
 #include "vclock.h"
 #include "web.h"
@@ -223,16 +224,6 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
     return -1;
 }
 
-/* Blocks SIGINT and SIGTERM (taken by sigwait; every later thread inherits the mask). */
-static void main_block_signals(sigset_t *set)
-{
-    sigemptyset(set);
-    sigaddset(set, SIGINT);
-    sigaddset(set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, set, NULL);
-    signal(SIGPIPE, SIG_IGN);
-}
-
 /* Loads the apps (the file, or the printed development app) and the --fault rules. */
 static bool main_load(struct auth *auth, struct fault *fault, const struct main_opts *o, char *err,
                       size_t errlen)
@@ -272,7 +263,7 @@ int main(int argc, char **argv)
     struct web *web = NULL;
 
     sigset_t stop_set;
-    main_block_signals(&stop_set);
+    sbx_block_stop_signals(&stop_set);
 
     if (sodium_init() < 0) {
         fprintf(stderr, "temu-sandbox: libsodium failed to start\n");
@@ -316,11 +307,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "temu-sandbox: %s\n", err);
         goto out;
     }
-    printf("temu-sandbox listening on http://%s:%u\n", o.host, o.port);
-    fflush(stdout);
-    int sig = 0;
-    sigwait(&stop_set, &sig);
-    fprintf(stderr, "temu-sandbox: signal %d, stopping\n", sig);
+    sbx_serve_until_signal("temu-sandbox", o.host, o.port, "", &stop_set);
     rc = 0;
 out:
     web_stop(web);

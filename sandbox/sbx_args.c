@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdint.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,4 +54,47 @@ bool sbx_listen_addr(const char *host, unsigned port, struct sockaddr_in *sa, ch
         return false;
     }
     return true;
+}
+
+void sbx_serve_until_signal(const char *prog, const char *host, unsigned port, const char *path,
+                            const sigset_t *stop)
+{
+    printf("%s listening on http://%s:%u%s\n", prog, host, port, path);
+    fflush(stdout);
+    int sig = 0;
+    sigwait(stop, &sig);
+    fprintf(stderr, "%s: signal %d, stopping\n", prog, sig);
+}
+
+void sbx_block_stop_signals(sigset_t *set)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+}
+
+int sbx_usage_error(const char *prog, const char *flag, const char *val, const char *want)
+{
+    fprintf(stderr, "%s: %s %s: %s (see %s --help)\n", prog, flag, val != NULL ? val : "(missing)",
+            want, prog);
+    return 2;
+}
+
+int sbx_flag_step(const char *prog, const char *usage, const struct sbx_num *nums, size_t n,
+                  int argc, char **argv, int i)
+{
+    const char *f = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
+    if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    if (val == NULL)
+        return sbx_usage_error(prog, f, NULL, "a value is needed");
+    char want[96];
+    int got = sbx_num_flag(nums, n, f, val, want, sizeof want);
+    if (got < 0)
+        return sbx_usage_error(prog, f, val, want);
+    return got > 0 ? SBX_FLAG_DONE : SBX_FLAG_MINE;
 }

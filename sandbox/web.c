@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "sbuf.h"
+#include "sbx_http.h"
 #include "sbx_limits.h"
 #include "vclock.h"
 
@@ -23,11 +24,6 @@ struct web {
 };
 
 /* Per-connection request state, freed in web_completed only. */
-struct web_conn {
-    struct sbuf body;
-    bool too_big;
-};
-
 struct web_trunc {
     char *data;
     size_t send; /* bytes actually sent before the connection is cut */
@@ -121,7 +117,7 @@ static void web_trunc_free(void *cls)
     free(t);
 }
 
-static enum MHD_Result web_router(struct web *w, struct MHD_Connection *c, struct web_conn *wc)
+static enum MHD_Result web_router(struct web *w, struct MHD_Connection *c, struct sbx_conn *wc)
 {
     struct fault_action fa;
     fault_pick(w->d.fault, &fa);
@@ -385,7 +381,7 @@ static bool web_authz_shop(struct web *w, const char *body, int64_t *mall, int *
 }
 
 static enum MHD_Result web_authz_submit(struct web *w, struct MHD_Connection *c,
-                                        struct web_conn *wc)
+                                        struct sbx_conn *wc)
 {
     const char *body = wc->body.data ? wc->body.data : "";
     char app_key[SBX_NAME_MAX], redirect[1024] = "", state[520] = "", action[16];
@@ -458,7 +454,7 @@ static enum MHD_Result web_authz_submit(struct web *w, struct MHD_Connection *c,
 
 /* ---- admin API --------------------------------------------------------------------------- */
 
-static json_t *web_admin_body(struct web_conn *wc)
+static json_t *web_admin_body(struct sbx_conn *wc)
 {
     if (wc->body.len == 0)
         return json_object();
@@ -622,7 +618,7 @@ static enum MHD_Result web_admin_write(struct web *w, struct MHD_Connection *c, 
 }
 
 static enum MHD_Result web_admin(struct web *w, struct MHD_Connection *c, const char *url,
-                                 const char *method, struct web_conn *wc)
+                                 const char *method, struct sbx_conn *wc)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
@@ -653,24 +649,11 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *c, const cha
 {
     (void)version;
     struct web *w = cls;
-    struct web_conn *wc = *con_cls;
-    if (wc == NULL) {
-        wc = calloc(1, sizeof *wc);
-        if (wc == NULL)
-            return MHD_NO;
-        sbuf_init(&wc->body, SBX_BODY_MAX);
-        *con_cls = wc;
-        return MHD_YES;
-    }
-    if (*upload_size > 0) {
-        if (!wc->too_big) {
-            sbuf_append(&wc->body, upload_data, *upload_size);
-            wc->too_big = wc->body.failed;
-        }
-        *upload_size = 0;
-        return MHD_YES;
-    }
-    if (wc->too_big)
+    enum MHD_Result ret;
+    if (sbx_http_upload(con_cls, SBX_BODY_MAX, upload_data, upload_size, &ret))
+        return ret;
+    struct sbx_conn *wc = *con_cls;
+    if (wc->body.failed)
         return web_text(c, 413, "request body too large\n");
     bool post = strcmp(method, "POST") == 0, get = strcmp(method, "GET") == 0;
     if (strcmp(url, "/openapi/router") == 0) {
@@ -690,32 +673,9 @@ static enum MHD_Result web_access(void *cls, struct MHD_Connection *c, const cha
     return web_text(c, 404, "not found\n");
 }
 
-static void web_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                          enum MHD_RequestTerminationCode toe)
-{
-    (void)cls;
-    (void)c;
-    (void)toe;
-    struct web_conn *wc = *con_cls;
-    if (wc != NULL) {
-        sbuf_free(&wc->body);
-        free(wc);
-    }
-    *con_cls = NULL;
-}
-
 struct web *web_start(const char *host, unsigned port, const struct web_deps *deps, char *err,
                       size_t errlen)
 {
-    struct sockaddr_in sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sin_family = AF_INET;
-    sa.sin_port = htons((uint16_t)port);
-    const char *ip = strcmp(host, "localhost") == 0 ? "127.0.0.1" : host;
-    if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1) {
-        snprintf(err, errlen, "--listen: %s is not an IPv4 address", host);
-        return NULL;
-    }
     struct web *w = calloc(1, sizeof *w);
     if (w == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -724,14 +684,9 @@ struct web *web_start(const char *host, unsigned port, const struct web_deps *de
     w->d = *deps;
     /* A thread per connection: injected latency sleeps in its own thread without holding up
      * other clients. The connection limit bounds the threads. */
-    w->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-        (uint16_t)port, NULL, NULL, web_access, w, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)SBX_CONN_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)SBX_CONN_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED, web_completed, w,
-        MHD_OPTION_END);
+    w->daemon = sbx_http_start(host, port, web_access, w, (unsigned)SBX_CONN_MAX,
+                               (unsigned)SBX_CONN_TIMEOUT_S, err, errlen);
     if (w->daemon == NULL) {
-        snprintf(err, errlen, "cannot listen on %s:%u (%s)", host, port, strerror(errno));
         free(w);
         return NULL;
     }

@@ -49,9 +49,7 @@ static const char main_usage[] =
 
 static int main_usage_error(const char *flag, const char *val, const char *want)
 {
-    fprintf(stderr, "payout-sandbox: %s %s: %s (see payout-sandbox --help)\n", flag,
-            val != NULL ? val : "(missing)", want);
-    return 2;
+    return sbx_usage_error("payout-sandbox", flag, val, want);
 }
 
 /* Parses host:port into o; -1 on success, else the exit status. */
@@ -75,19 +73,13 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
         {"--rate-limit", 0, 100000, &o->rate},
     };
     for (int i = 1; i < argc; i += 2) {
-        const char *f = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
-            fputs(main_usage, stdout);
-            return 0;
-        }
-        if (val == NULL)
-            return main_usage_error(f, NULL, "a value is needed");
-        char want[96];
-        int got = sbx_num_flag(nums, sizeof nums / sizeof nums[0], f, val, want, sizeof want);
-        if (got < 0)
-            return main_usage_error(f, val, want);
-        if (got > 0)
+        int step = sbx_flag_step("payout-sandbox", main_usage, nums, sizeof nums / sizeof nums[0],
+                                 argc, argv, i);
+        if (step == SBX_FLAG_DONE)
             continue;
+        if (step != SBX_FLAG_MINE)
+            return step;
+        const char *f = argv[i], *val = argv[i + 1];
         if (strcmp(f, "--listen") == 0) {
             listen = val;
         } else if (strcmp(f, "--credentials-file") == 0) {
@@ -138,11 +130,7 @@ int main(int argc, char **argv)
     memset(&d, 0, sizeof d);
     struct server *srv = NULL;
     sigset_t stop_set;
-    sigemptyset(&stop_set);
-    sigaddset(&stop_set, SIGINT);
-    sigaddset(&stop_set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    sbx_block_stop_signals(&stop_set);
     if (sodium_init() < 0) {
         fprintf(stderr, "payout-sandbox: libsodium failed\n");
         goto out;
@@ -171,11 +159,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "payout-sandbox: %s\n", err);
         goto out;
     }
-    printf("payout-sandbox listening on http://%s:%u/api/v1/\n", o.host, o.port);
-    fflush(stdout);
-    int sig = 0;
-    sigwait(&stop_set, &sig);
-    fprintf(stderr, "payout-sandbox: signal %d, stopping\n", sig);
+    sbx_serve_until_signal("payout-sandbox", o.host, o.port, "/api/v1/", &stop_set);
     rc = 0;
 out:
     server_stop(srv);

@@ -13,7 +13,7 @@
 #include <time.h>
 
 #include "../sbuf.h"
-#include "../sbx_args.h"
+#include "../sbx_http.h"
 #include "../vclock.h"
 
 #define PO_API        "/api/v1"
@@ -40,10 +40,6 @@ struct server {
     time_t rate_second;     /* the second the rate counter counts */
     int rate_count;
     long long logins, requests, refused;
-};
-
-struct server_conn {
-    struct sbuf body;
 };
 
 static enum MHD_Result server_send(struct MHD_Connection *c, unsigned status, const char *ctype,
@@ -353,7 +349,7 @@ static enum MHD_Result server_admin_post(struct server *s, struct MHD_Connection
 }
 
 static enum MHD_Result server_admin(struct server *s, struct MHD_Connection *c, const char *url,
-                                    const char *method, struct server_conn *sc)
+                                    const char *method, struct sbx_conn *sc)
 {
     if (!server_loopback(c))
         return server_error(c, 403, "forbidden", "the admin API answers loopback peers only");
@@ -400,20 +396,10 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
 {
     (void)version;
     struct server *s = cls;
-    struct server_conn *sc = *con_cls;
-    if (sc == NULL) {
-        sc = calloc(1, sizeof *sc);
-        if (sc == NULL)
-            return MHD_NO;
-        sbuf_init(&sc->body, PO_BODY_MAX);
-        *con_cls = sc;
-        return MHD_YES;
-    }
-    if (*upload_size > 0) {
-        sbuf_append(&sc->body, upload_data, *upload_size);
-        *upload_size = 0;
-        return MHD_YES;
-    }
+    enum MHD_Result ret;
+    if (sbx_http_upload(con_cls, PO_BODY_MAX, upload_data, upload_size, &ret))
+        return ret;
+    struct sbx_conn *sc = *con_cls;
     if (sc->body.failed)
         return server_error(c, 413, "request_too_large", "request body too large");
     if (strncmp(url, PO_API "/", strlen(PO_API) + 1) == 0)
@@ -423,26 +409,9 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
     return server_error(c, 404, "not_found", "The requested endpoint does not exist");
 }
 
-static void server_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                             enum MHD_RequestTerminationCode toe)
-{
-    (void)cls;
-    (void)c;
-    (void)toe;
-    struct server_conn *sc = *con_cls;
-    if (sc != NULL) {
-        sbuf_free(&sc->body);
-        free(sc);
-    }
-    *con_cls = NULL;
-}
-
 struct server *server_start(const char *host, unsigned port, const struct server_deps *deps,
                             char *err, size_t errlen)
 {
-    struct sockaddr_in sa;
-    if (!sbx_listen_addr(host, port, &sa, err, errlen))
-        return NULL;
     struct server *s = calloc(1, sizeof *s);
     if (s == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -450,13 +419,9 @@ struct server *server_start(const char *host, unsigned port, const struct server
     }
     s->d = *deps;
     pthread_mutex_init(&s->lock, NULL);
-    s->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-        (uint16_t)port, NULL, NULL, server_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)PO_CONN_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)PO_CONN_TO_S, MHD_OPTION_NOTIFY_COMPLETED, server_completed, s, MHD_OPTION_END);
+    s->daemon = sbx_http_start(host, port, server_access, s, (unsigned)PO_CONN_MAX,
+                               (unsigned)PO_CONN_TO_S, err, errlen);
     if (s->daemon == NULL) {
-        snprintf(err, errlen, "cannot listen on %s:%u (%s)", host, port, strerror(errno));
         pthread_mutex_destroy(&s->lock);
         free(s);
         return NULL;

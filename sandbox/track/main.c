@@ -65,12 +65,9 @@ static const char main_usage[] =
     "                            truncated; repeatable\n"
     "  --help                    this text\n";
 
-/* Prints a flag error; returns the exit status 2. */
 static int main_usage_error(const char *flag, const char *val, const char *want)
 {
-    fprintf(stderr, "track-sandbox: %s %s: %s (see track-sandbox --help)\n", flag,
-            val != NULL ? val : "(missing)", want);
-    return 2;
+    return sbx_usage_error("track-sandbox", flag, val, want);
 }
 
 /* A bad flag value found after parsing (key file, fault spec, URL); returns 2. */
@@ -97,19 +94,13 @@ static int main_parse(int argc, char **argv, struct main_opts *o)
         {"--auto-stop-final-days", 0, 3650, &final_days},
     };
     for (int i = 1; i < argc; i += 2) {
-        const char *f = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
-        if (strcmp(f, "--help") == 0 || strcmp(f, "-h") == 0) {
-            fputs(main_usage, stdout);
-            return 0;
-        }
-        if (val == NULL)
-            return main_usage_error(f, NULL, "a value is needed");
-        char want[96];
-        int got = sbx_num_flag(nums, sizeof nums / sizeof nums[0], f, val, want, sizeof want);
-        if (got < 0)
-            return main_usage_error(f, val, want);
-        if (got > 0)
+        int step = sbx_flag_step("track-sandbox", main_usage, nums, sizeof nums / sizeof nums[0],
+                                 argc, argv, i);
+        if (step == SBX_FLAG_DONE)
             continue;
+        if (step != SBX_FLAG_MINE)
+            return step;
+        const char *f = argv[i], *val = argv[i + 1];
         if (strcmp(f, "--listen") == 0) {
             listen = val;
         } else if (strcmp(f, "--auth-mode") == 0) {
@@ -230,11 +221,7 @@ int main(int argc, char **argv)
     bool ticker_on = false;
 
     sigset_t stop_set;
-    sigemptyset(&stop_set);
-    sigaddset(&stop_set, SIGINT);
-    sigaddset(&stop_set, SIGTERM);
-    pthread_sigmask(SIG_BLOCK, &stop_set, NULL);
-    signal(SIGPIPE, SIG_IGN);
+    sbx_block_stop_signals(&stop_set);
     bool curl_on = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
     if (sodium_init() < 0 || !curl_on || !carrier_rules_init()) {
         fprintf(stderr, "track-sandbox: libsodium, libcurl or the carrier rules failed\n");
@@ -269,11 +256,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "track-sandbox: cannot start the clock thread\n");
         goto out;
     }
-    printf("track-sandbox listening on http://%s:%u/track/v2.2/\n", o.host, o.port);
-    fflush(stdout);
-    int sig = 0;
-    sigwait(&stop_set, &sig);
-    fprintf(stderr, "track-sandbox: signal %d, stopping\n", sig);
+    sbx_serve_until_signal("track-sandbox", o.host, o.port, "/track/v2.2/", &stop_set);
     rc = 0;
 out:
     server_stop(srv);

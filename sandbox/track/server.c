@@ -11,7 +11,7 @@
 #include <sys/socket.h>
 
 #include "../sbuf.h"
-#include "../sbx_args.h"
+#include "../sbx_http.h"
 #include "../vclock.h"
 #include "api.h"
 #include "carrier.h"
@@ -65,10 +65,6 @@ static json_t *server_stats_json(struct server *s)
     return j;
 }
 
-struct server_conn {
-    struct sbuf body;
-};
-
 static enum MHD_Result server_send(struct MHD_Connection *c, unsigned status, const char *ctype,
                                    char *body, const char *allow)
 {
@@ -121,7 +117,7 @@ static bool server_peer(struct MHD_Connection *c, char *ip, size_t len, bool *lo
 /* ---- the 17TRACK API --------------------------------------------------------------------- */
 
 static enum MHD_Result server_api(struct server *s, struct MHD_Connection *c, const char *name,
-                                  struct server_conn *sc)
+                                  struct sbx_conn *sc)
 {
     char ip[INET6_ADDRSTRLEN];
     bool loopback;
@@ -335,7 +331,7 @@ static enum MHD_Result server_admin_post(struct server *s, struct MHD_Connection
 }
 
 static enum MHD_Result server_admin(struct server *s, struct MHD_Connection *c, const char *url,
-                                    const char *method, struct server_conn *sc)
+                                    const char *method, struct sbx_conn *sc)
 {
     char ip[INET6_ADDRSTRLEN];
     bool loopback;
@@ -397,20 +393,10 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
 {
     (void)version;
     struct server *s = cls;
-    struct server_conn *sc = *con_cls;
-    if (sc == NULL) {
-        sc = calloc(1, sizeof *sc);
-        if (sc == NULL)
-            return MHD_NO;
-        sbuf_init(&sc->body, TK_BODY_MAX);
-        *con_cls = sc;
-        return MHD_YES;
-    }
-    if (*upload_size > 0) {
-        sbuf_append(&sc->body, upload_data, *upload_size);
-        *upload_size = 0;
-        return MHD_YES;
-    }
+    enum MHD_Result ret;
+    if (sbx_http_upload(con_cls, TK_BODY_MAX, upload_data, upload_size, &ret))
+        return ret;
+    struct sbx_conn *sc = *con_cls;
     if (sc->body.failed) {
         char *b = strdup("request body too large\n");
         return b != NULL ? server_send(c, 413, "text/plain", b, NULL) : MHD_NO;
@@ -429,26 +415,9 @@ static enum MHD_Result server_access(void *cls, struct MHD_Connection *c, const 
     return b != NULL ? server_send(c, 404, "text/plain", b, NULL) : MHD_NO;
 }
 
-static void server_completed(void *cls, struct MHD_Connection *c, void **con_cls,
-                             enum MHD_RequestTerminationCode toe)
-{
-    (void)cls;
-    (void)c;
-    (void)toe;
-    struct server_conn *sc = *con_cls;
-    if (sc != NULL) {
-        sbuf_free(&sc->body);
-        free(sc);
-    }
-    *con_cls = NULL;
-}
-
 struct server *server_start(const char *host, unsigned port, const struct server_deps *deps,
                             char *err, size_t errlen)
 {
-    struct sockaddr_in sa;
-    if (!sbx_listen_addr(host, port, &sa, err, errlen))
-        return NULL;
     struct server *s = calloc(1, sizeof *s);
     if (s == NULL) {
         snprintf(err, errlen, "out of memory");
@@ -457,14 +426,9 @@ struct server *server_start(const char *host, unsigned port, const struct server
     s->d = *deps;
     s->http401 = deps->auth_http401;
     pthread_mutex_init(&s->lock, NULL);
-    s->daemon = MHD_start_daemon(
-        MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_ERROR_LOG,
-        (uint16_t)port, NULL, NULL, server_access, s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)TK_CONN_MAX, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)TK_CONN_TIMEOUT_S, MHD_OPTION_NOTIFY_COMPLETED, server_completed, s,
-        MHD_OPTION_END);
+    s->daemon = sbx_http_start(host, port, server_access, s, (unsigned)TK_CONN_MAX,
+                               (unsigned)TK_CONN_TIMEOUT_S, err, errlen);
     if (s->daemon == NULL) {
-        snprintf(err, errlen, "cannot listen on %s:%u (%s)", host, port, strerror(errno));
         pthread_mutex_destroy(&s->lock);
         free(s);
         return NULL;

@@ -147,12 +147,10 @@ enum err actions_settings(struct db *db, const char *conn, json_t **out, struct 
 {
     size_t nd;
     const struct actions_detector *t = actions_detectors(&nd);
-    int64_t(*params)[ACTIONS_PARAMS_MAX] = calloc(nd, sizeof *params);
+    int64_t(*params)[ACTIONS_PARAMS_MAX] = NULL;
+    enum err e = actions_params_read(db, conn, &params, eb);
     if (params == NULL)
-        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    struct db_conn *c = db_acquire(db);
-    enum err e = actions_params_load(c, conn, params, eb);
-    db_release(c);
+        return e;
     json_t *doc = json_object();
     for (size_t i = 0; e == ERR_OK && i < nd; i++) {
         json_t *o = json_object();

@@ -10,6 +10,7 @@
  * expired) and lost_suspect flag of the order's parcels.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "actions/internal.h"
@@ -579,4 +580,18 @@ void actions_score_of(int severity, int64_t deadline, const struct money *m, int
         out->money = 100 * digits(major);
     }
     out->total = out->severity + out->money + (out->breached ? ACTIONS_BREACH_TIER : 0);
+}
+
+enum err actions_params_read(struct db *db, const char *conn,
+                             int64_t (**params)[ACTIONS_PARAMS_MAX], struct errbuf *eb)
+{
+    size_t nd;
+    actions_detectors(&nd);
+    *params = calloc(nd, sizeof **params);
+    if (*params == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    struct db_conn *c = db_acquire(db);
+    enum err e = actions_params_load(c, conn, *params, eb);
+    db_release(c);
+    return e;
 }

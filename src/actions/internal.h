@@ -70,6 +70,11 @@ struct actions_hit {
 ERR_MUST_USE enum err actions_params_load(struct db_conn *c, const char *conn,
                                           int64_t (*params)[ACTIONS_PARAMS_MAX], struct errbuf *eb);
 
+/* actions_params_load on a connection of db into a new table *params (free it, even on error). */
+ERR_MUST_USE enum err actions_params_read(struct db *db, const char *conn,
+                                          int64_t (**params)[ACTIONS_PARAMS_MAX],
+                                          struct errbuf *eb);
+
 /*
  * Reconciles in c's open transaction: hits of the detectors of input over the objects
  * keys[0..n) (of object types those detectors use) against the stored items; all_keys true

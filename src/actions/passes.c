@@ -183,14 +183,10 @@ enum err actions_eval_full(struct db *db, const char *conn, int64_t now, struct 
 ERR_MUST_USE static enum err param_of(struct db *db, const char *conn, const char *kind, int64_t *w,
                                       struct errbuf *eb)
 {
-    size_t nd;
-    actions_detectors(&nd);
-    int64_t(*params)[ACTIONS_PARAMS_MAX] = calloc(nd, sizeof *params);
+    int64_t(*params)[ACTIONS_PARAMS_MAX] = NULL;
+    enum err e = actions_params_read(db, conn, &params, eb);
     if (params == NULL)
-        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    struct db_conn *c = db_acquire(db);
-    enum err e = actions_params_load(c, conn, params, eb);
-    db_release(c);
+        return e;
     *w = params[actions_detector_index(actions_detector_of(kind))][0];
     free(params);
     return e;

@@ -163,12 +163,9 @@ ERR_MUST_USE static enum err audit_export_table(const struct db_rows *rows,
     export_options_init(&o, format == AUDIT_XLSX ? EXPORT_XLSX : EXPORT_CSV);
     o.sheet = "audit";
     struct export *x = NULL;
-    enum err e = export_open(&o, out, &x, eb);
+    enum err e = export_open_table(&o, out, audit_names, AUDIT_NCOLS, &x, eb);
     if (e != ERR_OK)
         return e;
-    for (size_t c = 0; c < AUDIT_NCOLS; c++)
-        export_cell_text(x, audit_names[c]);
-    export_row_end(x);
     for (size_t i = 0; i < db_rows_count(rows); i++) {
         int64_t id = db_rows_int_or(rows, i, 0, 0);
         export_cell_int(x, id);
@@ -374,10 +371,7 @@ ERR_MUST_USE static enum err audit_prune_delete(struct db *db, const char *befor
                     "request_id, detail) VALUES ($1, $2, 'system', 'audit.prune', $4, 'success', "
                     "'local', '', $3)",
                     a, 4, NULL, eb);
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     db_release(c);
     if (e == ERR_OK)
         res->entries = deleted;

@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/parse.h"
+
 /* Deepest nesting of arrays/objects in the text, stopping early past limit. */
 static int json_scan_depth(const char *data, size_t len, int limit)
 {
@@ -148,6 +150,17 @@ enum err json_error_body(struct buf *b, const char *code, const char *message)
     return e;
 }
 
+int64_t json_get_int(const json_t *obj, const char *key)
+{
+    const json_t *v = json_object_get(obj, key);
+    int64_t n = 0;
+    if (json_is_integer(v))
+        return (int64_t)json_integer_value(v);
+    if (json_is_string(v) && parse_int64(json_string_value(v), INT64_MIN, INT64_MAX, &n) == ERR_OK)
+        return n;
+    return 0;
+}
+
 const char *json_get_string(const json_t *obj, const char *key)
 {
     json_t *v = json_object_get(obj, key);
@@ -168,5 +181,21 @@ enum err json_fields_only(const json_t *body, const char *const *allowed, struct
         if (!ok)
             return err_set(eb, ERR_INVAL, "unknown_field", "Unknown field \"%.40s\".", key);
     }
+    return ERR_OK;
+}
+
+void json_list_push(json_t **list, json_t *item)
+{
+    if (item == NULL || json_array_append_new(*list, item) != 0) {
+        json_decref(*list);
+        *list = NULL;
+    }
+}
+
+enum err json_list_out(json_t *list, json_t **out, struct errbuf *eb)
+{
+    if (list == NULL)
+        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
+    *out = list;
     return ERR_OK;
 }

@@ -8,6 +8,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "base/buf.h"
 #include "base/err.h"
@@ -49,5 +50,17 @@ const char *json_get_string(const json_t *obj, const char *key);
  */
 ERR_MUST_USE enum err json_fields_only(const json_t *body, const char *const *allowed,
                                        struct errbuf *eb);
+
+/* The integer member key of obj, given as a number or a digit string; 0 when absent or not. */
+int64_t json_get_int(const json_t *obj, const char *key);
+
+/*
+ * Appends item (a new reference, stolen; NULL means out of memory) to *list. On failure *list
+ * is freed and set to NULL, so a loop builds while *list != NULL and json_list_out checks once.
+ */
+void json_list_push(json_t **list, json_t *item);
+
+/* *out = list and ERR_OK, or ERR_NOMEM ("out of memory") when list is NULL. */
+ERR_MUST_USE enum err json_list_out(json_t *list, json_t **out, struct errbuf *eb);
 
 #endif

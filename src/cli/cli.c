@@ -11,6 +11,7 @@
 
 #include "auth/audit.h"
 #include "auth/password.h"
+#include "base/parse.h"
 #include "base/secure.h"
 #include "store/db.h"
 #include "store/migrate.h"
@@ -65,6 +66,50 @@ int cli_getopt_next(const struct cli_getopt *g, int argc, char **argv)
     return c < 0 ? CLI_OPT_END : c;
 }
 
+/* The slot of val, NULL when none. */
+static const struct cli_slot *cli_slot_of(const struct cli_slot *slots, int val)
+{
+    for (; slots->val != 0; slots++) {
+        if (slots->val == val)
+            return slots;
+    }
+    return NULL;
+}
+
+/* "--NAME" of the option whose val is val. */
+static void cli_opt_name(const struct option *opts, int val, char *out, size_t len)
+{
+    for (; opts->name != NULL; opts++) {
+        if (opts->val == val) {
+            snprintf(out, len, "--%s", opts->name);
+            return;
+        }
+    }
+    snprintf(out, len, "?");
+}
+
+int cli_getopt_store(const struct cli_getopt *g, const struct cli_slot *slots, int argc,
+                     char **argv)
+{
+    int c;
+    cli_getopt_begin();
+    while ((c = cli_getopt_next(g, argc, argv)) != CLI_OPT_END) {
+        const struct cli_slot *s = c == CLI_OPT_BAD ? NULL : cli_slot_of(slots, c);
+        if (s == NULL)
+            return CLI_USAGE;
+        if (s->text != NULL)
+            *s->text = optarg;
+        else if (s->on != NULL)
+            *s->on = true;
+        else if (parse_int64(optarg, s->min, s->max, s->num) != ERR_OK) {
+            char name[64];
+            cli_opt_name(g->opts, c, name, sizeof name);
+            return cli_bad_option(g->cmd, name);
+        }
+    }
+    return CLI_OK;
+}
+
 int cli_no_options(const char *cmd, int argc, char **argv)
 {
     static const struct option none[] = {{0}};
@@ -93,6 +138,21 @@ bool cli_open_db(const char *cmd, const struct config *cfg, struct db **db)
         return false;
     }
     return true;
+}
+
+int cli_open_env(const char *cmd, struct config *cfg, struct db **db, struct vault **vault)
+{
+    *db = NULL;
+    if (!cli_load_config(cfg))
+        return CLI_USAGE;
+    if (!cli_open_db(cmd, cfg, db))
+        return CLI_FAIL;
+    if (vault != NULL && !cli_open_vault(cmd, cfg, *db, vault)) {
+        db_close(*db);
+        *db = NULL;
+        return CLI_FAIL;
+    }
+    return CLI_OK;
 }
 
 bool cli_open_vault(const char *cmd, const struct config *cfg, struct db *db, struct vault **vault)

@@ -7,6 +7,7 @@
 
 #include <getopt.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "base/config.h"
 
@@ -75,6 +76,24 @@ void cli_getopt_begin(void);
 /* The next option's val, CLI_OPT_END, or CLI_OPT_BAD after printing the house message. */
 int cli_getopt_next(const struct cli_getopt *g, int argc, char **argv);
 
+/*
+ * Where cli_getopt_store puts the value of the option whose val is val: an option with a
+ * value into *text; a flag sets *on; an integer option is parsed into *num within [min, max]
+ * (else "unknown option --NAME", the house message for a bad value). Exactly one of text,
+ * on and num is set; a table ends with val 0.
+ */
+struct cli_slot {
+    int val;
+    const char **text;
+    bool *on;
+    int64_t *num;
+    int64_t min, max;
+};
+
+/* Parses all of argv's options into slots: CLI_OK, or CLI_USAGE after printing why. */
+int cli_getopt_store(const struct cli_getopt *g, const struct cli_slot *slots, int argc,
+                     char **argv);
+
 /* A command without options or operands: the message for the first argument when any. */
 int cli_no_options(const char *cmd, int argc, char **argv);
 
@@ -89,6 +108,12 @@ struct vault;
  * administrative commands. Prints the reason and returns false on failure.
  */
 bool cli_open_db(const char *cmd, const struct config *cfg, struct db **db);
+
+/*
+ * Loads the configuration, opens the database (cli_open_db) and, when vault is not NULL, the
+ * vault: CLI_OK, or the exit status after printing why (*db is then NULL).
+ */
+int cli_open_env(const char *cmd, struct config *cfg, struct db **db, struct vault **vault);
 
 /*
  * Opens the vault with the configured master key on db. Prints the reason and returns false

@@ -160,33 +160,26 @@ static int train_run(const char *seed, const char *out, bool use_db)
 static int ai_train_cmd(int argc, char **argv)
 {
     const char *seed = "data/ai/seed.tsv", *out = "data/ai/model.bin";
-    bool use_db = true;
     static const struct option opts[] = {{"seed", required_argument, NULL, 's'},
                                          {"out", required_argument, NULL, 'o'},
                                          {"no-db", no_argument, NULL, 'n'},
                                          {0}};
     const struct cli_getopt g = {"ai train", opts, true};
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        if (c == 's')
-            seed = optarg;
-        else if (c == 'o')
-            out = optarg;
-        else
-            use_db = false;
-    }
-    if (cli_no_operands("ai train", argc, argv) != CLI_OK)
+    bool no_db = false;
+    const struct cli_slot slots[] = {
+        {'s', .text = &seed}, {'o', .text = &out}, {'n', .on = &no_db}, {0}};
+    if (cli_getopt_store(&g, slots, argc, argv) != CLI_OK ||
+        cli_no_operands("ai train", argc, argv) != CLI_OK)
         return CLI_USAGE;
-    return train_run(seed, out, use_db);
+    return train_run(seed, out, !no_db);
 }
 
-/* Options shared by eval and classify. */
+/* Options shared by eval and classify, and the model --model names (loaded by ai_parse). */
 struct ai_cli_args {
     const char *model, *lang, *region;
     bool json, errors;
+    unsigned char *bytes; /* the model file, freed by the caller */
+    struct ai_model m;
 };
 
 static int ai_parse(const char *cmd, int argc, char **argv, bool classify, struct ai_cli_args *a)
@@ -226,6 +219,8 @@ static int ai_parse(const char *cmd, int argc, char **argv, bool classify, struc
         fprintf(stderr, "aicos %s: --lang must be one of en es de fr it zh.\n", cmd);
         return CLI_USAGE;
     }
+    if (a->model != NULL && !load_model_file(a->model, &a->bytes, &a->m))
+        return CLI_FAIL;
     return CLI_OK;
 }
 
@@ -235,10 +230,6 @@ static int ai_eval_cmd(int argc, char **argv)
     int rc = ai_parse("ai eval", argc, argv, false, &a);
     if (rc != CLI_OK)
         return rc;
-    unsigned char *bytes = NULL;
-    struct ai_model m;
-    if (a.model != NULL && !load_model_file(a.model, &bytes, &m))
-        return CLI_FAIL;
     struct ai_dataset ds = {0};
     struct errbuf eb = {0};
     enum err e = ai_dataset_read(&ds, argv[optind], &eb);
@@ -246,7 +237,7 @@ static int ai_eval_cmd(int argc, char **argv)
     if (e == ERR_OK && ev == NULL)
         e = err_set(&eb, ERR_NOMEM, NULL, "out of memory");
     if (e == ERR_OK)
-        e = ai_eval_run(a.model != NULL ? &m : NULL, &ds, ev, a.errors ? stderr : NULL, &eb);
+        e = ai_eval_run(a.model != NULL ? &a.m : NULL, &ds, ev, a.errors ? stderr : NULL, &eb);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos ai eval: %s\n", errbuf_message(&eb, e));
         rc = e == ERR_PARSE ? CLI_USAGE : CLI_FAIL;
@@ -263,7 +254,7 @@ static int ai_eval_cmd(int argc, char **argv)
     }
     free(ev);
     ai_dataset_free(&ds);
-    free(bytes);
+    free(a.bytes);
     return rc;
 }
 
@@ -273,16 +264,12 @@ static int ai_classify_cmd(int argc, char **argv)
     int rc = ai_parse("ai classify", argc, argv, true, &a);
     if (rc != CLI_OK)
         return rc;
-    unsigned char *bytes = NULL;
-    struct ai_model m;
-    if (a.model != NULL && !load_model_file(a.model, &bytes, &m))
-        return CLI_FAIL;
     const char *text = argv[optind];
     struct ai_result r;
     struct errbuf eb = {0};
-    enum err e = ai_classify_with(a.model != NULL ? &m : NULL, text, strlen(text), a.lang, a.region,
-                                  &r, &eb);
-    free(bytes);
+    enum err e = ai_classify_with(a.model != NULL ? &a.m : NULL, text, strlen(text), a.lang,
+                                  a.region, &r, &eb);
+    free(a.bytes);
     if (e != ERR_OK) {
         fprintf(stderr, "aicos ai classify: %s\n", errbuf_message(&eb, e));
         return CLI_FAIL;

@@ -31,12 +31,14 @@ static const char audit_usage[] =
     "callbacks matching no session), one row per source address, minute, action and target.\n";
 
 /* The configured database; CLI_OK, or the exit status to return. */
-static int audit_open_db(struct db **db)
+/* Refuses operands left after cmd's options (argv not NULL), then opens the database. */
+static int audit_open_db(const char *cmd, int argc, char **argv, struct db **db)
 {
     struct config cfg;
-    if (!cli_load_config(&cfg))
+    *db = NULL;
+    if (argv != NULL && cli_no_operands(cmd, argc, argv) != CLI_OK)
         return CLI_USAGE;
-    return cli_open_db("audit", &cfg, db) ? CLI_OK : CLI_FAIL;
+    return cli_open_env("audit", &cfg, db, NULL);
 }
 
 static int audit_prune_cmd(int argc, char **argv)
@@ -45,17 +47,9 @@ static int audit_prune_cmd(int argc, char **argv)
     static const struct option opts[] = {
         {"before", required_argument, NULL, 'b'}, {"archive", required_argument, NULL, 'a'}, {0}};
     const struct cli_getopt g = {"audit prune", opts, false};
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        if (c == 'b')
-            before = optarg;
-        else
-            archive = optarg;
-    }
-    if (cli_no_operands("audit prune", argc - 1, argv + 1) != CLI_OK)
+    const struct cli_slot slots[] = {{'b', .text = &before}, {'a', .text = &archive}, {0}};
+    if (cli_getopt_store(&g, slots, argc - 1, argv + 1) != CLI_OK ||
+        cli_no_operands("audit prune", argc - 1, argv + 1) != CLI_OK)
         return CLI_USAGE;
     if (before == NULL || archive == NULL) {
         fputs("aicos audit prune: --before ISO and --archive FILE are both required; see `aicos "
@@ -64,7 +58,7 @@ static int audit_prune_cmd(int argc, char **argv)
         return CLI_USAGE;
     }
     struct db *db = NULL;
-    int opened = audit_open_db(&db);
+    int opened = audit_open_db(g.cmd, 0, NULL, &db);
     if (opened != CLI_OK)
         return opened;
     char actor[80];
@@ -91,18 +85,12 @@ static int audit_refusals_cmd(int argc, char **argv)
     int64_t limit = 100;
     static const struct option opts[] = {{"limit", required_argument, NULL, 'l'}, {0}};
     const struct cli_getopt g = {"audit refusals", opts, false};
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        if (parse_int64(optarg, 1, LIMIT_PAGE_SIZE_MAX, &limit) != ERR_OK)
-            return cli_bad_option("audit refusals", "--limit");
-    }
-    if (cli_no_operands("audit refusals", argc - 1, argv + 1) != CLI_OK)
+    const struct cli_slot slots[] = {{'l', .num = &limit, .min = 1, .max = LIMIT_PAGE_SIZE_MAX},
+                                     {0}};
+    if (cli_getopt_store(&g, slots, argc - 1, argv + 1) != CLI_OK)
         return CLI_USAGE;
     struct db *db = NULL;
-    int opened = audit_open_db(&db);
+    int opened = audit_open_db(g.cmd, argc - 1, argv + 1, &db);
     if (opened != CLI_OK)
         return opened;
     struct errbuf eb = {0};
@@ -144,41 +132,27 @@ int cmd_audit(int argc, char **argv)
         return CLI_USAGE;
     }
     struct audit_filter f = {0};
-    enum audit_format format = AUDIT_CSV;
     static const struct option opts[] = {
         {"format", required_argument, NULL, 'f'}, {"actor", required_argument, NULL, 'a'},
         {"action", required_argument, NULL, 'A'}, {"since", required_argument, NULL, 's'},
         {"until", required_argument, NULL, 'u'},  {0}};
     const struct cli_getopt g = {"audit export", opts, false};
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        if (c == 'f' && strcmp(optarg, "csv") != 0 && strcmp(optarg, "jsonl") != 0 &&
-            strcmp(optarg, "xlsx") != 0) {
-            fprintf(stderr,
-                    "aicos audit export: bad option --format %s; see `aicos audit --help`.\n",
-                    optarg);
-            return CLI_USAGE;
-        }
-        if (c == 'f')
-            format = strcmp(optarg, "csv") == 0    ? AUDIT_CSV
-                     : strcmp(optarg, "xlsx") == 0 ? AUDIT_XLSX
-                                                   : AUDIT_JSONL;
-        else if (c == 'a')
-            f.actor = optarg;
-        else if (c == 'A')
-            f.action = optarg;
-        else if (c == 's')
-            f.since = optarg;
-        else
-            f.until = optarg;
-    }
-    if (cli_no_operands("audit export", argc - 1, argv + 1) != CLI_OK)
+    const char *fmt = "csv";
+    const struct cli_slot slots[] = {{'f', .text = &fmt},      {'a', .text = &f.actor},
+                                     {'A', .text = &f.action}, {'s', .text = &f.since},
+                                     {'u', .text = &f.until},  {0}};
+    if (cli_getopt_store(&g, slots, argc - 1, argv + 1) != CLI_OK)
         return CLI_USAGE;
+    if (strcmp(fmt, "csv") != 0 && strcmp(fmt, "jsonl") != 0 && strcmp(fmt, "xlsx") != 0) {
+        fprintf(stderr, "aicos audit export: bad option --format %s; see `aicos audit --help`.\n",
+                fmt);
+        return CLI_USAGE;
+    }
+    enum audit_format format = strcmp(fmt, "csv") == 0    ? AUDIT_CSV
+                               : strcmp(fmt, "xlsx") == 0 ? AUDIT_XLSX
+                                                          : AUDIT_JSONL;
     struct db *db = NULL;
-    int opened = audit_open_db(&db);
+    int opened = audit_open_db(g.cmd, argc - 1, argv + 1, &db);
     if (opened != CLI_OK)
         return opened;
     struct errbuf eb = {0};

@@ -269,29 +269,17 @@ static int settlement_amounts_cmd(int argc, char **argv)
     const struct cli_getopt g = {"settlement amounts", opts, true};
     const char *conn = NULL;
     int64_t limit = 500;
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        if (c == 'c')
-            conn = optarg;
-        else if (parse_int64(optarg, 1, 100000, &limit) != ERR_OK)
-            return cli_bad_option("settlement amounts", "--limit");
-    }
-    if (cli_no_operands(g.cmd, argc - 1, argv + 1) != CLI_OK)
+    const struct cli_slot slots[] = {
+        {'c', .text = &conn}, {'l', .num = &limit, .min = 1, .max = 100000}, {0}};
+    if (cli_getopt_store(&g, slots, argc - 1, argv + 1) != CLI_OK ||
+        cli_no_operands(g.cmd, argc - 1, argv + 1) != CLI_OK)
         return CLI_USAGE;
     struct config cfg;
     struct db *db = NULL;
     struct vault *vault = NULL;
-    if (!cli_load_config(&cfg))
-        return CLI_USAGE;
-    if (!cli_open_db(g.cmd, &cfg, &db))
-        return CLI_FAIL;
-    if (!cli_open_vault(g.cmd, &cfg, db, &vault)) {
-        db_close(db);
-        return CLI_FAIL;
-    }
+    int rc = cli_open_env(g.cmd, &cfg, &db, &vault);
+    if (rc != CLI_OK)
+        return rc;
     struct connect_env env = {.cfg = &cfg, .db = db, .vault = vault};
     struct settle_amounts_result r;
     struct errbuf eb = {0};

@@ -24,21 +24,6 @@ static const char awx_usage[] =
     "nothing twice. status prints the credential's presence, the stored credits and each\n"
     "feed's checkpoint and last error as JSON.\n";
 
-/* Opens the configured database and vault; CLI_OK or the exit status. */
-static int awx_open(const char *cmd, struct config *cfg, struct db **db, struct vault **v)
-{
-    if (!cli_load_config(cfg))
-        return CLI_USAGE;
-    if (!cli_open_db(cmd, cfg, db))
-        return CLI_FAIL;
-    if (v != NULL && !cli_open_vault(cmd, cfg, *db, v)) {
-        db_close(*db);
-        *db = NULL;
-        return CLI_FAIL;
-    }
-    return CLI_OK;
-}
-
 static int awx_set_credential(int argc, char **argv)
 {
     static const char cmd[] = "settlement airwallex set-credential";
@@ -69,7 +54,7 @@ static int awx_set_credential(int argc, char **argv)
     struct config cfg;
     struct db *db = NULL;
     struct vault *v = NULL;
-    int rc = awx_open(cmd, &cfg, &db, &v);
+    int rc = cli_open_env(cmd, &cfg, &db, &v);
     if (rc != CLI_OK) {
         secure_wipe(key, sizeof key);
         return rc;
@@ -133,7 +118,7 @@ static int awx_sync(int argc, char **argv)
         return CLI_USAGE;
     struct db *db = NULL;
     struct vault *v = NULL;
-    int rc = awx_open("settlement airwallex sync", &cfg, &db, &v);
+    int rc = cli_open_env("settlement airwallex sync", &cfg, &db, &v);
     if (rc != CLI_OK)
         return rc;
     struct errbuf eb = {{0}, {0}};
@@ -157,7 +142,7 @@ static int awx_status(int argc, char **argv)
         return CLI_USAGE;
     struct config cfg;
     struct db *db = NULL;
-    int rc = awx_open(cmd, &cfg, &db, NULL);
+    int rc = cli_open_env(cmd, &cfg, &db, NULL);
     if (rc != CLI_OK)
         return rc;
     struct errbuf eb = {{0}, {0}};

@@ -137,17 +137,9 @@ static int temu_sign_options(int argc, char **argv, const char **secret_file,
                                          {"body-file", required_argument, NULL, 'b'},
                                          {0}};
     const struct cli_getopt g = {"temu sign", opts, false};
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc, argv)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        if (c == 's')
-            *secret_file = optarg;
-        else if (c == 'b')
-            *body_file = optarg;
-    }
-    if (cli_no_operands("temu sign", argc, argv) != CLI_OK)
+    const struct cli_slot slots[] = {{'s', .text = secret_file}, {'b', .text = body_file}, {0}};
+    if (cli_getopt_store(&g, slots, argc, argv) != CLI_OK ||
+        cli_no_operands("temu sign", argc, argv) != CLI_OK)
         return CLI_USAGE;
     if (*secret_file == NULL) {
         fprintf(stderr, "aicos temu sign: --secret-file FILE is required; see `aicos temu sign "

@@ -33,19 +33,10 @@ int cmd_temu_credentials(int argc, char **argv)
                                          {"app-secret-file", required_argument, NULL, 'f'},
                                          {0}};
     const struct cli_getopt g = {"temu credentials set", opts, false};
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        if (c == 'r')
-            region_name = optarg;
-        else if (c == 'k')
-            app_key = optarg;
-        else if (c == 'f')
-            secret_file = optarg;
-    }
-    if (cli_no_operands("temu credentials set", argc - 1, argv + 1) != CLI_OK)
+    const struct cli_slot slots[] = {
+        {'r', .text = &region_name}, {'k', .text = &app_key}, {'f', .text = &secret_file}, {0}};
+    if (cli_getopt_store(&g, slots, argc - 1, argv + 1) != CLI_OK ||
+        cli_no_operands("temu credentials set", argc - 1, argv + 1) != CLI_OK)
         return CLI_USAGE;
     enum temu_region region;
     if (!temu_region_parse(region_name, &region) || app_key == NULL || secret_file == NULL) {

@@ -24,17 +24,9 @@ static int token_create(struct db *db, int argc, char **argv)
     static const struct option opts[] = {
         {"role", required_argument, NULL, 'r'}, {"name", required_argument, NULL, 'n'}, {0}};
     const struct cli_getopt g = {"token create", opts, false};
-    int c;
-    cli_getopt_begin();
-    while ((c = cli_getopt_next(&g, argc - 1, argv + 1)) != CLI_OPT_END) {
-        if (c == CLI_OPT_BAD)
-            return CLI_USAGE;
-        if (c == 'r')
-            role_name = optarg;
-        else
-            name = optarg;
-    }
-    if (cli_no_operands("token create", argc - 1, argv + 1) != CLI_OK)
+    const struct cli_slot slots[] = {{'r', .text = &role_name}, {'n', .text = &name}, {0}};
+    if (cli_getopt_store(&g, slots, argc - 1, argv + 1) != CLI_OK ||
+        cli_no_operands("token create", argc - 1, argv + 1) != CLI_OK)
         return CLI_USAGE;
     enum auth_role role;
     if (role_name == NULL || name == NULL || !auth_role_parse(role_name, &role)) {

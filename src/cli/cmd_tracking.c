@@ -1,11 +1,8 @@
 /* aicos tracking: configure the provider, refresh, status, quota, add and show parcels. */
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "base/parse.h"
 #include "cli/cli.h"
@@ -65,36 +62,6 @@ struct tracking_args {
     bool json, no_discover, all, no_fetch, no_push_key;
     int enabled;
 };
-
-/* The first line of path (mode 0600 or stricter) into out. */
-static bool tracking_read_key(const char *path, char *out, size_t len)
-{
-    struct stat st;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 || fstat(fd, &st) != 0) {
-        fprintf(stderr, "aicos tracking configure: cannot read %s\n", path);
-        if (fd >= 0)
-            close(fd);
-        return false;
-    }
-    if ((st.st_mode & 077) != 0) {
-        fprintf(stderr,
-                "aicos tracking configure: %s is readable by group or others; run "
-                "chmod 600 on it.\n",
-                path);
-        close(fd);
-        return false;
-    }
-    ssize_t n = read(fd, out, len - 1);
-    close(fd);
-    if (n <= 0) {
-        fprintf(stderr, "aicos tracking configure: %s is empty\n", path);
-        return false;
-    }
-    out[n] = '\0';
-    out[strcspn(out, "\r\n")] = '\0';
-    return true;
-}
 
 static bool tracking_int_opt(const char *name, const char *v, int64_t min, int64_t *out)
 {
@@ -255,8 +222,10 @@ static int tracking_configure_cmd(const struct connect_env *env, const struct tr
         fprintf(stderr, "aicos tracking configure: nothing to change (see --help).\n");
         return CLI_USAGE;
     }
-    if ((a->key_file != NULL && !tracking_read_key(a->key_file, key, sizeof key)) ||
-        (a->push_key_file != NULL && !tracking_read_key(a->push_key_file, push, sizeof push)))
+    if ((a->key_file != NULL &&
+         !cli_read_secret_file("tracking configure", a->key_file, key, sizeof key)) ||
+        (a->push_key_file != NULL &&
+         !cli_read_secret_file("tracking configure", a->push_key_file, push, sizeof push)))
         return CLI_USAGE;
     struct tracking_settings_change c = {.provider = a->provider,
                                          .url = a->url,
@@ -416,17 +385,12 @@ int cmd_tracking(int argc, char **argv)
     struct config cfg;
     struct db *db = NULL;
     struct vault *vault = NULL;
-    if (!cli_load_config(&cfg))
-        return CLI_USAGE;
-    if (!cli_open_db("tracking", &cfg, &db))
-        return CLI_FAIL;
     /* Parcels and the status read without the vault; the provider needs it. */
     bool needs_vault =
         strcmp(a.verb, "show") != 0 && strcmp(a.verb, "add") != 0 && strcmp(a.verb, "lane") != 0;
-    if (needs_vault && !cli_open_vault("tracking", &cfg, db, &vault)) {
-        db_close(db);
-        return CLI_FAIL;
-    }
+    rc = cli_open_env("tracking", &cfg, &db, needs_vault ? &vault : NULL);
+    if (rc != CLI_OK)
+        return rc;
     struct connect_env env = {.cfg = &cfg, .db = db, .vault = vault};
     rc = tracking_run(&env, &a);
     vault_free(vault);

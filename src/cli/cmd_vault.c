@@ -183,14 +183,9 @@ int cmd_vault(int argc, char **argv)
     struct config cfg;
     struct db *db = NULL;
     struct vault *vault = NULL;
-    if (!cli_load_config(&cfg))
-        return CLI_USAGE;
-    if (!cli_open_db("vault", &cfg, &db))
-        return CLI_FAIL;
-    if (!cli_open_vault("vault", &cfg, db, &vault)) {
-        db_close(db);
-        return CLI_FAIL;
-    }
+    rc = cli_open_env("vault", &cfg, &db, &vault);
+    if (rc != CLI_OK)
+        return rc;
     if (strcmp(sub, "status") == 0)
         rc = vault_status_cmd(vault);
     else if (strcmp(sub, "rewrap") == 0)

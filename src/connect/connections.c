@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/log.h"
 #include "connect/client.h"
 #include "connect/session.h"
@@ -78,19 +79,13 @@ enum err connect_connection_list(const struct connect_env *env, int64_t now, jso
             "last_success_at", last ? json_integer(last) : json_null(), "errors", "auth",
             (json_int_t)ae, "sync", (json_int_t)se, "token", masked ? masked : "", "history",
             hist ? hist : json_array());
-        if (row == NULL || json_array_append_new(list, row) != 0) {
-            json_decref(list);
-            list = NULL;
-        }
+        json_list_push(&list, row);
     }
     db_rows_free(rows);
     db_release(c);
     if (e != ERR_OK)
         return e;
-    if (list == NULL)
-        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    *out = list;
-    return ERR_OK;
+    return json_list_out(list, out, eb);
 }
 
 enum err connect_note_call(const struct connect_env *env, const char *id,

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/log.h"
 #include "base/buf.h"
 #include "base/limits.h"
@@ -208,16 +209,10 @@ enum err connect_session_list(const struct connect_env *env, const char *actor, 
                       connect_session_state(rows, i, now), "outcome", db_rows_get(rows, i, 7),
                       "result_connection_id", db_rows_get(rows, i, 8), "production_path",
                       strcmp(db_rows_get(rows, i, 3), "production") == 0);
-        if (s == NULL || json_array_append_new(list, s) != 0) {
-            json_decref(list);
-            list = NULL;
-        }
+        json_list_push(&list, s);
     }
     db_rows_free(rows);
-    if (list == NULL)
-        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    *out = list;
-    return ERR_OK;
+    return json_list_out(list, out, eb);
 }
 
 enum err connect_session_cancel(const struct connect_env *env, const char *id, const char *actor,

@@ -146,6 +146,36 @@ ERR_MUST_USE static enum err plan_items_check(const json_t *body, char *dst, siz
     return ERR_OK;
 }
 
+/* Opens the sign-off transaction on c and reads the sign-off in force into *current. */
+ERR_MUST_USE static enum err signoff_begin(struct db_conn *c, bool *began, json_t **current,
+                                           struct errbuf *eb)
+{
+    enum err e = db_begin(c, eb);
+    *began = e == ERR_OK;
+    if (e == ERR_OK)
+        e = plan_signoff_read(c, NULL, current, eb);
+    return e;
+}
+
+/*
+ * Ends the sign-off transaction of signoff_begin: commits when e is ERR_OK and reads sign-off
+ * id back into *out, else rolls back; releases c and current (id may point into current).
+ */
+ERR_MUST_USE static enum err signoff_end(struct db_conn *c, enum err e, bool began, const char *id,
+                                         json_t *current, json_t **out, struct errbuf *eb)
+{
+    if (e == ERR_OK)
+        e = db_commit(c, eb);
+    began = began && e != ERR_OK;
+    if (e == ERR_OK)
+        e = plan_signoff_read(c, id, out, eb);
+    if (began)
+        db_rollback(c);
+    db_release(c);
+    json_decref(current);
+    return e;
+}
+
 enum err deploy_signoff_record(struct db *db, const char *actor, const json_t *body, json_t **out,
                                struct errbuf *eb)
 {
@@ -172,10 +202,7 @@ enum err deploy_signoff_record(struct db *db, const char *actor, const json_t *b
     sodium_bin2hex(id, sizeof id, raw, sizeof raw);
     clock_now_iso(now);
     c = db_acquire(db);
-    e = db_begin(c, eb);
-    began = e == ERR_OK;
-    if (e == ERR_OK)
-        e = plan_signoff_read(c, NULL, &current, eb);
+    e = signoff_begin(c, &began, &current, eb);
     if (e == ERR_OK && json_is_object(current))
         e = err_set(eb, ERR_CONFLICT, "already_signed_off",
                     "The mainland China path was already signed off by %.100s at %.40s; revoke "
@@ -189,16 +216,7 @@ enum err deploy_signoff_record(struct db *db, const char *actor, const json_t *b
                     "INSERT INTO deploy_signoffs (id, strategy, cleared_by, cleared_items, note, "
                     "recorded_by, recorded_at) VALUES ($1, 'mainland', $2, $3, $4, $5, $6)",
                     p, sizeof p / sizeof p[0], NULL, eb);
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    began = began && e != ERR_OK;
-    if (e == ERR_OK)
-        e = plan_signoff_read(c, id, out, eb);
-    if (began)
-        db_rollback(c);
-    db_release(c);
-    json_decref(current);
-    return e;
+    return signoff_end(c, e, began, id, current, out, eb);
 }
 
 enum err deploy_signoff_revoke(struct db *db, const char *actor, const json_t *body, json_t **out,
@@ -218,10 +236,7 @@ enum err deploy_signoff_revoke(struct db *db, const char *actor, const json_t *b
         return e;
     clock_now_iso(now);
     struct db_conn *c = db_acquire(db);
-    e = db_begin(c, eb);
-    began = e == ERR_OK;
-    if (e == ERR_OK)
-        e = plan_signoff_read(c, NULL, &current, eb);
+    e = signoff_begin(c, &began, &current, eb);
     if (e == ERR_OK && !json_is_object(current))
         e = err_set(eb, ERR_NOTFOUND, "no_sign_off",
                     "No mainland China sign-off is in force, so there is nothing to revoke.");
@@ -235,14 +250,5 @@ enum err deploy_signoff_revoke(struct db *db, const char *actor, const json_t *b
     if (e == ERR_OK && changed != 1)
         e = err_set(eb, ERR_CONFLICT, "sign_off_changed",
                     "The sign-off changed while it was being revoked; reload and retry.");
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    began = began && e != ERR_OK;
-    if (e == ERR_OK)
-        e = plan_signoff_read(c, id, out, eb);
-    if (began)
-        db_rollback(c);
-    db_release(c);
-    json_decref(current);
-    return e;
+    return signoff_end(c, e, began, id, current, out, eb);
 }

@@ -1,5 +1,6 @@
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/json.h"
 #include "export/export_private.h"
@@ -73,6 +74,18 @@ enum err export_open(const struct export_options *o, FILE *out, struct export **
         return e;
     }
     *x = t;
+    return ERR_OK;
+}
+
+enum err export_open_table(const struct export_options *o, FILE *out, const char *const *heads,
+                           size_t n, struct export **x, struct errbuf *eb)
+{
+    enum err e = export_open(o, out, x, eb);
+    if (e != ERR_OK)
+        return e;
+    for (size_t i = 0; i < n; i++)
+        export_cell_text(*x, heads[i]);
+    export_row_end(*x);
     return ERR_OK;
 }
 
@@ -192,6 +205,16 @@ void export_cell_int(struct export *x, int64_t v)
     else
         export_xlsx_text(x, digits);
     x->col++;
+}
+
+void export_cell_utc(struct export *x, int64_t t)
+{
+    char s[32] = "";
+    time_t tt = (time_t)t;
+    struct tm tm;
+    if (t > 0 && gmtime_r(&tt, &tm) != NULL)
+        strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    export_cell_text(x, s);
 }
 
 void export_cell_decimal(struct export *x, const char *s)

@@ -68,11 +68,19 @@ void export_options_init(struct export_options *o, enum export_format format);
 ERR_MUST_USE enum err export_open(const struct export_options *o, FILE *out, struct export **x,
                                   struct errbuf *eb);
 
+/* export_open, then a header row of the n texts heads (on failure *x is NULL). */
+ERR_MUST_USE enum err export_open_table(const struct export_options *o, FILE *out,
+                                        const char *const *heads, size_t n, struct export **x,
+                                        struct errbuf *eb);
+
 /* A text cell (NULL is an empty cell). */
 void export_cell_text(struct export *x, const char *s);
 
 /* An integer cell (XLSX: a number when |v| <= 2^53, else its digits as text). */
 void export_cell_int(struct export *x, int64_t v);
+
+/* A time as an ISO 8601 UTC text cell ("2026-12-04T21:30:00Z"); t <= 0 is an empty cell. */
+void export_cell_utc(struct export *x, int64_t t);
 
 /*
  * A decimal cell: s must match -?[0-9]+(\.[0-9]{1,4})? (at most 18 digits), as money_format

@@ -35,6 +35,15 @@ struct registry_entry {
     registry_compute_fn compute;
 };
 
+/* Sets the row's status, its risk and its next step (texts, not formats). */
+static void registry_say(struct registry_row *row, const char *status, const char *risk,
+                         const char *next)
+{
+    row->status = status;
+    snprintf(row->risk, sizeof row->risk, "%s", risk);
+    snprintf(row->next, sizeof row->next, "%s", next);
+}
+
 static bool registry_any_credentials(struct registry_row *row)
 {
     const bool *present = NULL;
@@ -123,25 +132,19 @@ ERR_MUST_USE static enum err registry_temu(const struct connect_env *env, int64_
         snprintf(row->next, sizeof row->next,
                  "seller_admin: re-authorize the connection in /integrations.");
     } else if (s.open_sessions > 0) {
-        row->status = "authorization_pending";
-        snprintf(row->risk, sizeof row->risk,
-                 "Temu authorization session created. Complete the Seller Center callback to "
-                 "enable automatic sync.");
-        snprintf(row->next, sizeof row->next,
-                 "seller_admin: approve the authorization URL in Temu Seller Center.");
+        registry_say(row, "authorization_pending",
+                     "Temu authorization session created. Complete the Seller Center callback to "
+                     "enable automatic sync.",
+                     "seller_admin: approve the authorization URL in Temu Seller Center.");
     } else if (registry_any_credentials(row)) {
-        row->status = "configured";
-        snprintf(row->risk, sizeof row->risk,
-                 "App Key/App Secret stored; no shop has authorized the app yet.");
-        snprintf(row->next, sizeof row->next,
-                 "seller_admin: generate the authorization URL in /integrations.");
+        registry_say(row, "configured",
+                     "App Key/App Secret stored; no shop has authorized the app yet.",
+                     "seller_admin: generate the authorization URL in /integrations.");
     } else {
-        row->status = "not_configured";
-        snprintf(row->risk, sizeof row->risk,
-                 "No Temu App Key/App Secret is stored, so nothing can be synced.");
-        snprintf(row->next, sizeof row->next,
-                 "Store them: aicos temu credentials set --region us --app-key KEY "
-                 "--app-secret-file FILE.");
+        registry_say(row, "not_configured",
+                     "No Temu App Key/App Secret is stored, so nothing can be synced.",
+                     "Store them: aicos temu credentials set --region us --app-key KEY "
+                     "--app-secret-file FILE.");
     }
     return ERR_OK;
 }
@@ -175,12 +178,11 @@ ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, in
     bool is17 = strcmp(t.settings.provider, "17track") == 0;
     row->last_success_at = t.settings.last_ok_at;
     if (strcmp(t.settings.provider, "none") == 0 || (is17 && !t.key_present)) {
-        row->status = "not_configured";
-        snprintf(row->risk, sizeof row->risk,
-                 "No tracking provider is configured, so no parcel is followed.");
-        snprintf(row->next, sizeof row->next,
-                 "logistics: choose a provider in Settings > Carrier tracking (/settings/tracking) "
-                 "or aicos tracking configure --provider temu (or 17track --key-file F).");
+        registry_say(row, "not_configured",
+                     "No tracking provider is configured, so no parcel is followed.",
+                     "logistics: choose a provider in Settings > Carrier tracking "
+                     "(/settings/tracking) or aicos tracking configure --provider temu (or "
+                     "17track --key-file F).");
     } else if (t.settings.key_refused_at > 0) {
         row->status = "failed";
         row->auth_errors = 1;
@@ -190,12 +192,10 @@ ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, in
                  "logistics: store a valid key: aicos tracking configure --provider 17track "
                  "--key-file F.");
     } else if (!t.settings.enabled) {
-        row->status = "configured";
-        snprintf(row->risk, sizeof row->risk,
-                 "Tracking refreshes are switched off: parcels change only by push.");
-        snprintf(row->next, sizeof row->next,
-                 "logistics: turn refreshes on in /settings/tracking (or aicos tracking configure "
-                 "--enable).");
+        registry_say(row, "configured",
+                     "Tracking refreshes are switched off: parcels change only by push.",
+                     "logistics: turn refreshes on in /settings/tracking (or aicos tracking "
+                     "configure --enable).");
     } else if (t.settings.last_ok_at == 0 || now - t.settings.last_ok_at > TRACKING_RECENT_S) {
         row->status = "configured";
         row->sync_errors = t.settings.last_error[0] ? 1 : 0;
@@ -253,12 +253,10 @@ ERR_MUST_USE static enum err registry_settlement(const struct connect_env *env, 
         return e;
     row->last_success_at = st.ran_at;
     if (st.imports == 0 && st.profiles == 0 && !st.api_credential) {
-        row->status = "not_configured";
-        snprintf(row->risk, sizeof row->risk,
-                 "No statement has been imported and no payout provider credential is set: "
-                 "settlements are not reconciled.");
-        snprintf(row->next, sizeof row->next,
-                 "Import a Temu FundDetail workbook or a settlement CSV on /settlements.");
+        registry_say(row, "not_configured",
+                     "No statement has been imported and no payout provider credential is set: "
+                     "settlements are not reconciled.",
+                     "Import a Temu FundDetail workbook or a settlement CSV on /settlements.");
     } else if (st.missing > 0 || st.unexplained_minor > SETTLE_VARIANCE_MAX_MINOR) {
         registry_settlement_risk(&st, row);
     } else if (!st.api_credential) {

@@ -166,12 +166,12 @@ ERR_MUST_USE static enum err awx_currency(const json_t *item, size_t i, char *ou
     return e;
 }
 
-ERR_MUST_USE static enum err awx_settlement(const json_t *item, size_t i, struct airwallex_line *l,
-                                            struct errbuf *eb)
+/* What a settlement and a history item share: an object with an id, a currency, an amount
+   and an optional fee in that currency. */
+ERR_MUST_USE static enum err awx_head(const json_t *item, size_t i, struct airwallex_line *l,
+                                      struct errbuf *eb)
 {
     char cur[MONEY_CODE_LEN + 1];
-    memset(l, 0, sizeof *l);
-    snprintf(l->kind, sizeof l->kind, "settlement");
     enum err e = json_is_object(item)
                      ? ERR_OK
                      : err_set(eb, ERR_PARSE, "airwallex_item", "Item %zu is not an object.", i);
@@ -183,6 +183,15 @@ ERR_MUST_USE static enum err awx_settlement(const json_t *item, size_t i, struct
         e = awx_money(item, "amount", cur, false, i, &l->amount, eb);
     if (e == ERR_OK)
         e = awx_money(item, "fee", cur, true, i, &l->fee, eb);
+    return e;
+}
+
+ERR_MUST_USE static enum err awx_settlement(const json_t *item, size_t i, struct airwallex_line *l,
+                                            struct errbuf *eb)
+{
+    memset(l, 0, sizeof *l);
+    snprintf(l->kind, sizeof l->kind, "settlement");
+    enum err e = awx_head(item, i, l, eb);
     if (e == ERR_OK)
         e = awx_str(item, "status", false, i, l->status, sizeof l->status, eb);
     if (e == ERR_OK && strcmp(l->status, "SETTLED") != 0 && strcmp(l->status, "PENDING") != 0)
@@ -280,21 +289,10 @@ ERR_MUST_USE static enum err awx_rate(const json_t *item, size_t i, char *out, s
 ERR_MUST_USE static enum err awx_history_item(const json_t *item, size_t i,
                                               struct airwallex_line *l, struct errbuf *eb)
 {
-    char cur[MONEY_CODE_LEN + 1];
     memset(l, 0, sizeof *l);
     snprintf(l->status, sizeof l->status, "POSTED");
     l->estimated_at = -1;
-    enum err e = json_is_object(item)
-                     ? ERR_OK
-                     : err_set(eb, ERR_PARSE, "airwallex_item", "Item %zu is not an object.", i);
-    if (e == ERR_OK)
-        e = awx_str(item, "id", false, i, l->id, sizeof l->id, eb);
-    if (e == ERR_OK)
-        e = awx_currency(item, i, cur, eb);
-    if (e == ERR_OK)
-        e = awx_money(item, "amount", cur, false, i, &l->amount, eb);
-    if (e == ERR_OK)
-        e = awx_money(item, "fee", cur, true, i, &l->fee, eb);
+    enum err e = awx_head(item, i, l, eb);
     if (e == ERR_OK)
         e = awx_str(item, "transaction_type", false, i, l->kind, sizeof l->kind, eb);
     for (char *p = l->kind; *p; p++)

@@ -145,10 +145,7 @@ enum err payout_store_page(struct db *db, const char *feed, const struct airwall
         e = payout_upsert(c, feed, &p->lines[i], now, &changed, eb);
         stored += changed;
     }
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        err_discard(db_rollback(c));
+    e = db_end(c, e, eb);
     db_release(c);
     if (e == ERR_OK) {
         res->pages++;

@@ -236,6 +236,14 @@ enum err db_commit(struct db_conn *c, struct errbuf *eb)
     return e;
 }
 
+enum err db_end(struct db_conn *c, enum err e, struct errbuf *eb)
+{
+    if (e == ERR_OK)
+        return db_commit(c, eb);
+    db_rollback(c);
+    return e;
+}
+
 enum err db_rollback(struct db_conn *c)
 {
     c->in_tx = false;

@@ -100,6 +100,9 @@ ERR_MUST_USE enum err db_commit(struct db_conn *c, struct errbuf *eb);
  */
 enum err db_rollback(struct db_conn *c);
 
+/* Ends a transaction: commits when e is ERR_OK (the commit's result), else rolls back (e). */
+ERR_MUST_USE enum err db_end(struct db_conn *c, enum err e, struct errbuf *eb);
+
 /* What the statement cache of one connection did so far (tests and benchmarks). */
 struct db_stmt_stats {
     uint64_t hits, misses, evictions;

@@ -131,10 +131,7 @@ enum err migrate_apply(struct db *db, int *applied, struct errbuf *eb)
                         "VALUES ($1, $2, $3)",
                         p, 3, NULL, eb);
         }
-        if (e == ERR_OK)
-            e = db_commit(c, eb);
-        else
-            db_rollback(c);
+        e = db_end(c, e, eb);
         if (e != ERR_OK)
             goto out;
         char v[16];

@@ -75,7 +75,7 @@ static void cases_prepare(const struct sync_part *part, struct sync_prepare *p)
         struct temu_error te;
         const char *sn = sync_json_sn(item, "parentAfterSalesSn");
         const char *order = sync_json_sn(item, "parentOrderSn");
-        int64_t at = sync_time_seconds(sync_json_int(item, "updateAt")), have = -1;
+        int64_t at = sync_time_seconds(json_get_int(item, "updateAt")), have = -1;
         if (*p->off)
             break;
         if (sn == NULL || order == NULL)
@@ -147,12 +147,12 @@ ERR_MUST_USE static enum err cases_write_detail(struct db_conn *c, const struct 
     }
     struct db_param p[] = {DB_P_TEXT(it->connection_id),
                            DB_P_TEXT(it->key.sn),
-                           DB_P_INT(sync_json_int(first, "afterSalesReasonCode")),
+                           DB_P_INT(json_get_int(first, "afterSalesReasonCode")),
                            DB_P_TEXT(desc != NULL ? desc : ""),
                            DB_P_TEXT(comment),
                            DB_P_TEXT(summary != NULL ? summary : ""),
                            DB_P_TEXT(detail),
-                           DB_P_INT(sync_time_seconds(sync_json_int(it->item, "updateAt")))};
+                           DB_P_INT(sync_time_seconds(json_get_int(it->item, "updateAt")))};
     e = db_exec(
         c,
         "UPDATE temu_aftersales SET reason_code = $3, reason_desc = $4, buyer_comment = $5, "
@@ -175,11 +175,11 @@ ERR_MUST_USE static enum err cases_write(struct db_conn *c, const struct sync_it
     struct db_param p[] = {DB_P_TEXT(it->connection_id),
                            DB_P_TEXT(it->key.sn),
                            DB_P_TEXT(order_sn != NULL ? order_sn : ""),
-                           DB_P_INT(sync_json_int(item, "afterSalesStatusGroup")),
-                           DB_P_INT(sync_json_int(item, "parentAfterSalesStatus")),
-                           DB_P_INT(sync_json_int(item, "afterSalesType")),
-                           DB_P_INT(sync_time_seconds(sync_json_int(item, "createAt"))),
-                           DB_P_INT(sync_time_seconds(sync_json_int(item, "updateAt"))),
+                           DB_P_INT(json_get_int(item, "afterSalesStatusGroup")),
+                           DB_P_INT(json_get_int(item, "parentAfterSalesStatus")),
+                           DB_P_INT(json_get_int(item, "afterSalesType")),
+                           DB_P_INT(sync_time_seconds(json_get_int(item, "createAt"))),
+                           DB_P_INT(sync_time_seconds(json_get_int(item, "updateAt"))),
                            DB_P_TEXT(it->hash),
                            DB_P_TEXT(it->data),
                            DB_P_INT(it->now)};
@@ -223,8 +223,8 @@ ERR_MUST_USE static enum err cancels_write(struct db_conn *c, const struct sync_
     struct db_param p[] = {DB_P_TEXT(it->connection_id),
                            DB_P_TEXT(it->key.sn),
                            DB_P_TEXT(order_sn != NULL ? order_sn : ""),
-                           DB_P_INT(sync_json_int(it->item, "parentAfterSalesStatus")),
-                           DB_P_INT(sync_time_seconds(sync_json_int(first, "createAtMillis"))),
+                           DB_P_INT(json_get_int(it->item, "parentAfterSalesStatus")),
+                           DB_P_INT(sync_time_seconds(json_get_int(first, "createAtMillis"))),
                            DB_P_TEXT(it->hash),
                            DB_P_TEXT(it->data),
                            DB_P_INT(it->now)};

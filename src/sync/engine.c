@@ -466,10 +466,7 @@ ERR_MUST_USE static enum err sync_commit_page(struct sync_job *j, const struct s
         e = sync_state_save(c, j->o->connection_id, j->stream, &next, eb);
     if (e == ERR_OK)
         e = sync_run_counts_save(c, j->res->run_id, &counts, eb);
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     db_release(c);
     json_decref(extras);
     if (e != ERR_OK) {
@@ -672,6 +669,9 @@ ERR_MUST_USE static enum err sync_start(struct sync_job *j, struct errbuf *eb)
         db_release(c);
         return e;
     }
+    /* The run starts once the lease is ours: the claim may have waited for the database while
+     * the previous holder finished, and its start must not precede that run's end. */
+    now = (int64_t)time(NULL);
     /* A pushed event asked for a targeted refresh (sync_webhook_receive): move the watermark
      * back to it, so this run re-reads that window. We hold the lease, so no run races us. */
     struct db_param fp[] = {DB_P_TEXT(o->connection_id), DB_P_TEXT(j->stream)};

@@ -91,7 +91,7 @@ ERR_MUST_USE static enum err intake_store(struct db *db, const struct temu_webho
     if (parse_int64(h->timestamp, INT64_MIN, INT64_MAX, &sent_ms) != ERR_OK)
         sent_ms = 0;
     const char *order_sn = json_string_value(json_object_get(event, "parentOrderSn"));
-    int64_t mall_id = sync_json_int(event, "mallId");
+    int64_t mall_id = json_get_int(event, "mallId");
     int64_t changed = 0;
     struct db_param p[] = {
         DB_P_TEXT(id),
@@ -119,14 +119,11 @@ ERR_MUST_USE static enum err intake_store(struct db *db, const struct temu_webho
     intake_streams_of(h->event_code, streams);
     /* The order event's updateTime is in seconds; the after-sales events' updateAt in
      * milliseconds (the official event table), so it is converted. */
-    int64_t at = sync_json_int(event, "updateTime");
-    at = at > 0 ? at : sync_time_seconds(sync_json_int(event, "updateAt"));
+    int64_t at = json_get_int(event, "updateTime");
+    at = at > 0 ? at : sync_time_seconds(json_get_int(event, "updateAt"));
     for (size_t k = 0; e == ERR_OK && !*duplicate && mall_id > 0 && streams[k] != NULL; k++)
         e = intake_schedule(c, mall_id, streams[k], at > 0 && at <= now ? at : now, eb);
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     db_release(c);
     return e;
 }

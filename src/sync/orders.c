@@ -58,10 +58,10 @@ ERR_MUST_USE static enum err orders_store_children(struct db_conn *c, const char
         struct db_param p[] = {DB_P_TEXT(connection_id),
                                DB_P_TEXT(sn),
                                DB_P_TEXT(parent_sn),
-                               DB_P_INT(sync_json_int(child, "orderStatus")),
-                               DB_P_INT(sync_json_int(child, "goodsId")),
-                               DB_P_INT(sync_json_int(child, "skuId")),
-                               DB_P_INT(sync_json_int(child, "quantity")),
+                               DB_P_INT(json_get_int(child, "orderStatus")),
+                               DB_P_INT(json_get_int(child, "goodsId")),
+                               DB_P_INT(json_get_int(child, "skuId")),
+                               DB_P_INT(json_get_int(child, "quantity")),
                                DB_P_TEXT(data)};
         /* A child moved to another parent (never documented) is taken over, not duplicated. */
         e = db_exec(c,
@@ -136,15 +136,15 @@ ERR_MUST_USE static enum err orders_write(struct db_conn *c, const struct sync_i
     char *labels = orders_labels(json_object_get(map, "parentOrderLabel"));
     if (labels == NULL)
         return err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    int64_t status = sync_json_int(map, "parentOrderStatus");
+    int64_t status = json_get_int(map, "parentOrderStatus");
     struct db_param p[] = {DB_P_TEXT(it->connection_id),
                            DB_P_TEXT(it->key.sn),
                            DB_P_INT(status),
-                           DB_P_INT(sync_json_int(map, "parentOrderTime")),
-                           DB_P_INT(sync_json_int(map, "updateTime")),
-                           DB_P_INT(sync_json_int(map, "expectShipLatestTime")),
+                           DB_P_INT(json_get_int(map, "parentOrderTime")),
+                           DB_P_INT(json_get_int(map, "updateTime")),
+                           DB_P_INT(json_get_int(map, "expectShipLatestTime")),
                            DB_P_TEXT(labels),
-                           DB_P_INT(sync_json_int(map, "regionId")),
+                           DB_P_INT(json_get_int(map, "regionId")),
                            DB_P_TEXT(it->hash),
                            DB_P_TEXT(it->data),
                            DB_P_INT(it->now)};
@@ -164,7 +164,7 @@ ERR_MUST_USE static enum err orders_write(struct db_conn *c, const struct sync_i
         e = orders_store_children(c, it->connection_id, it->key.sn, list, it->exists, eb);
     if (e == ERR_OK && (!it->exists || it->old_watch != status))
         e = orders_note_status(c, it->connection_id, it->key.sn, status,
-                               sync_json_int(map, "updateTime"), it->now, eb);
+                               json_get_int(map, "updateTime"), it->now, eb);
     return e;
 }
 

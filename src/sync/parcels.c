@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/secure.h"
 #include "sync/stream.h"
 #include "sync/sync.h"
@@ -113,7 +114,7 @@ static void parcels_prepare(const struct sync_part *part, struct sync_prepare *p
         const char *sn = json_is_object(map) ? sync_json_sn(map, "parentOrderSn") : NULL;
         if (*p->off)
             break;
-        if (sn == NULL || !parcels_shipped(sync_json_int(map, "parentOrderStatus")) ||
+        if (sn == NULL || !parcels_shipped(json_get_int(map, "parentOrderStatus")) ||
             !parcels_wanted(part, p, item, sn))
             continue;
         struct temu_error te;
@@ -139,8 +140,8 @@ ERR_MUST_USE static enum err parcels_store(struct db_conn *c, const struct sync_
                                            const json_t *list, struct errbuf *eb)
 {
     const json_t *map = json_object_get(it->item, "parentOrderMap");
-    int64_t shipped = sync_time_seconds(sync_json_int(map, "parentShippingTime"));
-    int64_t promise = sync_time_seconds(sync_json_int(map, "latestDeliveryTime"));
+    int64_t shipped = sync_time_seconds(json_get_int(map, "parentShippingTime"));
+    int64_t promise = sync_time_seconds(json_get_int(map, "latestDeliveryTime"));
     struct db_param d[] = {DB_P_TEXT(it->connection_id), DB_P_TEXT(it->key.sn)};
     enum err e =
         db_exec(c, "DELETE FROM temu_parcels WHERE connection_id = $1 AND parent_order_sn = $2", d,
@@ -161,7 +162,7 @@ ERR_MUST_USE static enum err parcels_store(struct db_conn *c, const struct sync_
                                DB_P_TEXT(it->key.sn),
                                DB_P_TEXT(json_string_value(json_object_get(x, "order_sn"))),
                                DB_P_TEXT(number),
-                               DB_P_INT(sync_json_int(x, "carrier_id")),
+                               DB_P_INT(json_get_int(x, "carrier_id")),
                                DB_P_TEXT(json_string_value(json_object_get(x, "carrier_name"))),
                                DB_P_INT(shipped),
                                DB_P_INT(promise),
@@ -193,7 +194,7 @@ ERR_MUST_USE static enum err parcels_write(struct db_conn *c, const struct sync_
                                            struct errbuf *eb)
 {
     const json_t *map = json_object_get(it->item, "parentOrderMap");
-    int64_t status = sync_json_int(map, "parentOrderStatus");
+    int64_t status = json_get_int(map, "parentOrderStatus");
     const json_t *list = json_object_get(it->extra, "parcels");
     bool read = json_is_array(list);
     bool unread = parcels_shipped(status) && !read;

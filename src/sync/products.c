@@ -55,7 +55,7 @@ ERR_MUST_USE static enum err products_store_skus(struct db_conn *c, const char *
     const json_t *sku;
     json_array_foreach(skus, i, sku)
     {
-        int64_t sku_id = sync_json_int(sku, "skuId");
+        int64_t sku_id = json_get_int(sku, "skuId");
         if (e != ERR_OK)
             break;
         if (sku_id <= 0)
@@ -70,7 +70,7 @@ ERR_MUST_USE static enum err products_store_skus(struct db_conn *c, const char *
                                DB_P_TEXT(*sn != '\0' ? sn : products_text(sku, "skuSn")),
                                DB_P_TEXT(products_text(sku, "specName")),
                                DB_P_TEXT(products_text(sku, "price")),
-                               DB_P_INT(sync_json_int(sku, "quantity")),
+                               DB_P_INT(json_get_int(sku, "quantity")),
                                DB_P_TEXT(data)};
         /* A SKU moved to another product (never documented) is taken over, not duplicated. */
         e = db_exec(c,
@@ -95,7 +95,7 @@ ERR_MUST_USE static enum err products_fetch_window(struct temu_client *c,
 
 static bool products_key(const json_t *item, struct sync_key *out)
 {
-    out->id = sync_json_int(item, "goodsId");
+    out->id = json_get_int(item, "goodsId");
     return out->id > 0;
 }
 
@@ -120,10 +120,10 @@ ERR_MUST_USE static enum err products_write(struct db_conn *c, const struct sync
                            DB_P_INT(it->win->lo),
                            DB_P_TEXT(products_text(item, "goodsName")),
                            DB_P_TEXT(products_text(item, "outGoodsSn")),
-                           DB_P_INT(sync_json_int(item, "catId")),
+                           DB_P_INT(json_get_int(item, "catId")),
                            DB_P_TEXT(products_text(item, "price")),
                            DB_P_TEXT(products_text(item, "currency")),
-                           DB_P_INT(sync_json_int(item, "quantity")),
+                           DB_P_INT(json_get_int(item, "quantity")),
                            DB_P_TEXT(it->hash),
                            DB_P_TEXT(it->data),
                            DB_P_INT(it->now)};

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/json.h"
 #include "base/parse.h"
 #include "connect/connect.h"
 #include "sync/query_int.h"
@@ -16,26 +17,27 @@
 #define QUERY_TIME_MAX   4102444800LL /* 2100-01-01: a bound on deadlines people type */
 #define QUERY_LIKE_BYTES (2 * LIMIT_QUERY_SEARCH_BYTES + 8)
 
+/* A Temu code and the name the API and pages use for it. */
+struct query_code_name {
+    int64_t code;
+    const char *name;
+};
+
+static const char *query_name_of(const struct query_code_name *t, size_t n, int64_t code)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (t[i].code == code)
+            return t[i].name;
+    }
+    return "unknown";
+}
+
 const char *query_order_status_name(int64_t status)
 {
-    switch (status) {
-    case 1:
-        return "pending";
-    case 2:
-        return "un_shipping";
-    case 3:
-        return "canceled";
-    case 4:
-        return "shipped";
-    case 5:
-        return "receipted";
-    case 41:
-        return "partially_shipped";
-    case 51:
-        return "partially_received";
-    default:
-        return "unknown";
-    }
+    static const struct query_code_name names[] = {
+        {1, "pending"},   {2, "un_shipping"},        {3, "canceled"},           {4, "shipped"},
+        {5, "receipted"}, {41, "partially_shipped"}, {51, "partially_received"}};
+    return query_name_of(names, sizeof names / sizeof names[0], status);
 }
 
 static bool query_present(const char *s)
@@ -209,6 +211,15 @@ static json_t *query_item_json(const struct db_rows *r, size_t i)
     return o;
 }
 
+/* The rows of one order's child table: $1 connection, $2 parent order, $3 the row limit. */
+ERR_MUST_USE static enum err query_order_rows(struct db_conn *c, const char *connection_id,
+                                              const char *sn, int64_t limit, const char *sql,
+                                              struct db_rows **out, struct errbuf *eb)
+{
+    struct db_param k[] = {DB_P_TEXT(connection_id), DB_P_TEXT(sn), DB_P_INT(limit)};
+    return db_query(c, sql, k, 3, out, eb);
+}
+
 enum err query_order_get(struct db *db, const char *connection_id, const char *sn, json_t **out,
                          struct errbuf *eb)
 {
@@ -230,25 +241,19 @@ enum err query_order_get(struct db *db, const char *connection_id, const char *s
                  p, 2, &rows, eb);
     if (e == ERR_OK && db_rows_count(rows) == 0)
         e = err_set(eb, ERR_NOTFOUND, "order_not_found", "No such order.");
-    if (e == ERR_OK) {
-        struct db_param k[] = {DB_P_TEXT(db_rows_get(rows, 0, 0)), DB_P_TEXT(sn),
-                               DB_P_INT(LIMIT_QUERY_ITEMS_MAX)};
-        e = db_query(c,
-                     "SELECT order_sn, status, goods_id, sku_id, quantity, data FROM "
-                     "temu_order_items WHERE connection_id = $1 AND parent_order_sn = $2 "
-                     "ORDER BY order_sn LIMIT CAST($3 AS BIGINT)",
-                     k, 3, &items, eb);
-    }
-    if (e == ERR_OK) {
-        /* The newest LIMIT_QUERY_HISTORY_MAX entries, read newest first, shown oldest first. */
-        struct db_param k[] = {DB_P_TEXT(db_rows_get(rows, 0, 0)), DB_P_TEXT(sn),
-                               DB_P_INT(LIMIT_QUERY_HISTORY_MAX)};
-        e = db_query(c,
-                     "SELECT status, update_time, seen_at FROM temu_order_status_history "
-                     "WHERE connection_id = $1 AND parent_order_sn = $2 ORDER BY update_time "
-                     "DESC, seen_at DESC, status DESC LIMIT CAST($3 AS BIGINT)",
-                     k, 3, &hist, eb);
-    }
+    if (e == ERR_OK)
+        e = query_order_rows(c, db_rows_get(rows, 0, 0), sn, LIMIT_QUERY_ITEMS_MAX,
+                             "SELECT order_sn, status, goods_id, sku_id, quantity, data FROM "
+                             "temu_order_items WHERE connection_id = $1 AND parent_order_sn = $2 "
+                             "ORDER BY order_sn LIMIT CAST($3 AS BIGINT)",
+                             &items, eb);
+    /* The newest LIMIT_QUERY_HISTORY_MAX entries, read newest first, shown oldest first. */
+    if (e == ERR_OK)
+        e = query_order_rows(c, db_rows_get(rows, 0, 0), sn, LIMIT_QUERY_HISTORY_MAX,
+                             "SELECT status, update_time, seen_at FROM temu_order_status_history "
+                             "WHERE connection_id = $1 AND parent_order_sn = $2 ORDER BY "
+                             "update_time DESC, seen_at DESC, status DESC LIMIT CAST($3 AS BIGINT)",
+                             &hist, eb);
     db_release(c);
     if (e != ERR_OK)
         goto out;
@@ -312,14 +317,9 @@ enum err query_stream_states(struct db *db, const char *stream, json_t **out, st
             (json_int_t)query_int(rows, i, 5), "consecutive_failures",
             (json_int_t)query_int(rows, i, 6), "paused", query_int(rows, i, 7) != 0, "warning",
             db_rows_get(rows, i, 8) ? db_rows_get(rows, i, 8) : "");
-        if (json_array_append_new(list, row) != 0) {
-            json_decref(list);
-            list = NULL;
-        }
+        json_list_push(&list, row);
     }
-    if (list == NULL)
-        e = err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    *out = list;
+    e = json_list_out(list, out, eb);
 out:
     db_rows_free(rows);
     return e;
@@ -343,18 +343,9 @@ out:
 
 const char *query_product_bucket_name(int64_t bucket)
 {
-    switch (bucket) {
-    case 1:
-        return "on_off_sale";
-    case 4:
-        return "not_published";
-    case 5:
-        return "draft";
-    case 6:
-        return "deleted";
-    default:
-        return "unknown";
-    }
+    static const struct query_code_name names[] = {
+        {1, "on_off_sale"}, {4, "not_published"}, {5, "draft"}, {6, "deleted"}};
+    return query_name_of(names, sizeof names / sizeof names[0], bucket);
 }
 
 enum err query_products_filter_parse(const struct query_products_args *a,

@@ -7,6 +7,8 @@
 
 #include "sync/sync.h"
 
+#include "base/json.h"
+
 /* ---- history and summary ---------------------------------------------------------------- */
 
 enum err sync_runs_list(struct db *db, const char *connection_id, const char *stream, int64_t limit,
@@ -48,16 +50,10 @@ enum err sync_runs_list(struct db *db, const char *connection_id, const char *st
                       db_rows_get(rows, i, 6), "pages", (json_int_t)v[2], "counts", "added",
                       (json_int_t)v[3], "updated", (json_int_t)v[4], "unchanged", (json_int_t)v[5],
                       "failed", (json_int_t)v[6], "error", error ? error : json_null());
-        if (row == NULL || json_array_append_new(list, row) != 0) {
-            json_decref(list);
-            list = NULL;
-        }
+        json_list_push(&list, row);
     }
     db_rows_free(rows);
-    if (list == NULL)
-        return err_set(eb, ERR_NOMEM, NULL, "out of memory");
-    *out = list;
-    return ERR_OK;
+    return json_list_out(list, out, eb);
 }
 
 enum err sync_run_cancel(struct db *db, const char *run_id, struct errbuf *eb)

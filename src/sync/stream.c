@@ -26,17 +26,6 @@ const struct sync_stream_def *sync_stream_def_of(enum sync_stream s)
     return &sync_orders_def;
 }
 
-int64_t sync_json_int(const json_t *obj, const char *key)
-{
-    const json_t *v = json_object_get(obj, key);
-    int64_t n = 0;
-    if (json_is_integer(v))
-        return (int64_t)json_integer_value(v);
-    if (json_is_string(v) && parse_int64(json_string_value(v), INT64_MIN, INT64_MAX, &n) == ERR_OK)
-        return n;
-    return 0;
-}
-
 const char *sync_json_sn(const json_t *obj, const char *key)
 {
     const char *s = json_string_value(json_object_get(obj, key));

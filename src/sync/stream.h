@@ -20,6 +20,7 @@
 #include <stdint.h>
 
 #include "base/err.h"
+#include "base/json.h"
 #include "store/db.h"
 #include "sync/sync.h"
 
@@ -137,9 +138,6 @@ ERR_MUST_USE enum err sync_part_stored_hash(struct db_conn *c, const struct sync
 void sync_key_text(const struct sync_part *part, const struct sync_key *key, char *out, size_t len);
 
 /* ---- small readers shared by the streams and the intake ---- */
-
-/* An integer field that may come as a number or a digit string; 0 when absent or bad. */
-int64_t sync_json_int(const json_t *obj, const char *key);
 
 /* A platform id: a non-empty string of at most SYNC_SN_MAX bytes, else NULL. */
 const char *sync_json_sn(const json_t *obj, const char *key);

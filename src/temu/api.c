@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/json.h"
 #include "base/parse.h"
 
 /* Fails a call before sending: ERR_INVAL with a local, permanent temu_error. */
@@ -60,18 +61,6 @@ static bool api_sn_ok(const char *sn)
     return sn != NULL && sn[0] != '\0' && strlen(sn) <= 64;
 }
 
-/* An integer member given as a number or a digit string; 0 when absent. */
-static int64_t api_int(const json_t *obj, const char *key)
-{
-    const json_t *v = json_object_get(obj, key);
-    int64_t n = 0;
-    if (json_is_integer(v))
-        return (int64_t)json_integer_value(v);
-    if (json_is_string(v) && parse_int64(json_string_value(v), INT64_MIN, INT64_MAX, &n) == ERR_OK)
-        return n;
-    return 0;
-}
-
 /* Calls type with params (reference stolen; NULL means allocation failed). */
 ERR_MUST_USE static enum err api_call(struct temu_client *c, const char *type, json_t *params,
                                       const struct temu_call_options *opts, struct temu_result *res,
@@ -96,10 +85,10 @@ static void api_fill_token(struct temu_token_info *out, json_t *result)
         json_is_object(result) ? json_string_value(json_object_get(result, "accessToken")) : NULL;
     if (tok != NULL && strlen(tok) < sizeof out->access_token)
         memcpy(out->access_token, tok, strlen(tok) + 1);
-    out->expired_time = api_int(result, "expiredTime");
-    out->mall_id = api_int(result, "mallId");
-    out->region_id = api_int(result, "regionId");
-    out->mall_type = api_int(result, "mallType");
+    out->expired_time = json_get_int(result, "expiredTime");
+    out->mall_id = json_get_int(result, "mallId");
+    out->region_id = json_get_int(result, "regionId");
+    out->mall_type = json_get_int(result, "mallType");
     const json_t *scopes = json_object_get(result, "apiScopeList");
     out->api_scope_list = json_is_array(scopes) ? scopes : NULL;
 }
@@ -175,7 +164,7 @@ static void api_fill_page(struct temu_page *out, json_t *result, const char *con
         }
         for (size_t i = 0; total_keys[i] != NULL; i++) {
             if (json_object_get(result, total_keys[i]) != NULL) {
-                out->total = api_int(result, total_keys[i]);
+                out->total = json_get_int(result, total_keys[i]);
                 break;
             }
         }
@@ -342,8 +331,8 @@ enum err temu_api_aftersales_detail(struct temu_client *c, const char *parent_or
     if (e != ERR_OK)
         return e;
     out->result = res.result;
-    out->status = api_int(res.result, "parentAfterSalesStatus");
-    out->type = api_int(res.result, "afterSalesType");
+    out->status = json_get_int(res.result, "parentAfterSalesStatus");
+    out->type = json_get_int(res.result, "afterSalesType");
     const json_t *sum = json_object_get(res.result, "refundSummary");
     const json_t *lines = json_object_get(res.result, "afterSalesList");
     out->refund_summary = json_is_object(sum) ? sum : NULL;
@@ -354,7 +343,7 @@ enum err temu_api_aftersales_detail(struct temu_client *c, const char *parent_or
     {
         const char *desc = json_string_value(json_object_get(line, "afterSalesReasonDesc"));
         const char *comment = json_string_value(json_object_get(line, "buyerComment"));
-        int64_t code = api_int(line, "afterSalesReasonCode");
+        int64_t code = json_get_int(line, "afterSalesReasonCode");
         if (out->reason_code == 0 && out->reason_desc == NULL && (code != 0 || desc != NULL)) {
             out->reason_code = code;
             out->reason_desc = desc;
@@ -507,7 +496,7 @@ bool temu_carrier_at(const struct temu_page *p, size_t i, struct temu_carrier *o
     memset(out, 0, sizeof *out);
     if (!json_is_object(it))
         return false;
-    out->id = api_int(it, "logisticsServiceProviderId");
+    out->id = json_get_int(it, "logisticsServiceProviderId");
     out->name = api_str(it, "logisticsServiceProviderName");
     out->brand = api_str(it, "logisticsBrandName");
     return out->id > 0;
@@ -526,14 +515,14 @@ static void api_fill_shipment(struct temu_shipment *sh, const json_t *it)
 {
     const json_t *wh = json_object_get(it, "cooperativeWarehouseDTO");
     const json_t *subs = json_object_get(it, "subPackageShipmentInfoList");
-    sh->carrier_id = api_int(it, "carrierId");
+    sh->carrier_id = json_get_int(it, "carrierId");
     sh->carrier_name = api_str(it, "carrierName");
     sh->tracking_number = api_str(it, "trackingNumber");
-    sh->sku_id = api_int(it, "skuId");
-    sh->quantity = api_int(it, "quantity");
+    sh->sku_id = json_get_int(it, "skuId");
+    sh->quantity = json_get_int(it, "quantity");
     sh->package_sn = api_str(it, "packageSn");
-    sh->package_delivery_type = api_int(it, "packageDeliveryType");
-    sh->tracking_warning_label = api_int(it, "trackingWarningLabel");
+    sh->package_delivery_type = json_get_int(it, "packageDeliveryType");
+    sh->tracking_warning_label = json_get_int(it, "trackingWarningLabel");
     sh->cooperative_warehouse = json_is_object(wh) ? wh : NULL;
     sh->sub_packages = json_is_array(subs) ? subs : NULL;
 }
@@ -698,7 +687,7 @@ enum err temu_api_tracking_get(struct temu_client *c, const char *package_sn, co
             continue;
         struct temu_track_event *ev = &out->events[out->count++];
         ev->status = api_str(it, "logisticsStatus");
-        ev->updated_at = api_int(it, "logisticsUpdatedAt");
+        ev->updated_at = json_get_int(it, "logisticsUpdatedAt");
         ev->text = api_str(it, "statusText");
     }
     return ERR_OK;

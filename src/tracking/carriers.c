@@ -161,10 +161,7 @@ enum err tracking_carrier_set(struct db *db, const struct tracking_carrier_map *
                     "WHERE reg_state IN ('new', 'refused') AND carrier <> $2 AND (($1 > 0 AND "
                     "temu_carrier_id = $1) OR ($1 = 0 AND lower(carrier_name) = $5))",
                     u, 5, applied, eb);
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     db_release(c);
     return e;
 }

@@ -186,6 +186,12 @@ static size_t ref_index(const struct tracking_ref *refs, size_t n, const char *n
     return n;
 }
 
+/* The index in refs of the answer item it (by its "number"), n when it names none. */
+static size_t item_index(const json_t *it, const struct tracking_ref *refs, size_t n)
+{
+    return ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+}
+
 static void reg_rejected(const json_t *it, struct tracking_reg_result *r)
 {
     const json_t *err = json_object_get(it, "error");
@@ -195,6 +201,26 @@ static void reg_rejected(const json_t *it, struct tracking_reg_result *r)
     /* Already registered is success: the number is tracked, nothing was spent (§1.7). */
     r->accepted = r->code == T17_ERR_REGISTERED;
     r->retry = code_retryable(r->code);
+}
+
+/*
+ * The "rejected" items of an answer into res; registered_ok: "already registered" counts as
+ * accepted (register), else every rejected item is refused (stop, retrack, change carrier).
+ */
+static void rejected_results(const json_t *data, const struct tracking_ref *refs, size_t n,
+                             struct tracking_reg_result *res, bool registered_ok)
+{
+    size_t i;
+    const json_t *it;
+    json_array_foreach(json_object_get(data, "rejected"), i, it)
+    {
+        size_t k = item_index(it, refs, n);
+        if (k < n) {
+            memset(&res[k], 0, sizeof res[k]);
+            reg_rejected(it, &res[k]);
+            res[k].accepted = res[k].accepted && registered_ok;
+        }
+    }
 }
 
 ERR_MUST_USE static enum err p17_register(struct tracking_provider *p,
@@ -217,21 +243,14 @@ ERR_MUST_USE static enum err p17_register(struct tracking_provider *p,
     const json_t *it;
     json_array_foreach(json_object_get(data, "accepted"), i, it)
     {
-        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+        size_t k = item_index(it, refs, n);
         if (k == n)
             continue;
         res[k] = (struct tracking_reg_result){.accepted = true, .spent = true};
         res[k].carrier = json_integer_value(json_object_get(it, "carrier"));
         res[k].origin = json_integer_value(json_object_get(it, "origin"));
     }
-    json_array_foreach(json_object_get(data, "rejected"), i, it)
-    {
-        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
-        if (k < n) {
-            memset(&res[k], 0, sizeof res[k]);
-            reg_rejected(it, &res[k]);
-        }
-    }
+    rejected_results(data, refs, n, res, true);
     json_decref(data);
     return ERR_OK;
 }
@@ -254,7 +273,7 @@ ERR_MUST_USE static enum err p17_fetch(struct tracking_provider *p, const struct
     const json_t *it;
     json_array_foreach(json_object_get(data, "accepted"), i, it)
     {
-        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+        size_t k = item_index(it, refs, n);
         if (k < n && out[k].count == 0 && !out[k].found) {
             e = tracking_parse_track_info(it, &out[k], eb);
             if (e != ERR_OK)
@@ -373,7 +392,7 @@ static void manage_results(const json_t *data, const struct tracking_ref *refs, 
     const json_t *it;
     json_array_foreach(json_object_get(data, "accepted"), i, it)
     {
-        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
+        size_t k = item_index(it, refs, n);
         if (k < n) {
             res[k] = (struct tracking_reg_result){.accepted = true};
             res[k].carrier = json_integer_value(json_object_get(it, "carrier_new"));
@@ -381,15 +400,7 @@ static void manage_results(const json_t *data, const struct tracking_ref *refs, 
                 res[k].carrier = json_integer_value(json_object_get(it, "carrier"));
         }
     }
-    json_array_foreach(json_object_get(data, "rejected"), i, it)
-    {
-        size_t k = ref_index(refs, n, json_string_value(json_object_get(it, "number")));
-        if (k < n) {
-            memset(&res[k], 0, sizeof res[k]);
-            reg_rejected(it, &res[k]);
-            res[k].accepted = false;
-        }
-    }
+    rejected_results(data, refs, n, res, false);
 }
 
 enum err tracking_17track_manage(struct tracking_provider *p, const char *endpoint,

@@ -118,10 +118,7 @@ enum err tracking_push_receive(const struct connect_env *env, const char *body, 
         e = push_store(c, body, len, &u, now, duplicate, eb);
     if (e == ERR_OK && !*duplicate)
         e = push_apply(c, &u, now, ids, &n, eb);
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        err_discard(db_rollback(c));
+    e = db_end(c, e, eb);
     db_release(c);
     tracking_update_clear(&u);
     for (size_t i = 0; e == ERR_OK && i < n; i++) {

@@ -84,10 +84,7 @@ ERR_MUST_USE static enum err reconcile_page(struct db *db, const char *key_id, c
         *newest = at > *newest ? at : *newest;
         e = reconcile_one(c, key_id, it, now, missed, eb);
     }
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     db_release(c);
     return e;
 }

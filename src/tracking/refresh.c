@@ -214,10 +214,7 @@ ERR_MUST_USE static enum err reg_apply(struct job *j, const struct tracking_ref 
         j->r->registered += x->accepted ? 1 : 0;
         j->r->refused += !x->accepted && !x->retry ? 1 : 0;
     }
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        err_discard(db_rollback(c));
+    e = db_end(c, e, eb);
     db_release(c);
     return e;
 }
@@ -371,10 +368,7 @@ ERR_MUST_USE static enum err poll_apply(struct job *j, const struct db_rows *r, 
         e = tstore_apply(c, db_rows_get(r, from + k, 0), &ups[k], j->now, &changed, eb);
         j->r->changed += changed ? 1 : 0;
     }
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        err_discard(db_rollback(c));
+    e = db_end(c, e, eb);
     db_release(c);
     return e;
 }

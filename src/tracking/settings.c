@@ -102,10 +102,7 @@ ERR_MUST_USE static enum err settings_rows(struct db_conn *db,
                     "'returned', 'expired')",
                     p, 2, NULL, eb);
     }
-    if (e == ERR_OK)
-        return db_commit(db, eb);
-    db_rollback(db);
-    return e;
+    return db_end(db, e, eb);
 }
 
 enum err tracking_settings_change(const struct connect_env *env,

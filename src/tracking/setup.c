@@ -201,10 +201,7 @@ enum err tracking_shipment_renumber(struct db *db, const char *id, const struct 
         e = db_begin(c, eb);
     if (e == ERR_OK) {
         e = renumber_rows(c, id, number, carrier, lane, now, eb);
-        if (e == ERR_OK)
-            e = db_commit(c, eb);
-        else
-            db_rollback(c);
+        e = db_end(c, e, eb);
     }
     db_release(c);
     return e;

@@ -268,10 +268,7 @@ enum err tstore_flags_eval(struct db *db, const char *id, int64_t now, int64_t *
         e = flags_one(c, r, i, lanes, flags, &cursor, now, raised, cleared, eb);
     if (e == ERR_OK)
         e = flags_clear_final(c, id, cleared, eb);
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        err_discard(db_rollback(c));
+    e = db_end(c, e, eb);
     *open = (int64_t)db_rows_count(r);
     db_rows_free(r);
     db_rows_free(lanes);
@@ -323,10 +320,7 @@ enum err tstore_reserve(struct db *db, const char *key_id, const char *holder,
         e = db_exec(c, "UPDATE tracking_quota SET remain = remain - $2 WHERE key_id = $1", q, 2,
                     NULL, eb);
     }
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        err_discard(db_rollback(c));
+    e = db_end(c, e, eb);
     db_release(c);
     return e;
 }

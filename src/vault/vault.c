@@ -346,6 +346,23 @@ void vault_mask(const char *value, size_t len, char out[VAULT_MASKED_MAX])
     snprintf(out, VAULT_MASKED_MAX, "****%.*s", (int)shown, value + len - shown);
 }
 
+/* Seals value of secret name under key key_id (read on c) into *sealed (freed by the caller). */
+ERR_MUST_USE static enum err vault_seal_under(struct vault *v, struct db_conn *c,
+                                              const char *key_id, const char *name,
+                                              const char *value, size_t len, char **sealed,
+                                              struct errbuf *eb)
+{
+    char ad[VAULT_AD_MAX];
+    unsigned char dek[32];
+    enum err e = vault_key_get(v, c, key_id, dek, eb);
+    if (e == ERR_OK) {
+        vault_ad(ad, sizeof ad, name, key_id);
+        e = vault_seal(dek, ad, (const unsigned char *)value, len, sealed);
+        sodium_memzero(dek, sizeof dek);
+    }
+    return e;
+}
+
 enum err vault_put(struct vault *v, const char *name, const char *value, size_t len,
                    const char *actor, struct errbuf *eb)
 {
@@ -355,20 +372,13 @@ enum err vault_put(struct vault *v, const char *name, const char *value, size_t 
     if (len == 0 || len > VAULT_VALUE_MAX)
         return err_set(eb, ERR_INVAL, "bad_secret_value", "A secret value has 1 to %d bytes.",
                        VAULT_VALUE_MAX);
-    char key_id[VAULT_KEY_ID_MAX], ad[VAULT_AD_MAX], masked[VAULT_MASKED_MAX], now[CLOCK_ISO_LEN],
-        *sealed = NULL;
-    unsigned char dek[32];
+    char key_id[VAULT_KEY_ID_MAX], masked[VAULT_MASKED_MAX], now[CLOCK_ISO_LEN], *sealed = NULL;
     struct db_conn *c = db_acquire(v->db);
     e = db_begin(c, eb);
     if (e == ERR_OK)
         e = vault_active_key(c, key_id, eb);
     if (e == ERR_OK)
-        e = vault_key_get(v, c, key_id, dek, eb);
-    if (e == ERR_OK) {
-        vault_ad(ad, sizeof ad, name, key_id);
-        e = vault_seal(dek, ad, (const unsigned char *)value, len, &sealed);
-        sodium_memzero(dek, sizeof dek);
-    }
+        e = vault_seal_under(v, c, key_id, name, value, len, &sealed, eb);
     if (e == ERR_OK) {
         vault_mask(value, len, masked);
         clock_now_iso(now);
@@ -563,19 +573,13 @@ enum err vault_check(struct vault *v, unsigned *ok, unsigned *failed, json_t **r
 ERR_MUST_USE static enum err vault_reseal_one(struct vault *v, struct db_conn *c, const char *name,
                                               const char *active, struct errbuf *eb)
 {
-    char *value = NULL, *sealed = NULL, old_key[VAULT_KEY_ID_MAX], ad[VAULT_AD_MAX];
+    char *value = NULL, *sealed = NULL, old_key[VAULT_KEY_ID_MAX];
     size_t len = 0;
-    unsigned char dek[32];
     enum err e = db_begin(c, eb);
     if (e == ERR_OK)
         e = vault_get_on(v, c, name, &value, &len, old_key, eb);
     if (e == ERR_OK)
-        e = vault_key_get(v, c, active, dek, eb);
-    if (e == ERR_OK) {
-        vault_ad(ad, sizeof ad, name, active);
-        e = vault_seal(dek, ad, (const unsigned char *)value, len, &sealed);
-        sodium_memzero(dek, sizeof dek);
-    }
+        e = vault_seal_under(v, c, active, name, value, len, &sealed, eb);
     if (e == ERR_OK) {
         /* Compare-and-set on the old key: a concurrent write already used the new key. */
         struct db_param p[] = {DB_P_TEXT(active), DB_P_TEXT(sealed), DB_P_TEXT(name),
@@ -584,10 +588,7 @@ ERR_MUST_USE static enum err vault_reseal_one(struct vault *v, struct db_conn *c
                     "UPDATE secrets SET key_id = $1, sealed = $2 WHERE name = $3 AND key_id = $4",
                     p, 4, NULL, eb);
     }
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     vault_secret_free(value, len);
     free(sealed);
     return e;
@@ -645,10 +646,7 @@ enum err vault_rotate(struct vault *v, unsigned max_steps, unsigned *resealed, c
     }
     db_rows_free(r);
     r = NULL;
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     if (e != ERR_OK)
         goto out;
     snprintf(new_key, VAULT_KEY_ID_MAX, "%s", active);
@@ -707,10 +705,7 @@ enum err vault_repair(struct vault *v, json_t **repairs, struct errbuf *eb)
     if (e == ERR_OK && n > 0)
         json_array_append_new(*repairs, json_pack("{s:s, s:I}", "repair", "unused keys destroyed",
                                                   "count", (json_int_t)n));
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     db_rows_free(r);
     db_release(c);
     return e;
@@ -759,10 +754,7 @@ enum err vault_rewrap(struct vault *v, const unsigned char new_master[32], unsig
         e = db_exec(c, "UPDATE app_meta SET value = $1, updated_at = $2 WHERE key = 'vault_canary'",
                     p, 2, NULL, eb);
     free(sealed);
-    if (e == ERR_OK)
-        e = db_commit(c, eb);
-    else
-        db_rollback(c);
+    e = db_end(c, e, eb);
     db_rows_free(r);
     db_release(c);
     if (e == ERR_OK) {

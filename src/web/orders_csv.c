@@ -7,7 +7,6 @@
 #include "web/orders_page.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "base/limits.h"
 #include "sync/query.h"
@@ -17,16 +16,6 @@
 #include "web/widget.h"
 
 #define ORDERS_CSV_MAX 2000 /* rows of one export */
-
-static void csv_time(struct export *x, int64_t t)
-{
-    char s[32] = "";
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (t > 0 && gmtime_r(&tt, &tm) != NULL)
-        strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    export_cell_text(x, s);
-}
 
 static void csv_row(struct export *x, const json_t *o)
 {
@@ -51,9 +40,9 @@ static void csv_row(struct export *x, const json_t *o)
     export_cell_text(x, code);
     export_cell_text(x, w != NULL ? w->en : code);
     export_cell_text(x, labels);
-    csv_time(x, widget_json_int(o, "ship_by"));
-    csv_time(x, widget_json_int(o, "order_time"));
-    csv_time(x, widget_json_int(o, "update_time"));
+    export_cell_utc(x, widget_json_int(o, "ship_by"));
+    export_cell_utc(x, widget_json_int(o, "order_time"));
+    export_cell_utc(x, widget_json_int(o, "update_time"));
     export_cell_int(x, widget_json_int(o, "items"));
     export_row_end(x);
 }
@@ -68,12 +57,9 @@ ERR_MUST_USE static enum err csv_write(const struct app *app, struct query_order
     struct export_options o;
     struct export *x = NULL;
     export_options_init(&o, EXPORT_CSV);
-    enum err e = export_open(&o, out, &x, eb);
+    enum err e = export_open_table(&o, out, heads, sizeof heads / sizeof heads[0], &x, eb);
     if (e != ERR_OK)
         return e;
-    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-        export_cell_text(x, heads[i]);
-    export_row_end(x);
     int64_t rows = 0, pages = 1;
     for (f->page = 1; e == ERR_OK && f->page <= pages && rows < ORDERS_CSV_MAX; f->page++) {
         json_t *doc = NULL;

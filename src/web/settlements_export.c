@@ -8,7 +8,6 @@
 #include "web/settlements_page.h"
 
 #include <string.h>
-#include <time.h>
 
 #include "base/money.h"
 #include "settlement/query.h"
@@ -17,16 +16,6 @@
 #include "web/widget.h"
 
 #define SETTLE_EXPORT_MAX 20000 /* rows of one export */
-
-static void lines_time(struct export *x, int64_t t)
-{
-    char s[32] = "";
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (t > 0 && gmtime_r(&tt, &tm) != NULL)
-        strftime(s, sizeof s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    export_cell_text(x, s);
-}
 
 /* The amount as a decimal cell ("-15.90"), or an empty cell for an unknown currency. */
 static void lines_amount(struct export *x, int64_t minor, const char *currency)
@@ -49,7 +38,7 @@ static void lines_row(struct export *x, const json_t *l)
     export_cell_text(x, widget_json_str(l, "file_sha256"));
     export_cell_text(x, widget_json_str(l, "sheet"));
     export_cell_int(x, widget_json_int(l, "row"));
-    lines_time(x, widget_json_int(l, "posted_at"));
+    export_cell_utc(x, widget_json_int(l, "posted_at"));
     export_cell_text(x, widget_json_str(l, "type"));
     export_cell_text(x, widget_json_str(l, "type_raw"));
     export_cell_text(x, widget_json_str(l, "order_ref"));
@@ -70,12 +59,9 @@ ERR_MUST_USE static enum err lines_write(const struct app *app, struct settle_li
     struct export_options o;
     struct export *x = NULL;
     export_options_init(&o, format);
-    enum err e = export_open(&o, out, &x, eb);
+    enum err e = export_open_table(&o, out, heads, sizeof heads / sizeof heads[0], &x, eb);
     if (e != ERR_OK)
         return e;
-    for (size_t i = 0; i < sizeof heads / sizeof heads[0]; i++)
-        export_cell_text(x, heads[i]);
-    export_row_end(x);
     size_t got = SETTLE_QUERY_MAX;
     for (f->offset = 0; e == ERR_OK && got == SETTLE_QUERY_MAX && f->offset < SETTLE_EXPORT_MAX;
          f->offset += SETTLE_QUERY_MAX) {

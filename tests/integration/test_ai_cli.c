@@ -318,18 +318,14 @@ static int setup(void **state)
     (void)state;
     ts_fresh_db_url("ai", db_url, sizeof db_url);
     ts_server_start(&server, db_url, NULL);
-    char token[96];
-    ts_make_token(db_url, "viewer", token, sizeof token);
-    snprintf(auth_header, sizeof auth_header, "Authorization: Bearer %s\r\n", token);
+    ts_bearer_header(db_url, "viewer", auth_header, sizeof auth_header);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (server.proc.pid > 0)
-        ts_server_stop(&server);
-    return 0;
+    return ts_server_teardown(&server);
 }
 
 int main(void)

@@ -9,6 +9,7 @@
  * parcel of the tracking domain with stored events: the draft quotes the newest one.
  */
 #include "testsupport.h"
+#include "ts_stub.h"
 #include "ts_app.h"
 
 #include "base/buf.h"
@@ -65,24 +66,20 @@ static int setup(void **state)
     char *env[] = {env_key, NULL};
     ts_server_start(&server, db_url, env);
     seed();
-    char cookie[160], tok[128];
+    char cookie[160];
     ts_session_login(db_url, server.port, "boss", "seller_admin", cookie, sizeof cookie, admin_csrf,
                      sizeof admin_csrf);
     snprintf(admin_hdr, sizeof admin_hdr,
              "Cookie: %s\r\nAccept: text/html,application/xhtml+xml,*/*;q=0.8\r\n", cookie);
-    ts_make_token(db_url, "operator", tok, sizeof tok);
-    snprintf(tok_hdr, sizeof tok_hdr, "Authorization: Bearer %s\r\n", tok);
-    ts_make_token(db_url, "viewer", tok, sizeof tok);
-    snprintf(viewer_hdr, sizeof viewer_hdr, "Authorization: Bearer %s\r\n", tok);
+    ts_bearer_header(db_url, "operator", tok_hdr, sizeof tok_hdr);
+    ts_bearer_header(db_url, "viewer", viewer_hdr, sizeof viewer_hdr);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (server.proc.pid > 0)
-        ts_server_stop(&server);
-    return 0;
+    return ts_server_teardown(&server);
 }
 
 static json_t *api(const char *method, const char *path, const char *hdr, const char *body,
@@ -318,14 +315,9 @@ static void test_refund_and_ambiguity(void **state)
 /* ---- a stub OpenAI-compatible endpoint (real HTTP on loopback) for the LLM wiring ---- */
 
 struct stub {
-    struct MHD_Daemon *d;
-    unsigned port;
+    struct ts_stub http;
     bool hallucinate; /* append a date that is no fact */
     char auth[160];   /* the last Authorization header */
-};
-
-struct upload {
-    struct buf body;
 };
 
 /* The answer: the draft it was sent, back as the "reworded" reply in the asked language. */
@@ -352,46 +344,17 @@ static char *stub_reply(const struct stub *s, const struct buf *body)
 }
 
 static enum MHD_Result stub_handler(void *cls, struct MHD_Connection *conn, const char *url,
-                                    const char *method, const char *version, const char *data,
-                                    size_t *data_size, void **con_cls)
+                                    const char *method, const struct buf *body)
 {
     struct stub *s = cls;
     (void)url;
     (void)method;
-    (void)version;
-    if (*con_cls == NULL) {
-        *con_cls = calloc(1, sizeof(struct upload));
-        return *con_cls != NULL ? MHD_YES : MHD_NO;
-    }
-    struct upload *u = *con_cls;
-    if (*data_size > 0) {
-        enum err e = buf_append(&u->body, data, *data_size);
-        *data_size = 0;
-        return e == ERR_OK ? MHD_YES : MHD_NO;
-    }
     const char *a = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Authorization");
     snprintf(s->auth, sizeof s->auth, "%s", a ? a : "");
-    char *text = stub_reply(s, &u->body);
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    MHD_add_response_header(r, "Content-Type", "application/json");
-    enum MHD_Result ret = MHD_queue_response(conn, 200, r);
-    MHD_destroy_response(r);
+    char *text = stub_reply(s, body);
+    enum MHD_Result ret = ts_stub_answer(conn, 200, text, strlen(text));
+    free(text);
     return ret;
-}
-
-static void stub_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                           enum MHD_RequestTerminationCode code)
-{
-    (void)cls;
-    (void)conn;
-    (void)code;
-    struct upload *u = *con_cls;
-    if (u != NULL) {
-        buf_free(&u->body);
-        free(u);
-    }
-    *con_cls = NULL;
 }
 
 /* A second aicos on the same database with AICOS_LLM_URL at the stub: the key from the vault
@@ -400,22 +363,15 @@ static void test_llm_wiring(void **state)
 {
     (void)state;
     struct stub s = {0};
-    for (int tries = 0; tries < 5 && s.d == NULL; tries++) {
-        s.port = ts_free_port();
-        s.d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)s.port, NULL, NULL,
-                               stub_handler, &s, MHD_OPTION_NOTIFY_COMPLETED, stub_completed, &s,
-                               MHD_OPTION_END);
-    }
-    assert_non_null(s.d);
+    ts_stub_start(&s.http, stub_handler, &s);
     char env_llm[128];
     snprintf(env_llm, sizeof env_llm, "AICOS_LLM_URL=http://127.0.0.1:%u/v1/chat/completions",
-             s.port);
+             s.http.port);
     char *env[] = {env_key, env_llm, NULL};
     struct ts_server llm_server;
     ts_server_start(&llm_server, db_url, env);
-    char ops[128], ops_hdr[160];
-    ts_make_token(db_url, "ops", ops, sizeof ops);
-    snprintf(ops_hdr, sizeof ops_hdr, "Authorization: Bearer %s\r\n", ops);
+    char ops_hdr[160];
+    ts_bearer_header(db_url, "ops", ops_hdr, sizeof ops_hdr);
     json_decref(ts_api_at(llm_server.port, "PUT", "/api/v1/llm/key", tok_hdr,
                           "{\"api_key\":\"sk-test-123\"}", 403)); /* operators may not */
     json_decref(ts_api_at(llm_server.port, "PUT", "/api/v1/llm/key", ops_hdr,
@@ -438,7 +394,7 @@ static void test_llm_wiring(void **state)
     assert_false(ts_contains(str(d, "text"), "2031"));
     json_decref(d);
     ts_server_stop(&llm_server);
-    MHD_stop_daemon(s.d);
+    ts_stub_stop(&s.http);
 }
 
 /* The tracking domain's parcel of the order: its carrier and number win over the upload, and

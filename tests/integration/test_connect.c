@@ -47,8 +47,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    ts_app_stop(&app);
-    return 0;
+    return ts_app_teardown(&app);
 }
 
 static const char *error_code(const json_t *doc)

@@ -40,20 +40,15 @@ static int setup(void **state)
     ts_session_login(db_url, server.port, "watcher", "viewer", cookie, sizeof cookie, csrf,
                      sizeof csrf);
     snprintf(viewer_hdr, sizeof viewer_hdr, "Cookie: %s\r\n" HTML, cookie);
-    char tok[128];
-    ts_make_token(db_url, "ops", tok, sizeof tok);
-    snprintf(ops_tok, sizeof ops_tok, "Authorization: Bearer %s\r\n", tok);
-    ts_make_token(db_url, "viewer", tok, sizeof tok);
-    snprintf(viewer_tok, sizeof viewer_tok, "Authorization: Bearer %s\r\n", tok);
+    ts_bearer_header(db_url, "ops", ops_tok, sizeof ops_tok);
+    ts_bearer_header(db_url, "viewer", viewer_tok, sizeof viewer_tok);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (server.proc.pid > 0)
-        ts_server_stop(&server);
-    return 0;
+    return ts_server_teardown(&server);
 }
 
 /* A row callback looking for one cell's exact text. */

@@ -42,18 +42,14 @@ static int setup(void **state)
     snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
     char *env[] = {env_key, NULL};
     ts_server_start(&server, db_url, env);
-    char token[128];
-    ts_make_token(db_url, "seller_admin", token, sizeof token);
-    snprintf(admin_hdr, sizeof admin_hdr, "Authorization: Bearer %s\r\n", token);
+    ts_bearer_header(db_url, "seller_admin", admin_hdr, sizeof admin_hdr);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (server.proc.pid > 0)
-        ts_server_stop(&server);
-    return 0;
+    return ts_server_teardown(&server);
 }
 
 /* The answer's error code; fails the test unless the body is a JSON error document. */

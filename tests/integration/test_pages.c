@@ -25,7 +25,6 @@
 #define APP_KEY    "pagesappkey000000000000000000001"
 #define APP_SECRET "pagesappsecret00000000000000000000000000001"
 #define ORDERS     "300"
-#define DAY_S      86400
 
 static struct ts_app app;
 static char conn_id[64];
@@ -98,8 +97,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    ts_app_stop(&app);
-    return 0;
+    return ts_app_teardown(&app);
 }
 
 static void test_empty_pages(void **state)
@@ -259,26 +257,7 @@ static void test_sync_then_lists(void **state)
 {
     (void)state;
     /* Sync the shop: a backfill over the sandbox's whole history. */
-    json_t *t = ts_sbx(&app, "GET", "/_sandbox/truth", NULL);
-    long long epoch = (long long)json_integer_value(json_object_get(t, "epoch"));
-    json_decref(t);
-    char since[32];
-    snprintf(since, sizeof since, "%lld", epoch - 92LL * DAY_S);
-    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
-    char *args[] = {(char *)"sync",
-                    (char *)"run",
-                    (char *)"--connection",
-                    conn_id,
-                    (char *)"--stream",
-                    (char *)"orders",
-                    (char *)"--since",
-                    since,
-                    NULL};
-    char *out = NULL, *err = NULL;
-    if (ts_aicos_run(args, env, &out, &err) != 0)
-        fail_msg("sync run: %s %s", out, err);
-    free(out);
-    free(err);
+    ts_app_sync_days(&app, conn_id, "orders", 92);
 
     json_t *all = ts_api_as(&app, "GET", "/api/v1/orders?limit=100", app.viewer_hdr, NULL, 200);
     long long total = (long long)json_integer_value(json_object_get(all, "total"));

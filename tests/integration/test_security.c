@@ -33,23 +33,6 @@ static struct buf transcript; /* every answer received, for the leak search */
 static const char *const user_names[4] = {"admin", "opsuser", "operuser", "viewuser"};
 static const char *const user_roles[4] = {"seller_admin", "ops", "operator", "viewer"};
 
-/* Runs `aicos user add NAME --role R --generate` and returns the printed password. */
-static void add_user(const char *name, const char *role, char *password, size_t len)
-{
-    char *env[] = {env_db, NULL};
-    char *args[] = {(char *)"user", (char *)"add",        (char *)name, (char *)"--role",
-                    (char *)role,   (char *)"--generate", NULL};
-    char *out = NULL, *err = NULL;
-    if (ts_aicos_run(args, env, &out, &err) != 0)
-        fail_msg("user add %s: %s", name, err);
-    const char *p = strstr(out, "(shown once): ");
-    assert_non_null(p);
-    p += strlen("(shown once): ");
-    snprintf(password, len, "%.*s", (int)strcspn(p, "\n"), p);
-    free(out);
-    free(err);
-}
-
 static int setup(void **state)
 {
     (void)state;
@@ -72,8 +55,8 @@ static int setup(void **state)
     char *env[] = {env_key, NULL};
     ts_server_start(&server, db_url, env);
     for (int i = 0; i < 4; i++)
-        add_user(user_names[i], user_roles[i], passwords[i], sizeof passwords[i]);
-    add_user("slowuser", "viewer", slow_password, sizeof slow_password);
+        ts_add_user(db_url, user_names[i], user_roles[i], passwords[i], sizeof passwords[i]);
+    ts_add_user(db_url, "slowuser", "viewer", slow_password, sizeof slow_password);
     for (int r = ROLE_VIEWER; r <= ROLE_SELLER_ADMIN; r++)
         ts_make_token(db_url, auth_role_name((enum auth_role)r), tokens[r], sizeof tokens[r]);
     return 0;
@@ -381,9 +364,8 @@ static void concrete_path(const char *pattern, char *out, size_t len)
 static void test_token_revoked_over_http(void **state)
 {
     (void)state;
-    char token[96], hdr[160];
-    ts_make_token(db_url, "viewer", token, sizeof token);
-    snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", token);
+    char hdr[160];
+    ts_bearer_header(db_url, "viewer", hdr, sizeof hdr);
     struct ts_http_resp r;
     call(server.port, "GET", "/api/v1/session", hdr, NULL, NULL, &r);
     expect_status(&r, 200, NULL);

@@ -24,18 +24,14 @@ static int setup(void **state)
     ts_fresh_db_url("serve", db_url, sizeof db_url);
     char *env[] = {(char *)"AICOS_LOG_LEVEL=info", NULL};
     ts_server_start(&server, db_url, env);
-    char token[96];
-    ts_make_token(db_url, "ops", token, sizeof token);
-    snprintf(auth_header, sizeof auth_header, "Authorization: Bearer %s\r\n", token);
+    ts_bearer_header(db_url, "ops", auth_header, sizeof auth_header);
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (server.proc.pid > 0)
-        ts_server_stop(&server);
-    return 0;
+    return ts_server_teardown(&server);
 }
 
 static json_t *get_json(const char *path, int want_status)

@@ -31,11 +31,8 @@ static int setup(void **state)
     free(dir);
     char *env[] = {env_key, (char *)"AICOS_HTTP_BODY_MAX_BYTES=16384", NULL};
     ts_server_start(&server, db_url, env);
-    char tok[128];
-    ts_make_token(db_url, "operator", tok, sizeof tok);
-    snprintf(op_tok, sizeof op_tok, "Authorization: Bearer %s\r\n", tok);
-    ts_make_token(db_url, "viewer", tok, sizeof tok);
-    snprintf(viewer_tok, sizeof viewer_tok, "Authorization: Bearer %s\r\n", tok);
+    ts_bearer_header(db_url, "operator", op_tok, sizeof op_tok);
+    ts_bearer_header(db_url, "viewer", viewer_tok, sizeof viewer_tok);
     return 0;
 }
 

@@ -28,7 +28,6 @@
 #define APP_KEY    "shipappkey0000000000000000000001"
 #define APP_SECRET "shipappsecret000000000000000000000000000001"
 #define ORDERS     "40"
-#define DAY_S      86400
 
 static char gw_url[96];
 static struct ts_app app;
@@ -85,8 +84,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    ts_app_stop(&app);
-    return 0;
+    return ts_app_teardown(&app);
 }
 
 /* Our own client of the sandbox (not through aicos). */
@@ -184,37 +182,12 @@ static void csrf_refusals(const char *path)
     json_decref(d);
 }
 
-/* Syncs the shop's orders of the last 92 days with `aicos sync run`. */
-static void sync_orders(void)
-{
-    json_t *t = ts_sbx(&app, "GET", "/_sandbox/truth", NULL);
-    long long epoch = (long long)json_integer_value(json_object_get(t, "epoch"));
-    json_decref(t);
-    char since[32];
-    snprintf(since, sizeof since, "%lld", epoch - 92LL * DAY_S);
-    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
-    char *args[] = {(char *)"sync",
-                    (char *)"run",
-                    (char *)"--connection",
-                    conn_id,
-                    (char *)"--stream",
-                    (char *)"orders",
-                    (char *)"--since",
-                    since,
-                    NULL};
-    char *out = NULL, *err = NULL;
-    if (ts_aicos_run(args, env, &out, &err) != 0)
-        fail_msg("sync run: %s %s", out, err);
-    free(out);
-    free(err);
-}
-
 static void test_shipping(void **state)
 {
     (void)state;
     char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
     char *out = NULL, *err = NULL;
-    sync_orders();
+    ts_app_sync_days(&app, conn_id, "orders", 92);
     json_t *list = ts_api_as(&app, "GET", "/api/v1/orders?limit=5", app.viewer_hdr, NULL, 200);
     assert_true(json_array_size(json_object_get(list, "orders")) >= 3);
     char sn[3][80];
@@ -409,7 +382,7 @@ static size_t sandbox_parcels(const char *sn, const char *tracking, int64_t *sta
 static void test_shipments(void **state)
 {
     (void)state;
-    sync_orders();
+    ts_app_sync_days(&app, conn_id, "orders", 92);
     json_t *list =
         ts_api_as(&app, "GET", "/api/v1/orders?status=2&limit=10", app.viewer_hdr, NULL, 200);
     const json_t *orders = json_object_get(list, "orders");

@@ -59,8 +59,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    ts_app_stop(&app);
-    return 0;
+    return ts_app_teardown(&app);
 }
 
 static const char *temu_registry_status(void)
@@ -112,16 +111,6 @@ static int sync_once(char *since, char **out)
     char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
     sync_argv(argv, since);
     return ts_aicos_run(argv + 1, env, out, NULL);
-}
-
-/* Counts in "run ID success: pages=.. added=A updated=U ..." */
-static void run_counts(const char *out, long long *added, long long *updated)
-{
-    const char *a = strstr(out, "added="), *u = strstr(out, "updated=");
-    assert_non_null(a);
-    assert_non_null(u);
-    *added = strtoll(a + 6, NULL, 10);
-    *updated = strtoll(u + 8, NULL, 10);
 }
 
 static void test_before_sync(void **state)
@@ -327,7 +316,7 @@ static void test_crash_and_converge(void **state)
     /* Re-running changes nothing. */
     long long added = -1, updated = -1;
     assert_int_equal(sync_once(since, &out), 0);
-    run_counts(out, &added, &updated);
+    ts_run_counts(out, &added, &updated);
     assert_int_equal(added, 0);
     assert_int_equal(updated, 0);
     free(out);

@@ -71,8 +71,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    ts_app_stop(&app);
-    return 0;
+    return ts_app_teardown(&app);
 }
 
 static void sync_argv(char **argv, const char *stream)
@@ -96,15 +95,6 @@ static int sync_once(const char *stream, const char *rate_env, char **out)
     char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)rate_env, NULL};
     sync_argv(argv, stream);
     return ts_aicos_run(argv + 1, env, out, NULL);
-}
-
-static void run_counts(const char *out, long long *added, long long *updated)
-{
-    const char *a = strstr(out, "added="), *u = strstr(out, "updated=");
-    assert_non_null(a);
-    assert_non_null(u);
-    *added = strtoll(a + 6, NULL, 10);
-    *updated = strtoll(u + 8, NULL, 10);
 }
 
 /* SHA-256 hex of the lines (each followed by "\n"), as the sandbox's truth hashes them. */
@@ -270,7 +260,7 @@ static void crash_and_converge(const char *stream, int min_ms, int spread_ms, lo
     check();
     long long added = -1, updated = -1;
     assert_int_equal(sync_once(stream, "AICOS_TEMU_RATE_LIMIT=200", &out), 0);
-    run_counts(out, &added, &updated);
+    ts_run_counts(out, &added, &updated);
     assert_int_equal(added, 0);
     assert_int_equal(updated, 0);
     free(out);

@@ -69,8 +69,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    ts_app_stop(&app);
-    return 0;
+    return ts_app_teardown(&app);
 }
 
 static void test_cancel_api(void **state)

@@ -653,9 +653,8 @@ static void test_bad_input_and_push(void **state)
                      1);
     assert_int_equal(ts_db_int(e.db, "SELECT COUNT(*) FROM tracking_events"), 2);
     /* What people see: the API, the pages, the registry row. */
-    char token[128], hdr[200], path[128];
-    ts_make_token(e.db, "viewer", token, sizeof token);
-    snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", token);
+    char hdr[200], path[128];
+    ts_bearer_header(e.db, "viewer", hdr, sizeof hdr);
     registry_status(s.port, hdr, "configured", "no recent successful refresh");
     char *b = get(s.port, "/api/v1/shipments?status=in_transit", hdr, 200);
     assert_true(ts_contains(b, N_DOM));

@@ -350,8 +350,14 @@ void ts_make_token(const char *db_url, const char *role, char *token, size_t len
     free(err);
 }
 
-void ts_session_login(const char *db_url, unsigned port, const char *name, const char *role,
-                      char *cookie, size_t clen, char *csrf, size_t slen)
+void ts_bearer_header(const char *db_url, const char *role, char *hdr, size_t len)
+{
+    char token[128];
+    ts_make_token(db_url, role, token, sizeof token);
+    snprintf(hdr, len, "Authorization: Bearer %s\r\n", token);
+}
+
+void ts_add_user(const char *db_url, const char *name, const char *role, char *password, size_t len)
 {
     char env_db[TS_PATH_MAX + 32];
     snprintf(env_db, sizeof env_db, "AICOS_DATABASE_URL=%s", db_url);
@@ -364,11 +370,17 @@ void ts_session_login(const char *db_url, unsigned port, const char *name, const
     const char *p = strstr(out, "(shown once): ");
     assert_non_null(p);
     p += strlen("(shown once): ");
-    char body[256], v[512];
-    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%.*s\"}", name,
-             (int)strcspn(p, "\n"), p);
+    snprintf(password, len, "%.*s", (int)strcspn(p, "\n"), p);
     free(out);
     free(err);
+}
+
+void ts_session_login(const char *db_url, unsigned port, const char *name, const char *role,
+                      char *cookie, size_t clen, char *csrf, size_t slen)
+{
+    char password[128], body[256], v[512];
+    ts_add_user(db_url, name, role, password, sizeof password);
+    snprintf(body, sizeof body, "{\"username\":\"%s\",\"password\":\"%s\"}", name, password);
     struct ts_http_resp r;
     assert_true(ts_http(port, "POST", "/api/v1/session", "application/json", body, &r));
     if (r.status != 201)
@@ -475,6 +487,22 @@ int ts_server_stop(struct ts_server *s)
     free(s->dir);
     s->dir = NULL;
     return rc;
+}
+
+void ts_run_counts(const char *out, long long *added, long long *updated)
+{
+    const char *a = strstr(out, "added="), *u = strstr(out, "updated=");
+    assert_non_null(a);
+    assert_non_null(u);
+    *added = strtoll(a + 6, NULL, 10);
+    *updated = strtoll(u + 8, NULL, 10);
+}
+
+int ts_server_teardown(struct ts_server *s)
+{
+    if (s->proc.pid > 0)
+        ts_server_stop(s);
+    return 0;
 }
 
 bool ts_contains(const char *haystack, const char *needle)

@@ -97,6 +97,13 @@ bool ts_http_ex(unsigned port, const char *method, const char *path, const char 
  */
 void ts_make_token(const char *db_url, const char *role, char *token, size_t len);
 
+/* ts_make_token, written as the request header "Authorization: Bearer <token>\r\n" into hdr. */
+void ts_bearer_header(const char *db_url, const char *role, char *hdr, size_t len);
+
+/* Adds user name with role (`aicos user add --generate` on db_url); its password into password. */
+void ts_add_user(const char *db_url, const char *name, const char *role, char *password,
+                 size_t len);
+
 /*
  * Adds user name with role (`aicos user add --generate` on db_url), signs it in with
  * POST /api/v1/session on port, and writes "aicos_session=..." into cookie and the session's
@@ -125,6 +132,12 @@ void ts_server_start(struct ts_server *s, const char *db_url, char *const env[])
 
 /* Stops it with SIGTERM and returns its exit status. */
 int ts_server_stop(struct ts_server *s);
+
+/* The counts of a sync run's line "run ID success: pages=.. added=A updated=U ...". */
+void ts_run_counts(const char *out, long long *added, long long *updated);
+
+/* A suite's teardown: stops s when it was started; 0. */
+int ts_server_teardown(struct ts_server *s);
 
 /* Sleeps ms milliseconds. */
 void ts_sleep_ms(int ms);

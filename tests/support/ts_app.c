@@ -41,11 +41,40 @@ void ts_app_stop(struct ts_app *a)
     a->tmp = NULL;
 }
 
+int ts_app_teardown(struct ts_app *a)
+{
+    ts_app_stop(a);
+    return 0;
+}
+
 void ts_app_token_header(const struct ts_app *a, const char *role, char *hdr, size_t len)
 {
-    char token[128];
-    ts_make_token(a->db_url, role, token, sizeof token);
-    snprintf(hdr, len, "Authorization: Bearer %s\r\n", token);
+    ts_bearer_header(a->db_url, role, hdr, len);
+}
+
+void ts_app_sync_days(const struct ts_app *a, const char *conn_id, const char *stream, int days)
+{
+    json_t *t = ts_sbx(a, "GET", "/_sandbox/truth", NULL);
+    long long epoch = (long long)json_integer_value(json_object_get(t, "epoch"));
+    json_decref(t);
+    char since[32];
+    snprintf(since, sizeof since, "%lld", epoch - days * 86400LL);
+    char *env[] = {(char *)a->env_db, (char *)a->env_key, (char *)a->env_gw,
+                   (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *args[] = {(char *)"sync",
+                    (char *)"run",
+                    (char *)"--connection",
+                    (char *)conn_id,
+                    (char *)"--stream",
+                    (char *)stream,
+                    (char *)"--since",
+                    since,
+                    NULL};
+    char *out = NULL, *err = NULL;
+    if (ts_aicos_run(args, env, &out, &err) != 0)
+        fail_msg("sync run: %s %s", out, err);
+    free(out);
+    free(err);
 }
 
 void ts_app_role_headers(struct ts_app *a)

@@ -42,6 +42,15 @@ void ts_app_serve(struct ts_app *a, char *const env[]);
 /* Stops the server and the sandbox (whichever run) and frees the folder name. */
 void ts_app_stop(struct ts_app *a);
 
+/* A suite's teardown: ts_app_stop, then 0. */
+int ts_app_teardown(struct ts_app *a);
+
+/*
+ * Runs `aicos sync run --connection conn_id --stream stream` from days before the sandbox's
+ * epoch to completion (client rate 200/s); fails the test unless it succeeds.
+ */
+void ts_app_sync_days(const struct ts_app *a, const char *conn_id, const char *stream, int days);
+
 /* Creates an API token for role on a's database and writes its Authorization header line. */
 void ts_app_token_header(const struct ts_app *a, const char *role, char *hdr, size_t len);
 

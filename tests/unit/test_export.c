@@ -133,6 +133,32 @@ static void test_csv(void **state)
     free(csv);
 }
 
+static void test_table_and_utc(void **state)
+{
+    (void)state;
+    char *data = NULL;
+    size_t len = 0;
+    FILE *out = open_memstream(&data, &len);
+    assert_non_null(out);
+    static const char *const heads[] = {"at", "none"};
+    struct export_options o;
+    struct export *x = NULL;
+    struct errbuf eb = {{0}, {0}};
+    export_options_init(&o, EXPORT_CSV);
+    assert_int_equal(export_open_table(&o, out, heads, 2, &x, &eb), ERR_OK);
+    export_cell_utc(x, 1796420000);
+    export_cell_utc(x, 0);
+    export_row_end(x);
+    assert_int_equal(export_finish(x, &eb), ERR_OK);
+    fclose(out);
+    assert_string_equal(data, "at,none\r\n2026-12-04T21:33:20Z,\r\n");
+    free(data);
+    /* A table without an output is refused before any row. */
+    x = NULL;
+    assert_int_equal(export_open_table(&o, NULL, heads, 2, &x, &eb), ERR_INVAL);
+    assert_null(x);
+}
+
 struct rows {
     char text[2048];
     size_t len;
@@ -274,11 +300,9 @@ static void test_limits(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_neutralize_table),
-        cmocka_unit_test(test_decimal_valid),
-        cmocka_unit_test(test_csv),
-        cmocka_unit_test(test_xlsx_read_back),
-        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_table_and_utc),  cmocka_unit_test(test_neutralize_table),
+        cmocka_unit_test(test_decimal_valid),  cmocka_unit_test(test_csv),
+        cmocka_unit_test(test_xlsx_read_back), cmocka_unit_test(test_limits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

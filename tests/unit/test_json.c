@@ -285,6 +285,42 @@ static void test_dump_to_buf(void **state)
     buf_free(&small);
 }
 
+static void test_get_int(void **state)
+{
+    (void)state;
+    json_t *o = json_pack("{s:I, s:s, s:s, s:b, s:s}", "n", (json_int_t)-42, "digits",
+                          "9007199254740993", "bad", "12x", "flag", 1, "empty", "");
+    assert_non_null(o);
+    assert_int_equal(json_get_int(o, "n"), -42);
+    assert_int_equal(json_get_int(o, "digits"), 9007199254740993LL);
+    assert_int_equal(json_get_int(o, "bad"), 0);
+    assert_int_equal(json_get_int(o, "flag"), 0);
+    assert_int_equal(json_get_int(o, "empty"), 0);
+    assert_int_equal(json_get_int(o, "absent"), 0);
+    assert_int_equal(json_get_int(NULL, "n"), 0);
+    json_decref(o);
+}
+
+static void test_list_push(void **state)
+{
+    (void)state;
+    json_t *list = json_array(), *out = NULL;
+    struct errbuf eb = {0};
+    json_list_push(&list, json_integer(1));
+    json_list_push(&list, json_integer(2));
+    assert_int_equal(json_list_out(list, &out, &eb), ERR_OK);
+    assert_ptr_equal(out, list);
+    assert_int_equal(json_array_size(out), 2);
+    /* A NULL item (out of memory) frees the list; the end reports it once. */
+    json_list_push(&list, NULL);
+    assert_null(list);
+    json_list_push(&list, json_integer(3));
+    assert_null(list);
+    out = NULL;
+    assert_int_equal(json_list_out(list, &out, &eb), ERR_NOMEM);
+    assert_null(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -301,6 +337,8 @@ int main(void)
         cmocka_unit_test(test_error_body_bad_utf8),
         cmocka_unit_test(test_utf8_sanitize),
         cmocka_unit_test(test_dump_to_buf),
+        cmocka_unit_test(test_list_push),
+        cmocka_unit_test(test_get_int),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,55 +7,32 @@
  */
 #include "testsupport.h"
 
-#include <microhttpd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "base/buf.h"
 #include "reply/llm.h"
+#include "ts_stub.h"
 
 struct stub {
-    struct MHD_Daemon *d;
-    unsigned port;
+    struct ts_stub http;
     const char *reply; /* the JSON text put in choices[0].message.content */
     char *last_body;   /* the last request body */
 };
 
-struct upload {
-    struct buf body;
-};
-
 static enum MHD_Result stub_answer(struct MHD_Connection *conn, unsigned status, const char *t)
 {
-    struct MHD_Response *r =
-        MHD_create_response_from_buffer(strlen(t), (void *)t, MHD_RESPMEM_MUST_COPY);
-    MHD_add_response_header(r, "Content-Type", "application/json");
-    enum MHD_Result ret = MHD_queue_response(conn, status, r);
-    MHD_destroy_response(r);
-    return ret;
+    return ts_stub_answer(conn, status, t, strlen(t));
 }
 
 static enum MHD_Result stub_handler(void *cls, struct MHD_Connection *conn, const char *url,
-                                    const char *method, const char *version, const char *data,
-                                    size_t *data_size, void **con_cls)
+                                    const char *method, const struct buf *body)
 {
     struct stub *s = cls;
-    (void)version;
     (void)method;
-    if (*con_cls == NULL) {
-        *con_cls = calloc(1, sizeof(struct upload));
-        return *con_cls != NULL ? MHD_YES : MHD_NO;
-    }
-    struct upload *u = *con_cls;
-    if (*data_size > 0) {
-        if (buf_append(&u->body, data, *data_size) != ERR_OK)
-            return MHD_NO;
-        *data_size = 0;
-        return MHD_YES;
-    }
     free(s->last_body);
-    s->last_body = strdup(u->body.data ? u->body.data : "");
+    s->last_body = strdup(body->data ? body->data : "");
     if (strcmp(url, "/slow/v1/chat/completions") == 0)
         ts_sleep_ms(1500);
     if (strcmp(url, "/fail/v1/chat/completions") == 0)
@@ -71,31 +48,11 @@ static enum MHD_Result stub_handler(void *cls, struct MHD_Connection *conn, cons
     return r;
 }
 
-static void stub_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                           enum MHD_RequestTerminationCode code)
-{
-    (void)cls;
-    (void)conn;
-    (void)code;
-    struct upload *u = *con_cls;
-    if (u != NULL) {
-        buf_free(&u->body);
-        free(u);
-    }
-    *con_cls = NULL;
-}
-
 static int stub_setup(void **state)
 {
     struct stub *s = calloc(1, sizeof *s);
     assert_non_null(s);
-    for (int tries = 0; tries < 5 && s->d == NULL; tries++) {
-        s->port = ts_free_port();
-        s->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION,
-                                (uint16_t)s->port, NULL, NULL, stub_handler, s,
-                                MHD_OPTION_NOTIFY_COMPLETED, stub_completed, s, MHD_OPTION_END);
-    }
-    assert_non_null(s->d);
+    ts_stub_start(&s->http, stub_handler, s);
     *state = s;
     return 0;
 }
@@ -103,7 +60,7 @@ static int stub_setup(void **state)
 static int stub_teardown(void **state)
 {
     struct stub *s = *state;
-    MHD_stop_daemon(s->d);
+    ts_stub_stop(&s->http);
     free(s->last_body);
     free(s);
     return 0;
@@ -133,7 +90,7 @@ static struct reply_llm_result run(struct stub *s, const char *path, const char 
     struct reply_draft d;
     struct reply_llm_result r;
     draft_of(&f, &d, lang);
-    snprintf(url, sizeof url, "http://127.0.0.1:%u%s/v1/chat/completions", s->port, path);
+    snprintf(url, sizeof url, "http://127.0.0.1:%u%s/v1/chat/completions", s->http.port, path);
     struct reply_llm_cfg cfg = {.url = url, .model = "stub", .timeout_ms = 300};
     s->reply = reply;
     reply_llm_reword(&cfg, &d, &f, &r);

@@ -21,12 +21,12 @@
 #include "temu/client.h"
 #include "temu/sign.h"
 #include "testsupport.h"
+#include "ts_stub.h"
 
 #define SECRET "http-test-secret"
 
 struct gateway {
-    struct MHD_Daemon *d;
-    unsigned port;
+    struct ts_stub http;
     int flaky_calls;
     int ok_calls;
     char *big;
@@ -34,18 +34,12 @@ struct gateway {
     bool last_json_type;
 };
 
-struct upload {
-    struct buf body;
-};
-
+/* The answer; mode is ignored: ts_stub_answer copies the text. */
 static enum MHD_Result gw_answer(struct MHD_Connection *conn, unsigned status, const char *text,
                                  size_t len, enum MHD_ResponseMemoryMode mode)
 {
-    struct MHD_Response *r = MHD_create_response_from_buffer(len, (void *)text, mode);
-    MHD_add_response_header(r, "Content-Type", "application/json");
-    enum MHD_Result ret = MHD_queue_response(conn, status, r);
-    MHD_destroy_response(r);
-    return ret;
+    (void)mode;
+    return ts_stub_answer(conn, status, text, len);
 }
 
 static bool gw_signature_ok(const struct buf *body)
@@ -64,27 +58,14 @@ static bool gw_signature_ok(const struct buf *body)
 }
 
 static enum MHD_Result gw_handler(void *cls, struct MHD_Connection *conn, const char *url,
-                                  const char *method, const char *version, const char *data,
-                                  size_t *data_size, void **con_cls)
+                                  const char *method, const struct buf *body)
 {
     struct gateway *g = cls;
-    (void)version;
-    if (*con_cls == NULL) {
-        *con_cls = calloc(1, sizeof(struct upload));
-        return *con_cls != NULL ? MHD_YES : MHD_NO;
-    }
-    struct upload *u = *con_cls;
-    if (*data_size > 0) {
-        if (buf_append(&u->body, data, *data_size) != ERR_OK)
-            return MHD_NO;
-        *data_size = 0;
-        return MHD_YES;
-    }
     if (strcmp(method, "POST") != 0)
         return gw_answer(conn, 405, "", 0, MHD_RESPMEM_PERSISTENT);
     const char *ct = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, "Content-Type");
     g->last_json_type = ct != NULL && strcmp(ct, "application/json") == 0;
-    g->last_signed_ok = gw_signature_ok(&u->body);
+    g->last_signed_ok = gw_signature_ok(body);
     static const char ok[] = "{\"success\":true,\"errorCode\":1000000,\"errorMsg\":\"\","
                              "\"requestId\":\"us-http\",\"result\":{\"totalItemNum\":5}}";
     if (strcmp(url, "/ok") == 0) {
@@ -101,20 +82,6 @@ static enum MHD_Result gw_handler(void *cls, struct MHD_Connection *conn, const 
     return gw_answer(conn, 404, "", 0, MHD_RESPMEM_PERSISTENT);
 }
 
-static void gw_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
-                         enum MHD_RequestTerminationCode code)
-{
-    (void)cls;
-    (void)conn;
-    (void)code;
-    struct upload *u = *con_cls;
-    if (u != NULL) {
-        buf_free(&u->body);
-        free(u);
-    }
-    *con_cls = NULL;
-}
-
 static int gw_setup(void **state)
 {
     struct gateway *g = calloc(1, sizeof *g);
@@ -122,13 +89,7 @@ static int gw_setup(void **state)
     g->big = malloc(LIMIT_TEMU_RESPONSE_BYTES + 1);
     assert_non_null(g->big);
     memset(g->big, ' ', LIMIT_TEMU_RESPONSE_BYTES + 1);
-    for (int tries = 0; tries < 5 && g->d == NULL; tries++) {
-        g->port = ts_free_port();
-        g->d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD, (uint16_t)g->port, NULL, NULL,
-                                gw_handler, g, MHD_OPTION_NOTIFY_COMPLETED, gw_completed, g,
-                                MHD_OPTION_END);
-    }
-    assert_non_null(g->d);
+    ts_stub_start(&g->http, gw_handler, g);
     *state = g;
     return 0;
 }
@@ -136,7 +97,7 @@ static int gw_setup(void **state)
 static int gw_teardown(void **state)
 {
     struct gateway *g = *state;
-    MHD_stop_daemon(g->d);
+    ts_stub_stop(&g->http);
     free(g->big);
     free(g);
     return 0;
@@ -174,7 +135,7 @@ static struct temu_client *http_client(unsigned port, const char *path, int retr
 static void test_http_ok(void **state)
 {
     struct gateway *g = *state;
-    struct temu_client *c = http_client(g->port, "/ok", 0);
+    struct temu_client *c = http_client(g->http.port, "/ok", 0);
     struct temu_result res;
     struct temu_error te;
     json_t *p = json_pack("{s:I, s:s}", "pageNumber", (json_int_t)1, "note", "\xc3\xa9/\"");
@@ -194,7 +155,7 @@ static void test_http_ok(void **state)
 static void test_http_retry_503(void **state)
 {
     struct gateway *g = *state;
-    struct temu_client *c = http_client(g->port, "/flaky", 3);
+    struct temu_client *c = http_client(g->http.port, "/flaky", 3);
     struct temu_result res;
     struct temu_error te;
     sleeps = 0;
@@ -210,13 +171,13 @@ static void test_http_errors(void **state)
     struct gateway *g = *state;
     struct temu_result res;
     struct temu_error te;
-    struct temu_client *c = http_client(g->port, "/big", 3);
+    struct temu_client *c = http_client(g->http.port, "/big", 3);
     assert_int_equal(temu_client_call(c, "bg.order.list.v2.get", NULL, &res, &te), ERR_UPSTREAM);
     assert_int_equal(te.source, TEMU_SOURCE_TRANSPORT);
     assert_int_equal(te.cls, TEMU_ERROR_PERMANENT);
     assert_int_equal(te.attempts, 1);
     temu_client_free(c);
-    c = http_client(g->port, "/missing", 3);
+    c = http_client(g->http.port, "/missing", 3);
     assert_int_equal(temu_client_call(c, "bg.order.list.v2.get", NULL, &res, &te), ERR_UPSTREAM);
     assert_int_equal(te.source, TEMU_SOURCE_HTTP);
     assert_int_equal(te.http_status, 404);
