@@ -132,10 +132,9 @@ int cmd_tracking_carriers(int argc, char **argv)
         return rc;
     struct config cfg;
     struct db *db = NULL;
-    if (!cli_load_config(&cfg))
-        return CLI_USAGE;
-    if (!cli_open_db("tracking", &cfg, &db))
-        return CLI_FAIL;
+    rc = cli_open_env("tracking", &cfg, &db, NULL);
+    if (rc != CLI_OK)
+        return rc;
     rc = carriers_run(db, &a);
     db_close(db);
     return rc;
