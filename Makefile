@@ -73,7 +73,8 @@ check-format:
 clean:
 	@rm -rf build
 
-# make soak     (off by default, minutes) the kill -9 crash runs (>= 25 kills per database)
+# make soak     (off by default, minutes) the kill -9 crash runs (>= 25 kills per database),
+#               the carrier tracking limits over 40 rounds of two refresh processes
 #               and 10 minutes of HTTP at 256 connections through Caddy (scripts/soak)
 .PHONY: soak
 soak: debug release

@@ -26,7 +26,7 @@ enum err api_sync_runs_list(struct http_req *req, struct http_resp *resp, struct
                        SYNC_RUNS_LIST_MAX);
     if (stream != NULL && !sync_stream_parse(stream, &s))
         return err_set(eb, ERR_INVAL, "bad_stream",
-                       "stream must be orders, products or buyer_cases.");
+                       "stream must be orders, products, buyer_cases or shipments.");
     enum err e =
         sync_runs_list(app->db, http_req_query(req, "connection_id"), stream, limit, &list, eb);
     if (e != ERR_OK)
@@ -46,7 +46,7 @@ enum err api_sync_runs_create(struct http_req *req, struct http_resp *resp, stru
         return err_set(eb, ERR_INVAL, "bad_connection", "connection_id is required.");
     if (!sync_stream_parse(stream ? stream : "orders", &o.stream))
         return err_set(eb, ERR_INVAL, "bad_stream",
-                       "stream must be orders, products or buyer_cases.");
+                       "stream must be orders, products, buyer_cases or shipments.");
     if (since != NULL && (!json_is_integer(since) || json_integer_value(since) < 0))
         return err_set(eb, ERR_INVAL, "bad_since", "since must be Unix seconds.");
     o.connection_id = conn;

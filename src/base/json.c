@@ -167,6 +167,23 @@ const char *json_get_string(const json_t *obj, const char *key)
     return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
+enum err json_fields_only(const json_t *body, const char *const *allowed, struct errbuf *eb)
+{
+    const char *key;
+    json_t *v;
+    if (!json_is_object(body))
+        return err_set(eb, ERR_INVAL, "bad_body", "The body must be a JSON object.");
+    json_object_foreach((json_t *)body, key, v)
+    {
+        bool ok = false;
+        for (size_t i = 0; allowed[i] != NULL; i++)
+            ok = ok || strcmp(key, allowed[i]) == 0;
+        if (!ok)
+            return err_set(eb, ERR_INVAL, "unknown_field", "Unknown field \"%.40s\".", key);
+    }
+    return ERR_OK;
+}
+
 void json_list_push(json_t **list, json_t *item)
 {
     if (item == NULL || json_array_append_new(*list, item) != 0) {

@@ -47,6 +47,14 @@ char *json_utf8_sanitize(const char *s);
 /* Returns the string member key of obj, or NULL if absent or not a string. */
 const char *json_get_string(const json_t *obj, const char *key);
 
+/*
+ * Checks that body is an object whose members are all named in allowed (NULL-terminated):
+ * ERR_INVAL "bad_body" for another type, "unknown_field" naming the first other member, so a
+ * typo never passes silently.
+ */
+ERR_MUST_USE enum err json_fields_only(const json_t *body, const char *const *allowed,
+                                       struct errbuf *eb);
+
 /* The integer member key of obj, given as a number or a digit string; 0 when absent or not. */
 int64_t json_get_int(const json_t *obj, const char *key);
 

@@ -31,9 +31,10 @@ int cmd_token(int argc, char **argv);
 int cmd_vault(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_temu(int argc, char **argv);
-int cmd_deploy(int argc, char **argv);     /* aicos deploy ... (src/cli/cmd_deploy.c) */
-int cmd_sync(int argc, char **argv);       /* aicos sync run|runs|resume (src/cli/cmd_sync.c) */
-int cmd_tracking(int argc, char **argv);   /* aicos tracking ... (src/cli/cmd_tracking.c) */
+int cmd_deploy(int argc, char **argv);   /* aicos deploy ... (src/cli/cmd_deploy.c) */
+int cmd_sync(int argc, char **argv);     /* aicos sync run|runs|resume (src/cli/cmd_sync.c) */
+int cmd_tracking(int argc, char **argv); /* aicos tracking ... (src/cli/cmd_tracking.c) */
+int cmd_tracking_carriers(int argc, char **argv); /* aicos tracking carriers (same file's peer) */
 int cmd_worker(int argc, char **argv);     /* aicos worker: the sync scheduler (cmd_worker.c) */
 int cmd_settlement(int argc, char **argv); /* aicos settlement ... (cmd_settlement.c) */
 int cmd_settlement_airwallex(int argc, char **argv); /* aicos settlement airwallex ... */

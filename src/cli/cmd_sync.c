@@ -14,7 +14,8 @@
 #include "vault/vault.h"
 
 static const char sync_usage[] =
-    "usage: aicos sync run --connection ID --stream orders|products|buyer_cases [--since T]\n"
+    "usage: aicos sync run --connection ID --stream orders|products|buyer_cases|shipments [--since "
+    "T]\n"
     "       aicos sync runs [--connection ID] [--stream orders] [--limit N]\n"
     "       aicos sync resume --connection ID --stream orders\n"
     "\n"
@@ -130,7 +131,8 @@ static int sync_cli_parse(int argc, char **argv, struct sync_cli_args *a)
     if (cli_no_operands("sync", argc, argv) != CLI_OK)
         return CLI_USAGE;
     if (!sync_stream_parse(a->stream_name, &a->stream)) {
-        fprintf(stderr, "aicos sync: --stream must be orders, products or buyer_cases.\n");
+        fprintf(stderr,
+                "aicos sync: --stream must be orders, products, buyer_cases or shipments.\n");
         return CLI_USAGE;
     }
     if (strcmp(a->verb, "runs") != 0 && (a->conn == NULL || *a->conn == '\0')) {

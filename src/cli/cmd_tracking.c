@@ -12,7 +12,9 @@
 #include "vault/vault.h"
 
 static const char tracking_usage[] =
-    "usage: aicos tracking configure --provider none|temu|17track [--url URL] [--key-file F]\n"
+    "usage: aicos tracking configure [--provider none|temu|17track] [--url URL] [--key-file F]\n"
+    "                                [--push-key-file F | --no-push-key] [--enable | --disable]\n"
+    "                                [--rate N]\n"
     "       aicos tracking refresh [--connection ID] [--no-discover] [--all] [--now T]\n"
     "       aicos tracking status [--json] [--flag any|stalled|delayed|lost_suspect]\n"
     "       aicos tracking quota [--no-fetch]\n"
@@ -22,6 +24,8 @@ static const char tracking_usage[] =
     "       aicos tracking stop|retrack ID\n"
     "       aicos tracking carrier ID --carrier CODE\n"
     "       aicos tracking remote [--page N]\n"
+    "       aicos tracking carriers [set|delete] (--temu-id N | --carrier-name NAME)\n"
+    "                               [--code C] [--lane L]\n"
     "       aicos tracking lane --lane domestic|express|line|postal [--connection ID]\n"
     "                           [--stall-days N] [--customs-days N] [--transit-days N]\n"
     "                           [--lost-days N]\n"
@@ -30,8 +34,12 @@ static const char tracking_usage[] =
     "           needed) or 17track (v2.2; the API key is read from the first line of F, a\n"
     "           file not readable by group or others, and sealed in the vault). --url sets\n"
     "           the 17TRACK base URL (default https://api.17track.net/track/v2.2/).\n"
-    "refresh    one refresh now: parcels of shipped orders discovered through Temu (unless\n"
-    "           --no-discover), new numbers registered (within the quota, each once), parcels\n"
+    "           --push-key-file a second key pushes may be signed with (the old key while a\n"
+    "           rotation settles); --disable stops refreshes (pushes are still received);\n"
+    "           --rate N the 17TRACK request budget, 1 to 150 requests a minute.\n"
+    "refresh    one refresh now: parcels of shipped orders discovered through the shipments\n"
+    "           sync stream (unless --no-discover), numbers whose pushes went missing found\n"
+    "           with gettracklist, new numbers registered (within the quota, each once), parcels\n"
     "           due polled (--all: every open parcel), flags evaluated at T (Unix seconds;\n"
     "           default now). Safe to kill at any moment. Exit 0 success, 1 failure.\n"
     "status     the provider, parcel counts and flagged orders; --json the parcels as JSON.\n"
@@ -42,14 +50,18 @@ static const char tracking_usage[] =
     "stop       stops tracking a parcel at 17TRACK (stoptrack); retrack restarts a stopped one\n"
     "           (once per number); carrier changes its carrier (changecarrier, at most 5).\n"
     "remote     17TRACK's own list of the key's numbers (gettracklist), one page of 40.\n"
+    "carriers   the carrier mapping (Temu carrier id or name -> 17TRACK code and lane) and the\n"
+    "           Temu carriers of parcels no mapping names; set adds or replaces one (applied\n"
+    "           to parcels not registered yet), delete removes one.\n"
     "lane       sets a shop's thresholds for a lane (days; unset ones keep the default; no\n"
     "           --connection: parcels entered by hand).\n";
 
 struct tracking_args {
     const char *verb, *provider, *url, *key_file, *conn, *flag, *number, *carrier_name, *order;
-    const char *lane;
-    int64_t carrier, now, shipped_at, promise, page, days[4];
-    bool json, no_discover, all, no_fetch;
+    const char *lane, *push_key_file;
+    int64_t carrier, now, shipped_at, promise, page, days[4], rate;
+    bool json, no_discover, all, no_fetch, no_push_key;
+    int enabled;
 };
 
 static bool tracking_int_opt(const char *name, const char *v, int64_t min, int64_t *out)
@@ -113,6 +125,18 @@ static int tracking_opt(int c, struct tracking_args *a)
     case 'L':
         a->lane = optarg;
         break;
+    case 'K':
+        a->push_key_file = optarg;
+        break;
+    case 'Z':
+        a->no_push_key = true;
+        break;
+    case 'E':
+    case 'X':
+        a->enabled = c == 'E' ? 1 : 0;
+        break;
+    case 'R':
+        return tracking_int_opt("--rate", optarg, 1, &a->rate) ? CLI_OK : CLI_USAGE;
     case 1000:
     case 1001:
     case 1002:
@@ -144,6 +168,11 @@ static int tracking_parse(int argc, char **argv, struct tracking_args *a)
                                          {"promise", required_argument, NULL, 'P'},
                                          {"page", required_argument, NULL, 'g'},
                                          {"lane", required_argument, NULL, 'L'},
+                                         {"push-key-file", required_argument, NULL, 'K'},
+                                         {"no-push-key", no_argument, NULL, 'Z'},
+                                         {"enable", no_argument, NULL, 'E'},
+                                         {"disable", no_argument, NULL, 'X'},
+                                         {"rate", required_argument, NULL, 'R'},
                                          {"stall-days", required_argument, NULL, 1000},
                                          {"customs-days", required_argument, NULL, 1001},
                                          {"transit-days", required_argument, NULL, 1002},
@@ -187,22 +216,39 @@ static int tracking_fail(const char *verb, struct errbuf *eb, enum err e)
 
 static int tracking_configure_cmd(const struct connect_env *env, const struct tracking_args *a)
 {
-    char key[256] = "";
+    char key[256] = "", push[256] = "";
     struct errbuf eb = {0};
-    if (a->provider == NULL) {
-        fprintf(stderr, "aicos tracking configure: --provider is required.\n");
+    if (a->provider == NULL && a->url == NULL && a->key_file == NULL && a->enabled < 0 &&
+        a->rate == 0 && a->push_key_file == NULL && !a->no_push_key) {
+        fprintf(stderr, "aicos tracking configure: nothing to change (see --help).\n");
         return CLI_USAGE;
     }
-    if (a->key_file != NULL &&
-        !cli_read_secret_file("tracking configure", a->key_file, key, sizeof key))
+    if ((a->key_file != NULL &&
+         !cli_read_secret_file("tracking configure", a->key_file, key, sizeof key)) ||
+        (a->push_key_file != NULL &&
+         !cli_read_secret_file("tracking configure", a->push_key_file, push, sizeof push)))
         return CLI_USAGE;
-    enum err e = tracking_configure(env, a->provider, a->url, a->key_file != NULL ? key : NULL,
-                                    (int64_t)time(NULL), &eb);
+    struct tracking_settings_change c = {.provider = a->provider,
+                                         .url = a->url,
+                                         .key = a->key_file != NULL ? key : NULL,
+                                         .push_key = a->push_key_file != NULL ? push
+                                                     : a->no_push_key         ? ""
+                                                                              : NULL,
+                                         .enabled = a->enabled,
+                                         .rate_per_min = a->rate};
+    enum err e = tracking_settings_change(env, &c, (int64_t)time(NULL), &eb);
     memset(key, 0, sizeof key);
+    memset(push, 0, sizeof push);
     if (e != ERR_OK)
         return tracking_fail("configure", &eb, e);
-    cli_audit(env->db, "tracking.configure", a->provider, "ok", a->key_file ? "key stored" : "");
-    printf("tracking provider: %s\n", a->provider);
+    cli_audit(env->db, "tracking.configure", a->provider != NULL ? a->provider : "settings", "ok",
+              a->key_file ? "key stored" : "");
+    struct tracking_settings s;
+    e = tracking_settings_get(env->db, &s, &eb);
+    if (e != ERR_OK)
+        return tracking_fail("configure", &eb, e);
+    printf("tracking provider: %s (%s, %lld requests a minute)\n", s.provider,
+           s.enabled ? "on" : "off", (long long)s.rate_per_min);
     return CLI_OK;
 }
 
@@ -217,10 +263,11 @@ static int tracking_refresh_cmd(const struct connect_env *env, const struct trac
     /* The parcels it changed, for the action center (also after a partial refresh). */
     actions_tracking_hook(env->db, start - 1, a->now > 0 ? a->now : (int64_t)time(NULL));
     printf("refresh: discovered=%lld registered=%lld refused=%lld polled=%lld changed=%lld "
-           "failed=%lld flags_raised=%lld flags_cleared=%lld open=%lld\n",
+           "failed=%lld listed=%lld missed=%lld flags_raised=%lld flags_cleared=%lld open=%lld\n",
            (long long)r.discovered, (long long)r.registered, (long long)r.refused,
-           (long long)r.polled, (long long)r.changed, (long long)r.failed,
-           (long long)r.flags_raised, (long long)r.flags_cleared, (long long)r.open);
+           (long long)r.polled, (long long)r.changed, (long long)r.failed, (long long)r.listed,
+           (long long)r.missed, (long long)r.flags_raised, (long long)r.flags_cleared,
+           (long long)r.open);
     return e == ERR_OK ? CLI_OK : tracking_fail("refresh", &eb, e);
 }
 
@@ -247,6 +294,9 @@ static int tracking_status_cmd(const struct connect_env *env, const struct track
         printf("%s%s", i == 0 ? " (" : ", ", s.flagged_orders[i]);
     printf("%s\nlast success: %lld\nlast error: %s\n", s.flagged_orders[0][0] ? ")" : "",
            (long long)s.settings.last_ok_at, s.settings.last_error);
+    if (s.unmapped > 0)
+        printf("open parcels whose carrier is not mapped: %lld (aicos tracking carriers)\n",
+               (long long)s.unmapped);
     return CLI_OK;
 }
 
@@ -327,7 +377,9 @@ int cmd_tracking(int argc, char **argv)
         fputs(tracking_usage, help ? stdout : stderr);
         return help ? CLI_OK : CLI_USAGE;
     }
-    struct tracking_args a = {.verb = argv[1]};
+    if (strcmp(argv[1], "carriers") == 0)
+        return cmd_tracking_carriers(argc - 1, argv + 1);
+    struct tracking_args a = {.verb = argv[1], .enabled = -1};
     bool known = false;
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
         known = known || strcmp(a.verb, verbs[i]) == 0;

@@ -110,25 +110,6 @@ ERR_MUST_USE static enum err plan_text_check(const json_t *body, const char *fie
     return ERR_OK;
 }
 
-/* Refuses fields other than the allowed ones, so a typo never passes as a sign-off. */
-ERR_MUST_USE static enum err plan_fields_check(const json_t *body, const char *const *allowed,
-                                               struct errbuf *eb)
-{
-    const char *key;
-    json_t *v;
-    if (!json_is_object(body))
-        return err_set(eb, ERR_INVAL, "bad_body", "The body must be a JSON object.");
-    json_object_foreach((json_t *)body, key, v)
-    {
-        bool ok = false;
-        for (size_t i = 0; allowed[i] != NULL; i++)
-            ok = ok || strcmp(key, allowed[i]) == 0;
-        if (!ok)
-            return err_set(eb, ERR_INVAL, "unknown_field", "Unknown field \"%.40s\".", key);
-    }
-    return ERR_OK;
-}
-
 /* Checks "cleared" and writes the canonical comma list (all four items) into dst. */
 ERR_MUST_USE static enum err plan_items_check(const json_t *body, char *dst, size_t len,
                                               struct errbuf *eb)
@@ -206,7 +187,7 @@ enum err deploy_signoff_record(struct db *db, const char *actor, const json_t *b
     struct db_conn *c = NULL;
     bool began = false;
     *out = NULL;
-    enum err e = plan_fields_check(body, allowed, eb);
+    enum err e = json_fields_only(body, allowed, eb);
     if (e == ERR_OK)
         e = plan_text_check(body, "cleared_by", LIMIT_DEPLOY_SIGNOFF_NAME_BYTES, true, &who, eb);
     if (e == ERR_OK)
@@ -248,7 +229,7 @@ enum err deploy_signoff_revoke(struct db *db, const char *actor, const json_t *b
     int64_t changed = 0;
     bool began = false;
     *out = NULL;
-    enum err e = plan_fields_check(body, allowed, eb);
+    enum err e = json_fields_only(body, allowed, eb);
     if (e == ERR_OK)
         e = plan_text_check(body, "reason", LIMIT_DEPLOY_SIGNOFF_TEXT_BYTES, true, &reason, eb);
     if (e != ERR_OK)

@@ -178,9 +178,11 @@ ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, in
     bool is17 = strcmp(t.settings.provider, "17track") == 0;
     row->last_success_at = t.settings.last_ok_at;
     if (strcmp(t.settings.provider, "none") == 0 || (is17 && !t.key_present)) {
-        registry_say(
-            row, "not_configured", "No tracking provider is configured, so no parcel is followed.",
-            "logistics: aicos tracking configure --provider temu (or 17track --key-file F).");
+        registry_say(row, "not_configured",
+                     "No tracking provider is configured, so no parcel is followed.",
+                     "logistics: choose a provider in Settings > Carrier tracking "
+                     "(/settings/tracking) or aicos tracking configure --provider temu (or "
+                     "17track --key-file F).");
     } else if (t.settings.key_refused_at > 0) {
         row->status = "failed";
         row->auth_errors = 1;
@@ -189,6 +191,11 @@ ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, in
         snprintf(row->next, sizeof row->next,
                  "logistics: store a valid key: aicos tracking configure --provider 17track "
                  "--key-file F.");
+    } else if (!t.settings.enabled) {
+        registry_say(row, "configured",
+                     "Tracking refreshes are switched off: parcels change only by push.",
+                     "logistics: turn refreshes on in /settings/tracking (or aicos tracking "
+                     "configure --enable).");
     } else if (t.settings.last_ok_at == 0 || now - t.settings.last_ok_at > TRACKING_RECENT_S) {
         row->status = "configured";
         row->sync_errors = t.settings.last_error[0] ? 1 : 0;
@@ -208,6 +215,11 @@ ERR_MUST_USE static enum err registry_tracking(const struct connect_env *env, in
                  "%lld parcel(s) followed through %s (%lld open); none delayed or stalled.",
                  (long long)t.parcels, t.settings.provider, (long long)t.open);
         snprintf(row->next, sizeof row->next, "Nothing to do.");
+        if (t.unmapped > 0)
+            snprintf(row->next, sizeof row->next,
+                     "logistics: %lld open parcel(s) have a carrier no mapping names (left to "
+                     "17TRACK's auto-detection): map it in /settings/tracking.",
+                     (long long)t.unmapped);
     }
     return ERR_OK;
 }

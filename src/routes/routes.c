@@ -22,6 +22,7 @@
 #include "api/shipping_api.h"
 #include "api/sync_api.h"
 #include "api/tracking_api.h"
+#include "api/tracking_settings_api.h"
 #include "api/webhook_api.h"
 #include "auth/roles.h"
 #include "web/actions_page.h"
@@ -42,6 +43,7 @@
 #include "web/products_page.h"
 #include "web/records_page.h"
 #include "web/settings_page.h"
+#include "web/tracking_settings_page.h"
 #include "web/shipment_form.h"
 #include "web/signin_page.h"
 #include "web/sync_page.h"
@@ -355,6 +357,25 @@ const struct route api_routes[] = {
     {"GET", "/api/v1/shipments/{id}", api_shipments_get, 0,
      "One tracked parcel with its events (newest first) and the reason of each flag.", "tracking",
      NULL, ROLE_VIEWER},
+    {"GET", "/api/v1/tracking/settings", api_tracking_settings_get, 0,
+     "Tracking settings: provider, 17TRACK URL, switch, request budget, keys masked, webhook "
+     "path, refresh health.",
+     "tracking", NULL, ROLE_OPS},
+    {"PUT", "/api/v1/tracking/settings", api_tracking_settings_put, ROUTE_JSON_BODY,
+     "Change tracking settings {provider?, url?, key?, push_key? (\"\" removes), enabled?, "
+     "rate_per_min?}: keys sealed in the vault, audited; nothing changes on a bad field.",
+     "tracking", NULL, ROLE_SELLER_ADMIN},
+    {"GET", "/api/v1/tracking/carriers", api_tracking_carriers_list, 0,
+     "Carrier mapping (Temu carrier id or name -> 17TRACK code and lane) and the unmapped "
+     "carriers of parcels.",
+     "tracking", NULL, ROLE_VIEWER},
+    {"PUT", "/api/v1/tracking/carriers", api_tracking_carriers_put, ROUTE_JSON_BODY,
+     "Set one carrier mapping {temu_carrier_id? | name?, code, lane?}; applied to parcels not "
+     "registered yet; audited.",
+     "tracking", NULL, ROLE_OPS},
+    {"DELETE", "/api/v1/tracking/carriers", api_tracking_carriers_delete, 0,
+     "Delete one carrier mapping (?temu_carrier_id=N or ?name=NAME); audited.", "tracking", NULL,
+     ROLE_OPS},
     {"POST", "/api/v1/tracking/17track/webhook", api_tracking_webhook, PUBLIC,
      "17TRACK push (TRACKING_UPDATED/TRACKING_STOPPED, sign header): verified, stored, applied.",
      "tracking", NULL, 0},
@@ -424,6 +445,14 @@ const struct route api_routes[] = {
     {"POST", "/settings/shops/{id}", page_settings_shop,
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Name a shop (form, audited).", "pages",
      "text/html", ROLE_SELLER_ADMIN},
+    {"GET", "/settings/tracking", page_tracking_settings, ROUTE_PAGE | ROUTE_INTERNAL,
+     "Carrier tracking settings and carrier mapping page.", "pages", "text/html", ROLE_OPS},
+    {"POST", "/settings/tracking", page_tracking_settings_save,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL, "Save tracking settings (form, audited).",
+     "pages", "text/html", ROLE_SELLER_ADMIN},
+    {"POST", "/settings/tracking/carriers", page_tracking_carrier_save,
+     ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
+     "Set or delete a carrier mapping (form, audited).", "pages", "text/html", ROLE_OPS},
     {"POST", "/settings/language", page_settings_language,
      ROUTE_PAGE | ROUTE_FORM_BODY | ROUTE_INTERNAL,
      "Switch the signed-in user's console language (form, audited).", "pages", "text/html",

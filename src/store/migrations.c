@@ -705,6 +705,12 @@ const struct migration migrations[] = {
      * success and what the run did (asked, stored, moved: amounts that changed after the
      * first one, failed), so several processes share the work and people see its state. */
     {28, "settlement_amount_stream", MIGRATION_28_AMOUNT_STREAM, NULL, NULL},
+    /* Version 29 (issue 12): the shipments sync stream's tables (each shipped order's
+     * content hash and its parcels from bg.logistics.shipment.v2.get, read by the tracking
+     * refresh, which no longer keeps tracking_order_checks) and the carrier mapping (Temu
+     * carrier id or name -> 17TRACK code and lane), seeded with the carriers of
+     * tracking-and-settlement.md §1.8. */
+    {29, "parcels_carriers", MIGRATION_29_PARCELS_CARRIERS, NULL, NULL},
 };
 
 const unsigned migrations_count = sizeof migrations / sizeof migrations[0];

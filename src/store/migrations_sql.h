@@ -401,4 +401,54 @@
     "  failed BIGINT NOT NULL,"                                                                    \
     "  last_error TEXT NOT NULL);"
 
+#define MIGRATION_29_PARCELS_CARRIERS                                                              \
+    "DROP TABLE tracking_order_checks;"                                                            \
+    "CREATE TABLE temu_parcel_orders ("                                                            \
+    "  connection_id TEXT NOT NULL,"                                                               \
+    "  parent_order_sn TEXT NOT NULL,"                                                             \
+    "  status BIGINT NOT NULL,"                                                                    \
+    "  parcels BIGINT NOT NULL,"                                                                   \
+    "  content_hash TEXT NOT NULL,"                                                                \
+    "  data TEXT NOT NULL,"                                                                        \
+    "  first_synced_at BIGINT NOT NULL,"                                                           \
+    "  synced_at BIGINT NOT NULL,"                                                                 \
+    "  PRIMARY KEY (connection_id, parent_order_sn));"                                             \
+    "CREATE TABLE temu_parcels ("                                                                  \
+    "  connection_id TEXT NOT NULL,"                                                               \
+    "  package_sn TEXT NOT NULL,"                                                                  \
+    "  parent_order_sn TEXT NOT NULL,"                                                             \
+    "  order_sn TEXT NOT NULL,"                                                                    \
+    "  tracking_number TEXT NOT NULL,"                                                             \
+    "  carrier_id BIGINT NOT NULL,"                                                                \
+    "  carrier_name TEXT NOT NULL,"                                                                \
+    "  shipped_at BIGINT NOT NULL,"                                                                \
+    "  promise_at BIGINT NOT NULL,"                                                                \
+    "  data TEXT NOT NULL,"                                                                        \
+    "  synced_at BIGINT NOT NULL,"                                                                 \
+    "  PRIMARY KEY (connection_id, package_sn));"                                                  \
+    "CREATE INDEX temu_parcels_synced ON temu_parcels(synced_at);"                                 \
+    "CREATE TABLE tracking_carriers ("                                                             \
+    "  temu_carrier_id BIGINT NOT NULL,"                                                           \
+    "  name_key TEXT NOT NULL,"                                                                    \
+    "  name TEXT NOT NULL,"                                                                        \
+    "  code BIGINT NOT NULL,"                                                                      \
+    "  lane TEXT NOT NULL,"                                                                        \
+    "  source TEXT NOT NULL,"                                                                      \
+    "  updated_at BIGINT NOT NULL,"                                                                \
+    "  PRIMARY KEY (temu_carrier_id, name_key));"                                                  \
+    "INSERT INTO tracking_carriers (temu_carrier_id, name_key, name, code, lane, source, "         \
+    "updated_at) VALUES "                                                                          \
+    "(0, 'dhl express', 'DHL Express', 100001, 'express', 'seed', 0),"                             \
+    "(0, 'dhl paket', 'DHL Paket', 7041, 'domestic', 'seed', 0),"                                  \
+    "(0, 'china post', 'China Post', 3011, 'postal', 'seed', 0),"                                  \
+    "(0, 'china ems', 'China EMS', 3013, 'postal', 'seed', 0),"                                    \
+    "(0, 'yunexpress', 'YunExpress', 190008, 'line', 'seed', 0),"                                  \
+    "(0, 'yanwen', 'Yanwen', 190012, 'line', 'seed', 0),"                                          \
+    "(0, 'cainiao', 'Cainiao', 190271, 'line', 'seed', 0),"                                        \
+    "(0, 'usps', 'USPS', 21051, 'domestic', 'seed', 0),"                                           \
+    "(0, 'fedex', 'FedEx', 100003, 'domestic', 'seed', 0),"                                        \
+    "(0, 'ups', 'UPS', 100002, 'domestic', 'seed', 0),"                                            \
+    "(0, 'gls', 'GLS', 100005, 'domestic', 'seed', 0),"                                            \
+    "(0, '4px', '4PX', 190094, 'line', 'seed', 0);"
+
 #endif

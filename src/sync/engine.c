@@ -20,7 +20,7 @@
 #include "vault/vault.h"
 
 static const char *const sync_stream_names[SYNC_STREAM__COUNT] = {"orders", "products",
-                                                                  "buyer_cases"};
+                                                                  "buyer_cases", "shipments"};
 
 bool sync_stream_parse(const char *name, enum sync_stream *out)
 {

@@ -26,6 +26,7 @@ static void intake_streams_of(const char *code, const char *out[3])
     if (strcmp(code, "bg_order_status_change_event") == 0 ||
         strcmp(code, "bg_trade_logistics_address_changed") == 0) {
         out[0] = "orders";
+        out[1] = "shipments"; /* a shipped order's parcels are read again */
     } else if (strcmp(code, "bg_cancel_order_status_change") == 0) {
         out[0] = "orders";
         out[1] = "buyer_cases";

@@ -104,8 +104,8 @@ ERR_MUST_USE static enum err orders_note_status(struct db_conn *c, const char *c
 
 /* One page of the current window: creation windows sorted by createTime, update windows by
  * updateTime, both descending (the platform's only order). */
-ERR_MUST_USE static enum err orders_fetch(struct temu_client *c, const struct sync_window *w,
-                                          int64_t page, struct temu_page *pg, struct temu_error *te)
+enum err sync_orders_fetch_window(struct temu_client *c, const struct sync_window *w, int64_t page,
+                                  struct temu_page *pg, struct temu_error *te)
 {
     struct temu_order_list_req rq;
     memset(&rq, 0, sizeof rq);
@@ -196,7 +196,7 @@ ERR_MUST_USE static enum err orders_write(struct db_conn *c, struct sync_item *i
 static const struct sync_part orders_parts[] = {{
     .walk = SYNC_WALK_WINDOWS,
     .page_size = SYNC_ORDER_PAGE_SIZE,
-    .fetch = orders_fetch,
+    .fetch = sync_orders_fetch_window,
     .table = "temu_orders",
     .key_column = "parent_order_sn",
     .key = orders_key,

@@ -156,8 +156,11 @@ static void sched_tick(struct sync_scheduler *s)
     for (int st = 0; st < SYNC_STREAM__COUNT; st++)
         interval[st] = e == ERR_OK ? set.value[st] : sync_stream_interval(s->env->cfg, st);
     for (size_t i = 0; i < db_rows_count(rows) && !sched_stopping(s); i++) {
+        /* The shipments stream is run by the tracking scheduler's refresh, and only while a
+         * tracking provider is configured and on (src/tracking): not from here. */
         for (int st = 0; st < SYNC_STREAM__COUNT && !sched_stopping(s); st++)
-            sched_consider(s, db_rows_get(rows, i, 0), (enum sync_stream)st, interval[st]);
+            if (st != SYNC_STREAM_SHIPMENTS)
+                sched_consider(s, db_rows_get(rows, i, 0), (enum sync_stream)st, interval[st]);
     }
 out:
     db_rows_free(rows);

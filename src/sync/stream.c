@@ -19,6 +19,8 @@ const struct sync_stream_def *sync_stream_def_of(enum sync_stream s)
         return &sync_products_def;
     if (s == SYNC_STREAM_BUYER_CASES)
         return &sync_cases_def;
+    if (s == SYNC_STREAM_SHIPMENTS)
+        return &sync_parcels_def;
     return &sync_orders_def;
 }
 

@@ -110,13 +110,21 @@ struct sync_stream_def {
     size_t nparts;
 };
 
+/* Fetches page of bg.order.list.v2.get for window w: by creation time (backfill) or by update
+ * time, SYNC_ORDER_PAGE_SIZE a page (the orders stream's fetch; the shipments stream walks the
+ * same list). */
+ERR_MUST_USE enum err sync_orders_fetch_window(struct temu_client *c, const struct sync_window *w,
+                                               int64_t page, struct temu_page *pg,
+                                               struct temu_error *te);
+
 /* The table of a stream. */
 const struct sync_stream_def *sync_stream_def_of(enum sync_stream s);
 
-/* The parts of the three streams (orders.c, products.c, cases.c). */
+/* The parts of the streams (orders.c, products.c, cases.c, parcels.c). */
 extern const struct sync_stream_def sync_orders_def;
 extern const struct sync_stream_def sync_products_def;
 extern const struct sync_stream_def sync_cases_def;
+extern const struct sync_stream_def sync_parcels_def;
 
 /*
  * Stores one page of part's items in c's transaction (the skeleton's upsert with change

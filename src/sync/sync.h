@@ -55,15 +55,17 @@
 
 /* Streams: orders (§5), products (§6.1, the goods status buckets), buyer_cases (§8 after-sales
  * requests; together with the buyer labels of orders they are what the console calls buyer
- * cases, see sync_cases_list). */
+ * cases, see sync_cases_list), shipments (the parcels of shipped orders, parcels.c, followed
+ * by src/tracking). */
 enum sync_stream {
     SYNC_STREAM_ORDERS = 0,
     SYNC_STREAM_PRODUCTS,
     SYNC_STREAM_BUYER_CASES,
+    SYNC_STREAM_SHIPMENTS,
     SYNC_STREAM__COUNT
 };
 
-/* Parses a stream name ("orders", "products", "buyer_cases"); false when unknown. */
+/* Parses a stream name ("orders", "products", "buyer_cases", "shipments"); false when unknown. */
 bool sync_stream_parse(const char *name, enum sync_stream *out);
 
 /* The stream's name. */

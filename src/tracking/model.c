@@ -1,5 +1,5 @@
 /*
- * The tracking model: status normalization, lanes and thresholds, flags, carrier mapping.
+ * The tracking model: status normalization, lanes and thresholds, flags.
  * See model.h.
  */
 #include "tracking/model.h"
@@ -152,25 +152,6 @@ enum tracking_lane tracking_lane_of_carrier(int64_t carrier)
     default:
         return TRACKING_LANE_DOMESTIC;
     }
-}
-
-int64_t tracking_carrier_of_name(const char *name)
-{
-    /* Longest names first, so "DHL Express" wins over a bare "DHL". Codes from §1.8; carriers
-     * whose code is not verified (DHL eCommerce, OnTrac, ...) are left to auto-detection. */
-    static const struct {
-        const char *name;
-        int64_t code;
-    } map[] = {
-        {"DHL Express", 100001}, {"DHL Paket", 7041}, {"China Post", 3011}, {"China EMS", 3013},
-        {"YunExpress", 190008},  {"Yanwen", 190012},  {"Cainiao", 190271},  {"USPS", 21051},
-        {"FedEx", 100003},       {"UPS", 100002},     {"GLS", 100005},      {"4PX", 190094},
-    };
-    for (size_t i = 0; name != NULL && i < sizeof map / sizeof map[0]; i++) {
-        if (strcasecmp(name, map[i].name) == 0)
-            return map[i].code;
-    }
-    return 0;
 }
 
 const char *tracking_flag_name(enum tracking_flag_kind k)

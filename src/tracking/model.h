@@ -80,10 +80,6 @@ void tracking_thresholds_default(enum tracking_lane l, struct tracking_threshold
  * domestic). */
 enum tracking_lane tracking_lane_of_carrier(int64_t carrier);
 
-/* The 17TRACK code of a Temu carrier by its name (USPS, UPS, FedEx, ...), 0 when not known
- * (registration then relies on auto-detection). */
-int64_t tracking_carrier_of_name(const char *temu_carrier_name);
-
 /* What the flags are computed from; times are Unix seconds, 0 when unknown. */
 struct tracking_facts {
     enum tracking_status status;

@@ -102,11 +102,13 @@ struct t17_client;
 struct connect_env;
 
 /*
- * The 17TRACK provider over base_url with key (the budget shared through db); *out owned by
- * the caller (tracking_provider_free).
+ * The 17TRACK provider over base_url with key (the budget shared through db, one request
+ * slot every interval_us; 0: T17_RATE_INTERVAL_US); *out owned by the caller
+ * (tracking_provider_free).
  */
 ERR_MUST_USE enum err tracking_provider_17track_new(const char *base_url, const char *key,
-                                                    struct db *db, struct tracking_provider **out,
+                                                    struct db *db, int64_t interval_us,
+                                                    struct tracking_provider **out,
                                                     struct errbuf *eb);
 
 /* The client inside a 17TRACK provider (for its id and statistics), NULL for another. */

@@ -348,7 +348,8 @@ static const struct tracking_provider_ops p17_ops = {
 };
 
 enum err tracking_provider_17track_new(const char *base_url, const char *key, struct db *db,
-                                       struct tracking_provider **out, struct errbuf *eb)
+                                       int64_t interval_us, struct tracking_provider **out,
+                                       struct errbuf *eb)
 {
     struct tracking_provider *p = calloc(1, sizeof *p);
     struct p17 *s = calloc(1, sizeof *s);
@@ -358,7 +359,7 @@ enum err tracking_provider_17track_new(const char *base_url, const char *key, st
         free(s);
         return err_set(eb, ERR_NOMEM, NULL, "out of memory");
     }
-    struct t17_options o = {.base_url = base_url, .key = key, .db = db};
+    struct t17_options o = {.base_url = base_url, .key = key, .db = db, .interval_us = interval_us};
     enum err e = t17_client_new(&o, &s->client, eb);
     if (e != ERR_OK) {
         free(p);

@@ -9,6 +9,7 @@
 
 #include "tracking/store.h"
 #include "tracking/tracking.h"
+#include "vault/vault.h"
 
 #define PUSH_PARCELS_MAX 20 /* parcels sharing one number that a push updates */
 
@@ -62,6 +63,32 @@ ERR_MUST_USE static enum err push_apply(struct db_conn *c, const struct tracking
     return e;
 }
 
+/*
+ * A push refused under the API key (result) may be signed with the second key (during a key
+ * rotation, the old one): verified and read with that key when one is stored, else result.
+ */
+ERR_MUST_USE static enum err push_open_second(const struct connect_env *env, const char *body,
+                                              size_t len, const char *sign,
+                                              struct tracking_update *u, enum err result,
+                                              struct errbuf *eb)
+{
+    char *key = NULL;
+    size_t klen = 0;
+    struct errbuf kb = {0};
+    struct tracking_provider *p = NULL;
+    if (env->vault == NULL ||
+        vault_get(env->vault, TRACKING_PUSH_KEY_SECRET, &key, &klen, &kb) != ERR_OK)
+        return result;
+    enum err e = tracking_provider_17track_new(NULL, key, NULL, 0, &p, eb);
+    vault_secret_free(key, klen);
+    if (e == ERR_OK) {
+        tracking_update_clear(u);
+        e = p->ops->push_open(p, body, len, sign, u, eb);
+    }
+    tracking_provider_free(p);
+    return e;
+}
+
 enum err tracking_push_receive(const struct connect_env *env, const char *body, size_t len,
                                const char *sign, int64_t now, bool *duplicate, struct errbuf *eb)
 {
@@ -77,6 +104,8 @@ enum err tracking_push_receive(const struct connect_env *env, const char *body, 
     if (e == ERR_OK)
         e = p->ops->push_open(p, body, len, sign, &u, eb);
     tracking_provider_free(p);
+    if (e == ERR_AUTH)
+        e = push_open_second(env, body, len, sign, &u, e, eb);
     if (e != ERR_OK) {
         tracking_update_clear(&u);
         return e;

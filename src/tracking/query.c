@@ -249,10 +249,12 @@ enum err tracking_summary_get(const struct connect_env *env, struct tracking_sum
                  "SELECT (SELECT COUNT(*) FROM tracking_shipments), (SELECT COUNT(*) FROM "
                  "tracking_shipments WHERE status NOT IN ('delivered', 'returned', 'expired')), "
                  "(SELECT COUNT(DISTINCT s.connection_id || '/' || s.parent_order_sn) FROM "
-                 "tracking_flags f JOIN tracking_shipments s ON s.id = f.shipment_id)",
+                 "tracking_flags f JOIN tracking_shipments s ON s.id = f.shipment_id), "
+                 "(SELECT COUNT(*) FROM tracking_shipments WHERE carrier = 0 AND status NOT IN "
+                 "('delivered', 'returned', 'expired'))",
                  NULL, 0, &r, eb);
-    int64_t *v[] = {&out->parcels, &out->open, &out->flagged};
-    for (size_t i = 0; e == ERR_OK && i < 3; i++)
+    int64_t *v[] = {&out->parcels, &out->open, &out->flagged, &out->unmapped};
+    for (size_t i = 0; e == ERR_OK && i < 4; i++)
         e = db_rows_int(r, 0, i, v[i]);
     if (e == ERR_OK)
         e = db_query(c,

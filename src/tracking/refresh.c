@@ -11,16 +11,13 @@
 
 #include "base/log.h"
 #include "base/parse.h"
-#include "temu/api.h"
-#include "temu/client.h"
 #include "sync/sync.h"
 #include "tracking/store.h"
 #include "tracking/t17.h"
 #include "tracking/tracking.h"
 
-#define DISCOVER_ORDERS_MAX 500 /* shipped orders asked for their parcels per refresh */
-#define DISCOVER_CHILDREN   10  /* sub-orders of one order asked */
-#define HOLDER_MAX          96
+#define DISCOVER_BATCH 500 /* parcels of temu_parcels followed per query */
+#define HOLDER_MAX     96
 
 struct job {
     const struct connect_env *env;
@@ -38,108 +35,138 @@ static bool job_stopping(const struct job *j)
     return j->o->should_stop != NULL && j->o->should_stop(j->o->stop_ctx);
 }
 
-/* Seconds from a Temu time that may come in milliseconds. */
-static int64_t temu_seconds(const json_t *v)
+/* Follows one parcel the shipments stream stored (row r of the import query). */
+ERR_MUST_USE static enum err discover_add(struct job *j, const struct db_rows *r, size_t i,
+                                          struct errbuf *eb)
 {
-    int64_t t = json_integer_value(v);
-    if (json_is_string(v) && parse_int64(json_string_value(v), 0, INT64_MAX, &t) != ERR_OK)
-        t = 0;
-    return t > INT64_C(100000000000) ? t / 1000 : t;
-}
-
-/* The parcels of one order's sub-orders from bg.logistics.shipment.v2.get into the table. */
-ERR_MUST_USE static enum err discover_order(struct job *j, struct temu_client *tc, const char *conn,
-                                            const char *parent, const char *data, int64_t *parcels,
-                                            struct errbuf *eb)
-{
-    json_t *doc = sync_order_doc_load(data);
-    const json_t *map = json_object_get(doc, "parentOrderMap");
-    int64_t shipped = temu_seconds(json_object_get(map, "parentShippingTime"));
-    int64_t promise = temu_seconds(json_object_get(map, "latestDeliveryTime"));
-    const json_t *list = json_object_get(doc, "orderList");
-    enum err e = ERR_OK;
-    for (size_t i = 0; e == ERR_OK && i < json_array_size(list) && i < DISCOVER_CHILDREN; i++) {
-        const char *osn = json_string_value(json_object_get(json_array_get(list, i), "orderSn"));
-        struct temu_shipments s = {0};
-        struct temu_error te;
-        if (osn == NULL)
-            continue;
-        if (temu_api_shipment_get(tc, parent, osn, &s, &te) != ERR_OK) {
-            e = err_set(eb, ERR_UPSTREAM, "temu_call_failed", "shipment.v2.get: %lld %.200s",
-                        (long long)te.code, te.message);
-            break;
-        }
-        for (size_t k = 0; e == ERR_OK && k < s.count; k++) {
-            const struct temu_shipment *sh = &s.items[k];
-            struct tracking_add a = {.connection_id = conn,
-                                     .parent_order_sn = parent,
-                                     .order_sn = osn,
-                                     .package_sn = sh->package_sn,
-                                     .number = sh->tracking_number,
-                                     .carrier_name = sh->carrier_name,
-                                     .temu_carrier_id = sh->carrier_id,
-                                     .shipped_at = shipped,
-                                     .promise_at = promise};
-            char id[TRACKING_ID_LEN + 1];
-            bool created = false;
-            struct errbuf ab = {0};
-            enum err ae =
-                tracking_shipment_add(j->env->db, j->p->ops->name, &a, j->now, id, &created, &ab);
-            if (ae == ERR_INVAL) /* a malformed number uploaded to Temu: logged, skipped */
-                log_kv(LOG_WARN, "tracking.number_refused", "order", parent, "reason",
-                       errbuf_message(&ab, ae), NULL);
-            else if (ae != ERR_OK)
-                e = err_set(eb, ae, NULL, "%s", errbuf_message(&ab, ae));
-            (*parcels)++;
-            j->r->discovered += created ? 1 : 0;
-        }
-        temu_shipments_clear(&s);
+    struct tracking_add a = {.connection_id = db_rows_get(r, i, 0),
+                             .parent_order_sn = db_rows_get(r, i, 1),
+                             .order_sn = db_rows_get(r, i, 2),
+                             .package_sn = db_rows_get(r, i, 3),
+                             .number = db_rows_get(r, i, 4),
+                             .temu_carrier_id = db_rows_int_or(r, i, 5, 0),
+                             .carrier_name = db_rows_get(r, i, 6),
+                             .shipped_at = db_rows_int_or(r, i, 7, 0),
+                             .promise_at = db_rows_int_or(r, i, 8, 0)};
+    char id[TRACKING_ID_LEN + 1];
+    bool created = false;
+    struct errbuf ab = {0};
+    enum err e = tracking_shipment_add(j->env->db, j->p->ops->name, &a, j->now, id, &created, &ab);
+    if (e == ERR_INVAL) { /* a malformed number uploaded to Temu: logged, skipped */
+        log_kv(LOG_WARN, "tracking.number_refused", "order", a.parent_order_sn, "reason",
+               errbuf_message(&ab, e), NULL);
+        return ERR_OK;
     }
-    json_decref(doc);
-    return e;
+    if (e != ERR_OK)
+        return err_set(eb, e, NULL, "%s", errbuf_message(&ab, e));
+    j->r->discovered += created ? 1 : 0;
+    return ERR_OK;
 }
 
-ERR_MUST_USE static enum err discover_note(struct db *db, const char *conn, const char *parent,
-                                           int64_t parcels, int64_t now, struct errbuf *eb)
+/*
+ * Every parcel of temu_parcels (the shipments stream's table) not followed yet, in key order
+ * from where the previous batch ended, so numbers refused for their shape (they stay in
+ * temu_parcels) never hide the parcels after them.
+ */
+ERR_MUST_USE static enum err discover_import(struct job *j, const char *only, struct errbuf *eb)
 {
-    struct db_param p[] = {DB_P_TEXT(conn), DB_P_TEXT(parent), DB_P_INT(parcels), DB_P_INT(now)};
-    enum err e = db_pool_exec(db,
-                              "INSERT INTO tracking_order_checks (connection_id, parent_order_sn, "
-                              "parcels, checked_at) VALUES ($1, $2, $3, $4) ON CONFLICT "
-                              "(connection_id, parent_order_sn) DO UPDATE SET parcels = "
-                              "excluded.parcels, checked_at = excluded.checked_at",
-                              p, 4, NULL, eb);
+    enum err e = ERR_OK;
+    char conn[CONNECT_ID_LEN + 1] = "", pkg[SYNC_SN_MAX + 1] = ""; /* the stream's bounds */
+    for (int round = 0; e == ERR_OK && round < TRACKING_REFRESH_MAX / DISCOVER_BATCH; round++) {
+        struct db_rows *r = NULL;
+        struct db_param p[] = {DB_P_TEXT(only), DB_P_INT(DISCOVER_BATCH), DB_P_TEXT(conn),
+                               DB_P_TEXT(pkg)};
+        e = db_pool_query(j->env->db,
+                          "SELECT p.connection_id, p.parent_order_sn, p.order_sn, p.package_sn, "
+                          "p.tracking_number, p.carrier_id, p.carrier_name, p.shipped_at, "
+                          "p.promise_at FROM temu_parcels p LEFT JOIN tracking_shipments s ON "
+                          "s.connection_id = p.connection_id AND s.package_sn = p.package_sn "
+                          "WHERE s.id IS NULL AND ($1 = '' OR p.connection_id = $1) AND "
+                          "(p.connection_id > $3 OR (p.connection_id = $3 AND p.package_sn > "
+                          "$4)) ORDER BY p.connection_id, p.package_sn LIMIT $2",
+                          p, 4, &r, eb);
+        size_t n = db_rows_count(r);
+        for (size_t i = 0; e == ERR_OK && i < n; i++)
+            e = discover_add(j, r, i, eb);
+        if (n > 0) {
+            snprintf(conn, sizeof conn, "%s", db_rows_get(r, n - 1, 0));
+            snprintf(pkg, sizeof pkg, "%s", db_rows_get(r, n - 1, 3));
+        }
+        db_rows_free(r);
+        if (n < DISCOVER_BATCH)
+            break;
+    }
     return e;
 }
 
-/* Shipped orders (4 shipped, 41 partly, 5 received, 51 partly received) not asked yet. */
-ERR_MUST_USE static enum err discover(struct job *j, struct tracking_provider *temu,
-                                      struct errbuf *eb)
+/* Parcels whose number Temu changed after they were followed (a corrected upload). */
+ERR_MUST_USE static enum err discover_renumber(struct job *j, const char *only, struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    struct db_param p[] = {DB_P_TEXT(only), DB_P_INT(DISCOVER_BATCH)};
+    enum err e = db_pool_query(j->env->db,
+                               "SELECT s.id, p.tracking_number, p.carrier_id, p.carrier_name FROM "
+                               "temu_parcels p JOIN tracking_shipments s ON s.connection_id = "
+                               "p.connection_id AND s.package_sn = p.package_sn WHERE "
+                               "s.tracking_number <> UPPER(REPLACE(p.tracking_number, ' ', '')) "
+                               "AND ($1 = '' OR p.connection_id = $1) ORDER BY s.id LIMIT $2",
+                               p, 2, &r, eb);
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
+        struct tracking_add a = {.number = db_rows_get(r, i, 1),
+                                 .temu_carrier_id = db_rows_int_or(r, i, 2, 0),
+                                 .carrier_name = db_rows_get(r, i, 3)};
+        struct errbuf ab = {0};
+        enum err ae = tracking_shipment_renumber(j->env->db, db_rows_get(r, i, 0), &a, j->now, &ab);
+        if (ae == ERR_INVAL)
+            log_kv(LOG_WARN, "tracking.number_refused", "parcel", db_rows_get(r, i, 0), "reason",
+                   errbuf_message(&ab, ae), NULL);
+        else if (ae != ERR_OK)
+            e = err_set(eb, ae, NULL, "%s", errbuf_message(&ab, ae));
+        else
+            log_kv(LOG_INFO, "tracking.renumbered", "parcel", db_rows_get(r, i, 0), NULL);
+    }
+    db_rows_free(r);
+    return e;
+}
+
+/*
+ * Runs the shipments stream (src/sync/parcels.c) of every active connection, or the one asked,
+ * so the parcels of shipped orders are read with the stream's lease and checkpoints; its
+ * backfill starts where the orders stream's did. A run that fails or is held elsewhere is
+ * logged and the parcels stored so far are followed anyway.
+ */
+ERR_MUST_USE static enum err discover(struct job *j, struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     const char *only = j->o->connection_id != NULL ? j->o->connection_id : "";
-    struct db_param p[] = {DB_P_TEXT(only), DB_P_INT(j->now - TRACKING_RECHECK_S),
-                           DB_P_INT(DISCOVER_ORDERS_MAX)};
+    struct db_param p[] = {DB_P_TEXT(only)};
     enum err e = db_pool_query(
         j->env->db,
-        "SELECT o.connection_id, o.parent_order_sn, o.data FROM temu_orders o JOIN "
-        "temu_connections t ON t.id = o.connection_id AND t.status = 'active' LEFT JOIN "
-        "tracking_order_checks k ON k.connection_id = o.connection_id AND k.parent_order_sn = "
-        "o.parent_order_sn WHERE o.status IN (4, 41, 5, 51) AND ($1 = '' OR o.connection_id = "
-        "$1) AND (k.checked_at IS NULL OR (k.parcels = 0 AND k.checked_at < $2)) ORDER BY "
-        "o.update_time DESC LIMIT $3",
-        p, 3, &r, eb);
-    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
-        const char *conn = db_rows_get(r, i, 0), *parent = db_rows_get(r, i, 1);
-        struct temu_client *tc = NULL;
-        int64_t parcels = 0;
-        e = tracking_temu_client(temu, conn, &tc, eb);
-        if (e == ERR_OK)
-            e = discover_order(j, tc, conn, parent, db_rows_get(r, i, 2), &parcels, eb);
-        if (e == ERR_OK)
-            e = discover_note(j->env->db, conn, parent, parcels, j->now, eb);
+        "SELECT t.id, COALESCE((SELECT backfill_since FROM sync_state s WHERE s.connection_id = "
+        "t.id AND s.stream = 'orders'), 0) FROM temu_connections t WHERE t.status = 'active' AND "
+        "($1 = '' OR t.id = $1) ORDER BY t.id",
+        p, 1, &r, eb);
+    for (size_t i = 0; e == ERR_OK && i < db_rows_count(r) && !job_stopping(j); i++) {
+        struct sync_run_opts so = {.connection_id = db_rows_get(r, i, 0),
+                                   .stream = SYNC_STREAM_SHIPMENTS,
+                                   .since = db_rows_int_or(r, i, 1, 0),
+                                   .trigger = "tracking",
+                                   .should_stop = j->o->should_stop,
+                                   .stop_ctx = j->o->stop_ctx};
+        struct sync_run_result res;
+        struct errbuf sb = {0};
+        enum err se = sync_run_stream(j->env, &so, &res, &sb);
+        if (se != ERR_OK)
+            log_kv(LOG_WARN, "tracking.discover_failed", "connection", so.connection_id, "reason",
+                   errbuf_message(&sb, se), NULL);
+        if (se == ERR_DB)
+            e = err_set(eb, se, NULL, "%s", errbuf_message(&sb, se));
     }
     db_rows_free(r);
+    if (e == ERR_OK)
+        e = discover_import(j, only, eb);
+    if (e == ERR_OK)
+        e = discover_renumber(j, only, eb);
     return e;
 }
 
@@ -177,6 +204,10 @@ ERR_MUST_USE static enum err reg_apply(struct job *j, const struct tracking_ref 
         const char *ledger = x->accepted ? "accepted" : x->retry ? "released" : "rejected";
         e = tstore_reserve_done(c, j->key_id, refs[i].number, ledger, x->code, x->spent, j->wall,
                                 eb);
+        /* Auto-detection that named the carrier itself (origin 1) fills in the mapping of
+         * the Temu carrier of an unmapped parcel (§1.12). */
+        if (e == ERR_OK && x->accepted && x->origin == 1 && x->carrier > 0)
+            e = tstore_carrier_learn(c, refs[i].number, x->carrier, j->wall, eb);
         if (e == ERR_OK && !x->retry)
             e = reg_mark(c, refs[i].number, x->accepted ? "registered" : "refused", x->carrier,
                          x->accepted ? "" : why, j->now, eb);
@@ -296,6 +327,8 @@ ERR_MUST_USE static enum err reg_new(struct job *j, struct errbuf *eb)
     enum err e = reg_recover(j, eb);
     if (e == ERR_OK)
         e = reg_known(j, eb);
+    if (e == ERR_OK)
+        e = tstore_carriers_apply(j->env->db, j->now, eb);
     struct db_rows *r = NULL;
     struct db_conn *c = db_acquire(j->env->db);
     if (e == ERR_OK)
@@ -403,17 +436,30 @@ static void refresh_note(struct job *j, enum err e, struct errbuf *eb)
         log_kv(LOG_WARN, "tracking.note_failed", "reason", errbuf_message(&nb, ne), NULL);
 }
 
+/*
+ * Pushes are in use once one has arrived: then gettracklist finds the numbers whose pushes
+ * went missing (without pushes every parcel is polled on its schedule anyway).
+ */
+ERR_MUST_USE static enum err reconcile_if_pushed(struct job *j, struct errbuf *eb)
+{
+    struct db_rows *r = NULL;
+    enum err e =
+        db_pool_query(j->env->db, "SELECT 1 FROM tracking_pushes LIMIT 1", NULL, 0, &r, eb);
+    bool pushed = e == ERR_OK && db_rows_count(r) > 0;
+    db_rows_free(r);
+    if (e == ERR_OK && pushed)
+        e = tracking_reconcile(j->env->db, j->p, j->key_id, j->wall, j->o->should_stop,
+                               j->o->stop_ctx, &j->r->listed, &j->r->missed, eb);
+    return e;
+}
+
 ERR_MUST_USE static enum err refresh_steps(struct job *j, struct errbuf *eb)
 {
-    struct tracking_provider *temu = NULL;
     enum err e = ERR_OK;
-    if (j->o->discover) {
-        e = strcmp(j->p->ops->name, "temu") == 0 ? ERR_OK
-                                                 : tracking_provider_temu_new(j->env, &temu, eb);
-        if (e == ERR_OK)
-            e = discover(j, temu != NULL ? temu : j->p, eb);
-        tracking_provider_free(temu);
-    }
+    if (j->o->discover)
+        e = discover(j, eb);
+    if (e == ERR_OK && j->key_id != NULL && !j->o->poll_all)
+        e = reconcile_if_pushed(j, eb);
     if (e == ERR_OK && j->key_id != NULL)
         e = reg_new(j, eb);
     if (e == ERR_OK)
@@ -434,7 +480,14 @@ enum err tracking_refresh(const struct connect_env *env, const struct tracking_r
     if (gethostname(host, sizeof host - 1) != 0)
         snprintf(host, sizeof host, "localhost");
     snprintf(j.holder, sizeof j.holder, "%s:%lld", host, (long long)getpid());
-    enum err e = tracking_provider_open(env, &j.p, eb);
+    struct tracking_settings st;
+    enum err e = tracking_settings_get(env->db, &st, eb);
+    if (e == ERR_OK && !st.enabled)
+        e = err_set(eb, ERR_CONFLICT, "tracking_disabled",
+                    "Tracking is switched off: turn it on in Settings > Carrier tracking or with "
+                    "aicos tracking configure --enable.");
+    if (e == ERR_OK)
+        e = tracking_provider_open(env, &j.p, eb);
     if (e != ERR_OK) {
         snprintf(r->message, sizeof r->message, "%s", errbuf_message(eb, e));
         return e;

@@ -42,7 +42,8 @@ static void sched_turn(struct tracking_scheduler *s)
     struct errbuf eb = {0};
     char holder[SYNC_HOLDER_MAX];
     bool got = false;
-    if (tracking_settings_get(s->env->db, &st, &eb) != ERR_OK || strcmp(st.provider, "none") == 0)
+    if (tracking_settings_get(s->env->db, &st, &eb) != ERR_OK || strcmp(st.provider, "none") == 0 ||
+        !st.enabled)
         return;
     sync_holder_id(holder, sizeof holder);
     struct db_conn *c = db_acquire(s->env->db);

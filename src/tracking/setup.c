@@ -38,16 +38,25 @@ static void settings_take(struct tracking_settings *out, const char *name, const
             *fields[i].num = 0;
         return;
     }
+    /* The switch and the request budget (absent: enabled, the provider's full rate). */
+    if (strcmp(name, "enabled") == 0)
+        out->enabled = strcmp(value, "0") != 0;
+    else if (strcmp(name, "rate_per_min") == 0 && value[0] != '\0' &&
+             parse_int64(value, 1, TRACKING_RATE_MAX, &out->rate_per_min) != ERR_OK)
+        out->rate_per_min = TRACKING_RATE_MAX;
 }
 
 enum err tracking_settings_get(struct db *db, struct tracking_settings *out, struct errbuf *eb)
 {
     struct db_rows *r = NULL;
     memset(out, 0, sizeof *out);
+    out->enabled = true;
+    out->rate_per_min = TRACKING_RATE_MAX;
     /* One statement for every setting (the registry row reads them on each /integrations). */
     enum err e = db_pool_query(db,
                                "SELECT name, value FROM tracking_settings WHERE name IN "
-                               "('provider', 'url', 'last_error', 'last_ok_at', 'key_refused_at')",
+                               "('provider', 'url', 'last_error', 'last_ok_at', 'key_refused_at', 'enabled', "
+                               "'rate_per_min')",
                                NULL, 0, &r, eb);
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
         const char *name = db_rows_get(r, i, 0), *value = db_rows_get(r, i, 1);
@@ -57,52 +66,6 @@ enum err tracking_settings_get(struct db *db, struct tracking_settings *out, str
     db_rows_free(r);
     if (out->provider[0] == '\0')
         snprintf(out->provider, sizeof out->provider, "none");
-    return e;
-}
-
-enum err tracking_configure(const struct connect_env *env, const char *provider, const char *url,
-                            const char *key, int64_t now, struct errbuf *eb)
-{
-    if (provider == NULL || (strcmp(provider, "none") != 0 && strcmp(provider, "temu") != 0 &&
-                             strcmp(provider, "17track") != 0))
-        return err_set(eb, ERR_INVAL, "bad_provider", "The provider is none, temu or 17track.");
-    if (url != NULL && *url != '\0') {
-        struct t17_client *probe = NULL;
-        struct t17_options o = {.base_url = url, .key = "probe"};
-        enum err e = t17_client_new(&o, &probe, eb);
-        t17_client_free(probe);
-        if (e != ERR_OK)
-            return e;
-    }
-    if (key != NULL) {
-        if (env->vault == NULL)
-            return err_set(eb, ERR_UNAVAILABLE, "vault_unavailable",
-                           "The vault is not open (no master key): the key cannot be stored.");
-        if (*key == '\0' || strlen(key) > 200 || strpbrk(key, " \t\r\n") != NULL)
-            return err_set(eb, ERR_INVAL, "provider_key_invalid",
-                           "The 17TRACK key is 1 to 200 characters without spaces.");
-        enum err e = vault_put(env->vault, TRACKING_KEY_SECRET, key, strlen(key), "tracking", eb);
-        if (e != ERR_OK)
-            return e;
-    }
-    struct db_conn *c = db_acquire(env->db);
-    enum err e = tstore_setting_put(c, "provider", provider, now, eb);
-    if (e == ERR_OK && url != NULL)
-        e = tstore_setting_put(c, "url", url, now, eb);
-    if (e == ERR_OK && key != NULL)
-        e = tstore_setting_put(c, "key_refused_at", "0", now, eb);
-    if (e == ERR_OK && strcmp(provider, "none") != 0) {
-        /* Open parcels follow the configured provider: registered there on the next refresh
-         * (nothing to register with Temu), polled at once. */
-        struct db_param p[] = {DB_P_TEXT(provider), DB_P_INT(now)};
-        e = db_exec(c,
-                    "UPDATE tracking_shipments SET provider = $1, reg_state = CASE WHEN $1 = "
-                    "'temu' THEN 'registered' ELSE 'new' END, reg_error = '', next_poll_at = 0, "
-                    "updated_at = $2 WHERE provider <> $1 AND status NOT IN ('delivered', "
-                    "'returned', 'expired')",
-                    p, 2, NULL, eb);
-    }
-    db_release(c);
     return e;
 }
 
@@ -130,7 +93,8 @@ enum err tracking_provider_open(const struct connect_env *env, struct tracking_p
                        "No 17TRACK API key is stored: aicos tracking configure --key-file F.");
     if (e != ERR_OK)
         return e;
-    e = tracking_provider_17track_new(s.url, key, env->db, out, eb);
+    e = tracking_provider_17track_new(s.url, key, env->db, TRACKING_MINUTE_US / s.rate_per_min, out,
+                                      eb);
     vault_secret_free(key, len);
     return e;
 }
@@ -161,7 +125,16 @@ enum err tracking_shipment_add(struct db *db, const char *provider, const struct
     const char *conn = a->connection_id != NULL ? a->connection_id : "";
     snprintf(pkg, sizeof pkg, "manual:%s", number);
     const char *package = a->package_sn != NULL && *a->package_sn ? a->package_sn : pkg;
-    int64_t carrier = a->carrier > 0 ? a->carrier : tracking_carrier_of_name(a->carrier_name);
+    int64_t carrier = a->carrier;
+    enum tracking_lane lane = tracking_lane_of_carrier(carrier);
+    if (carrier <= 0) {
+        struct db_conn *c = db_acquire(db);
+        enum err e =
+            tracking_carrier_resolve(c, a->temu_carrier_id, a->carrier_name, &carrier, &lane, eb);
+        db_release(c);
+        if (e != ERR_OK)
+            return e;
+    }
     tstore_shipment_id(conn, package, id);
     /* Nothing to register with Temu: its parcels are registered as soon as they exist. */
     const char *state = strcmp(provider, "temu") == 0 ? "registered" : "new";
@@ -174,7 +147,7 @@ enum err tracking_shipment_add(struct db *db, const char *provider, const struct
                            DB_P_INT(a->temu_carrier_id),
                            DB_P_TEXT(a->carrier_name != NULL ? a->carrier_name : ""),
                            DB_P_INT(carrier),
-                           DB_P_TEXT(tracking_lane_name(tracking_lane_of_carrier(carrier))),
+                           DB_P_TEXT(tracking_lane_name(lane)),
                            DB_P_TEXT(provider),
                            DB_P_TEXT(state),
                            DB_P_INT(a->shipped_at > 0 ? a->shipped_at : now),
@@ -192,6 +165,54 @@ enum err tracking_shipment_add(struct db *db, const char *provider, const struct
         "$15) ON CONFLICT (id) DO NOTHING",
         p, 15, &n, eb);
     *created = n > 0;
+    return e;
+}
+
+/* The renumber's statements, in c's transaction. */
+ERR_MUST_USE static enum err renumber_rows(struct db_conn *c, const char *id, const char *number,
+                                           int64_t carrier, enum tracking_lane lane, int64_t now,
+                                           struct errbuf *eb)
+{
+    struct db_param p[] = {DB_P_TEXT(id), DB_P_TEXT(number), DB_P_INT(carrier),
+                           DB_P_TEXT(tracking_lane_name(lane)), DB_P_INT(now)};
+    /* Nothing of the old number's scans or flags belongs to the new one. */
+    enum err e = db_exec(c, "DELETE FROM tracking_events WHERE shipment_id = $1", p, 1, NULL, eb);
+    if (e == ERR_OK)
+        e = db_exec(c, "DELETE FROM tracking_flags WHERE shipment_id = $1", p, 1, NULL, eb);
+    if (e == ERR_OK)
+        e = db_exec(c,
+                    "UPDATE tracking_shipments SET tracking_number = $2, carrier = $3, lane = $4, "
+                    "reg_state = CASE WHEN provider = 'temu' THEN 'registered' ELSE 'new' END, "
+                    "reg_error = '', status = 'registered', raw_status = '', raw_sub_status = '', "
+                    "first_event_at = 0, last_event_at = 0, latest_at = 0, picked_up_at = 0, "
+                    "delivered_at = 0, registered_at = 0, next_poll_at = 0, updated_at = $5 "
+                    "WHERE id = $1",
+                    p, 5, NULL, eb);
+    return e;
+}
+
+enum err tracking_shipment_renumber(struct db *db, const char *id, const struct tracking_add *a,
+                                    int64_t now, struct errbuf *eb)
+{
+    char number[TRACKING_NUMBER_MAX + 2];
+    number_normalize(a->number != NULL ? a->number : "", number);
+    const char *why = tracking_number_problem(number);
+    if (why != NULL)
+        return err_set(eb, ERR_INVAL, "tracking_number_invalid", "Tracking number refused: %s.",
+                       why);
+    int64_t carrier = a->carrier;
+    enum tracking_lane lane = tracking_lane_of_carrier(carrier);
+    struct db_conn *c = db_acquire(db);
+    enum err e = carrier > 0 ? ERR_OK
+                             : tracking_carrier_resolve(c, a->temu_carrier_id, a->carrier_name,
+                                                        &carrier, &lane, eb);
+    if (e == ERR_OK)
+        e = db_begin(c, eb);
+    if (e == ERR_OK) {
+        e = renumber_rows(c, id, number, carrier, lane, now, eb);
+        e = db_end(c, e, eb);
+    }
+    db_release(c);
     return e;
 }
 

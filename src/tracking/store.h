@@ -60,6 +60,39 @@ ERR_MUST_USE enum err tstore_reserve_done(struct db_conn *c, const char *key_id,
 ERR_MUST_USE enum err tstore_quota_set(struct db *db, const char *key_id, int64_t remain,
                                        int64_t since, int64_t now, struct errbuf *eb);
 
+/*
+ * The mapped carrier of a Temu carrier (its id when > 0 and mapped, else its name) into *code
+ * (0: not mapped, left to auto-detection) and *lane (the mapping's, else domestic).
+ */
+ERR_MUST_USE enum err tracking_carrier_resolve(struct db_conn *c, int64_t temu_id, const char *name,
+                                               int64_t *code, enum tracking_lane *lane,
+                                               struct errbuf *eb);
+
+/*
+ * 17TRACK detected code as the carrier of number (register origin 1): the Temu carrier of an
+ * unmapped parcel with that number gets a mapping with source "detected", unless one exists.
+ * In the caller's transaction.
+ */
+ERR_MUST_USE enum err tstore_carrier_learn(struct db_conn *c, const char *number, int64_t code,
+                                           int64_t now, struct errbuf *eb);
+
+/*
+ * Reconciles missed pushes with 17TRACK's gettracklist (reconcile.c): parcels older than
+ * 17TRACK's track_time become due now, lost stop pushes are applied, numbers 17TRACK tracks
+ * get an accepted ledger row. At most TRACKING_RECONCILE_PAGES pages a call, from the stored
+ * watermark; stop (may be NULL) is asked between pages. Adds to *listed and *missed.
+ */
+ERR_MUST_USE enum err tracking_reconcile(struct db *db, struct tracking_provider *p,
+                                         const char *key_id, int64_t now, bool (*stop)(void *),
+                                         void *stop_ctx, int64_t *listed, int64_t *missed,
+                                         struct errbuf *eb);
+
+/*
+ * Parcels waiting for registration without a carrier take the mapping of their Temu carrier
+ * when one exists now (mapped after they arrived, or while another provider followed them).
+ */
+ERR_MUST_USE enum err tstore_carriers_apply(struct db *db, int64_t now, struct errbuf *eb);
+
 /* Hex id of a parcel: the first TRACKING_ID_LEN characters of BLAKE2b(connection \n package). */
 void tstore_shipment_id(const char *connection_id, const char *package_sn, char *out);
 

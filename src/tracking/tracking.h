@@ -13,7 +13,7 @@
  *   tracking_registrations  the quota ledger: one row per (key, number), reserved before the
  *                           register call, so a number is never registered twice
  *   tracking_quota          the key's remaining quota as last read, spent by reservations
- *   tracking_order_checks   which shipped orders were asked for their parcels
+ *   tracking_carriers       Temu carrier (id or name) -> 17TRACK code and lane (migration 29)
  *   tracking_pushes         received pushes by content hash (idempotent)
  *   tracking_lanes          per-shop overrides of the lane thresholds
  * The 17TRACK request budget is a row "17track:<key id>" of temu_budget (t17.h).
@@ -33,19 +33,26 @@
 #include "tracking/model.h"
 #include "tracking/provider.h"
 
-#define TRACKING_KEY_SECRET  "tracking/17track/key"
-#define TRACKING_URL_MAX     512
-#define TRACKING_ID_LEN      32
-#define TRACKING_LIST_MAX    500
-#define TRACKING_RECENT_S    (24 * 3600) /* "connected": a successful refresh this recent */
-#define TRACKING_POLL_S      (6 * 3600)  /* a parcel is polled again after this long */
-#define TRACKING_RECHECK_S   (6 * 3600)  /* a shipped order without parcels is asked again */
-#define TRACKING_RESERVE_S   600         /* a reservation older than this was interrupted */
-#define TRACKING_REFRESH_MAX 100000      /* parcels one refresh may touch */
+#define TRACKING_KEY_SECRET      "tracking/17track/key"
+#define TRACKING_URL_MAX         512
+#define TRACKING_ID_LEN          32
+#define TRACKING_LIST_MAX        500
+#define TRACKING_RECENT_S        (24 * 3600) /* "connected": a successful refresh this recent */
+#define TRACKING_POLL_S          (6 * 3600)  /* a parcel is polled again after this long */
+#define TRACKING_RECHECK_S       (6 * 3600)  /* a shipped order without parcels is asked again */
+#define TRACKING_RESERVE_S       600         /* a reservation older than this was interrupted */
+#define TRACKING_REFRESH_MAX     100000      /* parcels one refresh may touch */
+#define TRACKING_RECONCILE_PAGES 25          /* gettracklist pages one refresh may read */
+
+#define TRACKING_PUSH_KEY_SECRET "tracking/17track/push_key"
+#define TRACKING_RATE_MAX        150      /* 17TRACK requests per minute (2.5/s: §1.4 allows 3) */
+#define TRACKING_MINUTE_US       60000000 /* microseconds in a minute */
 
 struct tracking_settings {
     char provider[16]; /* "none", "temu" or "17track" */
     char url[TRACKING_URL_MAX];
+    bool enabled;           /* false: no refresh runs (pushes are still received) */
+    int64_t rate_per_min;   /* the 17TRACK request budget, 1..TRACKING_RATE_MAX */
     int64_t last_ok_at;     /* newest successful refresh */
     int64_t key_refused_at; /* the provider refused the key (0: not since the last success or
                                the last key stored) */
@@ -55,11 +62,38 @@ struct tracking_settings {
 ERR_MUST_USE enum err tracking_settings_get(struct db *db, struct tracking_settings *out,
                                             struct errbuf *eb);
 
+/* A change of the settings (settings.c); NULL / -1 / 0 fields keep what is stored. */
+struct tracking_settings_change {
+    const char *provider; /* none|temu|17track */
+    const char *url;      /* the 17TRACK base URL; "" the default */
+    const char *key;      /* the 17TRACK API key, into the vault */
+    const char *push_key; /* a second key pushes may be signed with (during a key rotation,
+                             the old one); "" removes it */
+    int enabled;          /* 1 on, 0 off */
+    int64_t rate_per_min; /* 1..TRACKING_RATE_MAX */
+};
+
+/*
+ * Applies a change, everything checked before anything is written: ERR_INVAL bad_provider,
+ * bad_url, provider_key_invalid, bad_rate; ERR_UNAVAILABLE without a vault when a key is given.
+ * A new provider takes the open parcels (registered there on the next refresh).
+ */
+ERR_MUST_USE enum err tracking_settings_change(const struct connect_env *env,
+                                               const struct tracking_settings_change *c,
+                                               int64_t now, struct errbuf *eb);
+
+/*
+ * The settings for people: {provider, url, enabled, rate_per_min, key (masked, or null),
+ * push_key (masked, or null), webhook_path, last_ok_at, last_error, key_refused_at}. Keys are
+ * never shown whole.
+ */
+ERR_MUST_USE enum err tracking_settings_json(const struct connect_env *env, json_t **out,
+                                             struct errbuf *eb);
+
 /*
  * Sets the provider (none|temu|17track), its base URL (NULL keeps it; "" the default) and, for
- * 17track, the API key into the vault (NULL keeps the stored one). Open parcels move to the
- * new provider (registered there on the next refresh). ERR_INVAL for a bad
- * provider or URL, ERR_UNAVAILABLE without a vault when a key is given.
+ * 17track, the API key into the vault (NULL keeps the stored one): tracking_settings_change
+ * with only these.
  */
 ERR_MUST_USE enum err tracking_configure(const struct connect_env *env, const char *provider,
                                          const char *url, const char *key, int64_t now,
@@ -92,6 +126,16 @@ ERR_MUST_USE enum err tracking_shipment_add(struct db *db, const char *provider,
                                             char id[TRACKING_ID_LEN + 1], bool *created,
                                             struct errbuf *eb);
 
+/*
+ * The parcel id now carries another number (Temu's upload was corrected): the new number
+ * (normalized and shape-checked like tracking_shipment_add; carrier from a, else the mapping)
+ * replaces the old one, its scans and flags are dropped and it is registered afresh, in one
+ * transaction. ERR_INVAL "tracking_number_invalid".
+ */
+ERR_MUST_USE enum err tracking_shipment_renumber(struct db *db, const char *id,
+                                                 const struct tracking_add *a, int64_t now,
+                                                 struct errbuf *eb);
+
 struct tracking_refresh_opts {
     int64_t now;                    /* evaluation time (Unix seconds); 0: the wall clock */
     const char *connection_id;      /* NULL: all */
@@ -103,18 +147,20 @@ struct tracking_refresh_opts {
 
 struct tracking_refresh_result {
     int64_t discovered, registered, refused, polled, changed, failed;
+    int64_t listed, missed; /* gettracklist records read; parcels found behind (missed pushes) */
     int64_t flags_raised, flags_cleared, open;
     char message[256];
 };
 
 /*
- * One refresh: discover parcels of shipped orders (bg.logistics.shipment.v2.get, shared Temu
- * budget), register new ones with the provider (quota ledger: reserved in the database
- * before the call, at most the remaining quota, never twice), poll the parcels due, apply each
- * answer in its own transaction (events deduplicated, status, times), then evaluate the flags
- * of every open parcel at now. A kill at any moment loses nothing: a reservation without an
- * answer is resolved by asking the provider on the next run. ERR_AUTH "provider_key_refused"
- * (recorded: the registry shows failed), ERR_CONFLICT "tracking_not_configured".
+ * One refresh: discover parcels of shipped orders (the sync engine's shipments stream of each
+ * active connection, then the parcels it stored that are not followed yet), register new ones with
+ * the provider (quota ledger: reserved in the database before the call, at most the remaining
+ * quota, never twice), poll the parcels due, apply each answer in its own transaction (events
+ * deduplicated, status, times), then evaluate the flags of every open parcel at now. A kill at any
+ * moment loses nothing: a reservation without an answer is resolved by asking the provider on the
+ * next run. ERR_AUTH "provider_key_refused" (recorded: the registry shows failed), ERR_CONFLICT
+ * "tracking_not_configured".
  */
 ERR_MUST_USE enum err tracking_refresh(const struct connect_env *env,
                                        const struct tracking_refresh_opts *o,
@@ -157,6 +203,38 @@ ERR_MUST_USE enum err tracking_remote_list(const struct connect_env *env, int64_
 ERR_MUST_USE enum err tracking_lane_set(struct db *db, const char *connection_id,
                                         enum tracking_lane lane,
                                         const struct tracking_thresholds *t, struct errbuf *eb);
+
+/* ---- the carrier mapping (carriers.c, table tracking_carriers) ---- */
+
+#define TRACKING_CARRIER_NAME_MAX 64
+#define TRACKING_CARRIER_CODE_MAX 9999999
+
+/* One mapping: a Temu carrier (id > 0, else name) -> the 17TRACK code and lane. */
+struct tracking_carrier_map {
+    int64_t temu_carrier_id; /* 0: by name */
+    const char *name;        /* Temu's carrier name; the key when temu_carrier_id is 0 */
+    int64_t code;            /* 1..TRACKING_CARRIER_CODE_MAX */
+    const char *lane;        /* NULL or "": the code's default lane */
+};
+
+/*
+ * Sets a mapping (source "operator"; replaces a seeded or detected one) and applies it to the
+ * parcels not registered yet with that Temu carrier (*applied counts them). ERR_INVAL
+ * carrier_key_missing, carrier_code_invalid, bad_lane, carrier_name_too_long.
+ */
+ERR_MUST_USE enum err tracking_carrier_set(struct db *db, const struct tracking_carrier_map *m,
+                                           int64_t now, int64_t *applied, struct errbuf *eb);
+
+/* Deletes the mapping of a Temu carrier (id > 0, else name); ERR_NOTFOUND carrier_not_mapped. */
+ERR_MUST_USE enum err tracking_carrier_delete(struct db *db, int64_t temu_id, const char *name,
+                                              struct errbuf *eb);
+
+/*
+ * The mapping as {carriers: [{temu_carrier_id, name, code, lane, source (seed, operator,
+ * detected), updated_at}], unknown: [{temu_carrier_id, name, parcels}]}: unknown lists the
+ * Temu carriers of parcels that no mapping names (most parcels first).
+ */
+ERR_MUST_USE enum err tracking_carriers_list(struct db *db, json_t **out, struct errbuf *eb);
 
 #define TRACKING_SCHED_INTERVAL_S 900 /* the scheduler's refresh interval */
 
@@ -228,6 +306,7 @@ struct tracking_summary {
     struct tracking_settings settings;
     bool key_present;
     int64_t parcels, open, flagged;
+    int64_t unmapped; /* open parcels whose Temu carrier no mapping names (tracking_carriers) */
     char flagged_orders[3][64]; /* up to three parent orders with a flag, newest first */
 };
 

@@ -18,7 +18,7 @@ aicos_module(web
           orders_page.c orders_csv.c order_page.c
           sync_page.c products_page.c cases_page.c error_page.c team_page.c records_page.c
           shipment_form.c download.c settings_page.c dashboard_page.c case_page.c actions_page.c
-          shipments_page.c settlements_page.c settlements_export.c alerts_page.c shops.c
+          shipments_page.c settlements_page.c settlements_export.c alerts_page.c shops.c tracking_settings_page.c
   DEPS aicos_app aicos_reply aicos_http aicos_readiness aicos_settlement aicos_tracking aicos_sync
        aicos_deploy aicos_auth aicos_export)
 target_sources(aicos_web PRIVATE ${CMAKE_BINARY_DIR}/generated/web_assets.c)

@@ -204,6 +204,9 @@ enum err page_settings(struct http_req *req, struct http_resp *resp, struct errb
     settings_shops(req, &h, shops);
     if (web_can(req, ROLE_OPS))
         settings_server(&h, app->cfg);
+    if (web_can(req, ROLE_OPS))
+        html_raw(&h, "<p><a href=\"/settings/tracking\">承运商跟踪 / Carrier tracking "
+                     "settings</a></p>");
     json_decref(shops);
     return web_page_end(&h, resp, 200);
 }

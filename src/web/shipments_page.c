@@ -136,6 +136,23 @@ static void ship_filters(struct html *h, const struct tracking_filter *f)
     html_raw(h, "\"></label> <button type=\"submit\">筛选 / Filter</button></form>");
 }
 
+/* A line naming how many open parcels have a carrier no mapping names, with the way to fix it. */
+static void ship_unmapped(struct html *h, const struct app *app)
+{
+    struct connect_env env;
+    struct tracking_summary t;
+    struct errbuf ignore = {0};
+    app_connect_env(app, &env);
+    if (tracking_summary_get(&env, &t, &ignore) != ERR_OK || t.unmapped == 0)
+        return;
+    html_raw(h, "<p class=\"muted\" id=\"carriers-unmapped\">");
+    html_int(h, t.unmapped);
+    html_raw(h, " ");
+    widget_pair(h, "个在途包裹的承运商没有映射(由 17TRACK 自动识别)。",
+                "open parcels have a carrier no mapping names (left to 17TRACK's auto-detection).");
+    html_raw(h, " <a href=\"/settings/tracking#carriers\">承运商映射 / Carrier mapping</a></p>");
+}
+
 enum err page_shipments(struct http_req *req, struct http_resp *resp, struct errbuf *eb)
 {
     const struct app *app = req->app;
@@ -153,12 +170,13 @@ enum err page_shipments(struct http_req *req, struct http_resp *resp, struct err
                      "normalized status and the reason of each flag.");
     if (bad != ERR_OK)
         widget_notice(&h, "error", errbuf_message(&why, bad));
+    ship_unmapped(&h, app);
     ship_filters(&h, &f);
     html_raw(&h, "<section class=\"card\" id=\"shipments\">");
     if (bad == ERR_OK && json_array_size(json_object_get(doc, "shipments")) == 0)
         widget_empty(&h, "shipments-empty",
-                     "没有符合条件的包裹 / No parcels match: configure a provider with aicos "
-                     "tracking configure, then aicos tracking refresh.");
+                     "没有符合条件的包裹 / No parcels match: choose a provider in Settings > "
+                     "Carrier tracking (/settings/tracking), then wait for a refresh.");
     else if (bad == ERR_OK)
         ship_table(&h, json_object_get(doc, "shipments"));
     html_raw(&h, "</section>");

@@ -75,15 +75,7 @@ static void env_start(struct env *e, const char *name, const char *const *extra)
     assert_non_null(argv[0]);
     ts_spawn(e->dir, argv, NULL, &e->sbx);
     live_sbx = e->sbx.pid;
-    for (int waited = 0;; waited += 20) {
-        char *out = ts_read_file(e->sbx.out_path);
-        bool up = ts_contains(out, "track-sandbox listening");
-        free(out);
-        if (up)
-            break;
-        assert_true(waited < 20000);
-        ts_sleep_ms(20);
-    }
+    ts_wait_output(&e->sbx, "track-sandbox listening", 20000);
     ts_fresh_db_url(name, e->db, sizeof e->db);
     snprintf(e->db_env, sizeof e->db_env, "AICOS_DATABASE_URL=%s", e->db);
     ts_master_key_file(e->dir, e->mk_env, sizeof e->mk_env);
@@ -365,6 +357,66 @@ static void test_limits_two_processes(void **state)
     env_stop(&e);
 }
 
+/*
+ * The long run of the limits (make soak; skipped unless AICOS_TEST_TRACK_SOAK gives the rounds):
+ * every round adds parcels, moves the clock 6 h and runs two refresh processes at once that
+ * register and poll every open parcel; after every round the sandbox's own counters show no
+ * request over 3/s, no call over 40 numbers, no number registered twice and the quota never
+ * passed; at the end every accepted number is registered once and the rest wait for quota.
+ */
+static void test_limits_soak(void **state)
+{
+    (void)state;
+    const char *rounds_s = getenv("AICOS_TEST_TRACK_SOAK");
+    long long rounds = rounds_s != NULL ? strtoll(rounds_s, NULL, 10) : 0;
+    if (rounds <= 0)
+        skip();
+    struct env e;
+    const char *extra[] = {"--quota", "200", NULL};
+    env_start(&e, "trk_soak", extra);
+    long long t = vnow(&e), added = 0;
+    char number[32], now[32];
+    char *argv[] = {getenv("AICOS_BIN"),
+                    (char *)"tracking",
+                    (char *)"refresh",
+                    (char *)"--no-discover",
+                    (char *)"--all",
+                    (char *)"--now",
+                    now,
+                    NULL};
+    for (long long r = 0; r < rounds; r++) {
+        for (int i = 0; i < 25; i++, added++) {
+            snprintf(number, sizeof number, "94003333333333333%05lld", added);
+            add(&e, number, t, 0);
+        }
+        t += 6 * H;
+        clock_to(&e, t);
+        snprintf(now, sizeof now, "%lld", t);
+        struct ts_proc p[2];
+        for (int k = 0; k < 2; k++)
+            ts_spawn(e.dir, argv, e.envv, &p[k]);
+        for (int k = 0; k < 2; k++)
+            assert_int_equal(ts_wait(&p[k], 600000), 0);
+        assert_int_equal(sbx_int(&e, "/_sandbox/stats", "refused_429"), 0);
+        assert_true(sbx_int(&e, "/_sandbox/stats", "max_items") <= 40);
+        assert_int_equal(sbx_int(&e, "/_sandbox/stats", "register_duplicates"), 0);
+        assert_true(sbx_int(&e, "/_sandbox/quota", "quota_used") <= 200);
+        fprintf(stderr, "soak round %lld: %lld parcels, %lld calls, quota used %lld\n", r + 1,
+                added, sbx_int(&e, "/_sandbox/stats", "calls"),
+                sbx_int(&e, "/_sandbox/quota", "quota_used"));
+    }
+    long long used = sbx_int(&e, "/_sandbox/quota", "quota_used");
+    assert_int_equal(used, added < 200 ? added : 200);
+    assert_int_equal(sbx_int(&e, "/_sandbox/stats", "register_accepted"), used);
+    assert_int_equal(ts_db_int(e.db, "SELECT COUNT(*) FROM tracking_shipments WHERE reg_state = "
+                                     "'registered'"),
+                     used);
+    assert_int_equal(ts_db_int(e.db, "SELECT COUNT(*) FROM tracking_shipments WHERE reg_state = "
+                                     "'new'"),
+                     added - used);
+    env_stop(&e);
+}
+
 /* kill -9 in the middle of registering; the next refresh finishes without a second register. */
 static void test_kill_during_refresh(void **state)
 {
@@ -643,6 +695,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_teardown(test_scenarios, teardown),
         cmocka_unit_test_teardown(test_limits_two_processes, teardown),
+        cmocka_unit_test_teardown(test_limits_soak, teardown),
         cmocka_unit_test_teardown(test_kill_during_refresh, teardown),
         cmocka_unit_test_teardown(test_faults_converge, teardown),
         cmocka_unit_test_teardown(test_lane_override, teardown),

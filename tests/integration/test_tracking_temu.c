@@ -21,6 +21,7 @@
 
 static struct ts_app app;
 static char conn_id[64];
+static char since[32]; /* the backfill start of the orders stream */
 
 static int setup(void **state)
 {
@@ -72,7 +73,6 @@ static void test_temu_then_17track(void **state)
 {
     (void)state;
     json_t *t = ts_sbx(&app, "GET", "/_sandbox/truth", NULL);
-    char since[32];
     snprintf(since, sizeof since, "%lld",
              (long long)json_integer_value(json_object_get(t, "epoch")) - 92LL * 86400);
     json_decref(t);
@@ -91,11 +91,19 @@ static void test_temu_then_17track(void **state)
     assert_int_equal(aicos(conf, NULL), 0);
     char *refresh[] = {(char *)"tracking", (char *)"refresh", NULL};
     assert_int_equal(aicos(refresh, NULL), 0);
-    /* Every shipped order was asked once; its parcels are stored with their scans. */
+    /* The shipments stream read every shipped order once (a run with its checkpoint); the
+     * parcels are followed with their scans. */
     long long shipped = ts_db_int(app.db_url, "SELECT COUNT(*) FROM temu_orders WHERE status "
                                               "IN (4, 41, 5, 51)");
     assert_true(shipped > 0);
-    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM tracking_order_checks"), shipped);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM temu_parcel_orders WHERE status "
+                                           "IN (4, 41, 5, 51) AND parcels > 0"),
+                     shipped);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM sync_runs WHERE stream = "
+                                           "'shipments' AND outcome = 'success'"),
+                     1);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM temu_parcels"),
+                     ts_db_int(app.db_url, "SELECT COUNT(*) FROM tracking_shipments"));
     json_t *doc = shipments("");
     size_t n = json_array_size(json_object_get(doc, "shipments")), delivered = 0, scanned = 0;
     assert_true(n > 0);
@@ -119,6 +127,38 @@ static void test_temu_then_17track(void **state)
     assert_int_equal(aicos(refresh, NULL), 0);
     assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM tracking_shipments"),
                      (long long)n);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM sync_runs WHERE stream = "
+                                           "'shipments' AND outcome = 'success' AND added = 0 "
+                                           "AND updated = 0"),
+                     1);
+
+    /* Temu's number of a parcel was corrected: the parcel follows the new one from scratch. */
+    ts_db_exec(app.db_url, "UPDATE temu_parcels SET tracking_number = '9400 1000 0000 0000 0000 "
+                           "99' WHERE package_sn = (SELECT MIN(package_sn) FROM temu_parcels)");
+    assert_int_equal(aicos(refresh, NULL), 0);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM tracking_shipments WHERE "
+                                           "tracking_number = '9400100000000000000099' AND "
+                                           "package_sn = (SELECT MIN(package_sn) FROM "
+                                           "temu_parcels)"),
+                     1);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM tracking_shipments"),
+                     (long long)n);
+
+    /* The Temu carriers the seeded mapping does not name are reported; one mapped by its id
+     * leaves the report. */
+    json_t *cars = ts_api(&app, "GET", "/api/v1/tracking/carriers", NULL, 200);
+    json_t *unknown = json_object_get(cars, "unknown");
+    assert_true(json_array_size(unknown) > 0);
+    long long mapped_id =
+        json_integer_value(json_object_get(json_array_get(unknown, 0), "temu_carrier_id"));
+    size_t unknown_n = json_array_size(unknown);
+    json_decref(cars);
+    char body[160];
+    snprintf(body, sizeof body, "{\"temu_carrier_id\":%lld,\"code\":100150}", mapped_id);
+    json_decref(ts_api(&app, "PUT", "/api/v1/tracking/carriers", body, 200));
+    cars = ts_api(&app, "GET", "/api/v1/tracking/carriers", NULL, 200);
+    assert_int_equal(json_array_size(json_object_get(cars, "unknown")), unknown_n - 1);
+    json_decref(cars);
 
     /* The same parcels through 17TRACK. */
     char keys[TS_PATH_MAX], kf[TS_PATH_MAX], listen[64], url[128];
@@ -147,15 +187,7 @@ static void test_temu_then_17track(void **state)
     assert_non_null(targv[0]);
     struct ts_proc tp;
     ts_spawn(app.tmp, targv, NULL, &tp);
-    for (int waited = 0;; waited += 20) {
-        char *out = ts_read_file(tp.out_path);
-        bool up = ts_contains(out, "track-sandbox listening");
-        free(out);
-        if (up)
-            break;
-        assert_true(waited < 20000);
-        ts_sleep_ms(20);
-    }
+    ts_wait_output(&tp, "track-sandbox listening", 20000);
     char *conf17[] = {(char *)"tracking",
                       (char *)"configure",
                       (char *)"--provider",
@@ -180,6 +212,7 @@ static void test_temu_then_17track(void **state)
     ts_http_free(&r);
     assert_int_equal(json_integer_value(json_object_get(st, "register_duplicates")), 0);
     json_decref(st);
+
     /* Two virtual days later on the 17TRACK clock the parcels have scans there. */
     assert_true(
         ts_http(port, "POST", "/_sandbox/clock", "application/json", "{\"advance\":172800}", &r));
@@ -194,10 +227,60 @@ static void test_temu_then_17track(void **state)
     assert_int_equal(ts_stop(&tp, SIGTERM, 15000), 0);
 }
 
+/*
+ * The shipments stream is crash-safe like the others: its checkpoints and parcels forgotten,
+ * runs SIGKILLed at random moments, then one clean run: the same parcels as before, the
+ * killed runs closed as abandoned, and one more run finds nothing new.
+ */
+static void test_shipments_stream_killed(void **state)
+{
+    (void)state;
+    long long parcels = ts_db_int(app.db_url, "SELECT COUNT(*) FROM temu_parcels");
+    assert_true(parcels > 0);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM sync_state WHERE stream = "
+                                           "'shipments'"),
+                     1);
+    ts_db_exec(app.db_url, "DELETE FROM sync_state WHERE stream = 'shipments'");
+    ts_db_exec(app.db_url, "DELETE FROM temu_parcel_orders");
+    ts_db_exec(app.db_url, "DELETE FROM temu_parcels");
+    char *env[] = {app.env_db, app.env_key, app.env_gw, (char *)"AICOS_TEMU_RATE_LIMIT=200", NULL};
+    char *argv[] = {getenv("AICOS_BIN"),
+                    (char *)"sync",
+                    (char *)"run",
+                    (char *)"--connection",
+                    conn_id,
+                    (char *)"--stream",
+                    (char *)"shipments",
+                    (char *)"--since",
+                    since,
+                    NULL};
+    for (int i = 0; i < 3; i++) {
+        struct ts_proc p;
+        ts_spawn(app.tmp, argv, env, &p);
+        ts_sleep_ms(120 + 150 * i);
+        if (kill(p.pid, 0) == 0)
+            kill(p.pid, SIGKILL);
+        assert_true(ts_wait(&p, 30000) != -1);
+    }
+    assert_int_equal(aicos(argv + 1, NULL), 0);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM temu_parcels"), parcels);
+    assert_int_equal(ts_db_int(app.db_url, "SELECT COUNT(*) FROM sync_runs WHERE stream = "
+                                           "'shipments' AND outcome = 'running'"),
+                     0);
+    print_message("shipments: %lld runs killed mid-run\n",
+                  ts_db_int(app.db_url, "SELECT COUNT(*) FROM sync_runs WHERE stream = "
+                                        "'shipments' AND outcome = 'abandoned'"));
+    char *out = NULL;
+    assert_int_equal(aicos(argv + 1, &out), 0);
+    assert_true(ts_contains(out, "added=0") && ts_contains(out, "updated=0"));
+    free(out);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_temu_then_17track),
+        cmocka_unit_test(test_shipments_stream_killed),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -30,3 +30,14 @@ if(TARGET track-sandbox AND TARGET temu-sandbox)
                  "SANDBOX_BIN=$<TARGET_FILE:temu-sandbox>")
   endforeach()
 endif()
+# The track-sandbox pushing to `aicos serve` over HTTP: signed, retried, refused under a wrong
+# key; then the pushes stop and gettracklist finds the parcels behind.
+if(TARGET track-sandbox AND TARGET temu-sandbox)
+  aicos_integration_test(test_tracking_push test_tracking_push.c)
+  add_dependencies(test_tracking_push track-sandbox temu-sandbox)
+  foreach(db sqlite pg)
+    set_property(TEST test_tracking_push_${db} APPEND PROPERTY ENVIRONMENT
+                 "TRACK_SANDBOX_BIN=$<TARGET_FILE:track-sandbox>"
+                 "SANDBOX_BIN=$<TARGET_FILE:temu-sandbox>")
+  endforeach()
+endif()

@@ -534,14 +534,20 @@ unsigned ts_sandbox_start(const char *dir, const char *apps_json, char *const ar
         argv[n++] = args[i];
     argv[n] = NULL;
     ts_spawn(dir, argv, NULL, p);
+    ts_wait_output(p, "listening on http://", 20000);
+    return port;
+}
+
+void ts_wait_output(const struct ts_proc *p, const char *text, int timeout_ms)
+{
     for (int waited = 0;; waited += 20) {
         char *out = ts_read_file(p->out_path);
-        bool up = ts_contains(out, "listening on http://");
+        bool up = ts_contains(out, text);
         free(out);
         if (up)
-            return port;
-        if (waited > 20000)
-            fail_msg("temu-sandbox did not start");
+            return;
+        if (waited > timeout_ms)
+            fail_msg("%s never said \"%s\"", p->out_path, text);
         ts_sleep_ms(20);
     }
 }

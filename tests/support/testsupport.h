@@ -61,6 +61,9 @@ int ts_stop(struct ts_proc *p, int sig, int timeout_ms);
 /* Reads a whole file into a malloc'd NUL-terminated string ("" if missing). */
 char *ts_read_file(const char *path);
 
+/* Waits until p's standard output contains text; fails the test after timeout_ms. */
+void ts_wait_output(const struct ts_proc *p, const char *text, int timeout_ms);
+
 /*
  * Runs `$AICOS_BIN args...` to completion (120 s cap) with env added; returns the exit status
  * and (if not NULL) malloc'd stdout and stderr.

@@ -15,6 +15,7 @@
 #include "tracking/model.h"
 #include "tracking/store.h"
 #include "tracking/t17.h"
+#include "tracking/tracking.h"
 
 #define DAY TRACKING_DAY_S
 
@@ -68,9 +69,6 @@ static void test_lanes_and_carriers(void **state)
     assert_int_equal(tracking_lane_of_carrier(190008), TRACKING_LANE_LINE);
     assert_int_equal(tracking_lane_of_carrier(100001), TRACKING_LANE_EXPRESS);
     assert_int_equal(tracking_lane_of_carrier(21051), TRACKING_LANE_DOMESTIC);
-    assert_int_equal(tracking_carrier_of_name("USPS"), 21051);
-    assert_int_equal(tracking_carrier_of_name("dhl express"), 100001);
-    assert_int_equal(tracking_carrier_of_name("OnTrac"), 0);
     struct tracking_thresholds t;
     tracking_thresholds_default(TRACKING_LANE_LINE, &t);
     assert_int_equal(t.stall_s, 7 * DAY);
@@ -212,6 +210,77 @@ static void test_ledger(void **state)
     assert_true(ok[3]);
 }
 
+static int64_t resolve(int64_t id, const char *name, enum tracking_lane *lane)
+{
+    struct errbuf eb = {0};
+    int64_t code = -1;
+    struct db_conn *c = db_acquire(db);
+    assert_int_equal(tracking_carrier_resolve(c, id, name, &code, lane, &eb), ERR_OK);
+    db_release(c);
+    return code;
+}
+
+/* The carrier table: seeded names, operator rows by id and by name, bad input refused. */
+static void test_carriers(void **state)
+{
+    (void)state;
+    struct errbuf eb = {0};
+    enum tracking_lane lane;
+    int64_t applied = -1;
+    assert_int_equal(resolve(0, "USPS", &lane), 21051);
+    assert_int_equal(resolve(77, " dhl express ", &lane), 100001);
+    assert_int_equal(lane, TRACKING_LANE_EXPRESS);
+    assert_int_equal(resolve(0, "China Post", &lane), 3011);
+    assert_int_equal(lane, TRACKING_LANE_POSTAL);
+    assert_int_equal(resolve(5, "OnTrac", &lane), 0);
+    /* By Temu's id, which wins over the name; then by name with a lane of its own. */
+    struct tracking_carrier_map byid = {.temu_carrier_id = 5, .name = "OnTrac", .code = 100150};
+    if (tracking_carrier_set(db, &byid, 10, &applied, &eb) != ERR_OK)
+        fail_msg("%s", eb.msg);
+    assert_int_equal(applied, 0);
+    assert_int_equal(resolve(5, "whatever", &lane), 100150);
+    struct tracking_carrier_map byname = {.name = "Veho", .code = 190555, .lane = "line"};
+    assert_int_equal(tracking_carrier_set(db, &byname, 11, &applied, &eb), ERR_OK);
+    assert_int_equal(resolve(0, "VEHO", &lane), 190555);
+    assert_int_equal(lane, TRACKING_LANE_LINE);
+    struct tracking_carrier_map bad[] = {{.code = 1},
+                                         {.name = "X", .code = 0},
+                                         {.name = "X", .code = 5, .lane = "air"},
+                                         {.temu_carrier_id = -1, .code = 5}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        assert_int_equal(tracking_carrier_set(db, &bad[i], 12, &applied, &eb), ERR_INVAL);
+    /* A parcel that arrived unmapped under Temu, then moved to 17TRACK, takes the mapping set
+     * meanwhile when it is registered. */
+    struct tracking_add pa = {.number = "VH1234567890", .carrier_name = "Veho2"};
+    char id[TRACKING_ID_LEN + 1];
+    bool created = false;
+    assert_int_equal(tracking_shipment_add(db, "temu", &pa, 20, id, &created, &eb), ERR_OK);
+    struct tracking_carrier_map v2 = {.name = "Veho2", .code = 190556, .lane = "postal"};
+    assert_int_equal(tracking_carrier_set(db, &v2, 21, &applied, &eb), ERR_OK);
+    assert_int_equal(applied, 0); /* registered under Temu: nothing to change there */
+    struct db_conn *c = db_acquire(db);
+    struct db_param p[] = {DB_P_TEXT(id)};
+    assert_int_equal(db_exec(c,
+                             "UPDATE tracking_shipments SET provider = '17track', reg_state = "
+                             "'new' WHERE id = $1",
+                             p, 1, NULL, &eb),
+                     ERR_OK);
+    db_release(c);
+    assert_int_equal(tstore_carriers_apply(db, 22, &eb), ERR_OK);
+    struct db_rows *r = NULL;
+    c = db_acquire(db);
+    assert_int_equal(
+        db_query(c, "SELECT carrier, lane FROM tracking_shipments WHERE id = $1", p, 1, &r, &eb),
+        ERR_OK);
+    db_release(c);
+    assert_int_equal(db_rows_int_or(r, 0, 0, 0), 190556);
+    assert_string_equal(db_rows_get(r, 0, 1), "postal");
+    db_rows_free(r);
+    assert_int_equal(tracking_carrier_delete(db, 0, "Veho", &eb), ERR_OK);
+    assert_int_equal(resolve(0, "Veho", &lane), 0);
+    assert_int_equal(tracking_carrier_delete(db, 0, "Veho", &eb), ERR_NOTFOUND);
+}
+
 static void test_rate_slots(void **state)
 {
     (void)state;
@@ -238,6 +307,7 @@ int main(void)
         cmocka_unit_test(test_numbers_times_sign),
         cmocka_unit_test_setup_teardown(test_ledger, db_setup, db_teardown),
         cmocka_unit_test_setup_teardown(test_rate_slots, db_setup, db_teardown),
+        cmocka_unit_test_setup_teardown(test_carriers, db_setup, db_teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
