@@ -81,9 +81,7 @@ static void settings_server(struct html *h, const struct config *cfg)
     settings_row(h, "AICOS_HTTP_PER_CLIENT", cfg->http_per_client, "每个客户端的并发请求上限",
                  "requests in flight per client");
     widget_table_end(h);
-    html_raw(h, "<p class=\"muted\">");
-    html_raw(h, "<a href=\"/settings/alerts\">提醒与通知 / Alerts and notifications</a>");
-    html_raw(h, "</p></section>");
+    html_raw(h, "</section>");
 }
 
 /* What each editable setting is, in the order of enum sync_setting. */
