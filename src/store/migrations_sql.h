@@ -412,6 +412,7 @@
     "  data TEXT NOT NULL,"                                                                        \
     "  first_synced_at BIGINT NOT NULL,"                                                           \
     "  synced_at BIGINT NOT NULL,"                                                                 \
+    "  sync_prev BIGINT,"                                                                          \
     "  PRIMARY KEY (connection_id, parent_order_sn));"                                             \
     "CREATE TABLE temu_parcels ("                                                                  \
     "  connection_id TEXT NOT NULL,"                                                               \

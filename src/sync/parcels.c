@@ -188,9 +188,10 @@ ERR_MUST_USE static enum err parcels_store(struct db_conn *c, const struct sync_
 /*
  * Writes one order: its row (status, parcels found, hash) and, when they were read, its
  * parcels. A shipped order whose parcels were not read keeps an empty hash, so it counts as
- * changed (and is read) the next time it is seen.
+ * changed (and is read) the next time it is seen. The upsert writes nothing for an order whose
+ * stored hash is its content's and whose parcels were not read again (sync_item_upsert).
  */
-ERR_MUST_USE static enum err parcels_write(struct db_conn *c, const struct sync_item *it,
+ERR_MUST_USE static enum err parcels_write(struct db_conn *c, struct sync_item *it,
                                            struct errbuf *eb)
 {
     const json_t *map = json_object_get(it->item, "parentOrderMap");
@@ -205,16 +206,20 @@ ERR_MUST_USE static enum err parcels_write(struct db_conn *c, const struct sync_
                            DB_P_INT(parcels),
                            DB_P_TEXT(unread ? "" : it->hash),
                            DB_P_TEXT(it->data),
-                           DB_P_INT(it->now)};
-    enum err e = db_exec(
-        c,
+                           DB_P_INT(it->now),
+                           DB_P_TEXT(it->hash),
+                           DB_P_INT(read ? 1 : 0)};
+    enum err e = sync_item_upsert(
+        c, it,
         "INSERT INTO temu_parcel_orders (connection_id, parent_order_sn, status, parcels, "
         "content_hash, data, first_synced_at, synced_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $7) "
         "ON CONFLICT (connection_id, parent_order_sn) DO UPDATE SET status = excluded.status, "
         "parcels = CASE WHEN excluded.parcels < 0 AND temu_parcel_orders.parcels > 0 THEN "
         "temu_parcel_orders.parcels ELSE excluded.parcels END, content_hash = "
-        "excluded.content_hash, data = excluded.data, synced_at = excluded.synced_at",
-        p, 7, NULL, eb);
+        "excluded.content_hash, data = excluded.data, synced_at = excluded.synced_at, sync_prev "
+        "= temu_parcel_orders.status WHERE temu_parcel_orders.content_hash <> $8 OR $9 = 1 "
+        "RETURNING sync_prev",
+        p, 9, eb);
     if (e == ERR_OK && read)
         e = parcels_store(c, it, list, eb);
     return e;

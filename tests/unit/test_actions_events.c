@@ -77,7 +77,7 @@ static void seed_world(void)
         struct db_param q[] = {DB_P_TEXT(CONN), DB_P_TEXT(orders[i].sn), DB_P_INT(orders[i].sku),
                                DB_P_INT(orders[i].qty)};
         run("INSERT INTO temu_order_items (connection_id, order_sn, parent_order_sn, status, "
-            "goods_id, sku_id, quantity, data) VALUES ($1, $2, $2, 5, 1, $3, $4, '{}')",
+            "goods_id, sku_id, quantity) VALUES ($1, $2, $2, 5, 1, $3, $4)",
             q, 4);
     }
 }
@@ -380,7 +380,7 @@ static void sc_order(const struct sc_order *o)
     struct db_param q[] = {DB_P_TEXT(SC), DB_P_TEXT(o->sn), DB_P_INT(o->status), DB_P_INT(o->sku),
                            DB_P_INT(o->qty)};
     run("INSERT INTO temu_order_items (connection_id, order_sn, parent_order_sn, status, "
-        "goods_id, sku_id, quantity, data) VALUES ($1, $2, $2, $3, 1, $4, $5, '{}')",
+        "goods_id, sku_id, quantity) VALUES ($1, $2, $2, $3, 1, $4, $5)",
         q, 5);
     free(data);
     json_decref(doc);

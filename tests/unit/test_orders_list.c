@@ -38,9 +38,9 @@ static const char *const fill =
 
 static const char *const fill_items =
     "INSERT INTO temu_order_items (connection_id, order_sn, parent_order_sn, status, goods_id, "
-    "sku_id, quantity, data) SELECT o.connection_id, o.parent_order_sn || '-' || "
+    "sku_id, quantity, goods_name, spec) SELECT o.connection_id, o.parent_order_sn || '-' || "
     "CAST(k.k AS TEXT), o.parent_order_sn, 2, 600000 + o.ship_by % 50, o.ship_by * 2 + k.k, 1, "
-    "'{\"goodsName\":\"Cotton shirt\",\"spec\":\"M\"}' FROM temu_orders o, "
+    "'Cotton shirt', 'M' FROM temu_orders o, "
     "(SELECT 1 AS k UNION ALL SELECT 2) k WHERE o.order_time % 3 <> 0";
 
 static int setup(void **state)
