@@ -53,11 +53,12 @@ enum err tracking_settings_get(struct db *db, struct tracking_settings *out, str
     out->enabled = true;
     out->rate_per_min = TRACKING_RATE_MAX;
     /* One statement for every setting (the registry row reads them on each /integrations). */
-    enum err e = db_pool_query(db,
-                               "SELECT name, value FROM tracking_settings WHERE name IN "
-                               "('provider', 'url', 'last_error', 'last_ok_at', 'key_refused_at', 'enabled', "
-                               "'rate_per_min')",
-                               NULL, 0, &r, eb);
+    enum err e = db_pool_query(
+        db,
+        "SELECT name, value FROM tracking_settings WHERE name IN "
+        "('provider', 'url', 'last_error', 'last_ok_at', 'key_refused_at', 'enabled', "
+        "'rate_per_min')",
+        NULL, 0, &r, eb);
     for (size_t i = 0; e == ERR_OK && i < db_rows_count(r); i++) {
         const char *name = db_rows_get(r, i, 0), *value = db_rows_get(r, i, 1);
         if (name != NULL && value != NULL)
