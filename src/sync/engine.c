@@ -568,9 +568,8 @@ ERR_MUST_USE static enum err sync_connection_status(struct db *db, const char *i
 {
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_TEXT(id)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c, "SELECT status FROM temu_connections WHERE id = $1", p, 1, &rows, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(db, "SELECT status FROM temu_connections WHERE id = $1", p, 1, &rows, eb);
     if (e == ERR_OK && db_rows_count(rows) != 1)
         e = err_set(eb, ERR_NOTFOUND, "connection_unknown", "No Temu connection has id %.40s.", id);
     if (e == ERR_OK)

@@ -330,15 +330,14 @@ enum err query_stream_states(struct db *db, const char *stream, json_t **out, st
     *out = NULL;
     struct db_param p[] = {stream ? DB_P_TEXT(stream) : DB_P_NULL,
                            DB_P_INT(LIMIT_QUERY_STATES_MAX)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT connection_id, stream, watermark, backfill_done, "
-                          "last_success_at, last_run_at, consecutive_failures, paused, warning "
-                          "FROM sync_state WHERE (CAST($1 AS TEXT) IS NULL OR stream = "
-                          "CAST($1 AS TEXT)) ORDER BY connection_id, stream LIMIT CAST($2 AS "
-                          "BIGINT)",
-                          p, 2, &rows, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(db,
+                      "SELECT connection_id, stream, watermark, backfill_done, "
+                      "last_success_at, last_run_at, consecutive_failures, paused, warning "
+                      "FROM sync_state WHERE (CAST($1 AS TEXT) IS NULL OR stream = "
+                      "CAST($1 AS TEXT)) ORDER BY connection_id, stream LIMIT CAST($2 AS "
+                      "BIGINT)",
+                      p, 2, &rows, eb);
     if (e != ERR_OK)
         goto out;
     json_t *list = json_array();
@@ -545,13 +544,11 @@ enum err query_order_locate(struct db *db, const char *connection_id, const char
 {
     struct db_rows *rows = NULL;
     struct db_param p[] = {connection_id ? DB_P_TEXT(connection_id) : DB_P_NULL, DB_P_TEXT(sn)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT connection_id, region_id FROM temu_orders WHERE (CAST($1 AS "
-                          "TEXT) IS NULL OR connection_id = CAST($1 AS TEXT)) AND "
-                          "parent_order_sn = $2 ORDER BY connection_id LIMIT 1",
-                          p, 2, &rows, eb);
-    db_release(c);
+    enum err e = db_pool_query(db,
+                               "SELECT connection_id, region_id FROM temu_orders WHERE (CAST($1 AS "
+                               "TEXT) IS NULL OR connection_id = CAST($1 AS TEXT)) AND "
+                               "parent_order_sn = $2 ORDER BY connection_id LIMIT 1",
+                               p, 2, &rows, eb);
     if (e != ERR_OK)
         return e;
     const char *id = db_rows_count(rows) == 1 ? db_rows_get(rows, 0, 0) : NULL;

@@ -139,12 +139,11 @@ static void sched_tick(struct sync_scheduler *s)
     struct db_rows *rows = NULL;
     struct errbuf eb = {0};
     struct db_param p[] = {DB_P_INT(LIMIT_SYNC_SCHED_SLOTS)};
-    struct db_conn *c = db_acquire(s->env->db);
-    enum err e = db_query(c,
-                          "SELECT id FROM temu_connections WHERE status = 'active' ORDER BY id "
-                          "LIMIT $1",
-                          p, 1, &rows, &eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(s->env->db,
+                      "SELECT id FROM temu_connections WHERE status = 'active' ORDER BY id "
+                      "LIMIT $1",
+                      p, 1, &rows, &eb);
     if (e != ERR_OK) {
         log_kv(LOG_WARN, "sync.scheduler_failed", "reason", errbuf_message(&eb, e), NULL);
         goto out;

@@ -97,12 +97,11 @@ ERR_MUST_USE static enum err ship_carriers_cached(struct db *db, const char *con
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_TEXT(conn),
                            DB_P_INT(any_age ? 0 : now - SHIPMENTS_CARRIERS_FRESH_S)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT carrier_id, name FROM temu_carriers WHERE connection_id = $1 "
-                          "AND fetched_at >= $2 ORDER BY name, carrier_id",
-                          p, 2, &rows, eb);
-    db_release(c);
+    enum err e =
+        db_pool_query(db,
+                      "SELECT carrier_id, name FROM temu_carriers WHERE connection_id = $1 "
+                      "AND fetched_at >= $2 ORDER BY name, carrier_id",
+                      p, 2, &rows, eb);
     if (e != ERR_OK)
         return e;
     *out = json_array();
@@ -216,13 +215,11 @@ ERR_MUST_USE static enum err ship_lines(struct db *db, const struct ship_order *
 {
     struct db_rows *rows = NULL;
     struct db_param p[] = {DB_P_TEXT(o->conn), DB_P_TEXT(req->sn)};
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c,
-                          "SELECT order_sn, status, goods_id, sku_id, quantity FROM "
-                          "temu_order_items WHERE connection_id = $1 AND parent_order_sn = $2 "
-                          "ORDER BY order_sn",
-                          p, 2, &rows, eb);
-    db_release(c);
+    enum err e = db_pool_query(db,
+                               "SELECT order_sn, status, goods_id, sku_id, quantity FROM "
+                               "temu_order_items WHERE connection_id = $1 AND parent_order_sn = $2 "
+                               "ORDER BY order_sn",
+                               p, 2, &rows, eb);
     if (e != ERR_OK)
         return e;
     *lines = json_array();
@@ -294,9 +291,7 @@ ERR_MUST_USE static enum err ship_record_get(struct db *db, const char *conn, co
              "SELECT %s FROM temu_shipment_uploads WHERE connection_id = $1 AND "
              "parent_order_sn = $2 AND tracking_number = $3",
              ship_cols);
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c, sql, p, 3, &rows, eb);
-    db_release(c);
+    enum err e = db_pool_query(db, sql, p, 3, &rows, eb);
     *out = e == ERR_OK && db_rows_count(rows) == 1 ? ship_row_json(rows, 0) : NULL;
     db_rows_free(rows);
     return e;
@@ -363,9 +358,7 @@ enum err shipments_list(struct db *db, const char *conn, const char *sn, json_t 
              "SELECT %s FROM temu_shipment_uploads WHERE connection_id = $1 AND "
              "parent_order_sn = $2 ORDER BY created_at DESC, tracking_number",
              ship_cols);
-    struct db_conn *c = db_acquire(db);
-    enum err e = db_query(c, sql, p, 2, &rows, eb);
-    db_release(c);
+    enum err e = db_pool_query(db, sql, p, 2, &rows, eb);
     if (e != ERR_OK)
         return e;
     *out = json_array();
